@@ -1,0 +1,1 @@
+"""Composing, scheduling, approving and sending broadcasts through the LINE API."""

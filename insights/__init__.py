@@ -1,0 +1,1 @@
+"""Insight CSV imports, Insight API sync, metric computation and dashboards."""

@@ -1,0 +1,94 @@
+"""Base API view: resolves what the caller may see, so every endpoint is tenant-scoped.
+
+A bearer API key acts for its workspace with its role; a browser session acts through the
+user's memberships. An OA outside those is a 404, exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import Http404
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.views import APIView
+
+from oa_console import logging as request_logging
+from oa_console.api.authentication import ApiKeyPrincipal
+from oa_console.models import LineAccount
+from oa_console.roles import Capability, role_allows
+from oa_console.selectors import membership_account_ids, membership_list_for_user
+from oa_console.tenancy import TenantScope, activate_scope, deactivate_scope
+
+
+@dataclass(frozen=True)
+class Grant:
+    """Access to one workspace: the role, and the OA ids when limited (None = all)."""
+
+    workspace_id: int
+    role: str
+    account_ids: frozenset[int] | None
+
+    def covers(self, account: LineAccount) -> bool:
+        return account.workspace_id == self.workspace_id and (
+            self.account_ids is None or account.pk in self.account_ids
+        )
+
+
+def grants_for(user) -> list[Grant]:
+    if isinstance(user, ApiKeyPrincipal):
+        return [Grant(user.api_key.workspace_id, user.api_key.role, None)]
+    return [
+        Grant(m.workspace_id, m.role, membership_account_ids(membership=m))
+        for m in membership_list_for_user(user=user)
+    ]
+
+
+class TenantApiView(APIView):
+    """Subclasses call ``self.get_account(id)`` and ``self.require(capability)``."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.grants = grants_for(request.user)
+        self.grant: Grant | None = None
+        self._scope_token = None
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if getattr(self, "_scope_token", None) is not None:
+            deactivate_scope(self._scope_token)
+            self._scope_token = None
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    def visible_accounts(self):
+        """Every OA the caller may see, across its grants (an unscoped read, filtered here)."""
+        from django.db.models import Q
+
+        condition = Q(pk__in=[])
+        for grant in self.grants:
+            if grant.account_ids is None:
+                condition |= Q(workspace_id=grant.workspace_id)
+            else:
+                condition |= Q(workspace_id=grant.workspace_id, pk__in=grant.account_ids)
+        return LineAccount.unscoped.filter(condition).select_related("workspace")
+
+    def get_account(self, account_id) -> LineAccount:
+        """The OA with this id if the caller may see it, else 404; activates its tenant scope."""
+        try:
+            account_id = int(account_id)
+        except (TypeError, ValueError) as exc:
+            raise Http404 from exc
+        account = LineAccount.unscoped.select_related("workspace").filter(pk=account_id).first()
+        grant = next((g for g in self.grants if account is not None and g.covers(account)), None)
+        if grant is None:
+            raise Http404
+        self.grant = grant
+        self._scope_token = activate_scope(
+            TenantScope(workspace=account.workspace, account_ids=grant.account_ids, account=account)
+        )
+        request_logging.bind(workspace=account.workspace.slug, account=account.slug)
+        return account
+
+    def require(self, capability: Capability) -> None:
+        if self.grant is None or not role_allows(
+            self.grant.role, capability, limited=self.grant.account_ids is not None
+        ):
+            raise PermissionDenied

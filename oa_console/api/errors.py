@@ -1,0 +1,54 @@
+"""One error format for every API failure: ``{"error": {"code", "message", "fields"}}``."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+
+def _flatten(detail) -> list[str]:
+    if isinstance(detail, dict):
+        return [message for value in detail.values() for message in _flatten(value)]
+    if isinstance(detail, list):
+        return [message for value in detail for message in _flatten(value)]
+    return [str(detail)]
+
+
+def _fields(detail) -> dict[str, list[str]]:
+    if not isinstance(detail, dict):
+        return {}
+    return {str(name): _flatten(value) for name, value in detail.items()}
+
+
+def error_envelope_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    detail = exc.detail if isinstance(exc, exceptions.APIException) else response.data
+    if isinstance(exc, exceptions.ValidationError):
+        fields = _fields(detail)
+        non_field = fields.pop("non_field_errors", [])
+        message = " ".join(non_field) or _("Some fields are not valid.")
+        code = "invalid"
+        if isinstance(detail, list):
+            message = " ".join(_flatten(detail))
+    else:
+        fields = {}
+        message = " ".join(_flatten(detail))
+        code = exc.default_code if isinstance(exc, exceptions.APIException) else "error"
+        if isinstance(detail, exceptions.ErrorDetail):
+            code = detail.code or code
+    response.data = {"error": {"code": code, "message": message, "fields": fields}}
+    if response.status_code == status.HTTP_401_UNAUTHORIZED:
+        response.data["error"]["code"] = "not_authenticated" if code == "not_authenticated" else "authentication_failed"
+    return response

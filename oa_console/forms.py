@@ -1,0 +1,90 @@
+"""Forms of the tenancy pages. Validation that needs the database lives in services."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from oa_console.models import TIME_ZONE_CHOICES, LineAccount, Workspace
+from oa_console.roles import ROLE_RANK, Role
+
+
+def role_choices_up_to(role: str) -> list[tuple[str, str]]:
+    """Roles a member may grant: never above their own."""
+    return [(value, label) for value, label in Role.choices if ROLE_RANK[value] <= ROLE_RANK[role]]
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
+
+
+class AccountChoiceMixin(forms.Form):
+    accounts = forms.ModelMultipleChoiceField(
+        label=_("Limit to these OAs"),
+        queryset=LineAccount.unscoped.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave all unticked to give access to every OA of the workspace (for an agency's client, tick only theirs)."),
+    )
+
+    def __init__(self, *args, workspace: Workspace, acting_role: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accounts"].queryset = LineAccount.unscoped.filter(workspace=workspace).order_by("display_name")
+        self.fields["role"].choices = role_choices_up_to(acting_role)
+
+
+class InviteForm(AccountChoiceMixin):
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.VIEWER)
+    field_order = ["email", "role", "accounts"]
+
+
+class MemberEditForm(AccountChoiceMixin):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    field_order = ["role", "accounts"]
+
+
+class ApiKeyForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=80, help_text=_("Which system will use it, e.g. “POS sync”."))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.VIEWER)
+
+    def __init__(self, *args, acting_role: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = role_choices_up_to(acting_role)
+
+
+class LineAccountForm(forms.Form):
+    """Create or edit an OA channel. Secrets are write-only: blank on edit keeps the stored one."""
+
+    display_name = forms.CharField(label=_("Display name"), max_length=120)
+    basic_id = forms.CharField(label=_("Basic ID"), max_length=40, required=False, help_text=_("Such as @abc1234."))
+    channel_id = forms.CharField(label=_("Channel ID"), max_length=20, required=False)
+    bot_user_id = forms.CharField(label=_("Bot user ID"), max_length=33, required=False, help_text=_("Learned from the first verified webhook when left empty."))
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES, initial="Asia/Tokyo")
+    channel_secret = forms.CharField(label=_("Channel secret"), required=True, widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}))
+    access_token = forms.CharField(label=_("Channel access token"), required=True, widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}))
+
+    def __init__(self, *args, editing: LineAccount | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing is not None:
+            from oa_console.fields import mask_secret
+
+            for name in ("channel_secret", "access_token"):
+                field = self.fields[name]
+                field.required = False
+                field.help_text = _("Stored: %(masked)s. Leave blank to keep it.") % {
+                    "masked": mask_secret(getattr(editing, name))
+                }
+
+
+class ConfirmDeleteForm(forms.Form):
+    confirm_slug = forms.CharField(label=_("Type the workspace slug to confirm"))
+
+    def __init__(self, *args, workspace: Workspace, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.workspace = workspace
+
+    def clean_confirm_slug(self) -> str:
+        value = self.cleaned_data["confirm_slug"]
+        if value != self.workspace.slug:
+            raise forms.ValidationError(_("This does not match the workspace slug."))
+        return value

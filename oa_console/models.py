@@ -1,0 +1,239 @@
+"""Tenancy tables: users, workspaces (tenants), OA channels, memberships, invitations, API keys."""
+
+from __future__ import annotations
+
+import secrets
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from oa_console.fields import EncryptedTextField
+from oa_console.roles import Role
+from oa_console.tenancy import WorkspaceScopedManager
+
+slug_validator = RegexValidator(
+    r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$",
+    _("Use 1–50 lowercase letters, digits and hyphens, starting and ending with a letter or digit."),
+)
+
+TIME_ZONE_CHOICES = sorted((name, name) for name in zoneinfo.available_timezones())
+
+
+def new_webhook_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class EmailUserManager(UserManager):
+    """Users sign in with their e-mail address; ``username`` mirrors it for Django internals."""
+
+    def _create_user(self, username, email, password, **extra_fields):
+        email = self.normalize_email(email or username).lower()
+        return super()._create_user(email, email, password, **extra_fields)
+
+    def create_user(self, email=None, password=None, **extra_fields):
+        extra_fields.pop("username", None)
+        return super().create_user(email, email, password, **extra_fields)
+
+    def create_superuser(self, email=None, password=None, **extra_fields):
+        extra_fields.pop("username", None)
+        return super().create_superuser(email, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    email = models.EmailField(_("e-mail address"), unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = EmailUserManager()
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.lower()
+        self.username = self.email
+        super().save(*args, **kwargs)
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+
+class Workspace(models.Model):
+    """The tenant: an agency managing client OAs, or a brand managing its own."""
+
+    class Kind(models.TextChoices):
+        AGENCY = "agency", _("Agency")
+        BRAND = "brand", _("Brand")
+
+    slug = models.SlugField(_("slug"), max_length=50, unique=True, validators=[slug_validator])
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.BRAND)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("workspace_home", kwargs={"workspace_slug": self.slug})
+
+
+class LineAccount(models.Model):
+    """One LINE Official Account channel connected to a workspace."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="accounts")
+    slug = models.SlugField(_("slug"), max_length=50, validators=[slug_validator])
+    display_name = models.CharField(_("display name"), max_length=120)
+    basic_id = models.CharField(
+        _("basic ID"),
+        max_length=40,
+        blank=True,
+        validators=[RegexValidator(r"^@[0-9a-z._-]{3,32}$", _("A basic ID looks like @abc1234."))],
+    )
+    channel_id = models.CharField(
+        _("channel ID"),
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^\d{6,20}$", _("The channel ID is a number."))],
+    )
+    bot_user_id = models.CharField(
+        _("bot user ID"),
+        max_length=33,
+        blank=True,
+        validators=[RegexValidator(r"^U[0-9a-f]{32}$", _("A bot user ID is U followed by 32 hex digits."))],
+        help_text=_("Learned from the first verified webhook when left empty."),
+    )
+    channel_secret = EncryptedTextField(_("channel secret"))
+    access_token = EncryptedTextField(_("channel access token"))
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Asia/Tokyo"
+    )
+    webhook_key = models.CharField(max_length=64, unique=True, default=new_webhook_key, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WorkspaceScopedManager()
+    unscoped = models.Manager()
+
+    class Meta:
+        ordering = ["display_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "slug"], name="uniq_account_slug_per_workspace"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def webhook_url(self) -> str:
+        return settings.PUBLIC_BASE_URL + reverse("line_webhook", kwargs={"webhook_key": self.webhook_key})
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "account_home",
+            kwargs={"workspace_slug": self.workspace.slug, "account_slug": self.slug},
+        )
+
+
+class Membership(models.Model):
+    """A user's role in a workspace, optionally limited to some of its OAs."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.VIEWER)
+    accounts = models.ManyToManyField(
+        LineAccount,
+        blank=True,
+        related_name="limited_memberships",
+        verbose_name=_("limited to OAs"),
+        help_text=_("Leave empty for access to every OA of the workspace."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = WorkspaceScopedManager()
+    unscoped = models.Manager()
+
+    class Meta:
+        ordering = ["user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "workspace"], name="uniq_membership"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.workspace} · {self.role}"
+
+
+class Invitation(models.Model):
+    """An e-mailed link that lets someone join a workspace with a role."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.VIEWER)
+    accounts = models.ManyToManyField(LineAccount, blank=True, related_name="+", verbose_name=_("limited to OAs"))
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = WorkspaceScopedManager()
+    unscoped = models.Manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "workspace",
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="uniq_open_invitation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class ApiKey(models.Model):
+    """A workspace-scoped API credential; only its SHA-256 is stored, the key is shown once."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(_("name"), max_length=80)
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.VIEWER)
+    prefix = models.CharField(max_length=16, unique=True, editable=False)
+    key_hash = models.CharField(max_length=64, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = WorkspaceScopedManager()
+    unscoped = models.Manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class Heartbeat(models.Model):
+    """Last time a background process checked in (beat schedules, the worker records it)."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    seen_at = models.DateTimeField()

@@ -1,0 +1,66 @@
+"""Workspace roles and what each may do.
+
+Roles are ordered: every role can do what the roles below it can. Checks compare ranks so a
+new capability names the lowest role allowed, in one place (``Capability``).
+"""
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    VIEWER = "viewer", _("Viewer")
+    MARKETER = "marketer", _("Marketer")
+    ADMIN = "admin", _("Admin")
+    OWNER = "owner", _("Owner")
+
+
+ROLE_RANK: dict[str, int] = {Role.VIEWER: 0, Role.MARKETER: 1, Role.ADMIN: 2, Role.OWNER: 3}
+
+
+class Capability(StrEnum):
+    """Write actions, each mapped to the lowest role allowed to perform it."""
+
+    EDIT_SEGMENTS = "edit_segments"
+    DRAFT_BROADCASTS = "draft_broadcasts"
+    UPLOAD_IMPORTS = "upload_imports"
+    MANAGE_ACCOUNTS = "manage_accounts"
+    MANAGE_MEMBERS = "manage_members"
+    MANAGE_API_KEYS = "manage_api_keys"
+    APPROVE_BROADCASTS = "approve_broadcasts"
+    DELETE_WORKSPACE = "delete_workspace"
+
+
+MINIMUM_ROLE: dict[Capability, str] = {
+    Capability.EDIT_SEGMENTS: Role.MARKETER,
+    Capability.DRAFT_BROADCASTS: Role.MARKETER,
+    Capability.UPLOAD_IMPORTS: Role.MARKETER,
+    Capability.MANAGE_ACCOUNTS: Role.ADMIN,
+    Capability.MANAGE_MEMBERS: Role.ADMIN,
+    Capability.MANAGE_API_KEYS: Role.ADMIN,
+    Capability.APPROVE_BROADCASTS: Role.ADMIN,
+    Capability.DELETE_WORKSPACE: Role.OWNER,
+}
+
+# Workspace-wide capabilities: a membership limited to some OAs (a client login) never has
+# them, whatever its role, because they reach beyond the OAs it may see.
+WORKSPACE_WIDE: frozenset[Capability] = frozenset(
+    {
+        Capability.MANAGE_ACCOUNTS,
+        Capability.MANAGE_MEMBERS,
+        Capability.MANAGE_API_KEYS,
+        Capability.DELETE_WORKSPACE,
+    }
+)
+
+
+def role_allows(role: str, capability: Capability, *, limited: bool = False) -> bool:
+    if limited and capability in WORKSPACE_WIDE:
+        return False
+    return ROLE_RANK[role] >= ROLE_RANK[MINIMUM_ROLE[capability]]
+
+
+def role_at_least(role: str, minimum: str) -> bool:
+    return ROLE_RANK[role] >= ROLE_RANK[minimum]

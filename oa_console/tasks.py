@@ -1,0 +1,12 @@
+"""Celery entry points of the core app."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from oa_console.models import Heartbeat
+
+
+@shared_task
+def record_heartbeat(name: str = "beat") -> None:
+    """Scheduled by beat, run by a worker: its timestamp proves both are alive (see /healthz)."""
+    Heartbeat.objects.update_or_create(name=name, defaults={"seen_at": timezone.now()})

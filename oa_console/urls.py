@@ -1,0 +1,61 @@
+"""Root URL configuration.
+
+Tenant pages live under ``/w/<workspace_slug>/`` and ``/w/<workspace_slug>/oa/<account_slug>/``;
+TenantMiddleware resolves those two kwargs through the user's memberships before any view runs.
+Every pattern here is exercised by tests/oa_console/test_tenant_isolation.py.
+"""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from oa_console import health
+from oa_console.views import accounts, api_keys, auth, members, sections, workspaces
+
+auth_patterns = [
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/change/", auth.PasswordChangeView.as_view(), name="password_change"),
+    path("password/change/done/", auth.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("password/reset/", auth.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/sent/", auth.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("password/reset/<uidb64>/<token>/", auth.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("password/reset/complete/", auth.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("invitations/<str:token>/", auth.invitation_accept, name="invitation_accept"),
+]
+
+account_patterns = [
+    path("", sections.account_home, name="account_home"),
+    path("insights/", sections.insights, name="account_insights"),
+    path("friends/", sections.friends, name="account_friends"),
+    path("broadcasts/", sections.broadcasts, name="account_broadcasts"),
+    path("imports/", sections.imports, name="account_imports"),
+    path("settings/", accounts.account_settings, name="account_settings"),
+]
+
+workspace_patterns = [
+    path("", workspaces.workspace_home, name="workspace_home"),
+    path("settings/", workspaces.workspace_settings, name="workspace_settings"),
+    path("settings/delete/", workspaces.workspace_delete, name="workspace_delete"),
+    path("settings/members/", members.member_list, name="member_list"),
+    path("settings/members/invite/", members.member_invite, name="member_invite"),
+    path("settings/members/<int:membership_id>/", members.member_edit, name="member_edit"),
+    path("settings/members/<int:membership_id>/remove/", members.member_remove, name="member_remove"),
+    path("settings/invitations/<int:invitation_id>/revoke/", members.invitation_revoke, name="invitation_revoke"),
+    path("settings/api-keys/", api_keys.api_key_list, name="api_key_list"),
+    path("settings/api-keys/<int:api_key_id>/revoke/", api_keys.api_key_revoke, name="api_key_revoke"),
+    path("oa/new/", accounts.account_create, name="account_create"),
+    path("oa/<slug:account_slug>/", include(account_patterns)),
+]
+
+urlpatterns = [
+    path("", workspaces.home, name="home"),
+    path("auth/", include(auth_patterns)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("w/", workspaces.workspace_picker, name="workspace_picker"),
+    path("w/<slug:workspace_slug>/", include(workspace_patterns)),
+    path("webhooks/", include("webhooks.urls")),
+    path("api/v1/", include("oa_console.api.urls")),
+    path("healthz", health.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,57 @@
+"""OA channels: connect a new one, edit its settings, see the webhook URL to paste into LINE."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from oa_console import services
+from oa_console.forms import LineAccountForm
+from oa_console.permissions import can, require
+from oa_console.roles import Capability
+from oa_console.views._forms import apply_service_errors
+
+
+@require_http_methods(["GET", "POST"])
+def account_create(request: HttpRequest, workspace_slug: str) -> HttpResponse:
+    require(request, Capability.MANAGE_ACCOUNTS)
+    form = LineAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.line_account_create(workspace=request.workspace, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s is connected. Paste the webhook URL below into the LINE Developers Console.") % {"name": account.display_name})
+            return redirect("account_settings", workspace_slug=workspace_slug, account_slug=account.slug)
+    return render(request, "oa_console/account_form.html", {"form": form, "creating": True},
+                  status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def account_settings(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
+    """Everyone who sees the OA sees its settings; only admins can change them."""
+    account = request.account
+    may_edit = can(request, Capability.MANAGE_ACCOUNTS)
+    if request.method == "POST":
+        require(request, Capability.MANAGE_ACCOUNTS)
+    initial = {name: getattr(account, name) for name in services.LINE_ACCOUNT_EDITABLE}
+    form = LineAccountForm(request.POST or None, initial=initial, editing=account)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.line_account_update(
+                account=account,
+                channel_secret=data.pop("channel_secret"),
+                access_token=data.pop("access_token"),
+                **data,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The OA settings were saved."))
+            return redirect("account_settings", workspace_slug=workspace_slug, account_slug=account.slug)
+    return render(request, "oa_console/account_settings.html", {"form": form, "may_edit": may_edit},
+                  status=400 if form.errors else 200)

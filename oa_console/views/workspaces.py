@@ -1,0 +1,54 @@
+"""Workspace picker, workspace home (its OAs) and workspace settings."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from oa_console import services
+from oa_console.forms import ConfirmDeleteForm
+from oa_console.permissions import require
+from oa_console.roles import Capability
+from oa_console.selectors import account_list, membership_list_for_user
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Straight into the only workspace, or the picker when there are several."""
+    memberships = list(membership_list_for_user(user=request.user))
+    if len(memberships) == 1:
+        return redirect("workspace_home", workspace_slug=memberships[0].workspace.slug)
+    return redirect("workspace_picker")
+
+
+@login_required
+def workspace_picker(request: HttpRequest) -> HttpResponse:
+    memberships = membership_list_for_user(user=request.user)
+    return render(request, "oa_console/workspace_picker.html", {"memberships": memberships})
+
+
+def workspace_home(request: HttpRequest, workspace_slug: str) -> HttpResponse:
+    """The OAs of the workspace this member may see; a client login goes straight to its OA."""
+    accounts = list(account_list())
+    if len(accounts) == 1 and request.tenant_scope.account_ids is not None:
+        return redirect(accounts[0].get_absolute_url())
+    return render(request, "oa_console/workspace_home.html", {"accounts": accounts})
+
+
+def workspace_settings(request: HttpRequest, workspace_slug: str) -> HttpResponse:
+    require(request, Capability.MANAGE_MEMBERS)
+    return redirect("member_list", workspace_slug=workspace_slug)
+
+
+@require_http_methods(["GET", "POST"])
+def workspace_delete(request: HttpRequest, workspace_slug: str) -> HttpResponse:
+    require(request, Capability.DELETE_WORKSPACE)
+    form = ConfirmDeleteForm(request.POST or None, workspace=request.workspace)
+    if request.method == "POST" and form.is_valid():
+        name = request.workspace.name
+        services.workspace_delete(workspace=request.workspace)
+        messages.success(request, _("The workspace %(name)s was deleted.") % {"name": name})
+        return redirect("home")
+    return render(request, "oa_console/workspace_delete.html", {"form": form})

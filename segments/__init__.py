@@ -1,0 +1,1 @@
+"""Friends (the CRM contact), tags, first-party attributes, segments and RFM."""

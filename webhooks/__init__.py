@@ -1,0 +1,1 @@
+"""Receiving LINE webhooks: signature check, raw event store, de-duplication and processing."""
