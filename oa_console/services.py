@@ -82,6 +82,15 @@ def user_create(*, email: str, password: str | None, first_name: str = "", last_
     return user
 
 
+def _set_limited_accounts(instance: Membership | Invitation, accounts: list[LineAccount]) -> None:
+    """Replace an M2M "limited to OAs" set through its table: the related manager would read
+    LineAccount through its tenant-scoped default manager, which services must not depend on."""
+    through = type(instance).accounts.through
+    owner_field = type(instance)._meta.model_name
+    through.objects.filter(**{owner_field: instance}).delete()
+    through.objects.bulk_create([through(**{owner_field: instance, "lineaccount": a}) for a in accounts])
+
+
 def _accounts_of(workspace: Workspace, account_ids: list[int] | None) -> list[LineAccount]:
     if not account_ids:
         return []
@@ -106,7 +115,7 @@ def membership_set(
         _guard_last_owner(membership, new_role=role)
         membership.role = role
         membership.save(update_fields=["role"])
-    membership.accounts.set(accounts)
+    _set_limited_accounts(membership, accounts)
     return membership
 
 
@@ -131,7 +140,7 @@ def membership_update(
     _guard_last_owner(membership, new_role=role)
     membership.role = role
     membership.save(update_fields=["role"])
-    membership.accounts.set(_accounts_of(workspace, account_ids))
+    _set_limited_accounts(membership, _accounts_of(workspace, account_ids))
     return membership
 
 
@@ -181,7 +190,7 @@ def invitation_create(
     )
     _full_clean(invitation, exclude=["token_hash"])
     invitation.save()
-    invitation.accounts.set(accounts)
+    _set_limited_accounts(invitation, accounts)
     link = settings.PUBLIC_BASE_URL + reverse("invitation_accept", kwargs={"token": token})
     transaction.on_commit(lambda: _send_invitation_email(invitation, link))
     return invitation, token

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from oa_console.models import Membership
 from oa_console.roles import Role
 from oa_console.tenancy import tenant_scope
 from tests.factories import LineAccountFactory, MembershipFactory, UserFactory, WorkspaceFactory
@@ -41,7 +42,9 @@ def make_member(workspace, role: str, *, email: str | None = None, accounts=()):
     user = UserFactory(email=email or f"{role}@{workspace.slug}.example", password=PASSWORD)
     membership = MembershipFactory(user=user, workspace=workspace, role=role)
     if accounts:
-        membership.accounts.set(accounts)
+        Membership.accounts.through.objects.bulk_create(
+            [Membership.accounts.through(membership=membership, lineaccount=a) for a in accounts]
+        )
     return user
 
 

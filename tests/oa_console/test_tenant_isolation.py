@@ -1,0 +1,289 @@
+"""Tenant isolation sweep: every URL pattern, as a member of workspace A, against workspace B.
+
+The sweep walks the whole URL configuration. Every named pattern must either be listed in
+``PUBLIC_URL_NAMES`` (reachable without a tenant: login, webhooks, health) or be sweepable:
+each of its URL kwargs needs an entry in ``FOREIGN_KWARG_PROVIDERS`` that returns the value of
+an object of *another* tenant. A pattern that is neither fails the suite, so a new URL cannot
+ship without being swept.
+
+Two variants are requested for every tenant URL, by GET and by POST:
+  1. everything from workspace B (B's workspace slug, B's OA, B's objects);
+  2. workspace A's own slugs with B's object ids in the other kwargs (the IDOR case).
+Both must answer 404 (405 is tolerated for a method the view does not accept, but at least one
+of the two methods must be a 404): another tenant's object looks exactly like a missing one.
+
+The same sweep runs for a client login limited to one OA of workspace A, against a sibling OA
+of the same workspace, and for the API with a workspace-A bearer key.
+
+To register a new kwarg: add ``"my_kwarg": lambda world: world.other("my_thing").some_value``
+to FOREIGN_KWARG_PROVIDERS, and register a builder in WORLD_BUILDERS that creates that object
+for a given (workspace, account) pair, e.g. ``WORLD_BUILDERS["my_thing"] = build_my_thing``
+where ``build_my_thing(workspace, account) -> object``. ``world.other(name)`` builds it for
+workspace B's OA; ``world.sibling(name)`` for the sibling OA of workspace A.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from oa_console import services
+from oa_console.models import Invitation
+from oa_console.roles import Role
+from tests.conftest import client_for, make_member
+from tests.factories import LineAccountFactory
+
+# Reachable without a tenant in the URL; each has its own tests.
+PUBLIC_URL_NAMES = {
+    "home", "workspace_picker", "login", "logout", "password_change", "password_change_done",
+    "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete",
+    "invitation_accept", "set_language", "healthz", "line_webhook", "api_schema", "api_docs",
+    "api_account_list",  # lists only the caller's own OAs: covered by tests/oa_console/test_api.py
+}
+# Django admin: staff only, checked separately below.
+PUBLIC_NAMESPACES = {"admin"}
+# Kwargs that select the tenant itself; variant 2 keeps workspace A's values for them.
+TENANT_KWARGS = {"workspace_slug", "account_slug"}
+
+
+def build_invitation(workspace, account) -> Invitation:
+    inviter = make_member(workspace, Role.OWNER, email=f"inviter-{account.slug}@example.com")
+    invitation, _token = services.invitation_create(
+        workspace=workspace, email=f"invitee-{account.slug}@example.com", role=Role.VIEWER,
+        invited_by=inviter, acting_role=Role.OWNER,
+    )
+    return invitation
+
+
+def build_api_key(workspace, account):
+    api_key, _raw = services.api_key_create(workspace=workspace, name=f"key {account.slug}", role=Role.VIEWER)
+    return api_key
+
+
+def build_membership(workspace, account):
+    user = make_member(workspace, Role.MARKETER, email=f"member-{account.slug}@example.com")
+    return user.memberships.model.unscoped.get(user=user, workspace=workspace)
+
+
+# name -> builder(workspace, account) creating that object inside the given tenant.
+WORLD_BUILDERS: dict[str, Callable] = {
+    "invitation": build_invitation,
+    "api_key": build_api_key,
+    "membership": build_membership,
+}
+
+
+@dataclass
+class World:
+    workspace: object
+    account: object
+    sibling_account: object
+    other_workspace: object
+    other_account: object
+    _cache: dict = field(default_factory=dict)
+
+    def _build(self, name: str, workspace, account):
+        key = (name, account.pk)
+        if key not in self._cache:
+            self._cache[key] = WORLD_BUILDERS[name](workspace, account)
+        return self._cache[key]
+
+    def other(self, name: str):
+        """The object ``name`` in workspace B."""
+        return self._build(name, self.other_workspace, self.other_account)
+
+    def sibling(self, name: str):
+        """The object ``name`` in the sibling OA of workspace A (for limited client logins)."""
+        return self._build(name, self.workspace, self.sibling_account)
+
+
+FOREIGN_KWARG_PROVIDERS: dict[str, Callable[[World], object]] = {
+    "workspace_slug": lambda world: world.other_workspace.slug,
+    "account_slug": lambda world: world.other_account.slug,
+    "account_id": lambda world: world.other_account.pk,
+    "membership_id": lambda world: world.other("membership").pk,
+    "invitation_id": lambda world: world.other("invitation").pk,
+    "api_key_id": lambda world: world.other("api_key").pk,
+}
+
+# For a client limited to workspace A's first OA, the "foreign" objects live in the sibling OA.
+SIBLING_KWARG_PROVIDERS: dict[str, Callable[[World], object]] = {
+    "account_slug": lambda world: world.sibling_account.slug,
+    "account_id": lambda world: world.sibling_account.pk,
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    kwargs: tuple[str, ...]
+
+
+def all_routes() -> list[Route]:
+    """Every URL pattern of the project with its full name and URL kwargs."""
+    routes: list[Route] = []
+
+    def walk(patterns, namespace: str | None, inherited: tuple[str, ...]):
+        for entry in patterns:
+            kwargs = inherited + tuple(getattr(entry.pattern, "converters", {}).keys())
+            if isinstance(entry, URLResolver):
+                ns = entry.namespace if entry.namespace else namespace
+                if namespace and entry.namespace:
+                    ns = f"{namespace}:{entry.namespace}"
+                walk(entry.url_patterns, ns, kwargs)
+            elif isinstance(entry, URLPattern):
+                name = entry.name or f"<unnamed {entry.pattern}>"
+                routes.append(Route(f"{namespace}:{name}" if namespace else name, kwargs))
+
+    walk(get_resolver().url_patterns, None, ())
+    return routes
+
+
+def tenant_routes() -> list[Route]:
+    return [
+        route for route in all_routes()
+        if route.name not in PUBLIC_URL_NAMES and route.name.split(":")[0] not in PUBLIC_NAMESPACES
+    ]
+
+
+@pytest.fixture
+def world(workspace, account, other_workspace, other_account) -> World:
+    sibling = LineAccountFactory(workspace=workspace, slug="alpha-osaka", display_name="Alpha Osaka")
+    return World(workspace, account, sibling, other_workspace, other_account)
+
+
+def test_every_route_is_public_or_sweepable():
+    unnamed = [route.name for route in all_routes() if route.name.startswith("<unnamed")]
+    assert not unnamed, f"Name these URL patterns so the sweep can cover them: {unnamed}"
+    missing = {
+        f"{route.name}: {kwarg}"
+        for route in tenant_routes()
+        for kwarg in route.kwargs
+        if kwarg not in FOREIGN_KWARG_PROVIDERS
+    }
+    assert not missing, f"Add FOREIGN_KWARG_PROVIDERS entries for: {sorted(missing)}"
+    assert len(tenant_routes()) >= 15
+
+
+def _variants(route: Route, world: World, providers) -> list[dict]:
+    foreign = {kwarg: providers.get(kwarg, FOREIGN_KWARG_PROVIDERS[kwarg])(world) for kwarg in route.kwargs}
+    variants = [foreign]
+    if set(route.kwargs) - TENANT_KWARGS:
+        own = {"workspace_slug": world.workspace.slug, "account_slug": world.account.slug}
+        variants.append({k: own[k] if k in TENANT_KWARGS else v for k, v in foreign.items()})
+    return variants
+
+
+def _assert_not_found(client: Client, url: str, **headers) -> None:
+    statuses = {method: getattr(client, method)(url, **headers).status_code for method in ("get", "post")}
+    assert set(statuses.values()) <= {404, 405}, f"{url} answered {statuses}"
+    assert 404 in statuses.values(), f"{url} answered {statuses}"
+
+
+def _sweep(client: Client, world: World, providers: dict, routes: list[Route], **headers) -> int:
+    checked = 0
+    for route in routes:
+        for kwargs in _variants(route, world, providers):
+            if not route.kwargs:
+                continue
+            _assert_not_found(client, reverse(route.name, kwargs=kwargs), **headers)
+            checked += 1
+    return checked
+
+
+@pytest.mark.django_db
+def test_member_of_a_gets_404_for_everything_of_b(world, owner):
+    # An owner of A has every permission in A, so a 404 can only come from tenant isolation.
+    page_routes = [r for r in tenant_routes() if "workspace_slug" in r.kwargs]
+    checked = _sweep(client_for(owner), world, {}, page_routes)
+    assert checked >= len(page_routes)
+
+
+@pytest.mark.django_db
+def test_api_key_of_a_gets_404_for_everything_of_b(world):
+    _api_key, raw = services.api_key_create(workspace=world.workspace, name="sweep", role=Role.OWNER)
+    api_routes = [r for r in tenant_routes() if "account_id" in r.kwargs]
+    assert api_routes
+    checked = _sweep(Client(), world, {}, api_routes, HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert checked >= len(api_routes)
+
+
+@pytest.mark.django_db
+def test_session_user_of_a_gets_404_from_api_for_b(world, owner):
+    api_routes = [r for r in tenant_routes() if "account_id" in r.kwargs]
+    _sweep(client_for(owner), world, {}, api_routes)
+
+
+@pytest.mark.django_db
+def test_client_login_limited_to_one_oa_gets_404_for_its_sibling(world):
+    client_user = make_member(world.workspace, Role.ADMIN, email="client@alpha.example", accounts=[world.account])
+    account_routes = [r for r in tenant_routes() if "account_slug" in r.kwargs or "account_id" in r.kwargs]
+    providers = {
+        **SIBLING_KWARG_PROVIDERS,
+        "workspace_slug": lambda w: w.workspace.slug,
+        **{
+            kwarg: (lambda w, kwarg=kwarg: _sibling_value(w, kwarg))
+            for kwarg in FOREIGN_KWARG_PROVIDERS
+            if kwarg not in TENANT_KWARGS | {"account_id"}
+        },
+    }
+    checked = _sweep(client_for(client_user), world, providers, account_routes)
+    assert checked >= len(account_routes)
+
+
+def _sibling_value(world: World, kwarg: str):
+    """Evaluate a foreign provider against the sibling OA instead of workspace B."""
+    proxy = World(world.workspace, world.account, world.sibling_account, world.workspace, world.sibling_account,
+                  world._cache)
+    return FOREIGN_KWARG_PROVIDERS[kwarg](proxy)
+
+
+@pytest.mark.django_db
+def test_client_login_never_sees_sibling_oa_in_menus(world):
+    client_user = make_member(world.workspace, Role.VIEWER, email="client@alpha.example", accounts=[world.account])
+    client = client_for(client_user)
+    page = client.get(reverse("account_insights", kwargs={"workspace_slug": "alpha", "account_slug": world.account.slug}))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert world.account.display_name in body
+    assert world.sibling_account.display_name not in body
+    # The workspace home sends a client straight to its only OA.
+    home = client.get(reverse("workspace_home", kwargs={"workspace_slug": "alpha"}))
+    assert home.status_code == 302
+    assert home["Location"].endswith(f"/oa/{world.account.slug}/")
+
+
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_login_for_every_tenant_page(world):
+    client = Client()
+    for route in tenant_routes():
+        kwargs = {kwarg: FOREIGN_KWARG_PROVIDERS[kwarg](world) for kwarg in route.kwargs}
+        url = reverse(route.name, kwargs=kwargs)
+        response = client.get(url)
+        if url.startswith("/api/"):
+            assert response.status_code == 401, route.name
+        else:
+            assert response.status_code == 302 and "/auth/login/" in response["Location"], route.name
+
+
+@pytest.mark.django_db
+def test_admin_site_is_for_staff_only(owner):
+    response = client_for(owner).get("/admin/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_expired_invitation_token_is_not_found(workspace, owner):
+    invitation, token = services.invitation_create(
+        workspace=workspace, email="late@example.com", role=Role.VIEWER, invited_by=owner, acting_role=Role.OWNER
+    )
+    Invitation.unscoped.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    assert Client().get(reverse("invitation_accept", kwargs={"token": token})).status_code == 404
+    assert Client().get(reverse("invitation_accept", kwargs={"token": "not-a-token"})).status_code == 404
