@@ -14,7 +14,10 @@ def role_choices_up_to(role: str) -> list[tuple[str, str]]:
 
 
 class EmailAuthenticationForm(AuthenticationForm):
-    username = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
+    username = forms.EmailField(
+        label=_("E-mail address"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
 
 
 class AccountChoiceMixin(forms.Form):
@@ -23,12 +26,16 @@ class AccountChoiceMixin(forms.Form):
         queryset=LineAccount.unscoped.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Leave all unticked to give access to every OA of the workspace (for an agency's client, tick only theirs)."),
+        help_text=_(
+            "Leave all unticked to give access to every OA of the workspace (for an agency's client, tick only theirs)."
+        ),
     )
 
     def __init__(self, *args, workspace: Workspace, acting_role: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["accounts"].queryset = LineAccount.unscoped.filter(workspace=workspace).order_by("display_name")
+        self.fields["accounts"].queryset = LineAccount.unscoped.filter(
+            workspace=workspace
+        ).order_by("display_name")
         self.fields["role"].choices = role_choices_up_to(acting_role)
 
 
@@ -44,7 +51,9 @@ class MemberEditForm(AccountChoiceMixin):
 
 
 class ApiKeyForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=80, help_text=_("Which system will use it, e.g. “POS sync”."))
+    name = forms.CharField(
+        label=_("Name"), max_length=80, help_text=_("Which system will use it, e.g. “POS sync”.")
+    )
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.VIEWER)
 
     def __init__(self, *args, acting_role: str, **kwargs):
@@ -56,12 +65,29 @@ class LineAccountForm(forms.Form):
     """Create or edit an OA channel. Secrets are write-only: blank on edit keeps the stored one."""
 
     display_name = forms.CharField(label=_("Display name"), max_length=120)
-    basic_id = forms.CharField(label=_("Basic ID"), max_length=40, required=False, help_text=_("Such as @abc1234."))
+    basic_id = forms.CharField(
+        label=_("Basic ID"), max_length=40, required=False, help_text=_("Such as @abc1234.")
+    )
     channel_id = forms.CharField(label=_("Channel ID"), max_length=20, required=False)
-    bot_user_id = forms.CharField(label=_("Bot user ID"), max_length=33, required=False, help_text=_("Learned from the first verified webhook when left empty."))
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES, initial="Asia/Tokyo")
-    channel_secret = forms.CharField(label=_("Channel secret"), required=True, widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}))
-    access_token = forms.CharField(label=_("Channel access token"), required=True, widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}))
+    bot_user_id = forms.CharField(
+        label=_("Bot user ID"),
+        max_length=33,
+        required=False,
+        help_text=_("Learned from the first verified webhook when left empty."),
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=TIME_ZONE_CHOICES, initial="Asia/Tokyo"
+    )
+    channel_secret = forms.CharField(
+        label=_("Channel secret"),
+        required=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+    )
+    access_token = forms.CharField(
+        label=_("Channel access token"),
+        required=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+    )
 
     def __init__(self, *args, editing: LineAccount | None = None, **kwargs):
         super().__init__(*args, **kwargs)

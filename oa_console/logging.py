@@ -12,7 +12,9 @@ _request_context: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
 
 
 def start_request() -> contextvars.Token:
-    return _request_context.set({"request_id": uuid.uuid4().hex[:12], "workspace": None, "account": None})
+    return _request_context.set(
+        {"request_id": uuid.uuid4().hex[:12], "workspace": None, "account": None}
+    )
 
 
 def end_request(token: contextvars.Token) -> None:

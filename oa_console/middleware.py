@@ -56,13 +56,17 @@ class TenantMiddleware:
             )
             if account is None:
                 raise Http404("No such OA.")
-        scope = TenantScope(workspace=membership.workspace, account_ids=account_ids, account=account)
+        scope = TenantScope(
+            workspace=membership.workspace, account_ids=account_ids, account=account
+        )
         request.workspace = membership.workspace
         request.membership = membership
         request.account = account
         request.tenant_scope = scope
         request._tenant_token = activate_scope(scope)
-        request_logging.bind(workspace=membership.workspace.slug, account=account.slug if account else None)
+        request_logging.bind(
+            workspace=membership.workspace.slug, account=account.slug if account else None
+        )
         return None
 
 

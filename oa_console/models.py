@@ -15,11 +15,13 @@ from django.utils.translation import gettext_lazy as _
 
 from oa_console.fields import EncryptedTextField
 from oa_console.roles import Role
-from oa_console.tenancy import WorkspaceScopedManager
+from oa_console.tenancy import UnscopedManager, WorkspaceScopedManager
 
 slug_validator = RegexValidator(
     r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$",
-    _("Use 1–50 lowercase letters, digits and hyphens, starting and ending with a letter or digit."),
+    _(
+        "Use 1 to 50 lowercase letters, digits and hyphens, starting and ending with a letter or digit."
+    ),
 )
 
 TIME_ZONE_CHOICES = sorted((name, name) for name in zoneinfo.available_timezones())
@@ -106,7 +108,9 @@ class LineAccount(models.Model):
         _("bot user ID"),
         max_length=33,
         blank=True,
-        validators=[RegexValidator(r"^U[0-9a-f]{32}$", _("A bot user ID is U followed by 32 hex digits."))],
+        validators=[
+            RegexValidator(r"^U[0-9a-f]{32}$", _("A bot user ID is U followed by 32 hex digits."))
+        ],
         help_text=_("Learned from the first verified webhook when left empty."),
     )
     channel_secret = EncryptedTextField(_("channel secret"))
@@ -114,25 +118,25 @@ class LineAccount(models.Model):
     time_zone = models.CharField(
         _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Asia/Tokyo"
     )
-    webhook_key = models.CharField(max_length=64, unique=True, default=new_webhook_key, editable=False)
+    webhook_key = models.CharField(
+        max_length=64, unique=True, default=new_webhook_key, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = WorkspaceScopedManager()
-    unscoped = models.Manager()
+    unscoped = UnscopedManager()
 
     class Meta:
         ordering = ["display_name"]
         constraints = [
-            models.UniqueConstraint(fields=["workspace", "slug"], name="uniq_account_slug_per_workspace"),
+            models.UniqueConstraint(
+                fields=["workspace", "slug"], name="uniq_account_slug_per_workspace"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.display_name
-
-    @property
-    def webhook_url(self) -> str:
-        return settings.PUBLIC_BASE_URL + reverse("line_webhook", kwargs={"webhook_key": self.webhook_key})
 
     def get_absolute_url(self) -> str:
         return reverse(
@@ -140,11 +144,19 @@ class LineAccount(models.Model):
             kwargs={"workspace_slug": self.workspace.slug, "account_slug": self.slug},
         )
 
+    @property
+    def webhook_url(self) -> str:
+        return settings.PUBLIC_BASE_URL + reverse(
+            "line_webhook", kwargs={"webhook_key": self.webhook_key}
+        )
+
 
 class Membership(models.Model):
     """A user's role in a workspace, optionally limited to some of its OAs."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.VIEWER)
     accounts = models.ManyToManyField(
@@ -157,7 +169,7 @@ class Membership(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = WorkspaceScopedManager()
-    unscoped = models.Manager()
+    unscoped = UnscopedManager()
 
     class Meta:
         ordering = ["user__email"]
@@ -175,7 +187,9 @@ class Invitation(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("e-mail address"))
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.VIEWER)
-    accounts = models.ManyToManyField(LineAccount, blank=True, related_name="+", verbose_name=_("limited to OAs"))
+    accounts = models.ManyToManyField(
+        LineAccount, blank=True, related_name="+", verbose_name=_("limited to OAs")
+    )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -186,7 +200,7 @@ class Invitation(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     objects = WorkspaceScopedManager()
-    unscoped = models.Manager()
+    unscoped = UnscopedManager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -219,7 +233,7 @@ class ApiKey(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     objects = WorkspaceScopedManager()
-    unscoped = models.Manager()
+    unscoped = UnscopedManager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -237,3 +251,6 @@ class Heartbeat(models.Model):
 
     name = models.CharField(max_length=40, primary_key=True)
     seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.seen_at:%Y-%m-%d %H:%M:%S}"

@@ -10,17 +10,27 @@ from oa_console.tenancy import require_scope
 
 def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
     """Every membership of a user across workspaces (the workspace picker)."""
-    return Membership.unscoped.filter(user=user).select_related("workspace").order_by("workspace__name")
+    return (
+        Membership.unscoped.filter(user=user)
+        .select_related("workspace")
+        .order_by("workspace__name")
+    )
 
 
 def membership_get(*, user: User, workspace_slug: str) -> Membership | None:
-    return Membership.unscoped.select_related("workspace").filter(user=user, workspace__slug=workspace_slug).first()
+    return (
+        Membership.unscoped.select_related("workspace")
+        .filter(user=user, workspace__slug=workspace_slug)
+        .first()
+    )
 
 
 def membership_account_ids(*, membership: Membership) -> frozenset[int] | None:
     """The OA ids a limited membership may see; None when it sees every OA of the workspace."""
     through = Membership.accounts.through
-    ids = frozenset(through.objects.filter(membership_id=membership.pk).values_list("lineaccount_id", flat=True))
+    ids = frozenset(
+        through.objects.filter(membership_id=membership.pk).values_list("lineaccount_id", flat=True)
+    )
     return ids or None
 
 
@@ -29,8 +39,14 @@ def account_list() -> QuerySet[LineAccount]:
     return LineAccount.objects.select_related("workspace").order_by("display_name")
 
 
-def account_get_by_slug(*, workspace: Workspace, slug: str, account_ids: frozenset[int] | None) -> LineAccount | None:
-    account = LineAccount.unscoped.select_related("workspace").filter(workspace=workspace, slug=slug).first()
+def account_get_by_slug(
+    *, workspace: Workspace, slug: str, account_ids: frozenset[int] | None
+) -> LineAccount | None:
+    account = (
+        LineAccount.unscoped.select_related("workspace")
+        .filter(workspace=workspace, slug=slug)
+        .first()
+    )
     if account is None or (account_ids is not None and account.pk not in account_ids):
         return None
     return account
@@ -38,11 +54,17 @@ def account_get_by_slug(*, workspace: Workspace, slug: str, account_ids: frozens
 
 def member_list() -> QuerySet[Membership]:
     require_scope()
-    return Membership.objects.select_related("user").prefetch_related("accounts").order_by("user__email")
+    return (
+        Membership.objects.select_related("user")
+        .prefetch_related("accounts")
+        .order_by("user__email")
+    )
 
 
 def invitation_list_pending() -> QuerySet[Invitation]:
-    return Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True).select_related("invited_by")
+    return Invitation.objects.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True
+    ).select_related("invited_by")
 
 
 def api_key_list() -> QuerySet[ApiKey]:

@@ -42,11 +42,15 @@ def _full_clean(instance, *, exclude: list[str] | None = None) -> None:
 
 
 @transaction.atomic
-def workspace_create(*, slug: str, name: str, kind: str = Workspace.Kind.BRAND, owner: User | None = None) -> Workspace:
+def workspace_create(
+    *, slug: str, name: str, kind: str = Workspace.Kind.BRAND, owner: User | None = None
+) -> Workspace:
     workspace = Workspace(slug=slug, name=name, kind=kind)
     _full_clean(workspace)
     if Workspace.objects.filter(slug=slug).exists():
-        raise ValidationError({"slug": _("A workspace with the slug “%(slug)s” already exists.") % {"slug": slug}})
+        raise ValidationError(
+            {"slug": _("A workspace with the slug “%(slug)s” already exists.") % {"slug": slug}}
+        )
     workspace.save()
     if owner is not None:
         Membership.unscoped.create(user=owner, workspace=workspace, role=Role.OWNER)
@@ -62,7 +66,9 @@ def workspace_delete(*, workspace: Workspace) -> None:
 
 
 @transaction.atomic
-def user_create(*, email: str, password: str | None, first_name: str = "", last_name: str = "") -> User:
+def user_create(
+    *, email: str, password: str | None, first_name: str = "", last_name: str = ""
+) -> User:
     email = User.objects.normalize_email(email).lower()
     user = User(email=email, username=email, first_name=first_name, last_name=last_name)
     _full_clean(user, exclude=["password", "username"])
@@ -88,7 +94,9 @@ def _set_limited_accounts(instance: Membership | Invitation, accounts: list[Line
     through = type(instance).accounts.through
     owner_field = type(instance)._meta.model_name
     through.objects.filter(**{owner_field: instance}).delete()
-    through.objects.bulk_create([through(**{owner_field: instance, "lineaccount": a}) for a in accounts])
+    through.objects.bulk_create(
+        [through(**{owner_field: instance, "lineaccount": a}) for a in accounts]
+    )
 
 
 def _accounts_of(workspace: Workspace, account_ids: list[int] | None) -> list[LineAccount]:
@@ -129,13 +137,21 @@ def _guard_last_owner(membership: Membership, *, new_role: str | None) -> None:
 
 @transaction.atomic
 def membership_update(
-    *, workspace: Workspace, membership_id: int, role: str, account_ids: list[int] | None, acting_role: str
+    *,
+    workspace: Workspace,
+    membership_id: int,
+    role: str,
+    account_ids: list[int] | None,
+    acting_role: str,
 ) -> Membership:
     membership = Membership.unscoped.select_for_update().get(workspace=workspace, pk=membership_id)
     if role not in ROLE_RANK:
         raise ValidationError({"role": _("Unknown role.")})
     # Nobody grants or changes a role above their own: an admin cannot make an owner.
-    if ROLE_RANK[role] > ROLE_RANK[acting_role] or ROLE_RANK[membership.role] > ROLE_RANK[acting_role]:
+    if (
+        ROLE_RANK[role] > ROLE_RANK[acting_role]
+        or ROLE_RANK[membership.role] > ROLE_RANK[acting_role]
+    ):
         raise ValidationError({"role": _("You cannot grant or change a role above your own.")})
     _guard_last_owner(membership, new_role=role)
     membership.role = role
@@ -148,7 +164,9 @@ def membership_update(
 def membership_remove(*, workspace: Workspace, membership_id: int, acting_role: str) -> None:
     membership = Membership.unscoped.select_for_update().get(workspace=workspace, pk=membership_id)
     if ROLE_RANK[membership.role] > ROLE_RANK[acting_role]:
-        raise ValidationError({"role": _("You cannot remove a member whose role is above your own.")})
+        raise ValidationError(
+            {"role": _("You cannot remove a member whose role is above your own.")}
+        )
     _guard_last_owner(membership, new_role=None)
     membership.delete()
 
@@ -199,7 +217,8 @@ def invitation_create(
 def _send_invitation_email(invitation: Invitation, link: str) -> None:
     context = {"invitation": invitation, "link": link, "workspace": invitation.workspace}
     send_mail(
-        subject=_("You are invited to %(workspace)s on OA Console") % {"workspace": invitation.workspace.name},
+        subject=_("You are invited to %(workspace)s on OA Console")
+        % {"workspace": invitation.workspace.name},
         message=render_to_string("oa_console/emails/invitation.txt", context),
         from_email=None,
         recipient_list=[invitation.email],
@@ -219,17 +238,26 @@ def invitation_get_open(*, token: str) -> Invitation | None:
 
 
 @transaction.atomic
-def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+def invitation_accept(
+    *, invitation: Invitation, user: User | None, new_password: str | None = None
+) -> Membership:
+    """Accept an invitation as an existing user, or create the invited user with a password.
+
+    One transaction: a newcomer never ends up with a login but no membership.
+    """
     invitation = Invitation.unscoped.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at or invitation.revoked_at or invitation.expires_at < timezone.now():
         raise ValidationError(_("This invitation is no longer valid."))
+    if user is None:
+        user = user_create(email=invitation.email, password=new_password)
     if user.email.lower() != invitation.email.lower():
         raise ValidationError(_("This invitation was sent to another e-mail address."))
-    account_ids = list(invitation.accounts.through.objects.filter(invitation=invitation).values_list("lineaccount_id", flat=True))
-    existing = Membership.unscoped.filter(workspace=invitation.workspace, user=user).first()
-    if existing is not None:
-        membership = existing
-    else:
+    through = Invitation.accounts.through
+    account_ids = list(
+        through.objects.filter(invitation=invitation).values_list("lineaccount_id", flat=True)
+    )
+    membership = Membership.unscoped.filter(workspace=invitation.workspace, user=user).first()
+    if membership is None:
         membership = membership_set(
             workspace=invitation.workspace, user=user, role=invitation.role, account_ids=account_ids
         )
@@ -274,7 +302,9 @@ def line_account_create(
     time_zone: str = "Asia/Tokyo",
 ) -> LineAccount:
     if slug and LineAccount.unscoped.filter(workspace=workspace, slug=slug).exists():
-        raise ValidationError({"slug": _("An OA with the slug “%(slug)s” already exists here.") % {"slug": slug}})
+        raise ValidationError(
+            {"slug": _("An OA with the slug “%(slug)s” already exists here.") % {"slug": slug}}
+        )
     account = LineAccount(
         workspace=workspace,
         slug=slug or _unique_account_slug(workspace, basic_id.lstrip("@") or display_name),
@@ -318,27 +348,35 @@ def line_account_update(
 
 
 @transaction.atomic
-def api_key_create(*, workspace: Workspace, name: str, role: str, created_by: User | None = None) -> tuple[ApiKey, str]:
+def api_key_create(
+    *, workspace: Workspace, name: str, role: str, created_by: User | None = None
+) -> tuple[ApiKey, str]:
     """Create an API key. The raw key is returned once and never stored."""
     if role not in ROLE_RANK:
         raise ValidationError({"role": _("Unknown role.")})
     if not name.strip():
-        raise ValidationError({"name": _("Give the key a name, such as the system that will use it.")})
+        raise ValidationError(
+            {"name": _("Give the key a name, such as the system that will use it.")}
+        )
     prefix = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
     raw_key = f"{API_KEY_PREFIX}_{prefix}_{secret}"
     api_key = ApiKey.unscoped.create(
-        workspace=workspace, name=name.strip()[:80], role=role, prefix=prefix,
-        key_hash=_sha256(raw_key), created_by=created_by,
+        workspace=workspace,
+        name=name.strip()[:80],
+        role=role,
+        prefix=prefix,
+        key_hash=_sha256(raw_key),
+        created_by=created_by,
     )
     return api_key, raw_key
 
 
 @transaction.atomic
 def api_key_revoke(*, workspace: Workspace, api_key_id: int) -> None:
-    updated = ApiKey.unscoped.filter(workspace=workspace, pk=api_key_id, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+    updated = ApiKey.unscoped.filter(
+        workspace=workspace, pk=api_key_id, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
     if not updated:
         raise ApiKey.DoesNotExist
 
@@ -348,7 +386,11 @@ def api_key_authenticate(*, raw_key: str) -> ApiKey | None:
     parts = raw_key.split("_", 2)
     if len(parts) != 3 or parts[0] != API_KEY_PREFIX or not parts[1] or not parts[2]:
         return None
-    api_key = ApiKey.unscoped.select_related("workspace").filter(prefix=parts[1], revoked_at__isnull=True).first()
+    api_key = (
+        ApiKey.unscoped.select_related("workspace")
+        .filter(prefix=parts[1], revoked_at__isnull=True)
+        .first()
+    )
     if api_key is None or not hmac.compare_digest(api_key.key_hash, _sha256(raw_key)):
         return None
     now = timezone.now()

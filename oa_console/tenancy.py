@@ -116,3 +116,11 @@ class AccountScopedManager(models.Manager):
         if scope.account_ids is not None:
             queryset = queryset.filter(account_id__in=scope.account_ids)
         return queryset
+
+
+class UnscopedManager(models.Manager):
+    """The explicit escape hatch: every tenant, no scope needed.
+
+    For code that must cross tenants on purpose (URL resolution, admin, ops commands, and
+    creating rows). Searching for ``.unscoped`` lists every such place.
+    """

@@ -16,11 +16,21 @@ auth_patterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/change/", auth.PasswordChangeView.as_view(), name="password_change"),
-    path("password/change/done/", auth.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path(
+        "password/change/done/", auth.PasswordChangeDoneView.as_view(), name="password_change_done"
+    ),
     path("password/reset/", auth.PasswordResetView.as_view(), name="password_reset"),
     path("password/reset/sent/", auth.PasswordResetDoneView.as_view(), name="password_reset_done"),
-    path("password/reset/<uidb64>/<token>/", auth.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
-    path("password/reset/complete/", auth.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/complete/",
+        auth.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("invitations/<str:token>/", auth.invitation_accept, name="invitation_accept"),
 ]
 
@@ -40,10 +50,18 @@ workspace_patterns = [
     path("settings/members/", members.member_list, name="member_list"),
     path("settings/members/invite/", members.member_invite, name="member_invite"),
     path("settings/members/<int:membership_id>/", members.member_edit, name="member_edit"),
-    path("settings/members/<int:membership_id>/remove/", members.member_remove, name="member_remove"),
-    path("settings/invitations/<int:invitation_id>/revoke/", members.invitation_revoke, name="invitation_revoke"),
+    path(
+        "settings/members/<int:membership_id>/remove/", members.member_remove, name="member_remove"
+    ),
+    path(
+        "settings/invitations/<int:invitation_id>/revoke/",
+        members.invitation_revoke,
+        name="invitation_revoke",
+    ),
     path("settings/api-keys/", api_keys.api_key_list, name="api_key_list"),
-    path("settings/api-keys/<int:api_key_id>/revoke/", api_keys.api_key_revoke, name="api_key_revoke"),
+    path(
+        "settings/api-keys/<int:api_key_id>/revoke/", api_keys.api_key_revoke, name="api_key_revoke"
+    ),
     path("oa/new/", accounts.account_create, name="account_create"),
     path("oa/<slug:account_slug>/", include(account_patterns)),
 ]

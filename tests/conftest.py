@@ -35,7 +35,9 @@ def other_workspace(db):
 
 @pytest.fixture
 def other_account(other_workspace):
-    return LineAccountFactory(workspace=other_workspace, slug="bravo-taipei", display_name="Bravo Taipei")
+    return LineAccountFactory(
+        workspace=other_workspace, slug="bravo-taipei", display_name="Bravo Taipei"
+    )
 
 
 def make_member(workspace, role: str, *, email: str | None = None, accounts=()):

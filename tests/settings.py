@@ -10,9 +10,11 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 # A fixed Fernet key so secrets are really encrypted, as in production.
 os.environ.setdefault("FIELD_ENCRYPTION_KEY", "n2o8b1kCkzQzX4YVd1s8y2fT6qk3w9u7mZJpLr0aH5E=")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
-os.environ.setdefault("OA_CONSOLE_VAR_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test"))
+os.environ.setdefault(
+    "OA_CONSOLE_VAR_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test")
+)
 
-from oa_console.settings import *  # noqa: E402,F403
+from oa_console.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
@@ -20,3 +22,5 @@ WHITENOISE_USE_FINDERS = True
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STATIC_ROOT = VAR_DIR / "static"  # noqa: F405
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -39,7 +39,9 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             return None
         raw_key = raw_key.strip()
         if not raw_key or " " in raw_key:
-            raise exceptions.AuthenticationFailed(_("Malformed Authorization header: use “Bearer <api key>”."))
+            raise exceptions.AuthenticationFailed(
+                _("Malformed Authorization header: use “Bearer <api key>”.")
+            )
         api_key = api_key_authenticate(raw_key=raw_key)
         if api_key is None:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked API key."))

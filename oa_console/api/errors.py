@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError as DjangoValidationError
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
-from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 
@@ -26,7 +26,9 @@ def _fields(detail) -> dict[str, list[str]]:
 
 def error_envelope_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        )
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -50,5 +52,7 @@ def error_envelope_handler(exc, context):
             code = detail.code or code
     response.data = {"error": {"code": code, "message": message, "fields": fields}}
     if response.status_code == status.HTTP_401_UNAUTHORIZED:
-        response.data["error"]["code"] = "not_authenticated" if code == "not_authenticated" else "authentication_failed"
+        response.data["error"]["code"] = (
+            "not_authenticated" if code == "not_authenticated" else "authentication_failed"
+        )
     return response

@@ -24,10 +24,22 @@ def account_create(request: HttpRequest, workspace_slug: str) -> HttpResponse:
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, _("%(name)s is connected. Paste the webhook URL below into the LINE Developers Console.") % {"name": account.display_name})
-            return redirect("account_settings", workspace_slug=workspace_slug, account_slug=account.slug)
-    return render(request, "oa_console/account_form.html", {"form": form, "creating": True},
-                  status=400 if form.errors else 200)
+            messages.success(
+                request,
+                _(
+                    "%(name)s is connected. Paste the webhook URL below into the LINE Developers Console."
+                )
+                % {"name": account.display_name},
+            )
+            return redirect(
+                "account_settings", workspace_slug=workspace_slug, account_slug=account.slug
+            )
+    return render(
+        request,
+        "oa_console/account_form.html",
+        {"form": form, "creating": True},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -52,6 +64,12 @@ def account_settings(request: HttpRequest, workspace_slug: str, account_slug: st
             apply_service_errors(form, error)
         else:
             messages.success(request, _("The OA settings were saved."))
-            return redirect("account_settings", workspace_slug=workspace_slug, account_slug=account.slug)
-    return render(request, "oa_console/account_settings.html", {"form": form, "may_edit": may_edit},
-                  status=400 if form.errors else 200)
+            return redirect(
+                "account_settings", workspace_slug=workspace_slug, account_slug=account.slug
+            )
+    return render(
+        request,
+        "oa_console/account_settings.html",
+        {"form": form, "may_edit": may_edit},
+        status=400 if form.errors else 200,
+    )

@@ -29,22 +29,36 @@ def api_key_list(request: HttpRequest, workspace_slug: str) -> HttpResponse:
         if form.is_valid():
             try:
                 api_key, new_key = services.api_key_create(
-                    workspace=request.workspace, name=form.cleaned_data["name"],
-                    role=form.cleaned_data["role"], created_by=request.user,
+                    workspace=request.workspace,
+                    name=form.cleaned_data["name"],
+                    role=form.cleaned_data["role"],
+                    created_by=request.user,
                 )
             except ValidationError as error:
                 apply_service_errors(form, error)
                 status = 400
             else:
                 form = ApiKeyForm(acting_role=request.membership.role)
-                messages.success(request, _("API key “%(name)s” created. Copy it now: it is not shown again.") % {"name": api_key.name})
+                messages.success(
+                    request,
+                    _("API key “%(name)s” created. Copy it now: it is not shown again.")
+                    % {"name": api_key.name},
+                )
         else:
             status = 400
     page = Paginator(select_api_keys(), KEYS_PER_PAGE).get_page(request.GET.get("page"))
     # The raw key is rendered in this response only; it is never stored or shown again.
-    return render(request, "oa_console/settings/api_keys.html", {
-        "form": form, "page_obj": page, "new_key": new_key, "settings_tab": "api_keys",
-    }, status=status)
+    return render(
+        request,
+        "oa_console/settings/api_keys.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "new_key": new_key,
+            "settings_tab": "api_keys",
+        },
+        status=status,
+    )
 
 
 @require_POST

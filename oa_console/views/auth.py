@@ -50,7 +50,10 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "oa_console/auth/message.html"
-    extra_context = {"title": _("Password set"), "body": _("You can now log in with your new password.")}
+    extra_context = {
+        "title": _("Password set"),
+        "body": _("You can now log in with your new password."),
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -58,33 +61,55 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """Join a workspace from an e-mailed link: new people choose a password, members just accept."""
     invitation = services.invitation_get_open(token=token)
     if invitation is None:
-        return render(request, "oa_console/auth/message.html", {
-            "title": _("Invitation not valid"),
-            "body": _("This invitation link was already used, was revoked, or has expired. Ask for a new one."),
-        }, status=404)
+        return render(
+            request,
+            "oa_console/auth/message.html",
+            {
+                "title": _("Invitation not valid"),
+                "body": _(
+                    "This invitation link was already used, was revoked, or has expired. Ask for a new one."
+                ),
+            },
+            status=404,
+        )
     existing_user = User.objects.filter(email__iexact=invitation.email).first()
     if request.user.is_authenticated and request.user.email.lower() != invitation.email.lower():
-        return render(request, "oa_console/auth/message.html", {
-            "title": _("Invitation for someone else"),
-            "body": _("This invitation was sent to %(email)s. Log out and open the link again.") % {"email": invitation.email},
-        }, status=403)
+        return render(
+            request,
+            "oa_console/auth/message.html",
+            {
+                "title": _("Invitation for someone else"),
+                "body": _("This invitation was sent to %(email)s. Log out and open the link again.")
+                % {"email": invitation.email},
+            },
+            status=403,
+        )
     if existing_user is not None and not request.user.is_authenticated:
-        messages.info(request, _("Log in as %(email)s to accept the invitation.") % {"email": invitation.email})
+        messages.info(
+            request,
+            _("Log in as %(email)s to accept the invitation.") % {"email": invitation.email},
+        )
         return auth_views.redirect_to_login(request.get_full_path())
 
     form = None
     if existing_user is None:
         form = SetPasswordForm(User(email=invitation.email), request.POST or None)
-    if request.method == "POST":
-        if form is None or form.is_valid():
-            user = existing_user or services.user_create(email=invitation.email, password=form.cleaned_data["new_password1"])
-            try:
-                services.invitation_accept(invitation=invitation, user=user)
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-                return redirect("home")
-            if not request.user.is_authenticated:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Welcome to %(workspace)s.") % {"workspace": invitation.workspace.name})
-            return redirect("workspace_home", workspace_slug=invitation.workspace.slug)
-    return render(request, "oa_console/auth/invitation_accept.html", {"invitation": invitation, "form": form})
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            user = services.invitation_accept(
+                invitation=invitation,
+                user=existing_user,
+                new_password=form.cleaned_data["new_password1"] if form is not None else None,
+            ).user
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("home")
+        if not request.user.is_authenticated:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request, _("Welcome to %(workspace)s.") % {"workspace": invitation.workspace.name}
+        )
+        return redirect("workspace_home", workspace_slug=invitation.workspace.slug)
+    return render(
+        request, "oa_console/auth/invitation_accept.html", {"invitation": invitation, "form": form}
+    )

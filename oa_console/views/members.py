@@ -13,7 +13,8 @@ from oa_console.forms import InviteForm, MemberEditForm
 from oa_console.models import Invitation, Membership
 from oa_console.permissions import require
 from oa_console.roles import Capability
-from oa_console.selectors import invitation_list_pending, member_list as select_members, membership_account_ids
+from oa_console.selectors import invitation_list_pending, membership_account_ids
+from oa_console.selectors import member_list as select_members
 from oa_console.views._forms import apply_service_errors
 
 MEMBERS_PER_PAGE = 25
@@ -22,17 +23,23 @@ MEMBERS_PER_PAGE = 25
 def member_list(request: HttpRequest, workspace_slug: str) -> HttpResponse:
     require(request, Capability.MANAGE_MEMBERS)
     page = Paginator(select_members(), MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "oa_console/settings/members.html", {
-        "page_obj": page,
-        "invitations": invitation_list_pending(),
-        "settings_tab": "members",
-    })
+    return render(
+        request,
+        "oa_console/settings/members.html",
+        {
+            "page_obj": page,
+            "invitations": invitation_list_pending(),
+            "settings_tab": "members",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def member_invite(request: HttpRequest, workspace_slug: str) -> HttpResponse:
     require(request, Capability.MANAGE_MEMBERS)
-    form = InviteForm(request.POST or None, workspace=request.workspace, acting_role=request.membership.role)
+    form = InviteForm(
+        request.POST or None, workspace=request.workspace, acting_role=request.membership.role
+    )
     if request.method == "POST" and form.is_valid():
         try:
             invitation, _token = services.invitation_create(
@@ -46,11 +53,20 @@ def member_invite(request: HttpRequest, workspace_slug: str) -> HttpResponse:
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+            )
             return redirect("member_list", workspace_slug=workspace_slug)
-    return render(request, "oa_console/settings/member_form.html", {
-        "form": form, "title": _("Invite a member"), "submit_label": _("Send invitation"), "settings_tab": "members",
-    })
+    return render(
+        request,
+        "oa_console/settings/member_form.html",
+        {
+            "form": form,
+            "title": _("Invite a member"),
+            "submit_label": _("Send invitation"),
+            "settings_tab": "members",
+        },
+    )
 
 
 def _membership_or_404(request: HttpRequest, membership_id: int) -> Membership:
@@ -83,12 +99,20 @@ def member_edit(request: HttpRequest, workspace_slug: str, membership_id: int) -
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, _("%(email)s was updated.") % {"email": membership.user.email})
+            messages.success(
+                request, _("%(email)s was updated.") % {"email": membership.user.email}
+            )
             return redirect("member_list", workspace_slug=workspace_slug)
-    return render(request, "oa_console/settings/member_form.html", {
-        "form": form, "title": _("Edit %(email)s") % {"email": membership.user.email},
-        "submit_label": _("Save"), "settings_tab": "members",
-    })
+    return render(
+        request,
+        "oa_console/settings/member_form.html",
+        {
+            "form": form,
+            "title": _("Edit %(email)s") % {"email": membership.user.email},
+            "submit_label": _("Save"),
+            "settings_tab": "members",
+        },
+    )
 
 
 @require_POST
@@ -97,19 +121,29 @@ def member_remove(request: HttpRequest, workspace_slug: str, membership_id: int)
     membership = _membership_or_404(request, membership_id)
     try:
         services.membership_remove(
-            workspace=request.workspace, membership_id=membership.pk, acting_role=request.membership.role
+            workspace=request.workspace,
+            membership_id=membership.pk,
+            acting_role=request.membership.role,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("%(email)s was removed from the workspace.") % {"email": membership.user.email})
-    if membership.user_id == request.user.pk and not request.user.memberships.filter(workspace=request.workspace).exists():
+        messages.success(
+            request,
+            _("%(email)s was removed from the workspace.") % {"email": membership.user.email},
+        )
+    if (
+        membership.user_id == request.user.pk
+        and not request.user.memberships.filter(workspace=request.workspace).exists()
+    ):
         return redirect("home")
     return redirect("member_list", workspace_slug=workspace_slug)
 
 
 @require_POST
-def invitation_revoke(request: HttpRequest, workspace_slug: str, invitation_id: int) -> HttpResponse:
+def invitation_revoke(
+    request: HttpRequest, workspace_slug: str, invitation_id: int
+) -> HttpResponse:
     require(request, Capability.MANAGE_MEMBERS)
     try:
         services.invitation_revoke(workspace=request.workspace, invitation_id=invitation_id)

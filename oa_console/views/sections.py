@@ -8,19 +8,27 @@ from django.utils.translation import gettext_lazy as _
 SECTIONS = {
     "insights": {
         "title": _("Insights"),
-        "body": _("Friends, target reach, blocks, broadcasts, chats, coupons and reward cards will be charted here once webhook events or Insight CSV exports arrive. Connect the webhook in OA settings to start collecting data."),
+        "body": _(
+            "Friends, target reach, blocks, broadcasts, chats, coupons and reward cards will be charted here once webhook events or Insight CSV exports arrive. Connect the webhook in OA settings to start collecting data."
+        ),
     },
     "friends": {
         "title": _("Friends & segments"),
-        "body": _("Friends appear here as LINE sends follow and message events to the webhook. Paste the webhook URL from OA settings into the LINE Developers Console and turn “Use webhook” on."),
+        "body": _(
+            "Friends appear here as LINE sends follow and message events to the webhook. Paste the webhook URL from OA settings into the LINE Developers Console and turn “Use webhook” on."
+        ),
     },
     "broadcasts": {
         "title": _("Broadcasts"),
-        "body": _("Composing, approving and scheduling targeted broadcasts is not yet available in this console. Until then, send broadcasts from LINE Official Account Manager."),
+        "body": _(
+            "Composing, approving and scheduling targeted broadcasts is not yet available in this console. Until then, send broadcasts from LINE Official Account Manager."
+        ),
     },
     "imports": {
         "title": _("Imports"),
-        "body": _("Uploading the Insight CSV exports of LINE Official Account Manager is not yet available in this console."),
+        "body": _(
+            "Uploading the Insight CSV exports of LINE Official Account Manager is not yet available in this console."
+        ),
     },
 }
 
@@ -30,7 +38,9 @@ def account_home(request: HttpRequest, workspace_slug: str, account_slug: str) -
 
 
 def _section(request: HttpRequest, name: str) -> HttpResponse:
-    return render(request, "oa_console/section.html", {"section": SECTIONS[name], "section_name": name})
+    return render(
+        request, "oa_console/section.html", {"section": SECTIONS[name], "section_name": name}
+    )
 
 
 def insights(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:

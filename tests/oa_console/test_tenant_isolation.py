@@ -41,9 +41,22 @@ from tests.factories import LineAccountFactory
 
 # Reachable without a tenant in the URL; each has its own tests.
 PUBLIC_URL_NAMES = {
-    "home", "workspace_picker", "login", "logout", "password_change", "password_change_done",
-    "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete",
-    "invitation_accept", "set_language", "healthz", "line_webhook", "api_schema", "api_docs",
+    "home",
+    "workspace_picker",
+    "login",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "invitation_accept",
+    "set_language",
+    "healthz",
+    "line_webhook",
+    "api_schema",
+    "api_docs",
     "api_account_list",  # lists only the caller's own OAs: covered by tests/oa_console/test_api.py
 }
 # Django admin: staff only, checked separately below.
@@ -55,14 +68,19 @@ TENANT_KWARGS = {"workspace_slug", "account_slug"}
 def build_invitation(workspace, account) -> Invitation:
     inviter = make_member(workspace, Role.OWNER, email=f"inviter-{account.slug}@example.com")
     invitation, _token = services.invitation_create(
-        workspace=workspace, email=f"invitee-{account.slug}@example.com", role=Role.VIEWER,
-        invited_by=inviter, acting_role=Role.OWNER,
+        workspace=workspace,
+        email=f"invitee-{account.slug}@example.com",
+        role=Role.VIEWER,
+        invited_by=inviter,
+        acting_role=Role.OWNER,
     )
     return invitation
 
 
 def build_api_key(workspace, account):
-    api_key, _raw = services.api_key_create(workspace=workspace, name=f"key {account.slug}", role=Role.VIEWER)
+    api_key, _raw = services.api_key_create(
+        workspace=workspace, name=f"key {account.slug}", role=Role.VIEWER
+    )
     return api_key
 
 
@@ -147,14 +165,17 @@ def all_routes() -> list[Route]:
 
 def tenant_routes() -> list[Route]:
     return [
-        route for route in all_routes()
+        route
+        for route in all_routes()
         if route.name not in PUBLIC_URL_NAMES and route.name.split(":")[0] not in PUBLIC_NAMESPACES
     ]
 
 
 @pytest.fixture
 def world(workspace, account, other_workspace, other_account) -> World:
-    sibling = LineAccountFactory(workspace=workspace, slug="alpha-osaka", display_name="Alpha Osaka")
+    sibling = LineAccountFactory(
+        workspace=workspace, slug="alpha-osaka", display_name="Alpha Osaka"
+    )
     return World(workspace, account, sibling, other_workspace, other_account)
 
 
@@ -172,7 +193,9 @@ def test_every_route_is_public_or_sweepable():
 
 
 def _variants(route: Route, world: World, providers) -> list[dict]:
-    foreign = {kwarg: providers.get(kwarg, FOREIGN_KWARG_PROVIDERS[kwarg])(world) for kwarg in route.kwargs}
+    foreign = {
+        kwarg: providers.get(kwarg, FOREIGN_KWARG_PROVIDERS[kwarg])(world) for kwarg in route.kwargs
+    }
     variants = [foreign]
     if set(route.kwargs) - TENANT_KWARGS:
         own = {"workspace_slug": world.workspace.slug, "account_slug": world.account.slug}
@@ -181,7 +204,9 @@ def _variants(route: Route, world: World, providers) -> list[dict]:
 
 
 def _assert_not_found(client: Client, url: str, **headers) -> None:
-    statuses = {method: getattr(client, method)(url, **headers).status_code for method in ("get", "post")}
+    statuses = {
+        method: getattr(client, method)(url, **headers).status_code for method in ("get", "post")
+    }
     assert set(statuses.values()) <= {404, 405}, f"{url} answered {statuses}"
     assert 404 in statuses.values(), f"{url} answered {statuses}"
 
@@ -207,7 +232,9 @@ def test_member_of_a_gets_404_for_everything_of_b(world, owner):
 
 @pytest.mark.django_db
 def test_api_key_of_a_gets_404_for_everything_of_b(world):
-    _api_key, raw = services.api_key_create(workspace=world.workspace, name="sweep", role=Role.OWNER)
+    _api_key, raw = services.api_key_create(
+        workspace=world.workspace, name="sweep", role=Role.OWNER
+    )
     api_routes = [r for r in tenant_routes() if "account_id" in r.kwargs]
     assert api_routes
     checked = _sweep(Client(), world, {}, api_routes, HTTP_AUTHORIZATION=f"Bearer {raw}")
@@ -222,8 +249,12 @@ def test_session_user_of_a_gets_404_from_api_for_b(world, owner):
 
 @pytest.mark.django_db
 def test_client_login_limited_to_one_oa_gets_404_for_its_sibling(world):
-    client_user = make_member(world.workspace, Role.ADMIN, email="client@alpha.example", accounts=[world.account])
-    account_routes = [r for r in tenant_routes() if "account_slug" in r.kwargs or "account_id" in r.kwargs]
+    client_user = make_member(
+        world.workspace, Role.ADMIN, email="client@alpha.example", accounts=[world.account]
+    )
+    account_routes = [
+        r for r in tenant_routes() if "account_slug" in r.kwargs or "account_id" in r.kwargs
+    ]
     providers = {
         **SIBLING_KWARG_PROVIDERS,
         "workspace_slug": lambda w: w.workspace.slug,
@@ -239,16 +270,29 @@ def test_client_login_limited_to_one_oa_gets_404_for_its_sibling(world):
 
 def _sibling_value(world: World, kwarg: str):
     """Evaluate a foreign provider against the sibling OA instead of workspace B."""
-    proxy = World(world.workspace, world.account, world.sibling_account, world.workspace, world.sibling_account,
-                  world._cache)
+    proxy = World(
+        world.workspace,
+        world.account,
+        world.sibling_account,
+        world.workspace,
+        world.sibling_account,
+        world._cache,
+    )
     return FOREIGN_KWARG_PROVIDERS[kwarg](proxy)
 
 
 @pytest.mark.django_db
 def test_client_login_never_sees_sibling_oa_in_menus(world):
-    client_user = make_member(world.workspace, Role.VIEWER, email="client@alpha.example", accounts=[world.account])
+    client_user = make_member(
+        world.workspace, Role.VIEWER, email="client@alpha.example", accounts=[world.account]
+    )
     client = client_for(client_user)
-    page = client.get(reverse("account_insights", kwargs={"workspace_slug": "alpha", "account_slug": world.account.slug}))
+    page = client.get(
+        reverse(
+            "account_insights",
+            kwargs={"workspace_slug": "alpha", "account_slug": world.account.slug},
+        )
+    )
     assert page.status_code == 200
     body = page.content.decode()
     assert world.account.display_name in body
@@ -269,7 +313,9 @@ def test_anonymous_is_sent_to_login_for_every_tenant_page(world):
         if url.startswith("/api/"):
             assert response.status_code == 401, route.name
         else:
-            assert response.status_code == 302 and "/auth/login/" in response["Location"], route.name
+            assert response.status_code == 302 and "/auth/login/" in response["Location"], (
+                route.name
+            )
 
 
 @pytest.mark.django_db
@@ -282,8 +328,17 @@ def test_admin_site_is_for_staff_only(owner):
 @pytest.mark.django_db
 def test_expired_invitation_token_is_not_found(workspace, owner):
     invitation, token = services.invitation_create(
-        workspace=workspace, email="late@example.com", role=Role.VIEWER, invited_by=owner, acting_role=Role.OWNER
+        workspace=workspace,
+        email="late@example.com",
+        role=Role.VIEWER,
+        invited_by=owner,
+        acting_role=Role.OWNER,
     )
-    Invitation.unscoped.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    Invitation.unscoped.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
     assert Client().get(reverse("invitation_accept", kwargs={"token": token})).status_code == 404
-    assert Client().get(reverse("invitation_accept", kwargs={"token": "not-a-token"})).status_code == 404
+    assert (
+        Client().get(reverse("invitation_accept", kwargs={"token": "not-a-token"})).status_code
+        == 404
+    )
