@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
             name='Workspace',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True, validators=[django.core.validators.RegexValidator('^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$', 'Use 1–50 lowercase letters, digits and hyphens, starting and ending with a letter or digit.')], verbose_name='slug')),
+                ('slug', models.SlugField(unique=True, validators=[django.core.validators.RegexValidator('^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$', 'Use 1 to 50 lowercase letters, digits and hyphens, starting and ending with a letter or digit.')], verbose_name='slug')),
                 ('name', models.CharField(max_length=120, verbose_name='name')),
                 ('kind', models.CharField(choices=[('agency', 'Agency'), ('brand', 'Brand')], default='brand', max_length=10, verbose_name='kind')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
             name='LineAccount',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(validators=[django.core.validators.RegexValidator('^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$', 'Use 1–50 lowercase letters, digits and hyphens, starting and ending with a letter or digit.')], verbose_name='slug')),
+                ('slug', models.SlugField(validators=[django.core.validators.RegexValidator('^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$', 'Use 1 to 50 lowercase letters, digits and hyphens, starting and ending with a letter or digit.')], verbose_name='slug')),
                 ('display_name', models.CharField(max_length=120, verbose_name='display name')),
                 ('basic_id', models.CharField(blank=True, max_length=40, validators=[django.core.validators.RegexValidator('^@[0-9a-z._-]{3,32}$', 'A basic ID looks like @abc1234.')], verbose_name='basic ID')),
                 ('channel_id', models.CharField(blank=True, max_length=20, validators=[django.core.validators.RegexValidator('^\\d{6,20}$', 'The channel ID is a number.')], verbose_name='channel ID')),
