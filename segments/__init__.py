@@ -1,1 +1,7 @@
-"""Friends (the CRM contact), tags, first-party attributes, segments and RFM."""
+"""Friends (the CRM contact of one OA), their follow/block history and interactions; later tags,
+first-party attributes, segments and RFM.
+
+Webhook processing (webhooks/) feeds this app only through ``segments.services``; every derived
+value on ``Friend`` can be recomputed from ``FriendStatusChange`` and ``Interaction`` rows, which
+is what makes replaying the raw event store safe.
+"""

@@ -1,0 +1,157 @@
+"""The one place that builds line-bot-sdk v3 clients and meters calls to LINE per channel.
+
+Every call to LINE goes through a client made here, so ``LINE_API_HOST`` (unset in production,
+the fake LINE server in tests and the demo) redirects all of them, blob calls included.
+
+Rate limits are per channel and endpoint class (LINE_PLATFORM.md). ``rate_limit_acquire``
+counts a call in a fixed one-window counter shared by every process: Redis when ``REDIS_URL``
+is set, the Django cache otherwise (per process, which is what a single-process demo has).
+It never sleeps: it answers how long to wait, and Celery tasks re-enqueue themselves with that
+countdown instead of holding a worker.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.cache import cache as django_cache
+
+if TYPE_CHECKING:
+    from oa_console.models import LineAccount
+
+# (calls, window in seconds) per endpoint class, from LINE's published limits.
+DEFAULT_RATE_LIMITS: dict[str, tuple[int, int]] = {
+    "default": (2000, 1),
+    "push": (2000, 1),
+    "profile": (2000, 1),
+    "multicast": (200, 1),
+    "narrowcast": (60, 3600),
+    "broadcast": (60, 3600),
+    "insight": (60, 3600),
+    "audience": (60, 60),
+}
+# Connect and read timeouts for every LINE call: a hung LINE must not hang a worker.
+REQUEST_TIMEOUT = (5, 15)
+
+
+def _host(default_host: str) -> str:
+    return settings.LINE_API_HOST.rstrip("/") if settings.LINE_API_HOST else default_host
+
+
+@contextmanager
+def _client(module, account: LineAccount, default_host: str) -> Iterator:
+    configuration = module.Configuration(
+        access_token=account.access_token, host=_host(default_host)
+    )
+    with module.ApiClient(configuration) as api_client:
+        yield api_client
+
+
+@contextmanager
+def messaging_api(account: LineAccount) -> Iterator:
+    """``MessagingApi`` for one OA (push, multicast, narrowcast, broadcast, profiles, quota)."""
+    from linebot.v3 import messaging
+
+    with _client(messaging, account, "https://api.line.me") as api_client:
+        yield messaging.MessagingApi(api_client)
+
+
+@contextmanager
+def messaging_blob_api(account: LineAccount) -> Iterator:
+    from linebot.v3 import messaging
+
+    with _client(messaging, account, "https://api-data.line.me") as api_client:
+        yield messaging.MessagingApiBlob(api_client)
+
+
+@contextmanager
+def insight_api(account: LineAccount) -> Iterator:
+    from linebot.v3 import insight
+
+    with _client(insight, account, "https://api.line.me") as api_client:
+        yield insight.Insight(api_client)
+
+
+@contextmanager
+def audience_api(account: LineAccount) -> Iterator:
+    from linebot.v3 import audience
+
+    with _client(audience, account, "https://api.line.me") as api_client:
+        yield audience.ManageAudience(api_client)
+
+
+@contextmanager
+def audience_blob_api(account: LineAccount) -> Iterator:
+    from linebot.v3 import audience
+
+    with _client(audience, account, "https://api-data.line.me") as api_client:
+        yield audience.ManageAudienceBlob(api_client)
+
+
+def _limits() -> dict[str, tuple[int, int]]:
+    return {**DEFAULT_RATE_LIMITS, **getattr(settings, "LINE_RATE_LIMITS", {})}
+
+
+@cache
+def _redis(url: str):
+    import redis
+
+    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+
+
+def _channel_key(account: LineAccount) -> str:
+    return account.channel_id or f"account-{account.pk}"
+
+
+def _count(key: str, ttl: int) -> int:
+    redis_url = getattr(settings, "REDIS_URL", "")
+    if redis_url:
+        pipe = _redis(redis_url).pipeline()
+        pipe.incr(key)
+        pipe.expire(key, ttl)
+        return int(pipe.execute()[0])
+    django_cache.add(key, 0, ttl)
+    try:
+        return django_cache.incr(key)
+    except ValueError:  # expired between add and incr
+        django_cache.add(key, 1, ttl)
+        return 1
+
+
+@dataclass(frozen=True)
+class RateDecision:
+    allowed: bool
+    retry_in: int = 0
+
+
+def rate_limit_acquire(account: LineAccount, endpoint: str = "default") -> RateDecision:
+    """Take one call of ``endpoint`` for this OA's channel, or say when the window reopens."""
+    calls, window = _limits().get(endpoint, _limits()["default"])
+    now = time.time()
+    window_index = int(now // window)
+    key = f"line-rate:{_channel_key(account)}:{endpoint}:{window_index}"
+    if _count(key, window * 2) <= calls:
+        return RateDecision(allowed=True)
+    return RateDecision(
+        allowed=False, retry_in=max(1, math.ceil((window_index + 1) * window - now))
+    )
+
+
+def retry_after_seconds(headers) -> int | None:
+    """LINE's ``Retry-After`` header, when a 429 carries one."""
+    if not headers:
+        return None
+    for name, value in dict(headers).items():
+        if name.lower() == "retry-after":
+            try:
+                return max(1, int(float(value)))
+            except (TypeError, ValueError):
+                return None
+    return None

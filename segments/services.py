@@ -1,0 +1,423 @@
+"""Writes for friends: record facts (status changes, interactions), derive the friend summary
+from them, forget facts for a replay, and enrich profiles from LINE.
+
+Facts are keyed by the event that produced them (unique per OA), so recording the same event
+twice is a no-op; every summary column on ``Friend`` is recomputed from the facts, so the order
+in which events are processed never changes the result (a follow at t1 processed after a block
+at t2 > t1 leaves the friend blocked).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from oa_console.models import LineAccount
+from segments.models import Friend, FriendStatusChange, Interaction
+
+logger = logging.getLogger("segments.services")
+
+# A friend who follows again after this long gets a fresh profile (names and pictures change).
+PROFILE_REFRESH_AFTER = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class StatusChangeInput:
+    line_user_id: str
+    event_key: str
+    kind: str
+    occurred_at: datetime
+    sequence: int
+    is_unblock: bool = False
+    mode: str = "active"
+
+
+@dataclass(frozen=True)
+class InteractionInput:
+    """``friend_user_id`` is set for one-to-one events; group and room events leave it empty."""
+
+    event_key: str
+    kind: str
+    occurred_at: datetime
+    friend_user_id: str = ""
+    line_user_id: str = ""
+    group_id: str = ""
+    room_id: str = ""
+    mode: str = "active"
+    message_type: str = ""
+    message_id: str = ""
+    text: str = ""
+    data: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ActivityResult:
+    friend_ids: dict[str, int]
+    profile_refresh_ids: list[int]
+
+
+def _clean(value):
+    """Make a value storable on every database: PostgreSQL text and JSONB refuse NUL characters
+    and lone surrogates, which LINE's JSON may legally carry."""
+    if isinstance(value, str):
+        return value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_clean(str(k)): _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return None  # NaN / Infinity are not JSON
+    return value
+
+
+def friends_ensure(*, account: LineAccount, line_user_ids: Iterable[str]) -> dict[str, int]:
+    """The friend id of each user, creating the missing friends (unknown follow time)."""
+    ids = sorted(set(line_user_ids))
+    if not ids:
+        return {}
+    Friend.unscoped.bulk_create(
+        [Friend(account=account, line_user_id=user_id) for user_id in ids],
+        ignore_conflicts=True,
+        batch_size=500,
+    )
+    return dict(
+        Friend.unscoped.filter(account=account, line_user_id__in=ids).values_list(
+            "line_user_id", "pk"
+        )
+    )
+
+
+@transaction.atomic
+def friend_activity_record(
+    *,
+    account: LineAccount,
+    status_changes: Sequence[StatusChangeInput] = (),
+    interactions: Sequence[InteractionInput] = (),
+) -> ActivityResult:
+    """Record facts from one batch of events and bring the touched friends up to date.
+
+    Profile fetches for friends who (re)followed are enqueued after commit.
+    """
+    user_ids = {change.line_user_id for change in status_changes}
+    user_ids |= {item.friend_user_id for item in interactions if item.friend_user_id}
+    friend_ids = friends_ensure(account=account, line_user_ids=user_ids)
+    FriendStatusChange.unscoped.bulk_create(
+        [
+            FriendStatusChange(
+                account=account,
+                friend_id=friend_ids[change.line_user_id],
+                event_key=change.event_key,
+                kind=change.kind,
+                is_unblock=change.is_unblock,
+                occurred_at=change.occurred_at,
+                sequence=change.sequence,
+                mode=change.mode,
+            )
+            for change in status_changes
+        ],
+        ignore_conflicts=True,
+        batch_size=500,
+    )
+    Interaction.unscoped.bulk_create(
+        [
+            Interaction(
+                account=account,
+                friend_id=friend_ids.get(item.friend_user_id) if item.friend_user_id else None,
+                event_key=item.event_key,
+                kind=item.kind,
+                occurred_at=item.occurred_at,
+                mode=item.mode,
+                line_user_id=item.line_user_id,
+                group_id=item.group_id,
+                room_id=item.room_id,
+                message_type=item.message_type,
+                message_id=item.message_id,
+                text=_clean(item.text),
+                data=_clean(item.data),
+            )
+            for item in interactions
+        ],
+        ignore_conflicts=True,
+        batch_size=500,
+    )
+    message_ids = {
+        item.message_id
+        for item in interactions
+        if item.message_id
+        and item.kind
+        in (Interaction.Kind.MESSAGE, Interaction.Kind.UNSEND, Interaction.Kind.MESSAGE_EDITED)
+    }
+    _messages_reconcile(account=account, message_ids=message_ids)
+    friends_recompute(account=account, friend_ids=friend_ids.values())
+
+    followed = {
+        friend_ids[c.line_user_id]
+        for c in status_changes
+        if c.kind == FriendStatusChange.Kind.FOLLOW
+    }
+    stale = timezone.now() - PROFILE_REFRESH_AFTER
+    refresh_ids = list(
+        Friend.unscoped.filter(pk__in=followed, status=Friend.Status.FOLLOWING)
+        .filter(
+            Q(profile_status=Friend.ProfileStatus.PENDING)
+            | Q(profile_status=Friend.ProfileStatus.FETCHED, profile_fetched_at__lt=stale)
+        )
+        .values_list("pk", flat=True)
+    )
+    if refresh_ids:
+        transaction.on_commit(lambda: _enqueue_profile_refresh(refresh_ids))
+    return ActivityResult(friend_ids=friend_ids, profile_refresh_ids=refresh_ids)
+
+
+def _enqueue_profile_refresh(friend_ids: list[int]) -> None:
+    from segments.tasks import refresh_friend_profile
+
+    for friend_id in friend_ids:
+        try:
+            refresh_friend_profile.apply_async((friend_id,), retry=False)
+        except Exception:  # broker down: the friend stays "not fetched" and the sweep retries
+            logger.warning(
+                "profile refresh not enqueued", extra={"friend_id": friend_id}, exc_info=True
+            )
+
+
+def _messages_reconcile(*, account: LineAccount, message_ids: set[str]) -> None:
+    """Apply unsends and edits to the messages they refer to, whichever arrived first."""
+    if not message_ids:
+        return
+    related = Interaction.unscoped.filter(account=account, message_id__in=message_ids)
+    unsent_at: dict[str, datetime] = {}
+    latest_edit: dict[str, tuple[datetime, str]] = {}
+    for message_id, kind, occurred_at, text in related.filter(
+        kind__in=[Interaction.Kind.UNSEND, Interaction.Kind.MESSAGE_EDITED]
+    ).values_list("message_id", "kind", "occurred_at", "text"):
+        if kind == Interaction.Kind.UNSEND:
+            unsent_at[message_id] = min(occurred_at, unsent_at.get(message_id, occurred_at))
+        elif message_id not in latest_edit or occurred_at >= latest_edit[message_id][0]:
+            latest_edit[message_id] = (
+                occurred_at,
+                text,
+            )  # messageEdited: the largest timestamp wins
+    if not unsent_at and not latest_edit:
+        return
+    changed = []
+    for message in related.filter(
+        kind=Interaction.Kind.MESSAGE, message_id__in=set(unsent_at) | set(latest_edit)
+    ):
+        before = (message.unsent_at, message.edited_at, message.text)
+        if message.message_id in unsent_at:
+            message.unsent_at = unsent_at[message.message_id]
+        if message.message_id in latest_edit:
+            message.edited_at, message.text = latest_edit[message.message_id]
+        if (message.unsent_at, message.edited_at, message.text) != before:
+            changed.append(message)
+    Interaction.unscoped.bulk_update(changed, ["unsent_at", "edited_at", "text"], batch_size=500)
+
+
+def friends_recompute(*, account: LineAccount, friend_ids: Iterable[int]) -> int:
+    """Rebuild the summary columns of these friends from their status changes and interactions."""
+    ids = sorted(set(friend_ids))
+    if not ids:
+        return 0
+    changes: dict[int, list[tuple]] = defaultdict(list)
+    for row in (
+        FriendStatusChange.unscoped.filter(account=account, friend_id__in=ids)
+        .order_by("occurred_at", "sequence")
+        .values_list("friend_id", "kind", "occurred_at", "is_unblock")
+    ):
+        changes[row[0]].append(row[1:])
+    activity = {
+        row["friend_id"]: row
+        for row in Interaction.unscoped.filter(account=account, friend_id__in=ids)
+        .values("friend_id")
+        .annotate(
+            last=Max("occurred_at"), messages=Count("pk", filter=Q(kind=Interaction.Kind.MESSAGE))
+        )
+    }
+    friends = list(Friend.unscoped.filter(account=account, pk__in=ids))
+    for friend in friends:
+        history = changes.get(friend.pk, [])
+        follows = [at for kind, at, _unblock in history if kind == FriendStatusChange.Kind.FOLLOW]
+        latest = history[-1] if history else None
+        if latest is None:
+            # Seen only through messages: they can write to us, so they follow; time unknown.
+            friend.status, friend.status_changed_at, friend.blocked_at = (
+                Friend.Status.FOLLOWING,
+                None,
+                None,
+            )
+        elif latest[0] == FriendStatusChange.Kind.FOLLOW:
+            friend.status, friend.status_changed_at, friend.blocked_at = (
+                Friend.Status.FOLLOWING,
+                latest[1],
+                None,
+            )
+        else:
+            friend.status, friend.status_changed_at, friend.blocked_at = (
+                Friend.Status.BLOCKED,
+                latest[1],
+                latest[1],
+            )
+        friend.first_followed_at = follows[0] if follows else None
+        friend.last_followed_at = follows[-1] if follows else None
+        friend.times_unblocked = sum(1 for _kind, _at, unblock in history if unblock)
+        summary = activity.get(friend.pk)
+        friend.last_interaction_at = summary["last"] if summary else None
+        friend.message_count = summary["messages"] if summary else 0
+        friend.updated_at = timezone.now()
+    Friend.unscoped.bulk_update(
+        friends,
+        [
+            "status",
+            "status_changed_at",
+            "blocked_at",
+            "first_followed_at",
+            "last_followed_at",
+            "times_unblocked",
+            "last_interaction_at",
+            "message_count",
+            "updated_at",
+        ],
+        batch_size=500,
+    )
+    return len(friends)
+
+
+@transaction.atomic
+def friend_activity_forget(*, account: LineAccount, event_keys: Iterable[str]) -> set[int]:
+    """Delete the facts derived from these events (before a replay); returns the touched friends."""
+    keys = list(event_keys)
+    touched: set[int] = set()
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        for model in (FriendStatusChange, Interaction):
+            rows = model.unscoped.filter(account=account, event_key__in=chunk)
+            touched |= {pk for pk in rows.values_list("friend_id", flat=True) if pk is not None}
+            rows.delete()
+    return touched
+
+
+# Profile enrichment ---------------------------------------------------------------------------
+
+PROFILE_MAX_ATTEMPTS = 6
+PROFILE_SWEEP_AFTER = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class ProfileOutcome:
+    status: str
+    retry_in: int | None = None
+
+
+def _profile_backoff(attempts: int) -> int:
+    """Exponential backoff with full jitter: 30 s, 60 s, 120 s ... capped at 30 minutes."""
+    import random
+
+    return int(min(1800, 30 * 2 ** max(0, attempts - 1)) * random.uniform(0.5, 1.0)) + 1
+
+
+def _profile_failure(friend_id: int, *, error: str, final: bool, status: str) -> None:
+    with transaction.atomic():
+        friend = Friend.unscoped.select_for_update().get(pk=friend_id)
+        friend.profile_attempts += 1
+        friend.profile_error = error[:1000]
+        if final or friend.profile_attempts >= PROFILE_MAX_ATTEMPTS:
+            friend.profile_status = status
+        friend.save(
+            update_fields=["profile_attempts", "profile_error", "profile_status", "updated_at"]
+        )
+
+
+def friend_profile_fetch(*, friend_id: int) -> ProfileOutcome:
+    """Fetch displayName, pictureUrl, language and statusMessage from LINE for one friend.
+
+    No transaction is held open during the HTTP call. Transient failures (429, 5xx, network)
+    are counted on the friend and answered with a ``retry_in`` for the task to re-enqueue;
+    after ``PROFILE_MAX_ATTEMPTS`` the friend is marked failed with the last error. A 404 means
+    LINE no longer shares the profile (the user blocked us): marked unavailable, not retried.
+    """
+    import urllib3
+    from linebot.v3.messaging import ApiException
+
+    from oa_console import line_api
+
+    friend = Friend.unscoped.select_related("account").filter(pk=friend_id).first()
+    if friend is None:
+        return ProfileOutcome("missing")
+    if friend.profile_status in (Friend.ProfileStatus.FAILED, Friend.ProfileStatus.UNAVAILABLE) or (
+        friend.profile_status == Friend.ProfileStatus.FETCHED
+        and friend.profile_fetched_at
+        and friend.profile_fetched_at > timezone.now() - PROFILE_REFRESH_AFTER
+    ):
+        return ProfileOutcome("unchanged")
+    decision = line_api.rate_limit_acquire(friend.account, "profile")
+    if not decision.allowed:
+        return ProfileOutcome("rate_limited", retry_in=decision.retry_in)
+    try:
+        with line_api.messaging_api(friend.account) as api:
+            profile = api.get_profile(
+                friend.line_user_id, _request_timeout=line_api.REQUEST_TIMEOUT
+            )
+    except ApiException as exc:
+        error = f"LINE answered {exc.status}: {(exc.body or b'')[:300]!r}"
+        if exc.status == 404:
+            _profile_failure(
+                friend_id, error=error, final=True, status=Friend.ProfileStatus.UNAVAILABLE
+            )
+            return ProfileOutcome("unavailable")
+        transient = exc.status == 429 or (exc.status or 0) >= 500
+        _profile_failure(
+            friend_id, error=error, final=not transient, status=Friend.ProfileStatus.FAILED
+        )
+        friend.refresh_from_db(fields=["profile_status", "profile_attempts"])
+        if not transient or friend.profile_status == Friend.ProfileStatus.FAILED:
+            return ProfileOutcome("failed")
+        wait = line_api.retry_after_seconds(exc.headers) if exc.status == 429 else None
+        return ProfileOutcome(
+            "retry", retry_in=max(wait or 0, _profile_backoff(friend.profile_attempts))
+        )
+    except (urllib3.exceptions.HTTPError, OSError) as exc:
+        _profile_failure(
+            friend_id,
+            error=f"{type(exc).__name__}: {exc}",
+            final=False,
+            status=Friend.ProfileStatus.FAILED,
+        )
+        friend.refresh_from_db(fields=["profile_status", "profile_attempts"])
+        if friend.profile_status == Friend.ProfileStatus.FAILED:
+            return ProfileOutcome("failed")
+        return ProfileOutcome("retry", retry_in=_profile_backoff(friend.profile_attempts))
+    with transaction.atomic():
+        Friend.unscoped.filter(pk=friend_id).update(
+            display_name=_clean(profile.display_name or "")[:200],
+            picture_url=(profile.picture_url or "")[:1000],
+            language=(profile.language or "")[:16],
+            status_message=_clean(profile.status_message or ""),
+            profile_status=Friend.ProfileStatus.FETCHED,
+            profile_fetched_at=timezone.now(),
+            profile_attempts=0,
+            profile_error="",
+            updated_at=timezone.now(),
+        )
+    return ProfileOutcome("fetched")
+
+
+def friend_profiles_sweep(*, limit: int = 1000) -> int:
+    """Enqueue fetches for following friends whose profile was never fetched (lost tasks)."""
+    cutoff = timezone.now() - PROFILE_SWEEP_AFTER
+    ids = list(
+        Friend.unscoped.filter(
+            status=Friend.Status.FOLLOWING,
+            profile_status=Friend.ProfileStatus.PENDING,
+            updated_at__lt=cutoff,
+        ).values_list("pk", flat=True)[:limit]
+    )
+    _enqueue_profile_refresh(ids)
+    return len(ids)

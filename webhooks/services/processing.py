@@ -1,0 +1,285 @@
+"""Processing stored webhook events into friends and interactions (owned by ``segments``).
+
+Events are taken in batches, oldest LINE timestamp first, each batch in one transaction that
+also flips the events' status: a worker killed mid-batch rolls the whole batch back and the
+retried task redoes it. On PostgreSQL, ``SKIP LOCKED`` lets two workers share an OA's backlog
+without processing an event twice; the facts' unique keys make a second pass a no-op anyway.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from oa_console.models import LineAccount
+from oa_console.tenancy import tenant_scope
+from segments import services as segment_services
+from segments.models import FriendStatusChange, Interaction
+from webhooks.models import WebhookEvent
+
+logger = logging.getLogger("webhooks.processing")
+
+BATCH_SIZE = 500
+# One task drains at most this many batches, then hands over to a fresh task so a busy OA
+# cannot pin a worker forever.
+MAX_BATCHES_PER_TASK = 40
+# Pending events younger than this are presumably still on their way through the broker.
+SWEEP_GRACE = timedelta(seconds=30)
+
+# Types that derive nothing but are understood (group membership, channel lifecycle): processed.
+GROUP_ONLY_TYPES = {"join", "leave", "memberJoined", "memberLeft"}
+LIFECYCLE_TYPES = {"activated", "deactivated", "botSuspended", "botResumed", "module", "delivery"}
+INTERACTION_KINDS = {
+    "postback": (Interaction.Kind.POSTBACK, "postback"),
+    "beacon": (Interaction.Kind.BEACON, "beacon"),
+    "videoPlayComplete": (Interaction.Kind.VIDEO_PLAY_COMPLETE, "videoPlayComplete"),
+    "accountLink": (Interaction.Kind.ACCOUNT_LINK, "link"),
+    "membership": (Interaction.Kind.MEMBERSHIP, "membership"),
+}
+
+
+class EventNotUnderstood(ValueError):
+    """A known event type whose body lacks what that type must carry."""
+
+
+@dataclass
+class _Derived:
+    status_changes: list = field(default_factory=list)
+    interactions: list = field(default_factory=list)
+    statuses: dict[int, str] = field(default_factory=dict)
+    errors: dict[int, str] = field(default_factory=dict)
+
+
+def _detail(body: dict, key: str) -> dict:
+    value = body.get(key)
+    if not isinstance(value, dict):
+        raise EventNotUnderstood(f"a {body.get('type')} event without a '{key}' object")
+    return value
+
+
+def _interpret(event: WebhookEvent, derived: _Derived) -> None:
+    """Turn one stored event into facts; sets its status in ``derived.statuses``."""
+    body = json.loads(event.payload)
+    kind = event.event_type
+    user_id = event.source_user_id
+    one_to_one = event.source_type == "user" and bool(user_id)
+    common = {
+        "event_key": event.webhook_event_id,
+        "occurred_at": event.occurred_at,
+        "mode": event.mode or "active",
+        "friend_user_id": user_id if one_to_one else "",
+        "line_user_id": user_id,
+        "group_id": event.source_group_id,
+        "room_id": event.source_room_id,
+    }
+    if kind in ("follow", "unfollow"):
+        if not one_to_one:
+            raise EventNotUnderstood(f"a {kind} event without a user source")
+        follow = body.get("follow") if isinstance(body.get("follow"), dict) else {}
+        derived.status_changes.append(
+            segment_services.StatusChangeInput(
+                line_user_id=user_id,
+                event_key=event.webhook_event_id,
+                kind=FriendStatusChange.Kind.FOLLOW
+                if kind == "follow"
+                else FriendStatusChange.Kind.UNFOLLOW,
+                is_unblock=kind == "follow" and follow.get("isUnblocked") is True,
+                occurred_at=event.occurred_at,
+                sequence=event.pk,
+                mode=common["mode"],
+            )
+        )
+    elif kind in ("message", "messageEdited"):
+        message = _detail(body, "message")
+        message_type = message.get("type") if isinstance(message.get("type"), str) else ""
+        text = (
+            message.get("text")
+            if message_type == "text" and isinstance(message.get("text"), str)
+            else ""
+        )
+        derived.interactions.append(
+            segment_services.InteractionInput(
+                **common,
+                kind=Interaction.Kind.MESSAGE
+                if kind == "message"
+                else Interaction.Kind.MESSAGE_EDITED,
+                message_type=message_type[:24],
+                message_id=str(message.get("id", ""))[:64],
+                text=text,
+                data={k: v for k, v in message.items() if k not in ("id", "type", "text")},
+            )
+        )
+    elif kind == "unsend":
+        unsend = _detail(body, "unsend")
+        derived.interactions.append(
+            segment_services.InteractionInput(
+                **common,
+                kind=Interaction.Kind.UNSEND,
+                message_id=str(unsend.get("messageId", ""))[:64],
+            )
+        )
+    elif kind in INTERACTION_KINDS:
+        interaction_kind, key = INTERACTION_KINDS[kind]
+        derived.interactions.append(
+            segment_services.InteractionInput(
+                **common, kind=interaction_kind, data=_detail(body, key)
+            )
+        )
+    elif kind in GROUP_ONLY_TYPES or kind in LIFECYCLE_TYPES:
+        pass  # kept in the raw store with their group/room id; nothing to derive
+    else:
+        derived.statuses[event.pk] = WebhookEvent.Status.SKIPPED
+        return
+    derived.statuses[event.pk] = WebhookEvent.Status.PROCESSED
+
+
+def _derive_and_record(account: LineAccount, events: list[WebhookEvent]) -> _Derived:
+    derived = _Derived()
+    for event in events:
+        try:
+            _interpret(event, derived)
+        except (EventNotUnderstood, ValueError) as exc:
+            derived.statuses[event.pk] = WebhookEvent.Status.FAILED
+            derived.errors[event.pk] = str(exc)[:1000]
+    segment_services.friend_activity_record(
+        account=account, status_changes=derived.status_changes, interactions=derived.interactions
+    )
+    return derived
+
+
+def _pending_batch(
+    *, batch_size: int, status: str = WebhookEvent.Status.PENDING
+) -> list[WebhookEvent]:
+    queryset = WebhookEvent.objects.filter(status=status).order_by("timestamp_ms", "pk")
+    if connection.features.has_select_for_update_skip_locked:
+        queryset = queryset.select_for_update(skip_locked=True)
+    return list(queryset[:batch_size])
+
+
+def _save_outcome(events: list[WebhookEvent], derived: _Derived) -> None:
+    now = timezone.now()
+    for event in events:
+        event.status = derived.statuses[event.pk]
+        event.error = derived.errors.get(event.pk, "")
+        event.attempts += 1
+        event.processed_at = now
+    WebhookEvent.unscoped.bulk_update(
+        events, ["status", "error", "attempts", "processed_at"], batch_size=500
+    )
+
+
+@transaction.atomic
+def _process_batch(*, account: LineAccount, batch_size: int) -> int:
+    events = _pending_batch(batch_size=batch_size)
+    if not events:
+        return 0
+    try:
+        with transaction.atomic():
+            derived = _derive_and_record(account, events)
+    except Exception:
+        # One event the database refuses must not hold back the rest: redo them one by one
+        # so only the culprit is marked failed (with its error, visible on the health page).
+        logger.exception(
+            "webhook batch failed; retrying event by event", extra={"account_id": account.pk}
+        )
+        derived = _Derived()
+        for event in events:
+            try:
+                with transaction.atomic():
+                    single = _derive_and_record(account, [event])
+                derived.statuses.update(single.statuses)
+                derived.errors.update(single.errors)
+            except Exception as exc:
+                logger.exception("webhook event failed", extra={"event_id": event.webhook_event_id})
+                derived.statuses[event.pk] = WebhookEvent.Status.FAILED
+                derived.errors[event.pk] = f"{type(exc).__name__}: {exc}"[:1000]
+    _save_outcome(events, derived)
+    return len(events)
+
+
+def webhook_events_process_pending(
+    *, account_id: int, batch_size: int = BATCH_SIZE, max_batches: int = MAX_BATCHES_PER_TASK
+) -> int:
+    """Process an OA's pending events; returns how many. Safe to run concurrently and again."""
+    account = LineAccount.unscoped.select_related("workspace").filter(pk=account_id).first()
+    if account is None:
+        return 0
+    total = 0
+    with tenant_scope(workspace=account.workspace, account=account):
+        for _batch in range(max_batches):
+            count = _process_batch(account=account, batch_size=batch_size)
+            total += count
+            if count < batch_size:
+                return total
+    # The backlog is larger than one task should take: continue in a fresh task.
+    from webhooks.services.receiving import _enqueue_processing
+
+    _enqueue_processing(account.pk)
+    return total
+
+
+def webhook_events_sweep(*, grace: timedelta = SWEEP_GRACE) -> list[int]:
+    """Enqueue processing for every OA with events left pending (broker outage, lost task)."""
+    from webhooks.services.receiving import _enqueue_processing
+
+    cutoff = timezone.now() - grace
+    account_ids = sorted(
+        set(
+            WebhookEvent.unscoped.filter(status=WebhookEvent.Status.PENDING, received_at__lt=cutoff)
+            .values_list("account_id", flat=True)
+            .distinct()
+        )
+    )
+    for account_id in account_ids:
+        _enqueue_processing(account_id)
+    if account_ids:
+        logger.info("webhook sweep found pending events", extra={"account_ids": account_ids})
+    return account_ids
+
+
+@transaction.atomic
+def webhook_events_reprocess_failed(*, account: LineAccount) -> int:
+    """Put an OA's failed events back in the queue (the health page's admin button)."""
+    count = WebhookEvent.unscoped.filter(account=account, status=WebhookEvent.Status.FAILED).update(
+        status=WebhookEvent.Status.PENDING, error=""
+    )
+    if count:
+        from webhooks.services.receiving import _enqueue_processing
+
+        account_id = account.pk
+        transaction.on_commit(lambda: _enqueue_processing(account_id))
+    return count
+
+
+def webhook_events_replay(
+    *, account: LineAccount, since: date | None = None, batch_size: int = BATCH_SIZE
+) -> int:
+    """Rebuild friends and interactions from the raw store (all events, or since a local date).
+
+    The derived facts of the chosen events are deleted and the events processed again in this
+    process, then every touched friend is recomputed; running it twice gives the same data.
+    """
+    events = WebhookEvent.unscoped.filter(account=account)
+    if since is not None:
+        start = datetime.combine(since, time.min, tzinfo=ZoneInfo(account.time_zone))
+        events = events.filter(occurred_at__gte=start)
+    with transaction.atomic():
+        keys = list(events.values_list("webhook_event_id", flat=True))
+        touched = segment_services.friend_activity_forget(account=account, event_keys=keys)
+        events.update(status=WebhookEvent.Status.PENDING, error="")
+    total = 0
+    with tenant_scope(workspace=account.workspace, account=account):
+        while count := _process_batch(account=account, batch_size=batch_size):
+            total += count
+    if since is None:
+        from segments.models import Friend
+
+        touched |= set(Friend.unscoped.filter(account=account).values_list("pk", flat=True))
+    segment_services.friends_recompute(account=account, friend_ids=touched)
+    return total

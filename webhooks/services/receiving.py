@@ -1,0 +1,356 @@
+"""Receiving a LINE webhook request: verify, parse, store raw, de-duplicate, count rejections.
+
+The order of checks follows what LINE needs from us: nothing is parsed before the signature is
+verified over the raw bytes, nothing is stored unless the whole request is stored (one
+transaction), and 200 is only answered after that transaction committed. Processing is
+enqueued after commit; if the broker is down the events stay ``pending`` and the periodic sweep
+picks them up, so a broker outage never turns into a lost event or a non-200 answer.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from oa_console.models import LineAccount
+from webhooks.models import WebhookEvent, WebhookRejection
+
+logger = logging.getLogger("webhooks.receiving")
+
+MAX_BODY_BYTES = 1024 * 1024
+ID_MAX = 64
+DESTINATION_MAX = 33
+# datetime's range: anything beyond year 9999 cannot be a real LINE timestamp.
+TIMESTAMP_MAX_MS = 253_402_300_799_999
+
+
+class WebhookRejected(Exception):
+    """A request we refuse; ``status`` is the HTTP answer, ``reason`` the counter it bumps."""
+
+    def __init__(self, status: int, reason: str | None, detail: str):
+        super().__init__(detail)
+        self.status = status
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class ParsedEvent:
+    """The columns stored beside one event's raw JSON."""
+
+    webhook_event_id: str
+    event_type: str
+    mode: str
+    timestamp_ms: int
+    source_type: str
+    source_user_id: str
+    source_group_id: str
+    source_room_id: str
+    is_redelivery: bool
+    payload: str
+
+    @property
+    def occurred_at(self) -> datetime:
+        return datetime.fromtimestamp(self.timestamp_ms / 1000, tz=UTC)
+
+
+@dataclass(frozen=True)
+class Envelope:
+    destination: str
+    events: list[ParsedEvent] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StoreResult:
+    received: int
+    stored_ids: list[str]
+
+
+@dataclass(frozen=True)
+class ReceiveOutcome:
+    status: int
+    detail: str
+    account: LineAccount | None = None
+    received: int = 0
+
+
+def webhook_signature(*, channel_secret: str, body: bytes) -> str:
+    """``X-Line-Signature`` for a body: base64(HMAC-SHA256(channel secret, raw body))."""
+    digest = hmac.new(channel_secret.encode("utf-8"), body, hashlib.sha256).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+def webhook_signature_valid(*, channel_secret: str, body: bytes, signature: str | None) -> bool:
+    if not signature or not channel_secret:
+        return False
+    expected = webhook_signature(channel_secret=channel_secret, body=body).encode("ascii")
+    return hmac.compare_digest(expected, signature.encode("utf-8", "replace"))
+
+
+def _is_id(value: object, *, max_length: int = ID_MAX) -> bool:
+    """LINE ids, types and modes are short printable ASCII; anything else cannot be stored as a
+    key column on every database (PostgreSQL refuses NUL characters in text)."""
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= max_length
+        and value.isascii()
+        and value.isprintable()
+    )
+
+
+def _optional_id(container: dict, key: str, *, where: str, max_length: int = ID_MAX) -> str:
+    value = container.get(key)
+    if value is None:
+        return ""
+    if not _is_id(value, max_length=max_length):
+        raise WebhookRejected(
+            400, WebhookRejection.Reason.MALFORMED, f"{where}.{key} is not a LINE id"
+        )
+    return value
+
+
+def _parse_event(raw: object, index: int) -> ParsedEvent:
+    where = f"events[{index}]"
+    if not isinstance(raw, dict):
+        raise WebhookRejected(400, WebhookRejection.Reason.MALFORMED, f"{where} is not an object")
+    for key in ("type", "webhookEventId"):
+        if not _is_id(raw.get(key)):
+            raise WebhookRejected(
+                400,
+                WebhookRejection.Reason.MALFORMED,
+                f"{where}.{key} is missing or not a short string",
+            )
+    timestamp = raw.get("timestamp")
+    if (
+        isinstance(timestamp, bool)
+        or not isinstance(timestamp, int)
+        or not 0 <= timestamp <= TIMESTAMP_MAX_MS
+    ):
+        raise WebhookRejected(
+            400, WebhookRejection.Reason.MALFORMED, f"{where}.timestamp is not epoch milliseconds"
+        )
+    mode = _optional_id(raw, "mode", where=where, max_length=16)
+    source = raw.get("source")
+    if source is None:
+        source = {}
+    if not isinstance(source, dict):
+        raise WebhookRejected(
+            400, WebhookRejection.Reason.MALFORMED, f"{where}.source is not an object"
+        )
+    source_where = f"{where}.source"
+    delivery = raw.get("deliveryContext")
+    is_redelivery = isinstance(delivery, dict) and delivery.get("isRedelivery") is True
+    return ParsedEvent(
+        webhook_event_id=raw["webhookEventId"],
+        event_type=raw["type"],
+        mode=mode,
+        timestamp_ms=timestamp,
+        source_type=_optional_id(source, "type", where=source_where, max_length=16),
+        source_user_id=_optional_id(source, "userId", where=source_where),
+        source_group_id=_optional_id(source, "groupId", where=source_where),
+        source_room_id=_optional_id(source, "roomId", where=source_where),
+        is_redelivery=is_redelivery,
+        # ASCII-escaped so lone surrogates or NULs LINE might send survive any database.
+        payload=json.dumps(raw, ensure_ascii=True, separators=(",", ":")),
+    )
+
+
+def webhook_envelope_parse(body: bytes) -> Envelope:
+    """Parse a verified body into the LINE envelope, or raise a 400 ``WebhookRejected``.
+
+    Only what the raw store needs is checked here; the meaning of each event is interpreted
+    later, during processing, so an event type LINE adds tomorrow is still stored today.
+    """
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        raise WebhookRejected(400, WebhookRejection.Reason.MALFORMED, "body is not JSON") from exc
+    if not isinstance(data, dict):
+        raise WebhookRejected(400, WebhookRejection.Reason.MALFORMED, "body is not a JSON object")
+    destination = data.get("destination")
+    if not _is_id(destination, max_length=DESTINATION_MAX):
+        raise WebhookRejected(
+            400, WebhookRejection.Reason.MALFORMED, "destination is missing or not a bot user id"
+        )
+    events = data.get("events")
+    if not isinstance(events, list):
+        raise WebhookRejected(
+            400, WebhookRejection.Reason.MALFORMED, "events is missing or not a list"
+        )
+    return Envelope(
+        destination=destination, events=[_parse_event(raw, i) for i, raw in enumerate(events)]
+    )
+
+
+def _enqueue_processing(account_id: int) -> None:
+    """Best effort: a broker outage must not fail a request whose events are already stored."""
+    from webhooks.tasks import process_account_events
+
+    try:
+        process_account_events.apply_async((account_id,), retry=False)
+    except Exception:  # kombu raises a variety of connection errors; the sweep is the fallback
+        logger.warning(
+            "webhook processing not enqueued; the sweep will pick it up",
+            extra={"account_id": account_id},
+            exc_info=True,
+        )
+
+
+@transaction.atomic
+def webhook_events_store(*, account: LineAccount, envelope: Envelope) -> StoreResult:
+    """Store every event of one request, or none of them.
+
+    Duplicates (a redelivery, or an id repeated inside the body) are dropped by the unique
+    constraint with ``INSERT ... ON CONFLICT DO NOTHING``, so they are acknowledged without being
+    stored or counted twice, and two concurrent deliveries of one event cannot both insert it.
+    """
+    if not account.bot_user_id:
+        # Learn the bot user id from the first verified request; the filter makes the write a
+        # no-op if a concurrent request learned it first, and the re-read catches a conflict.
+        learned = LineAccount.unscoped.filter(pk=account.pk, bot_user_id="").update(
+            bot_user_id=envelope.destination
+        )
+        if not learned:
+            current = (
+                LineAccount.unscoped.filter(pk=account.pk)
+                .values_list("bot_user_id", flat=True)
+                .get()
+            )
+            if current != envelope.destination:
+                raise WebhookRejected(
+                    400, WebhookRejection.Reason.DESTINATION, "destination does not match"
+                )
+        account.bot_user_id = envelope.destination
+    received_at = timezone.now()
+    rows: dict[str, WebhookEvent] = {}
+    for event in envelope.events:
+        if event.webhook_event_id in rows:
+            continue
+        rows[event.webhook_event_id] = WebhookEvent(
+            account=account,
+            webhook_event_id=event.webhook_event_id,
+            event_type=event.event_type,
+            mode=event.mode,
+            timestamp_ms=event.timestamp_ms,
+            occurred_at=event.occurred_at,
+            source_type=event.source_type,
+            source_user_id=event.source_user_id,
+            source_group_id=event.source_group_id,
+            source_room_id=event.source_room_id,
+            is_redelivery=event.is_redelivery,
+            payload=event.payload,
+            received_at=received_at,
+        )
+    if rows:
+        WebhookEvent.unscoped.bulk_create(rows.values(), ignore_conflicts=True, batch_size=500)
+        account_id = account.pk
+        transaction.on_commit(lambda: _enqueue_processing(account_id))
+    return StoreResult(received=len(envelope.events), stored_ids=list(rows))
+
+
+def webhook_rejection_record(*, account: LineAccount, reason: str, detail: str = "") -> None:
+    """Count one refused request for the OA's health page (one counter row per day and reason)."""
+    now = timezone.now()
+    day = now.date()
+    detail = detail[:200]
+    for _attempt in range(2):
+        with transaction.atomic():
+            updated = WebhookRejection.unscoped.filter(
+                account=account, day=day, reason=reason
+            ).update(count=F("count") + 1, last_at=now, last_detail=detail)
+            if updated:
+                return
+            try:
+                with transaction.atomic():
+                    WebhookRejection.unscoped.create(
+                        account=account,
+                        day=day,
+                        reason=reason,
+                        count=1,
+                        last_at=now,
+                        last_detail=detail,
+                    )
+                return
+            except IntegrityError:
+                continue  # a concurrent request created the row: increment it instead
+
+
+def _reject(account: LineAccount, rejection: WebhookRejected) -> ReceiveOutcome:
+    logger.warning(
+        "webhook rejected",
+        extra={
+            "account_id": account.pk,
+            "reason": rejection.reason,
+            "detail": rejection.detail,
+            "status": rejection.status,
+        },
+    )
+    if rejection.reason is not None:
+        try:
+            webhook_rejection_record(
+                account=account, reason=rejection.reason, detail=rejection.detail
+            )
+        except DatabaseError:
+            logger.exception(
+                "could not count a webhook rejection", extra={"account_id": account.pk}
+            )
+    return ReceiveOutcome(status=rejection.status, detail=rejection.detail, account=account)
+
+
+def webhook_request_receive(
+    *, webhook_key: str, body: bytes | None, signature: str | None, content_length: int | None
+) -> ReceiveOutcome:
+    """Everything between LINE's POST and our answer; ``body`` is None when it was not read
+    because ``content_length`` already exceeded the limit.
+
+    Shared by the HTTP endpoint and the health page's "send test event" button, so the test
+    event proves the same path LINE uses.
+    """
+    try:
+        account = (
+            LineAccount.unscoped.filter(webhook_key=webhook_key).first()
+            if len(webhook_key) <= ID_MAX
+            else None
+        )
+    except DatabaseError:
+        logger.exception("webhook account lookup failed")
+        return ReceiveOutcome(status=503, detail="database unavailable")
+    if account is None:
+        logger.warning("webhook for an unknown key", extra={"key_prefix": webhook_key[:6]})
+        return ReceiveOutcome(status=404, detail="unknown webhook")
+    if body is None or (content_length or 0) > MAX_BODY_BYTES or len(body) > MAX_BODY_BYTES:
+        return _reject(
+            account, WebhookRejected(413, WebhookRejection.Reason.TOO_LARGE, "body over 1 MB")
+        )
+    if not webhook_signature_valid(
+        channel_secret=account.channel_secret, body=body, signature=signature
+    ):
+        detail = "signature missing" if not signature else "signature does not match"
+        return _reject(account, WebhookRejected(401, WebhookRejection.Reason.SIGNATURE, detail))
+    try:
+        envelope = webhook_envelope_parse(body)
+        if account.bot_user_id and envelope.destination != account.bot_user_id:
+            raise WebhookRejected(
+                400,
+                WebhookRejection.Reason.DESTINATION,
+                f"destination {envelope.destination} is not this OA's bot user id",
+            )
+        result = webhook_events_store(account=account, envelope=envelope)
+    except WebhookRejected as rejection:
+        return _reject(account, rejection)
+    except DatabaseError:
+        # Nothing was stored (one transaction); LINE redelivers a non-2xx when redelivery is on.
+        logger.exception("webhook events could not be stored", extra={"account_id": account.pk})
+        return _reject(
+            account, WebhookRejected(503, WebhookRejection.Reason.STORAGE, "database unavailable")
+        )
+    return ReceiveOutcome(status=200, detail="ok", account=account, received=result.received)
