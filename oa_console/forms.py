@@ -91,6 +91,9 @@ class LineAccountForm(forms.Form):
 
     def __init__(self, *args, editing: LineAccount | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        # The model's format checks, so every field error shows at once, beside its field.
+        for name in ("basic_id", "channel_id", "bot_user_id"):
+            self.fields[name].validators.extend(LineAccount._meta.get_field(name).validators)
         if editing is not None:
             from oa_console.fields import mask_secret
 

@@ -38,7 +38,6 @@ def account_create(request: HttpRequest, workspace_slug: str) -> HttpResponse:
         request,
         "oa_console/account_form.html",
         {"form": form, "creating": True},
-        status=400 if form.errors else 200,
     )
 
 
@@ -71,5 +70,4 @@ def account_settings(request: HttpRequest, workspace_slug: str, account_slug: st
         request,
         "oa_console/account_settings.html",
         {"form": form, "may_edit": may_edit},
-        status=400 if form.errors else 200,
     )

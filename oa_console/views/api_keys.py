@@ -24,7 +24,6 @@ def api_key_list(request: HttpRequest, workspace_slug: str) -> HttpResponse:
     require(request, Capability.MANAGE_API_KEYS)
     form = ApiKeyForm(request.POST or None, acting_role=request.membership.role)
     new_key = None
-    status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -36,7 +35,6 @@ def api_key_list(request: HttpRequest, workspace_slug: str) -> HttpResponse:
                 )
             except ValidationError as error:
                 apply_service_errors(form, error)
-                status = 400
             else:
                 form = ApiKeyForm(acting_role=request.membership.role)
                 messages.success(
@@ -44,8 +42,6 @@ def api_key_list(request: HttpRequest, workspace_slug: str) -> HttpResponse:
                     _("API key “%(name)s” created. Copy it now: it is not shown again.")
                     % {"name": api_key.name},
                 )
-        else:
-            status = 400
     page = Paginator(select_api_keys(), KEYS_PER_PAGE).get_page(request.GET.get("page"))
     # The raw key is rendered in this response only; it is never stored or shown again.
     return render(
@@ -57,7 +53,6 @@ def api_key_list(request: HttpRequest, workspace_slug: str) -> HttpResponse:
             "new_key": new_key,
             "settings_tab": "api_keys",
         },
-        status=status,
     )
 
 
