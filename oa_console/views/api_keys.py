@@ -24,24 +24,23 @@ def api_key_list(request: HttpRequest, workspace_slug: str) -> HttpResponse:
     require(request, Capability.MANAGE_API_KEYS)
     form = ApiKeyForm(request.POST or None, acting_role=request.membership.role)
     new_key = None
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                api_key, new_key = services.api_key_create(
-                    workspace=request.workspace,
-                    name=form.cleaned_data["name"],
-                    role=form.cleaned_data["role"],
-                    created_by=request.user,
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                form = ApiKeyForm(acting_role=request.membership.role)
-                messages.success(
-                    request,
-                    _("API key “%(name)s” created. Copy it now: it is not shown again.")
-                    % {"name": api_key.name},
-                )
+    if request.method == "POST" and form.is_valid():
+        try:
+            api_key, new_key = services.api_key_create(
+                workspace=request.workspace,
+                name=form.cleaned_data["name"],
+                role=form.cleaned_data["role"],
+                created_by=request.user,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            form = ApiKeyForm(acting_role=request.membership.role)
+            messages.success(
+                request,
+                _("API key “%(name)s” created. Copy it now: it is not shown again.")
+                % {"name": api_key.name},
+            )
     page = Paginator(select_api_keys(), KEYS_PER_PAGE).get_page(request.GET.get("page"))
     # The raw key is rendered in this response only; it is never stored or shown again.
     return render(
