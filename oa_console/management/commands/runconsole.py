@@ -1,0 +1,203 @@
+"""``manage.py runconsole``: the whole console in one foreground process, for ``make run``.
+
+It starts two children: Django's development web server and a real Celery worker with an
+embedded beat scheduler. Scheduled and enqueued jobs therefore really run, on whatever broker the
+settings name (the embedded filesystem broker by default), exactly as in production where the
+same work is split across the web, worker and beat services.
+
+Each child runs in its own process group. A Ctrl-C in the terminal therefore reaches only this
+supervisor, which forwards exactly one signal to each child's group: two SIGINTs would make
+Celery abandon running tasks (a "cold" shutdown) instead of finishing them. A second Ctrl-C is
+still honoured, as an explicit request to kill everything at once. When one child dies
+on its own, the console is no longer whole, so the others are stopped and the exit code is
+non-zero; a supervisor that kept half the console running would hide the failure.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from types import FrameType
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+POLL_SECONDS = 0.2
+# Celery's warm shutdown waits for running tasks; give it time before escalating to SIGKILL.
+STOP_GRACE_SECONDS = 20.0
+KILL_GRACE_SECONDS = 5.0
+
+
+@dataclass
+class Child:
+    """A supervised subprocess, started in its own process group."""
+
+    name: str
+    process: subprocess.Popen[bytes]
+
+    def signal_group(self, signum: int) -> None:
+        """Signal the child's whole group, as a terminal's Ctrl-C would (worker pool included)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signum)
+
+    @property
+    def running(self) -> bool:
+        return self.process.poll() is None
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the development web server and a Celery worker with embedded beat in one "
+        "foreground process; Ctrl-C stops both."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--addr", default="127.0.0.1", help="Address to listen on (IPv4 or name)."
+        )
+        parser.add_argument("--port", type=int, default=8000, help="Port to listen on.")
+        parser.add_argument(
+            "--reload",
+            action="store_true",
+            help="Restart the web server when Python files change (the worker is not reloaded).",
+        )
+        parser.add_argument(
+            "--concurrency", type=int, default=2, help="Number of Celery worker processes."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        addr: str = options["addr"]
+        port: int = options["port"]
+        self._stop_signal: int | None = None
+        self._force_stop = False
+        # Handlers go in before the children start: a handled signal is reset to its default in
+        # a child at exec, whereas an ignored one (SIGINT under a background shell) would stay
+        # ignored and the web server would never hear Ctrl-C.
+        previous = {
+            signum: signal.signal(signum, self._request_stop)
+            for signum in (signal.SIGINT, signal.SIGTERM)
+        }
+        children: list[Child] = []
+        try:
+            children = self._start_children(
+                addr=addr, port=port, reload=options["reload"], concurrency=options["concurrency"]
+            )
+            exit_code = self._supervise(children, addr=addr, port=port)
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+            # Whatever happened above, leave nothing behind: not the children, nor anything left
+            # in their groups (a worker pool process whose parent died, say).
+            for child in children:
+                child.signal_group(signal.SIGKILL)
+                child.process.wait()
+        if exit_code:
+            raise CommandError(
+                "OA Console did not stop cleanly; see the messages above.", returncode=exit_code
+            )
+        self.stdout.write("OA Console stopped.")
+
+    def _start_children(
+        self, *, addr: str, port: int, reload: bool, concurrency: int
+    ) -> list[Child]:
+        manage_py = str(settings.BASE_DIR / "manage.py")
+        web = [sys.executable, manage_py, "runserver", f"{addr}:{port}"]
+        if not reload:
+            web.append("--noreload")
+        worker = [
+            sys.executable,
+            "-m",
+            "celery",
+            "--app",
+            "oa_console",
+            "worker",
+            "--beat",
+            "--schedule",
+            str(settings.CELERY_BEAT_SCHEDULE_FILENAME),
+            "--loglevel",
+            "INFO",
+            "--concurrency",
+            str(concurrency),
+            "--hostname",
+            "console@%h",
+        ]
+        # DJANGO_SETTINGS_MODULE (set by manage.py or --settings) is inherited through os.environ.
+        commands = {"web": web, "worker": worker}
+        children: list[Child] = []
+        for name, command in commands.items():
+            process = subprocess.Popen(
+                command, cwd=settings.BASE_DIR, stdin=subprocess.DEVNULL, process_group=0
+            )
+            children.append(Child(name=name, process=process))
+        return children
+
+    def _request_stop(self, signum: int, frame: FrameType | None) -> None:
+        """Record the first stop request (forwarded once by the supervise loop); a second one
+        asks to kill everything without waiting."""
+        if self._stop_signal is None:
+            self._stop_signal = signum
+        else:
+            self._force_stop = True
+
+    def _supervise(self, children: list[Child], *, addr: str, port: int) -> int:
+        """Wait until a stop is requested or a child dies; then stop the rest. Returns the exit code."""
+        url = f"http://{'127.0.0.1' if addr == '0.0.0.0' else addr}:{port}/"
+        announced = False
+        while self._stop_signal is None:
+            dead = [child for child in children if not child.running]
+            if dead:
+                for child in dead:
+                    self.stderr.write(
+                        f"The {child.name} process exited with code {child.process.returncode}; "
+                        "stopping the others."
+                    )
+                self._stop(children, signal.SIGTERM)
+                return 1
+            if not announced and _accepts_connections(addr, port):
+                announced = True
+                self.stdout.write(
+                    self.style.SUCCESS(f"OA Console is running at {url}")
+                    + "  (web server, Celery worker and beat; press Ctrl-C to stop)"
+                )
+            time.sleep(POLL_SECONDS)
+        self.stdout.write("Stopping OA Console…")
+        return 0 if self._stop(children, self._stop_signal) else 1
+
+    def _stop(self, children: list[Child], signum: int) -> bool:
+        """Signal every running child once, wait, then kill stragglers. True if all stopped in time."""
+        for child in children:
+            if child.running:
+                child.signal_group(signum)
+        if self._wait_all(children, STOP_GRACE_SECONDS):
+            return True
+        for child in children:
+            if child.running:
+                self.stderr.write(f"The {child.name} process did not stop in time; killing it.")
+                child.signal_group(signal.SIGKILL)
+        self._wait_all(children, KILL_GRACE_SECONDS)
+        return False
+
+    def _wait_all(self, children: list[Child], timeout: float) -> bool:
+        """Wait until every child has exited; give up at the timeout or on a forced stop."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not self._force_stop:
+            if not any(child.running for child in children):
+                return True
+            time.sleep(POLL_SECONDS)
+        return not any(child.running for child in children)
+
+
+def _accepts_connections(addr: str, port: int) -> bool:
+    host = "127.0.0.1" if addr == "0.0.0.0" else addr.strip("[]")
+    try:
+        with socket.create_connection((host, port), timeout=POLL_SECONDS):
+            return True
+    except OSError:
+        return False
