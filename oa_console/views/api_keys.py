@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -15,6 +15,7 @@ from oa_console.permissions import require
 from oa_console.roles import Capability
 from oa_console.selectors import api_key_list as select_api_keys
 from oa_console.views._forms import apply_service_errors
+from oa_console.views._render import render_page
 
 KEYS_PER_PAGE = 25
 
@@ -43,7 +44,7 @@ def api_key_list(request: HttpRequest, workspace_slug: str) -> HttpResponse:
             )
     page = Paginator(select_api_keys(), KEYS_PER_PAGE).get_page(request.GET.get("page"))
     # The raw key is rendered in this response only; it is never stored or shown again.
-    return render(
+    return render_page(
         request,
         "oa_console/settings/api_keys.html",
         {
@@ -52,6 +53,7 @@ def api_key_list(request: HttpRequest, workspace_slug: str) -> HttpResponse:
             "new_key": new_key,
             "settings_tab": "api_keys",
         },
+        partials=["api-keys-table"],
     )
 
 
@@ -62,5 +64,6 @@ def api_key_revoke(request: HttpRequest, workspace_slug: str, api_key_id: int) -
         services.api_key_revoke(workspace=request.workspace, api_key_id=api_key_id)
     except ApiKey.DoesNotExist as exc:
         raise Http404 from exc
-    messages.success(request, _("The API key was revoked; requests using it are now refused."))
+    if not request.htmx:  # an htmx request sees the table change instead
+        messages.success(request, _("The API key was revoked; requests using it are now refused."))
     return redirect("api_key_list", workspace_slug=workspace_slug)

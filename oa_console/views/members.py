@@ -16,6 +16,7 @@ from oa_console.roles import Capability
 from oa_console.selectors import invitation_list_pending, membership_account_ids
 from oa_console.selectors import member_list as select_members
 from oa_console.views._forms import apply_service_errors
+from oa_console.views._render import render_page
 
 MEMBERS_PER_PAGE = 25
 
@@ -23,7 +24,7 @@ MEMBERS_PER_PAGE = 25
 def member_list(request: HttpRequest, workspace_slug: str) -> HttpResponse:
     require(request, Capability.MANAGE_MEMBERS)
     page = Paginator(select_members(), MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
+    return render_page(
         request,
         "oa_console/settings/members.html",
         {
@@ -31,6 +32,7 @@ def member_list(request: HttpRequest, workspace_slug: str) -> HttpResponse:
             "invitations": invitation_list_pending(),
             "settings_tab": "members",
         },
+        partials=["invitations-table"],
     )
 
 
@@ -149,5 +151,6 @@ def invitation_revoke(
         services.invitation_revoke(workspace=request.workspace, invitation_id=invitation_id)
     except Invitation.DoesNotExist as exc:
         raise Http404 from exc
-    messages.success(request, _("The invitation was revoked."))
+    if not request.htmx:  # an htmx request sees the table change instead
+        messages.success(request, _("The invitation was revoked."))
     return redirect("member_list", workspace_slug=workspace_slug)

@@ -74,6 +74,14 @@ def test_login_switch_invite_api_key_logout(page, agency_owner):
     assert page.get_by_test_id("new-api-key").count() == 0
     assert raw not in page.content()
 
+    # Revoking swaps the table in place (htmx), after a confirmation.
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("row", name=re.compile("POS sync")).get_by_role(
+        "button", name="Revoke"
+    ).click()
+    page.get_by_role("row", name=re.compile("POS sync")).get_by_text("Revoked").wait_for()
+    assert ApiKey.unscoped.get(name="POS sync").revoked_at is not None
+
     # Log out from the user menu.
     page.get_by_test_id("user-menu").locator("summary").click()
     page.get_by_role("button", name="Log out").click()

@@ -221,3 +221,29 @@ def test_language_switch_translates_nothing_broken(owner, account):
     page = client.get("/w/alpha/")
     assert page.status_code == 200
     assert '<html lang="ja"' in page.content.decode()
+
+
+def test_htmx_revoke_returns_only_the_table_fragment(owner, workspace):
+    from oa_console import services
+
+    api_key, _raw = services.api_key_create(workspace=workspace, name="Old BI", role=Role.VIEWER)
+    client = client_for(owner)
+    url = reverse("api_key_revoke", kwargs={"workspace_slug": "alpha", "api_key_id": api_key.pk})
+    response = client.post(
+        url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="api-keys-table", follow=True
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.lstrip().startswith('<div id="api-keys-table">')
+    assert "<html" not in body and "Revoked" in body
+    api_key.refresh_from_db()
+    assert api_key.revoked_at is not None
+
+
+def test_htmx_request_for_an_unknown_fragment_is_refused(owner):
+    response = client_for(owner).get(
+        reverse("api_key_list", kwargs={"workspace_slug": "alpha"}),
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="main",
+    )
+    assert response.status_code == 400

@@ -1,0 +1,24 @@
+"""One view per page renders the full page or, for htmx, one whitelisted fragment of it."""
+
+from collections.abc import Iterable
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+
+
+def render_page(
+    request: HttpRequest,
+    template_name: str,
+    context: dict,
+    *,
+    partials: Iterable[str] = (),
+) -> HttpResponse:
+    """Render ``template_name``; an htmx request targeting a whitelisted element id gets only
+    the ``{% partialdef %}`` of that name, so the fragment and the page can never drift apart.
+    A target outside the whitelist is refused rather than guessed."""
+    target = request.htmx.target if getattr(request, "htmx", False) else None
+    if target:
+        if target not in set(partials):
+            return HttpResponseBadRequest(b"Unknown fragment.")
+        return render(request, f"{template_name}#{target}", context)
+    return render(request, template_name, context)
