@@ -247,3 +247,25 @@ def test_htmx_request_for_an_unknown_fragment_is_refused(owner):
         HTTP_HX_TARGET="main",
     )
     assert response.status_code == 400
+
+
+def test_existing_user_accepts_invitation_after_logging_in(owner, workspace, other_workspace):
+    from oa_console import services
+
+    bravo_owner = make_member(other_workspace, Role.OWNER, email="boss@bravo.example")
+    _invitation, token = services.invitation_create(
+        workspace=workspace,
+        email=bravo_owner.email,
+        role=Role.MARKETER,
+        invited_by=owner,
+        acting_role=Role.OWNER,
+    )
+    path = reverse("invitation_accept", kwargs={"token": token})
+    anonymous = Client().get(path)
+    assert anonymous.status_code == 302 and "/auth/login/" in anonymous["Location"]
+    wrong_person = client_for(owner).get(path)
+    assert wrong_person.status_code == 403
+    client = client_for(bravo_owner)
+    assert client.post(path).status_code == 302
+    assert Membership.unscoped.get(user=bravo_owner, workspace=workspace).role == Role.MARKETER
+    assert client.get("/").url == "/w/"
