@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from oa_console.models import ApiKey, Invitation, LineAccount, Membership, User
 from oa_console.roles import Role
-from tests.conftest import PASSWORD, client_for
+from tests.conftest import PASSWORD, client_for, make_member
 
 
 def test_login_with_email_and_redirect_to_only_workspace(owner, account):
