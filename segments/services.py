@@ -20,6 +20,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from oa_console.models import LineAccount
+from oa_console.queueing import enqueue_best_effort
 from segments.models import Friend, FriendStatusChange, Interaction
 
 logger = logging.getLogger("segments.services")
@@ -177,15 +178,12 @@ def friend_activity_record(
 
 
 def _enqueue_profile_refresh(friend_ids: list[int]) -> None:
+    """Best effort: a friend left unfetched by a broker outage is found by the profile sweep."""
     from segments.tasks import refresh_friend_profile
 
     for friend_id in friend_ids:
-        try:
-            refresh_friend_profile.apply_async((friend_id,), retry=False)
-        except Exception:  # broker down: the friend stays "not fetched" and the sweep retries
-            logger.warning(
-                "profile refresh not enqueued", extra={"friend_id": friend_id}, exc_info=True
-            )
+        if not enqueue_best_effort(refresh_friend_profile, (friend_id,)):
+            return
 
 
 def _messages_reconcile(*, account: LineAccount, message_ids: set[str]) -> None:

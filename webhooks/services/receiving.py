@@ -22,6 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from oa_console.models import LineAccount
+from oa_console.queueing import enqueue_best_effort
 from webhooks.models import WebhookEvent, WebhookRejection
 
 logger = logging.getLogger("webhooks.receiving")
@@ -192,17 +193,10 @@ def webhook_envelope_parse(body: bytes) -> Envelope:
 
 
 def _enqueue_processing(account_id: int) -> None:
-    """Best effort: a broker outage must not fail a request whose events are already stored."""
+    """Best effort: a broker outage must not fail or slow a request whose events are stored."""
     from webhooks.tasks import process_account_events
 
-    try:
-        process_account_events.apply_async((account_id,), retry=False)
-    except Exception:  # kombu raises a variety of connection errors; the sweep is the fallback
-        logger.warning(
-            "webhook processing not enqueued; the sweep will pick it up",
-            extra={"account_id": account_id},
-            exc_info=True,
-        )
+    enqueue_best_effort(process_account_events, (account_id,))
 
 
 @transaction.atomic
