@@ -1,0 +1,473 @@
+"""Import jobs: upload, run (streamed, chunked, one transaction per file), map, delete.
+
+A run has two phases. Reading streams the file in chunks, validates and normalises every row
+and stages it (PostgreSQL: a temp table filled by COPY); it writes nothing but the job's
+progress, committed as it goes so the page can poll it. Saving then classifies and inserts
+every staged row in one transaction together with the job's final status, so a file is either
+wholly imported or not at all, and a crash anywhere leaves a job that simply runs again.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from insights.models import ColumnMapping, ImportJob
+from insights.services import storage
+from insights.services.detection import (
+    Detection,
+    apply_mapping,
+    detect,
+    header_signature,
+    map_headers,
+)
+from insights.services.messages import failure_message, row_error_message
+from insights.services.normalise import ChunkContext, choose_key, normalise_chunk
+from insights.services.parsing import (
+    SAMPLE_BYTES,
+    CountingReader,
+    CsvFormat,
+    ImportFileError,
+    check_size,
+    is_zip,
+    read_chunks,
+    sniff,
+    zip_members,
+)
+from insights.services.reports import REPORTS, ReportType, report_spec
+from oa_console.models import LineAccount
+from oa_console.queueing import enqueue_best_effort
+from oa_console.tenancy import tenant_scope
+
+logger = logging.getLogger("insights.imports")
+
+JST = ZoneInfo("Asia/Tokyo")
+MAX_REPORTED_ERRORS = 50
+# A running job whose worker has not reported for this long died; it may run again.
+STALE_AFTER = timedelta(minutes=10)
+PROGRESS_EVERY = timedelta(seconds=1)
+
+
+class RowsRejected(ImportFileError):
+    def __init__(self, errors: list[dict], count: int) -> None:
+        super().__init__("rows_rejected", count=count)
+        self.errors = errors
+
+
+def _enqueue(job: ImportJob) -> None:
+    from insights.tasks import run_import_job
+
+    transaction.on_commit(lambda: enqueue_best_effort(run_import_job, (job.pk,)))
+
+
+@transaction.atomic
+def import_job_create(
+    *,
+    account: LineAccount,
+    uploaded_file: UploadedFile,
+    created_by=None,
+    report: str = "",
+    skip_bad_rows: bool = False,
+    language: str = "",
+) -> ImportJob:
+    """Store the upload and queue it. Size is checked here so an oversized file is refused
+    at once, before it costs a worker anything."""
+    try:
+        check_size(uploaded_file.size or 0)
+    except ImportFileError as error:
+        raise ValidationError({"file": failure_message(error.code, error.params)}) from error
+    if report and report not in REPORTS:
+        raise ValidationError(
+            {"report": _("Unknown report type “%(report)s”.") % {"report": report}}
+        )
+    name = Path(uploaded_file.name or "upload.csv").name[:200]
+    job = ImportJob(
+        account=account,
+        created_by=created_by,
+        original_name=name,
+        size_bytes=uploaded_file.size,
+        requested_report=report,
+        report=report,
+        skip_bad_rows=skip_bad_rows,
+        language=language or translation.get_language() or "en",
+    )
+    job.save()
+    job.file.save(f"{job.pk}-{name}", uploaded_file, save=True)
+    _enqueue(job)
+    return job
+
+
+@transaction.atomic
+def import_job_confirm_mapping(
+    *, job: ImportJob, report: str, mapping: dict[str, str], remember: bool = True, user=None
+) -> ImportJob:
+    """The user's answer to the mapping step; remembered for this OA's files with this header."""
+    if job.status != ImportJob.Status.NEEDS_MAPPING:
+        raise ValidationError(_("This import is not waiting for a column mapping."))
+    if report not in REPORTS:
+        raise ValidationError({"report": _("Choose the report this file is.")})
+    detection = apply_mapping(job.headers, report, mapping)
+    if detection.missing:
+        spec = report_spec(report)
+        labels = ", ".join(str(spec.get(name).label) for name in detection.missing)
+        raise ValidationError(
+            {"mapping": _("Map a column to each required field: %(fields)s.") % {"fields": labels}}
+        )
+    if remember:
+        ColumnMapping.unscoped.update_or_create(
+            account=job.account,
+            signature=header_signature(job.headers),
+            defaults={
+                "headers": job.headers,
+                "report": report,
+                "mapping": detection.mapping,
+                "created_by": user,
+            },
+        )
+    job.report = report
+    job.column_mapping = detection.mapping
+    job.status = ImportJob.Status.QUEUED
+    job.save(update_fields=["report", "column_mapping", "status"])
+    _enqueue(job)
+    return job
+
+
+@transaction.atomic
+def import_job_delete(*, job: ImportJob) -> int:
+    """Remove an import and everything it said; earlier imports' values for the same keys become
+    current again. Returns how many keys got an earlier value back."""
+    if job.status == ImportJob.Status.RUNNING:
+        raise ValidationError(_("This import is still running; delete it when it has finished."))
+    LineAccount.unscoped.select_for_update().filter(pk=job.account_id).first()
+    revived = storage.records_forget_job(account_id=job.account_id, job_id=job.pk)
+    files = [f for f in (job.file, job.skipped_file) if f]
+    job.delete()
+    for stored in files:
+        transaction.on_commit(lambda stored=stored: stored.storage.delete(stored.name))
+    return revived
+
+
+def _claim(job_id: int) -> bool:
+    """Mark the job running unless another worker has it (status guard for redelivery)."""
+    now = timezone.now()
+    return bool(
+        ImportJob.unscoped.filter(pk=job_id)
+        .filter(
+            Q(status=ImportJob.Status.QUEUED)
+            | Q(status=ImportJob.Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
+        )
+        .update(
+            status=ImportJob.Status.RUNNING,
+            started_at=now,
+            heartbeat_at=now,
+            bytes_read=0,
+            rows_read=0,
+            phase="reading",
+        )
+    )
+
+
+def import_job_run(*, job_id: int) -> str:
+    """The Celery task's body. Idempotent: only a queued (or abandoned) job runs."""
+    if not _claim(job_id):
+        return "skipped"
+    job = ImportJob.unscoped.select_related("account__workspace").get(pk=job_id)
+    with (
+        tenant_scope(workspace=job.account.workspace, account=job.account),
+        translation.override(job.language or "en"),
+    ):
+        try:
+            return _Run(job).execute()
+        except ImportFileError as error:
+            _fail(job, error)
+            return "failed"
+        except Exception:
+            logger.exception("import failed", extra={"job": job.pk})
+            _fail(job, ImportFileError("internal"))
+            return "failed"
+
+
+def _fail(job: ImportJob, error: ImportFileError) -> None:
+    ImportJob.unscoped.filter(pk=job.pk).update(
+        status=ImportJob.Status.FAILED,
+        failure_code=error.code,
+        failure_params=error.params,
+        errors=getattr(error, "errors", []),
+        rejected=error.params.get("count", 0) if error.code == "rows_rejected" else 0,
+        finished_at=timezone.now(),
+        phase="",
+    )
+    _discard_upload(job)
+
+
+def _discard_upload(job: ImportJob) -> None:
+    if job.file:
+        job.file.storage.delete(job.file.name)
+        ImportJob.unscoped.filter(pk=job.pk).update(file="")
+
+
+def _today_jst():
+    return timezone.now().astimezone(JST).date()
+
+
+class _Run:
+    def __init__(self, job: ImportJob) -> None:
+        self.job = job
+        self.account = job.account
+        self.errors: list[dict] = []
+        self.rejected = 0
+        self.rows_read = 0
+        self.last_progress = timezone.now()
+        self.skipped: io.StringIO | None = None
+        self.skipped_writer = None
+
+    # -- reading ---------------------------------------------------------------------------
+    def execute(self) -> str:
+        job = self.job
+        if not job.file or not job.file.storage.exists(job.file.name):
+            raise ImportFileError("missing_file")
+        path = Path(job.file.path)
+        with path.open("rb") as handle:
+            head = handle.read(SAMPLE_BYTES)
+        stage = storage.make_stage()
+        try:
+            if is_zip(head):
+                if job.requested_report and job.requested_report != ReportType.CHAT_HISTORY:
+                    raise ImportFileError("zip_report")
+                self._read_zip(path, stage)
+            else:
+                fmt = sniff(
+                    head, complete=job.size_bytes <= SAMPLE_BYTES, time_zone=self.account.time_zone
+                )
+                detection = self._detect(fmt)
+                if detection is None:
+                    self._ask_for_mapping(fmt)
+                    return "needs_mapping"
+                self._read_csv(path, fmt, detection, stage)
+            return self._save(stage)
+        finally:
+            stage.close()
+
+    def _detect(self, fmt: CsvFormat) -> Detection | None:
+        job = self.job
+        ImportJob.unscoped.filter(pk=job.pk).update(
+            encoding=fmt.encoding, delimiter=fmt.delimiter, headers=fmt.headers
+        )
+        job.headers = fmt.headers
+        if job.column_mapping and job.report:
+            return apply_mapping(fmt.headers, job.report, job.column_mapping)
+        remembered = ColumnMapping.unscoped.filter(
+            account=self.account, signature=header_signature(fmt.headers)
+        ).first()
+        if remembered and (not job.requested_report or remembered.report == job.requested_report):
+            detection = apply_mapping(fmt.headers, remembered.report, remembered.mapping)
+            if detection.complete:
+                return detection
+        if job.requested_report:
+            detection = map_headers(fmt.headers, job.requested_report)
+        else:
+            detection = detect(fmt.headers)
+        return detection if detection is not None and detection.complete else None
+
+    def _ask_for_mapping(self, fmt: CsvFormat) -> None:
+        ImportJob.unscoped.filter(pk=self.job.pk).update(
+            status=ImportJob.Status.NEEDS_MAPPING,
+            report=self.job.requested_report,
+            phase="",
+            heartbeat_at=timezone.now(),
+        )
+
+    def _context(self, detection: Detection, chat: str = "") -> ChunkContext:
+        spec = report_spec(detection.report)
+        mapped = set(detection.mapping.values())
+        return ChunkContext(
+            spec=spec,
+            mapping=detection.mapping,
+            key_fields=choose_key(spec, mapped),
+            default_as_of=timezone.localtime(self.job.created_at, JST).date(),
+            latest_date=_today_jst(),
+            account_ids={
+                "basic_id": self.account.basic_id,
+                "bot_user_id": self.account.bot_user_id,
+                "channel_id": self.account.channel_id,
+            },
+            chat=chat,
+        )
+
+    def _read_csv(self, path: Path, fmt: CsvFormat, detection: Detection, stage) -> None:
+        self.detection = detection
+        ctx = self._context(detection)
+        first_row = fmt.header_line + 2
+        with path.open("rb") as handle:
+            counter = CountingReader(handle)
+            for chunk in read_chunks(counter, fmt):
+                self._take(chunk, first_row, ctx, stage)
+                first_row += len(chunk)
+                self._progress(counter.count)
+
+    def _read_zip(self, path: Path, stage) -> None:
+        self.detection = None
+        self.ignored_members: list[str] = []
+        consumed = 0
+        for member in zip_members(path):
+            fmt = sniff(
+                member.data[:SAMPLE_BYTES],
+                complete=len(member.data) <= SAMPLE_BYTES,
+                time_zone=self.account.time_zone,
+            )
+            detection = map_headers(fmt.headers, ReportType.CHAT_HISTORY)
+            if not detection.complete:
+                # Not a chat log (a readme, a settings file): skipped and listed as ignored.
+                self.ignored_members.append(member.name)
+                continue
+            self.detection = self.detection or detection
+            ctx = self._context(detection, chat=Path(member.name).stem)
+            first_row = fmt.header_line + 2
+            for chunk in read_chunks(io.BytesIO(member.data), fmt):
+                self._take(chunk, first_row, ctx, stage)
+                first_row += len(chunk)
+            consumed += len(member.data)
+            self._progress(min(self.job.size_bytes, consumed))
+        if self.detection is None:
+            raise ImportFileError("empty_zip")
+        ImportJob.unscoped.filter(pk=self.job.pk).update(
+            encoding="zip", headers=list(self.detection.mapping)
+        )
+
+    def _take(self, chunk, first_row: int, ctx: ChunkContext, stage) -> None:
+        result = normalise_chunk(chunk, first_row=first_row, ctx=ctx)
+        self.rows_read += len(chunk)
+        stage.add(result.frame)
+        if result.errors:
+            self.rejected += result.rejected_rows
+            self._record_errors(result.errors)
+
+    def _record_errors(self, errors: list[dict]) -> None:
+        room = MAX_REPORTED_ERRORS - len(self.errors)
+        if room > 0:
+            self.errors.extend(errors[:room])
+        if self.job.skip_bad_rows:
+            if self.skipped is None:
+                self.skipped = io.StringIO()
+                self.skipped_writer = csv.writer(self.skipped)
+                self.skipped_writer.writerow(
+                    [_("file"), _("row"), _("column"), _("value"), _("problem")]
+                )
+            for error in errors:
+                self.skipped_writer.writerow(
+                    [
+                        error.get("file", ""),
+                        error["row"],
+                        error["column"],
+                        error.get("value", ""),
+                        row_error_message(error),
+                    ]
+                )
+
+    def _progress(self, bytes_read: int, *, force: bool = False) -> None:
+        now = timezone.now()
+        if not force and now - self.last_progress < PROGRESS_EVERY:
+            return
+        self.last_progress = now
+        ImportJob.unscoped.filter(pk=self.job.pk).update(
+            bytes_read=bytes_read, rows_read=self.rows_read, heartbeat_at=now
+        )
+
+    # -- saving ----------------------------------------------------------------------------
+    def _save(self, stage) -> str:
+        job = self.job
+        if self.rows_read == 0:
+            raise ImportFileError("no_rows")
+        key_column = self._key_column()
+        duplicates = stage.remove_duplicates()
+        if duplicates:
+            self.rejected += len(duplicates)
+            self._record_errors(
+                [
+                    {
+                        "row": row,
+                        "column": key_column,
+                        "code": "duplicate",
+                        "first_row": first,
+                        "value": "",
+                    }
+                    for row, first in duplicates
+                ]
+            )
+            self.errors.sort(key=lambda e: (e.get("file", ""), e["row"]))
+            self.errors = self.errors[:MAX_REPORTED_ERRORS]
+        if self.rejected and not job.skip_bad_rows:
+            raise RowsRejected(self.errors, self.rejected)
+        staged, date_from, date_to = stage.summary()
+        if staged == 0:
+            raise ImportFileError("no_valid_rows")
+        ImportJob.unscoped.filter(pk=job.pk).update(
+            phase="saving",
+            bytes_read=job.size_bytes,
+            rows_read=self.rows_read,
+            heartbeat_at=timezone.now(),
+        )
+        skipped_name = ""
+        if self.skipped is not None:
+            skipped_name = job.skipped_file.storage.save(
+                f"imports/{job.account_id}/{job.pk}-skipped-rows.csv",
+                ContentFile(self.skipped.getvalue().encode("utf-8-sig")),
+            )
+        with transaction.atomic():
+            # One import per OA at a time applies its rows, so "newest wins" is well defined.
+            LineAccount.unscoped.select_for_update().filter(pk=job.account_id).first()
+            counts = stage.apply(
+                account_id=job.account_id, report=self.detection.report, job_id=job.pk
+            )
+            ImportJob.unscoped.filter(pk=job.pk).update(
+                status=ImportJob.Status.SUCCEEDED,
+                report=self.detection.report,
+                column_mapping=self.detection.mapping,
+                ignored_columns=self.detection.ignored + getattr(self, "ignored_members", []),
+                inserted=counts.inserted,
+                updated=counts.updated,
+                unchanged=counts.unchanged,
+                rejected=self.rejected,
+                errors=self.errors,
+                skipped_file=skipped_name,
+                date_from=date_from,
+                date_to=date_to,
+                phase="",
+                finished_at=timezone.now(),
+            )
+        _discard_upload(job)
+        return "succeeded"
+
+    def _key_column(self) -> str:
+        spec = report_spec(self.detection.report)
+        key_fields = choose_key(spec, set(self.detection.mapping.values()))
+        by_field = {name: column for column, name in self.detection.mapping.items()}
+        columns = [by_field[name] for name in key_fields if name in by_field]
+        return " + ".join(columns) if columns else key_fields[0]
+
+
+def import_jobs_sweep() -> int:
+    """Re-enqueue jobs left queued (broker down at upload) or abandoned by a dead worker."""
+    now = timezone.now()
+    stale = ImportJob.unscoped.filter(
+        Q(status=ImportJob.Status.QUEUED, created_at__lt=now - timedelta(minutes=1))
+        | Q(status=ImportJob.Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
+    ).values_list("pk", flat=True)[:100]
+    from insights.tasks import run_import_job
+
+    count = 0
+    for job_id in stale:
+        count += enqueue_best_effort(run_import_job, (job_id,))
+    return count
