@@ -96,8 +96,10 @@ def console_env(tmp_path: Path) -> dict[str, str]:
         DATABASE_URL=f"sqlite:///{tmp_path / 'console.sqlite3'}",
         CELERY_BROKER_URL="filesystem://",
         REDIS_URL="",
-        PYTHONUNBUFFERED="1",
     )
+    # Output piped to a file is block-buffered, as under `make run | tee`: the URL line must
+    # still appear at once.
+    env.pop("PYTHONUNBUFFERED", None)
     subprocess.run(
         [sys.executable, MANAGE_PY, "migrate", "--noinput", "--verbosity", "0"],
         env=env,

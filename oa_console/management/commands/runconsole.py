@@ -102,7 +102,7 @@ class Command(BaseCommand):
             raise CommandError(
                 "OA Console did not stop cleanly; see the messages above.", returncode=exit_code
             )
-        self.stdout.write("OA Console stopped.")
+        self._say("OA Console stopped.")
 
     def _start_children(
         self, *, addr: str, port: int, reload: bool, concurrency: int
@@ -138,6 +138,12 @@ class Command(BaseCommand):
             children.append(Child(name=name, process=process))
         return children
 
+    def _say(self, message: str) -> None:
+        """Write a status line at once: stdout is block-buffered when piped (``make run | tee``),
+        and the children's logs would otherwise bury the URL."""
+        self.stdout.write(message)
+        self.stdout.flush()
+
     def _request_stop(self, signum: int, frame: FrameType | None) -> None:
         """Record the first stop request (forwarded once by the supervise loop); a second one
         asks to kill everything without waiting."""
@@ -162,12 +168,12 @@ class Command(BaseCommand):
                 return 1
             if not announced and _accepts_connections(addr, port):
                 announced = True
-                self.stdout.write(
+                self._say(
                     self.style.SUCCESS(f"OA Console is running at {url}")
                     + "  (web server, Celery worker and beat; press Ctrl-C to stop)"
                 )
             time.sleep(POLL_SECONDS)
-        self.stdout.write("Stopping OA Console…")
+        self._say("Stopping OA Console…")
         return 0 if self._stop(children, self._stop_signal) else 1
 
     def _stop(self, children: list[Child], signum: int) -> bool:
