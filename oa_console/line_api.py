@@ -45,11 +45,20 @@ def _host(default_host: str) -> str:
     return settings.LINE_API_HOST.rstrip("/") if settings.LINE_API_HOST else default_host
 
 
+def _no_retries():
+    """urllib3 would otherwise retry a 429 by sleeping for its Retry-After inside the worker;
+    retries belong to the Celery task (re-enqueued with a countdown), so the client tries once."""
+    from urllib3.util import Retry
+
+    return Retry(total=0, redirect=0, respect_retry_after_header=False, raise_on_status=False)
+
+
 @contextmanager
 def _client(module, account: LineAccount, default_host: str) -> Iterator:
     configuration = module.Configuration(
         access_token=account.access_token, host=_host(default_host)
     )
+    configuration.retries = _no_retries()
     with module.ApiClient(configuration) as api_client:
         yield api_client
 

@@ -1,0 +1,353 @@
+"""A fake LINE API server for tests: a threaded HTTP server on 127.0.0.1:<free port>.
+
+The product reaches it through ``LINE_API_HOST`` with the real line-bot-sdk, so the SDK's
+serialisation, headers and error handling are exercised, never mocked. Every request is checked
+against LINE's OpenAPI documents in ../shared/line-openapi/ (operation exists, bearer token,
+path parameters, JSON body against the operation's schema); an invalid request gets LINE's 400
+error shape and is recorded in ``invalid_requests`` (the fixture fails the test on it unless the
+test set ``allow_invalid``).
+
+Behaviour is scripted per test: ``profiles`` (user id -> profile; unknown ids are 404 like a user
+who is not a friend), ``fail_next(...)`` to answer errors or 429 with Retry-After on demand, and
+``handlers`` for operations another test needs to answer differently.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import yaml
+from jsonschema import Draft202012Validator, ValidationError, validators
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+SHARED_DIR = Path(__file__).resolve().parents[2] / ".." / "shared"
+SPEC_DIR = SHARED_DIR / "line-openapi"
+SPEC_FILES = ("messaging-api.yml", "insight.yml", "manage-audience.yml")
+
+
+@dataclass(frozen=True)
+class Operation:
+    spec: str
+    method: str
+    template: str
+    pattern: re.Pattern
+    operation_id: str
+    parameters: tuple[dict, ...]
+    body_schema: dict | None
+
+
+@dataclass
+class RecordedRequest:
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    body: bytes
+    operation_id: str | None
+    path_params: dict[str, str] = field(default_factory=dict)
+
+    def json(self):
+        return json.loads(self.body) if self.body else None
+
+
+@dataclass
+class Reply:
+    status: int
+    body: object = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _discriminator(validator, value, instance, schema):
+    """OpenAPI's ``discriminator``: validate against the subtype the tag names (jsonschema has
+    no such keyword, and without it a message of type "textx" would pass as a base Message)."""
+    if not validator.is_type(instance, "object"):
+        return
+    tag = instance.get(value["propertyName"])
+    mapping = value.get("mapping", {})
+    if tag not in mapping:
+        yield ValidationError(f"{value['propertyName']} {tag!r} is not one of {sorted(mapping)}")
+        return
+    yield from validator.descend(instance, {"$ref": mapping[tag]})
+
+
+OpenApiValidator = validators.extend(Draft202012Validator, {"discriminator": _discriminator})
+
+
+def _split_discriminated_bases(document: dict) -> dict:
+    """Give each subtype a discriminator-free copy of its base to ``allOf``, so validating a
+    subtype does not dispatch through the base's discriminator back to itself forever."""
+    schemas = document.get("components", {}).get("schemas", {})
+    for name, schema in list(schemas.items()):
+        if "discriminator" not in schema:
+            continue
+        schemas[f"{name}__base"] = {k: v for k, v in schema.items() if k != "discriminator"}
+        base_ref = f"#/components/schemas/{name}"
+        for target in schema["discriminator"].get("mapping", {}).values():
+            subtype = schemas.get(target.rsplit("/", 1)[-1], {})
+            for part in subtype.get("allOf", []):
+                if part.get("$ref") == base_ref:
+                    part["$ref"] = f"{base_ref}__base"
+    return document
+
+
+@cache
+def _load_specs() -> tuple[tuple[Operation, ...], Registry]:
+    operations: list[Operation] = []
+    registry = Registry()
+    for name in SPEC_FILES:
+        document = _split_discriminated_bases(yaml.safe_load((SPEC_DIR / name).read_text()))
+        registry = registry.with_resource(
+            name, Resource.from_contents(document, default_specification=DRAFT202012)
+        )
+        for template, item in document["paths"].items():
+            shared_params = item.get("parameters", [])
+            for method, spec in item.items():
+                if method not in ("get", "post", "put", "delete", "patch"):
+                    continue
+                regex = "^" + re.sub(r"\\{(\w+)\\}", r"(?P<\1>[^/]+)", re.escape(template)) + "$"
+                body = (
+                    spec.get("requestBody", {})
+                    .get("content", {})
+                    .get("application/json", {})
+                    .get("schema")
+                )
+                operations.append(
+                    Operation(
+                        spec=name,
+                        method=method.upper(),
+                        template=template,
+                        pattern=re.compile(regex),
+                        operation_id=spec.get("operationId", template),
+                        parameters=tuple(shared_params + spec.get("parameters", [])),
+                        body_schema=body,
+                    )
+                )
+    # Literal paths before templated ones (/v2/bot/message/quota before /v2/bot/message/{id}).
+    operations.sort(key=lambda op: op.template.count("{"))
+    return tuple(operations), registry
+
+
+def _anchor(schema, spec: str):
+    """Point the local ``#/...`` refs of an inline schema at the document it came from."""
+    if isinstance(schema, dict):
+        return {
+            key: (spec + value if key == "$ref" and value.startswith("#") else _anchor(value, spec))
+            for key, value in schema.items()
+        }
+    if isinstance(schema, list):
+        return [_anchor(item, spec) for item in schema]
+    return schema
+
+
+def _validator(operation: Operation, schema: dict):
+    _operations, registry = _load_specs()
+    return OpenApiValidator(_anchor(schema, operation.spec), registry=registry)
+
+
+def _default_profile(user_id: str) -> dict:
+    return {
+        "displayName": f"Friend {user_id[-6:]}",
+        "userId": user_id,
+        "pictureUrl": f"https://profile.line-scdn.net/{user_id[-12:]}",
+        "statusMessage": "Hello from the fake LINE",
+        "language": "ja",
+    }
+
+
+class FakeLineServer:
+    """Start with ``start()``, point ``LINE_API_HOST`` at ``url``, ``stop()`` when done."""
+
+    def __init__(self) -> None:
+        self.requests: list[RecordedRequest] = []
+        self.invalid_requests: list[tuple[RecordedRequest, list[str]]] = []
+        self.allow_invalid = False
+        self.profiles: dict[str, dict] = {}
+        self.auto_profiles = True
+        self.handlers: dict[str, Callable[[RecordedRequest], Reply]] = {
+            "getProfile": self._get_profile
+        }
+        self._failures: list[tuple[str, Reply]] = []
+        self._lock = threading.Lock()
+        self._httpd: ThreadingHTTPServer | None = None
+
+    # scripting ---------------------------------------------------------------------------------
+    def fail_next(
+        self,
+        operation_id: str,
+        status: int,
+        *,
+        times: int = 1,
+        retry_after: int | None = None,
+        message: str | None = None,
+    ) -> None:
+        """Answer the next ``times`` calls of ``operation_id`` with ``status`` (429: rate limited)."""
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
+        default = {429: "You have reached your rate limit.", 500: "Internal server error"}.get(
+            status, "Error"
+        )
+        with self._lock:
+            self._failures += [
+                (operation_id, Reply(status, {"message": message or default}, headers))
+            ] * times
+
+    def calls(self, operation_id: str) -> list[RecordedRequest]:
+        return [r for r in self.requests if r.operation_id == operation_id]
+
+    # lifecycle ---------------------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        assert self._httpd is not None
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> FakeLineServer:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args) -> None:  # keep test output clean
+                return
+
+            def _handle(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                reply = server.dispatch(self.command, self.path, dict(self.headers.items()), body)
+                payload = b"" if reply.body is None else json.dumps(reply.body).encode()
+                self.send_response(reply.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.send_header("x-line-request-id", "fake-" + str(len(server.requests)))
+                for name, value in reply.headers.items():
+                    self.send_header(name, value)
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _handle
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd.daemon_threads = True
+        threading.Thread(target=self._httpd.serve_forever, name="fake-line", daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+            self._httpd = None
+
+    # request handling --------------------------------------------------------------------------
+    def dispatch(self, method: str, raw_path: str, headers: dict[str, str], body: bytes) -> Reply:
+        parts = urlsplit(raw_path)
+        request = RecordedRequest(method, parts.path, parse_qs(parts.query), headers, body, None)
+        operations, _registry = _load_specs()
+        operation = next(
+            (op for op in operations if op.method == method and op.pattern.match(parts.path)), None
+        )
+        with self._lock:
+            self.requests.append(request)
+        if operation is None:
+            return Reply(404, {"message": "Not found"})
+        request.operation_id = operation.operation_id
+        request.path_params = operation.pattern.match(parts.path).groupdict()
+        errors = self._validate(operation, request)
+        if errors:
+            with self._lock:
+                self.invalid_requests.append((request, errors))
+            if errors == ["Authentication failed"]:
+                return Reply(
+                    401,
+                    {
+                        "message": "Authentication failed. Confirm that the access token in the "
+                        "authorization header is valid."
+                    },
+                )
+            return Reply(
+                400,
+                {
+                    "message": "The request body has 1 error(s)",
+                    "details": [{"message": e} for e in errors],
+                },
+            )
+        with self._lock:
+            index = next(
+                (i for i, (op, _) in enumerate(self._failures) if op == operation.operation_id),
+                None,
+            )
+            forced = self._failures.pop(index)[1] if index is not None else None
+        if forced is not None:
+            return forced
+        handler = self.handlers.get(operation.operation_id)
+        return handler(request) if handler else Reply(200, {})
+
+    def _validate(self, operation: Operation, request: RecordedRequest) -> list[str]:
+        auth = {k.lower(): v for k, v in request.headers.items()}.get("authorization", "")
+        if not auth.startswith("Bearer ") or len(auth) <= len("Bearer "):
+            return ["Authentication failed"]
+        errors: list[str] = []
+        for parameter in operation.parameters:
+            if "$ref" in parameter:
+                continue
+            name, where, schema = parameter["name"], parameter["in"], parameter.get("schema", {})
+            if where == "path":
+                values = [request.path_params.get(name)]
+            elif where == "query":
+                values = request.query.get(name, [])
+                if parameter.get("required") and not values:
+                    errors.append(f"query parameter {name} is required")
+            else:
+                continue
+            for value in values:
+                if value is None:
+                    continue
+                if schema.get("type") in ("integer", "number"):
+                    try:
+                        value = int(value) if schema["type"] == "integer" else float(value)
+                    except ValueError:
+                        errors.append(f"{where} parameter {name} must be a {schema['type']}")
+                        continue
+                errors += [
+                    f"{name}: {e.message}" for e in _validator(operation, schema).iter_errors(value)
+                ]
+        if operation.body_schema is not None:
+            try:
+                document = json.loads(request.body or b"null")
+            except ValueError:
+                return [*errors, "The request body is not JSON"]
+            errors += [
+                f"{'/'.join(map(str, e.absolute_path)) or 'body'}: {e.message}"
+                for e in _validator(operation, operation.body_schema).iter_errors(document)
+            ]
+        return errors
+
+    def _get_profile(self, request: RecordedRequest) -> Reply:
+        user_id = request.path_params["userId"]
+        profile = self.profiles.get(user_id)
+        if profile is None and self.auto_profiles and re.fullmatch(r"U[0-9a-f]{32}", user_id):
+            profile = _default_profile(user_id)
+        if profile is None:
+            return Reply(404, {"message": "Not found"})
+        return Reply(200, profile)
+
+
+@pytest.fixture
+def fake_line(settings) -> Iterator[FakeLineServer]:
+    """A running fake LINE API that the product reaches through ``LINE_API_HOST``."""
+    server = FakeLineServer().start()
+    settings.LINE_API_HOST = server.url
+    try:
+        yield server
+    finally:
+        server.stop()
+    if not server.allow_invalid:
+        assert not server.invalid_requests, f"requests LINE would reject: {server.invalid_requests}"
