@@ -30,6 +30,7 @@ class Capability(StrEnum):
     MANAGE_MEMBERS = "manage_members"
     MANAGE_API_KEYS = "manage_api_keys"
     APPROVE_BROADCASTS = "approve_broadcasts"
+    OPERATE_WEBHOOK = "operate_webhook"
     DELETE_WORKSPACE = "delete_workspace"
 
 
@@ -41,6 +42,8 @@ MINIMUM_ROLE: dict[Capability, str] = {
     Capability.MANAGE_MEMBERS: Role.ADMIN,
     Capability.MANAGE_API_KEYS: Role.ADMIN,
     Capability.APPROVE_BROADCASTS: Role.ADMIN,
+    # Reprocess failed webhook events, send a signed test event: one OA's operations.
+    Capability.OPERATE_WEBHOOK: Role.ADMIN,
     Capability.DELETE_WORKSPACE: Role.OWNER,
 }
 
