@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 from django.db.models import QuerySet
 
 from insights.models import ColumnMapping, ImportJob, InsightRecord, InsightSyncState
 from insights.services.detection import header_signature
+from insights.services.parsing import SAMPLE_BYTES, ImportFileError, read_chunks, sniff
 from oa_console.models import LineAccount
 
 
@@ -116,3 +118,21 @@ def sync_state_list(*, account: LineAccount) -> list[InsightSyncState]:
         existing.get(endpoint) or InsightSyncState(account=account, endpoint=endpoint)
         for endpoint in InsightSyncState.Endpoint.values
     ]
+
+
+def import_job_preview(*, job: ImportJob, rows: int = 5) -> list[list[str]]:
+    """The first rows of a job's file as text cells, for the mapping step."""
+    if not job.file or not job.file.storage.exists(job.file.name):
+        return []
+    path = Path(job.file.path)
+    with path.open("rb") as handle:
+        head = handle.read(SAMPLE_BYTES)
+    try:
+        fmt = sniff(head, complete=job.size_bytes <= SAMPLE_BYTES, time_zone=job.account.time_zone)
+        with path.open("rb") as handle:
+            chunk = next(read_chunks(handle, fmt, chunk_rows=rows), None)
+    except ImportFileError:
+        return []
+    if chunk is None:
+        return []
+    return [[str(cell) for cell in row] for row in chunk.head(rows).itertuples(index=False)]

@@ -39,7 +39,7 @@ account_patterns = [
     path("insights/", sections.insights, name="account_insights"),
     path("friends/", sections.friends, name="account_friends"),
     path("broadcasts/", sections.broadcasts, name="account_broadcasts"),
-    path("imports/", sections.imports, name="account_imports"),
+    path("", include("insights.urls")),  # imports/ (account_imports), insight sync
     path("settings/", accounts.account_settings, name="account_settings"),
 ]
 

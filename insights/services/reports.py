@@ -46,6 +46,7 @@ class ReportType(StrEnum):
     PROFILE_VIEWS = "profile_views"
     VOOM_POSTS = "voom_posts"
     CHAT_HISTORY = "chat_history"
+    MESSAGE_DELIVERIES = "message_deliveries"
 
 
 @dataclass(frozen=True)
@@ -975,6 +976,31 @@ _register(
         # the importer: two messages in the same minute are normal, not duplicates.
         keys=(("chat", "sent_date", "sent_time", "seq"),),
         date_field="sent_date",
+    )
+)
+
+_register(
+    ReportSpec(
+        ReportType.MESSAGE_DELIVERIES,
+        _("Message deliveries"),
+        _(
+            "Messages sent per day by kind (the Insight API's delivery counts; a CSV with the same columns is accepted)."
+        ),
+        (
+            F("date", Kind.DATE, _("Date"), DATE_ALIASES, required=True),
+            F("broadcast", Kind.COUNT, _("Broadcasts"), ["broadcast"], required=True),
+            F("targeting", Kind.COUNT, _("Targeted messages"), ["targeting"]),
+            F("auto_response", Kind.COUNT, _("Auto-responses"), ["autoResponse"]),
+            F("welcome_response", Kind.COUNT, _("Greeting messages"), ["welcomeResponse"]),
+            F("chat", Kind.COUNT, _("Chat messages"), ["chat"]),
+            F("api_broadcast", Kind.COUNT, _("API broadcasts"), ["apiBroadcast"]),
+            F("api_push", Kind.COUNT, _("API push"), ["apiPush"]),
+            F("api_multicast", Kind.COUNT, _("API multicast"), ["apiMulticast"]),
+            F("api_narrowcast", Kind.COUNT, _("API narrowcast"), ["apiNarrowcast"]),
+            F("api_reply", Kind.COUNT, _("API replies"), ["apiReply"]),
+        ),
+        keys=(("date",),),
+        date_field="date",
     )
 )
 

@@ -1,11 +1,23 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
+from insights.api import ImportJobDetailApi, ImportJobsApi, InsightRecordListApi
 from oa_console.api.accounts import AccountDetailApi, AccountListApi
 
 urlpatterns = [
     path("accounts/", AccountListApi.as_view(), name="api_account_list"),
     path("accounts/<int:account_id>/", AccountDetailApi.as_view(), name="api_account_detail"),
+    path("accounts/<int:account_id>/imports/", ImportJobsApi.as_view(), name="api_import_jobs"),
+    path(
+        "accounts/<int:account_id>/imports/<int:job_id>/",
+        ImportJobDetailApi.as_view(),
+        name="api_import_job_detail",
+    ),
+    path(
+        "accounts/<int:account_id>/insights/<slug:report>/",
+        InsightRecordListApi.as_view(),
+        name="api_insight_records",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularRedocView.as_view(url_name="api_schema"), name="api_docs"),
 ]

@@ -1,5 +1,5 @@
 """The OA's section pages. Each says honestly what it will show and what to do now until the
-issue that builds it lands (insights, friends, broadcasts, imports)."""
+issue that builds it lands (insights, friends, broadcasts)."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,22 +12,10 @@ SECTIONS = {
             "Friends, target reach, blocks, broadcasts, chats, coupons and reward cards will be charted here once webhook events or Insight CSV exports arrive. Connect the webhook in OA settings to start collecting data."
         ),
     },
-    "friends": {
-        "title": _("Friends & segments"),
-        "body": _(
-            "Friends appear here as LINE sends follow and message events to the webhook. Paste the webhook URL from OA settings into the LINE Developers Console and turn “Use webhook” on."
-        ),
-    },
     "broadcasts": {
         "title": _("Broadcasts"),
         "body": _(
             "Composing, approving and scheduling targeted broadcasts is not yet available in this console. Until then, send broadcasts from LINE Official Account Manager."
-        ),
-    },
-    "imports": {
-        "title": _("Imports"),
-        "body": _(
-            "Uploading the Insight CSV exports of LINE Official Account Manager is not yet available in this console."
         ),
     },
 }
@@ -47,13 +35,5 @@ def insights(request: HttpRequest, workspace_slug: str, account_slug: str) -> Ht
     return _section(request, "insights")
 
 
-def friends(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
-    return _section(request, "friends")
-
-
 def broadcasts(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
     return _section(request, "broadcasts")
-
-
-def imports(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
-    return _section(request, "imports")

@@ -89,11 +89,26 @@ def build_membership(workspace, account):
     return user.memberships.model.unscoped.get(user=user, workspace=workspace)
 
 
+def build_import_job(workspace, account):
+    from tests.insights.factories import ImportJobFactory
+
+    return ImportJobFactory(account=account)
+
+
+def build_insight_report(workspace, account) -> str:
+    """A report type with stored rows in this OA (the URL kwarg is the report's name)."""
+    from tests.insights.factories import InsightRecordFactory
+
+    return InsightRecordFactory(account=account, report="friends").report
+
+
 # name -> builder(workspace, account) creating that object inside the given tenant.
 WORLD_BUILDERS: dict[str, Callable] = {
     "invitation": build_invitation,
     "api_key": build_api_key,
     "membership": build_membership,
+    "import_job": build_import_job,
+    "insight_report": build_insight_report,
 }
 
 
@@ -128,6 +143,8 @@ FOREIGN_KWARG_PROVIDERS: dict[str, Callable[[World], object]] = {
     "membership_id": lambda world: world.other("membership").pk,
     "invitation_id": lambda world: world.other("invitation").pk,
     "api_key_id": lambda world: world.other("api_key").pk,
+    "job_id": lambda world: world.other("import_job").pk,
+    "report": lambda world: world.other("insight_report"),
 }
 
 # For a client limited to workspace A's first OA, the "foreign" objects live in the sibling OA.

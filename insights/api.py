@@ -1,0 +1,189 @@
+"""API of the insights app: imports (create, status, delete) and stored report rows."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from insights import selectors
+from insights.models import ImportJob
+from insights.services import imports
+from insights.services.messages import failure_message, row_error_message
+from insights.services.reports import REPORT_CHOICES, REPORTS
+from oa_console.api.base import TenantApiView
+from oa_console.api.pagination import StandardPagination
+from oa_console.roles import Capability
+
+
+class ImportJobOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    file_name = serializers.CharField(source="original_name")
+    size_bytes = serializers.IntegerField()
+    report = serializers.CharField()
+    status = serializers.CharField()
+    progress_percent = serializers.IntegerField()
+    rows_read = serializers.IntegerField()
+    inserted = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    date_from = serializers.DateField(allow_null=True)
+    date_to = serializers.DateField(allow_null=True)
+    encoding = serializers.CharField()
+    ignored_columns = serializers.ListField(child=serializers.CharField())
+    skip_bad_rows = serializers.BooleanField()
+    failure = serializers.SerializerMethodField()
+    errors = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+    def get_failure(self, job: ImportJob) -> str | None:
+        return failure_message(job.failure_code, job.failure_params) if job.failure_code else None
+
+    def get_errors(self, job: ImportJob) -> list[dict]:
+        return [
+            {
+                "row": error["row"],
+                "column": error["column"],
+                "file": error.get("file", ""),
+                "code": error["code"],
+                "message": row_error_message(error),
+            }
+            for error in job.errors
+        ]
+
+
+class ImportJobsApi(TenantApiView):
+    """List an OA's imports, or upload a file as a new import."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    class InputSerializer(serializers.Serializer):
+        file = serializers.FileField()
+        report = serializers.ChoiceField(choices=REPORT_CHOICES, required=False, allow_blank=True)
+        skip_bad_rows = serializers.BooleanField(required=False, default=False)
+
+    @extend_schema(responses=ImportJobOutputSerializer(many=True), summary="List imports")
+    def get(self, request, account_id: int):
+        account = self.get_account(account_id)
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(
+            selectors.import_job_list(account=account), request, view=self
+        )
+        return paginator.get_paginated_response(ImportJobOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        request={"multipart/form-data": InputSerializer},
+        responses={202: ImportJobOutputSerializer},
+        summary="Upload an Insight export (CSV or chat backup zip) as an import job",
+    )
+    def post(self, request, account_id: int):
+        account = self.get_account(account_id)
+        self.require(Capability.UPLOAD_IMPORTS)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        job = imports.import_job_create(
+            account=account,
+            uploaded_file=data["file"],
+            created_by=request.user if getattr(request.user, "pk", None) else None,
+            report=data.get("report", ""),
+            skip_bad_rows=data["skip_bad_rows"],
+        )
+        return Response(ImportJobOutputSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class ImportJobDetailApi(TenantApiView):
+    def _job(self, account, job_id) -> ImportJob:
+        try:
+            return selectors.import_job_get(account=account, job_id=job_id)
+        except ImportJob.DoesNotExist as exc:
+            raise Http404 from exc
+
+    @extend_schema(responses=ImportJobOutputSerializer, summary="Status, progress, counts, errors")
+    def get(self, request, account_id: int, job_id: int):
+        account = self.get_account(account_id)
+        return Response(ImportJobOutputSerializer(self._job(account, job_id)).data)
+
+    @extend_schema(responses={204: None}, summary="Delete an import and restore earlier values")
+    def delete(self, request, account_id: int, job_id: int):
+        account = self.get_account(account_id)
+        job = self._job(account, job_id)
+        self.require(Capability.UPLOAD_IMPORTS)
+        imports.import_job_delete(job=job)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InsightRecordOutputSerializer(serializers.Serializer):
+    date = serializers.DateField(allow_null=True)
+    key = serializers.CharField()
+    source = serializers.CharField()
+    import_id = serializers.IntegerField(source="import_job_id", allow_null=True)
+    values = serializers.JSONField()
+    hidden = serializers.ListField(source="hidden_fields", child=serializers.CharField())
+
+
+class InsightRecordListApi(TenantApiView):
+    """The stored rows of one report type, with their source and import."""
+
+    class FilterSerializer(serializers.Serializer):
+        # "from" is a Python keyword: the query names are mapped below.
+        date_from = serializers.DateField(required=False)
+        date_to = serializers.DateField(required=False)
+        source = serializers.ChoiceField(choices=["csv", "api"], required=False)
+
+        def validate(self, attrs):
+            if (
+                attrs.get("date_from")
+                and attrs.get("date_to")
+                and attrs["date_from"] > attrs["date_to"]
+            ):
+                raise serializers.ValidationError(
+                    {"date_from": _("“from” must not be after “to”.")}
+                )
+            return attrs
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", str, description="First date, YYYY-MM-DD (inclusive)"),
+            OpenApiParameter("to", str, description="Last date, YYYY-MM-DD (inclusive)"),
+            OpenApiParameter("source", str, enum=["csv", "api"]),
+        ],
+        responses=InsightRecordOutputSerializer(many=True),
+        summary="Stored rows of one report",
+    )
+    def get(self, request, account_id: int, report: str):
+        account = self.get_account(account_id)
+        if report not in REPORTS:
+            raise Http404
+        params = request.query_params
+        filters = self.FilterSerializer(
+            data={
+                key: value
+                for key, value in {
+                    "date_from": params.get("from"),
+                    "date_to": params.get("to"),
+                    "source": params.get("source"),
+                }.items()
+                if value
+            }
+        )
+        if not filters.is_valid():
+            errors = {
+                {"date_from": "from", "date_to": "to"}.get(name, name): messages
+                for name, messages in filters.errors.items()
+            }
+            raise ValidationError(
+                {name: [str(m) for m in messages] for name, messages in errors.items()}
+            )
+        rows = selectors.insight_record_list(
+            account=account, report=report, **filters.validated_data
+        )
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        return paginator.get_paginated_response(InsightRecordOutputSerializer(page, many=True).data)

@@ -1,0 +1,221 @@
+"""The Imports page: upload, live progress, summary, history with delete, and the mapping step."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from insights import selectors
+from insights.forms import ColumnMappingForm, ImportUploadForm
+from insights.models import ImportJob
+from insights.services import imports, sync
+from insights.services.messages import failure_message, row_error_message
+from insights.services.reports import REPORTS, report_spec
+from oa_console.permissions import can, require
+from oa_console.roles import Capability
+from oa_console.views._forms import apply_service_errors
+from oa_console.views._render import render_page
+
+JOBS_PER_PAGE = 20
+
+
+def _job_or_404(request: HttpRequest, job_id: int) -> ImportJob:
+    try:
+        return selectors.import_job_get(account=request.account, job_id=job_id)
+    except ImportJob.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _account_redirect(request: HttpRequest, name: str, **kwargs) -> HttpResponse:
+    return redirect(
+        name,
+        workspace_slug=request.workspace.slug,
+        account_slug=request.account.slug,
+        **kwargs,
+    )
+
+
+def job_summary(job: ImportJob) -> dict:
+    """What the templates show of a job, with every message rendered in the reader's language."""
+    return {
+        "job": job,
+        "report_label": report_spec(job.report).label if job.report else "",
+        "failure": failure_message(job.failure_code, job.failure_params)
+        if job.failure_code
+        else "",
+        "problems": [row_error_message(error) for error in job.errors],
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def imports_page(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
+    account = request.account
+    may_upload = can(request, Capability.UPLOAD_IMPORTS)
+    form = ImportUploadForm()
+    if request.method == "POST":
+        require(request, Capability.UPLOAD_IMPORTS)
+        form = ImportUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            created, refused = [], []
+            for uploaded in form.cleaned_data["files"]:
+                try:
+                    created.append(
+                        imports.import_job_create(
+                            account=account,
+                            uploaded_file=uploaded,
+                            created_by=request.user,
+                            report=form.cleaned_data["report"],
+                            skip_bad_rows=form.cleaned_data["skip_bad_rows"],
+                            language=request.LANGUAGE_CODE,
+                        )
+                    )
+                except ValidationError as error:
+                    for message in error.messages:
+                        refused.append(f"{uploaded.name}: {message}")
+            for message in refused:
+                form.add_error("files", message)
+            if created:
+                messages.success(
+                    request,
+                    _("%(count)s file(s) queued for import; progress is shown below.")
+                    % {"count": len(created)},
+                )
+            if not refused:
+                return _account_redirect(request, "account_imports")
+    page = Paginator(selectors.import_job_list(account=account), JOBS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    jobs = [job_summary(job) for job in page]
+    return render_page(
+        request,
+        "insights/imports.html",
+        {
+            "form": form,
+            "may_upload": may_upload,
+            "page_obj": page,
+            "jobs": jobs,
+            "polling": any(item["job"].is_active for item in jobs),
+            "reports": REPORTS.values(),
+        },
+        partials=["import-jobs"],
+    )
+
+
+def import_job_detail(
+    request: HttpRequest, workspace_slug: str, account_slug: str, job_id: int
+) -> HttpResponse:
+    job = _job_or_404(request, job_id)
+    return render_page(
+        request,
+        "insights/import_job.html",
+        {
+            **job_summary(job),
+            "may_upload": can(request, Capability.UPLOAD_IMPORTS),
+            "polling": job.is_active,
+        },
+        partials=["job-status"],
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def import_job_mapping(
+    request: HttpRequest, workspace_slug: str, account_slug: str, job_id: int
+) -> HttpResponse:
+    """Unrecognised header: the user says which report it is and which column is which."""
+    job = _job_or_404(request, job_id)
+    require(request, Capability.UPLOAD_IMPORTS)
+    if job.status != ImportJob.Status.NEEDS_MAPPING:
+        return _account_redirect(request, "import_job_detail", job_id=job.pk)
+    data = request.POST if request.method == "POST" else None
+    report = (data or request.GET).get("report") or job.report or next(iter(REPORTS))
+    if report not in REPORTS:
+        report = next(iter(REPORTS))
+    guessed = selectors.column_mapping_for(account=request.account, headers=job.headers)
+    initial_mapping = guessed.mapping if guessed and guessed.report == report else {}
+    if not initial_mapping:
+        from insights.services.detection import map_headers
+
+        initial_mapping = map_headers(job.headers, report).mapping
+    form = ColumnMappingForm(
+        data if data and "confirm" in data else None,
+        headers=job.headers,
+        report=report,
+        initial_mapping=initial_mapping,
+        initial={"report": report, "remember": True},
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            imports.import_job_confirm_mapping(
+                job=job,
+                report=form.cleaned_data["report"],
+                mapping=form.mapping(),
+                remember=form.cleaned_data["remember"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Mapping saved; the file is being imported."))
+            return _account_redirect(request, "import_job_detail", job_id=job.pk)
+    preview = selectors.import_job_preview(job=job)
+    return render_page(
+        request,
+        "insights/import_mapping.html",
+        {
+            "job": job,
+            "form": form,
+            "report": report_spec(report),
+            "preview": preview,
+            "column_fields": [form[name] for name in form.column_fields],
+        },
+        partials=["mapping-fields"],
+    )
+
+
+@require_POST
+def import_job_remove(
+    request: HttpRequest, workspace_slug: str, account_slug: str, job_id: int
+) -> HttpResponse:
+    job = _job_or_404(request, job_id)
+    require(request, Capability.UPLOAD_IMPORTS)
+    try:
+        imports.import_job_delete(job=job)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("The import of “%(name)s” was deleted; earlier imports' figures are shown again.")
+            % {"name": job.original_name},
+        )
+    return _account_redirect(request, "account_imports")
+
+
+def import_job_skipped(
+    request: HttpRequest, workspace_slug: str, account_slug: str, job_id: int
+) -> HttpResponse:
+    job = _job_or_404(request, job_id)
+    if not job.skipped_file:
+        raise Http404
+    return FileResponse(
+        job.skipped_file.open("rb"),
+        as_attachment=True,
+        filename=f"skipped-rows-{job.original_name.rsplit('.', 1)[0]}.csv",
+        content_type="text/csv; charset=utf-8",
+    )
+
+
+@require_POST
+def insight_sync_now(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
+    """The "sync now" button of the OA settings page."""
+    require(request, Capability.UPLOAD_IMPORTS)
+    sync.insight_sync_request(account=request.account)
+    messages.success(
+        request, _("Insight API sync requested; the outcome appears here when it has run.")
+    )
+    return _account_redirect(request, "account_settings")
