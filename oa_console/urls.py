@@ -37,7 +37,8 @@ auth_patterns = [
 account_patterns = [
     path("", sections.account_home, name="account_home"),
     path("insights/", sections.insights, name="account_insights"),
-    path("friends/", sections.friends, name="account_friends"),
+    path("friends/", include("segments.urls")),
+    path("webhook/", include("webhooks.page_urls")),
     path("broadcasts/", sections.broadcasts, name="account_broadcasts"),
     path("", include("insights.urls")),  # imports/ (account_imports), insight sync
     path("settings/", accounts.account_settings, name="account_settings"),

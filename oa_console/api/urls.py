@@ -3,6 +3,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from insights.api import ImportJobDetailApi, ImportJobsApi, InsightRecordListApi
 from oa_console.api.accounts import AccountDetailApi, AccountListApi
+from segments.api import FriendDetailApi, FriendListApi
+from webhooks.api import WebhookHealthApi
 
 urlpatterns = [
     path("accounts/", AccountListApi.as_view(), name="api_account_list"),
@@ -18,6 +20,13 @@ urlpatterns = [
         InsightRecordListApi.as_view(),
         name="api_insight_records",
     ),
+    path("accounts/<int:account_id>/friends/", FriendListApi.as_view(), name="api_friend_list"),
+    path(
+        "accounts/<int:account_id>/friends/<str:line_user_id>/",
+        FriendDetailApi.as_view(),
+        name="api_friend_detail",
+    ),
+    path("accounts/<int:account_id>/webhook/health/", WebhookHealthApi.as_view(), name="api_webhook_health"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularRedocView.as_view(url_name="api_schema"), name="api_docs"),
 ]

@@ -12,12 +12,6 @@ SECTIONS = {
             "Friends, target reach, blocks, broadcasts, chats, coupons and reward cards will be charted here once webhook events or Insight CSV exports arrive. Connect the webhook in OA settings to start collecting data."
         ),
     },
-    "friends": {
-        "title": _("Friends & segments"),
-        "body": _(
-            "Friends appear here as LINE sends follow and message events to the webhook. Paste the webhook URL from OA settings into the LINE Developers Console and turn “Use webhook” on."
-        ),
-    },
     "broadcasts": {
         "title": _("Broadcasts"),
         "body": _(
@@ -39,10 +33,6 @@ def _section(request: HttpRequest, name: str) -> HttpResponse:
 
 def insights(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
     return _section(request, "insights")
-
-
-def friends(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
-    return _section(request, "friends")
 
 
 def broadcasts(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:

@@ -102,8 +102,22 @@ def build_insight_report(workspace, account) -> str:
     return InsightRecordFactory(account=account, report="friends").report
 
 
+def build_friend(workspace, account):
+    from tests.segments.factories import FriendFactory
+
+    return FriendFactory(account=account, line_user_id="U" + f"{account.pk:032x}")
+
+
+def build_webhook_event(workspace, account):
+    from tests.webhooks.factories import stored_event
+
+    return stored_event(account)
+
+
 # name -> builder(workspace, account) creating that object inside the given tenant.
 WORLD_BUILDERS: dict[str, Callable] = {
+    "friend": build_friend,
+    "webhook_event": build_webhook_event,
     "invitation": build_invitation,
     "api_key": build_api_key,
     "membership": build_membership,
@@ -143,6 +157,8 @@ FOREIGN_KWARG_PROVIDERS: dict[str, Callable[[World], object]] = {
     "membership_id": lambda world: world.other("membership").pk,
     "invitation_id": lambda world: world.other("invitation").pk,
     "api_key_id": lambda world: world.other("api_key").pk,
+    "line_user_id": lambda world: world.other("friend").line_user_id,
+    "event_id": lambda world: world.other("webhook_event").pk,
     "job_id": lambda world: world.other("import_job").pk,
     "report": lambda world: world.other("insight_report"),
 }

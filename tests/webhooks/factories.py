@@ -103,3 +103,26 @@ def post_events(client: Client, account, events: list[dict], **kwargs):
         envelope(events, destination=kwargs.pop("destination", BOT_USER_ID)),
         **kwargs,
     )
+
+
+def stored_event(account, *, kind: str = "follow", status: str = "pending", **extra):
+    """A raw event row as the endpoint would have stored it (for page and API tests)."""
+    from webhooks.models import WebhookEvent
+    from webhooks.services import webhook_envelope_parse
+
+    (parsed,) = webhook_envelope_parse(envelope([event(kind, **extra)])).events
+    return WebhookEvent.unscoped.create(
+        account=account,
+        webhook_event_id=parsed.webhook_event_id,
+        event_type=parsed.event_type,
+        mode=parsed.mode,
+        timestamp_ms=parsed.timestamp_ms,
+        occurred_at=parsed.occurred_at,
+        source_type=parsed.source_type,
+        source_user_id=parsed.source_user_id,
+        source_group_id=parsed.source_group_id,
+        source_room_id=parsed.source_room_id,
+        payload=parsed.payload,
+        received_at=parsed.occurred_at,
+        status=status,
+    )

@@ -18,6 +18,7 @@ from webhooks.services.receiving import (
     webhook_request_receive,
     webhook_signature,
     webhook_signature_valid,
+    webhook_test_event_send,
 )
 
 __all__ = [
@@ -36,4 +37,5 @@ __all__ = [
     "webhook_request_receive",
     "webhook_signature",
     "webhook_signature_valid",
+    "webhook_test_event_send",
 ]

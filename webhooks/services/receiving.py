@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import json
 import logging
+import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -348,3 +349,38 @@ def webhook_request_receive(
             account, WebhookRejected(503, WebhookRejection.Reason.STORAGE, "database unavailable")
         )
     return ReceiveOutcome(status=200, detail="ok", account=account, received=result.received)
+
+
+TEST_EVENT_TYPE = "consoleTest"
+
+
+def webhook_test_event_send(*, account: LineAccount) -> ReceiveOutcome:
+    """Post a signed sample event through the same receiving path LINE uses.
+
+    The event has a type LINE never sends, so it is stored and then skipped: it proves the
+    signature check, the raw store and the processing queue without inventing a friend. It is
+    only possible once the bot user id is known, because a test event must not teach it.
+    """
+    if not account.bot_user_id:
+        raise ValueError("the bot user id is not known yet")
+    now_ms = int(timezone.now().timestamp() * 1000)
+    body = json.dumps(
+        {
+            "destination": account.bot_user_id,
+            "events": [
+                {
+                    "type": TEST_EVENT_TYPE,
+                    "mode": "active",
+                    "timestamp": now_ms,
+                    "webhookEventId": f"console-test-{now_ms}-{secrets.token_hex(4)}",
+                    "deliveryContext": {"isRedelivery": False},
+                }
+            ],
+        }
+    ).encode()
+    return webhook_request_receive(
+        webhook_key=account.webhook_key,
+        body=body,
+        signature=webhook_signature(channel_secret=account.channel_secret, body=body),
+        content_length=len(body),
+    )

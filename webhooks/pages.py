@@ -1,0 +1,126 @@
+"""The OA's webhook health page: connection status, processing state, chart, recent events."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from oa_console.permissions import can, require
+from oa_console.roles import Capability
+from webhooks import charts, selectors, services
+
+HEALTH_PARTIALS = {"status", "events"}
+
+
+def _partial(request: HttpRequest, template: str, allowed: set[str]) -> str:
+    """``page.html#name`` for an htmx request asking for a whitelisted fragment, else the page."""
+    name = request.GET.get("partial", "")
+    if request.htmx and name in allowed:
+        return f"{template}#{name}"
+    return template
+
+
+@require_GET
+def webhook_health(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
+    account = request.account
+    zone = ZoneInfo(account.time_zone)
+    today = timezone.now().astimezone(zone).date()
+    days = selectors.HEALTH_WINDOW_DAYS
+    rows = selectors.webhook_event_daily_counts(account=account, days=days, today=today)
+    if request.GET.get("download") == "csv":
+        response = HttpResponse(
+            charts.events_per_day_csv(rows, days=days, today=today),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="{account.slug}-webhook-events-{today}.csv"'
+        )
+        return response
+    template = _partial(request, "webhooks/health.html", HEALTH_PARTIALS)
+    context = {
+        "health": selectors.webhook_health(account=account),
+        "recent": selectors.webhook_event_recent(account=account, limit=50),
+        "may_operate": can(request, Capability.OPERATE_WEBHOOK),
+        "days": days,
+    }
+    if "#" not in template:
+        figure = charts.events_per_day_figure(
+            rows, days=days, today=today, title=_("Events per day by type"), y_title=_("Events")
+        )
+        context["chart"] = figure.to_html(
+            full_html=False,
+            include_plotlyjs=False,
+            config={"displaylogo": False, "responsive": True},
+        )
+        context["has_events"] = bool(rows)
+    return render(request, template, context)
+
+
+@require_GET
+def webhook_event_raw(
+    request: HttpRequest, workspace_slug: str, account_slug: str, event_id: int
+) -> HttpResponse:
+    event = selectors.webhook_event_get(account=request.account, event_id=event_id)
+    if event is None:
+        raise Http404
+    template = "webhooks/event_raw.html#raw" if request.htmx else "webhooks/event_raw.html"
+    return render(
+        request,
+        template,
+        {"event": event, "raw": selectors.webhook_event_payload_pretty(event=event)},
+    )
+
+
+@require_POST
+def webhook_reprocess_failed(
+    request: HttpRequest, workspace_slug: str, account_slug: str
+) -> HttpResponse:
+    require(request, Capability.OPERATE_WEBHOOK)
+    count = services.webhook_events_reprocess_failed(account=request.account)
+    if count:
+        messages.success(
+            request,
+            _("%(count)d failed events were queued for processing again.") % {"count": count},
+        )
+    else:
+        messages.info(request, _("There were no failed events to reprocess."))
+    return redirect("webhook_health", workspace_slug=workspace_slug, account_slug=account_slug)
+
+
+@require_POST
+def webhook_send_test_event(
+    request: HttpRequest, workspace_slug: str, account_slug: str
+) -> HttpResponse:
+    require(request, Capability.OPERATE_WEBHOOK)
+    try:
+        outcome = services.webhook_test_event_send(account=request.account)
+    except ValueError:
+        messages.error(
+            request,
+            _(
+                "No verified request has arrived from LINE yet, so the bot user ID is unknown. Press "
+                "“Verify” in the LINE Developers Console first, or enter the bot user ID in OA settings."
+            ),
+        )
+    else:
+        if outcome.status == 200:
+            messages.success(
+                request,
+                _(
+                    "A signed test event was accepted and stored. It is listed below as skipped: it "
+                    "creates no friend or interaction."
+                ),
+            )
+        else:
+            messages.error(
+                request,
+                _("The test event was refused with HTTP %(status)d (%(detail)s).")
+                % {"status": outcome.status, "detail": outcome.detail},
+            )
+    return redirect("webhook_health", workspace_slug=workspace_slug, account_slug=account_slug)
