@@ -22,6 +22,8 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None):
         single = super().clean
+        if isinstance(data, list | tuple) and not data:
+            data = None  # no file chosen: the field's own "required" message
         if isinstance(data, list | tuple):
             return [single(item, initial) for item in data]
         return [single(data, initial)]
