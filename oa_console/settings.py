@@ -148,6 +148,14 @@ STORAGES = {
         )
     },
 }
+# Uploads above 2.5 MB stream to a temporary file instead of memory (Insight exports can be
+# 100 MB); the import limits are checked by the importer with a clear message.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+INSIGHT_IMPORT_MAX_BYTES = env.int("INSIGHT_IMPORT_MAX_BYTES", default=100 * 1024 * 1024)
+INSIGHT_IMPORT_MAX_UNZIPPED_BYTES = env.int(
+    "INSIGHT_IMPORT_MAX_UNZIPPED_BYTES", default=300 * 1024 * 1024
+)
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 WHITENOISE_USE_FINDERS = DEBUG
@@ -195,6 +203,11 @@ CELERY_BEAT_SCHEDULE = {
     # Webhook events stored while the broker was down, and profile fetches never enqueued.
     "sweep-pending-webhook-events": {"task": "webhooks.tasks.sweep_pending_webhook_events", "schedule": 60.0},
     "sweep-friend-profiles": {"task": "segments.tasks.sweep_friend_profiles", "schedule": 300.0},
+    # Import jobs queued while the broker was down or abandoned by a dead worker.
+    "sweep-import-jobs": {"task": "insights.tasks.sweep_import_jobs", "schedule": 120.0},
+    # Insight API: hourly, so yesterday's figures arrive soon after LINE publishes them (JST)
+    # and a backfill continues within LINE's 60 requests/hour per channel.
+    "sweep-insight-sync": {"task": "insights.tasks.sweep_insight_sync", "schedule": 3600.0},
 }
 
 REST_FRAMEWORK = {
