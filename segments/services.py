@@ -392,19 +392,38 @@ def friend_profile_fetch(*, friend_id: int) -> ProfileOutcome:
         if friend.profile_status == Friend.ProfileStatus.FAILED:
             return ProfileOutcome("failed")
         return ProfileOutcome("retry", retry_in=_profile_backoff(friend.profile_attempts))
-    with transaction.atomic():
-        Friend.unscoped.filter(pk=friend_id).update(
-            display_name=_clean(profile.display_name or "")[:200],
-            picture_url=(profile.picture_url or "")[:1000],
-            language=(profile.language or "")[:16],
-            status_message=_clean(profile.status_message or ""),
-            profile_status=Friend.ProfileStatus.FETCHED,
-            profile_fetched_at=timezone.now(),
-            profile_attempts=0,
-            profile_error="",
-            updated_at=timezone.now(),
-        )
+    friend_profile_store(
+        friend_id=friend_id,
+        display_name=profile.display_name or "",
+        picture_url=profile.picture_url or "",
+        language=profile.language or "",
+        status_message=profile.status_message or "",
+    )
     return ProfileOutcome("fetched")
+
+
+@transaction.atomic
+def friend_profile_store(
+    *,
+    friend_id: int,
+    display_name: str,
+    picture_url: str = "",
+    language: str = "",
+    status_message: str = "",
+) -> None:
+    """Save a profile as LINE returned it (the fetch task, and the demo seed without a LINE)."""
+    now = timezone.now()
+    Friend.unscoped.filter(pk=friend_id).update(
+        display_name=_clean(display_name)[:200],
+        picture_url=picture_url[:1000],
+        language=language[:16],
+        status_message=_clean(status_message),
+        profile_status=Friend.ProfileStatus.FETCHED,
+        profile_fetched_at=now,
+        profile_attempts=0,
+        profile_error="",
+        updated_at=now,
+    )
 
 
 def friend_profiles_sweep(*, limit: int = 1000) -> int:

@@ -199,8 +199,14 @@ def _ensure_membership(
     return 1
 
 
+def _seed_webhook_activity(demo: DemoTenancy) -> int:
+    from webhooks.demo import seed_webhook_activity
+
+    return seed_webhook_activity(demo)
+
+
 # Steps after seed_tenancy, in order; each returns how many rows it created (0 when present).
-SEED_STEPS: tuple[Callable[[DemoTenancy], int], ...] = ()
+SEED_STEPS: tuple[Callable[[DemoTenancy], int], ...] = (_seed_webhook_activity,)
 
 
 def seed_all() -> tuple[DemoTenancy, int]:
