@@ -18,6 +18,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,18 @@ def _descendants(pid: int) -> set[int]:
     return found
 
 
+def _parent(pid: int) -> int | None:
+    entry = _process_table().get(pid)
+    return entry[0] if entry else None
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
 def _alive(pids: set[int]) -> set[int]:
     table = _process_table()
     return {pid for pid in pids if pid in table and table[pid][1] != "Z"}
@@ -110,63 +123,104 @@ def console_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def test_runconsole_serves_runs_beat_and_stops_cleanly_on_ctrl_c(console_env, tmp_path):
-    port = _free_port()
-    log_path = tmp_path / "runconsole.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, MANAGE_PY, "runconsole", "--port", str(port)],
-            env=console_env,
-            cwd=settings.BASE_DIR,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+class Console:
+    """``manage.py runconsole`` running as a subprocess, its output in a file."""
 
-    def output() -> str:
-        return log_path.read_text(errors="replace")[-6000:]
+    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+        self.port = _free_port()
+        self.log_path = log_path
+        with log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, MANAGE_PY, "runconsole", "--port", str(self.port)],
+                env=env,
+                cwd=settings.BASE_DIR,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        self.children: set[int] = set()
 
-    children: set[int] = set()
-    try:
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace")[-6000:]
+
+    def wait_until_healthy(self) -> dict[str, Any]:
         deadline = time.monotonic() + START_TIMEOUT
-        health = None
-        while time.monotonic() < deadline and process.poll() is None:
-            health = _healthz(port)
+        while time.monotonic() < deadline and self.process.poll() is None:
+            health = _healthz(self.port)
             if health is not None:
-                break
+                status, body = health
+                assert status == 200, body
+                return body
             time.sleep(0.5)
-        assert health is not None, f"/healthz never answered:\n{output()}"
-        status, body = health
-        assert status == 200, body
-        assert body["database"]["ok"] and body["broker"]["ok"]
-        assert body["broker"]["transport"] == "filesystem"
-        assert f"OA Console is running at http://127.0.0.1:{port}/" in output()
+        pytest.fail(f"/healthz never answered:\n{self.output()}")
 
-        # Beat sends the heartbeat through the broker, the worker writes it: both are alive.
-        deadline = time.monotonic() + HEARTBEAT_TIMEOUT
-        while time.monotonic() < deadline and process.poll() is None:
-            health = _healthz(port)
-            if health is not None and health[1]["beat"]["last_seen"] is not None:
-                break
-            time.sleep(1)
-        assert health is not None and health[1]["beat"]["last_seen"] is not None, output()
-        assert health[1]["beat"]["age_seconds"] < 30
+    def remember_children(self) -> set[int]:
+        self.children = _descendants(self.process.pid)
+        return self.children
 
-        children = _descendants(process.pid)
-        # The web server, the worker, its two pool processes and the beat process.
-        assert len(children) >= 5, children
-
-        process.send_signal(signal.SIGINT)
+    def wait(self) -> int:
         try:
-            returncode = process.wait(timeout=STOP_TIMEOUT)
+            return self.process.wait(timeout=STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
-            pytest.fail(f"runconsole did not stop within {STOP_TIMEOUT} s:\n{output()}")
-        assert returncode == 0, output()
-        assert "OA Console stopped." in output()
-        assert _alive(children) == set(), output()
-    finally:
-        # On a failure above, leave no console running behind the test run.
-        for pid in _alive(children | _descendants(process.pid) | {process.pid}):
+            pytest.fail(f"runconsole did not stop within {STOP_TIMEOUT} s:\n{self.output()}")
+
+    def kill_everything(self) -> None:
+        for pid in _alive(self.children | _descendants(self.process.pid) | {self.process.pid}):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-        process.wait()
+        self.process.wait()
+
+
+@pytest.fixture
+def console(console_env, tmp_path) -> Iterator[Console]:
+    running = Console(console_env, tmp_path / "runconsole.log")
+    try:
+        yield running
+    finally:
+        # On a failure, leave no console running behind the test run.
+        running.kill_everything()
+
+
+def test_runconsole_serves_runs_beat_and_stops_cleanly_on_ctrl_c(console):
+    body = console.wait_until_healthy()
+    assert body["database"]["ok"] and body["broker"]["ok"]
+    assert body["broker"]["transport"] == "filesystem"
+    assert f"OA Console is running at http://127.0.0.1:{console.port}/" in console.output()
+
+    # Beat sends the heartbeat through the broker, the worker writes it: both are alive.
+    deadline = time.monotonic() + HEARTBEAT_TIMEOUT
+    health = None
+    while time.monotonic() < deadline and console.process.poll() is None:
+        health = _healthz(console.port)
+        if health is not None and health[1]["beat"]["last_seen"] is not None:
+            break
+        time.sleep(1)
+    assert health is not None and health[1]["beat"]["last_seen"] is not None, console.output()
+    assert health[1]["beat"]["age_seconds"] < 30
+
+    children = console.remember_children()
+    # The web server, the worker, its two pool processes and the beat process.
+    assert len(children) >= 5, children
+
+    console.process.send_signal(signal.SIGINT)
+
+    assert console.wait() == 0, console.output()
+    assert "OA Console stopped." in console.output()
+    assert _alive(children) == set(), console.output()
+
+
+def test_runconsole_stops_everything_and_fails_when_a_process_dies(console):
+    console.wait_until_healthy()
+    children = console.remember_children()
+    worker = next(
+        pid for pid in children if _parent(pid) == console.process.pid and "celery" in _cmdline(pid)
+    )
+
+    os.kill(worker, signal.SIGKILL)
+
+    assert console.wait() == 1, console.output()
+    assert "The worker process exited" in console.output()
+    assert "process exited unexpectedly (worker)" in console.output()
+    # The web server was stopped, and the dead worker's pool and beat processes were reaped.
+    assert _alive(children) == set(), console.output()
+    assert _healthz(console.port) is None

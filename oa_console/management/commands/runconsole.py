@@ -6,9 +6,11 @@ settings name (the embedded filesystem broker by default), exactly as in product
 same work is split across the web, worker and beat services.
 
 Each child runs in its own process group. A Ctrl-C in the terminal therefore reaches only this
-supervisor, which forwards exactly one signal to each child's group: two SIGINTs would make
-Celery abandon running tasks (a "cold" shutdown) instead of finishing them. A second Ctrl-C is
-still honoured, as an explicit request to kill everything at once. When one child dies
+supervisor, which forwards exactly one signal to each child: two SIGINTs would make Celery
+abandon running tasks (a "cold" shutdown) instead of finishing them. The signal goes to the
+child itself, not its group, so that the Celery worker shuts its pool down in order and the
+web server's autoreloader (``--reload``) stops its own child. A second Ctrl-C is still
+honoured, as an explicit request to kill everything at once. When one child dies
 on its own, the console is no longer whole, so the others are stopped and the exit code is
 non-zero; a supervisor that kept half the console running would hide the failure.
 """
@@ -42,10 +44,15 @@ class Child:
     name: str
     process: subprocess.Popen[bytes]
 
-    def signal_group(self, signum: int) -> None:
-        """Signal the child's whole group, as a terminal's Ctrl-C would (worker pool included)."""
+    def send(self, signum: int) -> None:
+        """Ask the child to stop; it stops its own subprocesses (worker pool, reloaded server)."""
+        if self.running:
+            self.process.send_signal(signum)
+
+    def kill_group(self) -> None:
+        """Kill the child and everything in its group, including processes it left behind."""
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signum)
+            os.killpg(self.process.pid, signal.SIGKILL)
 
     @property
     def running(self) -> bool:
@@ -86,27 +93,31 @@ class Command(BaseCommand):
         }
         children: list[Child] = []
         try:
-            children = self._start_children(
-                addr=addr, port=port, reload=options["reload"], concurrency=options["concurrency"]
+            self._start_children(
+                children,
+                addr=addr,
+                port=port,
+                reload=options["reload"],
+                concurrency=options["concurrency"],
             )
-            exit_code = self._supervise(children, addr=addr, port=port)
+            failure = self._supervise(children, addr=addr, port=port)
         finally:
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
             # Whatever happened above, leave nothing behind: not the children, nor anything left
             # in their groups (a worker pool process whose parent died, say).
             for child in children:
-                child.signal_group(signal.SIGKILL)
+                child.kill_group()
                 child.process.wait()
-        if exit_code:
-            raise CommandError(
-                "OA Console did not stop cleanly; see the messages above.", returncode=exit_code
-            )
+        if failure is not None:
+            raise CommandError(failure, returncode=1)
         self._say("OA Console stopped.")
 
     def _start_children(
-        self, *, addr: str, port: int, reload: bool, concurrency: int
-    ) -> list[Child]:
+        self, children: list[Child], *, addr: str, port: int, reload: bool, concurrency: int
+    ) -> None:
+        """Start the web server and the worker, appending each to ``children`` as soon as it runs
+        (so that a failure to start the second still stops the first)."""
         manage_py = str(settings.BASE_DIR / "manage.py")
         web = [sys.executable, manage_py, "runserver", f"{addr}:{port}"]
         if not reload:
@@ -129,14 +140,11 @@ class Command(BaseCommand):
             "console@%h",
         ]
         # DJANGO_SETTINGS_MODULE (set by manage.py or --settings) is inherited through os.environ.
-        commands = {"web": web, "worker": worker}
-        children: list[Child] = []
-        for name, command in commands.items():
+        for name, command in (("web", web), ("worker", worker)):
             process = subprocess.Popen(
                 command, cwd=settings.BASE_DIR, stdin=subprocess.DEVNULL, process_group=0
             )
             children.append(Child(name=name, process=process))
-        return children
 
     def _say(self, message: str) -> None:
         """Write a status line at once: stdout is block-buffered when piped (``make run | tee``),
@@ -152,8 +160,11 @@ class Command(BaseCommand):
         else:
             self._force_stop = True
 
-    def _supervise(self, children: list[Child], *, addr: str, port: int) -> int:
-        """Wait until a stop is requested or a child dies; then stop the rest. Returns the exit code."""
+    def _supervise(self, children: list[Child], *, addr: str, port: int) -> str | None:
+        """Wait until a stop is requested or a child dies, then stop the rest.
+
+        Returns why the console failed, or None after a clean stop.
+        """
         url = f"http://{'127.0.0.1' if addr == '0.0.0.0' else addr}:{port}/"
         announced = False
         while self._stop_signal is None:
@@ -165,7 +176,8 @@ class Command(BaseCommand):
                         "stopping the others."
                     )
                 self._stop(children, signal.SIGTERM)
-                return 1
+                names = ", ".join(child.name for child in dead)
+                return f"OA Console stopped because a process exited unexpectedly ({names})."
             if not announced and _accepts_connections(addr, port):
                 announced = True
                 self._say(
@@ -174,19 +186,20 @@ class Command(BaseCommand):
                 )
             time.sleep(POLL_SECONDS)
         self._say("Stopping OA Console…")
-        return 0 if self._stop(children, self._stop_signal) else 1
+        if self._stop(children, self._stop_signal):
+            return None
+        return "OA Console did not stop in time; the remaining processes were killed."
 
     def _stop(self, children: list[Child], signum: int) -> bool:
         """Signal every running child once, wait, then kill stragglers. True if all stopped in time."""
         for child in children:
-            if child.running:
-                child.signal_group(signum)
+            child.send(signum)
         if self._wait_all(children, STOP_GRACE_SECONDS):
             return True
         for child in children:
             if child.running:
                 self.stderr.write(f"The {child.name} process did not stop in time; killing it.")
-                child.signal_group(signal.SIGKILL)
+                child.kill_group()
         self._wait_all(children, KILL_GRACE_SECONDS)
         return False
 
