@@ -193,7 +193,8 @@ class InsightSyncState(models.Model):
         OK = "ok", _("Up to date")
         PARTIAL = "partial", _("Catching up")
         UNREADY = "unready", _("LINE not ready yet")
-        OUT_OF_SERVICE = "out_of_service", _("Out of service")
+        OUT_OF_SERVICE = "out_of_service", _("LINE has no figures for some recent days")
+        UNAVAILABLE = "unavailable", _("Not offered by LINE (fewer than 20 targeted friends)")
         RATE_LIMITED = "rate_limited", _("Rate limited")
         ERROR = "error", _("Error")
 

@@ -164,10 +164,9 @@ def _sync_daily(account: LineAccount, endpoint: str, report: str, api, fetch) ->
         _record(state, Outcome.ERROR, str(error), fetched=fetched)
         raise
     outcome = Outcome.OK
-    message = ""
     if any(v.get("status") == "out_of_service" for v in _recent_values(account, report)):
-        outcome, message = Outcome.OUT_OF_SERVICE, "LINE reports out_of_service for some days"
-    _record(state, outcome, message, fetched=fetched, through=_newest(account, report))
+        outcome = Outcome.OUT_OF_SERVICE
+    _record(state, outcome, fetched=fetched, through=_newest(account, report))
     return fetched
 
 
@@ -240,7 +239,7 @@ def _sync_demographic(account: LineAccount, api) -> int:
         _record(state, Outcome.ERROR, str(error))
         raise
     if not response.available:
-        _record(state, Outcome.OK, "LINE offers demographics only from 20 targeted friends")
+        _record(state, Outcome.UNAVAILABLE)
         return 0
     stored = 0
     dims = [name for _list, _attr, name in DEMOGRAPHIC_DIMENSIONS]

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from insights.models import ImportJob
 from insights.services.imports import import_job_create, import_job_run
+from tests.fakes.line_server import fake_line  # noqa: F401  (fixture)
 
 
 @pytest.fixture(autouse=True)

@@ -116,7 +116,9 @@ def test_date_formats(upload, account, written):
 
 
 def test_thousands_separators_and_full_width_digits(upload, account):
-    job = upload('date,contacts,targetReaches\n20250101,"12,345",\uff11\uff12\uff13\n20250102,12 400,130\n')
+    job = upload(
+        'date,contacts,targetReaches\n20250101,"12,345",\uff11\uff12\uff13\n20250102,12 400,130\n'
+    )
     assert job.status == "succeeded", job.errors
     rows = current(account)
     assert rows["2025-01-01"]["contacts"] == 12345
