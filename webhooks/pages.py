@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -53,10 +54,14 @@ def webhook_health(request: HttpRequest, workspace_slug: str, account_slug: str)
         figure = charts.events_per_day_figure(
             rows, days=days, today=today, title=_("Events per day by type"), y_title=_("Events")
         )
-        context["chart"] = figure.to_html(
-            full_html=False,
-            include_plotlyjs=False,
-            config={"displaylogo": False, "responsive": True},
+        # Plotly escapes "</" inside its JSON, so event types LINE sends cannot break out of
+        # the script; the markup is Plotly's own.
+        context["chart"] = mark_safe(
+            figure.to_html(
+                full_html=False,
+                include_plotlyjs=False,
+                config={"displaylogo": False, "responsive": True},
+            )
         )
         context["has_events"] = bool(rows)
     return render(request, template, context)

@@ -52,7 +52,10 @@ def test_health_page_shows_status_chart_and_recent_events(viewer, account, activ
     assert response.status_code == 200
     body = response.content.decode()
     assert "vendor/plotly/plotly.min.js" in body
-    assert "Plotly.newPlot" in body  # the chart, embedded without its library
+    assert (
+        'class="plotly-graph-div"' in body and "Plotly.newPlot" in body
+    )  # the chart, as markup
+    assert "&lt;div" not in body
     assert 'data-testid="count-processed">3<' in body
     assert 'data-testid="count-skipped">1<' in body
     assert "Last signature failure" in body
@@ -133,3 +136,11 @@ def test_health_api(viewer, account, activity):
     assert data["counts_by_type"] == {"follow": 1, "message": 1, "mystery": 1, "postback": 1}
     assert data["signature_failures"] == 1 and data["last_signature_failure_at"]
     assert data["last_event_at"] and data["average_lag_seconds"] is not None
+
+
+def test_event_types_from_line_cannot_inject_script_into_the_chart(viewer, account, line_client):
+    hostile = "</script><script>alert(1)</script>"[:60]
+    post_events(line_client, account, [event(hostile, timestamp=int(time.time() * 1000))])
+    body = client_for(viewer).get(url("webhook_health", account)).content.decode()
+    assert 'class="plotly-graph-div"' in body and "Plotly.newPlot" in body
+    assert "<script>alert(1)" not in body
