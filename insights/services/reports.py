@@ -33,6 +33,17 @@ class Kind(StrEnum):
 
 NUMERIC_KINDS = {Kind.COUNT, Kind.SIGNED, Kind.PERCENT, Kind.DECIMAL}
 
+KIND_HELP = {
+    Kind.DATE: _("a date: YYYYMMDD, YYYY-MM-DD or YYYY/MM/DD"),
+    Kind.DATETIME: _("a date, optionally with a time HH:MM[:SS] (JST for LINE data)"),
+    Kind.TIME: _("a time HH:MM[:SS], combined with the date of the same row"),
+    Kind.COUNT: _("a whole number, not negative; thousands separators allowed; may be hidden"),
+    Kind.SIGNED: _("a whole number that may be negative (points taken back)"),
+    Kind.PERCENT: _("a percentage between 0 and 100, with or without %; may be hidden"),
+    Kind.DECIMAL: _("any number"),
+    Kind.TEXT: _("text, stored as written (surrounding spaces removed)"),
+}
+
 
 class ReportType(StrEnum):
     FRIENDS = "friends"
