@@ -205,8 +205,17 @@ def _seed_webhook_activity(demo: DemoTenancy) -> int:
     return seed_webhook_activity(demo)
 
 
+def _seed_insight_imports(demo: DemoTenancy) -> int:
+    from insights.demo import seed_insight_imports
+
+    return seed_insight_imports(demo)
+
+
 # Steps after seed_tenancy, in order; each returns how many rows it created (0 when present).
-SEED_STEPS: tuple[Callable[[DemoTenancy], int], ...] = (_seed_webhook_activity,)
+SEED_STEPS: tuple[Callable[[DemoTenancy], int], ...] = (
+    _seed_webhook_activity,
+    _seed_insight_imports,
+)
 
 
 def seed_all() -> tuple[DemoTenancy, int]:
