@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from oa_console.models import LineAccount
 from segments.models import Friend, FriendStatusChange, Interaction
@@ -32,7 +32,12 @@ def friend_list(
         friends = friends.filter(last_followed_at__gte=followed_after)
     if followed_before is not None:
         friends = friends.filter(last_followed_at__lt=followed_before)
-    return friends.order_by("-last_followed_at", "-last_interaction_at", "pk")
+    # Friends with an unknown follow time (seen only through messages) go last on every database.
+    return friends.order_by(
+        F("last_followed_at").desc(nulls_last=True),
+        F("last_interaction_at").desc(nulls_last=True),
+        "pk",
+    )
 
 
 def friend_get(*, account: LineAccount, line_user_id: str) -> Friend | None:

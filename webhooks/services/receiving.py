@@ -99,14 +99,16 @@ def webhook_signature_valid(*, channel_secret: str, body: bytes, signature: str 
 
 
 def _is_id(value: object, *, max_length: int = ID_MAX) -> bool:
-    """LINE ids, types and modes are short printable ASCII; anything else cannot be stored as a
-    key column on every database (PostgreSQL refuses NUL characters in text)."""
-    return (
-        isinstance(value, str)
-        and 0 < len(value) <= max_length
-        and value.isascii()
-        and value.isprintable()
-    )
+    """Ids, types and modes become key columns: short non-empty strings that every database can
+    store (PostgreSQL refuses NUL characters, UTF-8 refuses lone surrogates). Their content is
+    otherwise LINE's business: an id we have never seen the like of is still stored."""
+    if not isinstance(value, str) or not 0 < len(value) <= max_length or "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _optional_id(container: dict, key: str, *, where: str, max_length: int = ID_MAX) -> str:
