@@ -11,11 +11,12 @@ import environ
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(environ.Env().str("OA_CONSOLE_VAR_DIR", default=str(BASE_DIR / "var")))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+VAR_DIR = Path(env.str("OA_CONSOLE_VAR_DIR", default=str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env.bool("DEBUG", default=False)
 if DEBUG:
@@ -201,7 +202,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "record-beat-heartbeat": {"task": "oa_console.tasks.record_heartbeat", "schedule": 60.0},
     # Webhook events stored while the broker was down, and profile fetches never enqueued.
-    "sweep-pending-webhook-events": {"task": "webhooks.tasks.sweep_pending_webhook_events", "schedule": 60.0},
+    "sweep-pending-webhook-events": {
+        "task": "webhooks.tasks.sweep_pending_webhook_events",
+        "schedule": 60.0,
+    },
     "sweep-friend-profiles": {"task": "segments.tasks.sweep_friend_profiles", "schedule": 300.0},
     # Import jobs queued while the broker was down or abandoned by a dead worker.
     "sweep-import-jobs": {"task": "insights.tasks.sweep_import_jobs", "schedule": 120.0},
