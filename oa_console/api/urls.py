@@ -26,7 +26,11 @@ urlpatterns = [
         FriendDetailApi.as_view(),
         name="api_friend_detail",
     ),
-    path("accounts/<int:account_id>/webhook/health/", WebhookHealthApi.as_view(), name="api_webhook_health"),
+    path(
+        "accounts/<int:account_id>/webhook/health/",
+        WebhookHealthApi.as_view(),
+        name="api_webhook_health",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularRedocView.as_view(url_name="api_schema"), name="api_docs"),
 ]
