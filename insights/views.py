@@ -188,6 +188,8 @@ def import_job_remove(
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        if request.htmx:  # the history fragment changes in place; no message to carry over
+            return _account_redirect(request, "account_imports")
         messages.success(
             request,
             _("The import of “%(name)s” was deleted; earlier imports' figures are shown again.")

@@ -178,3 +178,18 @@ def test_remembered_mapping_is_per_oa(account, other_account):
     )
     other = upload_file(other_account, UNKNOWN)
     assert other.status == "needs_mapping"
+
+
+def test_delete_with_htmx_swaps_the_history_in_place(marketer_client, account):
+    job = upload_file(account, FRIENDS)
+    response = marketer_client.post(
+        url("import_job_delete", account, job_id=job.pk),
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="import-jobs",
+        follow=True,
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in body, "the redirect keeps the htmx headers and answers the fragment"
+    assert job.original_name not in body
+    assert "No imports yet" in body
