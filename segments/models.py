@@ -25,6 +25,11 @@ class Friend(models.Model):
         FOLLOWING = "following", _("Following")
         BLOCKED = "blocked", _("Blocked")
 
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        OTHER = "other", _("Other")
+
     class ProfileStatus(models.TextChoices):
         PENDING = "pending", _("Not fetched yet")
         FETCHED = "fetched", _("Fetched")
@@ -48,6 +53,14 @@ class Friend(models.Model):
     picture_url = models.URLField(_("picture URL"), max_length=1000, blank=True)
     language = models.CharField(_("language"), max_length=16, blank=True)
     status_message = models.TextField(_("status message"), blank=True)
+
+    # First-party data: set by the member data import, the API and account-link events.
+    member_id = models.CharField(_("member ID"), max_length=128, blank=True)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    birthday = models.DateField(_("birthday"), null=True, blank=True)
+    region = models.CharField(_("region"), max_length=32, blank=True)
+    member_tier = models.CharField(_("member tier"), max_length=64, blank=True)
+    add_source = models.CharField(_("add-friend source"), max_length=64, blank=True)
     profile_status = models.CharField(
         _("profile"), max_length=12, choices=ProfileStatus.choices, default=ProfileStatus.PENDING
     )
@@ -66,6 +79,11 @@ class Friend(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["account", "line_user_id"], name="uniq_friend_per_account"
+            ),
+            models.UniqueConstraint(
+                fields=["account", "member_id"],
+                condition=~models.Q(member_id=""),
+                name="uniq_friend_member_id",
             ),
         ]
         indexes = [
@@ -171,3 +189,309 @@ class Interaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+# Tags, first-party attributes, custom events, segments and RFM --------------------------------
+
+
+class TagFamily(models.Model):
+    """A group of tags (interest, lifecycle, source, ...) with the coverage the OA aims for."""
+
+    account = models.ForeignKey(LineAccount, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=60)
+    coverage_goal = models.PositiveSmallIntegerField(
+        _("coverage goal (%)"),
+        null=True,
+        blank=True,
+        help_text=_("Share of following friends that should carry a tag of this family."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AccountScopedManager()
+    unscoped = UnscopedManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "tag families"
+        constraints = [
+            models.UniqueConstraint(fields=["account", "name"], name="uniq_tag_family_name"),
+            models.CheckConstraint(
+                condition=models.Q(coverage_goal__lte=100), name="tag_family_goal_percent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    account = models.ForeignKey(LineAccount, on_delete=models.CASCADE, related_name="+")
+    family = models.ForeignKey(
+        TagFamily, on_delete=models.SET_NULL, null=True, blank=True, related_name="tags"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AccountScopedManager()
+    unscoped = UnscopedManager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "name"], name="uniq_tag_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TagRule(models.Model):
+    """Tags friends automatically when an event matches (live as events are processed, or
+    over past events on request)."""
+
+    class Kind(models.TextChoices):
+        POSTBACK = "postback", _("Postback data")
+        KEYWORD = "keyword", _("Keyword in a message")
+        ADD_SOURCE = "add_source", _("Add-friend source")
+        CUSTOM_EVENT = "custom_event", _("Custom event")
+
+    class Match(models.TextChoices):
+        EXACT = "exact", _("is exactly")
+        CONTAINS = "contains", _("contains")
+
+    account = models.ForeignKey(LineAccount, on_delete=models.CASCADE, related_name="+")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="rules")
+    kind = models.CharField(_("when"), max_length=20, choices=Kind.choices)
+    match = models.CharField(_("match"), max_length=10, choices=Match.choices, default="exact")
+    pattern = models.CharField(_("value"), max_length=200)
+    property_key = models.CharField(_("event property"), max_length=64, blank=True)
+    property_value = models.CharField(_("property value"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_backfilled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AccountScopedManager()
+    unscoped = UnscopedManager()
+
+    class Meta:
+        ordering = ["tag__name", "pk"]
+        indexes = [models.Index(fields=["account", "kind", "is_active"], name="tag_rule_kind_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.get_match_display()} {self.pattern}"
+
+
+class FriendTag(models.Model):
+    """A tag on a friend, with where it came from and when (the friend page shows both)."""
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Manual")
+        RULE = "rule", _("Rule")
+        IMPORT = "import", _("Import")
+        API = "api", _("API")
+
+    account = models.ForeignKey(LineAccount, on_delete=models.CASCADE, related_name="+")
+    friend = models.ForeignKey(Friend, on_delete=models.CASCADE, related_name="friend_tags")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="friend_tags")
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    rule = models.ForeignKey(
+        TagRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="friend_tags"
+    )
+    tagged_at = models.DateTimeField(_("tagged at"))
+
+    objects = AccountScopedManager()
+    unscoped = UnscopedManager()
+
+    class Meta:
+        ordering = ["-tagged_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["friend", "tag"], name="uniq_friend_tag"),
+        ]
+        # (friend, tag) serves the segment EXISTS probes; (tag, friend) the per-tag counts.
+        indexes = [models.Index(fields=["tag", "friend"], name="friend_tag_by_tag_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.tag_id} on {self.friend_id} ({self.source})"
+
+
+class AttributeDefinition(models.Model):
+    """A custom first-party attribute of an OA's friends, with the type its values have."""
+
+    class Type(models.TextChoices):
+        TEXT = "text", _("Text")
+        NUMBER = "number", _("Number")
+        DATE = "date", _("Date")
+        BOOLEAN = "boolean", _("Yes/no")
+
+    account = models.ForeignKey(LineAccount, on_delete=models.CASCADE, related_name="+")
+    key = models.SlugField(_("key"), max_length=40)
+    label = models.CharField(_("label"), max_length=80)
+    type = models.CharField(_("type"), max_length=10, choices=Type.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AccountScopedManager()
+    unscoped = UnscopedManager()
+
+    class Meta:
+        ordering = ["label"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "key"], name="uniq_attribute_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class FriendAttribute(models.Model):
+    """One typed value: exactly the column of the definition's type is set, so comparisons
+    stay typed (numbers as numbers, dates as dates) in the segment query."""
+
+    account = models.ForeignKey(LineAccount, on_delete=models.CASCADE, related_name="+")
+    friend = models.ForeignKey(Friend, on_delete=models.CASCADE, related_name="attributes")
+    definition = models.ForeignKey(
+        AttributeDefinition, on_delete=models.CASCADE, related_name="values"
+    )
+    value_text = models.CharField(max_length=500, blank=True)
+    value_number = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    value_date = models.DateField(null=True, blank=True)
+    value_bool = models.BooleanField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AccountScopedManager()
+    unscoped = UnscopedManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["friend", "definition"], name="uniq_friend_attribute"),
+        ]
+        indexes = [
+            models.Index(fields=["definition", "value_number"], name="attribute_number_idx"),
+            models.Index(fields=["definition", "value_text"], name="attribute_text_idx"),
+            models.Index(fields=["definition", "value_date"], name="attribute_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.definition_id} of {self.friend_id}"
+
+
+class CustomEvent(models.Model):
+    """Something the brand's other systems saw a friend do (a purchase, an abandoned cart).
+
+    Stored once per idempotency key, so a client retrying a call never double-counts.
+    """
+
+    class Source(models.TextChoices):
+        API = "api", _("API")
+        IMPORT = "import", _("Import")
+
+    account = models.ForeignKey(LineAccount, on_delete=models.CASCADE, related_name="+")
+    friend = models.ForeignKey(Friend, on_delete=models.CASCADE, related_name="custom_events")
+    name = models.CharField(_("event"), max_length=64)
+    occurred_at = models.DateTimeField(_("time"))
+    properties = models.JSONField(default=dict, blank=True)
+    amount = models.DecimalField(
+        _("amount"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    idempotency_key = models.CharField(max_length=128)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.API)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AccountScopedManager()
+    unscoped = UnscopedManager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "idempotency_key"], name="uniq_custom_event_key"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["friend", "name", "occurred_at"], name="custom_event_friend_idx"),
+            models.Index(fields=["account", "name", "occurred_at"], name="custom_event_name_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class Segment(models.Model):
+    """A saved rule tree; evaluated afresh each time (relative dates stay relative)."""
+
+    account = models.ForeignKey(LineAccount, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=120)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    rules = models.JSONField(default=dict)
+    created_by = models.ForeignKey(
+        "oa_console.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AccountScopedManager()
+    unscoped = UnscopedManager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "name"], name="uniq_segment_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TagCoverageSnapshot(models.Model):
+    """Daily coverage: following friends, and how many of them carry a tag of the scope.
+
+    ``scope`` is ``all`` (any tag), ``family:<id>`` or ``tag:<id>``.
+    """
+
+    account = models.ForeignKey(LineAccount, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    scope = models.CharField(max_length=32)
+    following = models.PositiveIntegerField()
+    tagged = models.PositiveIntegerField()
+
+    objects = AccountScopedManager()
+    unscoped = UnscopedManager()
+
+    class Meta:
+        ordering = ["date", "scope"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "date", "scope"], name="uniq_tag_coverage_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.date}: {self.tagged}/{self.following}"
+
+
+class RfmScore(models.Model):
+    """The latest RFM scores of one friend (1 to 5 each, by quintile within the OA)."""
+
+    account = models.ForeignKey(LineAccount, on_delete=models.CASCADE, related_name="+")
+    friend = models.OneToOneField(Friend, on_delete=models.CASCADE, related_name="rfm")
+    recency_days = models.PositiveIntegerField(null=True, blank=True)
+    frequency = models.PositiveIntegerField(default=0)
+    monetary = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    r = models.PositiveSmallIntegerField()
+    f = models.PositiveSmallIntegerField()
+    m = models.PositiveSmallIntegerField()
+    cell = models.CharField(max_length=24)
+    computed_at = models.DateTimeField()
+
+    objects = AccountScopedManager()
+    unscoped = UnscopedManager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["account", "cell"], name="rfm_cell_idx"),
+            models.Index(fields=["account", "r", "f", "m"], name="rfm_scores_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.friend_id}: R{self.r} F{self.f} M{self.m} ({self.cell})"
