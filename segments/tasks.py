@@ -8,15 +8,28 @@ from segments import services
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
-def refresh_friend_profile(self, friend_id: int) -> str:
-    """Fetch one friend's LINE profile; the service decides when (and whether) to try again.
+def refresh_friend_profiles(self, friend_ids: list[int]) -> dict[str, int]:
+    """Fetch the LINE profiles of some friends (one task per processed batch of events).
 
-    Retries are scheduled by re-enqueueing with a countdown, never by sleeping in the worker.
+    Friends that must wait (the channel's rate limit, or a transient LINE failure) are sent
+    back to the queue with a countdown, never waited for by sleeping in the worker. Once the
+    rate limit is hit, the rest of the list waits too rather than being tried one by one.
     """
-    outcome = services.friend_profile_fetch(friend_id=friend_id)
-    if outcome.retry_in is not None:
-        self.apply_async((friend_id,), countdown=outcome.retry_in)
-    return outcome.status
+    outcomes: dict[str, int] = {}
+    later: list[int] = []
+    countdown = 0
+    for position, friend_id in enumerate(friend_ids):
+        outcome = services.friend_profile_fetch(friend_id=friend_id)
+        outcomes[outcome.status] = outcomes.get(outcome.status, 0) + 1
+        if outcome.retry_in is not None:
+            later.append(friend_id)
+            countdown = max(countdown, outcome.retry_in)
+        if outcome.status == "rate_limited":
+            later += friend_ids[position + 1 :]
+            break
+    if later:
+        self.apply_async((later,), countdown=countdown)
+    return outcomes
 
 
 @shared_task

@@ -8,7 +8,7 @@ import pytest
 
 from segments import services
 from segments.models import Friend
-from segments.tasks import refresh_friend_profile
+from segments.tasks import refresh_friend_profiles
 from tests.segments.factories import FriendFactory
 from tests.webhooks.factories import event, post_events, user_id
 from webhooks.services import webhook_events_process_pending
@@ -30,15 +30,17 @@ def test_follow_enqueues_a_profile_fetch_that_fills_the_friend(
     client, account, fake_line, django_capture_on_commit_callbacks, monkeypatch
 ):
     sent = []
-    monkeypatch.setattr(refresh_friend_profile, "apply_async", lambda args, **kw: sent.append(args))
+    monkeypatch.setattr(
+        refresh_friend_profiles, "apply_async", lambda args, **kw: sent.append(args)
+    )
     post_events(
         client, account, [event("follow", user=user_id(5)), event("message", user=user_id(6))]
     )
     with django_capture_on_commit_callbacks(execute=True):
         webhook_events_process_pending(account_id=account.pk)
     followed = Friend.unscoped.get(line_user_id=user_id(5))
-    assert sent == [(followed.pk,)]  # the message-only friend is not fetched on a message
-    assert refresh_friend_profile.apply((followed.pk,)).get() == "fetched"
+    assert sent == [([followed.pk],)]  # the message-only friend is not fetched on a message
+    assert refresh_friend_profiles.apply(([followed.pk],)).get() == {"fetched": 1}
     followed.refresh_from_db()
     assert followed.display_name == f"Friend {user_id(5)[-6:]}"
     assert followed.language == "ja" and followed.picture_url.startswith("https://")
@@ -113,10 +115,15 @@ def test_channel_rate_limit_defers_without_calling_line(account, fake_line, sett
     assert [o.status for o in outcomes] == ["fetched", "fetched", "rate_limited"]
     assert 1 <= outcomes[2].retry_in <= 60
     assert len(fake_line.calls("getProfile")) == 2
-    # The task re-enqueues itself with that countdown instead of sleeping.
+    # The task re-enqueues what must wait, with that countdown, instead of sleeping.
     requeued = []
     monkeypatch.setattr(
-        refresh_friend_profile, "apply_async", lambda args, **kw: requeued.append((args, kw))
+        refresh_friend_profiles, "apply_async", lambda args, **kw: requeued.append((args, kw))
     )
-    assert refresh_friend_profile.apply((friends[2].pk,)).get() == "rate_limited"
-    assert requeued and requeued[0][0] == (friends[2].pk,) and requeued[0][1]["countdown"] >= 1
+    more = [FriendFactory(account=account, line_user_id=user_id(200 + n)) for n in range(2)]
+    assert refresh_friend_profiles.apply(([friends[2].pk, *(f.pk for f in more)],)).get() == {
+        "rate_limited": 1
+    }
+    assert requeued[0][0] == ([friends[2].pk, *(f.pk for f in more)],)
+    assert requeued[0][1]["countdown"] >= 1
+    assert len(fake_line.calls("getProfile")) == 2

@@ -32,4 +32,8 @@ def test_seed_demo_sends_signed_webhooks_and_derives_friends():
     out = StringIO()
     call_command("seed_demo", stdout=out)
     assert "nothing changed" in out.getvalue()
-    assert (WebhookEvent.unscoped.count(), Friend.unscoped.count(), Interaction.unscoped.count()) == totals
+    assert (
+        WebhookEvent.unscoped.count(),
+        Friend.unscoped.count(),
+        Interaction.unscoped.count(),
+    ) == totals

@@ -52,9 +52,7 @@ def test_health_page_shows_status_chart_and_recent_events(viewer, account, activ
     assert response.status_code == 200
     body = response.content.decode()
     assert "vendor/plotly/plotly.min.js" in body
-    assert (
-        'class="plotly-graph-div"' in body and "Plotly.newPlot" in body
-    )  # the chart, as markup
+    assert 'class="plotly-graph-div"' in body and "Plotly.newPlot" in body  # the chart, as markup
     assert "&lt;div" not in body
     assert 'data-testid="count-processed">3<' in body
     assert 'data-testid="count-skipped">1<' in body

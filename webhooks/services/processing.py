@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import logging
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from oa_console.models import LineAccount
@@ -163,15 +165,23 @@ def _pending_batch(
 
 
 def _save_outcome(events: list[WebhookEvent], derived: _Derived) -> None:
+    """One UPDATE per outcome (nearly always a single "processed"), one per failed event."""
     now = timezone.now()
+    by_status: dict[str, list[int]] = defaultdict(list)
     for event in events:
-        event.status = derived.statuses[event.pk]
-        event.error = derived.errors.get(event.pk, "")
-        event.attempts += 1
-        event.processed_at = now
-    WebhookEvent.unscoped.bulk_update(
-        events, ["status", "error", "attempts", "processed_at"], batch_size=500
-    )
+        if event.pk in derived.errors:
+            WebhookEvent.unscoped.filter(pk=event.pk).update(
+                status=derived.statuses[event.pk],
+                error=derived.errors[event.pk],
+                attempts=F("attempts") + 1,
+                processed_at=now,
+            )
+        else:
+            by_status[derived.statuses[event.pk]].append(event.pk)
+    for status, ids in by_status.items():
+        WebhookEvent.unscoped.filter(pk__in=ids).update(
+            status=status, error="", attempts=F("attempts") + 1, processed_at=now
+        )
 
 
 @transaction.atomic
