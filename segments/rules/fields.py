@@ -1,0 +1,292 @@
+"""The catalogue of segment fields: operators per field and the JSON value each operator takes.
+
+Validation, the JSON Schema, the builder page and docs/segments.md all read this catalogue, so a
+field added here is documented, validated and offered in the builder at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+MAX_DEPTH = 10
+MAX_LIST = 500
+ATTRIBUTE_PREFIX = "attribute."
+# Event property keys become ORM key lookups: keep them to plain identifiers (no "__").
+PROPERTY_KEY_PATTERN = r"^[A-Za-z](?:_?[A-Za-z0-9]){0,62}$"
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+
+STATUSES = ["following", "blocked"]
+GENDERS = ["female", "male", "other"]
+RFM_CELLS = [
+    "champions",
+    "loyal",
+    "potential_loyalists",
+    "new",
+    "promising",
+    "need_attention",
+    "about_to_sleep",
+    "at_risk",
+    "cannot_lose",
+    "hibernating",
+    "lost",
+]
+
+# Value schemas (JSON Schema fragments), by the name the catalogue uses for them.
+DAYS = {"type": "integer", "minimum": 0, "maximum": 36500}
+COUNT = {"type": "integer", "minimum": 0, "maximum": 100_000_000}
+NUMBER = {"type": "number"}
+TEXT = {"type": "string", "minLength": 1, "maxLength": 500}
+DATE = {"type": "string", "pattern": DATE_PATTERN, "format": "date"}
+BOOLEAN = {"type": "boolean"}
+TAG_ID = {"type": "integer", "minimum": 1}
+
+
+def _list(item: dict) -> dict:
+    return {"type": "array", "items": item, "minItems": 1, "maxItems": MAX_LIST}
+
+
+def _pair(item: dict) -> dict:
+    return {"type": "array", "prefixItems": [item, item], "minItems": 2, "maxItems": 2}
+
+
+def _enum(values: list[str]) -> dict:
+    return {"type": "string", "enum": values}
+
+
+EVENT = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string", "minLength": 1, "maxLength": 64},
+        "within_days": {"type": "integer", "minimum": 1, "maximum": 36500},
+        "min_count": {"type": "integer", "minimum": 1, "maximum": 1_000_000},
+        "where": {
+            "type": "object",
+            "propertyNames": {"pattern": PROPERTY_KEY_PATTERN},
+            "additionalProperties": {"type": ["string", "number", "boolean"]},
+            "maxProperties": 10,
+        },
+    },
+    "required": ["name"],
+    "additionalProperties": False,
+}
+SCORE_RANGE = {
+    "type": "array",
+    "prefixItems": [
+        {"type": "integer", "minimum": 1, "maximum": 5},
+        {"type": "integer", "minimum": 1, "maximum": 5},
+    ],
+    "minItems": 2,
+    "maxItems": 2,
+}
+RFM_SCORES = {
+    "type": "object",
+    "properties": {"r": SCORE_RANGE, "f": SCORE_RANGE, "m": SCORE_RANGE},
+    "minProperties": 1,
+    "additionalProperties": False,
+}
+
+
+def _numeric_ops(value: dict) -> dict[str, dict]:
+    return {
+        "eq": value,
+        "ne": value,
+        "gt": value,
+        "gte": value,
+        "lt": value,
+        "lte": value,
+        "between": _pair(value),
+    }
+
+
+def _choice_ops(value: dict) -> dict[str, dict]:
+    return {"eq": value, "ne": value, "in": _list(value), "is_set": BOOLEAN}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of the rules language.
+
+    ``ops`` maps each operator to the JSON Schema of its value; ``kind`` tells the builder which
+    input to show (and the docs how to describe the value).
+    """
+
+    name: str
+    label: str
+    help: str
+    kind: str
+    ops: dict[str, dict] = field(default_factory=dict)
+    choices: tuple[str, ...] = ()
+
+
+FIELDS: dict[str, FieldSpec] = {
+    spec.name: spec
+    for spec in [
+        FieldSpec(
+            "status",
+            _("Status"),
+            _("Following, or blocked the OA."),
+            "choice",
+            {"eq": _enum(STATUSES), "ne": _enum(STATUSES), "in": _list(_enum(STATUSES))},
+            tuple(STATUSES),
+        ),
+        FieldSpec(
+            "friendship_days",
+            _("Days since first follow"),
+            _("Whole days since the friend first followed the OA."),
+            "days",
+            {**_numeric_ops(DAYS), "is_set": BOOLEAN},
+        ),
+        FieldSpec(
+            "followed_at",
+            _("Followed"),
+            _(
+                "The latest follow (or unblock): within the last N days, more than N days ago, "
+                "or by calendar date in the OA's time zone."
+            ),
+            "followed",
+            {
+                "within_days": DAYS,
+                "more_than_days_ago": DAYS,
+                "since": DATE,
+                "before": DATE,
+                "between": _pair(DATE),
+                "is_set": BOOLEAN,
+            },
+        ),
+        FieldSpec(
+            "last_interaction_days",
+            _("Days since last interaction"),
+            _("Whole days since the friend's last message, postback or other interaction."),
+            "days",
+            {**_numeric_ops(DAYS), "is_set": BOOLEAN},
+        ),
+        FieldSpec(
+            "message_count",
+            _("Messages received"),
+            _("How many messages the friend has sent the OA."),
+            "count",
+            _numeric_ops(COUNT),
+        ),
+        FieldSpec(
+            "tag",
+            _("Tag"),
+            _("Tags by id (see GET /api/v1/accounts/<id>/tags/)."),
+            "tag",
+            {
+                "has": TAG_ID,
+                "has_any": _list(TAG_ID),
+                "has_all": _list(TAG_ID),
+                "has_none": _list(TAG_ID),
+            },
+        ),
+        FieldSpec(
+            "age",
+            _("Age"),
+            _("Age in whole years on the evaluation day, from the birthday."),
+            "count",
+            {**_numeric_ops(DAYS), "is_set": BOOLEAN},
+        ),
+        FieldSpec(
+            "gender",
+            _("Gender"),
+            _("From first-party data."),
+            "choice",
+            _choice_ops(_enum(GENDERS)),
+            tuple(GENDERS),
+        ),
+        FieldSpec(
+            "region", _("Region"), _("A region code such as jp_13."), "text", _choice_ops(TEXT)
+        ),
+        FieldSpec(
+            "language",
+            _("Language"),
+            _("The LINE app language (from the profile)."),
+            "text",
+            _choice_ops(TEXT),
+        ),
+        FieldSpec(
+            "member_tier", _("Member tier"), _("From first-party data."), "text", _choice_ops(TEXT)
+        ),
+        FieldSpec(
+            "add_source",
+            _("Add-friend source"),
+            _("The campaign or route the friend came through."),
+            "text",
+            _choice_ops(TEXT),
+        ),
+        FieldSpec(
+            "member_id",
+            _("Member ID"),
+            _("Whether the friend is linked to a member."),
+            "flag",
+            {"is_set": BOOLEAN},
+        ),
+        FieldSpec(
+            "event",
+            _("Custom event"),
+            _(
+                "Did (or did not) do an event, optionally with property values, within N days, "
+                "at least K times."
+            ),
+            "event",
+            {"did": EVENT, "did_not": EVENT},
+        ),
+        FieldSpec(
+            "rfm",
+            _("RFM"),
+            _("Named cells of the latest RFM run, or score ranges (1 to 5)."),
+            "rfm",
+            {"in_cells": _list(_enum(RFM_CELLS)), "scores": RFM_SCORES},
+            tuple(RFM_CELLS),
+        ),
+    ]
+}
+
+# Operators of custom attributes, by the attribute's type.
+ATTRIBUTE_OPS: dict[str, dict[str, dict]] = {
+    "text": {"eq": TEXT, "ne": TEXT, "in": _list(TEXT), "contains": TEXT, "is_set": BOOLEAN},
+    "number": {**_numeric_ops(NUMBER), "in": _list(NUMBER), "is_set": BOOLEAN},
+    "date": {**_numeric_ops(DATE), "is_set": BOOLEAN},
+    "boolean": {"eq": BOOLEAN, "ne": BOOLEAN, "is_set": BOOLEAN},
+}
+
+OP_LABELS = {
+    "eq": _("is"),
+    "ne": _("is not"),
+    "in": _("is one of"),
+    "gt": _("more than"),
+    "gte": _("at least"),
+    "lt": _("less than"),
+    "lte": _("at most"),
+    "between": _("between"),
+    "contains": _("contains"),
+    "is_set": _("is known"),
+    "within_days": _("within the last N days"),
+    "more_than_days_ago": _("more than N days ago"),
+    "since": _("on or after"),
+    "before": _("before"),
+    "has": _("has"),
+    "has_any": _("has any of"),
+    "has_all": _("has all of"),
+    "has_none": _("has none of"),
+    "did": _("did"),
+    "did_not": _("did not do"),
+    "in_cells": _("is in cells"),
+    "scores": _("has scores"),
+}
+
+RFM_CELL_LABELS = {
+    "champions": _("Champions"),
+    "loyal": _("Loyal"),
+    "potential_loyalists": _("Potential loyalists"),
+    "new": _("New"),
+    "promising": _("Promising"),
+    "need_attention": _("Need attention"),
+    "about_to_sleep": _("About to sleep"),
+    "at_risk": _("At risk"),
+    "cannot_lose": _("Cannot lose them"),
+    "hibernating": _("Hibernating"),
+    "lost": _("Lost"),
+}
