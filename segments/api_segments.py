@@ -1,0 +1,160 @@
+"""API: segments of an OA (CRUD), counting a rule tree, and a segment's members.
+
+Invalid rules answer 400 with one entry per problem in ``error.fields``, keyed by the JSON path
+of the problem inside the rules (``$.all[1].value``).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from oa_console.api.base import TenantApiView
+from oa_console.api.pagination import StandardPagination
+from oa_console.roles import Capability
+from segments import segment_selectors, segment_services
+from segments.api import FriendOutputSerializer
+from segments.models import Segment
+from segments.rules.validation import RulesInvalid
+
+
+def rules_error(exc: RulesInvalid) -> ValidationError:
+    return ValidationError({**exc.as_dict(), "non_field_errors": [_("The rules are not valid.")]})
+
+
+def service_error(exc: DjangoValidationError) -> ValidationError:
+    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+
+
+class SegmentOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Segment
+        fields = ["id", "name", "description", "rules", "created_at", "updated_at"]
+
+
+class SegmentInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    description = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    rules = serializers.JSONField()
+
+
+class SegmentListApi(TenantApiView):
+    @extend_schema(responses=SegmentOutputSerializer(many=True), summary="List segments")
+    def get(self, request, account_id: int):
+        account = self.get_account(account_id)
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(
+            segment_selectors.segment_list(account=account), request, view=self
+        )
+        return paginator.get_paginated_response(SegmentOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=SegmentInputSerializer,
+        responses={201: SegmentOutputSerializer},
+        summary="Create a segment",
+    )
+    def post(self, request, account_id: int):
+        account = self.get_account(account_id)
+        self.require(Capability.EDIT_SEGMENTS)
+        data = SegmentInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            segment = segment_services.segment_create(
+                account=account,
+                name=data.validated_data["name"],
+                rules=data.validated_data["rules"],
+                description=data.validated_data.get("description", ""),
+                created_by=request.user if getattr(request.user, "pk", None) else None,
+            )
+        except RulesInvalid as exc:
+            raise rules_error(exc) from exc
+        except DjangoValidationError as exc:
+            raise service_error(exc) from exc
+        return Response(SegmentOutputSerializer(segment).data, status=status.HTTP_201_CREATED)
+
+
+class SegmentDetailApi(TenantApiView):
+    class UpdateSerializer(serializers.Serializer):
+        name = serializers.CharField(max_length=120, required=False)
+        description = serializers.CharField(max_length=500, required=False, allow_blank=True)
+        rules = serializers.JSONField(required=False)
+
+    def _segment(self, account_id, segment_id) -> Segment:
+        account = self.get_account(account_id)
+        segment = segment_selectors.segment_get(account=account, segment_id=segment_id)
+        if segment is None:
+            raise Http404
+        return segment
+
+    @extend_schema(responses=SegmentOutputSerializer, summary="Get a segment")
+    def get(self, request, account_id: int, segment_id: int):
+        return Response(SegmentOutputSerializer(self._segment(account_id, segment_id)).data)
+
+    @extend_schema(
+        request=UpdateSerializer, responses=SegmentOutputSerializer, summary="Update a segment"
+    )
+    def patch(self, request, account_id: int, segment_id: int):
+        segment = self._segment(account_id, segment_id)
+        self.require(Capability.EDIT_SEGMENTS)
+        data = self.UpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            segment = segment_services.segment_update(segment=segment, **data.validated_data)
+        except RulesInvalid as exc:
+            raise rules_error(exc) from exc
+        except DjangoValidationError as exc:
+            raise service_error(exc) from exc
+        return Response(SegmentOutputSerializer(segment).data)
+
+    @extend_schema(responses={204: None}, summary="Delete a segment")
+    def delete(self, request, account_id: int, segment_id: int):
+        segment = self._segment(account_id, segment_id)
+        self.require(Capability.EDIT_SEGMENTS)
+        segment_services.segment_delete(segment=segment)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SegmentCountApi(TenantApiView):
+    class InputSerializer(serializers.Serializer):
+        rules = serializers.JSONField()
+
+    @extend_schema(
+        request=InputSerializer,
+        responses=inline_serializer(
+            "SegmentCount",
+            {"count": serializers.IntegerField(), "reachable": serializers.IntegerField()},
+        ),
+        summary="Count the friends matching rules (and how many of them follow the OA)",
+    )
+    def post(self, request, account_id: int):
+        account = self.get_account(account_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            result = segment_selectors.segment_count(
+                account=account, rules=data.validated_data["rules"]
+            )
+        except RulesInvalid as exc:
+            raise rules_error(exc) from exc
+        return Response({"count": result.count, "reachable": result.reachable})
+
+
+class SegmentMembersApi(TenantApiView):
+    @extend_schema(responses=FriendOutputSerializer(many=True), summary="List a segment's members")
+    def get(self, request, account_id: int, segment_id: int):
+        account = self.get_account(account_id)
+        segment = segment_selectors.segment_get(account=account, segment_id=segment_id)
+        if segment is None:
+            raise Http404
+        try:
+            members = segment_selectors.segment_members(account=account, rules=segment.rules)
+        except RulesInvalid as exc:
+            raise rules_error(exc) from exc
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(members, request, view=self)
+        return paginator.get_paginated_response(FriendOutputSerializer(page, many=True).data)
