@@ -4,6 +4,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from insights.api import ImportJobDetailApi, ImportJobsApi, InsightRecordListApi
 from oa_console.api.accounts import AccountDetailApi, AccountListApi
 from segments.api import FriendDetailApi, FriendListApi
+from segments.api_events import CustomEventsApi
+from segments.api_segments import (
+    SegmentCountApi,
+    SegmentDetailApi,
+    SegmentListApi,
+    SegmentMembersApi,
+)
+from segments.api_tags import TagFriendsApi, TagListApi
 from webhooks.api import WebhookHealthApi
 
 urlpatterns = [
@@ -30,6 +38,29 @@ urlpatterns = [
         "accounts/<int:account_id>/webhook/health/",
         WebhookHealthApi.as_view(),
         name="api_webhook_health",
+    ),
+    path("accounts/<int:account_id>/events/", CustomEventsApi.as_view(), name="api_events"),
+    path("accounts/<int:account_id>/segments/", SegmentListApi.as_view(), name="api_segments"),
+    path(
+        "accounts/<int:account_id>/segments/count/",
+        SegmentCountApi.as_view(),
+        name="api_segment_count",
+    ),
+    path(
+        "accounts/<int:account_id>/segments/<int:segment_id>/",
+        SegmentDetailApi.as_view(),
+        name="api_segment_detail",
+    ),
+    path(
+        "accounts/<int:account_id>/segments/<int:segment_id>/members/",
+        SegmentMembersApi.as_view(),
+        name="api_segment_members",
+    ),
+    path("accounts/<int:account_id>/tags/", TagListApi.as_view(), name="api_tags"),
+    path(
+        "accounts/<int:account_id>/tags/<int:tag_id>/friends/",
+        TagFriendsApi.as_view(),
+        name="api_tag_friends",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularRedocView.as_view(url_name="api_schema"), name="api_docs"),
