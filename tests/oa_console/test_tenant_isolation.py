@@ -114,8 +114,22 @@ def build_webhook_event(workspace, account):
     return stored_event(account)
 
 
+def build_segment(workspace, account):
+    from segments.models import Segment
+
+    return Segment.unscoped.create(account=account, name="Everyone", rules={"all": []})
+
+
+def build_tag(workspace, account):
+    from segments.models import Tag
+
+    return Tag.unscoped.create(account=account, name="vip")
+
+
 # name -> builder(workspace, account) creating that object inside the given tenant.
 WORLD_BUILDERS: dict[str, Callable] = {
+    "segment": build_segment,
+    "tag": build_tag,
     "friend": build_friend,
     "webhook_event": build_webhook_event,
     "invitation": build_invitation,
@@ -161,6 +175,8 @@ FOREIGN_KWARG_PROVIDERS: dict[str, Callable[[World], object]] = {
     "event_id": lambda world: world.other("webhook_event").pk,
     "job_id": lambda world: world.other("import_job").pk,
     "report": lambda world: world.other("insight_report"),
+    "segment_id": lambda world: world.other("segment").pk,
+    "tag_id": lambda world: world.other("tag").pk,
 }
 
 # For a client limited to workspace A's first OA, the "foreign" objects live in the sibling OA.
