@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import time
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -232,6 +233,7 @@ class _Run:
         self.last_progress = timezone.now()
         self.skipped: io.StringIO | None = None
         self.skipped_writer = None
+        self.started = time.monotonic()
 
     # -- reading ---------------------------------------------------------------------------
     def execute(self) -> str:
@@ -388,6 +390,7 @@ class _Run:
     # -- saving ----------------------------------------------------------------------------
     def _save(self, stage) -> str:
         job = self.job
+        self.read_seconds = time.monotonic() - self.started
         if self.rows_read == 0:
             raise ImportFileError("no_rows")
         key_column = self._key_column()
@@ -425,6 +428,7 @@ class _Run:
                 f"imports/{job.account_id}/{job.pk}-skipped-rows.csv",
                 ContentFile(self.skipped.getvalue().encode("utf-8-sig")),
             )
+        saving_started = time.monotonic()
         with transaction.atomic():
             # One import per OA at a time applies its rows, so "newest wins" is well defined.
             LineAccount.unscoped.select_for_update().filter(pk=job.account_id).first()
@@ -448,6 +452,17 @@ class _Run:
                 finished_at=timezone.now(),
             )
         _discard_upload(job)
+        logger.info(
+            "import succeeded",
+            extra={
+                "job": job.pk,
+                "report": self.detection.report,
+                "rows": self.rows_read,
+                "reading_s": round(self.read_seconds, 2),
+                "checking_s": round(saving_started - self.started - self.read_seconds, 2),
+                "saving_s": round(time.monotonic() - saving_started, 2),
+            },
+        )
         return "succeeded"
 
     def _key_column(self) -> str:

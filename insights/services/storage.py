@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +22,7 @@ from django.db import connection
 from insights.models import InsightRecord
 
 BATCH = 500
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
 RECORD_TABLE = InsightRecord._meta.db_table
 
 
@@ -32,6 +34,9 @@ class Counts:
 
 
 def _escape_copy(values: pd.Series) -> pd.Series:
+    """COPY text format escapes; one search first, since ids and plain JSON rarely need any."""
+    if not _COPY_SPECIAL.search("".join(values.tolist())):
+        return values
     return (
         values.str.replace("\\", "\\\\", regex=False)
         .str.replace("\t", "\\t", regex=False)
