@@ -56,7 +56,8 @@ history backup) and stores them per OA. The same is available through the API:
   problems are reported with row number (the header is row 1, as a spreadsheet shows it), column
   and reason, e.g. `row 1,203, column blocks: “abc” is not a number`. Nothing of that file is kept.
 - **Skip bad rows** imports the rest and offers the skipped rows (row, column, value, problem) as
-  a CSV download.
+  a CSV download. A line with more cells than the header is not a bad row but a broken file: it
+  stops the import, naming the line, with or without this option.
 - Rows are **idempotent** per report and key: a re-import counts rows as *inserted*, *updated*
   (the newest import wins) or *unchanged*. **Deleting** an import removes its rows and brings
   back what the newest earlier import said for the same keys.
