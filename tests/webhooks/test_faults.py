@@ -20,7 +20,7 @@ from oa_console.celery import app as celery_app
 from segments.models import Friend, Interaction
 from tests.webhooks.factories import event, post_events, user_id
 from webhooks.models import WebhookEvent
-from webhooks.services import processing, webhook_events_sweep
+from webhooks.services import processing, webhook_events_process_pending, webhook_events_sweep
 
 DEAD_BROKER = "redis://127.0.0.1:1/0"
 TIMEOUT = 30.0
@@ -63,6 +63,7 @@ def test_broker_down_still_answers_200_fast_and_keeps_events_pending(
     line_client, account, dead_broker, django_capture_on_commit_callbacks
 ):
     events = [event("follow", user=user_id(n)) for n in range(3)]
+    assert post_events(line_client, account, []).status_code == 200  # warm up URLs and imports
     started = time.monotonic()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = post_events(line_client, account, events)
@@ -140,3 +141,49 @@ def test_worker_dying_mid_batch_completes_on_retry_without_duplicates(
     assert Friend.unscoped.filter(account=account).count() == 5
     assert Interaction.unscoped.filter(account=account).count() == 5
     assert {f.message_count for f in Friend.unscoped.filter(account=account)} == {1}
+
+
+@pytest.mark.django_db
+def test_requests_share_one_scheduled_task_until_processing_starts(
+    line_client, account, other_account, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from webhooks.services import receiving
+
+    # Coalescing needs a cache shared with the worker; a cache without a server stands in.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(settings.VAR_DIR / "test-webhook-cache"),
+        }
+    }
+    cache.clear()
+    published = []
+    broker_up = True
+
+    def record(task, args, **options):
+        published.append(args)
+        return broker_up
+
+    monkeypatch.setattr(receiving, "enqueue_best_effort", record)
+
+    def post_one(target):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert post_events(line_client, target, [event("follow")]).status_code == 200
+
+    for _ in range(3):
+        post_one(account)
+    post_one(other_account)
+    assert published == [(account.pk,), (other_account.pk,)]  # one scheduled task per OA
+    # The task claims the OA before reading: events committed after that schedule a new task.
+    webhook_events_process_pending(account_id=account.pk)
+    post_one(account)
+    assert published[2:] == [(account.pk,)]
+    # A publish that failed does not hold the mark: the next request tries again.
+    webhook_events_process_pending(account_id=account.pk)
+    broker_up = False
+    post_one(account)
+    post_one(account)
+    assert published[3:] == [(account.pk,), (account.pk,)]
+    cache.clear()

@@ -220,6 +220,9 @@ def webhook_events_process_pending(
     account = LineAccount.unscoped.select_related("workspace").filter(pk=account_id).first()
     if account is None:
         return 0
+    from webhooks.services.receiving import webhook_processing_claim
+
+    webhook_processing_claim(account_id=account.pk)
     total = 0
     with tenant_scope(workspace=account.workspace, account=account):
         for _batch in range(max_batches):
@@ -230,7 +233,7 @@ def webhook_events_process_pending(
     # The backlog is larger than one task should take: continue in a fresh task.
     from webhooks.services.receiving import _enqueue_processing
 
-    _enqueue_processing(account.pk)
+    _enqueue_processing(account.pk, coalesce=False)
     return total
 
 
@@ -247,7 +250,7 @@ def webhook_events_sweep(*, grace: timedelta = SWEEP_GRACE) -> list[int]:
         )
     )
     for account_id in account_ids:
-        _enqueue_processing(account_id)
+        _enqueue_processing(account_id, coalesce=False)
     if account_ids:
         logger.info("webhook sweep found pending events", extra={"account_ids": account_ids})
     return account_ids
@@ -263,7 +266,7 @@ def webhook_events_reprocess_failed(*, account: LineAccount) -> int:
         from webhooks.services.receiving import _enqueue_processing
 
         account_id = account.pk
-        transaction.on_commit(lambda: _enqueue_processing(account_id))
+        transaction.on_commit(lambda: _enqueue_processing(account_id, coalesce=False))
     return count
 
 

@@ -18,6 +18,9 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from celery import current_app
+from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -195,11 +198,58 @@ def webhook_envelope_parse(body: bytes) -> Envelope:
     )
 
 
-def _enqueue_processing(account_id: int) -> None:
-    """Best effort: a broker outage must not fail or slow a request whose events are stored."""
+# How long a "processing is scheduled" mark may outlive a task that never ran (lost message);
+# the sweep covers events left behind meanwhile.
+SCHEDULED_MARK_SECONDS = 30
+
+
+def _scheduled_key(account_id: int) -> str:
+    return f"webhooks:processing-scheduled:{account_id}"
+
+
+def _shared_cache() -> bool:
+    """Coalescing needs a cache the web and worker processes share (Redis), not per-process memory."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    return not backend.endswith(("LocMemCache", "DummyCache"))
+
+
+def webhook_processing_claim(*, account_id: int) -> None:
+    """Called by the processing task before it reads pending events: from now on, a request
+    that commits new events must schedule another task (see ``_enqueue_processing``)."""
+    if _shared_cache():
+        try:
+            cache.delete(_scheduled_key(account_id))
+        except Exception:
+            logger.warning("cache unavailable; processing mark not cleared", exc_info=True)
+
+
+def _enqueue_processing(account_id: int, *, coalesce: bool = True) -> None:
+    """Schedule processing of an OA's pending events, best effort.
+
+    Publishing a Celery message per request costs about as much as storing the events, and a
+    burst would queue thousands of tasks that each find little to do. With ``coalesce`` (and a
+    shared cache) a request publishes only if no task is already scheduled for the OA: the
+    first sets a mark and publishes, the task clears the mark before it reads pending events.
+    A request that saw the mark committed its events before the task cleared it, so before the
+    task read: nothing is left behind. A broker outage leaves the events pending for the
+    periodic sweep (which calls this without ``coalesce``).
+    """
     from webhooks.tasks import process_account_events
 
-    enqueue_best_effort(process_account_events, (account_id,))
+    if not coalesce or not _shared_cache() or current_app.conf.task_always_eager:
+        enqueue_best_effort(process_account_events, (account_id,))
+        return
+    key = _scheduled_key(account_id)
+    try:
+        first = cache.add(key, 1, timeout=SCHEDULED_MARK_SECONDS)
+    except Exception:  # a cache outage must not fail the request: schedule without coalescing
+        logger.warning("cache unavailable; processing scheduled per request", exc_info=True)
+        first = True
+    if first and not enqueue_best_effort(process_account_events, (account_id,)):
+        try:
+            cache.delete(key)  # nothing was scheduled: let the next request try again
+        except Exception:
+            logger.warning("cache unavailable; processing mark not cleared", exc_info=True)
 
 
 @transaction.atomic
