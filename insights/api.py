@@ -63,7 +63,7 @@ class ImportJobsApi(TenantApiView):
 
     parser_classes = [MultiPartParser, FormParser]
 
-    class InputSerializer(serializers.Serializer):
+    class ImportUploadInputSerializer(serializers.Serializer):
         file = serializers.FileField()
         report = serializers.ChoiceField(choices=REPORT_CHOICES, required=False, allow_blank=True)
         skip_bad_rows = serializers.BooleanField(required=False, default=False)
@@ -78,14 +78,14 @@ class ImportJobsApi(TenantApiView):
         return paginator.get_paginated_response(ImportJobOutputSerializer(page, many=True).data)
 
     @extend_schema(
-        request={"multipart/form-data": InputSerializer},
+        request={"multipart/form-data": ImportUploadInputSerializer},
         responses={202: ImportJobOutputSerializer},
         summary="Upload an Insight export (CSV or chat backup zip) as an import job",
     )
     def post(self, request, account_id: int):
         account = self.get_account(account_id)
         self.require(Capability.UPLOAD_IMPORTS)
-        serializer = self.InputSerializer(data=request.data)
+        serializer = self.ImportUploadInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         job = imports.import_job_create(
@@ -131,7 +131,7 @@ class InsightRecordOutputSerializer(serializers.Serializer):
 class InsightRecordListApi(TenantApiView):
     """The stored rows of one report type, with their source and import."""
 
-    class FilterSerializer(serializers.Serializer):
+    class InsightRecordFilterSerializer(serializers.Serializer):
         # "from" is a Python keyword: the query names are mapped below.
         date_from = serializers.DateField(required=False)
         date_to = serializers.DateField(required=False)
@@ -162,7 +162,7 @@ class InsightRecordListApi(TenantApiView):
         if report not in REPORTS:
             raise Http404
         params = request.query_params
-        filters = self.FilterSerializer(
+        filters = self.InsightRecordFilterSerializer(
             data={
                 key: value
                 for key, value in {
