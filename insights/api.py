@@ -13,8 +13,9 @@ from rest_framework.response import Response
 from insights import selectors
 from insights.models import ImportJob
 from insights.services import imports
-from insights.services.messages import failure_message, row_error_message
+from insights.services.messages import failure_message, row_error_message, upload_limit_mb
 from insights.services.reports import REPORT_CHOICES, REPORTS
+from insights.uploads import limit_import_uploads, oversized_uploads
 from oa_console.api.base import TenantApiView
 from oa_console.api.pagination import StandardPagination
 from oa_console.roles import Capability
@@ -63,6 +64,11 @@ class ImportJobsApi(TenantApiView):
 
     parser_classes = [MultiPartParser, FormParser]
 
+    def initialize_request(self, request, *args, **kwargs):
+        if request.method == "POST":
+            limit_import_uploads(request)  # before DRF parses the body
+        return super().initialize_request(request, *args, **kwargs)
+
     class ImportUploadInputSerializer(serializers.Serializer):
         file = serializers.FileField()
         report = serializers.ChoiceField(choices=REPORT_CHOICES, required=False, allow_blank=True)
@@ -85,6 +91,11 @@ class ImportJobsApi(TenantApiView):
     def post(self, request, account_id: int):
         account = self.get_account(account_id)
         self.require(Capability.UPLOAD_IMPORTS)
+        request.data  # noqa: B018 - parses the body; the size-limit handler runs now
+        if oversized_uploads(request._request):
+            raise ValidationError(
+                {"file": failure_message("over_limit", {"limit_mb": upload_limit_mb()})}
+            )
         serializer = self.ImportUploadInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

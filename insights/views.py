@@ -8,14 +8,16 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from insights import selectors
 from insights.forms import ColumnMappingForm, ImportUploadForm
 from insights.models import ImportJob
 from insights.services import imports, sync
-from insights.services.messages import failure_message, row_error_message
+from insights.services.messages import failure_message, row_error_message, upload_limit_mb
 from insights.services.reports import REPORTS, report_spec
+from insights.uploads import limit_import_uploads, oversized_uploads
 from oa_console.permissions import can, require
 from oa_console.roles import Capability
 from oa_console.views._forms import apply_service_errors
@@ -52,15 +54,32 @@ def job_summary(job: ImportJob) -> dict:
     }
 
 
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def imports_page(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
+    """The upload handlers must be set before the CSRF check reads the body, so CSRF is checked
+    right after (Django's documented pattern for custom upload handlers)."""
+    if request.method == "POST":
+        limit_import_uploads(request)
+    return _imports_page(request)
+
+
+@csrf_protect
+def _imports_page(request: HttpRequest) -> HttpResponse:
     account = request.account
     may_upload = can(request, Capability.UPLOAD_IMPORTS)
     form = ImportUploadForm()
     if request.method == "POST":
         require(request, Capability.UPLOAD_IMPORTS)
         form = ImportUploadForm(request.POST, request.FILES)
-        if form.is_valid():
+        oversized = [
+            f"{name}: {failure_message('over_limit', {'limit_mb': upload_limit_mb()})}"
+            for name in oversized_uploads(request)
+        ]
+        if oversized and not request.FILES.getlist("files"):
+            form.is_valid()
+            form.errors["files"] = form.error_class(oversized)
+        elif form.is_valid():
             created, refused = [], []
             for uploaded in form.cleaned_data["files"]:
                 try:
@@ -77,7 +96,7 @@ def imports_page(request: HttpRequest, workspace_slug: str, account_slug: str) -
                 except ValidationError as error:
                     for message in error.messages:
                         refused.append(f"{uploaded.name}: {message}")
-            for message in refused:
+            for message in oversized + refused:
                 form.add_error("files", message)
             if created:
                 messages.success(
@@ -85,7 +104,7 @@ def imports_page(request: HttpRequest, workspace_slug: str, account_slug: str) -
                     _("%(count)s file(s) queued for import; progress is shown below.")
                     % {"count": len(created)},
                 )
-            if not refused:
+            if not refused and not oversized:
                 return _account_redirect(request, "account_imports")
     page = Paginator(selectors.import_job_list(account=account), JOBS_PER_PAGE).get_page(
         request.GET.get("page")

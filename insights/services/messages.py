@@ -62,6 +62,9 @@ def failure_message(code: str, params: dict) -> str:
         "too_large": _(
             "The file is %(size_mb)s MB; the limit is %(limit_mb)s MB. Split the export into shorter date ranges."
         ),
+        "over_limit": _(
+            "The file is larger than the %(limit_mb)s MB limit. Split the export into shorter date ranges."
+        ),
         "zip_too_large": _(
             "The zip unpacks to more than %(limit_mb)s MB, which is more than a chat backup can be; it was not imported."
         ),

@@ -86,12 +86,16 @@ def test_upload_validation_uses_the_error_envelope(workspace, account, settings)
     )
     assert bad_report.status_code == 400
     assert "report" in bad_report.json()["error"]["fields"]
-    settings.INSIGHT_IMPORT_MAX_BYTES = 10
+    settings.INSIGHT_IMPORT_MAX_BYTES = 1024 * 1024
+    big = FRIENDS + b"20250103,1,1,1\n" * 150_000
     too_big = client.post(
-        f"/api/v1/accounts/{account.pk}/imports/", {"file": SimpleUploadedFile("x.csv", FRIENDS)}
+        f"/api/v1/accounts/{account.pk}/imports/", {"file": SimpleUploadedFile("x.csv", big)}
     )
     assert too_big.status_code == 400
-    assert "the limit is 0 MB" in too_big.json()["error"]["fields"]["file"][0]
+    assert too_big.json()["error"]["fields"]["file"] == [
+        "The file is larger than the 1 MB limit. Split the export into shorter date ranges."
+    ]
+    assert not ImportJob.unscoped.exists()
 
 
 def test_viewer_key_may_read_but_not_upload_or_delete(workspace, account):

@@ -65,12 +65,24 @@ def test_upload_several_files_creates_a_job_each_and_shows_progress(marketer_cli
 
 
 def test_upload_errors_are_shown_in_place(marketer_client, account, settings):
-    settings.INSIGHT_IMPORT_MAX_BYTES = 10
+    settings.INSIGHT_IMPORT_MAX_BYTES = 1024 * 1024
+    big = FRIENDS + b"20250103,1,1,1\n" * 150_000  # 2.3 MB: reading stops at 1 MB
     response = marketer_client.post(
-        url("account_imports", account), {"files": [SimpleUploadedFile("big.csv", FRIENDS)]}
+        url("account_imports", account),
+        {"files": [SimpleUploadedFile("big.csv", big), SimpleUploadedFile("ok.csv", FRIENDS)]},
     )
     assert response.status_code == 200
-    assert "big.csv: The file is 0.0 MB; the limit is 0 MB." in response.content.decode()
+    assert (
+        "big.csv: The file is larger than the 1 MB limit. Split the export into shorter date ranges."
+        in response.content.decode()
+    )
+    assert list(ImportJob.unscoped.values_list("original_name", flat=True)) == ["ok.csv"]
+    ImportJob.unscoped.all().delete()
+    only_big = marketer_client.post(
+        url("account_imports", account), {"files": [SimpleUploadedFile("big.csv", big)]}
+    )
+    assert "big.csv: The file is larger than the 1 MB limit." in only_big.content.decode()
+    assert "This field is required" not in only_big.content.decode()
     missing = marketer_client.post(url("account_imports", account), {})
     assert "field-error" in missing.content.decode()
     assert not ImportJob.unscoped.exists()
@@ -193,3 +205,15 @@ def test_delete_with_htmx_swaps_the_history_in_place(marketer_client, account):
     assert "<html" not in body, "the redirect keeps the htmx headers and answers the fragment"
     assert job.original_name not in body
     assert "No imports yet" in body
+
+
+def test_upload_still_requires_the_csrf_token(account, marketer):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(marketer)
+    response = client.post(
+        url("account_imports", account), {"files": [SimpleUploadedFile("a.csv", FRIENDS)]}
+    )
+    assert response.status_code == 403
+    assert not ImportJob.unscoped.exists()
