@@ -59,6 +59,7 @@ MAX_REPORTED_ERRORS = 50
 # A running job whose worker has not reported for this long died; it may run again.
 STALE_AFTER = timedelta(minutes=10)
 PROGRESS_EVERY = timedelta(seconds=1)
+MAPPING_EXPIRES = timedelta(days=14)
 
 
 class RowsRejected(ImportFileError):
@@ -474,8 +475,13 @@ class _Run:
 
 
 def import_jobs_sweep() -> int:
-    """Re-enqueue jobs left queued (broker down at upload) or abandoned by a dead worker."""
+    """Re-enqueue jobs left queued (broker down at upload) or abandoned by a dead worker, and
+    give up on files whose column mapping was never confirmed (their upload is removed)."""
     now = timezone.now()
+    for job in ImportJob.unscoped.filter(
+        status=ImportJob.Status.NEEDS_MAPPING, heartbeat_at__lt=now - MAPPING_EXPIRES
+    )[:100]:
+        _fail(job, ImportFileError("mapping_expired", days=MAPPING_EXPIRES.days))
     stale = ImportJob.unscoped.filter(
         Q(status=ImportJob.Status.QUEUED, created_at__lt=now - timedelta(minutes=1))
         | Q(status=ImportJob.Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER)

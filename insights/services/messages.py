@@ -80,6 +80,9 @@ def failure_message(code: str, params: dict) -> str:
         "unknown_report": _(
             "The columns were not recognised. Map them to a report to import the file."
         ),
+        "mapping_expired": _(
+            "The columns were not mapped within %(days)s days, so the upload was removed. Upload the file again to import it."
+        ),
         "missing_file": _("The uploaded file is no longer available; upload it again."),
         "internal": _(
             "The import failed because of an error on our side; it has been logged. Try again later."

@@ -14,6 +14,7 @@ shown, and the difference stays visible.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -350,9 +351,23 @@ def insight_sync_run(*, account_id: int) -> SyncResult:
                 if isinstance(error, TransientLineError):
                     raise
                 logger.exception("insight sync step failed", extra={"endpoint": endpoint})
-                _record(_state(account, endpoint), Outcome.ERROR, str(error)[:300])
+                _record(_state(account, endpoint), Outcome.ERROR, _describe(error))
     result.retry_in = retry_in
     return result
+
+
+def _describe(error: Exception) -> str:
+    """What the settings page shows for a failed step: LINE's status and message."""
+    from linebot.v3.insight.exceptions import ApiException
+
+    if isinstance(error, ApiException):
+        detail = ""
+        try:
+            detail = json.loads(error.body or "{}").get("message", "")
+        except (TypeError, ValueError, AttributeError):
+            detail = ""
+        return f"LINE answered {error.status} {error.reason or ''}: {detail}".strip(" :")[:300]
+    return f"{type(error).__name__}: {error}"[:300]
 
 
 def insight_sync_request(*, account: LineAccount) -> bool:

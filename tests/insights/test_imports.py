@@ -431,3 +431,29 @@ def test_another_oas_records_are_untouched(upload, account, other_account):
     other = upload("date,contacts\n20250103,5\n", target=other_account)
     assert other.inserted == 1, "a key of another OA is not an update"
     assert current(account)["2025-01-03"]["contacts"] == 1030
+
+
+def test_sweep_requeues_stale_jobs_and_expires_unmapped_uploads(account, monkeypatch):
+    from insights.services import imports as imports_service
+
+    sent = []
+    monkeypatch.setattr(
+        imports_service, "enqueue_best_effort", lambda task, args: sent.append(args) or True
+    )
+    queued = import_job_create(
+        account=account, uploaded_file=SimpleUploadedFile("q.csv", FRIENDS.encode())
+    )
+    ImportJob.unscoped.filter(pk=queued.pk).update(created_at=timezone.now() - timedelta(minutes=5))
+    unmapped = upload_file(account, "Tag,Zahl\n2025-01-01,3\n")
+    assert unmapped.status == "needs_mapping" and unmapped.file
+    ImportJob.unscoped.filter(pk=unmapped.pk).update(
+        heartbeat_at=timezone.now() - timedelta(days=15)
+    )
+    assert imports_service.import_jobs_sweep() == 1
+    assert sent == [(queued.pk,)]
+    unmapped.refresh_from_db()
+    assert (unmapped.status, unmapped.failure_code, unmapped.file.name) == (
+        "failed",
+        "mapping_expired",
+        "",
+    )

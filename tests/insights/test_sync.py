@@ -210,3 +210,23 @@ def test_viewer_cannot_trigger_a_sync(account, viewer):
     client = client_for(viewer)
     assert client.post(reverse("insight_sync_now", kwargs=kwargs)).status_code == 403
     assert "Sync now" not in client.get(reverse("account_settings", kwargs=kwargs)).content.decode()
+
+
+def test_a_refused_token_is_shown_and_other_endpoints_still_run(account, insight, fake_line):
+    fake_line.fail_next("getFriendsDemographics", 401, message="Authentication failed")
+    insight_sync_run(account_id=account.pk)
+    failed = state(account, "demographic")
+    assert failed.outcome == "error"
+    assert failed.message.startswith("LINE answered 401")
+    assert "Authentication failed" in failed.message
+    assert state(account, "followers").outcome == "ok"
+    assert state(account, "message_event").outcome == "ok"
+
+
+def test_sweep_enqueues_a_pass_per_oa(account, other_account, monkeypatch):
+    sent = []
+    monkeypatch.setattr(
+        sync, "enqueue_best_effort", lambda task, args, **kw: sent.append(args) or True
+    )
+    assert sync.insight_sync_sweep() == 2
+    assert sorted(sent) == sorted([(account.pk,), (other_account.pk,)])
