@@ -125,7 +125,10 @@ def _builder(request: HttpRequest, segment: Segment | None) -> HttpResponse:
     action = request.POST.get("action", "")
     context = RuleContext.for_account(account)
     parsed = rules_from_form(
-        request.POST, context=context, action="" if action == "save" else action
+        request.POST,
+        context=context,
+        action="" if action == "save" else action,
+        tag_ids=_tag_choices(request, ids_only=True),
     )
     errors = rules_errors(parsed.rules, context=context)
     name = request.POST.get("name", "")
