@@ -227,3 +227,28 @@ def test_database_failure_is_503_and_leaves_no_partial_rows(line_client, account
     # LINE redelivers: the same body now goes through completely.
     assert post_events(line_client, account, events).status_code == 200
     assert stored(account) == 600
+
+
+def test_a_changed_channel_secret_takes_effect_at_once(line_client, account):
+    """The endpoint caches OAs by key briefly; a new secret must not be refused meanwhile."""
+    assert post_events(line_client, account, [event("follow")]).status_code == 200
+    LineAccount.unscoped.filter(pk=account.pk).update(
+        channel_secret="rotated-secret-0123456789abcdef"
+    )
+    account.refresh_from_db()
+    assert post_events(line_client, account, [event("follow")]).status_code == 200
+    assert (
+        post_events(line_client, account, [event("follow")], secret="old-secret").status_code == 401
+    )
+    assert stored(account) == 2
+
+
+def test_a_corrected_bot_user_id_takes_effect_at_once(line_client, account):
+    assert post_events(line_client, account, [event("follow")]).status_code == 200  # learned
+    corrected = "U" + "d" * 32
+    LineAccount.unscoped.filter(pk=account.pk).update(bot_user_id=corrected)
+    assert (
+        post_events(line_client, account, [event("follow")], destination=corrected).status_code
+        == 200
+    )
+    assert post_events(line_client, account, [event("follow")]).status_code == 400

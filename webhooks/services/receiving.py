@@ -15,13 +15,14 @@ import hmac
 import json
 import logging
 import secrets
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -277,31 +278,57 @@ def webhook_events_store(*, account: LineAccount, envelope: Envelope) -> StoreRe
                     400, WebhookRejection.Reason.DESTINATION, "destination does not match"
                 )
         account.bot_user_id = envelope.destination
-    received_at = timezone.now()
-    rows: dict[str, WebhookEvent] = {}
+    unique: dict[str, ParsedEvent] = {}
     for event in envelope.events:
-        if event.webhook_event_id in rows:
-            continue
-        rows[event.webhook_event_id] = WebhookEvent(
-            account=account,
-            webhook_event_id=event.webhook_event_id,
-            event_type=event.event_type,
-            mode=event.mode,
-            timestamp_ms=event.timestamp_ms,
-            occurred_at=event.occurred_at,
-            source_type=event.source_type,
-            source_user_id=event.source_user_id,
-            source_group_id=event.source_group_id,
-            source_room_id=event.source_room_id,
-            is_redelivery=event.is_redelivery,
-            payload=event.payload,
-            received_at=received_at,
-        )
-    if rows:
-        WebhookEvent.unscoped.bulk_create(rows.values(), ignore_conflicts=True, batch_size=500)
+        unique.setdefault(event.webhook_event_id, event)
+    if unique:
+        _insert_events(account.pk, list(unique.values()), received_at=timezone.now())
         account_id = account.pk
         transaction.on_commit(lambda: _enqueue_processing(account_id))
-    return StoreResult(received=len(envelope.events), stored_ids=list(rows))
+    return StoreResult(received=len(envelope.events), stored_ids=list(unique))
+
+
+_EVENT_COLUMNS = (
+    "account_id", "webhook_event_id", "event_type", "mode", "timestamp_ms", "occurred_at",
+    "source_type", "source_user_id", "source_group_id", "source_room_id", "is_redelivery",
+    "payload", "received_at", "status", "attempts", "error",
+)  # fmt: skip
+
+
+def _insert_events(account_id: int, events: list[ParsedEvent], *, received_at: datetime) -> None:
+    """``INSERT ... ON CONFLICT (account, webhookEventId) DO NOTHING`` in as few statements as
+    the database allows (SQLite and PostgreSQL both speak this syntax).
+
+    Written out rather than through ``bulk_create``: building and compiling a model instance
+    per event cost more than the insert itself on the path LINE waits for.
+    """
+    ops = connection.ops
+    quote = ops.quote_name
+    received = ops.adapt_datetimefield_value(received_at)
+    pending = WebhookEvent.Status.PENDING
+    rows = [
+        (
+            account_id, e.webhook_event_id, e.event_type, e.mode, e.timestamp_ms,
+            ops.adapt_datetimefield_value(e.occurred_at), e.source_type, e.source_user_id,
+            e.source_group_id, e.source_room_id, e.is_redelivery, e.payload, received, pending, 0, "",
+        )
+        for e in events
+    ]  # fmt: skip
+    row_sql = "(" + ", ".join(["%s"] * len(_EVENT_COLUMNS)) + ")"
+    head = (
+        f"INSERT INTO {quote(WebhookEvent._meta.db_table)} "
+        f"({', '.join(quote(column) for column in _EVENT_COLUMNS)}) VALUES "
+    )
+    tail = f" ON CONFLICT ({quote('account_id')}, {quote('webhook_event_id')}) DO NOTHING"
+    # SQLite builds before 3.32 allow 999 parameters per statement.
+    per_statement = 500 if connection.vendor == "postgresql" else 999 // len(_EVENT_COLUMNS)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            cursor.execute(
+                head + ", ".join([row_sql] * len(chunk)) + tail,
+                [value for row in chunk for value in row],
+            )
 
 
 def webhook_rejection_record(*, account: LineAccount, reason: str, detail: str = "") -> None:
@@ -353,6 +380,28 @@ def _reject(account: LineAccount, rejection: WebhookRejected) -> ReceiveOutcome:
     return ReceiveOutcome(status=rejection.status, detail=rejection.detail, account=account)
 
 
+# Verified OAs by webhook key, per process, for a few seconds: the look-up (a query and a
+# decryption) is a large share of a request. A changed secret or bot user id is re-read from
+# the database before a request is refused for it, so the cache never turns away valid events.
+ACCOUNT_CACHE_SECONDS = 10
+_accounts: dict[str, tuple[float, LineAccount]] = {}
+
+
+def _account_for_key(webhook_key: str, *, fresh: bool = False) -> LineAccount | None:
+    now = time.monotonic()
+    cached = None if fresh else _accounts.get(webhook_key)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    account = LineAccount.unscoped.filter(webhook_key=webhook_key).first()
+    if account is None:
+        _accounts.pop(webhook_key, None)
+    else:
+        if len(_accounts) > 10_000:
+            _accounts.clear()
+        _accounts[webhook_key] = (now + ACCOUNT_CACHE_SECONDS, account)
+    return account
+
+
 def webhook_request_receive(
     *, webhook_key: str, body: bytes | None, signature: str | None, content_length: int | None
 ) -> ReceiveOutcome:
@@ -363,11 +412,7 @@ def webhook_request_receive(
     event proves the same path LINE uses.
     """
     try:
-        account = (
-            LineAccount.unscoped.filter(webhook_key=webhook_key).first()
-            if len(webhook_key) <= ID_MAX
-            else None
-        )
+        account = _account_for_key(webhook_key) if len(webhook_key) <= ID_MAX else None
     except DatabaseError:
         logger.exception("webhook account lookup failed")
         return ReceiveOutcome(status=503, detail="database unavailable")
@@ -381,10 +426,17 @@ def webhook_request_receive(
     if not webhook_signature_valid(
         channel_secret=account.channel_secret, body=body, signature=signature
     ):
+        # The secret may have been changed in the last seconds: check against the stored one.
+        account = _account_for_key(webhook_key, fresh=True) or account
+    if not webhook_signature_valid(
+        channel_secret=account.channel_secret, body=body, signature=signature
+    ):
         detail = "signature missing" if not signature else "signature does not match"
         return _reject(account, WebhookRejected(401, WebhookRejection.Reason.SIGNATURE, detail))
     try:
         envelope = webhook_envelope_parse(body)
+        if account.bot_user_id and envelope.destination != account.bot_user_id:
+            account = _account_for_key(webhook_key, fresh=True) or account
         if account.bot_user_id and envelope.destination != account.bot_user_id:
             raise WebhookRejected(
                 400,
@@ -396,6 +448,7 @@ def webhook_request_receive(
         return _reject(account, rejection)
     except DatabaseError:
         # Nothing was stored (one transaction); LINE redelivers a non-2xx when redelivery is on.
+        _accounts.pop(webhook_key, None)
         logger.exception("webhook events could not be stored", extra={"account_id": account.pk})
         return _reject(
             account, WebhookRejected(503, WebhookRejection.Reason.STORAGE, "database unavailable")
