@@ -128,3 +128,30 @@ def friend_tags_remove(*, account: LineAccount, tag: Tag, friend_ids: Iterable[i
         ).delete()
         removed += count
     return removed
+
+
+@transaction.atomic
+def tag_coverage_snapshot(*, account: LineAccount, day) -> int:
+    """Store today's coverage (overall, per family, per tag) for the trend; running it again
+    on the same day replaces that day's rows. Returns the number of rows written."""
+    from segments.models import TagCoverageSnapshot
+    from segments.tag_selectors import tag_coverage
+
+    report = tag_coverage(account=account)
+    rows = [("all", report.overall)]
+    rows += [(f"family:{family.pk}", coverage) for family, coverage in report.families]
+    rows += [(f"tag:{tag.pk}", coverage) for tag, coverage, _friends in report.tags]
+    TagCoverageSnapshot.unscoped.filter(account=account, date=day).delete()
+    TagCoverageSnapshot.unscoped.bulk_create(
+        [
+            TagCoverageSnapshot(
+                account=account,
+                date=day,
+                scope=scope,
+                following=coverage.following,
+                tagged=coverage.tagged,
+            )
+            for scope, coverage in rows
+        ]
+    )
+    return len(rows)

@@ -36,3 +36,37 @@ def refresh_friend_profiles(self, friend_ids: list[int]) -> dict[str, int]:
 def sweep_friend_profiles() -> int:
     """Scheduled by beat: enqueue profile fetches that were never enqueued (broker outage)."""
     return services.friend_profiles_sweep()
+
+
+@shared_task
+def sweep_crm_nightly() -> list[int]:
+    """Scheduled by beat: enqueue the nightly CRM jobs of every OA whose local night came."""
+    from oa_console.queueing import enqueue_best_effort
+    from segments import nightly
+
+    due = nightly.crm_nightly_due()
+    for account_id in due:
+        enqueue_best_effort(run_crm_nightly, (account_id,))
+    return due
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def run_crm_nightly(account_id: int) -> bool:
+    """RFM and the tag coverage snapshot of one OA (idempotent per local day)."""
+    from segments import nightly
+
+    return nightly.crm_nightly_run(account_id=account_id)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def backfill_tag_rule(rule_id: int) -> int:
+    """Apply one auto-tag rule to past events (the tag rules page's button)."""
+    from oa_console.tenancy import tenant_scope
+    from segments import tag_rules
+    from segments.models import TagRule
+
+    rule = TagRule.unscoped.select_related("account__workspace", "tag").filter(pk=rule_id).first()
+    if rule is None:
+        return 0
+    with tenant_scope(workspace=rule.account.workspace, account=rule.account):
+        return tag_rules.tag_rule_backfill(rule=rule)
