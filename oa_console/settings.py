@@ -212,6 +212,8 @@ CELERY_BEAT_SCHEDULE = {
     # Insight API: hourly, so yesterday's figures arrive soon after LINE publishes them (JST)
     # and a backfill continues within LINE's 60 requests/hour per channel.
     "sweep-insight-sync": {"task": "insights.tasks.sweep_insight_sync", "schedule": 3600.0},
+    # Tag coverage snapshot and RFM, once per OA-local night (the sweep finds OAs whose day is due).
+    "sweep-crm-nightly": {"task": "segments.tasks.sweep_crm_nightly", "schedule": 900.0},
 }
 
 REST_FRAMEWORK = {
