@@ -22,6 +22,7 @@ from django.utils import timezone
 from oa_console.models import LineAccount
 from oa_console.tenancy import tenant_scope
 from segments import services as segment_services
+from segments import tag_rules
 from segments.models import FriendStatusChange, Interaction
 from webhooks.models import WebhookEvent
 
@@ -149,8 +150,12 @@ def _derive_and_record(account: LineAccount, events: list[WebhookEvent]) -> _Der
         except (EventNotUnderstood, ValueError) as exc:
             derived.statuses[event.pk] = WebhookEvent.Status.FAILED
             derived.errors[event.pk] = str(exc)[:1000]
-    segment_services.friend_activity_record(
+    activity = segment_services.friend_activity_record(
         account=account, status_changes=derived.status_changes, interactions=derived.interactions
+    )
+    # Auto-tag rules see each batch once, in the same transaction as the facts they tag from.
+    tag_rules.tag_rules_apply_to_activity(
+        account=account, interactions=derived.interactions, friend_ids=activity.friend_ids
     )
     return derived
 
