@@ -344,7 +344,8 @@ class _Run:
             consumed += len(member.data)
             self._progress(min(self.job.size_bytes, consumed))
         if self.detection is None:
-            raise ImportFileError("empty_zip")
+            # CSVs, but none is a chat log: a zip of other exports, which is not supported.
+            raise ImportFileError("zip_report" if self.ignored_members else "empty_zip")
         ImportJob.unscoped.filter(pk=self.job.pk).update(
             encoding="zip", headers=list(self.detection.mapping)
         )

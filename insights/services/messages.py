@@ -70,7 +70,9 @@ def failure_message(code: str, params: dict) -> str:
         ),
         "bad_zip": _("The zip file is damaged and cannot be opened."),
         "empty_zip": _("The zip contains no CSV files."),
-        "zip_report": _("A zip can only be a chat history backup."),
+        "zip_report": _(
+            "A zip can only be a chat history backup; upload other exports as separate CSV files."
+        ),
         "wrong_account": _(
             "This file belongs to another OA (%(value)s), not to this one (%(expected)s); nothing was imported."
         ),

@@ -457,3 +457,11 @@ def test_sweep_requeues_stale_jobs_and_expires_unmapped_uploads(account, monkeyp
         "mapping_expired",
         "",
     )
+
+
+def test_a_zip_of_other_exports_is_refused_with_advice(upload):
+    job = upload(_zip({"friends.csv": FRIENDS.encode()}), "exports.zip")
+    assert job.failure_code == "zip_report"
+    assert "separate CSV files" in failure_message(job.failure_code, job.failure_params)
+    empty = upload(_zip({"notes/": b""}), "empty.zip")
+    assert empty.failure_code == "empty_zip"
