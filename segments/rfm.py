@@ -34,6 +34,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, PercentRank
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from oa_console.models import LineAccount
 from segments.models import CustomEvent, Friend, Interaction, RfmScore
@@ -49,22 +51,22 @@ class Cell:
     key: str
     r: tuple[int, int]
     f: tuple[int, int]
-    meaning: str
+    meaning: str | Promise
 
 
 # First match wins; together they cover every (R, F) pair exactly once.
 CELLS: list[Cell] = [
-    Cell("champions", (4, 5), (4, 5), "Bought recently and often."),
-    Cell("loyal", (3, 3), (4, 5), "Buy often; not in the last weeks."),
-    Cell("potential_loyalists", (4, 5), (2, 3), "Recent customers with a few purchases."),
-    Cell("new", (5, 5), (1, 1), "Bought (or interacted) very recently, once."),
-    Cell("promising", (4, 4), (1, 1), "Recent, single purchase."),
-    Cell("need_attention", (3, 3), (2, 3), "Average recency and frequency."),
-    Cell("about_to_sleep", (3, 3), (1, 1), "Average recency, a single purchase."),
-    Cell("cannot_lose", (1, 2), (5, 5), "Used to buy the most; not seen for a long time."),
-    Cell("at_risk", (1, 2), (3, 4), "Bought often, long ago."),
-    Cell("hibernating", (2, 2), (1, 2), "Long ago, rarely."),
-    Cell("lost", (1, 1), (1, 2), "Longest ago, rarely."),
+    Cell("champions", (4, 5), (4, 5), _("Bought recently and often.")),
+    Cell("loyal", (3, 3), (4, 5), _("Buy often; not in the last weeks.")),
+    Cell("potential_loyalists", (4, 5), (2, 3), _("Recent customers with a few purchases.")),
+    Cell("new", (5, 5), (1, 1), _("Bought (or interacted) very recently, once.")),
+    Cell("promising", (4, 4), (1, 1), _("Recent, single purchase.")),
+    Cell("need_attention", (3, 3), (2, 3), _("Average recency and frequency.")),
+    Cell("about_to_sleep", (3, 3), (1, 1), _("Average recency, a single purchase.")),
+    Cell("cannot_lose", (1, 2), (5, 5), _("Used to buy the most; not seen for a long time.")),
+    Cell("at_risk", (1, 2), (3, 4), _("Bought often, long ago.")),
+    Cell("hibernating", (2, 2), (1, 2), _("Long ago, rarely.")),
+    Cell("lost", (1, 1), (1, 2), _("Longest ago, rarely.")),
 ]
 
 

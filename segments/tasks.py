@@ -70,3 +70,17 @@ def backfill_tag_rule(rule_id: int) -> int:
         return 0
     with tenant_scope(workspace=rule.account.workspace, account=rule.account):
         return tag_rules.tag_rule_backfill(rule=rule)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def compute_rfm(account_id: int) -> int:
+    """Recompute one OA's RFM scores now (the RFM page's button)."""
+    from oa_console.models import LineAccount
+    from oa_console.tenancy import tenant_scope
+    from segments import rfm
+
+    account = LineAccount.unscoped.select_related("workspace").filter(pk=account_id).first()
+    if account is None:
+        return 0
+    with tenant_scope(workspace=account.workspace, account=account):
+        return rfm.rfm_compute(account=account)

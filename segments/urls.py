@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from segments import builder_views, views
+from segments import builder_views, rfm_views, tag_views, views
 
 urlpatterns = [
     path("", views.friend_list, name="account_friends"),
@@ -21,5 +21,18 @@ urlpatterns = [
         builder_views.segment_export,
         name="segment_export",
     ),
+    path("tags/", tag_views.tag_list, name="tag_list"),
+    path("tags/families/", tag_views.tag_family_create, name="tag_family_create"),
+    path("tags/families/<int:family_id>/goal/", tag_views.tag_family_goal, name="tag_family_goal"),
+    path("tags/<int:tag_id>/delete/", tag_views.tag_delete, name="tag_delete"),
+    path("tags/rules/", tag_views.tag_rule_create, name="tag_rule_create"),
+    path(
+        "tags/rules/<int:rule_id>/backfill/",
+        tag_views.tag_rule_backfill,
+        name="tag_rule_backfill",
+    ),
+    path("tags/rules/<int:rule_id>/toggle/", tag_views.tag_rule_toggle, name="tag_rule_toggle"),
+    path("tags/rules/<int:rule_id>/delete/", tag_views.tag_rule_delete, name="tag_rule_delete"),
+    path("rfm/", rfm_views.rfm_page, name="rfm_page"),
     path("<str:line_user_id>/", views.friend_detail, name="friend_detail"),
 ]

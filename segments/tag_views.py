@@ -1,0 +1,197 @@
+"""Tag pages: tags and families (with coverage against each family's goal and the daily trend),
+and auto-tag rules (how many friends each tagged, apply to past events)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from oa_console.permissions import can, require
+from oa_console.queueing import enqueue_best_effort
+from oa_console.roles import Capability
+from oa_console.views._forms import apply_service_errors
+from segments import tag_rules, tag_selectors, tagging
+from segments.forms import TagFamilyForm, TagForm, TagRuleForm
+
+TREND_DAYS = 30
+
+
+def _page(request: HttpRequest, *, tag_form=None, family_form=None, rule_form=None, status=200):
+    account = request.account
+    report = tag_selectors.tag_coverage(account=account)
+    trend = tag_selectors.tag_coverage_trend(
+        account=account, since=timezone.localdate() - timedelta(days=TREND_DAYS)
+    )
+    families = []
+    for family, coverage in report.families:
+        history = trend.get(f"family:{family.pk}", [])
+        below = (
+            family.coverage_goal is not None
+            and coverage.percent is not None
+            and coverage.percent < family.coverage_goal
+        )
+        families.append(
+            {"family": family, "coverage": coverage, "below": below, "history": history[-7:]}
+        )
+    rule_counts = tag_rules.tag_rule_counts(account=account)
+    rules = [
+        (rule, rule_counts.get(rule.pk, 0)) for rule in tag_selectors.tag_rule_list(account=account)
+    ]
+    return render(
+        request,
+        "segments/tags.html",
+        {
+            "report": report,
+            "families": families,
+            "overall_trend": list(reversed(trend.get("all", [])))[:14],
+            "rules": rules,
+            "tag_form": tag_form or TagForm(account=account),
+            "family_form": family_form or TagFamilyForm(),
+            "rule_form": rule_form or TagRuleForm(account=account),
+            "can_edit": can(request, Capability.EDIT_SEGMENTS),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def tag_list(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
+    """GET the page; POST creates a tag."""
+    if request.method == "GET":
+        return _page(request)
+    require(request, Capability.EDIT_SEGMENTS)
+    form = TagForm(request.POST, account=request.account)
+    if form.is_valid():
+        try:
+            tag = tagging.tag_create(
+                account=request.account,
+                name=form.cleaned_data["name"],
+                family=form.cleaned_data["family"],
+                description=form.cleaned_data["description"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Tag “%(name)s” created.") % {"name": tag.name})
+            return redirect("tag_list", workspace_slug, account_slug)
+    return _page(request, tag_form=form, status=400)
+
+
+@require_POST
+def tag_family_create(request: HttpRequest, workspace_slug: str, account_slug: str):
+    require(request, Capability.EDIT_SEGMENTS)
+    form = TagFamilyForm(request.POST)
+    if form.is_valid():
+        try:
+            family = tagging.tag_family_create(
+                account=request.account,
+                name=form.cleaned_data["name"],
+                coverage_goal=form.cleaned_data["coverage_goal"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Family “%(name)s” created.") % {"name": family.name})
+            return redirect("tag_list", workspace_slug, account_slug)
+    return _page(request, family_form=form, status=400)
+
+
+@require_POST
+def tag_family_goal(
+    request: HttpRequest, workspace_slug: str, account_slug: str, family_id: int
+) -> HttpResponse:
+    family = tag_selectors.tag_family_get(account=request.account, family_id=family_id)
+    if family is None:
+        raise Http404
+    require(request, Capability.EDIT_SEGMENTS)
+    form = TagFamilyForm({"name": family.name, "coverage_goal": request.POST.get("coverage_goal")})
+    if form.is_valid():
+        tagging.tag_family_update(
+            family=family, name=family.name, coverage_goal=form.cleaned_data["coverage_goal"]
+        )
+        messages.success(request, _("Coverage goal saved."))
+    else:
+        messages.error(request, " ".join(form.errors.get("coverage_goal", [])))
+    return redirect("tag_list", workspace_slug, account_slug)
+
+
+@require_POST
+def tag_delete(
+    request: HttpRequest, workspace_slug: str, account_slug: str, tag_id: int
+) -> HttpResponse:
+    tag = tag_selectors.tag_get(account=request.account, tag_id=tag_id)
+    if tag is None:
+        raise Http404
+    require(request, Capability.EDIT_SEGMENTS)
+    tagging.tag_delete(tag=tag)
+    messages.success(request, _("Tag “%(name)s” deleted.") % {"name": tag.name})
+    return redirect("tag_list", workspace_slug, account_slug)
+
+
+@require_POST
+def tag_rule_create(request: HttpRequest, workspace_slug: str, account_slug: str):
+    require(request, Capability.EDIT_SEGMENTS)
+    form = TagRuleForm(request.POST, account=request.account)
+    if form.is_valid():
+        try:
+            tag_rules.tag_rule_create(account=request.account, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Rule added. It tags friends from new events on; apply it to past "
+                    "events with its button."
+                ),
+            )
+            return redirect("tag_list", workspace_slug, account_slug)
+    return _page(request, rule_form=form, status=400)
+
+
+def _rule_or_404(request: HttpRequest, rule_id: int):
+    rule = tag_selectors.tag_rule_get(account=request.account, rule_id=rule_id)
+    if rule is None:
+        raise Http404
+    require(request, Capability.EDIT_SEGMENTS)
+    return rule
+
+
+@require_POST
+def tag_rule_backfill(
+    request: HttpRequest, workspace_slug: str, account_slug: str, rule_id: int
+) -> HttpResponse:
+    from segments.tasks import backfill_tag_rule
+
+    rule = _rule_or_404(request, rule_id)
+    if enqueue_best_effort(backfill_tag_rule, (rule.pk,)):
+        messages.success(request, _("Applying the rule to past events; counts update when done."))
+    else:
+        messages.error(request, _("The task queue is unavailable; try again in a minute."))
+    return redirect("tag_list", workspace_slug, account_slug)
+
+
+@require_POST
+def tag_rule_toggle(
+    request: HttpRequest, workspace_slug: str, account_slug: str, rule_id: int
+) -> HttpResponse:
+    rule = _rule_or_404(request, rule_id)
+    tag_rules.tag_rule_set_active(rule=rule, is_active=not rule.is_active)
+    return redirect("tag_list", workspace_slug, account_slug)
+
+
+@require_POST
+def tag_rule_delete(
+    request: HttpRequest, workspace_slug: str, account_slug: str, rule_id: int
+) -> HttpResponse:
+    rule = _rule_or_404(request, rule_id)
+    tag_rules.tag_rule_delete(rule=rule)
+    messages.success(request, _("Rule deleted; friends keep the tags it gave."))
+    return redirect("tag_list", workspace_slug, account_slug)
