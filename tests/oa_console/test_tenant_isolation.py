@@ -126,8 +126,23 @@ def build_tag(workspace, account):
     return Tag.unscoped.create(account=account, name="vip")
 
 
+def build_tag_family(workspace, account):
+    from segments.models import TagFamily
+
+    return TagFamily.unscoped.create(account=account, name="interest")
+
+
+def build_tag_rule(workspace, account):
+    from segments.models import Tag, TagRule
+
+    tag = Tag.unscoped.create(account=account, name="ruled")
+    return TagRule.unscoped.create(account=account, tag=tag, kind="keyword", pattern="hi")
+
+
 # name -> builder(workspace, account) creating that object inside the given tenant.
 WORLD_BUILDERS: dict[str, Callable] = {
+    "tag_family": build_tag_family,
+    "tag_rule": build_tag_rule,
     "segment": build_segment,
     "tag": build_tag,
     "friend": build_friend,
@@ -177,6 +192,8 @@ FOREIGN_KWARG_PROVIDERS: dict[str, Callable[[World], object]] = {
     "report": lambda world: world.other("insight_report"),
     "segment_id": lambda world: world.other("segment").pk,
     "tag_id": lambda world: world.other("tag").pk,
+    "family_id": lambda world: world.other("tag_family").pk,
+    "rule_id": lambda world: world.other("tag_rule").pk,
 }
 
 # For a client limited to workspace A's first OA, the "foreign" objects live in the sibling OA.
