@@ -1,0 +1,103 @@
+"""Metrics API: series of documented metrics for one OA, and the workspace portfolio table."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from insights.metrics.catalogue import BY_NAME, PUBLIC_NAMES
+from insights.metrics.ranges import RangeError, date_range_from
+from insights.metrics.series import GRANULARITIES, metric_series
+from insights.models import MetricSource
+from oa_console.api.base import TenantApiView
+
+MAX_METRICS = 50
+
+
+class MetricPointOutputSerializer(serializers.Serializer):
+    period = serializers.DateField()
+    value = serializers.FloatField(allow_null=True)
+    hidden = serializers.BooleanField(help_text="LINE withheld (part of) it: below 20")
+    sources = serializers.ListField(child=serializers.CharField())
+    excluded_days = serializers.IntegerField()
+
+
+class MetricSeriesOutputSerializer(serializers.Serializer):
+    name = serializers.CharField(source="metric.name")
+    label = serializers.CharField(source="metric.label")
+    unit = serializers.CharField(source="metric.unit")
+    definition = serializers.CharField(source="metric.definition")
+    excluded_days = serializers.IntegerField()
+    points = MetricPointOutputSerializer(many=True)
+
+
+class AccountMetricsApi(TenantApiView):
+    """Series of one or more metrics for one OA, per day, week or month of the OA's time zone."""
+
+    class MetricsInputSerializer(serializers.Serializer):
+        metric = serializers.ListField(
+            child=serializers.CharField(), allow_empty=False, max_length=MAX_METRICS
+        )
+        granularity = serializers.ChoiceField(choices=GRANULARITIES, default="day")
+        source = serializers.ChoiceField(
+            choices=MetricSource.choices, required=False, allow_blank=True
+        )
+
+        def validate_metric(self, names: list[str]) -> list[str]:
+            unknown = [name for name in names if name not in BY_NAME]
+            if unknown:
+                raise serializers.ValidationError(
+                    _("Unknown metric: %(names)s. Known metrics: %(known)s.")
+                    % {"names": ", ".join(unknown), "known": ", ".join(PUBLIC_NAMES)}
+                )
+            return list(dict.fromkeys(names))
+
+    @extend_schema(
+        summary="Metric series",
+        parameters=[
+            OpenApiParameter("metric", str, many=True, description="dotted metric name(s)"),
+            OpenApiParameter("from", str, description="first day, YYYY-MM-DD"),
+            OpenApiParameter("to", str, description="last day, YYYY-MM-DD"),
+            OpenApiParameter("range", int, description="7, 30, 90 or 365 days to today"),
+            OpenApiParameter("granularity", str, enum=list(GRANULARITIES)),
+            OpenApiParameter("source", str, enum=MetricSource.values),
+        ],
+        responses=MetricSeriesOutputSerializer(many=True),
+    )
+    def get(self, request, account_id: int):
+        account = self.get_account(account_id)
+        params = request.query_params
+        serializer = self.MetricsInputSerializer(
+            data={
+                "metric": params.getlist("metric"),
+                "granularity": params.get("granularity") or "day",
+                "source": params.get("source") or "",
+            }
+        )
+        serializer.is_valid(raise_exception=True)
+        try:
+            window = date_range_from(params, time_zone=account.time_zone)
+        except RangeError as error:
+            raise ValidationError({"from": [str(error)]}) from error
+        data = serializer.validated_data
+        series = metric_series(
+            account=account,
+            names=data["metric"],
+            date_from=window.date_from,
+            date_to=window.date_to,
+            granularity=data["granularity"],
+            source=data.get("source") or None,
+        )
+        return Response(
+            {
+                "account": account.pk,
+                "time_zone": account.time_zone,
+                "from": window.date_from,
+                "to": window.date_to,
+                "granularity": data["granularity"],
+                "metrics": MetricSeriesOutputSerializer(series.values(), many=True).data,
+            }
+        )

@@ -1,0 +1,183 @@
+"""Reads of the rollups: metric series per day, ISO week or calendar month, and period totals.
+
+Per metric and day one source is shown: the first of the catalogue's preferred sources that has
+a row (or the one asked for). Days combine into periods by the metric's ``agg``; ratios are
+computed per period from their two parts over the days where both are visible, and the days
+left out are counted so pages and the API can say so.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from insights.metrics.catalogue import BY_NAME, Metric, inputs_of
+from insights.models import MetricDaily
+from oa_console.models import LineAccount
+
+GRANULARITIES = ("day", "week", "month")
+
+
+@dataclass(frozen=True)
+class Point:
+    period: date  # first day of the day, ISO week (Monday) or month
+    value: float | int | None
+    hidden: bool = False  # LINE hid (part of) the inputs: "fewer than 20" when value is None
+    sources: tuple[str, ...] = ()
+    excluded_days: int = 0  # ratios: days left out because an input was hidden
+
+
+@dataclass
+class Series:
+    metric: Metric
+    granularity: str
+    points: list[Point] = field(default_factory=list)
+
+    @property
+    def excluded_days(self) -> int:
+        return sum(p.excluded_days for p in self.points)
+
+    @property
+    def has_data(self) -> bool:
+        return any(p.value is not None or p.hidden for p in self.points)
+
+
+def period_start(day: date, granularity: str) -> date:
+    if granularity == "week":
+        return day - timedelta(days=day.weekday())
+    if granularity == "month":
+        return day.replace(day=1)
+    if granularity == "total":
+        raise ValueError("total periods start at the range start")
+    return day
+
+
+def periods(date_from: date, date_to: date, granularity: str) -> list[date]:
+    if granularity == "total":
+        return [date_from]
+    starts: list[date] = []
+    day = date_from
+    while day <= date_to:
+        start = period_start(day, granularity)
+        if not starts or starts[-1] != start:
+            starts.append(start)
+        day += timedelta(days=1)
+    return starts
+
+
+Day = tuple[int | None, bool, str]  # value, hidden, source
+
+
+def _daily(
+    account: LineAccount, names: list[str], date_from: date, date_to: date, source: str | None
+) -> dict[str, dict[date, Day]]:
+    """Per stored metric and day, the row of the preferred (or requested) source."""
+    queryset = MetricDaily.objects.filter(
+        account=account, metric__in=names, date__gte=date_from, date__lte=date_to
+    )
+    if source:
+        queryset = queryset.filter(source=source)
+    candidates: dict[str, dict[date, dict[str, tuple[int | None, bool]]]] = defaultdict(
+        lambda: defaultdict(dict)
+    )
+    for metric, src, day, value, hidden in queryset.values_list(
+        "metric", "source", "date", "value", "hidden"
+    ):
+        candidates[metric][day][src] = (value, hidden)
+    chosen: dict[str, dict[date, Day]] = {}
+    for metric, days in candidates.items():
+        order = BY_NAME[metric].sources
+        chosen[metric] = {}
+        for day, by_source in days.items():
+            src = next((s for s in order if s in by_source), next(iter(by_source)))
+            chosen[metric][day] = (*by_source[src], src)
+    return chosen
+
+
+def _key(day: date, granularity: str, date_from: date) -> date:
+    return date_from if granularity == "total" else period_start(day, granularity)
+
+
+def _aggregate(metric: Metric, days: dict[date, Day], granularity: str, date_from: date):
+    grouped: dict[date, list[tuple[date, Day]]] = defaultdict(list)
+    for day in sorted(days):
+        grouped[_key(day, granularity, date_from)].append((day, days[day]))
+    result: dict[date, Point] = {}
+    for start, items in grouped.items():
+        sources = tuple(sorted({item[2] for _day, item in items}))
+        if metric.agg == "last":
+            _day, (value, hidden, _src) = items[-1]
+            result[start] = Point(start, value, hidden, sources)
+            continue
+        visible = [item[0] for _day, item in items if item[0] is not None]
+        hidden = any(item[1] for _day, item in items)
+        result[start] = Point(start, sum(visible) if visible else None, hidden, sources)
+    return result
+
+
+def _ratio(metric: Metric, daily, granularity: str, date_from: date) -> dict[date, Point]:
+    numerator = daily.get(metric.numerator, {})
+    denominator = daily.get(metric.denominator, {})
+    last_kind = BY_NAME[metric.numerator].agg == "last"
+    grouped: dict[date, list[date]] = defaultdict(list)
+    for day in sorted(set(numerator) | set(denominator)):
+        grouped[_key(day, granularity, date_from)].append(day)
+    result: dict[date, Point] = {}
+    for start, days in grouped.items():
+        usable, excluded, sources = [], 0, set()
+        for day in days:
+            n, d = numerator.get(day), denominator.get(day)
+            if n is None or d is None:
+                continue
+            if n[1] or d[1] or n[0] is None or d[0] is None:
+                # A hidden input, even a partly hidden sum, would bias the rate: leave the day out.
+                excluded += 1 if (n[1] or d[1]) else 0
+                continue
+            usable.append((n[0], d[0]))
+            sources.update((n[2], d[2]))
+        if last_kind and usable:
+            usable = usable[-1:]
+        num = sum(n for n, _d in usable)
+        den = sum(d for _n, d in usable)
+        value = round(100 * num / den, 2) if den else None
+        result[start] = Point(
+            start, value, value is None and excluded > 0, tuple(sorted(sources)), excluded
+        )
+    return result
+
+
+def metric_series(
+    *,
+    account: LineAccount,
+    names: list[str],
+    date_from: date,
+    date_to: date,
+    granularity: str = "day",
+    source: str | None = None,
+) -> dict[str, Series]:
+    """Every requested metric over every period of the range (periods without data included,
+    value None, so charts show gaps rather than zeros)."""
+    daily = _daily(account, inputs_of(names), date_from, date_to, source)
+    axis = periods(date_from, date_to, granularity)
+    out: dict[str, Series] = {}
+    for name in names:
+        metric = BY_NAME[name]
+        if metric.is_ratio:
+            points = _ratio(metric, daily, granularity, date_from)
+        else:
+            points = _aggregate(metric, daily.get(name, {}), granularity, date_from)
+        out[name] = Series(
+            metric, granularity, [points.get(start) or Point(start, None) for start in axis]
+        )
+    return out
+
+
+def metric_totals(
+    *, account: LineAccount, names: list[str], date_from: date, date_to: date
+) -> dict[str, Point]:
+    """One point per metric for the whole range (sums, last levels, ratios of the sums)."""
+    series = metric_series(
+        account=account, names=names, date_from=date_from, date_to=date_to, granularity="total"
+    )
+    return {name: s.points[0] for name, s in series.items()}
