@@ -2,6 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from insights.api import ImportJobDetailApi, ImportJobsApi, InsightRecordListApi
+from insights.api_metrics import AccountMetricsApi
 from oa_console.api.accounts import AccountDetailApi, AccountListApi
 from segments.api import FriendDetailApi, FriendListApi
 from segments.api_events import CustomEventsApi
@@ -61,6 +62,11 @@ urlpatterns = [
         "accounts/<int:account_id>/tags/<int:tag_id>/friends/",
         TagFriendsApi.as_view(),
         name="api_tag_friends",
+    ),
+    path(
+        "accounts/<int:account_id>/metrics/",
+        AccountMetricsApi.as_view(),
+        name="api_account_metrics",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularRedocView.as_view(url_name="api_schema"), name="api_docs"),
