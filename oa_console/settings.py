@@ -8,6 +8,7 @@ servers. Production (docker-compose.yml) and CI point the same variables at Post
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -214,7 +215,20 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-insight-sync": {"task": "insights.tasks.sweep_insight_sync", "schedule": 3600.0},
     # Tag coverage snapshot and RFM, once per OA-local night (the sweep finds OAs whose day is due).
     "sweep-crm-nightly": {"task": "segments.tasks.sweep_crm_nightly", "schedule": 900.0},
+    # Dashboard rollups: a full recompute nightly (01:30 JST, after LINE's day closes), and
+    # debounced refreshes whose task never reached the broker.
+    "recompute-all-metrics": {
+        "task": "insights.metrics.tasks.recompute_all_metrics",
+        "schedule": crontab(hour=16, minute=30),
+    },
+    "sweep-metric-refreshes": {
+        "task": "insights.metrics.tasks.sweep_metric_refreshes",
+        "schedule": 300.0,
+    },
 }
+
+# Task modules outside an app's tasks.py (autodiscovery only finds those).
+CELERY_IMPORTS = ("insights.metrics.tasks",)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
