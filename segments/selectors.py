@@ -3,12 +3,50 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from oa_console.models import LineAccount
-from segments.models import Friend, FriendStatusChange, Interaction
+from segments.models import (
+    AttributeDefinition,
+    CustomEvent,
+    Friend,
+    FriendAttribute,
+    FriendStatusChange,
+    FriendTag,
+    Interaction,
+)
+
+
+@dataclass(frozen=True)
+class AttributeFilter:
+    """Friends whose attribute equals a value typed in a filter box (text case-insensitively;
+    numbers, dates and yes/no parsed by the attribute's type)."""
+
+    definition: AttributeDefinition
+    value: str
+
+    def condition(self) -> Q:
+        values = FriendAttribute.unscoped.filter(
+            friend_id=OuterRef("pk"), definition_id=self.definition.pk
+        )
+        raw = self.value.strip()
+        kind = self.definition.type
+        try:
+            if kind == AttributeDefinition.Type.NUMBER:
+                values = values.filter(value_number=Decimal(raw))
+            elif kind == AttributeDefinition.Type.DATE:
+                values = values.filter(value_date=date.fromisoformat(raw))
+            elif kind == AttributeDefinition.Type.BOOLEAN:
+                values = values.filter(value_bool=raw.lower() in ("1", "true", "yes"))
+            else:
+                values = values.filter(value_text__iexact=raw)
+        except (InvalidOperation, ValueError):
+            return Q(pk__in=[])  # a value the attribute can never hold matches no one
+        return Q(Exists(values))
 
 
 def friend_list(
@@ -18,16 +56,27 @@ def friend_list(
     status: str = "",
     followed_after: datetime | None = None,
     followed_before: datetime | None = None,
+    tag_id: int | None = None,
+    attribute: AttributeFilter | None = None,
 ) -> QuerySet[Friend]:
-    """Friends of one OA, most recently followed first; search matches name or user id."""
+    """Friends of one OA, most recently followed first; search matches name, user id or member
+    id; ``tag_id`` and ``attribute`` keep friends with that tag / attribute value."""
     friends = Friend.objects.filter(account=account)
     search = search.strip()
     if search:
         friends = friends.filter(
-            Q(display_name__icontains=search) | Q(line_user_id__icontains=search)
+            Q(display_name__icontains=search)
+            | Q(line_user_id__icontains=search)
+            | Q(member_id__iexact=search)
         )
     if status:
         friends = friends.filter(status=status)
+    if tag_id is not None:
+        friends = friends.filter(
+            Exists(FriendTag.unscoped.filter(friend_id=OuterRef("pk"), tag_id=tag_id))
+        )
+    if attribute is not None:
+        friends = friends.filter(attribute.condition())
     if followed_after is not None:
         friends = friends.filter(last_followed_at__gte=followed_after)
     if followed_before is not None:
@@ -68,3 +117,34 @@ def friend_names(*, account: LineAccount, line_user_ids: Iterable[str]) -> dict[
             "line_user_id", "display_name"
         )
     )
+
+
+def friend_attributes(*, friend: Friend) -> list[tuple[AttributeDefinition, object]]:
+    """The friend's custom attribute values, in the order of the OA's definitions."""
+    rows = FriendAttribute.objects.filter(account_id=friend.account_id, friend=friend)
+    values = {
+        row.definition_id: {
+            "text": row.value_text,
+            "number": row.value_number,
+            "date": row.value_date,
+            "boolean": row.value_bool,
+        }[row.definition.type]
+        for row in rows.select_related("definition")
+    }
+    return [
+        (definition, values[definition.pk])
+        for definition in AttributeDefinition.objects.filter(account_id=friend.account_id)
+        if definition.pk in values
+    ]
+
+
+def friend_custom_events_recent(*, friend: Friend, limit: int = 50) -> list[CustomEvent]:
+    return list(
+        CustomEvent.objects.filter(account_id=friend.account_id, friend=friend).order_by(
+            "-occurred_at", "-pk"
+        )[:limit]
+    )
+
+
+def attribute_definition_list(*, account: LineAccount) -> QuerySet[AttributeDefinition]:
+    return AttributeDefinition.objects.filter(account=account).order_by("label", "pk")

@@ -1,36 +1,136 @@
-"""Friends pages: the searchable list and one friend's page."""
+"""Friends pages: the searchable, filterable list (bulk tagging, CSV export of the view) and one
+friend's page (profile, history, tags, attributes, segments, events)."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
 
-from segments import selectors
-from segments.models import Friend
+from oa_console.permissions import can, require
+from oa_console.roles import Capability
+from segments import segment_selectors, selectors, tag_selectors, tagging
+from segments.exports import friends_csv_response
+from segments.models import Friend, FriendTag
 
 FRIENDS_PER_PAGE = 50
 # htmx target id -> partial of the page that renders exactly that element.
 LIST_PARTIALS = {"friend-results": "results"}
 
 
-@require_GET
-def friend_list(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
-    search = request.GET.get("q", "")[:100]
-    status = request.GET.get("status", "")
+def _filters(request: HttpRequest, params: QueryDict) -> dict:
+    """The list's filters (from the query string, or the bulk form that carries them), each
+    checked against the OA."""
+    account = request.account
+    search = params.get("q", "")[:100]
+    status = params.get("status", "")
     if status not in Friend.Status.values:
         status = ""
-    friends = selectors.friend_list(account=request.account, search=search, status=status)
-    page = Paginator(friends, FRIENDS_PER_PAGE).get_page(request.GET.get("page"))
+    tag = None
+    if params.get("tag", "").isdigit():
+        tag = tag_selectors.tag_get(account=account, tag_id=int(params["tag"]))
+    definitions = {d.key: d for d in selectors.attribute_definition_list(account=account)}
+    attribute_key = params.get("attr", "")
+    attribute_value = params.get("attr_value", "")[:200]
+    attribute = None
+    if attribute_key in definitions and attribute_value.strip():
+        attribute = selectors.AttributeFilter(definitions[attribute_key], attribute_value)
+    return {
+        "search": search,
+        "status": status,
+        "tag": tag,
+        "attribute": attribute,
+        "attribute_key": attribute_key if attribute else "",
+        "attribute_value": attribute_value if attribute else "",
+        "definitions": list(definitions.values()),
+    }
+
+
+def _friends(request: HttpRequest, filters: dict):
+    return selectors.friend_list(
+        account=request.account,
+        search=filters["search"],
+        status=filters["status"],
+        tag_id=filters["tag"].pk if filters["tag"] else None,
+        attribute=filters["attribute"],
+    )
+
+
+@require_GET
+def friend_list(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
+    filters = _filters(request, request.GET)
+    page = Paginator(_friends(request, filters), FRIENDS_PER_PAGE).get_page(request.GET.get("page"))
     template = "segments/friend_list.html"
     if request.htmx and request.htmx.target in LIST_PARTIALS:
         template += "#" + LIST_PARTIALS[request.htmx.target]
     return render(
         request,
         template,
-        {"page_obj": page, "search": search, "status": status, "statuses": Friend.Status.choices},
+        {
+            "page_obj": page,
+            **filters,
+            "statuses": Friend.Status.choices,
+            "tags": list(tag_selectors.tag_list(account=request.account)),
+            "filtered": bool(
+                filters["search"] or filters["status"] or filters["tag"] or filters["attribute"]
+            ),
+            "query": request.GET.urlencode(),
+            "can_edit": can(request, Capability.EDIT_SEGMENTS),
+        },
     )
+
+
+@require_GET
+def friend_export(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
+    """The list as filtered, every page, as CSV."""
+    return friends_csv_response(
+        _friends(request, _filters(request, request.GET)), filename="friends.csv"
+    )
+
+
+@require_POST
+def friend_bulk_tag(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
+    """Add or remove a tag on the selected friends, or on every friend the filters match."""
+    require(request, Capability.EDIT_SEGMENTS)
+    account = request.account
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("account_friends", args=[workspace_slug, account_slug])
+    tag_id = request.POST.get("bulk_tag", "")
+    tag = tag_selectors.tag_get(account=account, tag_id=int(tag_id)) if tag_id.isdigit() else None
+    if tag is None:
+        messages.error(request, _("Choose a tag."))
+        return redirect(back)
+    if request.POST.get("scope") == "all":
+        filters = _filters(request, request.POST)
+        ids = list(_friends(request, filters).values_list("pk", flat=True))
+    else:
+        wanted = [int(v) for v in request.POST.getlist("friend") if v.isdigit()]
+        ids = list(
+            Friend.objects.filter(account=account, pk__in=wanted).values_list("pk", flat=True)
+        )
+    if request.POST.get("action") == "remove":
+        count = tagging.friend_tags_remove(account=account, tag=tag, friend_ids=ids)
+        text = ngettext(
+            "“%(tag)s” removed from %(count)s friend.",
+            "“%(tag)s” removed from %(count)s friends.",
+            count,
+        )
+    else:
+        count = tagging.friend_tags_add(
+            account=account, tag=tag, friend_ids=ids, source=FriendTag.Source.MANUAL
+        )
+        text = ngettext(
+            "“%(tag)s” added to %(count)s friend.", "“%(tag)s” added to %(count)s friends.", count
+        )
+    messages.success(request, text % {"tag": tag.name, "count": count})
+    return redirect(back)
 
 
 @require_GET
@@ -40,6 +140,8 @@ def friend_detail(
     friend = selectors.friend_get(account=request.account, line_user_id=line_user_id)
     if friend is None:
         raise Http404
+    tags = list(tag_selectors.friend_tags(friend=friend))
+    carried = {item.tag_id for item in tags}
     return render(
         request,
         "segments/friend_detail.html",
@@ -47,5 +149,15 @@ def friend_detail(
             "friend": friend,
             "history": list(selectors.friend_status_history(friend=friend)[:100]),
             "interactions": selectors.friend_interactions_recent(friend=friend, limit=50),
+            "friend_tags": tags,
+            "other_tags": [
+                tag
+                for tag in tag_selectors.tag_list(account=request.account)
+                if tag.pk not in carried
+            ],
+            "attributes": selectors.friend_attributes(friend=friend),
+            "segments": segment_selectors.segments_of_friend(friend=friend),
+            "custom_events": selectors.friend_custom_events_recent(friend=friend, limit=50),
+            "can_edit": can(request, Capability.EDIT_SEGMENTS),
         },
     )
