@@ -19,7 +19,7 @@ from datetime import date
 import pandas as pd
 from django.db import connection
 
-from insights.models import InsightRecord
+from insights.models import ImportJob, InsightRecord
 
 BATCH = 500
 _COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
@@ -110,7 +110,7 @@ class PostgresStage:
                     UPDATE {RECORD_TABLE} r SET is_current = false
                     FROM {self.table} s
                     WHERE r.account_id = %s AND r.report = %s AND r.source = 'csv'
-                      AND r.is_current AND r.key = s.key
+                      AND r.is_current AND r.key = s.key AND r.import_job_id < %s
                     RETURNING r.key, r."values"
                 )
                 SELECT count(*) FILTER (WHERE o.key IS NULL),
@@ -118,16 +118,30 @@ class PostgresStage:
                        count(*) FILTER (WHERE o."values" = s."values")
                 FROM {self.table} s LEFT JOIN old o ON o.key = s.key
                 """,
-                [account_id, report],
+                [account_id, report, job_id],
             )
             inserted, updated, unchanged = cursor.fetchone()
+            current = "true"
+            if newer_import_exists(account_id=account_id, report=report, job_id=job_id):
+                # A newer upload was saved first: its rows stay current, ours are history.
+                current = (
+                    f"NOT EXISTS (SELECT 1 FROM {RECORD_TABLE} r WHERE r.account_id = %s "
+                    "AND r.report = %s AND r.source = 'csv' AND r.is_current AND r.key = s.key)"
+                )
+                cursor.execute(
+                    f"SELECT count(*) FROM {self.table} s WHERE NOT ({current})",
+                    [account_id, report],
+                )
+                kept = cursor.fetchone()[0]
+                inserted, unchanged = inserted - kept, unchanged + kept
             cursor.execute(
                 f"""
                 INSERT INTO {RECORD_TABLE}
                     (account_id, report, source, key, date, "values", import_job_id, is_current)
-                SELECT %s, %s, 'csv', key, date, "values", %s, true FROM {self.table}
+                SELECT %s, %s, 'csv', s.key, s.date, s."values", %s, {current}
+                FROM {self.table} s
                 """,
-                [account_id, report, job_id],
+                [account_id, report, job_id] + ([account_id, report] if current != "true" else []),
             )
         return Counts(inserted, updated, unchanged)
 
@@ -168,21 +182,24 @@ class MemoryStage:
         for start in range(0, len(keys), BATCH):
             batch = keys[start : start + BATCH]
             existing = {
-                key: (pk, values)
-                for pk, key, values in InsightRecord.unscoped.filter(
+                key: (pk, values, owner)
+                for pk, key, values, owner in InsightRecord.unscoped.filter(
                     account_id=account_id,
                     report=report,
                     source=InsightRecord.Source.CSV,
                     is_current=True,
                     key__in=batch,
-                ).values_list("pk", "key", "values")
+                ).values_list("pk", "key", "values", "import_job_id")
             }
             new = []
             for key in batch:
                 _row, day, values_text = self.rows[key]
                 values = json.loads(values_text)
                 previous = existing.get(key)
-                if previous is None:
+                newer = previous is not None and previous[2] > job_id
+                if newer:
+                    counts.unchanged += 1  # a newer upload was saved first and stays current
+                elif previous is None:
                     counts.inserted += 1
                 elif previous[1] == values:
                     counts.unchanged += 1
@@ -197,17 +214,23 @@ class MemoryStage:
                         date=date.fromisoformat(day) if day else None,
                         values=values,
                         import_job_id=job_id,
-                        is_current=True,
+                        is_current=not newer,
                     )
                 )
-            InsightRecord.unscoped.filter(pk__in=[pk for pk, _v in existing.values()]).update(
-                is_current=False
-            )
+            older = [pk for pk, _values, owner in existing.values() if owner < job_id]
+            InsightRecord.unscoped.filter(pk__in=older).update(is_current=False)
             InsightRecord.unscoped.bulk_create(new, batch_size=BATCH)
         return counts
 
     def close(self) -> None:
         self.rows.clear()
+
+
+def newer_import_exists(*, account_id: int, report: str, job_id: int) -> bool:
+    """Whether an upload made after this one was already saved (two workers, out of order)."""
+    return ImportJob.unscoped.filter(
+        account_id=account_id, report=report, status=ImportJob.Status.SUCCEEDED, pk__gt=job_id
+    ).exists()
 
 
 def make_stage() -> PostgresStage | MemoryStage:

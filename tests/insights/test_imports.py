@@ -465,3 +465,21 @@ def test_a_zip_of_other_exports_is_refused_with_advice(upload):
     assert "separate CSV files" in failure_message(job.failure_code, job.failure_params)
     empty = upload(_zip({"notes/": b""}), "empty.zip")
     assert empty.failure_code == "empty_zip"
+
+
+def test_newest_upload_wins_even_when_an_older_one_is_saved_last(account):
+    older = import_job_create(
+        account=account,
+        uploaded_file=SimpleUploadedFile("old.csv", b"date,contacts\n20250101,1\n20250102,2\n"),
+    )
+    newer = import_job_create(
+        account=account, uploaded_file=SimpleUploadedFile("new.csv", b"date,contacts\n20250101,9\n")
+    )
+    import_job_run(job_id=newer.pk)  # a second worker finished the newer upload first
+    import_job_run(job_id=older.pk)
+    older.refresh_from_db()
+    assert (older.inserted, older.updated, older.unchanged) == (1, 0, 1)
+    assert current(account)["2025-01-01"]["contacts"] == 9
+    assert current(account)["2025-01-02"]["contacts"] == 2
+    import_job_delete(job=ImportJob.unscoped.get(pk=newer.pk))
+    assert current(account)["2025-01-01"]["contacts"] == 1
