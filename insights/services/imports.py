@@ -25,6 +25,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from insights.metrics.refresh import metrics_refresh_request
 from insights.models import ColumnMapping, ImportJob
 from insights.services import storage
 from insights.services.detection import (
@@ -155,6 +156,7 @@ def import_job_delete(*, job: ImportJob) -> int:
     LineAccount.unscoped.select_for_update().filter(pk=job.account_id).first()
     revived = storage.records_forget_job(account_id=job.account_id, job_id=job.pk)
     files = [f for f in (job.file, job.skipped_file) if f]
+    metrics_refresh_request(account_id=job.account_id, date_from=job.date_from, date_to=job.date_to)
     job.delete()
     for stored in files:
         transaction.on_commit(lambda stored=stored: stored.storage.delete(stored.name))
@@ -453,6 +455,7 @@ class _Run:
                 phase="",
                 finished_at=timezone.now(),
             )
+            metrics_refresh_request(account_id=job.account_id, date_from=date_from, date_to=date_to)
         _discard_upload(job)
         logger.info(
             "import succeeded",

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from insights.metrics.refresh import metrics_refresh_request
 from insights.models import BroadcastRequest, InsightRecord, InsightSyncState
 from oa_console import line_api
 from oa_console.models import LineAccount
@@ -353,6 +354,8 @@ def insight_sync_run(*, account_id: int) -> SyncResult:
                 logger.exception("insight sync step failed", extra={"endpoint": endpoint})
                 _record(_state(account, endpoint), Outcome.ERROR, _describe(error))
     result.retry_in = retry_in
+    if any(result.fetched.values()):
+        metrics_refresh_request(account_id=account_id)
     return result
 
 
