@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from insights.metrics.refresh import metrics_refresh_request
 from oa_console.models import LineAccount
 from oa_console.tenancy import tenant_scope
 from segments import services as segment_services
@@ -215,6 +216,12 @@ def _process_batch(*, account: LineAccount, batch_size: int) -> int:
                 derived.statuses[event.pk] = WebhookEvent.Status.FAILED
                 derived.errors[event.pk] = f"{type(exc).__name__}: {exc}"[:1000]
     _save_outcome(events, derived)
+    # The dashboards' rollups of the days these events fall on, debounced per OA.
+    metrics_refresh_request(
+        account_id=account.pk,
+        date_from=min(e.occurred_at for e in events).date(),
+        date_to=max(e.occurred_at for e in events).date(),
+    )
     return len(events)
 
 
