@@ -1,0 +1,206 @@
+"""Broadcast messages: validation against LINE's own schema, personalisation and tracked links.
+
+Messages are stored as the LINE message objects they will be sent as. They are validated
+against the ``Message`` schema of LINE's Messaging API OpenAPI document (vendored in
+``line_schema/`` with its licence), so a Flex bubble the console accepts is one LINE accepts,
+and each error names the bubble and the JSON path inside it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+from django.core import signing
+from django.utils.translation import gettext as _
+from jsonschema import Draft202012Validator, ValidationError, validators
+
+MAX_BUBBLES = 5
+DISPLAY_NAME = "{displayName}"
+# What the composer offers; the schema validates the content of each.
+ALLOWED_TYPES = ("text", "image", "sticker", "flex", "coupon", "template")
+SCHEMA_FILE = Path(__file__).resolve().parent / "line_schema" / "messaging-api.yml"
+CLICK_SALT = "broadcasts.click"
+URL_IN_TEXT = re.compile(r"https?://[^\s<>\"]+")
+
+
+def _discriminator(validator, value, instance, schema):
+    """OpenAPI ``discriminator``: validate against the subtype the tag names."""
+    if not validator.is_type(instance, "object"):
+        return
+    tag = instance.get(value["propertyName"])
+    mapping = value.get("mapping", {})
+    if tag not in mapping:
+        yield ValidationError(
+            _("%(property)s must be one of %(choices)s")
+            % {"property": value["propertyName"], "choices": ", ".join(sorted(mapping))}
+        )
+        return
+    yield from validator.descend(instance, {"$ref": mapping[tag]})
+
+
+_OpenApiValidator = validators.extend(Draft202012Validator, {"discriminator": _discriminator})
+
+
+@cache
+def _document() -> dict:
+    document = yaml.safe_load(SCHEMA_FILE.read_text())
+    schemas = document["components"]["schemas"]
+    # A subtype's allOf points at its base; give it a discriminator-free copy so validating a
+    # subtype does not dispatch back to itself.
+    for name, schema in list(schemas.items()):
+        if "discriminator" not in schema:
+            continue
+        schemas[f"{name}__base"] = {k: v for k, v in schema.items() if k != "discriminator"}
+        for target in schema["discriminator"].get("mapping", {}).values():
+            for part in schemas.get(target.rsplit("/", 1)[-1], {}).get("allOf", []):
+                if part.get("$ref") == f"#/components/schemas/{name}":
+                    part["$ref"] = f"#/components/schemas/{name}__base"
+    return document
+
+
+def _validator(component: str):
+    document = _document()
+    return _OpenApiValidator({**document, "$ref": f"#/components/schemas/{component}"})
+
+
+@dataclass(frozen=True)
+class MessageError:
+    """One problem: which bubble (1-based, None for the list), where inside it, and why."""
+
+    bubble: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = _("Bubble %(number)s") % {"number": self.bubble} if self.bubble else _("Messages")
+        if self.path:
+            where = f"{where} ({self.path})"
+        return f"{where}: {self.message}"
+
+
+def messages_errors(messages) -> list[MessageError]:
+    """Every problem with a list of message objects; empty when LINE would accept them."""
+    if not isinstance(messages, list):
+        return [MessageError(None, "", _("Messages must be a list of LINE message objects."))]
+    if not messages:
+        return [MessageError(None, "", _("Add at least one message."))]
+    if len(messages) > MAX_BUBBLES:
+        return [
+            MessageError(
+                None, "", _("At most %(max)s messages can be sent at once.") % {"max": MAX_BUBBLES}
+            )
+        ]
+    errors: list[MessageError] = []
+    validator = _validator("Message")
+    for number, message in enumerate(messages, start=1):
+        if not isinstance(message, dict) or message.get("type") not in ALLOWED_TYPES:
+            errors.append(
+                MessageError(
+                    number,
+                    "type",
+                    _("The type must be one of: %(types)s.") % {"types": ", ".join(ALLOWED_TYPES)},
+                )
+            )
+            continue
+        for error in sorted(validator.iter_errors(message), key=lambda e: list(e.absolute_path)):
+            path = "/".join(str(part) for part in error.absolute_path)
+            errors.append(MessageError(number, path, error.message))
+        if message["type"] == "image":
+            for key in ("originalContentUrl", "previewImageUrl"):
+                value = message.get(key)
+                if isinstance(value, str) and not value.startswith("https://"):
+                    errors.append(
+                        MessageError(number, key, _("LINE only loads images over https://."))
+                    )
+    return errors
+
+
+def demographic_errors(demographic) -> list[str]:
+    """Problems with a LINE narrowcast demographic filter (``DemographicFilter`` of the spec)."""
+    if not isinstance(demographic, dict):
+        return [_("The demographic filter must be a LINE demographic filter object.")]
+    return [
+        f"{'/'.join(map(str, e.absolute_path)) or _('filter')}: {e.message}"
+        for e in _validator("DemographicFilter").iter_errors(demographic)
+    ]
+
+
+def is_personalised(messages: list[dict]) -> bool:
+    """True when a text bubble addresses the friend by name, which needs one push per friend."""
+    return any(m.get("type") == "text" and DISPLAY_NAME in m.get("text", "") for m in messages)
+
+
+def personalise(messages: list[dict], display_name: str) -> list[dict]:
+    name = display_name or _("there")
+    return [
+        {**m, "text": m["text"].replace(DISPLAY_NAME, name)} if m.get("type") == "text" else m
+        for m in messages
+    ]
+
+
+def _walk_urls(node, rewrite: Callable[[str], str]):
+    """Copy of ``node`` with each http(s) link rewritten: ``uri`` of actions and links in text."""
+    if isinstance(node, list):
+        return [_walk_urls(item, rewrite) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if key in ("uri", "linkUri") and isinstance(value, str) and value.startswith("http"):
+            out[key] = rewrite(value)
+        elif key == "text" and node.get("type") == "text" and isinstance(value, str):
+            out[key] = URL_IN_TEXT.sub(lambda match: rewrite(match.group(0)), value)
+        elif key == "altUri":
+            out[key] = value  # desktop alternative of a uri action: left as LINE shows it
+        else:
+            out[key] = _walk_urls(value, rewrite)
+    return out
+
+
+def _urls(node) -> Iterator[str]:
+    found: list[str] = []
+    _walk_urls(node, lambda url: found.append(url) or url)
+    yield from found
+
+
+def tracked_urls(messages: list[dict]) -> list[str]:
+    """The distinct links of the messages, in order: a token names a link by its index here."""
+    seen: dict[str, None] = {}
+    for url in _urls(messages):
+        seen.setdefault(url, None)
+    return list(seen)
+
+
+def click_token(*, broadcast_id: int, url_index: int, friend_id: int | None) -> str:
+    """A signed, timestamped token: tampering breaks the signature, age is checked on use."""
+    return signing.dumps([broadcast_id, url_index, friend_id or 0], salt=CLICK_SALT, compress=True)
+
+
+def click_token_read(token: str, *, max_age_seconds: int) -> tuple[int, int, int | None] | None:
+    try:
+        broadcast_id, url_index, friend_id = signing.loads(
+            token, salt=CLICK_SALT, max_age=max_age_seconds
+        )
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    return int(broadcast_id), int(url_index), int(friend_id) or None
+
+
+def rewrite_links(
+    messages: list[dict], *, broadcast_id: int, friend_id: int | None, redirect_url: Callable
+) -> list[dict]:
+    """Messages with every link sent through the click redirect (``redirect_url(token)``)."""
+    urls = tracked_urls(messages)
+
+    def rewrite(url: str) -> str:
+        token = click_token(
+            broadcast_id=broadcast_id, url_index=urls.index(url), friend_id=friend_id
+        )
+        return redirect_url(token)
+
+    return _walk_urls(messages, rewrite)

@@ -1,0 +1,262 @@
+"""Broadcast tables: the broadcast and its workflow, its LINE calls (batches), who got it
+(deliveries), tracked clicks, and each OA's sending rules (frequency cap, quiet hours)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import time
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from oa_console.models import LineAccount
+from oa_console.tenancy import AccountScopedManager, UnscopedManager
+
+
+class SendingRules(models.Model):
+    """Per-OA protection of friends from too many messages: a frequency cap over a rolling
+    window and a nightly quiet period in the OA's time zone. Every send path honours both."""
+
+    account = models.OneToOneField(
+        LineAccount, on_delete=models.CASCADE, related_name="sending_rules"
+    )
+    cap_enabled = models.BooleanField(_("frequency cap on"), default=True)
+    cap_messages = models.PositiveSmallIntegerField(_("at most this many broadcasts"), default=2)
+    cap_days = models.PositiveSmallIntegerField(_("per this many days"), default=7)
+    quiet_enabled = models.BooleanField(_("quiet hours on"), default=True)
+    quiet_start = models.TimeField(_("quiet from"), default=time(22, 0))
+    quiet_end = models.TimeField(_("quiet until"), default=time(8, 0))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AccountScopedManager()
+    unscoped = UnscopedManager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(cap_messages__gte=1, cap_days__gte=1), name="sending_cap_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"sending rules of {self.account_id}"
+
+
+class Broadcast(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        APPROVED = "approved", _("Approved")
+        SCHEDULED = "scheduled", _("Scheduled")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        PARTIALLY_FAILED = "partially_failed", _("Partially failed")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class AudienceKind(models.TextChoices):
+        ALL = "all", _("All friends")
+        SEGMENT = "segment", _("Saved segment")
+        DEMOGRAPHIC = "demographic", _("LINE demographic filter")
+        SEGMENT_DEMOGRAPHIC = "segment_demographic", _("Segment and demographic filter")
+
+    class Method(models.TextChoices):
+        BROADCAST = "broadcast", _("LINE broadcast")
+        MULTICAST = "multicast", _("Multicast")
+        PUSH = "push", _("Push per friend")
+        NARROWCAST = "narrowcast", _("Narrowcast")
+
+    account = models.ForeignKey(LineAccount, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=120)
+    goal = models.CharField(_("goal"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    messages = models.JSONField(_("messages"), default=list)
+    audience_kind = models.CharField(
+        _("audience"), max_length=20, choices=AudienceKind.choices, default=AudienceKind.ALL
+    )
+    segment = models.ForeignKey(
+        "segments.Segment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("segment"),
+    )
+    demographic = models.JSONField(_("demographic filter"), null=True, blank=True)
+    track_clicks = models.BooleanField(_("track link clicks"), default=True)
+    send_at = models.DateTimeField(_("send at"), null=True, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(_("review comment"), blank=True)
+
+    # Filled when the broadcast is planned (sending starts) and as it goes out.
+    method = models.CharField(max_length=12, choices=Method.choices, blank=True)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+    excluded_by_cap = models.PositiveIntegerField(_("held back by the frequency cap"), default=0)
+    deferred_by_quiet_hours = models.BooleanField(default=False)
+    accepted_count = models.PositiveIntegerField(_("accepted by LINE"), default=0)
+    failed_count = models.PositiveIntegerField(_("failed"), default=0)
+    audience_group_id = models.BigIntegerField(null=True, blank=True)
+    audience_uploaded = models.PositiveIntegerField(default=0)
+    exclusion_group_id = models.BigIntegerField(null=True, blank=True)
+    exclusion_uploaded = models.PositiveIntegerField(default=0)
+    narrowcast_success = models.PositiveIntegerField(null=True, blank=True)
+    narrowcast_failure = models.PositiveIntegerField(null=True, blank=True)
+    narrowcast_target = models.PositiveIntegerField(null=True, blank=True)
+    narrowcast_phase = models.CharField(max_length=12, blank=True)
+    narrowcast_checked_at = models.DateTimeField(null=True, blank=True)
+    error_message = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AccountScopedManager()
+    unscoped = UnscopedManager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "send_at"], name="broadcast_due_idx"),
+            models.Index(fields=["account", "send_at"], name="broadcast_calendar_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(audience_kind__in=["segment", "segment_demographic"])
+                | models.Q(segment__isnull=False)
+                | models.Q(status="cancelled"),
+                name="broadcast_segment_audience_has_segment",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BroadcastBatch(models.Model):
+    """One LINE send request. Its retry key is committed before the request is first made, so
+    a retry after a timeout, a 5xx or a killed worker repeats the same key and LINE answers 409
+    instead of delivering twice."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        ACCEPTED = "accepted", _("Accepted by LINE")
+        FAILED = "failed", _("Failed")
+
+    account = models.ForeignKey(LineAccount, on_delete=models.CASCADE, related_name="+")
+    broadcast = models.ForeignKey(Broadcast, on_delete=models.CASCADE, related_name="batches")
+    sequence = models.PositiveIntegerField()
+    method = models.CharField(max_length=12, choices=Broadcast.Method.choices)
+    retry_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    size = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    rate_limited = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    duplicate_of_accepted = models.BooleanField(default=False)
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    error_message = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AccountScopedManager()
+    unscoped = UnscopedManager()
+
+    class Meta:
+        ordering = ["broadcast", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["broadcast", "sequence"], name="uniq_batch_sequence")
+        ]
+        indexes = [models.Index(fields=["broadcast", "status", "sequence"], name="batch_todo_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.broadcast_id}#{self.sequence}"
+
+
+class Delivery(models.Model):
+    """One friend in one broadcast: the basis of results, of the frequency cap and of the
+    ``received_broadcast`` segment field. Unique per broadcast and friend, so planning twice
+    can never address a friend twice."""
+
+    account = models.ForeignKey(LineAccount, on_delete=models.CASCADE, related_name="+")
+    broadcast = models.ForeignKey(Broadcast, on_delete=models.CASCADE, related_name="deliveries")
+    batch = models.ForeignKey(BroadcastBatch, on_delete=models.CASCADE, related_name="deliveries")
+    friend = models.ForeignKey("segments.Friend", on_delete=models.CASCADE, related_name="+")
+    line_user_id = models.CharField(max_length=40)
+    # Copied from the batch when LINE accepts it: cap queries then need no join.
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AccountScopedManager()
+    unscoped = UnscopedManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["broadcast", "friend"], name="uniq_delivery_friend")
+        ]
+        indexes = [
+            models.Index(fields=["batch"], name="delivery_batch_idx"),
+            models.Index(fields=["friend", "delivered_at"], name="delivery_cap_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.broadcast_id} → {self.line_user_id}"
+
+
+class HeldBack(models.Model):
+    """A friend the audience matched but the frequency cap kept out of this broadcast; for
+    a LINE broadcast or narrowcast these friends go to LINE as an excluded audience."""
+
+    account = models.ForeignKey(LineAccount, on_delete=models.CASCADE, related_name="+")
+    broadcast = models.ForeignKey(Broadcast, on_delete=models.CASCADE, related_name="held_back")
+    friend = models.ForeignKey("segments.Friend", on_delete=models.CASCADE, related_name="+")
+    line_user_id = models.CharField(max_length=40)
+
+    objects = AccountScopedManager()
+    unscoped = UnscopedManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["broadcast", "friend"], name="uniq_held_back_friend")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.broadcast_id} ✕ {self.line_user_id}"
+
+
+class Click(models.Model):
+    """A tracked link opened: per broadcast and URL, and per friend when the message was sent
+    to that friend alone (a multicast message is the same for everyone in its batch)."""
+
+    account = models.ForeignKey(LineAccount, on_delete=models.CASCADE, related_name="+")
+    broadcast = models.ForeignKey(Broadcast, on_delete=models.CASCADE, related_name="clicks")
+    friend = models.ForeignKey(
+        "segments.Friend", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    url = models.URLField(max_length=1000)
+    clicked_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AccountScopedManager()
+    unscoped = UnscopedManager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["broadcast", "url"], name="click_url_idx"),
+            models.Index(fields=["friend", "clicked_at"], name="click_friend_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.url

@@ -1,0 +1,238 @@
+"""Planning: who a broadcast reaches, who the frequency cap holds back, how it goes to LINE.
+
+``broadcast_estimate`` answers the audience/cost panel before sending. ``broadcast_plan`` fixes
+the answer when sending starts: one delivery row per recipient and one batch row per LINE call
+(each with its retry key) are written in one transaction by set-based INSERT … SELECT, so a
+million recipients are planned without loading them into the worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.db.models import F, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from broadcasts.messages import is_personalised
+from broadcasts.models import Broadcast, BroadcastBatch, Delivery, HeldBack
+from broadcasts.services.rules import capped_friend_ids, quiet_hours_end
+from segments.models import Friend
+from segments.segment_selectors import segment_friends
+
+MULTICAST_SIZE = 500  # LINE's maximum user ids per multicast call
+MIN_TARGET_REACH = 100  # LINE: targeted (narrowcast) sends need this target reach
+MIN_AUDIENCE = 50  # LINE: a narrowcast with a smaller audience fails (errorCode 4)
+
+Kind = Broadcast.AudienceKind
+Method = Broadcast.Method
+
+
+@dataclass
+class Estimate:
+    method: str
+    matched: int | None  # friends the audience matches (None: LINE decides, demographic)
+    reachable: int  # of those, still following
+    excluded_by_cap: int
+    to_send: int | None
+    quiet_until: datetime | None
+    problems: list[str] = field(default_factory=list)  # block sending
+    notes: list[str] = field(default_factory=list)  # worth knowing, do not block
+
+    @property
+    def can_send(self) -> bool:
+        return not self.problems
+
+
+def _candidates(broadcast: Broadcast, now: datetime) -> QuerySet[Friend] | None:
+    """Following friends the audience names; None when LINE picks them (demographic only)."""
+    account = broadcast.account
+    if broadcast.audience_kind in (Kind.SEGMENT, Kind.SEGMENT_DEMOGRAPHIC):
+        friends = segment_friends(account=account, rules=broadcast.segment.rules, now=now)
+    elif broadcast.audience_kind == Kind.ALL:
+        friends = Friend.unscoped.filter(account=account)
+    else:
+        return None
+    return friends.filter(status=Friend.Status.FOLLOWING).order_by()
+
+
+def _method(broadcast: Broadcast, excluded: int) -> str:
+    if broadcast.audience_kind == Kind.SEGMENT:
+        return Method.PUSH if is_personalised(broadcast.messages) else Method.MULTICAST
+    if broadcast.audience_kind == Kind.ALL and excluded == 0:
+        return Method.BROADCAST
+    return Method.NARROWCAST
+
+
+def broadcast_estimate(*, broadcast: Broadcast, now: datetime | None = None) -> Estimate:
+    now = now or timezone.now()
+    account = broadcast.account
+    send_time = broadcast.send_at if broadcast.send_at and broadcast.send_at > now else now
+    capped = capped_friend_ids(account=account, now=send_time)
+    following = Friend.unscoped.filter(account=account, status=Friend.Status.FOLLOWING)
+    candidates = _candidates(broadcast, now)
+    if candidates is None:
+        matched, reachable = None, following.count()
+        excluded = following.filter(pk__in=capped).count()
+    else:
+        matched_qs = (
+            segment_friends(account=account, rules=broadcast.segment.rules, now=now)
+            if broadcast.segment_id
+            else Friend.unscoped.filter(account=account)
+        )
+        matched = matched_qs.count()
+        reachable = candidates.count()
+        excluded = candidates.filter(pk__in=capped).count()
+    estimate = Estimate(
+        method=_method(broadcast, excluded),
+        matched=matched,
+        reachable=reachable,
+        excluded_by_cap=excluded,
+        to_send=None if candidates is None else reachable - excluded,
+        quiet_until=quiet_hours_end(account=account, moment=send_time),
+    )
+    _check_line_rules(broadcast, estimate, following_total=following.count())
+    return estimate
+
+
+def _check_line_rules(broadcast: Broadcast, estimate: Estimate, *, following_total: int) -> None:
+    if estimate.to_send == 0:
+        estimate.problems.append(_("Nobody in this audience can receive the broadcast now."))
+    if estimate.method == Method.NARROWCAST:
+        if following_total < MIN_TARGET_REACH:
+            estimate.problems.append(
+                _(
+                    "LINE only sends targeted messages when the OA's target reach is at least "
+                    "%(minimum)s; this OA has %(count)s friends following."
+                )
+                % {"minimum": MIN_TARGET_REACH, "count": following_total}
+            )
+        if (
+            broadcast.audience_kind == Kind.SEGMENT_DEMOGRAPHIC
+            and (estimate.to_send or 0) < MIN_AUDIENCE
+        ):
+            estimate.problems.append(
+                _(
+                    "LINE refuses audiences under %(minimum)s friends; this segment has "
+                    "%(count)s to send to."
+                )
+                % {"minimum": MIN_AUDIENCE, "count": estimate.to_send or 0}
+            )
+        if 0 < estimate.excluded_by_cap < MIN_AUDIENCE:
+            estimate.notes.append(
+                _(
+                    "%(count)s friends are over the frequency cap, but LINE cannot exclude an "
+                    "audience of fewer than %(minimum)s: they will receive this one."
+                )
+                % {"count": estimate.excluded_by_cap, "minimum": MIN_AUDIENCE}
+            )
+    if broadcast.audience_kind == Kind.ALL and estimate.method == Method.NARROWCAST:
+        estimate.notes.append(
+            _(
+                "Friends over the frequency cap are excluded, so this goes out as a narrowcast "
+                "to all friends except them."
+            )
+        )
+    if estimate.quiet_until is not None:
+        estimate.notes.append(
+            _("The time is within quiet hours: sending waits until %(time)s.")
+            % {"time": timezone.localtime(estimate.quiet_until).strftime("%Y-%m-%d %H:%M %Z")}
+        )
+
+
+@transaction.atomic
+def broadcast_plan(*, broadcast_id: int, now: datetime | None = None) -> Broadcast | None:
+    """Turn a due scheduled broadcast into batches; it becomes ``sending``.
+
+    Returns None when the broadcast is no longer scheduled (planned by another worker,
+    cancelled): planning is idempotent by its status guard. A broadcast LINE would refuse
+    (too small a target reach) fails here, with the reason on the row.
+    """
+    now = now or timezone.now()
+    broadcast = (
+        Broadcast.unscoped.select_for_update(of=("self",))
+        .select_related("account", "segment")
+        .filter(pk=broadcast_id, status=Broadcast.Status.SCHEDULED)
+        .first()
+    )
+    if broadcast is None:
+        return None
+    estimate = broadcast_estimate(broadcast=broadcast, now=now)
+    broadcast.started_at = now
+    if not estimate.can_send:
+        broadcast.status = Broadcast.Status.FAILED
+        broadcast.error_message = " ".join(estimate.problems)
+        broadcast.finished_at = now
+        broadcast.save()
+        return broadcast
+    method = estimate.method
+    candidates = _candidates(broadcast, now)
+    capped = capped_friend_ids(account=broadcast.account, now=now)
+    broadcast.method = method
+    broadcast.excluded_by_cap = estimate.excluded_by_cap
+    broadcast.status = Broadcast.Status.SENDING
+    recipients = 0
+    if candidates is not None:
+        if method != Method.BROADCAST or estimate.excluded_by_cap:
+            _hold_back(broadcast, candidates.filter(pk__in=capped))
+        recipients = candidates.exclude(pk__in=capped).count()
+    else:
+        following = Friend.unscoped.filter(
+            account=broadcast.account, status=Friend.Status.FOLLOWING
+        ).order_by()
+        _hold_back(broadcast, following.filter(pk__in=capped))
+    per_call = {Method.MULTICAST: MULTICAST_SIZE, Method.PUSH: 1}.get(method)
+    calls = -(-recipients // per_call) if per_call else 1
+    BroadcastBatch.unscoped.bulk_create(
+        [
+            BroadcastBatch(
+                account=broadcast.account, broadcast=broadcast, sequence=n, method=method
+            )
+            for n in range(calls)
+        ],
+        batch_size=2000,
+    )
+    if candidates is not None:
+        _deliveries(broadcast, candidates.exclude(pk__in=capped), per_call or max(recipients, 1))
+        BroadcastBatch.unscoped.filter(broadcast=broadcast).update(size=per_call or recipients)
+        if per_call and recipients % per_call:
+            BroadcastBatch.unscoped.filter(broadcast=broadcast, sequence=calls - 1).update(
+                size=recipients % per_call
+            )
+    broadcast.recipients = recipients if candidates is not None else estimate.reachable
+    broadcast.save()
+    return broadcast
+
+
+def _aliased(friends: QuerySet[Friend]) -> tuple[str, tuple]:
+    """SQL selecting ``fid`` and ``uid`` (explicit aliases: both databases name them alike)."""
+    query = friends.order_by().annotate(fid=F("pk"), uid=F("line_user_id")).values("fid", "uid")
+    return query.query.sql_with_params()
+
+
+def _hold_back(broadcast: Broadcast, friends: QuerySet[Friend]) -> None:
+    inner_sql, inner_params = _aliased(friends)
+    table = HeldBack._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (account_id, broadcast_id, friend_id, line_user_id) "
+            f"SELECT %s, %s, f.fid, f.uid FROM ({inner_sql}) f",
+            [broadcast.account_id, broadcast.pk, *inner_params],
+        )
+
+
+def _deliveries(broadcast: Broadcast, friends: QuerySet[Friend], per_call: int) -> None:
+    """One delivery per recipient, numbered in friend-id order into batches of ``per_call``."""
+    inner_sql, inner_params = _aliased(friends)
+    delivery, batch = Delivery._meta.db_table, BroadcastBatch._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {delivery} (account_id, broadcast_id, batch_id, friend_id, line_user_id) "
+            f"SELECT %s, %s, b.id, r.fid, r.uid FROM ("
+            f"  SELECT f.fid, f.uid, (ROW_NUMBER() OVER (ORDER BY f.fid) - 1) / %s AS seq"
+            f"  FROM ({inner_sql}) f"
+            f") r JOIN {batch} b ON b.broadcast_id = %s AND b.sequence = r.seq",
+            [broadcast.account_id, broadcast.pk, per_call, *inner_params, broadcast.pk],
+        )

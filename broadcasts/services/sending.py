@@ -1,0 +1,647 @@
+"""Sending: every LINE call of a broadcast, exactly once per batch.
+
+A batch row and its ``X-Line-Retry-Key`` are committed when the broadcast is planned, before
+any call. Each batch is then sent inside a transaction that holds its row lock (``SKIP LOCKED``
+lets several workers share one broadcast): if the worker dies mid-call the transaction rolls
+back, the batch is still pending with the same key, and the next attempt gets 409 from LINE if
+the first had been accepted. 5xx and timeouts are retried later with the same key; 429 waits
+for the window LINE names; any other 4xx fails the batch with LINE's message. Nothing sleeps
+in the worker: the caller gets ``retry_in`` and re-enqueues itself with that countdown.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from broadcasts.messages import personalise, rewrite_links
+from broadcasts.models import Broadcast, BroadcastBatch, Delivery, HeldBack
+from broadcasts.services.planning import broadcast_plan
+from broadcasts.services.rules import quiet_hours_end
+from oa_console import line_api
+from oa_console.models import LineAccount
+
+logger = logging.getLogger("broadcasts.sending")
+
+Method = Broadcast.Method
+AUDIENCE_CHUNK = 10_000  # LINE: user ids per JSON audience upload call
+MAX_ATTEMPTS = 8  # 5xx / timeouts before a batch is given up (with the same key each time)
+MAX_RATE_LIMITED = 12  # 429s in a row before a batch fails (the monthly quota may be spent)
+POLL_EVERY = 30  # seconds between narrowcast progress checks
+STALLED_AFTER = timedelta(minutes=2)  # a sending broadcast nobody worked on this long resumes
+ENDPOINT = {
+    Method.MULTICAST: "multicast",
+    Method.PUSH: "push",
+    Method.BROADCAST: "broadcast",
+    Method.NARROWCAST: "narrowcast",
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What LINE made of one call."""
+
+    kind: str  # accepted | transient | rate_limited | rejected
+    request_id: str = ""
+    status: int | None = None
+    message: str = ""
+    retry_after: int | None = None
+    duplicate: bool = False
+    data: object = None
+
+
+@dataclass(frozen=True)
+class SendProgress:
+    finished: bool
+    retry_in: int | None = None  # seconds until this broadcast has more work
+
+
+def _header(headers, name: str) -> str:
+    for key, value in dict(headers or {}).items():
+        if key.lower() == name:
+            return value
+    return ""
+
+
+def _line_message(body) -> str:
+    """LINE's error text with its details ("The request body has 1 error(s): …")."""
+    try:
+        data = json.loads(body) if body else {}
+    except (TypeError, ValueError):
+        return str(body or "")[:500]
+    message = str(data.get("message", ""))
+    details = [
+        ": ".join(str(part) for part in (d.get("property"), d.get("message")) if part)
+        for d in data.get("details") or []
+        if isinstance(d, dict)
+    ]
+    return f"{message} ({'; '.join(details)})" if details else message
+
+
+def line_call(send: Callable) -> Outcome:
+    """Make one call and classify the answer; never raises for LINE's or the network's errors."""
+    from linebot.v3.audience.exceptions import ApiException as AudienceApiException
+    from linebot.v3.messaging.exceptions import ApiException
+    from urllib3.exceptions import HTTPError
+
+    try:
+        response = send()
+    except (ApiException, AudienceApiException) as exc:
+        status, headers = exc.status or 0, exc.headers
+        if status == 409:
+            return Outcome(
+                "accepted",
+                request_id=_header(headers, "x-line-accepted-request-id"),
+                status=409,
+                duplicate=True,
+            )
+        if status == 429:
+            return Outcome(
+                "rate_limited",
+                status=429,
+                message=_line_message(exc.body),
+                retry_after=line_api.retry_after_seconds(headers),
+            )
+        if status >= 500 or status == 0:
+            return Outcome("transient", status=status, message=_line_message(exc.body))
+        return Outcome("rejected", status=status, message=_line_message(exc.body))
+    except (HTTPError, OSError) as exc:  # timeouts, refused connections, resets
+        return Outcome("transient", message=_("No answer from LINE (%(error)s).") % {"error": exc})
+    return Outcome(
+        "accepted",
+        request_id=_header(response.headers, "x-line-request-id"),
+        status=response.status_code,
+        data=response.data,
+    )
+
+
+def _redirect_url(token: str) -> str:
+    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("broadcast_click", args=[token])
+
+
+def _messages_for(broadcast: Broadcast, *, friend_id: int | None, display_name: str | None):
+    messages = broadcast.messages
+    if display_name is not None:
+        messages = personalise(messages, display_name)
+    if broadcast.track_clicks:
+        messages = rewrite_links(
+            messages, broadcast_id=broadcast.pk, friend_id=friend_id, redirect_url=_redirect_url
+        )
+    return messages
+
+
+def _narrowcast_body(broadcast: Broadcast, messages: list[dict]) -> dict:
+    parts = []
+    if broadcast.audience_group_id:
+        parts.append({"type": "audience", "audienceGroupId": broadcast.audience_group_id})
+    if broadcast.exclusion_group_id:
+        parts.append(
+            {
+                "type": "operator",
+                "not": {"type": "audience", "audienceGroupId": broadcast.exclusion_group_id},
+            }
+        )
+    body: dict = {"messages": messages}
+    if len(parts) == 1:
+        body["recipient"] = parts[0]
+    elif parts:
+        body["recipient"] = {"type": "operator", "and": parts}
+    if broadcast.demographic:
+        body["filter"] = {"demographic": broadcast.demographic}
+    return body
+
+
+def _send_batch(broadcast: Broadcast, batch: BroadcastBatch) -> Outcome:
+    from linebot.v3 import messaging
+
+    key, timeout = str(batch.retry_key), line_api.REQUEST_TIMEOUT
+    account = broadcast.account
+    with line_api.messaging_api(account) as api:
+        if batch.method == Method.MULTICAST:
+            to = list(
+                Delivery.unscoped.filter(batch=batch)
+                .order_by("pk")
+                .values_list("line_user_id", flat=True)
+            )
+            request = messaging.MulticastRequest.from_dict(
+                {"to": to, "messages": _messages_for(broadcast, friend_id=None, display_name=None)}
+            )
+            return line_call(
+                lambda: api.multicast_with_http_info(
+                    request, x_line_retry_key=key, _request_timeout=timeout
+                )
+            )
+        if batch.method == Method.PUSH:
+            user_id, friend_id, name = (
+                Delivery.unscoped.filter(batch=batch)
+                .values_list("line_user_id", "friend_id", "friend__display_name")
+                .get()
+            )
+            request = messaging.PushMessageRequest.from_dict(
+                {
+                    "to": user_id,
+                    "messages": _messages_for(broadcast, friend_id=friend_id, display_name=name),
+                }
+            )
+            return line_call(
+                lambda: api.push_message_with_http_info(
+                    request, x_line_retry_key=key, _request_timeout=timeout
+                )
+            )
+        messages = _messages_for(broadcast, friend_id=None, display_name=None)
+        if batch.method == Method.BROADCAST:
+            request = messaging.BroadcastRequest.from_dict({"messages": messages})
+            return line_call(
+                lambda: api.broadcast_with_http_info(
+                    request, x_line_retry_key=key, _request_timeout=timeout
+                )
+            )
+        request = messaging.NarrowcastRequest.from_dict(_narrowcast_body(broadcast, messages))
+        return line_call(
+            lambda: api.narrowcast_with_http_info(
+                request, x_line_retry_key=key, _request_timeout=timeout
+            )
+        )
+
+
+def _backoff(attempt: int, base: int = 2, cap: int = 600) -> int:
+    return min(cap, base * 2 ** max(0, attempt - 1)) + random.randint(0, base)
+
+
+def _record(broadcast: Broadcast, batch: BroadcastBatch, outcome: Outcome, now: datetime) -> int:
+    """Store the outcome on the batch (and its deliveries); the seconds until a retry, or 0."""
+    batch.last_attempt_at = now
+    batch.http_status = outcome.status
+    if outcome.kind == "accepted":
+        batch.status = BroadcastBatch.Status.ACCEPTED
+        batch.request_id = outcome.request_id[:64]
+        batch.duplicate_of_accepted = outcome.duplicate
+        batch.sent_at = now
+        batch.error_message = ""
+        batch.next_attempt_at = None
+        batch.save()
+        # Everyone in a multicast/push/broadcast batch received it; a demographic narrowcast
+        # is narrowed further by LINE, so who got it is unknown and not claimed.
+        if not broadcast.demographic:
+            Delivery.unscoped.filter(batch=batch).update(delivered_at=now)
+        if batch.method == Method.NARROWCAST:
+            Broadcast.unscoped.filter(pk=broadcast.pk).update(narrowcast_phase="waiting")
+        return 0
+    if outcome.kind == "rejected":
+        batch.status = BroadcastBatch.Status.FAILED
+        batch.error_message = outcome.message or _("LINE refused the request.")
+        batch.save()
+        return 0
+    if outcome.kind == "rate_limited":
+        batch.rate_limited += 1
+        if batch.rate_limited >= MAX_RATE_LIMITED:
+            batch.status = BroadcastBatch.Status.FAILED
+            batch.error_message = _(
+                "LINE kept answering 429 (rate limit, or the monthly message quota is used up): "
+                "%(message)s"
+            ) % {"message": outcome.message}
+            batch.save()
+            return 0
+        delay = outcome.retry_after or _backoff(batch.rate_limited, base=1, cap=3600)
+    else:
+        batch.attempts += 1
+        if batch.attempts >= MAX_ATTEMPTS:
+            batch.status = BroadcastBatch.Status.FAILED
+            batch.error_message = _(
+                "LINE did not answer successfully after %(attempts)s attempts: %(message)s"
+            ) % {"attempts": batch.attempts, "message": outcome.message}
+            batch.save()
+            return 0
+        delay = _backoff(batch.attempts)
+    batch.error_message = outcome.message
+    batch.next_attempt_at = now + timedelta(seconds=delay)
+    batch.save()
+    return delay
+
+
+def _due_batches(broadcast_id: int, now: datetime):
+    return BroadcastBatch.unscoped.filter(
+        broadcast_id=broadcast_id, status=BroadcastBatch.Status.PENDING
+    ).filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+
+
+def _upload(broadcast: Broadcast, *, exclusion: bool) -> int | None:
+    """Upload the broadcast's audience (or its held-back friends) to LINE in chunks of 10,000;
+    progress is committed per chunk, so a resumed worker continues where it stopped. Returns
+    seconds to wait when the audience-call limit is spent, None when done."""
+    from linebot.v3 import audience
+
+    while True:
+        with transaction.atomic():
+            current = Broadcast.unscoped.select_for_update().get(pk=broadcast.pk)
+            group_id = current.exclusion_group_id if exclusion else current.audience_group_id
+            offset = current.exclusion_uploaded if exclusion else current.audience_uploaded
+            source = (
+                HeldBack.unscoped.filter(broadcast=current)
+                if exclusion
+                else Delivery.unscoped.filter(broadcast=current)
+            )
+            ids = list(
+                source.order_by("pk").values_list("line_user_id", flat=True)[
+                    offset : offset + AUDIENCE_CHUNK
+                ]
+            )
+            if not ids and group_id:
+                return None
+            decision = line_api.rate_limit_acquire(current.account, "audience")
+            if not decision.allowed:
+                return decision.retry_in
+            audiences = [{"id": user_id} for user_id in ids]
+            with line_api.audience_api(current.account) as api:
+                if group_id is None:
+                    request = audience.CreateAudienceGroupRequest.from_dict(
+                        {
+                            "description": (
+                                f"{'exclude' if exclusion else 'audience'} broadcast {current.pk}"
+                            )[:120],
+                            "audiences": audiences,
+                        }
+                    )
+                    outcome = line_call(
+                        partial(
+                            api.create_audience_group_with_http_info,
+                            request,
+                            _request_timeout=line_api.REQUEST_TIMEOUT,
+                        )
+                    )
+                else:
+                    request = audience.AddAudienceToAudienceGroupRequest.from_dict(
+                        {"audienceGroupId": group_id, "audiences": audiences}
+                    )
+                    outcome = line_call(
+                        partial(
+                            api.add_audience_to_audience_group_with_http_info,
+                            request,
+                            _request_timeout=line_api.REQUEST_TIMEOUT,
+                        )
+                    )
+            if outcome.kind in ("transient", "rate_limited"):
+                return outcome.retry_after or 60
+            if outcome.kind == "rejected":
+                _fail(
+                    current,
+                    _("LINE refused the audience upload: %(message)s")
+                    % {"message": outcome.message},
+                )
+                return None
+            if group_id is None:
+                group_id = outcome.data.audience_group_id
+            if exclusion:
+                current.exclusion_group_id = group_id
+                current.exclusion_uploaded = offset + len(ids)
+            else:
+                current.audience_group_id = group_id
+                current.audience_uploaded = offset + len(ids)
+            current.save(
+                update_fields=[
+                    "exclusion_group_id",
+                    "exclusion_uploaded",
+                    "audience_group_id",
+                    "audience_uploaded",
+                ]
+            )
+            if len(ids) < AUDIENCE_CHUNK:
+                return None
+
+
+def _fail(broadcast: Broadcast, message: str) -> None:
+    """Fail a broadcast before any message went out (its batches are dropped unsent)."""
+    now = timezone.now()
+    BroadcastBatch.unscoped.filter(
+        broadcast=broadcast, status=BroadcastBatch.Status.PENDING
+    ).update(status=BroadcastBatch.Status.FAILED, error_message=message, last_attempt_at=now)
+    Broadcast.unscoped.filter(pk=broadcast.pk).update(
+        status=Broadcast.Status.FAILED, error_message=message, finished_at=now
+    )
+
+
+def _needs_upload(broadcast: Broadcast) -> tuple[bool, bool]:
+    if broadcast.method != Method.NARROWCAST:
+        return False, False
+    audience = broadcast.audience_kind == Broadcast.AudienceKind.SEGMENT_DEMOGRAPHIC
+    from broadcasts.services.planning import MIN_AUDIENCE
+
+    exclusion = broadcast.excluded_by_cap >= MIN_AUDIENCE
+    return audience, exclusion
+
+
+def broadcast_send(
+    *, broadcast_id: int, budget_seconds: float = 25.0, now: Callable = timezone.now
+) -> SendProgress:
+    """Send the due batches of a sending broadcast for up to ``budget_seconds``.
+
+    Safe to run in several workers at once and to run again after a crash: batches are claimed
+    with ``SKIP LOCKED`` and each carries its own retry key.
+    """
+    broadcast = Broadcast.unscoped.select_related("account").get(pk=broadcast_id)
+    if broadcast.status != Broadcast.Status.SENDING:
+        return SendProgress(finished=True)
+    audience, exclusion = _needs_upload(broadcast)
+    for kind, needed in (("audience", audience), ("exclusion", exclusion)):
+        if needed:
+            wait = _upload(broadcast, exclusion=kind == "exclusion")
+            broadcast.refresh_from_db()
+            if broadcast.status != Broadcast.Status.SENDING:
+                return SendProgress(finished=True)
+            if wait is not None:
+                return SendProgress(finished=False, retry_in=wait)
+    endpoint = ENDPOINT[broadcast.method]
+    deadline = time.monotonic() + budget_seconds
+    retry_in: int | None = None
+    while time.monotonic() < deadline:
+        with transaction.atomic():
+            batch = (
+                _due_batches(broadcast_id, now())
+                .select_for_update(skip_locked=True)
+                .order_by("sequence")
+                .first()
+            )
+            if batch is None:
+                break
+            decision = line_api.rate_limit_acquire(broadcast.account, endpoint)
+            if not decision.allowed:
+                retry_in = decision.retry_in
+                break
+            outcome = _send_batch(broadcast, batch)
+            if outcome.kind != "accepted":
+                logger.warning(
+                    "broadcast batch not accepted",
+                    extra={
+                        "broadcast": broadcast_id,
+                        "batch": batch.sequence,
+                        "outcome": outcome.kind,
+                        "status": outcome.status,
+                    },
+                )
+            delay = _record(broadcast, batch, outcome, now())
+            if delay:
+                retry_in = delay if retry_in is None else min(retry_in, delay)
+    else:
+        return SendProgress(finished=False, retry_in=0)  # budget spent: continue in a new task
+    return _after_round(broadcast_id, retry_in, now())
+
+
+def _after_round(broadcast_id: int, retry_in: int | None, now: datetime) -> SendProgress:
+    pending = BroadcastBatch.unscoped.filter(
+        broadcast_id=broadcast_id, status=BroadcastBatch.Status.PENDING
+    )
+    if pending.exists():
+        if retry_in is None:
+            next_at = pending.aggregate(at=Max("next_attempt_at"))["at"]
+            due = pending.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            if due.exists():
+                retry_in = 1  # claimed by another worker right now: look again shortly
+            else:
+                first = pending.order_by("next_attempt_at").values_list(
+                    "next_attempt_at", flat=True
+                )[0]
+                retry_in = max(1, int((first or next_at or now).timestamp() - now.timestamp()))
+        return SendProgress(finished=False, retry_in=retry_in)
+    broadcast = Broadcast.unscoped.get(pk=broadcast_id)
+    if broadcast.method == Method.NARROWCAST and broadcast.narrowcast_phase == "waiting":
+        return SendProgress(finished=False, retry_in=0 if retry_in is None else retry_in)
+    broadcast_finish(broadcast_id=broadcast_id, now=now)
+    return SendProgress(finished=True)
+
+
+@transaction.atomic
+def broadcast_finish(*, broadcast_id: int, now: datetime | None = None) -> Broadcast | None:
+    """Settle the final state from the batches (and LINE's narrowcast report)."""
+    now = now or timezone.now()
+    broadcast = (
+        Broadcast.unscoped.select_for_update()
+        .filter(pk=broadcast_id, status=Broadcast.Status.SENDING)
+        .first()
+    )
+    if broadcast is None:
+        return None
+    batches = BroadcastBatch.unscoped.filter(broadcast=broadcast)
+    if batches.filter(status=BroadcastBatch.Status.PENDING).exists():
+        return None
+    totals = batches.aggregate(
+        accepted=Sum("size", filter=Q(status=BroadcastBatch.Status.ACCEPTED)),
+        failed=Sum("size", filter=Q(status=BroadcastBatch.Status.FAILED)),
+    )
+    accepted, failed = totals["accepted"] or 0, totals["failed"] or 0
+    failed_batches = batches.filter(status=BroadcastBatch.Status.FAILED)
+    any_accepted = batches.filter(status=BroadcastBatch.Status.ACCEPTED).exists()
+    if broadcast.method == Method.NARROWCAST and broadcast.narrowcast_phase in (
+        "succeeded",
+        "failed",
+    ):
+        accepted = broadcast.narrowcast_success or 0
+        failed = broadcast.narrowcast_failure or 0
+        any_accepted = broadcast.narrowcast_phase == "succeeded"
+    broadcast.accepted_count, broadcast.failed_count = accepted, failed
+    if not any_accepted:
+        broadcast.status = Broadcast.Status.FAILED
+    elif failed_batches.exists() or failed:
+        broadcast.status = Broadcast.Status.PARTIALLY_FAILED
+    else:
+        broadcast.status = Broadcast.Status.SENT
+    first_error = failed_batches.exclude(error_message="").values_list("error_message", flat=True)
+    if first_error and not broadcast.error_message:
+        broadcast.error_message = first_error[0]
+    broadcast.finished_at = now
+    broadcast.save()
+    return broadcast
+
+
+def broadcast_narrowcast_poll(*, broadcast_id: int) -> SendProgress:
+    """Ask LINE how an accepted narrowcast is going; settle the broadcast when it is done."""
+    broadcast = Broadcast.unscoped.select_related("account").get(pk=broadcast_id)
+    batch = (
+        BroadcastBatch.unscoped.filter(broadcast=broadcast, status=BroadcastBatch.Status.ACCEPTED)
+        .exclude(request_id="")
+        .first()
+    )
+    if broadcast.status != Broadcast.Status.SENDING or batch is None:
+        return SendProgress(finished=True)
+    decision = line_api.rate_limit_acquire(broadcast.account, "default")
+    if not decision.allowed:
+        return SendProgress(finished=False, retry_in=decision.retry_in)
+    with line_api.messaging_api(broadcast.account) as api:
+        outcome = line_call(
+            lambda: api.get_narrowcast_progress_with_http_info(
+                batch.request_id, _request_timeout=line_api.REQUEST_TIMEOUT
+            )
+        )
+    if outcome.kind != "accepted":
+        if outcome.kind == "rejected":
+            _fail_after_accept(broadcast, outcome.message)
+            return SendProgress(finished=True)
+        return SendProgress(finished=False, retry_in=outcome.retry_after or POLL_EVERY)
+    progress = outcome.data
+    fields = {"narrowcast_phase": progress.phase, "narrowcast_checked_at": timezone.now()}
+    if progress.phase in ("succeeded", "failed"):
+        fields.update(
+            narrowcast_success=progress.success_count or 0,
+            narrowcast_failure=progress.failure_count or 0,
+            narrowcast_target=progress.target_count,
+        )
+        if progress.phase == "failed":
+            fields["error_message"] = _(
+                "LINE could not send the narrowcast (error %(code)s): %(reason)s"
+            ) % {"code": progress.error_code, "reason": progress.failed_description or "—"}
+    Broadcast.unscoped.filter(pk=broadcast.pk).update(**fields)
+    if progress.phase in ("succeeded", "failed"):
+        broadcast_finish(broadcast_id=broadcast.pk)
+        return SendProgress(finished=True)
+    return SendProgress(finished=False, retry_in=POLL_EVERY)
+
+
+def _fail_after_accept(broadcast: Broadcast, message: str) -> None:
+    Broadcast.unscoped.filter(pk=broadcast.pk).update(
+        narrowcast_phase="failed", error_message=message
+    )
+    broadcast_finish(broadcast_id=broadcast.pk)
+
+
+def broadcasts_due(*, now: datetime | None = None) -> list[int]:
+    """Scheduled broadcasts whose time has come; those inside their OA's quiet hours are moved
+    to the end of the quiet period instead (and say so)."""
+    now = now or timezone.now()
+    due: list[int] = []
+    candidates = Broadcast.unscoped.filter(
+        status=Broadcast.Status.SCHEDULED, send_at__lte=now
+    ).select_related("account")
+    for broadcast in candidates.order_by("send_at", "pk"):
+        quiet_end = quiet_hours_end(account=broadcast.account, moment=now)
+        if quiet_end is None:
+            due.append(broadcast.pk)
+            continue
+        Broadcast.unscoped.filter(pk=broadcast.pk, status=Broadcast.Status.SCHEDULED).update(
+            send_at=quiet_end, deferred_by_quiet_hours=True, updated_at=now
+        )
+    return due
+
+
+def broadcast_start(*, broadcast_id: int, now: datetime | None = None) -> bool:
+    """Plan a due scheduled broadcast unless quiet hours hold it; True when it is sending."""
+    now = now or timezone.now()
+    broadcast = Broadcast.unscoped.select_related("account").filter(pk=broadcast_id).first()
+    if broadcast is None:
+        return False
+    if broadcast.status == Broadcast.Status.SENDING:
+        return True
+    if broadcast.status != Broadcast.Status.SCHEDULED or (
+        broadcast.send_at and broadcast.send_at > now
+    ):
+        return False
+    quiet_end = quiet_hours_end(account=broadcast.account, moment=now)
+    if quiet_end is not None:
+        Broadcast.unscoped.filter(pk=broadcast.pk, status=Broadcast.Status.SCHEDULED).update(
+            send_at=quiet_end, deferred_by_quiet_hours=True, updated_at=now
+        )
+        return False
+    planned = broadcast_plan(broadcast_id=broadcast_id, now=now)
+    return planned is not None and planned.status == Broadcast.Status.SENDING
+
+
+def broadcasts_stalled(*, now: datetime | None = None) -> list[int]:
+    """Sending broadcasts that no worker has touched lately (a killed worker, a lost task)."""
+    now = now or timezone.now()
+    recent = BroadcastBatch.unscoped.filter(last_attempt_at__gt=now - STALLED_AFTER)
+    return list(
+        Broadcast.unscoped.filter(
+            status=Broadcast.Status.SENDING, started_at__lt=now - STALLED_AFTER
+        )
+        .exclude(pk__in=recent.values("broadcast_id"))
+        .values_list("pk", flat=True)
+    )
+
+
+def broadcast_send_test(
+    *, account: LineAccount, broadcast: Broadcast, line_user_id: str, display_name: str = ""
+) -> str:
+    """Push the broadcast to one LINE user (the marketer's own account) to see it on a phone.
+    Links are not tracked and nothing is counted: a test is not part of the results."""
+    from linebot.v3 import messaging
+
+    decision = line_api.rate_limit_acquire(account, "push")
+    if not decision.allowed:
+        raise ValidationError(
+            {"line_user_id": [_("Too many test messages; try again in a moment.")]}
+        )
+    messages = broadcast.messages
+    if display_name or any("{displayName}" in m.get("text", "") for m in messages):
+        messages = personalise(messages, display_name)
+    request = messaging.PushMessageRequest.from_dict({"to": line_user_id, "messages": messages})
+    with line_api.messaging_api(account) as api:
+        outcome = line_call(
+            lambda: api.push_message_with_http_info(
+                request,
+                x_line_retry_key=str(uuid.uuid4()),
+                _request_timeout=line_api.REQUEST_TIMEOUT,
+            )
+        )
+    if outcome.kind != "accepted":
+        raise ValidationError(
+            {
+                "line_user_id": [
+                    _("LINE did not send the test (%(status)s): %(message)s")
+                    % {"status": outcome.status or "—", "message": outcome.message}
+                ]
+            }
+        )
+    return outcome.request_id

@@ -1,0 +1,244 @@
+"""The broadcast state machine: draft → in review → approved → scheduled → sending → sent /
+partially failed / failed, and cancelled.
+
+Each transition locks the row, checks the state it starts from and commits in one transaction,
+so two clicks (or a click and the scheduler) cannot both move a broadcast. Who may call which
+transition is the views' and API's business (``Capability``); what may happen next is decided
+here, once, for both.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from broadcasts.messages import demographic_errors, is_personalised, messages_errors
+from broadcasts.models import Broadcast
+from oa_console.models import LineAccount, User
+from segments.models import Segment
+
+S = Broadcast.Status
+EDITABLE = (S.DRAFT, S.IN_REVIEW, S.APPROVED, S.SCHEDULED)
+CANCELLABLE = EDITABLE
+NEEDS_SEGMENT = (Broadcast.AudienceKind.SEGMENT, Broadcast.AudienceKind.SEGMENT_DEMOGRAPHIC)
+NEEDS_FILTER = (Broadcast.AudienceKind.DEMOGRAPHIC, Broadcast.AudienceKind.SEGMENT_DEMOGRAPHIC)
+
+
+class BroadcastConflict(Exception):
+    """The broadcast is not in a state that allows this action (answered 409 by the API)."""
+
+
+def _locked(broadcast: Broadcast) -> Broadcast:
+    return Broadcast.unscoped.select_for_update().get(pk=broadcast.pk, account=broadcast.account)
+
+
+def _guard(broadcast: Broadcast, allowed: tuple[str, ...], action: str) -> None:
+    if broadcast.status not in allowed:
+        raise BroadcastConflict(
+            _("A broadcast that is %(status)s cannot be %(action)s.")
+            % {"status": broadcast.get_status_display().lower(), "action": action}
+        )
+
+
+def _clean(
+    *,
+    account: LineAccount,
+    name: str,
+    messages: Any,
+    audience_kind: str,
+    segment_id: int | None,
+    demographic: Any,
+) -> Segment | None:
+    """Validate content and audience; every problem is reported at once, keyed by field."""
+    errors: dict[str, list[str]] = {}
+    if not name or not name.strip():
+        errors["name"] = [_("Give the broadcast a name.")]
+    message_problems = messages_errors(messages)
+    if message_problems:
+        errors["messages"] = [str(problem) for problem in message_problems]
+    segment = None
+    if audience_kind not in Broadcast.AudienceKind.values:
+        errors["audience"] = [_("Choose who receives the broadcast.")]
+    if audience_kind in NEEDS_SEGMENT:
+        segment = (
+            Segment.unscoped.filter(account=account, pk=segment_id).first() if segment_id else None
+        )
+        if segment is None:
+            errors["segment"] = [_("Choose one of this OA's saved segments.")]
+    if audience_kind in NEEDS_FILTER:
+        problems = demographic_errors(demographic)
+        if problems:
+            errors["demographic"] = problems
+    if (
+        not message_problems
+        and is_personalised(messages)
+        and audience_kind != Broadcast.AudienceKind.SEGMENT
+    ):
+        errors.setdefault("messages", []).append(
+            _(
+                "{displayName} needs a saved segment as the audience: each friend then gets a "
+                "message of their own. LINE broadcasts and narrowcasts send one text to everyone."
+            )
+        )
+    if errors:
+        raise ValidationError(errors)
+    return segment
+
+
+@transaction.atomic
+def broadcast_create(
+    *,
+    account: LineAccount,
+    created_by: User | None,
+    name: str,
+    messages: list[dict],
+    audience_kind: str = Broadcast.AudienceKind.ALL,
+    segment_id: int | None = None,
+    demographic: dict | None = None,
+    track_clicks: bool = True,
+    goal: str = "",
+) -> Broadcast:
+    segment = _clean(
+        account=account,
+        name=name,
+        messages=messages,
+        audience_kind=audience_kind,
+        segment_id=segment_id,
+        demographic=demographic,
+    )
+    return Broadcast.unscoped.create(
+        account=account,
+        created_by=created_by,
+        name=name.strip(),
+        goal=goal.strip(),
+        messages=messages,
+        audience_kind=audience_kind,
+        segment=segment,
+        demographic=demographic if audience_kind in NEEDS_FILTER else None,
+        track_clicks=track_clicks,
+    )
+
+
+@transaction.atomic
+def broadcast_update(
+    *,
+    broadcast: Broadcast,
+    name: str,
+    messages: list[dict],
+    audience_kind: str,
+    segment_id: int | None = None,
+    demographic: dict | None = None,
+    track_clicks: bool = True,
+    goal: str = "",
+) -> Broadcast:
+    """Edit the content or audience. An approved or scheduled broadcast goes back to review:
+    what the reviewer approved is no longer what would be sent."""
+    broadcast = _locked(broadcast)
+    _guard(broadcast, EDITABLE, _("edited"))
+    segment = _clean(
+        account=broadcast.account,
+        name=name,
+        messages=messages,
+        audience_kind=audience_kind,
+        segment_id=segment_id,
+        demographic=demographic,
+    )
+    broadcast.name = name.strip()
+    broadcast.goal = goal.strip()
+    broadcast.messages = messages
+    broadcast.audience_kind = audience_kind
+    broadcast.segment = segment
+    broadcast.demographic = demographic if audience_kind in NEEDS_FILTER else None
+    broadcast.track_clicks = track_clicks
+    if broadcast.status in (S.APPROVED, S.SCHEDULED):
+        broadcast.status = S.IN_REVIEW
+        broadcast.reviewed_by = None
+        broadcast.reviewed_at = None
+        broadcast.review_comment = ""
+    broadcast.save()
+    return broadcast
+
+
+@transaction.atomic
+def broadcast_submit(*, broadcast: Broadcast, user: User | None) -> Broadcast:
+    broadcast = _locked(broadcast)
+    _guard(broadcast, (S.DRAFT,), _("submitted for review"))
+    broadcast.status = S.IN_REVIEW
+    broadcast.submitted_by = user
+    broadcast.save(update_fields=["status", "submitted_by", "updated_at"])
+    return broadcast
+
+
+@transaction.atomic
+def broadcast_approve(
+    *, broadcast: Broadcast, user: User | None, comment: str = "", now: datetime | None = None
+) -> Broadcast:
+    """Approve; a broadcast whose author already chose a future time is scheduled at once."""
+    now = now or timezone.now()
+    broadcast = _locked(broadcast)
+    _guard(broadcast, (S.IN_REVIEW,), _("approved"))
+    broadcast.reviewed_by = user
+    broadcast.reviewed_at = now
+    broadcast.review_comment = comment.strip()
+    has_future_time = broadcast.send_at is not None and broadcast.send_at > now
+    broadcast.status = S.SCHEDULED if has_future_time else S.APPROVED
+    broadcast.save()
+    return broadcast
+
+
+@transaction.atomic
+def broadcast_reject(
+    *, broadcast: Broadcast, user: User | None, comment: str, now: datetime | None = None
+) -> Broadcast:
+    """Send back to the author as a draft, with the reviewer's reason."""
+    if not comment or not comment.strip():
+        raise ValidationError({"comment": [_("Say what needs to change.")]})
+    broadcast = _locked(broadcast)
+    _guard(broadcast, (S.IN_REVIEW,), _("rejected"))
+    broadcast.status = S.DRAFT
+    broadcast.reviewed_by = user
+    broadcast.reviewed_at = now or timezone.now()
+    broadcast.review_comment = comment.strip()
+    broadcast.save()
+    return broadcast
+
+
+@transaction.atomic
+def broadcast_schedule(
+    *, broadcast: Broadcast, send_at: datetime | None, now: datetime | None = None
+) -> Broadcast:
+    """Choose when it goes out (None = now). Before approval this only records the wish; an
+    approved broadcast becomes scheduled, and one due now is handed to a worker at commit."""
+    now = now or timezone.now()
+    if send_at is not None and send_at < now - timezone.timedelta(minutes=1):
+        raise ValidationError({"send_at": [_("Choose a time in the future.")]})
+    broadcast = _locked(broadcast)
+    _guard(broadcast, EDITABLE, _("scheduled"))
+    if broadcast.status in (S.DRAFT, S.IN_REVIEW):
+        if send_at is None:
+            raise BroadcastConflict(_("Only an approved broadcast can be sent now."))
+        broadcast.send_at = send_at
+        broadcast.save(update_fields=["send_at", "updated_at"])
+        return broadcast
+    broadcast.send_at = send_at or now
+    broadcast.status = S.SCHEDULED
+    broadcast.save(update_fields=["send_at", "status", "updated_at"])
+    if broadcast.send_at <= now:
+        from broadcasts import tasks
+
+        transaction.on_commit(lambda: tasks.dispatch_broadcast_soon(broadcast.pk))
+    return broadcast
+
+
+@transaction.atomic
+def broadcast_cancel(*, broadcast: Broadcast) -> Broadcast:
+    broadcast = _locked(broadcast)
+    _guard(broadcast, CANCELLABLE, _("cancelled"))
+    broadcast.status = S.CANCELLED
+    broadcast.save(update_fields=["status", "updated_at"])
+    return broadcast

@@ -1,0 +1,80 @@
+"""Celery entry points of the broadcasts app: take ids, call one service, continue later by
+re-enqueueing with a countdown (never by sleeping in the worker)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+
+from broadcasts.models import Broadcast
+from broadcasts.services import sending
+from oa_console.queueing import enqueue_best_effort
+from oa_console.tenancy import tenant_scope
+
+
+def _scope(broadcast_id: int):
+    broadcast = Broadcast.unscoped.select_related("account__workspace").get(pk=broadcast_id)
+    return tenant_scope(workspace=broadcast.account.workspace, account=broadcast.account)
+
+
+def _workers() -> int:
+    """Send tasks per broadcast: parallel multicast calls up to the channel's limiter."""
+    return max(1, int(getattr(settings, "BROADCAST_SEND_WORKERS", 4)))
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def dispatch_due_broadcasts() -> int:
+    """Scheduled by beat: hand each due broadcast to a worker, and resume any whose worker
+    died mid-send (its pending batches keep their retry keys)."""
+    due = sending.broadcasts_due()
+    for broadcast_id in due:
+        enqueue_best_effort(dispatch_broadcast, (broadcast_id,))
+    for broadcast_id in sending.broadcasts_stalled():
+        for _n in range(_workers()):
+            enqueue_best_effort(send_broadcast, (broadcast_id,))
+    return len(due)
+
+
+def dispatch_broadcast_soon(broadcast_id: int) -> None:
+    """For "send now": start without waiting for the next beat tick (beat still catches it if
+    the broker is down right now)."""
+    enqueue_best_effort(dispatch_broadcast, (broadcast_id,))
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def dispatch_broadcast(broadcast_id: int) -> bool:
+    """Plan one due broadcast and start its send tasks."""
+    with _scope(broadcast_id):
+        started = sending.broadcast_start(broadcast_id=broadcast_id)
+    if started:
+        for _n in range(_workers()):
+            enqueue_best_effort(send_broadcast, (broadcast_id,))
+    return started
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def send_broadcast(broadcast_id: int) -> bool:
+    """Send due batches for a while; continue itself until the broadcast is settled."""
+    with _scope(broadcast_id):
+        progress = sending.broadcast_send(broadcast_id=broadcast_id)
+        broadcast = Broadcast.unscoped.get(pk=broadcast_id)
+        polling = (
+            not progress.finished
+            and broadcast.method == Broadcast.Method.NARROWCAST
+            and broadcast.narrowcast_phase not in ("", "succeeded", "failed")
+            and not broadcast.batches.filter(status="pending").exists()
+        )
+    if polling:
+        enqueue_best_effort(poll_narrowcast, (broadcast_id,), countdown=5)
+    elif not progress.finished:
+        enqueue_best_effort(send_broadcast, (broadcast_id,), countdown=progress.retry_in or 0)
+    return progress.finished
+
+
+@shared_task(acks_late=True)
+def poll_narrowcast(broadcast_id: int) -> bool:
+    with _scope(broadcast_id):
+        progress = sending.broadcast_narrowcast_poll(broadcast_id=broadcast_id)
+    if not progress.finished:
+        enqueue_best_effort(poll_narrowcast, (broadcast_id,), countdown=progress.retry_in or 30)
+    return progress.finished

@@ -1,0 +1,103 @@
+"""Fixtures for broadcasts: an OA with following friends, the fake LINE server answering sends
+with LINE's retry-key semantics, and helpers to bring a broadcast to a given state."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+import pytest
+from django.utils import timezone
+
+from broadcasts.models import Broadcast, SendingRules
+from broadcasts.services import workflow
+from segments.models import Friend, Segment
+from tests.fakes.line_sending import SendingScript
+from tests.fakes.line_server import fake_line  # noqa: F401  (fixture)
+
+TEXT = [{"type": "text", "text": "Spring sale starts today https://shop.example/sale"}]
+
+
+@pytest.fixture
+def line(fake_line):  # noqa: F811
+    """The fake LINE server with sending, audience, progress and quota answers."""
+    script = SendingScript().install(fake_line)
+    script.server = fake_line
+    return script
+
+
+@pytest.fixture
+def rules(account):
+    """Sending rules with quiet hours off, so tests do not depend on the hour they run at;
+    quiet-hour tests switch them on with a pinned clock."""
+    return SendingRules.unscoped.create(
+        account=account,
+        cap_enabled=True,
+        cap_messages=2,
+        cap_days=7,
+        quiet_enabled=False,
+        quiet_start=time(22, 0),
+        quiet_end=time(8, 0),
+    )
+
+
+def make_friends(account, count: int, *, start: int = 0, **fields) -> list[Friend]:
+    now = timezone.now()
+    return Friend.unscoped.bulk_create(
+        [
+            Friend(
+                account=account,
+                line_user_id="U" + f"{account.pk:08x}{start + n:024x}",
+                status=Friend.Status.FOLLOWING,
+                first_followed_at=now,
+                last_followed_at=now,
+                display_name=f"Friend {start + n}",
+                **fields,
+            )
+            for n in range(count)
+        ]
+    )
+
+
+def everyone_segment(account, name: str = "Everyone") -> Segment:
+    return Segment.unscoped.create(account=account, name=name, rules={"all": []})
+
+
+def make_broadcast(
+    account,
+    *,
+    messages=None,
+    audience_kind: str = Broadcast.AudienceKind.ALL,
+    segment: Segment | None = None,
+    demographic: dict | None = None,
+    status: str = Broadcast.Status.DRAFT,
+    send_at: datetime | None = None,
+    user=None,
+) -> Broadcast:
+    """A broadcast created through the services and moved to ``status`` the way users do."""
+    broadcast = workflow.broadcast_create(
+        account=account,
+        created_by=user,
+        name="Spring sale",
+        messages=messages or TEXT,
+        audience_kind=audience_kind,
+        segment_id=segment.pk if segment else None,
+        demographic=demographic,
+    )
+    order = [
+        Broadcast.Status.DRAFT,
+        Broadcast.Status.IN_REVIEW,
+        Broadcast.Status.APPROVED,
+        Broadcast.Status.SCHEDULED,
+    ]
+    target = order.index(status)
+    if target >= 1:
+        broadcast = workflow.broadcast_submit(broadcast=broadcast, user=user)
+    if target >= 2:
+        broadcast = workflow.broadcast_approve(broadcast=broadcast, user=user)
+    if target >= 3:
+        # Scheduled for "now" without going through on_commit dispatch: tests drive sending.
+        Broadcast.unscoped.filter(pk=broadcast.pk).update(
+            status=Broadcast.Status.SCHEDULED, send_at=send_at or timezone.now()
+        )
+        broadcast.refresh_from_db()
+    return broadcast
