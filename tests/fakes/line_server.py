@@ -227,7 +227,8 @@ class FakeLineServer:
                 self.send_response(reply.status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
-                self.send_header("x-line-request-id", "fake-" + str(len(server.requests)))
+                if not any(name.lower() == "x-line-request-id" for name in reply.headers):
+                    self.send_header("x-line-request-id", "fake-" + str(len(server.requests)))
                 for name, value in reply.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
