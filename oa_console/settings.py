@@ -225,6 +225,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "insights.metrics.tasks.sweep_metric_refreshes",
         "schedule": 300.0,
     },
+    # Broadcasts: hand due ones to workers within 15 s of their time, resume stalled sends.
+    "dispatch-due-broadcasts": {
+        "task": "broadcasts.tasks.dispatch_due_broadcasts",
+        "schedule": 15.0,
+    },
 }
 
 # Task modules outside an app's tasks.py (autodiscovery only finds those).
