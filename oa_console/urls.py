@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from broadcasts import click_views
 from oa_console import health
 from oa_console.views import accounts, api_keys, auth, members, sections, workspaces
 
@@ -74,6 +75,7 @@ urlpatterns = [
     path("w/", workspaces.workspace_picker, name="workspace_picker"),
     path("w/<slug:workspace_slug>/", include(workspace_patterns)),
     path("webhooks/", include("webhooks.urls")),
+    path("r/<str:token>", click_views.click_redirect, name="broadcast_click"),
     path("api/v1/", include("oa_console.api.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
