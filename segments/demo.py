@@ -1,0 +1,199 @@
+"""``seed_crm``: the demo's CRM data on top of the webhook friends: tag families with goals,
+tags on about 60% of following friends (from every source), first-party data and attributes,
+purchases for part of the friends sent through the custom events service, auto-tag rules, saved
+segments, an RFM run and today's coverage snapshot.
+
+Everything is derived from seeded random generators, and an OA that already has tags is left
+alone, so a second run creates nothing.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+
+from oa_console.tenancy import tenant_scope
+from segments import rfm, segment_services, tagging
+from segments.events import custom_events_record
+from segments.models import (
+    AttributeDefinition,
+    Friend,
+    FriendAttribute,
+    FriendTag,
+    Tag,
+    TagRule,
+)
+
+if TYPE_CHECKING:
+    from oa_console.management.commands.seed_demo import DemoTenancy
+
+FAMILIES = {"interest": 60, "lifecycle": 80, "source": 40}
+TAGS = {
+    "interest": ["new arrivals", "coupons", "events", "limited editions"],
+    "lifecycle": ["first purchase", "repeat buyer", "lapsed"],
+    "source": ["QR in store", "website", "flyer"],
+}
+SOURCES = [FriendTag.Source.MANUAL, FriendTag.Source.IMPORT, FriendTag.Source.API]
+REGIONS = ["jp_13", "jp_27", "jp_14", "tw_01", "th_10"]
+TIERS = ["bronze", "silver", "gold"]
+CURRENCY = {"Asia/Tokyo": "JPY", "Asia/Taipei": "TWD", "Asia/Bangkok": "THB"}
+TAGGED_SHARE = 0.6
+
+
+def _seed_account(account) -> int:
+    if Tag.unscoped.filter(account=account).exists():
+        return 0
+    rng = random.Random(f"crm:{account.slug}")
+    now = timezone.now()
+    created = 0
+    tags: dict[str, Tag] = {}
+    for family_name, goal in FAMILIES.items():
+        family = tagging.tag_family_create(account=account, name=family_name, coverage_goal=goal)
+        created += 1
+        for name in TAGS[family_name]:
+            tags[name] = tagging.tag_create(account=account, name=name, family=family)
+            created += 1
+    friends = list(Friend.unscoped.filter(account=account).order_by("pk"))
+    following = [f for f in friends if f.status == Friend.Status.FOLLOWING]
+    for friend in following:
+        if rng.random() >= TAGGED_SHARE:
+            continue
+        for name in rng.sample(sorted(tags), k=rng.randint(1, 3)):
+            created += tagging.friend_tags_add(
+                account=account,
+                tag=tags[name],
+                friend_ids=[friend.pk],
+                source=rng.choice(SOURCES),
+                at=now - timedelta(days=rng.randint(0, 60)),
+            )
+
+    points = AttributeDefinition.unscoped.create(
+        account=account, key="points", label="Points", type=AttributeDefinition.Type.NUMBER
+    )
+    newsletter = AttributeDefinition.unscoped.create(
+        account=account, key="newsletter", label="Newsletter", type=AttributeDefinition.Type.BOOLEAN
+    )
+    created += 2
+    for index, friend in enumerate(friends):
+        if rng.random() < 0.5:
+            friend.member_id = f"{account.slug[:3].upper()}-{10000 + index}"
+            friend.gender = rng.choice(["female", "female", "male", "other"])
+            friend.birthday = date(rng.randint(1960, 2007), rng.randint(1, 12), rng.randint(1, 28))
+            friend.region = rng.choice(REGIONS)
+            friend.member_tier = rng.choice(TIERS)
+            friend.add_source = rng.choice(["qr_store", "website", "flyer", ""])
+            friend.save(
+                update_fields=[
+                    "member_id",
+                    "gender",
+                    "birthday",
+                    "region",
+                    "member_tier",
+                    "add_source",
+                ]
+            )
+            FriendAttribute.unscoped.create(
+                account=account,
+                friend=friend,
+                definition=points,
+                value_number=rng.randint(0, 5000),
+            )
+            FriendAttribute.unscoped.create(
+                account=account,
+                friend=friend,
+                definition=newsletter,
+                value_bool=rng.random() < 0.7,
+            )
+            created += 3
+
+    TagRule.unscoped.create(
+        account=account,
+        tag=tags["coupons"],
+        kind=TagRule.Kind.KEYWORD,
+        match=TagRule.Match.CONTAINS,
+        pattern="coupon",
+    )
+    TagRule.unscoped.create(
+        account=account,
+        tag=tags["repeat buyer"],
+        kind=TagRule.Kind.CUSTOM_EVENT,
+        pattern="purchase",
+        property_key="repeat",
+        property_value="true",
+    )
+    TagRule.unscoped.create(
+        account=account,
+        tag=tags["QR in store"],
+        kind=TagRule.Kind.ADD_SOURCE,
+        pattern="qr_store",
+    )
+    created += 3
+
+    currency = CURRENCY.get(account.time_zone, "JPY")
+    events = []
+    for friend in friends:
+        if rng.random() >= 0.4:
+            continue
+        for number in range(rng.choice([1, 1, 2, 3, 5])):
+            events.append(
+                {
+                    "friend": {"line_user_id": friend.line_user_id},
+                    "name": "purchase",
+                    "occurred_at": (now - timedelta(days=rng.randint(0, 300))).isoformat(),
+                    "properties": {"repeat": number > 0, "channel": rng.choice(["store", "web"])},
+                    "amount": rng.randint(5, 300) * (100 if currency == "JPY" else 10),
+                    "currency": currency,
+                    "idempotency_key": f"demo-{friend.line_user_id}-{number}",
+                }
+            )
+    for start in range(0, len(events), 1000):
+        created += custom_events_record(
+            account=account, events=events[start : start + 1000]
+        ).accepted
+
+    for name, rules in [
+        (
+            "Repeat buyers (90 days)",
+            {
+                "field": "event",
+                "op": "did",
+                "value": {"name": "purchase", "within_days": 90, "min_count": 2},
+            },
+        ),
+        (
+            "Quiet for two weeks",
+            {
+                "all": [
+                    {"field": "status", "op": "eq", "value": "following"},
+                    {"not": {"field": "last_interaction_days", "op": "lt", "value": 14}},
+                ]
+            },
+        ),
+        ("New this week", {"field": "followed_at", "op": "within_days", "value": 7}),
+        (
+            "Coupon fans, not lapsed",
+            {
+                "all": [
+                    {"field": "tag", "op": "has", "value": tags["coupons"].pk},
+                    {"field": "tag", "op": "has_none", "value": [tags["lapsed"].pk]},
+                ]
+            },
+        ),
+        ("Champions", {"field": "rfm", "op": "in_cells", "value": ["champions", "loyal"]}),
+    ]:
+        segment_services.segment_create(account=account, name=name, rules=rules)
+        created += 1
+    created += rfm.rfm_compute(account=account, now=now)
+    created += tagging.tag_coverage_snapshot(account=account, day=timezone.localdate())
+    return created
+
+
+def seed_crm(demo: DemoTenancy) -> int:
+    created = 0
+    for account in demo.accounts.values():
+        with tenant_scope(workspace=account.workspace, account=account):
+            created += _seed_account(account)
+    return created
