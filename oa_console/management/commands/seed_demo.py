@@ -211,10 +211,17 @@ def _seed_insight_imports(demo: DemoTenancy) -> int:
     return seed_insight_imports(demo)
 
 
+def _seed_crm(demo: DemoTenancy) -> int:
+    from segments.demo import seed_crm
+
+    return seed_crm(demo)
+
+
 # Steps after seed_tenancy, in order; each returns how many rows it created (0 when present).
 SEED_STEPS: tuple[Callable[[DemoTenancy], int], ...] = (
     _seed_webhook_activity,
     _seed_insight_imports,
+    _seed_crm,
 )
 
 
