@@ -1,0 +1,101 @@
+"""Time zones and quiet hours: a wall-clock time in the OA's zone, DST and non-DST zones, and
+the beat dispatch that hands due broadcasts over (or holds them until quiet hours end)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from broadcasts.models import Broadcast
+from broadcasts.services import sending
+from broadcasts.services.rules import local_to_utc, quiet_hours_end
+from tests.broadcasts.conftest import make_broadcast, make_friends
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scope")]
+Status = Broadcast.Status
+
+
+def utc(*args) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def test_tokyo_has_no_dst(account):
+    account.time_zone = "Asia/Tokyo"
+    for month in (1, 7):
+        assert local_to_utc(account=account, local=datetime(2026, month, 10, 9, 0)) == utc(
+            2026, month, 10, 0, 0
+        )
+
+
+def test_new_york_follows_dst(account):
+    account.time_zone = "America/New_York"
+    assert local_to_utc(account=account, local=datetime(2026, 1, 10, 9, 0)) == utc(2026, 1, 10, 14)
+    assert local_to_utc(account=account, local=datetime(2026, 7, 10, 9, 0)) == utc(2026, 7, 10, 13)
+
+
+def test_a_time_skipped_by_dst_is_refused(account):
+    account.time_zone = "America/New_York"
+    with pytest.raises(ValidationError) as excinfo:
+        local_to_utc(account=account, local=datetime(2026, 3, 8, 2, 30))
+    assert "does not exist in America/New_York" in excinfo.value.message_dict["send_at"][0]
+
+
+def test_a_repeated_time_means_its_first_occurrence(account):
+    account.time_zone = "America/New_York"
+    # 01:30 happens twice on 2026-11-01: first in EDT (UTC-4).
+    assert local_to_utc(account=account, local=datetime(2026, 11, 1, 1, 30)) == utc(
+        2026, 11, 1, 5, 30
+    )
+
+
+def test_quiet_hours_span_midnight_in_the_oa_zone(account, rules):
+    account.time_zone = "Asia/Tokyo"
+    rules.quiet_enabled = True
+    rules.save()
+    # 23:30 Tokyo = 14:30 UTC: quiet until 08:00 Tokyo next day (23:00 UTC).
+    assert quiet_hours_end(account=account, moment=utc(2026, 5, 1, 14, 30)) == utc(2026, 5, 1, 23)
+    # 07:00 Tokyo = 22:00 UTC the day before: quiet until 08:00 that morning.
+    assert quiet_hours_end(account=account, moment=utc(2026, 5, 1, 22)) == utc(2026, 5, 1, 23)
+    assert quiet_hours_end(account=account, moment=utc(2026, 5, 1, 3)) is None  # 12:00
+
+
+def test_quiet_hours_follow_dst_in_a_dst_zone(account, rules):
+    account.time_zone = "Europe/Berlin"
+    account.save()
+    rules.quiet_enabled = True
+    rules.save()
+    # 23:00 Berlin on the night clocks go forward (2026-03-29): quiet until 08:00 CEST = 06:00 UTC
+    assert quiet_hours_end(account=account, moment=utc(2026, 3, 28, 22)) == utc(2026, 3, 29, 6)
+    # In winter the same 08:00 is 07:00 UTC.
+    assert quiet_hours_end(account=account, moment=utc(2026, 1, 10, 22)) == utc(2026, 1, 11, 7)
+
+
+def test_due_broadcasts_are_handed_over_only_when_due(account, rules):
+    make_friends(account, 3)
+    later = make_broadcast(account, status=Status.SCHEDULED, send_at=utc(2026, 5, 1, 3, 0))
+    assert sending.broadcasts_due(now=utc(2026, 5, 1, 2, 59)) == []
+    assert sending.broadcasts_due(now=utc(2026, 5, 1, 3, 0)) == [later.pk]
+
+
+def test_a_broadcast_due_in_quiet_hours_waits_until_they_end(account, rules, line):
+    account.time_zone = "Asia/Tokyo"
+    account.save()
+    rules.quiet_enabled = True
+    rules.save()
+    make_friends(account, 3)
+    night = utc(2026, 5, 1, 14, 30)  # 23:30 in Tokyo
+    broadcast = make_broadcast(account, status=Status.SCHEDULED, send_at=night)
+    assert sending.broadcasts_due(now=night) == []
+    assert not sending.broadcast_start(broadcast_id=broadcast.pk, now=night)
+    broadcast.refresh_from_db()
+    assert (broadcast.status, broadcast.send_at, broadcast.deferred_by_quiet_hours) == (
+        Status.SCHEDULED,
+        utc(2026, 5, 1, 23),
+        True,
+    )
+    assert not line.server.requests
+    morning = utc(2026, 5, 1, 23, 0, 5)
+    assert sending.broadcasts_due(now=morning) == [broadcast.pk]
+    assert sending.broadcast_start(broadcast_id=broadcast.pk, now=morning)
