@@ -1,0 +1,488 @@
+"""bench/webhooks.py: the LINE webhook endpoint under load, beside a bare WSGI baseline.
+
+Both servers run under gunicorn with the same worker count (sync workers, as docker-compose.yml
+runs the console) on this machine's PostgreSQL:
+- baseline: ``bench/_webhooks_baseline.py``, HMAC check + one multi-row INSERT with psycopg2;
+- console: ``oa_console.wsgi`` with production settings (DEBUG off, CONN_MAX_AGE=60, request
+  logging on, processing enqueued on a private Redis database that no worker reads).
+
+Workloads, for 1-event and 20-event requests: the maximum throughput with 8 concurrent clients
+(requests/s, events/s, p50/p99), and latency at a fixed 300 requests/s (open loop: latency is
+measured from each request's scheduled time, so a stalled server cannot hide its queue).
+Then an integrity run: 100,000 follow/message events in 20-event requests with 10% of the
+requests redelivered (interleaved), processed by the same service a Celery worker runs, in one
+process (= one worker): processing events/s, and counts checked (nothing lost or duplicated).
+
+The script creates its own workspace, OAs and baseline table and removes them at the end.
+Environment knobs: BENCH_DURATION (seconds per throughput run, default 8), BENCH_RATE (300),
+BENCH_INTEGRITY_EVENTS (100000), BENCH_WEB_WORKERS (2).
+"""
+
+from __future__ import annotations
+
+import http.client
+import itertools
+import json
+import os
+import random
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+from bench._common import PROJECT_DIR, Timing, percentile, report, setup_django
+
+os.environ.setdefault("FIELD_ENCRYPTION_KEY", Fernet.generate_key().decode())
+setup_django()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from oa_console.models import LineAccount, Workspace  # noqa: E402
+from segments.models import Friend, FriendStatusChange, Interaction  # noqa: E402
+from webhooks.models import WebhookEvent  # noqa: E402
+from webhooks.services import webhook_events_process_pending, webhook_signature  # noqa: E402
+
+DURATION = float(os.environ.get("BENCH_DURATION", 8))
+RATE = float(os.environ.get("BENCH_RATE", 300))
+INTEGRITY_EVENTS = int(os.environ.get("BENCH_INTEGRITY_EVENTS", 100_000))
+WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", 2))
+CONCURRENCY = 8
+USERS = 20_000
+BASELINE_TABLE = f"bench_webhook_baseline_{uuid.uuid4().hex[:8]}"
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+
+
+# Bodies ------------------------------------------------------------------------------------------
+
+_counter = itertools.count()
+
+
+def _event_id() -> str:
+    return f"{int(time.time() * 1000):013d}{next(_counter):013d}"  # 26 characters, like a ULID
+
+
+def make_event(rng: random.Random, now_ms: int) -> dict:
+    user = f"U{rng.randrange(USERS):032x}"
+    event = {
+        "mode": "active",
+        "timestamp": now_ms - rng.randrange(86_400_000),
+        "source": {"type": "user", "userId": user},
+        "webhookEventId": _event_id(),
+        "deliveryContext": {"isRedelivery": False},
+        "replyToken": secrets.token_hex(16),
+    }
+    if rng.random() < 0.3:
+        event.update(type="follow", follow={"isUnblocked": rng.random() < 0.05})
+    else:
+        event.update(
+            type="message",
+            message={
+                "id": str(rng.randrange(10**17, 10**18)),
+                "type": "text",
+                "text": "Is the shop open today?",
+                "quoteToken": secrets.token_hex(8),
+            },
+        )
+    return event
+
+
+@dataclass(frozen=True)
+class Request:
+    body: bytes
+    signature: str
+    events: int
+
+
+def signed(events: list[dict], *, destination: str, secret: str) -> Request:
+    body = json.dumps(
+        {"destination": destination, "events": events}, separators=(",", ":")
+    ).encode()
+    return Request(body, webhook_signature(channel_secret=secret, body=body), len(events))
+
+
+def build_requests(
+    count: int, per_request: int, *, destination: str, secret: str, seed: int
+) -> list[Request]:
+    rng = random.Random(seed)
+    now_ms = int(time.time() * 1000)
+    return [
+        signed(
+            [make_event(rng, now_ms) for _ in range(per_request)],
+            destination=destination,
+            secret=secret,
+        )
+        for _ in range(count)
+    ]
+
+
+# Servers and load --------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Gunicorn:
+    def __init__(self, app: str, env: dict[str, str]):
+        self.app, self.env, self.port = app, env, _free_port()
+        self.log_path = Path(tempfile.gettempdir()) / f"bench-gunicorn-{self.port}.log"
+
+    def __enter__(self) -> Gunicorn:
+        self.log_file = self.log_path.open("wb")  # closed in __exit__
+        self.process = subprocess.Popen(
+            [
+                GUNICORN,
+                self.app,
+                f"--bind=127.0.0.1:{self.port}",
+                f"--workers={WEB_WORKERS}",
+                "--timeout=60",
+                "--chdir",
+                str(PROJECT_DIR),
+            ],
+            env={**os.environ, **self.env},
+            stdout=subprocess.DEVNULL,
+            stderr=self.log_file,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return self
+            except OSError:
+                time.sleep(0.2)
+        self.__exit__()
+        raise RuntimeError(f"{self.app} did not start; see {self.log_path}")
+
+    def __exit__(self, *exc) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log_file.close()
+
+
+def post(port: int, path: str, request: Request) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request(
+            "POST",
+            path,
+            request.body,
+            {"Content-Type": "application/json", "X-Line-Signature": request.signature},
+        )
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    finally:
+        conn.close()
+
+
+@dataclass
+class LoadResult:
+    latencies: list[float]
+    wall: float
+    statuses: dict[int, int]
+    events: int
+
+    @property
+    def requests_per_second(self) -> float:
+        return len(self.latencies) / self.wall
+
+    @property
+    def events_per_second(self) -> float:
+        return self.events / self.wall
+
+
+def run_load(
+    port: int,
+    path: str,
+    requests: list[Request],
+    *,
+    concurrency: int = CONCURRENCY,
+    rate: float | None = None,
+    duration: float | None = None,
+) -> LoadResult:
+    """Closed loop (``rate`` None: each client sends its next request when the last answered) or
+    open loop at ``rate`` requests/s (latency counted from the scheduled start)."""
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    events = 0
+    lock = threading.Lock()
+    next_index = itertools.count()
+    started = time.perf_counter()
+    stop_at = started + duration if duration else None
+
+    def client() -> None:
+        nonlocal events
+        while True:
+            index = next(next_index)
+            if index >= len(requests):
+                return
+            scheduled = started + index / rate if rate else time.perf_counter()
+            if stop_at and scheduled > stop_at:
+                return
+            delay = scheduled - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            status = post(port, path, requests[index])
+            elapsed = time.perf_counter() - scheduled
+            with lock:
+                latencies.append(elapsed)
+                statuses[status] = statuses.get(status, 0) + 1
+                events += requests[index].events
+
+    threads = [threading.Thread(target=client) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return LoadResult(latencies, time.perf_counter() - started, statuses, events)
+
+
+# Fixtures ----------------------------------------------------------------------------------------
+
+
+def create_account(workspace: Workspace, slug: str) -> LineAccount:
+    return LineAccount.unscoped.create(
+        workspace=workspace,
+        slug=slug,
+        display_name=slug,
+        channel_secret=secrets.token_hex(16),
+        access_token=secrets.token_urlsafe(32),
+        bot_user_id="U" + secrets.token_hex(16),
+    )
+
+
+def create_baseline_table() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TABLE {BASELINE_TABLE} (id bigserial PRIMARY KEY, event_id varchar(64) NOT NULL UNIQUE, "
+            "event_type varchar(64) NOT NULL, mode varchar(16) NOT NULL, timestamp_ms bigint NOT NULL, "
+            "payload text NOT NULL, received_at timestamptz NOT NULL DEFAULT now())"
+        )
+
+
+def drop_fixtures(workspace: Workspace) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {BASELINE_TABLE}")
+    account_ids = list(
+        LineAccount.unscoped.filter(workspace=workspace).values_list("pk", flat=True)
+    )
+    for model in (Interaction, FriendStatusChange, Friend, WebhookEvent):
+        model.unscoped.filter(account_id__in=account_ids).delete()
+    LineAccount.unscoped.filter(pk__in=account_ids).delete()
+    workspace.delete()
+
+
+def private_broker() -> str:
+    """A Redis database no worker reads, so queued processing does not compete with the bench."""
+    broker = settings.CELERY_BROKER_URL
+    if broker.startswith("redis://"):
+        return broker.rsplit("/", 1)[0] + "/15"
+    return broker
+
+
+# Workloads ---------------------------------------------------------------------------------------
+
+
+def accept_workloads(account: LineAccount) -> tuple[list[Timing], dict]:
+    dsn = settings.DATABASES["default"]
+    baseline_env = {
+        "BENCH_BASELINE_SECRET": account.channel_secret,
+        "BENCH_BASELINE_DSN": f"dbname={dsn['NAME']} user={dsn['USER']} host={dsn['HOST'] or '127.0.0.1'} "
+        f"port={dsn['PORT'] or 5432}"
+        + (f" password={dsn['PASSWORD']}" if dsn.get("PASSWORD") else ""),
+        "BENCH_BASELINE_TABLE": BASELINE_TABLE,
+    }
+    console_env = {
+        "DJANGO_SETTINGS_MODULE": "oa_console.settings",
+        "DEBUG": "false",
+        "CONN_MAX_AGE": "60",
+        "CELERY_BROKER_URL": private_broker(),
+    }
+    servers = {
+        "baseline": ("bench._webhooks_baseline:application", baseline_env, "/"),
+        "console": (
+            "oa_console.wsgi:application",
+            console_env,
+            f"/webhooks/line/{account.webhook_key}/",
+        ),
+    }
+    timings: list[Timing] = []
+    figures: dict = {}
+    seed = itertools.count(1)
+    for name, (app, env, path) in servers.items():
+        with Gunicorn(app, env) as server:
+            for per_request in (1, 20):
+                budget = int(DURATION * 4000 / per_request) + 100
+                warm = build_requests(
+                    50,
+                    per_request,
+                    destination=account.bot_user_id,
+                    secret=account.channel_secret,
+                    seed=next(seed),
+                )
+                run_load(server.port, path, warm)
+                load = build_requests(
+                    budget,
+                    per_request,
+                    destination=account.bot_user_id,
+                    secret=account.channel_secret,
+                    seed=next(seed),
+                )
+                peak = run_load(server.port, path, load, duration=DURATION)
+                paced = build_requests(
+                    int(RATE * DURATION),
+                    per_request,
+                    destination=account.bot_user_id,
+                    secret=account.channel_secret,
+                    seed=next(seed),
+                )
+                steady = run_load(server.port, path, paced, rate=RATE, concurrency=64)
+                label = f"{name} {per_request}-event"
+                timings.append(Timing(f"{label} max", tuple(peak.latencies), items=per_request))
+                timings.append(
+                    Timing(f"{label} @{RATE:.0f}/s", tuple(steady.latencies), items=per_request)
+                )
+                figures[label] = {
+                    "max_requests_per_s": round(peak.requests_per_second, 1),
+                    "max_events_per_s": round(peak.events_per_second, 1),
+                    "max_p50_ms": round(percentile(peak.latencies, 50) * 1000, 2),
+                    "max_p99_ms": round(percentile(peak.latencies, 99) * 1000, 2),
+                    f"at_{RATE:.0f}_achieved_requests_per_s": round(steady.requests_per_second, 1),
+                    f"at_{RATE:.0f}_p50_ms": round(percentile(steady.latencies, 50) * 1000, 2),
+                    f"at_{RATE:.0f}_p99_ms": round(percentile(steady.latencies, 99) * 1000, 2),
+                    "statuses": {
+                        str(k): v for k, v in sorted((peak.statuses | steady.statuses).items())
+                    },
+                }
+    for per_request in (1, 20):
+        console = figures[f"console {per_request}-event"]["max_requests_per_s"]
+        baseline = figures[f"baseline {per_request}-event"]["max_requests_per_s"]
+        figures[f"console/baseline throughput {per_request}-event"] = round(console / baseline, 3)
+    return timings, figures
+
+
+def integrity_run(account: LineAccount) -> tuple[Timing, dict]:
+    per_request = 20
+    unique = build_requests(
+        INTEGRITY_EVENTS // per_request,
+        per_request,
+        destination=account.bot_user_id,
+        secret=account.channel_secret,
+        seed=99,
+    )
+    rng = random.Random(7)
+    sequence: list[Request] = []
+    for index, request in enumerate(unique):
+        sequence.append(request)
+        if index and rng.random() < 0.10:
+            earlier = json.loads(unique[rng.randrange(index)].body)
+            for event in earlier["events"]:
+                event["deliveryContext"] = {"isRedelivery": True}
+            sequence.append(
+                signed(
+                    earlier["events"],
+                    destination=account.bot_user_id,
+                    secret=account.channel_secret,
+                )
+            )
+    sent_events = [event for request in unique for event in json.loads(request.body)["events"]]
+    with Gunicorn(
+        "oa_console.wsgi:application",
+        {"DEBUG": "false", "CONN_MAX_AGE": "60", "CELERY_BROKER_URL": private_broker()},
+    ) as server:
+        path = f"/webhooks/line/{account.webhook_key}/"
+        verify = signed([], destination=account.bot_user_id, secret=account.channel_secret)
+        run_load(
+            server.port, path, [verify] * 50
+        )  # boot the workers (LINE's Verify stores nothing)
+        load = run_load(server.port, path, sequence)
+    started = time.perf_counter()
+    processed = webhook_events_process_pending(account_id=account.pk, max_batches=10**6)
+    processing_seconds = time.perf_counter() - started
+
+    follows = sum(1 for e in sent_events if e["type"] == "follow")
+    messages = len(sent_events) - follows
+    users = len({e["source"]["userId"] for e in sent_events})
+    events = WebhookEvent.unscoped.filter(account=account)
+    counts = {
+        "requests_sent": len(sequence),
+        "redelivered_requests": len(sequence) - len(unique),
+        "non_200": sum(v for k, v in load.statuses.items() if k != 200),
+        "events_sent_unique": len(sent_events),
+        "events_stored": events.count(),
+        "events_processed": events.filter(status=WebhookEvent.Status.PROCESSED).count(),
+        "status_changes": FriendStatusChange.unscoped.filter(account=account).count(),
+        "follow_events": follows,
+        "interactions": Interaction.unscoped.filter(account=account).count(),
+        "message_events": messages,
+        "friends": Friend.unscoped.filter(account=account).count(),
+        "distinct_users": users,
+        "processing_events_per_s": round(processed / processing_seconds, 1),
+        "accept_requests_per_s": round(load.requests_per_second, 1),
+    }
+    counts["ok"] = (
+        counts["non_200"] == 0
+        and counts["events_stored"]
+        == counts["events_sent_unique"]
+        == counts["events_processed"]
+        == processed
+        and counts["status_changes"] == follows
+        and counts["interactions"] == messages
+        and counts["friends"] == users
+    )
+    return Timing(
+        "processing (1 worker, per event)", (processing_seconds / max(processed, 1),), items=1
+    ), counts
+
+
+def main() -> None:
+    if connection.vendor != "postgresql":
+        sys.exit(
+            "bench/webhooks.py measures on PostgreSQL: set DATABASE_URL (see bench/README.md)."
+        )
+    call_command("migrate", verbosity=0)
+    workspace = Workspace.objects.create(
+        slug=f"bench-{uuid.uuid4().hex[:8]}", name="Webhook benchmark"
+    )
+    try:
+        create_baseline_table()
+        timings, figures = accept_workloads(create_account(workspace, "accept"))
+        processing, integrity = integrity_run(create_account(workspace, "integrity"))
+        report(
+            "webhooks",
+            [*timings, processing],
+            baseline="baseline 1-event max",
+            params={
+                "web_workers": WEB_WORKERS,
+                "closed_loop_clients": CONCURRENCY,
+                "duration_s": DURATION,
+                "rate_per_s": RATE,
+                "users": USERS,
+                "mix": "30% follow, 70% text message",
+                "throughput": figures,
+                "integrity": integrity,
+            },
+        )
+        print(json.dumps({"throughput": figures, "integrity": integrity}, indent=2))
+    finally:
+        drop_fixtures(workspace)
+
+
+if __name__ == "__main__":
+    main()
