@@ -461,7 +461,9 @@ def metrics_recompute(
             MetricDaily.unscoped.filter(account=account).delete()
             return RecomputeResult(0, None, None, monotonic.monotonic() - started)
         lo = date_from or bounds[0]
-        hi = date_to or max(bounds[1], lo)
+        # Through today: webhook metrics are zero, not missing, on quiet days since coverage.
+        today = timezone.localtime(timezone.now(), ZoneInfo(account.time_zone)).date()
+        hi = date_to or max(bounds[1], lo, today)
         if date_from is None:
             # A full recompute also drops rows of days whose source data is gone.
             MetricDaily.unscoped.filter(account=account).delete()
