@@ -90,6 +90,9 @@ def render() -> str:
             lines.append(f"{spec.description}\n")
             keys = " or ".join(" + ".join(f"`{k}`" for k in key) for key in spec.keys)
             lines.append(f"Row key: {keys}.{' Snapshot report.' if spec.snapshot else ''}\n")
+            for group in spec.required_any:
+                names = ", ".join(f"`{name}`" for name in group)
+                lines.append(f"At least one of {names} is **required**.\n")
             lines.append("| Column | Kind | Meaning | Aliases |")
             lines.append("|---|---|---|---|")
             for f in spec.fields:

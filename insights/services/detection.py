@@ -48,7 +48,7 @@ def map_headers(headers: list[str], report: str) -> Detection:
             continue
         mapping[header] = name
         used.add(name)
-    missing = [name for name in report_spec(report).required if name not in used]
+    missing = report_spec(report).missing(used)
     return Detection(report=report, mapping=mapping, ignored=ignored, missing=missing)
 
 
@@ -78,5 +78,5 @@ def apply_mapping(headers: list[str], report: str, mapping: dict[str, str]) -> D
             clean[header] = name
             used.add(name)
     ignored = [h for h in headers if h not in clean]
-    missing = [name for name in spec.required if name not in used]
+    missing = spec.missing(used)
     return Detection(report=report, mapping=clean, ignored=ignored, missing=missing)

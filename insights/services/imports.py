@@ -124,7 +124,7 @@ def import_job_confirm_mapping(
     detection = apply_mapping(job.headers, report, mapping)
     if detection.missing:
         spec = report_spec(report)
-        labels = ", ".join(str(spec.get(name).label) for name in detection.missing)
+        labels = spec.missing_labels(detection.missing)
         raise ValidationError(
             {"mapping": _("Map a column to each required field: %(fields)s.") % {"fields": labels}}
         )

@@ -83,6 +83,8 @@ class ReportSpec:
     snapshot: bool = False
     # Key fields missing from the file count as blank (demographics: one file per dimension).
     partial_key: bool = False
+    # Groups of fields of which at least one must be present (a coupon by id or by name).
+    required_any: tuple[tuple[str, ...], ...] = ()
     field_index: dict[str, FieldSpec] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
@@ -96,6 +98,21 @@ class ReportSpec:
     @property
     def required(self) -> list[str]:
         return [f.name for f in self.fields if f.required]
+
+    def missing(self, mapped: set[str]) -> list[str]:
+        """Required fields not mapped; an unmet "one of" group is reported as "a|b"."""
+        missing = [name for name in self.required if name not in mapped]
+        missing += ["|".join(group) for group in self.required_any if not mapped & set(group)]
+        return missing
+
+    def missing_labels(self, missing: list[str]) -> str:
+        from django.utils.translation import gettext as _
+
+        labels = []
+        for entry in missing:
+            names = [str(self.get(name).label) for name in entry.split("|")]
+            labels.append(_(" or ").join(names))
+        return ", ".join(labels)
 
 
 # After NFKC full-width brackets and colons are ASCII already.
@@ -546,7 +563,6 @@ _register(
                     "ชื่อคูปอง",
                     "คูปอง",
                 ],
-                required=True,
             ),
             F(
                 "views",
@@ -586,6 +602,7 @@ _register(
             ("as_of", "coupon_name"),
         ),
         date_field="date",
+        required_any=(("coupon_id", "coupon_name"),),
     )
 )
 

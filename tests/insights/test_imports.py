@@ -483,3 +483,19 @@ def test_newest_upload_wins_even_when_an_older_one_is_saved_last(account):
     assert current(account)["2025-01-02"]["contacts"] == 2
     import_job_delete(job=ImportJob.unscoped.get(pk=newer.pk))
     assert current(account)["2025-01-01"]["contacts"] == 1
+
+
+def test_a_coupon_needs_an_id_or_a_name(upload, account):
+    by_id = upload("date,coupon_id,views,claimed,used\n20250201,A,<20,<20,<20\n", report="coupons")
+    assert by_id.status == "succeeded"
+    by_name = upload("coupon name,used\nSpring,3\n")
+    assert (by_name.status, by_name.report) == ("succeeded", "coupons")
+    neither = upload("date,views,claimed,used\n20250201,1,1,1\n", report="coupons")
+    assert neither.status == "needs_mapping"
+    from insights.services.imports import import_job_confirm_mapping
+
+    with pytest.raises(ValidationError) as error:
+        import_job_confirm_mapping(
+            job=neither, report="coupons", mapping={"date": "date", "used": "used"}
+        )
+    assert "Coupon ID or Coupon name" in str(error.value)
