@@ -9,9 +9,10 @@ against the published JSON Schema as a whole.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 import jsonschema
 from django.utils.translation import gettext as _
@@ -81,16 +82,12 @@ class RuleContext:
 
 @cache
 def _validator(schema_key: str, schema_json: str) -> jsonschema.Draft202012Validator:
-    import json
-
     return jsonschema.Draft202012Validator(
         json.loads(schema_json), format_checker=jsonschema.FormatChecker()
     )
 
 
 def _value_validator(schema: dict) -> jsonschema.Draft202012Validator:
-    import json
-
     text = json.dumps(schema, sort_keys=True)
     return _validator(text, text)
 
@@ -275,19 +272,27 @@ def rules_errors(rules, *, context: RuleContext | None) -> list[RuleError]:
     walker.node(rules, "$", 1)
     if walker.errors:
         return walker.errors
-    for error in _validator("rules", _schema_json()).iter_errors(rules):
+    schema_error = _schema_error(json.dumps(rules, sort_keys=True))
+    if schema_error is not None:
+        where, error = schema_error
+        walker.error(where, _type_message(error))  # translated now, in the caller's language
+    return walker.errors
+
+
+@lru_cache(maxsize=2048)
+def _schema_error(rules_json: str) -> tuple[str, jsonschema.ValidationError] | None:
+    """The first error of the whole-tree schema check. Cached by the tree's JSON: the builder
+    and the API evaluate the same trees over and over, and this check needs no OA."""
+    for error in _validator("rules", _schema_json()).iter_errors(json.loads(rules_json)):
         where = "$"
         for part in error.absolute_path:
             where = _join(where, part)
-        walker.error(where, _type_message(error))
-        break
-    return walker.errors
+        return where, error
+    return None
 
 
 @cache
 def _schema_json() -> str:
-    import json
-
     return json.dumps(rules_schema())
 
 
