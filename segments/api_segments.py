@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from oa_console.api.base import TenantApiView
 from oa_console.api.pagination import StandardPagination
+from oa_console.models import User
 from oa_console.roles import Capability
 from segments import segment_selectors, segment_services
 from segments.api import FriendOutputSerializer
@@ -69,7 +70,7 @@ class SegmentListApi(TenantApiView):
                 name=data.validated_data["name"],
                 rules=data.validated_data["rules"],
                 description=data.validated_data.get("description", ""),
-                created_by=request.user if getattr(request.user, "pk", None) else None,
+                created_by=request.user if isinstance(request.user, User) else None,
             )
         except RulesInvalid as exc:
             raise rules_error(exc) from exc
