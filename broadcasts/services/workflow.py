@@ -242,3 +242,11 @@ def broadcast_cancel(*, broadcast: Broadcast) -> Broadcast:
     broadcast.status = S.CANCELLED
     broadcast.save(update_fields=["status", "updated_at"])
     return broadcast
+
+
+@transaction.atomic
+def broadcast_delete(*, broadcast: Broadcast) -> None:
+    """Only drafts and cancelled broadcasts: anything LINE has seen stays for the record."""
+    broadcast = _locked(broadcast)
+    _guard(broadcast, (S.DRAFT, S.CANCELLED), _("deleted"))
+    broadcast.delete()

@@ -1,0 +1,149 @@
+"""Reads of the broadcasts app: lists, one broadcast with its progress, batch outcomes, LINE's
+message quota, results, and the friend filters other apps use (``received_broadcast``,
+``clicked``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from broadcasts.models import Broadcast, BroadcastBatch, Click, Delivery
+from oa_console import line_api
+from oa_console.models import LineAccount
+
+
+def broadcast_list(
+    *,
+    account: LineAccount,
+    status: str | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> QuerySet[Broadcast]:
+    """The OA's broadcasts, newest first; ``start``/``end`` select by send time (calendar)."""
+    broadcasts = Broadcast.objects.filter(account=account).select_related(
+        "created_by", "reviewed_by", "segment"
+    )
+    if status:
+        broadcasts = broadcasts.filter(status=status)
+    if start is not None:
+        broadcasts = broadcasts.filter(send_at__gte=start)
+    if end is not None:
+        broadcasts = broadcasts.filter(send_at__lt=end)
+    return broadcasts.order_by("-created_at", "-pk")
+
+
+def broadcast_get(*, account: LineAccount, broadcast_id: int) -> Broadcast | None:
+    return (
+        Broadcast.objects.filter(account=account, pk=broadcast_id)
+        .select_related("account", "segment", "created_by", "reviewed_by", "submitted_by")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    total: int
+    pending: int
+    accepted: int
+    failed: int
+    recipients_accepted: int
+    recipients_failed: int
+
+    @property
+    def done_percent(self) -> int:
+        return 100 if not self.total else round(100 * (self.accepted + self.failed) / self.total)
+
+
+def broadcast_batch_summary(*, broadcast: Broadcast) -> BatchSummary:
+    """Progress of a send, in one aggregate query (what the results page polls)."""
+    S = BroadcastBatch.Status
+    totals = BroadcastBatch.objects.filter(broadcast=broadcast).aggregate(
+        total=Count("pk"),
+        pending=Count("pk", filter=Q(status=S.PENDING)),
+        accepted=Count("pk", filter=Q(status=S.ACCEPTED)),
+        failed=Count("pk", filter=Q(status=S.FAILED)),
+        recipients_accepted=Sum("size", filter=Q(status=S.ACCEPTED)),
+        recipients_failed=Sum("size", filter=Q(status=S.FAILED)),
+    )
+    return BatchSummary(**{key: value or 0 for key, value in totals.items()})
+
+
+def broadcast_batches(*, broadcast: Broadcast) -> QuerySet[BroadcastBatch]:
+    return BroadcastBatch.objects.filter(broadcast=broadcast).order_by("sequence")
+
+
+@dataclass(frozen=True)
+class ClickCount:
+    url: str
+    clicks: int
+    unique_friends: int
+
+
+def broadcast_clicks_per_url(*, broadcast: Broadcast) -> list[ClickCount]:
+    rows = (
+        Click.objects.filter(broadcast=broadcast)
+        .values("url")
+        .annotate(clicks=Count("pk"), unique_friends=Count("friend", distinct=True))
+        .order_by("-clicks", "url")
+    )
+    return [ClickCount(r["url"], r["clicks"], r["unique_friends"]) for r in rows]
+
+
+@dataclass(frozen=True)
+class Quota:
+    limited: bool
+    limit: int | None
+    used: int
+
+
+def message_quota(*, account: LineAccount) -> Quota | None:
+    """LINE's monthly message quota and what has been used; None when LINE cannot tell now
+    (the panel then says so rather than guessing)."""
+    from broadcasts.services.sending import line_call
+
+    if not line_api.rate_limit_acquire(account, "default").allowed:
+        return None
+    with line_api.messaging_api(account) as api:
+        quota = line_call(
+            lambda: api.get_message_quota_with_http_info(_request_timeout=line_api.REQUEST_TIMEOUT)
+        )
+        used = line_call(
+            lambda: api.get_message_quota_consumption_with_http_info(
+                _request_timeout=line_api.REQUEST_TIMEOUT
+            )
+        )
+    if quota.kind != "accepted" or used.kind != "accepted":
+        return None
+    limited = quota.data.type == "limited"
+    return Quota(
+        limited=limited,
+        limit=quota.data.value if limited else None,
+        used=used.data.total_usage or 0,
+    )
+
+
+def friends_received_q(*, account: LineAccount, broadcast_ids: list[int] | None = None) -> Q:
+    """Friends a broadcast of this OA was delivered to (all of them when no ids are given):
+    the filter behind the segments ``received_broadcast`` field."""
+    deliveries = Delivery.unscoped.filter(account=account, delivered_at__isnull=False)
+    if broadcast_ids is not None:
+        deliveries = deliveries.filter(broadcast_id__in=broadcast_ids)
+    return Q(pk__in=deliveries.values("friend_id"))
+
+
+def friends_clicked_q(
+    *,
+    account: LineAccount,
+    broadcast_ids: list[int] | None = None,
+    since: datetime | None = None,
+) -> Q:
+    """Friends who opened a tracked link of this OA's broadcasts: the segments ``clicked``
+    field."""
+    clicks = Click.unscoped.filter(account=account, friend__isnull=False)
+    if broadcast_ids is not None:
+        clicks = clicks.filter(broadcast_id__in=broadcast_ids)
+    if since is not None:
+        clicks = clicks.filter(clicked_at__gte=since)
+    return Q(pk__in=clicks.values("friend_id"))
