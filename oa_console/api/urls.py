@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from insights.api import ImportJobDetailApi, ImportJobsApi, InsightRecordListApi
@@ -68,6 +68,7 @@ urlpatterns = [
         AccountMetricsApi.as_view(),
         name="api_account_metrics",
     ),
+    path("accounts/<int:account_id>/broadcasts/", include("broadcasts.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularRedocView.as_view(url_name="api_schema"), name="api_docs"),
 ]
