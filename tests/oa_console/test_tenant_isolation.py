@@ -140,6 +140,14 @@ def build_tag_rule(workspace, account):
     return TagRule.unscoped.create(account=account, tag=tag, kind="keyword", pattern="hi")
 
 
+def build_broadcast(workspace, account):
+    from broadcasts.models import Broadcast
+
+    return Broadcast.unscoped.create(
+        account=account, name="Sale", messages=[{"type": "text", "text": "hi"}]
+    )
+
+
 # name -> builder(workspace, account) creating that object inside the given tenant.
 WORLD_BUILDERS: dict[str, Callable] = {
     "tag_family": build_tag_family,
@@ -153,6 +161,7 @@ WORLD_BUILDERS: dict[str, Callable] = {
     "membership": build_membership,
     "import_job": build_import_job,
     "insight_report": build_insight_report,
+    "broadcast": build_broadcast,
 }
 
 
@@ -193,6 +202,7 @@ FOREIGN_KWARG_PROVIDERS: dict[str, Callable[[World], object]] = {
     "report": lambda world: world.other("insight_report"),
     "segment_id": lambda world: world.other("segment").pk,
     "tag_id": lambda world: world.other("tag").pk,
+    "broadcast_id": lambda world: world.other("broadcast").pk,
     "family_id": lambda world: world.other("tag_family").pk,
     "rule_id": lambda world: world.other("tag_rule").pk,
 }
