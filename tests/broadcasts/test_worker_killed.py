@@ -1,0 +1,146 @@
+"""A real Celery worker killed in the middle of a multicast resumes in a new worker with no
+batch sent twice and none skipped: every recipient gets the broadcast exactly once.
+
+Runs on PostgreSQL (the worker is a separate process and must share the test database) with
+whatever broker the settings name. The fake LINE server accepts the third batch and then
+holds its answer; the test SIGKILLs the worker at that moment, so LINE has the batch but the
+worker never recorded it. The batch's transaction rolls back, its retry key stays, and the
+next worker's repeat is answered 409: accepted once, delivered once.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from broadcasts.models import Broadcast, BroadcastBatch
+from broadcasts.services import workflow
+from broadcasts.tasks import send_broadcast
+from oa_console import queueing
+from oa_console.celery import app as celery_app
+from oa_console.tenancy import tenant_scope
+from tests.broadcasts.conftest import everyone_segment, make_broadcast, make_friends
+
+ROOT = Path(__file__).resolve().parents[2]
+TIMEOUT = 90.0
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the worker process needs a shared PostgreSQL"
+)
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return (
+        f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/"
+        f"{db['NAME']}"
+    )
+
+
+def _start_worker(line_url: str) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": _database_url(),
+        "LINE_API_HOST": line_url,
+    }
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "oa_console",
+            "worker",
+            "--pool=solo",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _wait(predicate, what: str) -> None:
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_killed_mid_send_resumes_without_duplicates(account, rules, line):
+    friends = make_friends(account, 2600)  # six multicast batches
+    in_flight = threading.Event()
+    release = threading.Event()
+    accepted_so_far = []
+
+    def hold_third(accepted) -> None:
+        accepted_so_far.append(accepted)
+        if len(accepted_so_far) == 3:
+            in_flight.set()
+            release.wait(TIMEOUT)
+
+    line.on_accept = hold_third
+    with tenant_scope(workspace=account.workspace, account=account):
+        broadcast = make_broadcast(
+            account,
+            audience_kind=Broadcast.AudienceKind.SEGMENT,
+            segment=everyone_segment(account),
+            status=Broadcast.Status.APPROVED,
+        )
+    celery_app.control.purge()
+    queueing.reset()
+    first = _start_worker(line.server.url)
+    try:
+        workflow.broadcast_schedule(broadcast=broadcast, send_at=None)  # "send now"
+        _wait(in_flight.is_set, "the third batch to reach LINE")
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+    finally:
+        release.set()
+        if first.poll() is None:
+            first.kill()
+
+    broadcast.refresh_from_db()
+    assert broadcast.status == Broadcast.Status.SENDING
+    statuses = list(
+        BroadcastBatch.unscoped.filter(broadcast=broadcast)
+        .order_by("sequence")
+        .values_list("status", flat=True)
+    )
+    assert statuses == ["accepted", "accepted", "pending", "pending", "pending", "pending"]
+
+    second = _start_worker(line.server.url)
+    try:
+        # What beat's stalled-broadcast sweep enqueues for a broadcast nobody is working on.
+        send_broadcast.delay(broadcast.pk)
+        _wait(
+            lambda: Broadcast.unscoped.get(pk=broadcast.pk).status == Broadcast.Status.SENT,
+            "the broadcast to finish",
+        )
+    finally:
+        second.terminate()
+        second.wait(20)
+
+    batches = BroadcastBatch.unscoped.filter(broadcast=broadcast).order_by("sequence")
+    assert [b.status for b in batches] == ["accepted"] * 6
+    assert [b.duplicate_of_accepted for b in batches] == [False, False, True, False, False, False]
+    assert len(line.received) == len(friends)
+    assert set(line.received.values()) == {1}, "a recipient got the broadcast twice"
+    assert len(line.accepted) == 6
