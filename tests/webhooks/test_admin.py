@@ -18,5 +18,8 @@ def test_superuser_lists_and_opens_raw_events_but_cannot_change_them(account):
     assert listing.status_code == 200 and row.webhook_event_id in listing.content.decode()
     detail = client.get(f"/admin/webhooks/webhookevent/{row.pk}/change/")
     assert detail.status_code == 200 and "a=1" in detail.content.decode()
-    assert client.post(f"/admin/webhooks/webhookevent/{row.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert (
+        client.post(f"/admin/webhooks/webhookevent/{row.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
     assert client.get("/admin/webhooks/webhookrejection/").status_code == 200
