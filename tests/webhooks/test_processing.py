@@ -270,3 +270,31 @@ def test_reprocessing_and_replay_change_nothing(line_client, account, process):
     assert snapshot(account) == before
     assert webhook_events_replay(account=account, since=at(0).date()) == 2
     assert snapshot(account) == before
+
+
+def test_membership_and_group_lifecycle_events(line_client, account, process):
+    group = {"type": "group", "groupId": "C" + "1" * 32}
+    post_events(
+        line_client,
+        account,
+        [
+            event(
+                "membership", user=user_id(4), membership={"type": "joined", "membershipId": 3189}
+            ),
+            event("join", source=group),
+            event(
+                "memberJoined",
+                source=group,
+                joined={"members": [{"type": "user", "userId": user_id(5)}]},
+            ),
+            event("leave", source=group),
+        ],
+    )
+    process()
+    assert set(WebhookEvent.unscoped.values_list("status", flat=True)) == {"processed"}
+    membership = Interaction.unscoped.get(kind="membership")
+    assert membership.friend.line_user_id == user_id(4)
+    assert membership.data == {"type": "joined", "membershipId": 3189}
+    # Group lifecycle is kept in the raw store only: no friend for the group or its members.
+    assert list(Friend.unscoped.values_list("line_user_id", flat=True)) == [user_id(4)]
+    assert WebhookEvent.unscoped.filter(source_group_id="C" + "1" * 32).count() == 3
