@@ -69,21 +69,12 @@ def periods(date_from: date, date_to: date, granularity: str) -> list[date]:
 Day = tuple[int | None, bool, str]  # value, hidden, source
 
 
-def _daily(
-    account: LineAccount, names: list[str], date_from: date, date_to: date, source: str | None
-) -> dict[str, dict[date, Day]]:
-    """Per stored metric and day, the row of the preferred (or requested) source."""
-    queryset = MetricDaily.objects.filter(
-        account=account, metric__in=names, date__gte=date_from, date__lte=date_to
-    )
-    if source:
-        queryset = queryset.filter(source=source)
+def _choose(rows) -> dict[str, dict[date, Day]]:
+    """Per stored metric and day, the row of the first preferred source present."""
     candidates: dict[str, dict[date, dict[str, tuple[int | None, bool]]]] = defaultdict(
         lambda: defaultdict(dict)
     )
-    for metric, src, day, value, hidden in queryset.values_list(
-        "metric", "source", "date", "value", "hidden"
-    ):
+    for metric, src, day, value, hidden in rows:
         candidates[metric][day][src] = (value, hidden)
     chosen: dict[str, dict[date, Day]] = {}
     for metric, days in candidates.items():
@@ -93,6 +84,17 @@ def _daily(
             src = next((s for s in order if s in by_source), next(iter(by_source)))
             chosen[metric][day] = (*by_source[src], src)
     return chosen
+
+
+def _daily(
+    account: LineAccount, names: list[str], date_from: date, date_to: date, source: str | None
+) -> dict[str, dict[date, Day]]:
+    queryset = MetricDaily.objects.filter(
+        account=account, metric__in=names, date__gte=date_from, date__lte=date_to
+    )
+    if source:
+        queryset = queryset.filter(source=source)
+    return _choose(queryset.values_list("metric", "source", "date", "value", "hidden"))
 
 
 def _key(day: date, granularity: str, date_from: date) -> date:
@@ -159,6 +161,10 @@ def metric_series(
     """Every requested metric over every period of the range (periods without data included,
     value None, so charts show gaps rather than zeros)."""
     daily = _daily(account, inputs_of(names), date_from, date_to, source)
+    return _build(daily, names, date_from, date_to, granularity)
+
+
+def _build(daily, names: list[str], date_from: date, date_to: date, granularity: str):
     axis = periods(date_from, date_to, granularity)
     out: dict[str, Series] = {}
     for name in names:
@@ -181,3 +187,34 @@ def metric_totals(
         account=account, names=names, date_from=date_from, date_to=date_to, granularity="total"
     )
     return {name: s.points[0] for name, s in series.items()}
+
+
+def metric_series_many(
+    *,
+    windows: dict[int, tuple[date, date]],
+    names: list[str],
+    granularity: str = "day",
+    accounts_queryset=None,
+) -> dict[int, dict[str, Series]]:
+    """The same series for many OAs (portfolio) in one query: ``windows`` maps each account id
+    to its own range (each OA's "last 30 days" ends on its own local today).
+
+    ``accounts_queryset`` is the manager to read with; callers pass ``MetricDaily.unscoped``
+    only together with account ids they have already checked the user may see.
+    """
+    if not windows:
+        return {}
+    manager = accounts_queryset if accounts_queryset is not None else MetricDaily.objects
+    lo = min(w[0] for w in windows.values())
+    hi = max(w[1] for w in windows.values())
+    rows_by_account: dict[int, list] = defaultdict(list)
+    for account_id, *row in manager.filter(
+        account_id__in=list(windows), metric__in=inputs_of(names), date__gte=lo, date__lte=hi
+    ).values_list("account_id", "metric", "source", "date", "value", "hidden"):
+        window = windows[account_id]
+        if window[0] <= row[2] <= window[1]:
+            rows_by_account[account_id].append(row)
+    return {
+        account_id: _build(_choose(rows_by_account[account_id]), names, *window, granularity)
+        for account_id, window in windows.items()
+    }

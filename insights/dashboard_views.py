@@ -1,0 +1,425 @@
+"""The OA's Insights pages (overview, friends, broadcasts, chats, coupons, reward cards, profile &
+VOOM, tags) and the broadcast detail page.
+
+One view renders the whole page or, for htmx, the ``dashboard-body`` fragment (range control,
+KPIs and charts), so changing the range swaps the charts without a reload and the URL keeps the
+range. ``?chart=<id>&format=csv`` downloads exactly the numbers of one chart.
+"""
+
+from __future__ import annotations
+
+from statistics import median
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_GET
+
+from insights import charts
+from insights.dashboards import KPIS, PAGES, Chart, Page
+from insights.metrics import display
+from insights.metrics.broadcasts import (
+    SORT_KEYS,
+    BroadcastRow,
+    broadcast_get,
+    broadcast_list,
+    broadcasts_sorted,
+)
+from insights.metrics.catalogue import BY_NAME
+from insights.metrics.ranges import PRESETS, DateRange, RangeError, date_range_from, local_today
+from insights.metrics.series import Series, metric_series, metric_totals
+from insights.models import MetricRefreshState
+from oa_console.views._render import render_page
+
+PARTIALS = ("dashboard-body",)
+COLUMN_LABELS = {
+    "sent_at": _lazy("Sent"),
+    "title": _lazy("Broadcast"),
+    "delivered": _lazy("Delivered"),
+    "unique_impressions": _lazy("Unique impressions"),
+    "unique_clicks": _lazy("Unique clicks"),
+    "open_rate": _lazy("Open rate"),
+    "click_rate": _lazy("Click rate"),
+    "video_plays": _lazy("Video plays"),
+    "blocks_24h": _lazy("Blocks 24 h"),
+    "blocks_72h": _lazy("Blocks 72 h"),
+}
+COUNT_COLUMNS = ("delivered", "unique_impressions", "unique_clicks")
+BROADCASTS_PER_PAGE = 25
+
+
+def _window(request: HttpRequest) -> tuple[DateRange, str]:
+    try:
+        return date_range_from(request.GET, time_zone=request.account.time_zone), ""
+    except RangeError as error:
+        return date_range_from({}, time_zone=request.account.time_zone), str(error)
+
+
+def _series_for(account, traces, window: DateRange, granularity: str) -> dict[str, Series]:
+    """Series per trace key: one query per distinct source (most charts: one query)."""
+    by_source: dict[str | None, list[str]] = {}
+    for trace in traces:
+        by_source.setdefault(trace.source, []).append(trace.metric)
+    out: dict[str, Series] = {}
+    for source, names in by_source.items():
+        found = metric_series(
+            account=account,
+            names=list(dict.fromkeys(names)),
+            date_from=window.date_from,
+            date_to=window.date_to,
+            granularity=granularity,
+            source=source,
+        )
+        for trace in traces:
+            if trace.source == source:
+                out[trace.key] = found[trace.metric]
+    return out
+
+
+def _lines(account, chart: Chart, window: DateRange) -> list[charts.Line]:
+    granularity = window.granularity
+    current = _series_for(account, chart.traces, window, granularity)
+    lines = [charts.Line(t.key, t.title, current[t.key]) for t in chart.traces]
+    if window.compare:
+        previous = _series_for(account, chart.traces, window.previous, granularity)
+        lines += [
+            charts.Line(
+                t.key,
+                _("%(label)s (previous period)") % {"label": t.title},
+                previous[t.key],
+                previous=True,
+            )
+            for t in chart.traces
+        ]
+    return lines
+
+
+def _csv_response(account, chart: Chart, lines, window: DateRange) -> HttpResponse:
+    response = HttpResponse(charts.lines_csv(lines), content_type="text/csv; charset=utf-8")
+    name = f"{account.slug}-{chart.id}-{window.date_from}-{window.date_to}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _chart_context(account, page: Page, window: DateRange, request: HttpRequest) -> list[dict]:
+    cards = []
+    for chart in page.charts:
+        lines = _lines(account, chart, window)
+        has_data = any(line.series.has_data for line in lines if not line.previous)
+        excluded = sum(line.series.excluded_days for line in lines if not line.previous)
+        hidden = sum(
+            1 for line in lines if not line.previous for p in line.series.points if p.hidden
+        )
+        fig = charts.figure(lines, title=str(chart.title), kind=chart.kind, percent=chart.percent)
+        cards.append(
+            {
+                "chart": chart,
+                "has_data": has_data,
+                "html": mark_safe(charts.figure_html(fig, div_id=f"chart-{chart.id}"))
+                if has_data
+                else "",
+                "csv_url": f"{request.path}?{window.query(chart=chart.id, format='csv')}",
+                "excluded_days": excluded,
+                "hidden_points": hidden,
+            }
+        )
+    return cards
+
+
+def _kpis(account, window: DateRange) -> list[dict]:
+    current = metric_totals(
+        account=account, names=list(KPIS), date_from=window.date_from, date_to=window.date_to
+    )
+    previous = metric_totals(
+        account=account,
+        names=list(KPIS),
+        date_from=window.previous.date_from,
+        date_to=window.previous.date_to,
+    )
+    daily = metric_series(
+        account=account,
+        names=list(KPIS),
+        date_from=window.date_from,
+        date_to=window.date_to,
+        granularity="day",
+    )
+    cards = []
+    for name in KPIS:
+        metric = BY_NAME[name]
+        change = display.change(current[name], previous[name], metric)
+        cards.append(
+            {
+                "name": name,
+                "label": metric.label,
+                "definition": metric.definition,
+                "value": display.figure(current[name], metric),
+                "change": change,
+                "excluded_days": current[name].excluded_days,
+                "sparkline": charts.sparkline([p.value for p in daily[name].points]),
+            }
+        )
+    return cards
+
+
+def _callouts(account, window: DateRange, broadcasts: list[BroadcastRow]) -> list[dict]:
+    """ "What changed": the largest block spike and the best and worst broadcast by open rate."""
+    notes = []
+    blocks = metric_series(
+        account=account,
+        names=["friends.blocks"],
+        date_from=window.date_from,
+        date_to=window.date_to,
+    )["friends.blocks"]
+    known = [p for p in blocks.points if p.value is not None]
+    if known:
+        spike = max(known, key=lambda p: p.value)
+        typical = median(p.value for p in known)
+        if spike.value > 0:
+            notes.append(
+                {
+                    "kind": "warning",
+                    "text": _(
+                        "Largest block spike: %(count)s blocks on %(day)s (typical day: %(median)s)."
+                    )
+                    % {
+                        "count": display.number(spike.value, "count"),
+                        "day": spike.period.isoformat(),
+                        "median": display.number(typical, "count"),
+                    },
+                }
+            )
+    rated = [b for b in broadcasts if b.open_rate is not None]
+    if len(rated) >= 2:
+        best = max(rated, key=lambda b: b.open_rate)
+        worst = min(rated, key=lambda b: b.open_rate)
+        for kind, row, text in (
+            ("good", best, _("Best broadcast: “%(title)s”, opened by %(rate)s.")),
+            ("bad", worst, _("Weakest broadcast: “%(title)s”, opened by %(rate)s.")),
+        ):
+            notes.append(
+                {
+                    "kind": kind,
+                    "text": text
+                    % {"title": row.title, "rate": display.number(row.open_rate, "percent")},
+                    "url": reverse(
+                        "insights_broadcast_detail",
+                        kwargs={
+                            "workspace_slug": account.workspace.slug,
+                            "account_slug": account.slug,
+                            "broadcast_key": row.key,
+                        },
+                    ),
+                }
+            )
+    return notes
+
+
+def _range_context(request: HttpRequest, window: DateRange, error: str) -> dict:
+    presets = []
+    for days in PRESETS:
+        preset = DateRange(window.date_from, window.date_to, days, window.compare)
+        presets.append(
+            {
+                "days": days,
+                "url": f"{request.path}?{preset.query()}",
+                "active": window.preset == days,
+            }
+        )
+    toggled = DateRange(window.date_from, window.date_to, window.preset, not window.compare)
+    return {
+        "window": window,
+        "range_error": error,
+        "presets": presets,
+        "compare_url": f"{request.path}?{toggled.query()}",
+        "previous": window.previous,
+    }
+
+
+def _subnav(request: HttpRequest, current: str) -> list[dict]:
+    kwargs = {
+        "workspace_slug": request.account.workspace.slug,
+        "account_slug": request.account.slug,
+    }
+    query = request.GET.copy()
+    for name in ("chart", "format", "sort", "page"):
+        query.pop(name, None)
+    suffix = f"?{query.urlencode()}" if query else ""
+    items = []
+    for name, page in PAGES.items():
+        url_name = "account_insights" if name == "overview" else f"insights_{name}"
+        items.append(
+            {
+                "label": page.title,
+                "url": reverse(url_name, kwargs=kwargs) + suffix,
+                "current": name == current,
+            }
+        )
+    return items
+
+
+def _dashboard(request: HttpRequest, name: str, extra=None) -> HttpResponse:
+    account = request.account
+    page = PAGES[name]
+    window, error = _window(request)
+    chart_id = request.GET.get("chart")
+    if request.GET.get("format") == "csv":
+        chart = next((c for c in page.charts if c.id == chart_id), None)
+        if chart is None:
+            raise Http404
+        return _csv_response(account, chart, _lines(account, chart, window), window)
+    cards = _chart_context(account, page, window, request)
+    context = {
+        "page": page,
+        "cards": cards,
+        "has_data": any(card["has_data"] for card in cards),
+        "subnav": _subnav(request, name),
+        "refresh": MetricRefreshState.objects.filter(account=account).first(),
+        "today": local_today(account.time_zone),
+        **_range_context(request, window, error),
+    }
+    if extra:
+        context.update(extra(account, window))
+    return render_page(request, "insights/dashboards/page.html", context, partials=PARTIALS)
+
+
+@require_GET
+def overview(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
+    def extra(account, window):
+        broadcasts = broadcast_list(
+            account=account, date_from=window.date_from, date_to=window.date_to
+        )
+        return {"kpis": _kpis(account, window), "callouts": _callouts(account, window, broadcasts)}
+
+    return _dashboard(request, "overview", extra)
+
+
+def _simple(name: str):
+    @require_GET
+    def view(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
+        return _dashboard(request, name)
+
+    view.__name__ = f"insights_{name}"
+    view.__doc__ = f"The {name} Insights page."
+    return view
+
+
+friends = _simple("friends")
+chats = _simple("chats")
+coupons = _simple("coupons")
+rewards = _simple("rewards")
+profile = _simple("profile")
+tags = _simple("tags")
+
+
+def _broadcast_table(request: HttpRequest):
+    def extra(account, window):
+        sort = request.GET.get("sort") or "-sent_at"
+        rows = broadcasts_sorted(
+            broadcast_list(account=account, date_from=window.date_from, date_to=window.date_to),
+            sort,
+        )
+        paginator = Paginator(rows, BROADCASTS_PER_PAGE)
+        page_obj = paginator.get_page(request.GET.get("page"))
+        columns = []
+        for key in SORT_KEYS:
+            descending = sort == f"-{key}"
+            columns.append(
+                {
+                    "label": COLUMN_LABELS[key],
+                    "key": key,
+                    "sorted": sort.lstrip("-") == key,
+                    "descending": descending,
+                    "url": f"{request.path}?{window.query(sort=key if descending else f'-{key}')}",
+                }
+            )
+        page_obj.object_list = [_broadcast_item(row) for row in page_obj.object_list]
+        return {
+            "broadcasts": page_obj,
+            "page_obj": page_obj,
+            "sort": sort,
+            "columns": columns,
+            "page_query": window.query(sort=sort),
+        }
+
+    return extra
+
+
+def _count(value: int | None) -> str:
+    return display.number(value, "count") if value is not None else _("fewer than 20")
+
+
+def _rate(value: float | None) -> str:
+    return display.number(value, "percent") if value is not None else "—"
+
+
+def _blocks(count: int | None, baseline: float | None) -> str:
+    if count is None:
+        return "—"
+    usual = number_format(baseline or 0, 1, use_l10n=True)
+    return f"{display.number(count, 'count')} ({usual})"
+
+
+def _broadcast_item(row: BroadcastRow) -> dict:
+    """One table row, every figure already formatted (templates hold no logic)."""
+    return {
+        "key": row.key,
+        "title": row.title,
+        "sent_at": row.sent_at,
+        "source": row.source,
+        "cells": [
+            *(_count(getattr(row, name)) for name in COUNT_COLUMNS),
+            _rate(row.open_rate),
+            _rate(row.click_rate),
+            _count(row.video_plays) if row.video_plays is not None else "—",
+            _blocks(row.blocks_24h, row.baseline_24h),
+            _blocks(row.blocks_72h, row.baseline_72h),
+        ],
+    }
+
+
+@require_GET
+def broadcasts(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
+    return _dashboard(request, "broadcasts", _broadcast_table(request))
+
+
+@require_GET
+def broadcast_detail(
+    request: HttpRequest, workspace_slug: str, account_slug: str, broadcast_key: str
+) -> HttpResponse:
+    account = request.account
+    row = broadcast_get(account=account, key=broadcast_key)
+    if row is None:
+        raise Http404
+    bars = [
+        (_("Delivered"), row.delivered),
+        (_("Unique impressions"), row.unique_impressions),
+        (_("Unique clicks"), row.unique_clicks),
+        (_("Video plays"), row.video_plays),
+    ]
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(charts.funnel_csv(bars), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{account.slug}-broadcast-{broadcast_key}.csv"'
+        )
+        return response
+    fig = charts.funnel_figure(bars, title=_("Delivered, opened and clicked"))
+    context = {
+        "row": row,
+        "chart": mark_safe(charts.figure_html(fig, div_id="chart-funnel")),
+        "subnav": _subnav(request, "broadcasts"),
+        "open_rate": _rate(row.open_rate),
+        "click_rate": _rate(row.click_rate),
+        "figures": [
+            (label, display.number(v, "count") if v is not None else _("fewer than 20"))
+            for label, v in bars
+        ],
+        "back_url": reverse(
+            "insights_broadcasts",
+            kwargs={"workspace_slug": workspace_slug, "account_slug": account_slug},
+        ),
+    }
+    return render_page(request, "insights/dashboards/broadcast.html", context)
