@@ -37,7 +37,7 @@ auth_patterns = [
 
 account_patterns = [
     path("", sections.account_home, name="account_home"),
-    path("insights/", sections.insights, name="account_insights"),
+    path("insights/", include("insights.dashboard_urls")),  # account_insights and its pages
     path("friends/", include("segments.urls")),
     path("webhook/", include("webhooks.page_urls")),
     path("broadcasts/", sections.broadcasts, name="account_broadcasts"),

@@ -1,17 +1,11 @@
 """The OA's section pages. Each says honestly what it will show and what to do now until the
-issue that builds it lands (insights, friends, broadcasts)."""
+issue that builds it lands (broadcasts); Insights live in the insights app."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 SECTIONS = {
-    "insights": {
-        "title": _("Insights"),
-        "body": _(
-            "Friends, target reach, blocks, broadcasts, chats, coupons and reward cards will be charted here once webhook events or Insight CSV exports arrive. Connect the webhook in OA settings to start collecting data."
-        ),
-    },
     "broadcasts": {
         "title": _("Broadcasts"),
         "body": _(
@@ -29,10 +23,6 @@ def _section(request: HttpRequest, name: str) -> HttpResponse:
     return render(
         request, "oa_console/section.html", {"section": SECTIONS[name], "section_name": name}
     )
-
-
-def insights(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
-    return _section(request, "insights")
 
 
 def broadcasts(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
