@@ -148,6 +148,20 @@ def build_broadcast(workspace, account):
     )
 
 
+def build_insight_broadcast(workspace, account) -> str:
+    """A broadcast of the imported statistics; the URL kwarg is its stable key."""
+    from insights.metrics.broadcasts import broadcast_key
+    from tests.insights.factories import InsightRecordFactory
+
+    record = InsightRecordFactory(
+        account=account,
+        report="broadcasts",
+        key=f"req-{account.pk}",
+        values={"request_id": f"req-{account.pk}", "sent_at": "2025-03-02T12:00:00"},
+    )
+    return broadcast_key(record.key)
+
+
 # name -> builder(workspace, account) creating that object inside the given tenant.
 WORLD_BUILDERS: dict[str, Callable] = {
     "tag_family": build_tag_family,
@@ -162,6 +176,7 @@ WORLD_BUILDERS: dict[str, Callable] = {
     "import_job": build_import_job,
     "insight_report": build_insight_report,
     "broadcast": build_broadcast,
+    "insight_broadcast": build_insight_broadcast,
 }
 
 
@@ -205,6 +220,7 @@ FOREIGN_KWARG_PROVIDERS: dict[str, Callable[[World], object]] = {
     "broadcast_id": lambda world: world.other("broadcast").pk,
     "family_id": lambda world: world.other("tag_family").pk,
     "rule_id": lambda world: world.other("tag_rule").pk,
+    "broadcast_key": lambda world: world.other("insight_broadcast"),
 }
 
 # For a client limited to workspace A's first OA, the "foreign" objects live in the sibling OA.
