@@ -91,3 +91,47 @@ def test_build_two_level_segment_save_and_reopen(page, workspace, account):  # n
     )
     expect(count).to_have_text("1")
     assert page.js_errors == []
+
+
+def test_crm_pages_work_in_the_browser(page, workspace, account):  # noqa: F811
+    """Friends list bulk tagging, the friend page, tags, RFM and the member import, clicked
+    through without a JavaScript error."""
+    world = build_crm_world(account)
+    make_member(workspace, "marketer", email="marketer@alpha.example")
+    page.goto("/auth/login/")
+    page.get_by_label("E-mail address").fill("marketer@alpha.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/w/alpha/**")
+
+    page.goto(f"/w/alpha/oa/{account.slug}/friends/")
+    page.get_by_label("Tag", exact=True).select_option(label="vip")
+    expect(page.get_by_test_id("friend-row")).to_have_count(2)  # A and D
+    page.get_by_label("Select Friend D").check()
+    page.get_by_label("Tag to add or remove").select_option(label="news")
+    page.get_by_role("button", name="Add tag").click()
+    expect(page.get_by_text("“news” added to 1 friend.")).to_be_visible()
+
+    page.get_by_role("link", name="Friend D").click()
+    expect(page.get_by_test_id("friend-tags")).to_contain_text("news")
+    expect(page.get_by_test_id("friend-data")).to_contain_text("signup")
+
+    page.goto(f"/w/alpha/oa/{account.slug}/friends/tags/")
+    expect(page.get_by_test_id("coverage-overall")).to_contain_text("following friends")
+    page.get_by_test_id("tag-form").get_by_label("Tag name").fill("lapsed")
+    page.get_by_role("button", name="Create tag").click()
+    expect(page.get_by_text("Tag “lapsed” created.")).to_be_visible()
+
+    page.goto(f"/w/alpha/oa/{account.slug}/friends/rfm/")
+    expect(page.get_by_test_id("rfm-grid")).to_be_visible()
+    page.get_by_role("link", name="Champions").click()
+    expect(page.get_by_test_id("segment-count")).to_have_text("1")
+
+    page.goto(f"/w/alpha/oa/{account.slug}/friends/import/")
+    page.get_by_label("CSV file").set_input_files(
+        files=[{"name": "m.csv", "mimeType": "text/csv", "buffer": b"member_id,tier\nM1,gold\n"}]
+    )
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_test_id("import-result")).to_contain_text("1 friends updated")
+    assert world.friends["A"].pk
+    assert page.js_errors == []
