@@ -11,8 +11,10 @@ from rest_framework.response import Response
 from insights.metrics.catalogue import BY_NAME, PUBLIC_NAMES
 from insights.metrics.ranges import RangeError, date_range_from
 from insights.metrics.series import GRANULARITIES, metric_series
-from insights.models import MetricSource
+from insights.models import MetricDaily, MetricSource
+from insights.portfolio import COLUMNS, WINDOW_DAYS, portfolio_build
 from oa_console.api.base import TenantApiView
+from oa_console.api.pagination import StandardPagination
 
 MAX_METRICS = 50
 
@@ -101,3 +103,49 @@ class AccountMetricsApi(TenantApiView):
                 "metrics": MetricSeriesOutputSerializer(series.values(), many=True).data,
             }
         )
+
+
+class PortfolioCellOutputSerializer(serializers.Serializer):
+    value = serializers.FloatField(allow_null=True)
+    hidden = serializers.BooleanField()
+    percentile = serializers.IntegerField(allow_null=True)
+
+
+class PortfolioApi(TenantApiView):
+    """Every OA the caller may see, over each OA's last 30 days (docs/metrics.md, Portfolio)."""
+
+    @extend_schema(
+        summary="Portfolio",
+        parameters=[
+            OpenApiParameter("workspace", str, description="only this workspace (its slug)"),
+            OpenApiParameter("sort", str, description="column, '-' for descending"),
+        ],
+    )
+    def get(self, request):
+        accounts = self.visible_accounts().order_by("display_name", "pk")
+        workspace = request.query_params.get("workspace")
+        if workspace:
+            accounts = accounts.filter(workspace__slug=workspace)
+        # Unscoped read, limited to the OAs resolved from the caller's grants just above.
+        table = portfolio_build(
+            accounts=list(accounts),
+            manager=MetricDaily.unscoped,
+            sort=request.query_params.get("sort") or "-friends",
+        )
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(table.rows, request, view=self)
+        results = [
+            {
+                "account": row.account.pk,
+                "slug": row.account.slug,
+                "name": row.account.display_name,
+                "workspace": row.account.workspace.slug,
+                **{key: PortfolioCellOutputSerializer(row.cells[key]).data for key in COLUMNS},
+            }
+            for row in page
+        ]
+        response = paginator.get_paginated_response(results)
+        response.data["window_days"] = WINDOW_DAYS
+        response.data["metrics"] = COLUMNS
+        response.data["medians"] = table.medians
+        return response

@@ -1,0 +1,117 @@
+"""The agency portfolio: every OA the user may see, side by side over the last 30 days, with
+the portfolio median of each column and each OA's percentile against the others.
+
+Reads the rollups of all those OAs in two queries (daily points for sparklines, one period for
+the figures), whatever the number of OAs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from statistics import median
+
+from insights import charts
+from insights.metrics import display
+from insights.metrics.catalogue import BY_NAME
+from insights.metrics.ranges import local_today
+from insights.metrics.series import Point, metric_series_many
+from oa_console.models import LineAccount
+
+WINDOW_DAYS = 30
+
+# column key -> metric; the order is the table's.
+COLUMNS: dict[str, str] = {
+    "friends": "friends.total",
+    "net_adds_30d": "friends.net",
+    "block_rate": "friends.block_rate",
+    "open_rate": "broadcasts.open_rate",
+    "click_rate": "broadcasts.click_rate",
+    "tag_coverage": "tags.coverage",
+}
+
+
+@dataclass
+class Cell:
+    value: float | None
+    hidden: bool
+    display: str
+    sparkline: str
+    percentile: int | None = None
+
+
+@dataclass
+class PortfolioRow:
+    account: LineAccount
+    cells: dict[str, Cell] = field(default_factory=dict)
+
+    @property
+    def cell_list(self) -> list[Cell]:
+        return [self.cells[key] for key in COLUMNS]
+
+
+@dataclass
+class Portfolio:
+    rows: list[PortfolioRow]
+    medians: dict[str, float | None]
+    median_display: list[str]
+
+
+def _percentile(value: float, others: list[float]) -> int:
+    """Share of the other OAs with a lower value, 0-100 (ties count half)."""
+    lower = sum(1 for v in others if v < value)
+    ties = sum(1 for v in others if v == value)
+    return round(100 * (lower + ties / 2) / len(others))
+
+
+def portfolio_build(*, accounts: list[LineAccount], manager=None, sort: str = "-friends"):
+    """The table for ``accounts`` (already limited to what the user may see).
+
+    ``manager`` is the MetricDaily manager to read through: the scoped default on pages, the
+    unscoped one in the API, which passes only the caller's visible OAs.
+    """
+    windows = {}
+    for account in accounts:
+        today = local_today(account.time_zone)
+        windows[account.pk] = (today - timedelta(days=WINDOW_DAYS - 1), today)
+    names = list(COLUMNS.values())
+    daily = metric_series_many(windows=windows, names=names, accounts_queryset=manager)
+    totals = metric_series_many(
+        windows=windows, names=names, granularity="total", accounts_queryset=manager
+    )
+    rows = []
+    for account in accounts:
+        row = PortfolioRow(account)
+        for key, name in COLUMNS.items():
+            point: Point = totals[account.pk][name].points[0]
+            spark = charts.sparkline([p.value for p in daily[account.pk][name].points])
+            row.cells[key] = Cell(
+                point.value, point.hidden, display.figure(point, BY_NAME[name]), spark
+            )
+        rows.append(row)
+    medians: dict[str, float | None] = {}
+    median_display = []
+    for key, name in COLUMNS.items():
+        values = [r.cells[key].value for r in rows if r.cells[key].value is not None]
+        medians[key] = median(values) if values else None
+        median_display.append(display.number(medians[key], BY_NAME[name].unit) if values else "—")
+        if len(values) >= 2:
+            for r in rows:
+                cell = r.cells[key]
+                if cell.value is not None:
+                    others = list(values)
+                    others.remove(cell.value)
+                    cell.percentile = _percentile(cell.value, others)
+    return Portfolio(portfolio_sorted(rows, sort), medians, median_display)
+
+
+def portfolio_sorted(rows: list[PortfolioRow], sort: str) -> list[PortfolioRow]:
+    key = sort.lstrip("-")
+    if key == "name":
+        return sorted(rows, key=lambda r: r.account.display_name.lower(), reverse=sort[0] == "-")
+    if key not in COLUMNS:
+        key, sort = "friends", "-friends"
+    present = [r for r in rows if r.cells[key].value is not None]
+    missing = [r for r in rows if r.cells[key].value is None]
+    present.sort(key=lambda r: r.cells[key].value, reverse=sort.startswith("-"))
+    return present + missing
