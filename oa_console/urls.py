@@ -10,6 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from broadcasts import click_views
+from insights import portfolio_views
 from oa_console import health
 from oa_console.views import accounts, api_keys, auth, members, sections, workspaces
 
@@ -40,13 +41,14 @@ account_patterns = [
     path("insights/", include("insights.dashboard_urls")),  # account_insights and its pages
     path("friends/", include("segments.urls")),
     path("webhook/", include("webhooks.page_urls")),
-    path("broadcasts/", sections.broadcasts, name="account_broadcasts"),
+    path("broadcasts/", include("broadcasts.urls")),  # account_broadcasts and its pages
     path("", include("insights.urls")),  # imports/ (account_imports), insight sync
     path("settings/", accounts.account_settings, name="account_settings"),
 ]
 
 workspace_patterns = [
     path("", workspaces.workspace_home, name="workspace_home"),
+    path("portfolio/", portfolio_views.portfolio_page, name="workspace_portfolio"),
     path("settings/", workspaces.workspace_settings, name="workspace_settings"),
     path("settings/delete/", workspaces.workspace_delete, name="workspace_delete"),
     path("settings/members/", members.member_list, name="member_list"),

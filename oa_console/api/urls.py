@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from insights.api import ImportJobDetailApi, ImportJobsApi, InsightRecordListApi
-from insights.api_metrics import AccountMetricsApi
+from insights.api_metrics import AccountMetricsApi, PortfolioApi
 from oa_console.api.accounts import AccountDetailApi, AccountListApi
 from segments.api import FriendDetailApi, FriendListApi
 from segments.api_events import CustomEventsApi
@@ -69,6 +69,7 @@ urlpatterns = [
         name="api_account_metrics",
     ),
     path("accounts/<int:account_id>/broadcasts/", include("broadcasts.api_urls")),
+    path("portfolio/", PortfolioApi.as_view(), name="api_portfolio"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularRedocView.as_view(url_name="api_schema"), name="api_docs"),
 ]
