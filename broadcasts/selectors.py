@@ -147,3 +147,51 @@ def friends_clicked_q(
     if since is not None:
         clicks = clicks.filter(clicked_at__gte=since)
     return Q(pk__in=clicks.values("friend_id"))
+
+
+@dataclass(frozen=True)
+class BlockWindow:
+    hours: int
+    blocked: int  # recipients who blocked the OA within the window after sending
+    rate: float | None  # of recipients
+    baseline_rate: float | None  # usual share of following friends blocking in a window as long
+
+
+def broadcast_blocks(*, broadcast: Broadcast) -> list[BlockWindow]:
+    """Blocks within 24 h and 72 h of sending, beside the OA's usual block rate for a window as
+    long (measured over the 14 days before the broadcast), so a spike is visible."""
+    from datetime import timedelta
+
+    from segments.models import Friend, FriendStatusChange
+
+    start = broadcast.started_at
+    if start is None:
+        return []
+    recipients = Delivery.unscoped.filter(broadcast=broadcast)
+    total = recipients.count()
+    blocks = FriendStatusChange.unscoped.filter(
+        account_id=broadcast.account_id, kind=FriendStatusChange.Kind.UNFOLLOW
+    )
+    before = blocks.filter(occurred_at__gte=start - timedelta(days=14), occurred_at__lt=start)
+    following = Friend.unscoped.filter(
+        account_id=broadcast.account_id, status=Friend.Status.FOLLOWING
+    ).count()
+    usual_per_hour = before.count() / (14 * 24)
+    windows = []
+    for hours in (24, 72):
+        blocked = (
+            blocks.filter(occurred_at__gte=start, occurred_at__lt=start + timedelta(hours=hours))
+            .filter(friend_id__in=recipients.values("friend_id"))
+            .values("friend_id")
+            .distinct()
+            .count()
+        )
+        windows.append(
+            BlockWindow(
+                hours=hours,
+                blocked=blocked,
+                rate=blocked / total if total else None,
+                baseline_rate=(usual_per_hour * hours / following) if following else None,
+            )
+        )
+    return windows

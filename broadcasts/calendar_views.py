@@ -1,0 +1,163 @@
+"""The content calendar (week and month of planned and sent broadcasts) with drag to
+reschedule, and the OA's sending-rules page."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date, datetime, time, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from broadcasts import selectors
+from broadcasts.forms import SendingRulesForm
+from broadcasts.services import workflow
+from broadcasts.services.rules import local_to_utc, sending_rules_get, sending_rules_update
+from broadcasts.views import _broadcast_or_404
+from oa_console.permissions import can, require
+from oa_console.roles import Capability
+from oa_console.views._render import render_page
+
+DEFAULT_TIME = time(10, 0)  # a draft dragged onto a day with no time yet goes out at 10:00
+MOVABLE = ("draft", "in_review", "approved", "scheduled")
+
+
+def _range(view: str, anchor: date) -> tuple[date, date]:
+    if view == "week":
+        start = anchor - timedelta(days=anchor.weekday())
+        return start, start + timedelta(days=7)
+    first = anchor.replace(day=1)
+    start = first - timedelta(days=first.weekday())
+    next_month = (first + timedelta(days=32)).replace(day=1)
+    end = next_month + timedelta(days=(7 - next_month.weekday()) % 7)
+    return start, end
+
+
+def _calendar_context(request: HttpRequest) -> dict:
+    zone = zoneinfo.ZoneInfo(request.account.time_zone)
+    view = "week" if request.GET.get("view") == "week" else "month"
+    try:
+        anchor = date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        anchor = datetime.now(zone).date()
+    start, end = _range(view, anchor)
+    broadcasts = selectors.broadcast_list(
+        account=request.account,
+        start=datetime.combine(start, time.min, zone),
+        end=datetime.combine(end, time.min, zone),
+    ).exclude(status="cancelled")
+    by_day: dict[date, list] = {}
+    for broadcast in broadcasts.order_by("send_at"):
+        by_day.setdefault(broadcast.send_at.astimezone(zone).date(), []).append(broadcast)
+    days = [start + timedelta(days=n) for n in range((end - start).days)]
+    step = timedelta(days=7) if view == "week" else timedelta(days=31)
+    previous_anchor = (anchor - step).replace(day=1) if view == "month" else anchor - step
+    next_anchor = (
+        (anchor.replace(day=1) + step).replace(day=1) if view == "month" else anchor + step
+    )
+    return {
+        "view": view,
+        "anchor": anchor,
+        "days": [
+            {"date": day, "items": by_day.get(day, []), "in_month": day.month == anchor.month}
+            for day in days
+        ],
+        "previous_anchor": previous_anchor,
+        "next_anchor": next_anchor,
+        "can_draft": can(request, Capability.DRAFT_BROADCASTS),
+        "movable": MOVABLE,
+    }
+
+
+@require_GET
+def broadcast_calendar(
+    request: HttpRequest, workspace_slug: str, account_slug: str
+) -> HttpResponse:
+    return render_page(
+        request,
+        "broadcasts/calendar.html",
+        _calendar_context(request),
+        partials=["calendar-grid"],
+    )
+
+
+@require_POST
+def broadcast_reschedule(
+    request: HttpRequest, workspace_slug: str, account_slug: str, broadcast_id: int
+) -> HttpResponse:
+    """Drop on a day: same local time of day on the new date (10:00 when none was set)."""
+    broadcast = _broadcast_or_404(request, broadcast_id)
+    require(request, Capability.DRAFT_BROADCASTS)
+    zone = zoneinfo.ZoneInfo(request.account.time_zone)
+    error = ""
+    try:
+        day = date.fromisoformat(request.POST.get("date", ""))
+    except ValueError:
+        error = _("Choose a day on the calendar.")
+    if not error:
+        at = broadcast.send_at.astimezone(zone).time() if broadcast.send_at else DEFAULT_TIME
+        try:
+            send_at = local_to_utc(account=request.account, local=datetime.combine(day, at))
+            workflow.broadcast_schedule(broadcast=broadcast, send_at=send_at)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        except workflow.BroadcastConflict as exc:
+            error = str(exc)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(
+            request, _("“%(name)s” moved to %(day)s.") % {"name": broadcast.name, "day": day}
+        )
+    if request.htmx:
+        response = render_page(
+            request,
+            "broadcasts/calendar.html",
+            _calendar_context(request),
+            partials=["calendar-grid"],
+        )
+        if error:
+            response.status_code = 400
+        return response
+    calendar_url = reverse(
+        "broadcast_calendar", args=[request.workspace.slug, request.account.slug]
+    )
+    return redirect(f"{calendar_url}?date={day}" if not error else calendar_url)
+
+
+@require_http_methods(["GET", "POST"])
+def broadcast_settings(
+    request: HttpRequest, workspace_slug: str, account_slug: str
+) -> HttpResponse:
+    rules = sending_rules_get(account=request.account)
+    can_edit = can(request, Capability.APPROVE_BROADCASTS)
+    form = SendingRulesForm(request.POST or None, instance=rules)
+    if request.method == "POST":
+        require(request, Capability.APPROVE_BROADCASTS)
+        if form.is_valid():
+            try:
+                sending_rules_update(account=request.account, **form.cleaned_data)
+            except ValidationError as exc:
+                for field, problems in exc.message_dict.items():
+                    for problem in problems:
+                        form.add_error(field, problem)
+            else:
+                messages.success(request, _("Sending rules saved."))
+                return redirect("broadcast_settings", request.workspace.slug, request.account.slug)
+    response = render_page(
+        request,
+        "broadcasts/settings.html",
+        {
+            "form": form,
+            "can_edit": can_edit,
+            "can_draft": can(request, Capability.DRAFT_BROADCASTS),
+        },
+    )
+    if request.method == "POST":
+        response.status_code = 400
+    return response

@@ -1,0 +1,385 @@
+"""Broadcast pages: the list, the composer with its live chat preview, one broadcast (review,
+schedule, audience and cost, progress, results) and its workflow actions.
+
+Every action is a plain POST form that works without JavaScript; htmx only swaps fragments
+(the preview while typing, the cost panel, the progress while sending). Who may do what is
+checked here (Capability); what the state allows is the services' decision.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from broadcasts import selectors
+from broadcasts.forms import BroadcastForm, ReviewForm, ScheduleForm, TestSendForm
+from broadcasts.messages import DISPLAY_NAME
+from broadcasts.models import Broadcast
+from broadcasts.services import planning, sending, workflow
+from broadcasts.services.rules import local_to_utc
+from oa_console.permissions import can, require
+from oa_console.roles import Capability
+from oa_console.views._render import render_page
+from segments.segment_selectors import segment_list
+
+PER_PAGE = 25
+BATCHES_SHOWN = 50
+Status = Broadcast.Status
+PRE_SEND = (Status.DRAFT, Status.IN_REVIEW, Status.APPROVED, Status.SCHEDULED)
+
+
+def _broadcast_or_404(request: HttpRequest, broadcast_id: int) -> Broadcast:
+    broadcast = selectors.broadcast_get(account=request.account, broadcast_id=broadcast_id)
+    if broadcast is None:
+        raise Http404
+    return broadcast
+
+
+def _detail_url(request: HttpRequest, broadcast: Broadcast) -> str:
+    return reverse(
+        "broadcast_detail", args=[request.workspace.slug, request.account.slug, broadcast.pk]
+    )
+
+
+@require_GET
+def broadcast_list(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
+    wanted = request.GET.get("status") or None
+    if wanted not in (None, *Status.values):
+        wanted = None
+    broadcasts = selectors.broadcast_list(account=request.account, status=wanted)
+    page = Paginator(broadcasts, PER_PAGE).get_page(request.GET.get("page"))
+    return render_page(
+        request,
+        "broadcasts/broadcast_list.html",
+        {
+            "page_obj": page,
+            "statuses": Status.choices,
+            "wanted": wanted or "",
+            "can_draft": can(request, Capability.DRAFT_BROADCASTS),
+        },
+    )
+
+
+def _sample_name(request: HttpRequest) -> str:
+    return request.user.first_name or _("Aiko")
+
+
+def _composer(request: HttpRequest, broadcast: Broadcast | None) -> HttpResponse:
+    require(request, Capability.DRAFT_BROADCASTS)
+    account = request.account
+    segments = list(segment_list(account=account))
+    template = "broadcasts/broadcast_form.html"
+    if request.method == "GET":
+        initial = BroadcastForm.initial_for(broadcast) if broadcast else {}
+        form = BroadcastForm(initial=initial, segments=segments)
+        preview = broadcast.messages if broadcast else []
+        return render_page(
+            request,
+            template,
+            {
+                "form": form,
+                "broadcast": broadcast,
+                "preview": preview,
+                "sample_name": _sample_name(request),
+            },
+            partials=["broadcast-preview"],
+        )
+    form = BroadcastForm(request.POST, segments=segments)
+    if request.htmx and request.htmx.target == "broadcast-preview":
+        return render_page(
+            request,
+            template,
+            {"preview": form.preview_messages(), "sample_name": _sample_name(request)},
+            partials=["broadcast-preview"],
+        )
+    if form.is_valid():
+        data = form.cleaned_data
+        fields = {
+            "name": data["name"],
+            "goal": data["goal"],
+            "messages": data["messages"],
+            "audience_kind": data["audience_kind"],
+            "segment_id": data["segment"],
+            "demographic": data["demographic_json"],
+            "track_clicks": data["track_clicks"],
+        }
+        try:
+            if broadcast is None:
+                broadcast = workflow.broadcast_create(
+                    account=account, created_by=request.user, **fields
+                )
+                messages.success(request, _("Draft saved."))
+            else:
+                before = broadcast.status
+                broadcast = workflow.broadcast_update(broadcast=broadcast, **fields)
+                if before != broadcast.status:
+                    messages.warning(
+                        request, _("The broadcast changed, so it needs to be approved again.")
+                    )
+                else:
+                    messages.success(request, _("Changes saved."))
+            return redirect(_detail_url(request, broadcast))
+        except ValidationError as exc:
+            for field, problems in exc.message_dict.items():
+                target = {
+                    "messages": "bubble_1_type",
+                    "audience": "audience_kind",
+                    "segment_id": "segment",
+                }.get(field, field)
+                for problem in problems:
+                    form.add_error(target if target in form.fields else None, problem)
+        except workflow.BroadcastConflict as exc:
+            messages.error(request, str(exc))
+            return redirect(_detail_url(request, broadcast))
+    response = render_page(
+        request,
+        template,
+        {
+            "form": form,
+            "broadcast": broadcast,
+            "preview": form.preview_messages(),
+            "sample_name": _sample_name(request),
+        },
+    )
+    response.status_code = 400
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def broadcast_new(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
+    return _composer(request, None)
+
+
+@require_http_methods(["GET", "POST"])
+def broadcast_edit(
+    request: HttpRequest, workspace_slug: str, account_slug: str, broadcast_id: int
+) -> HttpResponse:
+    broadcast = _broadcast_or_404(request, broadcast_id)
+    if broadcast.status not in workflow.EDITABLE:
+        messages.error(request, _("A broadcast that has started sending cannot be edited."))
+        return redirect(_detail_url(request, broadcast))
+    return _composer(request, broadcast)
+
+
+def _detail_context(request: HttpRequest, broadcast: Broadcast, **forms) -> dict:
+    local_send_at = (
+        timezone.localtime(broadcast.send_at, timezone=_zone(request))
+        if broadcast.send_at
+        else None
+    )
+    context = {
+        "broadcast": broadcast,
+        "sample_name": _sample_name(request),
+        "preview": broadcast.messages,
+        "has_personalisation": any(DISPLAY_NAME in m.get("text", "") for m in broadcast.messages),
+        "can_draft": can(request, Capability.DRAFT_BROADCASTS),
+        "can_approve": can(request, Capability.APPROVE_BROADCASTS),
+        "pre_send": broadcast.status in PRE_SEND,
+        "review_form": forms.get("review_form") or ReviewForm(),
+        "schedule_form": forms.get("schedule_form")
+        or ScheduleForm(
+            initial={"send_at": local_send_at.replace(tzinfo=None) if local_send_at else None}
+        ),
+        "test_form": forms.get("test_form") or TestSendForm(),
+        "summary": selectors.broadcast_batch_summary(broadcast=broadcast),
+        "batches": selectors.broadcast_batches(broadcast=broadcast).exclude(status="accepted")[
+            :BATCHES_SHOWN
+        ]
+        if broadcast.status not in PRE_SEND
+        else [],
+        "clicks": selectors.broadcast_clicks_per_url(broadcast=broadcast)
+        if broadcast.status not in PRE_SEND
+        else [],
+        "blocks": selectors.broadcast_blocks(broadcast=broadcast) if broadcast.started_at else None,
+    }
+    return context
+
+
+def _zone(request: HttpRequest):
+    import zoneinfo
+
+    return zoneinfo.ZoneInfo(request.account.time_zone)
+
+
+@require_GET
+def broadcast_detail(
+    request: HttpRequest, workspace_slug: str, account_slug: str, broadcast_id: int
+) -> HttpResponse:
+    broadcast = _broadcast_or_404(request, broadcast_id)
+    context = _detail_context(request, broadcast)
+    target = request.htmx.target if request.htmx else None
+    if target == "broadcast-cost" or request.GET.get("panel") == "cost":
+        context["estimate"] = planning.broadcast_estimate(broadcast=broadcast)
+        context["quota"] = selectors.message_quota(account=request.account)
+        context["cost_loaded"] = True
+    return render_page(
+        request,
+        "broadcasts/broadcast_detail.html",
+        context,
+        partials=["broadcast-cost", "broadcast-progress"],
+    )
+
+
+def _rerender(request: HttpRequest, broadcast: Broadcast, **forms) -> HttpResponse:
+    response = render_page(
+        request, "broadcasts/broadcast_detail.html", _detail_context(request, broadcast, **forms)
+    )
+    response.status_code = 400
+    return response
+
+
+def _act(request: HttpRequest, broadcast: Broadcast, action, success: str) -> HttpResponse:
+    try:
+        action()
+    except workflow.BroadcastConflict as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
+    return redirect(_detail_url(request, broadcast))
+
+
+@require_POST
+def broadcast_submit(
+    request: HttpRequest, workspace_slug: str, account_slug: str, broadcast_id: int
+) -> HttpResponse:
+    broadcast = _broadcast_or_404(request, broadcast_id)
+    require(request, Capability.DRAFT_BROADCASTS)
+    return _act(
+        request,
+        broadcast,
+        lambda: workflow.broadcast_submit(broadcast=broadcast, user=request.user),
+        _("Submitted for review."),
+    )
+
+
+@require_POST
+def broadcast_approve(
+    request: HttpRequest, workspace_slug: str, account_slug: str, broadcast_id: int
+) -> HttpResponse:
+    broadcast = _broadcast_or_404(request, broadcast_id)
+    require(request, Capability.APPROVE_BROADCASTS)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        return _rerender(request, broadcast, review_form=form)
+    return _act(
+        request,
+        broadcast,
+        lambda: workflow.broadcast_approve(
+            broadcast=broadcast, user=request.user, comment=form.cleaned_data["comment"]
+        ),
+        _("Approved."),
+    )
+
+
+@require_POST
+def broadcast_reject(
+    request: HttpRequest, workspace_slug: str, account_slug: str, broadcast_id: int
+) -> HttpResponse:
+    broadcast = _broadcast_or_404(request, broadcast_id)
+    require(request, Capability.APPROVE_BROADCASTS)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            workflow.broadcast_reject(
+                broadcast=broadcast, user=request.user, comment=form.cleaned_data["comment"]
+            )
+        except ValidationError as exc:
+            form.add_error("comment", " ".join(exc.messages))
+        except workflow.BroadcastConflict as exc:
+            messages.error(request, str(exc))
+            return redirect(_detail_url(request, broadcast))
+        else:
+            messages.success(request, _("Sent back to the author as a draft."))
+            return redirect(_detail_url(request, broadcast))
+    return _rerender(request, broadcast, review_form=form)
+
+
+@require_POST
+def broadcast_schedule(
+    request: HttpRequest, workspace_slug: str, account_slug: str, broadcast_id: int
+) -> HttpResponse:
+    broadcast = _broadcast_or_404(request, broadcast_id)
+    require(request, Capability.DRAFT_BROADCASTS)
+    form = ScheduleForm(request.POST)
+    send_now = "send_now" in request.POST
+    if form.is_valid():
+        local = form.cleaned_data["send_at"]
+        if local is None and not send_now:
+            form.add_error("send_at", _("Choose a date and time, or send now."))
+        else:
+            try:
+                send_at = None if send_now else local_to_utc(account=request.account, local=local)
+                broadcast = workflow.broadcast_schedule(broadcast=broadcast, send_at=send_at)
+            except ValidationError as exc:
+                form.add_error("send_at", " ".join(exc.messages))
+            except workflow.BroadcastConflict as exc:
+                messages.error(request, str(exc))
+                return redirect(_detail_url(request, broadcast))
+            else:
+                if broadcast.status == Status.SCHEDULED:
+                    messages.success(request, _("Scheduled."))
+                else:
+                    messages.success(request, _("Send time saved; it is scheduled once approved."))
+                return redirect(_detail_url(request, broadcast))
+    return _rerender(request, broadcast, schedule_form=form)
+
+
+@require_POST
+def broadcast_cancel(
+    request: HttpRequest, workspace_slug: str, account_slug: str, broadcast_id: int
+) -> HttpResponse:
+    broadcast = _broadcast_or_404(request, broadcast_id)
+    require(request, Capability.DRAFT_BROADCASTS)
+    return _act(
+        request,
+        broadcast,
+        lambda: workflow.broadcast_cancel(broadcast=broadcast),
+        _("Cancelled. Nothing will be sent."),
+    )
+
+
+@require_POST
+def broadcast_delete(
+    request: HttpRequest, workspace_slug: str, account_slug: str, broadcast_id: int
+) -> HttpResponse:
+    broadcast = _broadcast_or_404(request, broadcast_id)
+    require(request, Capability.DRAFT_BROADCASTS)
+    try:
+        workflow.broadcast_delete(broadcast=broadcast)
+    except workflow.BroadcastConflict as exc:
+        messages.error(request, str(exc))
+        return redirect(_detail_url(request, broadcast))
+    messages.success(request, _("Deleted."))
+    return redirect("account_broadcasts", request.workspace.slug, request.account.slug)
+
+
+@require_POST
+def broadcast_test(
+    request: HttpRequest, workspace_slug: str, account_slug: str, broadcast_id: int
+) -> HttpResponse:
+    broadcast = _broadcast_or_404(request, broadcast_id)
+    require(request, Capability.DRAFT_BROADCASTS)
+    form = TestSendForm(request.POST)
+    if form.is_valid():
+        try:
+            sending.broadcast_send_test(
+                account=request.account,
+                broadcast=broadcast,
+                line_user_id=form.cleaned_data["line_user_id"],
+                display_name=_sample_name(request),
+            )
+        except ValidationError as exc:
+            form.add_error("line_user_id", " ".join(exc.messages))
+        else:
+            messages.success(request, _("Test sent. Check LINE on your phone."))
+            return redirect(_detail_url(request, broadcast))
+    return _rerender(request, broadcast, test_form=form)
