@@ -91,15 +91,9 @@ class Friend(models.Model):
                 fields=["account", "status", "last_followed_at"], name="friend_status_idx"
             ),
             models.Index(fields=["account", "last_interaction_at"], name="friend_last_seen_idx"),
-            # The friends list's order: its first page is an index scan even at 1 M friends.
-            models.Index(
-                models.F("account"),
-                models.F("last_followed_at").desc(nulls_last=True),
-                models.F("last_interaction_at").desc(nulls_last=True),
-                models.F("id"),
-                name="friend_list_order_idx",
-            ),
         ]
+        # PostgreSQL also has friend_list_order_idx (migration 0003), in the friends list's
+        # order with NULLS LAST, which SQLite cannot index.
 
     def __str__(self) -> str:
         return self.display_name or self.line_user_id
