@@ -359,7 +359,7 @@ def _rate(value: float | None) -> str:
 def _blocks(count: int | None, baseline: float | None) -> str:
     if count is None:
         return "—"
-    usual = number_format(baseline or 0, 1, use_l10n=True)
+    usual = number_format(round(baseline or 0, 1), 1, use_l10n=True)
     return f"{display.number(count, 'count')} ({usual})"
 
 

@@ -14,7 +14,8 @@ from insights.metrics.series import Point
 
 def number(value: float | int, unit: str) -> str:
     if unit == "percent":
-        return _("%(value)s %%") % {"value": number_format(value, 1, use_l10n=True)}
+        # Django's number_format cuts decimals off; round first so 10.48 reads 10.5.
+        return _("%(value)s %%") % {"value": number_format(round(value, 1), 1, use_l10n=True)}
     return number_format(round(value), 0, use_l10n=True, force_grouping=True)
 
 
@@ -42,7 +43,7 @@ def change(current: Point | None, previous: Point | None, metric: Metric) -> Cha
     if metric.unit == "percent":
         text = _("%(sign)s%(value)s pp") % {
             "sign": "+" if delta > 0 else "",
-            "value": number_format(delta, 1, use_l10n=True),
+            "value": number_format(round(delta, 1), 1, use_l10n=True),
         }
         return Change(text, direction)
     if not previous.value:
@@ -50,6 +51,6 @@ def change(current: Point | None, previous: Point | None, metric: Metric) -> Cha
     relative = 100 * delta / abs(previous.value)
     text = _("%(sign)s%(value)s %%") % {
         "sign": "+" if relative > 0 else "",
-        "value": number_format(relative, 1, use_l10n=True),
+        "value": number_format(round(relative, 1), 1, use_l10n=True),
     }
     return Change(text, direction)

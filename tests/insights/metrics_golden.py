@@ -23,7 +23,7 @@ FRIENDS_CSV = """date,contacts,targetReaches,blocks
 """
 BROADCASTS_CSV = """sent_at,title,delivered,unique_impressions,unique_clicks,video_views
 2025-03-02 12:00,Spring sale,1000,400,100,50
-2025-03-02 18:00,Evening tips,500,200,-,<20
+2025-03-02 18:00,Evening tips,500,150,-,<20
 2025-03-05 09:00,Flash sale,800,-,30,10
 """
 CHATS_CSV = """date,active_chats,messages_received,messages_sent,manual_responses,auto_responses
@@ -125,7 +125,7 @@ DAILY = {
     "friends.unblocks_webhook": [None, 1, 0, 0, 0],
     "friends.unfollows_webhook": [None, 1, 0, 0, 1],
     "broadcasts.delivered": [None, 1500, None, None, 800],
-    "broadcasts.unique_impressions": [None, 600, None, None, H],
+    "broadcasts.unique_impressions": [None, 550, None, None, H],
     "broadcasts.unique_clicks": [None, 100, None, None, 30],  # 03-02 partly hidden
     "chats.active": [5, 3, 1, 0, 0],  # CSV 03-01/02, webhook after
     "chats.received": [12, 7, 1, 0, 0],
@@ -155,10 +155,10 @@ TOTALS = {
     "friends.follows_webhook": 1,
     "friends.unfollows_webhook": 2,
     "broadcasts.delivered": 2300,
-    "broadcasts.unique_impressions": 600,  # Flash sale hidden
+    "broadcasts.unique_impressions": 550,  # Flash sale hidden
     "broadcasts.unique_clicks": 130,  # Evening tips hidden
-    # Only broadcasts with both figures: (400 + 200) / (1000 + 500); 100 / 400.
-    "broadcasts.open_rate": 40.0,
+    # Only broadcasts with both figures: (400 + 150) / (1000 + 500); 100 / 400.
+    "broadcasts.open_rate": 36.67,
     "broadcasts.click_rate": 25.0,
     "chats.active": 9,  # 5 + 3 (CSV) + 1 (webhook, 03-03)
     "chats.received": 20,  # 12 + 7 + 1
