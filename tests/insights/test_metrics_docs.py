@@ -22,11 +22,30 @@ def test_every_metric_is_documented_with_its_definition():
 
 
 def test_the_issue_metric_names_exist():
-    required = """friends.total friends.target_reach friends.blocked friends.adds friends.blocks
-    friends.net friends.block_rate friends.follows_webhook friends.unfollows_webhook
-    broadcasts.delivered broadcasts.unique_impressions broadcasts.unique_clicks
-    broadcasts.open_rate broadcasts.click_rate chats.active chats.received chats.sent
-    coupons.claimed coupons.used rewards.points_awarded rewards.redeemed profile.views
-    tags.coverage""".split()
+    required = [
+        "friends.total",
+        "friends.target_reach",
+        "friends.blocked",
+        "friends.adds",
+        "friends.blocks",
+        "friends.net",
+        "friends.block_rate",
+        "friends.follows_webhook",
+        "friends.unfollows_webhook",
+        "broadcasts.delivered",
+        "broadcasts.unique_impressions",
+        "broadcasts.unique_clicks",
+        "broadcasts.open_rate",
+        "broadcasts.click_rate",
+        "chats.active",
+        "chats.received",
+        "chats.sent",
+        "coupons.claimed",
+        "coupons.used",
+        "rewards.points_awarded",
+        "rewards.redeemed",
+        "profile.views",
+        "tags.coverage",
+    ]
     names = {m.name for m in METRICS}
     assert [name for name in required if name not in names] == []
