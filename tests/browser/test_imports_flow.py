@@ -8,7 +8,6 @@ import pytest
 from insights.models import ImportJob
 from insights.services.imports import import_job_run
 from oa_console.roles import Role
-from tests.browser.conftest import browser, page  # noqa: F401  (fixtures)
 from tests.conftest import PASSWORD, make_member
 from tests.factories import LineAccountFactory, WorkspaceFactory
 
@@ -30,7 +29,7 @@ def run_queued_jobs() -> None:
         import_job_run(job_id=job_id)
 
 
-def test_upload_progress_mapping_and_delete(page, marketer_login, tmp_path):  # noqa: F811
+def test_upload_progress_mapping_and_delete(page, marketer_login, tmp_path):
     friends = tmp_path / "friends.csv"
     friends.write_text(FRIENDS)
     unknown = tmp_path / "freunde.csv"
