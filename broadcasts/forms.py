@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from broadcasts.messages import MAX_BUBBLES, messages_errors
+from broadcasts.messages import DISPLAY_NAME, MAX_BUBBLES, messages_errors
 from broadcasts.models import Broadcast, SendingRules
 
 BUBBLE_TYPES = [
@@ -201,6 +201,16 @@ class BroadcastForm(forms.Form):
             self.add_error(field, message)
         data["messages"] = messages
         kind = data.get("audience_kind")
+        if kind != "segment":
+            for message, slot in zip(messages, slots, strict=True):
+                if message["type"] == "text" and DISPLAY_NAME in message["text"]:
+                    self.add_error(
+                        slot,
+                        _(
+                            "{displayName} needs a saved segment as the audience: each friend "
+                            "then gets a message of their own."
+                        ),
+                    )
         if kind in ("segment", "segment_demographic") and not data.get("segment"):
             self.add_error("segment", _("Choose one of this OA's saved segments."))
         raw = data.get("demographic") or ""
