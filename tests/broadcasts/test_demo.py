@@ -1,0 +1,28 @@
+"""seed_demo's broadcast step: every state on the calendar, one sent with results, idempotent."""
+
+from __future__ import annotations
+
+import pytest
+
+from broadcasts.demo import seed_broadcasts
+from broadcasts.models import Broadcast, Click
+from oa_console.management.commands.seed_demo import SEED_STEPS, seed_tenancy
+from segments.demo import seed_crm
+from webhooks.demo import seed_webhook_activity
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_has_a_content_plan_in_every_state():
+    assert any(step.__name__ == "_seed_broadcasts" for step in SEED_STEPS)
+    demo, _created = seed_tenancy()
+    seed_webhook_activity(demo)
+    seed_crm(demo)
+    assert seed_broadcasts(demo) > 0
+    tokyo = demo.accounts["tokyo-cosmetics"]
+    statuses = sorted(Broadcast.unscoped.filter(account=tokyo).values_list("status", flat=True))
+    assert statuses == ["draft", "draft", "in_review", "scheduled", "scheduled", "sent"]
+    sent = Broadcast.unscoped.get(account=tokyo, status="sent")
+    assert sent.recipients > 0 and sent.accepted_count == sent.recipients
+    assert Click.unscoped.filter(broadcast=sent).exists()
+    assert seed_broadcasts(demo) == 0
