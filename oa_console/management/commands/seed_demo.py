@@ -217,11 +217,18 @@ def _seed_crm(demo: DemoTenancy) -> int:
     return seed_crm(demo)
 
 
+def _seed_broadcasts(demo: DemoTenancy) -> int:
+    from broadcasts.demo import seed_broadcasts
+
+    return seed_broadcasts(demo)
+
+
 # Steps after seed_tenancy, in order; each returns how many rows it created (0 when present).
 SEED_STEPS: tuple[Callable[[DemoTenancy], int], ...] = (
     _seed_webhook_activity,
     _seed_insight_imports,
     _seed_crm,
+    _seed_broadcasts,
 )
 
 
