@@ -73,13 +73,20 @@ def figure(lines: list[Line], *, title: str, kind: str = "line", percent: bool =
 
 
 def figure_html(fig: go.Figure, *, div_id: str) -> str:
-    """Plotly's own markup (it escapes ``</`` in its JSON, so labels cannot break out)."""
-    return fig.to_html(
-        full_html=False,
-        include_plotlyjs=False,
-        div_id=div_id,
-        config={"displaylogo": False, "responsive": True},
+    """The chart's box and its figure as inert JSON; ``insights/dashboards.js`` draws every such
+    box on load and after each htmx swap. (Plotly's own inline script, run by htmx during the
+    swap, drew before its box was settled and lost Plotly's positioning CSS.) The JSON is
+    escaped like ``json_script`` so no label can close the script element."""
+    payload = fig.to_json().translate(_JSON_SCRIPT_ESCAPES)
+    height = int(fig.layout.height or 320)
+    return (
+        f'<div id="{div_id}" class="plotly-chart" style="height:{height}px" '
+        f'data-plotly-figure="{div_id}-figure"></div>'
+        f'<script type="application/json" id="{div_id}-figure">{payload}</script>'
     )
+
+
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 def lines_csv(lines: list[Line]) -> str:
