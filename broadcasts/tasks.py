@@ -4,12 +4,22 @@ re-enqueueing with a countdown (never by sleeping in the worker)."""
 from __future__ import annotations
 
 from celery import shared_task
+from celery.signals import worker_init
 from django.conf import settings
 
 from broadcasts.models import Broadcast
 from broadcasts.services import sending
 from oa_console.queueing import enqueue_best_effort
 from oa_console.tenancy import tenant_scope
+
+
+@worker_init.connect
+def _load_line_sdk(**kwargs) -> None:
+    """Import line-bot-sdk in the worker's main process, before the pool forks: its hundreds
+    of generated models are then loaded once and shared, instead of being imported by each
+    child in the middle of its first send."""
+    import linebot.v3.audience
+    import linebot.v3.messaging  # noqa: F401
 
 
 def _scope(broadcast_id: int):

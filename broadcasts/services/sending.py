@@ -166,57 +166,57 @@ def _narrowcast_body(broadcast: Broadcast, messages: list[dict]) -> dict:
     return body
 
 
-def _send_batch(broadcast: Broadcast, batch: BroadcastBatch) -> Outcome:
+def _send_batch(broadcast: Broadcast, batch: BroadcastBatch, api) -> Outcome:
+    """One LINE call for ``batch`` through ``api`` (one client per sending round, so its
+    connection pool is reused across batches)."""
     from linebot.v3 import messaging
 
     key, timeout = str(batch.retry_key), line_api.REQUEST_TIMEOUT
-    account = broadcast.account
-    with line_api.messaging_api(account) as api:
-        if batch.method == Method.MULTICAST:
-            to = list(
-                Delivery.unscoped.filter(batch=batch)
-                .order_by("pk")
-                .values_list("line_user_id", flat=True)
-            )
-            request = messaging.MulticastRequest.from_dict(
-                {"to": to, "messages": _messages_for(broadcast, friend_id=None, display_name=None)}
-            )
-            return line_call(
-                lambda: api.multicast_with_http_info(
-                    request, x_line_retry_key=key, _request_timeout=timeout
-                )
-            )
-        if batch.method == Method.PUSH:
-            user_id, friend_id, name = (
-                Delivery.unscoped.filter(batch=batch)
-                .values_list("line_user_id", "friend_id", "friend__display_name")
-                .get()
-            )
-            request = messaging.PushMessageRequest.from_dict(
-                {
-                    "to": user_id,
-                    "messages": _messages_for(broadcast, friend_id=friend_id, display_name=name),
-                }
-            )
-            return line_call(
-                lambda: api.push_message_with_http_info(
-                    request, x_line_retry_key=key, _request_timeout=timeout
-                )
-            )
-        messages = _messages_for(broadcast, friend_id=None, display_name=None)
-        if batch.method == Method.BROADCAST:
-            request = messaging.BroadcastRequest.from_dict({"messages": messages})
-            return line_call(
-                lambda: api.broadcast_with_http_info(
-                    request, x_line_retry_key=key, _request_timeout=timeout
-                )
-            )
-        request = messaging.NarrowcastRequest.from_dict(_narrowcast_body(broadcast, messages))
+    if batch.method == Method.MULTICAST:
+        to = list(
+            Delivery.unscoped.filter(batch=batch)
+            .order_by("pk")
+            .values_list("line_user_id", flat=True)
+        )
+        request = messaging.MulticastRequest.from_dict(
+            {"to": to, "messages": _messages_for(broadcast, friend_id=None, display_name=None)}
+        )
         return line_call(
-            lambda: api.narrowcast_with_http_info(
+            lambda: api.multicast_with_http_info(
                 request, x_line_retry_key=key, _request_timeout=timeout
             )
         )
+    if batch.method == Method.PUSH:
+        user_id, friend_id, name = (
+            Delivery.unscoped.filter(batch=batch)
+            .values_list("line_user_id", "friend_id", "friend__display_name")
+            .get()
+        )
+        request = messaging.PushMessageRequest.from_dict(
+            {
+                "to": user_id,
+                "messages": _messages_for(broadcast, friend_id=friend_id, display_name=name),
+            }
+        )
+        return line_call(
+            lambda: api.push_message_with_http_info(
+                request, x_line_retry_key=key, _request_timeout=timeout
+            )
+        )
+    messages = _messages_for(broadcast, friend_id=None, display_name=None)
+    if batch.method == Method.BROADCAST:
+        request = messaging.BroadcastRequest.from_dict({"messages": messages})
+        return line_call(
+            lambda: api.broadcast_with_http_info(
+                request, x_line_retry_key=key, _request_timeout=timeout
+            )
+        )
+    request = messaging.NarrowcastRequest.from_dict(_narrowcast_body(broadcast, messages))
+    return line_call(
+        lambda: api.narrowcast_with_http_info(
+            request, x_line_retry_key=key, _request_timeout=timeout
+        )
+    )
 
 
 def _backoff(attempt: int, base: int = 2, cap: int = 600) -> int:
@@ -407,7 +407,23 @@ def broadcast_send(
                 return SendProgress(finished=False, retry_in=wait)
     endpoint = ENDPOINT[broadcast.method]
     deadline = time.monotonic() + budget_seconds
+    with line_api.messaging_api(broadcast.account) as api:
+        spent = _send_round(broadcast, endpoint, api, deadline)
+    if spent.budget_spent:
+        return SendProgress(finished=False, retry_in=0)  # continue in a new task
+    return _after_round(broadcast_id, spent.retry_in, now())
+
+
+@dataclass
+class _Round:
     retry_in: int | None = None
+    budget_spent: bool = False
+
+
+def _send_round(broadcast: Broadcast, endpoint: str, api, deadline: float) -> _Round:
+    """Claim and send due batches one at a time until none is due, the limiter says wait, or
+    the time budget is spent."""
+    broadcast_id, now, retry_in = broadcast.pk, timezone.now, None
     while time.monotonic() < deadline:
         with transaction.atomic():
             batch = (
@@ -422,7 +438,7 @@ def broadcast_send(
             if not decision.allowed:
                 retry_in = decision.retry_in
                 break
-            outcome = _send_batch(broadcast, batch)
+            outcome = _send_batch(broadcast, batch, api)
             if outcome.kind != "accepted":
                 logger.warning(
                     "broadcast batch not accepted",
@@ -437,8 +453,8 @@ def broadcast_send(
             if delay:
                 retry_in = delay if retry_in is None else min(retry_in, delay)
     else:
-        return SendProgress(finished=False, retry_in=0)  # budget spent: continue in a new task
-    return _after_round(broadcast_id, retry_in, now())
+        return _Round(retry_in=retry_in, budget_spent=True)
+    return _Round(retry_in=retry_in)
 
 
 def _after_round(broadcast_id: int, retry_in: int | None, now: datetime) -> SendProgress:
