@@ -1,0 +1,234 @@
+"""bench/broadcasts.py: a 1,000,000-friend segment sent by multicast to the fake LINE server.
+
+Measured on PostgreSQL with Redis (broker and the shared per-channel limiter), through the real
+code path: ``broadcast_plan`` (segment -> 2,000 batches with retry keys and 1 M delivery rows,
+one transaction) timed in this process, then the same send tasks ``dispatch_broadcast`` starts,
+run by a real Celery worker (prefork, ``BENCH_WORKER_CONCURRENCY`` processes), until the
+broadcast is settled. The fake LINE server (tests/fakes, every request validated against
+messaging-api.yml) runs as its own process and counts what each user id received.
+
+Baseline: LINE's rate-limit floor for the same work, 2,000 multicast calls at 200 requests per
+second = 10 s. Reported beside it: planning time, send time, requests, duplicates (must be 0),
+and the worker's peak resident memory (all its processes).
+
+Needs ``DATABASE_URL`` (PostgreSQL), ``CELERY_BROKER_URL`` and ``REDIS_URL`` (Redis). Scale down
+with ``BENCH_BROADCAST_FRIENDS=100000``. Creates its own workspace and deletes it at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+from bench._common import PROJECT_DIR, Timing, report, setup_django
+
+os.environ.setdefault("FIELD_ENCRYPTION_KEY", Fernet.generate_key().decode())
+setup_django()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from broadcasts.models import Broadcast, BroadcastBatch, SendingRules  # noqa: E402
+from broadcasts.services import planning, workflow  # noqa: E402
+from oa_console.celery import app as celery_app  # noqa: E402
+from oa_console.models import LineAccount, Workspace  # noqa: E402
+from oa_console.tenancy import tenant_scope  # noqa: E402
+from segments.models import Segment  # noqa: E402
+
+FRIENDS = int(os.environ.get("BENCH_BROADCAST_FRIENDS", 1_000_000))
+CONCURRENCY = int(os.environ.get("BENCH_WORKER_CONCURRENCY", 4))
+MULTICAST_PER_SECOND = 200
+TIMEOUT = float(os.environ.get("BENCH_BROADCAST_TIMEOUT", 900))
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _rss_mb(pid: int) -> tuple[float, float]:
+    """Resident memory of the worker and its pool: the total, and the largest process."""
+    sizes = []
+    for each in [pid, *_children(pid)]:
+        try:
+            for line in Path(f"/proc/{each}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    sizes.append(int(line.split()[1]) / 1024)
+        except OSError:
+            continue
+    return sum(sizes), max(sizes, default=0.0)
+
+
+def _generate(account: LineAccount) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO segments_friend (account_id, line_user_id, status, status_changed_at,
+                first_followed_at, last_followed_at, times_unblocked, message_count,
+                display_name, picture_url, language, status_message, member_id, gender,
+                region, member_tier, add_source, profile_status, profile_attempts,
+                profile_error, created_at, updated_at)
+            SELECT %s, 'U' || lpad(to_hex(g), 32, '0'), 'following', now(), now(), now(), 0, 0,
+                'Friend ' || g, '', 'ja', '', '', '', '', '', '', 'fetched', 0, '', now(), now()
+            FROM generate_series(1, %s) AS g
+            """,
+            [account.pk, FRIENDS],
+        )
+        cursor.execute("ANALYZE segments_friend")
+
+
+def _start_fake() -> tuple[subprocess.Popen, str]:
+    fake = subprocess.Popen(
+        [sys.executable, str(PROJECT_DIR / "bench" / "_line_fake.py")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    return fake, fake.stdout.readline().strip()
+
+
+def _fake_stats(fake: subprocess.Popen) -> dict:
+    fake.stdin.write("stats\n")
+    fake.stdin.flush()
+    return json.loads(fake.stdout.readline())
+
+
+def _start_worker(line_url: str) -> subprocess.Popen:
+    env = {**os.environ, "LINE_API_HOST": line_url}
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "oa_console",
+            "worker",
+            f"--concurrency={CONCURRENCY}",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=WARNING",
+        ],
+        cwd=PROJECT_DIR,
+        env=env,
+    )
+
+
+def main() -> None:
+    if connection.vendor != "postgresql" or not settings.REDIS_URL:
+        sys.exit("bench/broadcasts.py needs DATABASE_URL (PostgreSQL) and REDIS_URL.")
+    from broadcasts.tasks import send_broadcast
+
+    suffix = uuid.uuid4().hex[:8]
+    workspace = Workspace.objects.create(slug=f"bench-bc-{suffix}", name="Broadcast bench")
+    account = LineAccount.unscoped.create(
+        workspace=workspace,
+        slug="bench",
+        display_name="Bench OA",
+        channel_id=str(9_000_000_000 + int(suffix, 16) % 1_000_000_000),
+        channel_secret="0" * 32,
+        access_token="bench-token",
+    )
+    fake, line_url = _start_fake()
+    worker = _start_worker(line_url)
+    try:
+        started = time.perf_counter()
+        _generate(account)
+        print(f"generated {FRIENDS:,} friends in {time.perf_counter() - started:.1f} s")
+        SendingRules.unscoped.create(account=account, quiet_enabled=False)
+        segment = Segment.unscoped.create(account=account, name="Everyone", rules={"all": []})
+        with tenant_scope(workspace=workspace, account=account):
+            broadcast = workflow.broadcast_create(
+                account=account,
+                created_by=None,
+                name="Bench",
+                messages=[{"type": "text", "text": "Hello https://shop.example/a"}],
+                audience_kind=Broadcast.AudienceKind.SEGMENT,
+                segment_id=segment.pk,
+            )
+            Broadcast.unscoped.filter(pk=broadcast.pk).update(status="scheduled")
+            celery_app.control.purge()
+            time.sleep(3)  # the worker is up and listening
+            plan_started = time.perf_counter()
+            planned = planning.broadcast_plan(broadcast_id=broadcast.pk)
+            planning_s = time.perf_counter() - plan_started
+        assert planned is not None and planned.status == "sending", planned
+        calls = BroadcastBatch.unscoped.filter(broadcast=broadcast).count()
+        print(
+            f"planned {planned.recipients:,} recipients into {calls:,} batches in {planning_s:.1f} s"
+        )
+
+        send_started = time.perf_counter()
+        for _n in range(CONCURRENCY):
+            send_broadcast.delay(broadcast.pk)
+        peak_mb, peak_process_mb, status = 0.0, 0.0, "sending"
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            total_mb, largest_mb = _rss_mb(worker.pid)
+            peak_mb, peak_process_mb = max(peak_mb, total_mb), max(peak_process_mb, largest_mb)
+            status = Broadcast.unscoped.values_list("status", flat=True).get(pk=broadcast.pk)
+            if status != "sending":
+                break
+            time.sleep(0.2)
+        send_s = time.perf_counter() - send_started
+        stats = _fake_stats(fake)
+        broadcast.refresh_from_db()
+    finally:
+        worker.terminate()
+        worker.wait(60)
+        fake.stdin.close()
+        fake.wait(10)
+    floor_s = math.ceil(calls / MULTICAST_PER_SECOND)
+    total_s = planning_s + send_s
+    params = {
+        "friends": FRIENDS,
+        "status": status,
+        "accepted": broadcast.accepted_count,
+        "multicast_calls": calls,
+        "planning_s": round(planning_s, 2),
+        "send_s": round(send_s, 2),
+        "total_s": round(total_s, 2),
+        "requests": stats["requests"],
+        "requests_by_operation": stats["by_operation"],
+        "invalid_requests": stats["invalid"],
+        "recipients_reached": stats["recipients"],
+        "duplicates": stats["duplicates"],
+        "worker_peak_mb": round(peak_mb, 1),
+        "worker_peak_process_mb": round(peak_process_mb, 1),
+        "worker_concurrency": CONCURRENCY,
+        "rate_limit_floor_s": floor_s,
+    }
+    report(
+        "broadcasts",
+        [
+            Timing("rate-limit floor (2,000 multicast at 200/s)", (float(floor_s),), items=FRIENDS),
+            Timing(f"plan + send ({FRIENDS:,} recipients)", (total_s,), items=FRIENDS),
+            Timing("send only", (send_s,), items=FRIENDS),
+        ],
+        baseline="rate-limit floor (2,000 multicast at 200/s)",
+        params=params,
+    )
+    started = time.perf_counter()
+    Broadcast.unscoped.filter(account=account).delete()  # its segment is protected until then
+    Workspace.objects.filter(pk=workspace.pk).delete()
+    print(f"cleaned up in {time.perf_counter() - started:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
