@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from broadcasts import simulated_line
 from broadcasts.models import Broadcast, BroadcastBatch, Click, Delivery
 from oa_console import line_api
 from oa_console.models import LineAccount
@@ -105,7 +106,7 @@ def message_quota(*, account: LineAccount) -> Quota | None:
 
     if not line_api.rate_limit_acquire(account, "default").allowed:
         return None
-    with line_api.messaging_api(account) as api:
+    with line_api.messaging_api(account, host=simulated_line.host()) as api:
         quota = line_call(
             lambda: api.get_message_quota_with_http_info(_request_timeout=line_api.REQUEST_TIMEOUT)
         )

@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from broadcasts import simulated_line
 from broadcasts.messages import personalise, rewrite_links
 from broadcasts.models import Broadcast, BroadcastBatch, Delivery, HeldBack
 from broadcasts.services.planning import broadcast_plan
@@ -307,7 +308,7 @@ def _upload(broadcast: Broadcast, *, exclusion: bool) -> int | None:
             if not decision.allowed:
                 return decision.retry_in
             audiences = [{"id": user_id} for user_id in ids]
-            with line_api.audience_api(current.account) as api:
+            with line_api.audience_api(current.account, host=simulated_line.host()) as api:
                 if group_id is None:
                     request = audience.CreateAudienceGroupRequest.from_dict(
                         {
@@ -407,7 +408,7 @@ def broadcast_send(
                 return SendProgress(finished=False, retry_in=wait)
     endpoint = ENDPOINT[broadcast.method]
     deadline = time.monotonic() + budget_seconds
-    with line_api.messaging_api(broadcast.account) as api:
+    with line_api.messaging_api(broadcast.account, host=simulated_line.host()) as api:
         spent = _send_round(broadcast, endpoint, api, deadline)
     if spent.budget_spent:
         return SendProgress(finished=False, retry_in=0)  # continue in a new task
@@ -536,7 +537,7 @@ def broadcast_narrowcast_poll(*, broadcast_id: int) -> SendProgress:
     decision = line_api.rate_limit_acquire(broadcast.account, "default")
     if not decision.allowed:
         return SendProgress(finished=False, retry_in=decision.retry_in)
-    with line_api.messaging_api(broadcast.account) as api:
+    with line_api.messaging_api(broadcast.account, host=simulated_line.host()) as api:
         outcome = line_call(
             lambda: api.get_narrowcast_progress_with_http_info(
                 batch.request_id, _request_timeout=line_api.REQUEST_TIMEOUT
@@ -643,7 +644,7 @@ def broadcast_send_test(
     if display_name or any("{displayName}" in m.get("text", "") for m in messages):
         messages = personalise(messages, display_name)
     request = messaging.PushMessageRequest.from_dict({"to": line_user_id, "messages": messages})
-    with line_api.messaging_api(account) as api:
+    with line_api.messaging_api(account, host=simulated_line.host()) as api:
         outcome = line_call(
             lambda: api.push_message_with_http_info(
                 request,

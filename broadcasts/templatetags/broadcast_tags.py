@@ -1,7 +1,10 @@
 """Template helpers for broadcast previews and status badges."""
 
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
+from broadcasts import simulated_line
 from broadcasts.messages import DISPLAY_NAME
 
 register = template.Library()
@@ -16,3 +19,17 @@ def with_name(text: str, name: str) -> str:
 @register.filter
 def percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
+
+
+@register.simple_tag
+def simulated_line_banner() -> str:
+    """Say plainly when broadcasts go to the demo's simulated LINE rather than to friends."""
+    if not simulated_line.enabled():
+        return ""
+    return format_html(
+        '<p class="message simulated-line" role="status" data-testid="simulated-line">{}</p>',
+        _(
+            "Simulated LINE: this demo sends broadcasts to a fake LINE endpoint built into the "
+            "console. No message reaches a real LINE user."
+        ),
+    )

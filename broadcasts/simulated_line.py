@@ -1,0 +1,99 @@
+"""A simulated LINE Messaging API for the embedded demo (``make run``), never for production.
+
+When ``BROADCASTS_SIMULATED_LINE`` is on (only allowed with ``DEBUG``; on by default in the
+embedded setup when no ``LINE_API_HOST`` is set), broadcasts are sent to these views on the
+console's own web server instead of to LINE, so a demo user can schedule a broadcast a minute
+ahead and watch it go out. Every broadcast page says so in a banner. It answers the calls
+sending makes, with LINE's retry-key behaviour (a repeated key is a 409 naming the first
+request), and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+KEY_TTL = 24 * 3600  # LINE keeps retry keys for 24 hours
+SEND_PATHS = {
+    "v2/bot/message/push",
+    "v2/bot/message/multicast",
+    "v2/bot/message/broadcast",
+    "v2/bot/message/narrowcast",
+}
+PREFIX = "/simulated-line"
+
+
+def enabled() -> bool:
+    return bool(getattr(settings, "BROADCASTS_SIMULATED_LINE", False)) and settings.DEBUG
+
+
+def host() -> str | None:
+    """The LINE host sending should use: the simulator when it is on, else the configured one."""
+    return settings.PUBLIC_BASE_URL + PREFIX if enabled() else None
+
+
+def _answer(status: int, body: dict, request_id: str | None = None, **headers) -> JsonResponse:
+    response = JsonResponse(body, status=status)
+    response["x-line-request-id"] = request_id or uuid.uuid4().hex
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+@csrf_exempt
+def simulated_line(request: HttpRequest, path: str) -> JsonResponse:
+    if not enabled():
+        return _answer(404, {"message": "Not found"})
+    if not request.headers.get("Authorization", "").startswith("Bearer "):
+        return _answer(401, {"message": "Authentication failed."})
+    if request.method == "POST" and path in SEND_PATHS:
+        key = request.headers.get("X-Line-Retry-Key")
+        request_id = uuid.uuid4().hex
+        if key and not cache.add(f"simulated-line:key:{key}", request_id, KEY_TTL):
+            return _answer(
+                409,
+                {"message": "The retry key is already accepted"},
+                x_line_accepted_request_id=cache.get(f"simulated-line:key:{key}", ""),
+            )
+        status = 202 if path.endswith("narrowcast") else 200
+        body = {"sentMessages": [{"id": "1", "quoteToken": "simulated"}]} if "push" in path else {}
+        return _answer(status, body, request_id)
+    if request.method == "GET" and path == "v2/bot/message/progress/narrowcast":
+        return _answer(
+            200,
+            {
+                "phase": "succeeded",
+                "successCount": 0,
+                "failureCount": 0,
+                "targetCount": 0,
+                "acceptedTime": "2026-01-01T00:00:00.000Z",
+                "completedTime": "2026-01-01T00:00:01.000Z",
+            },
+        )
+    if request.method == "GET" and path == "v2/bot/message/quota":
+        return _answer(200, {"type": "none"})
+    if request.method == "GET" and path == "v2/bot/message/quota/consumption":
+        return _answer(200, {"totalUsage": 0})
+    if path == "v2/bot/audienceGroup/upload" and request.method in ("POST", "PUT"):
+        body = json.loads(request.body or b"{}")
+        if request.method == "PUT":
+            return _answer(202, {})
+        return _answer(
+            202,
+            {
+                "audienceGroupId": int(uuid.uuid4().int % 10**12),
+                "createRoute": "MESSAGING_API",
+                "type": "UPLOAD",
+                "description": str(body.get("description", "")),
+                "created": 0,
+                "permission": "READ_WRITE",
+                "expireTimestamp": 0,
+                "isIfaAudience": False,
+            },
+        )
+    return _answer(404, {"message": "Not simulated"})

@@ -1,0 +1,56 @@
+"""The demo's simulated LINE: only with DEBUG, LINE's retry-key answers, labelled on pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import RequestFactory
+
+from broadcasts import simulated_line
+
+pytestmark = pytest.mark.django_db
+KEY = "123e4567-e89b-12d3-a456-426614174000"
+
+
+def post(path: str, key: str | None = KEY):
+    headers = {"HTTP_AUTHORIZATION": "Bearer demo"}
+    if key:
+        headers["HTTP_X_LINE_RETRY_KEY"] = key
+    request = RequestFactory().post(
+        f"/simulated-line/{path}",
+        data=b'{"to": ["U1"]}',
+        content_type="application/json",
+        **headers,
+    )
+    return simulated_line.simulated_line(request, path)
+
+
+def test_off_unless_debug_and_enabled(settings):
+    settings.BROADCASTS_SIMULATED_LINE = True
+    settings.DEBUG = False
+    assert simulated_line.host() is None
+    assert post("v2/bot/message/multicast").status_code == 404
+
+
+def test_retry_key_is_answered_like_line(settings):
+    settings.BROADCASTS_SIMULATED_LINE = True
+    settings.DEBUG = True
+    assert simulated_line.host() == settings.PUBLIC_BASE_URL + "/simulated-line"
+    first = post("v2/bot/message/multicast")
+    assert first.status_code == 200
+    again = post("v2/bot/message/multicast")
+    assert again.status_code == 409
+    assert again["x-line-accepted-request-id"] == first["x-line-request-id"]
+    assert post("v2/bot/message/narrowcast", key=None).status_code == 202
+    assert post("v2/bot/insight/followers", key=None).status_code == 404
+
+
+def test_pages_say_the_line_is_simulated(settings, account, marketer):
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    url = reverse("account_broadcasts", args=[account.workspace.slug, account.slug])
+    assert 'data-testid="simulated-line"' not in client_for(marketer).get(url).content.decode()
+    settings.BROADCASTS_SIMULATED_LINE = True
+    settings.DEBUG = True
+    assert "Simulated LINE" in client_for(marketer).get(url).content.decode()
