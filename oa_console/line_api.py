@@ -54,9 +54,9 @@ def _no_retries():
 
 
 @contextmanager
-def _client(module, account: LineAccount, default_host: str) -> Iterator:
+def _client(module, account: LineAccount, default_host: str, host: str | None = None) -> Iterator:
     configuration = module.Configuration(
-        access_token=account.access_token, host=_host(default_host)
+        access_token=account.access_token, host=host or _host(default_host)
     )
     configuration.retries = _no_retries()
     with module.ApiClient(configuration) as api_client:
@@ -64,11 +64,12 @@ def _client(module, account: LineAccount, default_host: str) -> Iterator:
 
 
 @contextmanager
-def messaging_api(account: LineAccount) -> Iterator:
-    """``MessagingApi`` for one OA (push, multicast, narrowcast, broadcast, profiles, quota)."""
+def messaging_api(account: LineAccount, *, host: str | None = None) -> Iterator:
+    """``MessagingApi`` for one OA (push, multicast, narrowcast, broadcast, profiles, quota).
+    ``host`` overrides ``LINE_API_HOST`` (the demo's simulated LINE for broadcasts)."""
     from linebot.v3 import messaging
 
-    with _client(messaging, account, "https://api.line.me") as api_client:
+    with _client(messaging, account, "https://api.line.me", host) as api_client:
         yield messaging.MessagingApi(api_client)
 
 
@@ -89,10 +90,10 @@ def insight_api(account: LineAccount) -> Iterator:
 
 
 @contextmanager
-def audience_api(account: LineAccount) -> Iterator:
+def audience_api(account: LineAccount, *, host: str | None = None) -> Iterator:
     from linebot.v3 import audience
 
-    with _client(audience, account, "https://api.line.me") as api_client:
+    with _client(audience, account, "https://api.line.me", host) as api_client:
         yield audience.ManageAudience(api_client)
 
 
