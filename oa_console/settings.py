@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -173,6 +174,13 @@ FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEY", default=[])
 
 # LINE: unset in production (the SDK's default hosts); tests and the demo point it at a fake.
 LINE_API_HOST = env.str("LINE_API_HOST", default="")
+# The embedded demo sends broadcasts to a simulated LINE on the console itself (labelled on
+# every broadcast page); never in production.
+BROADCASTS_SIMULATED_LINE = env.bool(
+    "BROADCASTS_SIMULATED_LINE", default=DEBUG and not LINE_API_HOST
+)
+if BROADCASTS_SIMULATED_LINE and not DEBUG:
+    raise ImproperlyConfigured("BROADCASTS_SIMULATED_LINE is for the embedded demo (DEBUG) only.")
 
 # Celery: the default broker is a folder on disk, which needs no server and still runs a real
 # worker and beat. Production and CI set CELERY_BROKER_URL to Redis.

@@ -5,11 +5,12 @@ TenantMiddleware resolves those two kwargs through the user's memberships before
 Every pattern here is exercised by tests/oa_console/test_tenant_isolation.py.
 """
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from broadcasts import click_views
+from broadcasts import click_views, simulated_line
 from insights import portfolio_views
 from oa_console import health
 from oa_console.views import accounts, api_keys, auth, members, sections, workspaces
@@ -82,3 +83,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BROADCASTS_SIMULATED_LINE:  # the embedded demo only (DEBUG); never in production
+    urlpatterns.append(
+        path("simulated-line/<path:path>", simulated_line.simulated_line, name="simulated_line")
+    )
