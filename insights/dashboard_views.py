@@ -30,6 +30,7 @@ from insights.metrics.broadcasts import (
     broadcasts_sorted,
 )
 from insights.metrics.catalogue import BY_NAME
+from insights.metrics.coupons import coupon_list
 from insights.metrics.ranges import PRESETS, DateRange, RangeError, date_range_from, local_today
 from insights.metrics.series import Series, metric_series, metric_totals
 from insights.models import MetricRefreshState
@@ -309,7 +310,6 @@ def _simple(name: str):
 
 friends = _simple("friends")
 chats = _simple("chats")
-coupons = _simple("coupons")
 rewards = _simple("rewards")
 profile = _simple("profile")
 tags = _simple("tags")
@@ -379,6 +379,30 @@ def _broadcast_item(row: BroadcastRow) -> dict:
             _blocks(row.blocks_72h, row.baseline_72h),
         ],
     }
+
+
+def _coupon_table(account, window):
+    rows = coupon_list(account=account, date_from=window.date_from, date_to=window.date_to)
+    items = [
+        {
+            "name": row.name,
+            "as_of": row.as_of,
+            "cells": [
+                *(_count(getattr(row, name)) for name in ("views", "claimed", "used")),
+                _rate(row.usage_rate),
+            ],
+        }
+        for row in rows
+    ]
+    context = {"coupons": items}
+    if items:
+        context["has_data"] = True  # snapshots alone fill the page, not the daily charts
+    return context
+
+
+@require_GET
+def coupons(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
+    return _dashboard(request, "coupons", _coupon_table)
 
 
 @require_GET

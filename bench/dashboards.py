@@ -1,0 +1,389 @@
+"""bench/dashboards.py: Insights pages, the portfolio and the metric rollups at scale, each
+beside the bare SQL it rests on.
+
+Data (PostgreSQL, generated with ``generate_series``): ``BENCH_DASH_OAS`` OAs (3), each with
+``BENCH_DASH_FRIENDS`` friends (1,000,000), ``BENCH_DASH_EVENTS`` webhook-derived events
+(10,000,000: 20 % follows and blocks, 80 % chat messages) spread over 400 days, and 400 days of
+imported reports (friends CSV and API, a broadcast a day, chats, three coupons a day, profile
+views, a VOOM post a day, 40 reward-card point entries a day) plus daily tag coverage. The
+portfolio is measured with ``BENCH_DASH_PORTFOLIO_OAS`` OAs (50): the large ones and copies of
+their rollups under further OAs.
+
+Workloads (each beside a baseline measured in the same run):
+- full recompute of one OA's 400 days (``metrics_recompute``) beside the bare aggregate SQL of
+  the same grouped reads (no writes);
+- incremental refresh after one more day of events (recompute of the dirty days) beside the
+  same bare SQL for those days;
+- every Insights page (overview, friends, broadcasts, chats, coupons, reward cards, profile,
+  tags): ``BENCH_REPEAT`` (50) requests through the whole Django stack, cycling the 7, 30, 90
+  and 365-day ranges, beside the bare rollup SELECTs of the page's charts;
+- the portfolio page for 50 OAs beside its two bare rollup SELECTs.
+
+The script creates its own workspace and deletes every row it made at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from datetime import timedelta
+
+from cryptography.fernet import Fernet
+
+from bench._common import measure, report, setup_django
+
+os.environ.setdefault("FIELD_ENCRYPTION_KEY", Fernet.generate_key().decode())
+setup_django()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from insights.dashboards import PAGES  # noqa: E402
+from insights.metrics.catalogue import inputs_of  # noqa: E402
+from insights.metrics.ranges import local_today  # noqa: E402
+from insights.metrics.rollups import metrics_recompute  # noqa: E402
+from oa_console import services  # noqa: E402
+from oa_console.models import LineAccount, Workspace  # noqa: E402
+from oa_console.roles import Role  # noqa: E402
+
+OAS = int(os.environ.get("BENCH_DASH_OAS", 3))
+FRIENDS = int(os.environ.get("BENCH_DASH_FRIENDS", 1_000_000))
+EVENTS = int(os.environ.get("BENCH_DASH_EVENTS", 10_000_000))
+PORTFOLIO_OAS = int(os.environ.get("BENCH_DASH_PORTFOLIO_OAS", 50))
+REPEAT = int(os.environ.get("BENCH_REPEAT", 50))
+DAYS = 400
+RANGES = (7, 30, 90, 365)
+TZ = "Asia/Tokyo"
+TABLES = [
+    "insights_metricdaily",
+    "insights_metricrefreshstate",
+    "insights_insightrecord",
+    "segments_tagcoveragesnapshot",
+    "segments_interaction",
+    "segments_friendstatuschange",
+    "segments_friend",
+]
+
+
+def execute(sql: str, params=()) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def fetch(sql: str, params=()) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def make_account(workspace: Workspace, n: int) -> LineAccount:
+    return services.line_account_create(
+        workspace=workspace,
+        display_name=f"Bench OA {n:02d}",
+        channel_secret=uuid.uuid4().hex,
+        access_token=uuid.uuid4().hex,
+        slug=f"oa-{n:02d}",
+    )
+
+
+def generate_events(account: LineAccount, count: int, *, days: int, prefix: str) -> None:
+    """``count`` events over the last ``days`` days: 20 % follow/unfollow, 80 % messages."""
+    a = account.pk
+    low, high = fetch("SELECT min(id), max(id) FROM segments_friend WHERE account_id = %s", [a])[0]
+    changes = count // 5
+    execute(
+        """
+        INSERT INTO segments_friendstatuschange (account_id, friend_id, event_key, kind,
+            is_unblock, occurred_at, sequence, mode)
+        SELECT %s, %s + (random() * (%s - %s))::bigint, %s || g,
+            CASE WHEN random() < 0.75 THEN 'follow' ELSE 'unfollow' END, random() < 0.1,
+            now() - random() * (%s * interval '1 day'), g, 'active'
+        FROM generate_series(1, %s) AS g
+        """,
+        [a, low, high, low, f"{prefix}s", days, changes],
+    )
+    execute(
+        """
+        INSERT INTO segments_interaction (account_id, friend_id, event_key, kind, occurred_at,
+            mode, line_user_id, group_id, room_id, message_type, message_id, text, data)
+        SELECT %s, f, %s || g, 'message', now() - random() * (%s * interval '1 day'), 'active',
+            'U' || lpad(to_hex(f), 32, '0'), '', '', 'text', '', 'hello', '{}'::jsonb
+        FROM (SELECT g, %s + (random() * (%s - %s))::bigint AS f
+              FROM generate_series(1, %s) AS g) AS s
+        """,
+        [a, f"{prefix}m", days, low, high, low, count - changes],
+    )
+
+
+def generate(account: LineAccount) -> None:
+    a = account.pk
+    execute(
+        """
+        INSERT INTO segments_friend (account_id, line_user_id, status, status_changed_at,
+            first_followed_at, last_followed_at, blocked_at, times_unblocked,
+            last_interaction_at, message_count, display_name, picture_url, language,
+            status_message, member_id, gender, birthday, region, member_tier, add_source,
+            profile_status, profile_attempts, profile_error, created_at, updated_at)
+        SELECT %s, 'U' || lpad(to_hex(g), 32, '0'),
+            CASE WHEN random() < 0.85 THEN 'following' ELSE 'blocked' END, now(),
+            now() - random() * interval '730 days', now() - random() * interval '365 days',
+            NULL, 0, NULL, 0, '', '', 'ja', '', '', '', NULL, '', '', '', 'fetched', 0, '',
+            now(), now()
+        FROM generate_series(1, %s) AS g
+        """,
+        [a, FRIENDS],
+    )
+    generate_events(account, EVENTS, days=DAYS, prefix="b")
+    today = local_today(TZ)
+    first = today - timedelta(days=DAYS - 1)
+    reports = {
+        # report: (rows per day, values SQL over day d and row n)
+        "friends": (
+            1,
+            "jsonb_build_object('date', d::text, 'contacts', 500000 + i * 1200, "
+            "'target_reaches', 400000 + i * 1000, 'blocks', 50000 + i * 150)",
+        ),
+        "broadcasts": (
+            1,
+            "jsonb_build_object('sent_at', d::text || 'T12:00:00', 'title', 'Campaign ' || i, "
+            "'delivered', 400000 + n, 'unique_impressions', 150000 + (random() * 50000)::int, "
+            "'unique_clicks', CASE WHEN random() < 0.05 THEN NULL "
+            "ELSE 5000 + (random() * 9000)::int END, 'video_views', 1000)",
+        ),
+        "chats": (
+            1,
+            "jsonb_build_object('date', d::text, 'active_chats', 300 + (random() * 100)::int, "
+            "'messages_received', 900, 'messages_sent', 800, 'manual_responses', 200, "
+            "'auto_responses', 600)",
+        ),
+        "coupons": (
+            3,
+            "jsonb_build_object('date', d::text, 'coupon_id', 'C' || n, 'coupon_name', "
+            "'Coupon ' || n, 'views', 1000, 'claimed', 300, 'used', 90)",
+        ),
+        "profile_views": (
+            1,
+            "jsonb_build_object('date', d::text, 'views', 3000, 'unique_views', 2000)",
+        ),
+        "voom_posts": (
+            1,
+            "jsonb_build_object('posted_at', d::text || 'T10:00:00', 'title', 'Post ' || i, "
+            "'impressions', 8000, 'explore_views', 1000, 'timeline_views', 6000, "
+            "'follows', 30, 'profile_visits', 80, 'video_views_3s', 500)",
+        ),
+        "reward_card_history": (
+            40,
+            "jsonb_build_object('occurred_at', d::text || 'T10:00:00', 'customer_id', "
+            "'C' || n, 'point_type', 'visit', 'points', 1 + (random() * 3)::int)",
+        ),
+    }
+    for report_name, (per_day, values) in reports.items():
+        execute(
+            f"""
+            INSERT INTO insights_insightrecord (account_id, report, source, key, date, "values",
+                import_job_id, is_current)
+            SELECT %s, %s, 'csv', d::text || '|' || n, d, {values}, NULL, true
+            FROM generate_series(0, %s) AS i,
+                 LATERAL (SELECT (%s::date + i) AS d) AS day,
+                 generate_series(1, %s) AS n
+            """,
+            [a, report_name, DAYS - 1, first, per_day],
+        )
+    execute(
+        """
+        INSERT INTO segments_tagcoveragesnapshot (account_id, date, scope, following, tagged)
+        SELECT %s, %s::date + i, 'all', 850000, 300000 + i * 500 FROM generate_series(0, %s) i
+        """,
+        [a, first, DAYS - 1],
+    )
+
+
+def bare_aggregates(account: LineAccount, date_from, date_to) -> None:
+    """The grouped reads a recompute rests on, as a developer would write them (no writes)."""
+    a = account.pk
+    start = f"{date_from} 00:00:00+09"
+    end = f"{date_to + timedelta(days=1)} 00:00:00+09"
+    fetch(
+        """SELECT (occurred_at AT TIME ZONE 'Asia/Tokyo')::date, count(*) FILTER (WHERE kind =
+        'follow' AND NOT is_unblock), count(*) FILTER (WHERE kind = 'follow' AND is_unblock),
+        count(*) FILTER (WHERE kind = 'unfollow') FROM segments_friendstatuschange
+        WHERE account_id = %s AND occurred_at >= %s AND occurred_at < %s GROUP BY 1""",
+        [a, start, end],
+    )
+    fetch(
+        """SELECT (occurred_at AT TIME ZONE 'Asia/Tokyo')::date, count(*),
+        count(DISTINCT line_user_id) FROM segments_interaction WHERE account_id = %s
+        AND kind = 'message' AND group_id = '' AND room_id = '' AND occurred_at >= %s
+        AND occurred_at < %s GROUP BY 1""",
+        [a, start, end],
+    )
+    fetch(
+        """SELECT report, date, source, count(*), sum(("values" ->> 'delivered')::bigint)
+        FROM insights_insightrecord WHERE account_id = %s AND is_current AND date BETWEEN %s
+        AND %s GROUP BY 1, 2, 3""",
+        [a, date_from, date_to],
+    )
+
+
+def bare_rollups(account_ids: list[int], names: list[str], date_from, date_to) -> None:
+    fetch(
+        """SELECT metric, source, date, value, hidden FROM insights_metricdaily
+        WHERE account_id = ANY(%s) AND metric = ANY(%s) AND date BETWEEN %s AND %s""",
+        [account_ids, names, date_from, date_to],
+    )
+
+
+def cleanup(workspace: Workspace, account_ids: list[int]) -> None:
+    for table in TABLES:
+        execute(f"DELETE FROM {table} WHERE account_id = ANY(%s)", [account_ids])
+    workspace.delete()
+
+
+def main() -> None:
+    stamp = uuid.uuid4().hex[:6]
+    workspace = services.workspace_create(
+        slug=f"bench-dash-{stamp}", name="Bench dashboards", kind=Workspace.Kind.AGENCY
+    )
+    user = services.user_create(email=f"bench-{stamp}@example.com", password=None)
+    services.membership_set(workspace=workspace, user=user, role=Role.OWNER)
+    accounts = [make_account(workspace, n) for n in range(OAS)]
+    ids = [a.pk for a in accounts]
+    try:
+        started = time.perf_counter()
+        for account in accounts:
+            generate(account)
+        for table in TABLES:
+            execute(f"VACUUM ANALYZE {table}")
+        generate_s = round(time.perf_counter() - started, 1)
+        print(f"generated {OAS} OAs in {generate_s} s", flush=True)
+        big = accounts[0]
+        today = local_today(TZ)
+        first = today - timedelta(days=DAYS - 1)
+
+        # Full recompute of one OA (and compute the others so every page has rollups).
+        for account in accounts[1:]:
+            metrics_recompute(account=account)
+        compute = [
+            measure(
+                "bare aggregate SQL, 400 days",
+                lambda: bare_aggregates(big, first, today),
+                repeat=3,
+            ),
+            measure("full recompute, 400 days", lambda: metrics_recompute(account=big), repeat=3),
+        ]
+        # Incremental: one more day of events, then the refresh of the dirty days.
+        daily_events = max(EVENTS // DAYS, 1)
+        counter = iter(range(1000))
+
+        def add_day() -> None:
+            generate_events(big, daily_events, days=1, prefix=f"inc{next(counter)}-")
+
+        dirty = (today - timedelta(days=2), today + timedelta(days=1))
+        compute += [
+            measure(
+                "bare aggregate SQL, dirty days",
+                lambda: bare_aggregates(big, *dirty),
+                repeat=5,
+                setup=add_day,
+            ),
+            measure(
+                "incremental refresh after a day of events",
+                lambda: metrics_recompute(account=big, date_from=dirty[0], date_to=dirty[1]),
+                repeat=5,
+                setup=add_day,
+            ),
+        ]
+        params = {
+            "oas": OAS,
+            "friends_per_oa": FRIENDS,
+            "events_per_oa": EVENTS,
+            "days": DAYS,
+            "generate_s": generate_s,
+            "events_per_incremental_day": daily_events,
+        }
+        report(
+            "dashboards_compute", compute, baseline="bare aggregate SQL, 400 days", params=params
+        )
+
+        # Pages through the full Django stack.
+        client = Client()
+        client.force_login(user)
+        pages = []
+        pages_params = {**params, "requests_per_page": REPEAT, "ranges_days": list(RANGES)}
+        for name, page in PAGES.items():
+            url_name = "account_insights" if name == "overview" else f"insights_{name}"
+            url = reverse(url_name, args=[workspace.slug, big.slug])
+            names = inputs_of([m for chart in page.charts for m in chart.metrics])
+            cycle = iter(range(10_000))
+
+            def request(url=url, cycle=cycle) -> None:
+                days = RANGES[next(cycle) % len(RANGES)]
+                response = client.get(url, {"range": days})
+                assert response.status_code == 200, response.status_code
+
+            cycle_sql = iter(range(10_000))
+            reads = len(page.charts)
+
+            def bare(names=names, cycle=cycle_sql, reads=reads) -> None:
+                days = RANGES[next(cycle) % len(RANGES)]
+                for _read in range(reads):  # the page reads once per chart (and previous period)
+                    bare_rollups([big.pk], names, today - timedelta(days=days - 1), today)
+
+            pages.append(measure(f"bare rollup SQL: {name}", bare, repeat=REPEAT))
+            pages.append(measure(f"page: {name}", request, repeat=REPEAT, warmup=2))
+        report("dashboards_pages", pages, baseline="bare rollup SQL: overview", params=pages_params)
+
+        # Portfolio: copies of the large OAs' rollups under further OAs, up to 50 in all.
+        for n in range(OAS, PORTFOLIO_OAS):
+            extra = make_account(workspace, n)
+            source = accounts[n % OAS]
+            execute(
+                """INSERT INTO insights_metricdaily (account_id, metric, source, date, value,
+                   hidden, computed_at)
+                   SELECT %s, metric, source, date, value, hidden, computed_at
+                   FROM insights_metricdaily WHERE account_id = %s""",
+                [extra.pk, source.pk],
+            )
+            ids.append(extra.pk)
+        execute("ANALYZE insights_metricdaily")
+        portfolio_url = reverse("workspace_portfolio", args=[workspace.slug])
+        portfolio_names = inputs_of(
+            [
+                "friends.total",
+                "friends.net",
+                "friends.block_rate",
+                "broadcasts.open_rate",
+                "broadcasts.click_rate",
+                "tags.coverage",
+            ]
+        )
+
+        def portfolio_request() -> None:
+            assert client.get(portfolio_url).status_code == 200
+
+        portfolio = [
+            measure(
+                "bare rollup SQL: portfolio",
+                lambda: [
+                    bare_rollups(ids, portfolio_names, today - timedelta(days=29), today)
+                    for _ in range(2)
+                ],
+                repeat=REPEAT,
+            ),
+            measure(f"page: portfolio ({PORTFOLIO_OAS} OAs)", portfolio_request, repeat=REPEAT),
+        ]
+        report(
+            "dashboards_portfolio",
+            portfolio,
+            baseline="bare rollup SQL: portfolio",
+            params={**params, "portfolio_oas": PORTFOLIO_OAS},
+        )
+    finally:
+        cleanup(workspace, ids)
+        user.delete()
+
+
+if __name__ == "__main__":
+    main()
