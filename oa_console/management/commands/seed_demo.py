@@ -223,12 +223,19 @@ def _seed_broadcasts(demo: DemoTenancy) -> int:
     return seed_broadcasts(demo)
 
 
+def _seed_metrics(demo: DemoTenancy) -> int:
+    from insights.metrics.demo import seed_metrics
+
+    return seed_metrics(demo)
+
+
 # Steps after seed_tenancy, in order; each returns how many rows it created (0 when present).
 SEED_STEPS: tuple[Callable[[DemoTenancy], int], ...] = (
     _seed_webhook_activity,
     _seed_insight_imports,
     _seed_crm,
     _seed_broadcasts,
+    _seed_metrics,  # last: the dashboards' rollups of everything seeded above
 )
 
 
