@@ -154,7 +154,6 @@ def _seed_sent(account: LineAccount, segment: Segment, marketer, admin) -> int:
         batch.attempts = 0
         batch.sent_at = batch.last_attempt_at = sent_at
         batch.save()
-    Delivery.unscoped.filter(broadcast=broadcast).update(delivered_at=sent_at)
     sending.broadcast_finish(broadcast_id=broadcast.pk, now=sent_at + timedelta(seconds=3))
     rng = random.Random(account.pk)
     recipients = list(

@@ -10,7 +10,7 @@ from datetime import datetime
 from django.db.models import Count, Q, QuerySet, Sum
 
 from broadcasts import simulated_line
-from broadcasts.models import Broadcast, BroadcastBatch, Click, Delivery
+from broadcasts.models import Broadcast, BroadcastBatch, Click, Delivery, delivered_deliveries
 from oa_console import line_api
 from oa_console.models import LineAccount
 
@@ -128,7 +128,7 @@ def message_quota(*, account: LineAccount) -> Quota | None:
 def friends_received_q(*, account: LineAccount, broadcast_ids: list[int] | None = None) -> Q:
     """Friends a broadcast of this OA was delivered to (all of them when no ids are given):
     the filter behind the segments ``received_broadcast`` field."""
-    deliveries = Delivery.unscoped.filter(account=account, delivered_at__isnull=False)
+    deliveries = delivered_deliveries(account_id=account.pk)
     if broadcast_ids is not None:
         deliveries = deliveries.filter(broadcast_id__in=broadcast_ids)
     return Q(pk__in=deliveries.values("friend_id"))

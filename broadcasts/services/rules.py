@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
-from broadcasts.models import Delivery, SendingRules
+from broadcasts.models import Delivery, SendingRules, delivered_deliveries
 from oa_console.models import LineAccount
 
 
@@ -58,11 +58,10 @@ def capped_friend_ids(*, account: LineAccount, now: datetime) -> QuerySet:
     """Friends who already received as many broadcasts as the cap allows within its window, as
     a subquery of friend ids (empty when the cap is off)."""
     rules = sending_rules_get(account=account)
-    deliveries = Delivery.unscoped.filter(account=account, delivered_at__isnull=False)
     if not rules.cap_enabled:
-        return deliveries.none().values("friend_id")
+        return Delivery.unscoped.none().values("friend_id")
     return (
-        deliveries.filter(delivered_at__gt=now - timedelta(days=rules.cap_days))
+        delivered_deliveries(account_id=account.pk, since=now - timedelta(days=rules.cap_days))
         .values("friend_id")
         .annotate(received=Count("pk"))
         .filter(received__gte=rules.cap_messages)

@@ -236,10 +236,6 @@ def _record(broadcast: Broadcast, batch: BroadcastBatch, outcome: Outcome, now: 
         batch.error_message = ""
         batch.next_attempt_at = None
         batch.save()
-        # Everyone in a multicast/push/broadcast batch received it; a demographic narrowcast
-        # is narrowed further by LINE, so who got it is unknown and not claimed.
-        if not broadcast.demographic:
-            Delivery.unscoped.filter(batch=batch).update(delivered_at=now)
         if batch.method == Method.NARROWCAST:
             Broadcast.unscoped.filter(pk=broadcast.pk).update(narrowcast_phase="waiting")
         return 0

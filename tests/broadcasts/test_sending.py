@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from broadcasts.models import Broadcast, BroadcastBatch, Delivery, HeldBack
+from broadcasts.models import Broadcast, BroadcastBatch, Delivery, HeldBack, delivered_deliveries
 from broadcasts.services import sending
 from oa_console import line_api
 from tests.broadcasts.conftest import everyone_segment, make_broadcast, make_friends
@@ -51,7 +51,7 @@ def test_segment_goes_out_by_multicast_in_batches_of_500(account, rules, line):
     assert set(line.received.values()) == {1}
     assert (broadcast.status, broadcast.method) == (Status.SENT, "multicast")
     assert (broadcast.recipients, broadcast.accepted_count) == (1201, 1201)
-    assert Delivery.unscoped.filter(broadcast=broadcast, delivered_at__isnull=False).count() == 1201
+    assert delivered_deliveries(account_id=account.pk).filter(broadcast=broadcast).count() == 1201
 
 
 def test_all_friends_goes_out_by_line_broadcast(account, rules, line):
@@ -65,7 +65,7 @@ def test_all_friends_goes_out_by_line_broadcast(account, rules, line):
         30,
     )
     # Known followers count as delivered, so the frequency cap sees this broadcast.
-    assert Delivery.unscoped.filter(broadcast=broadcast, delivered_at__isnull=False).count() == 30
+    assert delivered_deliveries(account_id=account.pk).filter(broadcast=broadcast).count() == 30
 
 
 def test_demographic_filter_goes_out_by_narrowcast_and_progress_is_polled(account, rules, line):
@@ -295,7 +295,14 @@ def test_cap_turns_an_all_friends_send_into_a_narrowcast_excluding_the_capped(ac
     Broadcast.unscoped.filter(pk=first.pk).update(status=Status.SENT)
     from broadcasts.models import BroadcastBatch as Batch
 
-    batch = Batch.unscoped.create(account=account, broadcast=first, sequence=0, method="multicast")
+    batch = Batch.unscoped.create(
+        account=account,
+        broadcast=first,
+        sequence=0,
+        method="multicast",
+        status="accepted",
+        sent_at=timezone.now() - timedelta(days=1),
+    )
     Delivery.unscoped.bulk_create(
         [
             Delivery(
@@ -304,7 +311,6 @@ def test_cap_turns_an_all_friends_send_into_a_narrowcast_excluding_the_capped(ac
                 batch=batch,
                 friend=f,
                 line_user_id=f.line_user_id,
-                delivered_at=timezone.now() - timedelta(days=1),
             )
             for f in capped
         ]
