@@ -33,6 +33,7 @@ ROOT = "n"
 GROUP_KINDS = {"all": _("all of"), "any": _("any of"), "none": _("none of")}
 DEFAULT_CONDITION = {"field": "status", "op": "eq", "value": "following"}
 SCORE_LETTERS = ("r", "f", "m")
+BROADCAST_FIELDS = ("received_broadcast", "clicked")
 INTEGER = re.compile(r"^-?\d+$")
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
@@ -90,6 +91,14 @@ def _condition_value(data: QueryDict, path: str, name: str, op: str, context: Ru
     get = lambda suffix: data.get(f"{path}:{suffix}", "")  # noqa: E731
     if schema is None:
         return get("value")
+    if name in BROADCAST_FIELDS:
+        value = {}
+        ids = [part for part in get("broadcast_ids").split(",") if part.strip()]
+        if ids:
+            value["broadcast_ids"] = [_scalar(part, {"type": "integer"}) for part in ids]
+        if name == "clicked" and get("within_days").strip():
+            value["within_days"] = _scalar(get("within_days"), {"type": "integer"})
+        return value
     if name == "event":
         value: dict = {"name": get("event_name").strip()}
         for key, suffix in (("within_days", "within_days"), ("min_count", "min_count")):
@@ -137,7 +146,7 @@ def _default_value(name: str, op: str, context: RuleContext, tag_ids: Sequence[i
         return ["", ""]
     if widget == "event":
         return {"name": ""}
-    if widget == "scores":
+    if widget in ("scores", "broadcast"):
         return {}
     return ""
 
@@ -267,6 +276,12 @@ class UiNode:
         return {**value, "prop_key": key, "prop_value": prop}
 
     @property
+    def broadcast(self) -> dict:
+        value = self.value if isinstance(self.value, dict) else {}
+        ids = value.get("broadcast_ids") or []
+        return {"ids": ", ".join(str(v) for v in ids), "within_days": value.get("within_days", "")}
+
+    @property
     def scores(self) -> list[tuple[str, object, object]]:
         value = self.value if isinstance(self.value, dict) else {}
         return [(letter, *(value.get(letter) or ("", ""))) for letter in SCORE_LETTERS]
@@ -277,6 +292,8 @@ def _widget(name: str, op: str, schema: dict | None) -> str:
         return "text"
     if name == "event":
         return "event"
+    if name in BROADCAST_FIELDS:
+        return "broadcast"
     if op == "scores":
         return "scores"
     if name == "tag":

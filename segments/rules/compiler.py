@@ -220,6 +220,24 @@ class _Compiler:
             )
         return did if op == "did" else ~did
 
+    def field_received_broadcast(self, op: str, value: dict) -> Q:
+        # The broadcasts app owns deliveries; it hands over the filter (a pk subquery).
+        from broadcasts.selectors import friends_received_q
+
+        received = friends_received_q(
+            account=self.context.account, broadcast_ids=value.get("broadcast_ids")
+        )
+        return received if op == "did" else ~received
+
+    def field_clicked(self, op: str, value: dict) -> Q:
+        from broadcasts.selectors import friends_clicked_q
+
+        since = self.now - timedelta(days=value["within_days"]) if "within_days" in value else None
+        clicked = friends_clicked_q(
+            account=self.context.account, broadcast_ids=value.get("broadcast_ids"), since=since
+        )
+        return clicked if op == "did" else ~clicked
+
     def field_rfm(self, op: str, value) -> Q:
         scores = RfmScore.unscoped.filter(friend_id=OuterRef("pk"))
         if op == "in_cells":

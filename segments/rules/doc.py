@@ -130,6 +130,10 @@ def _value_text(schema: dict) -> str:
             "the last N days; at least K of them (default 1); property values that must all "
             "equal (keys are identifiers)"
         )
+    if kind == "object" and "within_days" in schema.get("properties", {}):
+        return '`{"broadcast_ids"?, "within_days"?}`: any broadcast, or these ids; clicks in the last N days'
+    if kind == "object" and "broadcast_ids" in schema.get("properties", {}):
+        return '`{"broadcast_ids"?}`: any delivered broadcast, or one of these ids'
     if kind == "object":
         return '`{"r"?, "f"?, "m"?}`, each `[low, high]` between 1 and 5 (at least one)'
     return {"number": "number", "string": "text", "boolean": "`true` / `false`"}.get(kind, kind)

@@ -71,6 +71,21 @@ EVENT = {
     "required": ["name"],
     "additionalProperties": False,
 }
+RECEIVED = {
+    "type": "object",
+    "properties": {
+        "broadcast_ids": {"type": "array", "items": TAG_ID, "minItems": 1, "maxItems": MAX_LIST}
+    },
+    "additionalProperties": False,
+}
+CLICKED = {
+    "type": "object",
+    "properties": {
+        "broadcast_ids": RECEIVED["properties"]["broadcast_ids"],
+        "within_days": {"type": "integer", "minimum": 1, "maximum": 36500},
+    },
+    "additionalProperties": False,
+}
 SCORE_RANGE = {
     "type": "array",
     "prefixItems": [
@@ -232,6 +247,23 @@ FIELDS: dict[str, FieldSpec] = {
             ),
             "event",
             {"did": EVENT, "did_not": EVENT},
+        ),
+        FieldSpec(
+            "received_broadcast",
+            _("Received a broadcast"),
+            _("Was (or was not) delivered a broadcast of the OA: any, or one of the given ids."),
+            "broadcast",
+            {"did": RECEIVED, "did_not": RECEIVED},
+        ),
+        FieldSpec(
+            "clicked",
+            _("Clicked a broadcast link"),
+            _(
+                "Opened (or did not open) a tracked link of the OA's broadcasts: any, or of the "
+                "given broadcast ids, optionally within the last N days."
+            ),
+            "broadcast",
+            {"did": CLICKED, "did_not": CLICKED},
         ),
         FieldSpec(
             "rfm",

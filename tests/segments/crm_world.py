@@ -31,6 +31,7 @@ class CrmWorld:
     friends: dict[str, Friend]
     tags: dict[str, Tag]
     attributes: dict[str, AttributeDefinition]
+    broadcasts: dict[str, object]
 
     def letters(self, friends) -> set[str]:
         by_pk = {friend.pk: letter for letter, friend in self.friends.items()}
@@ -159,4 +160,49 @@ def build_crm_world(account) -> CrmWorld:
         RfmScore.unscoped.create(
             account=account, friend=friend, r=r, f=f, m=m, cell=cell, computed_at=NOW
         )
-    return CrmWorld(account, friends, {"vip": vip, "news": news}, attributes)
+    return CrmWorld(
+        account, friends, {"vip": vip, "news": news}, attributes, _broadcasts(account, friends)
+    )
+
+
+def _broadcasts(account, friends) -> dict:
+    """Spring went to A and B (its batch accepted by LINE); A clicked 4 days ago, B 39 days ago.
+    Summer is still being sent to D (batch pending), so D has not received it."""
+    from broadcasts.models import Broadcast, BroadcastBatch, Click, Delivery
+
+    has_delivered_at = any(f.name == "delivered_at" for f in Delivery._meta.get_fields())
+    made = {}
+    for name, status, sent_at in [
+        ("spring", "accepted", NOW - 5 * DAY),
+        ("summer", "pending", None),
+    ]:
+        broadcast = Broadcast.unscoped.create(account=account, name=name, messages=[])
+        batch = BroadcastBatch.unscoped.create(
+            account=account,
+            broadcast=broadcast,
+            sequence=1,
+            method="multicast",
+            status=status,
+            sent_at=sent_at,
+        )
+        made[name] = (broadcast, batch)
+    for name, letter in [("spring", "A"), ("spring", "B"), ("summer", "D")]:
+        broadcast, batch = made[name]
+        extra = {"delivered_at": batch.sent_at} if has_delivered_at else {}
+        Delivery.unscoped.create(
+            account=account,
+            broadcast=broadcast,
+            batch=batch,
+            friend=friends[letter],
+            line_user_id=friends[letter].line_user_id,
+            **extra,
+        )
+    for letter, when in [("A", NOW - 4 * DAY), ("B", NOW - 39 * DAY)]:
+        click = Click.unscoped.create(
+            account=account,
+            broadcast=made["spring"][0],
+            friend=friends[letter],
+            url="https://example.com/sale",
+        )
+        Click.unscoped.filter(pk=click.pk).update(clicked_at=when)
+    return {name: pair[0] for name, pair in made.items()}

@@ -25,7 +25,13 @@ def test_seed_demo_fills_the_crm_once():
         purchases = CustomEvent.unscoped.filter(account=cafe, name="purchase")
         assert purchases.exists() and not purchases.exclude(currency="TWD").exists()
         segments = Segment.unscoped.filter(account=cafe)
-        assert segments.count() == 5
+        assert {
+            "Repeat buyers (90 days)",
+            "Quiet for two weeks",
+            "New this week",
+            "Coupon fans, not lapsed",
+            "Champions",
+        } <= set(segments.values_list("name", flat=True))
         for segment in segments:  # every saved demo segment is valid and counts
             segment_selectors.segment_count(account=cafe, rules=segment.rules)
         assert (

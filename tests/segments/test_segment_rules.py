@@ -167,6 +167,16 @@ CASES = [
         set(),
     ),
     (c("event", "did_not", {"name": "cart_abandoned", "within_days": 30}), {"A", "C", "D"}),
+    # broadcasts: spring delivered to A and B (summer to D, not yet delivered); clicks: A 4
+    # days ago, B 39 days ago
+    (c("received_broadcast", "did", {}), {"A", "B"}),
+    (c("received_broadcast", "did", {"broadcast_ids": ["$spring"]}), {"A", "B"}),
+    (c("received_broadcast", "did", {"broadcast_ids": ["$summer"]}), set()),
+    (c("received_broadcast", "did_not", {}), {"C", "D"}),
+    (c("clicked", "did", {}), {"A", "B"}),
+    (c("clicked", "did", {"within_days": 30}), {"A"}),
+    (c("clicked", "did_not", {"broadcast_ids": ["$spring"]}), {"C", "D"}),
+    (c("clicked", "did_not", {"within_days": 30}), {"B", "C", "D"}),
     # rfm: A champions 5/5/5, B at_risk 2/3/4, D new 5/1/1, C not scored
     (c("rfm", "in_cells", ["champions"]), {"A"}),
     (c("rfm", "in_cells", ["at_risk", "new"]), {"B", "D"}),
@@ -206,7 +216,8 @@ def _resolve(node, world):
     if isinstance(node, list):
         return [_resolve(value, world) for value in node]
     if isinstance(node, str) and node.startswith("$"):
-        return world.tags[node[1:]].pk
+        found = world.tags.get(node[1:]) or world.broadcasts.get(node[1:])
+        return found.pk
     return node
 
 
