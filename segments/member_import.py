@@ -84,7 +84,7 @@ def _normalise(label: str) -> str:
     return re.sub(r"[\s_\-./()]+", " ", text).strip()
 
 
-def _decode(content: bytes) -> str:
+def decode_text(content: bytes) -> str:
     for encoding in ("utf-8-sig", "utf-16", "cp932"):
         try:
             text = content.decode(encoding)
@@ -147,7 +147,7 @@ def member_import(*, account: LineAccount, content: bytes) -> MemberImportResult
     """Read, check and apply one file (see the module docstring)."""
     if len(content) > MAX_BYTES:
         raise MemberImportError(_("The file is larger than 20 MB."))
-    reader = csv.reader(io.StringIO(_decode(content)))
+    reader = csv.reader(io.StringIO(decode_text(content)))
     try:
         headers = [h.strip() for h in next(reader)]
     except StopIteration as exc:

@@ -128,10 +128,10 @@ def test_crm_pages_work_in_the_browser(page, workspace, account):  # noqa: F811
     expect(page.get_by_test_id("segment-count")).to_have_text("1")
 
     page.goto(f"/w/alpha/oa/{account.slug}/friends/import/")
-    page.get_by_label("CSV file").set_input_files(
+    page.get_by_test_id("members-form").get_by_label("CSV file").set_input_files(
         files=[{"name": "m.csv", "mimeType": "text/csv", "buffer": b"member_id,tier\nM1,gold\n"}]
     )
-    page.get_by_role("button", name="Import").click()
+    page.get_by_role("button", name="Import", exact=True).click()
     expect(page.get_by_test_id("import-result")).to_contain_text("1 friends updated")
     assert world.friends["A"].pk
     assert page.js_errors == []

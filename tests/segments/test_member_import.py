@@ -10,7 +10,15 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from segments.member_import import MemberImportError, member_import
-from segments.models import AttributeDefinition, Friend, FriendAttribute, FriendTag, Tag, TagRule
+from segments.models import (
+    AttributeDefinition,
+    CustomEvent,
+    Friend,
+    FriendAttribute,
+    FriendTag,
+    Tag,
+    TagRule,
+)
 from tests.conftest import client_for
 from tests.segments.crm_world import build_crm_world
 
@@ -111,10 +119,56 @@ def test_page_shows_result_and_problems(marketer, viewer, world, account):
     client = client_for(marketer)
     assert client.get(url).status_code == 200
     good = SimpleUploadedFile("members.csv", b"member_id,tier\nM1,platinum\n", "text/csv")
-    response = client.post(url, {"file": good})
+    response = client.post(url, {"kind": "members", "members-file": good})
     assert 'data-testid="import-result"' in response.content.decode()
     bad = SimpleUploadedFile("members.csv", b"member_id,birthday\nM1,soon\n", "text/csv")
-    response = client.post(url, {"file": bad})
+    response = client.post(url, {"kind": "members", "members-file": bad})
     assert response.status_code == 400
     assert "not a past date" in response.content.decode()
     assert client_for(viewer).get(url).status_code == 403
+
+
+@pytest.mark.django_db
+def test_orders_become_purchase_events_once_per_order(world, account):
+    from segments.order_import import orders_import
+
+    csv_text = (
+        "会員ID,注文番号,注文日時,合計金額,store\n"
+        'M1,A-1,2025/06/01 10:30,"1,200",Shibuya\n'
+        "M1,A-2,2025-06-02,800,Online\n"
+        "M404,A-3,2025-06-02,100,Online\n"
+    )
+    result = orders_import(account=account, content=csv_text.encode("cp932"))
+    assert (result.rows, result.stored, result.duplicates, result.unknown) == (3, 2, 0, 1)
+    assert result.unknown_ids == ["M404"]
+    first = CustomEvent.unscoped.get(account=account, idempotency_key="order:A-1")
+    assert (first.name, first.amount, first.currency, first.source) == (
+        "purchase",
+        Decimal("1200.00"),
+        "JPY",
+        "import",
+    )
+    assert first.properties == {"store": "Shibuya"}
+    assert first.occurred_at.isoformat() == "2025-06-01T01:30:00+00:00"  # 10:30 in Tokyo
+    again = orders_import(account=account, content=csv_text.encode("cp932"))
+    assert (again.stored, again.duplicates) == (0, 2)
+
+
+@pytest.mark.django_db
+def test_a_bad_order_row_rejects_the_file(world, account):
+    from segments.order_import import orders_import
+
+    csv_text = (
+        "member id,order id,order date,amount\n"
+        "M1,B-1,2025-06-01,100\n"
+        "M1,B-2,yesterday,100\n"
+        "M1,,2025-06-01,lots\n"
+    )
+    with pytest.raises(MemberImportError) as raised:
+        orders_import(account=account, content=csv_text.encode())
+    assert {(e["row"], e["column"]) for e in raised.value.errors} == {
+        (3, "order date"),
+        (4, "order id"),
+        (4, "amount"),
+    }
+    assert not CustomEvent.unscoped.filter(idempotency_key="order:B-1").exists()
