@@ -23,7 +23,13 @@ def _load_line_sdk(**kwargs) -> None:
 
 
 def _scope(broadcast_id: int):
-    broadcast = Broadcast.unscoped.select_related("account__workspace").get(pk=broadcast_id)
+    """The broadcast's tenant scope, or None when it is gone (its OA or workspace was deleted
+    while a continuation was queued): there is nothing left to send."""
+    broadcast = (
+        Broadcast.unscoped.select_related("account__workspace").filter(pk=broadcast_id).first()
+    )
+    if broadcast is None:
+        return None
     return tenant_scope(workspace=broadcast.account.workspace, account=broadcast.account)
 
 
@@ -54,7 +60,10 @@ def dispatch_broadcast_soon(broadcast_id: int) -> None:
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def dispatch_broadcast(broadcast_id: int) -> bool:
     """Plan one due broadcast and start its send tasks."""
-    with _scope(broadcast_id):
+    scope = _scope(broadcast_id)
+    if scope is None:
+        return False
+    with scope:
         started = sending.broadcast_start(broadcast_id=broadcast_id)
     if started:
         for _n in range(_workers()):
@@ -65,7 +74,10 @@ def dispatch_broadcast(broadcast_id: int) -> bool:
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def send_broadcast(broadcast_id: int) -> bool:
     """Send due batches for a while; continue itself until the broadcast is settled."""
-    with _scope(broadcast_id):
+    scope = _scope(broadcast_id)
+    if scope is None:
+        return True
+    with scope:
         progress = sending.broadcast_send(broadcast_id=broadcast_id)
         broadcast = Broadcast.unscoped.get(pk=broadcast_id)
         polling = (
@@ -83,7 +95,10 @@ def send_broadcast(broadcast_id: int) -> bool:
 
 @shared_task(acks_late=True)
 def poll_narrowcast(broadcast_id: int) -> bool:
-    with _scope(broadcast_id):
+    scope = _scope(broadcast_id)
+    if scope is None:
+        return True
+    with scope:
         progress = sending.broadcast_narrowcast_poll(broadcast_id=broadcast_id)
     if not progress.finished:
         enqueue_best_effort(poll_narrowcast, (broadcast_id,), countdown=progress.retry_in or 30)

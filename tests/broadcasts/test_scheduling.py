@@ -99,3 +99,11 @@ def test_a_broadcast_due_in_quiet_hours_waits_until_they_end(account, rules, lin
     morning = utc(2026, 5, 1, 23, 0, 5)
     assert sending.broadcasts_due(now=morning) == [broadcast.pk]
     assert sending.broadcast_start(broadcast_id=broadcast.pk, now=morning)
+
+
+def test_a_queued_continuation_for_a_deleted_broadcast_does_nothing(account):
+    from broadcasts import tasks
+
+    assert tasks.send_broadcast.run(987654) is True
+    assert tasks.dispatch_broadcast.run(987654) is False
+    assert tasks.poll_narrowcast.run(987654) is True
