@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import dataclass
 
-import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
 from insights.metrics.series import Series
@@ -29,56 +29,66 @@ def _y(series: Series) -> list[float | int | None]:
     return [p.value for p in series.points]
 
 
-def figure(lines: list[Line], *, title: str, kind: str = "line", percent: bool = False):
-    """A chart of the lines over the current periods; previous-period lines are drawn dashed
+# Plotly's "plotly_white" look, spelled out: building figures as plain dicts instead of
+# ``go.Figure`` (validation plus its 10 kB template) takes a page from ~150 ms per chart to ~1 ms.
+LAYOUT = {
+    "paper_bgcolor": "white",
+    "plot_bgcolor": "white",
+    "font": {"color": "#2a3f5f"},
+    "hovermode": "closest",
+    "margin": {"l": 50, "r": 10, "t": 40, "b": 40},
+    "height": 320,
+    "legend": {"orientation": "h", "y": -0.2},
+}
+AXIS = {"gridcolor": "#EBF0F8", "linecolor": "#EBF0F8", "zerolinecolor": "#EBF0F8"}
+
+
+def figure(lines: list[Line], *, title: str, kind: str = "line", percent: bool = False) -> dict:
+    """A chart of the lines over the current periods; previous-period lines are drawn dotted
     on the same x positions (period n of the previous range beside period n of this one)."""
-    fig = go.Figure()
     current = [line for line in lines if not line.previous]
     x = [p.period.isoformat() for p in current[0].series.points] if current else []
+    traces = []
     for position, line in enumerate(lines):
-        colour = PALETTE[(position if not line.previous else lines.index(line)) % len(PALETTE)]
+        colour = PALETTE[position % len(PALETTE)]
         y = _y(line.series)[: len(x)]
-        hidden = [
-            _("fewer than 20") if p.hidden and p.value is None else "" for p in line.series.points
-        ]
-        common = {
+        trace = {
             "name": line.label,
             "x": x[: len(y)],
             "y": y,
-            "customdata": hidden[: len(y)],
+            "customdata": [
+                _("fewer than 20") if p.hidden and p.value is None else ""
+                for p in line.series.points
+            ][: len(y)],
             "meta": line.key,
         }
         if kind == "bar" and not line.previous:
-            fig.add_trace(go.Bar(marker_color=colour, **common))
+            trace.update(type="bar", marker={"color": colour})
         else:
-            fig.add_trace(
-                go.Scatter(
-                    mode="lines+markers",
-                    line={"color": colour, "dash": "dot" if line.previous else "solid"},
-                    connectgaps=False,
-                    **common,
-                )
+            trace.update(
+                type="scatter",
+                mode="lines+markers",
+                line={"color": colour, "dash": "dot" if line.previous else "solid"},
+                connectgaps=False,
             )
-    fig.update_layout(
-        title={"text": title, "x": 0},
-        barmode="group",
-        yaxis={"rangemode": "tozero", "ticksuffix": "%" if percent else ""},
-        xaxis={"type": "date"},
-        legend={"orientation": "h", "y": -0.2},
-        margin={"l": 50, "r": 10, "t": 40, "b": 40},
-        height=320,
-        template="plotly_white",
-    )
-    return fig
+        traces.append(trace)
+    layout = {
+        **LAYOUT,
+        "title": {"text": title, "x": 0},
+        "barmode": "group",
+        "xaxis": {**AXIS, "type": "date"},
+        "yaxis": {**AXIS, "rangemode": "tozero", "ticksuffix": "%" if percent else ""},
+    }
+    return {"data": traces, "layout": layout}
 
 
-def figure_html(fig: go.Figure, *, div_id: str) -> str:
+def figure_html(fig: dict, *, div_id: str) -> str:
     """The chart's box and its figure as inert JSON; ``insights/dashboards.js`` draws every such
     box on load and after each htmx swap. (Plotly's own inline script, run by htmx during the
     swap, drew before its box was settled and lost Plotly's positioning CSS.) The JSON is
     escaped like ``json_script`` so no label can close the script element."""
-    payload = fig.to_json().translate(_JSON_SCRIPT_ESCAPES)
-    height = int(fig.layout.height or 320)
+    payload = json.dumps(fig, separators=(",", ":")).translate(_JSON_SCRIPT_ESCAPES)
+    height = int(fig["layout"].get("height") or 320)
     return (
         f'<div id="{div_id}" class="plotly-chart" style="height:{height}px" '
         f'data-plotly-figure="{div_id}-figure"></div>'
@@ -125,25 +135,24 @@ def sparkline(values: list[float | int | None], *, width: int = 120, height: int
     )
 
 
-def funnel_figure(bars: list[tuple[str, int | None]], *, title: str) -> go.Figure:
+def funnel_figure(bars: list[tuple[str, int | None]], *, title: str) -> dict:
     """One broadcast's figures as bars; a hidden figure has no bar and says so on hover."""
-    fig = go.Figure(
-        go.Bar(
-            x=[label for label, _v in bars],
-            y=[value for _label, value in bars],
-            customdata=[_("fewer than 20") if value is None else "" for _l, value in bars],
-            marker_color=PALETTE[0],
-            meta="broadcast",
-        )
-    )
-    fig.update_layout(
-        title={"text": title, "x": 0},
-        yaxis={"rangemode": "tozero"},
-        margin={"l": 50, "r": 10, "t": 40, "b": 40},
-        height=300,
-        template="plotly_white",
-    )
-    return fig
+    trace = {
+        "type": "bar",
+        "x": [label for label, _v in bars],
+        "y": [value for _label, value in bars],
+        "customdata": [_("fewer than 20") if value is None else "" for _l, value in bars],
+        "marker": {"color": PALETTE[0]},
+        "meta": "broadcast",
+    }
+    layout = {
+        **LAYOUT,
+        "height": 300,
+        "title": {"text": title, "x": 0},
+        "xaxis": dict(AXIS),
+        "yaxis": {**AXIS, "rangemode": "tozero"},
+    }
+    return {"data": [trace], "layout": layout}
 
 
 def funnel_csv(bars: list[tuple[str, int | None]]) -> str:

@@ -25,6 +25,7 @@ from insights.metrics import display
 from insights.metrics.broadcasts import (
     SORT_KEYS,
     BroadcastRow,
+    attach_blocks,
     broadcast_get,
     broadcast_list,
     broadcasts_sorted,
@@ -318,12 +319,20 @@ tags = _simple("tags")
 def _broadcast_table(request: HttpRequest):
     def extra(account, window):
         sort = request.GET.get("sort") or "-sent_at"
+        by_blocks = sort.lstrip("-").startswith("blocks_")
         rows = broadcasts_sorted(
-            broadcast_list(account=account, date_from=window.date_from, date_to=window.date_to),
+            broadcast_list(
+                account=account,
+                date_from=window.date_from,
+                date_to=window.date_to,
+                with_blocks=by_blocks,
+            ),
             sort,
         )
         paginator = Paginator(rows, BROADCASTS_PER_PAGE)
         page_obj = paginator.get_page(request.GET.get("page"))
+        if not by_blocks:
+            attach_blocks(account=account, rows=list(page_obj.object_list))
         columns = []
         for key in SORT_KEYS:
             descending = sort == f"-{key}"

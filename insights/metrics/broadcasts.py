@@ -115,9 +115,12 @@ def _row(record: InsightRecord) -> BroadcastRow:
     )
 
 
-def broadcast_list(*, account: LineAccount, date_from: date, date_to: date) -> list[BroadcastRow]:
+def broadcast_list(
+    *, account: LineAccount, date_from: date, date_to: date, with_blocks: bool = False
+) -> list[BroadcastRow]:
     """Broadcasts sent in the range (LINE's day), one per report key, CSV preferred like the
-    rollups; blocks after each are attached."""
+    rollups. Blocks after each are attached only when asked: a page attaches them to the rows it
+    shows (``attach_blocks``), since each broadcast costs three filtered counts."""
     records = InsightRecord.objects.filter(
         account=account,
         report="broadcasts",
@@ -131,7 +134,8 @@ def broadcast_list(*, account: LineAccount, date_from: date, date_to: date) -> l
         if held is None or SOURCE_ORDER.index(record.source) < SOURCE_ORDER.index(held.source):
             chosen[record.key] = record
     rows = [_row(record) for record in chosen.values()]
-    attach_blocks(account=account, rows=rows)
+    if with_blocks:
+        attach_blocks(account=account, rows=rows)
     rows.sort(key=lambda r: (r.sent_at is None, r.sent_at), reverse=True)
     return rows
 
