@@ -118,6 +118,9 @@ class Broadcast(models.Model):
     narrowcast_phase = models.CharField(max_length=12, blank=True)
     narrowcast_checked_at = models.DateTimeField(null=True, blank=True)
     error_message = models.TextField(blank=True)
+    # LINE's own statistics (Insight message event) for a broadcast/narrowcast request id.
+    line_stats = models.JSONField(null=True, blank=True)
+    line_stats_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

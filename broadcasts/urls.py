@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:broadcast_id>/cancel/", views.broadcast_cancel, name="broadcast_cancel"),
     path("<int:broadcast_id>/delete/", views.broadcast_delete, name="broadcast_delete"),
     path("<int:broadcast_id>/test/", views.broadcast_test, name="broadcast_test"),
+    path("<int:broadcast_id>/line-stats/", views.broadcast_line_stats, name="broadcast_line_stats"),
     path(
         "<int:broadcast_id>/reschedule/",
         calendar_views.broadcast_reschedule,

@@ -22,7 +22,7 @@ from broadcasts import selectors
 from broadcasts.forms import BroadcastForm, ReviewForm, ScheduleForm, TestSendForm
 from broadcasts.messages import DISPLAY_NAME
 from broadcasts.models import Broadcast
-from broadcasts.services import planning, sending, workflow
+from broadcasts.services import planning, results, sending, workflow
 from broadcasts.services.rules import local_to_utc
 from oa_console.permissions import can, require
 from oa_console.roles import Capability
@@ -197,6 +197,8 @@ def _detail_context(request: HttpRequest, broadcast: Broadcast, **forms) -> dict
         "clicks": selectors.broadcast_clicks_per_url(broadcast=broadcast)
         if broadcast.status not in PRE_SEND
         else [],
+        "line_stats_available": broadcast.method in results.WITH_LINE_STATS
+        and broadcast.status in (Status.SENT, Status.PARTIALLY_FAILED),
         "blocks": selectors.broadcast_blocks(broadcast=broadcast) if broadcast.started_at else None,
     }
     return context
@@ -383,3 +385,18 @@ def broadcast_test(
             messages.success(request, _("Test sent. Check LINE on your phone."))
             return redirect(_detail_url(request, broadcast))
     return _rerender(request, broadcast, test_form=form)
+
+
+@require_POST
+def broadcast_line_stats(
+    request: HttpRequest, workspace_slug: str, account_slug: str, broadcast_id: int
+) -> HttpResponse:
+    """Fetch LINE's statistics for a sent broadcast/narrowcast (any member may refresh them)."""
+    broadcast = _broadcast_or_404(request, broadcast_id)
+    try:
+        results.broadcast_line_stats_fetch(broadcast=broadcast)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("LINE's statistics updated."))
+    return redirect(_detail_url(request, broadcast))

@@ -17,6 +17,12 @@ def with_name(text: str, name: str) -> str:
 
 
 @register.filter
+def line_figure(value) -> str:
+    """LINE withholds figures under 20 (null): say so rather than show 0."""
+    return _("fewer than 20") if value is None else f"{value:,}"
+
+
+@register.filter
 def percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 

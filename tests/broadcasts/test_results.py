@@ -1,0 +1,113 @@
+"""Results: LINE's message event statistics for a broadcast's request id (figures LINE
+withholds shown as "fewer than 20"), and the blocks after sending beside the usual rate."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from broadcasts import selectors
+from broadcasts.models import Broadcast, BroadcastBatch
+from segments.models import FriendStatusChange
+from tests.broadcasts.conftest import everyone_segment, make_broadcast, make_friends
+from tests.broadcasts.test_sending import run_to_end
+from tests.conftest import client_for
+from tests.fakes.line_insight import InsightScript
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scope")]
+
+
+def test_line_statistics_for_a_broadcast_request_id(account, rules, line, viewer):
+    make_friends(account, 30)
+    broadcast = run_to_end(make_broadcast(account, status=Broadcast.Status.SCHEDULED))
+    request_id = BroadcastBatch.unscoped.get(broadcast=broadcast).request_id
+    InsightScript(
+        message_events={
+            request_id: {
+                "overview": {
+                    "requestId": request_id,
+                    "timestamp": 1700000000,
+                    "delivered": 30,
+                    "uniqueImpression": 24,
+                    "uniqueClick": None,
+                    "uniqueMediaPlayed": None,
+                    "uniqueMediaPlayed100Percent": None,
+                },
+                "messages": [],
+                "clicks": [
+                    {
+                        "seq": 1,
+                        "url": "https://shop.example/sale",
+                        "click": 25,
+                        "uniqueClick": None,
+                        "uniqueClickOfRequest": None,
+                    }
+                ],
+            }
+        }
+    ).install(line.server)
+    client = client_for(viewer)
+    detail = reverse("broadcast_detail", args=[account.workspace.slug, account.slug, broadcast.pk])
+    response = client.post(
+        reverse("broadcast_line_stats", args=[account.workspace.slug, account.slug, broadcast.pk])
+    )
+    assert response.status_code == 302
+    broadcast.refresh_from_db()
+    assert broadcast.line_stats["delivered"] == 30
+    assert broadcast.line_stats["unique_click"] is None
+    body = client.get(detail).content.decode()
+    assert 'data-testid="line-stats"' in body
+    assert "fewer than 20" in body
+    (call,) = line.server.calls("getMessageEvent")
+    assert call.query["requestId"] == [request_id]
+
+
+def test_multicast_has_no_line_statistics(account, rules, line, viewer):
+    make_friends(account, 3)
+    broadcast = run_to_end(
+        make_broadcast(
+            account,
+            audience_kind=Broadcast.AudienceKind.SEGMENT,
+            segment=everyone_segment(account),
+            status=Broadcast.Status.SCHEDULED,
+        )
+    )
+    response = client_for(viewer).post(
+        reverse("broadcast_line_stats", args=[account.workspace.slug, account.slug, broadcast.pk]),
+        follow=True,
+    )
+    assert "only reports statistics for broadcasts and narrowcasts" in response.content.decode()
+    assert not line.server.calls("getMessageEvent")
+
+
+def test_blocks_after_sending_beside_the_usual_rate(account, rules, line):
+    friends = make_friends(account, 40)
+    broadcast = run_to_end(
+        make_broadcast(
+            account,
+            audience_kind=Broadcast.AudienceKind.SEGMENT,
+            segment=everyone_segment(account),
+            status=Broadcast.Status.SCHEDULED,
+        )
+    )
+    start = broadcast.started_at
+    for n, (friend, when) in enumerate(
+        [
+            (friends[0], start + timedelta(hours=2)),  # within 24 h
+            (friends[1], start + timedelta(hours=50)),  # within 72 h
+            (friends[2], start - timedelta(days=3)),  # before: the usual rate
+            (friends[3], start - timedelta(days=10)),
+        ]
+    ):
+        FriendStatusChange.unscoped.create(
+            account=account, friend=friend, event_key=f"k{n}", kind="unfollow", occurred_at=when
+        )
+    day, three_days = selectors.broadcast_blocks(broadcast=broadcast)
+    assert (day.hours, day.blocked, day.rate) == (24, 1, 1 / 40)
+    assert (three_days.blocked, three_days.rate) == (2, 2 / 40)
+    usual_per_hour = 2 / (14 * 24)
+    assert day.baseline_rate == pytest.approx(usual_per_hour * 24 / 40)
+    assert timezone.now() > start
