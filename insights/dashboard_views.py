@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET
 from insights import charts
 from insights.dashboards import KPIS, PAGES, Chart, Page
 from insights.metrics import display
+from insights.metrics.audience import add_source_counts, demographics_latest
 from insights.metrics.broadcasts import (
     SORT_KEYS,
     BroadcastRow,
@@ -309,7 +310,6 @@ def _simple(name: str):
     return view
 
 
-friends = _simple("friends")
 chats = _simple("chats")
 rewards = _simple("rewards")
 profile = _simple("profile")
@@ -388,6 +388,40 @@ def _broadcast_item(row: BroadcastRow) -> dict:
             _blocks(row.blocks_72h, row.baseline_72h),
         ],
     }
+
+
+DIMENSION_LABELS = {
+    "gender": _lazy("Gender"),
+    "age": _lazy("Age"),
+    "area": _lazy("Area"),
+    "os": _lazy("OS"),
+    "friendship_period": _lazy("Friendship period"),
+}
+
+
+def _audience(account, window):
+    demographics = demographics_latest(account=account, date_to=window.date_to)
+    tables = [
+        {
+            "label": DIMENSION_LABELS[dimension],
+            "rows": [
+                (value, display.number(share, "percent") if share is not None else _("hidden"))
+                for value, share in demographics.shares[dimension]
+            ],
+        }
+        for dimension in DIMENSION_LABELS
+        if dimension in demographics.shares
+    ]
+    sources = [
+        (source, display.number(count, "count"))
+        for source, count in add_source_counts(account=account)
+    ]
+    return {"demographics": tables, "demographics_as_of": demographics.as_of, "sources": sources}
+
+
+@require_GET
+def friends(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
+    return _dashboard(request, "friends", _audience)
 
 
 def _coupon_table(account, window):

@@ -190,3 +190,21 @@ def test_empty_states_say_how_to_get_data(account, owner_client):
     assert 'data-testid="empty-state"' in html
     assert "Upload the Friends CSV export" in html
     assert reverse("account_imports", args=[account.workspace.slug, account.slug]) in html
+
+
+def test_friends_page_shows_demographics_and_add_sources(account, owner_client):
+    from tests.insights.conftest import upload_file
+    from tests.segments.factories import FriendFactory
+
+    job = upload_file(
+        account, "gender,percentage\nmale,40.5\nfemale,-\n", "gender.csv", report="demographics"
+    )
+    assert job.status == "succeeded", job.errors
+    FriendFactory(account=account, line_user_id="U" + "1" * 32, add_source="qr_store")
+    FriendFactory(account=account, line_user_id="U" + "2" * 32, add_source="qr_store")
+    FriendFactory(account=account, line_user_id="U" + "3" * 32, add_source="website")
+    html = owner_client.get(_url(account, "insights_friends")).content.decode()
+    audience = html[html.index('data-testid="audience"') :]
+    assert re.search(r"<dt>male</dt><dd>40.5 %</dd>", audience)
+    assert re.search(r"<dt>female</dt><dd>hidden</dd>", audience)
+    assert re.search(r"<dt>qr_store</dt><dd>2</dd><dt>website</dt><dd>1</dd>", audience)
