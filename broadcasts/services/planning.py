@@ -97,10 +97,13 @@ def broadcast_estimate(*, broadcast: Broadcast, now: datetime | None = None) -> 
     return estimate
 
 
-def _check_line_rules(broadcast: Broadcast, estimate: Estimate, *, following_total: int) -> None:
+def _check_line_rules(
+    broadcast: Broadcast, estimate: Estimate, *, following_total: int | None
+) -> None:
+    """LINE's minimums; ``following_total`` is only needed (and counted) for narrowcasts."""
     if estimate.to_send == 0:
         estimate.problems.append(_("Nobody in this audience can receive the broadcast now."))
-    if estimate.method == Method.NARROWCAST:
+    if estimate.method == Method.NARROWCAST and following_total is not None:
         if following_total < MIN_TARGET_REACH:
             estimate.problems.append(
                 _(
@@ -159,49 +162,61 @@ def broadcast_plan(*, broadcast_id: int, now: datetime | None = None) -> Broadca
     )
     if broadcast is None:
         return None
-    estimate = broadcast_estimate(broadcast=broadcast, now=now)
+    account = broadcast.account
     broadcast.started_at = now
+    # Fewer scans than the estimate panel: planning must stay fast at a million friends.
+    capped = capped_friend_ids(account=account, now=now)
+    any_capped = capped.exists()
+    following = Friend.unscoped.filter(account=account, status=Friend.Status.FOLLOWING).order_by()
+    candidates = _candidates(broadcast, now)
+    pool = following if candidates is None else candidates
+    excluded = pool.filter(pk__in=capped).count() if any_capped else 0
+    sendable = pool.exclude(pk__in=capped) if any_capped else pool
+    count = sendable.count()
+    method = _method(broadcast, excluded)
+    estimate = Estimate(
+        method=method,
+        matched=None,
+        reachable=count + excluded,
+        excluded_by_cap=excluded,
+        to_send=None if candidates is None else count,
+        quiet_until=None,
+    )
+    _check_line_rules(
+        broadcast,
+        estimate,
+        following_total=following.count() if method == Method.NARROWCAST else None,
+    )
     if not estimate.can_send:
         broadcast.status = Broadcast.Status.FAILED
         broadcast.error_message = " ".join(estimate.problems)
         broadcast.finished_at = now
         broadcast.save()
         return broadcast
-    method = estimate.method
-    candidates = _candidates(broadcast, now)
-    capped = capped_friend_ids(account=broadcast.account, now=now)
     broadcast.method = method
-    broadcast.excluded_by_cap = estimate.excluded_by_cap
+    broadcast.excluded_by_cap = excluded
     broadcast.status = Broadcast.Status.SENDING
-    recipients = 0
-    if candidates is not None:
-        if method != Method.BROADCAST or estimate.excluded_by_cap:
-            _hold_back(broadcast, candidates.filter(pk__in=capped))
-        recipients = candidates.exclude(pk__in=capped).count()
-    else:
-        following = Friend.unscoped.filter(
-            account=broadcast.account, status=Friend.Status.FOLLOWING
-        ).order_by()
-        _hold_back(broadcast, following.filter(pk__in=capped))
+    if excluded and (candidates is None or method != Method.BROADCAST):
+        _hold_back(broadcast, pool.filter(pk__in=capped))
+    recipients = count if candidates is not None else 0
     per_call = {Method.MULTICAST: MULTICAST_SIZE, Method.PUSH: 1}.get(method)
     calls = -(-recipients // per_call) if per_call else 1
     BroadcastBatch.unscoped.bulk_create(
         [
             BroadcastBatch(
-                account=broadcast.account, broadcast=broadcast, sequence=n, method=method
+                account=account,
+                broadcast=broadcast,
+                sequence=n,
+                method=method,
+                size=min(per_call, recipients - n * per_call) if per_call else recipients,
             )
             for n in range(calls)
         ],
         batch_size=2000,
     )
     if candidates is not None:
-        _deliveries(broadcast, candidates.exclude(pk__in=capped), per_call or max(recipients, 1))
-        BroadcastBatch.unscoped.filter(broadcast=broadcast).update(size=per_call or recipients)
-        if per_call and recipients % per_call:
-            BroadcastBatch.unscoped.filter(broadcast=broadcast, sequence=calls - 1).update(
-                size=recipients % per_call
-            )
-    broadcast.recipients = recipients if candidates is not None else estimate.reachable
+        _deliveries(broadcast, sendable, per_call or max(recipients, 1))
+    broadcast.recipients = count
     broadcast.save()
     return broadcast
 
