@@ -170,7 +170,6 @@ def _broadcasts(account, friends) -> dict:
     Summer is still being sent to D (batch pending), so D has not received it."""
     from broadcasts.models import Broadcast, BroadcastBatch, Click, Delivery
 
-    has_delivered_at = any(f.name == "delivered_at" for f in Delivery._meta.get_fields())
     made = {}
     for name, status, sent_at in [
         ("spring", "accepted", NOW - 5 * DAY),
@@ -188,14 +187,12 @@ def _broadcasts(account, friends) -> dict:
         made[name] = (broadcast, batch)
     for name, letter in [("spring", "A"), ("spring", "B"), ("summer", "D")]:
         broadcast, batch = made[name]
-        extra = {"delivered_at": batch.sent_at} if has_delivered_at else {}
         Delivery.unscoped.create(
             account=account,
             broadcast=broadcast,
             batch=batch,
             friend=friends[letter],
             line_user_id=friends[letter].line_user_id,
-            **extra,
         )
     for letter, when in [("A", NOW - 4 * DAY), ("B", NOW - 39 * DAY)]:
         click = Click.unscoped.create(
