@@ -111,6 +111,19 @@ class PortfolioCellOutputSerializer(serializers.Serializer):
     percentile = serializers.IntegerField(allow_null=True)
 
 
+class PortfolioRowOutputSerializer(serializers.Serializer):
+    account = serializers.IntegerField()
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    workspace = serializers.CharField()
+    friends = PortfolioCellOutputSerializer()
+    net_adds_30d = PortfolioCellOutputSerializer()
+    block_rate = PortfolioCellOutputSerializer()
+    open_rate = PortfolioCellOutputSerializer()
+    click_rate = PortfolioCellOutputSerializer()
+    tag_coverage = PortfolioCellOutputSerializer()
+
+
 class PortfolioApi(TenantApiView):
     """Every OA the caller may see, over each OA's last 30 days (docs/metrics.md, Portfolio)."""
 
@@ -120,6 +133,7 @@ class PortfolioApi(TenantApiView):
             OpenApiParameter("workspace", str, description="only this workspace (its slug)"),
             OpenApiParameter("sort", str, description="column, '-' for descending"),
         ],
+        responses=PortfolioRowOutputSerializer(many=True),
     )
     def get(self, request):
         accounts = self.visible_accounts().order_by("display_name", "pk")
