@@ -1,4 +1,5 @@
-"""The segment builder in a real browser: build a two-level segment, watch the live count
+"""Segments and the friends CRM in a real browser (beside the other browser tests, so they share
+one Playwright session): the segment builder: build a two-level segment, watch the live count
 follow each change, save it and reopen it, with no JavaScript error on the way."""
 
 from __future__ import annotations
@@ -7,14 +8,13 @@ import pytest
 from playwright.sync_api import expect
 
 from segments.models import Segment
-from tests.browser.conftest import browser, page  # noqa: F401  (fixtures)
 from tests.conftest import PASSWORD, make_member
 from tests.segments.crm_world import build_crm_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_build_two_level_segment_save_and_reopen(page, workspace, account):  # noqa: F811
+def test_build_two_level_segment_save_and_reopen(page, workspace, account):
     world = build_crm_world(account)
     make_member(workspace, "marketer", email="marketer@alpha.example")
     page.goto("/auth/login/")
@@ -93,7 +93,7 @@ def test_build_two_level_segment_save_and_reopen(page, workspace, account):  # n
     assert page.js_errors == []
 
 
-def test_crm_pages_work_in_the_browser(page, workspace, account):  # noqa: F811
+def test_crm_pages_work_in_the_browser(page, workspace, account):
     """Friends list bulk tagging, the friend page, tags, RFM and the member import, clicked
     through without a JavaScript error."""
     world = build_crm_world(account)
