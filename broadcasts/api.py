@@ -92,6 +92,8 @@ class BroadcastOutputSerializer(serializers.ModelSerializer):
             "audience",
             "track_clicks",
             "send_at",
+            "repeat_weekdays",
+            "repeat_of",
             "created_by",
             "reviewed_by",
             "reviewed_at",
@@ -145,6 +147,12 @@ class BroadcastInputSerializer(serializers.Serializer):
     messages = serializers.JSONField()
     audience = serializers.JSONField()
     track_clicks = serializers.BooleanField(required=False, default=True)
+    repeat_weekdays = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=7),
+        required=False,
+        default=list,
+        max_length=7,
+    )
     variants = serializers.JSONField(required=False)
     holdout_percent = serializers.IntegerField(required=False, min_value=0, max_value=50)
 
@@ -193,6 +201,7 @@ def _service_kwargs(validated: dict) -> dict:
         "goal": validated.get("goal", ""),
         "messages": validated["messages"],
         "track_clicks": validated.get("track_clicks", True),
+        "repeat_weekdays": validated.get("repeat_weekdays", []),
         **validated["audience"],
     }
 

@@ -52,6 +52,24 @@ class BroadcastForm(forms.Form):
     track_clicks = forms.BooleanField(
         label=gettext_lazy("Track link clicks"), required=False, initial=True
     )
+    repeat_weekdays = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Repeat weekly on"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[
+            (1, gettext_lazy("Monday")),
+            (2, gettext_lazy("Tuesday")),
+            (3, gettext_lazy("Wednesday")),
+            (4, gettext_lazy("Thursday")),
+            (5, gettext_lazy("Friday")),
+            (6, gettext_lazy("Saturday")),
+            (7, gettext_lazy("Sunday")),
+        ],
+        help_text=gettext_lazy(
+            "At the same time as the first send; each week's send is approved once."
+        ),
+    )
 
     def __init__(self, *args, segments=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -104,6 +122,7 @@ class BroadcastForm(forms.Form):
             "segment": broadcast.segment_id,
             "demographic": json.dumps(broadcast.demographic) if broadcast.demographic else "",
             "track_clicks": broadcast.track_clicks,
+            "repeat_weekdays": broadcast.repeat_weekdays,
             "bubble_1_type": "",
         }
         for n, message in enumerate(broadcast.messages, start=1):

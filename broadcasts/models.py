@@ -88,6 +88,12 @@ class Broadcast(models.Model):
     demographic = models.JSONField(_("demographic filter"), null=True, blank=True)
     track_clicks = models.BooleanField(_("track link clicks"), default=True)
     send_at = models.DateTimeField(_("send at"), null=True, blank=True)
+    # Weekly repetition: ISO weekdays (1 = Monday … 7 = Sunday) at send_at's local time. Each
+    # occurrence is its own broadcast (own results), created when the previous one starts.
+    repeat_weekdays = models.JSONField(_("repeat weekly on"), default=list, blank=True)
+    repeat_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="repeats"
+    )
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -137,16 +143,24 @@ class Broadcast(models.Model):
             models.Index(fields=["account", "send_at"], name="broadcast_calendar_idx"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["repeat_of", "send_at"], name="uniq_broadcast_occurrence"
+            ),
             models.CheckConstraint(
                 condition=~models.Q(audience_kind__in=["segment", "segment_demographic"])
                 | models.Q(segment__isnull=False)
                 | models.Q(status="cancelled"),
                 name="broadcast_segment_audience_has_segment",
-            )
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def get_repeat_display(self) -> str:
+        from django.utils.dates import WEEKDAYS  # Monday first, translated
+
+        return ", ".join(str(WEEKDAYS[day - 1]) for day in self.repeat_weekdays)
 
 
 class BroadcastBatch(models.Model):

@@ -109,6 +109,7 @@ def _composer(request: HttpRequest, broadcast: Broadcast | None) -> HttpResponse
             "segment_id": data["segment"],
             "demographic": data["demographic_json"],
             "track_clicks": data["track_clicks"],
+            "repeat_weekdays": data["repeat_weekdays"],
         }
         try:
             if broadcast is None:

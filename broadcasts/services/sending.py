@@ -33,6 +33,7 @@ from broadcasts import simulated_line
 from broadcasts.messages import personalise, rewrite_links
 from broadcasts.models import Broadcast, BroadcastBatch, Delivery, HeldBack
 from broadcasts.services.planning import broadcast_plan
+from broadcasts.services.recurrence import broadcast_repeat
 from broadcasts.services.rules import quiet_hours_end
 from oa_console import line_api
 from oa_console.models import LineAccount
@@ -608,7 +609,10 @@ def broadcast_start(*, broadcast_id: int, now: datetime | None = None) -> bool:
         )
         return False
     planned = broadcast_plan(broadcast_id=broadcast_id, now=now)
-    return planned is not None and planned.status == Broadcast.Status.SENDING
+    if planned is None or planned.status != Broadcast.Status.SENDING:
+        return False
+    broadcast_repeat(broadcast=planned)  # the next weekly occurrence, if it repeats
+    return True
 
 
 def broadcasts_stalled(*, now: datetime | None = None) -> list[int]:

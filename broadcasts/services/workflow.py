@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from broadcasts.messages import demographic_errors, is_personalised, messages_errors
 from broadcasts.models import Broadcast
+from broadcasts.services.recurrence import clean_weekdays
 from oa_console.models import LineAccount, User
 from segments.models import Segment
 
@@ -102,7 +103,9 @@ def broadcast_create(
     demographic: dict | None = None,
     track_clicks: bool = True,
     goal: str = "",
+    repeat_weekdays: list[int] | None = None,
 ) -> Broadcast:
+    weekdays = clean_weekdays(repeat_weekdays)
     segment = _clean(
         account=account,
         name=name,
@@ -121,6 +124,7 @@ def broadcast_create(
         segment=segment,
         demographic=demographic if audience_kind in NEEDS_FILTER else None,
         track_clicks=track_clicks,
+        repeat_weekdays=weekdays,
     )
 
 
@@ -135,9 +139,11 @@ def broadcast_update(
     demographic: dict | None = None,
     track_clicks: bool = True,
     goal: str = "",
+    repeat_weekdays: list[int] | None = None,
 ) -> Broadcast:
     """Edit the content or audience. An approved or scheduled broadcast goes back to review:
     what the reviewer approved is no longer what would be sent."""
+    weekdays = clean_weekdays(repeat_weekdays)
     broadcast = _locked(broadcast)
     _guard(broadcast, EDITABLE, _("edited"))
     segment = _clean(
@@ -155,6 +161,7 @@ def broadcast_update(
     broadcast.segment = segment
     broadcast.demographic = demographic if audience_kind in NEEDS_FILTER else None
     broadcast.track_clicks = track_clicks
+    broadcast.repeat_weekdays = weekdays
     if broadcast.status in (S.APPROVED, S.SCHEDULED):
         broadcast.status = S.IN_REVIEW
         broadcast.reviewed_by = None
