@@ -23,6 +23,14 @@ def line_figure(value) -> str:
 
 
 @register.filter
+def share_of(part, whole) -> str:
+    """``part`` as a percentage of ``whole`` (an open or click rate); unknown when either is."""
+    if part is None or not whole:
+        return "—"
+    return f"{part / whole * 100:.1f}%"
+
+
+@register.filter
 def percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
