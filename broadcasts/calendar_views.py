@@ -4,7 +4,7 @@ reschedule, and the OA's sending-rules page."""
 from __future__ import annotations
 
 import zoneinfo
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -161,3 +161,43 @@ def broadcast_settings(
     if request.method == "POST":
         response.status_code = 400
     return response
+
+
+@require_GET
+def workspace_broadcast_calendar(request: HttpRequest, workspace_slug: str) -> HttpResponse:
+    """Every OA's broadcasts in one month or week (agencies plan across clients). Each item
+    shows its OA's local time; moving one happens on that OA's own calendar."""
+    view = "week" if request.GET.get("view") == "week" else "month"
+    try:
+        anchor = date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        anchor = datetime.now(UTC).date()
+    start, end = _range(view, anchor)
+    # A day early and late, so each OA's local days are complete whatever its offset.
+    broadcasts = selectors.broadcast_list_for_workspace(
+        start=datetime.combine(start - timedelta(days=1), time.min, UTC),
+        end=datetime.combine(end + timedelta(days=1), time.min, UTC),
+    )
+    by_day: dict[date, list] = {}
+    for broadcast in broadcasts:
+        local = broadcast.send_at.astimezone(zoneinfo.ZoneInfo(broadcast.account.time_zone))
+        broadcast.local_send_at = local
+        by_day.setdefault(local.date(), []).append(broadcast)
+    days = [start + timedelta(days=n) for n in range((end - start).days)]
+    step = timedelta(days=7) if view == "week" else timedelta(days=31)
+    return render_page(
+        request,
+        "broadcasts/workspace_calendar.html",
+        {
+            "view": view,
+            "anchor": anchor,
+            "days": [
+                {"date": d, "items": by_day.get(d, []), "in_month": d.month == anchor.month}
+                for d in days
+            ],
+            "previous_anchor": (anchor - step).replace(day=1) if view == "month" else anchor - step,
+            "next_anchor": (anchor.replace(day=1) + step).replace(day=1)
+            if view == "month"
+            else anchor + step,
+        },
+    )

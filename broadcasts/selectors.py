@@ -35,6 +35,17 @@ def broadcast_list(
     return broadcasts.order_by("-created_at", "-pk")
 
 
+def broadcast_list_for_workspace(*, start: datetime, end: datetime) -> QuerySet[Broadcast]:
+    """Planned and sent broadcasts of every OA the current scope may see (an agency's
+    cross-OA calendar): the fail-closed manager limits them to the scope's OAs."""
+    return (
+        Broadcast.objects.filter(send_at__gte=start, send_at__lt=end)
+        .exclude(status=Broadcast.Status.CANCELLED)
+        .select_related("account", "created_by", "reviewed_by")
+        .order_by("send_at", "pk")
+    )
+
+
 def broadcast_get(*, account: LineAccount, broadcast_id: int) -> Broadcast | None:
     return (
         Broadcast.objects.filter(account=account, pk=broadcast_id)

@@ -197,3 +197,28 @@ def test_sending_rules_are_edited_by_admins(account, marketer, admin_user):
     invalid = client_for(admin_user).post(url, {**data, "quiet_end": "21:00"})
     assert invalid.status_code == 400
     assert "Quiet hours must end" in invalid.content.decode()
+
+
+def test_workspace_calendar_spans_the_oas_a_login_may_see(account, marketer):
+    from tests.conftest import make_member
+    from tests.factories import LineAccountFactory
+
+    account.time_zone = "Asia/Tokyo"
+    account.save()
+    osaka = LineAccountFactory(
+        workspace=account.workspace, slug="alpha-osaka", display_name="Alpha Osaka", time_zone="UTC"
+    )
+    make_broadcast(account, status=Status.SCHEDULED, send_at=datetime(2030, 5, 14, 1, tzinfo=UTC))
+    other = make_broadcast(
+        osaka, status=Status.SCHEDULED, send_at=datetime(2030, 5, 14, 9, tzinfo=UTC)
+    )
+    Broadcast.unscoped.filter(pk=other.pk).update(name="Osaka fair")
+    url = (
+        reverse("workspace_broadcast_calendar", args=[account.workspace.slug]) + "?date=2030-05-01"
+    )
+    body = client_for(marketer).get(url).content.decode()
+    assert "10:00 Spring sale" in body  # 01:00 UTC is 10:00 in Tokyo
+    assert "09:00 Osaka fair" in body
+    client = make_member(account.workspace, "viewer", email="client@x.example", accounts=[account])
+    limited = client_for(client).get(url).content.decode()
+    assert "Spring sale" in limited and "Osaka fair" not in limited
