@@ -50,6 +50,7 @@ account_patterns = [
 workspace_patterns = [
     path("", workspaces.workspace_home, name="workspace_home"),
     path("portfolio/", portfolio_views.portfolio_page, name="workspace_portfolio"),
+    path("broadcasts/", include("broadcasts.workspace_urls")),  # cross-OA content calendar
     path("settings/", workspaces.workspace_settings, name="workspace_settings"),
     path("settings/delete/", workspaces.workspace_delete, name="workspace_delete"),
     path("settings/members/", members.member_list, name="member_list"),
