@@ -17,7 +17,7 @@ Workloads (each beside a baseline measured in the same run):
 - every Insights page (overview, friends, broadcasts, chats, coupons, reward cards, profile,
   tags): ``BENCH_REPEAT`` (50) requests through the whole Django stack, cycling the 7, 30, 90
   and 365-day ranges, beside the bare rollup SELECTs of the page's charts;
-- the portfolio page for 50 OAs beside its two bare rollup SELECTs.
+- the portfolio page for 50 OAs beside its bare rollup SELECT.
 
 The script creates its own workspace and deletes every row it made at the end.
 """
@@ -371,10 +371,7 @@ def main() -> None:
         portfolio = [
             measure(
                 "bare rollup SQL: portfolio",
-                lambda: [
-                    bare_rollups(ids, portfolio_names, today - timedelta(days=29), today)
-                    for _ in range(2)
-                ],
+                lambda: bare_rollups(ids, portfolio_names, today - timedelta(days=29), today),
                 repeat=REPEAT,
             ),
             measure(f"page: portfolio ({PORTFOLIO_OAS} OAs)", portfolio_request, repeat=REPEAT),

@@ -1,8 +1,8 @@
 """The agency portfolio: every OA the user may see, side by side over the last 30 days, with
 the portfolio median of each column and each OA's percentile against the others.
 
-Reads the rollups of all those OAs in two queries (daily points for sparklines, one period for
-the figures), whatever the number of OAs.
+Reads the rollups of all those OAs in one query (daily points for the sparklines and one period
+for the figures are built from the same rows), whatever the number of OAs.
 """
 
 from __future__ import annotations
@@ -75,10 +75,13 @@ def portfolio_build(*, accounts: list[LineAccount], manager=None, sort: str = "-
         today = local_today(account.time_zone)
         windows[account.pk] = (today - timedelta(days=WINDOW_DAYS - 1), today)
     names = list(COLUMNS.values())
-    daily = metric_series_many(windows=windows, names=names, accounts_queryset=manager)
-    totals = metric_series_many(
-        windows=windows, names=names, granularity="total", accounts_queryset=manager
+    series = metric_series_many(
+        windows=windows,
+        names=names,
+        granularities=("day", "total"),
+        accounts_queryset=manager,
     )
+    daily, totals = series["day"], series["total"]
     rows = []
     for account in accounts:
         row = PortfolioRow(account)

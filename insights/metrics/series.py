@@ -193,17 +193,20 @@ def metric_series_many(
     *,
     windows: dict[int, tuple[date, date]],
     names: list[str],
-    granularity: str = "day",
+    granularities: tuple[str, ...] = ("day",),
     accounts_queryset=None,
-) -> dict[int, dict[str, Series]]:
-    """The same series for many OAs (portfolio) in one query: ``windows`` maps each account id
-    to its own range (each OA's "last 30 days" ends on its own local today).
+) -> dict[str, dict[int, dict[str, Series]]]:
+    """The same series for many OAs (portfolio) from one query: ``windows`` maps each account id
+    to its own range (each OA's "last 30 days" ends on its own local today). Returns
+    ``{granularity: {account_id: {name: Series}}}``; the rows are fetched and the preferred
+    source chosen once, whatever the number of granularities.
 
     ``accounts_queryset`` is the manager to read with; callers pass ``MetricDaily.unscoped``
     only together with account ids they have already checked the user may see.
     """
+    out: dict[str, dict[int, dict[str, Series]]] = {g: {} for g in granularities}
     if not windows:
-        return {}
+        return out
     manager = accounts_queryset if accounts_queryset is not None else MetricDaily.objects
     lo = min(w[0] for w in windows.values())
     hi = max(w[1] for w in windows.values())
@@ -214,7 +217,8 @@ def metric_series_many(
         window = windows[account_id]
         if window[0] <= row[2] <= window[1]:
             rows_by_account[account_id].append(row)
-    return {
-        account_id: _build(_choose(rows_by_account[account_id]), names, *window, granularity)
-        for account_id, window in windows.items()
-    }
+    for account_id, window in windows.items():
+        daily = _choose(rows_by_account[account_id])
+        for granularity in granularities:
+            out[granularity][account_id] = _build(daily, names, *window, granularity)
+    return out
