@@ -624,6 +624,8 @@ def broadcasts_stalled(*, now: datetime | None = None) -> list[int]:
             status=Broadcast.Status.SENDING, started_at__lt=now - STALLED_AFTER
         )
         .exclude(pk__in=recent.values("broadcast_id"))
+        # A narrowcast LINE is still processing is being polled, not stalled.
+        .exclude(narrowcast_checked_at__gt=now - STALLED_AFTER)
         .values_list("pk", flat=True)
     )
 

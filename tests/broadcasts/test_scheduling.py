@@ -107,3 +107,23 @@ def test_a_queued_continuation_for_a_deleted_broadcast_does_nothing(account):
     assert tasks.send_broadcast.run(987654) is True
     assert tasks.dispatch_broadcast.run(987654) is False
     assert tasks.poll_narrowcast.run(987654) is True
+
+
+def test_stalled_sends_are_resumed_but_polled_narrowcasts_are_not(account, rules):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    stalled = make_broadcast(account)
+    polled = make_broadcast(account)
+    Broadcast.unscoped.filter(pk__in=[stalled.pk, polled.pk]).update(
+        status=Status.SENDING, started_at=now - timedelta(minutes=10)
+    )
+    Broadcast.unscoped.filter(pk=polled.pk).update(
+        method="narrowcast", narrowcast_phase="sending", narrowcast_checked_at=now
+    )
+    assert sending.broadcasts_stalled(now=now) == [stalled.pk]
+    assert sorted(sending.broadcasts_stalled(now=now + timedelta(minutes=5))) == sorted(
+        [stalled.pk, polled.pk]
+    )
