@@ -123,6 +123,9 @@ class Broadcast(models.Model):
     narrowcast_target = models.PositiveIntegerField(null=True, blank=True)
     narrowcast_phase = models.CharField(max_length=12, blank=True)
     narrowcast_checked_at = models.DateTimeField(null=True, blank=True)
+    # When a queued continuation (rate limit, back-off, progress poll) is due: the stalled-send
+    # sweep only steps in once that time is well past.
+    continue_at = models.DateTimeField(null=True, blank=True)
     error_message = models.TextField(blank=True)
     # LINE's own statistics (Insight message event) for a broadcast/narrowcast request id.
     line_stats = models.JSONField(null=True, blank=True)

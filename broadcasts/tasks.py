@@ -87,9 +87,12 @@ def send_broadcast(broadcast_id: int) -> bool:
             and not broadcast.batches.filter(status="pending").exists()
         )
     if polling:
+        sending.broadcast_continue_at(broadcast_id=broadcast_id, seconds=5)
         enqueue_best_effort(poll_narrowcast, (broadcast_id,), countdown=5)
     elif not progress.finished:
-        enqueue_best_effort(send_broadcast, (broadcast_id,), countdown=progress.retry_in or 0)
+        countdown = progress.retry_in or 0
+        sending.broadcast_continue_at(broadcast_id=broadcast_id, seconds=countdown)
+        enqueue_best_effort(send_broadcast, (broadcast_id,), countdown=countdown)
     return progress.finished
 
 
@@ -101,5 +104,7 @@ def poll_narrowcast(broadcast_id: int) -> bool:
     with scope:
         progress = sending.broadcast_narrowcast_poll(broadcast_id=broadcast_id)
     if not progress.finished:
-        enqueue_best_effort(poll_narrowcast, (broadcast_id,), countdown=progress.retry_in or 30)
+        countdown = progress.retry_in or 30
+        sending.broadcast_continue_at(broadcast_id=broadcast_id, seconds=countdown)
+        enqueue_best_effort(poll_narrowcast, (broadcast_id,), countdown=countdown)
     return progress.finished

@@ -626,7 +626,16 @@ def broadcasts_stalled(*, now: datetime | None = None) -> list[int]:
         .exclude(pk__in=recent.values("broadcast_id"))
         # A narrowcast LINE is still processing is being polled, not stalled.
         .exclude(narrowcast_checked_at__gt=now - STALLED_AFTER)
+        # A continuation is queued for later (an hourly limit, a back-off): wait for it.
+        .exclude(continue_at__gt=now - STALLED_AFTER)
         .values_list("pk", flat=True)
+    )
+
+
+def broadcast_continue_at(*, broadcast_id: int, seconds: int) -> None:
+    """Note when the queued continuation of a send is due (see ``broadcasts_stalled``)."""
+    Broadcast.unscoped.filter(pk=broadcast_id).update(
+        continue_at=timezone.now() + timedelta(seconds=seconds)
     )
 
 

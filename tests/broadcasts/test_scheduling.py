@@ -127,3 +127,18 @@ def test_stalled_sends_are_resumed_but_polled_narrowcasts_are_not(account, rules
     assert sorted(sending.broadcasts_stalled(now=now + timedelta(minutes=5))) == sorted(
         [stalled.pk, polled.pk]
     )
+
+
+def test_a_send_waiting_for_its_queued_continuation_is_not_resumed(account, rules):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    waiting = make_broadcast(account)
+    Broadcast.unscoped.filter(pk=waiting.pk).update(
+        status=Status.SENDING, started_at=now - timedelta(minutes=30)
+    )
+    sending.broadcast_continue_at(broadcast_id=waiting.pk, seconds=1800)  # an hourly limit
+    assert sending.broadcasts_stalled() == []
+    assert sending.broadcasts_stalled(now=now + timedelta(minutes=40)) == [waiting.pk]
