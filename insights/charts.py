@@ -43,7 +43,22 @@ LAYOUT = {
 AXIS = {"gridcolor": "#EBF0F8", "linecolor": "#EBF0F8", "zerolinecolor": "#EBF0F8"}
 
 
-def figure(lines: list[Line], *, title: str, kind: str = "line", percent: bool = False) -> dict:
+def _x_axis(granularity: str, periods: int) -> dict:
+    """Ticks on whole periods: Plotly's automatic date ticks put "12:00" between daily points."""
+    axis = {**AXIS, "type": "date", "tickformat": "%Y-%m" if granularity == "month" else "%Y-%m-%d"}
+    if granularity == "day" and periods <= 14:
+        axis["dtick"] = 86_400_000  # one day, in ms
+    return axis
+
+
+def figure(
+    lines: list[Line],
+    *,
+    title: str,
+    kind: str = "line",
+    percent: bool = False,
+    granularity: str = "day",
+) -> dict:
     """A chart of the lines over the current periods; previous-period lines are drawn dotted
     on the same x positions (period n of the previous range beside period n of this one)."""
     current = [line for line in lines if not line.previous]
@@ -76,7 +91,7 @@ def figure(lines: list[Line], *, title: str, kind: str = "line", percent: bool =
         **LAYOUT,
         "title": {"text": title, "x": 0},
         "barmode": "group",
-        "xaxis": {**AXIS, "type": "date"},
+        "xaxis": _x_axis(granularity, len(x)),
         "yaxis": {**AXIS, "rangemode": "tozero", "ticksuffix": "%" if percent else ""},
     }
     return {"data": traces, "layout": layout}

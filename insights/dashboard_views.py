@@ -117,7 +117,13 @@ def _chart_context(account, page: Page, window: DateRange, request: HttpRequest)
         hidden = sum(
             1 for line in lines if not line.previous for p in line.series.points if p.hidden
         )
-        fig = charts.figure(lines, title=str(chart.title), kind=chart.kind, percent=chart.percent)
+        fig = charts.figure(
+            lines,
+            title=str(chart.title),
+            kind=chart.kind,
+            percent=chart.percent,
+            granularity=window.granularity,
+        )
         cards.append(
             {
                 "chart": chart,

@@ -208,3 +208,12 @@ def test_friends_page_shows_demographics_and_add_sources(account, owner_client):
     assert re.search(r"<dt>male</dt><dd>40.5 %</dd>", audience)
     assert re.search(r"<dt>female</dt><dd>hidden</dd>", audience)
     assert re.search(r"<dt>qr_store</dt><dd>2</dd><dt>website</dt><dd>1</dd>", audience)
+
+
+def test_broadcast_times_are_shown_in_the_oas_time_zone(loaded, owner_client):
+    """Flash sale was sent 09:00 JST: the Tokyo OA's list says 9 a.m., also in an htmx swap."""
+    url = _url(loaded, "insights_broadcasts")
+    for headers in ({}, {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "dashboard-body"}):
+        html = owner_client.get(url, RANGE, **headers).content.decode()
+        row = html[html.index('data-testid="broadcast-row"') :]
+        assert "03/05/2025 9 a.m." in row[: row.index("</tr>")]
