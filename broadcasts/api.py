@@ -94,6 +94,7 @@ class BroadcastOutputSerializer(serializers.ModelSerializer):
             "send_at",
             "repeat_weekdays",
             "repeat_of",
+            "holdout_percent",
             "created_by",
             "reviewed_by",
             "reviewed_at",
@@ -182,16 +183,11 @@ class BroadcastInputSerializer(serializers.Serializer):
         return {"audience_kind": kind, "segment_id": segment, "demographic": demographic}
 
     def validate(self, data):
-        if data.get("variants") or data.get("holdout_percent"):
+        if data.get("variants"):
             raise ValidationError(
-                {
-                    "variants": [
-                        _("A/B variants and holdout groups are not offered by this console yet.")
-                    ]
-                }
+                {"variants": [_("A/B variants are not offered by this console yet.")]}
             )
         data.pop("variants", None)
-        data.pop("holdout_percent", None)
         return data
 
 
@@ -202,6 +198,7 @@ def _service_kwargs(validated: dict) -> dict:
         "messages": validated["messages"],
         "track_clicks": validated.get("track_clicks", True),
         "repeat_weekdays": validated.get("repeat_weekdays", []),
+        "holdout_percent": validated.get("holdout_percent") or 0,
         **validated["audience"],
     }
 

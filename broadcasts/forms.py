@@ -52,6 +52,17 @@ class BroadcastForm(forms.Form):
     track_clicks = forms.BooleanField(
         label=gettext_lazy("Track link clicks"), required=False, initial=True
     )
+    holdout_percent = forms.IntegerField(
+        label=gettext_lazy("Holdout (%)"),
+        min_value=0,
+        max_value=50,
+        initial=0,
+        required=False,
+        help_text=gettext_lazy(
+            "A share of the segment that receives nothing, to measure the broadcast's lift "
+            "(segment audiences only)."
+        ),
+    )
     repeat_weekdays = forms.TypedMultipleChoiceField(
         label=gettext_lazy("Repeat weekly on"),
         coerce=int,
@@ -123,6 +134,7 @@ class BroadcastForm(forms.Form):
             "demographic": json.dumps(broadcast.demographic) if broadcast.demographic else "",
             "track_clicks": broadcast.track_clicks,
             "repeat_weekdays": broadcast.repeat_weekdays,
+            "holdout_percent": broadcast.holdout_percent,
             "bubble_1_type": "",
         }
         for n, message in enumerate(broadcast.messages, start=1):

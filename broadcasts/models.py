@@ -87,6 +87,9 @@ class Broadcast(models.Model):
     )
     demographic = models.JSONField(_("demographic filter"), null=True, blank=True)
     track_clicks = models.BooleanField(_("track link clicks"), default=True)
+    # Share of a segment's friends who get nothing, to measure lift against (stable per
+    # friend within a broadcast).
+    holdout_percent = models.PositiveSmallIntegerField(_("holdout (%)"), default=0)
     send_at = models.DateTimeField(_("send at"), null=True, blank=True)
     # Weekly repetition: ISO weekdays (1 = Monday … 7 = Sunday) at send_at's local time. Each
     # occurrence is its own broadcast (own results), created when the previous one starts.
@@ -238,13 +241,18 @@ class Delivery(models.Model):
 
 
 class HeldBack(models.Model):
-    """A friend the audience matched but the frequency cap kept out of this broadcast; for
-    a LINE broadcast or narrowcast these friends go to LINE as an excluded audience."""
+    """A friend the audience matched but who gets nothing: over the frequency cap (for a LINE
+    broadcast or narrowcast these go to LINE as an excluded audience), or in the holdout."""
+
+    class Reason(models.TextChoices):
+        CAP = "cap", _("Frequency cap")
+        HOLDOUT = "holdout", _("Holdout")
 
     account = models.ForeignKey(LineAccount, on_delete=models.CASCADE, related_name="+")
     broadcast = models.ForeignKey(Broadcast, on_delete=models.CASCADE, related_name="held_back")
     friend = models.ForeignKey("segments.Friend", on_delete=models.CASCADE, related_name="+")
     line_user_id = models.CharField(max_length=40)
+    reason = models.CharField(max_length=10, choices=Reason.choices, default=Reason.CAP)
 
     objects = AccountScopedManager()
     unscoped = UnscopedManager()

@@ -10,7 +10,14 @@ from datetime import datetime
 from django.db.models import Count, Q, QuerySet, Sum
 
 from broadcasts import simulated_line
-from broadcasts.models import Broadcast, BroadcastBatch, Click, Delivery, delivered_deliveries
+from broadcasts.models import (
+    Broadcast,
+    BroadcastBatch,
+    Click,
+    Delivery,
+    HeldBack,
+    delivered_deliveries,
+)
 from oa_console import line_api
 from oa_console.models import LineAccount
 
@@ -207,3 +214,76 @@ def broadcast_blocks(*, broadcast: Broadcast) -> list[BlockWindow]:
             )
         )
     return windows
+
+
+@dataclass(frozen=True)
+class Lift:
+    """Share of recipients and of the holdout who did ``event`` within ``days`` of sending,
+    and the difference with its 95% confidence interval (normal approximation)."""
+
+    event: str
+    days: int
+    recipients: int
+    recipients_converted: int
+    holdout: int
+    holdout_converted: int
+
+    @property
+    def recipient_rate(self) -> float | None:
+        return self.recipients_converted / self.recipients if self.recipients else None
+
+    @property
+    def holdout_rate(self) -> float | None:
+        return self.holdout_converted / self.holdout if self.holdout else None
+
+    @property
+    def lift(self) -> float | None:
+        if self.recipient_rate is None or self.holdout_rate is None:
+            return None
+        return self.recipient_rate - self.holdout_rate
+
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        if self.lift is None:
+            return None
+        p1, p2 = self.recipient_rate, self.holdout_rate
+        margin = 1.96 * (p1 * (1 - p1) / self.recipients + p2 * (1 - p2) / self.holdout) ** 0.5
+        return self.lift - margin, self.lift + margin
+
+
+def broadcast_event_names(*, broadcast: Broadcast) -> list[str]:
+    from segments.models import CustomEvent
+
+    return list(
+        CustomEvent.unscoped.filter(account_id=broadcast.account_id)
+        .values_list("name", flat=True)
+        .distinct()
+        .order_by("name")[:50]
+    )
+
+
+def broadcast_lift(*, broadcast: Broadcast, event: str, days: int = 7) -> Lift | None:
+    """Lift of a custom event (e.g. purchases through the events API) against the holdout."""
+    from datetime import timedelta
+
+    from segments.models import CustomEvent
+
+    if not broadcast.holdout_percent or broadcast.started_at is None:
+        return None
+    start = broadcast.started_at
+    converted = CustomEvent.unscoped.filter(
+        account_id=broadcast.account_id,
+        name=event,
+        occurred_at__gte=start,
+        occurred_at__lt=start + timedelta(days=days),
+    ).values("friend_id")
+    recipients = delivered_deliveries(account_id=broadcast.account_id).filter(broadcast=broadcast)
+    holdout = HeldBack.unscoped.filter(broadcast=broadcast, reason=HeldBack.Reason.HOLDOUT)
+    return Lift(
+        event=event,
+        days=days,
+        recipients=recipients.count(),
+        recipients_converted=recipients.filter(friend_id__in=converted).count(),
+        holdout=holdout.count(),
+        holdout_converted=holdout.filter(friend_id__in=converted).count(),
+    )

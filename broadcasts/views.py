@@ -110,6 +110,7 @@ def _composer(request: HttpRequest, broadcast: Broadcast | None) -> HttpResponse
             "demographic": data["demographic_json"],
             "track_clicks": data["track_clicks"],
             "repeat_weekdays": data["repeat_weekdays"],
+            "holdout_percent": data["holdout_percent"] or 0,
         }
         try:
             if broadcast is None:
@@ -133,6 +134,7 @@ def _composer(request: HttpRequest, broadcast: Broadcast | None) -> HttpResponse
                     "messages": "bubble_1_type",
                     "audience": "audience_kind",
                     "segment_id": "segment",
+                    "holdout_percent": "holdout_percent",
                 }.get(field, field)
                 for problem in problems:
                     form.add_error(target if target in form.fields else None, problem)
@@ -217,6 +219,14 @@ def broadcast_detail(
 ) -> HttpResponse:
     broadcast = _broadcast_or_404(request, broadcast_id)
     context = _detail_context(request, broadcast)
+    if broadcast.holdout_percent and broadcast.started_at:
+        events = selectors.broadcast_event_names(broadcast=broadcast)
+        chosen = request.GET.get("event") if request.GET.get("event") in events else None
+        context["lift_events"] = events
+        if chosen or events:
+            context["lift"] = selectors.broadcast_lift(
+                broadcast=broadcast, event=chosen or events[0]
+            )
     target = request.htmx.target if request.htmx else None
     if target == "broadcast-cost" or request.GET.get("panel") == "cost":
         context["estimate"] = planning.broadcast_estimate(broadcast=broadcast)

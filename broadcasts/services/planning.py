@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
+from django.db.models.functions import Mod
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -172,6 +173,11 @@ def broadcast_plan(*, broadcast_id: int, now: datetime | None = None) -> Broadca
     pool = following if candidates is None else candidates
     excluded = pool.filter(pk__in=capped).count() if any_capped else 0
     sendable = pool.exclude(pk__in=capped) if any_capped else pool
+    holdout = None
+    if broadcast.holdout_percent and candidates is not None:
+        bucketed = sendable.annotate(bucket=holdout_bucket(broadcast.pk))
+        holdout = bucketed.filter(bucket__lt=broadcast.holdout_percent)
+        sendable = bucketed.filter(bucket__gte=broadcast.holdout_percent)
     count = sendable.count()
     method = _method(broadcast, excluded)
     estimate = Estimate(
@@ -197,7 +203,9 @@ def broadcast_plan(*, broadcast_id: int, now: datetime | None = None) -> Broadca
     broadcast.excluded_by_cap = excluded
     broadcast.status = Broadcast.Status.SENDING
     if excluded and (candidates is None or method != Method.BROADCAST):
-        _hold_back(broadcast, pool.filter(pk__in=capped))
+        _hold_back(broadcast, pool.filter(pk__in=capped), HeldBack.Reason.CAP)
+    if holdout is not None:
+        _hold_back(broadcast, holdout, HeldBack.Reason.HOLDOUT)
     recipients = count if candidates is not None else 0
     per_call = {Method.MULTICAST: MULTICAST_SIZE, Method.PUSH: 1}.get(method)
     calls = -(-recipients // per_call) if per_call else 1
@@ -227,14 +235,20 @@ def _aliased(friends: QuerySet[Friend]) -> tuple[str, tuple]:
     return query.query.sql_with_params()
 
 
-def _hold_back(broadcast: Broadcast, friends: QuerySet[Friend]) -> None:
+def holdout_bucket(broadcast_id: int):
+    """0-99 per friend, stable within a broadcast and unrelated across broadcasts (a
+    multiplicative hash of the friend id, offset by the broadcast); the same on both databases."""
+    return Mod(Mod(F("pk") * 2654435761 + broadcast_id * 40503, 1000003), 100)
+
+
+def _hold_back(broadcast: Broadcast, friends: QuerySet[Friend], reason: str) -> None:
     inner_sql, inner_params = _aliased(friends)
     table = HeldBack._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (account_id, broadcast_id, friend_id, line_user_id) "
-            f"SELECT %s, %s, f.fid, f.uid FROM ({inner_sql}) f",
-            [broadcast.account_id, broadcast.pk, *inner_params],
+            f"INSERT INTO {table} (account_id, broadcast_id, friend_id, line_user_id, reason) "
+            f"SELECT %s, %s, f.fid, f.uid, %s FROM ({inner_sql}) f",
+            [broadcast.account_id, broadcast.pk, reason, *inner_params],
         )
 
 

@@ -290,7 +290,7 @@ def _upload(broadcast: Broadcast, *, exclusion: bool) -> int | None:
             group_id = current.exclusion_group_id if exclusion else current.audience_group_id
             offset = current.exclusion_uploaded if exclusion else current.audience_uploaded
             source = (
-                HeldBack.unscoped.filter(broadcast=current)
+                HeldBack.unscoped.filter(broadcast=current, reason=HeldBack.Reason.CAP)
                 if exclusion
                 else Delivery.unscoped.filter(broadcast=current)
             )

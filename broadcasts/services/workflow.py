@@ -91,6 +91,19 @@ def _clean(
     return segment
 
 
+def _clean_holdout(holdout_percent: int, audience_kind: str) -> None:
+    """A holdout needs recipients the console chooses (a segment sent by multicast or push);
+    LINE picks a broadcast's or narrowcast's recipients itself."""
+    if not holdout_percent:
+        return
+    if not 1 <= holdout_percent <= 50:
+        raise ValidationError({"holdout_percent": [_("Choose a holdout of 0 to 50%.")]})
+    if audience_kind != Broadcast.AudienceKind.SEGMENT:
+        raise ValidationError(
+            {"holdout_percent": [_("A holdout needs a saved segment as the audience.")]}
+        )
+
+
 @transaction.atomic
 def broadcast_create(
     *,
@@ -104,6 +117,7 @@ def broadcast_create(
     track_clicks: bool = True,
     goal: str = "",
     repeat_weekdays: list[int] | None = None,
+    holdout_percent: int = 0,
 ) -> Broadcast:
     weekdays = clean_weekdays(repeat_weekdays)
     segment = _clean(
@@ -114,6 +128,7 @@ def broadcast_create(
         segment_id=segment_id,
         demographic=demographic,
     )
+    _clean_holdout(holdout_percent, audience_kind)
     return Broadcast.unscoped.create(
         account=account,
         created_by=created_by,
@@ -125,6 +140,7 @@ def broadcast_create(
         demographic=demographic if audience_kind in NEEDS_FILTER else None,
         track_clicks=track_clicks,
         repeat_weekdays=weekdays,
+        holdout_percent=holdout_percent,
     )
 
 
@@ -140,6 +156,7 @@ def broadcast_update(
     track_clicks: bool = True,
     goal: str = "",
     repeat_weekdays: list[int] | None = None,
+    holdout_percent: int = 0,
 ) -> Broadcast:
     """Edit the content or audience. An approved or scheduled broadcast goes back to review:
     what the reviewer approved is no longer what would be sent."""
@@ -162,6 +179,8 @@ def broadcast_update(
     broadcast.demographic = demographic if audience_kind in NEEDS_FILTER else None
     broadcast.track_clicks = track_clicks
     broadcast.repeat_weekdays = weekdays
+    _clean_holdout(holdout_percent, audience_kind)
+    broadcast.holdout_percent = holdout_percent
     if broadcast.status in (S.APPROVED, S.SCHEDULED):
         broadcast.status = S.IN_REVIEW
         broadcast.reviewed_by = None
