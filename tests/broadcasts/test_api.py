@@ -86,8 +86,12 @@ def test_another_oas_segment_is_refused(account, other_account, marketer):
 
 
 def test_variants_are_refused_rather_than_ignored(account, marketer):
-    response = api(marketer).post(url(account), {**BODY, "holdout_percent": 10}, format="json")
+    response = api(marketer).post(url(account), {**BODY, "variants": [TEXT, TEXT]}, format="json")
     assert response.status_code == 400
+    assert "variants" in response.json()["error"]["fields"]
+    holdout = api(marketer).post(url(account), {**BODY, "holdout_percent": 10}, format="json")
+    assert holdout.status_code == 400  # a holdout needs a segment audience
+    assert "holdout_percent" in holdout.json()["error"]["fields"]
 
 
 @pytest.mark.parametrize(
