@@ -35,6 +35,7 @@ from broadcasts.models import Broadcast, BroadcastBatch, Delivery, HeldBack
 from broadcasts.services.planning import broadcast_plan
 from broadcasts.services.recurrence import broadcast_repeat
 from broadcasts.services.rules import quiet_hours_end
+from insights.services.sync import broadcast_request_register
 from oa_console import line_api
 from oa_console.models import LineAccount
 
@@ -237,6 +238,12 @@ def _record(broadcast: Broadcast, batch: BroadcastBatch, outcome: Outcome, now: 
         batch.error_message = ""
         batch.next_attempt_at = None
         batch.save()
+        if batch.method in (Method.BROADCAST, Method.NARROWCAST) and batch.request_id:
+            # LINE keeps Insight statistics per broadcast/narrowcast request id; the daily
+            # Insight sync fetches them for every id registered here.
+            broadcast_request_register(
+                account=broadcast.account, request_id=batch.request_id, sent_at=now
+            )
         if batch.method == Method.NARROWCAST:
             Broadcast.unscoped.filter(pk=broadcast.pk).update(narrowcast_phase="waiting")
         return 0

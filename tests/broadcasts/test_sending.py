@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from broadcasts.models import Broadcast, BroadcastBatch, Delivery, HeldBack, delivered_deliveries
 from broadcasts.services import sending
+from insights.models import BroadcastRequest
 from oa_console import line_api
 from tests.broadcasts.conftest import everyone_segment, make_broadcast, make_friends
 
@@ -66,6 +67,12 @@ def test_all_friends_goes_out_by_line_broadcast(account, rules, line):
     )
     # Known followers count as delivered, so the frequency cap sees this broadcast.
     assert delivered_deliveries(account_id=account.pk).filter(broadcast=broadcast).count() == 30
+    # The request id is registered for the Insight sync's message statistics.
+    batch = broadcast.batches.model.unscoped.get(broadcast=broadcast)
+    assert batch.request_id
+    assert list(
+        BroadcastRequest.unscoped.filter(account=account).values_list("request_id", flat=True)
+    ) == [batch.request_id]
 
 
 def test_demographic_filter_goes_out_by_narrowcast_and_progress_is_polled(account, rules, line):
