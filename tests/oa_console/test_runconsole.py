@@ -140,7 +140,12 @@ class Console:
         self.children: set[int] = set()
 
     def output(self) -> str:
-        return self.log_path.read_text(errors="replace")[-6000:]
+        """The whole log: the URL line comes first and would fall out of a tail."""
+        return self.log_path.read_text(errors="replace")
+
+    def tail(self) -> str:
+        """The end of the log, for failure messages."""
+        return self.output()[-6000:]
 
     def wait_until_healthy(self) -> dict[str, Any]:
         deadline = time.monotonic() + START_TIMEOUT
@@ -151,7 +156,7 @@ class Console:
                 assert status == 200, body
                 return body
             time.sleep(0.5)
-        pytest.fail(f"/healthz never answered:\n{self.output()}")
+        pytest.fail(f"/healthz never answered:\n{self.tail()}")
 
     def remember_children(self) -> set[int]:
         self.children = _descendants(self.process.pid)
@@ -161,7 +166,7 @@ class Console:
         try:
             return self.process.wait(timeout=STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
-            pytest.fail(f"runconsole did not stop within {STOP_TIMEOUT} s:\n{self.output()}")
+            pytest.fail(f"runconsole did not stop within {STOP_TIMEOUT} s:\n{self.tail()}")
 
     def kill_everything(self) -> None:
         for pid in _alive(self.children | _descendants(self.process.pid) | {self.process.pid}):
@@ -194,7 +199,7 @@ def test_runconsole_serves_runs_beat_and_stops_cleanly_on_ctrl_c(console):
         if health is not None and health[1]["beat"]["last_seen"] is not None:
             break
         time.sleep(1)
-    assert health is not None and health[1]["beat"]["last_seen"] is not None, console.output()
+    assert health is not None and health[1]["beat"]["last_seen"] is not None, console.tail()
     assert health[1]["beat"]["age_seconds"] < 30
 
     children = console.remember_children()
@@ -203,9 +208,9 @@ def test_runconsole_serves_runs_beat_and_stops_cleanly_on_ctrl_c(console):
 
     console.process.send_signal(signal.SIGINT)
 
-    assert console.wait() == 0, console.output()
+    assert console.wait() == 0, console.tail()
     assert "OA Console stopped." in console.output()
-    assert _alive(children) == set(), console.output()
+    assert _alive(children) == set(), console.tail()
 
 
 def test_runconsole_stops_everything_and_fails_when_a_process_dies(console):
@@ -217,9 +222,9 @@ def test_runconsole_stops_everything_and_fails_when_a_process_dies(console):
 
     os.kill(worker, signal.SIGKILL)
 
-    assert console.wait() == 1, console.output()
+    assert console.wait() == 1, console.tail()
     assert "The worker process exited" in console.output()
     assert "process exited unexpectedly (worker)" in console.output()
     # The web server was stopped, and the dead worker's pool and beat processes were reaped.
-    assert _alive(children) == set(), console.output()
+    assert _alive(children) == set(), console.tail()
     assert _healthz(console.port) is None
