@@ -148,6 +148,23 @@ def setup_django(settings_module: str = "oa_console.settings") -> None:
     django.setup()
 
 
+def execute(sql: str, params=()) -> None:
+    """Run one SQL statement on Django's default connection (data generation, cleanup)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def fetch(sql: str, params=()) -> list[tuple]:
+    """Rows of one SQL query on Django's default connection (baselines, checks)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def environment() -> dict[str, Any]:
     """What the figures were measured on, stored beside them."""
     info: dict[str, Any] = {

@@ -31,7 +31,7 @@ from datetime import timedelta
 
 from cryptography.fernet import Fernet
 
-from bench._common import measure, report, setup_django
+from bench._common import execute, fetch, measure, report, setup_django
 
 os.environ.setdefault("FIELD_ENCRYPTION_KEY", Fernet.generate_key().decode())
 # Pages render without a collectstatic manifest (a static URL costs the same either way).
@@ -40,7 +40,6 @@ os.environ.setdefault(
 )
 setup_django()
 
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
@@ -69,17 +68,6 @@ TABLES = [
     "segments_friendstatuschange",
     "segments_friend",
 ]
-
-
-def execute(sql: str, params=()) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
-def fetch(sql: str, params=()) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 def make_account(workspace: Workspace, n: int) -> LineAccount:

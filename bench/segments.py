@@ -23,7 +23,7 @@ import uuid
 
 from cryptography.fernet import Fernet
 
-from bench._common import Timing, measure, report, setup_django
+from bench._common import Timing, execute, fetch, measure, report, setup_django
 
 # The OA row needs encrypted fields.
 os.environ.setdefault("FIELD_ENCRYPTION_KEY", Fernet.generate_key().decode())
@@ -50,17 +50,6 @@ TABLES = [
     "segments_friendtag",
     "segments_friend",
 ]
-
-
-def execute(sql: str, params=()) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
-def fetch(sql: str, params=()) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 def rfm_cell_sql() -> str:
