@@ -132,7 +132,11 @@ class FriendStatusChange(models.Model):
         indexes = [
             models.Index(
                 fields=["friend", "occurred_at", "sequence"], name="status_change_friend_idx"
-            )
+            ),
+            # Blocks attributed to a broadcast count one kind in a time window after each send.
+            models.Index(
+                fields=["account", "kind", "occurred_at"], name="status_change_kind_time_idx"
+            ),
         ]
 
     def __str__(self) -> str:
