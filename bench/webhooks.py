@@ -4,7 +4,8 @@ Both servers run under gunicorn with the same worker count (sync workers, as doc
 runs the console) on this machine's PostgreSQL:
 - baseline: ``bench/_webhooks_baseline.py``, HMAC check + one multi-row INSERT with psycopg2;
 - console: ``oa_console.wsgi`` with production settings (DEBUG off, CONN_MAX_AGE=60, request
-  logging on, processing enqueued on a private Redis database that no worker reads).
+  logging on, REDIS_URL set as docker-compose.yml sets it, processing enqueued on a private
+  Redis database that no worker reads).
 
 Workloads, for 1-event and 20-event requests: the maximum throughput with 8 concurrent clients
 (requests/s, events/s, p50/p99), and latency at a fixed 300 requests/s (open loop: latency is
@@ -313,6 +314,8 @@ def accept_workloads(account: LineAccount) -> tuple[list[Timing], dict]:
         "DEBUG": "false",
         "CONN_MAX_AGE": "60",
         "CELERY_BROKER_URL": private_broker(),
+        # As docker-compose.yml runs the console: Redis for the cache and the coalescing mark.
+        "REDIS_URL": private_broker(),
     }
     servers = {
         "baseline": ("bench._webhooks_baseline:application", baseline_env, "/"),

@@ -17,11 +17,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache as django_cache
+
+from oa_console.redis_client import shared_redis
 
 if TYPE_CHECKING:
     from oa_console.models import LineAccount
@@ -109,21 +110,14 @@ def _limits() -> dict[str, tuple[int, int]]:
     return {**DEFAULT_RATE_LIMITS, **getattr(settings, "LINE_RATE_LIMITS", {})}
 
 
-@cache
-def _redis(url: str):
-    import redis
-
-    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
-
-
 def _channel_key(account: LineAccount) -> str:
     return account.channel_id or f"account-{account.pk}"
 
 
 def _count(key: str, ttl: int) -> int:
-    redis_url = getattr(settings, "REDIS_URL", "")
-    if redis_url:
-        pipe = _redis(redis_url).pipeline()
+    client = shared_redis()
+    if client is not None:
+        pipe = client.pipeline()
         pipe.incr(key)
         pipe.expire(key, ttl)
         return int(pipe.execute()[0])

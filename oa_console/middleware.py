@@ -82,16 +82,29 @@ class RequestLogMiddleware:
         try:
             response = self.get_response(request)
             user = getattr(request, "user", None)
-            logger.info(
-                "request",
-                extra={
-                    "method": request.method,
-                    "path": request.path,
-                    "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                    "user_id": user.pk if user is not None and user.is_authenticated else None,
-                },
+            log_request(
+                method=request.method or "",
+                path=request.path,
+                status=response.status_code,
+                started=started,
+                user_id=user.pk if user is not None and user.is_authenticated else None,
             )
             return response
         finally:
             request_logging.end_request(token)
+
+
+def log_request(
+    *, method: str, path: str, status: int, started: float, user_id: int | None = None
+) -> None:
+    """The request line, shared with the webhook endpoint's WSGI fast path (webhooks/wsgi.py)."""
+    logger.info(
+        "request",
+        extra={
+            "method": method,
+            "path": path,
+            "status": status,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            "user_id": user_id,
+        },
+    )

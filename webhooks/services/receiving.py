@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from oa_console.models import LineAccount
 from oa_console.queueing import enqueue_best_effort
+from oa_console.redis_client import shared_redis
 from webhooks.models import WebhookEvent, WebhookRejection
 
 logger = logging.getLogger("webhooks.receiving")
@@ -209,9 +210,28 @@ def _scheduled_key(account_id: int) -> str:
 
 
 def _shared_cache() -> bool:
-    """Coalescing needs a cache the web and worker processes share (Redis), not per-process memory."""
+    """Coalescing needs a mark the web and worker processes share, not per-process memory."""
+    if shared_redis() is not None:
+        return True
     backend = settings.CACHES["default"]["BACKEND"]
     return not backend.endswith(("LocMemCache", "DummyCache"))
+
+
+def _mark_set(key: str) -> bool:
+    """Set the mark unless it exists; True if this call set it. Redis directly when configured
+    (one round trip on a pooled connection), else the shared Django cache."""
+    client = shared_redis()
+    if client is not None:
+        return bool(client.set(key, 1, nx=True, ex=SCHEDULED_MARK_SECONDS))
+    return cache.add(key, 1, timeout=SCHEDULED_MARK_SECONDS)
+
+
+def _mark_clear(key: str) -> None:
+    client = shared_redis()
+    if client is not None:
+        client.delete(key)
+    else:
+        cache.delete(key)
 
 
 def webhook_processing_claim(*, account_id: int) -> None:
@@ -219,7 +239,7 @@ def webhook_processing_claim(*, account_id: int) -> None:
     that commits new events must schedule another task (see ``_enqueue_processing``)."""
     if _shared_cache():
         try:
-            cache.delete(_scheduled_key(account_id))
+            _mark_clear(_scheduled_key(account_id))
         except Exception:
             logger.warning("cache unavailable; processing mark not cleared", exc_info=True)
 
@@ -229,7 +249,7 @@ def _enqueue_processing(account_id: int, *, coalesce: bool = True) -> None:
 
     Publishing a Celery message per request costs about as much as storing the events, and a
     burst would queue thousands of tasks that each find little to do. With ``coalesce`` (and a
-    shared cache) a request publishes only if no task is already scheduled for the OA: the
+    shared mark store) a request publishes only if no task is already scheduled for the OA: the
     first sets a mark and publishes, the task clears the mark before it reads pending events.
     A request that saw the mark committed its events before the task cleared it, so before the
     task read: nothing is left behind. A broker outage leaves the events pending for the
@@ -242,13 +262,13 @@ def _enqueue_processing(account_id: int, *, coalesce: bool = True) -> None:
         return
     key = _scheduled_key(account_id)
     try:
-        first = cache.add(key, 1, timeout=SCHEDULED_MARK_SECONDS)
+        first = _mark_set(key)
     except Exception:  # a cache outage must not fail the request: schedule without coalescing
         logger.warning("cache unavailable; processing scheduled per request", exc_info=True)
         first = True
     if first and not enqueue_best_effort(process_account_events, (account_id,)):
         try:
-            cache.delete(key)  # nothing was scheduled: let the next request try again
+            _mark_clear(key)  # nothing was scheduled: let the next request try again
         except Exception:
             logger.warning("cache unavailable; processing mark not cleared", exc_info=True)
 
