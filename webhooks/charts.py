@@ -6,8 +6,9 @@ import csv
 import io
 from collections import defaultdict
 from datetime import date, timedelta
+from itertools import cycle
 
-import plotly.graph_objects as go
+from insights.charts import AXIS, LAYOUT, PALETTE
 
 
 def daily_series(
@@ -25,23 +26,24 @@ def daily_series(
 
 def events_per_day_figure(
     rows: list[tuple[date, str, int]], *, days: int, today: date, title: str, y_title: str
-) -> go.Figure:
-    """Stacked bars of webhook events per local day, one colour per event type."""
+) -> dict:
+    """Stacked bars of webhook events per local day, one colour per event type, as the plain
+    Plotly figure dict the Insights pages draw (``insights.charts.figure_html``)."""
     axis, series = daily_series(rows, days=days, today=today)
-    figure = go.Figure()
-    for event_type, counts in series.items():
-        figure.add_trace(go.Bar(name=event_type, x=[d.isoformat() for d in axis], y=counts))
-    figure.update_layout(
-        barmode="stack",
-        title={"text": title, "x": 0},
-        yaxis={"title": {"text": y_title}, "rangemode": "tozero"},
-        xaxis={"type": "date"},
-        legend={"orientation": "h", "y": -0.2},
-        margin={"l": 50, "r": 10, "t": 40, "b": 40},
-        height=360,
-        template="plotly_white",
-    )
-    return figure
+    x = [d.isoformat() for d in axis]
+    traces = [
+        {"type": "bar", "name": event_type, "x": x, "y": counts, "marker": {"color": colour}}
+        for (event_type, counts), colour in zip(series.items(), cycle(PALETTE), strict=False)
+    ]
+    layout = {
+        **LAYOUT,
+        "barmode": "stack",
+        "height": 360,
+        "title": {"text": title, "x": 0},
+        "xaxis": {**AXIS, "type": "date", "tickformat": "%Y-%m-%d"},
+        "yaxis": {**AXIS, "title": {"text": y_title}, "rangemode": "tozero"},
+    }
+    return {"data": traces, "layout": layout}
 
 
 def events_per_day_csv(rows: list[tuple[date, str, int]], *, days: int, today: date) -> str:

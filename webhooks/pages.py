@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from insights.charts import figure_html
 from oa_console.permissions import can, require
 from oa_console.roles import Capability
 from webhooks import charts, selectors, services
@@ -54,15 +55,8 @@ def webhook_health(request: HttpRequest, workspace_slug: str, account_slug: str)
         figure = charts.events_per_day_figure(
             rows, days=days, today=today, title=_("Events per day by type"), y_title=_("Events")
         )
-        # Plotly escapes "</" inside its JSON, so event types LINE sends cannot break out of
-        # the script; the markup is Plotly's own.
-        context["chart"] = mark_safe(
-            figure.to_html(
-                full_html=False,
-                include_plotlyjs=False,
-                config={"displaylogo": False, "responsive": True},
-            )
-        )
+        # figure_html escapes the JSON like json_script: event types LINE sends cannot break out.
+        context["chart"] = mark_safe(figure_html(figure, div_id="webhook-events-chart"))
         context["has_events"] = bool(rows)
     return render(request, template, context)
 

@@ -269,3 +269,27 @@ def test_existing_user_accepts_invitation_after_logging_in(owner, workspace, oth
     assert client.post(path).status_code == 302
     assert Membership.unscoped.get(user=bravo_owner, workspace=workspace).role == Role.MARKETER
     assert client.get("/").url == "/w/"
+
+
+@pytest.mark.parametrize(
+    ("url_name", "extra", "section"),
+    [
+        ("account_friends", {}, "Friends & segments"),
+        ("friend_detail", {"line_user_id": "U" + "1" * 32}, "Friends & segments"),
+        ("segment_list", {}, "Friends & segments"),
+        ("insights_friends", {}, "Insights"),
+        ("broadcast_new", {}, "Broadcasts"),
+        ("broadcast_calendar", {}, "Broadcasts"),
+        ("webhook_health", {}, "Webhook"),
+        ("account_settings", {}, "OA settings"),
+    ],
+)
+def test_the_section_tab_stays_current_on_its_sub_pages(owner, account, url_name, extra, section):
+    from tests.segments.factories import FriendFactory
+
+    FriendFactory(account=account, line_user_id="U" + "1" * 32)
+    kwargs = {"workspace_slug": account.workspace.slug, "account_slug": account.slug, **extra}
+    body = client_for(owner).get(reverse(url_name, kwargs=kwargs)).content.decode()
+    nav = body.split('class="container section-nav"', 1)[1].split("</nav>", 1)[0]
+    current = re.findall(r'aria-current="page">([^<]+)</a>', nav)
+    assert current == [section]

@@ -52,7 +52,17 @@ def test_health_page_shows_status_chart_and_recent_events(viewer, account, activ
     assert response.status_code == 200
     body = response.content.decode()
     assert "vendor/plotly/plotly.min.js" in body
-    assert 'class="plotly-graph-div"' in body and "Plotly.newPlot" in body  # the chart, as markup
+    assert "insights/dashboards.js" in body  # draws every chart box from its JSON figure
+    figure_json = body.split('id="webhook-events-chart-figure">', 1)[1].split("</script>", 1)[0]
+    figure = json.loads(figure_json)
+    assert {trace["name"] for trace in figure["data"]} == {
+        "follow",
+        "message",
+        "postback",
+        "mystery",
+    }
+    assert sum(sum(trace["y"]) for trace in figure["data"]) == 4  # the four events of the fixture
+    assert 'data-plotly-figure="webhook-events-chart-figure"' in body
     assert "&lt;div" not in body
     assert 'data-testid="count-processed">3<' in body
     assert 'data-testid="count-skipped">1<' in body
@@ -140,5 +150,6 @@ def test_event_types_from_line_cannot_inject_script_into_the_chart(viewer, accou
     hostile = "</script><script>alert(1)</script>"[:60]
     post_events(line_client, account, [event(hostile, timestamp=int(time.time() * 1000))])
     body = client_for(viewer).get(url("webhook_health", account)).content.decode()
-    assert 'class="plotly-graph-div"' in body and "Plotly.newPlot" in body
+    figure_json = body.split('id="webhook-events-chart-figure">', 1)[1].split("</script>", 1)[0]
+    assert [trace["name"] for trace in json.loads(figure_json)["data"]] == [hostile]
     assert "<script>alert(1)" not in body
