@@ -16,7 +16,8 @@ process (= one worker): processing events/s, and counts checked (nothing lost or
 
 The script creates its own workspace, OAs and baseline table and removes them at the end.
 Environment knobs: BENCH_DURATION (seconds per throughput run, default 8), BENCH_RATE (300),
-BENCH_INTEGRITY_EVENTS (100000), BENCH_WEB_WORKERS (2).
+BENCH_INTEGRITY_EVENTS (100000), BENCH_WEB_WORKERS (2), BENCH_ROUNDS (3: each throughput run
+alternates baseline and console this many times; medians are compared).
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ DURATION = float(os.environ.get("BENCH_DURATION", 8))
 RATE = float(os.environ.get("BENCH_RATE", 300))
 INTEGRITY_EVENTS = int(os.environ.get("BENCH_INTEGRITY_EVENTS", 100_000))
 WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", 2))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", 3))
 CONCURRENCY = 8
 USERS = 20_000
 BASELINE_TABLE = f"bench_webhook_baseline_{uuid.uuid4().hex[:8]}"
@@ -300,7 +302,25 @@ def private_broker() -> str:
 # Workloads ---------------------------------------------------------------------------------------
 
 
+def console_env() -> dict[str, str]:
+    """The console as docker-compose.yml runs it: DEBUG off, persistent connections, Redis for
+    the cache and the coalescing mark; processing is queued where no worker reads it."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "oa_console.settings",
+        "DEBUG": "false",
+        "CONN_MAX_AGE": "60",
+        "CELERY_BROKER_URL": private_broker(),
+        "REDIS_URL": private_broker(),
+    }
+
+
+def _median(values: list[float]) -> float:
+    return percentile(values, 50)
+
+
 def accept_workloads(account: LineAccount) -> tuple[list[Timing], dict]:
+    """Both servers run side by side; each throughput run alternates between them for ROUNDS
+    rounds, so a change in the machine's load hits both alike, and the medians are compared."""
     dsn = settings.DATABASES["default"]
     baseline_env = {
         "BENCH_BASELINE_SECRET": account.channel_secret,
@@ -309,74 +329,79 @@ def accept_workloads(account: LineAccount) -> tuple[list[Timing], dict]:
         + (f" password={dsn['PASSWORD']}" if dsn.get("PASSWORD") else ""),
         "BENCH_BASELINE_TABLE": BASELINE_TABLE,
     }
-    console_env = {
-        "DJANGO_SETTINGS_MODULE": "oa_console.settings",
-        "DEBUG": "false",
-        "CONN_MAX_AGE": "60",
-        "CELERY_BROKER_URL": private_broker(),
-        # As docker-compose.yml runs the console: Redis for the cache and the coalescing mark.
-        "REDIS_URL": private_broker(),
-    }
-    servers = {
-        "baseline": ("bench._webhooks_baseline:application", baseline_env, "/"),
-        "console": (
-            "oa_console.wsgi:application",
-            console_env,
-            f"/webhooks/line/{account.webhook_key}/",
-        ),
-    }
     timings: list[Timing] = []
     figures: dict = {}
     seed = itertools.count(1)
-    for name, (app, env, path) in servers.items():
-        with Gunicorn(app, env) as server:
-            for per_request in (1, 20):
-                budget = int(DURATION * 4000 / per_request) + 100
-                warm = build_requests(
-                    50,
-                    per_request,
-                    destination=account.bot_user_id,
-                    secret=account.channel_secret,
-                    seed=next(seed),
+
+    def requests(count: int, per_request: int) -> list[Request]:
+        return build_requests(
+            count,
+            per_request,
+            destination=account.bot_user_id,
+            secret=account.channel_secret,
+            seed=next(seed),
+        )
+
+    with (
+        Gunicorn("bench._webhooks_baseline:application", baseline_env) as baseline,
+        Gunicorn("oa_console.wsgi:application", console_env()) as console,
+    ):
+        servers = {
+            "baseline": (baseline, "/"),
+            "console": (console, f"/webhooks/line/{account.webhook_key}/"),
+        }
+        for per_request in (1, 20):
+            budget = int(DURATION * 4000 / per_request) + 100
+            peaks: dict[str, list[LoadResult]] = {name: [] for name in servers}
+            for _round in range(ROUNDS):
+                for name, (server, path) in servers.items():
+                    run_load(server.port, path, requests(50, per_request))  # warm-up
+                    peaks[name].append(
+                        run_load(
+                            server.port, path, requests(budget, per_request), duration=DURATION
+                        )
+                    )
+            for name, (server, path) in servers.items():
+                steady = run_load(
+                    server.port,
+                    path,
+                    requests(int(RATE * DURATION), per_request),
+                    rate=RATE,
+                    concurrency=64,
                 )
-                run_load(server.port, path, warm)
-                load = build_requests(
-                    budget,
-                    per_request,
-                    destination=account.bot_user_id,
-                    secret=account.channel_secret,
-                    seed=next(seed),
-                )
-                peak = run_load(server.port, path, load, duration=DURATION)
-                paced = build_requests(
-                    int(RATE * DURATION),
-                    per_request,
-                    destination=account.bot_user_id,
-                    secret=account.channel_secret,
-                    seed=next(seed),
-                )
-                steady = run_load(server.port, path, paced, rate=RATE, concurrency=64)
+                latencies = [latency for peak in peaks[name] for latency in peak.latencies]
+                statuses: dict[int, int] = dict(steady.statuses)
+                for peak in peaks[name]:
+                    for status, count in peak.statuses.items():
+                        statuses[status] = statuses.get(status, 0) + count
                 label = f"{name} {per_request}-event"
-                timings.append(Timing(f"{label} max", tuple(peak.latencies), items=per_request))
+                timings.append(Timing(f"{label} max", tuple(latencies), items=per_request))
                 timings.append(
                     Timing(f"{label} @{RATE:.0f}/s", tuple(steady.latencies), items=per_request)
                 )
                 figures[label] = {
-                    "max_requests_per_s": round(peak.requests_per_second, 1),
-                    "max_events_per_s": round(peak.events_per_second, 1),
-                    "max_p50_ms": round(percentile(peak.latencies, 50) * 1000, 2),
-                    "max_p99_ms": round(percentile(peak.latencies, 99) * 1000, 2),
+                    "max_requests_per_s_by_round": [
+                        round(peak.requests_per_second, 1) for peak in peaks[name]
+                    ],
+                    "max_requests_per_s": round(
+                        _median([peak.requests_per_second for peak in peaks[name]]), 1
+                    ),
+                    "max_events_per_s": round(
+                        _median([peak.events_per_second for peak in peaks[name]]), 1
+                    ),
+                    "max_p50_ms": round(percentile(latencies, 50) * 1000, 2),
+                    "max_p99_ms": round(percentile(latencies, 99) * 1000, 2),
                     f"at_{RATE:.0f}_achieved_requests_per_s": round(steady.requests_per_second, 1),
                     f"at_{RATE:.0f}_p50_ms": round(percentile(steady.latencies, 50) * 1000, 2),
                     f"at_{RATE:.0f}_p99_ms": round(percentile(steady.latencies, 99) * 1000, 2),
-                    "statuses": {
-                        str(k): v for k, v in sorted((peak.statuses | steady.statuses).items())
-                    },
+                    "statuses": {str(k): v for k, v in sorted(statuses.items())},
                 }
     for per_request in (1, 20):
-        console = figures[f"console {per_request}-event"]["max_requests_per_s"]
-        baseline = figures[f"baseline {per_request}-event"]["max_requests_per_s"]
-        figures[f"console/baseline throughput {per_request}-event"] = round(console / baseline, 3)
+        console_rps = figures[f"console {per_request}-event"]["max_requests_per_s"]
+        baseline_rps = figures[f"baseline {per_request}-event"]["max_requests_per_s"]
+        figures[f"console/baseline throughput {per_request}-event"] = round(
+            console_rps / baseline_rps, 3
+        )
     return timings, figures
 
 
@@ -405,10 +430,7 @@ def integrity_run(account: LineAccount) -> tuple[Timing, dict]:
                 )
             )
     sent_events = [event for request in unique for event in json.loads(request.body)["events"]]
-    with Gunicorn(
-        "oa_console.wsgi:application",
-        {"DEBUG": "false", "CONN_MAX_AGE": "60", "CELERY_BROKER_URL": private_broker()},
-    ) as server:
+    with Gunicorn("oa_console.wsgi:application", console_env()) as server:
         path = f"/webhooks/line/{account.webhook_key}/"
         verify = signed([], destination=account.bot_user_id, secret=account.channel_secret)
         run_load(
