@@ -165,3 +165,20 @@ def test_signed_in_pages_use_the_chosen_language(owner, account):
     assert "ワークスペースの設定" in body  # "Workspace settings"
     assert "APIキーはまだありません。" in body  # the empty state
     assert "ログアウト" in body  # "Log out" in the top bar
+
+
+@pytest.mark.django_db
+def test_texts_defined_at_import_time_follow_the_request_language(owner, account):
+    """Class attributes and form help texts are lazy: they must not freeze in English."""
+    anonymous = Client(HTTP_ACCEPT_LANGUAGE="ja")
+    assert (
+        "メールを確認してください" in anonymous.get(reverse("password_reset_done")).content.decode()
+    )
+    client = client_for(owner)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "th"
+    url = reverse(
+        "account_imports", kwargs={"workspace_slug": "alpha", "account_slug": account.slug}
+    )
+    body = client.get(url).content.decode()
+    assert "ไฟล์ละไม่เกิน" in body  # "Up to ... MB each" in the upload field's help
+    assert "Up to" not in body
