@@ -15,10 +15,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from oa_console.management.commands import translations
 from oa_console.management.commands.translations import (
     catalogue_locales,
     check_catalogue,
@@ -182,3 +185,36 @@ def test_texts_defined_at_import_time_follow_the_request_language(owner, account
     body = client.get(url).content.decode()
     assert "ไฟล์ละไม่เกิน" in body  # "Up to ... MB each" in the upload field's help
     assert "Up to" not in body
+
+
+@needs_gettext
+def test_translations_check_command_fails_and_lists_missing_strings(
+    tmp_path, monkeypatch, settings
+):
+    """--check extracts into a scratch copy; here the "extraction" leaves one string missing."""
+    settings.BASE_DIR = tmp_path
+    settings.LANGUAGES = [("en", "English"), ("ja", "Japanese")]
+    po = po_path(tmp_path, "ja")
+    po.parent.mkdir(parents=True)
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "Save"\nmsgstr "保存"\n',
+        encoding="utf-8",
+    )
+    subprocess.run(["msgfmt", "-o", str(po.with_suffix(".mo")), str(po)], check=True)
+
+    def extract_new_string(root: Path, locales: list[str]) -> None:
+        assert root != tmp_path, "the working tree is never extracted into"
+        scratch_po = po_path(root, "ja")
+        scratch_po.write_text(
+            scratch_po.read_text(encoding="utf-8") + '\nmsgid "Delete"\nmsgstr ""\n',
+            encoding="utf-8",
+        )
+
+    monkeypatch.setattr(translations, "run_makemessages", lambda root, locales: None)
+    call_command("translations", "--check")  # complete: passes
+
+    monkeypatch.setattr(translations, "run_makemessages", extract_new_string)
+    with pytest.raises(CommandError, match="1 translation problem"):
+        call_command("translations", "--check")
+    assert 'msgid "Delete"' not in po.read_text(encoding="utf-8")
