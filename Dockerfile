@@ -20,6 +20,7 @@ WORKDIR /app
 COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --no-install-project --no-cache
 
+# locale/ holds the compiled .mo catalogues (committed), so the image needs no gettext.
 COPY . .
 
 # Static files are collected at build time; settings require a SECRET_KEY, which this one-off

@@ -27,7 +27,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 BENCH_SCRIPTS := $(sort $(filter-out bench/_%,$(wildcard bench/*.py)))
 
-.PHONY: help venv install run test lint fmt migrate bench clean
+.PHONY: help venv install run test lint fmt migrate bench clean messages i18n-check
 
 help:
 	@echo "make run       install, migrate, load demo data, start web + worker + beat on http://$(ADDR):$(PORT)"
@@ -36,6 +36,8 @@ help:
 	@echo "make fmt       ruff format and ruff check --fix"
 	@echo "make migrate   apply database migrations"
 	@echo "make bench     run every bench/*.py (make bench-<name> runs one)"
+	@echo "make messages  update locale/*/django.po from the source and compile the .mo files (needs gettext)"
+	@echo "make i18n-check  fail if a language misses a translation of the current source (needs gettext)"
 	@echo "make install   create .venv with the locked dependencies"
 	@echo "make clean     remove the virtualenvs, caches and collected static files"
 
@@ -68,6 +70,14 @@ fmt: install
 # Development default; set DEBUG=false (and SECRET_KEY) to migrate another configured database.
 migrate: install
 	DEBUG=$${DEBUG:-true} $(MANAGE) migrate --noinput
+
+# Translations (see README, "Translations"). Both need GNU gettext (apt-get install gettext).
+# The compiled .mo files are committed, so `make run` and the image need no gettext.
+messages: install
+	DEBUG=true $(MANAGE) translations
+
+i18n-check: install
+	DEBUG=true $(MANAGE) translations --check
 
 bench: install
 	@if [ -z "$(BENCH_SCRIPTS)" ]; then echo "No benchmark scripts in bench/ yet."; fi

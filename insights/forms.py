@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from insights.services.messages import upload_limit_mb
@@ -29,14 +31,15 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)]
 
 
+def files_help() -> str:
+    """Translated when the form is rendered (a lazy string formatted at import stays English)."""
+    return gettext(
+        "CSV exports of LINE Official Account Manager (UTF-8, UTF-16, Shift_JIS or Big5), or the zip of a chat history backup. Up to %(limit)s MB each."
+    ) % {"limit": upload_limit_mb()}
+
+
 class ImportUploadForm(forms.Form):
-    files = MultipleFileField(
-        label=_("Files"),
-        help_text=_(
-            "CSV exports of LINE Official Account Manager (UTF-8, UTF-16, Shift_JIS or Big5), or the zip of a chat history backup. Up to %(limit)s MB each."
-        )
-        % {"limit": upload_limit_mb()},
-    )
+    files = MultipleFileField(label=_("Files"), help_text=lazy(files_help, str)())
     report = forms.ChoiceField(
         label=_("Report"),
         choices=[("", _("Detect from the header")), *REPORT_CHOICES],

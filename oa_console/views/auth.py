@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from oa_console import services
@@ -27,7 +28,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "oa_console/auth/message.html"
-    extra_context = {"title": _("Password changed"), "body": _("Your password was changed.")}
+    extra_context = {
+        "title": gettext_lazy("Password changed"),
+        "body": gettext_lazy("Your password was changed."),
+    }
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -39,8 +43,10 @@ class PasswordResetView(auth_views.PasswordResetView):
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "oa_console/auth/message.html"
     extra_context = {
-        "title": _("Check your e-mail"),
-        "body": _("If an account uses that address, we sent it a link to choose a new password."),
+        "title": gettext_lazy("Check your e-mail"),
+        "body": gettext_lazy(
+            "If an account uses that address, we sent it a link to choose a new password."
+        ),
     }
 
 
@@ -51,8 +57,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "oa_console/auth/message.html"
     extra_context = {
-        "title": _("Password set"),
-        "body": _("You can now log in with your new password."),
+        "title": gettext_lazy("Password set"),
+        "body": gettext_lazy("You can now log in with your new password."),
     }
 
 
