@@ -27,7 +27,7 @@ PROPERTY_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 BACKFILL_CHUNK = 2000
 
 
-def _text_matches(rule: TagRule, text: str) -> bool:
+def text_matches(rule: TagRule, text: str) -> bool:
     pattern, text = rule.pattern.strip().casefold(), (text or "").strip().casefold()
     if not pattern:
         return False
@@ -42,14 +42,14 @@ def _property_text(value) -> str:
 
 def rule_matches_interaction(rule: TagRule, *, kind: str, text: str, data: dict) -> bool:
     if rule.kind == TagRule.Kind.POSTBACK and kind == Interaction.Kind.POSTBACK:
-        return _text_matches(rule, str((data or {}).get("data", "")))
+        return text_matches(rule, str((data or {}).get("data", "")))
     if rule.kind == TagRule.Kind.KEYWORD and kind == Interaction.Kind.MESSAGE:
-        return _text_matches(rule, text)
+        return text_matches(rule, text)
     return False
 
 
 def rule_matches_event(rule: TagRule, *, name: str, properties: dict) -> bool:
-    if rule.kind != TagRule.Kind.CUSTOM_EVENT or not _text_matches(rule, name):
+    if rule.kind != TagRule.Kind.CUSTOM_EVENT or not text_matches(rule, name):
         return False
     if rule.property_key:
         return _property_text((properties or {}).get(rule.property_key)) == rule.property_value
@@ -176,7 +176,7 @@ def tag_rules_apply_to_sources(*, account: LineAccount, friend_ids: Iterable[int
     )
     hits: dict[int, set[int]] = defaultdict(set)
     for rule in rules:
-        hits[rule.pk] = {pk for pk, source in sources.items() if _text_matches(rule, source)}
+        hits[rule.pk] = {pk for pk, source in sources.items() if text_matches(rule, source)}
     return _apply(account, hits, {rule.pk: rule for rule in rules})
 
 
@@ -217,7 +217,7 @@ def tag_rule_backfill(*, rule: TagRule) -> int:
             .values_list("pk", "add_source")
             .iterator(chunk_size=BACKFILL_CHUNK)
         ):
-            if _text_matches(rule, source):
+            if text_matches(rule, source):
                 friend_ids.add(friend_id)
     with transaction.atomic():
         tagged = _apply(account, {rule.pk: friend_ids}, {rule.pk: rule})

@@ -5,6 +5,7 @@ from insights.api import ImportJobDetailApi, ImportJobsApi, InsightRecordListApi
 from insights.api_metrics import AccountMetricsApi, PortfolioApi
 from oa_console.api.accounts import AccountDetailApi, AccountListApi
 from segments.api import FriendDetailApi, FriendListApi
+from segments.api_campaigns import CampaignLinkDetailApi, CampaignLinkListApi, CampaignLinkQrApi
 from segments.api_events import CustomEventsApi
 from segments.api_segments import (
     SegmentCountApi,
@@ -62,6 +63,21 @@ urlpatterns = [
         "accounts/<int:account_id>/tags/<int:tag_id>/friends/",
         TagFriendsApi.as_view(),
         name="api_tag_friends",
+    ),
+    path(
+        "accounts/<int:account_id>/campaign-links/",
+        CampaignLinkListApi.as_view(),
+        name="api_campaign_links",
+    ),
+    path(
+        "accounts/<int:account_id>/campaign-links/<int:link_id>/",
+        CampaignLinkDetailApi.as_view(),
+        name="api_campaign_link_detail",
+    ),
+    path(
+        "accounts/<int:account_id>/campaign-links/<int:link_id>/qr.svg",
+        CampaignLinkQrApi.as_view(),
+        name="api_campaign_link_qr",
     ),
     path(
         "accounts/<int:account_id>/metrics/",
