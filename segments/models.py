@@ -288,6 +288,51 @@ class TagRule(models.Model):
         return f"{self.get_kind_display()} {self.get_match_display()} {self.pattern}"
 
 
+class TagRuleBackfill(models.Model):
+    """One run of an auto-tag rule over past events, with progress the tags page polls."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    account = models.ForeignKey(LineAccount, on_delete=models.CASCADE, related_name="+")
+    rule = models.ForeignKey(TagRule, on_delete=models.CASCADE, related_name="backfills")
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    total = models.PositiveIntegerField(_("events to check"), default=0)
+    processed = models.PositiveIntegerField(_("events checked"), default=0)
+    tagged = models.PositiveIntegerField(_("friends newly tagged"), default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AccountScopedManager()
+    unscoped = UnscopedManager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["rule", "created_at"], name="tag_rule_backfill_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} {self.status} {self.processed}/{self.total}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(self.processed * 100 / self.total) if self.total else 0
+
+
 class FriendTag(models.Model):
     """A tag on a friend, with where it came from and when (the friend page shows both)."""
 

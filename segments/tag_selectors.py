@@ -13,7 +13,15 @@ from datetime import date
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from oa_console.models import LineAccount
-from segments.models import Friend, FriendTag, Tag, TagCoverageSnapshot, TagFamily, TagRule
+from segments.models import (
+    Friend,
+    FriendTag,
+    Tag,
+    TagCoverageSnapshot,
+    TagFamily,
+    TagRule,
+    TagRuleBackfill,
+)
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,18 @@ def tag_rule_list(*, account: LineAccount) -> QuerySet[TagRule]:
 
 def tag_rule_get(*, account: LineAccount, rule_id: int) -> TagRule | None:
     return TagRule.objects.filter(account=account, pk=rule_id).select_related("tag").first()
+
+
+def tag_rule_backfills_latest(
+    *, account: LineAccount, rule_ids: list[int]
+) -> dict[int, TagRuleBackfill]:
+    """The latest run over past events of each of these rules."""
+    latest: dict[int, TagRuleBackfill] = {}
+    for job in TagRuleBackfill.objects.filter(account=account, rule_id__in=rule_ids).order_by(
+        "rule_id", "-created_at", "-pk"
+    ):
+        latest.setdefault(job.rule_id, job)
+    return latest
 
 
 def friend_tags(*, friend: Friend) -> QuerySet[FriendTag]:

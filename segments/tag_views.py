@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from oa_console.permissions import can, require
-from oa_console.queueing import enqueue_best_effort
 from oa_console.roles import Capability
 from oa_console.views._forms import apply_service_errors
 from segments import tag_rules, tag_selectors, tagging
@@ -41,9 +40,11 @@ def _page(request: HttpRequest, *, tag_form=None, family_form=None, rule_form=No
             {"family": family, "coverage": coverage, "below": below, "history": history[-7:]}
         )
     rule_counts = tag_rules.tag_rule_counts(account=account)
-    rules = [
-        (rule, rule_counts.get(rule.pk, 0)) for rule in tag_selectors.tag_rule_list(account=account)
-    ]
+    rule_list = list(tag_selectors.tag_rule_list(account=account))
+    jobs = tag_selectors.tag_rule_backfills_latest(
+        account=account, rule_ids=[rule.pk for rule in rule_list]
+    )
+    rules = [(rule, rule_counts.get(rule.pk, 0), jobs.get(rule.pk)) for rule in rule_list]
     return render(
         request,
         "segments/tags.html",
@@ -164,18 +165,26 @@ def _rule_or_404(request: HttpRequest, rule_id: int):
     return rule
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def tag_rule_backfill(
     request: HttpRequest, workspace_slug: str, account_slug: str, rule_id: int
 ) -> HttpResponse:
-    from segments.tasks import backfill_tag_rule
-
-    rule = _rule_or_404(request, rule_id)
-    if enqueue_best_effort(backfill_tag_rule, (rule.pk,)):
-        messages.success(request, _("Applying the rule to past events; counts update when done."))
-    else:
-        messages.error(request, _("The task queue is unavailable; try again in a minute."))
-    return redirect("tag_list", workspace_slug, account_slug)
+    """POST starts a run over past events (or finds the one going); GET is the run's status
+    fragment, which polls itself until the run is over."""
+    rule = tag_selectors.tag_rule_get(account=request.account, rule_id=rule_id)
+    if rule is None:
+        raise Http404
+    if request.method == "POST":
+        require(request, Capability.EDIT_SEGMENTS)
+        job, created = tag_rules.tag_rule_backfill_request(rule=rule)
+        if not request.htmx:
+            if created:
+                messages.success(request, _("Applying the rule to past events."))
+            else:
+                messages.info(request, _("This rule is already being applied to past events."))
+            return redirect("tag_list", workspace_slug, account_slug)
+    job = tag_rules.tag_rule_backfill_latest(rule=rule)
+    return render(request, "segments/_backfill_status.html", {"rule": rule, "job": job})
 
 
 @require_POST
