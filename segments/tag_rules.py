@@ -65,17 +65,9 @@ def rule_matches_event(rule: TagRule, *, name: str, properties: dict) -> bool:
     return True
 
 
-@transaction.atomic
-def tag_rule_create(
-    *,
-    account: LineAccount,
-    tag: Tag,
-    kind: str,
-    pattern: str,
-    match: str = TagRule.Match.EXACT,
-    property_key: str = "",
-    property_value: str = "",
-) -> TagRule:
+def _rule_errors(
+    *, account: LineAccount, tag: Tag, kind: str, match: str, pattern: str, property_key: str
+) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if tag.account_id != account.pk:
         errors["tag"] = [_("Unknown tag.")]
@@ -89,6 +81,28 @@ def tag_rule_create(
         errors["property_key"] = [_("Only custom event rules look at properties.")]
     elif property_key and not PROPERTY_KEY.match(property_key):
         errors["property_key"] = [_("Letters, digits and underscores, starting with a letter.")]
+    return errors
+
+
+@transaction.atomic
+def tag_rule_create(
+    *,
+    account: LineAccount,
+    tag: Tag,
+    kind: str,
+    pattern: str,
+    match: str = TagRule.Match.EXACT,
+    property_key: str = "",
+    property_value: str = "",
+) -> TagRule:
+    errors = _rule_errors(
+        account=account,
+        tag=tag,
+        kind=kind,
+        match=match,
+        pattern=pattern,
+        property_key=property_key,
+    )
     if errors:
         raise ValidationError(errors)
     return TagRule.unscoped.create(
@@ -100,6 +114,34 @@ def tag_rule_create(
         property_key=property_key,
         property_value=property_value,
     )
+
+
+RULE_EDITABLE = ("tag", "kind", "match", "pattern", "property_key", "property_value", "is_active")
+
+
+@transaction.atomic
+def tag_rule_update(*, rule: TagRule, **changes) -> TagRule:
+    """Change some of a rule's fields (``RULE_EDITABLE``), validated as a whole. Friends keep
+    the tags it gave under its former definition."""
+    unknown = set(changes) - set(RULE_EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    values = {name: changes.get(name, getattr(rule, name)) for name in RULE_EDITABLE}
+    errors = _rule_errors(
+        account=rule.account,
+        tag=values["tag"],
+        kind=values["kind"],
+        match=values["match"],
+        pattern=values["pattern"],
+        property_key=values["property_key"],
+    )
+    if errors:
+        raise ValidationError(errors)
+    values["pattern"] = values["pattern"].strip()
+    for name, value in values.items():
+        setattr(rule, name, value)
+    rule.save(update_fields=list(RULE_EDITABLE))
+    return rule
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ friends cannot be messaged, so tagging them does not help targeting.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -125,6 +126,41 @@ def tag_coverage(*, account: LineAccount) -> CoverageReport:
         for tag in tag_list(account=account)
     ]
     return CoverageReport(overall=overall, families=families, tags=tags)
+
+
+def tag_counts_by_family(*, account: LineAccount) -> dict[int, int]:
+    return dict(
+        Tag.objects.filter(account=account, family__isnull=False)
+        .values("family")
+        .annotate(n=Count("pk"))
+        .values_list("family", "n")
+    )
+
+
+def tag_coverage_of_families(
+    *, account: LineAccount, families: Iterable[TagFamily]
+) -> dict[int, Coverage]:
+    """Coverage of some families (one API page): one grouped query plus the following count."""
+    ids = [family.pk for family in families]
+    following = Friend.unscoped.filter(account=account, status=Friend.Status.FOLLOWING).count()
+    tagged = dict(
+        FriendTag.unscoped.filter(
+            account=account, friend__status=Friend.Status.FOLLOWING, tag__family__in=ids
+        )
+        .values("tag__family")
+        .annotate(n=Count("friend", distinct=True))
+        .values_list("tag__family", "n")
+    )
+    return {pk: Coverage(tagged.get(pk, 0), following) for pk in ids}
+
+
+def tag_with_coverage(*, account: LineAccount, tag_id: int) -> tuple[Tag, Coverage, int] | None:
+    """One tag as a row of the coverage report: (tag, coverage among following, all tagged)."""
+    tag = tag_list(account=account).filter(pk=tag_id).first()
+    if tag is None:
+        return None
+    following = Friend.unscoped.filter(account=account, status=Friend.Status.FOLLOWING).count()
+    return tag, Coverage(tag.following_count, following), tag.friend_count
 
 
 def tag_coverage_trend(

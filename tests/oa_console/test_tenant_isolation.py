@@ -142,6 +142,14 @@ def build_tag_rule(workspace, account):
     return TagRule.unscoped.create(account=account, tag=tag, kind="keyword", pattern="hi")
 
 
+def build_attribute(workspace, account):
+    from segments.models import AttributeDefinition
+
+    return AttributeDefinition.unscoped.create(
+        account=account, key="points", label="Points", type="number"
+    )
+
+
 def build_campaign_link(workspace, account):
     from segments.models import CampaignLink
 
@@ -187,6 +195,7 @@ WORLD_BUILDERS: dict[str, Callable] = {
     "insight_report": build_insight_report,
     "broadcast": build_broadcast,
     "campaign_link": build_campaign_link,
+    "attribute": build_attribute,
     "insight_broadcast": build_insight_broadcast,
 }
 
@@ -233,6 +242,7 @@ FOREIGN_KWARG_PROVIDERS: dict[str, Callable[[World], object]] = {
     "rule_id": lambda world: world.other("tag_rule").pk,
     "broadcast_key": lambda world: world.other("insight_broadcast"),
     "link_id": lambda world: world.other("campaign_link").pk,
+    "attribute_id": lambda world: world.other("attribute").pk,
 }
 
 # For a client limited to workspace A's first OA, the "foreign" objects live in the sibling OA.
