@@ -148,6 +148,4 @@ class CampaignLinkQrApi(TenantApiView):
         link = campaign_selectors.campaign_link_get(account=account, link_id=link_id)
         if link is None:
             raise Http404
-        return HttpResponse(
-            campaigns.campaign_link_qr_svg(link, scale=10), content_type="image/svg+xml"
-        )
+        return HttpResponse(campaigns.campaign_link_qr_file(link), content_type="image/svg+xml")

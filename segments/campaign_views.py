@@ -100,9 +100,7 @@ def campaign_qr(
 ) -> HttpResponse:
     """The QR code at print size; ``?download=1`` saves it as a file."""
     link = _link_or_404(request, link_id)
-    response = HttpResponse(
-        campaigns.campaign_link_qr_svg(link, scale=10), content_type="image/svg+xml"
-    )
+    response = HttpResponse(campaigns.campaign_link_qr_file(link), content_type="image/svg+xml")
     if request.GET.get("download"):
         response["Content-Disposition"] = f'attachment; filename="qr-{link.source}.svg"'
     return response

@@ -20,6 +20,7 @@ and the add-source auto-tag rules run for them, in the same transaction as the f
 
 from __future__ import annotations
 
+import io
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -59,10 +60,21 @@ def campaign_link_url(link: CampaignLink) -> str:
     return settings.PUBLIC_BASE_URL + reverse("campaign_link_redirect", args=[link.token])
 
 
+def _qr(link: CampaignLink):
+    # Medium error correction survives a scuffed poster; never a Micro QR (phones skip them).
+    return segno.make(campaign_link_url(link), error="m", micro=False)
+
+
 def campaign_link_qr_svg(link: CampaignLink, *, scale: int = 4) -> str:
-    """The link's QR code as a standalone SVG (medium error correction survives print)."""
-    qr = segno.make(campaign_link_url(link), error="m", micro=False)
-    return qr.svg_inline(scale=scale, title=link.name)
+    """The link's QR code as an ``<svg>`` element to put inside a page."""
+    return _qr(link).svg_inline(scale=scale, title=link.name)
+
+
+def campaign_link_qr_file(link: CampaignLink, *, scale: int = 10) -> bytes:
+    """The link's QR code as an SVG file (XML declaration and namespace), for print."""
+    out = io.BytesIO()
+    _qr(link).save(out, kind="svg", scale=scale, title=link.name, encoding="utf-8")
+    return out.getvalue()
 
 
 def _clean_source(name: str, source: str) -> str:
@@ -185,8 +197,10 @@ def _unclaimed_visit(account: LineAccount, at: datetime) -> CampaignVisit | None
         visited_at__lte=at + CLOCK_SLACK,
     ).order_by("-visited_at", "-pk")
     if connection.features.has_select_for_update_skip_locked:
-        # Two workers attributing follows at once never claim the same visit.
-        visits = visits.select_for_update(skip_locked=True)
+        # Two workers attributing follows at once never claim the same visit; only the visit
+        # row is locked, not its link.
+        of = ("self",) if connection.features.has_select_for_update_of else ()
+        visits = visits.select_for_update(skip_locked=True, of=of)
     return visits.select_related("link").first()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
+from xml.etree import ElementTree
 
 import pytest
 from django.test import Client
@@ -179,7 +180,9 @@ def test_page_creates_links_with_a_rule_and_lists_counts_paginated(owner, accoun
     qr = client.get(base + f"{link.pk}/qr.svg?download=1")
     assert qr["Content-Type"] == "image/svg+xml"
     assert 'filename="qr-summer-poster.svg"' in qr["Content-Disposition"]
-    assert qr.content.startswith(b"<svg")
+    root = ElementTree.fromstring(qr.content)  # a standalone SVG file, for print
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert root.get("width") == root.get("height")
 
 
 @pytest.mark.django_db
@@ -191,6 +194,14 @@ def test_qr_code_encodes_the_link_url(account, poster):
     assert campaigns.campaign_link_qr_svg(poster) == expected.svg_inline(scale=4, title=poster.name)
     flyer = campaigns.campaign_link_create(account=account, name="Flyer")
     assert campaigns.campaign_link_qr_svg(flyer) != campaigns.campaign_link_qr_svg(poster)
+
+
+@pytest.mark.django_db
+def test_a_campaign_name_cannot_inject_markup_into_the_page(owner, account, base):
+    campaigns.campaign_link_create(account=account, name='<img src=x onerror="alert(1)">')
+    body = client_for(owner).get(base).content.decode()
+    assert "<img src=x" not in body
+    assert "&lt;img src=x" in body
 
 
 @pytest.mark.django_db
@@ -241,7 +252,8 @@ def test_api_crud_counts_errors_and_roles(owner, viewer, account, poster):
     renamed = client.patch(detail, {"name": "Banner (top)"}, "application/json")
     assert renamed.json()["name"] == "Banner (top)"
     qr = client.get(f"{detail}qr.svg")
-    assert qr.status_code == 200 and qr.content.startswith(b"<svg")
+    assert qr.status_code == 200
+    assert ElementTree.fromstring(qr.content).tag == "{http://www.w3.org/2000/svg}svg"
 
     assert client_for(viewer).delete(detail).status_code == 403
     assert client_for(viewer).get(detail).status_code == 200
