@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Max, Q, QuerySet
 
 from oa_console.models import LineAccount
-from segments.models import CampaignLink, TagRule
+from segments.models import CampaignLink, CampaignVisit, Friend, TagRule
 
 
 def campaign_link_list(*, account: LineAccount) -> QuerySet[CampaignLink]:
@@ -24,6 +24,16 @@ def campaign_link_list(*, account: LineAccount) -> QuerySet[CampaignLink]:
 
 def campaign_link_get(*, account: LineAccount, link_id: int) -> CampaignLink | None:
     return campaign_link_list(account=account).filter(pk=link_id).first()
+
+
+def campaign_visit_of_friend(*, friend: Friend) -> CampaignVisit | None:
+    """The visit a friend's (first attributed) follow was attributed to, with its link."""
+    return (
+        CampaignVisit.objects.filter(account_id=friend.account_id, friend=friend)
+        .select_related("link")
+        .order_by("followed_at", "pk")
+        .first()
+    )
 
 
 def source_tag_names(*, account: LineAccount, sources: set[str]) -> dict[str, list[str]]:

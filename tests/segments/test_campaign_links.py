@@ -67,7 +67,7 @@ def test_unknown_link_or_oa_without_basic_id_redirects_nowhere(account, poster):
 
 @pytest.mark.django_db
 def test_new_friend_after_a_visit_gets_the_source_and_the_rule_tag(
-    account, poster, line_client, process
+    owner, account, poster, line_client, process
 ):
     tag = Tag.unscoped.create(account=account, name="from poster")
     TagRule.unscoped.create(account=account, tag=tag, kind="add_source", pattern="poster")
@@ -79,6 +79,8 @@ def test_new_friend_after_a_visit_gets_the_source_and_the_rule_tag(
     assert FriendTag.unscoped.get(friend=friend).tag == tag
     claimed = CampaignVisit.unscoped.get(link=poster)
     assert claimed.friend == friend and claimed.followed_at is not None
+    page = client_for(owner).get(f"/w/alpha/oa/{account.slug}/friends/{user_id(1)}/")
+    assert "Attributed to the add-friend link “Station poster”" in page.content.decode()
 
 
 @pytest.mark.django_db
