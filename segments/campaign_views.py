@@ -135,17 +135,34 @@ def campaign_delete(
     return redirect("campaign_list", workspace_slug, account_slug)
 
 
+# Remembers the link a browser just opened, so scanning the same code twice within the
+# attribution window is one visit: a second, unclaimed visit could otherwise be credited with
+# someone else's follow.
+VISIT_COOKIE = "oa_campaign_visit"
+
+
 @never_cache
 @require_safe
 def campaign_link_redirect(request: HttpRequest, token: str) -> HttpResponse:
     """Public (people scan the QR code without a console login): record, then send to LINE."""
+    token = token[:64]
+    repeat = request.COOKIES.get(VISIT_COOKIE) == token
     result = campaigns.campaign_visit_record(
-        token=token[:64],
+        token=token,
         user_agent=request.headers.get("User-Agent", ""),
-        count=request.method == "GET",
+        count=request.method == "GET" and not repeat,
     )
     if result.url is None:
         return render(request, "segments/campaign_unknown.html", status=404)
     response = HttpResponseRedirect(result.url)
     response["Referrer-Policy"] = "no-referrer"
+    if result.recorded:
+        response.set_cookie(
+            VISIT_COOKIE,
+            token,
+            max_age=int(campaigns.ATTRIBUTION_WINDOW.total_seconds()),
+            secure=request.is_secure(),
+            httponly=True,
+            samesite="Lax",
+        )
     return response

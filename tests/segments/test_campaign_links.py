@@ -55,6 +55,21 @@ def test_redirect_records_a_visit_and_sends_to_the_oa_add_friend_page(account, p
 
 
 @pytest.mark.django_db
+def test_the_same_browser_scanning_twice_is_one_visit(account, poster):
+    flyer = campaigns.campaign_link_create(account=account, name="Flyer", source="flyer")
+    browser = Client()
+    first = visit(poster, client=browser)
+    assert first.cookies["oa_campaign_visit"]["max-age"] == 600
+    visit(poster, client=browser)  # scanned again: redirected, not counted
+    visit(flyer, client=browser)  # another campaign's code: counted
+    visit(poster)  # another person
+    counts = {
+        link.name: CampaignVisit.unscoped.filter(link=link).count() for link in (poster, flyer)
+    }
+    assert counts == {"Station poster": 2, "Flyer": 1}
+
+
+@pytest.mark.django_db
 def test_unknown_link_or_oa_without_basic_id_redirects_nowhere(account, poster):
     assert Client().get("/a/not-a-token").status_code == 404
     account.basic_id = ""
