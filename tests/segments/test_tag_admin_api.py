@@ -238,3 +238,26 @@ def test_viewers_read_everything_and_change_nothing(viewer, world):
         assert response.json()["error"]["code"] == "permission_denied"
     assert TagRule.unscoped.get(pk=rule.pk).is_active
     assert not TagRuleBackfill.unscoped.exists()
+
+
+@pytest.mark.django_db
+def test_schema_documents_the_new_endpoints(client):
+    schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
+    for path in [
+        "/api/v1/accounts/{account_id}/tag-families/",
+        "/api/v1/accounts/{account_id}/tag-families/{family_id}/",
+        "/api/v1/accounts/{account_id}/tags/{tag_id}/",
+        "/api/v1/accounts/{account_id}/tag-rules/",
+        "/api/v1/accounts/{account_id}/tag-rules/{rule_id}/",
+        "/api/v1/accounts/{account_id}/tag-rules/{rule_id}/backfill/",
+        "/api/v1/accounts/{account_id}/attributes/",
+        "/api/v1/accounts/{account_id}/attributes/{attribute_id}/",
+        "/api/v1/accounts/{account_id}/campaign-links/",
+        "/api/v1/accounts/{account_id}/campaign-links/{link_id}/",
+        "/api/v1/accounts/{account_id}/campaign-links/{link_id}/qr.svg",
+    ]:
+        assert path in schema["paths"], path
+    friends = schema["paths"]["/api/v1/accounts/{account_id}/friends/"]["get"]
+    assert {"tag", "tag_any", "attribute", "attribute_op", "attribute_value"} <= {
+        parameter["name"] for parameter in friends["parameters"]
+    }
