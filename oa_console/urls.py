@@ -14,6 +14,7 @@ from broadcasts import click_views, simulated_line
 from insights import portfolio_views
 from oa_console import health
 from oa_console.views import accounts, api_keys, auth, members, sections, workspaces
+from segments import campaign_views
 
 auth_patterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
@@ -80,6 +81,7 @@ urlpatterns = [
     path("w/<slug:workspace_slug>/", include(workspace_patterns)),
     path("webhooks/", include("webhooks.urls")),
     path("r/<str:token>", click_views.click_redirect, name="broadcast_click"),
+    path("a/<str:token>", campaign_views.campaign_link_redirect, name="campaign_link_redirect"),
     path("api/v1/", include("oa_console.api.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),

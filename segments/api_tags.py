@@ -1,14 +1,17 @@
-"""API: tags of an OA with friend counts and coverage; tagging friends from other systems."""
+"""API: tags and tag families of an OA (with friend counts and coverage), tagging friends from
+other systems."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from oa_console.api.base import TenantApiView
+from oa_console.api.pagination import StandardPagination
 from oa_console.roles import Capability
 from segments import tag_selectors, tagging
 from segments.api_segments import service_error
@@ -21,62 +24,125 @@ def _coverage(coverage) -> dict:
     return {"tagged": coverage.tagged, "following": coverage.following, "share": coverage.share}
 
 
+def _tag(tag, coverage, friends: int) -> dict:
+    return {
+        "id": tag.pk,
+        "name": tag.name,
+        "family": tag.family.name if tag.family else None,
+        "family_id": tag.family_id,
+        "description": tag.description,
+        "friends": friends,
+        "coverage": _coverage(coverage),
+    }
+
+
+def _family(family, coverage, tag_count: int) -> dict:
+    return {
+        "id": family.pk,
+        "name": family.name,
+        "coverage_goal": family.coverage_goal,
+        "coverage": _coverage(coverage),
+        "tags": tag_count,
+    }
+
+
+class CoverageSerializer(serializers.Serializer):
+    tagged = serializers.IntegerField()
+    following = serializers.IntegerField()
+    share = serializers.FloatField(allow_null=True)
+
+
+class TagOutputSerializer(serializers.Serializer):
+    """Documents the payload of ``_tag``."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    family = serializers.CharField(allow_null=True)
+    family_id = serializers.IntegerField(allow_null=True)
+    description = serializers.CharField()
+    friends = serializers.IntegerField()
+    coverage = CoverageSerializer()
+
+
+class TagFamilyOutputSerializer(serializers.Serializer):
+    """Documents the payload of ``_family``."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    coverage_goal = serializers.IntegerField(allow_null=True)
+    coverage = CoverageSerializer()
+    tags = serializers.IntegerField()
+
+
+def _family_or_error(account, family_id):
+    if family_id is None:
+        return None
+    family = tag_selectors.tag_family_get(account=account, family_id=family_id)
+    if family is None:
+        raise service_error(DjangoValidationError({"family_id": [_("Unknown tag family.")]}))
+    return family
+
+
 class TagListApi(TenantApiView):
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=80)
         family = serializers.CharField(max_length=60, required=False, allow_blank=True)
+        family_id = serializers.IntegerField(required=False, allow_null=True)
         description = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
     @extend_schema(
         responses=inline_serializer(
             "TagList",
             {
-                "coverage": serializers.DictField(),
-                "families": serializers.ListField(child=serializers.DictField()),
-                "tags": serializers.ListField(child=serializers.DictField()),
+                "coverage": CoverageSerializer(),
+                "families": TagFamilyOutputSerializer(many=True),
+                "count": serializers.IntegerField(),
+                "next": serializers.URLField(allow_null=True),
+                "previous": serializers.URLField(allow_null=True),
+                "tags": TagOutputSerializer(many=True),
             },
         ),
+        operation_id="accounts_tags_list",
         summary="Tags with friend counts, and tag coverage of following friends",
+        description=(
+            "coverage and families cover the whole OA; tags are paginated (page, page_size)."
+        ),
     )
     def get(self, request, account_id: int):
         account = self.get_account(account_id)
         report = tag_selectors.tag_coverage(account=account)
+        tag_counts = tag_selectors.tag_counts_by_family(account=account)
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(report.tags, request, view=self)
         return Response(
             {
                 "coverage": _coverage(report.overall),
                 "families": [
-                    {
-                        "id": family.pk,
-                        "name": family.name,
-                        "coverage_goal": family.coverage_goal,
-                        "coverage": _coverage(coverage),
-                    }
+                    _family(family, coverage, tag_counts.get(family.pk, 0))
                     for family, coverage in report.families
                 ],
-                "tags": [
-                    {
-                        "id": tag.pk,
-                        "name": tag.name,
-                        "family": tag.family.name if tag.family else None,
-                        "description": tag.description,
-                        "friends": friends,
-                        "coverage": _coverage(coverage),
-                    }
-                    for tag, coverage, friends in report.tags
-                ],
+                "count": paginator.page.paginator.count,
+                "next": paginator.get_next_link(),
+                "previous": paginator.get_previous_link(),
+                "tags": [_tag(tag, coverage, friends) for tag, coverage, friends in page],
             }
         )
 
-    @extend_schema(request=InputSerializer, responses={201: None}, summary="Create a tag")
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: TagOutputSerializer},
+        summary="Create a tag",
+        description="family_id files it in a family; family (a name) also creates that family.",
+    )
     def post(self, request, account_id: int):
         account = self.get_account(account_id)
         self.require(Capability.EDIT_SEGMENTS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        family = None
+        family = _family_or_error(account, data.validated_data.get("family_id"))
         family_name = data.validated_data.get("family", "").strip()
         try:
-            if family_name:
+            if family is None and family_name:
                 family = next(
                     (
                         f
@@ -93,10 +159,168 @@ class TagListApi(TenantApiView):
             )
         except DjangoValidationError as exc:
             raise service_error(exc) from exc
-        return Response(
-            {"id": tag.pk, "name": tag.name, "family": family.name if family else None},
-            status=status.HTTP_201_CREATED,
+        return Response(_tag_detail(account, tag.pk), status=status.HTTP_201_CREATED)
+
+
+def _tag_detail(account, tag_id: int) -> dict:
+    row = tag_selectors.tag_with_coverage(account=account, tag_id=tag_id)
+    if row is None:
+        raise Http404
+    return _tag(*row)
+
+
+class TagDetailApi(TenantApiView):
+    class UpdateSerializer(serializers.Serializer):
+        name = serializers.CharField(max_length=80, required=False)
+        family_id = serializers.IntegerField(required=False, allow_null=True)
+        description = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+    def _tag(self, account_id, tag_id):
+        account = self.get_account(account_id)
+        tag = tag_selectors.tag_get(account=account, tag_id=tag_id)
+        if tag is None:
+            raise Http404
+        return account, tag
+
+    @extend_schema(
+        responses=TagOutputSerializer, summary="Get a tag with its friend count and coverage"
+    )
+    def get(self, request, account_id: int, tag_id: int):
+        account, tag = self._tag(account_id, tag_id)
+        return Response(_tag_detail(account, tag.pk))
+
+    @extend_schema(
+        request=UpdateSerializer,
+        responses=TagOutputSerializer,
+        summary="Rename a tag, change its family (null: none) or description",
+    )
+    def patch(self, request, account_id: int, tag_id: int):
+        account, tag = self._tag(account_id, tag_id)
+        self.require(Capability.EDIT_SEGMENTS)
+        data = self.UpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        changes = data.validated_data
+        family = (
+            _family_or_error(account, changes["family_id"])
+            if "family_id" in changes
+            else tag.family
         )
+        try:
+            tagging.tag_update(
+                tag=tag,
+                name=changes.get("name", tag.name),
+                family=family,
+                description=changes.get("description", tag.description),
+            )
+        except DjangoValidationError as exc:
+            raise service_error(exc) from exc
+        return Response(_tag_detail(account, tag.pk))
+
+    @extend_schema(responses={204: None}, summary="Delete a tag (and its auto-tag rules)")
+    def delete(self, request, account_id: int, tag_id: int):
+        _account, tag = self._tag(account_id, tag_id)
+        self.require(Capability.EDIT_SEGMENTS)
+        tagging.tag_delete(tag=tag)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TagFamilyInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=60)
+    coverage_goal = serializers.IntegerField(
+        min_value=0, max_value=100, required=False, allow_null=True
+    )
+
+
+def _family_payload(account, family) -> dict:
+    report = tag_selectors.tag_coverage_of_families(account=account, families=[family])
+    tag_counts = tag_selectors.tag_counts_by_family(account=account)
+    return _family(family, report[family.pk], tag_counts.get(family.pk, 0))
+
+
+class TagFamilyListApi(TenantApiView):
+    @extend_schema(
+        responses=TagFamilyOutputSerializer(many=True),
+        summary="Tag families with their coverage and goal (paginated)",
+    )
+    def get(self, request, account_id: int):
+        account = self.get_account(account_id)
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(
+            tag_selectors.tag_family_list(account=account), request, view=self
+        )
+        coverage = tag_selectors.tag_coverage_of_families(account=account, families=page)
+        tag_counts = tag_selectors.tag_counts_by_family(account=account)
+        return paginator.get_paginated_response(
+            [_family(f, coverage[f.pk], tag_counts.get(f.pk, 0)) for f in page]
+        )
+
+    @extend_schema(
+        request=TagFamilyInputSerializer,
+        responses={201: TagFamilyOutputSerializer},
+        summary="Create a tag family",
+    )
+    def post(self, request, account_id: int):
+        account = self.get_account(account_id)
+        self.require(Capability.EDIT_SEGMENTS)
+        data = TagFamilyInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            family = tagging.tag_family_create(
+                account=account,
+                name=data.validated_data["name"],
+                coverage_goal=data.validated_data.get("coverage_goal"),
+            )
+        except DjangoValidationError as exc:
+            raise service_error(exc) from exc
+        return Response(_family_payload(account, family), status=status.HTTP_201_CREATED)
+
+
+class TagFamilyDetailApi(TenantApiView):
+    class UpdateSerializer(serializers.Serializer):
+        name = serializers.CharField(max_length=60, required=False)
+        coverage_goal = serializers.IntegerField(
+            min_value=0, max_value=100, required=False, allow_null=True
+        )
+
+    def _family(self, account_id, family_id):
+        account = self.get_account(account_id)
+        family = tag_selectors.tag_family_get(account=account, family_id=family_id)
+        if family is None:
+            raise Http404
+        return account, family
+
+    @extend_schema(responses=TagFamilyOutputSerializer, summary="Get a tag family")
+    def get(self, request, account_id: int, family_id: int):
+        account, family = self._family(account_id, family_id)
+        return Response(_family_payload(account, family))
+
+    @extend_schema(
+        request=UpdateSerializer,
+        responses=TagFamilyOutputSerializer,
+        summary="Rename a family or set its coverage goal (null: none)",
+    )
+    def patch(self, request, account_id: int, family_id: int):
+        account, family = self._family(account_id, family_id)
+        self.require(Capability.EDIT_SEGMENTS)
+        data = self.UpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        changes = data.validated_data
+        try:
+            tagging.tag_family_update(
+                family=family,
+                name=changes.get("name", family.name),
+                coverage_goal=changes.get("coverage_goal", family.coverage_goal),
+            )
+        except DjangoValidationError as exc:
+            raise service_error(exc) from exc
+        return Response(_family_payload(account, family))
+
+    @extend_schema(responses={204: None}, summary="Delete a family (its tags stay, unfiled)")
+    def delete(self, request, account_id: int, family_id: int):
+        _account, family = self._family(account_id, family_id)
+        self.require(Capability.EDIT_SEGMENTS)
+        tagging.tag_family_delete(family=family)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class TagFriendsApi(TenantApiView):

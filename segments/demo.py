@@ -1,7 +1,7 @@
 """``seed_crm``: the demo's CRM data on top of the webhook friends: tag families with goals,
 tags on about 60% of following friends (from every source), first-party data and attributes,
 purchases for part of the friends sent through the custom events service, auto-tag rules, saved
-segments, an RFM run and today's coverage snapshot.
+segments, add-friend links with their visits, an RFM run and today's coverage snapshot.
 
 Everything is derived from seeded random generators, and an OA that already has tags is left
 alone, so a second run creates nothing.
@@ -16,12 +16,14 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from oa_console.tenancy import tenant_scope
-from segments import rfm, segment_services, tagging
+from segments import campaigns, rfm, segment_services, tagging
 from segments.events import custom_events_record
 from segments.models import (
     AttributeDefinition,
+    CampaignVisit,
     Friend,
     FriendAttribute,
+    FriendStatusChange,
     FriendTag,
     Tag,
     TagRule,
@@ -41,6 +43,56 @@ REGIONS = ["jp_13", "jp_27", "jp_14", "tw_01", "th_10"]
 TIERS = ["bronze", "silver", "gold"]
 CURRENCY = {"Asia/Tokyo": "JPY", "Asia/Taipei": "TWD", "Asia/Bangkok": "THB"}
 TAGGED_SHARE = 0.6
+# Demo add-friend links, by the add-friend source the seeded friends carry.
+CAMPAIGNS = {"qr_store": "QR code at the register", "flyer": "Spring flyer"}
+
+
+def _seed_campaigns(account, friends: list[Friend], rng: random.Random) -> int:
+    """Links for two sources; a visit shortly before the first follow of each friend who has
+    that source (attributed, as the live attribution would have done) and as many visits that
+    brought no one."""
+    if not account.basic_id:
+        return 0
+    created = 0
+    links = {}
+    for source, name in CAMPAIGNS.items():
+        links[source] = campaigns.campaign_link_create(account=account, name=name, source=source)
+        created += 1
+    first_follows: dict[int, tuple[str, object]] = {}
+    for friend_id, event_key, at in (
+        FriendStatusChange.unscoped.filter(
+            account=account, kind=FriendStatusChange.Kind.FOLLOW, is_unblock=False
+        )
+        .order_by("occurred_at")
+        .values_list("friend_id", "event_key", "occurred_at")
+    ):
+        first_follows.setdefault(friend_id, (event_key, at))
+    now = timezone.now()
+    visits = []
+    for friend in friends:
+        link = links.get(friend.add_source)
+        if link is None or friend.pk not in first_follows:
+            continue
+        event_key, followed_at = first_follows[friend.pk]
+        visits.append(
+            CampaignVisit(
+                account=account,
+                link=link,
+                visited_at=followed_at - timedelta(seconds=rng.randint(10, 300)),
+                friend=friend,
+                follow_event_key=event_key,
+                followed_at=followed_at,
+            )
+        )
+        visits.append(
+            CampaignVisit(
+                account=account,
+                link=link,
+                visited_at=now - timedelta(minutes=rng.randint(60, 30 * 24 * 60)),
+            )
+        )
+    CampaignVisit.unscoped.bulk_create(visits)
+    return created + len(visits)
 
 
 def _seed_account(account) -> int:
@@ -186,6 +238,7 @@ def _seed_account(account) -> int:
     ]:
         segment_services.segment_create(account=account, name=name, rules=rules)
         created += 1
+    created += _seed_campaigns(account, friends, rng)
     created += rfm.rfm_compute(account=account, now=now)
     created += tagging.tag_coverage_snapshot(account=account, day=timezone.localdate())
     return created

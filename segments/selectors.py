@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from oa_console.models import LineAccount
 from segments.models import (
@@ -19,6 +20,8 @@ from segments.models import (
     FriendTag,
     Interaction,
 )
+from segments.rules.compiler import rules_compile
+from segments.rules.validation import RuleContext, rules_validate
 
 
 @dataclass(frozen=True)
@@ -58,10 +61,17 @@ def friend_list(
     followed_before: datetime | None = None,
     tag_id: int | None = None,
     attribute: AttributeFilter | None = None,
+    rules: dict | None = None,
 ) -> QuerySet[Friend]:
     """Friends of one OA, most recently followed first; search matches name, user id or member
-    id; ``tag_id`` and ``attribute`` keep friends with that tag / attribute value."""
+    id; ``tag_id`` and ``attribute`` keep friends with that tag / attribute value; ``rules``
+    (a segment rule tree, compiled by the segment compiler) keeps the friends it matches and
+    raises ``RulesInvalid`` when it is not valid for the OA."""
     friends = Friend.objects.filter(account=account)
+    if rules:
+        context = RuleContext.for_account(account)
+        rules_validate(rules, context=context)
+        friends = friends.filter(rules_compile(rules, context=context, now=timezone.now()))
     search = search.strip()
     if search:
         friends = friends.filter(

@@ -10,24 +10,33 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oa_console.models import LineAccount
+from oa_console.queueing import enqueue_best_effort
 from segments import tagging
-from segments.models import CustomEvent, Friend, FriendTag, Interaction, Tag, TagRule
+from segments.models import (
+    CustomEvent,
+    Friend,
+    FriendTag,
+    Interaction,
+    Tag,
+    TagRule,
+    TagRuleBackfill,
+)
 
 PROPERTY_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 BACKFILL_CHUNK = 2000
 
 
-def _text_matches(rule: TagRule, text: str) -> bool:
+def text_matches(rule: TagRule, text: str) -> bool:
     pattern, text = rule.pattern.strip().casefold(), (text or "").strip().casefold()
     if not pattern:
         return False
@@ -42,31 +51,23 @@ def _property_text(value) -> str:
 
 def rule_matches_interaction(rule: TagRule, *, kind: str, text: str, data: dict) -> bool:
     if rule.kind == TagRule.Kind.POSTBACK and kind == Interaction.Kind.POSTBACK:
-        return _text_matches(rule, str((data or {}).get("data", "")))
+        return text_matches(rule, str((data or {}).get("data", "")))
     if rule.kind == TagRule.Kind.KEYWORD and kind == Interaction.Kind.MESSAGE:
-        return _text_matches(rule, text)
+        return text_matches(rule, text)
     return False
 
 
 def rule_matches_event(rule: TagRule, *, name: str, properties: dict) -> bool:
-    if rule.kind != TagRule.Kind.CUSTOM_EVENT or not _text_matches(rule, name):
+    if rule.kind != TagRule.Kind.CUSTOM_EVENT or not text_matches(rule, name):
         return False
     if rule.property_key:
         return _property_text((properties or {}).get(rule.property_key)) == rule.property_value
     return True
 
 
-@transaction.atomic
-def tag_rule_create(
-    *,
-    account: LineAccount,
-    tag: Tag,
-    kind: str,
-    pattern: str,
-    match: str = TagRule.Match.EXACT,
-    property_key: str = "",
-    property_value: str = "",
-) -> TagRule:
+def _rule_errors(
+    *, account: LineAccount, tag: Tag, kind: str, match: str, pattern: str, property_key: str
+) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if tag.account_id != account.pk:
         errors["tag"] = [_("Unknown tag.")]
@@ -80,6 +81,28 @@ def tag_rule_create(
         errors["property_key"] = [_("Only custom event rules look at properties.")]
     elif property_key and not PROPERTY_KEY.match(property_key):
         errors["property_key"] = [_("Letters, digits and underscores, starting with a letter.")]
+    return errors
+
+
+@transaction.atomic
+def tag_rule_create(
+    *,
+    account: LineAccount,
+    tag: Tag,
+    kind: str,
+    pattern: str,
+    match: str = TagRule.Match.EXACT,
+    property_key: str = "",
+    property_value: str = "",
+) -> TagRule:
+    errors = _rule_errors(
+        account=account,
+        tag=tag,
+        kind=kind,
+        match=match,
+        pattern=pattern,
+        property_key=property_key,
+    )
     if errors:
         raise ValidationError(errors)
     return TagRule.unscoped.create(
@@ -91,6 +114,34 @@ def tag_rule_create(
         property_key=property_key,
         property_value=property_value,
     )
+
+
+RULE_EDITABLE = ("tag", "kind", "match", "pattern", "property_key", "property_value", "is_active")
+
+
+@transaction.atomic
+def tag_rule_update(*, rule: TagRule, **changes) -> TagRule:
+    """Change some of a rule's fields (``RULE_EDITABLE``), validated as a whole. Friends keep
+    the tags it gave under its former definition."""
+    unknown = set(changes) - set(RULE_EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    values = {name: changes.get(name, getattr(rule, name)) for name in RULE_EDITABLE}
+    errors = _rule_errors(
+        account=rule.account,
+        tag=values["tag"],
+        kind=values["kind"],
+        match=values["match"],
+        pattern=values["pattern"],
+        property_key=values["property_key"],
+    )
+    if errors:
+        raise ValidationError(errors)
+    values["pattern"] = values["pattern"].strip()
+    for name, value in values.items():
+        setattr(rule, name, value)
+    rule.save(update_fields=list(RULE_EDITABLE))
+    return rule
 
 
 @transaction.atomic
@@ -176,53 +227,146 @@ def tag_rules_apply_to_sources(*, account: LineAccount, friend_ids: Iterable[int
     )
     hits: dict[int, set[int]] = defaultdict(set)
     for rule in rules:
-        hits[rule.pk] = {pk for pk, source in sources.items() if _text_matches(rule, source)}
+        hits[rule.pk] = {pk for pk, source in sources.items() if text_matches(rule, source)}
     return _apply(account, hits, {rule.pk: rule for rule in rules})
 
 
-def tag_rule_backfill(*, rule: TagRule) -> int:
-    """On request: apply one rule to everything already stored. The database narrows the
-    candidates (kind, name, a pattern filter); the shared predicate decides."""
+def _backfill_candidates(rule: TagRule) -> tuple[QuerySet, Callable[[tuple], int | None]]:
+    """The stored rows a rule may match (the database narrows them by kind, name or a pattern
+    filter) and the shared predicate turning one row into the friend to tag, or None."""
     account = rule.account
-    friend_ids: set[int] = set()
     if rule.kind in (TagRule.Kind.POSTBACK, TagRule.Kind.KEYWORD):
         kind = (
             Interaction.Kind.POSTBACK
             if rule.kind == TagRule.Kind.POSTBACK
-            else (Interaction.Kind.MESSAGE)
+            else Interaction.Kind.MESSAGE
         )
         rows = Interaction.unscoped.filter(account=account, kind=kind, friend__isnull=False)
         if rule.kind == TagRule.Kind.KEYWORD:
             rows = rows.filter(text__icontains=rule.pattern.strip())
-        for friend_id, item_kind, text, data in rows.values_list(
-            "friend_id", "kind", "text", "data"
-        ).iterator(chunk_size=BACKFILL_CHUNK):
-            if rule_matches_interaction(rule, kind=item_kind, text=text, data=data):
-                friend_ids.add(friend_id)
-    elif rule.kind == TagRule.Kind.CUSTOM_EVENT:
+
+        def interaction(row: tuple) -> int | None:
+            friend_id, item_kind, text, data = row
+            hit = rule_matches_interaction(rule, kind=item_kind, text=text, data=data)
+            return friend_id if hit else None
+
+        return rows.values_list("friend_id", "kind", "text", "data"), interaction
+    if rule.kind == TagRule.Kind.CUSTOM_EVENT:
         rows = CustomEvent.unscoped.filter(account=account)
         if rule.match == TagRule.Match.EXACT:
             rows = rows.filter(name__iexact=rule.pattern.strip())
         else:
             rows = rows.filter(name__icontains=rule.pattern.strip())
-        for friend_id, name, properties in rows.values_list(
-            "friend_id", "name", "properties"
-        ).iterator(chunk_size=BACKFILL_CHUNK):
-            if rule_matches_event(rule, name=name, properties=properties):
-                friend_ids.add(friend_id)
-    else:
-        for friend_id, source in (
-            Friend.unscoped.filter(account=account)
-            .exclude(add_source="")
-            .values_list("pk", "add_source")
-            .iterator(chunk_size=BACKFILL_CHUNK)
-        ):
-            if _text_matches(rule, source):
-                friend_ids.add(friend_id)
+
+        def custom_event(row: tuple) -> int | None:
+            friend_id, name, properties = row
+            return friend_id if rule_matches_event(rule, name=name, properties=properties) else None
+
+        return rows.values_list("friend_id", "name", "properties"), custom_event
+    rows = Friend.unscoped.filter(account=account).exclude(add_source="")
+
+    def source(row: tuple) -> int | None:
+        friend_id, add_source = row
+        return friend_id if text_matches(rule, add_source) else None
+
+    return rows.values_list("pk", "add_source"), source
+
+
+def tag_rule_backfill(*, rule: TagRule, job: TagRuleBackfill | None = None) -> int:
+    """On request: apply one rule to everything already stored; returns friends newly tagged.
+
+    With a ``job``, its total and processed counts are written as the scan goes (each write
+    commits on its own, so the page polling the job sees them); the tags are added at the end
+    in one transaction, so a run that dies half-way leaves no partial tagging behind.
+    """
+    rows, friend_of = _backfill_candidates(rule)
+    total = 0
+    if job is not None:
+        total = rows.count()
+        TagRuleBackfill.unscoped.filter(pk=job.pk).update(
+            status=TagRuleBackfill.Status.RUNNING,
+            total=total,
+            processed=0,
+            started_at=timezone.now(),
+            error="",
+        )
+    friend_ids: set[int] = set()
+    processed = 0
+    for row in rows.iterator(chunk_size=BACKFILL_CHUNK):
+        friend_id = friend_of(row)
+        if friend_id is not None:
+            friend_ids.add(friend_id)
+        processed += 1
+        if job is not None and processed % BACKFILL_CHUNK == 0:
+            TagRuleBackfill.unscoped.filter(pk=job.pk).update(processed=processed)
     with transaction.atomic():
-        tagged = _apply(account, {rule.pk: friend_ids}, {rule.pk: rule})
-        TagRule.unscoped.filter(pk=rule.pk).update(last_backfilled_at=timezone.now())
+        tagged = _apply(rule.account, {rule.pk: friend_ids}, {rule.pk: rule})
+        now = timezone.now()
+        TagRule.unscoped.filter(pk=rule.pk).update(last_backfilled_at=now)
+        if job is not None:
+            TagRuleBackfill.unscoped.filter(pk=job.pk).update(
+                status=TagRuleBackfill.Status.DONE,
+                processed=processed,
+                total=max(processed, total),
+                tagged=tagged,
+                finished_at=now,
+            )
     return tagged
+
+
+@transaction.atomic
+def tag_rule_backfill_request(*, rule: TagRule) -> tuple[TagRuleBackfill, bool]:
+    """Queue a run over past events; returns the job and whether it is new. A rule with a run
+    waiting or in progress gets that run back instead of a second one."""
+    active = (
+        TagRuleBackfill.unscoped.select_for_update()
+        .filter(rule=rule, status__in=TagRuleBackfill.ACTIVE)
+        .first()
+    )
+    if active is not None:
+        return active, False
+    job = TagRuleBackfill.unscoped.create(account=rule.account, rule=rule)
+    transaction.on_commit(lambda: _enqueue_backfill(job.pk, rule.pk))
+    return job, True
+
+
+def _enqueue_backfill(job_id: int, rule_id: int) -> None:
+    """No sweep re-sends a lost backfill, so a broker outage fails the job where the user sees
+    it (they can press the button again) rather than leaving it waiting forever."""
+    from segments.tasks import backfill_tag_rule
+
+    if not enqueue_best_effort(backfill_tag_rule, (rule_id, job_id)):
+        TagRuleBackfill.unscoped.filter(pk=job_id).update(
+            status=TagRuleBackfill.Status.FAILED,
+            error=_("The task queue is unavailable; try again in a minute."),
+            finished_at=timezone.now(),
+        )
+
+
+def tag_rule_backfill_run(*, rule: TagRule, job_id: int | None = None) -> int:
+    """The task's body: run the job unless it already finished (a redelivered task)."""
+    job = None
+    if job_id is not None:
+        job = TagRuleBackfill.unscoped.filter(pk=job_id, rule=rule).first()
+        if job is None or job.status in (
+            TagRuleBackfill.Status.DONE,
+            TagRuleBackfill.Status.FAILED,
+        ):
+            return job.tagged if job is not None else 0
+    try:
+        return tag_rule_backfill(rule=rule, job=job)
+    except Exception as exc:
+        if job is not None:
+            TagRuleBackfill.unscoped.filter(pk=job.pk).update(
+                status=TagRuleBackfill.Status.FAILED,
+                error=f"{type(exc).__name__}: {exc}"[:1000],
+                finished_at=timezone.now(),
+            )
+        raise
+
+
+def tag_rule_backfill_latest(*, rule: TagRule) -> TagRuleBackfill | None:
+    return TagRuleBackfill.objects.filter(account_id=rule.account_id, rule=rule).first()
 
 
 def tag_rule_counts(*, account: LineAccount) -> dict[int, int]:

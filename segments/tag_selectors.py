@@ -7,13 +7,22 @@ friends cannot be messaged, so tagging them does not help targeting.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from oa_console.models import LineAccount
-from segments.models import Friend, FriendTag, Tag, TagCoverageSnapshot, TagFamily, TagRule
+from segments.models import (
+    Friend,
+    FriendTag,
+    Tag,
+    TagCoverageSnapshot,
+    TagFamily,
+    TagRule,
+    TagRuleBackfill,
+)
 
 
 @dataclass(frozen=True)
@@ -71,6 +80,18 @@ def tag_rule_get(*, account: LineAccount, rule_id: int) -> TagRule | None:
     return TagRule.objects.filter(account=account, pk=rule_id).select_related("tag").first()
 
 
+def tag_rule_backfills_latest(
+    *, account: LineAccount, rule_ids: list[int]
+) -> dict[int, TagRuleBackfill]:
+    """The latest run over past events of each of these rules."""
+    latest: dict[int, TagRuleBackfill] = {}
+    for job in TagRuleBackfill.objects.filter(account=account, rule_id__in=rule_ids).order_by(
+        "rule_id", "-created_at", "-pk"
+    ):
+        latest.setdefault(job.rule_id, job)
+    return latest
+
+
 def friend_tags(*, friend: Friend) -> QuerySet[FriendTag]:
     return (
         FriendTag.objects.filter(account_id=friend.account_id, friend=friend)
@@ -105,6 +126,41 @@ def tag_coverage(*, account: LineAccount) -> CoverageReport:
         for tag in tag_list(account=account)
     ]
     return CoverageReport(overall=overall, families=families, tags=tags)
+
+
+def tag_counts_by_family(*, account: LineAccount) -> dict[int, int]:
+    return dict(
+        Tag.objects.filter(account=account, family__isnull=False)
+        .values("family")
+        .annotate(n=Count("pk"))
+        .values_list("family", "n")
+    )
+
+
+def tag_coverage_of_families(
+    *, account: LineAccount, families: Iterable[TagFamily]
+) -> dict[int, Coverage]:
+    """Coverage of some families (one API page): one grouped query plus the following count."""
+    ids = [family.pk for family in families]
+    following = Friend.unscoped.filter(account=account, status=Friend.Status.FOLLOWING).count()
+    tagged = dict(
+        FriendTag.unscoped.filter(
+            account=account, friend__status=Friend.Status.FOLLOWING, tag__family__in=ids
+        )
+        .values("tag__family")
+        .annotate(n=Count("friend", distinct=True))
+        .values_list("tag__family", "n")
+    )
+    return {pk: Coverage(tagged.get(pk, 0), following) for pk in ids}
+
+
+def tag_with_coverage(*, account: LineAccount, tag_id: int) -> tuple[Tag, Coverage, int] | None:
+    """One tag as a row of the coverage report: (tag, coverage among following, all tagged)."""
+    tag = tag_list(account=account).filter(pk=tag_id).first()
+    if tag is None:
+        return None
+    following = Friend.unscoped.filter(account=account, status=Friend.Status.FOLLOWING).count()
+    return tag, Coverage(tag.following_count, following), tag.friend_count
 
 
 def tag_coverage_trend(

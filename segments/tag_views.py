@@ -9,48 +9,77 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from insights.charts import figure_html
+from insights.metrics.ranges import local_today
 from oa_console.permissions import can, require
-from oa_console.queueing import enqueue_best_effort
 from oa_console.roles import Capability
 from oa_console.views._forms import apply_service_errors
-from segments import tag_rules, tag_selectors, tagging
+from segments import tag_charts, tag_rules, tag_selectors, tagging
 from segments.forms import TagFamilyForm, TagForm, TagRuleForm
 
 TREND_DAYS = 30
 
 
+def _trend_series(account) -> list[tag_charts.TrendSeries]:
+    today = local_today(account.time_zone)
+    trend = tag_selectors.tag_coverage_trend(
+        account=account, since=today - timedelta(days=TREND_DAYS - 1)
+    )
+    return tag_charts.coverage_trend_series(
+        trend=trend,
+        families=list(tag_selectors.tag_family_list(account=account)),
+        today=today,
+        days=TREND_DAYS,
+    )
+
+
+def _coverage_csv(account) -> HttpResponse:
+    response = HttpResponse(
+        tag_charts.coverage_trend_csv(_trend_series(account)),
+        content_type="text/csv; charset=utf-8",
+    )
+    name = f"{account.slug}-tag-coverage-{local_today(account.time_zone)}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 def _page(request: HttpRequest, *, tag_form=None, family_form=None, rule_form=None, status=200):
     account = request.account
     report = tag_selectors.tag_coverage(account=account)
-    trend = tag_selectors.tag_coverage_trend(
-        account=account, since=timezone.localdate() - timedelta(days=TREND_DAYS)
-    )
     families = []
     for family, coverage in report.families:
-        history = trend.get(f"family:{family.pk}", [])
         below = (
             family.coverage_goal is not None
             and coverage.percent is not None
             and coverage.percent < family.coverage_goal
         )
-        families.append(
-            {"family": family, "coverage": coverage, "below": below, "history": history[-7:]}
+        families.append({"family": family, "coverage": coverage, "below": below})
+    series = _trend_series(account)
+    chart = ""
+    if tag_charts.has_data(series):
+        figure = tag_charts.coverage_trend_figure(
+            series,
+            title=_("Share of following friends with a tag, last %(days)s days")
+            % {"days": TREND_DAYS},
         )
+        chart = mark_safe(figure_html(figure, div_id="chart-tag-coverage"))
     rule_counts = tag_rules.tag_rule_counts(account=account)
-    rules = [
-        (rule, rule_counts.get(rule.pk, 0)) for rule in tag_selectors.tag_rule_list(account=account)
-    ]
+    rule_list = list(tag_selectors.tag_rule_list(account=account))
+    jobs = tag_selectors.tag_rule_backfills_latest(
+        account=account, rule_ids=[rule.pk for rule in rule_list]
+    )
+    rules = [(rule, rule_counts.get(rule.pk, 0), jobs.get(rule.pk)) for rule in rule_list]
     return render(
         request,
         "segments/tags.html",
         {
             "report": report,
             "families": families,
-            "overall_trend": list(reversed(trend.get("all", [])))[:14],
+            "coverage_chart": chart,
             "rules": rules,
             "tag_form": tag_form or TagForm(account=account),
             "family_form": family_form or TagFamilyForm(),
@@ -63,8 +92,10 @@ def _page(request: HttpRequest, *, tag_form=None, family_form=None, rule_form=No
 
 @require_http_methods(["GET", "POST"])
 def tag_list(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
-    """GET the page; POST creates a tag."""
+    """GET the page (``?download=coverage.csv``: the trend chart's numbers); POST creates a tag."""
     if request.method == "GET":
+        if request.GET.get("download") == "coverage.csv":
+            return _coverage_csv(request.account)
         return _page(request)
     require(request, Capability.EDIT_SEGMENTS)
     form = TagForm(request.POST, account=request.account)
@@ -164,18 +195,26 @@ def _rule_or_404(request: HttpRequest, rule_id: int):
     return rule
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def tag_rule_backfill(
     request: HttpRequest, workspace_slug: str, account_slug: str, rule_id: int
 ) -> HttpResponse:
-    from segments.tasks import backfill_tag_rule
-
-    rule = _rule_or_404(request, rule_id)
-    if enqueue_best_effort(backfill_tag_rule, (rule.pk,)):
-        messages.success(request, _("Applying the rule to past events; counts update when done."))
-    else:
-        messages.error(request, _("The task queue is unavailable; try again in a minute."))
-    return redirect("tag_list", workspace_slug, account_slug)
+    """POST starts a run over past events (or finds the one going); GET is the run's status
+    fragment, which polls itself until the run is over."""
+    rule = tag_selectors.tag_rule_get(account=request.account, rule_id=rule_id)
+    if rule is None:
+        raise Http404
+    if request.method == "POST":
+        require(request, Capability.EDIT_SEGMENTS)
+        job, created = tag_rules.tag_rule_backfill_request(rule=rule)
+        if not request.htmx:
+            if created:
+                messages.success(request, _("Applying the rule to past events."))
+            else:
+                messages.info(request, _("This rule is already being applied to past events."))
+            return redirect("tag_list", workspace_slug, account_slug)
+    job = tag_rules.tag_rule_backfill_latest(rule=rule)
+    return render(request, "segments/_backfill_status.html", {"rule": rule, "job": job})
 
 
 @require_POST

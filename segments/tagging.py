@@ -50,6 +50,12 @@ def tag_family_update(*, family: TagFamily, name: str, coverage_goal: int | None
 
 
 @transaction.atomic
+def tag_family_delete(*, family: TagFamily) -> None:
+    """Its tags stay, without a family (friends keep them; segments refer to tags by id)."""
+    family.delete()
+
+
+@transaction.atomic
 def tag_create(
     *,
     account: LineAccount,

@@ -59,8 +59,9 @@ def run_crm_nightly(account_id: int) -> bool:
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
-def backfill_tag_rule(rule_id: int) -> int:
-    """Apply one auto-tag rule to past events (the tag rules page's button)."""
+def backfill_tag_rule(rule_id: int, job_id: int | None = None) -> int:
+    """Apply one auto-tag rule to past events (the tags page's button, the API), reporting
+    progress on the job row."""
     from oa_console.tenancy import tenant_scope
     from segments import tag_rules
     from segments.models import TagRule
@@ -69,7 +70,7 @@ def backfill_tag_rule(rule_id: int) -> int:
     if rule is None:
         return 0
     with tenant_scope(workspace=rule.account.workspace, account=rule.account):
-        return tag_rules.tag_rule_backfill(rule=rule)
+        return tag_rules.tag_rule_backfill_run(rule=rule, job_id=job_id)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

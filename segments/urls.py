@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from segments import builder_views, import_views, rfm_views, tag_views, views
+from segments import builder_views, campaign_views, import_views, rfm_views, tag_views, views
 
 urlpatterns = [
     path("", views.friend_list, name="account_friends"),
@@ -37,5 +37,9 @@ urlpatterns = [
     path("tags/rules/<int:rule_id>/toggle/", tag_views.tag_rule_toggle, name="tag_rule_toggle"),
     path("tags/rules/<int:rule_id>/delete/", tag_views.tag_rule_delete, name="tag_rule_delete"),
     path("rfm/", rfm_views.rfm_page, name="rfm_page"),
+    path("campaigns/", campaign_views.campaign_list, name="campaign_list"),
+    path("campaigns/<int:link_id>/qr.svg", campaign_views.campaign_qr, name="campaign_qr"),
+    path("campaigns/<int:link_id>/", campaign_views.campaign_rename, name="campaign_rename"),
+    path("campaigns/<int:link_id>/delete/", campaign_views.campaign_delete, name="campaign_delete"),
     path("<str:line_user_id>/", views.friend_detail, name="friend_detail"),
 ]

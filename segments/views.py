@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from oa_console.permissions import can, require
 from oa_console.roles import Capability
-from segments import segment_selectors, selectors, tag_selectors, tagging
+from segments import campaign_selectors, segment_selectors, selectors, tag_selectors, tagging
 from segments.exports import friends_csv_response
 from segments.models import Friend, FriendTag
 
@@ -158,6 +158,7 @@ def friend_detail(
             "attributes": selectors.friend_attributes(friend=friend),
             "segments": segment_selectors.segments_of_friend(friend=friend),
             "custom_events": selectors.friend_custom_events_recent(friend=friend, limit=50),
+            "campaign_visit": campaign_selectors.campaign_visit_of_friend(friend=friend),
             "can_edit": can(request, Capability.EDIT_SEGMENTS),
         },
     )

@@ -5,6 +5,8 @@ from insights.api import ImportJobDetailApi, ImportJobsApi, InsightRecordListApi
 from insights.api_metrics import AccountMetricsApi, PortfolioApi
 from oa_console.api.accounts import AccountDetailApi, AccountListApi
 from segments.api import FriendDetailApi, FriendListApi
+from segments.api_attributes import AttributeDetailApi, AttributeListApi
+from segments.api_campaigns import CampaignLinkDetailApi, CampaignLinkListApi, CampaignLinkQrApi
 from segments.api_events import CustomEventsApi
 from segments.api_segments import (
     SegmentCountApi,
@@ -12,7 +14,14 @@ from segments.api_segments import (
     SegmentListApi,
     SegmentMembersApi,
 )
-from segments.api_tags import TagFriendsApi, TagListApi
+from segments.api_tag_rules import TagRuleBackfillApi, TagRuleDetailApi, TagRuleListApi
+from segments.api_tags import (
+    TagDetailApi,
+    TagFamilyDetailApi,
+    TagFamilyListApi,
+    TagFriendsApi,
+    TagListApi,
+)
 from webhooks.api import WebhookHealthApi
 
 urlpatterns = [
@@ -59,9 +68,64 @@ urlpatterns = [
     ),
     path("accounts/<int:account_id>/tags/", TagListApi.as_view(), name="api_tags"),
     path(
+        "accounts/<int:account_id>/tags/<int:tag_id>/",
+        TagDetailApi.as_view(),
+        name="api_tag_detail",
+    ),
+    path(
+        "accounts/<int:account_id>/tag-families/",
+        TagFamilyListApi.as_view(),
+        name="api_tag_families",
+    ),
+    path(
+        "accounts/<int:account_id>/tag-families/<int:family_id>/",
+        TagFamilyDetailApi.as_view(),
+        name="api_tag_family_detail",
+    ),
+    path(
+        "accounts/<int:account_id>/tag-rules/",
+        TagRuleListApi.as_view(),
+        name="api_tag_rules",
+    ),
+    path(
+        "accounts/<int:account_id>/tag-rules/<int:rule_id>/",
+        TagRuleDetailApi.as_view(),
+        name="api_tag_rule_detail",
+    ),
+    path(
+        "accounts/<int:account_id>/tag-rules/<int:rule_id>/backfill/",
+        TagRuleBackfillApi.as_view(),
+        name="api_tag_rule_backfill",
+    ),
+    path(
+        "accounts/<int:account_id>/attributes/",
+        AttributeListApi.as_view(),
+        name="api_attributes",
+    ),
+    path(
+        "accounts/<int:account_id>/attributes/<int:attribute_id>/",
+        AttributeDetailApi.as_view(),
+        name="api_attribute_detail",
+    ),
+    path(
         "accounts/<int:account_id>/tags/<int:tag_id>/friends/",
         TagFriendsApi.as_view(),
         name="api_tag_friends",
+    ),
+    path(
+        "accounts/<int:account_id>/campaign-links/",
+        CampaignLinkListApi.as_view(),
+        name="api_campaign_links",
+    ),
+    path(
+        "accounts/<int:account_id>/campaign-links/<int:link_id>/",
+        CampaignLinkDetailApi.as_view(),
+        name="api_campaign_link_detail",
+    ),
+    path(
+        "accounts/<int:account_id>/campaign-links/<int:link_id>/qr.svg",
+        CampaignLinkQrApi.as_view(),
+        name="api_campaign_link_qr",
     ),
     path(
         "accounts/<int:account_id>/metrics/",

@@ -81,6 +81,10 @@ marketer role or above.
 | `POST tags/` | `{"name", "family"?, "description"?}` |
 | `POST tags/<id>/friends/` | `{"add": [...], "remove": [...], "key": "line_user_id"/"member_id"}` |
 | `POST events/` | Custom events, see below |
+| `GET friends/?tag=&tag_any=&attribute=&attribute_op=&attribute_value=` | Friends filtered by these rules |
+
+Tag families, tags, auto-tag rules (and applying them to past events), attribute definitions,
+add-friend links and the friends filters: [tags.md](tags.md).
 
 ### Custom events
 

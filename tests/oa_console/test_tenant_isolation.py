@@ -56,6 +56,8 @@ PUBLIC_URL_NAMES = {
     "healthz",
     "line_webhook",
     "broadcast_click",  # signed-token click redirect for friends: tests/broadcasts/test_clicks.py
+    # Campaign add-friend link scanned by anyone: tests/segments/test_campaign_links.py
+    "campaign_link_redirect",
     "api_schema",
     "api_docs",
     "api_account_list",  # lists only the caller's own OAs: covered by tests/oa_console/test_api.py
@@ -140,6 +142,22 @@ def build_tag_rule(workspace, account):
     return TagRule.unscoped.create(account=account, tag=tag, kind="keyword", pattern="hi")
 
 
+def build_attribute(workspace, account):
+    from segments.models import AttributeDefinition
+
+    return AttributeDefinition.unscoped.create(
+        account=account, key="points", label="Points", type="number"
+    )
+
+
+def build_campaign_link(workspace, account):
+    from segments.models import CampaignLink
+
+    return CampaignLink.unscoped.create(
+        account=account, name="Poster", source="poster", token=f"tok{account.pk}"
+    )
+
+
 def build_broadcast(workspace, account):
     from broadcasts.models import Broadcast
 
@@ -176,6 +194,8 @@ WORLD_BUILDERS: dict[str, Callable] = {
     "import_job": build_import_job,
     "insight_report": build_insight_report,
     "broadcast": build_broadcast,
+    "campaign_link": build_campaign_link,
+    "attribute": build_attribute,
     "insight_broadcast": build_insight_broadcast,
 }
 
@@ -221,6 +241,8 @@ FOREIGN_KWARG_PROVIDERS: dict[str, Callable[[World], object]] = {
     "family_id": lambda world: world.other("tag_family").pk,
     "rule_id": lambda world: world.other("tag_rule").pk,
     "broadcast_key": lambda world: world.other("insight_broadcast"),
+    "link_id": lambda world: world.other("campaign_link").pk,
+    "attribute_id": lambda world: world.other("attribute").pk,
 }
 
 # For a client limited to workspace A's first OA, the "foreign" objects live in the sibling OA.

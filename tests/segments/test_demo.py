@@ -9,8 +9,15 @@ from django.core.management import call_command
 
 from oa_console.models import LineAccount
 from oa_console.tenancy import tenant_scope
-from segments import segment_selectors, tag_selectors
-from segments.models import CustomEvent, Friend, RfmScore, Segment, TagCoverageSnapshot
+from segments import campaign_selectors, segment_selectors, tag_selectors
+from segments.models import (
+    CampaignVisit,
+    CustomEvent,
+    Friend,
+    RfmScore,
+    Segment,
+    TagCoverageSnapshot,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +46,13 @@ def test_seed_demo_fills_the_crm_once():
             == Friend.unscoped.filter(account=cafe).count()
         )
         assert TagCoverageSnapshot.unscoped.filter(account=cafe, scope="all").exists()
+        # Add-friend links: every attributed visit is a new friend who carries its source.
+        links = campaign_selectors.campaign_link_list(account=cafe)
+        assert {link.source for link in links} == {"qr_store", "flyer"}
+        assert all(link.visit_count > link.follow_count > 0 for link in links)
+        for visit in CampaignVisit.unscoped.filter(account=cafe).exclude(follow_event_key=""):
+            assert visit.friend.add_source == visit.link.source
+            assert visit.visited_at < visit.followed_at
     totals = (Segment.unscoped.count(), CustomEvent.unscoped.count(), RfmScore.unscoped.count())
     out = StringIO()
     call_command("seed_demo", stdout=out)

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from segments import rfm
-from segments.models import Tag, TagFamily, TagRule
+from segments.models import Tag, TagFamily, TagRule, TagRuleBackfill
 from tests.conftest import client_for
 from tests.segments.crm_world import NOW, build_crm_world
 
@@ -37,7 +37,9 @@ def test_coverage_compares_with_the_family_goal(owner, world, base):
 
 
 @pytest.mark.django_db
-def test_create_tag_family_and_rule_with_errors_in_place(owner, world, base, account):
+def test_create_tag_family_and_rule_with_errors_in_place(
+    owner, world, base, account, django_capture_on_commit_callbacks
+):
     client = client_for(owner)
     family = TagFamily.unscoped.get(account=account)
     response = client.post(base + "tags/", {"name": "fan", "family": family.pk})
@@ -75,9 +77,13 @@ def test_create_tag_family_and_rule_with_errors_in_place(owner, world, base, acc
     )
     assert ok.status_code == 302
     created = TagRule.unscoped.get()
-    with mock.patch("segments.tag_views.enqueue_best_effort", return_value=True) as enqueue:
+    with (
+        mock.patch("segments.tag_rules.enqueue_best_effort", return_value=True) as enqueue,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         client.post(base + f"tags/rules/{created.pk}/backfill/")
-    assert enqueue.call_args.args[1] == (created.pk,)
+    job = TagRuleBackfill.unscoped.get(rule=created)
+    assert enqueue.call_args.args[1] == (created.pk, job.pk)
     client.post(base + f"tags/rules/{created.pk}/toggle/")
     created.refresh_from_db()
     assert created.is_active is False

@@ -1,0 +1,116 @@
+"""API: custom attribute definitions of an OA (typed first-party fields of its friends)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Count
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from oa_console.api.base import TenantApiView
+from oa_console.api.pagination import StandardPagination
+from oa_console.roles import Capability
+from segments import attributes, selectors
+from segments.api_segments import service_error
+from segments.models import AttributeDefinition
+
+
+class AttributeOutputSerializer(serializers.ModelSerializer):
+    friends = serializers.IntegerField(source="friend_count", read_only=True)
+
+    class Meta:
+        model = AttributeDefinition
+        fields = ["id", "key", "label", "type", "friends", "created_at"]
+
+
+def _with_counts(account):
+    return selectors.attribute_definition_list(account=account).annotate(
+        friend_count=Count("values")
+    )
+
+
+class AttributeListApi(TenantApiView):
+    class InputSerializer(serializers.Serializer):
+        key = serializers.CharField(max_length=40)
+        label = serializers.CharField(max_length=80)
+        type = serializers.ChoiceField(choices=AttributeDefinition.Type.choices)
+
+    @extend_schema(
+        responses=AttributeOutputSerializer(many=True),
+        summary="Custom attributes with how many friends have a value (paginated)",
+    )
+    def get(self, request, account_id: int):
+        account = self.get_account(account_id)
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(_with_counts(account), request, view=self)
+        return paginator.get_paginated_response(AttributeOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: AttributeOutputSerializer},
+        summary="Define a custom attribute",
+        description=(
+            "key (lower-case letters, digits, underscores) is how segments address it: "
+            "attribute.<key>. key and type cannot change later."
+        ),
+    )
+    def post(self, request, account_id: int):
+        account = self.get_account(account_id)
+        self.require(Capability.EDIT_SEGMENTS)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            definition = attributes.attribute_definition_create(
+                account=account, **data.validated_data
+            )
+        except DjangoValidationError as exc:
+            raise service_error(exc) from exc
+        output = _with_counts(account).get(pk=definition.pk)
+        return Response(AttributeOutputSerializer(output).data, status=status.HTTP_201_CREATED)
+
+
+class AttributeDetailApi(TenantApiView):
+    class UpdateSerializer(serializers.Serializer):
+        label = serializers.CharField(max_length=80)
+
+    def _definition(self, account_id, attribute_id):
+        account = self.get_account(account_id)
+        definition = _with_counts(account).filter(pk=attribute_id).first()
+        if definition is None:
+            raise Http404
+        return account, definition
+
+    @extend_schema(responses=AttributeOutputSerializer, summary="Get a custom attribute")
+    def get(self, request, account_id: int, attribute_id: int):
+        _account, definition = self._definition(account_id, attribute_id)
+        return Response(AttributeOutputSerializer(definition).data)
+
+    @extend_schema(
+        request=UpdateSerializer,
+        responses=AttributeOutputSerializer,
+        summary="Relabel a custom attribute",
+    )
+    def patch(self, request, account_id: int, attribute_id: int):
+        _account, definition = self._definition(account_id, attribute_id)
+        self.require(Capability.EDIT_SEGMENTS)
+        data = self.UpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            attributes.attribute_definition_update(
+                definition=definition, label=data.validated_data["label"]
+            )
+        except DjangoValidationError as exc:
+            raise service_error(exc) from exc
+        return Response(AttributeOutputSerializer(definition).data)
+
+    @extend_schema(
+        responses={204: None},
+        summary="Delete a custom attribute and every friend's value of it",
+    )
+    def delete(self, request, account_id: int, attribute_id: int):
+        _account, definition = self._definition(account_id, attribute_id)
+        self.require(Capability.EDIT_SEGMENTS)
+        attributes.attribute_definition_delete(definition=definition)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,219 @@
+"""API: auto-tag rules of an OA (CRUD, with how many friends each tagged) and applying a rule
+to past events as a job whose progress can be polled."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from oa_console.api.base import TenantApiView
+from oa_console.api.pagination import StandardPagination
+from oa_console.roles import Capability
+from segments import tag_rules, tag_selectors
+from segments.api_segments import service_error
+from segments.models import TagRule, TagRuleBackfill
+
+
+class TagRuleOutputSerializer(serializers.ModelSerializer):
+    tag_id = serializers.IntegerField(read_only=True)
+    tag = serializers.CharField(source="tag.name", read_only=True)
+    friends_tagged = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TagRule
+        fields = [
+            "id",
+            "tag_id",
+            "tag",
+            "kind",
+            "match",
+            "pattern",
+            "property_key",
+            "property_value",
+            "is_active",
+            "friends_tagged",
+            "last_backfilled_at",
+            "created_at",
+        ]
+
+    def get_friends_tagged(self, rule) -> int:
+        return self.context["counts"].get(rule.pk, 0)
+
+
+class TagRuleBackfillOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TagRuleBackfill
+        fields = [
+            "id",
+            "status",
+            "total",
+            "processed",
+            "tagged",
+            "error",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+
+
+class TagRuleInputSerializer(serializers.Serializer):
+    tag_id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=TagRule.Kind.choices)
+    match = serializers.ChoiceField(choices=TagRule.Match.choices, default=TagRule.Match.EXACT)
+    pattern = serializers.CharField(max_length=200)
+    property_key = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    property_value = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    is_active = serializers.BooleanField(required=False)
+
+
+def _tag_or_error(account, tag_id: int):
+    tag = tag_selectors.tag_get(account=account, tag_id=tag_id)
+    if tag is None:
+        raise service_error(DjangoValidationError({"tag_id": [_("Unknown tag.")]}))
+    return tag
+
+
+def _output(account, rule) -> dict:
+    counts = tag_rules.tag_rule_counts(account=account)
+    return TagRuleOutputSerializer(rule, context={"counts": counts}).data
+
+
+def _service_field_errors(exc: DjangoValidationError):
+    """The services name the tag ``tag``; the API calls it ``tag_id``."""
+    if hasattr(exc, "error_dict") and "tag" in exc.message_dict:
+        messages = exc.message_dict
+        messages["tag_id"] = messages.pop("tag")
+        return service_error(DjangoValidationError(messages))
+    return service_error(exc)
+
+
+class TagRuleListApi(TenantApiView):
+    @extend_schema(
+        responses=TagRuleOutputSerializer(many=True),
+        summary="Auto-tag rules with the friends each tagged (paginated)",
+    )
+    def get(self, request, account_id: int):
+        account = self.get_account(account_id)
+        paginator = StandardPagination()
+        page = paginator.paginate_queryset(
+            tag_selectors.tag_rule_list(account=account), request, view=self
+        )
+        counts = tag_rules.tag_rule_counts(account=account)
+        return paginator.get_paginated_response(
+            TagRuleOutputSerializer(page, many=True, context={"counts": counts}).data
+        )
+
+    @extend_schema(
+        request=TagRuleInputSerializer,
+        responses={201: TagRuleOutputSerializer},
+        summary="Create an auto-tag rule (it tags from new events on)",
+        description=(
+            "kind: postback (postback data), keyword (text of a received message), add_source "
+            "(the friend's add-friend source), custom_event (event name, optionally with "
+            "property_key = property_value). match: exact or contains (case-insensitive). "
+            "Apply it to past events with POST …/tag-rules/<id>/backfill/."
+        ),
+    )
+    def post(self, request, account_id: int):
+        account = self.get_account(account_id)
+        self.require(Capability.EDIT_SEGMENTS)
+        data = TagRuleInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        tag = _tag_or_error(account, values.pop("tag_id"))
+        is_active = values.pop("is_active", True)
+        try:
+            rule = tag_rules.tag_rule_create(account=account, tag=tag, **values)
+            if not is_active:
+                tag_rules.tag_rule_set_active(rule=rule, is_active=False)
+        except DjangoValidationError as exc:
+            raise _service_field_errors(exc) from exc
+        return Response(_output(account, rule), status=status.HTTP_201_CREATED)
+
+
+class TagRuleDetailApi(TenantApiView):
+    class UpdateSerializer(TagRuleInputSerializer):
+        tag_id = serializers.IntegerField(required=False)
+        kind = serializers.ChoiceField(choices=TagRule.Kind.choices, required=False)
+        match = serializers.ChoiceField(choices=TagRule.Match.choices, required=False)
+        pattern = serializers.CharField(max_length=200, required=False)
+
+    def _rule(self, account_id, rule_id):
+        account = self.get_account(account_id)
+        rule = tag_selectors.tag_rule_get(account=account, rule_id=rule_id)
+        if rule is None:
+            raise Http404
+        return account, rule
+
+    @extend_schema(responses=TagRuleOutputSerializer, summary="Get an auto-tag rule")
+    def get(self, request, account_id: int, rule_id: int):
+        account, rule = self._rule(account_id, rule_id)
+        return Response(_output(account, rule))
+
+    @extend_schema(
+        request=UpdateSerializer,
+        responses=TagRuleOutputSerializer,
+        summary="Change an auto-tag rule (pause it with is_active: false)",
+    )
+    def patch(self, request, account_id: int, rule_id: int):
+        account, rule = self._rule(account_id, rule_id)
+        self.require(Capability.EDIT_SEGMENTS)
+        data = self.UpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        changes = dict(data.validated_data)
+        if "tag_id" in changes:
+            changes["tag"] = _tag_or_error(account, changes.pop("tag_id"))
+        try:
+            rule = tag_rules.tag_rule_update(rule=rule, **changes)
+        except DjangoValidationError as exc:
+            raise _service_field_errors(exc) from exc
+        return Response(_output(account, rule))
+
+    @extend_schema(responses={204: None}, summary="Delete an auto-tag rule (friends keep its tags)")
+    def delete(self, request, account_id: int, rule_id: int):
+        _account, rule = self._rule(account_id, rule_id)
+        self.require(Capability.EDIT_SEGMENTS)
+        tag_rules.tag_rule_delete(rule=rule)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TagRuleBackfillApi(TenantApiView):
+    def _rule(self, account_id, rule_id):
+        account = self.get_account(account_id)
+        rule = tag_selectors.tag_rule_get(account=account, rule_id=rule_id)
+        if rule is None:
+            raise Http404
+        return rule
+
+    @extend_schema(
+        responses=TagRuleBackfillOutputSerializer,
+        summary="The latest run of a rule over past events (poll it until done)",
+    )
+    def get(self, request, account_id: int, rule_id: int):
+        job = tag_rules.tag_rule_backfill_latest(rule=self._rule(account_id, rule_id))
+        if job is None:
+            raise Http404
+        return Response(TagRuleBackfillOutputSerializer(job).data)
+
+    @extend_schema(
+        request=None,
+        responses={202: TagRuleBackfillOutputSerializer, 200: TagRuleBackfillOutputSerializer},
+        summary="Apply a rule to past events",
+        description=(
+            "Queues a run and answers 202 with it; a run already waiting or going is answered "
+            "with 200 instead of starting a second one. Poll GET on the same URL: total and "
+            "processed count the stored events checked; tagged, the friends newly tagged."
+        ),
+    )
+    def post(self, request, account_id: int, rule_id: int):
+        rule = self._rule(account_id, rule_id)
+        self.require(Capability.EDIT_SEGMENTS)
+        job, created = tag_rules.tag_rule_backfill_request(rule=rule)
+        return Response(
+            TagRuleBackfillOutputSerializer(job).data,
+            status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK,
+        )
