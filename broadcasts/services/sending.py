@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from broadcasts import simulated_line
 from broadcasts.messages import personalise, rewrite_links
 from broadcasts.models import Broadcast, BroadcastBatch, Delivery, HeldBack
+from broadcasts.services import variants
 from broadcasts.services.planning import broadcast_plan
 from broadcasts.services.recurrence import broadcast_repeat
 from broadcasts.services.rules import quiet_hours_end
@@ -137,13 +138,23 @@ def _redirect_url(token: str) -> str:
     return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("broadcast_click", args=[token])
 
 
-def _messages_for(broadcast: Broadcast, *, friend_id: int | None, display_name: str | None):
-    messages = broadcast.messages
+def _messages_for(
+    broadcast: Broadcast,
+    *,
+    friend_id: int | None,
+    display_name: str | None,
+    variant_id: int | None = None,
+):
+    messages = variants.variant_messages(broadcast, variant_id)  # an A/B arm's, or its own
     if display_name is not None:
         messages = personalise(messages, display_name)
     if broadcast.track_clicks:
         messages = rewrite_links(
-            messages, broadcast_id=broadcast.pk, friend_id=friend_id, redirect_url=_redirect_url
+            messages,
+            broadcast_id=broadcast.pk,
+            friend_id=friend_id,
+            redirect_url=_redirect_url,
+            variant_id=variant_id,
         )
     return messages
 
@@ -190,17 +201,15 @@ def _send_batch(broadcast: Broadcast, batch: BroadcastBatch, api) -> Outcome:
             )
         )
     if batch.method == Method.PUSH:
-        user_id, friend_id, name = (
+        user_id, friend_id, name, variant_id = (
             Delivery.unscoped.filter(batch=batch)
-            .values_list("line_user_id", "friend_id", "friend__display_name")
+            .values_list("line_user_id", "friend_id", "friend__display_name", "variant_id")
             .get()
         )
-        request = messaging.PushMessageRequest.from_dict(
-            {
-                "to": user_id,
-                "messages": _messages_for(broadcast, friend_id=friend_id, display_name=name),
-            }
+        messages = _messages_for(
+            broadcast, friend_id=friend_id, display_name=name, variant_id=variant_id
         )
+        request = messaging.PushMessageRequest.from_dict({"to": user_id, "messages": messages})
         return line_call(
             lambda: api.push_message_with_http_info(
                 request, x_line_retry_key=key, _request_timeout=timeout
