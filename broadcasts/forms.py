@@ -1,5 +1,6 @@
-"""Forms of the broadcast pages: the composer (up to five bubbles), review, scheduling, test
-send and the OA's sending rules. Errors land on the field they are about."""
+"""Forms of the broadcast pages: the composer (up to five bubbles, or 2-4 A/B variants of up to
+five bubbles each), review, scheduling, test send and the OA's sending rules. Errors land on the
+field they are about."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from broadcasts.messages import DISPLAY_NAME, MAX_BUBBLES, messages_errors
-from broadcasts.models import Broadcast, SendingRules
+from broadcasts.models import Broadcast, BroadcastVariant, SendingRules
+from broadcasts.services.variants import MAX_VARIANTS
 
 BUBBLE_TYPES = [
     ("", gettext_lazy("(not used)")),
@@ -21,6 +23,52 @@ BUBBLE_TYPES = [
 ]
 # Which input a problem inside a bubble of each type is shown beside.
 ERROR_FIELD = {"text": "text", "image": "image", "sticker": "package", "flex": "flex"}
+BUBBLE_KEYS = ("type", "text", "image", "preview", "package", "sticker", "alt", "flex")
+
+
+def bubble_prefix(variant: int, bubble: int) -> str:
+    """Input names of a bubble: variant 1 keeps the plain ``bubble_<n>_`` names."""
+    return f"bubble_{bubble}_" if variant == 1 else f"variant_{variant}_bubble_{bubble}_"
+
+
+def variant_count(data) -> int:
+    try:
+        count = int(data.get("variant_count") or 1)
+    except (TypeError, ValueError):
+        count = 1
+    return min(max(count, 1), MAX_VARIANTS)
+
+
+def apply_variant_action(data, action: str) -> dict:
+    """Composer inputs after "add variant" or "remove variant <k>" (later variants move up)."""
+    values = {key: data.getlist(key) if hasattr(data, "getlist") else data[key] for key in data}
+    values = {k: v if isinstance(v, list) else [v] for k, v in values.items()}
+    count = variant_count(data)
+    if action == "add" and count < MAX_VARIANTS:
+        if count == 1:
+            values["variant_1_name"] = values.get("variant_1_name") or ["A"]
+        values[f"variant_{count + 1}_name"] = [BroadcastVariant.LABELS[count]]
+        values[bubble_prefix(count + 1, 1) + "type"] = ["text"]
+        count += 1
+    elif action.startswith("remove-") and count > 1:
+        removed = int(action.split("-", 1)[1]) if action.split("-", 1)[1].isdigit() else 0
+        if 1 <= removed <= count:
+            for k in range(removed, count):
+                for suffix in ("name", "share"):
+                    values[f"variant_{k}_{suffix}"] = values.get(f"variant_{k + 1}_{suffix}", [""])
+                for n in range(1, MAX_BUBBLES + 1):
+                    for key in BUBBLE_KEYS:
+                        values[bubble_prefix(k, n) + key] = values.get(
+                            bubble_prefix(k + 1, n) + key, [""]
+                        )
+            for suffix in ("name", "share"):
+                values.pop(f"variant_{count}_{suffix}", None)
+            for n in range(1, MAX_BUBBLES + 1):
+                for key in BUBBLE_KEYS:
+                    values.pop(bubble_prefix(count, n) + key, None)
+            count -= 1
+    values["variant_count"] = [str(count)]
+    return {k: v if k == "repeat_weekdays" else (v[-1] if v else "") for k, v in values.items()}
 
 
 class BroadcastForm(forms.Form):
@@ -63,6 +111,20 @@ class BroadcastForm(forms.Form):
             "(segment audiences only)."
         ),
     )
+    variant_count = forms.IntegerField(
+        min_value=1, max_value=MAX_VARIANTS, initial=1, required=False, widget=forms.HiddenInput
+    )
+    variant_test_percent = forms.IntegerField(
+        label=gettext_lazy("A/B test share (%)"),
+        min_value=1,
+        max_value=100,
+        initial=100,
+        required=False,
+        help_text=gettext_lazy(
+            "The share of the segment (after the holdout) that gets a variant. Below 100%, "
+            "the rest waits: once the results are in, send them the winner."
+        ),
+    )
     repeat_weekdays = forms.TypedMultipleChoiceField(
         label=gettext_lazy("Repeat weekly on"),
         coerce=int,
@@ -85,8 +147,26 @@ class BroadcastForm(forms.Form):
     def __init__(self, *args, segments=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["segment"].choices = [("", "—")] + [(s.pk, s.name) for s in segments]
+        self.variant_count = variant_count(self.data if self.is_bound else self.initial)
+        for k in range(1, self.variant_count + 1):
+            self._add_variant_fields(k)
+
+    def _add_variant_fields(self, k: int) -> None:
+        if self.variant_count > 1:
+            self.fields[f"variant_{k}_name"] = forms.CharField(
+                label=_("Variant %(label)s name") % {"label": BroadcastVariant.LABELS[k - 1]},
+                max_length=60,
+                initial=BroadcastVariant.LABELS[k - 1],
+            )
+            self.fields[f"variant_{k}_share"] = forms.IntegerField(
+                label=_("Share (%)"),
+                min_value=1,
+                max_value=99,
+                required=False,
+                help_text=_("Leave every share empty to split evenly."),
+            )
         for n in range(1, MAX_BUBBLES + 1):
-            prefix = f"bubble_{n}_"
+            prefix = bubble_prefix(k, n)
             self.fields[prefix + "type"] = forms.ChoiceField(
                 label=_("Bubble %(n)s") % {"n": n},
                 choices=BUBBLE_TYPES,
@@ -125,7 +205,7 @@ class BroadcastForm(forms.Form):
             )
 
     @staticmethod
-    def initial_for(broadcast: Broadcast) -> dict:
+    def initial_for(broadcast: Broadcast, variants: list[BroadcastVariant] = ()) -> dict:
         initial = {
             "name": broadcast.name,
             "goal": broadcast.goal,
@@ -135,10 +215,23 @@ class BroadcastForm(forms.Form):
             "track_clicks": broadcast.track_clicks,
             "repeat_weekdays": broadcast.repeat_weekdays,
             "holdout_percent": broadcast.holdout_percent,
+            "variant_test_percent": broadcast.variant_test_percent,
+            "variant_count": max(1, len(variants)),
             "bubble_1_type": "",
         }
-        for n, message in enumerate(broadcast.messages, start=1):
-            prefix, kind = f"bubble_{n}_", message.get("type")
+        sets = [(v.position + 1, v.messages) for v in variants] or [(1, broadcast.messages)]
+        for k, messages in sets:
+            BroadcastForm._bubbles_initial(initial, k, messages)
+        for variant in variants:
+            initial[f"variant_{variant.position + 1}_name"] = variant.name
+            initial[f"variant_{variant.position + 1}_share"] = variant.share
+        return initial
+
+    @staticmethod
+    def _bubbles_initial(initial: dict, k: int, messages: list[dict]) -> None:
+        initial[bubble_prefix(k, 1) + "type"] = ""
+        for n, message in enumerate(messages, start=1):
+            prefix, kind = bubble_prefix(k, n), message.get("type")
             initial[prefix + "type"] = kind
             if kind == "text":
                 initial[prefix + "text"] = message.get("text", "")
@@ -151,38 +244,45 @@ class BroadcastForm(forms.Form):
             elif kind == "flex":
                 initial[prefix + "alt"] = message.get("altText", "")
                 initial[prefix + "flex"] = json.dumps(message.get("contents"), indent=2)
-        return initial
 
     def bubble_numbers(self) -> list[int]:
         return list(range(1, MAX_BUBBLES + 1))
 
-    def bubbles(self) -> list[dict]:
-        """Bound fields per bubble slot, for the template."""
+    def bubbles(self, k: int = 1) -> list[dict]:
+        """Bound fields per bubble slot of variant ``k``, for the template."""
         return [
             {
                 "number": n,
-                **{
-                    key: self[f"bubble_{n}_{key}"]
-                    for key in (
-                        "type",
-                        "text",
-                        "image",
-                        "preview",
-                        "package",
-                        "sticker",
-                        "alt",
-                        "flex",
-                    )
-                },
+                "variant": k,
+                **{key: self[bubble_prefix(k, n) + key] for key in BUBBLE_KEYS},
             }
             for n in self.bubble_numbers()
         ]
 
-    def _messages(self, data: dict, *, report: bool = True) -> tuple[list[dict], list[str]]:
-        """LINE message objects from the bubble inputs, and the field name of each."""
+    def variant_sets(self) -> list[dict]:
+        """Per variant: its label, name and share inputs and its bubbles (one set without A/B)."""
+        ab = self.variant_count > 1
+        return [
+            {
+                "number": k,
+                "label": BroadcastVariant.LABELS[k - 1],
+                "name": self[f"variant_{k}_name"] if ab else None,
+                "share": self[f"variant_{k}_share"] if ab else None,
+                "bubbles": self.bubbles(k),
+            }
+            for k in range(1, self.variant_count + 1)
+        ]
+
+    def can_add_variant(self) -> bool:
+        return self.variant_count < MAX_VARIANTS
+
+    def _messages(
+        self, data: dict, *, report: bool = True, variant: int = 1
+    ) -> tuple[list[dict], list[str]]:
+        """LINE message objects from the bubble inputs of ``variant``, and each one's field."""
         messages, slots = [], []
         for n in self.bubble_numbers():
-            prefix = f"bubble_{n}_"
+            prefix = bubble_prefix(variant, n)
             kind = data.get(prefix + "type") or ""
             if kind == "text":
                 message = {"type": "text", "text": data.get(prefix + "text", "")}
@@ -221,17 +321,44 @@ class BroadcastForm(forms.Form):
             slots.append(prefix + ERROR_FIELD[kind])
         return messages, slots
 
-    def clean(self):
-        data = super().clean()
-        messages, slots = self._messages(data)
+    def _clean_bubbles(self, data: dict, variant: int) -> list[dict]:
+        messages, slots = self._messages(data, variant=variant)
         for problem in messages_errors(messages):
-            field = slots[problem.bubble - 1] if problem.bubble else "bubble_1_type"
+            field = (
+                slots[problem.bubble - 1] if problem.bubble else bubble_prefix(variant, 1) + "type"
+            )
             message = f"{problem.path}: {problem.message}" if problem.path else problem.message
             if problem.bubble and problem.path == "altText":
                 field = field.rsplit("_", 1)[0] + "_alt"
             self.add_error(field, message)
-        data["messages"] = messages
+        return messages
+
+    def clean(self):
+        data = super().clean()
+        messages, slots = self._messages(data, report=False)
+        data["messages"] = self._clean_bubbles(data, 1)
+        data["variants"] = None
         kind = data.get("audience_kind")
+        if self.variant_count > 1:
+            shares = [data.get(f"variant_{k}_share") for k in range(1, self.variant_count + 1)]
+            data["variants"] = [
+                {
+                    "name": data.get(f"variant_{k}_name") or "",
+                    "messages": data["messages"] if k == 1 else self._clean_bubbles(data, k),
+                    "share": None if all(s is None for s in shares) else shares[k - 1],
+                }
+                for k in range(1, self.variant_count + 1)
+            ]
+            if kind != "segment":
+                self.add_error(
+                    "audience_kind",
+                    _(
+                        "A/B variants need a saved segment as the audience: the console then "
+                        "chooses which friend gets which variant. A LINE broadcast or "
+                        "narrowcast sends one message to everyone LINE picks. Choose a segment "
+                        "or remove the variants."
+                    ),
+                )
         if kind != "segment":
             for message, slot in zip(messages, slots, strict=True):
                 if message["type"] == "text" and DISPLAY_NAME in message["text"]:
@@ -259,9 +386,19 @@ class BroadcastForm(forms.Form):
 
     def preview_messages(self) -> list[dict]:
         """What the preview shows for the data as typed, valid or not."""
-        data = {key: self.data.get(key, "") for key in self.fields}
-        messages, _slots = self._messages(data, report=False)
-        return messages
+        return self.preview_sets()[0]["messages"]
+
+    def preview_sets(self) -> list[dict]:
+        """One preview per variant (a single unlabelled one without A/B)."""
+        source = self.data if self.is_bound else self.initial
+        data = {key: source.get(key, "") or "" for key in self.fields}
+        return [
+            {
+                "label": BroadcastVariant.LABELS[k - 1] if self.variant_count > 1 else "",
+                "messages": self._messages(data, report=False, variant=k)[0],
+            }
+            for k in range(1, self.variant_count + 1)
+        ]
 
 
 class ReviewForm(forms.Form):

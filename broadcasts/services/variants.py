@@ -88,7 +88,8 @@ def clean_variants(
     cleaned: list[dict] = []
     for index, (variant, share) in enumerate(zip(variants, shares, strict=True)):
         path = f"variants[{index}]"
-        unknown = set(variant) - {"name", "messages", "share"}
+        # ``id`` and ``label`` are what the API returns: a GET body can be PUT back as it is.
+        unknown = set(variant) - {"name", "messages", "share", "id", "label"}
         if unknown:
             errors[path] = [
                 _("Unknown keys: %(keys)s.") % {"keys": ", ".join(sorted(map(str, unknown)))}

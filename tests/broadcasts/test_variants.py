@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from broadcasts.models import Broadcast, BroadcastBatch, BroadcastVariant, Delivery, HeldBack
 from broadcasts.services import clicks, sending, variants, workflow
+from broadcasts.stats import significance_threshold, two_proportion_p_value, wilson_interval
 from broadcasts.variant_selectors import broadcast_variant_results
 from tests.broadcasts.conftest import everyone_segment, make_friends
 from tests.broadcasts.test_sending import run_to_end
@@ -200,3 +201,30 @@ def test_variant_problems_are_reported_per_path(account):
         "Bubble 1: 'stickerId' is a required property",
     ]
     assert "add up to 90%" in errors["variants"][0]
+
+
+# Statistics ------------------------------------------------------------------------------------
+
+
+def test_wilson_interval_against_hand_computed_values():
+    # 10 of 100: p = 0.1, z = 1.959964, z² = 3.841459; centre = (0.1 + 0.019207) / 1.038415
+    # = 0.114798; half-width = 1.959964 * sqrt(0.0009 + 0.00009604) / 1.038415 = 0.059568.
+    low, high = wilson_interval(10, 100)
+    assert low == pytest.approx(0.055230, abs=1e-5)
+    assert high == pytest.approx(0.174366, abs=1e-5)
+    # 0 of 50: the interval starts at 0 and its upper end is z² / (n + z²) = 0.071348.
+    low, high = wilson_interval(0, 50)
+    assert low == 0.0
+    assert high == pytest.approx(3.841459 / (50 + 3.841459), abs=1e-6)
+    assert wilson_interval(0, 0) is None
+
+
+def test_two_proportion_p_value_against_hand_computed_values():
+    # 60/500 vs 30/500: pooled 0.09, se = sqrt(0.09 * 0.91 * 0.004) = 0.018100,
+    # z = 0.06 / 0.018100 = 3.3149, two-sided p = 0.000917.
+    assert two_proportion_p_value(60, 500, 30, 500) == pytest.approx(0.000917, abs=2e-6)
+    # 12/200 vs 9/200: pooled 0.0525, se = sqrt(0.0525 * 0.9475 * 0.01) = 0.022303,
+    # z = 0.015 / 0.022303 = 0.6726, p = 2 * (1 - 0.7494) = 0.5012: no evidence either way.
+    assert two_proportion_p_value(12, 200, 9, 200) == pytest.approx(0.5012, abs=1e-4)
+    assert two_proportion_p_value(0, 100, 0, 100) is None
+    assert significance_threshold(3) == pytest.approx(0.05 / 3)
