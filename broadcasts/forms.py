@@ -147,12 +147,12 @@ class BroadcastForm(forms.Form):
     def __init__(self, *args, segments=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["segment"].choices = [("", "—")] + [(s.pk, s.name) for s in segments]
-        self.variant_count = variant_count(self.data if self.is_bound else self.initial)
-        for k in range(1, self.variant_count + 1):
+        self.n_variants = variant_count(self.data if self.is_bound else self.initial)
+        for k in range(1, self.n_variants + 1):
             self._add_variant_fields(k)
 
     def _add_variant_fields(self, k: int) -> None:
-        if self.variant_count > 1:
+        if self.n_variants > 1:
             self.fields[f"variant_{k}_name"] = forms.CharField(
                 label=_("Variant %(label)s name") % {"label": BroadcastVariant.LABELS[k - 1]},
                 max_length=60,
@@ -261,7 +261,7 @@ class BroadcastForm(forms.Form):
 
     def variant_sets(self) -> list[dict]:
         """Per variant: its label, name and share inputs and its bubbles (one set without A/B)."""
-        ab = self.variant_count > 1
+        ab = self.n_variants > 1
         return [
             {
                 "number": k,
@@ -270,11 +270,11 @@ class BroadcastForm(forms.Form):
                 "share": self[f"variant_{k}_share"] if ab else None,
                 "bubbles": self.bubbles(k),
             }
-            for k in range(1, self.variant_count + 1)
+            for k in range(1, self.n_variants + 1)
         ]
 
     def can_add_variant(self) -> bool:
-        return self.variant_count < MAX_VARIANTS
+        return self.n_variants < MAX_VARIANTS
 
     def _messages(
         self, data: dict, *, report: bool = True, variant: int = 1
@@ -339,15 +339,15 @@ class BroadcastForm(forms.Form):
         data["messages"] = self._clean_bubbles(data, 1)
         data["variants"] = None
         kind = data.get("audience_kind")
-        if self.variant_count > 1:
-            shares = [data.get(f"variant_{k}_share") for k in range(1, self.variant_count + 1)]
+        if self.n_variants > 1:
+            shares = [data.get(f"variant_{k}_share") for k in range(1, self.n_variants + 1)]
             data["variants"] = [
                 {
                     "name": data.get(f"variant_{k}_name") or "",
                     "messages": data["messages"] if k == 1 else self._clean_bubbles(data, k),
                     "share": None if all(s is None for s in shares) else shares[k - 1],
                 }
-                for k in range(1, self.variant_count + 1)
+                for k in range(1, self.n_variants + 1)
             ]
             if kind != "segment":
                 self.add_error(
@@ -394,10 +394,10 @@ class BroadcastForm(forms.Form):
         data = {key: source.get(key, "") or "" for key in self.fields}
         return [
             {
-                "label": BroadcastVariant.LABELS[k - 1] if self.variant_count > 1 else "",
+                "label": BroadcastVariant.LABELS[k - 1] if self.n_variants > 1 else "",
                 "messages": self._messages(data, report=False, variant=k)[0],
             }
-            for k in range(1, self.variant_count + 1)
+            for k in range(1, self.n_variants + 1)
         ]
 
 

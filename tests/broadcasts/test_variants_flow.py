@@ -96,6 +96,7 @@ def test_composer_adds_and_removes_variants_with_htmx(account, marketer):
     assert body.lstrip().startswith('<div id="broadcast-variants">')
     assert 'name="variant_2_bubble_1_text"' in body
     assert 'name="variant_count" value="2"' in body
+    assert 'name="variant_test_percent"' in body and "Add another variant" in body
     assert 'hx-swap-oob="true"' in body  # the preview follows: one phone per variant
     assert body.count('data-testid="chat-preview"') == 2
     assert "First" in body  # variant A's typed text survives
@@ -115,6 +116,7 @@ def test_composer_adds_and_removes_variants_with_htmx(account, marketer):
     )
     body = removed.content.decode()
     assert 'name="variant_count" value="1"' in body
+    assert 'name="variant_test_percent"' not in body and "Add an A/B variant" in body
     assert "Second" in body and "First" not in body  # B moved up into the only set
 
 
