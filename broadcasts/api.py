@@ -117,6 +117,7 @@ class BroadcastOutputSerializer(serializers.ModelSerializer):
             "recipients",
             "excluded_by_cap",
             "deferred_by_quiet_hours",
+            "paused_until",
             "accepted_count",
             "failed_count",
             "error_message",

@@ -142,6 +142,8 @@ class Broadcast(models.Model):
     # When a queued continuation (rate limit, back-off, progress poll) is due: the stalled-send
     # sweep only steps in once that time is well past.
     continue_at = models.DateTimeField(null=True, blank=True)
+    # A send that reached the OA's quiet hours stops; its remaining batches wait until then.
+    paused_until = models.DateTimeField(_("held by quiet hours until"), null=True, blank=True)
     error_message = models.TextField(blank=True)
     # LINE's own statistics (Insight message event) for a broadcast/narrowcast request id.
     line_stats = models.JSONField(null=True, blank=True)

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from broadcasts import simulated_line
 from broadcasts.messages import personalise, rewrite_links
 from broadcasts.models import Broadcast, BroadcastBatch, Delivery, HeldBack
-from broadcasts.services import variants
+from broadcasts.services import quiet, variants
 from broadcasts.services.planning import broadcast_plan
 from broadcasts.services.recurrence import broadcast_repeat
 from broadcasts.services.rules import quiet_hours_end
@@ -419,10 +419,14 @@ def broadcast_send(
                 return SendProgress(finished=True)
             if wait is not None:
                 return SendProgress(finished=False, retry_in=wait)
+    held = quiet.hold_for_quiet_hours(broadcast=broadcast, now=now())
+    if held is not None:  # quiet hours began mid-send: the rest waits until they end
+        return SendProgress(finished=False, retry_in=held)
+    stop = quiet.stop_at(broadcast=broadcast, now=now())
     endpoint = ENDPOINT[broadcast.method]
     deadline = time.monotonic() + budget_seconds
     with line_api.messaging_api(broadcast.account, host=simulated_line.host()) as api:
-        spent = _send_round(broadcast, endpoint, api, deadline)
+        spent = _send_round(broadcast, endpoint, api, deadline, stop=stop, clock=now)
     if spent.budget_spent:
         return SendProgress(finished=False, retry_in=0)  # continue in a new task
     return _after_round(broadcast_id, spent.retry_in, now())
@@ -434,11 +438,19 @@ class _Round:
     budget_spent: bool = False
 
 
-def _send_round(broadcast: Broadcast, endpoint: str, api, deadline: float) -> _Round:
+def _send_round(
+    broadcast: Broadcast,
+    endpoint: str,
+    api,
+    deadline: float,
+    *,
+    stop: datetime | None = None,
+    clock: Callable = timezone.now,
+) -> _Round:
     """Claim and send due batches one at a time until none is due, the limiter says wait, or
-    the time budget is spent."""
+    the time budget is spent (or quiet hours begin at ``stop``)."""
     broadcast_id, now, retry_in = broadcast.pk, timezone.now, None
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and (stop is None or clock() < stop):
         with transaction.atomic():
             batch = (
                 _due_batches(broadcast_id, now())
