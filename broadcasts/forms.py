@@ -7,11 +7,14 @@ from __future__ import annotations
 import json
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from broadcasts.bubbles import BubbleError, bubble_message, text_emojis_input
 from broadcasts.messages import DISPLAY_NAME, MAX_BUBBLES, messages_errors
 from broadcasts.models import Broadcast, BroadcastVariant, SendingRules
+from broadcasts.services.media import image_upload_store
 from broadcasts.services.variants import MAX_VARIANTS
 
 BUBBLE_TYPES = [
@@ -19,11 +22,38 @@ BUBBLE_TYPES = [
     ("text", gettext_lazy("Text")),
     ("image", gettext_lazy("Image")),
     ("sticker", gettext_lazy("Sticker")),
+    ("card", gettext_lazy("Coupon / link card")),
+    ("coupon", gettext_lazy("LINE coupon")),
     ("flex", gettext_lazy("Flex Message (JSON)")),
 ]
 # Which input a problem inside a bubble of each type is shown beside.
-ERROR_FIELD = {"text": "text", "image": "image", "sticker": "package", "flex": "flex"}
-BUBBLE_KEYS = ("type", "text", "image", "preview", "package", "sticker", "alt", "flex")
+ERROR_FIELD = {
+    "text": "text",
+    "image": "image",
+    "sticker": "package",
+    "flex": "flex",
+    "card": "card_title",
+    "coupon": "coupon",
+}
+BUBBLE_KEYS = (
+    "type",
+    "text",
+    "emojis",
+    "image",
+    "preview",
+    "upload",
+    "preview_upload",
+    "package",
+    "sticker",
+    "card_title",
+    "card_text",
+    "card_code",
+    "card_label",
+    "card_url",
+    "coupon",
+    "alt",
+    "flex",
+)
 
 
 def bubble_prefix(variant: int, bubble: int) -> str:
@@ -144,8 +174,11 @@ class BroadcastForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, segments=(), **kwargs):
+    def __init__(self, *args, segments=(), account=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.account = account
+        if self.is_bound:
+            self.data = self.data.copy()  # an uploaded image's URL is written back into it
         self.fields["segment"].choices = [("", "—")] + [(s.pk, s.name) for s in segments]
         self.n_variants = variant_count(self.data if self.is_bound else self.initial)
         for k in range(1, self.n_variants + 1):
@@ -180,6 +213,15 @@ class BroadcastForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 3}),
                 help_text=_("{displayName} is replaced by each friend's LINE name."),
             )
+            self.fields[prefix + "emojis"] = forms.CharField(
+                label=_("LINE emoji"),
+                required=False,
+                max_length=1000,
+                help_text=_(
+                    "Each $ in the text becomes the next of these LINE emoji, written "
+                    "productId/emojiId and separated by commas."
+                ),
+            )
             self.fields[prefix + "image"] = forms.URLField(
                 label=_("Image URL (https)"), required=False, max_length=2000, assume_scheme="https"
             )
@@ -188,6 +230,41 @@ class BroadcastForm(forms.Form):
                 required=False,
                 max_length=2000,
                 assume_scheme="https",
+            )
+            self.fields[prefix + "upload"] = forms.FileField(
+                label=_("…or upload an image"),
+                required=False,
+                help_text=_("JPEG or PNG, at most 10 MB."),
+                widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+            )
+            self.fields[prefix + "preview_upload"] = forms.FileField(
+                label=_("Preview image"),
+                required=False,
+                help_text=_(
+                    "JPEG or PNG, at most 1 MB; needed when the image is larger than 1 MB."
+                ),
+                widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+            )
+            self.fields[prefix + "card_title"] = forms.CharField(
+                label=_("Card title"), required=False, max_length=100
+            )
+            self.fields[prefix + "card_text"] = forms.CharField(
+                label=_("Card text"), required=False, max_length=500
+            )
+            self.fields[prefix + "card_code"] = forms.CharField(
+                label=_("Coupon code (optional)"), required=False, max_length=40
+            )
+            self.fields[prefix + "card_label"] = forms.CharField(
+                label=_("Button label"), required=False, max_length=40
+            )
+            self.fields[prefix + "card_url"] = forms.URLField(
+                label=_("Button link"), required=False, max_length=1000, assume_scheme="https"
+            )
+            self.fields[prefix + "coupon"] = forms.CharField(
+                label=_("LINE coupon ID"),
+                required=False,
+                max_length=100,
+                help_text=_("The coupon's ID from LINE Official Account Manager."),
             )
             self.fields[prefix + "package"] = forms.CharField(
                 label=_("Sticker package ID"), required=False, max_length=20
@@ -235,6 +312,9 @@ class BroadcastForm(forms.Form):
             initial[prefix + "type"] = kind
             if kind == "text":
                 initial[prefix + "text"] = message.get("text", "")
+                initial[prefix + "emojis"] = text_emojis_input(message)
+            elif kind == "coupon":
+                initial[prefix + "coupon"] = message.get("couponId", "")
             elif kind == "image":
                 initial[prefix + "image"] = message.get("originalContentUrl", "")
                 initial[prefix + "preview"] = message.get("previewImageUrl", "")
@@ -284,22 +364,7 @@ class BroadcastForm(forms.Form):
         for n in self.bubble_numbers():
             prefix = bubble_prefix(variant, n)
             kind = data.get(prefix + "type") or ""
-            if kind == "text":
-                message = {"type": "text", "text": data.get(prefix + "text", "")}
-            elif kind == "image":
-                message = {
-                    "type": "image",
-                    "originalContentUrl": data.get(prefix + "image", ""),
-                    "previewImageUrl": data.get(prefix + "preview")
-                    or data.get(prefix + "image", ""),
-                }
-            elif kind == "sticker":
-                message = {
-                    "type": "sticker",
-                    "packageId": data.get(prefix + "package", ""),
-                    "stickerId": data.get(prefix + "sticker", ""),
-                }
-            elif kind == "flex":
+            if kind == "flex":
                 raw = data.get(prefix + "flex", "")
                 try:
                     contents = json.loads(raw) if raw else None
@@ -316,10 +381,47 @@ class BroadcastForm(forms.Form):
                     "contents": contents,
                 }
             else:
-                continue
+                urls = self._uploaded_image(prefix, data) if kind == "image" and report else None
+                if urls is False:
+                    continue
+                try:
+                    message = bubble_message(
+                        kind, lambda key, p=prefix: data.get(p + key) or "", image_urls=urls
+                    )
+                except BubbleError as exc:
+                    if report:
+                        self.add_error(prefix + exc.key, str(exc))
+                    continue
+                if message is None:
+                    continue
             messages.append(message)
             slots.append(prefix + ERROR_FIELD[kind])
         return messages, slots
+
+    def _uploaded_image(self, prefix: str, data: dict):
+        """URLs of an image uploaded into this bubble (stored once, and written back into the
+        URL inputs so a form shown again keeps it); None without upload, False when refused."""
+        original = self.files.get(prefix + "upload")
+        if not original or self.account is None:
+            return None
+        stored = self.__dict__.setdefault("_stored_images", {})
+        if prefix not in stored:
+            try:
+                stored[prefix] = image_upload_store(
+                    account=self.account,
+                    original=original,
+                    preview=self.files.get(prefix + "preview_upload"),
+                )
+            except ValidationError as exc:
+                for key, problems in exc.message_dict.items():
+                    for problem in problems:
+                        self.add_error(prefix + key, problem)
+                stored[prefix] = False
+                return False
+            url, preview = stored[prefix]
+            self.data[prefix + "image"], self.data[prefix + "preview"] = url, preview
+            data[prefix + "image"], data[prefix + "preview"] = url, preview
+        return stored[prefix]
 
     def _clean_bubbles(self, data: dict, variant: int) -> list[dict]:
         messages, slots = self._messages(data, variant=variant)
@@ -330,6 +432,10 @@ class BroadcastForm(forms.Form):
             message = f"{problem.path}: {problem.message}" if problem.path else problem.message
             if problem.bubble and problem.path == "altText":
                 field = field.rsplit("_", 1)[0] + "_alt"
+            elif field.endswith("card_title") and "hero" in problem.path:
+                field = field.replace("card_title", "image")
+            elif field.endswith("card_title") and problem.path.endswith("uri"):
+                field = field.replace("card_title", "card_url")
             self.add_error(field, message)
         return messages
 

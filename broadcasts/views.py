@@ -122,7 +122,7 @@ def _composer(request: HttpRequest, broadcast: Broadcast | None) -> HttpResponse
             },
             partials=["broadcast-variants"],
         )
-    form = BroadcastForm(request.POST, segments=segments)
+    form = BroadcastForm(request.POST, request.FILES, segments=segments, account=account)
     if request.htmx and request.htmx.target == "broadcast-preview":
         return render_page(
             request,
