@@ -69,7 +69,7 @@ def link_card_message(
     """A coupon / link card as a Flex bubble: optional image, a title, a text, an optional
     coupon code, and one button opening the link (tracked like any link)."""
     body: list[dict] = [
-        {"type": "text", "text": title or " ", "weight": "bold", "size": "lg", "wrap": True}
+        {"type": "text", "text": title, "weight": "bold", "size": "lg", "wrap": True}
     ]
     if text:
         body.append({"type": "text", "text": text, "wrap": True, "size": "sm", "color": "#555555"})
@@ -125,6 +125,12 @@ def bubble_message(kind: str, get: Callable[[str], str], *, image_urls=None) -> 
     if kind == "sticker":
         return {"type": "sticker", "packageId": get("package"), "stickerId": get("sticker")}
     if kind == "card":
+        # The schema only types these as strings: an empty title or link would pass it and
+        # then show an empty card, or a button LINE refuses.
+        if not get("card_title").strip():
+            raise BubbleError("card_title", _("Give the card a title."))
+        if not get("card_url").startswith(("https://", "http://")):
+            raise BubbleError("card_url", _("Enter the link the card's button opens."))
         return link_card_message(
             alt_text=get("alt"),
             title=get("card_title"),
