@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from broadcasts.bubbles import BubbleError, link_card_message, text_message
 from broadcasts.messages import messages_errors
@@ -50,6 +51,13 @@ def test_an_uploaded_image_is_stored_and_sent_as_an_https_image_message(account,
     name = url.removeprefix("https://console.example/media/")
     assert default_storage.open(name).read() == PNG
     assert messages_errors([message]) == []
+    # The console serves it at that address, without a login (LINE fetches it).
+    served = Client().get(url.removeprefix("https://console.example"))
+    assert served.status_code == 200 and served["Content-Type"] == "image/png"
+    assert b"".join(served.streaming_content) == PNG
+    assert "immutable" in served["Cache-Control"]
+    for wrong in (url.replace("original", "other"), "/media/broadcasts/../../etc/passwd"):
+        assert Client().get(wrong.removeprefix("https://console.example")).status_code == 404
 
 
 def test_a_large_image_needs_a_preview_of_at_most_1_mb(account, marketer, media):

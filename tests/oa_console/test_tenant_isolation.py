@@ -56,6 +56,7 @@ PUBLIC_URL_NAMES = {
     "healthz",
     "line_webhook",
     "broadcast_click",  # signed-token click redirect for friends: tests/broadcasts/test_clicks.py
+    "broadcast_image",  # uploaded broadcast images LINE fetches: tests/broadcasts/test_bubbles.py
     "api_schema",
     "api_docs",
     "api_account_list",  # lists only the caller's own OAs: covered by tests/oa_console/test_api.py
