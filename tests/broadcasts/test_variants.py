@@ -228,3 +228,18 @@ def test_two_proportion_p_value_against_hand_computed_values():
     assert two_proportion_p_value(12, 200, 9, 200) == pytest.approx(0.5012, abs=1e-4)
     assert two_proportion_p_value(0, 100, 0, 100) is None
     assert significance_threshold(3) == pytest.approx(0.05 / 3)
+
+
+def test_a_weekly_ab_broadcast_repeats_with_its_variants(account, rules):
+    make_friends(account, 10)
+    broadcast = ab_broadcast(
+        account, [arm("A", "a", 60), arm("B", "b", 40)], test_percent=50, holdout=10
+    )
+    Broadcast.unscoped.filter(pk=broadcast.pk).update(repeat_weekdays=[2])
+    assert sending.broadcast_start(broadcast_id=broadcast.pk)
+    (following,) = Broadcast.unscoped.filter(repeat_of=broadcast)
+    assert (following.variant_test_percent, following.holdout_percent) == (50, 10)
+    assert [(v.name, v.share, v.messages) for v in variants.variant_list(broadcast=following)] == [
+        ("A", 60, [{"type": "text", "text": "a"}]),
+        ("B", 40, [{"type": "text", "text": "b"}]),
+    ]
