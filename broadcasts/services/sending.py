@@ -670,8 +670,17 @@ def broadcast_continue_at(*, broadcast_id: int, seconds: int) -> None:
 def broadcast_send_test(
     *, account: LineAccount, broadcast: Broadcast, line_user_id: str, display_name: str = ""
 ) -> str:
-    """Push the broadcast to one LINE user (the marketer's own account) to see it on a phone.
-    Links are not tracked and nothing is counted: a test is not part of the results."""
+    """Push the broadcast to one LINE user (the marketer's own account) to see it on a phone;
+    an A/B broadcast sends each variant, in order. Links are not tracked and nothing is
+    counted: a test is not part of the results."""
+    request_id = ""
+    arms = variants.variant_list(broadcast=broadcast)
+    for messages in [arm.messages for arm in arms] or [broadcast.messages]:
+        request_id = _push_test(account, messages, line_user_id, display_name)
+    return request_id
+
+
+def _push_test(account: LineAccount, messages: list[dict], line_user_id: str, name: str) -> str:
     from linebot.v3 import messaging
 
     decision = line_api.rate_limit_acquire(account, "push")
@@ -679,9 +688,8 @@ def broadcast_send_test(
         raise ValidationError(
             {"line_user_id": [_("Too many test messages; try again in a moment.")]}
         )
-    messages = broadcast.messages
-    if display_name or any("{displayName}" in m.get("text", "") for m in messages):
-        messages = personalise(messages, display_name)
+    if name or any("{displayName}" in m.get("text", "") for m in messages):
+        messages = personalise(messages, name)
     request = messaging.PushMessageRequest.from_dict({"to": line_user_id, "messages": messages})
     with line_api.messaging_api(account, host=simulated_line.host()) as api:
         outcome = line_call(

@@ -243,3 +243,11 @@ def test_a_weekly_ab_broadcast_repeats_with_its_variants(account, rules):
         ("A", 60, [{"type": "text", "text": "a"}]),
         ("B", 40, [{"type": "text", "text": "b"}]),
     ]
+
+
+def test_a_test_send_pushes_every_variant_to_me(account, line):
+    broadcast = ab_broadcast(account, [arm("A", "First"), arm("B", "Second")], status=Status.DRAFT)
+    me = "U" + "b" * 32
+    sending.broadcast_send_test(account=account, broadcast=broadcast, line_user_id=me)
+    pushes = [call.json() for call in line.server.calls("pushMessage")]
+    assert [(p["to"], p["messages"][0]["text"]) for p in pushes] == [(me, "First"), (me, "Second")]
