@@ -154,7 +154,7 @@ class BroadcastDetailOutputSerializer(BroadcastOutputSerializer):
     def get_variant_results(self, broadcast: Broadcast) -> dict | None:
         """Per variant: recipients, delivered, unique clicks, click rate with its 95% Wilson
         interval, and whether the leader's lead over it is significant."""
-        if not broadcast.started_at or not broadcast.variants.exists():
+        if not broadcast.started_at or not variants.has_variants(broadcast):
             return None
         results = broadcast_variant_results(broadcast=broadcast)
         return {

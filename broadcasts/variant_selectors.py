@@ -98,7 +98,9 @@ def broadcast_variant_results(*, broadcast: Broadcast) -> VariantResults:
         significant=significant,
         verdict=_verdict(rows, leader, threshold),
         followups=list(
-            broadcast.winner_followups.exclude(status=Broadcast.Status.CANCELLED).order_by("pk")
+            Broadcast.unscoped.filter(winner_of=broadcast)
+            .exclude(status=Broadcast.Status.CANCELLED)
+            .order_by("pk")
         ),
     )
 

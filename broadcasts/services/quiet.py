@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from broadcasts.models import Broadcast
+from broadcasts.models import Broadcast, BroadcastBatch
 from broadcasts.services.rules import quiet_hours_end, quiet_hours_next_start
 
 
@@ -15,6 +15,13 @@ def hold_for_quiet_hours(*, broadcast: Broadcast, now: datetime) -> int | None:
     """Seconds until the quiet period containing ``now`` ends (and the broadcast says it is
     held until then), or None when sending may go on (clearing a past hold)."""
     end = quiet_hours_end(account=broadcast.account, moment=now)
+    if (
+        end is not None
+        and not BroadcastBatch.unscoped.filter(
+            broadcast=broadcast, status=BroadcastBatch.Status.PENDING
+        ).exists()
+    ):
+        end = None  # everything went out (a narrowcast LINE is still delivering is not held)
     if end is None:
         if broadcast.paused_until is not None:
             Broadcast.unscoped.filter(pk=broadcast.pk).update(paused_until=None)

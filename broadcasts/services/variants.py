@@ -228,7 +228,9 @@ def broadcast_send_winner(
         raise WinnerConflict(_("This broadcast has no A/B variants."))
     if parent.status not in FINISHED:
         raise WinnerConflict(_("The A/B test must finish sending before a winner is sent."))
-    existing = parent.winner_followups.exclude(status=Broadcast.Status.CANCELLED).first()
+    existing = (
+        Broadcast.unscoped.filter(winner_of=parent).exclude(status=Broadcast.Status.CANCELLED)
+    ).first()
     if existing is not None:
         raise WinnerConflict(
             _("The winner already goes to the rest in “%(name)s”.") % {"name": existing.name}
