@@ -282,7 +282,11 @@ def broadcast_detail(
             )
     target = request.htmx.target if request.htmx else None
     if target == "broadcast-cost" or request.GET.get("panel") == "cost":
-        context["estimate"] = planning.broadcast_estimate(broadcast=broadcast)
+        context["estimate"] = estimate = planning.broadcast_estimate(broadcast=broadcast)
+        if context["variants"] and estimate.to_send:
+            # The holdout first, then the test share of the rest; the others wait.
+            kept = estimate.to_send * (100 - broadcast.holdout_percent) / 100
+            context["ab_tested"] = round(kept * broadcast.variant_test_percent / 100)
         context["quota"] = selectors.message_quota(account=request.account)
         context["cost_loaded"] = True
     return render_page(

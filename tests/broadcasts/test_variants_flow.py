@@ -294,3 +294,34 @@ def test_results_and_winner_action_on_the_page(account, rules, line, marketer, v
     parent_page = client_for(marketer).get(detail).content.decode()
     assert 'data-testid="ab-followup"' in parent_page
     assert 'data-testid="send-winner"' not in parent_page
+
+
+def test_cost_panel_estimates_the_tested_share(account, rules, line, marketer):
+    make_friends(account, 400)
+    segment = everyone_segment(account)
+    created = (
+        api(marketer)
+        .post(
+            url(account),
+            {
+                "name": "Estimate",
+                "audience": {"segment": segment.pk},
+                "variants": arms("a", "b"),
+                "variant_test_percent": 25,
+                "holdout_percent": 20,
+            },
+            format="json",
+        )
+        .json()
+    )
+    body = (
+        client_for(marketer)
+        .get(
+            page(account, "broadcast_detail", created["id"]),
+            HTTP_HX_REQUEST="true",
+            HTTP_HX_TARGET="broadcast-cost",
+        )
+        .content.decode()
+    )
+    # 400 reachable, 20% holdout, 25% of the remaining 320 tested.
+    assert "A/B test: about 80 friends get a variant now" in body
