@@ -21,13 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from broadcasts import selectors
-from broadcasts.forms import (
-    BroadcastForm,
-    ReviewForm,
-    ScheduleForm,
-    TestSendForm,
-    apply_variant_action,
-)
+from broadcasts.composer import BroadcastForm, apply_variant_action
+from broadcasts.forms import ReviewForm, ScheduleForm, TestSendForm
 from broadcasts.messages import DISPLAY_NAME
 from broadcasts.models import Broadcast
 from broadcasts.services import planning, results, sending, variants, workflow
