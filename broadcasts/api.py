@@ -3,7 +3,9 @@ cancel), the audience/cost estimate, a test send, and per-batch outcomes.
 
 Body of a broadcast: ``{"name", "messages": [LINE message objects], "audience": {"all": true} |
 {"segment": <id>} | {"demographic": <LINE filter>} | {"segment": <id>, "demographic": <LINE
-filter>}}``. An action the broadcast's state does not allow answers 409.
+filter>}, "variants"?: [{"name", "messages", "share"?}], "variant_test_percent"?,
+"holdout_percent"?}``. With variants, ``messages`` may be left out (it mirrors the first
+variant's). An action the broadcast's state does not allow answers 409.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
 from broadcasts import selectors
-from broadcasts.models import Broadcast, BroadcastBatch
-from broadcasts.services import planning, sending, workflow
+from broadcasts.models import Broadcast, BroadcastBatch, BroadcastVariant
+from broadcasts.services import planning, sending, variants, workflow
 from broadcasts.services.rules import local_to_utc
+from broadcasts.variant_selectors import broadcast_variant_results
 from oa_console.api.base import TenantApiView
 from oa_console.api.pagination import StandardPagination
 from oa_console.roles import Capability
@@ -76,8 +79,15 @@ class BatchOutputSerializer(serializers.ModelSerializer):
         ]
 
 
+class VariantOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BroadcastVariant
+        fields = ["id", "label", "name", "share", "messages"]
+
+
 class BroadcastOutputSerializer(serializers.ModelSerializer):
     audience = serializers.SerializerMethodField()
+    variants = VariantOutputSerializer(many=True, read_only=True)
     created_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
     reviewed_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
 
@@ -95,6 +105,10 @@ class BroadcastOutputSerializer(serializers.ModelSerializer):
             "repeat_weekdays",
             "repeat_of",
             "holdout_percent",
+            "variants",
+            "variant_test_percent",
+            "winner_of",
+            "winner_variant",
             "created_by",
             "reviewed_by",
             "reviewed_at",
@@ -103,6 +117,7 @@ class BroadcastOutputSerializer(serializers.ModelSerializer):
             "recipients",
             "excluded_by_cap",
             "deferred_by_quiet_hours",
+            "paused_until",
             "accepted_count",
             "failed_count",
             "error_message",
@@ -116,12 +131,40 @@ class BroadcastOutputSerializer(serializers.ModelSerializer):
         return _audience_out(broadcast)
 
 
+class VariantResultSerializer(serializers.Serializer):
+    variant = serializers.IntegerField(source="variant.pk")
+    label = serializers.CharField(source="variant.label")
+    recipients = serializers.IntegerField()
+    delivered = serializers.IntegerField()
+    unique_clicks = serializers.IntegerField()
+    click_rate = serializers.FloatField(allow_null=True)
+    interval = serializers.ListField(child=serializers.FloatField(), allow_null=True)
+    p_value_vs_leader = serializers.FloatField(source="p_value", allow_null=True)
+    significantly_behind_leader = serializers.BooleanField(source="significant", allow_null=True)
+
+
 class BroadcastDetailOutputSerializer(BroadcastOutputSerializer):
     progress = serializers.SerializerMethodField()
     batches = serializers.SerializerMethodField()
+    variant_results = serializers.SerializerMethodField()
 
     class Meta(BroadcastOutputSerializer.Meta):
-        fields = [*BroadcastOutputSerializer.Meta.fields, "progress", "batches"]
+        fields = [*BroadcastOutputSerializer.Meta.fields, "progress", "batches", "variant_results"]
+
+    def get_variant_results(self, broadcast: Broadcast) -> dict | None:
+        """Per variant: recipients, delivered, unique clicks, click rate with its 95% Wilson
+        interval, and whether the leader's lead over it is significant."""
+        if not broadcast.started_at or not variants.has_variants(broadcast):
+            return None
+        results = broadcast_variant_results(broadcast=broadcast)
+        return {
+            "variants": VariantResultSerializer(results.rows, many=True).data,
+            "leader": results.leader.pk if results.leader else None,
+            "significant": results.significant,
+            "verdict": results.verdict,
+            "waiting_for_winner": results.waiting,
+            "followups": [b.pk for b in results.followups],
+        }
 
     def get_progress(self, broadcast: Broadcast) -> dict:
         summary = selectors.broadcast_batch_summary(broadcast=broadcast)
@@ -145,7 +188,7 @@ class BroadcastDetailOutputSerializer(BroadcastOutputSerializer):
 class BroadcastInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120)
     goal = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    messages = serializers.JSONField()
+    messages = serializers.JSONField(required=False)
     audience = serializers.JSONField()
     track_clicks = serializers.BooleanField(required=False, default=True)
     repeat_weekdays = serializers.ListField(
@@ -154,7 +197,18 @@ class BroadcastInputSerializer(serializers.Serializer):
         default=list,
         max_length=7,
     )
-    variants = serializers.JSONField(required=False)
+    variants = serializers.JSONField(
+        required=False,
+        help_text="2-4 A/B variants [{name, messages, share?}] (segment audiences only); "
+        "shares default to even.",
+    )
+    variant_test_percent = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=100,
+        help_text="Share of the audience (after the holdout) that gets a variant; the rest "
+        "waits for the winner.",
+    )
     holdout_percent = serializers.IntegerField(required=False, min_value=0, max_value=50)
 
     def validate_audience(self, audience) -> dict:
@@ -183,11 +237,28 @@ class BroadcastInputSerializer(serializers.Serializer):
         return {"audience_kind": kind, "segment_id": segment, "demographic": demographic}
 
     def validate(self, data):
-        if data.get("variants"):
+        arms = data.get("variants")
+        if not arms:
+            if "messages" not in data:
+                raise ValidationError({"messages": [_("This field is required.")]})
+            return data
+        first = (
+            arms[0].get("messages")
+            if isinstance(arms, list) and isinstance(arms[0], dict)
+            else None
+        )
+        if "messages" in data and first is not None and data["messages"] != first:
             raise ValidationError(
-                {"variants": [_("A/B variants are not offered by this console yet.")]}
+                {
+                    "messages": [
+                        _(
+                            "With variants, leave out messages (or repeat the first variant's): "
+                            "each variant has its own."
+                        )
+                    ]
+                }
             )
-        data.pop("variants", None)
+        data["messages"] = first
         return data
 
 
@@ -199,6 +270,8 @@ def _service_kwargs(validated: dict) -> dict:
         "track_clicks": validated.get("track_clicks", True),
         "repeat_weekdays": validated.get("repeat_weekdays", []),
         "holdout_percent": validated.get("holdout_percent") or 0,
+        "variants": validated.get("variants") or None,
+        "variant_test_percent": validated.get("variant_test_percent", 100),
         **validated["audience"],
     }
 
@@ -384,6 +457,40 @@ class BroadcastScheduleApi(_ActionApi):
 class BroadcastCancelApi(_ActionApi):
     def act(self, broadcast, data):
         return workflow.broadcast_cancel(broadcast=broadcast)
+
+
+class SendWinnerSerializer(serializers.Serializer):
+    variant = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Id of the winning variant; by default the leader by click rate.",
+    )
+
+
+@extend_schema(
+    request=SendWinnerSerializer,
+    responses={201: BroadcastDetailOutputSerializer},
+    summary="Send the winning A/B variant to the rest (creates a follow-up draft)",
+)
+class BroadcastSendWinnerApi(_BroadcastApi):
+    def post(self, request, account_id: int, broadcast_id: int):
+        broadcast = self.broadcast(account_id, broadcast_id)
+        self.require(Capability.DRAFT_BROADCASTS)
+        data = SendWinnerSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            followup = variants.broadcast_send_winner(
+                account=broadcast.account,
+                broadcast=broadcast,
+                user=_user(request),
+                variant_id=data.validated_data["variant"],
+            )
+        except DjangoValidationError as exc:
+            raise _service_error(exc) from exc
+        except variants.WinnerConflict as exc:
+            raise Conflict(str(exc)) from exc
+        return self.detail(followup, status.HTTP_201_CREATED)
 
 
 class BroadcastBatchesApi(_BroadcastApi):

@@ -37,4 +37,9 @@ urlpatterns = [
         name="api_broadcast_estimate",
     ),
     path("<int:broadcast_id>/test/", api.BroadcastTestSendApi.as_view(), name="api_broadcast_test"),
+    path(
+        "<int:broadcast_id>/send-winner/",
+        api.BroadcastSendWinnerApi.as_view(),
+        name="api_broadcast_send_winner",
+    ),
 ]

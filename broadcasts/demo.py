@@ -1,6 +1,7 @@
 """``seed_broadcasts``: a content plan per demo OA, in every state a marketer meets: two drafts,
-one in review, two scheduled on the calendar, and one sent last week with its results
-(delivered, clicks per link, per-batch outcomes).
+one in review, two scheduled on the calendar, one sent last week with its results
+(delivered, clicks per link, per-batch outcomes), and an A/B test of two subject lines sent to
+30% of a segment, whose winner can be sent to the rest.
 
 The sent one went through the real planning (segment -> batches -> deliveries); its LINE answers
 are recorded as they would have come back, so the demo needs no network. OAs that already have
@@ -15,10 +16,13 @@ from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from broadcasts.models import Broadcast, BroadcastBatch, Click, Delivery
 from broadcasts.services import planning, sending, workflow
+from broadcasts.services.variants import variant_list
 from oa_console.tenancy import tenant_scope
 from segments.models import Segment
 
@@ -122,7 +126,33 @@ def _seed_account(account: LineAccount, marketer: User | None, admin: User | Non
         workflow.broadcast_approve(broadcast=planned, user=admin, comment="OK to send")
     created += 5
     created += _seed_sent(account, everyone, marketer, admin)
+    created += _seed_ab_test(account, everyone, marketer, admin)
     return created
+
+
+def _sent_as_line_would(broadcast: Broadcast, sent_at: datetime, marketer, admin) -> bool:
+    """Plan for real, then record every batch accepted as LINE would have answered."""
+    Broadcast.unscoped.filter(pk=broadcast.pk).update(
+        status=Broadcast.Status.SCHEDULED,
+        send_at=sent_at,
+        reviewed_by=admin,
+        reviewed_at=sent_at - timedelta(days=1),
+        submitted_by=marketer,
+    )
+    planned = planning.broadcast_plan(broadcast_id=broadcast.pk, now=sent_at)
+    if planned is None or planned.status != Broadcast.Status.SENDING:
+        return False
+    # One UPDATE even for an A/B test's thousands of pushes; the request ids are made up.
+    BroadcastBatch.unscoped.filter(broadcast=broadcast).update(
+        status=BroadcastBatch.Status.ACCEPTED,
+        request_id=Concat(Value(f"demo{uuid.uuid4().hex[:12]}-"), Cast("pk", CharField())),
+        http_status=200,
+        attempts=0,
+        sent_at=sent_at,
+        last_attempt_at=sent_at,
+    )
+    sending.broadcast_finish(broadcast_id=broadcast.pk, now=sent_at + timedelta(seconds=3))
+    return True
 
 
 def _seed_sent(account: LineAccount, segment: Segment, marketer, admin) -> int:
@@ -137,24 +167,8 @@ def _seed_sent(account: LineAccount, segment: Segment, marketer, admin) -> int:
         audience_kind=Broadcast.AudienceKind.SEGMENT,
         segment_id=segment.pk,
     )
-    Broadcast.unscoped.filter(pk=broadcast.pk).update(
-        status=Broadcast.Status.SCHEDULED,
-        send_at=sent_at,
-        reviewed_by=admin,
-        reviewed_at=sent_at - timedelta(days=1),
-        submitted_by=marketer,
-    )
-    planned = planning.broadcast_plan(broadcast_id=broadcast.pk, now=sent_at)
-    if planned is None or planned.status != Broadcast.Status.SENDING:
+    if not _sent_as_line_would(broadcast, sent_at, marketer, admin):
         return 1
-    for batch in BroadcastBatch.unscoped.filter(broadcast=broadcast):
-        batch.status = BroadcastBatch.Status.ACCEPTED
-        batch.request_id = uuid.uuid4().hex
-        batch.http_status = 200
-        batch.attempts = 0
-        batch.sent_at = batch.last_attempt_at = sent_at
-        batch.save()
-    sending.broadcast_finish(broadcast_id=broadcast.pk, now=sent_at + timedelta(seconds=3))
     rng = random.Random(account.pk)
     recipients = list(
         Delivery.unscoped.filter(broadcast=broadcast).values_list("friend_id", flat=True)
@@ -175,3 +189,47 @@ def seed_broadcasts(demo: DemoTenancy) -> int:
         with tenant_scope(workspace=account.workspace, account=account):
             created += _seed_account(account, marketer, admin)
     return created
+
+
+def _seed_ab_test(account: LineAccount, segment: Segment, marketer, admin) -> int:
+    """Two subject lines tested on 30% of the segment; the emoji one drew more clicks, and
+    the other 70% wait for "Send the winner to the rest"."""
+    sent_at = _local(account, -3, time(12, 0))
+    broadcast = workflow.broadcast_create(
+        account=account,
+        created_by=marketer,
+        name="Gift-card subject test",
+        goal="Find the better opening line",
+        messages=[],
+        audience_kind=Broadcast.AudienceKind.SEGMENT,
+        segment_id=segment.pk,
+        variants=[
+            {"name": "Plain", "messages": _text(f"Gift cards are here. {SHOP}/gift-cards")},
+            {
+                "name": "Playful",
+                "messages": _text(f"Treat someone today with a gift card {SHOP}/gift-cards"),
+            },
+        ],
+        variant_test_percent=30,
+    )
+    if not _sent_as_line_would(broadcast, sent_at, marketer, admin):
+        return 1
+    rng = random.Random(account.pk + 1)
+    clicks = []
+    for variant, rate in zip(variant_list(broadcast=broadcast), (0.06, 0.14), strict=True):
+        friends = Delivery.unscoped.filter(broadcast=broadcast, variant=variant).values_list(
+            "friend_id", flat=True
+        )
+        clicks += [
+            Click(
+                account=account,
+                broadcast=broadcast,
+                friend_id=friend_id,
+                variant=variant,
+                url=f"{SHOP}/gift-cards",
+            )
+            for friend_id in friends
+            if rng.random() < rate
+        ]
+    Click.unscoped.bulk_create(clicks)
+    return 1 + len(clicks)

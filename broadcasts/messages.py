@@ -176,30 +176,34 @@ def tracked_urls(messages: list[dict]) -> list[str]:
     return list(seen)
 
 
-def click_token(*, broadcast_id: int, url_index: int, friend_id: int | None) -> str:
-    """A signed, timestamped token: tampering breaks the signature, age is checked on use."""
-    return signing.dumps([broadcast_id, url_index, friend_id or 0], salt=CLICK_SALT, compress=True)
-
-
-def click_token_read(token: str, *, max_age_seconds: int) -> tuple[int, int, int | None] | None:
-    try:
-        broadcast_id, url_index, friend_id = signing.loads(
-            token, salt=CLICK_SALT, max_age=max_age_seconds
-        )
-    except (signing.BadSignature, ValueError, TypeError):
-        return None
-    return int(broadcast_id), int(url_index), int(friend_id) or None
+def click_token(
+    *, broadcast_id: int, url_index: int, friend_id: int | None, variant_id: int | None = None
+) -> str:
+    """A signed, timestamped token: tampering breaks the signature, age is checked on use. An
+    A/B variant's links also name the variant (``url_index`` counts that variant's links)."""
+    payload = [broadcast_id, url_index, friend_id or 0]
+    if variant_id:
+        payload.append(variant_id)
+    return signing.dumps(payload, salt=CLICK_SALT, compress=True)
 
 
 def rewrite_links(
-    messages: list[dict], *, broadcast_id: int, friend_id: int | None, redirect_url: Callable
+    messages: list[dict],
+    *,
+    broadcast_id: int,
+    friend_id: int | None,
+    redirect_url: Callable,
+    variant_id: int | None = None,
 ) -> list[dict]:
     """Messages with every link sent through the click redirect (``redirect_url(token)``)."""
     urls = tracked_urls(messages)
 
     def rewrite(url: str) -> str:
         token = click_token(
-            broadcast_id=broadcast_id, url_index=urls.index(url), friend_id=friend_id
+            broadcast_id=broadcast_id,
+            url_index=urls.index(url),
+            friend_id=friend_id,
+            variant_id=variant_id,
         )
         return redirect_url(token)
 

@@ -1,5 +1,6 @@
-"""Broadcast tables: the broadcast and its workflow, its LINE calls (batches), who got it
-(deliveries), tracked clicks, and each OA's sending rules (frequency cap, quiet hours)."""
+"""Broadcast tables: the broadcast and its workflow, its A/B variants, its LINE calls (batches),
+who got it (deliveries), tracked clicks, and each OA's sending rules (frequency cap, quiet
+hours)."""
 
 from __future__ import annotations
 
@@ -90,6 +91,18 @@ class Broadcast(models.Model):
     # Share of a segment's friends who get nothing, to measure lift against (stable per
     # friend within a broadcast).
     holdout_percent = models.PositiveSmallIntegerField(_("holdout (%)"), default=0)
+    # With A/B variants (``BroadcastVariant``): the share of the audience left after the
+    # holdout that receives a variant; the rest waits for the winner (a follow-up broadcast).
+    variant_test_percent = models.PositiveSmallIntegerField(_("A/B test share (%)"), default=100)
+    # A "send the winner to the rest" follow-up: the A/B broadcast it continues and the variant
+    # it sends. Its audience is the parent's segment minus everyone the parent reached or held
+    # out (see ``services.variants``).
+    winner_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="winner_followups"
+    )
+    winner_variant = models.ForeignKey(
+        "BroadcastVariant", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     send_at = models.DateTimeField(_("send at"), null=True, blank=True)
     # Weekly repetition: ISO weekdays (1 = Monday … 7 = Sunday) at send_at's local time. Each
     # occurrence is its own broadcast (own results), created when the previous one starts.
@@ -129,6 +142,8 @@ class Broadcast(models.Model):
     # When a queued continuation (rate limit, back-off, progress poll) is due: the stalled-send
     # sweep only steps in once that time is well past.
     continue_at = models.DateTimeField(null=True, blank=True)
+    # A send that reached the OA's quiet hours stops; its remaining batches wait until then.
+    paused_until = models.DateTimeField(_("held by quiet hours until"), null=True, blank=True)
     error_message = models.TextField(blank=True)
     # LINE's own statistics (Insight message event) for a broadcast/narrowcast request id.
     line_stats = models.JSONField(null=True, blank=True)
@@ -167,6 +182,41 @@ class Broadcast(models.Model):
         from django.utils.dates import WEEKDAYS  # Monday first, translated
 
         return ", ".join(str(WEEKDAYS[day - 1]) for day in self.repeat_weekdays)
+
+
+class BroadcastVariant(models.Model):
+    """One arm of an A/B test: its own messages and its share of the tested friends. Which
+    friend gets which arm is a stable hash of the friend and the broadcast
+    (``services.variants``); the broadcast's own ``messages`` mirror the first variant's."""
+
+    LABELS = "ABCD"
+
+    account = models.ForeignKey(LineAccount, on_delete=models.CASCADE, related_name="+")
+    broadcast = models.ForeignKey(Broadcast, on_delete=models.CASCADE, related_name="variants")
+    position = models.PositiveSmallIntegerField()  # 0-3: A-D
+    name = models.CharField(_("name"), max_length=60)
+    messages = models.JSONField(_("messages"), default=list)
+    share = models.PositiveSmallIntegerField(_("share (%)"))
+
+    objects = AccountScopedManager()
+    unscoped = UnscopedManager()
+
+    class Meta:
+        ordering = ["broadcast", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["broadcast", "position"], name="uniq_variant_position"),
+            models.CheckConstraint(
+                condition=models.Q(share__gte=1, share__lte=100, position__lte=3),
+                name="variant_share_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.name}"
+
+    @property
+    def label(self) -> str:
+        return self.LABELS[self.position]
 
 
 class BroadcastBatch(models.Model):
@@ -224,6 +274,16 @@ class Delivery(models.Model):
     batch = models.ForeignKey(BroadcastBatch, on_delete=models.CASCADE, related_name="deliveries")
     friend = models.ForeignKey("segments.Friend", on_delete=models.CASCADE, related_name="+")
     line_user_id = models.CharField(max_length=40)
+    # The A/B arm this friend got (null without variants). Not indexed: results read it per
+    # broadcast, through the (broadcast, friend) index, and planning writes millions of rows.
+    variant = models.ForeignKey(
+        BroadcastVariant,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
 
     objects = AccountScopedManager()
     unscoped = UnscopedManager()
@@ -242,11 +302,13 @@ class Delivery(models.Model):
 
 class HeldBack(models.Model):
     """A friend the audience matched but who gets nothing: over the frequency cap (for a LINE
-    broadcast or narrowcast these go to LINE as an excluded audience), or in the holdout."""
+    broadcast or narrowcast these go to LINE as an excluded audience), in the holdout, or outside
+    an A/B test's share (they wait for the winner)."""
 
     class Reason(models.TextChoices):
         CAP = "cap", _("Frequency cap")
         HOLDOUT = "holdout", _("Holdout")
+        AWAITING_WINNER = "awaiting", _("Waiting for the A/B winner")
 
     account = models.ForeignKey(LineAccount, on_delete=models.CASCADE, related_name="+")
     broadcast = models.ForeignKey(Broadcast, on_delete=models.CASCADE, related_name="held_back")
@@ -274,6 +336,15 @@ class Click(models.Model):
     broadcast = models.ForeignKey(Broadcast, on_delete=models.CASCADE, related_name="clicks")
     friend = models.ForeignKey(
         "segments.Friend", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # The A/B arm whose message held the link (its token names it).
+    variant = models.ForeignKey(
+        BroadcastVariant,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     url = models.URLField(max_length=1000)
     clicked_at = models.DateTimeField(auto_now_add=True)

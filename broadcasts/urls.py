@@ -20,6 +20,11 @@ urlpatterns = [
     path("<int:broadcast_id>/test/", views.broadcast_test, name="broadcast_test"),
     path("<int:broadcast_id>/line-stats/", views.broadcast_line_stats, name="broadcast_line_stats"),
     path(
+        "<int:broadcast_id>/send-winner/",
+        views.broadcast_send_winner,
+        name="broadcast_send_winner",
+    ),
+    path(
         "<int:broadcast_id>/reschedule/",
         calendar_views.broadcast_reschedule,
         name="broadcast_reschedule",

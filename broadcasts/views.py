@@ -8,6 +8,8 @@ checked here (Capability); what the state allows is the services' decision.
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -19,11 +21,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from broadcasts import selectors
-from broadcasts.forms import BroadcastForm, ReviewForm, ScheduleForm, TestSendForm
+from broadcasts.composer import BroadcastForm, apply_variant_action
+from broadcasts.forms import ReviewForm, ScheduleForm, TestSendForm
 from broadcasts.messages import DISPLAY_NAME
 from broadcasts.models import Broadcast
-from broadcasts.services import planning, results, sending, workflow
+from broadcasts.services import planning, results, sending, variants, workflow
 from broadcasts.services.rules import local_to_utc
+from broadcasts.variant_selectors import broadcast_variant_results
 from oa_console.permissions import can, require
 from oa_console.roles import Capability
 from oa_console.views._render import render_page
@@ -77,26 +81,48 @@ def _composer(request: HttpRequest, broadcast: Broadcast | None) -> HttpResponse
     segments = list(segment_list(account=account))
     template = "broadcasts/broadcast_form.html"
     if request.method == "GET":
-        initial = BroadcastForm.initial_for(broadcast) if broadcast else {}
+        initial = (
+            BroadcastForm.initial_for(broadcast, variants.variant_list(broadcast=broadcast))
+            if broadcast
+            else {}
+        )
         form = BroadcastForm(initial=initial, segments=segments)
-        preview = broadcast.messages if broadcast else []
         return render_page(
             request,
             template,
             {
                 "form": form,
                 "broadcast": broadcast,
-                "preview": preview,
+                "previews": form.preview_sets() if broadcast else [],
                 "sample_name": _sample_name(request),
             },
             partials=["broadcast-preview"],
         )
-    form = BroadcastForm(request.POST, segments=segments)
+    if request.POST.get("variant_action"):
+        # "Add variant" / "Remove variant": the same inputs with one variant more or less,
+        # shown again (unbound, so nothing is validated or saved yet).
+        form = BroadcastForm(
+            initial=apply_variant_action(request.POST, request.POST["variant_action"]),
+            segments=segments,
+        )
+        return render_page(
+            request,
+            template,
+            {
+                "form": form,
+                "broadcast": broadcast,
+                "previews": form.preview_sets(),
+                "sample_name": _sample_name(request),
+                "oob_preview": True,
+            },
+            partials=["broadcast-variants"],
+        )
+    form = BroadcastForm(request.POST, request.FILES, segments=segments, account=account)
     if request.htmx and request.htmx.target == "broadcast-preview":
         return render_page(
             request,
             template,
-            {"preview": form.preview_messages(), "sample_name": _sample_name(request)},
+            {"previews": form.preview_sets(), "sample_name": _sample_name(request)},
             partials=["broadcast-preview"],
         )
     if form.is_valid():
@@ -111,6 +137,8 @@ def _composer(request: HttpRequest, broadcast: Broadcast | None) -> HttpResponse
             "track_clicks": data["track_clicks"],
             "repeat_weekdays": data["repeat_weekdays"],
             "holdout_percent": data["holdout_percent"] or 0,
+            "variants": data["variants"],
+            "variant_test_percent": data["variant_test_percent"] or 100,
         }
         try:
             if broadcast is None:
@@ -135,7 +163,8 @@ def _composer(request: HttpRequest, broadcast: Broadcast | None) -> HttpResponse
                     "audience": "audience_kind",
                     "segment_id": "segment",
                     "holdout_percent": "holdout_percent",
-                }.get(field, field)
+                    "variants": "variant_test_percent",
+                }.get(field, _variant_field(field))
                 for problem in problems:
                     form.add_error(target if target in form.fields else None, problem)
         except workflow.BroadcastConflict as exc:
@@ -147,12 +176,24 @@ def _composer(request: HttpRequest, broadcast: Broadcast | None) -> HttpResponse
         {
             "form": form,
             "broadcast": broadcast,
-            "preview": form.preview_messages(),
+            "previews": form.preview_sets(),
             "sample_name": _sample_name(request),
         },
     )
     response.status_code = 400
     return response
+
+
+def _variant_field(path: str) -> str:
+    """The composer input of a service error path: ``variants[1].share`` → ``variant_2_share``,
+    ``variants[1].messages`` → the first bubble of variant 2."""
+    match = re.fullmatch(r"variants\[(\d)\]\.(name|share|messages)", path)
+    if not match:
+        return path
+    k = int(match.group(1)) + 1
+    if match.group(2) == "messages":
+        return "bubble_1_type" if k == 1 else f"variant_{k}_bubble_1_type"
+    return f"variant_{k}_{match.group(2)}"
 
 
 @require_http_methods(["GET", "POST"])
@@ -177,10 +218,17 @@ def _detail_context(request: HttpRequest, broadcast: Broadcast, **forms) -> dict
         if broadcast.send_at
         else None
     )
+    arms = variants.variant_list(broadcast=broadcast)
     context = {
         "broadcast": broadcast,
         "sample_name": _sample_name(request),
         "preview": broadcast.messages,
+        "variants": arms,
+        "previews": [{"label": v.label, "messages": v.messages} for v in arms]
+        or [{"label": "", "messages": broadcast.messages}],
+        "ab_results": broadcast_variant_results(broadcast=broadcast)
+        if arms and broadcast.started_at
+        else None,
         "has_personalisation": any(DISPLAY_NAME in m.get("text", "") for m in broadcast.messages),
         "can_draft": can(request, Capability.DRAFT_BROADCASTS),
         "can_approve": can(request, Capability.APPROVE_BROADCASTS),
@@ -229,7 +277,11 @@ def broadcast_detail(
             )
     target = request.htmx.target if request.htmx else None
     if target == "broadcast-cost" or request.GET.get("panel") == "cost":
-        context["estimate"] = planning.broadcast_estimate(broadcast=broadcast)
+        context["estimate"] = estimate = planning.broadcast_estimate(broadcast=broadcast)
+        if context["variants"] and estimate.to_send:
+            # The holdout first, then the test share of the rest; the others wait.
+            kept = estimate.to_send * (100 - broadcast.holdout_percent) / 100
+            context["ab_tested"] = round(kept * broadcast.variant_test_percent / 100)
         context["quota"] = selectors.message_quota(account=request.account)
         context["cost_loaded"] = True
     return render_page(
@@ -410,4 +462,33 @@ def broadcast_line_stats(
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("LINE's statistics updated."))
+    return redirect(_detail_url(request, broadcast))
+
+
+@require_POST
+def broadcast_send_winner(
+    request: HttpRequest, workspace_slug: str, account_slug: str, broadcast_id: int
+) -> HttpResponse:
+    """Create the follow-up draft that sends the chosen (or leading) variant to the friends
+    who waited; it then goes through review and scheduling like any broadcast."""
+    broadcast = _broadcast_or_404(request, broadcast_id)
+    require(request, Capability.DRAFT_BROADCASTS)
+    raw = request.POST.get("variant") or ""
+    try:
+        followup = variants.broadcast_send_winner(
+            account=request.account,
+            broadcast=broadcast,
+            user=request.user,
+            variant_id=int(raw) if raw.isdigit() else None,
+        )
+    except variants.WinnerConflict as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Follow-up draft created: submit it for review to send the winner to the rest."),
+        )
+        return redirect(_detail_url(request, followup))
     return redirect(_detail_url(request, broadcast))

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core import signing
 
 from broadcasts.messages import CLICK_SALT, tracked_urls
-from broadcasts.models import Broadcast, Click
+from broadcasts.models import Broadcast, BroadcastVariant, Click
 from segments.models import Friend
 
 DEFAULT_MAX_AGE = 180 * 24 * 3600
@@ -32,9 +32,9 @@ def click_record(*, token: str) -> ClickResult:
     gets no URL: the caller shows a safe page instead of redirecting anywhere a token says.
     """
     try:
-        broadcast_id, url_index, friend_id = signing.loads(
-            token, salt=CLICK_SALT, max_age=_max_age()
-        )
+        payload = signing.loads(token, salt=CLICK_SALT, max_age=_max_age())
+        broadcast_id, url_index, friend_id, *rest = payload
+        variant_id = rest[0] if rest else None
     except signing.SignatureExpired:
         return ClickResult(url=None, expired=True)
     except (signing.BadSignature, ValueError, TypeError):
@@ -42,7 +42,16 @@ def click_record(*, token: str) -> ClickResult:
     broadcast = Broadcast.unscoped.filter(pk=broadcast_id).first()
     if broadcast is None:
         return ClickResult(url=None)
-    urls = tracked_urls(broadcast.messages)
+    messages = broadcast.messages
+    if variant_id is not None:
+        messages = (
+            BroadcastVariant.unscoped.filter(broadcast=broadcast, pk=variant_id)
+            .values_list("messages", flat=True)
+            .first()
+        )
+        if messages is None:
+            return ClickResult(url=None)
+    urls = tracked_urls(messages)
     if not isinstance(url_index, int) or not 0 <= url_index < len(urls):
         return ClickResult(url=None)
     friend = (
@@ -51,6 +60,10 @@ def click_record(*, token: str) -> ClickResult:
         else None
     )
     Click.unscoped.create(
-        account_id=broadcast.account_id, broadcast=broadcast, friend=friend, url=urls[url_index]
+        account_id=broadcast.account_id,
+        broadcast=broadcast,
+        friend=friend,
+        variant_id=variant_id,
+        url=urls[url_index],
     )
     return ClickResult(url=urls[url_index])

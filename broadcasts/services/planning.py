@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from broadcasts.messages import is_personalised
 from broadcasts.models import Broadcast, BroadcastBatch, Delivery, HeldBack
+from broadcasts.services import variants
 from broadcasts.services.rules import capped_friend_ids, quiet_hours_end
 from segments.models import Friend
 from segments.segment_selectors import segment_friends
@@ -56,12 +57,14 @@ def _candidates(broadcast: Broadcast, now: datetime) -> QuerySet[Friend] | None:
         friends = Friend.unscoped.filter(account=account)
     else:
         return None
+    friends = variants.exclude_tested(broadcast, friends)  # an A/B winner's follow-up
     return friends.filter(status=Friend.Status.FOLLOWING).order_by()
 
 
 def _method(broadcast: Broadcast, excluded: int) -> str:
     if broadcast.audience_kind == Kind.SEGMENT:
-        return Method.PUSH if is_personalised(broadcast.messages) else Method.MULTICAST
+        per_friend = is_personalised(broadcast.messages) or variants.has_variants(broadcast)
+        return Method.PUSH if per_friend else Method.MULTICAST
     if broadcast.audience_kind == Kind.ALL and excluded == 0:
         return Method.BROADCAST
     return Method.NARROWCAST
@@ -178,6 +181,7 @@ def broadcast_plan(*, broadcast_id: int, now: datetime | None = None) -> Broadca
         bucketed = sendable.annotate(bucket=holdout_bucket(broadcast.pk))
         holdout = bucketed.filter(bucket__lt=broadcast.holdout_percent)
         sendable = bucketed.filter(bucket__gte=broadcast.holdout_percent)
+    sendable, waiting = variants.split_tested(broadcast, sendable)  # A/B test share
     count = sendable.count()
     method = _method(broadcast, excluded)
     estimate = Estimate(
@@ -206,6 +210,8 @@ def broadcast_plan(*, broadcast_id: int, now: datetime | None = None) -> Broadca
         _hold_back(broadcast, pool.filter(pk__in=capped), HeldBack.Reason.CAP)
     if holdout is not None:
         _hold_back(broadcast, holdout, HeldBack.Reason.HOLDOUT)
+    if waiting is not None:
+        _hold_back(broadcast, waiting, HeldBack.Reason.AWAITING_WINNER)
     recipients = count if candidates is not None else 0
     per_call = {Method.MULTICAST: MULTICAST_SIZE, Method.PUSH: 1}.get(method)
     calls = -(-recipients // per_call) if per_call else 1
@@ -224,6 +230,7 @@ def broadcast_plan(*, broadcast_id: int, now: datetime | None = None) -> Broadca
     )
     if candidates is not None:
         _deliveries(broadcast, sendable, per_call or max(recipients, 1))
+        variants.assign_deliveries(broadcast)
     broadcast.recipients = count
     broadcast.save()
     return broadcast

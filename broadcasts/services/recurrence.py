@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from broadcasts.models import Broadcast
 from broadcasts.services.rules import local_to_utc
+from broadcasts.services.variants import variant_list, variants_save
 
 
 def clean_weekdays(weekdays) -> list[int]:
@@ -54,7 +55,7 @@ def broadcast_repeat(*, broadcast: Broadcast) -> Broadcast | None:
     source = broadcast.repeat_of or broadcast
     try:
         with transaction.atomic():
-            return Broadcast.unscoped.create(
+            occurrence = Broadcast.unscoped.create(
                 account=broadcast.account,
                 name=broadcast.name,
                 goal=broadcast.goal,
@@ -72,6 +73,17 @@ def broadcast_repeat(*, broadcast: Broadcast) -> Broadcast | None:
                 reviewed_by=broadcast.reviewed_by,
                 reviewed_at=broadcast.reviewed_at,
                 review_comment=broadcast.review_comment,
+                holdout_percent=broadcast.holdout_percent,
+                variant_test_percent=broadcast.variant_test_percent,
             )
+            # The same A/B arms each week (each occurrence has its own assignment and results).
+            variants_save(
+                broadcast=occurrence,
+                variants=[
+                    {"name": v.name, "messages": v.messages, "share": v.share}
+                    for v in variant_list(broadcast=broadcast)
+                ],
+            )
+            return occurrence
     except IntegrityError:
         return None  # already created by an earlier run of the same start

@@ -91,6 +91,18 @@ def quiet_hours_end(*, account: LineAccount, moment: datetime) -> datetime | Non
     return local_to_utc(account=account, local=datetime.combine(end_day, end))
 
 
+def quiet_hours_next_start(*, account: LineAccount, moment: datetime) -> datetime | None:
+    """When the next quiet period starts after ``moment`` (outside quiet hours), or None when
+    quiet hours are off. A send in progress stops there."""
+    rules = sending_rules_get(account=account)
+    if not rules.quiet_enabled or rules.quiet_start == rules.quiet_end:
+        return None
+    zone = zoneinfo.ZoneInfo(account.time_zone)
+    local = _local(account, moment)
+    day = local.date() if local.time() < rules.quiet_start else local.date() + timedelta(days=1)
+    return datetime.combine(day, rules.quiet_start, tzinfo=zone).astimezone(UTC)
+
+
 def local_to_utc(*, account: LineAccount, local: datetime) -> datetime:
     """A wall-clock time in the OA's zone as an aware UTC datetime.
 

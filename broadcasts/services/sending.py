@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from broadcasts import simulated_line
 from broadcasts.messages import personalise, rewrite_links
 from broadcasts.models import Broadcast, BroadcastBatch, Delivery, HeldBack
+from broadcasts.services import quiet, variants
 from broadcasts.services.planning import broadcast_plan
 from broadcasts.services.recurrence import broadcast_repeat
 from broadcasts.services.rules import quiet_hours_end
@@ -137,13 +138,23 @@ def _redirect_url(token: str) -> str:
     return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("broadcast_click", args=[token])
 
 
-def _messages_for(broadcast: Broadcast, *, friend_id: int | None, display_name: str | None):
-    messages = broadcast.messages
+def _messages_for(
+    broadcast: Broadcast,
+    *,
+    friend_id: int | None,
+    display_name: str | None,
+    variant_id: int | None = None,
+):
+    messages = variants.variant_messages(broadcast, variant_id)  # an A/B arm's, or its own
     if display_name is not None:
         messages = personalise(messages, display_name)
     if broadcast.track_clicks:
         messages = rewrite_links(
-            messages, broadcast_id=broadcast.pk, friend_id=friend_id, redirect_url=_redirect_url
+            messages,
+            broadcast_id=broadcast.pk,
+            friend_id=friend_id,
+            redirect_url=_redirect_url,
+            variant_id=variant_id,
         )
     return messages
 
@@ -190,17 +201,15 @@ def _send_batch(broadcast: Broadcast, batch: BroadcastBatch, api) -> Outcome:
             )
         )
     if batch.method == Method.PUSH:
-        user_id, friend_id, name = (
+        user_id, friend_id, name, variant_id = (
             Delivery.unscoped.filter(batch=batch)
-            .values_list("line_user_id", "friend_id", "friend__display_name")
+            .values_list("line_user_id", "friend_id", "friend__display_name", "variant_id")
             .get()
         )
-        request = messaging.PushMessageRequest.from_dict(
-            {
-                "to": user_id,
-                "messages": _messages_for(broadcast, friend_id=friend_id, display_name=name),
-            }
+        messages = _messages_for(
+            broadcast, friend_id=friend_id, display_name=name, variant_id=variant_id
         )
+        request = messaging.PushMessageRequest.from_dict({"to": user_id, "messages": messages})
         return line_call(
             lambda: api.push_message_with_http_info(
                 request, x_line_retry_key=key, _request_timeout=timeout
@@ -410,10 +419,14 @@ def broadcast_send(
                 return SendProgress(finished=True)
             if wait is not None:
                 return SendProgress(finished=False, retry_in=wait)
+    held = quiet.hold_for_quiet_hours(broadcast=broadcast, now=now())
+    if held is not None:  # quiet hours began mid-send: the rest waits until they end
+        return SendProgress(finished=False, retry_in=held)
+    stop = quiet.stop_at(broadcast=broadcast, now=now())
     endpoint = ENDPOINT[broadcast.method]
     deadline = time.monotonic() + budget_seconds
     with line_api.messaging_api(broadcast.account, host=simulated_line.host()) as api:
-        spent = _send_round(broadcast, endpoint, api, deadline)
+        spent = _send_round(broadcast, endpoint, api, deadline, stop=stop, clock=now)
     if spent.budget_spent:
         return SendProgress(finished=False, retry_in=0)  # continue in a new task
     return _after_round(broadcast_id, spent.retry_in, now())
@@ -425,11 +438,19 @@ class _Round:
     budget_spent: bool = False
 
 
-def _send_round(broadcast: Broadcast, endpoint: str, api, deadline: float) -> _Round:
+def _send_round(
+    broadcast: Broadcast,
+    endpoint: str,
+    api,
+    deadline: float,
+    *,
+    stop: datetime | None = None,
+    clock: Callable = timezone.now,
+) -> _Round:
     """Claim and send due batches one at a time until none is due, the limiter says wait, or
-    the time budget is spent."""
+    the time budget is spent (or quiet hours begin at ``stop``)."""
     broadcast_id, now, retry_in = broadcast.pk, timezone.now, None
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and (stop is None or clock() < stop):
         with transaction.atomic():
             batch = (
                 _due_batches(broadcast_id, now())
@@ -649,8 +670,17 @@ def broadcast_continue_at(*, broadcast_id: int, seconds: int) -> None:
 def broadcast_send_test(
     *, account: LineAccount, broadcast: Broadcast, line_user_id: str, display_name: str = ""
 ) -> str:
-    """Push the broadcast to one LINE user (the marketer's own account) to see it on a phone.
-    Links are not tracked and nothing is counted: a test is not part of the results."""
+    """Push the broadcast to one LINE user (the marketer's own account) to see it on a phone;
+    an A/B broadcast sends each variant, in order. Links are not tracked and nothing is
+    counted: a test is not part of the results."""
+    request_id = ""
+    arms = variants.variant_list(broadcast=broadcast)
+    for messages in [arm.messages for arm in arms] or [broadcast.messages]:
+        request_id = _push_test(account, messages, line_user_id, display_name)
+    return request_id
+
+
+def _push_test(account: LineAccount, messages: list[dict], line_user_id: str, name: str) -> str:
     from linebot.v3 import messaging
 
     decision = line_api.rate_limit_acquire(account, "push")
@@ -658,9 +688,8 @@ def broadcast_send_test(
         raise ValidationError(
             {"line_user_id": [_("Too many test messages; try again in a moment.")]}
         )
-    messages = broadcast.messages
-    if display_name or any("{displayName}" in m.get("text", "") for m in messages):
-        messages = personalise(messages, display_name)
+    if name or any("{displayName}" in m.get("text", "") for m in messages):
+        messages = personalise(messages, name)
     request = messaging.PushMessageRequest.from_dict({"to": line_user_id, "messages": messages})
     with line_api.messaging_api(account, host=simulated_line.host()) as api:
         outcome = line_call(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from broadcasts.messages import demographic_errors, is_personalised, messages_errors
 from broadcasts.models import Broadcast
+from broadcasts.services import variants as ab
 from broadcasts.services.recurrence import clean_weekdays
 from oa_console.models import LineAccount, User
 from segments.models import Segment
@@ -91,6 +92,43 @@ def _clean(
     return segment
 
 
+def _clean_with_variants(
+    *,
+    account: LineAccount,
+    name: str,
+    messages: Any,
+    audience_kind: str,
+    segment_id: int | None,
+    demographic: Any,
+    variants: Any,
+    variant_test_percent: Any,
+) -> tuple[Segment | None, list[dict], Any]:
+    """``_clean`` plus A/B variants: every problem of both at once. With variants, the
+    broadcast's own messages are the first variant's (``messages`` may be left empty)."""
+    cleaned, errors = ab.clean_variants(
+        variants, audience_kind=audience_kind, test_percent=variant_test_percent
+    )
+    if variants and not errors:
+        messages = cleaned[0]["messages"]
+    elif variants:
+        messages = [{"type": "text", "text": "-"}]  # content errors are the variants' own
+    segment = None
+    try:
+        segment = _clean(
+            account=account,
+            name=name,
+            messages=messages,
+            audience_kind=audience_kind,
+            segment_id=segment_id,
+            demographic=demographic,
+        )
+    except ValidationError as exc:
+        errors = {**exc.message_dict, **errors}
+    if errors:
+        raise ValidationError(errors)
+    return segment, cleaned, messages
+
+
 def _clean_holdout(holdout_percent: int, audience_kind: str) -> None:
     """A holdout needs recipients the console chooses (a segment sent by multicast or push);
     LINE picks a broadcast's or narrowcast's recipients itself."""
@@ -118,18 +156,22 @@ def broadcast_create(
     goal: str = "",
     repeat_weekdays: list[int] | None = None,
     holdout_percent: int = 0,
+    variants: list[dict] | None = None,
+    variant_test_percent: int = 100,
 ) -> Broadcast:
     weekdays = clean_weekdays(repeat_weekdays)
-    segment = _clean(
+    segment, cleaned_variants, messages = _clean_with_variants(
         account=account,
         name=name,
         messages=messages,
         audience_kind=audience_kind,
         segment_id=segment_id,
         demographic=demographic,
+        variants=variants,
+        variant_test_percent=variant_test_percent,
     )
     _clean_holdout(holdout_percent, audience_kind)
-    return Broadcast.unscoped.create(
+    broadcast = Broadcast.unscoped.create(
         account=account,
         created_by=created_by,
         name=name.strip(),
@@ -141,7 +183,10 @@ def broadcast_create(
         track_clicks=track_clicks,
         repeat_weekdays=weekdays,
         holdout_percent=holdout_percent,
+        variant_test_percent=variant_test_percent if cleaned_variants else 100,
     )
+    ab.variants_save(broadcast=broadcast, variants=cleaned_variants)
+    return broadcast
 
 
 @transaction.atomic
@@ -157,19 +202,26 @@ def broadcast_update(
     goal: str = "",
     repeat_weekdays: list[int] | None = None,
     holdout_percent: int = 0,
+    variants: list[dict] | None = None,
+    variant_test_percent: int = 100,
 ) -> Broadcast:
     """Edit the content or audience. An approved or scheduled broadcast goes back to review:
     what the reviewer approved is no longer what would be sent."""
     weekdays = clean_weekdays(repeat_weekdays)
     broadcast = _locked(broadcast)
     _guard(broadcast, EDITABLE, _("edited"))
-    segment = _clean(
+    followup_errors = ab.followup_audience_errors(broadcast, audience_kind, segment_id)
+    if followup_errors:
+        raise ValidationError(followup_errors)
+    segment, cleaned_variants, messages = _clean_with_variants(
         account=broadcast.account,
         name=name,
         messages=messages,
         audience_kind=audience_kind,
         segment_id=segment_id,
         demographic=demographic,
+        variants=variants,
+        variant_test_percent=variant_test_percent,
     )
     broadcast.name = name.strip()
     broadcast.goal = goal.strip()
@@ -181,6 +233,8 @@ def broadcast_update(
     broadcast.repeat_weekdays = weekdays
     _clean_holdout(holdout_percent, audience_kind)
     broadcast.holdout_percent = holdout_percent
+    broadcast.variant_test_percent = variant_test_percent if cleaned_variants else 100
+    ab.variants_save(broadcast=broadcast, variants=cleaned_variants)
     if broadcast.status in (S.APPROVED, S.SCHEDULED):
         broadcast.status = S.IN_REVIEW
         broadcast.reviewed_by = None

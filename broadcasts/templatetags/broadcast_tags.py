@@ -1,7 +1,8 @@
 """Template helpers for broadcast previews and status badges."""
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from broadcasts import simulated_line
@@ -14,6 +15,14 @@ register = template.Library()
 def with_name(text: str, name: str) -> str:
     """A text bubble as a friend called ``name`` would read it."""
     return (text or "").replace(DISPLAY_NAME, name)
+
+
+@register.filter(is_safe=True)
+def emoji_badges(html: SafeString) -> SafeString:
+    """Escaped text with each ``$`` placeholder shown as a LINE emoji badge."""
+    badge = format_html('<span class="chat-emoji" title="{}">☺</span>', _("LINE emoji"))
+    text = html if isinstance(html, SafeString) else conditional_escape(html)
+    return mark_safe(str(text).replace("$", badge))
 
 
 @register.filter

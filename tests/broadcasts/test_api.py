@@ -85,10 +85,14 @@ def test_another_oas_segment_is_refused(account, other_account, marketer):
     assert "segment" in response.json()["error"]["fields"]
 
 
-def test_variants_are_refused_rather_than_ignored(account, marketer):
+def test_malformed_variants_and_variants_for_all_friends_are_refused(account, marketer):
     response = api(marketer).post(url(account), {**BODY, "variants": [TEXT, TEXT]}, format="json")
     assert response.status_code == 400
-    assert "variants" in response.json()["error"]["fields"]
+    assert "must be a list of objects" in response.json()["error"]["fields"]["variants"][0]
+    arms = [{"name": "A", "messages": TEXT}, {"name": "B", "messages": TEXT}]
+    everyone = api(marketer).post(url(account), {**BODY, "variants": arms}, format="json")
+    assert everyone.status_code == 400
+    assert "need a saved segment" in everyone.json()["error"]["fields"]["variants"][0]
     holdout = api(marketer).post(url(account), {**BODY, "holdout_percent": 10}, format="json")
     assert holdout.status_code == 400  # a holdout needs a segment audience
     assert "holdout_percent" in holdout.json()["error"]["fields"]

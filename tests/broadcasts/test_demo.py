@@ -6,6 +6,7 @@ import pytest
 
 from broadcasts.demo import seed_broadcasts
 from broadcasts.models import Broadcast, Click
+from broadcasts.variant_selectors import broadcast_variant_results
 from oa_console.management.commands.seed_demo import SEED_STEPS, seed_tenancy
 from segments.demo import seed_crm
 from webhooks.demo import seed_webhook_activity
@@ -21,8 +22,12 @@ def test_demo_has_a_content_plan_in_every_state():
     assert seed_broadcasts(demo) > 0
     tokyo = demo.accounts["tokyo-cosmetics"]
     statuses = sorted(Broadcast.unscoped.filter(account=tokyo).values_list("status", flat=True))
-    assert statuses == ["draft", "draft", "in_review", "scheduled", "scheduled", "sent"]
-    sent = Broadcast.unscoped.get(account=tokyo, status="sent")
+    assert statuses == ["draft", "draft", "in_review", "scheduled", "scheduled", "sent", "sent"]
+    sent = Broadcast.unscoped.get(account=tokyo, status="sent", variants__isnull=True)
     assert sent.recipients > 0 and sent.accepted_count == sent.recipients
     assert Click.unscoped.filter(broadcast=sent).exists()
+    ab_test = Broadcast.unscoped.filter(account=tokyo, variants__isnull=False).distinct().get()
+    results = broadcast_variant_results(broadcast=ab_test)
+    assert [row.delivered > 0 for row in results.rows] == [True, True]
+    assert results.waiting > 0 and results.leader is not None
     assert seed_broadcasts(demo) == 0

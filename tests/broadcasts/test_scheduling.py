@@ -101,6 +101,72 @@ def test_a_broadcast_due_in_quiet_hours_waits_until_they_end(account, rules, lin
     assert sending.broadcast_start(broadcast_id=broadcast.pk, now=morning)
 
 
+def test_a_send_under_way_stops_at_quiet_hours_and_resumes_after_them(
+    account, rules, line, marketer
+):
+    """Three multicast batches; quiet hours (22:00 Tokyo) begin after the first is sent: the
+    other two are held, the page says so, and they go out at 08:00 with their retry keys."""
+    from django.urls import reverse
+
+    from broadcasts.models import BroadcastBatch
+    from tests.broadcasts.conftest import everyone_segment
+    from tests.conftest import client_for
+
+    account.time_zone = "Asia/Tokyo"
+    account.save()
+    rules.quiet_enabled = True
+    rules.save()
+    friends = make_friends(account, 1201)
+    evening = utc(2026, 5, 1, 12, 59, 50)  # 21:59:50 in Tokyo
+    broadcast = make_broadcast(
+        account,
+        audience_kind=Broadcast.AudienceKind.SEGMENT,
+        segment=everyone_segment(account),
+        status=Status.SCHEDULED,
+        send_at=evening,
+    )
+    assert sending.broadcast_start(broadcast_id=broadcast.pk, now=evening)
+    keys = dict(
+        BroadcastBatch.unscoped.filter(broadcast=broadcast).values_list("sequence", "retry_key")
+    )
+    clock = {"now": evening}
+
+    def quiet_hours_begin(accepted) -> None:  # while LINE accepts the first batch
+        clock["now"] = utc(2026, 5, 1, 13, 0, 1)
+
+    line.on_accept = quiet_hours_begin
+    progress = sending.broadcast_send(broadcast_id=broadcast.pk, now=lambda: clock["now"])
+    line.on_accept = None
+    assert not progress.finished and progress.retry_in == 0  # the round stopped
+    assert len(line.server.calls("multicast")) == 1
+    night = utc(2026, 5, 1, 13, 0, 2)
+    progress = sending.broadcast_send(broadcast_id=broadcast.pk, now=lambda: night)
+    broadcast.refresh_from_db()
+    assert not progress.finished
+    assert progress.retry_in == int((utc(2026, 5, 1, 23) - night).total_seconds())
+    assert (broadcast.status, broadcast.paused_until) == (Status.SENDING, utc(2026, 5, 1, 23))
+    assert len(line.server.calls("multicast")) == 1  # nothing more went out
+    page = client_for(marketer).get(
+        reverse("broadcast_detail", args=[account.workspace.slug, account.slug, broadcast.pk])
+    )
+    assert (
+        "Quiet hours: sending stopped. The 2 requests not yet sent go out at"
+        in page.content.decode()
+    )
+    morning = utc(2026, 5, 1, 23, 0, 5)
+    assert sending.broadcast_send(broadcast_id=broadcast.pk, now=lambda: morning).finished
+    broadcast.refresh_from_db()
+    assert (broadcast.status, broadcast.paused_until, broadcast.accepted_count) == (
+        Status.SENT,
+        None,
+        1201,
+    )
+    calls = line.server.calls("multicast")
+    assert [c.headers["X-Line-Retry-Key"] for c in calls] == [str(keys[n]) for n in range(3)]
+    assert set(line.received) == {f.line_user_id for f in friends}
+    assert set(line.received.values()) == {1}
+
+
 def test_a_queued_continuation_for_a_deleted_broadcast_does_nothing(account):
     from broadcasts import tasks
 

@@ -115,3 +115,33 @@ def test_compose_preview_schedule_approve_and_send(page, oa):
     assert len(pushes) == 150  # personalised: one push per friend
     assert len(script.received) == 150 and set(script.received.values()) == {1}
     assert page.js_errors == []
+
+
+def test_ab_variants_in_the_composer(page, oa):
+    """Add a variant with htmx (a second phone appears), save, and see both on the page."""
+    _account, _script, _server = oa
+    log_in(page, "marketer@sakura.example")
+    page.goto("/w/sakura/oa/tokyo-beauty/broadcasts/new/")
+    page.get_by_label("Name", exact=True).fill("Subject test")
+    page.get_by_test_id("bubble-1").get_by_label("Text", exact=True).fill("Version one")
+    page.get_by_test_id("add-variant").click()
+    variant_b = page.get_by_test_id("variant-B-bubble-1")
+    variant_b.wait_for()
+    assert page.get_by_test_id("chat-preview").count() == 2
+    variant_b.get_by_label("Text", exact=True).fill("Version two")
+    page.get_by_test_id("chat-preview").nth(1).get_by_text("Version two").wait_for()
+    page.get_by_label("Saved segment").check()
+    page.get_by_label("Segment", exact=True).select_option(label="Loyal customers")
+    page.get_by_label("A/B test share (%)").fill("20")
+    page.get_by_test_id("save-draft").click()
+    page.wait_for_url("**/broadcasts/*/")
+    page.get_by_test_id("ab-summary").get_by_text("Tested on 20% of the segment").wait_for()
+    assert page.get_by_test_id("chat-preview").count() == 2
+    broadcast = Broadcast.unscoped.get(name="Subject test")
+    assert [
+        v.messages[0]["text"] for v in broadcast.variants.model.unscoped.filter(broadcast=broadcast)
+    ] == [
+        "Version one",
+        "Version two",
+    ]
+    assert page.js_errors == []
