@@ -1,6 +1,8 @@
 """factory_boy factories. Tenant models are created through their `unscoped` manager because
 creating a row needs no tenant scope (reading does)."""
 
+import secrets
+
 import factory
 from factory.django import DjangoModelFactory
 
@@ -42,6 +44,11 @@ class WorkspaceFactory(DjangoModelFactory):
     kind = Workspace.Kind.BRAND
 
 
+# A new range of channel ids per test run: per-channel rate-limit counters live in Redis (CI's
+# REDIS_URL) for up to two hours, so ids reused by the next run would find its windows used up.
+CHANNEL_ID_BASE = 1_000_000_000 + secrets.randbelow(8_000_000_000)
+
+
 class LineAccountFactory(UnscopedFactory):
     class Meta:
         model = LineAccount
@@ -50,7 +57,7 @@ class LineAccountFactory(UnscopedFactory):
     slug = factory.Sequence(lambda n: f"oa-{n}")
     display_name = factory.LazyAttribute(lambda o: o.slug.upper())
     basic_id = factory.Sequence(lambda n: f"@oa{n:05d}")
-    channel_id = factory.Sequence(lambda n: f"{2000000000 + n}")
+    channel_id = factory.Sequence(lambda n: f"{CHANNEL_ID_BASE + n}")
     channel_secret = factory.Sequence(lambda n: f"{n:032x}")
     access_token = factory.Sequence(lambda n: f"token-{n:040d}")
     time_zone = "Asia/Tokyo"

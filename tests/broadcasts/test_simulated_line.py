@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.test import RequestFactory
 
 from broadcasts import simulated_line
 
 pytestmark = pytest.mark.django_db
-KEY = "123e4567-e89b-12d3-a456-426614174000"
+# Retry keys are remembered in the cache (Redis in CI) for a day: a fresh key per run.
+KEY = str(uuid.uuid4())
 
 
 def post(path: str, key: str | None = KEY):
