@@ -334,6 +334,13 @@ class MemberDataKind(ImportKind):
     def key_column(self, detection):
         return next((column for column, target in detection.mapping.items() if target in KEYS), "")
 
+    def doc(self):
+        rows = "\n".join(
+            f"| `{name}` | {BUILTIN_LABELS[name]} | {', '.join(f'`{a}`' for a in aliases)} |"
+            for name, aliases in BUILTIN_ALIASES.items()
+        )
+        return MEMBER_DOC.format(label=self.label, type=self.type, rows=rows)
+
     def apply(self, *, stage, job, detection):
         key = job.options["key"]
         definitions = _ensure_definitions(job.account, detection.mapping.values())
@@ -482,3 +489,35 @@ def check_new_attributes(account, mapping: dict[str, str]) -> None:
                         "type": definition.get_type_display(),
                     }
                 )
+
+
+MEMBER_DOC = """\
+## {label} (`{type}`)
+
+One row per friend, keyed by **LINE user ID** or **member ID** (the mapping step asks which).
+Choose **Member data** when uploading (Friends → “Import member data” opens the page with it
+chosen; the old address `friends/import/` does too): member data is never detected from the
+header alone. The first upload of a header opens the **mapping step**: the key, then for each
+column a built-in field, an attribute the OA already has, or a **new custom attribute** named
+after the column with a type (text, number, date, yes/no) guessed from the preview and
+changeable; a preview of the first rows is shown. The confirmed mapping is remembered for
+files with the same header.
+
+- Ids that match no friend are **counted and listed** (download “rows whose ID matched no
+  friend” on the import's page); friends are never created, only LINE creates them.
+- A **blank cell** leaves the friend's value as it was. With the key LINE user ID, a member ID
+  column ties member IDs to LINE user IDs (a member ID given to another friend moves); matched
+  by member ID, a file cannot set LINE user IDs.
+- Values are checked per cell and reported by row and column: gender (`female`, `male`,
+  `other`, also `f`/`m`, 女性/男性), birthday a past date (`YYYY-MM-DD`, `YYYY/MM/DD`,
+  `YYYYMMDD`; segments derive the age), numbers (thousands separators allowed), dates, yes/no
+  (`yes`/`no`, `true`/`false`, `1`/`0`, はい/いいえ), text at most 500 characters. A repeated id is
+  rejected like a repeated date. Any problem stops the file unless **skip bad rows** is chosen.
+- Re-importing is idempotent: friends whose values do not change count as *unchanged*. An
+  attribute given another type after the mapping was confirmed stops the file.
+- Deleting the import removes it from the history; the data it saved stays.
+
+| Field | Meaning | Header aliases |
+|---|---|---|
+{rows}
+"""

@@ -279,6 +279,14 @@ class OrdersKind(ImportKind):
             (column for column, name in detection.mapping.items() if name == "order_id"), ""
         )
 
+    def doc(self):
+        rows = "\n".join(
+            f"| `{f.name}`{' **required**' if f.required else ''} | {f.label} | "
+            f"{', '.join(f'`{a}`' for a in f.aliases)} |"
+            for f in SPEC.fields
+        )
+        return ORDERS_DOC.format(label=self.label, type=self.type, rows=rows)
+
     def apply(self, *, stage, job, detection):
         by_field = {name: column for column, name in detection.mapping.items()}
         customer_column = " / ".join(
@@ -326,3 +334,27 @@ class OrdersKind(ImportKind):
 
                 raise RowsRejected(problems, len(problems))
         return result
+
+
+ORDERS_DOC = """\
+## {label} (`{type}`)
+
+One row per order; each becomes a `purchase` custom event (source `import`) through the same
+service as `POST /api/v1/accounts/<id>/events/`, with the order ID as its idempotency key
+(`order:<order id>`), so re-importing a file stores nothing twice (*unchanged*), and the
+events feed RFM and the `event` segment rules. Detected from the header when the order ID,
+time, amount, currency and a customer column are all recognised; otherwise the mapping step
+asks (and, without a currency column, for the currency of every order).
+
+- The customer is a LINE user ID or a member ID (at least one column); customers matching no
+  friend are counted and listed for download, never created.
+- Order times with an offset are taken as written; without one they are in the OA's time zone.
+  Amounts are numbers (thousands separators allowed, at most 999,999,999,999.99); currencies
+  three-letter codes. Columns not mapped to a field are kept as the event's properties.
+- A repeated order ID in one file is rejected like a repeated date; any problem stops the file
+  unless **skip bad rows** is chosen. Deleting the import keeps the stored events.
+
+| Field | Meaning | Header aliases |
+|---|---|---|
+{rows}
+"""

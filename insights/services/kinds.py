@@ -102,6 +102,10 @@ class ImportKind:
         """Undo what ``job`` saved (see ``delete_removes_data``); returns values brought back."""
         return 0
 
+    def doc(self) -> str:
+        """This type's section of docs/imports.md (Markdown, English)."""
+        return f"## {self.label} (`{self.type}`)\n\n{self.description}\n"
+
 
 class InsightReportKind(ImportKind):
     """An OA Manager Insight export, stored as versioned records (newest import wins)."""
