@@ -215,6 +215,12 @@ class MemberDataContext:
             for column, target in mapping.items()
             if target != key
         }
+        # A member id given to two friends of one file: the second is refused, whichever chunk
+        # it is in (the key column's repeats are found by the stage).
+        self.member_id_column = next(
+            (column for column, (target, _p) in self.columns.items() if target == "member_id"), ""
+        )
+        self.member_ids: dict[str, int] = {}
 
 
 class MemberDataKind(ImportKind):
@@ -316,6 +322,9 @@ class MemberDataKind(ImportKind):
         for column, (target, parse) in ctx.columns.items():
             fragments, codes, text = _parse_column(chunk[column], parse)
             report(column, codes, text)
+            if column == ctx.member_id_column:
+                _repeated_member_ids(ctx, column, text, rows, codes, errors)
+                bad |= codes != ""
             present = fragments != ""
             piece = np.where(present, json.dumps(target) + ":" + fragments, "")
             joiner = np.where((values != "") & present, ",", "")
@@ -353,6 +362,24 @@ class MemberDataKind(ImportKind):
 
             tag_rules_apply_to_sources(account=job.account, friend_ids=sourced)
         return result
+
+
+def _repeated_member_ids(ctx, column, text, rows, codes, errors) -> None:
+    for i, member_id in enumerate(text):
+        if not member_id or codes[i]:
+            continue
+        first = ctx.member_ids.setdefault(member_id, int(rows[i]))
+        if first != rows[i]:
+            codes[i] = "duplicate"
+            errors.append(
+                {
+                    "row": int(rows[i]),
+                    "column": column,
+                    "code": "duplicate",
+                    "first_row": first,
+                    "value": member_id[:80],
+                }
+            )
 
 
 def _zone(account):
@@ -460,6 +487,10 @@ def _apply_batch(account, key, batch, definitions, result: ApplyResult, sourced:
             member_id=""
         )
         Friend.unscoped.filter(pk__in=moving_member_ids).update(member_id="")
+        freed = set(moving_member_ids.values())
+        for friend in friends.values():
+            if friend.pk not in moving_member_ids and friend.member_id in freed:
+                friend.member_id = ""  # so saving its other changes does not write it back
     if changed:
         Friend.unscoped.bulk_update(
             changed, sorted(changed_fields | {"updated_at"}), batch_size=500

@@ -110,8 +110,6 @@ class ImportKind:
 class InsightReportKind(ImportKind):
     """An OA Manager Insight export, stored as versioned records (newest import wins)."""
 
-    delete_removes_data = True
-
     def __init__(self, spec: ReportSpec) -> None:
         self.spec = spec
         self.type = spec.type.value

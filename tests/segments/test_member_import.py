@@ -178,15 +178,30 @@ def test_keyed_by_member_id_updates_existing_attributes_with_their_type(world, a
 
 
 def test_member_ids_tie_to_line_user_ids_and_may_move(world, account):
-    a, c = world.friends["A"], world.friends["C"]
+    a, c, d = world.friends["A"], world.friends["C"], world.friends["D"]
+    mapping = {"user id": "line_user_id", "member id": "member_id", "tier": "member_tier"}
+    # M1 moves from A to C; A keeps its other changes; D gets a new member id.
     job = import_members(
         account,
-        f"user id,member id\n{c.line_user_id},M1\n{a.line_user_id},M7\n",
-        {"user id": "line_user_id", "member id": "member_id"},
+        f"user id,member id,tier\n{c.line_user_id},M1,\n{a.line_user_id},,platinum\n"
+        f"{d.line_user_id},M7,\n",
+        mapping,
     )
     assert job.status == "succeeded", (job.failure_code, job.errors)
     assert Friend.unscoped.get(pk=c.pk).member_id == "M1"
-    assert Friend.unscoped.get(pk=a.pk).member_id == "M7"
+    assert (Friend.unscoped.get(pk=a.pk).member_id, Friend.unscoped.get(pk=a.pk).member_tier) == (
+        "",
+        "platinum",
+    )
+    assert Friend.unscoped.get(pk=d.pk).member_id == "M7"
+    # Two friends of one file cannot get the same member id.
+    twice = import_members(
+        account, f"user id,member id\n{a.line_user_id},M9\n{d.line_user_id},M9\n", mapping
+    )
+    assert twice.failure_code == "rows_rejected"
+    assert [row_error_message(e) for e in twice.errors] == [
+        "row 3, column member id: the same member id already appears in row 2"
+    ]
 
 
 def test_typed_coercion_errors_are_reported_per_row_and_nothing_is_saved(world, account):
