@@ -1,5 +1,6 @@
 """The Imports page in Chromium: upload two files, watch progress update by polling, map the
-columns of an unknown header, delete an import — with no JavaScript errors."""
+columns of an unknown header, delete an import; member data through its mapping step — with no
+JavaScript errors."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ import pytest
 
 from insights.models import ImportJob
 from insights.services.imports import import_job_run
+from oa_console.models import LineAccount
 from oa_console.roles import Role
+from segments.models import Friend
 from tests.conftest import PASSWORD, make_member
 from tests.factories import LineAccountFactory, WorkspaceFactory
+from tests.segments.factories import FriendFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -86,10 +90,7 @@ def test_member_data_mapping_step(page, marketer_login, tmp_path):
     """From the friends page to the Imports page with member data chosen; the mapping step picks
     the key, a built-in field and a typed new attribute with the preview beside; the summary
     lists the unknown id, and the friend's page shows the imported values."""
-    from segments.models import Friend
-    from tests.segments.factories import FriendFactory
-
-    account = marketer_login.memberships.get().workspace.accounts.get()
+    account = LineAccount.unscoped.get(slug="tokyo-beauty")
     known = FriendFactory(account=account, display_name="Hanako")
     members = tmp_path / "members.csv"
     members.write_text(
@@ -128,7 +129,7 @@ def test_member_data_mapping_step(page, marketer_login, tmp_path):
     page.wait_for_url("**/imports/*/")
     run_queued_jobs()
     status = page.locator("#job-status")
-    status.get_by_text("1 updated").wait_for(timeout=10_000)
+    status.get_by_text("1 updated").first.wait_for(timeout=10_000)
     assert status.get_by_text("1 unknown ID").first.is_visible()
     assert page.get_by_test_id("unknown-ids-download").is_visible()
 
