@@ -5,6 +5,10 @@ and stages it (PostgreSQL: a temp table filled by COPY); it writes nothing but t
 progress, committed as it goes so the page can poll it. Saving then classifies and inserts
 every staged row in one transaction together with the job's final status, so a file is either
 wholly imported or not at all, and a crash anywhere leaves a job that simply runs again.
+
+The pipeline is the same for every type of file; what a type's columns are and what saving its
+rows means is asked of its ``ImportKind`` (``kinds.py``: Insight reports here, member data and
+orders registered by the segments app).
 """
 
 from __future__ import annotations
@@ -155,8 +159,9 @@ def import_job_confirm_mapping(
 
 @transaction.atomic
 def import_job_delete(*, job: ImportJob) -> int:
-    """Remove an import and everything it said; earlier imports' values for the same keys become
-    current again. Returns how many keys got an earlier value back."""
+    """Remove an import and, for types that can undo it (Insight reports), everything it said:
+    earlier imports' values for the same keys become current again. Returns how many keys got
+    an earlier value back. Member data and orders stay (``ImportKind.delete_removes_data``)."""
     if job.status == ImportJob.Status.RUNNING:
         raise ValidationError(_("This import is still running; delete it when it has finished."))
     LineAccount.unscoped.select_for_update().filter(pk=job.account_id).first()
