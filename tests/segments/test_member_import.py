@@ -523,3 +523,29 @@ def test_upload_form_offers_member_data_and_orders(marketer, account):
     assert response.status_code == 302
     job = ImportJob.unscoped.get(account=account)
     assert (job.requested_report, job.status) == ("members", "queued")
+
+
+def test_mapping_step_page_for_orders_asks_for_the_currency(marketer, world, account):
+    from tests.conftest import client_for
+
+    job = upload_file(
+        account, "cust,no,when,total\nM1,Z-1,2025-06-01,100\n", "o.csv", report="orders"
+    )
+    assert job.status == "needs_mapping"
+    url = f"/w/alpha/oa/{account.slug}/imports/{job.pk}/mapping/"
+    client = client_for(marketer)
+    assert "Currency of orders without one" in client.get(url).content.decode()
+    columns = {"column_0": "member_id", "column_1": "order_id", "column_2": "occurred_at"}
+    data = {"report": "orders", **columns, "column_3": "amount", "confirm": "1"}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Map a column to each required field: Currency." in response.content.decode()
+    response = client.post(url, {**data, "currency": "TWD"})
+    assert response.status_code == 302
+    import_job_run(job_id=job.pk)
+    event = CustomEvent.unscoped.get(idempotency_key="order:Z-1")
+    assert (event.currency, event.amount, event.friend_id) == (
+        "TWD",
+        Decimal("100.00"),
+        world.friends["A"].pk,
+    )
