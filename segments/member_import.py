@@ -33,7 +33,8 @@ from insights.services.kinds import ApplyResult, ImportKind
 from insights.services.normalise import NormalisedChunk
 from insights.services.parsing import ImportFileError
 from insights.services.reports import normalise_header
-from segments.models import AttributeDefinition, Friend, FriendAttribute
+from segments.member_apply import members_apply
+from segments.models import AttributeDefinition
 
 KEYS = ("line_user_id", "member_id")
 # Friend fields a column may fill, with their longest value.
@@ -90,7 +91,6 @@ DATE_FORMATS = (
 ATTRIBUTE = re.compile(r"^attribute:(text|number|date|boolean):([a-z0-9][a-z0-9_]{0,39})$")
 MAX_NUMBER = Decimal("1e14")
 ID_MAX = {"line_user_id": 64, "member_id": 128}
-APPLY_BATCH = 1000
 
 
 def parse_date(raw: str) -> date | None:
@@ -354,9 +354,14 @@ class MemberDataKind(ImportKind):
         key = job.options["key"]
         definitions = _ensure_definitions(job.account, detection.mapping.values())
         result = ApplyResult(unknown_column=self.key_column(detection))
-        sourced: list[int] = []
-        for batch in stage.batches(APPLY_BATCH):
-            _apply_batch(job.account, key, batch, definitions, result, sourced)
+        sourced = members_apply(
+            account=job.account,
+            key=key,
+            stage=stage,
+            targets=list(detection.mapping.values()),
+            definitions=definitions,
+            result=result,
+        )
         if sourced:
             from segments.tag_rules import tag_rules_apply_to_sources
 
@@ -409,99 +414,6 @@ def _ensure_definitions(account, targets) -> dict[str, AttributeDefinition]:
         elif existing.type != kind:
             raise ImportFileError("attribute_type", key=key, type=existing.get_type_display())
     return definitions
-
-
-def _typed_value(definition: AttributeDefinition, value) -> dict:
-    """The FriendAttribute columns for one staged value (only the type's column is set)."""
-    kind = definition.type
-    if kind == AttributeDefinition.Type.NUMBER:
-        return {"value_number": Decimal(value)}
-    if kind == AttributeDefinition.Type.DATE:
-        return {"value_date": date.fromisoformat(value)}
-    if kind == AttributeDefinition.Type.BOOLEAN:
-        return {"value_bool": bool(value)}
-    return {"value_text": value}
-
-
-def _same(row: FriendAttribute | None, typed: dict) -> bool:
-    if row is None:
-        return False
-    return all(getattr(row, name) == value for name, value in typed.items())
-
-
-def _apply_batch(account, key, batch, definitions, result: ApplyResult, sourced: list) -> None:
-    friends = {
-        getattr(friend, key): friend
-        for friend in Friend.unscoped.filter(
-            account=account, **{f"{key}__in": [r.key for r in batch]}
-        )
-    }
-    existing = {
-        (row.friend_id, row.definition_id): row
-        for row in FriendAttribute.unscoped.filter(
-            account=account, friend__in=[f.pk for f in friends.values()]
-        )
-    }
-    now = timezone.now()
-    changed_fields: set[str] = set()
-    changed: list[Friend] = []
-    moving_member_ids: dict[int, str] = {}
-    attribute_rows: list[FriendAttribute] = []
-    for staged in batch:
-        friend = friends.get(staged.key)
-        if friend is None:
-            result.unknown.append((staged.row, staged.key))
-            continue
-        touched = False
-        for target, value in staged.values.items():
-            if target in FRIEND_FIELDS:
-                new = date.fromisoformat(value) if target == "birthday" else value
-                if getattr(friend, target) == new:
-                    continue
-                if target == "member_id":
-                    moving_member_ids[friend.pk] = new
-                if target == "add_source":
-                    sourced.append(friend.pk)
-                setattr(friend, target, new)
-                changed_fields.add(target)
-                touched = True
-            else:
-                definition = definitions[ATTRIBUTE.match(target).group(2)]
-                typed = _typed_value(definition, value)
-                if _same(existing.get((friend.pk, definition.pk)), typed):
-                    continue
-                attribute_rows.append(
-                    FriendAttribute(account=account, friend=friend, definition=definition, **typed)
-                )
-                touched = True
-        if touched:
-            friend.updated_at = now
-            changed.append(friend)
-            result.updated += 1
-        else:
-            result.unchanged += 1
-    if moving_member_ids:
-        # A member id moves to another friend (or two swap): free them first, since the
-        # (account, member id) constraint is checked row by row.
-        Friend.unscoped.filter(account=account, member_id__in=moving_member_ids.values()).update(
-            member_id=""
-        )
-        Friend.unscoped.filter(pk__in=moving_member_ids).update(member_id="")
-        freed = set(moving_member_ids.values())
-        for friend in friends.values():
-            if friend.pk not in moving_member_ids and friend.member_id in freed:
-                friend.member_id = ""  # so saving its other changes does not write it back
-    if changed:
-        Friend.unscoped.bulk_update(
-            changed, sorted(changed_fields | {"updated_at"}), batch_size=500
-        )
-    FriendAttribute.unscoped.bulk_create(
-        attribute_rows,
-        update_conflicts=True,
-        unique_fields=["friend", "definition"],
-        update_fields=["value_text", "value_number", "value_date", "value_bool", "updated_at"],
-        batch_size=500,
-    )
 
 
 def check_new_attributes(account, mapping: dict[str, str]) -> None:
