@@ -559,3 +559,29 @@ def test_mapping_step_page_for_orders_asks_for_the_currency(marketer, world, acc
         Decimal("100.00"),
         world.friends["A"].pk,
     )
+
+
+def test_orders_through_the_api_report_unknown_customers(world, workspace, account):
+    from tests.insights.test_api import api_client
+
+    client = api_client(workspace)
+    response = client.post(
+        f"/api/v1/accounts/{account.pk}/imports/",
+        {"file": SimpleUploadedFile("o.csv", ORDERS.encode()), "report": "orders"},
+    )
+    assert response.status_code == 202, response.content
+    job_id = response.json()["id"]
+    import_job_run(job_id=job_id)
+    detail = client.get(f"/api/v1/accounts/{account.pk}/imports/{job_id}/").json()
+    assert (detail["status"], detail["report"], detail["inserted"], detail["unknown"]) == (
+        "succeeded",
+        "orders",
+        2,
+        1,
+    )
+    refused = client.post(
+        f"/api/v1/accounts/{account.pk}/imports/",
+        {"file": SimpleUploadedFile("o.csv", ORDERS.encode()), "report": "receipts"},
+    )
+    assert refused.status_code == 400
+    assert "report" in refused.json()["error"]["fields"]
