@@ -14,6 +14,7 @@ A staged row is ``row`` (spreadsheet row number), ``key`` (unique within the fil
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -44,13 +45,15 @@ class ApplyResult:
     unknown_column: str = ""  # the header of the id column the unknown ids came from
 
 
-class ImportKind:
-    """One type of file. Subclasses override what differs from an Insight report."""
+class ImportKind(ABC):
+    """One type of file: the attributes say how the pipeline treats it, the abstract methods
+    are its steps."""
 
     type: str = ""
     label: Any = ""
     description: Any = ""
-    # Header detection may choose this type when no type was asked for.
+    # Header detection may choose this type when no type was asked for, and a file uploaded as
+    # this type runs on its guessed mapping when complete (member data always asks instead).
     auto_detect: bool = True
     # A zip (chat history backup) may be this type.
     accepts_zip: bool = False
@@ -63,40 +66,43 @@ class ImportKind:
         """Normalised header labels this type knows (the encoding sniffer scores them)."""
         return set()
 
+    @abstractmethod
     def guess(self, headers: list[str], *, account: LineAccount) -> Detection:
         """The mapping guessed from the header (aliases); may be incomplete."""
-        raise NotImplementedError
 
+    @abstractmethod
     def check_mapping(
         self, headers: list[str], mapping: dict, options: dict, *, account: LineAccount
     ) -> Detection:
         """A confirmed or remembered mapping, checked; ``missing`` says what it lacks."""
-        raise NotImplementedError
 
     def missing_labels(self, missing: list[str]) -> str:
         """What ``Detection.missing`` lacks, in words."""
         return ", ".join(missing)
 
+    @abstractmethod
     def mapping_form(self, *, job: ImportJob, data, initial_mapping: dict, initial_options: dict):
         """The form of the mapping step (a ``report`` field plus this type's own fields)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def context(self, *, job: ImportJob, detection: Detection):
         """Whatever ``normalise`` needs, built once per file."""
-        raise NotImplementedError
 
+    @abstractmethod
     def normalise(self, chunk: pd.DataFrame, *, first_row: int, ctx) -> NormalisedChunk:
-        raise NotImplementedError
+        """One chunk of raw cells (strings) as staged rows plus its row errors."""
 
+    @abstractmethod
     def key_column(self, detection: Detection) -> str:
-        raise NotImplementedError
+        """The column(s) a repeated key names in "the same … already appears in row N"."""
 
+    @abstractmethod
     def apply(self, *, stage, job: ImportJob, detection: Detection) -> ApplyResult:
         """Save the staged rows; runs inside the file's one transaction."""
-        raise NotImplementedError
 
     def after_save(self, *, job: ImportJob, date_from, date_to) -> None:
-        """Inside the transaction, after the job is marked succeeded."""
+        """Inside the transaction, after the job is marked succeeded (nothing by default)."""
+        return None
 
     def forget(self, *, job: ImportJob) -> int:
         """Undo what ``job`` saved (see ``delete_removes_data``); returns values brought back."""
