@@ -1,1 +1,3 @@
-"""Insight CSV imports, Insight API sync, metric computation and dashboards."""
+"""Imports (the Insight CSV exports, and the job pipeline every import type uses: other apps
+register theirs in ``insights.services.kinds``), Insight API sync, metric computation and
+dashboards."""

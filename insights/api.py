@@ -13,8 +13,9 @@ from rest_framework.response import Response
 from insights import selectors
 from insights.models import ImportJob
 from insights.services import imports
+from insights.services.kinds import kind_choices
 from insights.services.messages import failure_message, row_error_message, upload_limit_mb
-from insights.services.reports import REPORT_CHOICES, REPORTS
+from insights.services.reports import REPORTS
 from insights.uploads import limit_import_uploads, oversized_uploads
 from oa_console.api.base import TenantApiView
 from oa_console.api.pagination import StandardPagination
@@ -33,6 +34,9 @@ class ImportJobOutputSerializer(serializers.Serializer):
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
     rejected = serializers.IntegerField()
+    unknown = serializers.IntegerField(
+        help_text="Member data and orders: rows whose id matched no friend (never created)."
+    )
     date_from = serializers.DateField(allow_null=True)
     date_to = serializers.DateField(allow_null=True)
     encoding = serializers.CharField()
@@ -71,8 +75,13 @@ class ImportJobsApi(TenantApiView):
 
     class ImportUploadInputSerializer(serializers.Serializer):
         file = serializers.FileField()
-        report = serializers.ChoiceField(choices=REPORT_CHOICES, required=False, allow_blank=True)
+        report = serializers.ChoiceField(choices=kind_choices(), required=False, allow_blank=True)
         skip_bad_rows = serializers.BooleanField(required=False, default=False)
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            # Types registered by other apps (member data, orders) exist once Django is ready.
+            self.fields["report"].choices = kind_choices()
 
     @extend_schema(responses=ImportJobOutputSerializer(many=True), summary="List imports")
     def get(self, request, account_id: int):
@@ -86,7 +95,7 @@ class ImportJobsApi(TenantApiView):
     @extend_schema(
         request={"multipart/form-data": ImportUploadInputSerializer},
         responses={202: ImportJobOutputSerializer},
-        summary="Upload an Insight export (CSV or chat backup zip) as an import job",
+        summary="Upload an Insight export (CSV or chat backup zip), member data or orders as an import job",
     )
     def post(self, request, account_id: int):
         account = self.get_account(account_id)

@@ -7,18 +7,27 @@ from __future__ import annotations
 
 from django.utils import translation
 
+from insights.services.kinds import InsightReportKind, all_kinds
 from insights.services.reports import GUARD_FIELDS, KIND_HELP, REPORTS
 
 INTRO = """\
-# Insight imports
+# Imports
 
 OA → **Imports** takes the CSV exports of LINE Official Account Manager (and the zip of a chat
-history backup) and stores them per OA. The same is available through the API:
-`POST /api/v1/accounts/<id>/imports/` (multipart `file`, optional `report`, `skip_bad_rows`),
-`GET /api/v1/accounts/<id>/imports/<job_id>/` and
+history backup), and the brand's own **member data** and **orders**, and stores them per OA.
+Every type goes through the same pipeline: the upload is stored, a Celery worker reads it in
+chunks (progress shown on the page), checks every row, and saves the file in one transaction;
+the summary lists the counts and the first problems by row and column. The same is available
+through the API: `POST /api/v1/accounts/<id>/imports/` (multipart `file`, optional `report`,
+`skip_bad_rows`), `GET /api/v1/accounts/<id>/imports/<job_id>/` and
 `GET /api/v1/accounts/<id>/insights/<report>/?from=YYYY-MM-DD&to=YYYY-MM-DD`.
 
-*This file is generated from `insights/services/reports.py` by `manage.py imports_doc`.*
+Import types are registered in `insights/services/kinds.py` (`ImportKind`: which columns a type
+knows, whether it may run without a confirmed mapping, how a chunk of cells becomes staged rows
+and what saving them means); the segments app registers member data and orders.
+
+*This file is generated from `insights/services/reports.py` and the registered import types by
+`manage.py imports_doc`.*
 
 ## What a file may look like
 
@@ -109,6 +118,9 @@ def render() -> str:
             aliases = ", ".join(f"`{a}`" for a in f.aliases)
             lines.append(f"| `{f.name}` | {f.label} | {aliases} |")
         lines.append("")
+        for kind in all_kinds():
+            if not isinstance(kind, InsightReportKind):
+                lines.append(kind.doc())
         lines.append(SYNC_SECTION)
     return "\n".join(lines)
 

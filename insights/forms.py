@@ -7,8 +7,8 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from insights.services.kinds import kind_choices
 from insights.services.messages import upload_limit_mb
-from insights.services.reports import REPORT_CHOICES, report_spec
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -34,7 +34,7 @@ class MultipleFileField(forms.FileField):
 def files_help() -> str:
     """Translated when the form is rendered (a lazy string formatted at import stays English)."""
     return gettext(
-        "CSV exports of LINE Official Account Manager (UTF-8, UTF-16, Shift_JIS or Big5), or the zip of a chat history backup. Up to %(limit)s MB each."
+        "CSV exports of LINE Official Account Manager (UTF-8, UTF-16, Shift_JIS or Big5), the zip of a chat history backup, or your own member data or orders as CSV. Up to %(limit)s MB each."
     ) % {"limit": upload_limit_mb()}
 
 
@@ -42,7 +42,7 @@ class ImportUploadForm(forms.Form):
     files = MultipleFileField(label=_("Files"), help_text=lazy(files_help, str)())
     report = forms.ChoiceField(
         label=_("Report"),
-        choices=[("", _("Detect from the header")), *REPORT_CHOICES],
+        choices=lambda: [("", _("Detect from the header")), *kind_choices()],
         required=False,
     )
     skip_bad_rows = forms.BooleanField(
@@ -53,22 +53,36 @@ class ImportUploadForm(forms.Form):
 IGNORE = ""
 
 
-class ColumnMappingForm(forms.Form):
-    """Report choice plus one select per file column, built from the job's header."""
+class MappingForm(forms.Form):
+    """What every type's mapping step has: the type of the file and "remember"."""
 
-    report = forms.ChoiceField(label=_("This file is"), choices=REPORT_CHOICES)
+    report = forms.ChoiceField(label=_("This file is"), choices=kind_choices)
     remember = forms.BooleanField(
         label=_("Remember this mapping for files with the same columns"),
         required=False,
         initial=True,
     )
 
-    def __init__(self, *args, headers: list[str], report: str, initial_mapping: dict, **kwargs):
+    # The type's own fields shown above the column grid.
+    option_fields: list[str] = []
+    column_fields: list[str] = []
+
+    def options(self) -> dict:
+        """The type's own answers (see ``import_job_confirm_mapping``)."""
+        return {}
+
+
+class ColumnMappingForm(MappingForm):
+    """One select per file column, offering the fields of the chosen type."""
+
+    def __init__(
+        self, *args, headers: list[str], fields, report: str, initial_mapping: dict, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.headers = headers
-        spec = report_spec(report)
+        self.report = report
         choices = [(IGNORE, _("— ignore this column —"))] + [
-            (f.name, f"{f.label}{' *' if f.required else ''}") for f in spec.fields
+            (f.name, f"{f.label}{' *' if f.required else ''}") for f in fields
         ]
         self.column_fields = []
         for index, header in enumerate(headers):

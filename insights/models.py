@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from insights.services.kinds import kind_choices
 from insights.services.reports import REPORT_CHOICES
 from oa_console.models import LineAccount
 from oa_console.tenancy import AccountScopedManager, UnscopedManager
@@ -39,8 +40,9 @@ class ImportJob(models.Model):
     file = models.FileField(upload_to=import_upload_path, max_length=300, blank=True)
     original_name = models.CharField(_("file name"), max_length=255)
     size_bytes = models.BigIntegerField(default=0)
-    requested_report = models.CharField(max_length=32, choices=REPORT_CHOICES, blank=True)
-    report = models.CharField(_("report"), max_length=32, choices=REPORT_CHOICES, blank=True)
+    # The import type (insights.services.kinds): an Insight report, member data or orders.
+    requested_report = models.CharField(max_length=32, choices=kind_choices, blank=True)
+    report = models.CharField(_("report"), max_length=32, choices=kind_choices, blank=True)
     skip_bad_rows = models.BooleanField(_("skip bad rows"), default=False)
     # The uploader's language: the skipped-rows file is written in it.
     language = models.CharField(max_length=10, blank=True)
@@ -50,6 +52,8 @@ class ImportJob(models.Model):
     delimiter = models.CharField(max_length=2, blank=True)
     headers = models.JSONField(default=list, blank=True)
     column_mapping = models.JSONField(default=dict, blank=True)
+    # The type's own answers of the mapping step (member data: the id that matches friends).
+    options = models.JSONField(default=dict, blank=True)
     ignored_columns = models.JSONField(default=list, blank=True)
     # Progress: bytes read of the file, then the save phase.
     bytes_read = models.BigIntegerField(default=0)
@@ -59,6 +63,10 @@ class ImportJob(models.Model):
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
+    # Rows whose id matched no friend (member data, orders): counted, listed in a file, never
+    # created.
+    unknown = models.PositiveIntegerField(default=0)
+    unknown_file = models.FileField(upload_to=import_upload_path, max_length=300, blank=True)
     date_from = models.DateField(null=True, blank=True)
     date_to = models.DateField(null=True, blank=True)
     # The first problems (row, column, code, value…); the full list of skipped rows is a file.
@@ -160,8 +168,9 @@ class ColumnMapping(models.Model):
     account = models.ForeignKey(LineAccount, on_delete=models.CASCADE, related_name="+")
     signature = models.CharField(max_length=64)
     headers = models.JSONField(default=list)
-    report = models.CharField(max_length=32, choices=REPORT_CHOICES)
+    report = models.CharField(max_length=32, choices=kind_choices)
     mapping = models.JSONField(default=dict)
+    options = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -14,5 +14,10 @@ urlpatterns = [
         views.import_job_skipped,
         name="import_job_skipped",
     ),
+    path(
+        "imports/<int:job_id>/unknown-ids.csv",
+        views.import_job_unknown_ids,
+        name="import_job_unknown_ids",
+    ),
     path("settings/insight-sync/", views.insight_sync_now, name="insight_sync_now"),
 ]

@@ -12,11 +12,11 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from insights import selectors
-from insights.forms import ColumnMappingForm, ImportUploadForm
+from insights.forms import ImportUploadForm
 from insights.models import ImportJob
 from insights.services import imports, sync
+from insights.services.kinds import all_kinds, get_kind, is_kind, suggest_kind
 from insights.services.messages import failure_message, row_error_message, upload_limit_mb
-from insights.services.reports import REPORTS, report_spec
 from insights.uploads import limit_import_uploads, oversized_uploads
 from oa_console.permissions import can, require
 from oa_console.roles import Capability
@@ -44,9 +44,12 @@ def _account_redirect(request: HttpRequest, name: str, **kwargs) -> HttpResponse
 
 def job_summary(job: ImportJob) -> dict:
     """What the templates show of a job, with every message rendered in the reader's language."""
+    kind = get_kind(job.report) if is_kind(job.report) else None
     return {
         "job": job,
-        "report_label": report_spec(job.report).label if job.report else "",
+        "report_label": kind.label if kind else "",
+        # First-party data stays when its import is deleted; the confirmation says so.
+        "delete_removes_data": kind.delete_removes_data if kind else True,
         "failure": failure_message(job.failure_code, job.failure_params)
         if job.failure_code
         else "",
@@ -68,7 +71,9 @@ def imports_page(request: HttpRequest, workspace_slug: str, account_slug: str) -
 def _imports_page(request: HttpRequest) -> HttpResponse:
     account = request.account
     may_upload = can(request, Capability.UPLOAD_IMPORTS)
-    form = ImportUploadForm()
+    # ?report= preselects the type (the friends page links here for member data and orders).
+    asked = request.GET.get("report", "")
+    form = ImportUploadForm(initial={"report": asked if is_kind(asked) else ""})
     if request.method == "POST":
         require(request, Capability.UPLOAD_IMPORTS)
         form = ImportUploadForm(request.POST, request.FILES)
@@ -119,7 +124,7 @@ def _imports_page(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "jobs": jobs,
             "polling": any(item["job"].is_active for item in jobs),
-            "reports": REPORTS.values(),
+            "reports": all_kinds(),
         },
         partials=["import-jobs"],
     )
@@ -150,29 +155,30 @@ def import_job_mapping(
     require(request, Capability.UPLOAD_IMPORTS)
     if job.status != ImportJob.Status.NEEDS_MAPPING:
         return _account_redirect(request, "import_job_detail", job_id=job.pk)
+    account = request.account
     data = request.POST if request.method == "POST" else None
-    report = (data or request.GET).get("report") or job.report or next(iter(REPORTS))
-    if report not in REPORTS:
-        report = next(iter(REPORTS))
-    guessed = selectors.column_mapping_for(account=request.account, headers=job.headers)
-    initial_mapping = guessed.mapping if guessed and guessed.report == report else {}
-    if not initial_mapping:
-        from insights.services.detection import map_headers
-
-        initial_mapping = map_headers(job.headers, report).mapping
-    form = ColumnMappingForm(
-        data if data and "confirm" in data else None,
-        headers=job.headers,
-        report=report,
+    report = (data or request.GET).get("report") or job.report
+    if not is_kind(report):
+        report = suggest_kind(job.headers, account=account)
+    kind = get_kind(report)
+    remembered = selectors.column_mapping_for(account=account, headers=job.headers)
+    if remembered and remembered.report == report:
+        initial_mapping, initial_options = remembered.mapping, remembered.options
+    else:
+        initial_mapping, initial_options = kind.guess(job.headers, account=account).mapping, {}
+    form = kind.mapping_form(
+        job=job,
+        data=data if data and "confirm" in data else None,
         initial_mapping=initial_mapping,
-        initial={"report": report, "remember": True},
+        initial_options=initial_options,
     )
     if form.is_bound and form.is_valid():
         try:
             imports.import_job_confirm_mapping(
                 job=job,
-                report=form.cleaned_data["report"],
+                report=report,
                 mapping=form.mapping(),
+                options=form.options(),
                 remember=form.cleaned_data["remember"],
                 user=request.user,
             )
@@ -188,9 +194,10 @@ def import_job_mapping(
         {
             "job": job,
             "form": form,
-            "report": report_spec(report),
+            "report": kind,
             "preview": preview,
             "column_fields": [form[name] for name in form.column_fields],
+            "option_fields": [form[name] for name in form.option_fields],
         },
         partials=["mapping-fields"],
     )
@@ -215,6 +222,21 @@ def import_job_remove(
             % {"name": job.original_name},
         )
     return _account_redirect(request, "account_imports")
+
+
+def import_job_unknown_ids(
+    request: HttpRequest, workspace_slug: str, account_slug: str, job_id: int
+) -> HttpResponse:
+    """The rows of a member data or orders file whose id matched no friend."""
+    job = _job_or_404(request, job_id)
+    if not job.unknown_file:
+        raise Http404
+    return FileResponse(
+        job.unknown_file.open("rb"),
+        as_attachment=True,
+        filename=f"unknown-ids-{job.original_name.rsplit('.', 1)[0]}.csv",
+        content_type="text/csv; charset=utf-8",
+    )
 
 
 def import_job_skipped(

@@ -1,35 +1,60 @@
-"""Member data import: a CSV keyed by LINE user id or member id that fills first-party data
-(member id, gender, birthday, region, member tier, add-friend source) and custom typed
-attributes.
+"""Member data import, a type of the Imports page: a CSV keyed by LINE user id or member id that
+fills first-party data (member id, gender, birthday, region, member tier, add-friend source)
+and custom typed attributes (text, number, date, yes/no).
 
-Columns are matched by header (English and Japanese aliases); any other column becomes a custom
-attribute named after its header, typed by its values (number, date, yes/no, else text) unless
-the OA already defined it, whose type then rules. Ids that match no friend are reported, never
-created: only LINE creates friends. A file is applied whole or not at all: one bad cell rejects
-the file with every problem listed (row, column, reason), so nothing is half-imported.
+The Imports pipeline stores the upload, streams it in chunks on a Celery worker and reports
+progress; this module says what a member file means. The mapping is always confirmed by the
+user the first time a header is seen (the key, and what each column becomes, including new
+typed attributes), then remembered for that header. Ids that match no friend are counted and
+listed for download, never created: only LINE creates friends. A blank cell leaves the value as
+it was. Every bad cell is reported by row and column; the file is saved whole or not at all
+(or without the bad rows when "skip bad rows" is chosen).
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import json
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+import numpy as np
+import pandas as pd
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from oa_console.models import LineAccount
-from segments.models import AttributeDefinition, Friend, FriendAttribute
+from insights.services.detection import Detection
+from insights.services.kinds import ApplyResult, ImportKind
+from insights.services.normalise import NormalisedChunk
+from insights.services.parsing import ImportFileError
+from insights.services.reports import normalise_header
+from segments.member_apply import members_apply
+from segments.models import AttributeDefinition
 
-MAX_BYTES = 20 * 1024 * 1024
-MAX_ERRORS = 50
-MAX_UNKNOWN_LISTED = 20
+KEYS = ("line_user_id", "member_id")
+# Friend fields a column may fill, with their longest value.
+FRIEND_FIELDS = {
+    "member_id": 128,
+    "gender": 10,
+    "birthday": 10,
+    "region": 32,
+    "member_tier": 64,
+    "add_source": 64,
+}
+BUILTIN_LABELS = {
+    "line_user_id": gettext_lazy("LINE user ID"),
+    "member_id": gettext_lazy("Member ID"),
+    "gender": gettext_lazy("Gender"),
+    "birthday": gettext_lazy("Birthday (for age)"),
+    "region": gettext_lazy("Region"),
+    "member_tier": gettext_lazy("Member tier"),
+    "add_source": gettext_lazy("Add-friend source"),
+}
 BUILTIN_ALIASES = {
     "line_user_id": ["line user id", "user id", "userid", "line_user_id", "lineuserid", "uid"],
     "member_id": ["member id", "memberid", "member_id", "customer id", "会員id", "会員番号"],
@@ -38,6 +63,11 @@ BUILTIN_ALIASES = {
     "region": ["region", "area", "prefecture", "地域", "都道府県"],
     "member_tier": ["member tier", "tier", "rank", "membership", "会員ランク", "ランク"],
     "add_source": ["add source", "source", "campaign", "流入経路", "友だち追加経路"],
+}
+ALIAS_INDEX = {
+    normalise_header(alias): name
+    for name, aliases in BUILTIN_ALIASES.items()
+    for alias in (name, *aliases)
 }
 GENDERS = {
     "female": "female",
@@ -58,42 +88,9 @@ DATE_FORMATS = (
     re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
-
-
-class MemberImportError(ValueError):
-    """The file cannot be imported; ``errors`` lists (row, column, reason) when rows are at fault."""
-
-    def __init__(self, message: str, errors: list[dict] | None = None):
-        super().__init__(message)
-        self.errors = errors or []
-
-
-@dataclass
-class MemberImportResult:
-    key: str
-    rows: int = 0
-    updated: int = 0
-    unknown: int = 0
-    unknown_ids: list[str] = field(default_factory=list)
-    attributes_created: list[tuple[str, str]] = field(default_factory=list)
-    columns: dict[str, str] = field(default_factory=dict)  # header -> target
-
-
-def _normalise(label: str) -> str:
-    text = unicodedata.normalize("NFKC", label).strip().lower()
-    return re.sub(r"[\s_\-./()]+", " ", text).strip()
-
-
-def decode_text(content: bytes) -> str:
-    for encoding in ("utf-8-sig", "utf-16", "cp932"):
-        try:
-            text = content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if encoding == "utf-16" and not content.startswith((b"\xff\xfe", b"\xfe\xff")):
-            continue
-        return text
-    raise MemberImportError(_("The file is not UTF-8, UTF-16 or Shift_JIS text."))
+ATTRIBUTE = re.compile(r"^attribute:(text|number|date|boolean):([a-z0-9][a-z0-9_]{0,39})$")
+MAX_NUMBER = Decimal("1e14")
+ID_MAX = {"line_user_id": 64, "member_id": 128}
 
 
 def parse_date(raw: str) -> date | None:
@@ -107,8 +104,19 @@ def parse_date(raw: str) -> date | None:
     return None
 
 
-def _infer_type(values: list[str]) -> str:
-    present = [v for v in values if v]
+def attribute_key(header: str) -> str:
+    """The custom attribute a column becomes by default: its header as a slug."""
+    key = slugify(unicodedata.normalize("NFKC", header)).replace("-", "_")[:40].strip("_")
+    return key or "column"
+
+
+def attribute_target(kind: str, key: str) -> str:
+    return f"attribute:{kind}:{key}"
+
+
+def infer_type(values: list[str]) -> str:
+    """The type a new attribute gets by default, from the preview's cells."""
+    present = [v.strip() for v in values if v.strip()]
     if not present:
         return AttributeDefinition.Type.TEXT
     if all(v.lower() in TRUE | FALSE for v in present):
@@ -123,202 +131,336 @@ def _infer_type(values: list[str]) -> str:
         return AttributeDefinition.Type.TEXT
 
 
-def _typed(kind: str, raw: str):
-    """(value, error) for one cell of a custom attribute."""
-    if kind == AttributeDefinition.Type.NUMBER:
-        try:
-            number = Decimal(raw.replace(",", ""))
-            if not number.is_finite() or abs(number) >= Decimal("1e14"):
-                raise InvalidOperation
-            return {"value_number": number}, ""
-        except InvalidOperation:
-            return None, _("not a number")
-    if kind == AttributeDefinition.Type.DATE:
+# Cell parsers: raw text (stripped, not blank) -> (JSON fragment, error code).
+Parser = Callable[[str], tuple[str, str]]
+
+
+def _text(limit: int) -> Parser:
+    def parse(raw: str) -> tuple[str, str]:
+        if len(raw) > limit:
+            return "", "too_long"
+        return json.dumps(raw, ensure_ascii=False), ""
+
+    return parse
+
+
+def _gender(raw: str) -> tuple[str, str]:
+    value = GENDERS.get(raw.lower())
+    return (json.dumps(value), "") if value else ("", "not_a_gender")
+
+
+def _birthday(today: date) -> Parser:
+    def parse(raw: str) -> tuple[str, str]:
         day = parse_date(raw)
-        return ({"value_date": day}, "") if day else (None, _("not a date (YYYY-MM-DD)"))
-    if kind == AttributeDefinition.Type.BOOLEAN:
-        if raw.lower() in TRUE | FALSE:
-            return {"value_bool": raw.lower() in TRUE}, ""
-        return None, _("not yes/no")
-    return {"value_text": raw[:500]}, ""
+        if day is None or day > today:
+            return "", "not_a_past_date"
+        return json.dumps(day.isoformat()), ""
+
+    return parse
 
 
-def member_import(*, account: LineAccount, content: bytes) -> MemberImportResult:
-    """Read, check and apply one file (see the module docstring)."""
-    if len(content) > MAX_BYTES:
-        raise MemberImportError(_("The file is larger than 20 MB."))
-    reader = csv.reader(io.StringIO(decode_text(content)))
+def _number(raw: str) -> tuple[str, str]:
     try:
-        headers = [h.strip() for h in next(reader)]
-    except StopIteration as exc:
-        raise MemberImportError(_("The file is empty.")) from exc
-    rows = [row for row in reader if any(cell.strip() for cell in row)]
-    if not rows:
-        raise MemberImportError(_("The file has a header but no rows."))
+        number = Decimal(raw.replace(",", "").replace(" ", ""))
+    except InvalidOperation:
+        return "", "not_a_number"
+    if not number.is_finite() or abs(number) >= MAX_NUMBER:
+        return "", "not_a_number"
+    return json.dumps(str(number)), ""
 
-    alias_to_field = {
-        _normalise(a): name for name, aliases in BUILTIN_ALIASES.items() for a in aliases
-    }
-    targets: dict[int, str] = {}
-    for index, header in enumerate(headers):
-        if not header:
-            continue
-        builtin = alias_to_field.get(_normalise(header))
-        if builtin and builtin not in targets.values():
-            targets[index] = builtin
-        else:
-            key = slugify(header).replace("-", "_")[:40] or f"column_{index + 1}"
-            targets[index] = f"attribute.{key}"
-    key = (
-        "line_user_id"
-        if "line_user_id" in targets.values()
-        else ("member_id" if "member_id" in targets.values() else "")
-    )
-    if not key:
-        raise MemberImportError(
-            _("Add a column with the LINE user ID or the member ID of each friend.")
+
+def _date(raw: str) -> tuple[str, str]:
+    day = parse_date(raw)
+    return (json.dumps(day.isoformat()), "") if day else ("", "not_a_date")
+
+
+def _boolean(raw: str) -> tuple[str, str]:
+    lowered = raw.lower()
+    if lowered in TRUE | FALSE:
+        return ("true" if lowered in TRUE else "false"), ""
+    return "", "not_yes_no"
+
+
+def parser_for(target: str, today: date) -> Parser:
+    if target == "gender":
+        return _gender
+    if target == "birthday":
+        return _birthday(today)
+    if target in FRIEND_FIELDS:
+        return _text(FRIEND_FIELDS[target])
+    kind = ATTRIBUTE.match(target).group(1)
+    return {"number": _number, "date": _date, "boolean": _boolean}.get(kind, _text(500))
+
+
+def _parse_column(raw: pd.Series, parse: Parser) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(JSON fragment or "" for blank, error code or "", cleaned text) per cell; each distinct
+    value is parsed once (a column of tiers or regions has a handful)."""
+    text = raw.astype(str)
+    if not "".join(text.tolist()).isascii():
+        text = text.str.normalize("NFKC")
+    text = text.str.strip()
+    codes, uniques = pd.factorize(text, sort=False)
+    parsed = [parse(value) if value else ("", "") for value in uniques]
+    fragments = np.array([p[0] for p in parsed] + [""], dtype=object)[codes]
+    errors = np.array([p[1] for p in parsed] + [""], dtype=object)[codes]
+    return fragments, errors, text.to_numpy(dtype=object)
+
+
+class MemberDataContext:
+    def __init__(self, *, key: str, mapping: dict[str, str], today: date) -> None:
+        self.key = key
+        self.key_column = next(column for column, target in mapping.items() if target == key)
+        self.columns = {
+            column: (target, parser_for(target, today))
+            for column, target in mapping.items()
+            if target != key
+        }
+        # A member id given to two friends of one file: the second is refused, whichever chunk
+        # it is in (the key column's repeats are found by the stage).
+        self.member_id_column = next(
+            (column for column, (target, _p) in self.columns.items() if target == "member_id"), ""
         )
-    key_index = next(i for i, target in targets.items() if target == key)
+        self.member_ids: dict[str, int] = {}
 
-    definitions = {d.key: d for d in AttributeDefinition.unscoped.filter(account=account)}
-    new_types: dict[str, str] = {}
-    for index, target in targets.items():
-        if target.startswith("attribute."):
-            attr_key = target.split(".", 1)[1]
-            if attr_key not in definitions:
-                new_types[attr_key] = _infer_type(
-                    [row[index].strip() if index < len(row) else "" for row in rows]
+
+class MemberDataKind(ImportKind):
+    type = "members"
+    label = gettext_lazy("Member data")
+    description = gettext_lazy(
+        "Your own data about friends, one row per friend keyed by LINE user ID or member ID: "
+        "member ID, gender, birthday, region, member tier, add-friend source and custom "
+        "attributes (text, number, date, yes/no). Unknown IDs are listed, never created."
+    )
+    auto_detect = False  # the key and new attributes are always confirmed by the user
+    delete_removes_data = False
+
+    def labels(self) -> set[str]:
+        return set(ALIAS_INDEX)
+
+    def guess(self, headers, *, account):
+        """Built-in fields by alias, then attributes the OA already has by key."""
+        definitions = _definitions(account)
+        mapping: dict[str, str] = {}
+        for header in headers:
+            target = ALIAS_INDEX.get(normalise_header(header))
+            if target is None and attribute_key(header) in definitions:
+                definition = definitions[attribute_key(header)]
+                target = attribute_target(definition.type, definition.key)
+            if target and target not in mapping.values():
+                mapping[header] = target
+        key = next((k for k in KEYS if k in mapping.values()), "")
+        return Detection(
+            report=self.type,
+            mapping=mapping,
+            ignored=[h for h in headers if h not in mapping],
+            missing=[] if key else ["key"],
+        )
+
+    def check_mapping(self, headers, mapping, options, *, account):
+        key = options.get("key", "")
+        clean: dict[str, str] = {}
+        for header in headers:
+            target = mapping.get(header, "")
+            valid = target in KEYS or target in FRIEND_FIELDS or ATTRIBUTE.match(target)
+            # Matching by member id, a LINE user id column would re-key friends: not allowed.
+            if key == "member_id" and target == "line_user_id":
+                valid = False
+            if valid and target not in clean.values():
+                clean[header] = target
+        missing = []
+        if key not in KEYS:
+            missing.append("key")
+        elif key not in clean.values():
+            missing.append(key)
+        return Detection(
+            report=self.type,
+            mapping=clean,
+            ignored=[h for h in headers if h not in clean],
+            missing=missing,
+        )
+
+    def missing_labels(self, missing):
+        names = {"key": _("the ID that matches friends"), **BUILTIN_LABELS}
+        return ", ".join(str(names.get(name, name)) for name in missing)
+
+    def mapping_form(self, *, job, data, initial_mapping, initial_options):
+        from segments.forms import MemberMappingForm
+
+        return MemberMappingForm(
+            data, job=job, initial_mapping=initial_mapping, initial_options=initial_options
+        )
+
+    def context(self, *, job, detection):
+        return MemberDataContext(
+            key=job.options["key"],
+            mapping=detection.mapping,
+            today=timezone.localdate(timezone=_zone(job.account)),
+        )
+
+    def normalise(self, chunk, *, first_row, ctx: MemberDataContext):
+        n = len(chunk)
+        rows = np.arange(first_row, first_row + n)
+        errors: list[dict] = []
+        bad = np.zeros(n, dtype=bool)
+
+        def report(column: str, codes: np.ndarray, text: np.ndarray) -> None:
+            nonlocal bad
+            mask = codes != ""
+            bad |= mask
+            for i in np.flatnonzero(mask):
+                errors.append(
+                    {"row": int(rows[i]), "column": column, "code": codes[i], "value": text[i][:80]}
                 )
 
-    result = MemberImportResult(key=key, rows=len(rows))
-    result.columns = {headers[i]: t for i, t in targets.items()}
-    errors: list[dict] = []
-    parsed: list[tuple[str, dict, dict]] = []  # key value, friend fields, attribute values
-    seen: dict[str, int] = {}
-    for number, row in enumerate(rows, start=2):
-        cells = [value.strip() for value in row] + [""] * (len(headers) - len(row))
-        id_value = cells[key_index]
-        if not id_value:
-            errors.append({"row": number, "column": headers[key_index], "reason": _("empty id")})
+        keys = chunk[ctx.key_column].astype(str).str.strip().to_numpy(dtype=object)
+        key_codes = np.where(keys == "", "missing", "").astype(object)
+        too_long = np.array([len(k) > ID_MAX[ctx.key] for k in keys], dtype=bool)
+        key_codes[too_long & (key_codes == "")] = "too_long"
+        report(ctx.key_column, key_codes, keys)
+
+        values = np.full(n, "", dtype=object)
+        for column, (target, parse) in ctx.columns.items():
+            fragments, codes, text = _parse_column(chunk[column], parse)
+            report(column, codes, text)
+            if column == ctx.member_id_column:
+                _repeated_member_ids(ctx, column, text, rows, codes, errors)
+                bad |= codes != ""
+            present = fragments != ""
+            piece = np.where(present, json.dumps(target) + ":" + fragments, "")
+            joiner = np.where((values != "") & present, ",", "")
+            values = values + joiner + piece
+        frame = pd.DataFrame(
+            {
+                "row": rows,
+                "key": keys,
+                "date": np.full(n, "", dtype=object),
+                "values": "{" + values + "}",
+            }
+        )
+        errors.sort(key=lambda e: e["row"])
+        return NormalisedChunk(frame=frame[~bad], errors=errors, rejected_rows=int(bad.sum()))
+
+    def key_column(self, detection):
+        return next((column for column, target in detection.mapping.items() if target in KEYS), "")
+
+    def doc(self):
+        rows = "\n".join(
+            f"| `{name}` | {BUILTIN_LABELS[name]} | {', '.join(f'`{a}`' for a in aliases)} |"
+            for name, aliases in BUILTIN_ALIASES.items()
+        )
+        return MEMBER_DOC.format(label=self.label, type=self.type, rows=rows)
+
+    def apply(self, *, stage, job, detection):
+        key = job.options["key"]
+        definitions = _ensure_definitions(job.account, detection.mapping.values())
+        result = ApplyResult(unknown_column=self.key_column(detection))
+        sourced = members_apply(
+            account=job.account,
+            key=key,
+            stage=stage,
+            targets=list(detection.mapping.values()),
+            definitions=definitions,
+            result=result,
+        )
+        if sourced:
+            from segments.tag_rules import tag_rules_apply_to_sources
+
+            tag_rules_apply_to_sources(account=job.account, friend_ids=sourced)
+        return result
+
+
+def _repeated_member_ids(ctx, column, text, rows, codes, errors) -> None:
+    for i, member_id in enumerate(text):
+        if not member_id or codes[i]:
             continue
-        if id_value in seen:
+        first = ctx.member_ids.setdefault(member_id, int(rows[i]))
+        if first != rows[i]:
+            codes[i] = "duplicate"
             errors.append(
                 {
-                    "row": number,
-                    "column": headers[key_index],
-                    "reason": _("same id as row %(row)s") % {"row": seen[id_value]},
+                    "row": int(rows[i]),
+                    "column": column,
+                    "code": "duplicate",
+                    "first_row": first,
+                    "value": member_id[:80],
                 }
             )
+
+
+def _zone(account):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(account.time_zone or "UTC")
+
+
+def _definitions(account) -> dict[str, AttributeDefinition]:
+    return {d.key: d for d in AttributeDefinition.unscoped.filter(account=account)}
+
+
+def _ensure_definitions(account, targets) -> dict[str, AttributeDefinition]:
+    """The definitions the mapping names, created when new. A definition made with another type
+    since the mapping was confirmed stops the file (its values would be read wrongly)."""
+    definitions = _definitions(account)
+    for target in targets:
+        match = ATTRIBUTE.match(target)
+        if not match:
             continue
-        seen[id_value] = number
-        fields: dict = {}
-        attributes: dict = {}
-        for index, target in targets.items():
-            raw = cells[index]
-            if index == key_index or not raw:
-                continue
-            if target == "gender":
-                value = GENDERS.get(raw.lower())
-                if value is None:
-                    errors.append(
-                        {
-                            "row": number,
-                            "column": headers[index],
-                            "reason": _("not a gender (female, male, other)"),
-                        }
-                    )
-                fields["gender"] = value
-            elif target == "birthday":
-                day = parse_date(raw)
-                if day is None or day > timezone.localdate():
-                    errors.append(
-                        {
-                            "row": number,
-                            "column": headers[index],
-                            "reason": _("not a past date (YYYY-MM-DD)"),
-                        }
-                    )
-                fields["birthday"] = day
-            elif target in ("region", "member_tier", "add_source", "member_id", "line_user_id"):
-                fields[target] = raw[: 128 if target == "member_id" else 64]
-            else:
-                attr_key = target.split(".", 1)[1]
-                kind = (
-                    definitions[attr_key].type if attr_key in definitions else new_types[attr_key]
-                )
-                value, problem = _typed(kind, raw)
-                if problem:
-                    errors.append({"row": number, "column": headers[index], "reason": problem})
-                attributes[attr_key] = value
-        parsed.append((id_value, fields, attributes))
-    if errors:
-        raise MemberImportError(
-            _("%(count)s problem(s) in the file; nothing was imported.") % {"count": len(errors)},
-            errors[:MAX_ERRORS],
-        )
-    _apply(account, key, parsed, definitions, new_types, result)
-    return result
-
-
-@transaction.atomic
-def _apply(account, key, parsed, definitions, new_types, result: MemberImportResult) -> None:
-    from segments.tag_rules import tag_rules_apply_to_sources
-
-    for attr_key, kind in new_types.items():
-        definitions[attr_key] = AttributeDefinition.unscoped.create(
-            account=account, key=attr_key, label=attr_key.replace("_", " ").capitalize(), type=kind
-        )
-        result.attributes_created.append((attr_key, kind))
-    ids = [item[0] for item in parsed]
-    friends: dict[str, Friend] = {}
-    for start in range(0, len(ids), 1000):
-        for friend in Friend.unscoped.filter(
-            account=account, **{f"{key}__in": ids[start : start + 1000]}
-        ):
-            friends[getattr(friend, key)] = friend
-    now = timezone.now()
-    changed_fields: set[str] = set()
-    to_update: list[Friend] = []
-    attribute_rows: list[FriendAttribute] = []
-    sourced: list[int] = []
-    for id_value, fields, attributes in parsed:
-        friend = friends.get(id_value)
-        if friend is None:
-            result.unknown += 1
-            if len(result.unknown_ids) < MAX_UNKNOWN_LISTED:
-                result.unknown_ids.append(id_value)
-            continue
-        fields.pop("line_user_id", None)  # never re-key a friend from a file
-        for name, value in fields.items():
-            setattr(friend, name, value)
-            changed_fields.add(name)
-        friend.updated_at = now
-        if fields.get("add_source"):
-            sourced.append(friend.pk)
-        to_update.append(friend)
-        for attr_key, value in attributes.items():
-            attribute_rows.append(
-                FriendAttribute(
-                    account=account, friend=friend, definition=definitions[attr_key], **value
-                )
+        kind, key = match.groups()
+        existing = definitions.get(key)
+        if existing is None:
+            definitions[key] = AttributeDefinition.unscoped.create(
+                account=account, key=key, label=key.replace("_", " ").capitalize()[:80], type=kind
             )
-    if "member_id" in changed_fields:
-        # Member ids move between friends in one file: clear the ones being reassigned first.
-        moving = [f.member_id for f in to_update if f.member_id]
-        Friend.unscoped.filter(account=account, member_id__in=moving).exclude(
-            pk__in=[f.pk for f in to_update]
-        ).update(member_id="")
-    if changed_fields:
-        Friend.unscoped.bulk_update(
-            to_update, sorted(changed_fields | {"updated_at"}), batch_size=500
-        )
-    FriendAttribute.unscoped.bulk_create(
-        attribute_rows,
-        update_conflicts=True,
-        unique_fields=["friend", "definition"],
-        update_fields=["value_text", "value_number", "value_date", "value_bool", "updated_at"],
-        batch_size=500,
-    )
-    result.updated = len(to_update)
-    if sourced:
-        tag_rules_apply_to_sources(account=account, friend_ids=sourced)
+        elif existing.type != kind:
+            raise ImportFileError("attribute_type", key=key, type=existing.get_type_display())
+    return definitions
+
+
+def check_new_attributes(account, mapping: dict[str, str]) -> None:
+    """The confirmation's check: a column may not give an existing attribute another type."""
+    definitions = _definitions(account)
+    for header, target in mapping.items():
+        match = ATTRIBUTE.match(target)
+        if match and match.group(2) in definitions:
+            definition = definitions[match.group(2)]
+            if definition.type != match.group(1):
+                raise ValidationError(
+                    _("Column “%(column)s”: the attribute “%(key)s” already exists as %(type)s.")
+                    % {
+                        "column": header,
+                        "key": definition.key,
+                        "type": definition.get_type_display(),
+                    }
+                )
+
+
+MEMBER_DOC = """\
+## {label} (`{type}`)
+
+One row per friend, keyed by **LINE user ID** or **member ID** (the mapping step asks which).
+Choose **Member data** when uploading (Friends → “Import member data” opens the page with it
+chosen; the old address `friends/import/` does too): member data is never detected from the
+header alone. The first upload of a header opens the **mapping step**: the key, then for each
+column a built-in field, an attribute the OA already has, or a **new custom attribute** named
+after the column with a type (text, number, date, yes/no) guessed from the preview and
+changeable; a preview of the first rows is shown. The confirmed mapping is remembered for
+files with the same header.
+
+- Ids that match no friend are **counted and listed** (download “rows whose ID matched no
+  friend” on the import's page); friends are never created, only LINE creates them.
+- A **blank cell** leaves the friend's value as it was. With the key LINE user ID, a member ID
+  column ties member IDs to LINE user IDs (a member ID given to another friend moves); matched
+  by member ID, a file cannot set LINE user IDs.
+- Values are checked per cell and reported by row and column: gender (`female`, `male`,
+  `other`, also `f`/`m`, 女性/男性), birthday a past date (`YYYY-MM-DD`, `YYYY/MM/DD`,
+  `YYYYMMDD`; segments derive the age), numbers (thousands separators allowed), dates, yes/no
+  (`yes`/`no`, `true`/`false`, `1`/`0`, はい/いいえ), text at most 500 characters. A repeated id is
+  rejected like a repeated date. Any problem stops the file unless **skip bad rows** is chosen.
+- Re-importing is idempotent: friends whose values do not change count as *unchanged*. An
+  attribute given another type after the mapping was confirmed stops the file.
+- Deleting the import removes it from the history; the data it saved stays.
+
+| Field | Meaning | Header aliases |
+|---|---|---|
+{rows}
+"""

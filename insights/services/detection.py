@@ -9,6 +9,7 @@ from insights.services.reports import (
     ALIAS_INDEX,
     GUARD_FIELDS,
     REPORTS,
+    ReportSpec,
     ReportType,
     normalise_header,
     report_spec,
@@ -37,7 +38,11 @@ def header_signature(headers: list[str]) -> str:
 
 def map_headers(headers: list[str], report: str) -> Detection:
     """Map each column to a field of ``report`` by alias; the first column naming a field wins."""
-    index = ALIAS_INDEX[ReportType(report)]
+    return map_spec_headers(headers, report_spec(report), ALIAS_INDEX[ReportType(report)])
+
+
+def map_spec_headers(headers: list[str], spec: ReportSpec, index: dict[str, str]) -> Detection:
+    """``map_headers`` for any field list (another app's import type)."""
     mapping: dict[str, str] = {}
     used: set[str] = set()
     ignored: list[str] = []
@@ -48,8 +53,8 @@ def map_headers(headers: list[str], report: str) -> Detection:
             continue
         mapping[header] = name
         used.add(name)
-    missing = report_spec(report).missing(used)
-    return Detection(report=report, mapping=mapping, ignored=ignored, missing=missing)
+    missing = spec.missing(used)
+    return Detection(report=str(spec.type), mapping=mapping, ignored=ignored, missing=missing)
 
 
 def detect(headers: list[str]) -> Detection | None:
@@ -68,7 +73,11 @@ def detect(headers: list[str]) -> Detection | None:
 
 def apply_mapping(headers: list[str], report: str, mapping: dict[str, str]) -> Detection:
     """A user-confirmed (or remembered) mapping, checked against the report's fields."""
-    spec = report_spec(report)
+    return apply_spec_mapping(headers, report_spec(report), mapping)
+
+
+def apply_spec_mapping(headers: list[str], spec: ReportSpec, mapping: dict[str, str]) -> Detection:
+    """``apply_mapping`` for any field list."""
     valid = {f.name for f in spec.fields}
     clean: dict[str, str] = {}
     used: set[str] = set()
@@ -79,4 +88,4 @@ def apply_mapping(headers: list[str], report: str, mapping: dict[str, str]) -> D
             used.add(name)
     ignored = [h for h in headers if h not in clean]
     missing = spec.missing(used)
-    return Detection(report=report, mapping=clean, ignored=ignored, missing=missing)
+    return Detection(report=str(spec.type), mapping=clean, ignored=ignored, missing=missing)

@@ -5,6 +5,10 @@ and stages it (PostgreSQL: a temp table filled by COPY); it writes nothing but t
 progress, committed as it goes so the page can poll it. Saving then classifies and inserts
 every staged row in one transaction together with the job's final status, so a file is either
 wholly imported or not at all, and a crash anywhere leaves a job that simply runs again.
+
+The pipeline is the same for every type of file; what a type's columns are and what saving its
+rows means is asked of its ``ImportKind`` (``kinds.py``: Insight reports here, member data and
+orders registered by the segments app).
 """
 
 from __future__ import annotations
@@ -25,18 +29,12 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from insights.metrics.refresh import metrics_refresh_request
 from insights.models import ColumnMapping, ImportJob
 from insights.services import storage
-from insights.services.detection import (
-    Detection,
-    apply_mapping,
-    detect,
-    header_signature,
-    map_headers,
-)
+from insights.services.detection import Detection, header_signature, map_headers
+from insights.services.kinds import ApplyResult, ImportKind, detect_kind, get_kind, is_kind
 from insights.services.messages import failure_message, row_error_message
-from insights.services.normalise import ChunkContext, choose_key, normalise_chunk
+from insights.services.normalise import ChunkContext, choose_key
 from insights.services.parsing import (
     SAMPLE_BYTES,
     CountingReader,
@@ -48,7 +46,7 @@ from insights.services.parsing import (
     sniff,
     zip_members,
 )
-from insights.services.reports import REPORTS, ReportType, report_spec
+from insights.services.reports import ReportType, report_spec
 from oa_console.models import LineAccount
 from oa_console.queueing import enqueue_best_effort
 from oa_console.tenancy import tenant_scope
@@ -91,7 +89,7 @@ def import_job_create(
         check_size(uploaded_file.size or 0)
     except ImportFileError as error:
         raise ValidationError({"file": failure_message(error.code, error.params)}) from error
-    if report and report not in REPORTS:
+    if report and not is_kind(report):
         raise ValidationError(
             {"report": _("Unknown report type “%(report)s”.") % {"report": report}}
         )
@@ -114,17 +112,27 @@ def import_job_create(
 
 @transaction.atomic
 def import_job_confirm_mapping(
-    *, job: ImportJob, report: str, mapping: dict[str, str], remember: bool = True, user=None
+    *,
+    job: ImportJob,
+    report: str,
+    mapping: dict[str, str],
+    options: dict | None = None,
+    remember: bool = True,
+    user=None,
 ) -> ImportJob:
-    """The user's answer to the mapping step; remembered for this OA's files with this header."""
+    """The user's answer to the mapping step; remembered for this OA's files with this header.
+
+    ``options`` are the type's own answers (member data: which id matches friends; orders: the
+    currency of orders without one)."""
     if job.status != ImportJob.Status.NEEDS_MAPPING:
         raise ValidationError(_("This import is not waiting for a column mapping."))
-    if report not in REPORTS:
+    if not is_kind(report):
         raise ValidationError({"report": _("Choose the report this file is.")})
-    detection = apply_mapping(job.headers, report, mapping)
+    kind = get_kind(report)
+    options = options or {}
+    detection = kind.check_mapping(job.headers, mapping, options, account=job.account)
     if detection.missing:
-        spec = report_spec(report)
-        labels = spec.missing_labels(detection.missing)
+        labels = kind.missing_labels(detection.missing)
         raise ValidationError(
             {"mapping": _("Map a column to each required field: %(fields)s.") % {"fields": labels}}
         )
@@ -136,27 +144,29 @@ def import_job_confirm_mapping(
                 "headers": job.headers,
                 "report": report,
                 "mapping": detection.mapping,
+                "options": options,
                 "created_by": user,
             },
         )
     job.report = report
     job.column_mapping = detection.mapping
+    job.options = options
     job.status = ImportJob.Status.QUEUED
-    job.save(update_fields=["report", "column_mapping", "status"])
+    job.save(update_fields=["report", "column_mapping", "options", "status"])
     _enqueue(job)
     return job
 
 
 @transaction.atomic
 def import_job_delete(*, job: ImportJob) -> int:
-    """Remove an import and everything it said; earlier imports' values for the same keys become
-    current again. Returns how many keys got an earlier value back."""
+    """Remove an import and, for types that can undo it (Insight reports), everything it said:
+    earlier imports' values for the same keys become current again. Returns how many keys got
+    an earlier value back. Member data and orders stay (``ImportKind.delete_removes_data``)."""
     if job.status == ImportJob.Status.RUNNING:
         raise ValidationError(_("This import is still running; delete it when it has finished."))
     LineAccount.unscoped.select_for_update().filter(pk=job.account_id).first()
-    revived = storage.records_forget_job(account_id=job.account_id, job_id=job.pk)
-    files = [f for f in (job.file, job.skipped_file) if f]
-    metrics_refresh_request(account_id=job.account_id, date_from=job.date_from, date_to=job.date_to)
+    revived = get_kind(job.report).forget(job=job) if is_kind(job.report) else 0
+    files = [f for f in (job.file, job.skipped_file, job.unknown_file) if f]
     job.delete()
     for stored in files:
         transaction.on_commit(lambda stored=stored: stored.storage.delete(stored.name))
@@ -222,6 +232,25 @@ def _discard_upload(job: ImportJob) -> None:
         ImportJob.unscoped.filter(pk=job.pk).update(file="")
 
 
+def insight_context(*, job: ImportJob, detection: Detection) -> ChunkContext:
+    """What normalising an Insight export needs: the report, its key and this OA's ids."""
+    spec = report_spec(detection.report)
+    mapped = set(detection.mapping.values())
+    account = job.account
+    return ChunkContext(
+        spec=spec,
+        mapping=detection.mapping,
+        key_fields=choose_key(spec, mapped),
+        default_as_of=timezone.localtime(job.created_at, JST).date(),
+        latest_date=_today_jst(),
+        account_ids={
+            "basic_id": account.basic_id,
+            "bot_user_id": account.bot_user_id,
+            "channel_id": account.channel_id,
+        },
+    )
+
+
 def _today_jst():
     return timezone.now().astimezone(JST).date()
 
@@ -237,6 +266,7 @@ class _Run:
         self.skipped: io.StringIO | None = None
         self.skipped_writer = None
         self.started = time.monotonic()
+        self.kind: ImportKind | None = None
 
     # -- reading ---------------------------------------------------------------------------
     def execute(self) -> str:
@@ -249,8 +279,9 @@ class _Run:
         stage = storage.make_stage()
         try:
             if is_zip(head):
-                if job.requested_report and job.requested_report != ReportType.CHAT_HISTORY:
+                if job.requested_report and not get_kind(job.requested_report).accepts_zip:
                     raise ImportFileError("zip_report")
+                self.kind = get_kind(ReportType.CHAT_HISTORY)
                 self._read_zip(path, stage)
             else:
                 fmt = sniff(
@@ -266,24 +297,39 @@ class _Run:
             stage.close()
 
     def _detect(self, fmt: CsvFormat) -> Detection | None:
+        """A confirmed mapping, else one remembered for this header, else the type's guess
+        (only types that may run unconfirmed); None asks the user."""
         job = self.job
         ImportJob.unscoped.filter(pk=job.pk).update(
             encoding=fmt.encoding, delimiter=fmt.delimiter, headers=fmt.headers
         )
         job.headers = fmt.headers
+        account = self.account
         if job.column_mapping and job.report:
-            return apply_mapping(fmt.headers, job.report, job.column_mapping)
+            return get_kind(job.report).check_mapping(
+                fmt.headers, job.column_mapping, job.options, account=account
+            )
         remembered = ColumnMapping.unscoped.filter(
-            account=self.account, signature=header_signature(fmt.headers)
+            account=account, signature=header_signature(fmt.headers)
         ).first()
-        if remembered and (not job.requested_report or remembered.report == job.requested_report):
-            detection = apply_mapping(fmt.headers, remembered.report, remembered.mapping)
+        requested = job.requested_report
+        if (
+            remembered
+            and is_kind(remembered.report)
+            and (not requested or remembered.report == requested)
+        ):
+            detection = get_kind(remembered.report).check_mapping(
+                fmt.headers, remembered.mapping, remembered.options, account=account
+            )
             if detection.complete:
+                job.options = remembered.options
+                ImportJob.unscoped.filter(pk=job.pk).update(options=remembered.options)
                 return detection
-        if job.requested_report:
-            detection = map_headers(fmt.headers, job.requested_report)
+        if requested:
+            kind = get_kind(requested)
+            detection = kind.guess(fmt.headers, account=account) if kind.auto_detect else None
         else:
-            detection = detect(fmt.headers)
+            detection = detect_kind(fmt.headers, account=account)
         return detection if detection is not None and detection.complete else None
 
     def _ask_for_mapping(self, fmt: CsvFormat) -> None:
@@ -294,26 +340,10 @@ class _Run:
             heartbeat_at=timezone.now(),
         )
 
-    def _context(self, detection: Detection, chat: str = "") -> ChunkContext:
-        spec = report_spec(detection.report)
-        mapped = set(detection.mapping.values())
-        return ChunkContext(
-            spec=spec,
-            mapping=detection.mapping,
-            key_fields=choose_key(spec, mapped),
-            default_as_of=timezone.localtime(self.job.created_at, JST).date(),
-            latest_date=_today_jst(),
-            account_ids={
-                "basic_id": self.account.basic_id,
-                "bot_user_id": self.account.bot_user_id,
-                "channel_id": self.account.channel_id,
-            },
-            chat=chat,
-        )
-
     def _read_csv(self, path: Path, fmt: CsvFormat, detection: Detection, stage) -> None:
         self.detection = detection
-        ctx = self._context(detection)
+        self.kind = get_kind(detection.report)
+        ctx = self.kind.context(job=self.job, detection=detection)
         first_row = fmt.header_line + 2
         with path.open("rb") as handle:
             counter = CountingReader(handle)
@@ -338,7 +368,8 @@ class _Run:
                 self.ignored_members.append(member.name)
                 continue
             self.detection = self.detection or detection
-            ctx = self._context(detection, chat=Path(member.name).stem)
+            ctx = insight_context(job=self.job, detection=detection)
+            ctx.chat = Path(member.name).stem
             first_row = fmt.header_line + 2
             for chunk in read_chunks(io.BytesIO(member.data), fmt):
                 self._take(chunk, first_row, ctx, stage)
@@ -352,8 +383,8 @@ class _Run:
             encoding="zip", headers=list(self.detection.mapping)
         )
 
-    def _take(self, chunk, first_row: int, ctx: ChunkContext, stage) -> None:
-        result = normalise_chunk(chunk, first_row=first_row, ctx=ctx)
+    def _take(self, chunk, first_row: int, ctx, stage) -> None:
+        result = self.kind.normalise(chunk, first_row=first_row, ctx=ctx)
         self.rows_read += len(chunk)
         stage.add(result.frame)
         if result.errors:
@@ -397,7 +428,7 @@ class _Run:
         self.read_seconds = time.monotonic() - self.started
         if self.rows_read == 0:
             raise ImportFileError("no_rows")
-        key_column = self._key_column()
+        key_column = self.kind.key_column(self.detection)
         duplicates = stage.remove_duplicates()
         if duplicates:
             self.rejected += len(duplicates)
@@ -436,9 +467,8 @@ class _Run:
         with transaction.atomic():
             # One import per OA at a time applies its rows, so "newest wins" is well defined.
             LineAccount.unscoped.select_for_update().filter(pk=job.account_id).first()
-            counts = stage.apply(
-                account_id=job.account_id, report=self.detection.report, job_id=job.pk
-            )
+            counts = self.kind.apply(stage=stage, job=job, detection=self.detection)
+            unknown_name = self._save_unknown(counts)
             ImportJob.unscoped.filter(pk=job.pk).update(
                 status=ImportJob.Status.SUCCEEDED,
                 report=self.detection.report,
@@ -447,6 +477,8 @@ class _Run:
                 inserted=counts.inserted,
                 updated=counts.updated,
                 unchanged=counts.unchanged,
+                unknown=len(counts.unknown),
+                unknown_file=unknown_name,
                 rejected=self.rejected,
                 errors=self.errors,
                 skipped_file=skipped_name,
@@ -455,7 +487,7 @@ class _Run:
                 phase="",
                 finished_at=timezone.now(),
             )
-            metrics_refresh_request(account_id=job.account_id, date_from=date_from, date_to=date_to)
+            self.kind.after_save(job=job, date_from=date_from, date_to=date_to)
         _discard_upload(job)
         logger.info(
             "import succeeded",
@@ -470,12 +502,19 @@ class _Run:
         )
         return "succeeded"
 
-    def _key_column(self) -> str:
-        spec = report_spec(self.detection.report)
-        key_fields = choose_key(spec, set(self.detection.mapping.values()))
-        by_field = {name: column for column, name in self.detection.mapping.items()}
-        columns = [by_field[name] for name in key_fields if name in by_field]
-        return " + ".join(columns) if columns else key_fields[0]
+    def _save_unknown(self, result: ApplyResult) -> str:
+        """The rows whose id matched no friend, as a CSV the summary offers for download."""
+        if not result.unknown:
+            return ""
+        job = self.job
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow([_("row"), result.unknown_column])
+        writer.writerows(sorted(result.unknown))
+        return job.unknown_file.storage.save(
+            f"imports/{job.account_id}/{job.pk}-unknown-ids.csv",
+            ContentFile(buffer.getvalue().encode("utf-8-sig")),
+        )
 
 
 def import_jobs_sweep() -> int:

@@ -28,6 +28,15 @@ def row_error_message(error: dict) -> str:
         "not_a_time": _("“%(value)s” is not a time (HH:MM or HH:MM:SS)"),
         "future_date": _("“%(value)s” is in the future"),
         "missing": _("the value is missing"),
+        "not_a_past_date": _("“%(value)s” is not a past date (YYYY-MM-DD)"),
+        "not_a_gender": _("“%(value)s” is not a gender (female, male, other)"),
+        "not_yes_no": _("“%(value)s” is not yes or no"),
+        "too_long": _("“%(value)s” is too long"),
+        "not_a_currency": _("“%(value)s” is not a three-letter currency code such as JPY"),
+        "amount_range": _(
+            "“%(value)s” is not an amount between -999,999,999,999.99 and 999,999,999,999.99"
+        ),
+        "rejected": _("%(value)s"),
         "duplicate": _("the same %(column)s already appears in row %(first_row)s"),
     }
     params = {
@@ -86,6 +95,9 @@ def failure_message(code: str, params: dict) -> str:
             "The columns were not mapped within %(days)s days, so the upload was removed. Upload the file again to import it."
         ),
         "missing_file": _("The uploaded file is no longer available; upload it again."),
+        "attribute_type": _(
+            "The attribute “%(key)s” is a %(type)s attribute now, not what the mapping says; map the columns of a new upload again."
+        ),
         "internal": _(
             "The import failed because of an error on our side; it has been logged. Try again later."
         ),

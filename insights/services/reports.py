@@ -1049,4 +1049,5 @@ def alias_index(spec: ReportSpec) -> dict[str, str]:
 
 
 ALIAS_INDEX: dict[ReportType, dict[str, str]] = {t: alias_index(s) for t, s in REPORTS.items()}
-KNOWN_LABELS: frozenset[str] = frozenset(k for index in ALIAS_INDEX.values() for k in index)
+# Labels of every import type; other apps' types add theirs when registered (kinds.py).
+KNOWN_LABELS: set[str] = {k for index in ALIAS_INDEX.values() for k in index}

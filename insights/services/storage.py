@@ -13,6 +13,7 @@ import io
 import json
 import re
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,6 +25,17 @@ from insights.models import ImportJob, InsightRecord
 BATCH = 500
 _COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
 RECORD_TABLE = InsightRecord._meta.db_table
+
+
+@dataclass(frozen=True)
+class StagedRow:
+    row: int
+    key: str
+    values: dict
+
+
+def _as_dict(values) -> dict:
+    return values if isinstance(values, dict) else json.loads(values)
 
 
 @dataclass
@@ -145,6 +157,15 @@ class PostgresStage:
             )
         return Counts(inserted, updated, unchanged)
 
+    def batches(self, size: int = BATCH) -> Iterator[list[StagedRow]]:
+        """The staged rows in file order, ``size`` at a time, through a server-side cursor so
+        a million rows never sit in memory at once (other kinds' ``apply``)."""
+        with connection.chunked_cursor() as cursor:
+            cursor.itersize = size
+            cursor.execute(f'SELECT row_no, key, "values" FROM {self.table} ORDER BY row_no')
+            while rows := cursor.fetchmany(size):
+                yield [StagedRow(row, key, _as_dict(values)) for row, key, values in rows]
+
     def close(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
@@ -221,6 +242,14 @@ class MemoryStage:
             InsightRecord.unscoped.filter(pk__in=older).update(is_current=False)
             InsightRecord.unscoped.bulk_create(new, batch_size=BATCH)
         return counts
+
+    def batches(self, size: int = BATCH) -> Iterator[list[StagedRow]]:
+        staged = sorted((row, key, values) for key, (row, _day, values) in self.rows.items())
+        for start in range(0, len(staged), size):
+            yield [
+                StagedRow(row, key, json.loads(values))
+                for row, key, values in staged[start : start + size]
+            ]
 
     def close(self) -> None:
         self.rows.clear()

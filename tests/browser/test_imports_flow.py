@@ -1,5 +1,6 @@
 """The Imports page in Chromium: upload two files, watch progress update by polling, map the
-columns of an unknown header, delete an import — with no JavaScript errors."""
+columns of an unknown header, delete an import; member data through its mapping step — with no
+JavaScript errors."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ import pytest
 
 from insights.models import ImportJob
 from insights.services.imports import import_job_run
+from oa_console.models import LineAccount
 from oa_console.roles import Role
+from segments.models import Friend
 from tests.conftest import PASSWORD, make_member
 from tests.factories import LineAccountFactory, WorkspaceFactory
+from tests.segments.factories import FriendFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -79,4 +83,57 @@ def test_upload_progress_mapping_and_delete(page, marketer_login, tmp_path):
     assert rows.count() == 2
     rows.first.get_by_role("button", name="Delete").click()
     page.wait_for_function("document.querySelectorAll('[data-testid=import-job]').length === 1")
+    assert page.js_errors == []
+
+
+def test_member_data_mapping_step(page, marketer_login, tmp_path):
+    """From the friends page to the Imports page with member data chosen; the mapping step picks
+    the key, a built-in field and a typed new attribute with the preview beside; the summary
+    lists the unknown id, and the friend's page shows the imported values."""
+    account = LineAccount.unscoped.get(slug="tokyo-beauty")
+    known = FriendFactory(account=account, display_name="Hanako")
+    members = tmp_path / "members.csv"
+    members.write_text(
+        f'LINE user ID,Rank,Spend\n{known.line_user_id},gold,"1,200"\nU{"0" * 32},silver,5\n'
+    )
+
+    page.goto("/auth/login/")
+    page.get_by_label("E-mail address").fill("marketer@sakura.example")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/w/sakura/**")
+    page.goto("/w/sakura/oa/tokyo-beauty/friends/")
+    page.get_by_role("link", name="Import member data").click()
+    page.wait_for_url("**/imports/?report=members")
+    assert page.get_by_label("Report").input_value() == "members"
+
+    page.get_by_label("Files").set_input_files(str(members))
+    page.get_by_role("button", name="Upload and import").click()
+    page.wait_for_url("**/imports/")
+    run_queued_jobs()
+    page.get_by_role("link", name="Map the columns").click()
+
+    page.wait_for_url("**/mapping/")
+    preview = page.get_by_test_id("mapping-preview")
+    assert preview.get_by_role("cell", name="1,200", exact=True).is_visible()
+    assert page.get_by_label("Match friends by").input_value() == "line_user_id"
+    assert page.get_by_label("LINE user ID", exact=True).input_value() == "line_user_id"
+    assert page.get_by_label("Spend").input_value() == "attribute:number:spend"
+    page.get_by_label("Rank").select_option("member_tier")
+    # Matching by member id without a member id column: refused in place, nothing queued.
+    page.get_by_label("Match friends by").select_option("member_id")
+    page.get_by_role("button", name="Import with this mapping").click()
+    page.get_by_text("Friends matched by member ID cannot get their LINE user ID").wait_for()
+    page.get_by_label("Match friends by").select_option("line_user_id")
+    page.get_by_role("button", name="Import with this mapping").click()
+    page.wait_for_url("**/imports/*/")
+    run_queued_jobs()
+    status = page.locator("#job-status")
+    status.get_by_text("1 updated").first.wait_for(timeout=10_000)
+    assert status.get_by_text("1 unknown ID").first.is_visible()
+    assert page.get_by_test_id("unknown-ids-download").is_visible()
+
+    assert Friend.unscoped.get(pk=known.pk).member_tier == "gold"
+    page.goto(f"/w/sakura/oa/tokyo-beauty/friends/{known.line_user_id}/")
+    assert page.get_by_text("1200").first.is_visible()
     assert page.js_errors == []

@@ -19,3 +19,11 @@ def test_every_column_and_alias_is_documented():
             assert f"`{field.name}`" in text
             for alias in field.aliases:
                 assert f"`{alias}`" in text
+
+
+def test_member_data_and_orders_are_documented_with_their_fields():
+    text = render()
+    assert "## Member data (`members`)" in text
+    assert "| `birthday` | Birthday (for age) |" in text
+    assert "## Orders (`orders`)" in text
+    assert "| `order_id` **required** | Order ID |" in text

@@ -47,3 +47,36 @@ def test_uploaded_file_is_imported_by_the_worker(worker, account, marketer):  # 
         time.sleep(0.2)
     job = ImportJob.unscoped.get(pk=job_id)
     assert (job.status, job.inserted) == ("succeeded", 2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_orders_are_imported_by_the_worker(worker, account, marketer):  # noqa: F811
+    """Types registered by another app (segments: orders) exist in the worker process too."""
+    from segments.models import CustomEvent
+    from tests.segments.factories import FriendFactory
+
+    FriendFactory(account=account, member_id="M1")
+    queueing.reset()
+    response = client_for(marketer).post(
+        reverse(
+            "account_imports",
+            kwargs={"workspace_slug": account.workspace.slug, "account_slug": account.slug},
+        ),
+        {
+            "report": "orders",
+            "files": [
+                SimpleUploadedFile(
+                    "orders.csv",
+                    b"member id,order id,order date,amount,currency\nM1,A-1,2025-06-01,500,JPY\n",
+                )
+            ],
+        },
+    )
+    assert response.status_code == 302
+    job_id = ImportJob.unscoped.get().pk
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline and _status(job_id) not in ("succeeded", "failed"):
+        time.sleep(0.2)
+    job = ImportJob.unscoped.get(pk=job_id)
+    assert (job.status, job.report, job.inserted) == ("succeeded", "orders", 1)
+    assert CustomEvent.unscoped.get(account=account).amount == 500

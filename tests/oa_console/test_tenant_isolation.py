@@ -94,9 +94,16 @@ def build_membership(workspace, account):
 
 
 def build_import_job(workspace, account):
+    """A finished import with both downloads named; the files themselves do not exist, so a
+    download reached across tenants would fail loudly (500) instead of passing as a 404."""
     from tests.insights.factories import ImportJobFactory
 
-    return ImportJobFactory(account=account)
+    return ImportJobFactory(
+        account=account,
+        skipped_file=f"imports/{account.pk}/missing-skipped-rows.csv",
+        unknown_file=f"imports/{account.pk}/missing-unknown-ids.csv",
+        unknown=1,
+    )
 
 
 def build_insight_report(workspace, account) -> str:
