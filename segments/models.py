@@ -383,18 +383,27 @@ class FriendAttribute(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["friend", "definition"], name="uniq_friend_attribute"),
         ]
-        # Each carries the friend, so a segment condition on a value is an index-only scan.
+        # One index per typed column, holding only the rows of that type (every comparison the
+        # segment rules make on a column implies it is set) and carrying the friend, so that a
+        # condition on a value is an index-only scan of that type's rows.
         indexes = [
             models.Index(
                 fields=["definition", "value_number"],
                 include=["friend"],
+                condition=models.Q(value_number__isnull=False),
                 name="attribute_number_idx",
             ),
             models.Index(
-                fields=["definition", "value_text"], include=["friend"], name="attribute_text_idx"
+                fields=["definition", "value_text"],
+                include=["friend"],
+                condition=~models.Q(value_text=""),
+                name="attribute_text_idx",
             ),
             models.Index(
-                fields=["definition", "value_date"], include=["friend"], name="attribute_date_idx"
+                fields=["definition", "value_date"],
+                include=["friend"],
+                condition=models.Q(value_date__isnull=False),
+                name="attribute_date_idx",
             ),
         ]
 
