@@ -530,9 +530,11 @@ class RfmScore(models.Model):
     unscoped = UnscopedManager()
 
     class Meta:
-        # The friend is included so that a segment on cells or scores reads only the index.
+        # Both carry the friend so that a segment on cells or scores reads only the index; in
+        # the cell index it is a key, so one cell's friends come in id order and are merged
+        # with the OA's friends (friend_segment_count_idx) instead of hashed.
         indexes = [
-            models.Index(fields=["account", "cell"], include=["friend"], name="rfm_cell_idx"),
+            models.Index(fields=["account", "cell", "friend"], name="rfm_cell_idx"),
             models.Index(
                 fields=["account", "r", "f", "m"], include=["friend"], name="rfm_scores_idx"
             ),
