@@ -12,7 +12,7 @@ Workloads, each timed ``BENCH_REPEAT`` times after a warm-up:
   the same two queries in SQL.
 
 Before timing a rule, both queries run once under ``EXPLAIN (ANALYZE, BUFFERS)``: a one-line
-outline (joins and scans) is printed and the full plans go to bench/results/segments_plans.txt.
+outline (joins and scans) is printed and the full plans go to bench/results/segments_plans.json.
 The load average before and after is recorded: the figures mean little on a busy machine.
 
 The script creates its own workspace and deletes every row it made at the end.
@@ -21,6 +21,7 @@ Scale down for a quick look with ``BENCH_SEGMENT_FRIENDS=100000``.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 import uuid
@@ -247,13 +248,11 @@ def plan_outline(plan: list[str]) -> str:
 
 
 def write_plans(plans: dict[str, dict[str, list[str]]]) -> Path:
-    """Every measured query's plan, as text beside the results (bench/results/ is not in git)."""
-    path = RESULTS_DIR / "segments_plans.txt"
+    """Every measured query's plan (rule -> console/sql -> lines) beside the results, which git
+    ignores."""
+    path = RESULTS_DIR / "segments_plans.json"
     RESULTS_DIR.mkdir(exist_ok=True)
-    with path.open("w") as out:
-        for label, by_side in plans.items():
-            for side, plan in by_side.items():
-                out.write(f"== {label}: {side}\n" + "\n".join(plan) + "\n\n")
+    path.write_text(json.dumps(plans, indent=1))
     return path
 
 
