@@ -11,19 +11,25 @@ Workloads, each timed ``BENCH_REPEAT`` times after a warm-up:
 - the friends list's first page (the page's selector and paginator: a count and 50 rows) beside
   the same two queries in SQL.
 
+Before timing a rule, both queries run once under ``EXPLAIN (ANALYZE, BUFFERS)``: a one-line
+outline (joins and scans) is printed and the full plans go to bench/results/segments_plans.json.
+The load average before and after is recorded: the figures mean little on a busy machine.
+
 The script creates its own workspace and deletes every row it made at the end.
 Scale down for a quick look with ``BENCH_SEGMENT_FRIENDS=100000``.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import time
 import uuid
+from pathlib import Path
 
 from cryptography.fernet import Fernet
 
-from bench._common import Timing, execute, fetch, measure, report, setup_django
+from bench._common import RESULTS_DIR, Timing, execute, fetch, measure, report, setup_django
 
 # The OA row needs encrypted fields.
 os.environ.setdefault("FIELD_ENCRYPTION_KEY", Fernet.generate_key().decode())
@@ -32,6 +38,7 @@ setup_django()
 from django.core.management import call_command  # noqa: E402
 from django.core.paginator import Paginator  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from oa_console.models import LineAccount, Workspace  # noqa: E402
 from oa_console.tenancy import tenant_scope  # noqa: E402
@@ -224,6 +231,31 @@ def rules_and_sql(account: LineAccount, data: dict) -> list[tuple[str, dict, str
     ]
 
 
+def explain(sql: str, params=None) -> list[str]:
+    """The executed plan of one query, with buffers (kept in the results file). Without
+    ``params`` the SQL is sent as it is (a captured query has its values inlined)."""
+    return [row[0] for row in fetch(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)]
+
+
+def plan_outline(plan: list[str]) -> str:
+    """Joins and scans of a plan on one line, e.g. "Merge Join < Index Only Scan using ..."."""
+    nodes = [
+        line.strip().removeprefix("->  ").split("  (")[0]
+        for line in plan
+        if "Join" in line or "Scan" in line or "Nested Loop" in line
+    ]
+    return " < ".join(nodes)
+
+
+def write_plans(plans: dict[str, dict[str, list[str]]]) -> Path:
+    """Every measured query's plan (rule -> console/sql -> lines) beside the results, which git
+    ignores."""
+    path = RESULTS_DIR / "segments_plans.json"
+    RESULTS_DIR.mkdir(exist_ok=True)
+    path.write_text(json.dumps(plans, indent=1))
+    return path
+
+
 def main() -> None:
     if connection.vendor != "postgresql":
         raise SystemExit("Run with DATABASE_URL pointing at PostgreSQL (the reference database).")
@@ -238,14 +270,22 @@ def main() -> None:
     )
     timings: list[Timing] = []
     summary: dict[str, dict] = {}
+    all_plans: dict[str, dict[str, list[str]]] = {}
+    load = {"before_generation": os.getloadavg()}
     try:
         data = generate(account)
         print(f"generated in {data['generate_s']} s: {data['rows']}")
+        load["before_timing"] = os.getloadavg()
         with tenant_scope(workspace=workspace, account=account):
             for label, rules, sql, params in rules_and_sql(account, data):
                 expected = fetch(sql, params)[0]
-                got = segment_selectors.segment_count(account=account, rules=rules)
+                with CaptureQueriesContext(connection) as queries:
+                    got = segment_selectors.segment_count(account=account, rules=rules)
                 assert (got.count, got.reachable) == expected, (label, got, expected)
+                plans = {
+                    "console": explain(queries.captured_queries[-1]["sql"]),
+                    "sql": explain(sql, params),
+                }
                 hand = measure(
                     f"SQL: {label}",
                     lambda sql=sql, params=params: fetch(sql, params),
@@ -267,7 +307,11 @@ def main() -> None:
                     "console_p50_ms": round(ours.p50 * 1000, 1),
                     "console_p95_ms": round(ours.p95 * 1000, 1),
                     "ratio_p50": round(ours.p50 / hand.p50, 2),
+                    "ratio_p95": round(ours.p95 / hand.p95, 2),
                 }
+                all_plans[label] = plans
+                for name, plan in plans.items():
+                    print(f"{label} ({name}): {plan_outline(plan)}")
 
             def first_page() -> None:
                 page = Paginator(selectors.friend_list(account=account), 50).get_page(1)
@@ -292,12 +336,15 @@ def main() -> None:
                 "console_p95_ms": round(ours.p95 * 1000, 1),
                 "ratio_p50": round(ours.p50 / hand.p50, 2),
             }
+        load["after_timing"] = os.getloadavg()
     finally:
         for table in TABLES:
             execute(f"DELETE FROM {table} WHERE account_id = %s", [account.pk])
         workspace.delete()
     for label, figures in summary.items():
         print(f"{label}: {figures}")
+    print(f"load average (1, 5, 15 min): {load}")
+    print(f"query plans written to {write_plans(all_plans)}")
     report(
         "segments",
         timings,
@@ -309,6 +356,7 @@ def main() -> None:
             "attributes": ATTRIBUTES,
             "repeat": REPEAT,
             "rows": data["rows"],
+            "load_average": load,
             "summary": summary,
         },
     )

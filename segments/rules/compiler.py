@@ -197,7 +197,9 @@ class _Compiler:
         return Q(Exists(values.filter(**{f"{column}__{op}": typed(value)})))  # gt gte lt lte
 
     def field_event(self, op: str, value: dict) -> Q:
-        events = CustomEvent.unscoped.filter(name=value["name"])
+        # The OA is named so that custom_event_name_idx (account, name, time; friend included)
+        # can serve both forms below from the index alone.
+        events = CustomEvent.unscoped.filter(account=self.context.account, name=value["name"])
         if "within_days" in value:
             events = events.filter(occurred_at__gte=self.now - timedelta(days=value["within_days"]))
         for position, (key, expected) in enumerate(sorted(value.get("where", {}).items())):
@@ -211,10 +213,10 @@ class _Compiler:
             did = Q(Exists(events.filter(friend_id=OuterRef("pk"))))
         else:
             # Friends with at least K matching events: one grouped subquery, not one per friend.
+            # count(*), not count(id): the event's id is not in the index.
             did = Q(
-                pk__in=events.filter(account=self.context.account)
-                .values("friend_id")
-                .annotate(matching=Count("pk"))
+                pk__in=events.values("friend_id")
+                .annotate(matching=Count("*"))
                 .filter(matching__gte=min_count)
                 .values("friend_id")
             )
@@ -239,7 +241,8 @@ class _Compiler:
         return clicked if op == "did" else ~clicked
 
     def field_rfm(self, op: str, value) -> Q:
-        scores = RfmScore.unscoped.filter(friend_id=OuterRef("pk"))
+        # The OA leads rfm_cell_idx and rfm_scores_idx (friend included): index-only probes.
+        scores = RfmScore.unscoped.filter(account=self.context.account, friend_id=OuterRef("pk"))
         if op == "in_cells":
             return Q(Exists(scores.filter(cell__in=value)))
         ranges = {f"{letter}__range": tuple(pair) for letter, pair in sorted(value.items())}
