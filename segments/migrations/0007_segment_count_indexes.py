@@ -16,7 +16,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("oa_console", "0001_initial"),
-        ("segments", "0004_status_change_kind_time_index"),
+        ("segments", "0006_tag_rule_backfill_jobs"),
     ]
 
     operations = [
