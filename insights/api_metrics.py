@@ -109,6 +109,9 @@ class PortfolioCellOutputSerializer(serializers.Serializer):
     value = serializers.FloatField(allow_null=True)
     hidden = serializers.BooleanField()
     percentile = serializers.IntegerField(allow_null=True)
+    as_of = serializers.DateField(
+        allow_null=True, help_text="the figure predates the window: the latest known, of that day"
+    )
 
 
 class PortfolioRowOutputSerializer(serializers.Serializer):

@@ -12,6 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.db.models import Max, Q
+
 from insights.metrics.catalogue import BY_NAME, Metric, inputs_of
 from insights.models import MetricDaily
 from oa_console.models import LineAccount
@@ -222,3 +224,34 @@ def metric_series_many(
         for granularity in granularities:
             out[granularity][account_id] = _build(daily, names, *window, granularity)
     return out
+
+
+def metric_latest_before(
+    *, before: dict[int, date], name: str, accounts_queryset=None
+) -> dict[int, tuple[date, int, str]]:
+    """The newest visible value of the stored metric ``name`` before each account's day in
+    ``before``: ``{account_id: (date, value, source)}``, the preferred source on that day.
+
+    The portfolio's "latest known" figure for an OA with none in its window: two queries
+    whatever the number of OAs (the newest day per OA, then that day's rows).
+    """
+    if not before:
+        return {}
+    manager = accounts_queryset if accounts_queryset is not None else MetricDaily.objects
+    rows = manager.filter(metric=name, value__isnull=False).filter(
+        Q(*[Q(account_id=a, date__lt=day) for a, day in before.items()], _connector=Q.OR)
+    )
+    newest = dict(rows.values_list("account_id").annotate(last=Max("date")).order_by())
+    if not newest:
+        return {}
+    order = BY_NAME[name].sources
+    found: dict[int, tuple[date, int, str]] = {}
+    picks = Q(*[Q(account_id=a, date=day) for a, day in newest.items()], _connector=Q.OR)
+    for account_id, day, source, value in sorted(
+        manager.filter(metric=name, value__isnull=False)
+        .filter(picks)
+        .values_list("account_id", "date", "source", "value"),
+        key=lambda row: order.index(row[2]) if row[2] in order else len(order),
+    ):
+        found.setdefault(account_id, (day, value, source))
+    return found

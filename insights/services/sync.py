@@ -1,5 +1,6 @@
 """The daily Insight API sync: followers, demographics, message deliveries and broadcast
-statistics (overview, per bubble and per URL), through line-bot-sdk's Insight client (oa_console.line_api).
+statistics (overview, per bubble and per URL), through line-bot-sdk's Insight client
+(oa_console.line_api).
 
 Every Insight GET counts against LINE's 60 requests per hour per channel, so a run takes calls
 from the central limiter one at a time and, when the hour's budget is spent, stops and asks to
