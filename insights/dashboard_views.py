@@ -132,6 +132,11 @@ def _chart_context(account, page: Page, window: DateRange, request: HttpRequest)
                 else "",
                 "csv_url": f"{request.path}?{window.query(chart=chart.id, format='csv')}",
                 "excluded_days": excluded,
+                "excluded_notes": [
+                    line.series.metric.excluded_note % {"count": line.series.excluded_items}
+                    for line in lines
+                    if not line.previous and line.series.excluded_items
+                ],
                 "hidden_points": hidden,
             }
         )

@@ -149,6 +149,11 @@ def test_bad_range_is_explained_and_the_default_shown(loaded, owner_client):
 
 def test_hidden_values_say_fewer_than_20_and_rates_note_the_left_out_days(loaded, owner_client):
     html = owner_client.get(_url(loaded, "insights_coupons"), RANGE).content.decode()
+    usage = html[html.index('data-chart="usage"') :]
+    usage = usage[: usage.index("</article>")]
+    assert "1 coupon-day left out of the rate: LINE hid its claims or uses (below 20)." in usage
+    assert 'data-testid="excluded-note"' not in usage  # no whole day is left out
+    html = owner_client.get(_url(loaded, "insights_chats"), RANGE).content.decode()
     assert "1 day left out of the rate: LINE hides values below 20." in html
     html = owner_client.get(_url(loaded, "insights_broadcasts"), RANGE).content.decode()
     assert 'data-testid="hidden-note"' in html
