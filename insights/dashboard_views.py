@@ -436,6 +436,14 @@ def friends(request: HttpRequest, workspace_slug: str, account_slug: str) -> Htt
     return _dashboard(request, "friends", _audience)
 
 
+def _coupon_count(row, name: str) -> str:
+    value = getattr(row, name)
+    if value is not None and name in row.partly_hidden:
+        # Some days LINE hid: the sum of the visible ones is a lower bound.
+        return _("at least %(value)s") % {"value": count_cell(value)}
+    return count_cell(value)
+
+
 def _coupon_table(account, window):
     rows = coupon_list(account=account, date_from=window.date_from, date_to=window.date_to)
     items = [
@@ -443,9 +451,10 @@ def _coupon_table(account, window):
             "name": row.name,
             "as_of": row.as_of,
             "cells": [
-                *(count_cell(getattr(row, name)) for name in ("views", "claimed", "used")),
+                *(_coupon_count(row, name) for name in ("views", "claimed", "used")),
                 rate_cell(row.usage_rate),
             ],
+            "days_left_out": row.days_left_out,
         }
         for row in rows
     ]
