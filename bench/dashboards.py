@@ -23,8 +23,9 @@ Generation is set-based SQL; webhook-derived rows are written in time order, as 
 arrive. When the event and friend tables hold no other rows (a fresh bench database), their
 foreign keys and secondary indexes are dropped for the load and rebuilt once at the end
 (``bulk_load``): a sorted index build and one join per foreign key instead of maintaining seven
-indexes and two deferred FK checks per row, which took the generation from ~10 min to ~N min
-per OA. On a database with other rows the indexes stay and the load is just slower.
+indexes and two deferred FK checks per row. Three OAs then take ~15 min (rebuild included, at
+load average 8 on 2 cores) where one OA took ~10 min before. On a database with other rows the
+indexes stay and the load is just slower.
 
 The script creates its own workspace and deletes every row it made at the end.
 """
@@ -305,8 +306,13 @@ def bare_rollups(account_ids: list[int], names: list[str], date_from, date_to) -
 
 
 def cleanup(workspace: Workspace, account_ids: list[int]) -> None:
+    """Delete every row the run made. The event tables are vacuumed before the friends go:
+    deleting a friend checks nine referencing tables, and indexes still full of the millions
+    of events just deleted made that take many minutes."""
     for table in TABLES:
         execute(f"DELETE FROM {table} WHERE account_id = ANY(%s)", [account_ids])
+        if table in ("segments_interaction", "segments_friendstatuschange"):
+            execute(f"VACUUM {table}")
     workspace.delete()
 
 
