@@ -306,13 +306,8 @@ def bare_rollups(account_ids: list[int], names: list[str], date_from, date_to) -
 
 
 def cleanup(workspace: Workspace, account_ids: list[int]) -> None:
-    """Delete every row the run made. The event tables are vacuumed before the friends go:
-    deleting a friend checks nine referencing tables, and indexes still full of the millions
-    of events just deleted made that take many minutes."""
     for table in TABLES:
         execute(f"DELETE FROM {table} WHERE account_id = ANY(%s)", [account_ids])
-        if table in ("segments_interaction", "segments_friendstatuschange"):
-            execute(f"VACUUM {table}")
     workspace.delete()
 
 
