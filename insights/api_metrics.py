@@ -25,6 +25,9 @@ class MetricPointOutputSerializer(serializers.Serializer):
     hidden = serializers.BooleanField(help_text="LINE withheld (part of) it: below 20")
     sources = serializers.ListField(child=serializers.CharField())
     excluded_days = serializers.IntegerField()
+    excluded_items = serializers.IntegerField(
+        help_text="coupon usage rate: coupon-days left out because LINE hid a figure"
+    )
 
 
 class MetricSeriesOutputSerializer(serializers.Serializer):
@@ -33,6 +36,7 @@ class MetricSeriesOutputSerializer(serializers.Serializer):
     unit = serializers.CharField(source="metric.unit")
     definition = serializers.CharField(source="metric.definition")
     excluded_days = serializers.IntegerField()
+    excluded_items = serializers.IntegerField()
     points = MetricPointOutputSerializer(many=True)
 
 
@@ -109,6 +113,9 @@ class PortfolioCellOutputSerializer(serializers.Serializer):
     value = serializers.FloatField(allow_null=True)
     hidden = serializers.BooleanField()
     percentile = serializers.IntegerField(allow_null=True)
+    as_of = serializers.DateField(
+        allow_null=True, help_text="the figure predates the window: the latest known, of that day"
+    )
 
 
 class PortfolioRowOutputSerializer(serializers.Serializer):

@@ -179,3 +179,69 @@ def funnel_csv(bars: list[tuple[str, int | None]]) -> str:
             [label, "" if value is None else value, "true" if value is None else "false"]
         )
     return out.getvalue()
+
+
+@dataclass(frozen=True)
+class Bars:
+    """One trace of a bar chart over named items (bubbles, URLs): a value per item, None where
+    LINE hid it below 20."""
+
+    key: str
+    label: str
+    values: list[int | None]
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def bars_figure(items: list[str], bars: list[Bars], *, title: str) -> dict:
+    """Grouped bars per item; a hidden value has no bar (its ``customdata`` says "fewer than
+    20", and the page's table and note say so). Items are the x categories in full (so the CSV names them exactly); long ones (URLs) are
+    shortened on the axis only."""
+    traces = []
+    for position, bar in enumerate(bars):
+        traces.append(
+            {
+                "type": "bar",
+                "name": bar.label,
+                "x": list(items),
+                "y": list(bar.values),
+                "customdata": [_("fewer than 20") if v is None else "" for v in bar.values],
+                "marker": {"color": PALETTE[position % len(PALETTE)]},
+                "meta": bar.key,
+            }
+        )
+    layout = {
+        **LAYOUT,
+        "height": 320,
+        "title": {"text": title, "x": 0},
+        "barmode": "group",
+        "xaxis": {
+            **AXIS,
+            "type": "category",
+            "tickvals": list(items),
+            "ticktext": [_short(item) for item in items],
+        },
+        "yaxis": {**AXIS, "rangemode": "tozero"},
+    }
+    return {"data": traces, "layout": layout}
+
+
+def bars_csv(items: list[str], bars: list[Bars]) -> str:
+    """One row per item and trace: exactly the bars of ``bars_figure``, hidden ones flagged."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["item", "metric", "label", "value", "hidden"])
+    for bar in bars:
+        for item, value in zip(items, bar.values, strict=True):
+            writer.writerow(
+                [
+                    item,
+                    bar.key,
+                    bar.label,
+                    "" if value is None else value,
+                    str(value is None).lower(),
+                ]
+            )
+    return out.getvalue()

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from insights import broadcast_detail_views
 from insights import dashboard_views as views
 
 urlpatterns = [
@@ -10,7 +11,7 @@ urlpatterns = [
     path("broadcasts/", views.broadcasts, name="insights_broadcasts"),
     path(
         "broadcasts/<slug:broadcast_key>/",
-        views.broadcast_detail,
+        broadcast_detail_views.broadcast_detail,
         name="insights_broadcast_detail",
     ),
     path("chats/", views.chats, name="insights_chats"),

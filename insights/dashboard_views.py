@@ -1,5 +1,5 @@
 """The OA's Insights pages (overview, friends, broadcasts, chats, coupons, reward cards, profile &
-VOOM, tags) and the broadcast detail page.
+VOOM, tags); the broadcast detail page is ``insights.broadcast_detail_views``.
 
 One view renders the whole page or, for htmx, the ``dashboard-body`` fragment (range control,
 KPIs and charts), so changing the range swaps the charts without a reload and the URL keeps the
@@ -27,7 +27,6 @@ from insights.metrics.broadcasts import (
     SORT_KEYS,
     BroadcastRow,
     attach_blocks,
-    broadcast_get,
     broadcast_list,
     broadcasts_sorted,
 )
@@ -133,6 +132,11 @@ def _chart_context(account, page: Page, window: DateRange, request: HttpRequest)
                 else "",
                 "csv_url": f"{request.path}?{window.query(chart=chart.id, format='csv')}",
                 "excluded_days": excluded,
+                "excluded_notes": [
+                    line.series.metric.excluded_note % {"count": line.series.excluded_items}
+                    for line in lines
+                    if not line.previous and line.series.excluded_items
+                ],
                 "hidden_points": hidden,
             }
         )
@@ -248,7 +252,7 @@ def _range_context(request: HttpRequest, window: DateRange, error: str) -> dict:
     }
 
 
-def _subnav(request: HttpRequest, current: str) -> list[dict]:
+def insights_subnav(request: HttpRequest, current: str) -> list[dict]:
     kwargs = {
         "workspace_slug": request.account.workspace.slug,
         "account_slug": request.account.slug,
@@ -285,7 +289,7 @@ def _dashboard(request: HttpRequest, name: str, extra=None) -> HttpResponse:
         "page": page,
         "cards": cards,
         "has_data": any(card["has_data"] for card in cards),
-        "subnav": _subnav(request, name),
+        "subnav": insights_subnav(request, name),
         "refresh": MetricRefreshState.objects.filter(account=account).first(),
         "today": local_today(account.time_zone),
         **_range_context(request, window, error),
@@ -363,11 +367,13 @@ def _broadcast_table(request: HttpRequest):
     return extra
 
 
-def _count(value: int | None) -> str:
+def count_cell(value: int | None) -> str:
+    """A count as a table cell: LINE's null is "fewer than 20", never 0 (also used by the
+    broadcast detail page)."""
     return display.number(value, "count") if value is not None else _("fewer than 20")
 
 
-def _rate(value: float | None) -> str:
+def rate_cell(value: float | None) -> str:
     return display.number(value, "percent") if value is not None else "—"
 
 
@@ -386,10 +392,10 @@ def _broadcast_item(row: BroadcastRow) -> dict:
         "sent_at": row.sent_at,
         "source": row.source,
         "cells": [
-            *(_count(getattr(row, name)) for name in COUNT_COLUMNS),
-            _rate(row.open_rate),
-            _rate(row.click_rate),
-            _count(row.video_plays) if row.video_plays is not None else "—",
+            *(count_cell(getattr(row, name)) for name in COUNT_COLUMNS),
+            rate_cell(row.open_rate),
+            rate_cell(row.click_rate),
+            count_cell(row.video_plays) if row.video_plays is not None else "—",
             _blocks(row.blocks_24h, row.baseline_24h),
             _blocks(row.blocks_72h, row.baseline_72h),
         ],
@@ -430,6 +436,14 @@ def friends(request: HttpRequest, workspace_slug: str, account_slug: str) -> Htt
     return _dashboard(request, "friends", _audience)
 
 
+def _coupon_count(row, name: str) -> str:
+    value = getattr(row, name)
+    if value is not None and name in row.partly_hidden:
+        # Some days LINE hid: the sum of the visible ones is a lower bound.
+        return _("at least %(value)s") % {"value": count_cell(value)}
+    return count_cell(value)
+
+
 def _coupon_table(account, window):
     rows = coupon_list(account=account, date_from=window.date_from, date_to=window.date_to)
     items = [
@@ -437,9 +451,10 @@ def _coupon_table(account, window):
             "name": row.name,
             "as_of": row.as_of,
             "cells": [
-                *(_count(getattr(row, name)) for name in ("views", "claimed", "used")),
-                _rate(row.usage_rate),
+                *(_coupon_count(row, name) for name in ("views", "claimed", "used")),
+                rate_cell(row.usage_rate),
             ],
+            "days_left_out": row.days_left_out,
         }
         for row in rows
     ]
@@ -457,42 +472,3 @@ def coupons(request: HttpRequest, workspace_slug: str, account_slug: str) -> Htt
 @require_GET
 def broadcasts(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
     return _dashboard(request, "broadcasts", _broadcast_table(request))
-
-
-@require_GET
-def broadcast_detail(
-    request: HttpRequest, workspace_slug: str, account_slug: str, broadcast_key: str
-) -> HttpResponse:
-    account = request.account
-    row = broadcast_get(account=account, key=broadcast_key)
-    if row is None:
-        raise Http404
-    bars = [
-        (_("Delivered"), row.delivered),
-        (_("Unique impressions"), row.unique_impressions),
-        (_("Unique clicks"), row.unique_clicks),
-        (_("Video plays"), row.video_plays),
-    ]
-    if request.GET.get("format") == "csv":
-        response = HttpResponse(charts.funnel_csv(bars), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = (
-            f'attachment; filename="{account.slug}-broadcast-{broadcast_key}.csv"'
-        )
-        return response
-    fig = charts.funnel_figure(bars, title=_("Delivered, opened and clicked"))
-    context = {
-        "row": row,
-        "chart": mark_safe(charts.figure_html(fig, div_id="chart-funnel")),
-        "subnav": _subnav(request, "broadcasts"),
-        "open_rate": _rate(row.open_rate),
-        "click_rate": _rate(row.click_rate),
-        "figures": [
-            (label, display.number(v, "count") if v is not None else _("fewer than 20"))
-            for label, v in bars
-        ],
-        "back_url": reverse(
-            "insights_broadcasts",
-            kwargs={"workspace_slug": workspace_slug, "account_slug": account_slug},
-        ),
-    }
-    return render_page(request, "insights/dashboards/broadcast.html", context)

@@ -1,5 +1,6 @@
 """The agency portfolio: every OA the user may see, side by side over the last 30 days, with
-the portfolio median of each column and each OA's percentile against the others.
+the portfolio median of each column and each OA's percentile against the others. An OA whose
+friends total is older than the window shows its latest known total with its date.
 
 Reads the rollups of all those OAs in one query (daily points for the sparklines and one period
 for the figures are built from the same rows), whatever the number of OAs.
@@ -8,14 +9,14 @@ for the figures are built from the same rows), whatever the number of OAs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from statistics import median
 
 from insights import charts
 from insights.metrics import display
 from insights.metrics.catalogue import BY_NAME
 from insights.metrics.ranges import local_today
-from insights.metrics.series import Point, metric_series_many
+from insights.metrics.series import Point, metric_latest_before, metric_series_many
 from oa_console.models import LineAccount
 
 WINDOW_DAYS = 30
@@ -29,6 +30,9 @@ COLUMNS: dict[str, str] = {
     "click_rate": "broadcasts.click_rate",
     "tag_coverage": "tags.coverage",
 }
+# Running totals: an OA with no figure in its window shows its latest one "as of" its day
+# (a friends CSV imported months ago still says how large the OA is).
+LATEST_KNOWN = ("friends",)
 
 
 @dataclass
@@ -38,6 +42,7 @@ class Cell:
     display: str
     sparkline: str
     percentile: int | None = None
+    as_of: date | None = None  # the figure predates the window: the latest known one
 
 
 @dataclass
@@ -92,6 +97,7 @@ def portfolio_build(*, accounts: list[LineAccount], manager=None, sort: str = "-
                 point.value, point.hidden, display.figure(point, BY_NAME[name]), spark
             )
         rows.append(row)
+    _fill_latest_known(rows, windows, manager)
     medians: dict[str, float | None] = {}
     median_display = []
     for key, name in COLUMNS.items():
@@ -106,6 +112,24 @@ def portfolio_build(*, accounts: list[LineAccount], manager=None, sort: str = "-
                     others.remove(cell.value)
                     cell.percentile = _percentile(cell.value, others)
     return Portfolio(portfolio_sorted(rows, sort), medians, median_display)
+
+
+def _fill_latest_known(rows: list[PortfolioRow], windows, manager) -> None:
+    for key in LATEST_KNOWN:
+        name = COLUMNS[key]
+        empty = {
+            row.account.pk: windows[row.account.pk][0]
+            for row in rows
+            if row.cells[key].value is None and not row.cells[key].hidden
+        }
+        latest = metric_latest_before(before=empty, name=name, accounts_queryset=manager)
+        for row in rows:
+            if row.account.pk in latest:
+                day, value, _source = latest[row.account.pk]
+                point = Point(day, value)
+                row.cells[key] = Cell(
+                    value, False, display.figure(point, BY_NAME[name]), "", as_of=day
+                )
 
 
 def portfolio_sorted(rows: list[PortfolioRow], sort: str) -> list[PortfolioRow]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db import connection
 from django.db.models import Count, Q
 
 from insights.models import InsightRecord
@@ -154,11 +155,60 @@ def broadcast_get(
     return row
 
 
+def _windows(row: BroadcastRow) -> list[tuple[datetime, datetime]]:
+    """The baseline window, then one window per ``WINDOWS`` entry."""
+    baseline = (row.sent_at - timedelta(days=BASELINE_DAYS), row.sent_at)
+    return [baseline] + [(row.sent_at, row.sent_at + timedelta(hours=h)) for h in WINDOWS]
+
+
+def _set_blocks(row: BroadcastRow, before: int, after: dict[int, int]) -> None:
+    per_hour = before / (BASELINE_DAYS * 24)
+    for hours in WINDOWS:
+        row.blocks[hours] = after[hours]
+        row.baseline[hours] = round(per_hour * hours, 1)
+
+
+def _attach_blocks_bucketed(account: LineAccount, timed: list[BroadcastRow]) -> None:
+    """PostgreSQL: one pass over the unfollows, each put in its bucket between the sorted
+    window edges of all the broadcasts (``width_bucket`` on an array: a binary search), then
+    every window is a difference of running totals. The generic path below evaluates one
+    filtered count per window on every row, 75 per row for a page of 25 broadcasts, which
+    made it the slowest part of the Broadcasts page at 1 M friends."""
+    edges = sorted({edge for row in timed for window in _windows(row) for edge in window})
+    table = FriendStatusChange._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT width_bucket(occurred_at, %s::timestamptz[]), count(*) FROM {table}
+            WHERE account_id = %s AND kind = 'unfollow' AND occurred_at >= %s
+            AND occurred_at < %s GROUP BY 1""",
+            [edges, account.pk, edges[0], edges[-1]],
+        )
+        per_bucket = dict(cursor.fetchall())
+    # below[i]: unfollows before edges[i] (bucket k holds edges[k-1] <= t < edges[k]).
+    below, running = [], 0
+    for index in range(len(edges)):
+        running += per_bucket.get(index, 0)
+        below.append(running)
+    position = {edge: index for index, edge in enumerate(edges)}
+
+    def count(start: datetime, end: datetime) -> int:
+        return below[position[end]] - below[position[start]]
+
+    for row in timed:
+        baseline, *after = _windows(row)
+        _set_blocks(
+            row, count(*baseline), {h: count(*w) for h, w in zip(WINDOWS, after, strict=True)}
+        )
+
+
 def attach_blocks(*, account: LineAccount, rows: list[BroadcastRow], chunk: int = 60) -> None:
     """Unfollows in the 24 h and 72 h after each broadcast and the OA's baseline for the same
     length of time (average over the 28 days before it), counted by one aggregate query per
-    ``chunk`` broadcasts over the unfollow webhook events."""
+    ``chunk`` broadcasts over the unfollow webhook events (one bucketed pass on PostgreSQL)."""
     timed = [row for row in rows if row.sent_at is not None]
+    if timed and connection.vendor == "postgresql":
+        _attach_blocks_bucketed(account, timed)
+        return
     for start in range(0, len(timed), chunk):
         part = timed[start : start + chunk]
         aggregates = {}
@@ -184,10 +234,7 @@ def attach_blocks(*, account: LineAccount, rows: list[BroadcastRow], chunk: int 
             account=account, kind="unfollow", occurred_at__gte=lo, occurred_at__lt=hi
         ).aggregate(**aggregates)
         for n, row in enumerate(part):
-            per_hour = counts[f"b{n}"] / (BASELINE_DAYS * 24)
-            for hours in WINDOWS:
-                row.blocks[hours] = counts[f"a{n}_{hours}"]
-                row.baseline[hours] = round(per_hour * hours, 1)
+            _set_blocks(row, counts[f"b{n}"], {h: counts[f"a{n}_{h}"] for h in WINDOWS})
 
 
 def broadcasts_sorted(rows: list[BroadcastRow], sort: str) -> list[BroadcastRow]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from insights.models import MetricSource
 
@@ -40,6 +41,10 @@ class Metric:
     denominator: str = ""
     unit: str = "count"  # count | percent
     internal: bool = False
+    # Ratio metrics that leave out single items (a coupon on a day) rather than whole days:
+    # the stored metric counting the items left out, and the note that says so (``count``).
+    excluded: str = ""
+    excluded_note: object = ""
 
     @property
     def is_ratio(self) -> bool:
@@ -54,9 +59,18 @@ def _stored(name, label, definition, *, agg="sum", sources=(CSV,), internal=Fals
     return Metric(name, label, definition, agg=agg, sources=sources, internal=internal)
 
 
-def _ratio(name, label, definition, numerator, denominator) -> Metric:
+def _ratio(
+    name, label, definition, numerator, denominator, *, excluded="", excluded_note=""
+) -> Metric:
     return Metric(
-        name, label, definition, numerator=numerator, denominator=denominator, unit="percent"
+        name,
+        label,
+        definition,
+        numerator=numerator,
+        denominator=denominator,
+        unit="percent",
+        excluded=excluded,
+        excluded_note=excluded_note,
     )
 
 
@@ -249,12 +263,36 @@ METRICS: tuple[Metric, ...] = (
     _stored("coupons.views", _("Coupon views"), _("Coupon page views, all coupons.")),
     _stored("coupons.claimed", _("Coupons claimed"), _("Coupons claimed, all coupons.")),
     _stored("coupons.used", _("Coupons used"), _("Coupons used, all coupons.")),
+    _stored(
+        "coupons.parts.used",
+        _("Uses counted in the usage rate"),
+        _("Coupons used, of the coupons whose claimed and used are both known that day."),
+        internal=True,
+    ),
+    _stored(
+        "coupons.parts.claimed",
+        _("Claims counted in the usage rate"),
+        _("Coupons claimed, of the coupons whose claimed and used are both known that day."),
+        internal=True,
+    ),
+    _stored(
+        "coupons.parts.excluded",
+        _("Coupon-days left out of the usage rate"),
+        _("Coupons whose claimed or used LINE hid that day (one per coupon and day)."),
+        internal=True,
+    ),
     _ratio(
         "coupons.usage_rate",
         _("Usage rate"),
-        _("Coupons used over coupons claimed."),
-        "coupons.used",
-        "coupons.claimed",
+        _("Coupons used over coupons claimed, coupons with a hidden figure left out."),
+        "coupons.parts.used",
+        "coupons.parts.claimed",
+        excluded="coupons.parts.excluded",
+        excluded_note=ngettext_lazy(
+            "%(count)s coupon-day left out of the rate: LINE hid its claims or uses (below 20).",
+            "%(count)s coupon-days left out of the rate: LINE hid their claims or uses (below 20).",
+            "count",
+        ),
     ),
     # Reward cards ------------------------------------------------------------------------------
     _stored(
@@ -331,5 +369,7 @@ def inputs_of(names) -> list[str]:
     for name in names:
         metric = BY_NAME[name]
         parts = [metric.numerator, metric.denominator] if metric.is_ratio else [name]
+        if metric.excluded:
+            parts.append(metric.excluded)
         needed.extend(part for part in parts if part not in needed)
     return needed

@@ -7,7 +7,7 @@ coupon series of the rollups only use the first kind, see docs/metrics.md.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from insights.models import InsightRecord
@@ -24,9 +24,18 @@ class CouponRow:
     claimed: int | None = None
     used: int | None = None
     hidden: bool = False
+    # Daily rows: the fields with a hidden day (their sum is the visible part, a lower bound),
+    # and the usage rate's sides over the days whose claimed and used are both visible.
+    partly_hidden: set[str] = field(default_factory=set)
+    rate_used: int = 0
+    rate_claimed: int = 0
+    days_left_out: int = 0
 
     @property
     def usage_rate(self) -> float | None:
+        if self.as_of is None:
+            # Summed days: a day LINE hid leaves out that day of this coupon, as the chart does.
+            return round(100 * self.rate_used / self.rate_claimed, 2) if self.rate_claimed else None
         if self.used is None or not self.claimed or self.hidden:
             return None
         return round(100 * self.used / self.claimed, 2)
@@ -45,12 +54,20 @@ def coupon_list(*, account: LineAccount, date_from: date, date_to: date) -> list
             if record.date is None or record.date < date_from:
                 continue
             row = daily.setdefault(name, CouponRow(name, None))
-            for field in FIELDS:
-                value = values.get(field)
+            for name_ in FIELDS:
+                value = values.get(name_)
                 if value is None:
-                    row.hidden = row.hidden or field in values
+                    if name_ in values:
+                        row.hidden = True
+                        row.partly_hidden.add(name_)
                     continue
-                setattr(row, field, (getattr(row, field) or 0) + int(value))
+                setattr(row, name_, (getattr(row, name_) or 0) + int(value))
+            used, claimed = values.get("used"), values.get("claimed")
+            if used is not None and claimed is not None:
+                row.rate_used += int(used)
+                row.rate_claimed += int(claimed)
+            elif ("used" in values and used is None) or ("claimed" in values and claimed is None):
+                row.days_left_out += 1  # hidden by LINE, not a missing column
         else:
             held = snapshots.get(name)
             if held is not None and held.as_of and record.date and held.as_of >= record.date:
@@ -58,8 +75,8 @@ def coupon_list(*, account: LineAccount, date_from: date, date_to: date) -> list
             snapshots[name] = CouponRow(
                 name,
                 record.date,
-                *(values.get(field) for field in FIELDS),
-                hidden=any(field in values and values[field] is None for field in FIELDS),
+                *(values.get(name_) for name_ in FIELDS),
+                hidden=any(name_ in values and values[name_] is None for name_ in FIELDS),
             )
     rows = list(daily.values()) + [s for n, s in snapshots.items() if n not in daily]
     return sorted(rows, key=lambda r: (-(r.claimed or 0), r.name))

@@ -258,6 +258,36 @@ VOOM_SUMS = {
 }
 
 
+COUPON_PARTS = ("coupons.parts.used", "coupons.parts.claimed", "coupons.parts.excluded")
+
+
+def _coupons(account: LineAccount, date_from: date, date_to: date) -> Produced:
+    """Daily coupon sums, and the usage rate's two sides over the coupons whose claimed and
+    used are both visible: a coupon LINE hid leaves out only itself, not the whole day."""
+    daily = Q(values__has_key="date")
+    rows = _record_sums(account, "coupons", COUPON_SUMS, date_from, date_to, extra=daily)
+    both = Q(u__isnull=False, c__isnull=False)
+    queryset = (
+        _records(account, "coupons", date_from, date_to)
+        .filter(daily)
+        .annotate(u=_num("used"), c=_num("claimed"))
+        .values("date", "source")
+        .annotate(
+            used=Sum("u", filter=both),
+            claimed=Sum("c", filter=both),
+            excluded=Count("pk", filter=Q(values__used=None) | Q(values__claimed=None)),
+        )
+        .order_by()
+    )
+    for r in queryset:
+        if r["claimed"] is not None:
+            rows.append(Row("coupons.parts.used", r["source"], r["date"], r["used"]))
+            rows.append(Row("coupons.parts.claimed", r["source"], r["date"], r["claimed"]))
+        if r["excluded"]:
+            rows.append(Row("coupons.parts.excluded", r["source"], r["date"], r["excluded"]))
+    return Produced((*COUPON_SUMS, *COUPON_PARTS), rows, date_from, date_to)
+
+
 def _imported(report: str, spec: dict, *, extra: Q | None = None):
     def produce(account: LineAccount, date_from: date, date_to: date) -> Produced:
         rows = _record_sums(account, report, spec, date_from, date_to, extra=extra)
@@ -403,7 +433,7 @@ PRODUCERS: tuple[Callable[[LineAccount, date, date], Produced], ...] = (
     _friends,
     _broadcasts,
     _imported("chats", CHAT_SUMS),
-    _imported("coupons", COUPON_SUMS, extra=Q(values__has_key="date")),
+    _coupons,
     _imported("reward_card_usage", REWARD_USAGE_SUMS),
     _reward_history,
     _imported("profile_views", PROFILE_SUMS),

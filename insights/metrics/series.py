@@ -3,7 +3,8 @@
 Per metric and day one source is shown: the first of the catalogue's preferred sources that has
 a row (or the one asked for). Days combine into periods by the metric's ``agg``; ratios are
 computed per period from their two parts over the days where both are visible, and the days
-left out are counted so pages and the API can say so.
+left out are counted so pages and the API can say so (the coupon usage rate leaves out single
+coupons instead, counted as ``excluded_items``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+
+from django.db.models import Max, Q
 
 from insights.metrics.catalogue import BY_NAME, Metric, inputs_of
 from insights.models import MetricDaily
@@ -26,6 +29,7 @@ class Point:
     hidden: bool = False  # LINE hid (part of) the inputs: "fewer than 20" when value is None
     sources: tuple[str, ...] = ()
     excluded_days: int = 0  # ratios: days left out because an input was hidden
+    excluded_items: int = 0  # ratios of items (coupons): items left out, their days kept
 
 
 @dataclass
@@ -37,6 +41,10 @@ class Series:
     @property
     def excluded_days(self) -> int:
         return sum(p.excluded_days for p in self.points)
+
+    @property
+    def excluded_items(self) -> int:
+        return sum(p.excluded_items for p in self.points)
 
     @property
     def has_data(self) -> bool:
@@ -121,13 +129,16 @@ def _aggregate(metric: Metric, days: dict[date, Day], granularity: str, date_fro
 def _ratio(metric: Metric, daily, granularity: str, date_from: date) -> dict[date, Point]:
     numerator = daily.get(metric.numerator, {})
     denominator = daily.get(metric.denominator, {})
+    # Items LINE hid, already left out of both sides by the rollup; counted for the note.
+    left_out = daily.get(metric.excluded, {}) if metric.excluded else {}
     last_kind = BY_NAME[metric.numerator].agg == "last"
     grouped: dict[date, list[date]] = defaultdict(list)
-    for day in sorted(set(numerator) | set(denominator)):
+    for day in sorted(set(numerator) | set(denominator) | set(left_out)):
         grouped[_key(day, granularity, date_from)].append(day)
     result: dict[date, Point] = {}
     for start, days in grouped.items():
         usable, excluded, sources = [], 0, set()
+        items = sum(left_out[day][0] or 0 for day in days if day in left_out)
         for day in days:
             n, d = numerator.get(day), denominator.get(day)
             if n is None or d is None:
@@ -144,7 +155,12 @@ def _ratio(metric: Metric, daily, granularity: str, date_from: date) -> dict[dat
         den = sum(d for _n, d in usable)
         value = round(100 * num / den, 2) if den else None
         result[start] = Point(
-            start, value, value is None and excluded > 0, tuple(sorted(sources)), excluded
+            start,
+            value,
+            value is None and (excluded > 0 or items > 0),
+            tuple(sorted(sources)),
+            excluded,
+            items,
         )
     return result
 
@@ -222,3 +238,34 @@ def metric_series_many(
         for granularity in granularities:
             out[granularity][account_id] = _build(daily, names, *window, granularity)
     return out
+
+
+def metric_latest_before(
+    *, before: dict[int, date], name: str, accounts_queryset=None
+) -> dict[int, tuple[date, int, str]]:
+    """The newest visible value of the stored metric ``name`` before each account's day in
+    ``before``: ``{account_id: (date, value, source)}``, the preferred source on that day.
+
+    The portfolio's "latest known" figure for an OA with none in its window: two queries
+    whatever the number of OAs (the newest day per OA, then that day's rows).
+    """
+    if not before:
+        return {}
+    manager = accounts_queryset if accounts_queryset is not None else MetricDaily.objects
+    rows = manager.filter(metric=name, value__isnull=False).filter(
+        Q(*[Q(account_id=a, date__lt=day) for a, day in before.items()], _connector=Q.OR)
+    )
+    newest = dict(rows.values_list("account_id").annotate(last=Max("date")).order_by())
+    if not newest:
+        return {}
+    order = BY_NAME[name].sources
+    found: dict[int, tuple[date, int, str]] = {}
+    picks = Q(*[Q(account_id=a, date=day) for a, day in newest.items()], _connector=Q.OR)
+    for account_id, day, source, value in sorted(
+        manager.filter(metric=name, value__isnull=False)
+        .filter(picks)
+        .values_list("account_id", "date", "source", "value"),
+        key=lambda row: order.index(row[2]) if row[2] in order else len(order),
+    ):
+        found.setdefault(account_id, (day, value, source))
+    return found

@@ -1,5 +1,6 @@
 """The daily Insight API sync: followers, demographics, message deliveries and broadcast
-statistics, through line-bot-sdk's Insight client (oa_console.line_api).
+statistics (overview, per bubble and per URL), through line-bot-sdk's Insight client
+(oa_console.line_api).
 
 Every Insight GET counts against LINE's 60 requests per hour per channel, so a run takes calls
 from the central limiter one at a time and, when the hour's budget is spent, stops and asks to
@@ -25,6 +26,7 @@ from django.utils import timezone
 
 from insights.metrics.refresh import metrics_refresh_request
 from insights.models import BroadcastRequest, InsightRecord, InsightSyncState
+from insights.services.broadcast_details import broadcast_details_store
 from oa_console import line_api
 from oa_console.models import LineAccount
 from oa_console.queueing import enqueue_best_effort
@@ -288,14 +290,21 @@ def _sync_message_events(account: LineAccount, api) -> int:
                 "impressions": sum(m.impression or 0 for m in response.messages or []) or None,
                 "clicks": sum(c.click or 0 for c in response.clicks or []) or None,
             }
-            _store(
-                account=account,
-                report="broadcasts",
-                key=request.request_id,
-                day=sent.date(),
-                values=values,
-            )
-            BroadcastRequest.unscoped.filter(pk=request.pk).update(last_fetched_at=now)
+            with transaction.atomic():
+                _store(
+                    account=account,
+                    report="broadcasts",
+                    key=request.request_id,
+                    day=sent.date(),
+                    values=values,
+                )
+                broadcast_details_store(
+                    request=request,
+                    messages=response.messages or [],
+                    clicks=response.clicks or [],
+                    fetched_at=now,
+                )
+                BroadcastRequest.unscoped.filter(pk=request.pk).update(last_fetched_at=now)
             fetched += 1
     except _RateLimited:
         _record(state, Outcome.PARTIAL if fetched else Outcome.RATE_LIMITED, fetched=fetched)

@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from insights.api import ImportJobDetailApi, ImportJobsApi, InsightRecordListApi
+from insights.api_broadcasts import BroadcastStatisticsApi
 from insights.api_metrics import AccountMetricsApi, PortfolioApi
 from oa_console.api.accounts import AccountDetailApi, AccountListApi
 from segments.api import FriendDetailApi, FriendListApi
@@ -133,6 +134,11 @@ urlpatterns = [
         name="api_account_metrics",
     ),
     path("accounts/<int:account_id>/broadcasts/", include("broadcasts.api_urls")),
+    path(
+        "accounts/<int:account_id>/broadcast-statistics/<str:request_id>/",
+        BroadcastStatisticsApi.as_view(),
+        name="api_broadcast_statistics",
+    ),
     path("portfolio/", PortfolioApi.as_view(), name="api_portfolio"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularRedocView.as_view(url_name="api_schema"), name="api_docs"),

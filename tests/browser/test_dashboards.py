@@ -117,3 +117,76 @@ def test_overview_range_compare_broadcast_and_csv(page, dashboard_login):
     page.locator("#chart-funnel .main-svg").first.wait_for()
 
     assert page.js_errors == []
+
+
+def test_broadcast_bubbles_and_urls_charts_and_csv(page, dashboard_login):
+    """A broadcast sent from the console: impressions per bubble and clicks per URL are drawn,
+    a hidden figure reads "fewer than 20" (no bar), and the URL chart's CSV is its bars."""
+    from django.utils import timezone
+
+    from insights.metrics.broadcasts import broadcast_key
+    from insights.models import BroadcastBubbleStat, BroadcastRequest, BroadcastUrlStat
+    from oa_console.models import LineAccount
+    from tests.insights.factories import InsightRecordFactory
+
+    account = LineAccount.unscoped.get(slug="tokyo-beauty")
+    now = timezone.now()
+    request = BroadcastRequest.unscoped.create(
+        account=account, request_id="req-browser", sent_at=now, last_fetched_at=now
+    )
+    InsightRecordFactory(
+        account=account,
+        report="broadcasts",
+        source="api",
+        import_job=None,
+        key=request.request_id,
+        date=now.date(),
+        values={
+            "request_id": request.request_id,
+            "sent_at": "2025-03-04T10:00:00",
+            "delivered": 900,
+            "unique_impressions": 300,
+            "unique_clicks": 60,
+        },
+    )
+    for position, impressions in enumerate((250, None)):
+        BroadcastBubbleStat.unscoped.create(
+            account=account,
+            request=request,
+            position=position,
+            seq=position + 1,
+            impressions=impressions,
+            fetched_at=now,
+        )
+    for position, (url, clicks) in enumerate(
+        (("https://shop.example/spring", 70), ("https://shop.example/terms", None))
+    ):
+        BroadcastUrlStat.unscoped.create(
+            account=account,
+            request=request,
+            position=position,
+            seq=1,
+            url=url,
+            clicks=clicks,
+            unique_clicks=clicks and clicks - 20,
+            fetched_at=now,
+        )
+    login(page)
+    page.goto(f"{BASE}broadcasts/{broadcast_key(request.request_id)}/")
+    page.locator("#chart-bubbles .main-svg").first.wait_for()
+    page.locator("#chart-urls .main-svg").first.wait_for()
+    assert plotted(page, "chart-bubbles") == {"impressions": [250, None]}
+    second = page.get_by_test_id("bubble-row").nth(1)
+    assert "fewer than 20" in second.inner_text()
+    traces = plotted(page, "chart-urls")
+    assert traces == {"clicks": [70, None], "unique_clicks": [50, None]}
+    card = page.get_by_test_id("urls")
+    with page.expect_download() as download_info:
+        card.get_by_test_id("chart-csv").click()
+    with open(download_info.value.path(), encoding="utf-8") as handle:
+        rows = list(csv.DictReader(io.StringIO(handle.read())))
+    from_csv: dict[str, list] = {}
+    for row in rows:
+        from_csv.setdefault(row["metric"], []).append(int(row["value"]) if row["value"] else None)
+    assert from_csv == traces
+    assert page.js_errors == []

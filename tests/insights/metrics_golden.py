@@ -132,6 +132,7 @@ DAILY = {
     "chats.sent": [10, H, None, None, None],
     "coupons.claimed": [40, 20, None, None, None],  # 03-01 partly hidden (C2)
     "coupons.used": [15, 8, None, None, None],
+    "coupons.usage_rate": [25.0, 40.0, None, None, None],  # 10 / 40 (C1 alone), 8 / 20
     "rewards.points_awarded": [5, 0, None, None, None],
     "profile.views": [40, H, None, None, None],
     "tags.coverage": [30.0, None, None, None, 50.0],
@@ -165,7 +166,9 @@ TOTALS = {
     "chats.sent": 10,
     "coupons.claimed": 60,
     "coupons.used": 23,
-    "coupons.usage_rate": 40.0,  # 03-01 left out (claimed hidden): 8 / 20
+    # Only C2 on 03-01 is left out (its claimed is hidden), not the whole day:
+    # (10 + 8) / (40 + 20).
+    "coupons.usage_rate": 30.0,
     "rewards.points_awarded": 5,  # 2 + 3; the -2 is not an award
     "rewards.active_cards": 120,
     "rewards.redeemed": 7,

@@ -149,6 +149,11 @@ def test_bad_range_is_explained_and_the_default_shown(loaded, owner_client):
 
 def test_hidden_values_say_fewer_than_20_and_rates_note_the_left_out_days(loaded, owner_client):
     html = owner_client.get(_url(loaded, "insights_coupons"), RANGE).content.decode()
+    usage = html[html.index('data-chart="usage"') :]
+    usage = usage[: usage.index("</article>")]
+    assert "1 coupon-day left out of the rate: LINE hid its claims or uses (below 20)." in usage
+    assert 'data-testid="excluded-note"' not in usage  # no whole day is left out
+    html = owner_client.get(_url(loaded, "insights_chats"), RANGE).content.decode()
     assert "1 day left out of the rate: LINE hides values below 20." in html
     html = owner_client.get(_url(loaded, "insights_broadcasts"), RANGE).content.decode()
     assert 'data-testid="hidden-note"' in html
@@ -217,3 +222,48 @@ def test_broadcast_times_are_shown_in_the_oas_time_zone(loaded, owner_client):
         html = owner_client.get(url, RANGE, **headers).content.decode()
         row = html[html.index('data-testid="broadcast-row"') :]
         assert "03/05/2025 9 a.m." in row[: row.index("</tr>")]
+
+
+def _coupon_rows(html: str) -> dict[str, list[str]]:
+    rows = re.findall(r'data-testid="coupon-row"><td>([^<]+)(.*?)</tr>', html, flags=re.S)
+    return {
+        name.strip(): [
+            re.sub(r"<[^>]+>", " ", cell).split()
+            for cell in re.findall(r'<td class="num">(.*?)</td>', rest, flags=re.S)
+        ]
+        for name, rest in rows
+    }
+
+
+def test_coupon_table_leaves_out_only_the_hidden_days_of_a_coupon(loaded, owner_client):
+    html = owner_client.get(_url(loaded, "insights_coupons"), RANGE).content.decode()
+    rows = _coupon_rows(html)
+    # Ten off: 10 / 40 and 8 / 20 both visible.
+    assert [" ".join(c) for c in rows["Ten off"]] == ["150", "60", "18", "30.0 %"]
+    # Free drink: its only day has claimed hidden, so no rate, and the day is named.
+    assert [" ".join(c) for c in rows["Free drink"]] == [
+        "30",
+        "fewer than 20",
+        "5",
+        "— 1 day left out",
+    ]
+
+
+def test_a_partly_hidden_coupon_reads_at_least_and_keeps_its_visible_days(account, owner_client):
+    from tests.insights.conftest import upload_file
+
+    job = upload_file(
+        account,
+        "date,coupon_id,coupon_name,views,claimed,used\n"
+        "20250301,A,Ten off,100,<20,5\n"
+        "20250302,A,Ten off,90,40,10\n",
+        report="coupons",
+    )
+    assert job.status == "succeeded", job.errors
+    html = owner_client.get(_url(account, "insights_coupons"), RANGE).content.decode()
+    assert [" ".join(c) for c in _coupon_rows(html)["Ten off"]] == [
+        "190",
+        "at least 40",
+        "15",
+        "25.0 % 1 day left out",
+    ]

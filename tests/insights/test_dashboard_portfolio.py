@@ -3,6 +3,7 @@ client login that sees only its own OA."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -78,7 +79,12 @@ def test_portfolio_api(three_oas, owner_client):
     assert body["count"] == 3
     assert [r["slug"] for r in body["results"]] == ["third", "alpha-tokyo", "second"]
     third = body["results"][0]
-    assert third["net_adds_30d"] == {"value": 300.0, "hidden": False, "percentile": 100}
+    assert third["net_adds_30d"] == {
+        "value": 300.0,
+        "hidden": False,
+        "percentile": 100,
+        "as_of": None,
+    }
     assert third["block_rate"]["value"] == 10.0
     assert body["medians"]["friends"] == 2000
 
@@ -96,3 +102,35 @@ def test_a_client_login_sees_only_its_own_oa(three_oas, workspace):
     # Percentiles and medians are computed among the visible OAs only.
     assert body["medians"]["friends"] == 1000
     assert body["results"][0]["friends"]["percentile"] is None
+
+
+def test_a_stale_friends_total_shows_the_latest_known_figure_as_of_its_day(
+    three_oas, owner_client, workspace
+):
+    """An OA whose newest friends figure is older than the 30-day window still shows it, with
+    its date, instead of "—"."""
+    _account, second, _third = three_oas
+    stale = LineAccountFactory(workspace=workspace, slug="stale", display_name="Stale OA")
+    today = local_today(stale.time_zone)
+    old, older = today - timedelta(days=45), today - timedelta(days=90)
+    for day, total in ((older, 4000), (old, 4200)):
+        InsightRecordFactory(
+            account=stale,
+            date=day,
+            values={"date": day.isoformat(), "contacts": total, "target_reaches": 10, "blocks": 1},
+        )
+    metrics_recompute(account=stale)
+    html = _table(owner_client.get(reverse("workspace_portfolio", args=[workspace.slug])))
+    row = html[html.index("Stale OA") :]
+    row = row[: row.index("</tr>")]
+    assert re.search(r'data-testid="cell-value">4,200<', row)
+    assert f"as of {old:%m/%d/%Y}" in row
+    # The largest OA now: first by friends, and counted in the median (1,000 2,000 3,000 4,200).
+    assert html.index("Stale OA") < html.index("Third")
+    median_row = html[html.index('data-testid="portfolio-median"') :]
+    assert "2,500" in median_row
+    body = owner_client.get(reverse("api_portfolio")).json()
+    cell = next(r for r in body["results"] if r["slug"] == "stale")["friends"]
+    assert cell == {"value": 4200.0, "hidden": False, "percentile": 100, "as_of": old.isoformat()}
+    fresh = next(r for r in body["results"] if r["slug"] == second.slug)["friends"]
+    assert fresh["as_of"] is None and fresh["value"] == 2000.0

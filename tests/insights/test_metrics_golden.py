@@ -59,8 +59,11 @@ def test_every_total_through_the_api(loaded, owner_client):
 
 def test_rates_say_how_many_days_they_left_out(loaded, owner_client):
     body = _api(owner_client, loaded, ["coupons.usage_rate", "chats.manual_share"], "month")
-    assert body["coupons.usage_rate"]["excluded_days"] == 1
+    # A hidden coupon leaves out that coupon on that day, not the day.
+    assert body["coupons.usage_rate"]["excluded_days"] == 0
+    assert body["coupons.usage_rate"]["excluded_items"] == 1
     assert body["chats.manual_share"]["excluded_days"] == 1
+    assert body["chats.manual_share"]["excluded_items"] == 0
 
 
 def test_sources_are_kept(loaded, owner_client):

@@ -117,7 +117,8 @@ def test_hidden_values_are_never_zero_and_stay_out_of_rates(account):
             granularity="month",
         )["coupons.usage_rate"]
     (point,) = series.points
-    assert (point.value, point.excluded_days) == (25.0, 1)
+    # The coupon is left out on 02-01 (one coupon-day), never counted as 0 used of 0 claimed.
+    assert (point.value, point.excluded_days, point.excluded_items) == (25.0, 0, 1)
 
 
 def test_recompute_command(account, capsys):

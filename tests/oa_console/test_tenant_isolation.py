@@ -188,6 +188,25 @@ def build_insight_broadcast(workspace, account) -> str:
     return broadcast_key(record.key)
 
 
+def build_broadcast_request(workspace, account) -> str:
+    """A broadcast request id the OA sent, with fetched per-bubble and per-URL statistics."""
+    from django.utils import timezone
+
+    from insights.models import BroadcastBubbleStat, BroadcastRequest, BroadcastUrlStat
+
+    now = timezone.now()
+    request = BroadcastRequest.unscoped.create(
+        account=account, request_id=f"request-{account.pk}", sent_at=now, last_fetched_at=now
+    )
+    BroadcastBubbleStat.unscoped.create(
+        account=account, request=request, position=0, seq=1, impressions=50, fetched_at=now
+    )
+    BroadcastUrlStat.unscoped.create(
+        account=account, request=request, position=0, url="https://x.example/", fetched_at=now
+    )
+    return request.request_id
+
+
 # name -> builder(workspace, account) creating that object inside the given tenant.
 WORLD_BUILDERS: dict[str, Callable] = {
     "tag_family": build_tag_family,
@@ -205,6 +224,7 @@ WORLD_BUILDERS: dict[str, Callable] = {
     "campaign_link": build_campaign_link,
     "attribute": build_attribute,
     "insight_broadcast": build_insight_broadcast,
+    "broadcast_request": build_broadcast_request,
 }
 
 
@@ -251,6 +271,7 @@ FOREIGN_KWARG_PROVIDERS: dict[str, Callable[[World], object]] = {
     "broadcast_key": lambda world: world.other("insight_broadcast"),
     "link_id": lambda world: world.other("campaign_link").pk,
     "attribute_id": lambda world: world.other("attribute").pk,
+    "request_id": lambda world: world.other("broadcast_request"),
 }
 
 # For a client limited to workspace A's first OA, the "foreign" objects live in the sibling OA.
