@@ -62,7 +62,7 @@ def test_webhook_health_and_friends(page, live_server):
 
     page.goto("/w/sakura/oa/taipei-cafe/webhook/")
     assert page.get_by_test_id("count-processed").inner_text() == "4"
-    page.locator(".plotly-graph-div .main-svg").first.wait_for()  # plotly.js drew the chart
+    page.locator("#webhook-events-chart .main-svg").first.wait_for()  # dashboards.js drew the chart
     page.get_by_role("link", name="Raw JSON").first.click()
     assert "webhookEventId" in page.get_by_test_id("raw-json").first.inner_text()
 
