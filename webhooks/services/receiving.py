@@ -110,6 +110,8 @@ def _is_id(value: object, *, max_length: int = ID_MAX) -> bool:
     otherwise LINE's business: an id we have never seen the like of is still stored."""
     if not isinstance(value, str) or not 0 < len(value) <= max_length or "\x00" in value:
         return False
+    if value.isascii():  # LINE's ids always are: skip the encoding check
+        return True
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
