@@ -2,7 +2,8 @@
 
 Both servers run under gunicorn with the same worker count (sync workers, as docker-compose.yml
 runs the console) on this machine's PostgreSQL:
-- baseline: ``bench/_webhooks_baseline.py``, HMAC check + one multi-row INSERT with psycopg2;
+- baseline: ``bench/_webhooks_baseline.py``, HMAC check + one multi-row INSERT with psycopg2 of
+  the same rows into a copy of the raw event store (same columns, indexes, foreign key);
 - console: ``oa_console.wsgi`` with production settings (DEBUG off, CONN_MAX_AGE=60, request
   logging on, REDIS_URL set as docker-compose.yml sets it, processing enqueued on a private
   Redis database that no worker reads).
@@ -16,7 +17,7 @@ process (= one worker): processing events/s, and counts checked (nothing lost or
 
 The script creates its own workspace, OAs and baseline table and removes them at the end.
 Environment knobs: BENCH_DURATION (seconds per throughput run, default 8), BENCH_RATE (300),
-BENCH_INTEGRITY_EVENTS (100000), BENCH_WEB_WORKERS (2), BENCH_ROUNDS (3: each throughput run
+BENCH_INTEGRITY_EVENTS (100000), BENCH_WEB_WORKERS (3), BENCH_ROUNDS (3: each throughput run
 alternates baseline and console this many times; medians are compared).
 """
 
@@ -58,7 +59,8 @@ from webhooks.services import webhook_events_process_pending, webhook_signature 
 DURATION = float(os.environ.get("BENCH_DURATION", 8))
 RATE = float(os.environ.get("BENCH_RATE", 300))
 INTEGRITY_EVENTS = int(os.environ.get("BENCH_INTEGRITY_EVENTS", 100_000))
-WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", 2))
+# docker-compose.yml runs gunicorn with WEB_CONCURRENCY=3 sync workers; both servers get as many.
+WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", 3))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", 3))
 CONCURRENCY = 8
 USERS = 20_000
@@ -271,11 +273,14 @@ def create_account(workspace: Workspace, slug: str) -> LineAccount:
 
 
 def create_baseline_table() -> None:
+    """A copy of the raw event store: same columns, indexes and foreign key to the OA."""
+    events = WebhookEvent._meta.db_table
+    accounts = LineAccount._meta.db_table
     with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE {BASELINE_TABLE} (LIKE {events} INCLUDING ALL)")
         cursor.execute(
-            f"CREATE TABLE {BASELINE_TABLE} (id bigserial PRIMARY KEY, event_id varchar(64) NOT NULL UNIQUE, "
-            "event_type varchar(64) NOT NULL, mode varchar(16) NOT NULL, timestamp_ms bigint NOT NULL, "
-            "payload text NOT NULL, received_at timestamptz NOT NULL DEFAULT now())"
+            f"ALTER TABLE {BASELINE_TABLE} ADD FOREIGN KEY (account_id) REFERENCES {accounts} (id) "
+            "DEFERRABLE INITIALLY DEFERRED"
         )
 
 
@@ -328,6 +333,7 @@ def accept_workloads(account: LineAccount) -> tuple[list[Timing], dict]:
         f"port={dsn['PORT'] or 5432}"
         + (f" password={dsn['PASSWORD']}" if dsn.get("PASSWORD") else ""),
         "BENCH_BASELINE_TABLE": BASELINE_TABLE,
+        "BENCH_BASELINE_ACCOUNT": str(account.pk),
     }
     timings: list[Timing] = []
     figures: dict = {}
