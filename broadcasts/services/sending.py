@@ -38,6 +38,7 @@ from broadcasts.services.rules import quiet_hours_end
 from insights.services.sync import broadcast_request_register
 from oa_console import line_api
 from oa_console.models import LineAccount
+from segments.models import Friend
 
 logger = logging.getLogger("broadcasts.sending")
 
@@ -169,20 +170,16 @@ def _narrowcast_body(broadcast: Broadcast, messages: list[dict]) -> dict:
     return body
 
 
-def _send_batch(broadcast: Broadcast, batch: BroadcastBatch, api) -> Outcome:
+def _send_batch(broadcast: Broadcast, batch: BroadcastBatch, api, messages: list[dict]) -> Outcome:
     """One LINE call for ``batch`` through ``api`` (one client per sending round, so its
-    connection pool is reused across batches)."""
+    connection pool is reused across batches). ``messages`` are the broadcast's messages with
+    links tracked, made once per round (they are the same for every batch but a push's)."""
     from linebot.v3 import messaging
 
     key, timeout = str(batch.retry_key), line_api.REQUEST_TIMEOUT
     if batch.method == Method.MULTICAST:
-        to = list(
-            Delivery.unscoped.filter(batch=batch)
-            .order_by("pk")
-            .values_list("line_user_id", flat=True)
-        )
         request = messaging.MulticastRequest.from_dict(
-            {"to": to, "messages": _messages_for(broadcast, friend_id=None, display_name=None)}
+            {"to": batch.line_user_ids, "messages": messages}
         )
         return line_call(
             lambda: api.multicast_with_http_info(
@@ -190,10 +187,10 @@ def _send_batch(broadcast: Broadcast, batch: BroadcastBatch, api) -> Outcome:
             )
         )
     if batch.method == Method.PUSH:
-        user_id, friend_id, name = (
-            Delivery.unscoped.filter(batch=batch)
-            .values_list("line_user_id", "friend_id", "friend__display_name")
-            .get()
+        (friend_id,), (user_id,) = batch.friend_ids, batch.line_user_ids
+        name = (
+            Friend.unscoped.filter(pk=friend_id).values_list("display_name", flat=True).first()
+            or ""
         )
         request = messaging.PushMessageRequest.from_dict(
             {
@@ -206,7 +203,6 @@ def _send_batch(broadcast: Broadcast, batch: BroadcastBatch, api) -> Outcome:
                 request, x_line_retry_key=key, _request_timeout=timeout
             )
         )
-    messages = _messages_for(broadcast, friend_id=None, display_name=None)
     if batch.method == Method.BROADCAST:
         request = messaging.BroadcastRequest.from_dict({"messages": messages})
         return line_call(
@@ -226,8 +222,23 @@ def _backoff(attempt: int, base: int = 2, cap: int = 600) -> int:
     return min(cap, base * 2 ** max(0, attempt - 1)) + random.randint(0, base)
 
 
+_OUTCOME_FIELDS = [
+    "status",
+    "attempts",
+    "rate_limited",
+    "next_attempt_at",
+    "last_attempt_at",
+    "request_id",
+    "duplicate_of_accepted",
+    "http_status",
+    "error_message",
+    "sent_at",
+]
+
+
 def _record(broadcast: Broadcast, batch: BroadcastBatch, outcome: Outcome, now: datetime) -> int:
-    """Store the outcome on the batch (and its deliveries); the seconds until a retry, or 0."""
+    """Store the outcome on the batch (its recipients stay as planned); the seconds until a
+    retry, or 0."""
     batch.last_attempt_at = now
     batch.http_status = outcome.status
     if outcome.kind == "accepted":
@@ -237,7 +248,7 @@ def _record(broadcast: Broadcast, batch: BroadcastBatch, outcome: Outcome, now: 
         batch.sent_at = now
         batch.error_message = ""
         batch.next_attempt_at = None
-        batch.save()
+        batch.save(update_fields=_OUTCOME_FIELDS)
         if batch.method in (Method.BROADCAST, Method.NARROWCAST) and batch.request_id:
             # LINE keeps Insight statistics per broadcast/narrowcast request id; the daily
             # Insight sync fetches them for every id registered here.
@@ -250,7 +261,7 @@ def _record(broadcast: Broadcast, batch: BroadcastBatch, outcome: Outcome, now: 
     if outcome.kind == "rejected":
         batch.status = BroadcastBatch.Status.FAILED
         batch.error_message = outcome.message or _("LINE refused the request.")
-        batch.save()
+        batch.save(update_fields=_OUTCOME_FIELDS)
         return 0
     if outcome.kind == "rate_limited":
         batch.rate_limited += 1
@@ -260,7 +271,7 @@ def _record(broadcast: Broadcast, batch: BroadcastBatch, outcome: Outcome, now: 
                 "LINE kept answering 429 (rate limit, or the monthly message quota is used up): "
                 "%(message)s"
             ) % {"message": outcome.message}
-            batch.save()
+            batch.save(update_fields=_OUTCOME_FIELDS)
             return 0
         delay = outcome.retry_after or _backoff(batch.rate_limited, base=1, cap=3600)
     else:
@@ -270,12 +281,12 @@ def _record(broadcast: Broadcast, batch: BroadcastBatch, outcome: Outcome, now: 
             batch.error_message = _(
                 "LINE did not answer successfully after %(attempts)s attempts: %(message)s"
             ) % {"attempts": batch.attempts, "message": outcome.message}
-            batch.save()
+            batch.save(update_fields=_OUTCOME_FIELDS)
             return 0
         delay = _backoff(batch.attempts)
     batch.error_message = outcome.message
     batch.next_attempt_at = now + timedelta(seconds=delay)
-    batch.save()
+    batch.save(update_fields=_OUTCOME_FIELDS)
     return delay
 
 
@@ -429,6 +440,7 @@ def _send_round(broadcast: Broadcast, endpoint: str, api, deadline: float) -> _R
     """Claim and send due batches one at a time until none is due, the limiter says wait, or
     the time budget is spent."""
     broadcast_id, now, retry_in = broadcast.pk, timezone.now, None
+    messages = _messages_for(broadcast, friend_id=None, display_name=None)
     while time.monotonic() < deadline:
         with transaction.atomic():
             batch = (
@@ -443,7 +455,7 @@ def _send_round(broadcast: Broadcast, endpoint: str, api, deadline: float) -> _R
             if not decision.allowed:
                 retry_in = decision.retry_in
                 break
-            outcome = _send_batch(broadcast, batch, api)
+            outcome = _send_batch(broadcast, batch, api, messages)
             if outcome.kind != "accepted":
                 logger.warning(
                     "broadcast batch not accepted",
