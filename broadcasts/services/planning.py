@@ -262,10 +262,11 @@ def _batches(
 ) -> int:
     """One batch per ``per_call`` recipients (all in one when None: a narrowcast's uploaded
     audience), numbered in friend-id order, each carrying its recipients and a new retry key;
-    returns the recipients batched. One statement: the friends are made distinct (a friend is
-    addressed once however the segment matched them), numbered, grouped per call and
-    aggregated in the database."""
-    inner_sql, inner_params = _aliased(friends.distinct())
+    returns the recipients batched. One statement: the friends are numbered, grouped per call
+    and aggregated in the database. ``friends`` has one row per friend (a segment compiles to
+    columns and EXISTS subqueries on ``Friend``, never a join), so each is addressed once; a
+    DISTINCT here would double the time of planning a million."""
+    inner_sql, inner_params = _aliased(friends)
     vendor = connection.vendor
     friend_ids, user_ids = (_LIST_OF[vendor].format(column) for column in ("r.fid", "r.uid"))
     sequence = "(ROW_NUMBER() OVER (ORDER BY f.fid) - 1) / %s" if per_call else "0 * %s"
