@@ -48,8 +48,8 @@ AUDIENCE_CHUNK = 10_000  # LINE: user ids per JSON audience upload call
 MAX_ATTEMPTS = 8  # 5xx / timeouts before a batch is given up (with the same key each time)
 MAX_RATE_LIMITED = 12  # 429s in a row before a batch fails (the monthly quota may be spent)
 POLL_EVERY = 30  # seconds between narrowcast progress checks
-STALLED_AFTER = timedelta(minutes=2)
-SHORT_WAIT = 1.0  # seconds: a limiter wait this short is slept in the send loop  # a sending broadcast nobody worked on this long resumes
+STALLED_AFTER = timedelta(minutes=2)  # a sending broadcast nobody worked on this long resumes
+SHORT_WAIT = 1.0  # seconds: a limiter wait this short is slept in the send loop
 ENDPOINT = {
     Method.MULTICAST: "multicast",
     Method.PUSH: "push",
