@@ -25,7 +25,7 @@ from functools import partial
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Max, Q, Sum
+from django.db.models import Min, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -531,15 +531,14 @@ def _after_round(broadcast_id: int, retry_in: int | None, now: datetime) -> Send
     )
     if pending.exists():
         if retry_in is None:
-            next_at = pending.aggregate(at=Max("next_attempt_at"))["at"]
             due = pending.filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-            if due.exists():
-                retry_in = 1  # claimed by another worker right now: look again shortly
+            first = pending.aggregate(at=Min("next_attempt_at"))["at"]
+            if due.exists() or first is None:
+                # Claimed by another worker right now, or settled by it since the check above
+                # (parallel senders race here at the end): look again shortly.
+                retry_in = 1
             else:
-                first = pending.order_by("next_attempt_at").values_list(
-                    "next_attempt_at", flat=True
-                )[0]
-                retry_in = max(1, int((first or next_at or now).timestamp() - now.timestamp()))
+                retry_in = max(1, int(first.timestamp() - now.timestamp()))
         return SendProgress(finished=False, retry_in=retry_in)
     broadcast = Broadcast.unscoped.get(pk=broadcast_id)
     if broadcast.method == Method.NARROWCAST and broadcast.narrowcast_phase == "waiting":
