@@ -15,10 +15,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.fakes.line_sending import SendingScript
-from tests.fakes.line_server import FakeLineServer
+from tests.fakes.line_server import FakeLineServer, _load_specs
 
 
 def main() -> None:
+    _load_specs()  # parse LINE's OpenAPI documents now, not while the first send is timed
     server = FakeLineServer().start()
     script = SendingScript().install(server)
     print(server.url, flush=True)

@@ -1,6 +1,21 @@
 """Broadcast tables: the broadcast and its workflow, its A/B variants, its LINE calls (batches),
 who got it (deliveries), tracked clicks, and each OA's sending rules (frequency cap, quiet
-hours)."""
+hours).
+
+Who a broadcast addresses is stored on its batches, not in a row per friend: each batch (one
+LINE call) carries ``friend_ids`` and ``line_user_ids``, parallel JSON lists of its recipients
+(≤ 500 for a multicast, 1 for a push, the whole audience for a LINE broadcast or a segment
+narrowcast, none for a demographic-only narrowcast), and, in an A/B test, the
+``variant`` all of them get (variants go by push, so each such batch is one friend). Planning a
+million recipients is then 2,000 inserted rows, and a send reads its ``to`` from the row it has
+locked.
+
+``Delivery`` is a read-only view over those lists (one row per batch and recipient, with the
+batch's variant; created by migration 0009 for PostgreSQL and SQLite), so results, variant
+results, the frequency cap and the segments ``received_broadcast`` field keep querying
+deliveries with the ORM. Whether a delivery was delivered is its batch's status (see
+``delivered_deliveries``).
+"""
 
 from __future__ import annotations
 
@@ -245,6 +260,20 @@ class BroadcastBatch(models.Model):
     http_status = models.PositiveSmallIntegerField(null=True, blank=True)
     error_message = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The recipients of this call, fixed at planning (parallel lists, same order): what the
+    # ``Delivery`` view unnests. A retry sends exactly these again under the same key.
+    friend_ids = models.JSONField(default=list, blank=True)
+    line_user_ids = models.JSONField(default=list, blank=True)
+    # The A/B arm every recipient of this call gets (null without variants). RESTRICT: a
+    # variant that was sent cannot be deleted on its own, but goes with its broadcast.
+    variant = models.ForeignKey(
+        BroadcastVariant,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
 
     objects = AccountScopedManager()
     unscoped = UnscopedManager()
@@ -264,37 +293,42 @@ class BroadcastBatch(models.Model):
 
 
 class Delivery(models.Model):
-    """One friend in one broadcast: the basis of results, of the frequency cap and of the
-    ``received_broadcast`` segment field. Unique per broadcast and friend, so planning twice
-    can never address a friend twice. Whether it was delivered is its batch's status (see
-    ``delivered_deliveries``): a million recipients cost no row updates when LINE accepts."""
+    """One friend in one broadcast, read from its batch's recipient lists (a database view,
+    never written): the basis of results, of A/B variant results, of the frequency cap and of
+    the ``received_broadcast`` segment field. Planning numbers each following friend into
+    exactly one batch, so a friend appears once per broadcast (and in one A/B arm). ``id`` is
+    the batch id times 10^8 plus the friend's position in the batch."""
 
-    account = models.ForeignKey(LineAccount, on_delete=models.CASCADE, related_name="+")
-    broadcast = models.ForeignKey(Broadcast, on_delete=models.CASCADE, related_name="deliveries")
-    batch = models.ForeignKey(BroadcastBatch, on_delete=models.CASCADE, related_name="deliveries")
-    friend = models.ForeignKey("segments.Friend", on_delete=models.CASCADE, related_name="+")
+    id = models.BigIntegerField(primary_key=True)
+    account = models.ForeignKey(
+        LineAccount, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    broadcast = models.ForeignKey(
+        Broadcast, on_delete=models.DO_NOTHING, related_name="deliveries", db_constraint=False
+    )
+    batch = models.ForeignKey(
+        BroadcastBatch, on_delete=models.DO_NOTHING, related_name="deliveries", db_constraint=False
+    )
+    friend = models.ForeignKey(
+        "segments.Friend", on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
     line_user_id = models.CharField(max_length=40)
-    # The A/B arm this friend got (null without variants). Not indexed: results read it per
-    # broadcast, through the (broadcast, friend) index, and planning writes millions of rows.
+    # The A/B arm this friend got: its batch's (null without variants).
     variant = models.ForeignKey(
         BroadcastVariant,
-        on_delete=models.PROTECT,
+        on_delete=models.DO_NOTHING,
         null=True,
         blank=True,
         related_name="+",
-        db_index=False,
+        db_constraint=False,
     )
 
     objects = AccountScopedManager()
     unscoped = UnscopedManager()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["broadcast", "friend"], name="uniq_delivery_friend")
-        ]
-        indexes = [
-            models.Index(fields=["batch"], name="delivery_batch_idx"),
-        ]
+        managed = False
+        db_table = "broadcasts_delivery"
 
     def __str__(self) -> str:
         return f"{self.broadcast_id} → {self.line_user_id}"

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from broadcasts.models import Broadcast, BroadcastBatch, BroadcastVariant, Click, Delivery, HeldBack
+from broadcasts.models import Broadcast, BroadcastBatch, BroadcastVariant, Click, HeldBack
 from broadcasts.stats import significance_threshold, two_proportion_p_value, wilson_interval
 
 
@@ -60,12 +61,15 @@ def _verdict(rows: list[VariantResult], leader: VariantResult | None, threshold:
 def broadcast_variant_results(*, broadcast: Broadcast) -> VariantResults:
     """Per-variant results; click rate = unique clicking friends / delivered recipients."""
     variants = list(BroadcastVariant.unscoped.filter(broadcast=broadcast).order_by("position"))
-    accepted = Q(batch__status=BroadcastBatch.Status.ACCEPTED)
+    # Each batch carries its variant and its recipients (one friend per variant push).
+    accepted = Q(status=BroadcastBatch.Status.ACCEPTED)
     counts = {
         row["variant"]: row
-        for row in Delivery.unscoped.filter(broadcast=broadcast)
+        for row in BroadcastBatch.unscoped.filter(broadcast=broadcast, variant__isnull=False)
         .values("variant")
-        .annotate(recipients=Count("pk"), delivered=Count("pk", filter=accepted))
+        .annotate(
+            recipients=Coalesce(Sum("size"), 0), delivered=Coalesce(Sum("size", filter=accepted), 0)
+        )
     }
     clicks = dict(
         Click.unscoped.filter(broadcast=broadcast, friend__isnull=False, variant__isnull=False)

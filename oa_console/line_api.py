@@ -132,7 +132,8 @@ def _count(key: str, ttl: int) -> int:
 @dataclass(frozen=True)
 class RateDecision:
     allowed: bool
-    retry_in: int = 0
+    retry_in: int = 0  # whole seconds, for a Celery countdown
+    reopens_in: float = 0.0  # exactly, for a caller that can wait less than a second
 
 
 def rate_limit_acquire(account: LineAccount, endpoint: str = "default") -> RateDecision:
@@ -143,8 +144,9 @@ def rate_limit_acquire(account: LineAccount, endpoint: str = "default") -> RateD
     key = f"line-rate:{_channel_key(account)}:{endpoint}:{window_index}"
     if _count(key, window * 2) <= calls:
         return RateDecision(allowed=True)
+    reopens_in = (window_index + 1) * window - now
     return RateDecision(
-        allowed=False, retry_in=max(1, math.ceil((window_index + 1) * window - now))
+        allowed=False, retry_in=max(1, math.ceil(reopens_in)), reopens_in=reopens_in
     )
 
 

@@ -8,7 +8,9 @@ holdout's lower ones). Slots below ``variant_test_percent`` * 100 are tested and
 variants by their cumulative shares; the remaining slots wait for the winner.
 
 Variants go out by push, one request per friend: each link then names the friend, so unique
-clicks per arm (the numerator of each click rate) are exact rather than estimated.
+clicks per arm (the numerator of each click rate) are exact rather than estimated. Planning
+stores each friend's arm on its one-friend batch (``variant_of_friend``), which the
+``Delivery`` view exposes as the delivery's variant.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import BigIntegerField, Case, F, QuerySet, Value, When
 from django.db.models.functions import Mod
+from django.db.models.lookups import LessThan
 from django.utils.translation import gettext as _
 
 from broadcasts.messages import messages_errors
@@ -121,7 +124,7 @@ def clean_variants(
 
 
 def variants_save(*, broadcast: Broadcast, variants: list[dict]) -> None:
-    """Replace the broadcast's variants (only before sending: deliveries point at them)."""
+    """Replace the broadcast's variants (only before sending: batches point at them)."""
     BroadcastVariant.unscoped.filter(broadcast=broadcast).delete()
     BroadcastVariant.unscoped.bulk_create(
         [
@@ -174,16 +177,25 @@ def split_tested(broadcast: Broadcast, sendable: QuerySet) -> tuple[QuerySet, Qu
     return slotted.filter(ab_slot__lt=threshold), slotted.filter(ab_slot__gte=threshold)
 
 
-def assign_deliveries(broadcast: Broadcast) -> None:
-    """Record each planned delivery's variant: one UPDATE per variant over its slot range."""
+def variant_of_friend(broadcast: Broadcast) -> Case | None:
+    """Each friend's variant id as an SQL expression over the friend's id, for planning to
+    store on the friend's batch (None without variants). The cases run in slot order, so a
+    friend gets the first variant whose range ends above its slot; planning only batches the
+    tested friends (``split_tested``), whose slots all fall in some variant's range."""
     variants = variant_list(broadcast=broadcast)
     if not variants:
-        return
-    deliveries = Delivery.unscoped.filter(broadcast=broadcast).annotate(
-        ab_slot=variant_slot(broadcast.pk, "friend_id")
+        return None
+    slot = variant_slot(broadcast.pk)
+    return Case(
+        *[
+            When(LessThan(slot, high), then=Value(variant.pk))
+            for variant, (_low, high) in zip(
+                variants, slot_ranges(broadcast, variants), strict=True
+            )
+        ],
+        default=None,
+        output_field=BigIntegerField(),
     )
-    for variant, (low, high) in zip(variants, slot_ranges(broadcast, variants), strict=True):
-        deliveries.filter(ab_slot__gte=low, ab_slot__lt=high).update(variant=variant)
 
 
 def variant_messages(broadcast: Broadcast, variant_id: int | None) -> list[dict]:

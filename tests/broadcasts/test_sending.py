@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from broadcasts.models import Broadcast, BroadcastBatch, Delivery, HeldBack, delivered_deliveries
+from broadcasts.models import Broadcast, BroadcastBatch, HeldBack, delivered_deliveries
 from broadcasts.services import sending
 from insights.models import BroadcastRequest
 from oa_console import line_api
@@ -302,25 +302,15 @@ def test_cap_turns_an_all_friends_send_into_a_narrowcast_excluding_the_capped(ac
     Broadcast.unscoped.filter(pk=first.pk).update(status=Status.SENT)
     from broadcasts.models import BroadcastBatch as Batch
 
-    batch = Batch.unscoped.create(
+    Batch.unscoped.create(
         account=account,
         broadcast=first,
         sequence=0,
         method="multicast",
         status="accepted",
         sent_at=timezone.now() - timedelta(days=1),
-    )
-    Delivery.unscoped.bulk_create(
-        [
-            Delivery(
-                account=account,
-                broadcast=first,
-                batch=batch,
-                friend=f,
-                line_user_id=f.line_user_id,
-            )
-            for f in capped
-        ]
+        friend_ids=[f.pk for f in capped],
+        line_user_ids=[f.line_user_id for f in capped],
     )
     broadcast = run_to_end(make_broadcast(account, status=Status.SCHEDULED))
     assert not line.server.calls("broadcast")

@@ -93,8 +93,7 @@ def test_assignment_is_the_documented_hash_and_stable_across_replanning(account,
     expected = {f.pk: "A" if expected_slot(f.pk, broadcast.pk) < 5000 else "B" for f in friends}
     assert first == expected
     # Plan the same broadcast again from scratch: every friend lands in the same arm.
-    Delivery.unscoped.filter(broadcast=broadcast).delete()
-    BroadcastBatch.unscoped.filter(broadcast=broadcast).delete()
+    BroadcastBatch.unscoped.filter(broadcast=broadcast).delete()  # and so its deliveries
     Broadcast.unscoped.filter(pk=broadcast.pk).update(status=Status.SCHEDULED)
     assert sending.broadcast_start(broadcast_id=broadcast.pk)
     assert assignment(broadcast) == first

@@ -215,6 +215,9 @@ class FakeLineServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out as separate writes: with Nagle's algorithm the body waits
+            # for the client's delayed ACK (~40 ms per call on a kept-alive connection).
+            disable_nagle_algorithm = True
 
             def log_message(self, *args) -> None:  # keep test output clean
                 return

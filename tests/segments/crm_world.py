@@ -168,7 +168,7 @@ def build_crm_world(account) -> CrmWorld:
 def _broadcasts(account, friends) -> dict:
     """Spring went to A and B (its batch accepted by LINE); A clicked 4 days ago, B 39 days ago.
     Summer is still being sent to D (batch pending), so D has not received it."""
-    from broadcasts.models import Broadcast, BroadcastBatch, Click, Delivery
+    from broadcasts.models import Broadcast, BroadcastBatch, Click
 
     made = {}
     for name, status, sent_at in [
@@ -186,14 +186,10 @@ def _broadcasts(account, friends) -> dict:
         )
         made[name] = (broadcast, batch)
     for name, letter in [("spring", "A"), ("spring", "B"), ("summer", "D")]:
-        broadcast, batch = made[name]
-        Delivery.unscoped.create(
-            account=account,
-            broadcast=broadcast,
-            batch=batch,
-            friend=friends[letter],
-            line_user_id=friends[letter].line_user_id,
-        )
+        batch = made[name][1]  # recipients are stored on their batch
+        batch.friend_ids.append(friends[letter].pk)
+        batch.line_user_ids.append(friends[letter].line_user_id)
+        batch.save()
     for letter, when in [("A", NOW - 4 * DAY), ("B", NOW - 39 * DAY)]:
         click = Click.unscoped.create(
             account=account,
