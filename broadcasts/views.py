@@ -98,6 +98,16 @@ def _composer(request: HttpRequest, broadcast: Broadcast | None) -> HttpResponse
             },
             partials=["broadcast-preview"],
         )
+    if request.htmx and request.htmx.target == "broadcast-preview":
+        # Checked first: htmx adds the last clicked submit button ("Add variant") to the form's
+        # own preview requests too, and those must still answer with the preview.
+        form = BroadcastForm(request.POST, request.FILES, segments=segments, account=account)
+        return render_page(
+            request,
+            template,
+            {"previews": form.preview_sets(), "sample_name": _sample_name(request)},
+            partials=["broadcast-preview"],
+        )
     if request.POST.get("variant_action"):
         # "Add variant" / "Remove variant": the same inputs with one variant more or less,
         # shown again (unbound, so nothing is validated or saved yet).
@@ -118,13 +128,6 @@ def _composer(request: HttpRequest, broadcast: Broadcast | None) -> HttpResponse
             partials=["broadcast-variants"],
         )
     form = BroadcastForm(request.POST, request.FILES, segments=segments, account=account)
-    if request.htmx and request.htmx.target == "broadcast-preview":
-        return render_page(
-            request,
-            template,
-            {"previews": form.preview_sets(), "sample_name": _sample_name(request)},
-            partials=["broadcast-preview"],
-        )
     if form.is_valid():
         data = form.cleaned_data
         fields = {

@@ -56,6 +56,18 @@ def test_live_preview_renders_the_typed_bubbles(account, marketer):
     assert "Hello Aiko!" in body  # {displayName} shown with a sample name
 
 
+def test_a_preview_request_carrying_the_add_variant_button_still_previews(account, marketer):
+    """htmx sends the last clicked submit button with the form's later requests."""
+    response = client_for(marketer).post(
+        page(account, "broadcast_new"),
+        {**composer_data(), "variant_action": "add"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="broadcast-preview",
+    )
+    assert response.status_code == 200
+    assert response.content.decode().lstrip().startswith('<div id="broadcast-preview">')
+
+
 def test_saving_shows_errors_beside_the_bubble(account, marketer):
     response = client_for(marketer).post(
         page(account, "broadcast_new"),
