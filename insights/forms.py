@@ -66,6 +66,15 @@ class MappingForm(forms.Form):
     # The type's own fields shown above the column grid.
     option_fields: list[str] = []
     column_fields: list[str] = []
+    headers: list[str] = []
+
+    def mapping(self) -> dict[str, str]:
+        """File header → chosen target, for every column not ignored (``column_<n>`` fields)."""
+        return {
+            header: self.cleaned_data[f"column_{index}"]
+            for index, header in enumerate(self.headers)
+            if self.cleaned_data.get(f"column_{index}")
+        }
 
     def options(self) -> dict:
         """The type's own answers (see ``import_job_confirm_mapping``)."""
@@ -94,10 +103,3 @@ class ColumnMappingForm(MappingForm):
                 initial=initial_mapping.get(header, IGNORE),
             )
             self.column_fields.append(name)
-
-    def mapping(self) -> dict[str, str]:
-        return {
-            header: self.cleaned_data[f"column_{index}"]
-            for index, header in enumerate(self.headers)
-            if self.cleaned_data.get(f"column_{index}")
-        }

@@ -139,13 +139,6 @@ class MemberMappingForm(MappingForm):
             )
             self.column_fields.append(name)
 
-    def mapping(self) -> dict[str, str]:
-        return {
-            header: self.cleaned_data[f"column_{index}"]
-            for index, header in enumerate(self.headers)
-            if self.cleaned_data.get(f"column_{index}")
-        }
-
     def options(self) -> dict:
         return {"key": self.cleaned_data["key"]}
 

@@ -189,7 +189,13 @@ def test_runconsole_serves_runs_beat_and_stops_cleanly_on_ctrl_c(console):
     body = console.wait_until_healthy()
     assert body["database"]["ok"] and body["broker"]["ok"]
     assert body["broker"]["transport"] == "filesystem"
-    assert f"OA Console is running at http://127.0.0.1:{console.port}/" in console.output()
+    # The supervisor announces the URL once its own poll sees the port open, which may come a
+    # moment after /healthz first answered the test.
+    banner = f"OA Console is running at http://127.0.0.1:{console.port}/"
+    deadline = time.monotonic() + 15
+    while banner not in console.output() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert banner in console.output()
 
     # Beat sends the heartbeat through the broker, the worker writes it: both are alive.
     deadline = time.monotonic() + HEARTBEAT_TIMEOUT
