@@ -41,7 +41,14 @@ def login(page) -> None:
 
 
 def plotted(page, chart_id: str) -> dict[str, list]:
-    """The y values Plotly holds for each trace of a chart, keyed by the trace's metric."""
+    """The y values Plotly holds for each trace of a chart, keyed by the trace's metric.
+
+    Waits for dashboards.js to have drawn the chart: after an htmx swap the new box has no
+    figure until the swap settles."""
+    page.wait_for_function(
+        "id => { const box = document.getElementById(id); return box && box.data; }",
+        arg=chart_id,
+    )
     return page.evaluate(
         """id => Object.fromEntries(
             document.getElementById(id).data.map(t => [t.meta + (t.line && t.line.dash === 'dot' ? ':previous' : ''), Array.from(t.y)])
