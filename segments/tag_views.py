@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
@@ -22,6 +23,7 @@ from segments import tag_charts, tag_rules, tag_selectors, tagging
 from segments.forms import TagFamilyForm, TagForm, TagRuleForm
 
 TREND_DAYS = 30
+LIST_PAGE_SIZE = 50  # tags and rules per page
 
 
 def _trend_series(account) -> list[tag_charts.TrendSeries]:
@@ -68,7 +70,12 @@ def _page(request: HttpRequest, *, tag_form=None, family_form=None, rule_form=No
         )
         chart = mark_safe(figure_html(figure, div_id="chart-tag-coverage"))
     rule_counts = tag_rules.tag_rule_counts(account=account)
-    rule_list = list(tag_selectors.tag_rule_list(account=account))
+    # Two lists on one page, each paginated under its own query parameter.
+    tags_page = Paginator(report.tags, LIST_PAGE_SIZE).get_page(request.GET.get("tags_page"))
+    rules_page = Paginator(tag_selectors.tag_rule_list(account=account), LIST_PAGE_SIZE).get_page(
+        request.GET.get("rules_page")
+    )
+    rule_list = list(rules_page.object_list)
     jobs = tag_selectors.tag_rule_backfills_latest(
         account=account, rule_ids=[rule.pk for rule in rule_list]
     )
@@ -81,6 +88,8 @@ def _page(request: HttpRequest, *, tag_form=None, family_form=None, rule_form=No
             "families": families,
             "coverage_chart": chart,
             "rules": rules,
+            "tags_page": tags_page,
+            "rules_page": rules_page,
             "tag_form": tag_form or TagForm(account=account),
             "family_form": family_form or TagFamilyForm(),
             "rule_form": rule_form or TagRuleForm(account=account),

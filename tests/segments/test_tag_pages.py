@@ -110,3 +110,26 @@ def test_rfm_cells_open_the_builder_with_that_cell(owner, world, base, account):
     assert rules == {"all": [{"field": "rfm", "op": "in_cells", "value": ["champions"]}]}
     builder = with_scope.get(champions["url"]).content.decode()
     assert 'data-testid="segment-count">1<' in builder
+
+
+@pytest.mark.django_db
+def test_tags_and_rules_are_paginated_each_under_its_own_parameter(owner, account, base):
+    from segments.tag_views import LIST_PAGE_SIZE
+
+    tags = Tag.unscoped.bulk_create(
+        [Tag(account=account, name=f"tag {n:03d}") for n in range(LIST_PAGE_SIZE + 2)]
+    )
+    TagRule.unscoped.bulk_create(
+        [
+            TagRule(account=account, tag=tags[0], kind="keyword", pattern=f"word {n:03d}")
+            for n in range(LIST_PAGE_SIZE + 1)
+        ]
+    )
+    client = client_for(owner)
+    first = client.get(base + "tags/").content.decode()
+    assert first.count('data-testid="tag-row"') == LIST_PAGE_SIZE
+    assert first.count('data-testid="rule-row"') == LIST_PAGE_SIZE
+    assert "?tags_page=2" in first and "?rules_page=2" in first
+    second = client.get(base + "tags/?tags_page=2&rules_page=2").content.decode()
+    assert second.count('data-testid="tag-row"') == 2
+    assert second.count('data-testid="rule-row"') == 1
