@@ -18,8 +18,6 @@ import io
 import json
 import os
 import resource
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -35,10 +33,10 @@ setup_django()
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from django.core.files.uploadedfile import UploadedFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from bench._imports_common import DiskUpload, run_job_in_worker  # noqa: E402
 from insights.models import ImportJob, InsightRecord  # noqa: E402
 from insights.services.imports import import_job_create, import_job_delete  # noqa: E402
 from oa_console.models import LineAccount, Workspace  # noqa: E402
@@ -48,19 +46,6 @@ HISTORY_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", 1_000_000))
 FRIENDS_DAYS = 400
 REPEAT = int(os.environ.get("BENCH_REPEAT", 3))
 RECORD_TABLE = InsightRecord._meta.db_table
-
-WORKER = """
-import json, sys, time
-from bench._common import setup_django
-setup_django()
-from insights.services.imports import import_job_run
-started = time.perf_counter()
-status = import_job_run(job_id=int(sys.argv[1]))
-elapsed = time.perf_counter() - started
-# VmHWM is this program's own peak (ru_maxrss would include the parent's size at fork).
-peak_kb = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM"))
-print(json.dumps({"status": status, "seconds": elapsed, "max_rss_mb": peak_kb / 1024}))
-"""
 
 
 def history_frame(rows: int) -> pd.DataFrame:
@@ -132,15 +117,6 @@ def normalised_copy_text(frame: pd.DataFrame, report: str, account_id: int, job_
     return ("\n".join(lines.tolist()) + "\n").encode()
 
 
-class DiskUpload(UploadedFile):
-    """A file already on disk handed to the service as Django's upload handler would."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(
-            path.open("rb"), name=path.name, content_type="text/csv", size=path.stat().st_size
-        )
-
-
 def run_import(account: LineAccount, path: Path) -> tuple[float, dict]:
     started = time.perf_counter()
     with tenant_scope(workspace=account.workspace, account=account):
@@ -148,18 +124,7 @@ def run_import(account: LineAccount, path: Path) -> tuple[float, dict]:
         job = import_job_create(account=account, uploaded_file=upload)
         upload.close()
     stored = time.perf_counter() - started
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
-    result = subprocess.run(
-        [sys.executable, "-c", WORKER, str(job.pk)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-    )
-    outcome = json.loads(result.stdout.strip().splitlines()[-1])
-    job = ImportJob.unscoped.get(pk=job.pk)
-    if job.status != ImportJob.Status.SUCCEEDED:
-        raise SystemExit(f"import failed: {job.failure_code} {job.errors[:3]}")
+    outcome, job = run_job_in_worker(job.pk)
     outcome.update(job_id=job.pk, inserted=job.inserted)
     return stored + outcome["seconds"], outcome
 

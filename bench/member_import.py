@@ -17,8 +17,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
@@ -33,10 +31,10 @@ setup_django()
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from django.core.files.uploadedfile import UploadedFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
+from bench._imports_common import DiskUpload, run_job_in_worker  # noqa: E402
 from insights.models import ImportJob  # noqa: E402
 from insights.services.imports import (  # noqa: E402
     import_job_confirm_mapping,
@@ -58,18 +56,6 @@ MAPPING = {
     "birthday": "birthday",
     "spend": "attribute:number:spend",
 }
-
-WORKER = """
-import json, sys, time
-from bench._common import setup_django
-setup_django()
-from insights.services.imports import import_job_run
-started = time.perf_counter()
-status = import_job_run(job_id=int(sys.argv[1]))
-elapsed = time.perf_counter() - started
-peak_kb = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM"))
-print(json.dumps({"status": status, "seconds": elapsed, "max_rss_mb": peak_kb / 1024}))
-"""
 
 
 def user_id(n: int) -> str:
@@ -167,13 +153,6 @@ def baseline(account: LineAccount, frame: pd.DataFrame, definition_id: int) -> f
     return time.perf_counter() - started
 
 
-class DiskUpload(UploadedFile):
-    def __init__(self, path: Path) -> None:
-        super().__init__(
-            path.open("rb"), name=path.name, content_type="text/csv", size=path.stat().st_size
-        )
-
-
 def run_import(account: LineAccount, path: Path) -> tuple[float, dict]:
     started = time.perf_counter()
     with tenant_scope(workspace=account.workspace, account=account):
@@ -194,18 +173,7 @@ def run_import(account: LineAccount, path: Path) -> tuple[float, dict]:
             remember=False,
         )
     stored = time.perf_counter() - started
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
-    result = subprocess.run(
-        [sys.executable, "-c", WORKER, str(job.pk)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-    )
-    outcome = json.loads(result.stdout.strip().splitlines()[-1])
-    job = ImportJob.unscoped.get(pk=job.pk)
-    if job.status != ImportJob.Status.SUCCEEDED:
-        raise SystemExit(f"import failed: {job.failure_code} {job.errors[:3]}")
+    outcome, job = run_job_in_worker(job.pk)
     outcome.update(updated=job.updated, unknown=job.unknown)
     return stored + outcome["seconds"], outcome
 
