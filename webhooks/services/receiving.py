@@ -212,7 +212,7 @@ def _scheduled_key(account_id: int) -> str:
     return f"webhooks:processing-scheduled:{account_id}"
 
 
-def _shared_cache() -> bool:
+def _shared_mark_store() -> bool:
     """Coalescing needs a mark the web and worker processes share, not per-process memory."""
     if shared_redis() is not None:
         return True
@@ -240,7 +240,7 @@ def _mark_clear(key: str) -> None:
 def webhook_processing_claim(*, account_id: int) -> None:
     """Called by the processing task before it reads pending events: from now on, a request
     that commits new events must schedule another task (see ``_enqueue_processing``)."""
-    if _shared_cache():
+    if _shared_mark_store():
         try:
             _mark_clear(_scheduled_key(account_id))
         except Exception:
@@ -260,7 +260,7 @@ def _enqueue_processing(account_id: int, *, coalesce: bool = True) -> None:
     """
     from webhooks.tasks import process_account_events
 
-    if not coalesce or not _shared_cache() or current_app.conf.task_always_eager:
+    if not coalesce or not _shared_mark_store() or current_app.conf.task_always_eager:
         enqueue_best_effort(process_account_events, (account_id,))
         return
     key = _scheduled_key(account_id)
