@@ -114,6 +114,47 @@ def link_card_message(
     return {"type": "flex", "altText": alt_text or title, "contents": bubble}
 
 
+def link_card_inputs(message: dict) -> dict[str, str] | None:
+    """The composer inputs a link card was built from, or None for any other Flex message.
+
+    A card is stored as the Flex bubble ``link_card_message`` made; reading the inputs back
+    and rebuilding must give the same bubble, so a hand-written Flex message that merely looks
+    similar stays raw JSON. The coupon-code caption is translated when the card is built, so
+    the stored caption is kept for the comparison, whatever language the editor uses now."""
+    try:
+        bubble = message["contents"]
+        body = bubble["body"]["contents"]
+        action = bubble["footer"]["contents"][0]["action"]
+        title = body[0]["text"]
+        rest = body[1:]
+        text = rest.pop(0)["text"] if rest and rest[0].get("type") == "text" else ""
+        code_box = rest.pop(0) if rest and rest[0].get("type") == "box" else None
+        code = code_box["contents"][1]["text"] if code_box else ""
+        inputs = {
+            "alt": message.get("altText", ""),
+            "card_title": title,
+            "card_text": text,
+            "card_code": code,
+            "card_label": action.get("label", ""),
+            "card_url": action["uri"],
+            "image": (bubble.get("hero") or {}).get("url", ""),
+        }
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return None
+    rebuilt = link_card_message(
+        alt_text=inputs["alt"],
+        title=inputs["card_title"],
+        text=inputs["card_text"],
+        code=inputs["card_code"],
+        label=inputs["card_label"],
+        url=inputs["card_url"],
+        image=inputs["image"],
+    )
+    if code_box:
+        rebuilt["contents"]["body"]["contents"][-1]["contents"][0] = code_box["contents"][0]
+    return inputs if rebuilt == message else None
+
+
 def bubble_message(kind: str, get: Callable[[str], str], *, image_urls=None) -> dict | None:
     """The message of one composer bubble; ``get(key)`` reads its inputs. ``image_urls`` are
     the (original, preview) URLs of an image uploaded for this bubble, if any."""

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from broadcasts.bubbles import BubbleError, bubble_message, text_emojis_input
+from broadcasts.bubbles import BubbleError, bubble_message, link_card_inputs, text_emojis_input
 from broadcasts.messages import DISPLAY_NAME, MAX_BUBBLES, messages_errors
 from broadcasts.models import Broadcast, BroadcastVariant
 from broadcasts.services.media import image_upload_store
@@ -320,6 +320,9 @@ class BroadcastForm(forms.Form):
             elif kind == "sticker":
                 initial[prefix + "package"] = message.get("packageId", "")
                 initial[prefix + "sticker"] = message.get("stickerId", "")
+            elif kind == "flex" and (card := link_card_inputs(message)) is not None:
+                initial[prefix + "type"] = "card"
+                initial.update({prefix + key: value for key, value in card.items()})
             elif kind == "flex":
                 initial[prefix + "alt"] = message.get("altText", "")
                 initial[prefix + "flex"] = json.dumps(message.get("contents"), indent=2)

@@ -9,8 +9,10 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import translation
 
-from broadcasts.bubbles import BubbleError, link_card_message, text_message
+from broadcasts.bubbles import BubbleError, link_card_inputs, link_card_message, text_message
+from broadcasts.composer import BroadcastForm
 from broadcasts.messages import messages_errors
 from broadcasts.models import Broadcast
 from tests.broadcasts.conftest import everyone_segment, make_broadcast, make_friends
@@ -169,6 +171,84 @@ def test_composer_builds_emoji_card_and_coupon_bubbles(account, marketer):
         .content.decode()
     )
     assert f'value="{EMOJI}/001"' in edit and 'value="01JABCDEFG"' in edit
+    # The card comes back as card inputs, not as raw Flex JSON.
+    assert 'value="SPRING10"' in edit and 'value="https://shop.example/spring"' in edit
+    assert "&quot;footer&quot;" not in edit
+
+
+def test_a_link_card_reads_back_into_the_inputs_it_was_built_from():
+    card = link_card_message(
+        alt_text="Spring",
+        title="10% off",
+        text="At the till",
+        code="SPRING10",
+        label="",
+        url="https://shop.example/spring",
+        image="https://cdn.example/spring.jpg",
+    )
+    inputs = link_card_inputs(card)
+    assert inputs == {
+        "alt": "Spring",
+        "card_title": "10% off",
+        "card_text": "At the till",
+        "card_code": "SPRING10",
+        "card_label": "Open",
+        "card_url": "https://shop.example/spring",
+        "image": "https://cdn.example/spring.jpg",
+    }
+    bare = link_card_message(
+        alt_text="", title="Hi", text="", code="", label="Go", url="https://x.example", image=""
+    )
+    assert link_card_inputs(bare)["card_code"] == "" and link_card_inputs(bare)["image"] == ""
+
+
+def test_a_card_built_in_another_language_still_reads_back():
+    with translation.override("ja"):
+        card = link_card_message(
+            alt_text="",
+            title="T",
+            text="",
+            code="C1",
+            label="Go",
+            url="https://x.example",
+            image="",
+        )
+    assert link_card_inputs(card)["card_code"] == "C1"
+
+
+def test_hand_written_flex_stays_raw_json():
+    card = link_card_message(
+        alt_text="", title="T", text="", code="", label="Go", url="https://x.example", image=""
+    )
+    card["contents"]["footer"]["contents"][0]["style"] = "secondary"  # edited by hand
+    assert link_card_inputs(card) is None
+    assert (
+        link_card_inputs({"type": "flex", "altText": "x", "contents": {"type": "carousel"}}) is None
+    )
+
+
+def test_editing_a_card_and_saving_it_unchanged_keeps_the_same_message(account, marketer):
+    data = composer_data(
+        bubble_1_type="card",
+        bubble_1_alt="Spring",
+        bubble_1_card_title="10% off",
+        bubble_1_card_code="SPRING10",
+        bubble_1_card_label="Shop now",
+        bubble_1_card_url="https://shop.example/spring",
+    )
+    client = client_for(marketer)
+    assert client.post(page(account, "broadcast_new"), data).status_code == 302
+    broadcast = Broadcast.unscoped.get()
+    before = broadcast.messages
+    initial = BroadcastForm.initial_for(broadcast)
+    assert initial["bubble_1_type"] == "card" and "bubble_1_flex" not in initial
+    resubmitted = composer_data(
+        **{key: value for key, value in initial.items() if key.startswith("bubble_1_")}
+    )
+    response = client.post(page(account, "broadcast_edit", broadcast.pk), resubmitted)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    broadcast.refresh_from_db()
+    assert broadcast.messages == before
 
 
 def test_a_card_without_a_valid_link_is_reported_beside_the_link(account, marketer):
