@@ -21,6 +21,7 @@ from django.views.decorators.http import (
 from oa_console.models import User
 from oa_console.permissions import can, require
 from oa_console.roles import Capability
+from oa_console.throttle import client_address, within_limit
 from oa_console.views._forms import apply_service_errors
 from segments import campaign_selectors, campaigns
 from segments.forms import CampaignLinkForm
@@ -139,6 +140,11 @@ def campaign_delete(
 # attribution window is one visit: a second, unclaimed visit could otherwise be credited with
 # someone else's follow.
 VISIT_COOKIE = "oa_campaign_visit"
+# Visits from one address that count per link and hour (a shop's QR code poster is scanned by
+# many phones on one wifi); beyond it the visitor still reaches LINE, uncounted, so a script
+# replaying the link cannot claim other people's follows.
+VISITS_COUNTED_PER_ADDRESS = 30
+VISIT_WINDOW_SECONDS = 3600
 
 
 @never_cache
@@ -147,10 +153,18 @@ def campaign_link_redirect(request: HttpRequest, token: str) -> HttpResponse:
     """Public (people scan the QR code without a console login): record, then send to LINE."""
     token = token[:64]
     repeat = request.COOKIES.get(VISIT_COOKIE) == token
+    counted = (
+        request.method == "GET"
+        and not repeat
+        and within_limit(
+            scope="campaign_visit",
+            subject=f"{client_address(request)} {token}",
+            limit=VISITS_COUNTED_PER_ADDRESS,
+            window_seconds=VISIT_WINDOW_SECONDS,
+        )
+    )
     result = campaigns.campaign_visit_record(
-        token=token,
-        user_agent=request.headers.get("User-Agent", ""),
-        count=request.method == "GET" and not repeat,
+        token=token, user_agent=request.headers.get("User-Agent", ""), count=counted
     )
     if result.url is None:
         return render(request, "segments/campaign_unknown.html", status=404)

@@ -25,8 +25,9 @@ def _max_age() -> int:
     return int(getattr(settings, "BROADCAST_CLICK_MAX_AGE", DEFAULT_MAX_AGE))
 
 
-def click_record(*, token: str) -> ClickResult:
-    """The link to redirect to (and the click stored), or why there is none.
+def click_record(*, token: str, record: bool = True) -> ClickResult:
+    """The link to redirect to (and the click stored unless ``record`` is false), or why there
+    is none.
 
     A token that is not ours, was altered, or names a link the broadcast does not contain
     gets no URL: the caller shows a safe page instead of redirecting anywhere a token says.
@@ -54,6 +55,8 @@ def click_record(*, token: str) -> ClickResult:
     urls = tracked_urls(messages)
     if not isinstance(url_index, int) or not 0 <= url_index < len(urls):
         return ClickResult(url=None)
+    if not record:
+        return ClickResult(url=urls[url_index])
     friend = (
         Friend.unscoped.filter(pk=friend_id, account_id=broadcast.account_id).first()
         if friend_id
