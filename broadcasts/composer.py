@@ -4,12 +4,14 @@ audience, holdout, test share and repetition. Errors land on the input they are 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from broadcasts import demographic
 from broadcasts.bubbles import BubbleError, bubble_message, link_card_inputs, text_emojis_input
 from broadcasts.messages import DISPLAY_NAME, MAX_BUBBLES, messages_errors
 from broadcasts.models import Broadcast, BroadcastVariant
@@ -100,6 +102,23 @@ def apply_variant_action(data, action: str) -> dict:
     return {k: v if k == "repeat_weekdays" else (v[-1] if v else "") for k, v in values.items()}
 
 
+def _any_or(choices: Callable[[], list]) -> Callable[[], list]:
+    """Choices read when the form is built (LINE's schema loads on first use), "any" first."""
+    return lambda: [("", gettext_lazy("any")), *choices()]
+
+
+# The demographic choices (``demo_<name>`` inputs) and their empty values.
+DEMOGRAPHIC_EMPTY = [
+    ("age_from", ""),
+    ("age_to", ""),
+    ("genders", []),
+    ("app_types", []),
+    ("areas", []),
+    ("period_from", ""),
+    ("period_to", ""),
+]
+
+
 class BroadcastForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
     goal = forms.CharField(
@@ -117,13 +136,55 @@ class BroadcastForm(forms.Form):
     segment = forms.TypedChoiceField(
         label=gettext_lazy("Segment"), coerce=int, required=False, empty_value=None
     )
+    # The demographic filter, chosen (LINE's own values, see broadcasts/demographic.py) …
+    demo_age_from = forms.ChoiceField(
+        label=gettext_lazy("Age from"),
+        required=False,
+        choices=_any_or(demographic.age_choices),
+    )
+    demo_age_to = forms.ChoiceField(
+        label=gettext_lazy("Age under"),
+        required=False,
+        choices=_any_or(demographic.age_choices),
+    )
+    demo_genders = forms.MultipleChoiceField(
+        label=gettext_lazy("Gender"),
+        required=False,
+        choices=demographic.GENDERS,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    demo_app_types = forms.MultipleChoiceField(
+        label=gettext_lazy("Phone"),
+        required=False,
+        choices=demographic.APP_TYPES,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    demo_areas = forms.MultipleChoiceField(
+        label=gettext_lazy("Areas"),
+        required=False,
+        choices=demographic.area_choices,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=gettext_lazy("Any of the chosen areas (Ctrl or ⌘ to choose several)."),
+    )
+    demo_period_from = forms.ChoiceField(
+        label=gettext_lazy("Friends for at least"),
+        required=False,
+        choices=_any_or(demographic.period_choices),
+    )
+    demo_period_to = forms.ChoiceField(
+        label=gettext_lazy("Friends for less than"),
+        required=False,
+        choices=_any_or(demographic.period_choices),
+    )
+    # … or written as LINE's filter JSON, for what the choices cannot say (or, not).
     demographic = forms.CharField(
         label=gettext_lazy("LINE demographic filter (JSON)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy(
-            'For example {"type": "age", "gte": "age_20", "lt": "age_40"}; combine filters '
-            'with {"type": "operator", "and": [...]}.'
+            'Instead of the choices above, e.g. to combine conditions with "or" or "not": '
+            '{"type": "operator", "or": [{"type": "age", "gte": "age_20", "lt": "age_40"}, '
+            '{"type": "gender", "oneOf": ["female"]}]}.'
         ),
     )
     track_clicks = forms.BooleanField(
@@ -287,7 +348,6 @@ class BroadcastForm(forms.Form):
             "goal": broadcast.goal,
             "audience_kind": broadcast.audience_kind,
             "segment": broadcast.segment_id,
-            "demographic": json.dumps(broadcast.demographic) if broadcast.demographic else "",
             "track_clicks": broadcast.track_clicks,
             "repeat_weekdays": broadcast.repeat_weekdays,
             "holdout_percent": broadcast.holdout_percent,
@@ -295,6 +355,7 @@ class BroadcastForm(forms.Form):
             "variant_count": max(1, len(variants)),
             "bubble_1_type": "",
         }
+        BroadcastForm._demographic_initial(initial, broadcast.demographic)
         sets = [(v.position + 1, v.messages) for v in variants] or [(1, broadcast.messages)]
         for k, messages in sets:
             BroadcastForm._bubbles_initial(initial, k, messages)
@@ -302,6 +363,18 @@ class BroadcastForm(forms.Form):
             initial[f"variant_{variant.position + 1}_name"] = variant.name
             initial[f"variant_{variant.position + 1}_share"] = variant.share
         return initial
+
+    @staticmethod
+    def _demographic_initial(initial: dict, stored: dict | None) -> None:
+        """A stored filter opens as the choices when they can express it, else as JSON."""
+        if not stored:
+            return
+        choices = demographic.choices_from_filter(stored)
+        if choices is None:
+            initial["demographic"] = json.dumps(stored)
+            return
+        for name, _empty in DEMOGRAPHIC_EMPTY:
+            initial[f"demo_{name}"] = getattr(choices, name)
 
     @staticmethod
     def _bubbles_initial(initial: dict, k: int, messages: list[dict]) -> None:
@@ -479,18 +552,35 @@ class BroadcastForm(forms.Form):
                     )
         if kind in ("segment", "segment_demographic") and not data.get("segment"):
             self.add_error("segment", _("Choose one of this OA's saved segments."))
-        raw = data.get("demographic") or ""
-        if kind in ("demographic", "segment_demographic") and not raw.strip():
-            self.add_error("demographic", _("Enter the LINE demographic filter."))
-        data["demographic_json"] = None
-        if raw.strip():
+        self._clean_demographic(data, kind)
+        return data
+
+    def _clean_demographic(self, data: dict, kind: str | None) -> None:
+        """``demographic_json``: the filter the choices build, or the JSON typed instead."""
+        raw = (data.get("demographic") or "").strip()
+        choices = demographic.DemographicChoices(
+            **{name: data.get(f"demo_{name}") or type(empty)() for name, empty in DEMOGRAPHIC_EMPTY}
+        )
+        for name, message in choices.errors().items():
+            self.add_error(name, message)
+        built = demographic.filter_from_choices(choices)
+        data["demographic_json"] = built
+        if raw and built:
+            self.add_error(
+                "demographic", _("Use either the choices above or the JSON filter, not both.")
+            )
+        elif raw:
             try:
                 data["demographic_json"] = json.loads(raw)
             except ValueError as exc:
                 self.add_error(
                     "demographic", _("This is not valid JSON: %(error)s") % {"error": exc}
                 )
-        return data
+        elif built is None and kind in ("demographic", "segment_demographic"):
+            self.add_error(
+                "demographic",
+                _("Choose at least one condition above (age, gender, phone, area, friendship)."),
+            )
 
     def preview_messages(self) -> list[dict]:
         """What the preview shows for the data as typed, valid or not."""

@@ -63,6 +63,11 @@ def _document() -> dict:
     return document
 
 
+def schema_component(name: str) -> dict:
+    """One schema of LINE's Messaging API document (e.g. the enum of demographic areas)."""
+    return _document()["components"]["schemas"][name]
+
+
 def _validator(component: str):
     document = _document()
     return _OpenApiValidator({**document, "$ref": f"#/components/schemas/{component}"})

@@ -6,6 +6,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from broadcasts import simulated_line
+from broadcasts.demographic import describe as describe_demographic
 from broadcasts.messages import DISPLAY_NAME
 
 register = template.Library()
@@ -56,3 +57,9 @@ def simulated_line_banner() -> str:
             "console. No message reaches a real LINE user."
         ),
     )
+
+
+@register.filter
+def demographic_text(demographic) -> str:
+    """A LINE demographic filter in words, or "" when only its JSON can say it."""
+    return describe_demographic(demographic)

@@ -1,0 +1,208 @@
+"""LINE demographic filters as a marketer chooses them: age band, gender, phone, areas and
+friendship period, instead of typing LINE's filter JSON.
+
+The choices are read from LINE's own schema (``messaging-api.yml``), so the areas offered are
+exactly the codes LINE accepts. ``filter_from_choices`` builds the filter object (one condition,
+or an ``and`` of several); ``choices_from_filter`` reads a stored filter back into the choices
+when it has that shape, and answers None for anything else (``or`` / ``not`` operators, written
+as JSON), which the composer then keeps as JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from broadcasts.messages import schema_component
+
+COUNTRY_NAMES = {
+    "jp": gettext_lazy("Japan"),
+    "tw": gettext_lazy("Taiwan"),
+    "th": gettext_lazy("Thailand"),
+    "id": gettext_lazy("Indonesia"),
+}
+GENDERS = [("male", gettext_lazy("Male")), ("female", gettext_lazy("Female"))]
+APP_TYPES = [("ios", "iOS"), ("android", "Android")]
+PERIOD_LABELS = {
+    "day_7": gettext_lazy("7 days"),
+    "day_30": gettext_lazy("30 days"),
+    "day_90": gettext_lazy("90 days"),
+    "day_180": gettext_lazy("180 days"),
+    "day_365": gettext_lazy("1 year"),
+}
+
+
+def _enum(component: str) -> list[str]:
+    return list(schema_component(component)["enum"])
+
+
+@cache
+def age_values() -> list[str]:
+    return _enum("AgeDemographic")
+
+
+@cache
+def period_values() -> list[str]:
+    return _enum("SubscriptionPeriodDemographic")
+
+
+def age_choices() -> list[tuple[str, str]]:
+    return [(value, value.removeprefix("age_")) for value in age_values()]
+
+
+def period_choices() -> list[tuple[str, str]]:
+    return [(value, str(PERIOD_LABELS.get(value, value))) for value in period_values()]
+
+
+@cache
+def _area_names() -> dict[str, str]:
+    """Area code → place name, from the schema's enum and its ``x-enum-varnames`` (LINE's own
+    romanisation, e.g. HYOUGO → Hyougo, TAIPEI_CITY → Taipei City)."""
+    schema = schema_component("AreaDemographic")
+    names = schema.get("x-enum-varnames") or schema["enum"]
+    return {
+        code: name.replace("_", " ").title()
+        for code, name in zip(schema["enum"], names, strict=True)
+    }
+
+
+def area_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Areas grouped by country, in LINE's order, for a grouped select."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for code, name in _area_names().items():
+        groups.setdefault(code.split("_", 1)[0], []).append((code, name))
+    return [(str(COUNTRY_NAMES.get(prefix, prefix)), areas) for prefix, areas in groups.items()]
+
+
+@dataclass
+class DemographicChoices:
+    """What the composer's demographic inputs hold; empty means "any"."""
+
+    age_from: str = ""
+    age_to: str = ""
+    genders: list[str] = field(default_factory=list)
+    app_types: list[str] = field(default_factory=list)
+    areas: list[str] = field(default_factory=list)
+    period_from: str = ""
+    period_to: str = ""
+
+    def errors(self) -> dict[str, str]:
+        """Input name → why the choices cannot become a filter."""
+        errors = {}
+        ages, periods = age_values(), period_values()
+        if self.age_from and self.age_to and ages.index(self.age_from) >= ages.index(self.age_to):
+            errors["demo_age_to"] = _("The upper age must be above the lower one.")
+        if (
+            self.period_from
+            and self.period_to
+            and periods.index(self.period_from) >= periods.index(self.period_to)
+        ):
+            errors["demo_period_to"] = _("The longest friendship must be above the shortest.")
+        return errors
+
+
+def _range(kind: str, low: str, high: str) -> dict | None:
+    if not low and not high:
+        return None
+    condition: dict = {"type": kind}
+    if low:
+        condition["gte"] = low
+    if high:
+        condition["lt"] = high
+    return condition
+
+
+def _one_of(kind: str, chosen: list[str], every: list[str]) -> dict | None:
+    # Choosing every value (both genders, both phones) filters nothing: leave it out.
+    if not chosen or set(chosen) >= set(every):
+        return None
+    return {"type": kind, "oneOf": [value for value in every if value in chosen]}
+
+
+def filter_from_choices(choices: DemographicChoices) -> dict | None:
+    """LINE's filter for the choices, or None when they filter nothing."""
+    conditions = [
+        condition
+        for condition in (
+            _range("age", choices.age_from, choices.age_to),
+            _one_of("gender", choices.genders, [value for value, _label in GENDERS]),
+            _one_of("appType", choices.app_types, [value for value, _label in APP_TYPES]),
+            _one_of("area", choices.areas, list(_area_names())),
+            _range("subscriptionPeriod", choices.period_from, choices.period_to),
+        )
+        if condition
+    ]
+    if not conditions:
+        return None
+    return conditions[0] if len(conditions) == 1 else {"type": "operator", "and": conditions}
+
+
+_RANGE_KINDS = {"age": ("age_from", "age_to"), "subscriptionPeriod": ("period_from", "period_to")}
+_LIST_KINDS = {"gender": "genders", "appType": "app_types", "area": "areas"}
+
+
+def choices_from_filter(demographic) -> DemographicChoices | None:
+    """The choices a filter was built from, or None when the choices cannot express it."""
+    if not isinstance(demographic, dict):
+        return None
+    if demographic.get("type") == "operator":
+        if set(demographic) != {"type", "and"} or not isinstance(demographic["and"], list):
+            return None
+        conditions = demographic["and"]
+    else:
+        conditions = [demographic]
+    choices, seen = DemographicChoices(), set()
+    for condition in conditions:
+        kind = condition.get("type") if isinstance(condition, dict) else None
+        if kind in seen:
+            return None  # two age ranges and the like: only JSON says that
+        seen.add(kind)
+        if kind in _RANGE_KINDS and set(condition) <= {"type", "gte", "lt"}:
+            low, high = _RANGE_KINDS[kind]
+            setattr(choices, low, condition.get("gte", ""))
+            setattr(choices, high, condition.get("lt", ""))
+        elif kind in _LIST_KINDS and set(condition) == {"type", "oneOf"}:
+            setattr(choices, _LIST_KINDS[kind], list(condition["oneOf"]))
+        else:
+            return None
+    return choices if filter_from_choices(choices) == demographic else None
+
+
+def describe(demographic) -> str:
+    """A sentence for people ("Age 20 to under 40 · Female · Tokyo, Osaka"), or "" when the filter
+    has another shape (the page then shows its JSON)."""
+    choices = choices_from_filter(demographic)
+    if choices is None:
+        return ""
+    parts = []
+    if choices.age_from or choices.age_to:
+        low = choices.age_from.removeprefix("age_")
+        high = choices.age_to.removeprefix("age_")
+        if low and high:
+            parts.append(_("Age %(low)s to under %(high)s") % {"low": low, "high": high})
+        elif low:
+            parts.append(_("Age %(low)s and over") % {"low": low})
+        else:
+            parts.append(_("Under %(high)s") % {"high": high})
+    labels = dict(GENDERS) | dict(APP_TYPES)
+    parts += [
+        ", ".join(str(labels[v]) for v in values)
+        for values in (choices.genders, choices.app_types)
+        if values
+    ]
+    if choices.areas:
+        names = _area_names()
+        parts.append(", ".join(names.get(code, code) for code in choices.areas))
+    if choices.period_from or choices.period_to:
+        low = PERIOD_LABELS.get(choices.period_from, "")
+        high = PERIOD_LABELS.get(choices.period_to, "")
+        if low and high:
+            parts.append(_("Friends for %(low)s to under %(high)s") % {"low": low, "high": high})
+        elif low:
+            parts.append(_("Friends for %(low)s or more") % {"low": low})
+        else:
+            parts.append(_("Friends for under %(high)s") % {"high": high})
+    return " · ".join(parts)
