@@ -114,7 +114,9 @@ class TagRuleListApi(TenantApiView):
         description=(
             "kind: postback (postback data), keyword (text of a received message), add_source "
             "(the friend's add-friend source), custom_event (event name, optionally with "
-            "property_key = property_value). match: exact or contains (case-insensitive). "
+            "property_key = property_value), link_click (the destination URL of a tracked "
+            "broadcast link the friend clicked; only clicks on messages sent to each friend "
+            "individually name the friend). match: exact or contains (case-insensitive). "
             "Apply it to past events with POST …/tag-rules/<id>/backfill/."
         ),
     )

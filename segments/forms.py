@@ -40,12 +40,24 @@ class TagFamilyForm(forms.Form):
 
 class TagRuleForm(forms.Form):
     tag = forms.ModelChoiceField(label=_("Tag"), queryset=Tag.unscoped.none())
-    kind = forms.ChoiceField(label=_("When"), choices=TagRule.Kind.choices)
+    kind = forms.ChoiceField(
+        label=_("When"),
+        choices=TagRule.Kind.choices,
+        help_text=_(
+            "Clicked a link: the value is matched against the link's real destination URL "
+            "(e.g. https://shop.example/sale), not the tracked /r/ address. Only clicks on "
+            "messages sent to each friend individually identify the friend; clicks on a "
+            "message sent to many friends at once tag no one."
+        ),
+    )
     match = forms.ChoiceField(label=_("Match"), choices=TagRule.Match.choices)
     pattern = forms.CharField(
         label=_("Value"),
         max_length=200,
-        help_text=_("Postback data, a keyword, an add-friend source or an event name."),
+        help_text=_(
+            "Postback data, a keyword, an add-friend source, an event name or a link's "
+            "destination URL."
+        ),
     )
     property_key = forms.CharField(
         label=_("Event property (optional)"), max_length=64, required=False

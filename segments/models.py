@@ -269,6 +269,7 @@ class TagRule(models.Model):
         KEYWORD = "keyword", _("Keyword in a message")
         ADD_SOURCE = "add_source", _("Add-friend source")
         CUSTOM_EVENT = "custom_event", _("Custom event")
+        LINK_CLICK = "link_click", _("Clicked a link")
 
     class Match(models.TextChoices):
         EXACT = "exact", _("is exactly")

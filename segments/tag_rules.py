@@ -1,9 +1,11 @@
 """Auto-tag rules: tag a friend when an event matches (a postback's data, a keyword in a
-message, the add-friend source, a custom event with an optional property value).
+message, the add-friend source, a custom event with an optional property value, the destination
+of a tracked link they clicked).
 
-The same predicate decides for live events (called from webhook processing and from the custom
-events service, for the rows just stored) and for past events (``tag_rule_backfill``, run as a
-task on request), so a rule tags the same friends whichever way it ran. Tagging is idempotent.
+The same predicate decides for live events (called from webhook processing, from the custom
+events service and from the click redirect, for the rows just stored) and for past events
+(``tag_rule_backfill``, run as a task on request), so a rule tags the same friends whichever way
+it ran. Tagging is idempotent.
 """
 
 from __future__ import annotations
@@ -65,8 +67,23 @@ def rule_matches_event(rule: TagRule, *, name: str, properties: dict) -> bool:
     return True
 
 
+def rule_matches_click(rule: TagRule, *, url: str) -> bool:
+    """A click's destination (the real link, not the ``/r/`` redirect) against the pattern."""
+    return rule.kind == TagRule.Kind.LINK_CLICK and text_matches(rule, url)
+
+
+LINK_SCHEMES = ("http://", "https://")
+
+
 def _rule_errors(
-    *, account: LineAccount, tag: Tag, kind: str, match: str, pattern: str, property_key: str
+    *,
+    account: LineAccount,
+    tag: Tag,
+    kind: str,
+    match: str,
+    pattern: str,
+    property_key: str,
+    property_value: str = "",
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if tag.account_id != account.pk:
@@ -77,10 +94,24 @@ def _rule_errors(
         errors["match"] = [_("Choose how the value is matched.")]
     if not pattern.strip():
         errors["pattern"] = [_("Give the value to match.")]
+    elif (
+        kind == TagRule.Kind.LINK_CLICK
+        and match == TagRule.Match.EXACT
+        and not pattern.strip().lower().startswith(LINK_SCHEMES)
+    ):
+        # Clicks store full URLs: an exact pattern without a scheme could never match.
+        errors["pattern"] = [
+            _(
+                "Give the whole link, starting with https:// or http://, or choose "
+                "“contains” to match part of it."
+            )
+        ]
     if property_key and kind != TagRule.Kind.CUSTOM_EVENT:
         errors["property_key"] = [_("Only custom event rules look at properties.")]
     elif property_key and not PROPERTY_KEY.match(property_key):
         errors["property_key"] = [_("Letters, digits and underscores, starting with a letter.")]
+    if property_value and kind != TagRule.Kind.CUSTOM_EVENT:
+        errors["property_value"] = [_("Only custom event rules look at properties.")]
     return errors
 
 
@@ -102,6 +133,7 @@ def tag_rule_create(
         match=match,
         pattern=pattern,
         property_key=property_key,
+        property_value=property_value,
     )
     if errors:
         raise ValidationError(errors)
@@ -134,6 +166,7 @@ def tag_rule_update(*, rule: TagRule, **changes) -> TagRule:
         match=values["match"],
         pattern=values["pattern"],
         property_key=values["property_key"],
+        property_value=values["property_value"],
     )
     if errors:
         raise ValidationError(errors)
@@ -231,6 +264,28 @@ def tag_rules_apply_to_sources(*, account: LineAccount, friend_ids: Iterable[int
     return _apply(account, hits, {rule.pk: rule for rule in rules})
 
 
+@transaction.atomic
+def tag_rules_apply_to_click(*, account_id: int, friend_id: int | None, url: str) -> int:
+    """Live: a tracked link click just stored (``url`` is the real link it led to). Returns
+    new tags. The click redirect waits for this, so it costs one query (the OA's active link
+    rules, with their tag and OA) and writes only when a rule matches."""
+    if friend_id is None:
+        return 0  # a click on a multicast message: nobody to tag
+    rules = list(
+        TagRule.unscoped.filter(account_id=account_id, is_active=True, kind=TagRule.Kind.LINK_CLICK)
+        .select_related("tag", "account")
+        .order_by("pk")
+    )
+    matched = [rule for rule in rules if rule_matches_click(rule, url=url)]
+    if not matched:
+        return 0
+    return _apply(
+        matched[0].account,
+        {rule.pk: {friend_id} for rule in matched},
+        {rule.pk: rule for rule in matched},
+    )
+
+
 def _backfill_candidates(rule: TagRule) -> tuple[QuerySet, Callable[[tuple], int | None]]:
     """The stored rows a rule may match (the database narrows them by kind, name or a pattern
     filter) and the shared predicate turning one row into the friend to tag, or None."""
@@ -263,6 +318,21 @@ def _backfill_candidates(rule: TagRule) -> tuple[QuerySet, Callable[[tuple], int
             return friend_id if rule_matches_event(rule, name=name, properties=properties) else None
 
         return rows.values_list("friend_id", "name", "properties"), custom_event
+    if rule.kind == TagRule.Kind.LINK_CLICK:
+        # Lazy: segments does not load the broadcasts app unless a link rule needs it.
+        from broadcasts.models import Click
+
+        rows = Click.unscoped.filter(account=account, friend__isnull=False)
+        if rule.match == TagRule.Match.EXACT:
+            rows = rows.filter(url__iexact=rule.pattern.strip())
+        else:
+            rows = rows.filter(url__icontains=rule.pattern.strip())
+
+        def click(row: tuple) -> int | None:
+            friend_id, url = row
+            return friend_id if rule_matches_click(rule, url=url) else None
+
+        return rows.values_list("friend_id", "url"), click
     rows = Friend.unscoped.filter(account=account).exclude(add_source="")
 
     def source(row: tuple) -> int | None:

@@ -1,8 +1,10 @@
 """Tracked link clicks: a signed token names the broadcast, the link and (for messages sent
-to one friend) the friend; the click is stored and the visitor sent on to the real link."""
+to one friend) the friend; the click is stored, a known friend gets the tags of the OA's
+"clicked a link" auto-tag rules, and the visitor is sent on to the real link."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -11,6 +13,9 @@ from django.core import signing
 from broadcasts.messages import CLICK_SALT, tracked_urls
 from broadcasts.models import Broadcast, BroadcastVariant, Click
 from segments.models import Friend
+from segments.tag_rules import tag_rules_apply_to_click
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_AGE = 180 * 24 * 3600
 
@@ -69,4 +74,18 @@ def click_record(*, token: str, record: bool = True) -> ClickResult:
         variant_id=variant_id,
         url=urls[url_index],
     )
+    if friend is not None:
+        _auto_tag(account_id=broadcast.account_id, friend_id=friend.pk, url=urls[url_index])
     return ClickResult(url=urls[url_index])
+
+
+def _auto_tag(*, account_id: int, friend_id: int, url: str) -> None:
+    """The OA's "clicked a link" auto-tag rules. The click is stored already and the visitor
+    must reach the link whatever happens here, so a failure is logged, not raised."""
+    try:
+        tag_rules_apply_to_click(account_id=account_id, friend_id=friend_id, url=url)
+    except Exception:
+        logger.exception(
+            "link click auto-tagging failed",
+            extra={"account_id": account_id, "friend_id": friend_id, "url": url},
+        )
