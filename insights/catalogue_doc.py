@@ -19,7 +19,10 @@ Every type goes through the same pipeline: the upload is stored, a Celery worker
 chunks (progress shown on the page), checks every row, and saves the file in one transaction;
 the summary lists the counts and the first problems by row and column. The same is available
 through the API: `POST /api/v1/accounts/<id>/imports/` (multipart `file`, optional `report`,
-`skip_bad_rows`), `GET /api/v1/accounts/<id>/imports/<job_id>/` and
+`skip_bad_rows`), `GET /api/v1/accounts/<id>/imports/<job_id>/` (status, progress, counts,
+errors; `needs_mapping` when the columns need the mapping step, answered with `GET` (the
+file's columns and the suggested type and mapping) and `POST` `{"report", "mapping": {column:
+field}, "options"?, "remember"?}` on `…/imports/<job_id>/mapping/`, checked like the page) and
 `GET /api/v1/accounts/<id>/insights/<report>/?from=YYYY-MM-DD&to=YYYY-MM-DD`.
 
 Import types are registered in `insights/services/kinds.py` (`ImportKind`: which columns a type

@@ -1,7 +1,12 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
-from insights.api import ImportJobDetailApi, ImportJobsApi, InsightRecordListApi
+from insights.api import (
+    ImportJobDetailApi,
+    ImportJobMappingApi,
+    ImportJobsApi,
+    InsightRecordListApi,
+)
 from insights.api_broadcasts import BroadcastStatisticsApi
 from insights.api_metrics import AccountMetricsApi, PortfolioApi
 from oa_console.api.accounts import AccountDetailApi, AccountListApi
@@ -33,6 +38,11 @@ urlpatterns = [
         "accounts/<int:account_id>/imports/<int:job_id>/",
         ImportJobDetailApi.as_view(),
         name="api_import_job_detail",
+    ),
+    path(
+        "accounts/<int:account_id>/imports/<int:job_id>/mapping/",
+        ImportJobMappingApi.as_view(),
+        name="api_import_job_mapping",
     ),
     path(
         "accounts/<int:account_id>/insights/<slug:report>/",
