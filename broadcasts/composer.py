@@ -102,9 +102,12 @@ def apply_variant_action(data, action: str) -> dict:
     return {k: v if k == "repeat_weekdays" else (v[-1] if v else "") for k, v in values.items()}
 
 
-def _any_or(choices: Callable[[], list]) -> Callable[[], list]:
-    """Choices read when the form is built (LINE's schema loads on first use), "any" first."""
-    return lambda: [("", gettext_lazy("any")), *choices()]
+def _optional_choice(label, choices: Callable[[], list]) -> forms.ChoiceField:
+    """A select of ``choices()``, read when the form is built (LINE's schema loads on first
+    use), with "any" first."""
+    return forms.ChoiceField(
+        label=label, required=False, choices=lambda: [("", gettext_lazy("any")), *choices()]
+    )
 
 
 # The demographic choices (``demo_<name>`` inputs) and their empty values.
@@ -137,16 +140,8 @@ class BroadcastForm(forms.Form):
         label=gettext_lazy("Segment"), coerce=int, required=False, empty_value=None
     )
     # The demographic filter, chosen (LINE's own values, see broadcasts/demographic.py) …
-    demo_age_from = forms.ChoiceField(
-        label=gettext_lazy("Age from"),
-        required=False,
-        choices=_any_or(demographic.age_choices),
-    )
-    demo_age_to = forms.ChoiceField(
-        label=gettext_lazy("Age under"),
-        required=False,
-        choices=_any_or(demographic.age_choices),
-    )
+    demo_age_from = _optional_choice(gettext_lazy("Age from"), demographic.age_choices)
+    demo_age_to = _optional_choice(gettext_lazy("Age under"), demographic.age_choices)
     demo_genders = forms.MultipleChoiceField(
         label=gettext_lazy("Gender"),
         required=False,
@@ -166,15 +161,11 @@ class BroadcastForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=gettext_lazy("Any of the chosen areas (Ctrl or ⌘ to choose several)."),
     )
-    demo_period_from = forms.ChoiceField(
-        label=gettext_lazy("Friends for at least"),
-        required=False,
-        choices=_any_or(demographic.period_choices),
+    demo_period_from = _optional_choice(
+        gettext_lazy("Friends for at least"), demographic.period_choices
     )
-    demo_period_to = forms.ChoiceField(
-        label=gettext_lazy("Friends for less than"),
-        required=False,
-        choices=_any_or(demographic.period_choices),
+    demo_period_to = _optional_choice(
+        gettext_lazy("Friends for less than"), demographic.period_choices
     )
     # … or written as LINE's filter JSON, for what the choices cannot say (or, not).
     demographic = forms.CharField(

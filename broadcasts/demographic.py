@@ -171,24 +171,29 @@ def choices_from_filter(demographic) -> DemographicChoices | None:
     return choices if filter_from_choices(choices) == demographic else None
 
 
+def _range_words(low: str, high: str, *, both: str, low_only: str, high_only: str) -> str:
+    if low and high:
+        return both % {"low": low, "high": high}
+    if low:
+        return low_only % {"low": low}
+    return high_only % {"high": high} if high else ""
+
+
 def describe(demographic) -> str:
     """A sentence for people ("Age 20 to under 40 · Female · Tokyo, Osaka"), or "" when the filter
     has another shape (the page then shows its JSON)."""
     choices = choices_from_filter(demographic)
     if choices is None:
         return ""
-    parts = []
-    if choices.age_from or choices.age_to:
-        low = choices.age_from.removeprefix("age_")
-        high = choices.age_to.removeprefix("age_")
-        if low and high:
-            parts.append(_("Age %(low)s to under %(high)s") % {"low": low, "high": high})
-        elif low:
-            parts.append(_("Age %(low)s and over") % {"low": low})
-        else:
-            parts.append(_("Under %(high)s") % {"high": high})
+    ages = _range_words(
+        choices.age_from.removeprefix("age_"),
+        choices.age_to.removeprefix("age_"),
+        both=_("Age %(low)s to under %(high)s"),
+        low_only=_("Age %(low)s and over"),
+        high_only=_("Under %(high)s"),
+    )
     labels = dict(GENDERS) | dict(APP_TYPES)
-    parts += [
+    parts = [
         ", ".join(str(labels[v]) for v in values)
         for values in (choices.genders, choices.app_types)
         if values
@@ -196,13 +201,12 @@ def describe(demographic) -> str:
     if choices.areas:
         names = _area_names()
         parts.append(", ".join(names.get(code, code) for code in choices.areas))
-    if choices.period_from or choices.period_to:
-        low = PERIOD_LABELS.get(choices.period_from, "")
-        high = PERIOD_LABELS.get(choices.period_to, "")
-        if low and high:
-            parts.append(_("Friends for %(low)s to under %(high)s") % {"low": low, "high": high})
-        elif low:
-            parts.append(_("Friends for %(low)s or more") % {"low": low})
-        else:
-            parts.append(_("Friends for under %(high)s") % {"high": high})
+    periods = _range_words(
+        str(PERIOD_LABELS.get(choices.period_from, "")),
+        str(PERIOD_LABELS.get(choices.period_to, "")),
+        both=_("Friends for %(low)s to under %(high)s"),
+        low_only=_("Friends for %(low)s or more"),
+        high_only=_("Friends for under %(high)s"),
+    )
+    parts = [part for part in (ages, *parts, periods) if part]
     return " · ".join(parts)
