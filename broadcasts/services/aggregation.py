@@ -21,7 +21,7 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from broadcasts import simulated_line
@@ -162,25 +162,35 @@ def unit_refusal_confirmed(*, broadcast: Broadcast, batch: BroadcastBatch, messa
     call), and the broadcast says why its statistics are missing. Batches another worker holds
     right now are skipped, not waited for: they fall back on their own if LINE refuses them."""
     unit = batch.refused_unit
-    untried = (
-        BroadcastBatch.unscoped.filter(
-            broadcast_id=batch.broadcast_id,
-            status=BroadcastBatch.Status.PENDING,
-            aggregation_unit=unit,
-            attempts=0,
-            rate_limited=0,
-            last_attempt_at=None,
+    filters = {
+        "broadcast_id": batch.broadcast_id,
+        "status": BroadcastBatch.Status.PENDING,
+        "aggregation_unit": unit,
+        "attempts": 0,
+        "rate_limited": 0,
+        "last_attempt_at": None,
+    }
+    if connection.vendor == "postgresql":
+        # One statement with a new key per row: a push broadcast may have a million batches.
+        table = BroadcastBatch._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET aggregation_unit = '', refused_unit = %s,"
+                "  retry_key = gen_random_uuid() "
+                f"WHERE id IN (SELECT id FROM {table} WHERE broadcast_id = %s AND status = %s"
+                "  AND aggregation_unit = %s AND attempts = 0 AND rate_limited = 0"
+                "  AND last_attempt_at IS NULL FOR UPDATE SKIP LOCKED)",
+                [unit, batch.broadcast_id, BroadcastBatch.Status.PENDING, unit],
+            )
+    else:
+        untried = BroadcastBatch.unscoped.filter(**filters).select_for_update(skip_locked=True)
+        dropped = [
+            BroadcastBatch(pk=pk, aggregation_unit="", refused_unit=unit, retry_key=uuid.uuid4())
+            for pk in untried.values_list("pk", flat=True)
+        ]
+        BroadcastBatch.unscoped.bulk_update(
+            dropped, ["aggregation_unit", "refused_unit", "retry_key"], batch_size=500
         )
-        .select_for_update(skip_locked=True)
-        .only("pk")
-    )
-    dropped = [
-        BroadcastBatch(pk=pk, aggregation_unit="", refused_unit=unit, retry_key=uuid.uuid4())
-        for pk in untried.values_list("pk", flat=True)
-    ]
-    BroadcastBatch.unscoped.bulk_update(
-        dropped, ["aggregation_unit", "refused_unit", "retry_key"], batch_size=500
-    )
     note = _(
         "LINE refused the aggregation unit %(unit)s (%(answer)s): the rest was sent without it, "
         "so LINE's per-unit statistics are missing for those messages."
