@@ -15,13 +15,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from broadcasts.messages import CLICK_SALT, tracked_urls
 from broadcasts.models import Broadcast, BroadcastBatch, BroadcastVariant
+from broadcasts.services import variants
 from broadcasts.services.sending import line_call
 from oa_console import line_api
 from oa_console.models import LineAccount
@@ -126,7 +130,7 @@ def _rate(part: int | None, whole: int) -> float | None:
     return None if part is None or not whole else round(part / whole, 4)
 
 
-def _unit_values(unit: UnitSent, label: str, response) -> dict:
+def _unit_values(broadcast: Broadcast, unit: UnitSent, label: str, response) -> dict:
     overview = response.overview
     unique_impression = overview.unique_impression if overview else None
     unique_click = overview.unique_click if overview else None
@@ -153,17 +157,45 @@ def _unit_values(unit: UnitSent, label: str, response) -> dict:
             }
             for m in response.messages or []
         ],
-        "clicks": [
-            {
-                "seq": c.seq,
-                "url": c.url,
-                "click": c.click,
-                "unique_click": c.unique_click,
-                "unique_click_of_request": c.unique_click_of_request,
-            }
-            for c in response.clicks or []
-        ],
+        "clicks": _clicks_per_link(broadcast, response.clicks or []),
     }
+
+
+CLICK_FIGURES = ("click", "unique_click", "unique_click_of_request")
+
+
+def _link_target(broadcast: Broadcast, url: str) -> str:
+    """The real link behind one of our click redirects: LINE reports the URL it opened, which
+    for a tracked link is ``/r/<token>``."""
+    prefix = settings.PUBLIC_BASE_URL.rstrip("/") + "/r/"
+    if not url.startswith(prefix):
+        return url
+    try:
+        broadcast_id, index, _friend, *rest = signing.loads(url[len(prefix) :], salt=CLICK_SALT)
+        urls = tracked_urls(variants.variant_messages(broadcast, rest[0] if rest else None))
+    except (signing.BadSignature, ValueError, TypeError, BroadcastVariant.DoesNotExist):
+        return url
+    if broadcast_id != broadcast.pk or not isinstance(index, int) or not 0 <= index < len(urls):
+        return url
+    return urls[index]
+
+
+def _clicks_per_link(broadcast: Broadcast, clicks) -> list[dict]:
+    """LINE's per-URL rows keyed by the real link and bubble. A push's links name one friend
+    each, so LINE lists every friend's link apart (and withholds each, under 20): those rows
+    are added up per link, a figure staying null when any part of it is withheld."""
+    rows: dict[tuple, dict] = {}
+    for click in clicks:
+        target = _link_target(broadcast, click.url)
+        figures = {name: getattr(click, name) for name in CLICK_FIGURES}
+        row = rows.get((click.seq, target))
+        if row is None:
+            rows[(click.seq, target)] = {"seq": click.seq, "url": target, **figures, "links": 1}
+            continue
+        row["links"] += 1
+        for name, value in figures.items():
+            row[name] = None if row[name] is None or value is None else row[name] + value
+    return list(rows.values())
 
 
 def broadcast_unit_stats_store(
@@ -186,6 +218,7 @@ def broadcast_unit_stats_store(
     }
     values = [
         _unit_values(
+            broadcast,
             unit,
             labels.get(unit.variant_id, ""),
             fetch(unit.unit, first.strftime("%Y%m%d"), last.strftime("%Y%m%d")),

@@ -236,6 +236,7 @@ def test_the_insight_sync_stores_per_unit_statistics_with_nulls(account, units_o
         "click": 21,
         "unique_click": None,
         "unique_click_of_request": None,
+        "links": 1,
     }
     assert InsightSyncState.unscoped.get(account=account, endpoint="unit_event").outcome == "ok"
     insight_sync_run(account_id=account.pk)  # fresh: not asked again within the day
@@ -373,3 +374,34 @@ def test_settings_page_asks_line_for_this_months_units(account, rules, admin_use
     line.units_forbidden = True
     page = client.get(settings_url(account, "?usage=units")).content.decode()
     assert "LINE refused to report units for this OA (403" in page
+
+
+def test_lines_clicks_on_our_redirects_are_shown_per_real_link(
+    account, units_on, line, insight, viewer
+):
+    make_friends(account, 3)
+    broadcast = run_to_end(
+        segment_broadcast(
+            account, messages=[{"type": "text", "text": "Hi {displayName} https://shop.example/a"}]
+        )
+    )
+    pushes = [c.json() for c in line.server.calls("pushMessage")]
+    assert len(pushes) == 3 and all("/r/" in p["messages"][0]["text"] for p in pushes)
+    links = [p["messages"][0]["text"].rsplit(" ", 1)[1] for p in pushes]
+    assert len(set(links)) == 3  # one redirect per friend
+    insight.unit_statistics[f"oac_b{broadcast.pk}"] = {
+        **STATS,
+        "clicks": [{"seq": 1, "url": link, "click": None, "uniqueClick": None} for link in links],
+    }
+    results.broadcast_line_stats_fetch(broadcast=broadcast)
+    broadcast.refresh_from_db()
+    (row,) = broadcast.line_stats["units"][0]["clicks"]
+    assert row == {
+        "seq": 1,
+        "url": "https://shop.example/a",
+        "click": None,
+        "unique_click": None,
+        "unique_click_of_request": None,
+        "links": 3,
+    }
+    assert "under 20 per link (3 links)" in client_for_detail(account, broadcast, viewer)
