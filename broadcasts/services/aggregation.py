@@ -195,4 +195,14 @@ def unit_refusal_confirmed(*, broadcast: Broadcast, batch: BroadcastBatch, messa
         "LINE refused the aggregation unit %(unit)s (%(answer)s): the rest was sent without it, "
         "so LINE's per-unit statistics are missing for those messages."
     ) % {"unit": unit, "answer": message or "—"}
-    Broadcast.unscoped.filter(pk=broadcast.pk, aggregation_note="").update(aggregation_note=note)
+    current = Broadcast.unscoped.select_for_update().get(pk=broadcast.pk)
+    if not BroadcastBatch.unscoped.filter(
+        broadcast_id=batch.broadcast_id,
+        status=BroadcastBatch.Status.ACCEPTED,
+        aggregation_unit=unit,
+    ).exists():  # no message went out with it: the broadcast did not use this unit
+        current.aggregation_units = [
+            entry for entry in current.aggregation_units or [] if entry["unit"] != unit
+        ]
+    current.aggregation_note = current.aggregation_note or note
+    current.save(update_fields=["aggregation_units", "aggregation_note"])

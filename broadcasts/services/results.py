@@ -46,7 +46,11 @@ def line_stats_available(*, broadcast: Broadcast) -> bool:
         return False
     if broadcast.method in WITH_LINE_STATS:
         return True
-    return broadcast.method in WITH_UNIT_STATS and bool(broadcast.aggregation_units)
+    return (
+        broadcast.method in WITH_UNIT_STATS
+        and bool(broadcast.aggregation_units)
+        and bool(broadcast_units_sent(broadcast=broadcast))
+    )
 
 
 def broadcast_line_stats_fetch(*, broadcast: Broadcast) -> Broadcast:

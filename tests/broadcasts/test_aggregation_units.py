@@ -187,6 +187,8 @@ def test_a_send_refused_for_its_unit_is_resent_without_it_under_a_new_key(accoun
     assert "LINE refused the aggregation unit" in broadcast.aggregation_note
     assert "monthly limit" in broadcast.aggregation_note
     assert not results.broadcast_units_sent(broadcast=broadcast)
+    assert broadcast.aggregation_units == []  # the unit was never used
+    assert not results.line_stats_available(broadcast=broadcast)
 
 
 def test_a_refusal_that_is_not_about_the_unit_still_fails_the_batch(account, units_on, line):
