@@ -6,6 +6,13 @@ Body of a broadcast: ``{"name", "messages": [LINE message objects], "audience": 
 filter>}, "variants"?: [{"name", "messages", "share"?}], "variant_test_percent"?,
 "holdout_percent"?}``. With variants, ``messages`` may be left out (it mirrors the first
 variant's). An action the broadcast's state does not allow answers 409.
+
+The detail's ``line_stats`` holds LINE's own numbers once fetched: for a broadcast/narrowcast
+``delivered``, ``unique_impression``, ``unique_click``, ``clicks`` per URL; for a multicast/push
+sent with aggregation units (``aggregation_units``) ``units``: per unit (per A/B ``variant``)
+``sent`` (accepted by LINE), ``unique_impression``, ``unique_click``, ``open_rate``,
+``click_rate``, ``messages`` per bubble and ``clicks`` per URL. null means LINE withheld a
+figure under 20, never 0. ``aggregation_note`` says when LINE refused a unit.
 """
 
 from __future__ import annotations
@@ -72,6 +79,7 @@ class BatchOutputSerializer(serializers.ModelSerializer):
             "rate_limited",
             "http_status",
             "request_id",
+            "aggregation_unit",
             "duplicate_of_accepted",
             "error_message",
             "sent_at",
@@ -149,7 +157,16 @@ class BroadcastDetailOutputSerializer(BroadcastOutputSerializer):
     variant_results = serializers.SerializerMethodField()
 
     class Meta(BroadcastOutputSerializer.Meta):
-        fields = [*BroadcastOutputSerializer.Meta.fields, "progress", "batches", "variant_results"]
+        fields = [
+            *BroadcastOutputSerializer.Meta.fields,
+            "progress",
+            "batches",
+            "variant_results",
+            "line_stats",
+            "line_stats_at",
+            "aggregation_units",
+            "aggregation_note",
+        ]
 
     def get_variant_results(self, broadcast: Broadcast) -> dict | None:
         """Per variant: recipients, delivered, unique clicks, click rate with its 95% Wilson

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from broadcasts import selectors
 from broadcasts.forms import SendingRulesForm
 from broadcasts.services import workflow
+from broadcasts.services.aggregation import aggregation_unit_usage
 from broadcasts.services.rules import local_to_utc, sending_rules_get, sending_rules_update
 from broadcasts.views import _broadcast_or_404
 from oa_console.permissions import can, require
@@ -156,6 +157,11 @@ def broadcast_settings(
             "form": form,
             "can_edit": can_edit,
             "can_draft": can(request, Capability.DRAFT_BROADCASTS),
+            # LINE's count of this month's units, on request only (one LINE call).
+            "unit_usage_asked": request.GET.get("usage") == "units",
+            "unit_usage": aggregation_unit_usage(account=request.account)
+            if request.method == "GET" and request.GET.get("usage") == "units"
+            else None,
         },
     )
     if request.method == "POST":

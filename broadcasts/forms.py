@@ -45,6 +45,7 @@ class SendingRulesForm(forms.ModelForm):
             "quiet_enabled",
             "quiet_start",
             "quiet_end",
+            "use_aggregation_units",
         ]
         widgets = {
             "quiet_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),

@@ -181,15 +181,36 @@ def tracked_urls(messages: list[dict]) -> list[str]:
     return list(seen)
 
 
+class _SignedAt(signing.TimestampSigner):
+    """A timestamp signer whose timestamp is given, not the clock's."""
+
+    def __init__(self, *, at: float, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._at = int(at)
+
+    def timestamp(self) -> str:
+        return signing.b62_encode(self._at)
+
+
 def click_token(
-    *, broadcast_id: int, url_index: int, friend_id: int | None, variant_id: int | None = None
+    *,
+    broadcast_id: int,
+    url_index: int,
+    friend_id: int | None,
+    variant_id: int | None = None,
+    signed_at: float | None = None,
 ) -> str:
     """A signed, timestamped token: tampering breaks the signature, age is checked on use. An
-    A/B variant's links also name the variant (``url_index`` counts that variant's links)."""
+    A/B variant's links also name the variant (``url_index`` counts that variant's links).
+    ``signed_at`` (epoch seconds) fixes the timestamp, so a retried send repeats its body
+    exactly; the same format ``signing.loads`` reads."""
     payload = [broadcast_id, url_index, friend_id or 0]
     if variant_id:
         payload.append(variant_id)
-    return signing.dumps(payload, salt=CLICK_SALT, compress=True)
+    if signed_at is None:
+        return signing.dumps(payload, salt=CLICK_SALT, compress=True)
+    signer = _SignedAt(at=signed_at, salt=CLICK_SALT)
+    return signer.sign_object(payload, compress=True)
 
 
 def rewrite_links(
@@ -199,8 +220,10 @@ def rewrite_links(
     friend_id: int | None,
     redirect_url: Callable,
     variant_id: int | None = None,
+    signed_at: float | None = None,
 ) -> list[dict]:
-    """Messages with every link sent through the click redirect (``redirect_url(token)``)."""
+    """Messages with every link sent through the click redirect (``redirect_url(token)``),
+    tokens signed at ``signed_at`` when given (see ``click_token``)."""
     urls = tracked_urls(messages)
 
     def rewrite(url: str) -> str:
@@ -209,6 +232,7 @@ def rewrite_links(
             url_index=urls.index(url),
             friend_id=friend_id,
             variant_id=variant_id,
+            signed_at=signed_at,
         )
         return redirect_url(token)
 

@@ -43,6 +43,18 @@ class SendingRules(models.Model):
     quiet_enabled = models.BooleanField(_("quiet hours on"), default=True)
     quiet_start = models.TimeField(_("quiet from"), default=time(22, 0))
     quiet_end = models.TimeField(_("quiet until"), default=time(8, 0))
+    # LINE's per-unit statistics (customAggregationUnits) for multicast and push: only for
+    # accounts that applied to LINE, and LINE limits the unit names used per month.
+    use_aggregation_units = models.BooleanField(
+        _("Count multicast and push sends with LINE aggregation units"),
+        default=False,
+        help_text=_(
+            "LINE then reports unique impressions and clicks for broadcasts sent by multicast "
+            "or push. LINE allows this only for accounts that applied for it, and limits the "
+            "number of units used per month; when LINE refuses a unit, the broadcast is sent "
+            "without one."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = AccountScopedManager()
@@ -163,6 +175,12 @@ class Broadcast(models.Model):
     # LINE's own statistics (Insight message event) for a broadcast/narrowcast request id.
     line_stats = models.JSONField(null=True, blank=True)
     line_stats_at = models.DateTimeField(null=True, blank=True)
+    # LINE aggregation units a multicast/push broadcast was sent with ([{"unit", "variant"}],
+    # one per A/B arm), fixed before its first call so every retry sends the same body; null
+    # until decided, [] when sent without. Kept when the OA's setting is later turned off.
+    aggregation_units = models.JSONField(null=True, blank=True)
+    # Why a broadcast went out without (some of) its units: LINE refused them.
+    aggregation_note = models.TextField(blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -260,6 +278,12 @@ class BroadcastBatch(models.Model):
     http_status = models.PositiveSmallIntegerField(null=True, blank=True)
     error_message = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The LINE aggregation unit this call's body carries ("" for none). Set before the first
+    # call; changed only together with a new retry key, after LINE refused the unit.
+    # db_default: planning inserts batches with raw SQL that does not name this column.
+    aggregation_unit = models.CharField(max_length=30, blank=True, default="", db_default="")
+    # The unit LINE refused for this call (it is then retried without one).
+    refused_unit = models.CharField(max_length=30, blank=True, default="", db_default="")
     # The recipients of this call, fixed at planning (parallel lists, same order): what the
     # ``Delivery`` view unnests. A retry sends exactly these again under the same key.
     friend_ids = models.JSONField(default=list, blank=True)

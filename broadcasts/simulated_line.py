@@ -79,6 +79,12 @@ def simulated_line(request: HttpRequest, path: str) -> JsonResponse:
         return _answer(200, {"type": "none"})
     if request.method == "GET" and path == "v2/bot/message/quota/consumption":
         return _answer(200, {"totalUsage": 0})
+    if request.method == "GET" and path == "v2/bot/message/aggregation/info":
+        # Aggregation units (customAggregationUnits in push/multicast bodies) are accepted
+        # like any body; the simulator counts none, as it keeps no statistics.
+        return _answer(200, {"numOfCustomAggregationUnits": 0})
+    if request.method == "GET" and path == "v2/bot/message/aggregation/list":
+        return _answer(200, {"customAggregationUnits": []})
     if path == "v2/bot/audienceGroup/upload" and request.method in ("POST", "PUT"):
         body = json.loads(request.body or b"{}")
         if request.method == "PUT":

@@ -251,8 +251,7 @@ def _detail_context(request: HttpRequest, broadcast: Broadcast, **forms) -> dict
         "clicks": selectors.broadcast_clicks_per_url(broadcast=broadcast)
         if broadcast.status not in PRE_SEND
         else [],
-        "line_stats_available": broadcast.method in results.WITH_LINE_STATS
-        and broadcast.status in (Status.SENT, Status.PARTIALLY_FAILED),
+        "line_stats_available": results.line_stats_available(broadcast=broadcast),
         "blocks": selectors.broadcast_blocks(broadcast=broadcast) if broadcast.started_at else None,
     }
     return context

@@ -196,6 +196,7 @@ class InsightSyncState(models.Model):
         DEMOGRAPHIC = "demographic", _("Demographics")
         DELIVERY = "delivery", _("Message deliveries")
         MESSAGE_EVENT = "message_event", _("Broadcast statistics")
+        MESSAGE_AGGREGATION = "unit_event", _("Multicast and push statistics (units)")
 
     class Outcome(models.TextChoices):
         NEVER = "never", _("Never run")

@@ -30,6 +30,7 @@ def sending_rules_update(
     quiet_enabled: bool,
     quiet_start: time,
     quiet_end: time,
+    use_aggregation_units: bool = False,
 ) -> SendingRules:
     errors = {}
     if not 1 <= cap_messages <= 50:
@@ -49,6 +50,7 @@ def sending_rules_update(
             "quiet_enabled": quiet_enabled,
             "quiet_start": quiet_start,
             "quiet_end": quiet_end,
+            "use_aggregation_units": use_aggregation_units,
         },
     )
     return rules

@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 from broadcasts import simulated_line
 from broadcasts.messages import personalise, rewrite_links
 from broadcasts.models import Broadcast, BroadcastBatch, Delivery, HeldBack
-from broadcasts.services import quiet, variants
+from broadcasts.services import aggregation, quiet, variants
 from broadcasts.services.planning import broadcast_plan
 from broadcasts.services.recurrence import broadcast_repeat
 from broadcasts.services.rules import quiet_hours_end
@@ -104,12 +104,13 @@ def _line_message(body) -> str:
 def line_call(send: Callable) -> Outcome:
     """Make one call and classify the answer; never raises for LINE's or the network's errors."""
     from linebot.v3.audience.exceptions import ApiException as AudienceApiException
+    from linebot.v3.insight.exceptions import ApiException as InsightApiException
     from linebot.v3.messaging.exceptions import ApiException
     from urllib3.exceptions import HTTPError
 
     try:
         response = send()
-    except (ApiException, AudienceApiException) as exc:
+    except (ApiException, AudienceApiException, InsightApiException) as exc:
         status, headers = exc.status or 0, exc.headers
         if status == 409:
             return Outcome(
@@ -159,6 +160,8 @@ def _messages_for(
             friend_id=friend_id,
             redirect_url=_redirect_url,
             variant_id=variant_id,
+            # Signed at the send's start: a retry repeats its body byte for byte.
+            signed_at=broadcast.started_at.timestamp() if broadcast.started_at else None,
         )
     return messages
 
@@ -212,8 +215,13 @@ def _send_batch(broadcast: Broadcast, batch: BroadcastBatch, api, requests: _Req
 
     key, timeout = str(batch.retry_key), line_api.REQUEST_TIMEOUT
     messages = requests.messages
+    # The batch's aggregation unit is part of its body (fixed before the first call, changed
+    # only with a new retry key): a retry sends exactly what the first attempt sent.
+    units = [batch.aggregation_unit] if batch.aggregation_unit else None
     if batch.method == Method.MULTICAST:
         request = requests.multicast(batch.line_user_ids)
+        if units:
+            request = request.copy(update={"custom_aggregation_units": units})
         return line_call(
             lambda: api.multicast_with_http_info(
                 request, x_line_retry_key=key, _request_timeout=timeout
@@ -228,7 +236,10 @@ def _send_batch(broadcast: Broadcast, batch: BroadcastBatch, api, requests: _Req
         messages = _messages_for(
             broadcast, friend_id=friend_id, display_name=name, variant_id=batch.variant_id
         )
-        request = messaging.PushMessageRequest.from_dict({"to": user_id, "messages": messages})
+        body = {"to": user_id, "messages": messages}
+        if units:
+            body["customAggregationUnits"] = units
+        request = messaging.PushMessageRequest.from_dict(body)
         return line_call(
             lambda: api.push_message_with_http_info(
                 request, x_line_retry_key=key, _request_timeout=timeout
@@ -273,6 +284,7 @@ def _record(broadcast: Broadcast, batch: BroadcastBatch, outcome: Outcome, now: 
     batch.last_attempt_at = now
     batch.http_status = outcome.status
     if outcome.kind == "accepted":
+        refusal = batch.error_message if batch.refused_unit else ""
         batch.status = BroadcastBatch.Status.ACCEPTED
         batch.request_id = outcome.request_id[:64]
         batch.duplicate_of_accepted = outcome.duplicate
@@ -288,6 +300,11 @@ def _record(broadcast: Broadcast, batch: BroadcastBatch, outcome: Outcome, now: 
             )
         if batch.method == Method.NARROWCAST:
             Broadcast.unscoped.filter(pk=broadcast.pk).update(narrowcast_phase="waiting")
+        if refusal:  # this very batch was refused with its unit, and accepted without
+            aggregation.unit_refusal_confirmed(broadcast=broadcast, batch=batch, message=refusal)
+        return 0
+    if outcome.kind == "rejected" and aggregation.unit_refused(batch, outcome.status):
+        aggregation.batch_retry_without_unit(batch, outcome.message)
         return 0
     if outcome.kind == "rejected":
         batch.status = BroadcastBatch.Status.FAILED
@@ -452,6 +469,7 @@ def broadcast_send(
                 return SendProgress(finished=True)
             if wait is not None:
                 return SendProgress(finished=False, retry_in=wait)
+    broadcast = aggregation.aggregation_units_assign(broadcast=broadcast)
     held = quiet.hold_for_quiet_hours(broadcast=broadcast, now=now())
     if held is not None:  # quiet hours began mid-send: the rest waits until they end
         return SendProgress(finished=False, retry_in=held)

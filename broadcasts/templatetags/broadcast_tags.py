@@ -33,6 +33,15 @@ def line_figure(value) -> str:
 
 
 @register.filter
+def line_figure_per(value, links: int | None) -> str:
+    """A figure LINE reported for ``links`` links added up (a push's per-friend links): when
+    one of them was withheld the total is unknown, each link being under 20."""
+    if value is None and (links or 1) > 1:
+        return _("under 20 per link (%(links)s links)") % {"links": links}
+    return line_figure(value)
+
+
+@register.filter
 def share_of(part, whole) -> str:
     """``part`` as a percentage of ``whole`` (an open or click rate); unknown when either is."""
     if part is None or not whole:

@@ -316,6 +316,42 @@ def _sync_message_events(account: LineAccount, api) -> int:
     return fetched
 
 
+def _sync_unit_events(account: LineAccount, api) -> int:
+    """Per-unit statistics of the multicast/push broadcasts sent with LINE aggregation units
+    (stored on each broadcast by the broadcasts app), on the same schedule and limiter as the
+    request-id statistics above. A unit LINE refuses to report on is noted and skipped, so it
+    never holds up the others."""
+    from linebot.v3.insight.exceptions import ApiException
+
+    from broadcasts.services.results import broadcast_unit_stats_store, broadcasts_unit_stats_due
+
+    state = _state(account, Endpoint.MESSAGE_AGGREGATION)
+    now = timezone.now()
+    fetched, problems = 0, []
+    try:
+        for broadcast in broadcasts_unit_stats_due(account=account, now=now):
+            try:
+                broadcast_unit_stats_store(
+                    broadcast=broadcast,
+                    fetch=lambda unit, first, last: _call(
+                        account, api.get_statistics_per_unit, unit, first, last
+                    ),
+                    now=now,
+                )
+            except ApiException as error:
+                problems.append(f"{broadcast.pk}: {_describe(error)}")
+                continue
+            fetched += 1
+    except _RateLimited:
+        _record(state, Outcome.PARTIAL if fetched else Outcome.RATE_LIMITED, fetched=fetched)
+        raise
+    except TransientLineError as error:
+        _record(state, Outcome.ERROR, str(error), fetched=fetched)
+        raise
+    _record(state, Outcome.ERROR if problems else Outcome.OK, "; ".join(problems), fetched=fetched)
+    return fetched
+
+
 def insight_sync_run(*, account_id: int) -> SyncResult:
     """One sync pass for one OA. Each stored figure commits on its own, so a pass cut short by
     the rate limit keeps what it fetched and the next pass asks only for what is missing."""
@@ -347,6 +383,7 @@ def insight_sync_run(*, account_id: int) -> SyncResult:
             ),
             (Endpoint.DEMOGRAPHIC, lambda: _sync_demographic(account, api)),
             (Endpoint.MESSAGE_EVENT, lambda: _sync_message_events(account, api)),
+            (Endpoint.MESSAGE_AGGREGATION, lambda: _sync_unit_events(account, api)),
         )
         for endpoint, step in steps:
             try:

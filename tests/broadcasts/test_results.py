@@ -66,7 +66,7 @@ def test_line_statistics_for_a_broadcast_request_id(account, rules, line, viewer
     assert call.query["requestId"] == [request_id]
 
 
-def test_multicast_has_no_line_statistics(account, rules, line, viewer):
+def test_multicast_without_a_unit_has_no_line_statistics(account, rules, line, viewer):
     make_friends(account, 3)
     broadcast = run_to_end(
         make_broadcast(
@@ -80,8 +80,9 @@ def test_multicast_has_no_line_statistics(account, rules, line, viewer):
         reverse("broadcast_line_stats", args=[account.workspace.slug, account.slug, broadcast.pk]),
         follow=True,
     )
-    assert "only reports statistics for broadcasts and narrowcasts" in response.content.decode()
+    assert "multicast or push sent with an aggregation unit" in response.content.decode()
     assert not line.server.calls("getMessageEvent")
+    assert not line.server.calls("getStatisticsPerUnit")
 
 
 def test_blocks_after_sending_beside_the_usual_rate(account, rules, line):

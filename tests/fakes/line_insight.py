@@ -4,7 +4,8 @@
 insight.yml; the server itself still validates every request (bearer token, ``date`` as
 yyyyMMdd, ``requestId`` present) before a handler runs. By default every day is ``ready`` with
 running totals that grow with the date; tests mark days ``unready`` or ``out_of_service`` and use
-``server.fail_next(...)`` for 429 and 5xx.
+``server.fail_next(...)`` for 429 and 5xx. Per-unit statistics (``unit_statistics``, by unit
+name) answer any period; a unit never scripted answers LINE's all-null shape (fewer than 20).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class InsightScript:
     out_of_service: set[date] = field(default_factory=set)
     demographic_available: bool = True
     message_events: dict[str, dict] = field(default_factory=dict)
+    unit_statistics: dict[str, dict] = field(default_factory=dict)
 
     def install(self, server: FakeLineServer) -> InsightScript:
         server.handlers.update(
@@ -35,6 +37,7 @@ class InsightScript:
                 "getNumberOfMessageDeliveries": self._deliveries,
                 "getFriendsDemographics": self._demographic,
                 "getMessageEvent": self._message_event,
+                "getStatisticsPerUnit": self._statistics_per_unit,
             }
         )
         return self
@@ -97,3 +100,22 @@ class InsightScript:
         if event is None:
             return Reply(404, {"message": "Not found"})
         return Reply(200, event)
+
+    def _statistics_per_unit(self, request: RecordedRequest) -> Reply:
+        first, last = (
+            datetime.strptime(request.query[name][0], "%Y%m%d").date() for name in ("from", "to")
+        )
+        if last < first or (last - first).days > 30:
+            return Reply(400, {"message": "The aggregation period exceeds the allowed maximum"})
+        unit = request.query["customAggregationUnit"][0]
+        default = {
+            "overview": {
+                "uniqueImpression": None,
+                "uniqueClick": None,
+                "uniqueMediaPlayed": None,
+                "uniqueMediaPlayed100Percent": None,
+            },
+            "messages": [],
+            "clicks": [],
+        }
+        return Reply(200, self.unit_statistics.get(unit, default))

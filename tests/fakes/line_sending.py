@@ -1,6 +1,7 @@
 """Sending answers for the fake LINE server (tests.fakes.line_server): push, multicast,
 broadcast and narrowcast with LINE's retry-key semantics, narrowcast progress, uploaded
-audiences and the message quota.
+audiences, the message quota and aggregation units (``customAggregationUnits``: the unit
+names used this month, ``/message/aggregation/info`` and ``/list``).
 
 ``SendingScript().install(server)`` registers the handlers; the server still validates every
 request against messaging-api.yml / manage-audience.yml first. A request carrying an
@@ -40,6 +41,11 @@ class SendingScript:
     narrowcast_success: int = 120
     quota: int = 10_000
     consumption: int = 0
+    units_used: list[str] = field(default_factory=list)  # unit names, in first-use order
+    # Scripted refusals (LINE states no limit number; tests choose one): new unit names beyond
+    # ``unit_limit`` are refused with 400, and ``units_forbidden`` answers 403 to any unit use.
+    unit_limit: int | None = None
+    units_forbidden: bool = False
     # Called after a send is accepted and before it is answered (tests block or kill here).
     on_accept: Callable[[Accepted], None] | None = None
     _slow: list[tuple[str, float]] = field(default_factory=list)
@@ -57,6 +63,8 @@ class SendingScript:
                 "getMessageQuotaConsumption": lambda r: Reply(
                     200, {"totalUsage": self.consumption}
                 ),
+                "getAggregationUnitUsage": self._unit_usage,
+                "getAggregationUnitNameList": self._unit_names,
             }
         )
         return self
@@ -80,6 +88,9 @@ class SendingScript:
                         {"message": "The retry key is already accepted"},
                         {"x-line-accepted-request-id": self.accepted[key].request_id},
                     )
+                refusal = self._refuse_unit(body.get("customAggregationUnits") or [])
+                if refusal is not None:
+                    return refusal
                 to = body.get("to")
                 recipients = [to] if isinstance(to, str) else list(to or [])
                 accepted = Accepted(operation, uuid.uuid4().hex, recipients, body)
@@ -103,6 +114,34 @@ class SendingScript:
             )
 
         return handle
+
+    def _refuse_unit(self, units: list[str]) -> Reply | None:
+        """Called under the lock: a unit name counts once per month, at its first use."""
+        if not units:
+            return None
+        if self.units_forbidden:
+            return Reply(403, {"message": "Not authorized to use customAggregationUnits"})
+        new = [unit for unit in units if unit not in self.units_used]
+        if self.unit_limit is not None and len(self.units_used) + len(new) > self.unit_limit:
+            return Reply(
+                400, {"message": "The number of customAggregationUnits exceeds the monthly limit"}
+            )
+        self.units_used += new
+        return None
+
+    def _unit_usage(self, request: RecordedRequest) -> Reply:
+        if self.units_forbidden:
+            return Reply(403, {"message": "Not authorized to use customAggregationUnits"})
+        return Reply(200, {"numOfCustomAggregationUnits": len(self.units_used)})
+
+    def _unit_names(self, request: RecordedRequest) -> Reply:
+        limit = int(request.query.get("limit", ["100"])[0])
+        start = int(request.query.get("start", ["0"])[0])
+        page = self.units_used[start : start + limit]
+        answer: dict = {"customAggregationUnits": page}
+        if start + limit < len(self.units_used):
+            answer["next"] = str(start + limit)
+        return Reply(200, answer)
 
     def _progress(self, request: RecordedRequest) -> Reply:
         request_id = request.query["requestId"][0]
