@@ -4,8 +4,9 @@ hours).
 
 Who a broadcast addresses is stored on its batches, not in a row per friend: each batch (one
 LINE call) carries ``friend_ids`` and ``line_user_ids``, parallel JSON lists of its recipients
-(≤ 500 for a multicast, 1 for a push, the whole audience for a LINE broadcast or a segment
-narrowcast, none for a demographic-only narrowcast), and, in an A/B test, the
+(≤ 500 for a multicast, 1 for a push, none for a LINE broadcast or a demographic-only
+narrowcast; the audience of a narrowcast is in ``RecipientChunk`` rows of 10,000 under its
+batch), and, in an A/B test, the
 ``variant`` all of them get (variants go by push, so each such batch is one friend). Planning a
 million recipients is then 2,000 inserted rows, and a send reads its ``to`` from the row it has
 locked.
@@ -316,12 +317,47 @@ class BroadcastBatch(models.Model):
         return f"{self.broadcast_id}#{self.sequence}"
 
 
+class RecipientChunk(models.Model):
+    """Recipients of one LINE call that would not fit its batch row: the audience of a
+    narrowcast (a segment with a demographic filter, or all friends but the capped ones),
+    which can be millions. Kept in chunks of ``SIZE`` (LINE's user ids per audience upload
+    call), so a JSON value never grows past a few hundred kilobytes and uploading chunk ``n``
+    reads row ``n``. The ``Delivery`` view reads these rows as well, under their batch."""
+
+    SIZE = 10_000  # LINE: user ids per JSON audience upload call
+
+    account = models.ForeignKey(LineAccount, on_delete=models.CASCADE, related_name="+")
+    broadcast = models.ForeignKey(
+        Broadcast, on_delete=models.CASCADE, related_name="recipient_chunks"
+    )
+    batch = models.ForeignKey(
+        BroadcastBatch, on_delete=models.CASCADE, related_name="recipient_chunks"
+    )
+    sequence = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()
+    friend_ids = models.JSONField(default=list)
+    line_user_ids = models.JSONField(default=list)
+
+    objects = AccountScopedManager()
+    unscoped = UnscopedManager()
+
+    class Meta:
+        ordering = ["batch", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "sequence"], name="uniq_chunk_sequence")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}/{self.sequence}"
+
+
 class Delivery(models.Model):
     """One friend in one broadcast, read from its batch's recipient lists (a database view,
     never written): the basis of results, of A/B variant results, of the frequency cap and of
     the ``received_broadcast`` segment field. Planning numbers each following friend into
     exactly one batch, so a friend appears once per broadcast (and in one A/B arm). ``id`` is
-    the batch id times 10^8 plus the friend's position in the batch."""
+    the batch id times 10^8 plus the friend's position in the batch, or, for a narrowcast's
+    recipient chunks, 5 x 10^18 plus the chunk id times 10^5 plus the position in the chunk."""
 
     id = models.BigIntegerField(primary_key=True)
     account = models.ForeignKey(

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from broadcasts.messages import is_personalised
-from broadcasts.models import Broadcast, BroadcastBatch, HeldBack
+from broadcasts.models import Broadcast, BroadcastBatch, HeldBack, RecipientChunk
 from broadcasts.services import variants
 from broadcasts.services.rules import capped_friend_ids, quiet_hours_end
 from segments.models import Friend
@@ -219,6 +219,10 @@ def broadcast_plan(*, broadcast_id: int, now: datetime | None = None) -> Broadca
         BroadcastBatch.unscoped.create(
             account=account, broadcast=broadcast, sequence=0, method=method, size=0
         )
+    elif method in (Method.NARROWCAST, Method.BROADCAST):
+        # One call to a whole audience (a narrowcast's is uploaded to LINE first): its
+        # recipients are stored in chunks under it.
+        count = _one_call_audience(broadcast, sendable, method=method)
     else:
         per_call = {Method.MULTICAST: MULTICAST_SIZE, Method.PUSH: 1}.get(method)
         # What was batched, not the count above: friends may follow or block in between.
@@ -270,6 +274,42 @@ _NEW_UUID = {
     ),
 }
 _LIST_OF = {"postgresql": "jsonb_agg({} ORDER BY r.fid)", "sqlite": "json_group_array({})"}
+
+
+def _one_call_audience(broadcast: Broadcast, friends: QuerySet[Friend], *, method: str) -> int:
+    """The one batch of a LINE narrowcast or broadcast (its call) and its recipients in
+    ``RecipientChunk`` rows of ``RecipientChunk.SIZE``, numbered in friend-id order in one
+    statement; returns the recipients stored. The batch's own lists stay empty: an audience
+    of millions would not fit one JSON value."""
+    batch = BroadcastBatch.unscoped.create(
+        account_id=broadcast.account_id,
+        broadcast=broadcast,
+        sequence=0,
+        method=method,
+        size=0,
+    )
+    inner_sql, inner_params = _aliased(friends)
+    vendor = connection.vendor
+    friend_ids, user_ids = (_LIST_OF[vendor].format(column) for column in ("r.fid", "r.uid"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {RecipientChunk._meta.db_table} (account_id, broadcast_id, batch_id,"
+            "  sequence, size, friend_ids, line_user_ids) "
+            f"SELECT %s, %s, %s, r.seq, COUNT(*), {friend_ids}, {user_ids} "
+            "FROM (SELECT f.fid, f.uid, (ROW_NUMBER() OVER (ORDER BY f.fid) - 1) / %s AS seq"
+            f"  FROM ({inner_sql}) f ORDER BY f.fid) r "
+            "GROUP BY r.seq RETURNING size",
+            [
+                broadcast.account_id,
+                broadcast.pk,
+                batch.pk,
+                RecipientChunk.SIZE,
+                *inner_params,
+            ],
+        )
+        count = sum(size for (size,) in cursor.fetchall())
+    BroadcastBatch.unscoped.filter(pk=batch.pk).update(size=count)
+    return count
 
 
 def _batches(

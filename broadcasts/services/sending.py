@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from broadcasts import simulated_line
 from broadcasts.messages import personalise, rewrite_links
-from broadcasts.models import Broadcast, BroadcastBatch, Delivery, HeldBack
+from broadcasts.models import Broadcast, BroadcastBatch, Delivery, HeldBack, RecipientChunk
 from broadcasts.services import aggregation, quiet, variants
 from broadcasts.services.planning import broadcast_plan
 from broadcasts.services.recurrence import broadcast_repeat
@@ -46,7 +46,6 @@ from segments.models import Friend
 logger = logging.getLogger("broadcasts.sending")
 
 Method = Broadcast.Method
-AUDIENCE_CHUNK = 10_000  # LINE: user ids per JSON audience upload call
 MAX_ATTEMPTS = 8  # 5xx / timeouts before a batch is given up (with the same key each time)
 MAX_RATE_LIMITED = 12  # 429s in a row before a batch fails (the monthly quota may be spent)
 POLL_EVERY = 30  # seconds between narrowcast progress checks
@@ -355,16 +354,7 @@ def _upload(broadcast: Broadcast, *, exclusion: bool) -> int | None:
             current = Broadcast.unscoped.select_for_update().get(pk=broadcast.pk)
             group_id = current.exclusion_group_id if exclusion else current.audience_group_id
             offset = current.exclusion_uploaded if exclusion else current.audience_uploaded
-            source = (
-                HeldBack.unscoped.filter(broadcast=current, reason=HeldBack.Reason.CAP)
-                if exclusion
-                else Delivery.unscoped.filter(broadcast=current)
-            )
-            ids = list(
-                source.order_by("pk").values_list("line_user_id", flat=True)[
-                    offset : offset + AUDIENCE_CHUNK
-                ]
-            )
+            ids = _held_back_ids(current, offset) if exclusion else _audience_ids(current, offset)
             if not ids and group_id:
                 return None
             decision = line_api.rate_limit_acquire(current.account, "audience")
@@ -424,8 +414,38 @@ def _upload(broadcast: Broadcast, *, exclusion: bool) -> int | None:
                     "audience_uploaded",
                 ]
             )
-            if len(ids) < AUDIENCE_CHUNK:
+            if len(ids) < RecipientChunk.SIZE:
                 return None
+
+
+def _held_back_ids(broadcast: Broadcast, offset: int) -> list[str]:
+    """The next upload of the friends the frequency cap holds back (the exclusion audience)."""
+    held_back = HeldBack.unscoped.filter(broadcast=broadcast, reason=HeldBack.Reason.CAP)
+    return list(
+        held_back.order_by("pk").values_list("line_user_id", flat=True)[
+            offset : offset + RecipientChunk.SIZE
+        ]
+    )
+
+
+def _audience_ids(broadcast: Broadcast, offset: int) -> list[str]:
+    """The next upload of the narrowcast's audience: the recipient chunk at ``offset`` (chunks
+    are as large as an upload), so each upload reads one row whatever the audience's size."""
+    chunk = (
+        RecipientChunk.unscoped.filter(broadcast=broadcast, sequence=offset // RecipientChunk.SIZE)
+        .values_list("line_user_ids", flat=True)
+        .first()
+    )
+    if chunk is not None:
+        return chunk[offset % RecipientChunk.SIZE :]
+    if RecipientChunk.unscoped.filter(broadcast=broadcast).exists():
+        return []  # every chunk is uploaded
+    # Planned before recipient chunks existed: the audience is on the batch row.
+    return list(
+        Delivery.unscoped.filter(broadcast=broadcast)
+        .order_by("pk")
+        .values_list("line_user_id", flat=True)[offset : offset + RecipientChunk.SIZE]
+    )
 
 
 def _fail(broadcast: Broadcast, message: str) -> None:
