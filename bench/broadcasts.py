@@ -13,6 +13,12 @@ and the worker's peak memory (resident per process, and proportional: shared pag
 
 Needs ``DATABASE_URL`` (PostgreSQL), ``CELERY_BROKER_URL`` and ``REDIS_URL`` (Redis). Scale down
 with ``BENCH_BROADCAST_FRIENDS=100000``. Creates its own workspace and deletes it at the end.
+
+``--ab`` (or ``BENCH_BROADCAST_SCENARIO=ab``): an A/B test instead, 2 variants with a tracked
+link each (100,000 recipients by default), which goes by push, one friend per call, so each
+click names the friend and each arm's unique clickers are known. Baseline: LINE's push limit,
+2,000 requests per second. Written to ``bench/results/broadcasts-ab.json`` with the load
+average (the machine may be shared); the multicast scenario and its output are unchanged.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ setup_django()
 
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import Sum  # noqa: E402
 
 from broadcasts.models import Broadcast, BroadcastBatch, SendingRules  # noqa: E402
 from broadcasts.services import planning, workflow  # noqa: E402
@@ -43,9 +50,11 @@ from oa_console.models import LineAccount, Workspace  # noqa: E402
 from oa_console.tenancy import tenant_scope  # noqa: E402
 from segments.models import Segment  # noqa: E402
 
-FRIENDS = int(os.environ.get("BENCH_BROADCAST_FRIENDS", 1_000_000))
+AB = "--ab" in sys.argv[1:] or os.environ.get("BENCH_BROADCAST_SCENARIO") == "ab"
+FRIENDS = int(os.environ.get("BENCH_BROADCAST_FRIENDS", 100_000 if AB else 1_000_000))
 CONCURRENCY = int(os.environ.get("BENCH_WORKER_CONCURRENCY", 4))
 MULTICAST_PER_SECOND = 200
+PUSH_PER_SECOND = 2000
 TIMEOUT = float(os.environ.get("BENCH_BROADCAST_TIMEOUT", 900))
 
 
@@ -162,11 +171,93 @@ def _cleanup(workspace: Workspace, account: LineAccount) -> None:
         for table in (
             "broadcasts_heldback",
             "broadcasts_broadcastbatch",
+            "broadcasts_broadcastvariant",
             "broadcasts_broadcast",
             "segments_friend",
         ):
             cursor.execute(f"DELETE FROM {table} WHERE account_id = %s", [account.pk])
     Workspace.objects.filter(pk=workspace.pk).delete()
+
+
+def _create_broadcast(account: LineAccount, segment: Segment) -> Broadcast:
+    if not AB:
+        # Clicks per link: the million goes by multicast (per friend would push it).
+        return workflow.broadcast_create(
+            account=account,
+            created_by=None,
+            name="Bench",
+            messages=[{"type": "text", "text": "Hello https://shop.example/a"}],
+            audience_kind=Broadcast.AudienceKind.SEGMENT,
+            segment_id=segment.pk,
+            click_attribution=Broadcast.ClickAttribution.LINK,
+        )
+    return workflow.broadcast_create(
+        account=account,
+        created_by=None,
+        name="Bench A/B",
+        messages=[],
+        audience_kind=Broadcast.AudienceKind.SEGMENT,
+        segment_id=segment.pk,
+        variants=[
+            {"name": name, "messages": [{"type": "text", "text": f"{text} {link}"}]}
+            for name, text, link in (
+                ("A", "Spring sale", "https://shop.example/a"),
+                ("B", "20% off today", "https://shop.example/b"),
+            )
+        ],
+    )
+
+
+def _report_ab(
+    broadcast: Broadcast,
+    calls: int,
+    planning_s: float,
+    send_s: float,
+    stats: dict,
+    status: str,
+    load_before: tuple[float, ...],
+    load_after: tuple[float, ...],
+) -> None:
+    arms = dict(
+        BroadcastBatch.unscoped.filter(broadcast=broadcast)
+        .values("variant__name")
+        .annotate(n=Sum("size"))
+        .values_list("variant__name", "n")
+    )
+    floor_s = math.ceil(calls / PUSH_PER_SECOND)
+    total_s = planning_s + send_s
+    floor_name = f"rate-limit floor ({calls:,} push at 2,000/s)"
+    report(
+        "broadcasts-ab",
+        [
+            Timing(floor_name, (float(floor_s),), items=FRIENDS),
+            Timing(f"plan + send ({FRIENDS:,} recipients, A/B)", (total_s,), items=FRIENDS),
+            Timing("send only", (send_s,), items=FRIENDS),
+        ],
+        baseline=floor_name,
+        params={
+            "scenario": "ab",
+            "friends": FRIENDS,
+            "status": status,
+            "method": broadcast.method,
+            "accepted": broadcast.accepted_count,
+            "push_calls": calls,
+            "recipients_per_arm": arms,
+            "planning_s": round(planning_s, 2),
+            "send_s": round(send_s, 2),
+            "total_s": round(total_s, 2),
+            "pushes_per_s": round(calls / send_s, 1) if send_s else None,
+            "requests": stats["requests"],
+            "requests_by_operation": stats["by_operation"],
+            "invalid_requests": stats["invalid"],
+            "recipients_reached": stats["recipients"],
+            "duplicates": stats["duplicates"],
+            "worker_concurrency": CONCURRENCY,
+            "rate_limit_floor_s": floor_s,
+            "load_average_before": [round(x, 2) for x in load_before],
+            "load_average_after": [round(x, 2) for x in load_after],
+        },
+    )
 
 
 def main() -> None:
@@ -193,14 +284,7 @@ def main() -> None:
         SendingRules.unscoped.create(account=account, quiet_enabled=False)
         segment = Segment.unscoped.create(account=account, name="Everyone", rules={"all": []})
         with tenant_scope(workspace=workspace, account=account):
-            broadcast = workflow.broadcast_create(
-                account=account,
-                created_by=None,
-                name="Bench",
-                messages=[{"type": "text", "text": "Hello https://shop.example/a"}],
-                audience_kind=Broadcast.AudienceKind.SEGMENT,
-                segment_id=segment.pk,
-            )
+            broadcast = _create_broadcast(account, segment)
             Broadcast.unscoped.filter(pk=broadcast.pk).update(status="scheduled")
             celery_app.control.purge()
             _wait_for_worker(CONCURRENCY)
@@ -213,6 +297,7 @@ def main() -> None:
             f"planned {planned.recipients:,} recipients into {calls:,} batches in {planning_s:.1f} s"
         )
 
+        load_before = os.getloadavg()
         send_started = time.perf_counter()
         for _n in range(CONCURRENCY):
             send_broadcast.delay(broadcast.pk)
@@ -230,6 +315,7 @@ def main() -> None:
                 break
             time.sleep(0.25)
         send_s = time.perf_counter() - send_started
+        load_after = os.getloadavg()
         stats = _fake_stats(fake)
         broadcast.refresh_from_db()
     finally:
@@ -237,8 +323,12 @@ def main() -> None:
         worker.wait(60)
         fake.stdin.close()
         fake.wait(10)
-    floor_s = math.ceil(calls / MULTICAST_PER_SECOND)
     total_s = planning_s + send_s
+    if AB:
+        _report_ab(broadcast, calls, planning_s, send_s, stats, status, load_before, load_after)
+        _cleanup(workspace, account)
+        return
+    floor_s = math.ceil(calls / MULTICAST_PER_SECOND)
     params = {
         "friends": FRIENDS,
         "status": status,

@@ -4,7 +4,7 @@ cancel), the audience/cost estimate, a test send, and per-batch outcomes.
 Body of a broadcast: ``{"name", "messages": [LINE message objects], "audience": {"all": true} |
 {"segment": <id>} | {"demographic": <LINE filter>} | {"segment": <id>, "demographic": <LINE
 filter>}, "variants"?: [{"name", "messages", "share"?}], "variant_test_percent"?,
-"holdout_percent"?}``. With variants, ``messages`` may be left out (it mirrors the first
+"holdout_percent"?, "track_clicks"?, "click_attribution"?: "friend" | "link"}``. With variants, ``messages`` may be left out (it mirrors the first
 variant's). An action the broadcast's state does not allow answers 409.
 
 The detail's ``line_stats`` holds LINE's own numbers once fetched: for a broadcast/narrowcast
@@ -109,6 +109,7 @@ class BroadcastOutputSerializer(serializers.ModelSerializer):
             "messages",
             "audience",
             "track_clicks",
+            "click_attribution",
             "send_at",
             "repeat_weekdays",
             "repeat_of",
@@ -208,6 +209,15 @@ class BroadcastInputSerializer(serializers.Serializer):
     messages = serializers.JSONField(required=False)
     audience = serializers.JSONField()
     track_clicks = serializers.BooleanField(required=False, default=True)
+    click_attribution = serializers.ChoiceField(
+        choices=Broadcast.ClickAttribution.choices,
+        required=False,
+        default=Broadcast.ClickAttribution.FRIEND,
+        help_text="With tracked links: 'friend' sends a segment or all-friends audience by push, "
+        "one friend per call, so each click names the friend (2,000 calls/s); 'link' sends by "
+        "multicast / LINE broadcast / narrowcast, clicks counted per link only. Demographic "
+        "audiences are always per link; an A/B test with tracked links is always per friend.",
+    )
     repeat_weekdays = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=7),
         required=False,
@@ -285,6 +295,7 @@ def _service_kwargs(validated: dict) -> dict:
         "goal": validated.get("goal", ""),
         "messages": validated["messages"],
         "track_clicks": validated.get("track_clicks", True),
+        "click_attribution": validated.get("click_attribution", Broadcast.ClickAttribution.FRIEND),
         "repeat_weekdays": validated.get("repeat_weekdays", []),
         "holdout_percent": validated.get("holdout_percent") or 0,
         "variants": validated.get("variants") or None,
@@ -523,6 +534,18 @@ class BroadcastBatchesApi(_BroadcastApi):
 
 class EstimateOutputSerializer(serializers.Serializer):
     method = serializers.CharField()
+    clicks_per_friend = serializers.BooleanField(
+        help_text="Tracked links whose clicks name the friend (sent by push)."
+    )
+    sent_now = serializers.IntegerField(
+        allow_null=True, help_text="Recipients after the holdout and the A/B test share."
+    )
+    requests = serializers.IntegerField(allow_null=True, help_text="LINE calls the send makes.")
+    duration_seconds = serializers.FloatField(
+        allow_null=True,
+        help_text="Sending time at LINE's rate limits (push 2,000/s, multicast 200/s of 500); "
+        "null for one LINE broadcast or narrowcast request.",
+    )
     matched = serializers.IntegerField(allow_null=True)
     reachable = serializers.IntegerField()
     excluded_by_cap = serializers.IntegerField()

@@ -166,6 +166,8 @@ def _seed_sent(account: LineAccount, segment: Segment, marketer, admin) -> int:
         messages=_text(f"Thank you for a great summer! Your gift: {SHOP}/gift"),
         audience_kind=Broadcast.AudienceKind.SEGMENT,
         segment_id=segment.pk,
+        # Sent by multicast: its clicks below are counted per link, naming no friend.
+        click_attribution=Broadcast.ClickAttribution.LINK,
     )
     if not _sent_as_line_would(broadcast, sent_at, marketer, admin):
         return 1

@@ -5,9 +5,10 @@ hours).
 Who a broadcast addresses is stored on its batches, not in a row per friend: each batch (one
 LINE call) carries ``friend_ids`` and ``line_user_ids``, parallel JSON lists of its recipients
 (≤ 500 for a multicast, 1 for a push, none for a LINE broadcast or a demographic-only
-narrowcast; the audience of a narrowcast is in ``RecipientChunk`` rows of 10,000 under its
-batch), and, in an A/B test, the
-``variant`` all of them get (variants go by push, so each such batch is one friend). Planning a
+narrowcast; the audience of a narrowcast or LINE broadcast is in ``RecipientChunk`` rows of
+10,000 under its batch), and, in an A/B test, the
+``variant`` all of them get (a batch never mixes arms: one friend per push, or up to 500 of
+one arm's friends per multicast when the test needs no per-friend message). Planning a
 million recipients is then 2,000 inserted rows, and a send reads its ``to`` from the row it has
 locked.
 
@@ -96,6 +97,10 @@ class Broadcast(models.Model):
         PUSH = "push", _("Push per friend")
         NARROWCAST = "narrowcast", _("Narrowcast")
 
+    class ClickAttribution(models.TextChoices):
+        FRIEND = "friend", _("Per friend")
+        LINK = "link", _("Per link")
+
     account = models.ForeignKey(LineAccount, on_delete=models.CASCADE, related_name="+")
     name = models.CharField(_("name"), max_length=120)
     goal = models.CharField(_("goal"), max_length=200, blank=True)
@@ -116,6 +121,16 @@ class Broadcast(models.Model):
     )
     demographic = models.JSONField(_("demographic filter"), null=True, blank=True)
     track_clicks = models.BooleanField(_("track link clicks"), default=True)
+    # Per friend: a tracked link sends a segment or all-friends audience by push, one friend per
+    # call, so each click names the friend (segments' ``clicked``, auto-tag rules). Per link: by
+    # multicast / LINE broadcast / narrowcast, clicks counted per link only. No effect without
+    # tracked links, and none for demographic audiences (LINE picks the recipients).
+    click_attribution = models.CharField(
+        _("click attribution"),
+        max_length=6,
+        choices=ClickAttribution.choices,
+        default=ClickAttribution.FRIEND,
+    )
     # Share of a segment's friends who get nothing, to measure lift against (stable per
     # friend within a broadcast).
     holdout_percent = models.PositiveSmallIntegerField(_("holdout (%)"), default=0)

@@ -9,6 +9,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from broadcasts.messages import tracked_urls
 from broadcasts.models import Broadcast, BroadcastBatch, BroadcastVariant, Click, HeldBack
 from broadcasts.stats import significance_threshold, two_proportion_p_value, wilson_interval
 
@@ -41,7 +42,14 @@ class VariantResults:
     followups: list[Broadcast] = field(default_factory=list)
 
 
-def _verdict(rows: list[VariantResult], leader: VariantResult | None, threshold: float) -> str:
+def _verdict(
+    rows: list[VariantResult], leader: VariantResult | None, threshold: float, *, tracked: bool
+) -> str:
+    if leader is None and not tracked:
+        return _(
+            "This A/B test has no tracked links (or link tracking is off), so its variants "
+            "went out by multicast and cannot be compared by clicks."
+        )
     if leader is None:
         return _("No clicks yet: there is no leader to judge.")
     others = [row for row in rows if row is not leader]
@@ -61,7 +69,8 @@ def _verdict(rows: list[VariantResult], leader: VariantResult | None, threshold:
 def broadcast_variant_results(*, broadcast: Broadcast) -> VariantResults:
     """Per-variant results; click rate = unique clicking friends / delivered recipients."""
     variants = list(BroadcastVariant.unscoped.filter(broadcast=broadcast).order_by("position"))
-    # Each batch carries its variant and its recipients (one friend per variant push).
+    # Each batch carries its variant and its recipients: one friend per push, or up to 500
+    # of one arm's friends per multicast (an A/B test without tracked links).
     accepted = Q(status=BroadcastBatch.Status.ACCEPTED)
     counts = {
         row["variant"]: row
@@ -100,7 +109,13 @@ def broadcast_variant_results(*, broadcast: Broadcast) -> VariantResults:
             broadcast=broadcast, reason=HeldBack.Reason.AWAITING_WINNER
         ).count(),
         significant=significant,
-        verdict=_verdict(rows, leader, threshold),
+        verdict=_verdict(
+            rows,
+            leader,
+            threshold,
+            tracked=broadcast.track_clicks
+            and any(tracked_urls(variant.messages) for variant in variants),
+        ),
         followups=list(
             Broadcast.unscoped.filter(winner_of=broadcast)
             .exclude(status=Broadcast.Status.CANCELLED)

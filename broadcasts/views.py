@@ -138,6 +138,7 @@ def _composer(request: HttpRequest, broadcast: Broadcast | None) -> HttpResponse
             "segment_id": data["segment"],
             "demographic": data["demographic_json"],
             "track_clicks": data["track_clicks"],
+            "click_attribution": data["click_attribution"],
             "repeat_weekdays": data["repeat_weekdays"],
             "holdout_percent": data["holdout_percent"] or 0,
             "variants": data["variants"],
@@ -166,6 +167,7 @@ def _composer(request: HttpRequest, broadcast: Broadcast | None) -> HttpResponse
                     "audience": "audience_kind",
                     "segment_id": "segment",
                     "holdout_percent": "holdout_percent",
+                    "click_attribution": "click_attribution",
                     "variants": "variant_test_percent",
                 }.get(field, _variant_field(field))
                 for problem in problems:
@@ -279,11 +281,7 @@ def broadcast_detail(
             )
     target = request.htmx.target if request.htmx else None
     if target == "broadcast-cost" or request.GET.get("panel") == "cost":
-        context["estimate"] = estimate = planning.broadcast_estimate(broadcast=broadcast)
-        if context["variants"] and estimate.to_send:
-            # The holdout first, then the test share of the rest; the others wait.
-            kept = estimate.to_send * (100 - broadcast.holdout_percent) / 100
-            context["ab_tested"] = round(kept * broadcast.variant_test_percent / 100)
+        context["estimate"] = planning.broadcast_estimate(broadcast=broadcast)
         context["quota"] = selectors.message_quota(account=request.account)
         context["cost_loaded"] = True
     return render_page(

@@ -6,10 +6,20 @@ recipients (``friend_ids``/``line_user_ids``, see broadcasts.models), written in
 transaction by a single set-based INSERT … SELECT that numbers the recipients in friend-id
 order and aggregates them per call (in an A/B test, with each friend's variant computed in the
 same SELECT). A million recipients are 2,000 rows, never loaded into the worker.
+
+How it goes to LINE (``_method``): a message that must differ per friend goes by push, one
+friend per call: ``{displayName}``, an A/B test with tracked links (unique clickers per arm),
+or tracked links with the broadcast's click attribution "per friend" (each click's token names
+the friend). Otherwise a segment goes by multicast (500 ids per call, clicks counted per link)
+and all friends by LINE broadcast, or narrowcast when the frequency cap excludes some.
+Demographic audiences are always narrowcast: LINE picks the recipients. LINE counts the
+message quota per recipient whatever the method, so push costs time (one call per friend,
+2,000 calls/s against multicast's 200 calls/s of 500), not quota.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -19,7 +29,7 @@ from django.db.models.functions import Mod
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from broadcasts.messages import is_personalised
+from broadcasts.messages import is_personalised, tracked_urls
 from broadcasts.models import Broadcast, BroadcastBatch, HeldBack, RecipientChunk
 from broadcasts.services import variants
 from broadcasts.services.rules import capped_friend_ids, quiet_hours_end
@@ -29,9 +39,22 @@ from segments.segment_selectors import segment_friends
 MULTICAST_SIZE = 500  # LINE's maximum user ids per multicast call
 MIN_TARGET_REACH = 100  # LINE: targeted (narrowcast) sends need this target reach
 MIN_AUDIENCE = 50  # LINE: a narrowcast with a smaller audience fails (errorCode 4)
+# LINE's rate limits per channel (requests per second), as oa_console.line_api meters them.
+PUSH_PER_SECOND = 2000
+MULTICAST_PER_SECOND = 200
 
 Kind = Broadcast.AudienceKind
 Method = Broadcast.Method
+Attribution = Broadcast.ClickAttribution
+
+
+class PerFriend:
+    """Why a broadcast goes by push, one friend per call (``""``: it need not)."""
+
+    NONE = ""
+    PERSONALISED = "personalised"  # {displayName}
+    AB_CLICKS = "ab_clicks"  # an A/B test with tracked links: unique clickers per arm
+    CLICKS = "clicks"  # tracked links, click attribution per friend
 
 
 @dataclass
@@ -44,10 +67,39 @@ class Estimate:
     quiet_until: datetime | None
     problems: list[str] = field(default_factory=list)  # block sending
     notes: list[str] = field(default_factory=list)  # worth knowing, do not block
+    per_friend: str = PerFriend.NONE  # why it goes one friend per push, if it does
+    clicks_per_friend: bool = False  # tracked links whose clicks name the friend
+    sent_now: int | None = None  # recipients after the holdout and the A/B test share
+    ab_tested: int | None = None  # of those, in an A/B test (None without variants)
+    requests: int | None = None  # LINE calls the send makes
+    duration_seconds: float | None = None  # at LINE's rate limits (None: one call, LINE's pace)
 
     @property
     def can_send(self) -> bool:
         return not self.problems
+
+    @property
+    def method_label(self) -> str:
+        return str(Method(self.method).label)
+
+    @property
+    def duration_text(self) -> str:
+        return duration_text(self.duration_seconds)
+
+
+def duration_text(seconds: float | None) -> str:
+    """A send's duration as people say it: seconds under a minute, then minutes, then hours."""
+    if seconds is None:
+        return _("one request; LINE delivers it at its own pace")
+    if seconds < 60:
+        return _("about %(seconds)s s") % {"seconds": max(1, math.ceil(seconds))}
+    minutes = math.ceil(seconds / 60)
+    if minutes < 120:
+        return _("about %(minutes)s min") % {"minutes": minutes}
+    return _("about %(hours)s h %(minutes)s min") % {
+        "hours": minutes // 60,
+        "minutes": minutes % 60,
+    }
 
 
 def _candidates(broadcast: Broadcast, now: datetime) -> QuerySet[Friend] | None:
@@ -63,10 +115,32 @@ def _candidates(broadcast: Broadcast, now: datetime) -> QuerySet[Friend] | None:
     return friends.filter(status=Friend.Status.FOLLOWING).order_by()
 
 
-def _method(broadcast: Broadcast, excluded: int) -> str:
+def _has_tracked_links(broadcast: Broadcast, arms: list[list[dict]]) -> bool:
+    return broadcast.track_clicks and any(tracked_urls(messages) for messages in arms)
+
+
+def _per_friend(broadcast: Broadcast) -> str:
+    """Why the broadcast must go one friend per push, or ``PerFriend.NONE``. Only audiences
+    the console lists (a saved segment, all friends) can: LINE picks demographic ones."""
+    if broadcast.audience_kind not in (Kind.SEGMENT, Kind.ALL):
+        return PerFriend.NONE
+    arms = variants.arm_messages(broadcast)
+    if any(is_personalised(messages) for messages in arms):
+        return PerFriend.PERSONALISED
+    if not _has_tracked_links(broadcast, arms):
+        return PerFriend.NONE  # the fast path: one message for everyone
+    if len(arms) > 1:
+        return PerFriend.AB_CLICKS
+    if broadcast.click_attribution == Attribution.FRIEND:
+        return PerFriend.CLICKS
+    return PerFriend.NONE
+
+
+def _method(broadcast: Broadcast, excluded: int, per_friend: str) -> str:
+    if per_friend:
+        return Method.PUSH
     if broadcast.audience_kind == Kind.SEGMENT:
-        per_friend = is_personalised(broadcast.messages) or variants.has_variants(broadcast)
-        return Method.PUSH if per_friend else Method.MULTICAST
+        return Method.MULTICAST
     if broadcast.audience_kind == Kind.ALL and excluded == 0:
         return Method.BROADCAST
     return Method.NARROWCAST
@@ -91,16 +165,93 @@ def broadcast_estimate(*, broadcast: Broadcast, now: datetime | None = None) -> 
         matched = matched_qs.count()
         reachable = candidates.count()
         excluded = candidates.filter(pk__in=capped).count()
+    per_friend = _per_friend(broadcast)
     estimate = Estimate(
-        method=_method(broadcast, excluded),
+        method=_method(broadcast, excluded, per_friend),
         matched=matched,
         reachable=reachable,
         excluded_by_cap=excluded,
         to_send=None if candidates is None else reachable - excluded,
         quiet_until=quiet_hours_end(account=account, moment=send_time),
+        per_friend=per_friend,
     )
     _check_line_rules(broadcast, estimate, following_total=following.count())
+    _estimate_sending(broadcast, estimate)
     return estimate
+
+
+def _calls(method: str, recipients: int, arm_shares: list[int]) -> int:
+    """LINE calls for ``recipients``: one per push, one per 500 of an arm for a multicast."""
+    if method == Method.PUSH:
+        return recipients
+    if method == Method.MULTICAST:
+        shares = arm_shares or [100]
+        return sum(math.ceil(recipients * share / 100 / MULTICAST_SIZE) for share in shares)
+    return 1
+
+
+def _seconds(method: str, calls: int) -> float | None:
+    per_second = {Method.PUSH: PUSH_PER_SECOND, Method.MULTICAST: MULTICAST_PER_SECOND}
+    return calls / per_second[method] if method in per_second else None
+
+
+def _estimate_sending(broadcast: Broadcast, estimate: Estimate) -> None:
+    """How many friends get a message now, the LINE calls that takes, how long LINE's rate
+    limits make it, and what the click attribution means for this broadcast."""
+    arms = variants.variant_list(broadcast=broadcast)
+    shares = [arm.share for arm in arms]
+    tracked = _has_tracked_links(broadcast, [arm.messages for arm in arms] or [broadcast.messages])
+    estimate.clicks_per_friend = tracked and estimate.method == Method.PUSH
+    if estimate.to_send is not None:
+        kept = estimate.to_send * (100 - broadcast.holdout_percent) / 100  # the holdout first
+        if arms:
+            estimate.ab_tested = round(kept * broadcast.variant_test_percent / 100)
+        estimate.sent_now = estimate.ab_tested if arms else round(kept)
+    estimate.requests = _calls(estimate.method, estimate.sent_now or 0, shares)
+    estimate.duration_seconds = _seconds(estimate.method, estimate.requests)
+    if estimate.per_friend == PerFriend.CLICKS:
+        if broadcast.audience_kind == Kind.SEGMENT:
+            alternative = _seconds(
+                Method.MULTICAST, _calls(Method.MULTICAST, estimate.sent_now or 0, [])
+            )
+        else:
+            alternative = None  # a LINE broadcast or narrowcast: one request
+        estimate.notes.append(
+            _(
+                "Click attribution per friend: each click names the friend; sent one friend at "
+                "a time (%(requests)s pushes, LINE allows %(rate)s a second): %(duration)s. "
+                "Per link would send it in %(alternative)s, with clicks counted per link only. "
+                "The message quota is the same either way."
+            )
+            % {
+                "requests": estimate.requests,
+                "rate": PUSH_PER_SECOND,
+                "duration": estimate.duration_text,
+                "alternative": duration_text(alternative),
+            }
+        )
+    elif estimate.per_friend == PerFriend.AB_CLICKS:
+        estimate.notes.append(
+            _(
+                "A/B test with tracked links: each click names the friend, so each variant's "
+                "unique clickers are counted; sent one friend at a time: %(duration)s."
+            )
+            % {"duration": estimate.duration_text}
+        )
+    elif estimate.per_friend == PerFriend.PERSONALISED:
+        estimate.notes.append(
+            _("{displayName} makes each message personal; sent one friend at a time: %(duration)s.")
+            % {"duration": estimate.duration_text}
+        )
+    elif tracked:
+        estimate.notes.append(
+            _(
+                "LINE picks the recipients of a demographic audience, so clicks are counted per "
+                "link, not per friend."
+            )
+            if broadcast.audience_kind in (Kind.DEMOGRAPHIC, Kind.SEGMENT_DEMOGRAPHIC)
+            else _("Click attribution per link: clicks are counted per link, not per friend.")
+        )
 
 
 def _check_line_rules(
@@ -185,7 +336,7 @@ def broadcast_plan(*, broadcast_id: int, now: datetime | None = None) -> Broadca
         sendable = bucketed.filter(bucket__gte=broadcast.holdout_percent)
     sendable, waiting = variants.split_tested(broadcast, sendable)  # A/B test share
     count = sendable.count()
-    method = _method(broadcast, excluded)
+    method = _method(broadcast, excluded, _per_friend(broadcast))
     estimate = Estimate(
         method=method,
         matched=None,
@@ -224,7 +375,7 @@ def broadcast_plan(*, broadcast_id: int, now: datetime | None = None) -> Broadca
         # recipients are stored in chunks under it.
         count = _one_call_audience(broadcast, sendable, method=method)
     else:
-        per_call = {Method.MULTICAST: MULTICAST_SIZE, Method.PUSH: 1}.get(method)
+        per_call = MULTICAST_SIZE if method == Method.MULTICAST else 1  # push: one friend
         # What was batched, not the count above: friends may follow or block in between.
         count = _batches(
             broadcast,
@@ -317,45 +468,49 @@ def _batches(
     friends: QuerySet[Friend],
     *,
     method: str,
-    per_call: int | None,
+    per_call: int,
     variant: Expression | None = None,
 ) -> int:
-    """One batch per ``per_call`` recipients (all in one when None: a narrowcast's uploaded
-    audience), numbered in friend-id order, each carrying its recipients and a new retry key;
+    """One batch per ``per_call`` recipients (multicast or push), numbered in friend-id order, each carrying its recipients and a new retry key;
     returns the recipients batched. One statement: the friends are numbered, grouped per call
     and aggregated in the database. ``friends`` has one row per friend (a segment compiles to
     columns and EXISTS subqueries on ``Friend``, never a join), so each is addressed once; a
     DISTINCT here would double the time of planning a million.
 
     ``variant`` (an A/B test) is each friend's variant id computed in the same SELECT, stored
-    on the batch: one batch per friend (variants go by push), so a batch never mixes arms."""
-    if variant is not None and per_call != 1:
-        raise ValueError("A/B variants are sent one friend per call (push).")
+    on the batch. The friends are numbered within their arm, so a batch never mixes arms (one
+    friend per push, or up to ``per_call`` of one arm's friends per multicast), and the batches
+    are sequenced by their first friend's id, which interleaves the arms in proportion to their
+    shares (pushes go in friend-id order): if sending stops part-way (quiet hours), every arm
+    has gone out to about the same share of its friends."""
     inner_sql, inner_params = _aliased(friends, variant)
     vendor = connection.vendor
     friend_ids, user_ids = (_LIST_OF[vendor].format(column) for column in ("r.fid", "r.uid"))
-    sequence = "(ROW_NUMBER() OVER (ORDER BY f.fid) - 1) / %s" if per_call else "0 * %s"
-    # Without variants the column is left out (NULL): the multicast statement is unchanged.
-    arm_column, arm_value, arm_source = (
-        (", variant_id", ", MIN(r.vid)", ", f.vid") if variant is not None else ("", "", "")
-    )
+    if variant is None:
+        # Without variants the column is left out (NULL): the multicast statement is unchanged.
+        sequence = "(ROW_NUMBER() OVER (ORDER BY f.fid) - 1) / %s"
+        arm_column, arm_value, arm_source, batch_seq, group = "", "", "", "r.seq", "r.seq"
+    else:
+        sequence = "(ROW_NUMBER() OVER (PARTITION BY f.vid ORDER BY f.fid) - 1) / %s"
+        arm_column, arm_value, arm_source = ", variant_id", ", r.vid", ", f.vid"
+        batch_seq, group = "ROW_NUMBER() OVER (ORDER BY MIN(r.fid)) - 1", "r.vid, r.seq"
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {BroadcastBatch._meta.db_table} (account_id, broadcast_id, sequence,"
             "  method, retry_key, status, size, attempts, rate_limited, request_id,"
             f"  duplicate_of_accepted, error_message, friend_ids, line_user_ids{arm_column}) "
-            f"SELECT %s, %s, r.seq, %s, {_NEW_UUID[vendor]}, %s, COUNT(*), 0, 0, '', %s, '',"
-            f"  {friend_ids}, {user_ids}{arm_value} "
+            f"SELECT %s, %s, {batch_seq}, %s, {_NEW_UUID[vendor]}, %s, COUNT(*), 0, 0, '', %s,"
+            f"  '', {friend_ids}, {user_ids}{arm_value} "
             f"FROM (SELECT f.fid, f.uid{arm_source}, {sequence} AS seq FROM ({inner_sql}) f"
             "  ORDER BY f.fid) r "
-            "GROUP BY r.seq RETURNING size",
+            f"GROUP BY {group} RETURNING size",
             [
                 broadcast.account_id,
                 broadcast.pk,
                 method,
                 BroadcastBatch.Status.PENDING,
                 False,
-                per_call or 1,
+                per_call,
                 *inner_params,
             ],
         )

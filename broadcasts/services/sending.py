@@ -193,18 +193,24 @@ class _Requests:
     the same messages on every call."""
 
     def __init__(self, broadcast: Broadcast) -> None:
+        self.broadcast = broadcast
         self.messages = _messages_for(broadcast, friend_id=None, display_name=None)
-        self._multicast = None
+        self._multicast: dict = {}  # per A/B arm (None: the broadcast's own messages)
 
-    def multicast(self, to: list[str]):
+    def multicast(self, to: list[str], variant_id: int | None = None):
         from linebot.v3 import messaging
 
-        if self._multicast is None:
-            self._multicast = messaging.MulticastRequest.from_dict(
-                {"to": to, "messages": self.messages}
+        if variant_id not in self._multicast:
+            messages = self.messages
+            if variant_id is not None:
+                messages = _messages_for(
+                    self.broadcast, friend_id=None, display_name=None, variant_id=variant_id
+                )
+            self._multicast[variant_id] = messaging.MulticastRequest.from_dict(
+                {"to": to, "messages": messages}
             )
-            return self._multicast
-        return self._multicast.copy(update={"to": to})
+            return self._multicast[variant_id]
+        return self._multicast[variant_id].copy(update={"to": to})
 
 
 def _send_batch(broadcast: Broadcast, batch: BroadcastBatch, api, requests: _Requests) -> Outcome:
@@ -218,7 +224,7 @@ def _send_batch(broadcast: Broadcast, batch: BroadcastBatch, api, requests: _Req
     # only with a new retry key): a retry sends exactly what the first attempt sent.
     units = [batch.aggregation_unit] if batch.aggregation_unit else None
     if batch.method == Method.MULTICAST:
-        request = requests.multicast(batch.line_user_ids)
+        request = requests.multicast(batch.line_user_ids, batch.variant_id)
         if units:
             request = request.copy(update={"custom_aggregation_units": units})
         return line_call(

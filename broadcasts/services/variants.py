@@ -7,10 +7,12 @@ get a slot 0-9,999 from the same per-broadcast hash (its upper digits, independe
 holdout's lower ones). Slots below ``variant_test_percent`` * 100 are tested and split among the
 variants by their cumulative shares; the remaining slots wait for the winner.
 
-Variants go out by push, one request per friend: each link then names the friend, so unique
-clicks per arm (the numerator of each click rate) are exact rather than estimated. Planning
-stores each friend's arm on its one-friend batch (``variant_of_friend``), which the
-``Delivery`` view exposes as the delivery's variant.
+With tracked links (or ``{displayName}``) variants go out by push, one request per friend:
+each link then names the friend, so unique clicks per arm (the numerator of each click rate)
+are exact rather than estimated, whatever the broadcast's click attribution says. Without such
+a need each arm goes by multicast, up to 500 of that arm's friends per call. Either way
+planning stores each friend's arm on its batch (``variant_of_friend``; a batch never mixes
+arms), which the ``Delivery`` view exposes as the delivery's variant.
 """
 
 from __future__ import annotations
@@ -149,6 +151,21 @@ def has_variants(broadcast: Broadcast) -> bool:
     return bool(broadcast.pk) and BroadcastVariant.unscoped.filter(broadcast=broadcast).exists()
 
 
+def arm_messages(broadcast: Broadcast) -> list[list[dict]]:
+    """The messages of every arm (each variant's), or the broadcast's own without variants:
+    what planning inspects for personalisation and tracked links (the broadcast's own
+    messages only mirror the first variant)."""
+    if broadcast.pk:
+        arms = list(
+            BroadcastVariant.unscoped.filter(broadcast_id=broadcast.pk)
+            .order_by("position")
+            .values_list("messages", flat=True)
+        )
+        if arms:
+            return arms
+    return [broadcast.messages]
+
+
 # Planning hooks (called from services.planning) ---------------------------------------------
 
 
@@ -269,6 +286,7 @@ def broadcast_send_winner(
         audience_kind=Broadcast.AudienceKind.SEGMENT,
         segment_id=parent.segment_id,
         track_clicks=parent.track_clicks,
+        click_attribution=parent.click_attribution,
         winner_of=parent,
         winner_variant=winner,
     )

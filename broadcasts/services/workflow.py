@@ -142,6 +142,11 @@ def _clean_holdout(holdout_percent: int, audience_kind: str) -> None:
         )
 
 
+def _clean_click_attribution(click_attribution: str) -> None:
+    if click_attribution not in Broadcast.ClickAttribution.values:
+        raise ValidationError({"click_attribution": [_("Choose per friend or per link.")]})
+
+
 @transaction.atomic
 def broadcast_create(
     *,
@@ -153,6 +158,7 @@ def broadcast_create(
     segment_id: int | None = None,
     demographic: dict | None = None,
     track_clicks: bool = True,
+    click_attribution: str = Broadcast.ClickAttribution.FRIEND,
     goal: str = "",
     repeat_weekdays: list[int] | None = None,
     holdout_percent: int = 0,
@@ -171,6 +177,7 @@ def broadcast_create(
         variant_test_percent=variant_test_percent,
     )
     _clean_holdout(holdout_percent, audience_kind)
+    _clean_click_attribution(click_attribution)
     broadcast = Broadcast.unscoped.create(
         account=account,
         created_by=created_by,
@@ -181,6 +188,7 @@ def broadcast_create(
         segment=segment,
         demographic=demographic if audience_kind in NEEDS_FILTER else None,
         track_clicks=track_clicks,
+        click_attribution=click_attribution,
         repeat_weekdays=weekdays,
         holdout_percent=holdout_percent,
         variant_test_percent=variant_test_percent if cleaned_variants else 100,
@@ -199,6 +207,7 @@ def broadcast_update(
     segment_id: int | None = None,
     demographic: dict | None = None,
     track_clicks: bool = True,
+    click_attribution: str = Broadcast.ClickAttribution.FRIEND,
     goal: str = "",
     repeat_weekdays: list[int] | None = None,
     holdout_percent: int = 0,
@@ -230,6 +239,8 @@ def broadcast_update(
     broadcast.segment = segment
     broadcast.demographic = demographic if audience_kind in NEEDS_FILTER else None
     broadcast.track_clicks = track_clicks
+    _clean_click_attribution(click_attribution)
+    broadcast.click_attribution = click_attribution
     broadcast.repeat_weekdays = weekdays
     _clean_holdout(holdout_percent, audience_kind)
     broadcast.holdout_percent = holdout_percent

@@ -72,8 +72,13 @@ def make_broadcast(
     status: str = Broadcast.Status.DRAFT,
     send_at: datetime | None = None,
     user=None,
+    click_attribution: str = Broadcast.ClickAttribution.LINK,
 ) -> Broadcast:
-    """A broadcast created through the services and moved to ``status`` the way users do."""
+    """A broadcast created through the services and moved to ``status`` the way users do.
+
+    Clicks are attributed per link unless asked: ``TEXT`` holds a tracked link, and these
+    tests are about the multicast / LINE broadcast / narrowcast paths; the product's default
+    (per friend, by push) is tested on its own in test_click_attribution.py."""
     broadcast = workflow.broadcast_create(
         account=account,
         created_by=user,
@@ -82,6 +87,7 @@ def make_broadcast(
         audience_kind=audience_kind,
         segment_id=segment.pk if segment else None,
         demographic=demographic,
+        click_attribution=click_attribution,
     )
     order = [
         Broadcast.Status.DRAFT,

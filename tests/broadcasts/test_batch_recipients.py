@@ -110,8 +110,11 @@ def test_variant_batches_carry_one_friend_and_their_arm_which_the_view_exposes(a
     from tests.broadcasts.test_variants import ab_broadcast, arm, expected_slot
 
     friends = make_friends(account, 400)
-    broadcast = ab_broadcast(
-        account, [arm("A", "a", 30), arm("B", "b", 70)], test_percent=50, holdout=10
+    broadcast = ab_broadcast(  # tracked links: the test goes by push, one friend per call
+        account,
+        [arm("A", "a https://shop.example/a", 30), arm("B", "b https://shop.example/b", 70)],
+        test_percent=50,
+        holdout=10,
     )
     planned = planning.broadcast_plan(broadcast_id=broadcast.pk)
 

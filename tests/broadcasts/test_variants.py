@@ -110,7 +110,10 @@ def test_shares_hold_within_tolerance_on_thousands_of_friends(account, rules):
     for label, share in (("A", 0.5), ("B", 0.3), ("C", 0.2)):
         assert abs(counts[label] / 4000 - share) < 0.03, counts
     broadcast.refresh_from_db()
-    assert (broadcast.method, broadcast.recipients) == ("push", 4000)
+    # No tracked link, no {displayName}: each arm goes by multicast, never mixing arms.
+    assert (broadcast.method, broadcast.recipients) == ("multicast", 4000)
+    batches = BroadcastBatch.unscoped.filter(broadcast=broadcast)
+    assert all(batch.size <= 500 and batch.variant_id for batch in batches)
 
 
 def test_holdout_first_then_variants_then_the_rest_waits(account, rules):

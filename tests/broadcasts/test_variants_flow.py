@@ -233,14 +233,18 @@ def test_send_the_winner_to_the_rest_end_to_end(
         url(account, "api_broadcast_schedule", followup["id"]), {"send_at": None}, format="json"
     )
     line.received.clear()
+    parent_pushes = len(line.server.calls("pushMessage"))
     sent = run_to_end(Broadcast.unscoped.get(pk=followup["id"]))
-    assert (sent.status, sent.method, sent.recipients) == (Status.SENT, "multicast", len(waiting))
+    # The winner has a tracked link and keeps the parent's click attribution (per friend, the
+    # default): one push per friend, so each click names the friend.
+    assert (sent.status, sent.method, sent.recipients) == (Status.SENT, "push", len(waiting))
     by_id = {f.pk: f.line_user_id for f in friends}
     assert set(line.received) == {by_id[pk] for pk in waiting}
     assert not set(line.received) & {by_id[pk] for pk in holdout | set(got_a) | set(got_b)}
-    multicast = line.server.calls("multicast")[0].json()
-    assert multicast["messages"][0]["text"].startswith("Emoji http")
-    assert "/r/" in multicast["messages"][0]["text"]  # tracked like any broadcast
+    pushes = [call.json() for call in line.server.calls("pushMessage")[parent_pushes:]]
+    assert len(pushes) == len(waiting)
+    assert all(push["messages"][0]["text"].startswith("Emoji http") for push in pushes)
+    assert all("/r/" in push["messages"][0]["text"] for push in pushes)  # tracked
 
 
 def test_results_and_winner_action_on_the_page(account, rules, line, marketer, viewer, scope):
