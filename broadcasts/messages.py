@@ -63,7 +63,10 @@ def _document() -> dict:
     return document
 
 
+@cache
 def _validator(component: str):
+    """Built once per component and process, like the parsed spec it points into: a validator
+    keeps no state between calls, and rebuilding it would resolve every reference again."""
     document = _document()
     return _OpenApiValidator({**document, "$ref": f"#/components/schemas/{component}"})
 
