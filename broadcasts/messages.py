@@ -68,7 +68,10 @@ def schema_component(name: str) -> dict:
     return _document()["components"]["schemas"][name]
 
 
+@cache
 def _validator(component: str):
+    """Built once per component and process, like the parsed spec it points into: a validator
+    keeps no state between calls, and rebuilding it would resolve every reference again."""
     document = _document()
     return _OpenApiValidator({**document, "$ref": f"#/components/schemas/{component}"})
 

@@ -3,6 +3,7 @@ is always the one matching the Python figures (no CDN, no second copy in the rep
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 from django.contrib.staticfiles.finders import BaseFinder
@@ -12,9 +13,10 @@ PLOTLY_STATIC_PATH = "vendor/plotly/plotly.min.js"
 
 
 def _package_data() -> Path:
-    import plotly
-
-    return Path(plotly.__file__).resolve().parent / "package_data"
+    # Located, not imported: the system check runs this in every process (a Celery worker too),
+    # and importing plotly would load it there for nothing.
+    spec = importlib.util.find_spec("plotly")
+    return Path(spec.origin).resolve().parent / "package_data"
 
 
 class PlotlyFinder(BaseFinder):

@@ -25,9 +25,9 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-import segno
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -38,6 +38,9 @@ from django.utils.translation import gettext as _
 
 from oa_console.models import LineAccount
 from segments.models import CampaignLink, CampaignVisit, Friend, Tag, TagRule
+
+if TYPE_CHECKING:
+    from segno import QRCode
 
 # A visitor who means to add the OA does so within a minute or two of opening the link.
 ATTRIBUTION_WINDOW = timedelta(minutes=10)
@@ -60,7 +63,11 @@ def campaign_link_url(link: CampaignLink) -> str:
     return settings.PUBLIC_BASE_URL + reverse("campaign_link_redirect", args=[link.token])
 
 
-def _qr(link: CampaignLink):
+def _qr(link: CampaignLink) -> QRCode:
+    # Imported where a code is drawn: the URLconf loads this module in every process, a Celery
+    # worker included, which never draws one.
+    import segno
+
     # Medium error correction survives a scuffed poster; never a Micro QR (phones skip them).
     return segno.make(campaign_link_url(link), error="m", micro=False)
 

@@ -19,9 +19,8 @@ import unicodedata
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.text import slugify
@@ -30,11 +29,16 @@ from django.utils.translation import gettext_lazy
 
 from insights.services.detection import Detection
 from insights.services.kinds import ApplyResult, ImportKind
-from insights.services.normalise import NormalisedChunk
 from insights.services.parsing import ImportFileError
 from insights.services.reports import normalise_header
 from segments.member_apply import members_apply
 from segments.models import AttributeDefinition
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from insights.services.normalise import NormalisedChunk
 
 KEYS = ("line_user_id", "member_id")
 # Friend fields a column may fill, with their longest value.
@@ -195,6 +199,9 @@ def parser_for(target: str, today: date) -> Parser:
 def _parse_column(raw: pd.Series, parse: Parser) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(JSON fragment or "" for blank, error code or "", cleaned text) per cell; each distinct
     value is parsed once (a column of tiers or regions has a handful)."""
+    import numpy as np
+    import pandas as pd
+
     text = raw.astype(str)
     if not "".join(text.tolist()).isascii():
         text = text.str.normalize("NFKC")
@@ -297,7 +304,14 @@ class MemberDataKind(ImportKind):
             today=timezone.localdate(timezone=_zone(job.account)),
         )
 
-    def normalise(self, chunk, *, first_row, ctx: MemberDataContext):
+    def normalise(self, chunk, *, first_row, ctx: MemberDataContext) -> NormalisedChunk:
+        # numpy and pandas are imported when a file is read, not when Django starts: this kind is
+        # registered at boot by every process, including workers that only send broadcasts.
+        import numpy as np
+        import pandas as pd
+
+        from insights.services.normalise import NormalisedChunk
+
         n = len(chunk)
         rows = np.arange(first_row, first_row + n)
         errors: list[dict] = []

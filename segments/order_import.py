@@ -15,16 +15,14 @@ import json
 import re
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import numpy as np
-import pandas as pd
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from insights.services.detection import Detection, apply_spec_mapping, map_spec_headers
 from insights.services.kinds import ApplyResult, ImportKind, header_labels
-from insights.services.normalise import NormalisedChunk
 from insights.services.reports import F, Kind, ReportSpec, alias_index, normalise_header
 from segments.events import (
     CURRENCY,
@@ -36,6 +34,9 @@ from segments.events import (
 )
 from segments.member_import import parse_date
 from segments.models import CustomEvent
+
+if TYPE_CHECKING:
+    from insights.services.normalise import NormalisedChunk
 
 CLOCK = re.compile(r"^(\S+)[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
 KEY_PREFIX = "order:"
@@ -197,7 +198,13 @@ class OrdersKind(ImportKind):
             zone=ZoneInfo(job.account.time_zone or "UTC"),
         )
 
-    def normalise(self, chunk, *, first_row, ctx: OrdersContext):
+    def normalise(self, chunk, *, first_row, ctx: OrdersContext) -> NormalisedChunk:
+        # Imported when a file is read, not when Django starts (see member_import.normalise).
+        import numpy as np
+        import pandas as pd
+
+        from insights.services.normalise import NormalisedChunk
+
         ctx.bind(chunk.columns)
         cells = {column: chunk[column].astype(str).str.strip().tolist() for column in chunk.columns}
         customer_fields = [name for name in ("line_user_id", "member_id") if name in ctx.by_field]

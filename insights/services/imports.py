@@ -19,6 +19,7 @@ import logging
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -34,7 +35,6 @@ from insights.services import storage
 from insights.services.detection import Detection, header_signature, map_headers
 from insights.services.kinds import ApplyResult, ImportKind, detect_kind, get_kind, is_kind
 from insights.services.messages import failure_message, row_error_message
-from insights.services.normalise import ChunkContext, choose_key
 from insights.services.parsing import (
     SAMPLE_BYTES,
     CountingReader,
@@ -50,6 +50,9 @@ from insights.services.reports import ReportType, report_spec
 from oa_console.models import LineAccount
 from oa_console.queueing import enqueue_best_effort
 from oa_console.tenancy import tenant_scope
+
+if TYPE_CHECKING:
+    from insights.services.normalise import ChunkContext
 
 logger = logging.getLogger("insights.imports")
 
@@ -234,6 +237,9 @@ def _discard_upload(job: ImportJob) -> None:
 
 def insight_context(*, job: ImportJob, detection: Detection) -> ChunkContext:
     """What normalising an Insight export needs: the report, its key and this OA's ids."""
+    # normalise is pandas through and through: imported when a file is read, not at worker boot.
+    from insights.services.normalise import ChunkContext, choose_key
+
     spec = report_spec(detection.report)
     mapped = set(detection.mapping.values())
     account = job.account

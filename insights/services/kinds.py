@@ -18,8 +18,6 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from insights.services.detection import Detection, apply_mapping, detect, map_headers
 from insights.services.reports import (
     KNOWN_LABELS,
@@ -29,6 +27,8 @@ from insights.services.reports import (
 )
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from insights.models import ImportJob
     from insights.services.normalise import NormalisedChunk
     from oa_console.models import LineAccount

@@ -17,12 +17,14 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-import pandas as pd
 from django.conf import settings
 
 from insights.services.reports import KNOWN_LABELS, normalise_header
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SAMPLE_BYTES = 64 * 1024
 CHUNK_ROWS = 50_000
@@ -154,6 +156,8 @@ def sniff(sample: bytes, *, complete: bool, time_zone: str = "") -> CsvFormat:
     if score <= 0:
         line = next((i for i, row in enumerate(_lines(text)) if row.strip()), 0)
         delimiter = max(DELIMITERS, key=_lines(text)[line].count) if _lines(text) else ","
+    import pandas as pd  # only where a file is read: see read_chunks
+
     try:
         frame = pd.read_csv(
             io.StringIO(text.lstrip("\ufeff")), sep=delimiter, skiprows=line, nrows=0, dtype=str
@@ -191,6 +195,10 @@ def read_chunks(
     A row with more cells than the header stops the file (pandas cannot say which data row it
     would have been otherwise); the error names the physical line.
     """
+    # Imported here, not at the top: pandas (with numpy, about 60 MB) is loaded by the process
+    # that reads a file, not by every Celery worker and web process that imports this module.
+    import pandas as pd
+
     text = io.TextIOWrapper(
         io.BufferedReader(stream, buffer_size=1024 * 1024), encoding=fmt.encoding, newline=""
     )

@@ -16,11 +16,14 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from django.db import connection
 
 from insights.models import ImportJob, InsightRecord
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 BATCH = 500
 _COPY_SPECIAL = re.compile(r"[\\\t\n\r]")

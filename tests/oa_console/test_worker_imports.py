@@ -1,0 +1,89 @@
+"""A Celery worker boots without the libraries only some pages and jobs need.
+
+Every pool process of a worker carries what the worker imported at boot. pandas and numpy (the
+Imports page's file reader), segno (QR codes) and plotly (charts, drawn in the browser) took
+about 60 MB of the ~200 MB each process of a broadcast-sending worker held, for nothing: they
+are imported where a file is read or a code is drawn. This runs what ``celery worker`` does at
+boot in a fresh interpreter (the system checks and task autodiscovery of Celery's Django fixup,
+then the ``worker_init`` handlers, which load the LINE SDK and the URLconf with every view) and
+checks that none of them was loaded. The pages and jobs that use them have their own tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+LAZY = ("pandas", "numpy", "plotly", "segno")
+
+BOOT = """
+import json, sys
+LAZY = %r
+import django
+django.setup()
+from celery.signals import worker_init
+from oa_console.celery import app
+app.loader.import_default_modules()
+class Worker:  # stands in for the WorkController that sends worker_init
+    pass
+Worker.app = app
+worker_init.send(sender=Worker())
+print("RESULT", json.dumps({"loaded": sorted(m for m in LAZY if m in sys.modules), "modules": len(sys.modules)}))
+"""
+
+
+def _boot(then: str = "") -> list[dict]:
+    """Boot a worker's imports in a fresh interpreter, run ``then``; one dict per printed line."""
+    result = subprocess.run(
+        [sys.executable, "-c", BOOT % (LAZY,) + then],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    # Log records may be printed too (JSON lines in production settings).
+    return [
+        json.loads(line.removeprefix("RESULT "))
+        for line in result.stdout.splitlines()
+        if line.startswith("RESULT ")
+    ]
+
+
+def test_worker_boot_loads_no_pandas_numpy_plotly_or_segno():
+    (booted,) = _boot()
+    # Sanity: the boot really imported the tasks, the URLconf and the LINE SDK.
+    assert booted["modules"] > 1000
+    assert booted["loaded"] == [], (
+        f"a worker now imports {booted['loaded']} at boot; find who with "
+        "`python -X importtime` and import it where it is used"
+    )
+
+
+def test_lazily_imported_code_still_loads_its_library():
+    """The same boot, then a CSV read and a QR code: what moved into functions still works."""
+    booted, used = _boot(
+        """
+import io
+from insights.services.parsing import read_chunks, sniff
+from segments.campaigns import campaign_link_qr_svg
+from segments.models import CampaignLink
+sample = "LINE user ID,Member ID\\nU1,M1\\n".encode()
+chunks = list(read_chunks(io.BytesIO(sample), sniff(sample, complete=True)))
+svg = campaign_link_qr_svg(CampaignLink(token="abc", name="Poster"))
+print("RESULT", json.dumps({"loaded": sorted(m for m in LAZY if m in sys.modules),
+                  "rows": [chunk.to_dict("records") for chunk in chunks], "svg": svg[:4]}))
+"""
+    )
+    assert booted["loaded"] == []
+    assert used == {
+        "loaded": ["numpy", "pandas", "segno"],
+        "rows": [[{"LINE user ID": "U1", "Member ID": "M1"}]],
+        "svg": "<svg",
+    }
