@@ -234,3 +234,26 @@ def test_runconsole_stops_everything_and_fails_when_a_process_dies(console):
     # The web server was stopped, and the dead worker's pool and beat processes were reaped.
     assert _alive(children) == set(), console.tail()
     assert _healthz(console.port) is None
+
+
+def test_children_hand_out_links_to_the_port_the_console_runs_on(monkeypatch):
+    """``make run PORT=8001``: tracked links and the demo's simulated LINE endpoint must point
+    at port 8001, unless PUBLIC_BASE_URL is set explicitly."""
+    from oa_console.management.commands import runconsole
+
+    started: list[dict[str, str]] = []
+
+    class FakeProcess:
+        def __init__(self, command, **kwargs):
+            started.append(kwargs["env"])
+
+    monkeypatch.setattr(runconsole.subprocess, "Popen", FakeProcess)
+    monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
+    command = runconsole.Command()
+    command._start_children([], addr="0.0.0.0", port=8001, reload=False, concurrency=1)
+    assert [env["PUBLIC_BASE_URL"] for env in started] == ["http://127.0.0.1:8001"] * 2
+
+    started.clear()
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://console.example")
+    command._start_children([], addr="127.0.0.1", port=8001, reload=False, concurrency=1)
+    assert [env["PUBLIC_BASE_URL"] for env in started] == ["https://console.example"] * 2

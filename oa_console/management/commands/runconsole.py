@@ -140,9 +140,14 @@ class Command(BaseCommand):
             "console@%h",
         ]
         # DJANGO_SETTINGS_MODULE (set by manage.py or --settings) is inherited through os.environ.
+        env = dict(os.environ)
+        if "PUBLIC_BASE_URL" not in env:
+            # Links handed out (tracked clicks, the demo's simulated LINE endpoint) must reach
+            # this console on the port it was started on, not the default 8000.
+            env["PUBLIC_BASE_URL"] = _local_url(addr, port).rstrip("/")
         for name, command in (("web", web), ("worker", worker)):
             process = subprocess.Popen(
-                command, cwd=settings.BASE_DIR, stdin=subprocess.DEVNULL, process_group=0
+                command, cwd=settings.BASE_DIR, stdin=subprocess.DEVNULL, process_group=0, env=env
             )
             children.append(Child(name=name, process=process))
 
@@ -165,7 +170,7 @@ class Command(BaseCommand):
 
         Returns why the console failed, or None after a clean stop.
         """
-        url = f"http://{'127.0.0.1' if addr == '0.0.0.0' else addr}:{port}/"
+        url = _local_url(addr, port)
         announced = False
         while self._stop_signal is None:
             dead = [child for child in children if not child.running]
@@ -220,3 +225,8 @@ def _accepts_connections(addr: str, port: int) -> bool:
             return True
     except OSError:
         return False
+
+
+def _local_url(addr: str, port: int) -> str:
+    """The console's address for a browser on this machine (0.0.0.0 listens everywhere)."""
+    return f"http://{'127.0.0.1' if addr == '0.0.0.0' else addr}:{port}/"
