@@ -164,3 +164,17 @@ def test_a_filter_only_json_can_say_opens_as_json(account, marketer):
     assert json.loads(html.unescape(edit[start : edit.index("</textarea>", start)])) == stored
     detail = client.get(page(account, "broadcast_detail", broadcast.pk)).content.decode()
     assert "<code>" in detail[detail.index('data-testid="demographic"') :][:200]
+
+
+@pytest.mark.django_db
+def test_a_demographic_broadcast_says_its_clicks_are_counted_per_link(account, marketer):
+    broadcast = make_broadcast(
+        account,
+        audience_kind="demographic",
+        demographic={"type": "age", "gte": "age_20"},
+        messages=[{"type": "text", "text": "Sale https://shop.example/sale"}],
+    )
+    page_html = client_for(marketer).get(page(account, "broadcast_detail", broadcast.pk))
+    content = page_html.content.decode()
+    at = content.index('data-testid="click-attribution"')
+    assert "Per link (LINE picks the recipients)" in content[at : at + 200]
