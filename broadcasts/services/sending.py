@@ -316,14 +316,14 @@ def _send_batches(
     requests: _Requests,
     pool: ThreadPoolExecutor | None,
 ) -> list[Outcome]:
-    """One call per batch, in order of the list; with a ``pool``, each call starts as soon as
-    its body is built and they run at once. Every call has ended when this returns."""
+    """One call per batch, in order of the list; with a ``pool``, they run at once. The bodies
+    are all built first: building them while calls run would make this thread and the pool's
+    contend for the interpreter lock. Every call has ended when this returns."""
     names = requests.display_names(batches)
-    calls = (_prepare_call(broadcast, batch, api, requests, names) for batch in batches)
-    if pool is None or len(batches) == 1:
+    calls = [_prepare_call(broadcast, batch, api, requests, names) for batch in batches]
+    if pool is None or len(calls) == 1:
         return [call() for call in calls]
-    futures = [pool.submit(call) for call in calls]
-    return [future.result() for future in futures]
+    return list(pool.map(lambda call: call(), calls))
 
 
 def _backoff(attempt: int, base: int = 2, cap: int = 600) -> int:
@@ -441,18 +441,38 @@ def _record_claim(
         else:
             others.append((batch, outcome))
     if plain:
-        BroadcastBatch.unscoped.filter(pk__in=[batch.pk for batch in plain]).update(
-            status=BroadcastBatch.Status.ACCEPTED,
-            last_attempt_at=now,
-            sent_at=now,
-            error_message="",
-            next_attempt_at=None,
-        )
-        BroadcastBatch.unscoped.bulk_update(
-            plain, ["request_id", "duplicate_of_accepted", "http_status"]
-        )
+        _save_accepted(plain, now)
     delays = [_record(broadcast, batch, outcome, now) for batch, outcome in others + confirming]
     return min((delay for delay in delays if delay), default=None)
+
+
+def _save_accepted(batches: list[BroadcastBatch], now: datetime) -> None:
+    """Store the acceptances ``_accept`` set on these batches. PostgreSQL: one statement, the
+    per-row values passed as arrays (Django's ``bulk_update`` costs more CPU to build than the
+    pushes it records); elsewhere one update per row."""
+    if connection.vendor != "postgresql":
+        for batch in batches:
+            batch.save(update_fields=_OUTCOME_FIELDS)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {BroadcastBatch._meta.db_table} AS batch SET status = %s,"
+            "  last_attempt_at = %s, sent_at = %s, error_message = '', next_attempt_at = NULL,"
+            "  request_id = row.request_id, duplicate_of_accepted = row.duplicate,"
+            "  http_status = row.http_status"
+            " FROM unnest(%s::bigint[], %s::varchar[], %s::boolean[], %s::integer[])"
+            "  AS row (id, request_id, duplicate, http_status)"
+            " WHERE batch.id = row.id",
+            [
+                BroadcastBatch.Status.ACCEPTED,
+                now,
+                now,
+                [batch.pk for batch in batches],
+                [batch.request_id for batch in batches],
+                [batch.duplicate_of_accepted for batch in batches],
+                [batch.http_status for batch in batches],
+            ],
+        )
 
 
 def _due_batches(broadcast_id: int, now: datetime):
