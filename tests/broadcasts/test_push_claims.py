@@ -214,3 +214,14 @@ def test_display_names_are_read_once_per_claim_when_the_messages_use_them(accoun
     }
     for friend in friends:
         assert texts[friend.line_user_id].startswith(f"Hi {friend.display_name}, sale today ")
+
+
+def test_the_redirect_url_reversed_once_matches_reverse_for_real_tokens():
+    from broadcasts.messages import click_token
+
+    redirect = sending._redirect_urls()
+    for friend_id, variant_id in ((1, None), (123456789, 42), (None, 7)):
+        token = click_token(
+            broadcast_id=99, url_index=2, friend_id=friend_id, variant_id=variant_id, signed_at=1e9
+        )
+        assert redirect(token) == sending._redirect_url(token)
