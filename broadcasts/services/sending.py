@@ -2,9 +2,9 @@
 
 A batch row and its ``X-Line-Retry-Key`` are committed when the broadcast is planned, before
 any call. Each batch is then sent inside a transaction that holds its row lock (``SKIP LOCKED``
-lets several workers share one broadcast): if the worker dies mid-call the transaction rolls
-back, the batch is still pending with the same key, and the next attempt gets 409 from LINE if
-the first had been accepted. 5xx and timeouts are retried later with the same key; 429 waits
+lets several workers share one broadcast; pushes are claimed and sent several at a time): if
+the worker dies mid-call the transaction rolls back, the batch is still pending with the same
+key, and the next attempt gets 409 from LINE if the first had been accepted. 5xx and timeouts are retried later with the same key; 429 waits
 for the window LINE names; any other 4xx fails the batch with LINE's message. The worker only
 sleeps through a sub-second limiter wait; otherwise the caller gets ``retry_in`` and re-enqueues
 itself with that countdown.
@@ -416,7 +416,7 @@ def _record_claim(
 ) -> int | None:
     """Store the outcomes of one claim's calls; the seconds until the earliest retry, or None.
 
-    Plain acceptances (the usual answer) are written with two statements for the whole claim.
+    Plain acceptances (the usual answer) are written with one statement for the whole claim.
     An acceptance that confirms a refused aggregation unit is recorded last: it gives the
     untried batches of that unit new retry keys, and "untried" is read from the database, so
     every other call of this claim must be stored as tried before that."""
