@@ -114,39 +114,51 @@ def _channel_key(account: LineAccount) -> str:
     return account.channel_id or f"account-{account.pk}"
 
 
-def _count(key: str, ttl: int) -> int:
+def _count(key: str, ttl: int, count: int = 1) -> int:
     client = shared_redis()
     if client is not None:
         pipe = client.pipeline()
-        pipe.incr(key)
+        pipe.incrby(key, count)
         pipe.expire(key, ttl)
         return int(pipe.execute()[0])
     django_cache.add(key, 0, ttl)
     try:
-        return django_cache.incr(key)
+        return django_cache.incr(key, count)
     except ValueError:  # expired between add and incr
-        django_cache.add(key, 1, ttl)
-        return 1
+        django_cache.add(key, count, ttl)
+        return count
 
 
 @dataclass(frozen=True)
 class RateDecision:
-    allowed: bool
+    allowed: bool  # at least one call may be made now
     retry_in: int = 0  # whole seconds, for a Celery countdown
     reopens_in: float = 0.0  # exactly, for a caller that can wait less than a second
+    granted: int = 0  # calls that may be made now (of the ``count`` asked for)
 
 
-def rate_limit_acquire(account: LineAccount, endpoint: str = "default") -> RateDecision:
-    """Take one call of ``endpoint`` for this OA's channel, or say when the window reopens."""
+def rate_limit_acquire(
+    account: LineAccount, endpoint: str = "default", count: int = 1
+) -> RateDecision:
+    """Take ``count`` calls of ``endpoint`` for this OA's channel (one, unless a sender makes
+    several calls at once), or say when the window reopens. When the window has room for only
+    some of them, ``granted`` says how many; ``retry_in`` / ``reopens_in`` then say when the
+    rest may go. Calls asked for but not granted are counted too, which only matters in a
+    window that is full anyway."""
     calls, window = _limits().get(endpoint, _limits()["default"])
     now = time.time()
     window_index = int(now // window)
     key = f"line-rate:{_channel_key(account)}:{endpoint}:{window_index}"
-    if _count(key, window * 2) <= calls:
-        return RateDecision(allowed=True)
+    total = _count(key, window * 2, count)
+    granted = max(0, min(count, calls - (total - count)))
+    if granted == count:
+        return RateDecision(allowed=True, granted=granted)
     reopens_in = (window_index + 1) * window - now
     return RateDecision(
-        allowed=False, retry_in=max(1, math.ceil(reopens_in)), reopens_in=reopens_in
+        allowed=granted > 0,
+        retry_in=max(1, math.ceil(reopens_in)),
+        reopens_in=reopens_in,
+        granted=granted,
     )
 
 

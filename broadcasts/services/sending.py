@@ -2,9 +2,9 @@
 
 A batch row and its ``X-Line-Retry-Key`` are committed when the broadcast is planned, before
 any call. Each batch is then sent inside a transaction that holds its row lock (``SKIP LOCKED``
-lets several workers share one broadcast): if the worker dies mid-call the transaction rolls
-back, the batch is still pending with the same key, and the next attempt gets 409 from LINE if
-the first had been accepted. 5xx and timeouts are retried later with the same key; 429 waits
+lets several workers share one broadcast; pushes are claimed and sent several at a time): if
+the worker dies mid-call the transaction rolls back, the batch is still pending with the same
+key, and the next attempt gets 409 from LINE if the first had been accepted. 5xx and timeouts are retried later with the same key; 429 waits
 for the window LINE names; any other 4xx fails the batch with LINE's message. The worker only
 sleeps through a sub-second limiter wait; otherwise the caller gets ``retry_in`` and re-enqueues
 itself with that countdown.
@@ -18,7 +18,8 @@ import random
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -32,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from broadcasts import simulated_line
-from broadcasts.messages import personalise, rewrite_links
+from broadcasts.messages import is_personalised, personalise, rewrite_links
 from broadcasts.models import Broadcast, BroadcastBatch, Delivery, HeldBack, RecipientChunk
 from broadcasts.services import aggregation, quiet, variants
 from broadcasts.services.planning import broadcast_plan
@@ -51,6 +52,12 @@ MAX_RATE_LIMITED = 12  # 429s in a row before a batch fails (the monthly quota m
 POLL_EVERY = 30  # seconds between narrowcast progress checks
 STALLED_AFTER = timedelta(minutes=2)  # a sending broadcast nobody worked on this long resumes
 SHORT_WAIT = 1.0  # seconds: a limiter wait this short is slept in the send loop
+# Push batches (one friend each) claimed per transaction and sent at once on a few threads: one
+# claim, one limiter call and one commit for many calls, and the HTTP round trips overlap.
+# Claiming more than one is safe: every claimed row keeps its retry key until its outcome
+# commits, so a worker killed mid-claim leaves them all pending and their resends answer 409.
+PUSH_CLAIM = 32
+PUSH_THREADS = 8  # below the SDK's urllib3 pool size (5 per core), so connections are reused
 ENDPOINT = {
     Method.MULTICAST: "multicast",
     Method.PUSH: "push",
@@ -142,12 +149,24 @@ def _redirect_url(token: str) -> str:
     return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("broadcast_click", args=[token])
 
 
+_TOKEN_MARK = "0token0"
+
+
+def _redirect_urls() -> Callable[[str], str]:
+    """``_redirect_url`` with the URL reversed once per sending round instead of once per link
+    of every push. A click token (signed URL-safe base64, ``:`` and ``.``) is a path segment
+    that ``reverse`` leaves as it is, so the result is the same."""
+    prefix, _mark, suffix = _redirect_url(_TOKEN_MARK).rpartition(_TOKEN_MARK)
+    return lambda token: prefix + token + suffix
+
+
 def _messages_for(
     broadcast: Broadcast,
     *,
     friend_id: int | None,
     display_name: str | None,
     variant_id: int | None = None,
+    redirect_url: Callable[[str], str] = _redirect_url,
 ):
     messages = variants.variant_messages(broadcast, variant_id)  # an A/B arm's, or its own
     if display_name is not None:
@@ -157,7 +176,7 @@ def _messages_for(
             messages,
             broadcast_id=broadcast.pk,
             friend_id=friend_id,
-            redirect_url=_redirect_url,
+            redirect_url=redirect_url,
             variant_id=variant_id,
             # Signed at the send's start: a retry repeats its body byte for byte.
             signed_at=broadcast.started_at.timestamp() if broadcast.started_at else None,
@@ -190,12 +209,52 @@ class _Requests:
     """Request bodies for one sending round. The messages (links tracked) are made once; a
     multicast's body is validated by the SDK for the first batch only and each later batch swaps
     in its own ``to`` (LINE user ids that planning wrote), instead of re-validating 500 ids and
-    the same messages on every call."""
+    the same messages on every call. A push's messages are the friend's own (a click token
+    naming the friend, maybe the friend's name)."""
 
     def __init__(self, broadcast: Broadcast) -> None:
         self.broadcast = broadcast
-        self.messages = _messages_for(broadcast, friend_id=None, display_name=None)
+        self.redirect_url = _redirect_urls()
+        self.messages = _messages_for(
+            broadcast, friend_id=None, display_name=None, redirect_url=self.redirect_url
+        )
         self._multicast: dict = {}  # per A/B arm (None: the broadcast's own messages)
+        self._personalised: dict = {}  # per A/B arm: do its messages use {displayName}?
+
+    def personalised(self, variant_id: int | None) -> bool:
+        if variant_id not in self._personalised:
+            messages = variants.variant_messages(self.broadcast, variant_id)
+            self._personalised[variant_id] = is_personalised(messages)
+        return self._personalised[variant_id]
+
+    def display_names(self, batches: list[BroadcastBatch]) -> dict[int, str]:
+        """The display names of the claimed pushes that address the friend by name, in one
+        query (none when no message uses ``{displayName}``)."""
+        ids = [
+            batch.friend_ids[0]
+            for batch in batches
+            if batch.method == Method.PUSH and self.personalised(batch.variant_id)
+        ]
+        if not ids:
+            return {}
+        return dict(Friend.unscoped.filter(pk__in=ids).values_list("pk", "display_name"))
+
+    def push(self, batch: BroadcastBatch, names: dict[int, str]):
+        from linebot.v3 import messaging
+
+        (friend_id,), (user_id,) = batch.friend_ids, batch.line_user_ids
+        personalised = self.personalised(batch.variant_id)
+        messages = _messages_for(
+            self.broadcast,
+            friend_id=friend_id,
+            display_name=(names.get(friend_id) or "") if personalised else None,
+            variant_id=batch.variant_id,
+            redirect_url=self.redirect_url,
+        )
+        body: dict = {"to": user_id, "messages": messages}
+        if batch.aggregation_unit:
+            body["customAggregationUnits"] = [batch.aggregation_unit]
+        return messaging.PushMessageRequest.from_dict(body)
 
     def multicast(self, to: list[str], variant_id: int | None = None):
         from linebot.v3 import messaging
@@ -213,9 +272,17 @@ class _Requests:
         return self._multicast[variant_id].copy(update={"to": to})
 
 
-def _send_batch(broadcast: Broadcast, batch: BroadcastBatch, api, requests: _Requests) -> Outcome:
-    """One LINE call for ``batch`` through ``api`` (one client per sending round, so its
-    connection pool is reused across batches)."""
+def _prepare_call(
+    broadcast: Broadcast,
+    batch: BroadcastBatch,
+    api,
+    requests: _Requests,
+    names: dict[int, str],
+) -> Callable[[], Outcome]:
+    """The LINE call for ``batch`` through ``api`` (one client per sending round, so its
+    connection pool is reused across batches), its body built now, in the thread that holds
+    the database connection; the call itself touches only the network, so it may run on a
+    pool thread. ``names``: the display names ``_Requests.display_names`` read."""
     from linebot.v3 import messaging
 
     key, timeout = str(batch.retry_key), line_api.REQUEST_TIMEOUT
@@ -227,42 +294,36 @@ def _send_batch(broadcast: Broadcast, batch: BroadcastBatch, api, requests: _Req
         request = requests.multicast(batch.line_user_ids, batch.variant_id)
         if units:
             request = request.copy(update={"custom_aggregation_units": units})
-        return line_call(
-            lambda: api.multicast_with_http_info(
-                request, x_line_retry_key=key, _request_timeout=timeout
-            )
-        )
-    if batch.method == Method.PUSH:
-        (friend_id,), (user_id,) = batch.friend_ids, batch.line_user_ids
-        name = (
-            Friend.unscoped.filter(pk=friend_id).values_list("display_name", flat=True).first()
-            or ""
-        )
-        messages = _messages_for(
-            broadcast, friend_id=friend_id, display_name=name, variant_id=batch.variant_id
-        )
-        body = {"to": user_id, "messages": messages}
-        if units:
-            body["customAggregationUnits"] = units
-        request = messaging.PushMessageRequest.from_dict(body)
-        return line_call(
-            lambda: api.push_message_with_http_info(
-                request, x_line_retry_key=key, _request_timeout=timeout
-            )
-        )
-    if batch.method == Method.BROADCAST:
+        send = api.multicast_with_http_info
+    elif batch.method == Method.PUSH:
+        request = requests.push(batch, names)
+        send = api.push_message_with_http_info
+    elif batch.method == Method.BROADCAST:
         request = messaging.BroadcastRequest.from_dict({"messages": messages})
-        return line_call(
-            lambda: api.broadcast_with_http_info(
-                request, x_line_retry_key=key, _request_timeout=timeout
-            )
-        )
-    request = messaging.NarrowcastRequest.from_dict(_narrowcast_body(broadcast, messages))
-    return line_call(
-        lambda: api.narrowcast_with_http_info(
-            request, x_line_retry_key=key, _request_timeout=timeout
-        )
+        send = api.broadcast_with_http_info
+    else:
+        request = messaging.NarrowcastRequest.from_dict(_narrowcast_body(broadcast, messages))
+        send = api.narrowcast_with_http_info
+    return partial(
+        line_call, partial(send, request, x_line_retry_key=key, _request_timeout=timeout)
     )
+
+
+def _send_batches(
+    broadcast: Broadcast,
+    batches: list[BroadcastBatch],
+    api,
+    requests: _Requests,
+    pool: ThreadPoolExecutor | None,
+) -> list[Outcome]:
+    """One call per batch, in order of the list; with a ``pool``, they run at once. The bodies
+    are all built first: building them while calls run would make this thread and the pool's
+    contend for the interpreter lock. Every call has ended when this returns."""
+    names = requests.display_names(batches)
+    calls = [_prepare_call(broadcast, batch, api, requests, names) for batch in batches]
+    if pool is None or len(calls) == 1:
+        return [call() for call in calls]
+    return list(pool.map(lambda call: call(), calls))
 
 
 def _backoff(attempt: int, base: int = 2, cap: int = 600) -> int:
@@ -283,6 +344,18 @@ _OUTCOME_FIELDS = [
 ]
 
 
+def _accept(batch: BroadcastBatch, outcome: Outcome, now: datetime) -> None:
+    """Set an accepted call's outcome on the batch (not saved)."""
+    batch.last_attempt_at = now
+    batch.http_status = outcome.status
+    batch.status = BroadcastBatch.Status.ACCEPTED
+    batch.request_id = outcome.request_id[:64]
+    batch.duplicate_of_accepted = outcome.duplicate
+    batch.sent_at = now
+    batch.error_message = ""
+    batch.next_attempt_at = None
+
+
 def _record(broadcast: Broadcast, batch: BroadcastBatch, outcome: Outcome, now: datetime) -> int:
     """Store the outcome on the batch (its recipients stay as planned); the seconds until a
     retry, or 0."""
@@ -290,12 +363,7 @@ def _record(broadcast: Broadcast, batch: BroadcastBatch, outcome: Outcome, now: 
     batch.http_status = outcome.status
     if outcome.kind == "accepted":
         refusal = batch.error_message if batch.refused_unit else ""
-        batch.status = BroadcastBatch.Status.ACCEPTED
-        batch.request_id = outcome.request_id[:64]
-        batch.duplicate_of_accepted = outcome.duplicate
-        batch.sent_at = now
-        batch.error_message = ""
-        batch.next_attempt_at = None
+        _accept(batch, outcome, now)
         batch.save(update_fields=_OUTCOME_FIELDS)
         if batch.method in (Method.BROADCAST, Method.NARROWCAST) and batch.request_id:
             # LINE keeps Insight statistics per broadcast/narrowcast request id; the daily
@@ -341,6 +409,70 @@ def _record(broadcast: Broadcast, batch: BroadcastBatch, outcome: Outcome, now: 
     batch.next_attempt_at = now + timedelta(seconds=delay)
     batch.save(update_fields=_OUTCOME_FIELDS)
     return delay
+
+
+def _record_claim(
+    broadcast: Broadcast, batches: list[BroadcastBatch], outcomes: list[Outcome], now: datetime
+) -> int | None:
+    """Store the outcomes of one claim's calls; the seconds until the earliest retry, or None.
+
+    Plain acceptances (the usual answer) are written with one statement for the whole claim.
+    An acceptance that confirms a refused aggregation unit is recorded last: it gives the
+    untried batches of that unit new retry keys, and "untried" is read from the database, so
+    every other call of this claim must be stored as tried before that."""
+    plain, others, confirming = [], [], []
+    for batch, outcome in zip(batches, outcomes, strict=True):
+        if outcome.kind != "accepted":
+            logger.warning(
+                "broadcast batch not accepted",
+                extra={
+                    "broadcast": broadcast.pk,
+                    "batch": batch.sequence,
+                    "outcome": outcome.kind,
+                    "status": outcome.status,
+                },
+            )
+            others.append((batch, outcome))
+        elif batch.refused_unit:
+            confirming.append((batch, outcome))
+        elif len(batches) > 1 and batch.method in (Method.PUSH, Method.MULTICAST):
+            _accept(batch, outcome, now)
+            plain.append(batch)
+        else:
+            others.append((batch, outcome))
+    if plain:
+        _save_accepted(plain, now)
+    delays = [_record(broadcast, batch, outcome, now) for batch, outcome in others + confirming]
+    return min((delay for delay in delays if delay), default=None)
+
+
+def _save_accepted(batches: list[BroadcastBatch], now: datetime) -> None:
+    """Store the acceptances ``_accept`` set on these batches. PostgreSQL: one statement, the
+    per-row values passed as arrays (Django's ``bulk_update`` costs more CPU to build than the
+    pushes it records); elsewhere one update per row."""
+    if connection.vendor != "postgresql":
+        for batch in batches:
+            batch.save(update_fields=_OUTCOME_FIELDS)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {BroadcastBatch._meta.db_table} AS batch SET status = %s,"
+            "  last_attempt_at = %s, sent_at = %s, error_message = '', next_attempt_at = NULL,"
+            "  request_id = row.request_id, duplicate_of_accepted = row.duplicate,"
+            "  http_status = row.http_status"
+            " FROM unnest(%s::bigint[], %s::varchar[], %s::boolean[], %s::integer[])"
+            "  AS row (id, request_id, duplicate, http_status)"
+            " WHERE batch.id = row.id",
+            [
+                BroadcastBatch.Status.ACCEPTED,
+                now,
+                now,
+                [batch.pk for batch in batches],
+                [batch.request_id for batch in batches],
+                [batch.duplicate_of_accepted for batch in batches],
+                [batch.http_status for batch in batches],
+            ],
+        )
 
 
 def _due_batches(broadcast_id: int, now: datetime):
@@ -545,51 +677,59 @@ def _send_round(
     stop: datetime | None = None,
     clock: Callable = timezone.now,
 ) -> _Round:
-    """Claim and send due batches one at a time until none is due, the limiter says wait, or
-    the time budget is spent, or quiet hours begin at ``stop``. A wait of under a second (the
-    multicast window reopening) is slept here, outside the transaction: re-enqueueing costs a
-    whole second each time, which would hold a 200-per-second channel well below its limit."""
+    """Claim and send due batches until none is due, the limiter says wait, or the time budget
+    is spent, or quiet hours begin at ``stop``. A claim is one batch, or up to ``PUSH_CLAIM``
+    pushes sent at once on a thread pool; the claimed rows stay locked until every outcome is
+    stored, and claimed batches the limiter has no room for are left pending, unsent. A wait of
+    under a second (the window reopening) is slept here, outside the transaction:
+    re-enqueueing costs a whole second each time, which would hold a channel well below its
+    limit."""
     broadcast_id, now, retry_in = broadcast.pk, timezone.now, None
     requests = _Requests(broadcast)
+    push = broadcast.method == Method.PUSH
+    claim_size = PUSH_CLAIM if push else 1
     pause = 0.0
-    while time.monotonic() + pause < deadline and (
-        stop is None or clock() + timedelta(seconds=pause) < stop
-    ):
-        if pause:
-            time.sleep(pause)
-            pause = 0.0
-        with transaction.atomic():
-            batch = (
-                _due_batches(broadcast_id, now())
-                .select_for_update(skip_locked=True)
-                .order_by("sequence")
-                .first()
-            )
-            if batch is None:
-                break
-            decision = line_api.rate_limit_acquire(broadcast.account, endpoint)
-            if not decision.allowed:
-                if decision.reopens_in < SHORT_WAIT:
-                    pause = decision.reopens_in
-                    continue
-                retry_in = decision.retry_in
-                break
-            outcome = _send_batch(broadcast, batch, api, requests)
-            if outcome.kind != "accepted":
-                logger.warning(
-                    "broadcast batch not accepted",
-                    extra={
-                        "broadcast": broadcast_id,
-                        "batch": batch.sequence,
-                        "outcome": outcome.kind,
-                        "status": outcome.status,
-                    },
+    with (
+        ThreadPoolExecutor(max_workers=PUSH_THREADS, thread_name_prefix="line-push")
+        if push
+        else nullcontext()
+    ) as pool:
+        while time.monotonic() + pause < deadline and (
+            stop is None or clock() + timedelta(seconds=pause) < stop
+        ):
+            if pause:
+                time.sleep(pause)
+                pause = 0.0
+            with transaction.atomic():
+                claim = list(
+                    _due_batches(broadcast_id, now())
+                    .select_for_update(skip_locked=True)
+                    .order_by("sequence")[:claim_size]
                 )
-            delay = _record(broadcast, batch, outcome, now())
-            if delay:
-                retry_in = delay if retry_in is None else min(retry_in, delay)
-    else:
-        return _Round(retry_in=retry_in, budget_spent=True)
+                if not claim:
+                    break
+                decision = line_api.rate_limit_acquire(
+                    broadcast.account, endpoint, count=len(claim)
+                )
+                if not decision.granted:
+                    if decision.reopens_in < SHORT_WAIT:
+                        pause = decision.reopens_in
+                        continue
+                    retry_in = decision.retry_in
+                    break
+                sending = claim[: decision.granted]  # the rest stays pending, unsent
+                outcomes = _send_batches(broadcast, sending, api, requests, pool)
+                delay = _record_claim(broadcast, sending, outcomes, now())
+                if delay:
+                    retry_in = delay if retry_in is None else min(retry_in, delay)
+                if len(sending) < len(claim):  # the window is full
+                    if decision.reopens_in < SHORT_WAIT:
+                        pause = decision.reopens_in
+                        continue
+                    retry_in = min(retry_in or decision.retry_in, decision.retry_in)
+                    break
+        else:
+            return _Round(retry_in=retry_in, budget_spent=True)
     return _Round(retry_in=retry_in)
 
 

@@ -154,8 +154,8 @@ def test_a_sub_second_limiter_wait_is_slept_in_the_round(
     allowed_in_window: Counter = Counter()
     acquire = line_api.rate_limit_acquire
 
-    def counting(account, endpoint="default"):
-        decision = acquire(account, endpoint)
+    def counting(account, endpoint="default", count=1):
+        decision = acquire(account, endpoint, count)
         if decision.allowed:
             allowed_in_window[int(time.time())] += 1
         else:

@@ -22,7 +22,7 @@ import pytest
 from django.db import connection
 
 from broadcasts.models import Broadcast, BroadcastBatch
-from broadcasts.services import workflow
+from broadcasts.services import sending, workflow
 from broadcasts.tasks import send_broadcast
 from oa_console import queueing
 from oa_console.celery import app as celery_app
@@ -144,3 +144,75 @@ def test_worker_killed_mid_send_resumes_without_duplicates(account, rules, line)
     assert len(line.received) == len(friends)
     assert set(line.received.values()) == {1}, "a recipient got the broadcast twice"
     assert len(line.accepted) == 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_killed_mid_push_claim_resumes_without_duplicates(account, rules, line):
+    """Pushes go out a claim at a time (several calls at once, outcomes committed together):
+    a worker killed while a claim's calls are in flight leaves every batch of that claim
+    pending with its key, though LINE accepted some of them; the next worker's resends of
+    those are answered 409, so each friend still gets the message once."""
+    claim = sending.PUSH_CLAIM
+    friends = make_friends(account, 2 * claim + 10)
+    in_flight = threading.Event()
+    release = threading.Event()
+    accepted_so_far = []
+
+    def hold_one_of_the_second_claim(accepted) -> None:
+        accepted_so_far.append(accepted)
+        if len(accepted_so_far) == claim + 5:
+            in_flight.set()
+            release.wait(TIMEOUT)
+
+    line.on_accept = hold_one_of_the_second_claim
+    with tenant_scope(workspace=account.workspace, account=account):
+        broadcast = make_broadcast(
+            account,
+            messages=[{"type": "text", "text": "Sale today https://shop.example/sale"}],
+            audience_kind=Broadcast.AudienceKind.SEGMENT,
+            segment=everyone_segment(account),
+            status=Broadcast.Status.APPROVED,
+            click_attribution=Broadcast.ClickAttribution.FRIEND,
+        )
+    celery_app.control.purge()
+    queueing.reset()
+    first = _start_worker(line.server.url)
+    try:
+        workflow.broadcast_schedule(broadcast=broadcast, send_at=None)  # "send now"
+        _wait(in_flight.is_set, "a push of the second claim to reach LINE")
+        time.sleep(0.5)  # the claim's other calls are answered meanwhile
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+    finally:
+        release.set()
+        if first.poll() is None:
+            first.kill()
+
+    broadcast.refresh_from_db()
+    assert (broadcast.status, broadcast.method) == (Broadcast.Status.SENDING, "push")
+    statuses = list(
+        BroadcastBatch.unscoped.filter(broadcast=broadcast)
+        .order_by("sequence")
+        .values_list("status", flat=True)
+    )
+    assert statuses == ["accepted"] * claim + ["pending"] * (claim + 10)
+    accepted_before_resume = len(line.accepted)
+    assert accepted_before_resume > claim + 1  # the killed claim's calls reached LINE
+
+    second = _start_worker(line.server.url)
+    try:
+        send_broadcast.delay(broadcast.pk)
+        _wait(
+            lambda: Broadcast.unscoped.get(pk=broadcast.pk).status == Broadcast.Status.SENT,
+            "the broadcast to finish",
+        )
+    finally:
+        second.terminate()
+        second.wait(20)
+
+    batches = BroadcastBatch.unscoped.filter(broadcast=broadcast)
+    assert set(batches.values_list("status", flat=True)) == {"accepted"}
+    assert batches.filter(duplicate_of_accepted=True).count() == accepted_before_resume - claim
+    assert len(line.received) == len(friends)
+    assert set(line.received.values()) == {1}, "a friend got the broadcast twice"
+    assert len(line.accepted) == len(friends)
