@@ -110,18 +110,6 @@ def _optional_choice(label, choices: Callable[[], list]) -> forms.ChoiceField:
     )
 
 
-# The demographic choices (``demo_<name>`` inputs) and their empty values.
-DEMOGRAPHIC_EMPTY = [
-    ("age_from", ""),
-    ("age_to", ""),
-    ("genders", []),
-    ("app_types", []),
-    ("areas", []),
-    ("period_from", ""),
-    ("period_to", ""),
-]
-
-
 class BroadcastForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=120)
     goal = forms.CharField(
@@ -381,8 +369,7 @@ class BroadcastForm(forms.Form):
         if choices is None:
             initial["demographic"] = json.dumps(stored)
             return
-        for name, _empty in DEMOGRAPHIC_EMPTY:
-            initial[f"demo_{name}"] = getattr(choices, name)
+        initial.update(choices.inputs())
 
     @staticmethod
     def _bubbles_initial(initial: dict, k: int, messages: list[dict]) -> None:
@@ -569,9 +556,7 @@ class BroadcastForm(forms.Form):
     def _clean_demographic(self, data: dict, kind: str | None) -> None:
         """``demographic_json``: the filter the choices build, or the JSON typed instead."""
         raw = (data.get("demographic") or "").strip()
-        choices = demographic.DemographicChoices(
-            **{name: data.get(f"demo_{name}") or type(empty)() for name, empty in DEMOGRAPHIC_EMPTY}
-        )
+        choices = demographic.DemographicChoices.from_inputs(data)
         for name, message in choices.errors().items():
             self.add_error(name, message)
         built = demographic.filter_from_choices(choices)

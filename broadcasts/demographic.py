@@ -10,7 +10,7 @@ as JSON), which the composer then keeps as JSON.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cache
 
 from django.utils.translation import gettext as _
@@ -88,6 +88,18 @@ class DemographicChoices:
     areas: list[str] = field(default_factory=list)
     period_from: str = ""
     period_to: str = ""
+
+    @classmethod
+    def from_inputs(cls, data: dict) -> DemographicChoices:
+        """The choices in the composer's ``demo_<name>`` inputs (missing or empty: any)."""
+        empty = cls()
+        return cls(
+            **{f.name: data.get(f"demo_{f.name}") or getattr(empty, f.name) for f in fields(cls)}
+        )
+
+    def inputs(self) -> dict:
+        """The composer's ``demo_<name>`` inputs for these choices."""
+        return {f"demo_{f.name}": getattr(self, f.name) for f in fields(self)}
 
     def errors(self) -> dict[str, str]:
         """Input name → why the choices cannot become a filter."""
