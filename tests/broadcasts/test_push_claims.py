@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -154,9 +155,13 @@ def test_a_claim_with_mixed_outcomes_records_each(account, rules, line):
 
 
 def test_claimed_pushes_beyond_the_limiters_room_stay_pending_and_unsent(
-    account, rules, line, settings
+    account, rules, line, settings, monkeypatch
 ):
     settings.LINE_RATE_LIMITS = {"push": (3, 3600)}
+    # The limiter's windows follow the clock: one second into an hour, that window has 3,599 s
+    # left (on the real clock, a run near the top of an hour saw the window reopen in 10 s).
+    hour_start = int(time.time() // 3600) * 3600
+    monkeypatch.setattr(line_api, "time", SimpleNamespace(time=lambda: hour_start + 1.0))
     friends = make_friends(account, 8)
     broadcast = push_broadcast(account)
     keys = dict(BroadcastBatch.unscoped.filter(broadcast=broadcast).values_list("pk", "retry_key"))
