@@ -424,7 +424,12 @@ _NEW_UUID = {
         " || hex(randomblob(6)))"
     ),
 }
-_LIST_OF = {"postgresql": "jsonb_agg({} ORDER BY r.fid)", "sqlite": "json_group_array({})"}
+# A batch's recipients as one JSON list in friend-id order. PostgreSQL: an array made into JSON
+# once, which costs half of building the JSON element by element (jsonb_agg) at a million.
+_LIST_OF = {
+    "postgresql": "to_jsonb(array_agg({} ORDER BY r.fid))",
+    "sqlite": "json_group_array({})",
+}
 
 
 def _one_call_audience(broadcast: Broadcast, friends: QuerySet[Friend], *, method: str) -> int:
