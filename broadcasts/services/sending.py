@@ -2,12 +2,12 @@
 
 A batch row and its ``X-Line-Retry-Key`` are committed when the broadcast is planned, before
 any call. Each batch is then sent inside a transaction that holds its row lock (``SKIP LOCKED``
-lets several workers share one broadcast; pushes are claimed and sent several at a time): if
-the worker dies mid-call the transaction rolls back, the batch is still pending with the same
-key, and the next attempt gets 409 from LINE if the first had been accepted. 5xx and timeouts are retried later with the same key; 429 waits
-for the window LINE names; any other 4xx fails the batch with LINE's message. The worker only
-sleeps through a sub-second limiter wait; otherwise the caller gets ``retry_in`` and re-enqueues
-itself with that countdown.
+lets several workers share one broadcast; pushes and multicasts are claimed and sent several at
+a time): if the worker dies mid-call the transaction rolls back, the batch is still pending with
+the same key, and the next attempt gets 409 from LINE if the first had been accepted. 5xx and
+timeouts are retried later with the same key; 429 waits for the window LINE names; any other
+4xx fails the batch with LINE's message. The worker only sleeps through a sub-second limiter
+wait; otherwise the caller gets ``retry_in`` and re-enqueues itself with that countdown.
 """
 
 from __future__ import annotations
@@ -58,6 +58,9 @@ SHORT_WAIT = 1.0  # seconds: a limiter wait this short is slept in the send loop
 # commits, so a worker killed mid-claim leaves them all pending and their resends answer 409.
 PUSH_CLAIM = 32
 PUSH_THREADS = 8  # below the SDK's urllib3 pool size (5 per core), so connections are reused
+# Multicast batches (500 friends each) claimed and sent at once, on as many threads: the same
+# saving per call, and a worker process keeps several of LINE's 200 calls a second in flight.
+MULTICAST_CLAIM = 4
 ENDPOINT = {
     Method.MULTICAST: "multicast",
     Method.PUSH: "push",
@@ -662,6 +665,17 @@ def _outcomes_committed_lazily() -> Iterator[None]:
             cursor.execute("RESET synchronous_commit")
 
 
+def _claim_size(method: str) -> tuple[int, int]:
+    """Batches claimed per transaction for ``method``, and the threads that send them at once
+    (0: one call at a time in the worker's own thread; a LINE broadcast or narrowcast is one
+    call)."""
+    if method == Method.PUSH:
+        return PUSH_CLAIM, PUSH_THREADS
+    if method == Method.MULTICAST:
+        return MULTICAST_CLAIM, MULTICAST_CLAIM
+    return 1, 0
+
+
 @dataclass
 class _Round:
     retry_in: int | None = None
@@ -678,20 +692,20 @@ def _send_round(
     clock: Callable = timezone.now,
 ) -> _Round:
     """Claim and send due batches until none is due, the limiter says wait, or the time budget
-    is spent, or quiet hours begin at ``stop``. A claim is one batch, or up to ``PUSH_CLAIM``
-    pushes sent at once on a thread pool; the claimed rows stay locked until every outcome is
+    is spent, or quiet hours begin at ``stop``. A claim is up to ``PUSH_CLAIM`` pushes or
+    ``MULTICAST_CLAIM`` multicasts sent at once on a thread pool (``_claim_size``), or the one call
+    of a LINE broadcast or narrowcast; the claimed rows stay locked until every outcome is
     stored, and claimed batches the limiter has no room for are left pending, unsent. A wait of
     under a second (the window reopening) is slept here, outside the transaction:
     re-enqueueing costs a whole second each time, which would hold a channel well below its
     limit."""
     broadcast_id, now, retry_in = broadcast.pk, timezone.now, None
     requests = _Requests(broadcast)
-    push = broadcast.method == Method.PUSH
-    claim_size = PUSH_CLAIM if push else 1
+    claim_size, threads = _claim_size(broadcast.method)
     pause = 0.0
     with (
-        ThreadPoolExecutor(max_workers=PUSH_THREADS, thread_name_prefix="line-push")
-        if push
+        ThreadPoolExecutor(max_workers=threads, thread_name_prefix="line-call")
+        if threads
         else nullcontext()
     ) as pool:
         while time.monotonic() + pause < deadline and (

@@ -156,8 +156,8 @@ def test_a_sub_second_limiter_wait_is_slept_in_the_round(
 
     def counting(account, endpoint="default", count=1):
         decision = acquire(account, endpoint, count)
-        if decision.allowed:
-            allowed_in_window[int(time.time())] += 1
+        if decision.allowed:  # a claim of several batches may be granted part of its count
+            allowed_in_window[int(time.time())] += decision.granted
         else:
             assert 0 < decision.reopens_in <= 1
         return decision
@@ -166,7 +166,8 @@ def test_a_sub_second_limiter_wait_is_slept_in_the_round(
     progress = sending.broadcast_send(broadcast_id=broadcast.pk)
 
     assert progress.finished  # one round, no re-enqueue per window
-    assert [len(c.json()["to"]) for c in line.server.calls("multicast")] == [500] * 4 + [100]
+    sizes = sorted((len(c.json()["to"]) for c in line.server.calls("multicast")), reverse=True)
+    assert sizes == [500] * 4 + [100]
     assert sum(allowed_in_window.values()) == 5
     assert max(allowed_in_window.values()) <= 2 and len(allowed_in_window) >= 3
     broadcast.refresh_from_db()

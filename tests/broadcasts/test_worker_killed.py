@@ -1,11 +1,13 @@
-"""A real Celery worker killed in the middle of a multicast resumes in a new worker with no
-batch sent twice and none skipped: every recipient gets the broadcast exactly once.
+"""A real Celery worker killed in the middle of a multicast (or push) claim resumes in a new
+worker with no batch sent twice and none skipped: every recipient gets the broadcast exactly
+once.
 
 Runs on PostgreSQL (the worker is a separate process and must share the test database) with
-whatever broker the settings name. The fake LINE server accepts the third batch and then
-holds its answer; the test SIGKILLs the worker at that moment, so LINE has the batch but the
-worker never recorded it. The batch's transaction rolls back, its retry key stays, and the
-next worker's repeat is answered 409: accepted once, delivered once.
+whatever broker the settings name. The fake LINE server accepts a call of the second claim and
+then holds its answer; the test SIGKILLs the worker at that moment, so LINE has the claim's
+batches (some of them) but the worker never recorded them. The claim's transaction rolls back,
+the retry keys stay, and the next worker's repeats are answered 409: accepted once, delivered
+once.
 """
 
 from __future__ import annotations
@@ -85,18 +87,24 @@ def _wait(predicate, what: str) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_worker_killed_mid_send_resumes_without_duplicates(account, rules, line):
-    friends = make_friends(account, 2600)  # six multicast batches
+    """Multicasts go out a claim at a time: the first claim is committed, then the worker is
+    killed while the second claim's calls are in flight (LINE has accepted some of them). The
+    first claim's batches stay accepted, the second's are all pending with their keys, and
+    the next worker sends those again (409 for what LINE had) and the rest once."""
+    claim = sending.MULTICAST_CLAIM
+    batches_planned = 2 * claim + 2
+    friends = make_friends(account, batches_planned * 500 - 200)
     in_flight = threading.Event()
     release = threading.Event()
     accepted_so_far = []
 
-    def hold_third(accepted) -> None:
+    def hold_one_of_the_second_claim(accepted) -> None:
         accepted_so_far.append(accepted)
-        if len(accepted_so_far) == 3:
+        if len(accepted_so_far) == claim + 2:
             in_flight.set()
             release.wait(TIMEOUT)
 
-    line.on_accept = hold_third
+    line.on_accept = hold_one_of_the_second_claim
     with tenant_scope(workspace=account.workspace, account=account):
         broadcast = make_broadcast(
             account,
@@ -109,7 +117,8 @@ def test_worker_killed_mid_send_resumes_without_duplicates(account, rules, line)
     first = _start_worker(line.server.url)
     try:
         workflow.broadcast_schedule(broadcast=broadcast, send_at=None)  # "send now"
-        _wait(in_flight.is_set, "the third batch to reach LINE")
+        _wait(in_flight.is_set, "a multicast of the second claim to reach LINE")
+        time.sleep(0.5)  # the claim's other calls are answered meanwhile
         first.send_signal(signal.SIGKILL)
         first.wait(10)
     finally:
@@ -118,13 +127,15 @@ def test_worker_killed_mid_send_resumes_without_duplicates(account, rules, line)
             first.kill()
 
     broadcast.refresh_from_db()
-    assert broadcast.status == Broadcast.Status.SENDING
+    assert (broadcast.status, broadcast.method) == (Broadcast.Status.SENDING, "multicast")
     statuses = list(
         BroadcastBatch.unscoped.filter(broadcast=broadcast)
         .order_by("sequence")
         .values_list("status", flat=True)
     )
-    assert statuses == ["accepted", "accepted", "pending", "pending", "pending", "pending"]
+    assert statuses == ["accepted"] * claim + ["pending"] * (claim + 2)
+    accepted_before_resume = len(line.accepted)
+    assert accepted_before_resume >= claim + 2  # the killed claim's calls reached LINE
 
     second = _start_worker(line.server.url)
     try:
@@ -139,11 +150,13 @@ def test_worker_killed_mid_send_resumes_without_duplicates(account, rules, line)
         second.wait(20)
 
     batches = BroadcastBatch.unscoped.filter(broadcast=broadcast).order_by("sequence")
-    assert [b.status for b in batches] == ["accepted"] * 6
-    assert [b.duplicate_of_accepted for b in batches] == [False, False, True, False, False, False]
+    assert [b.status for b in batches] == ["accepted"] * batches_planned
+    duplicates = [b.sequence for b in batches if b.duplicate_of_accepted]
+    assert len(duplicates) == accepted_before_resume - claim
+    assert all(claim <= sequence < 2 * claim for sequence in duplicates)  # the killed claim's
     assert len(line.received) == len(friends)
     assert set(line.received.values()) == {1}, "a recipient got the broadcast twice"
-    assert len(line.accepted) == 6
+    assert len(line.accepted) == batches_planned
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,0 +1,105 @@
+"""Multicast sending claims several batches per transaction and sends them at once, like push:
+one limiter call per claim, the calls overlapping, each batch's outcome recorded on its own row
+whatever the others' were."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from broadcasts.models import Broadcast, BroadcastBatch
+from broadcasts.services import sending
+from oa_console import line_api
+from tests.broadcasts.conftest import everyone_segment, make_broadcast, make_friends
+from tests.broadcasts.test_sending import run_to_end
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scope")]
+Status = Broadcast.Status
+
+
+def multicast_broadcast(account) -> Broadcast:
+    broadcast = make_broadcast(
+        account,
+        audience_kind=Broadcast.AudienceKind.SEGMENT,
+        segment=everyone_segment(account),
+        status=Status.SCHEDULED,
+    )
+    assert sending.broadcast_start(broadcast_id=broadcast.pk)
+    broadcast.refresh_from_db()
+    assert broadcast.method == Broadcast.Method.MULTICAST
+    return broadcast
+
+
+def test_multicasts_are_claimed_together_and_sent_at_once(account, rules, line, monkeypatch):
+    claim = sending.MULTICAST_CLAIM
+    friends = make_friends(account, claim * 500 + 101)  # a full claim, then one more batch
+    broadcast = multicast_broadcast(account)
+    acquired = []
+    acquire = line_api.rate_limit_acquire
+
+    def counting(account, endpoint="default", count=1):
+        acquired.append((endpoint, count))
+        return acquire(account, endpoint, count)
+
+    monkeypatch.setattr(line_api, "rate_limit_acquire", counting)
+    in_flight, most = [0], [0]
+    lock = threading.Lock()
+
+    def overlapping(accepted) -> None:  # LINE takes a moment to answer each call
+        with lock:
+            in_flight[0] += 1
+            most[0] = max(most[0], in_flight[0])
+        time.sleep(0.05)
+        with lock:
+            in_flight[0] -= 1
+
+    line.on_accept = overlapping
+    with CaptureQueriesContext(connection) as queries:
+        progress = sending.broadcast_send(broadcast_id=broadcast.pk)
+
+    assert progress.finished
+    claims = [q for q in queries.captured_queries if "SKIP LOCKED" in q["sql"]]
+    assert len(claims) == 3  # a full claim, the last batch, then none left
+    assert acquired == [("multicast", claim), ("multicast", 1)]  # one limiter call per claim
+    assert most[0] > 1, "the multicasts of a claim were sent one after another"
+    assert Counter(line.received) == Counter({f.line_user_id: 1 for f in friends})
+    batches = BroadcastBatch.unscoped.filter(broadcast=broadcast)
+    assert set(batches.values_list("status", flat=True)) == {"accepted"}
+    assert {b.request_id for b in batches} == {a.request_id for a in line.accepted.values()}
+    assert all(b.http_status == 200 and b.sent_at and not b.duplicate_of_accepted for b in batches)
+    broadcast.refresh_from_db()
+    assert (broadcast.status, broadcast.accepted_count) == (Status.SENT, len(friends))
+
+
+def test_a_multicast_claim_with_mixed_outcomes_records_each(account, rules, line):
+    make_friends(account, 4 * 500)
+    broadcast = multicast_broadcast(account)
+    # Whichever calls arrive first: one is answered 500, the next 400, the rest accepted.
+    line.server.fail_next("multicast", 500)
+    line.server.fail_next("multicast", 400, message="The property, 'to', is invalid")
+
+    progress = sending.broadcast_send(broadcast_id=broadcast.pk)
+
+    assert not progress.finished and progress.retry_in >= 2  # the 500 waits for its back-off
+    batches = list(BroadcastBatch.unscoped.filter(broadcast=broadcast))
+    outcomes = Counter((b.status, b.http_status) for b in batches)
+    assert outcomes == Counter({("accepted", 200): 2, ("pending", 500): 1, ("failed", 400): 1})
+    (retried,) = [b for b in batches if b.status == "pending"]
+    assert retried.attempts == 1 and retried.next_attempt_at is not None
+    (failed,) = [b for b in batches if b.status == "failed"]
+    assert failed.error_message == "The property, 'to', is invalid"
+
+    broadcast = run_to_end(broadcast)  # the 500 is due again: resent with the same key
+    keys = Counter(c.headers["X-Line-Retry-Key"] for c in line.server.calls("multicast"))
+    assert keys[str(retried.retry_key)] == 2 and keys[str(failed.retry_key)] == 1
+    assert set(line.received.values()) == {1} and len(line.received) == 3 * 500
+    assert (broadcast.status, broadcast.accepted_count, broadcast.failed_count) == (
+        Status.PARTIALLY_FAILED,
+        1500,
+        500,
+    )
