@@ -52,7 +52,8 @@ from segments.models import Segment  # noqa: E402
 
 AB = "--ab" in sys.argv[1:] or os.environ.get("BENCH_BROADCAST_SCENARIO") == "ab"
 FRIENDS = int(os.environ.get("BENCH_BROADCAST_FRIENDS", 100_000 if AB else 1_000_000))
-CONCURRENCY = int(os.environ.get("BENCH_WORKER_CONCURRENCY", 4))
+# Worker processes: 2 by default, as docker-compose.yml runs the worker (and as many as cores).
+CONCURRENCY = int(os.environ.get("BENCH_WORKER_CONCURRENCY", 2))
 MULTICAST_PER_SECOND = 200
 PUSH_PER_SECOND = 2000
 TIMEOUT = float(os.environ.get("BENCH_BROADCAST_TIMEOUT", 900))
