@@ -3,12 +3,16 @@ with LINE's retry-key semantics, and helpers to bring a broadcast to a given sta
 
 from __future__ import annotations
 
-from datetime import datetime, time
+import threading
+import time
+from collections import Counter
+from datetime import datetime
+from datetime import time as clock_time
 
 import pytest
 from django.utils import timezone
 
-from broadcasts.models import Broadcast, SendingRules
+from broadcasts.models import Broadcast, BroadcastBatch, SendingRules
 from broadcasts.services import workflow
 from segments.models import Friend, Segment
 from tests.fakes.line_sending import SendingScript
@@ -26,6 +30,41 @@ def line(fake_line):  # noqa: F811
 
 
 @pytest.fixture
+def limiter_calls(monkeypatch) -> list[tuple[str, int]]:
+    """Every ``rate_limit_acquire`` call as (endpoint, tokens asked), the limiter still real."""
+    from oa_console import line_api
+
+    calls: list[tuple[str, int]] = []
+    acquire = line_api.rate_limit_acquire
+
+    def counting(account, endpoint="default", count=1):
+        calls.append((endpoint, count))
+        return acquire(account, endpoint, count)
+
+    monkeypatch.setattr(line_api, "rate_limit_acquire", counting)
+    return calls
+
+
+@pytest.fixture
+def most_in_flight(line) -> list[int]:
+    """LINE takes 50 ms to answer each accepted send; ``[0]`` is the most calls it held at
+    once (above 1 when a claim's calls overlap)."""
+    in_flight, most = [0], [0]
+    lock = threading.Lock()
+
+    def overlapping(accepted) -> None:
+        with lock:
+            in_flight[0] += 1
+            most[0] = max(most[0], in_flight[0])
+        time.sleep(0.05)
+        with lock:
+            in_flight[0] -= 1
+
+    line.on_accept = overlapping
+    return most
+
+
+@pytest.fixture
 def rules(account):
     """Sending rules with quiet hours off, so tests do not depend on the hour they run at;
     quiet-hour tests switch them on with a pinned clock."""
@@ -35,8 +74,8 @@ def rules(account):
         cap_messages=2,
         cap_days=7,
         quiet_enabled=False,
-        quiet_start=time(22, 0),
-        quiet_end=time(8, 0),
+        quiet_start=clock_time(22, 0),
+        quiet_end=clock_time(8, 0),
     )
 
 
@@ -107,3 +146,18 @@ def make_broadcast(
         )
         broadcast.refresh_from_db()
     return broadcast
+
+
+def assert_sent_once_each(line, broadcast: Broadcast, friends: list[Friend]) -> None:
+    """Each friend got the message once, every batch is accepted with LINE's request id (none
+    as a 409), and the broadcast is sent to them all."""
+    assert Counter(line.received) == Counter({f.line_user_id: 1 for f in friends})
+    batches = BroadcastBatch.unscoped.filter(broadcast=broadcast)
+    assert set(batches.values_list("status", flat=True)) == {"accepted"}
+    assert {b.request_id for b in batches} == {a.request_id for a in line.accepted.values()}
+    assert all(b.http_status == 200 and b.sent_at and not b.duplicate_of_accepted for b in batches)
+    broadcast.refresh_from_db()
+    assert (broadcast.status, broadcast.accepted_count) == (
+        Broadcast.Status.SENT,
+        len(friends),
+    )

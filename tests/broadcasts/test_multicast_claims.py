@@ -4,8 +4,6 @@ whatever the others' were."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections import Counter
 
 import pytest
@@ -14,8 +12,12 @@ from django.test.utils import CaptureQueriesContext
 
 from broadcasts.models import Broadcast, BroadcastBatch
 from broadcasts.services import sending
-from oa_console import line_api
-from tests.broadcasts.conftest import everyone_segment, make_broadcast, make_friends
+from tests.broadcasts.conftest import (
+    assert_sent_once_each,
+    everyone_segment,
+    make_broadcast,
+    make_friends,
+)
 from tests.broadcasts.test_sending import run_to_end
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scope")]
@@ -35,45 +37,21 @@ def multicast_broadcast(account) -> Broadcast:
     return broadcast
 
 
-def test_multicasts_are_claimed_together_and_sent_at_once(account, rules, line, monkeypatch):
+def test_multicasts_are_claimed_together_and_sent_at_once(
+    account, rules, line, limiter_calls, most_in_flight
+):
     claim = sending.MULTICAST_CLAIM
     friends = make_friends(account, claim * 500 + 101)  # a full claim, then one more batch
     broadcast = multicast_broadcast(account)
-    acquired = []
-    acquire = line_api.rate_limit_acquire
-
-    def counting(account, endpoint="default", count=1):
-        acquired.append((endpoint, count))
-        return acquire(account, endpoint, count)
-
-    monkeypatch.setattr(line_api, "rate_limit_acquire", counting)
-    in_flight, most = [0], [0]
-    lock = threading.Lock()
-
-    def overlapping(accepted) -> None:  # LINE takes a moment to answer each call
-        with lock:
-            in_flight[0] += 1
-            most[0] = max(most[0], in_flight[0])
-        time.sleep(0.05)
-        with lock:
-            in_flight[0] -= 1
-
-    line.on_accept = overlapping
     with CaptureQueriesContext(connection) as queries:
         progress = sending.broadcast_send(broadcast_id=broadcast.pk)
 
     assert progress.finished
     claims = [q for q in queries.captured_queries if "SKIP LOCKED" in q["sql"]]
     assert len(claims) == 3  # a full claim, the last batch, then none left
-    assert acquired == [("multicast", claim), ("multicast", 1)]  # one limiter call per claim
-    assert most[0] > 1, "the multicasts of a claim were sent one after another"
-    assert Counter(line.received) == Counter({f.line_user_id: 1 for f in friends})
-    batches = BroadcastBatch.unscoped.filter(broadcast=broadcast)
-    assert set(batches.values_list("status", flat=True)) == {"accepted"}
-    assert {b.request_id for b in batches} == {a.request_id for a in line.accepted.values()}
-    assert all(b.http_status == 200 and b.sent_at and not b.duplicate_of_accepted for b in batches)
-    broadcast.refresh_from_db()
-    assert (broadcast.status, broadcast.accepted_count) == (Status.SENT, len(friends))
+    assert limiter_calls == [("multicast", claim), ("multicast", 1)]  # one per claim
+    assert most_in_flight[0] > 1, "the multicasts of a claim were sent one after another"
+    assert_sent_once_each(line, broadcast, friends)
 
 
 def test_a_multicast_claim_with_mixed_outcomes_records_each(account, rules, line):

@@ -4,7 +4,6 @@ for left pending and unsent, and display names read only for messages that use t
 
 from __future__ import annotations
 
-import threading
 import time
 from collections import Counter
 from types import SimpleNamespace
@@ -16,7 +15,12 @@ from django.test.utils import CaptureQueriesContext
 from broadcasts.models import Broadcast, BroadcastBatch
 from broadcasts.services import sending
 from oa_console import line_api
-from tests.broadcasts.conftest import everyone_segment, make_broadcast, make_friends
+from tests.broadcasts.conftest import (
+    assert_sent_once_each,
+    everyone_segment,
+    make_broadcast,
+    make_friends,
+)
 from tests.broadcasts.test_sending import run_to_end
 from tests.fakes.line_server import Reply
 
@@ -54,44 +58,20 @@ def answer_per_recipient(line, answers: dict[str, Reply]) -> None:
     line.server.handlers["pushMessage"] = handle
 
 
-def test_pushes_are_claimed_together_and_sent_at_once(account, rules, line, monkeypatch):
+def test_pushes_are_claimed_together_and_sent_at_once(
+    account, rules, line, limiter_calls, most_in_flight
+):
     friends = make_friends(account, 12)
     broadcast = push_broadcast(account)
-    acquired = []
-    acquire = line_api.rate_limit_acquire
-
-    def counting(account, endpoint="default", count=1):
-        acquired.append((endpoint, count))
-        return acquire(account, endpoint, count)
-
-    monkeypatch.setattr(line_api, "rate_limit_acquire", counting)
-    in_flight, most = [0], [0]
-    lock = threading.Lock()
-
-    def overlapping(accepted) -> None:  # LINE takes a moment to answer each push
-        with lock:
-            in_flight[0] += 1
-            most[0] = max(most[0], in_flight[0])
-        time.sleep(0.05)
-        with lock:
-            in_flight[0] -= 1
-
-    line.on_accept = overlapping
     with CaptureQueriesContext(connection) as queries:
         progress = sending.broadcast_send(broadcast_id=broadcast.pk)
 
     assert progress.finished
     claims = [q for q in queries.captured_queries if "SKIP LOCKED" in q["sql"]]
     assert len(claims) == 2  # all twelve, then none left
-    assert acquired == [("push", 12)]  # one limiter call for the claim
-    assert most[0] > 1, "the pushes of a claim were sent one after another"
-    assert Counter(line.received) == Counter({f.line_user_id: 1 for f in friends})
-    batches = BroadcastBatch.unscoped.filter(broadcast=broadcast)
-    assert set(batches.values_list("status", flat=True)) == {"accepted"}
-    assert {b.request_id for b in batches} == {a.request_id for a in line.accepted.values()}
-    assert all(b.http_status == 200 and b.sent_at and not b.duplicate_of_accepted for b in batches)
-    broadcast.refresh_from_db()
-    assert (broadcast.status, broadcast.accepted_count) == (Status.SENT, 12)
+    assert limiter_calls == [("push", 12)]  # one limiter call for the claim
+    assert most_in_flight[0] > 1, "the pushes of a claim were sent one after another"
+    assert_sent_once_each(line, broadcast, friends)
 
 
 def test_a_claim_with_mixed_outcomes_records_each(account, rules, line):
