@@ -4,26 +4,12 @@ re-enqueueing with a countdown (never by sleeping in the worker)."""
 from __future__ import annotations
 
 from celery import shared_task
-from celery.signals import worker_init
 from django.conf import settings
 
 from broadcasts.models import Broadcast
 from broadcasts.services import sending
 from oa_console.queueing import enqueue_best_effort
 from oa_console.tenancy import tenant_scope
-
-
-@worker_init.connect
-def _load_line_sdk(**kwargs) -> None:
-    """Import line-bot-sdk and the URLconf in the worker's main process, before the pool
-    forks: the SDK's hundreds of generated models and every view module (loaded by the first
-    ``reverse`` of a tracked link) are then loaded once and shared, instead of being imported
-    (seconds of CPU each) by every child in the middle of its first send."""
-    import linebot.v3.audience
-    import linebot.v3.messaging  # noqa: F401
-    from django.urls import reverse
-
-    reverse("broadcast_click", args=["-"])  # imports the URLconf and builds its reverse map
 
 
 def _scope(broadcast_id: int):

@@ -32,7 +32,8 @@ class Worker:  # stands in for the WorkController that sends worker_init
     pass
 Worker.app = app
 worker_init.send(sender=Worker())
-print("RESULT", json.dumps({"loaded": sorted(m for m in LAZY if m in sys.modules), "modules": len(sys.modules)}))
+import gc
+print("RESULT", json.dumps({"loaded": sorted(m for m in LAZY if m in sys.modules), "modules": len(sys.modules), "frozen": gc.get_freeze_count(), "sdk": "linebot.v3.messaging" in sys.modules}))
 """
 
 
@@ -64,6 +65,14 @@ def test_worker_boot_loads_no_pandas_numpy_plotly_or_segno():
         f"a worker now imports {booted['loaded']} at boot; find who with "
         "`python -X importtime` and import it where it is used"
     )
+
+
+def test_worker_boot_loads_the_line_sdk_and_freezes_it_before_the_pool_forks():
+    """What every pool process uses is loaded and frozen in the main process, so the children
+    share its pages instead of importing or copying them (see ``oa_console.celery``)."""
+    (booted,) = _boot()
+    assert booted["sdk"]
+    assert booted["frozen"] > 100_000, "the worker's imports are no longer frozen before forking"
 
 
 def test_lazily_imported_code_still_loads_its_library():
