@@ -182,7 +182,14 @@ def _seed_account(account) -> int:
         kind=TagRule.Kind.ADD_SOURCE,
         pattern="qr_store",
     )
-    created += 3
+    TagRule.unscoped.create(  # the demo's autumn broadcast links there (broadcasts.demo)
+        account=account,
+        tag=tags["new arrivals"],
+        kind=TagRule.Kind.LINK_CLICK,
+        match=TagRule.Match.CONTAINS,
+        pattern="shop.example.com/autumn",
+    )
+    created += 4
 
     currency = CURRENCY.get(account.time_zone, "JPY")
     events = []

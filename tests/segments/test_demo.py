@@ -17,6 +17,7 @@ from segments.models import (
     RfmScore,
     Segment,
     TagCoverageSnapshot,
+    TagRule,
 )
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +47,9 @@ def test_seed_demo_fills_the_crm_once():
             == Friend.unscoped.filter(account=cafe).count()
         )
         assert TagCoverageSnapshot.unscoped.filter(account=cafe, scope="all").exists()
+        # Auto-tag rules of the kinds a marketer meets first, a link click included.
+        rule_kinds = set(TagRule.unscoped.filter(account=cafe).values_list("kind", flat=True))
+        assert {"keyword", "custom_event", "add_source", "link_click"} <= rule_kinds
         # Add-friend links: every attributed visit is a new friend who carries its source.
         links = campaign_selectors.campaign_link_list(account=cafe)
         assert {link.source for link in links} == {"qr_store", "flyer"}
