@@ -476,11 +476,12 @@ def _batches(
     per_call: int,
     variant: Expression | None = None,
 ) -> int:
-    """One batch per ``per_call`` recipients (multicast or push), numbered in friend-id order, each carrying its recipients and a new retry key;
-    returns the recipients batched. One statement: the friends are numbered, grouped per call
-    and aggregated in the database. ``friends`` has one row per friend (a segment compiles to
-    columns and EXISTS subqueries on ``Friend``, never a join), so each is addressed once; a
-    DISTINCT here would double the time of planning a million.
+    """One batch per ``per_call`` recipients (multicast or push), numbered in friend-id order,
+    each carrying its recipients and a new retry key; returns the recipients batched. One
+    statement: the friends are numbered, grouped per call and aggregated in the database.
+    ``friends`` has one row per friend (a segment compiles to columns and EXISTS subqueries on
+    ``Friend``, never a join), so each is addressed once; a DISTINCT here would double the time
+    of planning a million.
 
     ``variant`` (an A/B test) is each friend's variant id computed in the same SELECT, stored
     on the batch. The friends are numbered within their arm, so a batch never mixes arms (one

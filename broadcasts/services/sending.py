@@ -665,7 +665,7 @@ def _outcomes_committed_lazily() -> Iterator[None]:
             cursor.execute("RESET synchronous_commit")
 
 
-def _claim_size(method: str) -> tuple[int, int]:
+def _claim_and_threads(method: str) -> tuple[int, int]:
     """Batches claimed per transaction for ``method``, and the threads that send them at once
     (0: one call at a time in the worker's own thread; a LINE broadcast or narrowcast is one
     call)."""
@@ -693,15 +693,15 @@ def _send_round(
 ) -> _Round:
     """Claim and send due batches until none is due, the limiter says wait, or the time budget
     is spent, or quiet hours begin at ``stop``. A claim is up to ``PUSH_CLAIM`` pushes or
-    ``MULTICAST_CLAIM`` multicasts sent at once on a thread pool (``_claim_size``), or the one call
-    of a LINE broadcast or narrowcast; the claimed rows stay locked until every outcome is
-    stored, and claimed batches the limiter has no room for are left pending, unsent. A wait of
-    under a second (the window reopening) is slept here, outside the transaction:
-    re-enqueueing costs a whole second each time, which would hold a channel well below its
-    limit."""
+    ``MULTICAST_CLAIM`` multicasts sent at once on a thread pool (``_claim_and_threads``), or
+    the one call of a LINE broadcast or narrowcast; the claimed rows stay locked until every
+    outcome is stored, and claimed batches the limiter has no room for are left pending,
+    unsent. A wait of under a second (the window reopening) is slept here, outside the
+    transaction: re-enqueueing costs a whole second each time, which would hold a channel well
+    below its limit."""
     broadcast_id, now, retry_in = broadcast.pk, timezone.now, None
     requests = _Requests(broadcast)
-    claim_size, threads = _claim_size(broadcast.method)
+    claim_size, threads = _claim_and_threads(broadcast.method)
     pause = 0.0
     with (
         ThreadPoolExecutor(max_workers=threads, thread_name_prefix="line-call")
