@@ -13,7 +13,6 @@ from rest_framework.test import APIClient
 from broadcasts.models import Broadcast
 from broadcasts.services import sending
 from tests.broadcasts.conftest import TEXT, everyone_segment, make_broadcast, make_friends
-from tests.fakes.line_server import Reply
 
 pytestmark = pytest.mark.django_db
 Status = Broadcast.Status
@@ -206,10 +205,8 @@ def test_schedule_now_hands_the_broadcast_to_a_worker(
 def test_detail_shows_counts_and_batch_outcomes(account, rules, admin_user, line, scope):
     make_friends(account, 700)
     # The first batch (500 ids; the two calls may arrive in any order) is refused.
-    line.refuse_once(
-        "multicast",
-        lambda body: len(body["to"]) == 500,
-        Reply(400, {"message": "Invalid reply token"}),
+    line.server.fail_next(
+        "multicast", 400, message="Invalid reply token", when=lambda body: len(body["to"]) == 500
     )
     broadcast = make_broadcast(
         account,

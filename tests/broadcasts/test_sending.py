@@ -13,7 +13,6 @@ from broadcasts.services import sending
 from insights.models import BroadcastRequest
 from oa_console import line_api
 from tests.broadcasts.conftest import everyone_segment, make_broadcast, make_friends
-from tests.fakes.line_server import Reply
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scope")]
 Status = Broadcast.Status
@@ -209,10 +208,11 @@ def test_409_counts_as_accepted_with_the_original_request_id(account, rules, lin
 
 def test_400_fails_the_batch_with_lines_message(account, rules, line):
     make_friends(account, 600)
-    line.refuse_once(  # the first batch, its 500 ids (the two calls may arrive in any order)
+    line.server.fail_next(  # the first batch, its 500 ids (the two calls may arrive in any order)
         "multicast",
-        lambda body: len(body["to"]) == 500,
-        Reply(400, {"message": "The property, 'to', is invalid"}),
+        400,
+        message="The property, 'to', is invalid",
+        when=lambda body: len(body["to"]) == 500,
     )
     broadcast = make_broadcast(
         account,

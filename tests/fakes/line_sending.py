@@ -49,7 +49,6 @@ class SendingScript:
     # Called after a send is accepted and before it is answered (tests block or kill here).
     on_accept: Callable[[Accepted], None] | None = None
     _slow: list[tuple[str, float]] = field(default_factory=list)
-    _refusals: list[tuple[str, Callable[[dict], bool], Reply]] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def install(self, server: FakeLineServer) -> SendingScript:
@@ -75,12 +74,6 @@ class SendingScript:
         a client with a shorter read timeout sees a timeout for a request that went out."""
         self._slow.append((operation, seconds))
 
-    def refuse_once(self, operation: str, matching: Callable[[dict], bool], reply: Reply) -> None:
-        """Answer the first ``operation`` whose body ``matching`` picks with ``reply``: calls of
-        one claim run at once, so "the next call" (``fail_next``) is whichever arrives first,
-        and a test that needs a given batch refused names it by its body."""
-        self._refusals.append((operation, matching, reply))
-
     def requests_with_key(self, server: FakeLineServer, key: str) -> list[RecordedRequest]:
         return [r for r in server.requests if _retry_key(r) == key]
 
@@ -95,12 +88,6 @@ class SendingScript:
                         {"message": "The retry key is already accepted"},
                         {"x-line-accepted-request-id": self.accepted[key].request_id},
                     )
-                refusal = next(
-                    (r for r in self._refusals if r[0] == operation and r[1](body)), None
-                )
-                if refusal is not None:
-                    self._refusals.remove(refusal)
-                    return refusal[2]
                 refusal = self._refuse_unit(body.get("customAggregationUnits") or [])
                 if refusal is not None:
                     return refusal

@@ -198,7 +198,7 @@ class FakeLineServer:
         self.handlers: dict[str, Callable[[RecordedRequest], Reply]] = {
             "getProfile": self._get_profile
         }
-        self._failures: list[tuple[str, Reply]] = []
+        self._failures: list[tuple[str, Callable[[object], bool] | None, Reply]] = []
         self._lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
 
@@ -211,16 +211,18 @@ class FakeLineServer:
         times: int = 1,
         retry_after: int | None = None,
         message: str | None = None,
+        when: Callable[[object], bool] | None = None,
     ) -> None:
-        """Answer the next ``times`` calls of ``operation_id`` with ``status`` (429: rate limited)."""
+        """Answer the next ``times`` calls of ``operation_id`` with ``status`` (429: rate limited).
+        ``when`` picks the calls by their JSON body: calls sent at once (a claim) arrive in any
+        order, so a test that needs one given batch refused names it by its body."""
         headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
         default = {429: "You have reached your rate limit.", 500: "Internal server error"}.get(
             status, "Error"
         )
+        reply = Reply(status, {"message": message or default}, headers)
         with self._lock:
-            self._failures += [
-                (operation_id, Reply(status, {"message": message or default}, headers))
-            ] * times
+            self._failures += [(operation_id, when, reply)] * times
 
     def calls(self, operation_id: str) -> list[RecordedRequest]:
         return [r for r in self.requests if r.operation_id == operation_id]
@@ -307,10 +309,14 @@ class FakeLineServer:
             )
         with self._lock:
             index = next(
-                (i for i, (op, _) in enumerate(self._failures) if op == operation.operation_id),
+                (
+                    i
+                    for i, (op, when, _reply) in enumerate(self._failures)
+                    if op == operation.operation_id and (when is None or when(request.json()))
+                ),
                 None,
             )
-            forced = self._failures.pop(index)[1] if index is not None else None
+            forced = self._failures.pop(index)[2] if index is not None else None
         if forced is not None:
             return forced
         handler = self.handlers.get(operation.operation_id)
