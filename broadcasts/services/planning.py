@@ -415,12 +415,14 @@ def _hold_back(broadcast: Broadcast, friends: QuerySet[Friend], reason: str) -> 
         )
 
 
-# A version-4 UUID per row on each database (PostgreSQL 13+ has one built in).
+# A version-4 UUID per row on each database (PostgreSQL 13+ has one built in). The variant
+# nibble takes two random bits with ``& 3``: a ``%`` in raw SQL breaks Django's debug cursor
+# (DEBUG, as `make run` sets it), which formats the statement with ``sql % params``.
 _NEW_UUID = {
     "postgresql": "gen_random_uuid()",
     "sqlite": (
         "lower(hex(randomblob(4)) || hex(randomblob(2)) || '4' || substr(hex(randomblob(2)), 2)"
-        " || substr('89ab', 1 + abs(random()) % 4, 1) || substr(hex(randomblob(2)), 2)"
+        " || substr('89ab', 1 + (random() & 3), 1) || substr(hex(randomblob(2)), 2)"
         " || hex(randomblob(6)))"
     ),
 }

@@ -7,11 +7,14 @@ limiter window itself instead of ending the round."""
 from __future__ import annotations
 
 import time
+import uuid
 from collections import Counter
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.db.models import RestrictedError
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from broadcasts.models import Broadcast, BroadcastBatch, BroadcastVariant, Delivery, HeldBack
@@ -172,3 +175,26 @@ def test_a_sub_second_limiter_wait_is_slept_in_the_round(
     assert max(allowed_in_window.values()) <= 2 and len(allowed_in_window) >= 3
     broadcast.refresh_from_db()
     assert (broadcast.status, broadcast.accepted_count) == (Status.SENT, 2100)
+
+
+def test_planning_works_under_the_debug_cursor(account, rules):
+    """``make run`` sets DEBUG, under which Django's debug cursor formats every statement with
+    ``sql % params``: a bare ``%`` in planning's raw SQL crashed ``seed_demo`` and left every
+    per-friend send "scheduled". CaptureQueriesContext forces that cursor on either database."""
+    make_friends(account, 620)
+    multicast = segment_broadcast(account, holdout_percent=10)
+    push = segment_broadcast(account, click_attribution=Broadcast.ClickAttribution.FRIEND)
+
+    with CaptureQueriesContext(connection) as queries:
+        planning.broadcast_plan(broadcast_id=multicast.pk)
+        planning.broadcast_plan(broadcast_id=push.pk)
+
+    assert any("INSERT INTO" in query["sql"] for query in queries.captured_queries)
+    for broadcast, method in ((multicast, "multicast"), (push, "push")):
+        batches = BroadcastBatch.unscoped.filter(broadcast=broadcast)
+        assert {b.method for b in batches} == {method}
+        assert sum(b.size for b in batches) > 0
+        # The retry keys the statement generated are version-4 UUIDs, unique per batch.
+        keys = [uuid.UUID(str(b.retry_key)) for b in batches]
+        assert {key.version for key in keys} == {4}
+        assert len(set(keys)) == len(keys)
