@@ -1,5 +1,6 @@
 """API: broadcasts of an OA. CRUD, the workflow actions (submit, approve, reject, schedule,
-cancel), the audience/cost estimate, a test send, and per-batch outcomes.
+cancel), the audience/cost estimate, and per-batch outcomes (the test send is in
+``broadcasts.api_test_send``).
 
 Body of a broadcast: ``{"name", "messages": [LINE message objects], "audience": {"all": true} |
 {"segment": <id>} | {"demographic": <LINE filter>} | {"segment": <id>, "demographic": <LINE
@@ -32,7 +33,7 @@ from rest_framework.response import Response
 
 from broadcasts import selectors
 from broadcasts.models import Broadcast, BroadcastBatch, BroadcastVariant
-from broadcasts.services import planning, sending, variants, workflow
+from broadcasts.services import planning, variants, workflow
 from broadcasts.services.rules import local_to_utc
 from broadcasts.variant_selectors import broadcast_variant_results
 from oa_console.api.base import TenantApiView
@@ -782,42 +783,3 @@ class BroadcastEstimateApi(_BroadcastApi):
         broadcast = self.broadcast(account_id, broadcast_id)
         estimate = planning.broadcast_estimate(broadcast=broadcast)
         return Response(EstimateOutputSerializer(estimate).data)
-
-
-class TestSendSerializer(serializers.Serializer):
-    line_user_id = serializers.RegexField(r"^U[0-9a-f]{32}$", max_length=33)
-
-
-@extend_schema(
-    request=TestSendSerializer,
-    responses={202: None},
-    summary="Send a test to one user",
-    description=operation_description(
-        (
-            "Pushes the broadcast to one LINE user to see it on a phone before it goes out; "
-            "an A/B broadcast sends each variant, in order. Links are not tracked and "
-            "nothing is counted: a test is not part of the results."
-        ),
-        returns="202 with LINE's `request_id` of the push.",
-        capability=Capability.DRAFT_BROADCASTS,
-        errors=[
-            (400, "LINE refused the push or the rate limit is reached; the message says why."),
-            (404, "no broadcast with this id in the OA."),
-        ],
-    ),
-)
-class BroadcastTestSendApi(_BroadcastApi):
-    def post(self, request, account_id: int, broadcast_id: int):
-        broadcast = self.broadcast(account_id, broadcast_id)
-        self.require(Capability.DRAFT_BROADCASTS)
-        data = TestSendSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            request_id = sending.broadcast_send_test(
-                account=broadcast.account,
-                broadcast=broadcast,
-                line_user_id=data.validated_data["line_user_id"],
-            )
-        except DjangoValidationError as exc:
-            raise _service_error(exc) from exc
-        return Response({"request_id": request_id}, status=status.HTTP_202_ACCEPTED)
