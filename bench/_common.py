@@ -7,13 +7,19 @@ figure from one run says little, while the ratio to a baseline timed minutes apa
 A script typically reads::
 
     from bench._common import measure, report, setup_django
+    from bench._guard import Checks, require_postgresql, run
 
     setup_django()
-    baseline = measure("raw SQL", run_raw_sql, repeat=20)
-    console = measure("segment count", run_segment_count, repeat=20)
-    checks = Checks()
-    checks.expect(console_count() == raw_count(), "the segment count differs from SQL's")
-    report("segment_count", [baseline, console], baseline="raw SQL", checks=checks)
+
+    def main():
+        require_postgresql("bench/segment_count.py")
+        baseline = measure("raw SQL", run_raw_sql, repeat=20)
+        console = measure("segment count", run_segment_count, repeat=20)
+        checks = Checks()
+        checks.expect(run_segment_count() == run_raw_sql(), "the count differs from SQL's")
+        report("segment_count", [baseline, console], baseline="raw SQL", checks=checks)
+
+    run(main)
 
 ``report`` prints a table and writes ``bench/results/<name>.json``, unless a check failed:
 then the bench exits non-zero with the reason (``run(main)`` in bench/_guard.py) and prints no
