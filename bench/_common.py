@@ -7,13 +7,23 @@ figure from one run says little, while the ratio to a baseline timed minutes apa
 A script typically reads::
 
     from bench._common import measure, report, setup_django
+    from bench._guard import Checks, require_postgresql, run
 
     setup_django()
-    baseline = measure("raw SQL", run_raw_sql, repeat=20)
-    console = measure("segment count", run_segment_count, repeat=20)
-    report("segment_count", [baseline, console], baseline="raw SQL", params={"friends": 1_000_000})
 
-``report`` prints a table and writes ``bench/results/<name>.json``.
+    def main():
+        require_postgresql("bench/segment_count.py")
+        baseline = measure("raw SQL", run_raw_sql, repeat=20)
+        console = measure("segment count", run_segment_count, repeat=20)
+        checks = Checks()
+        checks.expect(run_segment_count() == run_raw_sql(), "the count differs from SQL's")
+        report("segment_count", [baseline, console], baseline="raw SQL", checks=checks)
+
+    run(main)
+
+``report`` prints a table and writes ``bench/results/<name>.json``, unless a check failed:
+then the bench exits non-zero with the reason (``run(main)`` in bench/_guard.py) and prints no
+ratio.
 """
 
 from __future__ import annotations
@@ -31,6 +41,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from bench._guard import Checks
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
@@ -274,10 +286,16 @@ def report(
     timings: Sequence[Timing],
     *,
     baseline: str,
+    checks: Checks,
     params: dict[str, Any] | None = None,
     results_dir: Path = RESULTS_DIR,
 ) -> Path:
-    """Print the table and write the JSON result; returns the result file's path."""
+    """Print the table and write the JSON result; returns the result file's path.
+
+    ``checks`` holds the outcome of the bench's own requests and integrity checks: when one
+    failed, nothing is printed or written and ``BenchFailed`` is raised (bench/_guard.py), so a
+    broken run never yields a ratio."""
+    checks.raise_if_failed()
     print(f"\n{name}" + (f"  {json.dumps(params)}" if params else ""))
     print(format_table(timings, baseline=baseline))
     path = write_results(name, timings, baseline=baseline, params=params, results_dir=results_dir)

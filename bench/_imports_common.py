@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.core.files.uploadedfile import UploadedFile
 
+from bench._guard import BenchFailed
 from insights.models import ImportJob
 
 WORKER = """
@@ -45,14 +46,13 @@ def run_job_in_worker(job_id: int) -> tuple[dict, ImportJob]:
     finished job. A job that did not succeed stops the benchmark."""
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     result = subprocess.run(
-        [sys.executable, "-c", WORKER, str(job_id)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
+        [sys.executable, "-c", WORKER, str(job_id)], capture_output=True, text=True, env=env
     )
+    if result.returncode != 0:
+        tail = result.stderr.strip().splitlines()[-3:]
+        raise BenchFailed(f"the import worker exited {result.returncode}: {' | '.join(tail)}")
     outcome = json.loads(result.stdout.strip().splitlines()[-1])
     job = ImportJob.unscoped.get(pk=job_id)
     if job.status != ImportJob.Status.SUCCEEDED:
-        raise SystemExit(f"import failed: {job.failure_code} {job.errors[:3]}")
+        raise BenchFailed(f"the import failed: {job.failure_code} {job.errors[:3]}")
     return outcome, job

@@ -13,6 +13,8 @@ and the worker's peak memory (resident per process, and proportional: shared pag
 
 Needs ``DATABASE_URL`` (PostgreSQL), ``CELERY_BROKER_URL`` and ``REDIS_URL`` (Redis). Scale down
 with ``BENCH_BROADCAST_FRIENDS=100000``. Creates its own workspace and deletes it at the end.
+Without PostgreSQL or a Redis that answers, or when the send does not end "sent" with every
+recipient reached once by valid requests, it exits non-zero and prints no ratio.
 
 ``--ab`` (or ``BENCH_BROADCAST_SCENARIO=ab``): an A/B test instead, 2 variants with a tracked
 link each (100,000 recipients by default), which goes by push, one friend per call, so each
@@ -35,11 +37,11 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 
 from bench._common import PROJECT_DIR, Timing, report, setup_django
+from bench._guard import BenchFailed, Checks, require_postgresql, require_redis, run
 
 os.environ.setdefault("FIELD_ENCRYPTION_KEY", Fernet.generate_key().decode())
 setup_django()
 
-from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Sum  # noqa: E402
 
@@ -57,6 +59,7 @@ CONCURRENCY = int(os.environ.get("BENCH_WORKER_CONCURRENCY", 2))
 MULTICAST_PER_SECOND = 200
 PUSH_PER_SECOND = 2000
 TIMEOUT = float(os.environ.get("BENCH_BROADCAST_TIMEOUT", 900))
+BENCH = "bench/broadcasts.py"
 
 
 def _children(pid: int) -> list[int]:
@@ -120,7 +123,11 @@ def _start_fake() -> tuple[subprocess.Popen, str]:
         stdout=subprocess.PIPE,
         text=True,
     )
-    return fake, fake.stdout.readline().strip()
+    url = fake.stdout.readline().strip()
+    if not url.startswith("http"):
+        fake.kill()
+        raise BenchFailed("the fake LINE server (bench/_line_fake.py) did not start")
+    return fake, url
 
 
 def _fake_stats(fake: subprocess.Popen) -> dict:
@@ -162,7 +169,7 @@ def _wait_for_worker(processes: int, timeout: float = 120) -> None:
             len(each.get("pool", {}).get("processes", [])) >= processes for each in stats.values()
         ):
             return
-    sys.exit("the Celery worker did not start")
+    raise BenchFailed(f"the Celery worker did not start within {timeout:.0f} s")
 
 
 def _cleanup(workspace: Workspace, account: LineAccount) -> None:
@@ -218,6 +225,7 @@ def _report_ab(
     status: str,
     load_before: tuple[float, ...],
     load_after: tuple[float, ...],
+    checks: Checks,
 ) -> None:
     arms = dict(
         BroadcastBatch.unscoped.filter(broadcast=broadcast)
@@ -236,6 +244,7 @@ def _report_ab(
             Timing("send only", (send_s,), items=FRIENDS),
         ],
         baseline=floor_name,
+        checks=checks,
         params={
             "scenario": "ab",
             "friends": FRIENDS,
@@ -261,9 +270,29 @@ def _report_ab(
     )
 
 
+def send_checks(*, status: str, planned_recipients: int, accepted: int, stats: dict) -> Checks:
+    """The send this bench timed really happened: settled as sent, every recipient reached
+    exactly once, by requests LINE's spec accepts."""
+    checks = Checks()
+    checks.expect(status == "sent", f"the broadcast ended {status!r}, not 'sent'")
+    checks.expect(
+        accepted == planned_recipients,
+        f"LINE accepted {accepted:,} of {planned_recipients:,} planned recipients",
+    )
+    checks.expect(
+        stats["recipients"] == planned_recipients,
+        f"the fake LINE server reached {stats['recipients']:,} of {planned_recipients:,} "
+        "recipients",
+    )
+    checks.expect(stats["duplicates"] == 0, f"{stats['duplicates']:,} duplicate deliveries")
+    checks.expect(stats["invalid"] == 0, f"{stats['invalid']:,} requests invalid for LINE's spec")
+    return checks
+
+
 def main() -> None:
-    if connection.vendor != "postgresql" or not settings.REDIS_URL:
-        sys.exit("bench/broadcasts.py needs DATABASE_URL (PostgreSQL) and REDIS_URL.")
+    require_postgresql(BENCH)
+    require_redis(BENCH, setting="CELERY_BROKER_URL")
+    require_redis(BENCH, setting="REDIS_URL")
     from broadcasts.tasks import send_broadcast
 
     suffix = uuid.uuid4().hex[:8]
@@ -276,6 +305,15 @@ def main() -> None:
         channel_secret="0" * 32,
         access_token="bench-token",
     )
+    try:
+        _measure_and_report(workspace, account, send_broadcast)
+    finally:
+        started = time.perf_counter()
+        _cleanup(workspace, account)
+        print(f"cleaned up in {time.perf_counter() - started:.1f} s")
+
+
+def _measure_and_report(workspace: Workspace, account: LineAccount, send_broadcast) -> None:
     fake, line_url = _start_fake()
     worker = _start_worker(line_url)
     try:
@@ -292,7 +330,8 @@ def main() -> None:
             plan_started = time.perf_counter()
             planned = planning.broadcast_plan(broadcast_id=broadcast.pk)
             planning_s = time.perf_counter() - plan_started
-        assert planned is not None and planned.status == "sending", planned
+        if planned is None or planned.status != "sending":
+            raise BenchFailed(f"planning did not start the send: {planned and planned.status}")
         calls = BroadcastBatch.unscoped.filter(broadcast=broadcast).count()
         print(
             f"planned {planned.recipients:,} recipients into {calls:,} batches in {planning_s:.1f} s"
@@ -325,9 +364,16 @@ def main() -> None:
         fake.stdin.close()
         fake.wait(10)
     total_s = planning_s + send_s
+    checks = send_checks(
+        status=status,
+        planned_recipients=planned.recipients,
+        accepted=broadcast.accepted_count,
+        stats=stats,
+    )
     if AB:
-        _report_ab(broadcast, calls, planning_s, send_s, stats, status, load_before, load_after)
-        _cleanup(workspace, account)
+        _report_ab(
+            broadcast, calls, planning_s, send_s, stats, status, load_before, load_after, checks
+        )
         return
     floor_s = math.ceil(calls / MULTICAST_PER_SECOND)
     params = {
@@ -357,12 +403,10 @@ def main() -> None:
             Timing("send only", (send_s,), items=FRIENDS),
         ],
         baseline="rate-limit floor (2,000 multicast at 200/s)",
+        checks=checks,
         params=params,
     )
-    started = time.perf_counter()
-    _cleanup(workspace, account)
-    print(f"cleaned up in {time.perf_counter() - started:.1f} s")
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

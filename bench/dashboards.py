@@ -42,6 +42,7 @@ from datetime import timedelta
 from cryptography.fernet import Fernet
 
 from bench._common import execute, fetch, measure, report, setup_django
+from bench._guard import Checks, require_postgresql, run
 
 os.environ.setdefault("FIELD_ENCRYPTION_KEY", Fernet.generate_key().decode())
 # Pages render without a collectstatic manifest (a static URL costs the same either way).
@@ -87,6 +88,9 @@ LOAD_TABLES = [
     "segments_interaction",
     "insights_insightrecord",
 ]
+
+
+BENCH = "bench/dashboards.py"
 
 
 def _table_empty(table: str) -> bool:
@@ -312,6 +316,8 @@ def cleanup(workspace: Workspace, account_ids: list[int]) -> None:
 
 
 def main() -> None:
+    require_postgresql(BENCH)
+    checks = Checks()
     stamp = uuid.uuid4().hex[:6]
     workspace = services.workspace_create(
         slug=f"bench-dash-{stamp}", name="Bench dashboards", kind=Workspace.Kind.AGENCY
@@ -377,7 +383,11 @@ def main() -> None:
             "events_per_incremental_day": daily_events,
         }
         report(
-            "dashboards_compute", compute, baseline="bare aggregate SQL, 400 days", params=params
+            "dashboards_compute",
+            compute,
+            baseline="bare aggregate SQL, 400 days",
+            checks=checks,
+            params=params,
         )
 
         # Pages through the full Django stack.
@@ -394,7 +404,10 @@ def main() -> None:
             def request(url=url, cycle=cycle) -> None:
                 days = RANGES[next(cycle) % len(RANGES)]
                 response = client.get(url, {"range": days})
-                assert response.status_code == 200, response.status_code
+                checks.require(
+                    response.status_code == 200,
+                    f"{url}?range={days} answered HTTP {response.status_code}",
+                )
 
             cycle_sql = iter(range(10_000))
             reads = len(page.charts)
@@ -406,7 +419,13 @@ def main() -> None:
 
             pages.append(measure(f"bare rollup SQL: {name}", bare, repeat=REPEAT))
             pages.append(measure(f"page: {name}", request, repeat=REPEAT, warmup=2))
-        report("dashboards_pages", pages, baseline="bare rollup SQL: overview", params=pages_params)
+        report(
+            "dashboards_pages",
+            pages,
+            baseline="bare rollup SQL: overview",
+            checks=checks,
+            params=pages_params,
+        )
 
         # Portfolio: copies of the large OAs' rollups under further OAs, up to 50 in all.
         for n in range(OAS, PORTFOLIO_OAS):
@@ -434,7 +453,8 @@ def main() -> None:
         )
 
         def portfolio_request() -> None:
-            assert client.get(portfolio_url).status_code == 200
+            status = client.get(portfolio_url).status_code
+            checks.require(status == 200, f"{portfolio_url} answered HTTP {status}")
 
         portfolio = [
             measure(
@@ -448,6 +468,7 @@ def main() -> None:
             "dashboards_portfolio",
             portfolio,
             baseline="bare rollup SQL: portfolio",
+            checks=checks,
             params={**params, "portfolio_oas": PORTFOLIO_OAS},
         )
     finally:
@@ -456,4 +477,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

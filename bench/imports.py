@@ -26,6 +26,7 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 
 from bench._common import Timing, report, setup_django
+from bench._guard import Checks, require_postgresql, run
 
 # The OA row needs encrypted fields; the worker process inherits this key.
 os.environ.setdefault("FIELD_ENCRYPTION_KEY", Fernet.generate_key().decode())
@@ -46,6 +47,9 @@ HISTORY_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", 1_000_000))
 FRIENDS_DAYS = 400
 REPEAT = int(os.environ.get("BENCH_REPEAT", 3))
 RECORD_TABLE = InsightRecord._meta.db_table
+
+
+BENCH = "bench/imports.py"
 
 
 def history_frame(rows: int) -> pd.DataFrame:
@@ -151,8 +155,8 @@ def copy_baseline(table: str, payload: bytes) -> float:
 
 
 def main() -> None:
-    if connection.vendor != "postgresql":
-        raise SystemExit("Run with DATABASE_URL pointing at PostgreSQL (the reference database).")
+    require_postgresql(BENCH)
+    checks = Checks()
     call_command("migrate", verbosity=0)
     tag = uuid.uuid4().hex[:8]
     workspace = Workspace.objects.create(slug=f"bench-imports-{tag}", name="Benchmark")
@@ -193,7 +197,11 @@ def main() -> None:
                     seconds, outcome = run_import(account, path)
                     imports.append(seconds)
                     peaks.append(outcome["max_rss_mb"])
-                    assert outcome["inserted"] == rows, outcome
+                    checks.require(
+                        outcome["inserted"] == rows,
+                        f"{report_type}: the import inserted {outcome['inserted']:,} of "
+                        f"{rows:,} rows",
+                    )
                 label = f"{rows:,} {report_type} rows"
                 timings.append(Timing(f"COPY {label}", tuple(copies), items=rows))
                 timings.append(Timing(f"import {label}", tuple(imports), items=rows))
@@ -218,6 +226,7 @@ def main() -> None:
         "imports",
         timings,
         baseline=f"COPY {HISTORY_ROWS:,} reward_card_history rows",
+        checks=checks,
         params={"repeat": REPEAT, "workloads": details},
     )
     print(
@@ -226,4 +235,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

@@ -25,6 +25,7 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 
 from bench._common import Timing, report, setup_django
+from bench._guard import BenchFailed, Checks, require_postgresql, run
 
 os.environ.setdefault("FIELD_ENCRYPTION_KEY", Fernet.generate_key().decode())
 setup_django()
@@ -56,6 +57,9 @@ MAPPING = {
     "birthday": "birthday",
     "spend": "attribute:number:spend",
 }
+
+
+BENCH = "bench/member_import.py"
 
 
 def user_id(n: int) -> str:
@@ -163,7 +167,8 @@ def run_import(account: LineAccount, path: Path) -> tuple[float, dict]:
     # answered as the mapping step would.
     import_job_run(job_id=job.pk)
     job = ImportJob.unscoped.get(pk=job.pk)
-    assert job.status == ImportJob.Status.NEEDS_MAPPING, job.status
+    if job.status != ImportJob.Status.NEEDS_MAPPING:
+        raise BenchFailed(f"the member file did not ask for its mapping: {job.status}")
     with tenant_scope(workspace=account.workspace, account=account):
         import_job_confirm_mapping(
             job=job,
@@ -179,8 +184,8 @@ def run_import(account: LineAccount, path: Path) -> tuple[float, dict]:
 
 
 def main() -> None:
-    if connection.vendor != "postgresql":
-        raise SystemExit("Run with DATABASE_URL pointing at PostgreSQL (the reference database).")
+    require_postgresql(BENCH)
+    checks = Checks()
     call_command("migrate", verbosity=0)
     tag = uuid.uuid4().hex[:8]
     workspace = Workspace.objects.create(slug=f"bench-members-{tag}", name="Benchmark")
@@ -211,8 +216,15 @@ def main() -> None:
                 seconds, outcome = run_import(account, path)
                 imports.append(seconds)
                 peaks.append(outcome["max_rss_mb"])
-                assert outcome["updated"] == len(known), outcome
-                assert outcome["unknown"] == ROWS - len(known), outcome
+                checks.require(
+                    outcome["updated"] == len(known),
+                    f"the import updated {outcome['updated']:,} of {len(known):,} known friends",
+                )
+                checks.require(
+                    outcome["unknown"] == ROWS - len(known),
+                    f"the import counted {outcome['unknown']:,} unknown ids, expected "
+                    f"{ROWS - len(known):,}",
+                )
             label = f"{ROWS:,} member rows"
             timings.append(Timing(f"SQL {label}", tuple(baselines), items=ROWS))
             timings.append(Timing(f"import {label}", tuple(imports), items=ROWS))
@@ -239,9 +251,10 @@ def main() -> None:
         "member_import",
         timings,
         baseline=f"SQL {ROWS:,} member rows",
+        checks=checks,
         params={"repeat": REPEAT, "load_average": load, **detail},
     )
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

@@ -30,6 +30,7 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 
 from bench._common import RESULTS_DIR, Timing, execute, fetch, measure, report, setup_django
+from bench._guard import Checks, require_postgresql, run
 
 # The OA row needs encrypted fields.
 os.environ.setdefault("FIELD_ENCRYPTION_KEY", Fernet.generate_key().decode())
@@ -57,6 +58,9 @@ TABLES = [
     "segments_friendtag",
     "segments_friend",
 ]
+
+
+BENCH = "bench/segments.py"
 
 
 def rfm_cell_sql() -> str:
@@ -257,8 +261,8 @@ def write_plans(plans: dict[str, dict[str, list[str]]]) -> Path:
 
 
 def main() -> None:
-    if connection.vendor != "postgresql":
-        raise SystemExit("Run with DATABASE_URL pointing at PostgreSQL (the reference database).")
+    require_postgresql(BENCH)
+    checks = Checks()
     call_command("migrate", verbosity=0)
     workspace = Workspace.objects.create(slug=f"bench-segments-{uuid.uuid4().hex[:8]}", name="B")
     account = LineAccount.unscoped.create(
@@ -281,7 +285,10 @@ def main() -> None:
                 expected = fetch(sql, params)[0]
                 with CaptureQueriesContext(connection) as queries:
                     got = segment_selectors.segment_count(account=account, rules=rules)
-                assert (got.count, got.reachable) == expected, (label, got, expected)
+                checks.require(
+                    (got.count, got.reachable) == expected,
+                    f"{label}: segment_count says {(got.count, got.reachable)}, SQL {expected}",
+                )
                 plans = {
                     "console": explain(queries.captured_queries[-1]["sql"]),
                     "sql": explain(sql, params),
@@ -349,6 +356,7 @@ def main() -> None:
         "segments",
         timings,
         baseline="SQL: one tag",
+        checks=checks,
         params={
             "friends": FRIENDS,
             "events": EVENTS,
@@ -363,4 +371,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

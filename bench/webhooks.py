@@ -15,6 +15,10 @@ Then an integrity run: 100,000 follow/message events in 20-event requests with 1
 requests redelivered (interleaved), processed by the same service a Celery worker runs, in one
 process (= one worker): processing events/s, and counts checked (nothing lost or duplicated).
 
+Needs ``DATABASE_URL`` (PostgreSQL) and ``CELERY_BROKER_URL`` (Redis: the console queues on a
+private database of it and uses it as REDIS_URL). Without them, or when any request is answered
+with anything but 200 or the integrity counts disagree, it exits non-zero and prints no ratio.
+
 The script creates its own workspace, OAs and baseline table and removes them at the end.
 Environment knobs: BENCH_DURATION (seconds per throughput run, default 8), BENCH_RATE (300),
 BENCH_INTEGRITY_EVENTS (100000), BENCH_WEB_WORKERS (3), BENCH_ROUNDS (3: each throughput run
@@ -43,6 +47,7 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 
 from bench._common import PROJECT_DIR, Timing, percentile, report, setup_django
+from bench._guard import BenchFailed, Checks, require_postgresql, require_redis, run
 
 os.environ.setdefault("FIELD_ENCRYPTION_KEY", Fernet.generate_key().decode())
 setup_django()
@@ -64,6 +69,7 @@ WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", 3))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", 3))
 CONCURRENCY = 8
 USERS = 20_000
+BENCH = "bench/webhooks.py"
 BASELINE_TABLE = f"bench_webhook_baseline_{uuid.uuid4().hex[:8]}"
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 
@@ -169,7 +175,7 @@ class Gunicorn:
             except OSError:
                 time.sleep(0.2)
         self.__exit__()
-        raise RuntimeError(f"{self.app} did not start; see {self.log_path}")
+        raise BenchFailed(f"{self.app} did not start under gunicorn; see {self.log_path}")
 
     def __exit__(self, *exc) -> None:
         self.process.send_signal(signal.SIGTERM)
@@ -297,11 +303,11 @@ def drop_fixtures(workspace: Workspace) -> None:
 
 
 def private_broker() -> str:
-    """A Redis database no worker reads, so queued processing does not compete with the bench."""
-    broker = settings.CELERY_BROKER_URL
-    if broker.startswith("redis://"):
-        return broker.rsplit("/", 1)[0] + "/15"
-    return broker
+    """A Redis database no worker reads, so queued processing does not compete with the bench.
+    Never anything but Redis: with the embedded ``filesystem://`` broker as REDIS_URL the
+    console answered every webhook with HTTP 500."""
+    broker = require_redis(BENCH, setting="CELERY_BROKER_URL")
+    return broker.rsplit("/", 1)[0] + "/15"
 
 
 # Workloads ---------------------------------------------------------------------------------------
@@ -323,9 +329,11 @@ def _median(values: list[float]) -> float:
     return percentile(values, 50)
 
 
-def accept_workloads(account: LineAccount) -> tuple[list[Timing], dict]:
+def accept_workloads(account: LineAccount, checks: Checks) -> tuple[list[Timing], dict]:
     """Both servers run side by side; each throughput run alternates between them for ROUNDS
-    rounds, so a change in the machine's load hits both alike, and the medians are compared."""
+    rounds, so a change in the machine's load hits both alike, and the medians are compared.
+    A server that answers its warm-up with anything but 200 stops the bench at once: its
+    throughput would time errors."""
     dsn = settings.DATABASES["default"]
     baseline_env = {
         "BENCH_BASELINE_SECRET": account.channel_secret,
@@ -361,7 +369,11 @@ def accept_workloads(account: LineAccount) -> tuple[list[Timing], dict]:
             peaks: dict[str, list[LoadResult]] = {name: [] for name in servers}
             for _round in range(ROUNDS):
                 for name, (server, path) in servers.items():
-                    run_load(server.port, path, requests(50, per_request))  # warm-up
+                    warm_up = run_load(server.port, path, requests(50, per_request))
+                    if not checks.expect_statuses(
+                        f"{name} {per_request}-event warm-up", warm_up.statuses
+                    ):
+                        checks.raise_if_failed()
                     peaks[name].append(
                         run_load(
                             server.port, path, requests(budget, per_request), duration=DURATION
@@ -381,6 +393,7 @@ def accept_workloads(account: LineAccount) -> tuple[list[Timing], dict]:
                     for status, count in peak.statuses.items():
                         statuses[status] = statuses.get(status, 0) + count
                 label = f"{name} {per_request}-event"
+                checks.expect_statuses(label, statuses)
                 timings.append(Timing(f"{label} max", tuple(latencies), items=per_request))
                 timings.append(
                     Timing(f"{label} @{RATE:.0f}/s", tuple(steady.latencies), items=per_request)
@@ -411,7 +424,7 @@ def accept_workloads(account: LineAccount) -> tuple[list[Timing], dict]:
     return timings, figures
 
 
-def integrity_run(account: LineAccount) -> tuple[Timing, dict]:
+def integrity_run(account: LineAccount, checks: Checks) -> tuple[Timing, dict]:
     per_request = 20
     unique = build_requests(
         INTEGRITY_EVENTS // per_request,
@@ -439,10 +452,12 @@ def integrity_run(account: LineAccount) -> tuple[Timing, dict]:
     with Gunicorn("oa_console.wsgi:application", console_env()) as server:
         path = f"/webhooks/line/{account.webhook_key}/"
         verify = signed([], destination=account.bot_user_id, secret=account.channel_secret)
-        run_load(
-            server.port, path, [verify] * 50
-        )  # boot the workers (LINE's Verify stores nothing)
+        # Boot the workers (LINE's Verify stores nothing).
+        booted = run_load(server.port, path, [verify] * 50)
+        if not checks.expect_statuses("integrity warm-up (Verify)", booted.statuses):
+            checks.raise_if_failed()
         load = run_load(server.port, path, sequence)
+        checks.expect_statuses("integrity run", load.statuses)
     started = time.perf_counter()
     processed = webhook_events_process_pending(account_id=account.pk, max_batches=10**6)
     processing_seconds = time.perf_counter() - started
@@ -467,38 +482,38 @@ def integrity_run(account: LineAccount) -> tuple[Timing, dict]:
         "processing_events_per_s": round(processed / processing_seconds, 1),
         "accept_requests_per_s": round(load.requests_per_second, 1),
     }
-    counts["ok"] = (
-        counts["non_200"] == 0
-        and counts["events_stored"]
-        == counts["events_sent_unique"]
-        == counts["events_processed"]
-        == processed
-        and counts["status_changes"] == follows
-        and counts["interactions"] == messages
-        and counts["friends"] == users
-    )
+    for stored, expected, what in (
+        (counts["events_stored"], counts["events_sent_unique"], "events stored"),
+        (counts["events_processed"], counts["events_sent_unique"], "events processed"),
+        (processed, counts["events_sent_unique"], "events the processing run reported"),
+        (counts["status_changes"], follows, "status changes (one per follow event)"),
+        (counts["interactions"], messages, "interactions (one per message event)"),
+        (counts["friends"], users, "friends (one per distinct user)"),
+    ):
+        checks.expect(stored == expected, f"integrity: {what}: {stored:,}, expected {expected:,}")
+    counts["ok"] = checks.ok
     return Timing(
         "processing (1 worker, per event)", (processing_seconds / max(processed, 1),), items=1
     ), counts
 
 
 def main() -> None:
-    if connection.vendor != "postgresql":
-        sys.exit(
-            "bench/webhooks.py measures on PostgreSQL: set DATABASE_URL (see bench/README.md)."
-        )
+    private_broker()  # a Redis broker that answers, before anything is created
+    require_postgresql(BENCH)
+    checks = Checks()
     call_command("migrate", verbosity=0)
     workspace = Workspace.objects.create(
         slug=f"bench-{uuid.uuid4().hex[:8]}", name="Webhook benchmark"
     )
     try:
         create_baseline_table()
-        timings, figures = accept_workloads(create_account(workspace, "accept"))
-        processing, integrity = integrity_run(create_account(workspace, "integrity"))
+        timings, figures = accept_workloads(create_account(workspace, "accept"), checks)
+        processing, integrity = integrity_run(create_account(workspace, "integrity"), checks)
         report(
             "webhooks",
             [*timings, processing],
             baseline="baseline 1-event max",
+            checks=checks,
             params={
                 "web_workers": WEB_WORKERS,
                 "closed_loop_clients": CONCURRENCY,
@@ -516,4 +531,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    run(main)

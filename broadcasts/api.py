@@ -1,5 +1,6 @@
 """API: broadcasts of an OA. CRUD, the workflow actions (submit, approve, reject, schedule,
-cancel), the audience/cost estimate, a test send, and per-batch outcomes.
+cancel), the audience/cost estimate, and per-batch outcomes (the test send is in
+``broadcasts.api_test_send``).
 
 Body of a broadcast: ``{"name", "messages": [LINE message objects], "audience": {"all": true} |
 {"segment": <id>} | {"demographic": <LINE filter>} | {"segment": <id>, "demographic": <LINE
@@ -32,10 +33,11 @@ from rest_framework.response import Response
 
 from broadcasts import selectors
 from broadcasts.models import Broadcast, BroadcastBatch, BroadcastVariant
-from broadcasts.services import planning, sending, variants, workflow
+from broadcasts.services import planning, variants, workflow
 from broadcasts.services.rules import local_to_utc
 from broadcasts.variant_selectors import broadcast_variant_results
 from oa_console.api.base import TenantApiView
+from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination
 from oa_console.roles import Capability
 
@@ -320,7 +322,23 @@ class _BroadcastApi(TenantApiView):
 
 
 class BroadcastListApi(_BroadcastApi):
-    @extend_schema(responses=BroadcastOutputSerializer(many=True), summary="List broadcasts")
+    @extend_schema(
+        responses=BroadcastOutputSerializer(many=True),
+        summary="List broadcasts",
+        description=operation_description(
+            (
+                "The OA's broadcasts, newest first, optionally only those in one `status` "
+                "(draft, in_review, approved, scheduled, sending, sent, partially_failed, "
+                "failed, cancelled)."
+            ),
+            returns=(
+                "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
+                "200) of broadcasts with their content, audience, schedule, review and send "
+                "outcome (recipients, accepted, failed)."
+            ),
+            errors=[(400, "an unknown `status`."), (404, "a `page` beyond the last one.")],
+        ),
+    )
     def get(self, request, account_id: int):
         account = self.get_account(account_id)
         wanted = request.query_params.get("status") or None
@@ -336,6 +354,25 @@ class BroadcastListApi(_BroadcastApi):
         request=BroadcastInputSerializer,
         responses={201: BroadcastDetailOutputSerializer},
         summary="Create a draft broadcast",
+        description=operation_description(
+            (
+                "Creates a draft. Body: `name`, `messages` (LINE message objects), `audience` "
+                '(`{"all": true}`, `{"segment": id}`, a LINE demographic filter, or a segment '
+                "with a filter), and optionally `variants` (A/B), `variant_test_percent`, "
+                "`holdout_percent`, `track_clicks`, `click_attribution` and `repeat_weekdays`."
+            ),
+            returns="201 with the draft's detail (as `GET …/broadcasts/{broadcast_id}/`).",
+            capability=Capability.DRAFT_BROADCASTS,
+            errors=[
+                (
+                    400,
+                    (
+                        "the messages are not valid LINE messages, the audience or a variant is not "
+                        "valid, or the segment is not one of this OA; `error.fields` names each."
+                    ),
+                )
+            ],
+        ),
     )
     def post(self, request, account_id: int):
         account = self.get_account(account_id)
@@ -352,7 +389,24 @@ class BroadcastListApi(_BroadcastApi):
 
 
 class BroadcastDetailApi(_BroadcastApi):
-    @extend_schema(responses=BroadcastDetailOutputSerializer, summary="Get a broadcast")
+    @extend_schema(
+        responses=BroadcastDetailOutputSerializer,
+        summary="Get a broadcast",
+        description=operation_description(
+            (
+                "One broadcast of the OA with its progress while it sends and its results "
+                "after: batch outcomes (first 100), A/B variant results, and LINE's own "
+                "statistics once fetched (`line_stats`: delivered, impressions, clicks; per "
+                "aggregation unit for multicasts and pushes; null where LINE withheld a figure "
+                "under 20)."
+            ),
+            returns=(
+                "the broadcast's detail: content, audience, schedule, review, `progress`, "
+                "`batches`, `variant_results`, `line_stats` and `aggregation_units`."
+            ),
+            errors=[(404, "no broadcast with this id in the OA.")],
+        ),
+    )
     def get(self, request, account_id: int, broadcast_id: int):
         return self.detail(self.broadcast(account_id, broadcast_id))
 
@@ -360,6 +414,30 @@ class BroadcastDetailApi(_BroadcastApi):
         request=BroadcastInputSerializer,
         responses=BroadcastDetailOutputSerializer,
         summary="Replace a broadcast's content and audience (an approved one returns to review)",
+        description=operation_description(
+            (
+                "Replaces the content and audience of a broadcast not yet sent. An approved or "
+                "scheduled broadcast goes back to review, since what was approved is no longer "
+                "what would be sent. Body: `name`, `messages` (LINE message objects), "
+                '`audience` (`{"all": true}`, `{"segment": id}`, a LINE demographic filter, or '
+                "a segment with a filter), and optionally `variants` (A/B), "
+                "`variant_test_percent`, `holdout_percent`, `track_clicks`, `click_attribution` "
+                "and `repeat_weekdays`."
+            ),
+            returns="the broadcast's detail after the change.",
+            capability=Capability.DRAFT_BROADCASTS,
+            errors=[
+                (400, "the new content or audience is not valid."),
+                (404, "no broadcast with this id in the OA."),
+                (
+                    409,
+                    (
+                        "the broadcast's state does not allow it (the message says which state it is "
+                        "in)."
+                    ),
+                ),
+            ],
+        ),
     )
     def put(self, request, account_id: int, broadcast_id: int):
         broadcast = self.broadcast(account_id, broadcast_id)
@@ -376,7 +454,22 @@ class BroadcastDetailApi(_BroadcastApi):
             raise Conflict(str(exc)) from exc
         return self.detail(broadcast)
 
-    @extend_schema(responses={204: None}, summary="Delete a draft or cancelled broadcast")
+    @extend_schema(
+        responses={204: None},
+        summary="Delete a draft or cancelled broadcast",
+        description=operation_description(
+            (
+                "Deletes a broadcast that LINE never saw: a draft or a cancelled one. Anything "
+                "that was sent stays for the record."
+            ),
+            returns="204 with no body.",
+            capability=Capability.DRAFT_BROADCASTS,
+            errors=[
+                (404, "no broadcast with this id in the OA."),
+                (409, "the broadcast is neither a draft nor cancelled."),
+            ],
+        ),
+    )
     def delete(self, request, account_id: int, broadcast_id: int):
         broadcast = self.broadcast(account_id, broadcast_id)
         self.require(Capability.DRAFT_BROADCASTS)
@@ -419,14 +512,42 @@ class _ActionApi(_BroadcastApi):
         return self.detail(broadcast)
 
 
-@extend_schema(request=None, responses=BroadcastDetailOutputSerializer, summary="Submit for review")
+@extend_schema(
+    request=None,
+    responses=BroadcastDetailOutputSerializer,
+    summary="Submit for review",
+    description=operation_description(
+        ("Sends a draft to review; an admin or owner approves or rejects it."),
+        returns="the broadcast's detail, now `in_review`.",
+        capability=Capability.DRAFT_BROADCASTS,
+        errors=[
+            (404, "no broadcast with this id in the OA."),
+            (409, "the broadcast is not a draft."),
+        ],
+    ),
+)
 class BroadcastSubmitApi(_ActionApi):
     def act(self, broadcast, data):
         return workflow.broadcast_submit(broadcast=broadcast, user=_user(self.request))
 
 
 @extend_schema(
-    request=CommentSerializer, responses=BroadcastDetailOutputSerializer, summary="Approve"
+    request=CommentSerializer,
+    responses=BroadcastDetailOutputSerializer,
+    summary="Approve",
+    description=operation_description(
+        (
+            "Approves a broadcast in review, with an optional comment. One whose author "
+            "already chose a future time becomes scheduled at once; otherwise it waits, "
+            "approved, for a send time."
+        ),
+        returns="the broadcast's detail, now `approved` or `scheduled`.",
+        capability=Capability.APPROVE_BROADCASTS,
+        errors=[
+            (404, "no broadcast with this id in the OA."),
+            (409, "the broadcast is not in review."),
+        ],
+    ),
 )
 class BroadcastApproveApi(_ActionApi):
     capability = Capability.APPROVE_BROADCASTS
@@ -442,6 +563,16 @@ class BroadcastApproveApi(_ActionApi):
     request=CommentSerializer,
     responses=BroadcastDetailOutputSerializer,
     summary="Reject back to draft, with a comment",
+    description=operation_description(
+        ("Sends a broadcast in review back to its author as a draft, with the reviewer's reason."),
+        returns="the broadcast's detail, a draft again, with `review_comment`.",
+        capability=Capability.APPROVE_BROADCASTS,
+        errors=[
+            (400, "no comment: say what needs to change."),
+            (404, "no broadcast with this id in the OA."),
+            (409, "the broadcast is not in review."),
+        ],
+    ),
 )
 class BroadcastRejectApi(_ActionApi):
     capability = Capability.APPROVE_BROADCASTS
@@ -472,6 +603,27 @@ def parse_send_at(value: str | None, *, broadcast: Broadcast) -> datetime | None
     request=ScheduleSerializer,
     responses=BroadcastDetailOutputSerializer,
     summary="Choose the send time (null = now)",
+    description=operation_description(
+        (
+            "Chooses when the broadcast goes out: `send_at` as ISO-8601 (a time without an "
+            "offset is a wall-clock time in the OA's time zone), or null to send now. "
+            "Before approval this only records the wish; an approved broadcast becomes "
+            "scheduled, and one due now is handed to a worker at once."
+        ),
+        returns="the broadcast's detail with its `send_at` and status.",
+        capability=Capability.DRAFT_BROADCASTS,
+        errors=[
+            (400, "`send_at` is not an ISO-8601 date and time, or is in the past."),
+            (404, "no broadcast with this id in the OA."),
+            (
+                409,
+                (
+                    "the broadcast can no longer be scheduled, or is not approved and null (now) "
+                    "was asked."
+                ),
+            ),
+        ],
+    ),
 )
 class BroadcastScheduleApi(_ActionApi):
     request_serializer = ScheduleSerializer
@@ -481,7 +633,23 @@ class BroadcastScheduleApi(_ActionApi):
         return workflow.broadcast_schedule(broadcast=broadcast, send_at=send_at)
 
 
-@extend_schema(request=None, responses=BroadcastDetailOutputSerializer, summary="Cancel")
+@extend_schema(
+    request=None,
+    responses=BroadcastDetailOutputSerializer,
+    summary="Cancel",
+    description=operation_description(
+        (
+            "Cancels a broadcast that has not gone out: it will not be sent. A cancelled "
+            "broadcast can then be deleted."
+        ),
+        returns="the broadcast's detail, now `cancelled`.",
+        capability=Capability.DRAFT_BROADCASTS,
+        errors=[
+            (404, "no broadcast with this id in the OA."),
+            (409, "the broadcast is already sending, sent or cancelled."),
+        ],
+    ),
+)
 class BroadcastCancelApi(_ActionApi):
     def act(self, broadcast, data):
         return workflow.broadcast_cancel(broadcast=broadcast)
@@ -500,6 +668,27 @@ class SendWinnerSerializer(serializers.Serializer):
     request=SendWinnerSerializer,
     responses={201: BroadcastDetailOutputSerializer},
     summary="Send the winning A/B variant to the rest (creates a follow-up draft)",
+    description=operation_description(
+        (
+            "After an A/B test sent to part of the audience, creates a follow-up draft that "
+            "sends the winning variant (`variant`, by default the leader by click rate) to "
+            "the friends who got no variant yet. The follow-up goes through review like any "
+            "broadcast."
+        ),
+        returns="201 with the follow-up draft's detail.",
+        capability=Capability.DRAFT_BROADCASTS,
+        errors=[
+            (400, "`variant` is not a variant of this broadcast."),
+            (404, "no broadcast with this id in the OA."),
+            (
+                409,
+                (
+                    "the broadcast has no finished A/B test with friends left waiting, or its "
+                    "winner was already sent."
+                ),
+            ),
+        ],
+    ),
 )
 class BroadcastSendWinnerApi(_BroadcastApi):
     def post(self, request, account_id: int, broadcast_id: int):
@@ -522,7 +711,22 @@ class BroadcastSendWinnerApi(_BroadcastApi):
 
 
 class BroadcastBatchesApi(_BroadcastApi):
-    @extend_schema(responses=BatchOutputSerializer(many=True), summary="Every batch's outcome")
+    @extend_schema(
+        responses=BatchOutputSerializer(many=True),
+        summary="Every batch's outcome",
+        description=operation_description(
+            (
+                "Every LINE request the broadcast was split into (multicast of up to 500, push "
+                "per friend, or one broadcast/narrowcast), in order."
+            ),
+            returns=(
+                "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
+                "200) of batches: method, status, size, attempts, whether LINE rate-limited it, "
+                "HTTP status, LINE request id, aggregation unit, error and times."
+            ),
+            errors=[(404, "no broadcast with this id in the OA, or a `page` beyond the last one.")],
+        ),
+    )
     def get(self, request, account_id: int, broadcast_id: int):
         broadcast = self.broadcast(account_id, broadcast_id)
         paginator = StandardPagination()
@@ -558,31 +762,24 @@ class EstimateOutputSerializer(serializers.Serializer):
 
 class BroadcastEstimateApi(_BroadcastApi):
     @extend_schema(
-        responses=EstimateOutputSerializer, summary="Recipients, held back, LINE's minimums"
+        responses=EstimateOutputSerializer,
+        summary="Recipients, held back, LINE's minimums",
+        description=operation_description(
+            (
+                "What sending the broadcast now would do: how LINE would be called, how many "
+                "friends it reaches, how many the frequency cap and quiet hours hold back, how "
+                "long it takes at LINE's rate limits, and any reason it cannot be sent (LINE's "
+                "minimum audience for narrowcasts, an empty audience, ...)."
+            ),
+            returns=(
+                "the estimate: `method`, `matched`, `reachable`, `excluded_by_cap`, `to_send`, "
+                "`requests`, `duration_seconds`, `quiet_until`, `problems`, `notes` and "
+                "`can_send`."
+            ),
+            errors=[(404, "no broadcast with this id in the OA.")],
+        ),
     )
     def get(self, request, account_id: int, broadcast_id: int):
         broadcast = self.broadcast(account_id, broadcast_id)
         estimate = planning.broadcast_estimate(broadcast=broadcast)
         return Response(EstimateOutputSerializer(estimate).data)
-
-
-class TestSendSerializer(serializers.Serializer):
-    line_user_id = serializers.RegexField(r"^U[0-9a-f]{32}$", max_length=33)
-
-
-@extend_schema(request=TestSendSerializer, responses={202: None}, summary="Send a test to one user")
-class BroadcastTestSendApi(_BroadcastApi):
-    def post(self, request, account_id: int, broadcast_id: int):
-        broadcast = self.broadcast(account_id, broadcast_id)
-        self.require(Capability.DRAFT_BROADCASTS)
-        data = TestSendSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            request_id = sending.broadcast_send_test(
-                account=broadcast.account,
-                broadcast=broadcast,
-                line_user_id=data.validated_data["line_user_id"],
-            )
-        except DjangoValidationError as exc:
-            raise _service_error(exc) from exc
-        return Response({"request_id": request_id}, status=status.HTTP_202_ACCEPTED)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from broadcasts import api
+from broadcasts import api, api_test_send
 
 urlpatterns = [
     path("", api.BroadcastListApi.as_view(), name="api_broadcasts"),
@@ -36,7 +36,21 @@ urlpatterns = [
         api.BroadcastEstimateApi.as_view(),
         name="api_broadcast_estimate",
     ),
-    path("<int:broadcast_id>/test/", api.BroadcastTestSendApi.as_view(), name="api_broadcast_test"),
+    path(
+        "<int:broadcast_id>/test/",
+        api_test_send.BroadcastTestSendApi.as_view(),
+        name="api_broadcast_test",
+    ),
+    path(
+        "test-recipient/",
+        api_test_send.TestRecipientApi.as_view(),
+        name="api_broadcast_test_recipient",
+    ),
+    path(
+        "test-recipient/code/",
+        api_test_send.TestRecipientCodeApi.as_view(),
+        name="api_broadcast_test_recipient_code",
+    ),
     path(
         "<int:broadcast_id>/send-winner/",
         api.BroadcastSendWinnerApi.as_view(),

@@ -1,5 +1,5 @@
 """Forms of the broadcast pages besides the composer (``broadcasts.composer``): review,
-scheduling, test send and the OA's sending rules."""
+scheduling and the OA's sending rules."""
 
 from __future__ import annotations
 
@@ -24,14 +24,6 @@ class ScheduleForm(forms.Form):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-    )
-
-
-class TestSendForm(forms.Form):
-    line_user_id = forms.RegexField(
-        label=gettext_lazy("Your LINE user ID"),
-        regex=r"^U[0-9a-f]{32}$",
-        error_messages={"invalid": gettext_lazy("A LINE user ID is U followed by 32 hex digits.")},
     )
 
 

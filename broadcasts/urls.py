@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from broadcasts import calendar_views, views
+from broadcasts import calendar_views, test_send_views, views
 
 urlpatterns = [
     path("", views.broadcast_list, name="account_broadcasts"),
@@ -18,6 +18,16 @@ urlpatterns = [
     path("<int:broadcast_id>/cancel/", views.broadcast_cancel, name="broadcast_cancel"),
     path("<int:broadcast_id>/delete/", views.broadcast_delete, name="broadcast_delete"),
     path("<int:broadcast_id>/test/", views.broadcast_test, name="broadcast_test"),
+    path(
+        "<int:broadcast_id>/test/link/",
+        test_send_views.broadcast_test_link,
+        name="broadcast_test_link",
+    ),
+    path(
+        "<int:broadcast_id>/test/unlink/",
+        test_send_views.broadcast_test_unlink,
+        name="broadcast_test_unlink",
+    ),
     path("<int:broadcast_id>/line-stats/", views.broadcast_line_stats, name="broadcast_line_stats"),
     path(
         "<int:broadcast_id>/send-winner/",

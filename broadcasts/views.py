@@ -14,15 +14,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from broadcasts import selectors
+from broadcasts import selectors, test_send_views
 from broadcasts.composer import BroadcastForm, apply_variant_action
-from broadcasts.forms import ReviewForm, ScheduleForm, TestSendForm
+from broadcasts.forms import ReviewForm, ScheduleForm
 from broadcasts.messages import DISPLAY_NAME
 from broadcasts.models import Broadcast
 from broadcasts.services import planning, results, sending, variants, workflow
@@ -243,7 +243,7 @@ def _detail_context(request: HttpRequest, broadcast: Broadcast, **forms) -> dict
         or ScheduleForm(
             initial={"send_at": local_send_at.replace(tzinfo=None) if local_send_at else None}
         ),
-        "test_form": forms.get("test_form") or TestSendForm(),
+        **test_send_views.test_send_context(request, error=forms.get("test_error", "")),
         "summary": selectors.broadcast_batch_summary(broadcast=broadcast),
         "batches": selectors.broadcast_batches(broadcast=broadcast).exclude(status="accepted")[
             :BATCHES_SHOWN
@@ -280,6 +280,8 @@ def broadcast_detail(
                 broadcast=broadcast, event=chosen or events[0]
             )
     target = request.htmx.target if request.htmx else None
+    if target == test_send_views.RESULTS:
+        return render(request, "broadcasts/_test_send.html#test-friends", context)
     if target == "broadcast-cost" or request.GET.get("panel") == "cost":
         context["estimate"] = planning.broadcast_estimate(broadcast=broadcast)
         context["quota"] = selectors.message_quota(account=request.account)
@@ -288,7 +290,7 @@ def broadcast_detail(
         request,
         "broadcasts/broadcast_detail.html",
         context,
-        partials=["broadcast-cost", "broadcast-progress"],
+        partials=["broadcast-cost", "broadcast-progress", test_send_views.PANEL],
     )
 
 
@@ -431,23 +433,29 @@ def broadcast_delete(
 def broadcast_test(
     request: HttpRequest, workspace_slug: str, account_slug: str, broadcast_id: int
 ) -> HttpResponse:
+    """Push the broadcast to the friend picked by name, or to the user's linked LINE account
+    ("Send a test to me"); see broadcasts/test_send_views.py."""
     broadcast = _broadcast_or_404(request, broadcast_id)
     require(request, Capability.DRAFT_BROADCASTS)
-    form = TestSendForm(request.POST)
-    if form.is_valid():
-        try:
-            sending.broadcast_send_test(
-                account=request.account,
-                broadcast=broadcast,
-                line_user_id=form.cleaned_data["line_user_id"],
-                display_name=_sample_name(request),
-            )
-        except ValidationError as exc:
-            form.add_error("line_user_id", " ".join(exc.messages))
-        else:
-            messages.success(request, _("Test sent. Check LINE on your phone."))
-            return redirect(_detail_url(request, broadcast))
-    return _rerender(request, broadcast, test_form=form)
+    friend = test_send_views.test_recipient(request)
+    if friend is None:
+        error = _("Link your LINE account first: show a code and send it to the OA.")
+        return _rerender(request, broadcast, test_error=error)
+    try:
+        sending.broadcast_send_test(
+            account=request.account,
+            broadcast=broadcast,
+            line_user_id=friend.line_user_id,
+            display_name=_sample_name(request),
+        )
+    except ValidationError as exc:
+        return _rerender(request, broadcast, test_error=" ".join(exc.messages))
+    if request.POST.get("friend"):
+        name = friend.display_name or _("the friend")
+        messages.success(request, _("Test sent to %(name)s.") % {"name": name})
+    else:
+        messages.success(request, _("Test sent. Check LINE on your phone."))
+    return redirect(test_send_views.panel_url(request, broadcast))
 
 
 @require_POST

@@ -18,6 +18,7 @@ from insights.services.messages import failure_message, row_error_message, uploa
 from insights.services.reports import REPORTS
 from insights.uploads import limit_import_uploads, oversized_uploads
 from oa_console.api.base import TenantApiView
+from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination
 from oa_console.roles import Capability
 
@@ -83,7 +84,22 @@ class ImportJobsApi(TenantApiView):
             # Types registered by other apps (member data, orders) exist once Django is ready.
             self.fields["report"].choices = kind_choices()
 
-    @extend_schema(responses=ImportJobOutputSerializer(many=True), summary="List imports")
+    @extend_schema(
+        responses=ImportJobOutputSerializer(many=True),
+        summary="List imports",
+        description=operation_description(
+            (
+                "The OA's imports, newest first: Insight CSV exports of LINE OA Manager, chat "
+                "backups, member data and orders, with where each stands."
+            ),
+            returns=(
+                "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
+                "200) of imports: file name, type, status, row counts, covered dates, ignored "
+                "columns, failure and row errors."
+            ),
+            errors=[(404, "a `page` beyond the last one.")],
+        ),
+    )
     def get(self, request, account_id: int):
         account = self.get_account(account_id)
         paginator = StandardPagination()
@@ -96,6 +112,26 @@ class ImportJobsApi(TenantApiView):
         request={"multipart/form-data": ImportUploadInputSerializer},
         responses={202: ImportJobOutputSerializer},
         summary="Upload an Insight export (CSV or chat backup zip), member data or orders as an import job",
+        description=operation_description(
+            (
+                "Uploads one file as multipart form data (`file`) and queues it. The type is "
+                "recognised from the columns unless `report` names it; a file whose columns are "
+                "not recognised waits in status `needs_mapping` for "
+                "`…/imports/{job_id}/mapping/`. With `skip_bad_rows`, rows that fail validation "
+                "are skipped and listed instead of failing the whole file."
+            ),
+            returns="202 with the queued import; poll `GET …/imports/{job_id}/` for its progress.",
+            capability=Capability.UPLOAD_IMPORTS,
+            errors=[
+                (
+                    400,
+                    (
+                        "no file, a file over the upload limit, or an unknown `report` type; "
+                        "`error.fields.file` says why."
+                    ),
+                )
+            ],
+        ),
     )
     def post(self, request, account_id: int):
         account = self.get_account(account_id)
@@ -118,19 +154,46 @@ class ImportJobsApi(TenantApiView):
         return Response(ImportJobOutputSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
-class ImportJobDetailApi(TenantApiView):
+class _ImportJobApi(TenantApiView):
     def _job(self, account, job_id) -> ImportJob:
         try:
             return selectors.import_job_get(account=account, job_id=job_id)
         except ImportJob.DoesNotExist as exc:
             raise Http404 from exc
 
-    @extend_schema(responses=ImportJobOutputSerializer, summary="Status, progress, counts, errors")
+
+class ImportJobDetailApi(_ImportJobApi):
+    @extend_schema(
+        responses=ImportJobOutputSerializer,
+        summary="Status, progress, counts, errors",
+        description=operation_description(
+            ("One import of the OA by id, to poll while it runs."),
+            returns=(
+                "the import: status, rows read, created, updated and skipped, unknown ids, "
+                "covered dates, ignored columns, the failure (in words) and each row error with "
+                "its row, column and reason."
+            ),
+            errors=[(404, "no import with this id in the OA.")],
+        ),
+    )
     def get(self, request, account_id: int, job_id: int):
         account = self.get_account(account_id)
         return Response(ImportJobOutputSerializer(self._job(account, job_id)).data)
 
-    @extend_schema(responses={204: None}, summary="Delete an import and restore earlier values")
+    @extend_schema(
+        responses={204: None},
+        summary="Delete an import and restore earlier values",
+        description=operation_description(
+            (
+                "Deletes an import and everything it wrote; where it overwrote values of an "
+                "earlier import, those earlier values come back. Metrics of the days it covered "
+                "are recomputed."
+            ),
+            returns="204 with no body.",
+            capability=Capability.UPLOAD_IMPORTS,
+            errors=[(404, "no import with this id in the OA.")],
+        ),
+    )
     def delete(self, request, account_id: int, job_id: int):
         account = self.get_account(account_id)
         job = self._job(account, job_id)
@@ -166,7 +229,7 @@ class ImportMappingSuggestionSerializer(serializers.Serializer):
     options = serializers.DictField()
 
 
-class ImportJobMappingApi(ImportJobDetailApi):
+class ImportJobMappingApi(_ImportJobApi):
     """The mapping step of an import whose columns were not recognised (status
     ``needs_mapping``), as the browser's mapping page offers it: GET the suggestion, POST the
     answer. The answer is checked by the same form as the page, so errors read alike."""
@@ -174,6 +237,21 @@ class ImportJobMappingApi(ImportJobDetailApi):
     @extend_schema(
         responses=ImportMappingSuggestionSerializer,
         summary="The file's columns and the suggested type and mapping",
+        description=operation_description(
+            (
+                "The mapping step of an import whose columns were not recognised (status "
+                "`needs_mapping`), as the browser's mapping page offers it: the file's headers "
+                "with the mapping remembered for such a file, else the type's guess."
+            ),
+            returns=(
+                "`headers`, the suggested `report` type, `mapping` (column → field) and the "
+                "type's `options`."
+            ),
+            errors=[
+                (400, "the import is not waiting for a column mapping."),
+                (404, "no import with this id in the OA."),
+            ],
+        ),
     )
     def get(self, request, account_id: int, job_id: int):
         account = self.get_account(account_id)
@@ -185,6 +263,26 @@ class ImportJobMappingApi(ImportJobDetailApi):
         request=ImportMappingInputSerializer,
         responses={202: ImportJobOutputSerializer},
         summary="Confirm the column mapping; the import then runs",
+        description=operation_description(
+            (
+                "Answers the mapping step: the type, which column holds which field, and the "
+                "type's own options. The answer is checked by the same form as the browser's "
+                "mapping page, so errors read alike; with `remember`, the next file with the "
+                "same headers is mapped at once."
+            ),
+            returns="202 with the import, queued again.",
+            capability=Capability.UPLOAD_IMPORTS,
+            errors=[
+                (
+                    400,
+                    (
+                        "the import is not waiting for a mapping, or the mapping is not valid: "
+                        "`error.fields` names `mapping.<column>` or `options.<name>`."
+                    ),
+                ),
+                (404, "no import with this id in the OA."),
+            ],
+        ),
     )
     def post(self, request, account_id: int, job_id: int):
         account = self.get_account(account_id)
@@ -298,6 +396,22 @@ class InsightRecordListApi(TenantApiView):
         ],
         responses=InsightRecordOutputSerializer(many=True),
         summary="Stored rows of one report",
+        description=operation_description(
+            (
+                "The stored rows of one report type (friends, broadcasts, ...), from CSV "
+                "imports and the Insight API, with their source and import, optionally limited "
+                "to dates and one source."
+            ),
+            returns=(
+                "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
+                "200) of rows: date, import id (null for the API), values, and `hidden`: the "
+                "fields LINE withheld."
+            ),
+            errors=[
+                (400, "`from` or `to` is not a date, or `from` is after `to`."),
+                (404, "an unknown report type, or a `page` beyond the last one."),
+            ],
+        ),
     )
     def get(self, request, account_id: int, report: str):
         account = self.get_account(account_id)

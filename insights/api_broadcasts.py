@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from insights.metrics.broadcast_details import broadcast_details_get
 from insights.services.broadcast_details import BUBBLE_FIELDS, URL_FIELDS
 from oa_console.api.base import TenantApiView
+from oa_console.api.docs import operation_description
 
 HIDDEN_HELP = (
     "Figures LINE answered null: withheld below its privacy threshold of 20 (never 0). "
@@ -69,6 +70,24 @@ class BroadcastStatisticsApi(TenantApiView):
     @extend_schema(
         responses=BroadcastStatisticsOutputSerializer,
         summary="Per-bubble impressions and per-URL clicks of a broadcast",
+        description=operation_description(
+            (
+                "Impressions per bubble and clicks per URL of one of the OA's broadcast or "
+                "narrowcast requests, by LINE request id, as fetched from LINE's Insight API "
+                "(message event statistics)."
+            ),
+            returns=(
+                "`fetched_at`, `bubbles` (impressions and media plays per bubble) and `urls` "
+                "(clicks and unique clicks per URL); `hidden` lists the figures LINE withheld "
+                "below 20."
+            ),
+            errors=[
+                (
+                    404,
+                    ("a request id this OA did not send, or whose statistics were never fetched."),
+                )
+            ],
+        ),
     )
     def get(self, request, account_id: int, request_id: str):
         account = self.get_account(account_id)

@@ -14,6 +14,7 @@ from insights.metrics.series import GRANULARITIES, metric_series
 from insights.models import MetricDaily, MetricSource
 from insights.portfolio import COLUMNS, WINDOW_DAYS, portfolio_build
 from oa_console.api.base import TenantApiView
+from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination
 
 MAX_METRICS = 50
@@ -72,6 +73,26 @@ class AccountMetricsApi(TenantApiView):
             OpenApiParameter("source", str, enum=MetricSource.values),
         ],
         responses=MetricSeriesOutputSerializer(many=True),
+        description=operation_description(
+            (
+                "Series of one or more documented metrics (docs/metrics.md) for one OA, per "
+                "day, week or month of the OA's time zone, over `from`/`to` or the last `range` "
+                "days, optionally from one source (CSV import or API)."
+            ),
+            returns=(
+                "the OA, its time zone, the window and granularity, and per metric its label, "
+                "unit, definition and `points` (period, value, whether LINE hid it, sources)."
+            ),
+            errors=[
+                (
+                    400,
+                    (
+                        "an unknown metric (the error lists the known ones), granularity or source, or "
+                        "a date window that is not valid."
+                    ),
+                )
+            ],
+        ),
     )
     def get(self, request, account_id: int):
         account = self.get_account(account_id)
@@ -141,6 +162,21 @@ class PortfolioApi(TenantApiView):
             OpenApiParameter("sort", str, description="column, '-' for descending"),
         ],
         responses=PortfolioRowOutputSerializer(many=True),
+        description=operation_description(
+            (
+                "Every OA the caller may see side by side over each OA's last 30 days: friends, "
+                "net adds, block rate, open rate, click rate and tag coverage, each with its "
+                "percentile among the OAs listed (docs/metrics.md, Portfolio). `workspace` "
+                "limits it to one workspace; `sort` orders it by a column (`-` for descending)."
+            ),
+            returns=(
+                "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
+                "200) of rows (value, percentile and `as_of` per column), plus `window_days`, "
+                "the column names (`metrics`) and their `medians`."
+            ),
+            errors=[(404, "a `page` beyond the last one.")],
+            scoped=False,
+        ),
     )
     def get(self, request):
         accounts = self.visible_accounts().order_by("display_name", "pk")

@@ -252,7 +252,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "oa_console.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "oa_console.api.errors.error_envelope_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "oa_console.api.schema.OperationSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "UNAUTHENTICATED_USER": None,
 }
@@ -262,10 +262,13 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    # Serve the docs page's JavaScript ourselves: no CDN.
-    "REDOC_DIST": "SIDECAR",
+    # The docs page (Swagger UI at /api/v1/docs/) loads nothing from outside: its files come
+    # from drf-spectacular-sidecar, and Swagger's online validator badge is off. (Redoc was
+    # dropped: its template asks Google Fonts and its sidebar always shows a logo from
+    # cdn.redoc.ly, so it cannot work offline.)
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -13,6 +13,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from oa_console.api.base import TenantApiView
+from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination
 from segments import selectors
 from segments.models import AttributeDefinition, Friend, FriendStatusChange, Interaction
@@ -151,9 +152,31 @@ class FriendListApi(TenantApiView):
         parameters=[FilterSerializer],
         responses=FriendOutputSerializer(many=True),
         summary="List friends of an OA",
-        description=(
-            "Tag and attribute filters are evaluated by the segment rule compiler (the same "
-            "rules as POST segments/count/); an invalid one answers 400 naming the parameter."
+        description=operation_description(
+            (
+                "The OA's friends as the console knows them, most recently followed first, "
+                "filtered by status, follow time (`followed_after`/`followed_before`), a "
+                "`search` over display name, LINE user id or member id, tags (`tag` repeated: "
+                "all of them; `tag_any`: one of them) and one custom attribute (`attribute`, "
+                "`attribute_op`, `attribute_value`). Tag and attribute filters are evaluated by "
+                "the segment rule compiler, the same rules as `POST segments/count/`."
+            ),
+            returns=(
+                "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
+                "200) of friends: LINE user id, profile (name, picture, language, status "
+                "message), follow status and times, block history, last interaction and message "
+                "count."
+            ),
+            errors=[
+                (
+                    400,
+                    (
+                        "a filter is not valid; `error.fields` names the query parameter at fault "
+                        "(`tag`, `attribute_op`, `attribute_value`, ...)."
+                    ),
+                ),
+                (404, "a `page` beyond the last one."),
+            ],
         ),
     )
     def get(self, request, account_id: int):
@@ -209,7 +232,22 @@ class FriendDetailApi(TenantApiView):
             items = selectors.friend_interactions_recent(friend=friend, limit=50)
             return FriendDetailApi.InteractionSerializer(items, many=True).data
 
-    @extend_schema(responses=OutputSerializer, summary="Get one friend with recent interactions")
+    @extend_schema(
+        responses=OutputSerializer,
+        summary="Get one friend with recent interactions",
+        description=operation_description(
+            (
+                "One friend of the OA by LINE user id, with how its follow status changed "
+                "(follows, blocks, unblocks) and what it last did (messages, postbacks, link "
+                "clicks, ...)."
+            ),
+            returns=(
+                "the friend's fields as in the friend list, plus `status_history` (latest 100 "
+                "changes) and `recent_interactions` (latest 50)."
+            ),
+            errors=[(404, "the LINE user id is not a friend this OA knows.")],
+        ),
+    )
     def get(self, request, account_id: int, line_user_id: str):
         account = self.get_account(account_id)
         friend = selectors.friend_get(account=account, line_user_id=line_user_id)

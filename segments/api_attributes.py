@@ -10,6 +10,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from oa_console.api.base import TenantApiView
+from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination
 from oa_console.roles import Capability
 from segments import attributes, selectors
@@ -40,6 +41,19 @@ class AttributeListApi(TenantApiView):
     @extend_schema(
         responses=AttributeOutputSerializer(many=True),
         summary="Custom attributes with how many friends have a value (paginated)",
+        description=operation_description(
+            (
+                "The OA's custom attributes: typed first-party fields (points, membership "
+                "level, birthday, ...) that imports, the API and events fill per friend, and "
+                "segments filter on as `attribute.<key>`."
+            ),
+            returns=(
+                "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
+                "200) of attributes: id, key, label, type and `friends`, the number of friends "
+                "with a value."
+            ),
+            errors=[(404, "a `page` beyond the last one.")],
+        ),
     )
     def get(self, request, account_id: int):
         account = self.get_account(account_id)
@@ -51,9 +65,23 @@ class AttributeListApi(TenantApiView):
         request=InputSerializer,
         responses={201: AttributeOutputSerializer},
         summary="Define a custom attribute",
-        description=(
-            "key (lower-case letters, digits, underscores) is how segments address it: "
-            "attribute.<key>. key and type cannot change later."
+        description=operation_description(
+            (
+                "Defines a new attribute of the OA's friends. `key` (lower-case letters, "
+                "digits, underscores) is how segments address it: `attribute.<key>`. `key` and "
+                "`type` cannot change later; only the label can."
+            ),
+            returns="201 with the new attribute (`friends` is 0).",
+            capability=Capability.EDIT_SEGMENTS,
+            errors=[
+                (
+                    400,
+                    (
+                        "the key is malformed or already used in this OA, or the type is unknown; "
+                        "`error.fields` names the field."
+                    ),
+                )
+            ],
         ),
     )
     def post(self, request, account_id: int):
@@ -82,7 +110,15 @@ class AttributeDetailApi(TenantApiView):
             raise Http404
         return account, definition
 
-    @extend_schema(responses=AttributeOutputSerializer, summary="Get a custom attribute")
+    @extend_schema(
+        responses=AttributeOutputSerializer,
+        summary="Get a custom attribute",
+        description=operation_description(
+            ("One custom attribute of the OA by id."),
+            returns="the attribute: id, key, label, type, and how many friends have a value.",
+            errors=[(404, "no attribute with this id in the OA.")],
+        ),
+    )
     def get(self, request, account_id: int, attribute_id: int):
         _account, definition = self._definition(account_id, attribute_id)
         return Response(AttributeOutputSerializer(definition).data)
@@ -91,6 +127,24 @@ class AttributeDetailApi(TenantApiView):
         request=UpdateSerializer,
         responses=AttributeOutputSerializer,
         summary="Relabel a custom attribute",
+        description=operation_description(
+            (
+                "Changes the label people see; the key segments use and the type stay as they "
+                "are, so no segment or import mapping breaks."
+            ),
+            returns="the attribute with its new label.",
+            capability=Capability.EDIT_SEGMENTS,
+            errors=[
+                (
+                    400,
+                    (
+                        "a field is missing or not valid; `error.fields` names each one with its "
+                        "reasons."
+                    ),
+                ),
+                (404, "no attribute with this id in the OA."),
+            ],
+        ),
     )
     def patch(self, request, account_id: int, attribute_id: int):
         _account, definition = self._definition(account_id, attribute_id)
@@ -108,6 +162,15 @@ class AttributeDetailApi(TenantApiView):
     @extend_schema(
         responses={204: None},
         summary="Delete a custom attribute and every friend's value of it",
+        description=operation_description(
+            (
+                "Deletes the attribute and the value every friend had for it. Segments that "
+                "still filter on it become invalid until edited."
+            ),
+            returns="204 with no body.",
+            capability=Capability.EDIT_SEGMENTS,
+            errors=[(404, "no attribute with this id in the OA.")],
+        ),
     )
     def delete(self, request, account_id: int, attribute_id: int):
         _account, definition = self._definition(account_id, attribute_id)

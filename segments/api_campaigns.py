@@ -12,6 +12,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from oa_console.api.base import TenantApiView
+from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination
 from oa_console.models import User
 from oa_console.roles import Capability
@@ -52,6 +53,18 @@ class CampaignLinkListApi(TenantApiView):
     @extend_schema(
         responses=CampaignLinkOutputSerializer(many=True),
         summary="List campaign add-friend links with visits and attributed follows",
+        description=operation_description(
+            (
+                "The OA's campaign add-friend links (posters, flyers, QR codes in a shop) with "
+                "how often each was opened and how many follows it brought."
+            ),
+            returns=(
+                "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
+                "200) of links: id, name, source, the URL to print, `visits`, "
+                "`attributed_follows` and the last visit time."
+            ),
+            errors=[(404, "a `page` beyond the last one.")],
+        ),
     )
     def get(self, request, account_id: int):
         account = self.get_account(account_id)
@@ -65,9 +78,24 @@ class CampaignLinkListApi(TenantApiView):
         request=InputSerializer,
         responses={201: CampaignLinkOutputSerializer},
         summary="Create a campaign add-friend link",
-        description=(
-            "source (the add-friend source given to the friends it brings) defaults to the "
-            "name as a slug; with tag_id, an add-source auto-tag rule tags those friends."
+        description=operation_description(
+            (
+                "Creates a link that sends people to the OA's add-friend page and credits the "
+                "follows it brings to a source. `source` (the add-friend source given to the "
+                "friends it brings) defaults to the name as a slug; with `tag_id`, an "
+                "add-source auto-tag rule tags those friends."
+            ),
+            returns="201 with the new link and its URL (no visits yet).",
+            capability=Capability.EDIT_SEGMENTS,
+            errors=[
+                (
+                    400,
+                    (
+                        "the name or source is not valid or already used, or `tag_id` is not a tag of "
+                        "this OA; `error.fields` names the field."
+                    ),
+                )
+            ],
         ),
     )
     def post(self, request, account_id: int):
@@ -106,7 +134,15 @@ class CampaignLinkDetailApi(TenantApiView):
             raise Http404
         return link
 
-    @extend_schema(responses=CampaignLinkOutputSerializer, summary="Get a campaign link")
+    @extend_schema(
+        responses=CampaignLinkOutputSerializer,
+        summary="Get a campaign link",
+        description=operation_description(
+            ("One campaign link of the OA by id, with its counts."),
+            returns="the link with its URL, visits and attributed follows.",
+            errors=[(404, "no campaign link with this id in the OA.")],
+        ),
+    )
     def get(self, request, account_id: int, link_id: int):
         return Response(CampaignLinkOutputSerializer(self._link(account_id, link_id)).data)
 
@@ -114,6 +150,24 @@ class CampaignLinkDetailApi(TenantApiView):
         request=UpdateSerializer,
         responses=CampaignLinkOutputSerializer,
         summary="Rename a campaign link (its source stays)",
+        description=operation_description(
+            (
+                "Renames the link. Its source stays, so the friends it already brought keep "
+                "their attribution and printed QR codes keep working."
+            ),
+            returns="the renamed link with its counts.",
+            capability=Capability.EDIT_SEGMENTS,
+            errors=[
+                (
+                    400,
+                    (
+                        "a field is missing or not valid; `error.fields` names each one with its "
+                        "reasons."
+                    ),
+                ),
+                (404, "no campaign link with this id in the OA."),
+            ],
+        ),
     )
     def patch(self, request, account_id: int, link_id: int):
         link = self._link(account_id, link_id)
@@ -126,7 +180,19 @@ class CampaignLinkDetailApi(TenantApiView):
             raise service_error(exc) from exc
         return Response(CampaignLinkOutputSerializer(self._link(account_id, link_id)).data)
 
-    @extend_schema(responses={204: None}, summary="Delete a campaign link")
+    @extend_schema(
+        responses={204: None},
+        summary="Delete a campaign link",
+        description=operation_description(
+            (
+                "Deletes the link; its URL and QR code stop counting visits. Friends it brought "
+                "keep their add-friend source."
+            ),
+            returns="204 with no body.",
+            capability=Capability.EDIT_SEGMENTS,
+            errors=[(404, "no campaign link with this id in the OA.")],
+        ),
+    )
     def delete(self, request, account_id: int, link_id: int):
         link = self._link(account_id, link_id)
         self.require(Capability.EDIT_SEGMENTS)
@@ -142,6 +208,11 @@ class CampaignLinkQrApi(TenantApiView):
             )
         },
         summary="A campaign link's QR code as SVG",
+        description=operation_description(
+            ("The QR code of a campaign link's URL, ready to print on a poster or flyer."),
+            returns="an `image/svg+xml` document.",
+            errors=[(404, "no campaign link with this id in the OA.")],
+        ),
     )
     def get(self, request, account_id: int, link_id: int):
         account = self.get_account(account_id)

@@ -9,6 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from oa_console.api.base import TenantApiView
+from oa_console.api.docs import operation_description
 from oa_console.roles import Capability
 from segments.events import MAX_EVENTS_PER_CALL, custom_events_record
 
@@ -30,12 +31,19 @@ class CustomEventsApi(TenantApiView):
             },
         ),
         summary="Record custom events (purchases, abandoned carts, ...)",
-        description=(
-            "Each event: friend ({line_user_id} or {member_id}), name, occurred_at (ISO-8601 "
-            "with offset), properties, idempotency_key; a purchase also has amount and currency. "
-            "Events are validated one by one: valid ones are stored once per idempotency key "
-            "(a repeat counts as a duplicate), invalid ones are listed in 'rejected' with their "
-            "index and reasons."
+        description=operation_description(
+            (
+                "Records events from the brand's other systems (shop, POS, app) against "
+                "friends, up to 1,000 per call. Each event: friend (`{line_user_id}` or "
+                "`{member_id}`), name, occurred_at (ISO-8601 with offset), properties, "
+                "idempotency_key; a purchase also has amount and currency. Events are validated "
+                "one by one: valid ones are stored once per idempotency key (a repeat counts as "
+                "a duplicate), invalid ones are listed in `rejected` with their index and "
+                "reasons. Stored events feed segments, RFM and auto-tag rules."
+            ),
+            returns="`accepted` and `duplicates` counts, and `rejected`: one entry per refused event.",
+            capability=Capability.EDIT_SEGMENTS,
+            errors=[(400, 'the body is not `{"events": [...]}` with 1 to 1,000 events.')],
         ),
     )
     def post(self, request, account_id: int):

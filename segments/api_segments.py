@@ -15,6 +15,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from oa_console.api.base import TenantApiView
+from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination
 from oa_console.models import User
 from oa_console.roles import Capability
@@ -45,7 +46,21 @@ class SegmentInputSerializer(serializers.Serializer):
 
 
 class SegmentListApi(TenantApiView):
-    @extend_schema(responses=SegmentOutputSerializer(many=True), summary="List segments")
+    @extend_schema(
+        responses=SegmentOutputSerializer(many=True),
+        summary="List segments",
+        description=operation_description(
+            (
+                "The OA's saved segments: named rule trees over tags, attributes, events and "
+                "follow data."
+            ),
+            returns=(
+                "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
+                "200) of segments: id, name, description, rules and times."
+            ),
+            errors=[(404, "a `page` beyond the last one.")],
+        ),
+    )
     def get(self, request, account_id: int):
         account = self.get_account(account_id)
         paginator = StandardPagination()
@@ -58,6 +73,24 @@ class SegmentListApi(TenantApiView):
         request=SegmentInputSerializer,
         responses={201: SegmentOutputSerializer},
         summary="Create a segment",
+        description=operation_description(
+            (
+                "Saves a named rule tree (docs/segments.md lists the fields and operators) that "
+                "broadcasts can target and `…/members/` lists."
+            ),
+            returns="201 with the new segment.",
+            capability=Capability.EDIT_SEGMENTS,
+            errors=[
+                (
+                    400,
+                    (
+                        "the rules are not valid: one entry per problem in `error.fields`, keyed by its "
+                        "JSON path inside the rules (`$.all[1].value`)."
+                    ),
+                ),
+                (400, "the name is missing or already used in this OA."),
+            ],
+        ),
     )
     def post(self, request, account_id: int):
         account = self.get_account(account_id)
@@ -92,12 +125,40 @@ class SegmentDetailApi(TenantApiView):
             raise Http404
         return segment
 
-    @extend_schema(responses=SegmentOutputSerializer, summary="Get a segment")
+    @extend_schema(
+        responses=SegmentOutputSerializer,
+        summary="Get a segment",
+        description=operation_description(
+            ("One segment of the OA by id, with its rules."),
+            returns="the segment: id, name, description, rules and times.",
+            errors=[(404, "no segment with this id in the OA.")],
+        ),
+    )
     def get(self, request, account_id: int, segment_id: int):
         return Response(SegmentOutputSerializer(self._segment(account_id, segment_id)).data)
 
     @extend_schema(
-        request=UpdateSerializer, responses=SegmentOutputSerializer, summary="Update a segment"
+        request=UpdateSerializer,
+        responses=SegmentOutputSerializer,
+        summary="Update a segment",
+        description=operation_description(
+            (
+                "Changes a segment's name, description or rules (any of them). Broadcasts not "
+                "yet sent to it use the new rules when they go out."
+            ),
+            returns="the updated segment.",
+            capability=Capability.EDIT_SEGMENTS,
+            errors=[
+                (
+                    400,
+                    (
+                        "the rules are not valid: one entry per problem in `error.fields`, keyed by its "
+                        "JSON path inside the rules (`$.all[1].value`)."
+                    ),
+                ),
+                (404, "no segment with this id in the OA."),
+            ],
+        ),
     )
     def patch(self, request, account_id: int, segment_id: int):
         segment = self._segment(account_id, segment_id)
@@ -112,7 +173,19 @@ class SegmentDetailApi(TenantApiView):
             raise service_error(exc) from exc
         return Response(SegmentOutputSerializer(segment).data)
 
-    @extend_schema(responses={204: None}, summary="Delete a segment")
+    @extend_schema(
+        responses={204: None},
+        summary="Delete a segment",
+        description=operation_description(
+            (
+                "Deletes a saved segment. Broadcasts already sent to it keep their recipients "
+                "and results."
+            ),
+            returns="204 with no body.",
+            capability=Capability.EDIT_SEGMENTS,
+            errors=[(404, "no segment with this id in the OA.")],
+        ),
+    )
     def delete(self, request, account_id: int, segment_id: int):
         segment = self._segment(account_id, segment_id)
         self.require(Capability.EDIT_SEGMENTS)
@@ -131,6 +204,25 @@ class SegmentCountApi(TenantApiView):
             {"count": serializers.IntegerField(), "reachable": serializers.IntegerField()},
         ),
         summary="Count the friends matching rules (and how many of them follow the OA)",
+        description=operation_description(
+            (
+                "Counts the friends a rule tree matches without saving it, as the segment "
+                "builder does while you edit. Reads only: any role may count."
+            ),
+            returns=(
+                "`count` (matching friends) and `reachable` (of those, friends who still follow "
+                "the OA and can receive a message)."
+            ),
+            errors=[
+                (
+                    400,
+                    (
+                        "the rules are not valid: one entry per problem in `error.fields`, keyed by its "
+                        "JSON path inside the rules (`$.all[1].value`)."
+                    ),
+                )
+            ],
+        ),
     )
     def post(self, request, account_id: int):
         account = self.get_account(account_id)
@@ -146,7 +238,27 @@ class SegmentCountApi(TenantApiView):
 
 
 class SegmentMembersApi(TenantApiView):
-    @extend_schema(responses=FriendOutputSerializer(many=True), summary="List a segment's members")
+    @extend_schema(
+        responses=FriendOutputSerializer(many=True),
+        summary="List a segment's members",
+        description=operation_description(
+            ("The friends a saved segment matches now, evaluated at the time of the call."),
+            returns=(
+                "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
+                "200) of friends with the same fields as the friend list."
+            ),
+            errors=[
+                (
+                    400,
+                    (
+                        "the saved rules are no longer valid (an attribute or tag they use was "
+                        "deleted); the error names the rule at fault."
+                    ),
+                ),
+                (404, "no segment with this id in the OA, or a `page` beyond the last one."),
+            ],
+        ),
+    )
     def get(self, request, account_id: int, segment_id: int):
         account = self.get_account(account_id)
         segment = segment_selectors.segment_get(account=account, segment_id=segment_id)

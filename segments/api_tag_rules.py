@@ -11,6 +11,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from oa_console.api.base import TenantApiView
+from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination
 from oa_console.roles import Capability
 from segments import tag_rules, tag_selectors
@@ -95,6 +96,19 @@ class TagRuleListApi(TenantApiView):
     @extend_schema(
         responses=TagRuleOutputSerializer(many=True),
         summary="Auto-tag rules with the friends each tagged (paginated)",
+        description=operation_description(
+            (
+                "The OA's auto-tag rules: each gives a tag to friends when an event matches (a "
+                "postback, a keyword in a message, an add-friend source, a custom event, a "
+                "tracked link click)."
+            ),
+            returns=(
+                "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
+                "200) of rules: id, tag, kind, match, pattern, property filter, whether it is "
+                "active, `friends_tagged` and when it was last applied to past events."
+            ),
+            errors=[(404, "a `page` beyond the last one.")],
+        ),
     )
     def get(self, request, account_id: int):
         account = self.get_account(account_id)
@@ -111,13 +125,28 @@ class TagRuleListApi(TenantApiView):
         request=TagRuleInputSerializer,
         responses={201: TagRuleOutputSerializer},
         summary="Create an auto-tag rule (it tags from new events on)",
-        description=(
-            "kind: postback (postback data), keyword (text of a received message), add_source "
-            "(the friend's add-friend source), custom_event (event name, optionally with "
-            "property_key = property_value), link_click (the destination URL of a tracked "
-            "broadcast link the friend clicked; only clicks on messages sent to each friend "
-            "individually name the friend). match: exact or contains (case-insensitive). "
-            "Apply it to past events with POST …/tag-rules/<id>/backfill/."
+        description=operation_description(
+            (
+                "Creates a rule that tags friends from new events on. kind: `postback` "
+                "(postback data), `keyword` (text of a received message), `add_source` (the "
+                "friend's add-friend source), `custom_event` (event name, optionally with "
+                "`property_key` = `property_value`), `link_click` (the destination URL of a "
+                "tracked broadcast link the friend clicked; only clicks on messages sent to "
+                "each friend individually name the friend). match: `exact` or `contains` "
+                "(case-insensitive). Apply it to past events with `POST "
+                "…/tag-rules/{rule_id}/backfill/`."
+            ),
+            returns="201 with the new rule (`friends_tagged` 0).",
+            capability=Capability.EDIT_SEGMENTS,
+            errors=[
+                (
+                    400,
+                    (
+                        "a field is not valid for the kind, or `tag_id` is not a tag of this OA; "
+                        "`error.fields` names the field."
+                    ),
+                )
+            ],
         ),
     )
     def post(self, request, account_id: int):
@@ -151,7 +180,15 @@ class TagRuleDetailApi(TenantApiView):
             raise Http404
         return account, rule
 
-    @extend_schema(responses=TagRuleOutputSerializer, summary="Get an auto-tag rule")
+    @extend_schema(
+        responses=TagRuleOutputSerializer,
+        summary="Get an auto-tag rule",
+        description=operation_description(
+            ("One auto-tag rule of the OA by id."),
+            returns="the rule with its tag and how many friends it tagged.",
+            errors=[(404, "no auto-tag rule with this id in the OA.")],
+        ),
+    )
     def get(self, request, account_id: int, rule_id: int):
         account, rule = self._rule(account_id, rule_id)
         return Response(_output(account, rule))
@@ -160,6 +197,18 @@ class TagRuleDetailApi(TenantApiView):
         request=UpdateSerializer,
         responses=TagRuleOutputSerializer,
         summary="Change an auto-tag rule (pause it with is_active: false)",
+        description=operation_description(
+            (
+                "Changes any field of a rule; `is_active: false` pauses it and `true` resumes "
+                "it. Friends it already tagged keep the tag."
+            ),
+            returns="the updated rule.",
+            capability=Capability.EDIT_SEGMENTS,
+            errors=[
+                (400, "a field is not valid for the kind, or `tag_id` is not a tag of this OA."),
+                (404, "no auto-tag rule with this id in the OA."),
+            ],
+        ),
     )
     def patch(self, request, account_id: int, rule_id: int):
         account, rule = self._rule(account_id, rule_id)
@@ -175,7 +224,16 @@ class TagRuleDetailApi(TenantApiView):
             raise _service_field_errors(exc) from exc
         return Response(_output(account, rule))
 
-    @extend_schema(responses={204: None}, summary="Delete an auto-tag rule (friends keep its tags)")
+    @extend_schema(
+        responses={204: None},
+        summary="Delete an auto-tag rule (friends keep its tags)",
+        description=operation_description(
+            ("Deletes a rule; no new event tags through it. Friends it tagged keep the tag."),
+            returns="204 with no body.",
+            capability=Capability.EDIT_SEGMENTS,
+            errors=[(404, "no auto-tag rule with this id in the OA.")],
+        ),
+    )
     def delete(self, request, account_id: int, rule_id: int):
         _account, rule = self._rule(account_id, rule_id)
         self.require(Capability.EDIT_SEGMENTS)
@@ -194,6 +252,25 @@ class TagRuleBackfillApi(TenantApiView):
     @extend_schema(
         responses=TagRuleBackfillOutputSerializer,
         summary="The latest run of a rule over past events (poll it until done)",
+        description=operation_description(
+            (
+                "The most recent run of this rule over the OA's stored events, to poll after "
+                "starting one."
+            ),
+            returns=(
+                "the run: status (`queued`, `running`, `done`, `failed`), `total` and "
+                "`processed` stored events, `tagged` (friends newly tagged), error and times."
+            ),
+            errors=[
+                (
+                    404,
+                    (
+                        "no auto-tag rule with this id in the OA, or the rule was never run over past "
+                        "events."
+                    ),
+                )
+            ],
+        ),
     )
     def get(self, request, account_id: int, rule_id: int):
         job = tag_rules.tag_rule_backfill_latest(rule=self._rule(account_id, rule_id))
@@ -205,10 +282,17 @@ class TagRuleBackfillApi(TenantApiView):
         request=None,
         responses={202: TagRuleBackfillOutputSerializer, 200: TagRuleBackfillOutputSerializer},
         summary="Apply a rule to past events",
-        description=(
-            "Queues a run and answers 202 with it; a run already waiting or going is answered "
-            "with 200 instead of starting a second one. Poll GET on the same URL: total and "
-            "processed count the stored events checked; tagged, the friends newly tagged."
+        description=operation_description(
+            (
+                "Starts a run of the rule over the OA's stored events, so friends who matched "
+                "before the rule existed get the tag too. Queues a run and answers 202 with it; "
+                "a run already waiting or going is answered with 200 instead of starting a "
+                "second one. Poll GET on the same URL: `total` and `processed` count the stored "
+                "events checked; `tagged`, the friends newly tagged."
+            ),
+            returns="202 with the queued run, or 200 with the run already waiting or going.",
+            capability=Capability.EDIT_SEGMENTS,
+            errors=[(404, "no auto-tag rule with this id in the OA.")],
         ),
     )
     def post(self, request, account_id: int, rule_id: int):

@@ -11,6 +11,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from oa_console.api.base import TenantApiView
+from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination
 from oa_console.roles import Capability
 from segments import tag_selectors, tagging
@@ -104,8 +105,18 @@ class TagListApi(TenantApiView):
         ),
         operation_id="accounts_tags_list",
         summary="Tags with friend counts, and tag coverage of following friends",
-        description=(
-            "coverage and families cover the whole OA; tags are paginated (page, page_size)."
+        description=operation_description(
+            (
+                "The OA's tags with how many friends carry each, and tag coverage: the share of "
+                "following friends with at least one tag, for the whole OA and per family. "
+                "`coverage` and `families` cover the whole OA; `tags` are paginated (`page`, "
+                "`page_size`)."
+            ),
+            returns=(
+                "`coverage`, `families` (with their goal and coverage), `count`, `next`, "
+                "`previous` and `tags` (id, name, family, description, friends, coverage)."
+            ),
+            errors=[(404, "a `page` beyond the last one.")],
         ),
     )
     def get(self, request, account_id: int):
@@ -132,7 +143,24 @@ class TagListApi(TenantApiView):
         request=InputSerializer,
         responses={201: TagOutputSerializer},
         summary="Create a tag",
-        description="family_id files it in a family; family (a name) also creates that family.",
+        description=operation_description(
+            (
+                "Creates a tag friends can be given by hand, by auto-tag rules or through "
+                "`…/tags/{tag_id}/friends/`. `family_id` files it in a family; `family` (a "
+                "name) also creates that family."
+            ),
+            returns="201 with the new tag (no friends yet).",
+            capability=Capability.EDIT_SEGMENTS,
+            errors=[
+                (
+                    400,
+                    (
+                        "the name is missing or already used, or `family_id` is not a family of this "
+                        "OA; `error.fields` names the field."
+                    ),
+                )
+            ],
+        ),
     )
     def post(self, request, account_id: int):
         account = self.get_account(account_id)
@@ -183,7 +211,13 @@ class TagDetailApi(TenantApiView):
         return account, tag
 
     @extend_schema(
-        responses=TagOutputSerializer, summary="Get a tag with its friend count and coverage"
+        responses=TagOutputSerializer,
+        summary="Get a tag with its friend count and coverage",
+        description=operation_description(
+            ("One tag of the OA by id."),
+            returns="the tag with its family, description, friend count and coverage.",
+            errors=[(404, "no tag with this id in the OA.")],
+        ),
     )
     def get(self, request, account_id: int, tag_id: int):
         account, tag = self._tag(account_id, tag_id)
@@ -193,6 +227,18 @@ class TagDetailApi(TenantApiView):
         request=UpdateSerializer,
         responses=TagOutputSerializer,
         summary="Rename a tag, change its family (null: none) or description",
+        description=operation_description(
+            (
+                "Changes any of a tag's name, family (`family_id`, null files it under no "
+                "family) or description. Friends keep the tag."
+            ),
+            returns="the updated tag with its counts.",
+            capability=Capability.EDIT_SEGMENTS,
+            errors=[
+                (400, "the new name is already used, or `family_id` is not a family of this OA."),
+                (404, "no tag with this id in the OA."),
+            ],
+        ),
     )
     def patch(self, request, account_id: int, tag_id: int):
         account, tag = self._tag(account_id, tag_id)
@@ -216,7 +262,19 @@ class TagDetailApi(TenantApiView):
             raise service_error(exc) from exc
         return Response(_tag_detail(account, tag.pk))
 
-    @extend_schema(responses={204: None}, summary="Delete a tag (and its auto-tag rules)")
+    @extend_schema(
+        responses={204: None},
+        summary="Delete a tag (and its auto-tag rules)",
+        description=operation_description(
+            (
+                "Deletes the tag, removes it from every friend and deletes the auto-tag rules "
+                "that gave it. Segments that filter on it become invalid until edited."
+            ),
+            returns="204 with no body.",
+            capability=Capability.EDIT_SEGMENTS,
+            errors=[(404, "no tag with this id in the OA.")],
+        ),
+    )
     def delete(self, request, account_id: int, tag_id: int):
         _account, tag = self._tag(account_id, tag_id)
         self.require(Capability.EDIT_SEGMENTS)
@@ -241,6 +299,18 @@ class TagFamilyListApi(TenantApiView):
     @extend_schema(
         responses=TagFamilyOutputSerializer(many=True),
         summary="Tag families with their coverage and goal (paginated)",
+        description=operation_description(
+            (
+                "The OA's tag families (interest, life stage, ...) with the share of following "
+                "friends tagged within each and the coverage goal set for it."
+            ),
+            returns=(
+                "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
+                "200) of families: id, name, coverage goal (percent or null), coverage and "
+                "number of tags."
+            ),
+            errors=[(404, "a `page` beyond the last one.")],
+        ),
     )
     def get(self, request, account_id: int):
         account = self.get_account(account_id)
@@ -258,6 +328,22 @@ class TagFamilyListApi(TenantApiView):
         request=TagFamilyInputSerializer,
         responses={201: TagFamilyOutputSerializer},
         summary="Create a tag family",
+        description=operation_description(
+            (
+                "Creates a family that groups related tags, with an optional coverage goal "
+                "(0-100 %) the Tags page measures it against."
+            ),
+            returns="201 with the new family (no tags yet).",
+            capability=Capability.EDIT_SEGMENTS,
+            errors=[
+                (
+                    400,
+                    (
+                        "the name is missing or already used in this OA, or the goal is outside 0-100."
+                    ),
+                )
+            ],
+        ),
     )
     def post(self, request, account_id: int):
         account = self.get_account(account_id)
@@ -289,7 +375,15 @@ class TagFamilyDetailApi(TenantApiView):
             raise Http404
         return account, family
 
-    @extend_schema(responses=TagFamilyOutputSerializer, summary="Get a tag family")
+    @extend_schema(
+        responses=TagFamilyOutputSerializer,
+        summary="Get a tag family",
+        description=operation_description(
+            ("One tag family of the OA by id."),
+            returns="the family with its coverage goal, coverage and number of tags.",
+            errors=[(404, "no tag family with this id in the OA.")],
+        ),
+    )
     def get(self, request, account_id: int, family_id: int):
         account, family = self._family(account_id, family_id)
         return Response(_family_payload(account, family))
@@ -298,6 +392,21 @@ class TagFamilyDetailApi(TenantApiView):
         request=UpdateSerializer,
         responses=TagFamilyOutputSerializer,
         summary="Rename a family or set its coverage goal (null: none)",
+        description=operation_description(
+            ("Changes a family's name or coverage goal; `coverage_goal: null` removes the goal."),
+            returns="the updated family with its coverage.",
+            capability=Capability.EDIT_SEGMENTS,
+            errors=[
+                (
+                    400,
+                    (
+                        "a field is missing or not valid; `error.fields` names each one with its "
+                        "reasons."
+                    ),
+                ),
+                (404, "no tag family with this id in the OA."),
+            ],
+        ),
     )
     def patch(self, request, account_id: int, family_id: int):
         account, family = self._family(account_id, family_id)
@@ -315,7 +424,16 @@ class TagFamilyDetailApi(TenantApiView):
             raise service_error(exc) from exc
         return Response(_family_payload(account, family))
 
-    @extend_schema(responses={204: None}, summary="Delete a family (its tags stay, unfiled)")
+    @extend_schema(
+        responses={204: None},
+        summary="Delete a family (its tags stay, unfiled)",
+        description=operation_description(
+            ("Deletes a tag family. Its tags are kept, under no family, and friends keep them."),
+            returns="204 with no body.",
+            capability=Capability.EDIT_SEGMENTS,
+            errors=[(404, "no tag family with this id in the OA.")],
+        ),
+    )
     def delete(self, request, account_id: int, family_id: int):
         _account, family = self._family(account_id, family_id)
         self.require(Capability.EDIT_SEGMENTS)
@@ -348,6 +466,29 @@ class TagFriendsApi(TenantApiView):
             },
         ),
         summary="Add or remove a tag on friends (by LINE user id or member id)",
+        description=operation_description(
+            (
+                "Tags and untags friends from another system, up to 1,000 of each per call, "
+                "identified by LINE user id or (with `key: member_id`) by the brand's member "
+                "id. Tagging is idempotent: a friend who already has the tag is not counted "
+                "again."
+            ),
+            returns=(
+                "`added` and `removed` counts, and `unknown`: the ids that matched no friend of "
+                "the OA."
+            ),
+            capability=Capability.EDIT_SEGMENTS,
+            errors=[
+                (
+                    400,
+                    (
+                        "a field is missing or not valid; `error.fields` names each one with its "
+                        "reasons."
+                    ),
+                ),
+                (404, "no tag with this id in the OA."),
+            ],
+        ),
     )
     def post(self, request, account_id: int, tag_id: int):
         account = self.get_account(account_id)

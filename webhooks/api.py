@@ -7,6 +7,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from oa_console.api.base import TenantApiView
+from oa_console.api.docs import operation_description
 from webhooks import selectors
 
 
@@ -38,7 +39,23 @@ class WebhookHealthApi(TenantApiView):
                 None if health.average_lag is None else round(health.average_lag.total_seconds(), 3)
             )
 
-    @extend_schema(responses=OutputSerializer, summary="Webhook health of an OA")
+    @extend_schema(
+        responses=OutputSerializer,
+        summary="Webhook health of an OA",
+        description=operation_description(
+            (
+                "The figures of the OA's webhook health page: when LINE last delivered an "
+                "event, how many stored events wait, failed, were skipped or were processed, "
+                "requests refused for their signature and rejections by reason over the last 30 "
+                "days, and the average lag between LINE's event time and processing."
+            ),
+            returns=(
+                "the health counters (`counts_by_status`, `counts_by_type`, "
+                "`rejections_by_reason`); times and `average_lag_seconds` are null while there "
+                "is nothing to measure."
+            ),
+        ),
+    )
     def get(self, request, account_id: int):
         account = self.get_account(account_id)
         return Response(self.OutputSerializer(selectors.webhook_health(account=account)).data)

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from oa_console.api.base import TenantApiView
+from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination
 
 
@@ -22,7 +23,26 @@ class AccountOutputSerializer(serializers.Serializer):
 
 
 class AccountListApi(TenantApiView):
-    @extend_schema(responses=AccountOutputSerializer(many=True), summary="List OA channels")
+    @extend_schema(
+        responses=AccountOutputSerializer(many=True),
+        summary="List OA channels",
+        description=operation_description(
+            (
+                "The LINE Official Accounts (OA channels) the caller may see, across all its "
+                "workspaces, ordered by workspace and name. Use an OA's `id` in every other "
+                "`/accounts/{account_id}/` path. Channel secrets and access tokens are never "
+                "part of the answer."
+            ),
+            returns=(
+                "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
+                "200) of OAs: id, slug, workspace slug, display name, basic id, channel id, bot "
+                "user id, time zone and the webhook URL to paste into the LINE Developers "
+                "console."
+            ),
+            errors=[(404, "a `page` beyond the last one.")],
+            scoped=False,
+        ),
+    )
     def get(self, request):
         paginator = StandardPagination()
         accounts = self.visible_accounts().order_by("workspace__slug", "display_name", "pk")
@@ -31,7 +51,17 @@ class AccountListApi(TenantApiView):
 
 
 class AccountDetailApi(TenantApiView):
-    @extend_schema(responses=AccountOutputSerializer, summary="Get one OA channel")
+    @extend_schema(
+        responses=AccountOutputSerializer,
+        summary="Get one OA channel",
+        description=operation_description(
+            (
+                "One OA channel by its id, with the settings the console uses for it (its time "
+                "zone decides how every daily figure and scheduled time of the OA is read)."
+            ),
+            returns="the OA with the same fields as one entry of the OA list.",
+        ),
+    )
     def get(self, request, account_id: int):
         account = self.get_account(account_id)
         return Response(AccountOutputSerializer(account).data)

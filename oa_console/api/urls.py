@@ -1,5 +1,5 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from insights.api import (
     ImportJobDetailApi,
@@ -151,5 +151,5 @@ urlpatterns = [
     ),
     path("portfolio/", PortfolioApi.as_view(), name="api_portfolio"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("docs/", SpectacularRedocView.as_view(url_name="api_schema"), name="api_docs"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
 ]

@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from broadcasts.models import Broadcast
 from broadcasts.services import sending
+from segments.models import Friend
 from tests.broadcasts.conftest import TEXT, everyone_segment, make_broadcast, make_friends
 
 pytestmark = pytest.mark.django_db
@@ -244,16 +245,17 @@ def test_estimate_and_test_send(account, rules, marketer, line):
         20,
         True,
     )
-    me = "U" + "a" * 32
+    # A friend picked by id (tests/broadcasts/test_test_send.py covers search and "to me").
+    me = Friend.unscoped.filter(account=account).order_by("pk").first().line_user_id
     response = api(marketer).post(
-        url(account, "api_broadcast_test", broadcast), {"line_user_id": me}, format="json"
+        url(account, "api_broadcast_test", broadcast), {"friend": me}, format="json"
     )
     assert response.status_code == 202
     (push,) = line.server.calls("pushMessage")
     assert push.json()["to"] == me
     line.server.fail_next("pushMessage", 400, message="The user hasn't added the OA as a friend")
     refused = api(marketer).post(
-        url(account, "api_broadcast_test", broadcast), {"line_user_id": me}, format="json"
+        url(account, "api_broadcast_test", broadcast), {"friend": me}, format="json"
     )
     assert refused.status_code == 400
-    assert "hasn't added" in refused.json()["error"]["fields"]["line_user_id"][0]
+    assert "hasn't added" in refused.json()["error"]["fields"]["friend"][0]

@@ -22,8 +22,8 @@ from django.utils import timezone
 from insights.metrics.refresh import metrics_refresh_request
 from oa_console.models import LineAccount
 from oa_console.tenancy import tenant_scope
+from segments import friend_links, tag_rules
 from segments import services as segment_services
-from segments import tag_rules
 from segments.models import FriendStatusChange, Interaction
 from webhooks.models import WebhookEvent
 
@@ -157,6 +157,21 @@ def _derive_and_record(account: LineAccount, events: list[WebhookEvent]) -> _Der
     # Auto-tag rules see each batch once, in the same transaction as the facts they tag from.
     tag_rules.tag_rules_apply_to_activity(
         account=account, interactions=derived.interactions, friend_ids=activity.friend_ids
+    )
+    # A console user sending the OA their one-time code links their own LINE account, so
+    # "Send a test to me" reaches their phone.
+    friend_links.friend_link_codes_redeem(
+        account=account,
+        messages=[
+            friend_links.TextMessage(
+                line_user_id=item.friend_user_id, text=item.text, occurred_at=item.occurred_at
+            )
+            for item in derived.interactions
+            if item.kind == Interaction.Kind.MESSAGE
+            and item.message_type == "text"
+            and item.friend_user_id
+            and item.mode == "active"
+        ],
     )
     return derived
 

@@ -1,0 +1,78 @@
+"""Descriptions of API operations: each in its own words, with who may call it and its errors.
+
+Every operation passes ``operation_description(...)`` to ``extend_schema(description=...)``.
+The operation states what it does and what it returns in its own words; the parts every
+operation must state the same way (who may call it, the errors every tenant-scoped call
+shares) are written here from ``oa_console.roles``, so the documentation cannot drift from the
+role table. Errors answer the envelope ``{"error": {"code", "message", "fields"}}``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from oa_console.roles import MINIMUM_ROLE, ROLE_RANK, WORKSPACE_WIDE, Capability
+
+ROLES_ASCENDING = sorted(ROLE_RANK, key=ROLE_RANK.__getitem__)
+
+
+def _roles_from(minimum: str) -> str:
+    roles = [f"{role}s" for role in ROLES_ASCENDING if ROLE_RANK[role] >= ROLE_RANK[minimum]]
+    return roles[0] if len(roles) == 1 else ", ".join(roles[:-1]) + " and " + roles[-1]
+
+
+def who_may_call(capability: Capability | None, *, scoped: bool = True) -> str:
+    """The sentence naming the roles allowed, derived from the role table."""
+    if not scoped:
+        return (
+            "any member or workspace API key; the answer holds only the OAs the caller may see "
+            "(a login limited to some OAs sees only those)."
+        )
+    if capability is None:
+        return (
+            "any member or workspace API key that may see this OA, whatever its role "
+            "(viewers included)."
+        )
+    minimum = MINIMUM_ROLE[capability]
+    sentence = f"{_roles_from(minimum)} of the OA's workspace, and API keys with one of those roles"
+    if capability in WORKSPACE_WIDE:
+        sentence += "; never a login limited to some OAs"
+    return sentence + "."
+
+
+def operation_description(
+    what: str,
+    *,
+    returns: str,
+    capability: Capability | None = None,
+    errors: Sequence[tuple[int, str]] = (),
+    scoped: bool = True,
+) -> str:
+    """Markdown for one operation: what it does, what it returns, who may call it, its errors.
+
+    ``errors`` lists the operation's own failures as ``(status, when)``; 401, 403 (for an
+    operation that needs a capability) and 404 (for an unknown or hidden OA) are added here.
+    """
+    listed = [
+        *errors,
+        (401, "no session or API key, or a revoked or malformed key."),
+    ]
+    if capability is not None:
+        listed.append((403, f"the caller's role is below {MINIMUM_ROLE[capability]}."))
+    if scoped:
+        listed.append(
+            (
+                404,
+                "the OA does not exist or the caller may not see it (another tenant's OA looks "
+                "exactly like a missing one).",
+            )
+        )
+    lines = [f"- **{code}** {when}" for code, when in sorted(listed, key=lambda item: item[0])]
+    return "\n\n".join(
+        [
+            what.strip(),
+            f"**Returns** {returns.strip()}",
+            f"**Who may call it:** {who_may_call(capability, scoped=scoped)}",
+            '**Errors** (`{"error": {"code", "message", "fields"}}`):\n' + "\n".join(lines),
+        ]
+    )
