@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from rest_framework.test import APIClient
 
-from broadcasts.models import Broadcast, BroadcastBatch
+from broadcasts.models import Broadcast, BroadcastBatch, SendingRules
 from broadcasts.services import results
 from insights.models import InsightRecord
 from insights.services import sync
@@ -46,6 +46,14 @@ UNIT_STATS = {
         }
     ],
 }
+
+
+@pytest.fixture
+def rules(rules):
+    """The shared fixture's rules, with aggregation units as the product defaults them."""
+    rules.use_aggregation_units = SendingRules._meta.get_field("use_aggregation_units").default
+    rules.save()
+    return rules
 
 
 @pytest.fixture
@@ -101,6 +109,7 @@ def api_results(account, user, broadcast) -> dict:
 def test_every_multicast_and_push_carries_its_aggregation_unit(account, rules, line):
     """No opt-in: the OA's default rules put a unit in every body, which the fake LINE server
     validates against messaging-api.yml (pattern, at most one)."""
+    assert rules.use_aggregation_units  # on by default: no opt-in needed
     make_friends(account, 3)
     sent = run_to_end(multicast(account))
     bodies = [call.json() for call in line.server.calls("multicast")]
