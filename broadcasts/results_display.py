@@ -15,9 +15,9 @@ from broadcasts.results_selectors import BroadcastResults, State
 from oa_console.models import LineAccount
 
 
-def figure(value: int | None, *, at_least: bool = False) -> str:
+def figure(value: int | None, *, at_least: bool = False, arms: int = 1) -> str:
     if value is None:
-        return _("fewer than 20")
+        return _("fewer than 20 in each A/B arm") if arms > 1 else _("fewer than 20")
     number = formats.number_format(value, use_l10n=True, force_grouping=True)
     return _("at least %(number)s") % {"number": number} if at_least else number
 
@@ -67,18 +67,25 @@ def summary(results: BroadcastResults) -> list[dict]:
             figure(
                 results.unique_impressions,
                 at_least="unique_impressions" in results.at_least,
+                arms=results.arms,
             ),
         ),
         (
             "unique-clicks",
             _("Clicked (unique)"),
-            figure(results.unique_clicks, at_least="unique_clicks" in results.at_least),
+            figure(
+                results.unique_clicks,
+                at_least="unique_clicks" in results.at_least,
+                arms=results.arms,
+            ),
         ),
         ("open-rate", _("Open rate"), rate(results.open_rate)),
         ("click-rate", _("Click rate (of those who opened)"), rate(results.click_rate)),
     ]
     if results.video_plays is not None:
-        rows.append(("video-plays", _("Played a video"), figure(results.video_plays)))
+        rows.append(
+            ("video-plays", _("Played a video"), figure(results.video_plays, arms=results.arms))
+        )
     return [{"key": key, "label": label, "value": value} for key, label, value in rows]
 
 
@@ -86,8 +93,8 @@ def bubble_rows(results: BroadcastResults) -> list[dict]:
     return [
         {
             "seq": bubble.seq,
-            "impressions": figure(bubble.impressions),
-            "unique_impressions": figure(bubble.unique_impressions)
+            "impressions": figure(bubble.impressions, arms=results.arms),
+            "unique_impressions": figure(bubble.unique_impressions, arms=results.arms)
             if results.source == "aggregation_units"
             else "—",
         }
@@ -97,7 +104,9 @@ def bubble_rows(results: BroadcastResults) -> list[dict]:
 
 def url_rows(results: BroadcastResults) -> list[dict]:
     def per_link(value: int | None, links: int) -> str:
-        if value is None and links > 1:
+        if value is None and results.arms > 1:
+            return figure(value, arms=results.arms)
+        if value is None and links > 1:  # a push's per-friend links, each withheld
             return _("under 20 per link (%(links)s links)") % {"links": links}
         return figure(value)
 

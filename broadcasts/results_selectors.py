@@ -67,6 +67,8 @@ class BroadcastResults:
     video_plays: int | None = None
     # Figures summed over A/B arms where some arm's share is withheld: a lower bound.
     at_least: frozenset[str] = frozenset()
+    # Aggregation units added up (one per A/B arm): a null total is under 20 in each.
+    arms: int = 1
     bubbles: list[Bubble] = field(default_factory=list)
     urls: list[UrlFigures] = field(default_factory=list)
     request_ids: tuple[str, ...] = ()
@@ -159,6 +161,7 @@ def _from_units(stats: dict) -> dict:
         for (seq, url), rows in urls.items()
     ]
     figures["at_least"] = frozenset(at_least)
+    figures["arms"] = max(1, len(units))
     return figures
 
 

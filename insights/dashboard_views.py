@@ -422,7 +422,11 @@ def _broadcast_item(row: BroadcastRow, request: HttpRequest) -> dict:
             return item
         item["cells"] = [
             *(
-                results_display.figure(getattr(row, name), at_least=name in results.at_least)
+                results_display.figure(
+                    getattr(row, name),
+                    at_least=name in results.at_least,
+                    arms=1 if name == "delivered" else results.arms,
+                )
                 for name in COUNT_COLUMNS
             ),
             rate_cell(row.open_rate),
