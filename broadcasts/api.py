@@ -14,6 +14,10 @@ sent with aggregation units (``aggregation_units``) ``units``: per unit (per A/B
 ``sent`` (accepted by LINE), ``unique_impression``, ``unique_click``, ``open_rate``,
 ``click_rate``, ``messages`` per bubble and ``clicks`` per URL. null means LINE withheld a
 figure under 20, never 0. ``aggregation_note`` says when LINE refused a unit.
+
+``results`` is what the broadcast page and Insights > Broadcasts show: LINE's figures in one
+shape whatever the send's method, with ``state`` ``pending`` and ``published_after`` until LINE
+has published them; ``tracked_clicks`` are the console's own clicks of its tracked links.
 """
 
 from __future__ import annotations
@@ -26,13 +30,14 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
 from broadcasts import selectors
 from broadcasts.models import Broadcast, BroadcastBatch, BroadcastVariant
+from broadcasts.results_selectors import BroadcastResults, State, broadcast_results
 from broadcasts.services import planning, variants, workflow
 from broadcasts.services.rules import local_to_utc
 from broadcasts.variant_selectors import broadcast_variant_results
@@ -154,8 +159,75 @@ class VariantResultSerializer(serializers.Serializer):
     significantly_behind_leader = serializers.BooleanField(source="significant", allow_null=True)
 
 
+RESULT_FIGURES = ("delivered", "unique_impressions", "unique_clicks")
+
+
+class ResultBubbleSerializer(serializers.Serializer):
+    seq = serializers.IntegerField(allow_null=True)
+    impressions = serializers.IntegerField(allow_null=True)
+    unique_impressions = serializers.IntegerField(allow_null=True)
+
+
+class ResultUrlSerializer(serializers.Serializer):
+    seq = serializers.IntegerField(allow_null=True)
+    url = serializers.CharField()
+    clicks = serializers.IntegerField(allow_null=True)
+    unique_clicks = serializers.IntegerField(allow_null=True)
+    links = serializers.IntegerField(help_text="a push's per-friend links added up")
+
+
+class TrackedClicksSerializer(serializers.Serializer):
+    url = serializers.CharField()
+    clicks = serializers.IntegerField()
+    unique_friends = serializers.IntegerField()
+
+
+class BroadcastResultsSerializer(serializers.Serializer):
+    """The same results the broadcast page and Insights > Broadcasts show."""
+
+    state = serializers.ChoiceField(
+        choices=[State.PUBLISHED, State.PENDING, State.WAITING, State.NONE],
+        help_text="published: LINE's figures below; pending: LINE publishes them after "
+        "published_after; waiting: published, fetched within the hour; none: LINE reports "
+        "nothing for this send (a multicast/push without an aggregation unit)",
+    )
+    published_after = serializers.DateTimeField(allow_null=True)
+    fetched_at = serializers.DateTimeField(allow_null=True)
+    source = serializers.CharField(help_text="message_event | aggregation_units")
+    delivered = serializers.IntegerField(allow_null=True)
+    delivered_is_accepted = serializers.BooleanField(
+        help_text="units: LINE has no delivered count, so this is the messages LINE accepted"
+    )
+    unique_impressions = serializers.IntegerField(allow_null=True)
+    unique_clicks = serializers.IntegerField(allow_null=True)
+    video_plays = serializers.IntegerField(allow_null=True)
+    open_rate = serializers.FloatField(allow_null=True, help_text="unique impressions / delivered")
+    click_rate = serializers.FloatField(
+        allow_null=True, help_text="unique clicks / unique impressions"
+    )
+    hidden = serializers.SerializerMethodField(
+        help_text="figures LINE withheld (fewer than 20), null above; never 0"
+    )
+    at_least = serializers.SerializerMethodField(
+        help_text="A/B totals where an arm's share is withheld: a lower bound"
+    )
+    bubbles = ResultBubbleSerializer(many=True)
+    urls = ResultUrlSerializer(many=True)
+    request_ids = serializers.ListField(child=serializers.CharField())
+
+    def get_hidden(self, results: BroadcastResults) -> list[str]:
+        if not results.published:
+            return []
+        return [name for name in RESULT_FIGURES if getattr(results, name) is None]
+
+    def get_at_least(self, results: BroadcastResults) -> list[str]:
+        return sorted(results.at_least)
+
+
 class BroadcastDetailOutputSerializer(BroadcastOutputSerializer):
     progress = serializers.SerializerMethodField()
+    results = serializers.SerializerMethodField()
+    tracked_clicks = serializers.SerializerMethodField()
     batches = serializers.SerializerMethodField()
     variant_results = serializers.SerializerMethodField()
 
@@ -165,6 +237,8 @@ class BroadcastDetailOutputSerializer(BroadcastOutputSerializer):
             "progress",
             "batches",
             "variant_results",
+            "results",
+            "tracked_clicks",
             "line_stats",
             "line_stats_at",
             "aggregation_units",
@@ -185,6 +259,20 @@ class BroadcastDetailOutputSerializer(BroadcastOutputSerializer):
             "waiting_for_winner": results.waiting,
             "followups": [b.pk for b in results.followups],
         }
+
+    @extend_schema_field(BroadcastResultsSerializer(allow_null=True))
+    def get_results(self, broadcast: Broadcast) -> dict | None:
+        """LINE's figures of a sent broadcast (null before it is sent)."""
+        if not broadcast.started_at:
+            return None
+        return BroadcastResultsSerializer(broadcast_results(broadcast=broadcast)).data
+
+    @extend_schema_field(TrackedClicksSerializer(many=True))
+    def get_tracked_clicks(self, broadcast: Broadcast) -> list[dict]:
+        """The console's own clicks of its tracked links (per friend where attributed)."""
+        return TrackedClicksSerializer(
+            selectors.broadcast_clicks_per_url(broadcast=broadcast), many=True
+        ).data
 
     def get_progress(self, broadcast: Broadcast) -> dict:
         summary = selectors.broadcast_batch_summary(broadcast=broadcast)

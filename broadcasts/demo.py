@@ -21,7 +21,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from broadcasts.models import Broadcast, BroadcastBatch, Click, Delivery
-from broadcasts.services import planning, sending, workflow
+from broadcasts.services import aggregation, planning, sending, workflow
 from broadcasts.services.variants import variant_list
 from oa_console.tenancy import tenant_scope
 from segments.models import Segment
@@ -142,6 +142,7 @@ def _sent_as_line_would(broadcast: Broadcast, sent_at: datetime, marketer, admin
     planned = planning.broadcast_plan(broadcast_id=broadcast.pk, now=sent_at)
     if planned is None or planned.status != Broadcast.Status.SENDING:
         return False
+    _with_units(planned)
     # One UPDATE even for an A/B test's thousands of pushes; the request ids are made up.
     BroadcastBatch.unscoped.filter(broadcast=broadcast).update(
         status=BroadcastBatch.Status.ACCEPTED,
@@ -153,6 +154,19 @@ def _sent_as_line_would(broadcast: Broadcast, sent_at: datetime, marketer, admin
     )
     sending.broadcast_finish(broadcast_id=broadcast.pk, now=sent_at + timedelta(seconds=3))
     return True
+
+
+def _with_units(broadcast: Broadcast) -> None:
+    """A multicast/push carries its aggregation unit (one per A/B arm), as sending would give
+    it, so the simulated LINE reports its statistics once the console fetches them."""
+    if broadcast.method not in aggregation.WITH_UNITS:
+        return
+    batches = BroadcastBatch.unscoped.filter(broadcast=broadcast)
+    arms = sorted(set(batches.values_list("variant_id", flat=True)), key=lambda arm: arm or 0)
+    units = [{"unit": aggregation.unit_name(broadcast.pk, arm), "variant": arm} for arm in arms]
+    for entry in units:
+        batches.filter(variant_id=entry["variant"]).update(aggregation_unit=entry["unit"])
+    Broadcast.unscoped.filter(pk=broadcast.pk).update(aggregation_units=units)
 
 
 def _seed_sent(account: LineAccount, segment: Segment, marketer, admin) -> int:

@@ -45,11 +45,12 @@ class SendingRules(models.Model):
     quiet_enabled = models.BooleanField(_("quiet hours on"), default=True)
     quiet_start = models.TimeField(_("quiet from"), default=time(22, 0))
     quiet_end = models.TimeField(_("quiet until"), default=time(8, 0))
-    # LINE's per-unit statistics (customAggregationUnits) for multicast and push: only for
-    # accounts that applied to LINE, and LINE limits the unit names used per month.
+    # LINE's per-unit statistics (customAggregationUnits) for multicast and push: the only
+    # way LINE reports on them, so on by default; LINE allows units only for accounts that
+    # applied, and a refusal sends without one (services.aggregation).
     use_aggregation_units = models.BooleanField(
         _("Count multicast and push sends with LINE aggregation units"),
-        default=False,
+        default=True,
         help_text=_(
             "LINE then reports unique impressions and clicks for broadcasts sent by multicast "
             "or push. LINE allows this only for accounts that applied for it, and limits the "

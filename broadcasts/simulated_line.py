@@ -5,7 +5,8 @@ embedded setup when no ``LINE_API_HOST`` is set), broadcasts are sent to these v
 console's own web server instead of to LINE, so a demo user can schedule a broadcast a minute
 ahead and watch it go out. Every broadcast page says so in a banner. It answers the calls
 sending makes, with LINE's retry-key behaviour (a repeated key is a 409 naming the first
-request), and nothing else.
+request) and the Insight statistics of what it received (simulated_insight), and nothing
+else.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
+
+from broadcasts import simulated_insight
 
 KEY_TTL = 24 * 3600  # LINE keeps retry keys for 24 hours
 SEND_PATHS = {
@@ -81,7 +84,7 @@ def simulated_line(request: HttpRequest, path: str) -> JsonResponse:
         return _answer(200, {"totalUsage": 0})
     if request.method == "GET" and path == "v2/bot/message/aggregation/info":
         # Aggregation units (customAggregationUnits in push/multicast bodies) are accepted
-        # like any body; the simulator counts none, as it keeps no statistics.
+        # like any body; the simulator keeps no monthly count of unit names.
         return _answer(200, {"numOfCustomAggregationUnits": 0})
     if request.method == "GET" and path == "v2/bot/message/aggregation/list":
         return _answer(200, {"customAggregationUnits": []})
@@ -102,4 +105,22 @@ def simulated_line(request: HttpRequest, path: str) -> JsonResponse:
                 "isIfaAudience": False,
             },
         )
+    if request.method == "GET" and path in INSIGHT_PATHS:
+        return _insight(request, path)
     return _answer(404, {"message": "Not simulated"})
+
+
+INSIGHT_PATHS = {"v2/bot/insight/message/event", "v2/bot/insight/message/event/aggregation"}
+
+
+def _insight(request: HttpRequest, path: str) -> JsonResponse:
+    """LINE's statistics of the sends the simulator received (simulated_insight)."""
+    token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+    if path.endswith("aggregation"):
+        unit = request.GET.get("customAggregationUnit", "")
+        if not unit or not request.GET.get("from") or not request.GET.get("to"):
+            return _answer(400, {"message": "The request parameters are invalid"})
+        status, body = simulated_insight.unit_statistics(unit, token)
+    else:
+        status, body = simulated_insight.message_event(request.GET.get("requestId", ""), token)
+    return _answer(status, body)

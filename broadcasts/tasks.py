@@ -7,7 +7,7 @@ from celery import shared_task
 from django.conf import settings
 
 from broadcasts.models import Broadcast
-from broadcasts.services import sending
+from broadcasts.services import results, sending
 from oa_console.queueing import enqueue_best_effort
 from oa_console.tenancy import tenant_scope
 
@@ -98,3 +98,26 @@ def poll_narrowcast(broadcast_id: int) -> bool:
         sending.broadcast_continue_at(broadcast_id=broadcast_id, seconds=countdown)
         enqueue_best_effort(poll_narrowcast, (broadcast_id,), countdown=countdown)
     return progress.finished
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def fetch_broadcast_results(broadcast_id: int, attempt: int = 0) -> bool:
+    """LINE's statistics of a sent broadcast, once LINE has published them; continues itself
+    with a countdown while LINE is not ready or the channel's Insight budget is spent."""
+    scope = _scope(broadcast_id)
+    if scope is None:
+        return False
+    with scope:
+        retry_in = results.broadcast_results_fetch_scheduled(
+            broadcast_id=broadcast_id, attempt=attempt
+        )
+    if retry_in is not None:
+        enqueue_best_effort(
+            fetch_broadcast_results, (broadcast_id, attempt + 1), countdown=retry_in
+        )
+    return retry_in is None
+
+
+def fetch_broadcast_results_later(broadcast_id: int, countdown: int) -> None:
+    """Called when a send is settled: the first fetch waits for LINE's publication."""
+    enqueue_best_effort(fetch_broadcast_results, (broadcast_id,), countdown=max(0, countdown))

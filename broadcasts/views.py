@@ -20,11 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from broadcasts import selectors, test_send_views
+from broadcasts import results_display, selectors, test_send_views
 from broadcasts.composer import BroadcastForm, apply_variant_action
 from broadcasts.forms import ReviewForm, ScheduleForm
 from broadcasts.messages import DISPLAY_NAME
 from broadcasts.models import Broadcast
+from broadcasts.results_selectors import broadcast_results
 from broadcasts.services import planning, results, sending, variants, workflow
 from broadcasts.services.rules import local_to_utc
 from broadcasts.variant_selectors import broadcast_variant_results
@@ -254,9 +255,28 @@ def _detail_context(request: HttpRequest, broadcast: Broadcast, **forms) -> dict
         if broadcast.status not in PRE_SEND
         else [],
         "line_stats_available": results.line_stats_available(broadcast=broadcast),
+        **_line_results_context(request, broadcast),
         "blocks": selectors.broadcast_blocks(broadcast=broadcast) if broadcast.started_at else None,
     }
     return context
+
+
+def _line_results_context(request: HttpRequest, broadcast: Broadcast) -> dict:
+    """LINE's figures of a sent broadcast, formatted as Insights > Broadcasts shows them."""
+    if broadcast.status in PRE_SEND or not broadcast.started_at:
+        return {"line_results": None}
+    line = broadcast_results(broadcast=broadcast)
+    fetched = (
+        results_display.local_time(line.fetched_at, request.account) if line.fetched_at else ""
+    )
+    return {
+        "line_results": line,
+        "line_status": results_display.status_text(line, request.account),
+        "line_summary": results_display.summary(line),
+        "line_bubbles": results_display.bubble_rows(line),
+        "line_urls": results_display.url_rows(line),
+        "line_fetched_at": fetched,
+    }
 
 
 def _zone(request: HttpRequest):

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from broadcasts import selectors as broadcasts_selectors
 from insights import charts
 from insights.dashboard_views import count_cell, insights_subnav, rate_cell
 from insights.metrics.broadcast_details import BroadcastDetails, broadcast_details_get
-from insights.metrics.broadcasts import BroadcastRow, broadcast_get
+from insights.metrics.broadcasts import CONSOLE_KEY, BroadcastRow, broadcast_get
 from oa_console.views._render import render_page
 
 URLS_PER_PAGE = 25
@@ -143,11 +145,26 @@ def _chart_csv(account, broadcast_key, chart, row, details) -> HttpResponse:
     return _csv(account, broadcast_key, chart, charts.bars_csv(items, bars))
 
 
+def _console_send(request: HttpRequest, broadcast_key: str) -> HttpResponse:
+    """A console send's results live on its own page (the one model both pages read)."""
+    number = broadcast_key.removeprefix(CONSOLE_KEY)
+    broadcast = (
+        broadcasts_selectors.broadcast_get(account=request.account, broadcast_id=int(number))
+        if number.isdigit()
+        else None
+    )
+    if broadcast is None:
+        raise Http404
+    return redirect("broadcast_detail", request.workspace.slug, request.account.slug, broadcast.pk)
+
+
 @require_GET
 def broadcast_detail(
     request: HttpRequest, workspace_slug: str, account_slug: str, broadcast_key: str
 ) -> HttpResponse:
     account = request.account
+    if broadcast_key.startswith(CONSOLE_KEY):
+        return _console_send(request, broadcast_key)
     row = broadcast_get(account=account, key=broadcast_key)
     if row is None:
         raise Http404

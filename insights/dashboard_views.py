@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
+from broadcasts import results_display
 from insights import charts
 from insights.dashboards import KPIS, PAGES, Chart, Page
 from insights.metrics import display
@@ -51,6 +52,12 @@ COLUMN_LABELS = {
     "blocks_72h": _lazy("Blocks 72 h"),
 }
 COUNT_COLUMNS = ("delivered", "unique_impressions", "unique_clicks")
+# Where a listed broadcast's figures come from.
+SOURCE_LABELS = {
+    "csv": _lazy("CSV import"),
+    "api": _lazy("Insight API"),
+    "console": _lazy("Sent from the console"),
+}
 BROADCASTS_PER_PAGE = 25
 
 
@@ -355,7 +362,7 @@ def _broadcast_table(request: HttpRequest):
                     "url": f"{request.path}?{window.query(sort=key if descending else f'-{key}')}",
                 }
             )
-        page_obj.object_list = [_broadcast_item(row) for row in page_obj.object_list]
+        page_obj.object_list = [_broadcast_item(row, request) for row in page_obj.object_list]
         return {
             "broadcasts": page_obj,
             "page_obj": page_obj,
@@ -384,13 +391,53 @@ def _blocks(count: int | None, baseline: float | None) -> str:
     return f"{display.number(count, 'count')} ({usual})"
 
 
-def _broadcast_item(row: BroadcastRow) -> dict:
-    """One table row, every figure already formatted (templates hold no logic)."""
-    return {
+def _broadcast_item(row: BroadcastRow, request: HttpRequest) -> dict:
+    """One table row, every figure already formatted (templates hold no logic). A console send
+    links to its own page and, until LINE has published its figures, says when it will."""
+    item = {
         "key": row.key,
         "title": row.title,
         "sent_at": row.sent_at,
         "source": row.source,
+        "source_label": SOURCE_LABELS.get(row.source, row.source),
+        "url": reverse(
+            "insights_broadcast_detail",
+            args=[request.workspace.slug, request.account.slug, row.key],
+        ),
+        "status": "",
+        "cells": [],
+    }
+    results = row.results
+    if results is not None:
+        item["url"] = reverse(
+            "broadcast_detail",
+            args=[request.workspace.slug, request.account.slug, results.broadcast_id],
+        )
+        if not results.published:
+            item["status"] = results_display.status_text(results, request.account)
+            item["blocks"] = [
+                _blocks(row.blocks_24h, row.baseline_24h),
+                _blocks(row.blocks_72h, row.baseline_72h),
+            ]
+            return item
+        item["cells"] = [
+            *(
+                results_display.figure(
+                    getattr(row, name),
+                    at_least=name in results.at_least,
+                    arms=1 if name == "delivered" else results.arms,
+                )
+                for name in COUNT_COLUMNS
+            ),
+            rate_cell(row.open_rate),
+            rate_cell(row.click_rate),
+            count_cell(row.video_plays) if row.video_plays is not None else "—",
+            _blocks(row.blocks_24h, row.baseline_24h),
+            _blocks(row.blocks_72h, row.baseline_72h),
+        ]
+        return item
+    return {
+        **item,
         "cells": [
             *(count_cell(getattr(row, name)) for name in COUNT_COLUMNS),
             rate_cell(row.open_rate),

@@ -83,10 +83,12 @@ def messaging_blob_api(account: LineAccount) -> Iterator:
 
 
 @contextmanager
-def insight_api(account: LineAccount) -> Iterator:
+def insight_api(account: LineAccount, *, host: str | None = None) -> Iterator:
+    """``Insight`` for one OA. ``host`` overrides ``LINE_API_HOST`` (the demo's simulated LINE
+    answers the statistics of the broadcasts it received)."""
     from linebot.v3 import insight
 
-    with _client(insight, account, "https://api.line.me") as api_client:
+    with _client(insight, account, "https://api.line.me", host) as api_client:
         yield insight.Insight(api_client)
 
 

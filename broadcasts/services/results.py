@@ -23,6 +23,7 @@ from django.db.models import Exists, OuterRef, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from broadcasts import simulated_line
 from broadcasts.messages import CLICK_SALT, tracked_urls
 from broadcasts.models import Broadcast, BroadcastBatch, BroadcastVariant
 from broadcasts.services import variants
@@ -37,6 +38,60 @@ JST = ZoneInfo("Asia/Tokyo")  # LINE's Insight dates
 UNIT_PERIOD_DAYS = 30  # LINE: ``to`` at most 30 days after ``from``
 UNIT_STATS_REFRESH = timedelta(hours=20)  # as often as the request-id statistics
 DONE_STATUSES = (Broadcast.Status.SENT, Broadcast.Status.PARTIALLY_FAILED)
+# How long after sending LINE has counted a message's statistics. LINE publishes no figure for
+# the message event or per-unit statistics; its Insight spec says of daily counts "calculation
+# usually takes about a day", so a day is waited before the first fetch (and shown to users as
+# "published by LINE after ..."). Figures fetched earlier are not shown: they would read as
+# "fewer than 20" while LINE is still counting.
+PUBLICATION_DELAY = timedelta(hours=24)
+
+
+def published_after(broadcast: Broadcast) -> datetime | None:
+    """When LINE will have published the broadcast's statistics (None before it is sent)."""
+    sent = broadcast.started_at or broadcast.finished_at
+    return sent + PUBLICATION_DELAY if sent else None
+
+
+class NotPublishedYet(ValidationError):
+    """Asked before LINE's publication time: nothing is fetched, the task waits."""
+
+
+class StatisticsRateLimited(ValidationError):
+    """The channel's Insight budget (60 an hour) is spent: try again when it reopens."""
+
+    def __init__(self, message: str, retry_in: int) -> None:
+        super().__init__(message)
+        self.retry_in = retry_in
+
+
+class StatisticsUnavailable(ValidationError):
+    """LINE answered 5xx or did not answer: worth retrying later."""
+
+
+def insight_host() -> str | None:
+    """The demo's simulated LINE answers the statistics of what it received; else LINE."""
+    return simulated_line.host()
+
+
+def _insight_budget(account: LineAccount) -> None:
+    decision = line_api.rate_limit_acquire(account, "insight")
+    if not decision.allowed:
+        raise StatisticsRateLimited(
+            _("LINE's hourly limit for statistics is used up; try again later."),
+            retry_in=decision.retry_in or 60,
+        )
+
+
+def _not_answered(outcome) -> ValidationError:
+    message = _("LINE did not return statistics (%(status)s): %(message)s") % {
+        "status": outcome.status or "—",
+        "message": outcome.message,
+    }
+    if outcome.kind == "rate_limited":
+        return StatisticsRateLimited(message, retry_in=outcome.retry_after or 3600)
+    if outcome.kind == "transient":
+        return StatisticsUnavailable(message)
+    return ValidationError(message)
 
 
 def line_stats_available(*, broadcast: Broadcast) -> bool:
@@ -65,41 +120,76 @@ def broadcast_line_stats_fetch(*, broadcast: Broadcast) -> Broadcast:
     batch = (
         BroadcastBatch.unscoped.filter(broadcast=broadcast, status=BroadcastBatch.Status.ACCEPTED)
         .exclude(request_id="")
+        .order_by("sequence")
         .first()
     )
     if batch is None:
         raise ValidationError(_("LINE has not accepted this broadcast, so it has no statistics."))
-    if not line_api.rate_limit_acquire(broadcast.account, "insight").allowed:
-        raise ValidationError(_("LINE's hourly limit for statistics is used up; try again later."))
-    with line_api.insight_api(broadcast.account) as api:
+    _insight_budget(broadcast.account)
+    with line_api.insight_api(broadcast.account, host=insight_host()) as api:
         outcome = line_call(
             lambda: api.get_message_event_with_http_info(
                 batch.request_id, _request_timeout=line_api.REQUEST_TIMEOUT
             )
         )
     if outcome.kind != "accepted":
-        raise ValidationError(
-            _("LINE did not return statistics (%(status)s): %(message)s")
-            % {"status": outcome.status or "—", "message": outcome.message}
-        )
-    data = outcome.data
-    overview = data.overview
-    stats = {
+        raise _not_answered(outcome)
+    return broadcast_message_event_store(broadcast=broadcast, response=outcome.data)
+
+
+def message_event_values(response) -> dict:
+    """LINE's message event (GetMessageEventResponse) as stored on the broadcast: the overview,
+    per bubble and per URL, nulls kept (withheld under 20)."""
+    overview = response.overview
+    return {
+        "source": "message_event",
         "delivered": overview.delivered if overview else None,
         "unique_impression": overview.unique_impression if overview else None,
         "unique_click": overview.unique_click if overview else None,
         "unique_media_played": overview.unique_media_played if overview else None,
+        "messages": [
+            {"seq": m.seq, "impression": m.impression, "unique_impression": None}
+            for m in response.messages or []
+        ],
         "clicks": [
-            {"url": c.url, "click": c.click, "unique_click": c.unique_click}
-            for c in (data.clicks or [])
+            {
+                "seq": c.seq,
+                "url": c.url,
+                "click": c.click,
+                "unique_click": c.unique_click,
+                "unique_click_of_request": c.unique_click_of_request,
+                "links": 1,
+            }
+            for c in (response.clicks or [])
         ],
     }
+
+
+def broadcast_message_event_store(
+    *, broadcast: Broadcast, response, now: datetime | None = None
+) -> Broadcast:
+    """Keep LINE's message event of the broadcast's request id on the broadcast (also called by
+    the Insight sync, which fetches every registered request id on its own schedule)."""
+    now = now or timezone.now()
+    stats = message_event_values(response)
     with transaction.atomic():
-        Broadcast.unscoped.filter(pk=broadcast.pk).update(
-            line_stats=stats, line_stats_at=timezone.now()
-        )
-    broadcast.refresh_from_db()
+        Broadcast.unscoped.filter(pk=broadcast.pk).update(line_stats=stats, line_stats_at=now)
+    broadcast.line_stats, broadcast.line_stats_at = stats, now
     return broadcast
+
+
+def broadcast_message_event_record(*, account: LineAccount, request_id: str, response, now):
+    """The Insight sync fetched a request id: when it is one of this console's sends, its
+    broadcast keeps the figures too, so both pages read the same ones."""
+    batch = (
+        BroadcastBatch.unscoped.filter(account=account, request_id=request_id)
+        .select_related("broadcast")
+        .order_by("sequence")
+        .first()
+    )
+    if batch is None or batch.broadcast.method not in WITH_LINE_STATS:
+        return None
+    return broadcast_message_event_store(broadcast=batch.broadcast, response=response, now=now)
 
 
 @dataclass(frozen=True)
@@ -253,21 +343,15 @@ def _unit_stats_fetch_now(broadcast: Broadcast) -> Broadcast:
         )
 
     def fetch(unit: str, first: str, last: str):
-        if not line_api.rate_limit_acquire(broadcast.account, "insight").allowed:
-            raise ValidationError(
-                _("LINE's hourly limit for statistics is used up; try again later.")
-            )
-        with line_api.insight_api(broadcast.account) as api:
+        _insight_budget(broadcast.account)
+        with line_api.insight_api(broadcast.account, host=insight_host()) as api:
             outcome = line_call(
                 lambda: api.get_statistics_per_unit_with_http_info(
                     unit, first, last, _request_timeout=line_api.REQUEST_TIMEOUT
                 )
             )
         if outcome.kind != "accepted":
-            raise ValidationError(
-                _("LINE did not return statistics (%(status)s): %(message)s")
-                % {"status": outcome.status or "—", "message": outcome.message}
-            )
+            raise _not_answered(outcome)
         return outcome.data
 
     return broadcast_unit_stats_store(broadcast=broadcast, fetch=fetch)
@@ -285,8 +369,45 @@ def broadcasts_unit_stats_due(*, account: LineAccount, now: datetime) -> QuerySe
             method__in=WITH_UNIT_STATS,
             status__in=DONE_STATUSES,
             started_at__gte=now - timedelta(days=UNIT_PERIOD_DAYS + 2),
+            started_at__lte=now - PUBLICATION_DELAY,
         )
         .filter(Exists(with_unit))
         .exclude(line_stats_at__gte=now - UNIT_STATS_REFRESH)
         .order_by("started_at")
     )
+
+
+FETCH_AGAIN_WHILE_COUNTING = 3600  # LINE answers delivered null until it has counted every send
+MAX_SCHEDULED_ATTEMPTS = 24
+
+
+def broadcast_results_fetch_scheduled(
+    *, broadcast_id: int, attempt: int = 0, now: datetime | None = None
+) -> int | None:
+    """The scheduled first fetch of a console send's statistics, once LINE has published them.
+    Returns the seconds after which to ask again (publication not reached yet, the channel's
+    60-an-hour Insight budget spent, LINE still counting), or None when done. The hourly
+    Insight sync keeps refreshing them afterwards, within the same budget."""
+    now = now or timezone.now()
+    broadcast = Broadcast.unscoped.select_related("account").filter(pk=broadcast_id).first()
+    if broadcast is None or not line_stats_available(broadcast=broadcast):
+        return None
+    after = published_after(broadcast)
+    if after and now < after:
+        return max(1, int((after - now).total_seconds()) + 1)
+    if broadcast.line_stats_at and after and broadcast.line_stats_at >= after:
+        return None  # the Insight sync already fetched them
+    if attempt >= MAX_SCHEDULED_ATTEMPTS:
+        return None
+    try:
+        broadcast = broadcast_line_stats_fetch(broadcast=broadcast)
+    except StatisticsRateLimited as limited:
+        return limited.retry_in
+    except StatisticsUnavailable:  # 5xx or no answer: back off, from a minute to an hour
+        return min(FETCH_AGAIN_WHILE_COUNTING, 60 * 2**attempt)
+    except ValidationError:
+        return None  # LINE refused (the page's button shows why when asked by hand)
+    stats = broadcast.line_stats or {}
+    if stats.get("source") == "message_event" and stats.get("delivered") is None:
+        return FETCH_AGAIN_WHILE_COUNTING
+    return None

@@ -30,7 +30,7 @@ def sending_rules_update(
     quiet_enabled: bool,
     quiet_start: time,
     quiet_end: time,
-    use_aggregation_units: bool = False,
+    use_aggregation_units: bool = True,
 ) -> SendingRules:
     errors = {}
     if not 1 <= cap_messages <= 50:

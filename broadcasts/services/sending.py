@@ -809,7 +809,19 @@ def broadcast_finish(*, broadcast_id: int, now: datetime | None = None) -> Broad
         broadcast.error_message = first_error[0]
     broadcast.finished_at = now
     broadcast.save()
+    if any_accepted:
+        _results_fetch_after_publication(broadcast, now)
     return broadcast
+
+
+def _results_fetch_after_publication(broadcast: Broadcast, now: datetime) -> None:
+    """Schedule the first fetch of LINE's statistics for when LINE publishes them."""
+    from broadcasts import tasks  # tasks import this module
+    from broadcasts.services.results import published_after
+
+    after = published_after(broadcast) or now
+    countdown = int((after - timezone.now()).total_seconds()) + 60
+    transaction.on_commit(lambda: tasks.fetch_broadcast_results_later(broadcast.pk, countdown))
 
 
 def broadcast_narrowcast_poll(*, broadcast_id: int) -> SendProgress:

@@ -1,5 +1,10 @@
-"""Reads for the Broadcasts pages: one row per broadcast (from the imported broadcast report,
-CSV and API), its rates, and the blocks that followed it beside the OA's usual block rate."""
+"""Reads for the Broadcasts pages: one row per broadcast (the imported broadcast report, CSV
+and API, and the console's own sends), its rates, and the blocks that followed it beside the
+OA's usual block rate.
+
+A console send is listed from its results (broadcasts.results_selectors, the model its own page
+reads) and links to that page; the Insight API row of the same request id is then left out, so
+no broadcast is counted twice."""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django.db import connection
 from django.db.models import Count, Q
 
+from broadcasts.results_selectors import BroadcastResults, broadcast_results_list
 from insights.models import InsightRecord
 from oa_console.models import LineAccount
 from segments.models import FriendStatusChange
@@ -58,13 +64,21 @@ class BroadcastRow:
     request_id: str = ""
     blocks: dict[int, int] = field(default_factory=dict)
     baseline: dict[int, float] = field(default_factory=dict)
+    # A console send: its results (state, "published by LINE after", lower bounds).
+    results: BroadcastResults | None = None
 
     @property
     def open_rate(self) -> float | None:
+        if self.results is not None:
+            rate = self.results.open_rate
+            return None if rate is None else round(100 * rate, 2)
         return _rate(self.unique_impressions, self.delivered)
 
     @property
     def click_rate(self) -> float | None:
+        if self.results is not None:
+            rate = self.results.click_rate
+            return None if rate is None else round(100 * rate, 2)
         return _rate(self.unique_clicks, self.unique_impressions)
 
     @property
@@ -116,12 +130,40 @@ def _row(record: InsightRecord) -> BroadcastRow:
     )
 
 
+CONSOLE_KEY = "console-"
+
+
+def console_key(broadcast_id: int) -> str:
+    return f"{CONSOLE_KEY}{broadcast_id}"
+
+
+def _console_row(results: BroadcastResults) -> BroadcastRow:
+    return BroadcastRow(
+        key=console_key(results.broadcast_id),
+        title=results.name,
+        sent_at=results.sent_at,
+        source="console",
+        delivered=results.delivered,
+        unique_impressions=results.unique_impressions,
+        unique_clicks=results.unique_clicks,
+        video_plays=results.video_plays,
+        request_id=results.request_ids[0] if results.request_ids else "",
+        results=results,
+    )
+
+
 def broadcast_list(
     *, account: LineAccount, date_from: date, date_to: date, with_blocks: bool = False
 ) -> list[BroadcastRow]:
     """Broadcasts sent in the range (LINE's day), one per report key, CSV preferred like the
-    rollups. Blocks after each are attached only when asked: a page attaches them to the rows it
-    shows (``attach_blocks``), since each broadcast costs three filtered counts."""
+    rollups, and the console's own sends (their Insight API rows left out). Blocks after each
+    are attached only when asked: a page attaches them to the rows it shows
+    (``attach_blocks``), since each broadcast costs three filtered counts."""
+    console = [
+        _console_row(results)
+        for results in broadcast_results_list(account=account, date_from=date_from, date_to=date_to)
+    ]
+    ours = {rid for row in console for rid in row.results.request_ids}
     records = InsightRecord.objects.filter(
         account=account,
         report="broadcasts",
@@ -134,7 +176,12 @@ def broadcast_list(
         held = chosen.get(record.key)
         if held is None or SOURCE_ORDER.index(record.source) < SOURCE_ORDER.index(held.source):
             chosen[record.key] = record
-    rows = [_row(record) for record in chosen.values()]
+    rows = [
+        _row(record)
+        for record in chosen.values()
+        if not (record.source == "api" and record.values.get("request_id") in ours)
+    ]
+    rows += console
     if with_blocks:
         attach_blocks(account=account, rows=rows)
     rows.sort(key=lambda r: (r.sent_at is None, r.sent_at), reverse=True)

@@ -269,6 +269,9 @@ def _sync_demographic(account: LineAccount, api) -> int:
 
 
 def _sync_message_events(account: LineAccount, api) -> int:
+    # broadcasts.services.sending imports this module (broadcast_request_register).
+    from broadcasts.services.results import broadcast_message_event_record
+
     state = _state(account, Endpoint.MESSAGE_EVENT)
     now = timezone.now()
     due = BroadcastRequest.unscoped.filter(
@@ -303,6 +306,11 @@ def _sync_message_events(account: LineAccount, api) -> int:
                     messages=response.messages or [],
                     clicks=response.clicks or [],
                     fetched_at=now,
+                )
+                # A console send keeps the same figures on its broadcast: the one model of its
+                # results that its page and Insights > Broadcasts read.
+                broadcast_message_event_record(
+                    account=account, request_id=request.request_id, response=response, now=now
                 )
                 BroadcastRequest.unscoped.filter(pk=request.pk).update(last_fetched_at=now)
             fetched += 1
@@ -355,6 +363,7 @@ def _sync_unit_events(account: LineAccount, api) -> int:
 def insight_sync_run(*, account_id: int) -> SyncResult:
     """One sync pass for one OA. Each stored figure commits on its own, so a pass cut short by
     the rate limit keeps what it fetched and the next pass asks only for what is missing."""
+    from broadcasts.services.results import insight_host
     from oa_console.tenancy import tenant_scope
 
     account = LineAccount.unscoped.select_related("workspace").get(pk=account_id)
@@ -363,6 +372,9 @@ def insight_sync_run(*, account_id: int) -> SyncResult:
     with (
         tenant_scope(workspace=account.workspace, account=account),
         line_api.insight_api(account) as api,
+        # The statistics of the console's own sends come from where they were sent: LINE, or
+        # the demo's simulated LINE.
+        line_api.insight_api(account, host=insight_host()) as sends_api,
     ):
         steps = (
             (
@@ -382,8 +394,8 @@ def insight_sync_run(*, account_id: int) -> SyncResult:
                 ),
             ),
             (Endpoint.DEMOGRAPHIC, lambda: _sync_demographic(account, api)),
-            (Endpoint.MESSAGE_EVENT, lambda: _sync_message_events(account, api)),
-            (Endpoint.MESSAGE_AGGREGATION, lambda: _sync_unit_events(account, api)),
+            (Endpoint.MESSAGE_EVENT, lambda: _sync_message_events(account, sends_api)),
+            (Endpoint.MESSAGE_AGGREGATION, lambda: _sync_unit_events(account, sends_api)),
         )
         for endpoint, step in steps:
             try:

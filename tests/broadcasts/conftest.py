@@ -67,9 +67,12 @@ def most_in_flight(line) -> list[int]:
 @pytest.fixture
 def rules(account):
     """Sending rules with quiet hours off, so tests do not depend on the hour they run at;
-    quiet-hour tests switch them on with a pinned clock."""
+    quiet-hour tests switch them on with a pinned clock. Aggregation units (on by default,
+    tested in test_aggregation_units.py and test_results_loop.py) are off here, so a test of
+    something else sees exactly the calls and bodies it is about."""
     return SendingRules.unscoped.create(
         account=account,
+        use_aggregation_units=False,
         cap_enabled=True,
         cap_messages=2,
         cap_days=7,

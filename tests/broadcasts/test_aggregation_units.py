@@ -83,10 +83,10 @@ def test_unit_names_match_lines_pattern_even_for_huge_ids():
     assert huge != aggregation.unit_name(9_223_372_036_854_775_807, 9_223_372_036_854_775_806)
 
 
-def test_off_by_default_no_unit_is_sent_and_line_is_not_asked(account, rules, line):
+def test_switched_off_no_unit_is_sent_and_line_is_not_asked(account, rules, line):
     make_friends(account, 10)
-    broadcast = run_to_end(segment_broadcast(account))
-    assert broadcast.status == Status.SENT and not SendingRules().use_aggregation_units
+    broadcast = run_to_end(segment_broadcast(account))  # ``rules`` has units off
+    assert broadcast.status == Status.SENT and SendingRules().use_aggregation_units
     (call,) = line.server.calls("multicast")
     assert "customAggregationUnits" not in call.json()
     assert broadcast.aggregation_units == []
@@ -215,6 +215,9 @@ def insight(fake_line, settings, monkeypatch):
     cache.clear()
     settings.LINE_RATE_LIMITS = {"insight": (2000, 3600)}
     monkeypatch.setattr(sync, "BACKFILL_DAYS", 1)
+    # These tests fetch right after sending; the wait for LINE's publication is
+    # test_results_loop.py's.
+    monkeypatch.setattr(results, "PUBLICATION_DELAY", timedelta(0))
     return InsightScript().install(fake_line)
 
 
