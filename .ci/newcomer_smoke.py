@@ -312,15 +312,15 @@ def parse(html: str) -> PageParser:
 
 def login(base: str, email: str) -> Session:
     session = Session(base)
-    status, path, html = session.request("GET", "/login/")
+    status, path, html = session.request("GET", "/")  # a visitor is sent to the login page
     form = next((f for f in parse(html).forms if "password" in f["fields"]), None)
     if status != 200 or form is None:
-        raise SmokeFailure(f"no login form at /login/ ({status})")
+        raise SmokeFailure(f"/ led to no login form ({status} at {path})")
     fields = {**form["fields"], "password": PASSWORD}
     user_field = next(name for name in fields if name in ("username", "email", "login"))
     fields[user_field] = email
-    status, path, html = session.request("POST", form["action"] or "/login/", form=fields)
-    if status != 200 or path.startswith("/login") or email not in html:
+    status, after, html = session.request("POST", form["action"] or path, form=fields)
+    if status != 200 or after == path or email not in html:
         raise SmokeFailure(f"{email} could not log in (status {status}, at {path})")
     return session
 
@@ -442,17 +442,24 @@ def clone(commit: str, parent: Path) -> Path:
     return folder
 
 
-def run(keep: bool) -> int:
+def run(keep: bool, folder: Path | None = None) -> int:
     commit = subprocess.run(
         ["git", "-C", str(REPO), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
     ).stdout.strip()
-    parent = Path(tempfile.mkdtemp(prefix="oa-console-newcomer-"))
+    reuse = folder is not None
+    parent = folder.parent if reuse else Path(tempfile.mkdtemp(prefix="oa-console-newcomer-"))
     logs = Path(tempfile.mkdtemp(prefix="oa-console-newcomer-logs-"))
     console: Console | None = None
     failures: list[str] = []
     try:
-        with step(f"clone {commit[:12]} into {parent} (nothing beside it)"):
-            folder = clone(commit, parent)
+        if reuse:
+            with step(f"check out {commit[:12]} in the existing clone {folder}"):
+                git = ["git", "-C", str(folder)]
+                subprocess.run([*git, "fetch", "--quiet", str(REPO), commit], check=True)
+                subprocess.run([*git, "checkout", "--quiet", commit], check=True)
+        else:
+            with step(f"clone {commit[:12]} into {parent} (nothing beside it)"):
+                folder = clone(commit, parent)
         console = Console(folder, free_port(), logs / "make-run.log")
 
         with step(f"make run PORT={console.port} (first start: venv, migrations, demo)"):
@@ -511,7 +518,7 @@ def run(keep: bool) -> int:
         if failures and console is not None and console.log_path.exists():
             say("---- last lines of make run's output ----")
             say("\n".join(console.log().splitlines()[-60:]))
-        if not keep:
+        if not keep and not reuse:
             shutil.rmtree(parent, ignore_errors=True)
             shutil.rmtree(logs, ignore_errors=True)
     if failures:
@@ -526,7 +533,14 @@ def run(keep: bool) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--keep", action="store_true", help="keep the clone and the log")
-    sys.exit(run(keep=parser.parse_args().keep))
+    parser.add_argument(
+        "--folder",
+        type=Path,
+        help="a clone kept by --keep: check the commit out there and run from step 2 (its first "
+        "start is then a restart; for working on this script, not for CI)",
+    )
+    options = parser.parse_args()
+    sys.exit(run(keep=options.keep, folder=options.folder))
 
 
 if __name__ == "__main__":
