@@ -273,6 +273,7 @@ class PageParser(HTMLParser):
         super().__init__()
         self.navs: list[bool] = []  # the open <nav> elements: True unless pagination
         self.nav_links: list[str] = []
+        self.links: list[str] = []  # every link of the page
         self.forms: list[dict] = []
         self._select: str | None = None
 
@@ -280,8 +281,10 @@ class PageParser(HTMLParser):
         a = dict(attrs)
         if tag == "nav":
             self.navs.append("pagination" not in (a.get("class") or ""))
-        elif tag == "a" and any(self.navs) and a.get("href"):
-            self.nav_links.append(a["href"])
+        elif tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+            if any(self.navs):
+                self.nav_links.append(a["href"])
         elif tag == "form":
             self.forms.append({"action": a.get("action") or "", "fields": {}, "checkboxes": []})
         elif self.forms and tag == "input" and a.get("name"):
@@ -333,7 +336,9 @@ class Tour:
 
 
 def tour(session: Session, email: str, failures: list[str]) -> Tour:
-    """Every page reachable through the navigation landmarks, each path opened once."""
+    """Every page reachable through the navigation landmarks, each path opened once. The page a
+    login lands on counts as navigation as a whole: with several workspaces it is the workspace
+    picker, whose choices are its content."""
     result = Tour(email)
     queue = ["/"]
     while queue:
@@ -346,7 +351,8 @@ def tour(session: Session, email: str, failures: list[str]) -> Tour:
         if status >= 400:
             failures.append(f"{email}: {url} answered {status} (offered by its navigation)")
             continue
-        for href in parse(html).nav_links:
+        page = parse(html)
+        for href in page.links if url == "/" else page.nav_links:
             target = urllib.parse.urlsplit(urllib.parse.urljoin(url, href))
             if target.netloc and target.netloc != urllib.parse.urlsplit(session.base).netloc:
                 continue
@@ -496,7 +502,9 @@ def run(keep: bool, folder: Path | None = None) -> int:
             log_before = len(console.log())
             console.start()
             took = console.wait_for_url(60)
+            load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
             say(f"    RESTART: {console.url} answered {took:.2f} s after make run started")
+            say(f"    (load average {load} on {os.cpu_count()} CPUs)")
             if took > RESTART_LIMIT:
                 failures.append(
                     f"the restart answered after {took:.2f} s (limit {RESTART_LIMIT} s)"
