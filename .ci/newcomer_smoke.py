@@ -142,7 +142,7 @@ class Console:
                     f"make run exited with {self.process.returncode} before answering"
                 )
             try:
-                with urllib.request.urlopen(self.url, timeout=2) as response:
+                with urllib.request.urlopen(self.url, timeout=30) as response:
                     if response.status < 500:
                         return time.monotonic() - self.started_at
             except urllib.error.HTTPError as exc:
