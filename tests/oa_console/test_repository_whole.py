@@ -171,6 +171,8 @@ def python_reaches(path: Path, source: str) -> list[str]:
 def reaches_outside(files: list[Path]) -> list[str]:
     found: list[str] = []
     for path in files:
+        if path == Path(__file__).resolve():
+            continue  # this file's examples of ways out are the check's own test data
         if path.is_symlink():
             if escapes(path.parent / os.readlink(path)):
                 found.append(f"{path.relative_to(ROOT)}: symlink to {os.readlink(path)}")
