@@ -65,6 +65,9 @@ class Child:
 
 
 class Command(BaseCommand):
+    # The web server child runs the system checks before it listens; running them here as well
+    # would import every URL and view twice before the console answers.
+    requires_system_checks = []
     help = (
         "Run the development web server and a Celery worker with embedded beat in one "
         "foreground process; Ctrl-C stops both."
@@ -145,8 +148,7 @@ class Command(BaseCommand):
         worker only once the web server answers (``WEB_FIRST_SECONDS`` at most), or has died,
         or a stop was asked for."""
         manage_py = str(settings.BASE_DIR / "manage.py")
-        # This command's own system checks (run before ``handle``) checked the same code.
-        web = [sys.executable, manage_py, "runserver", f"{addr}:{port}", "--skip-checks"]
+        web = [sys.executable, manage_py, "runserver", f"{addr}:{port}"]
         if not reload:
             web.append("--noreload")
         worker = [
