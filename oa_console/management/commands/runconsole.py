@@ -97,6 +97,10 @@ class Command(BaseCommand):
         addr: str = options["addr"]
         port: int = options["port"]
         if options["prepare"]:
+            if "PUBLIC_BASE_URL" not in os.environ:
+                # As for the children: the demo's links and the URL seed_demo prints name this
+                # console's port, not the default 8000.
+                settings.PUBLIC_BASE_URL = _local_url(addr, port).rstrip("/")
             verbosity = options["verbosity"]
             call_command("migrate", interactive=False, verbosity=verbosity, stdout=self.stdout)
             call_command("seed_demo", verbosity=verbosity, stdout=self.stdout)
