@@ -275,8 +275,13 @@ def test_prepare_migrates_and_seeds_in_its_own_process_before_the_children(monke
     )
     monkeypatch.setattr(runconsole.Command, "_supervise", lambda self, children, **kwargs: None)
 
+    # The demo is seeded with this console's address; restored after the test.
+    monkeypatch.setattr(settings, "PUBLIC_BASE_URL", settings.PUBLIC_BASE_URL)
+    monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
+
     call_command("runconsole", "--prepare", "--port", "8001", stdout=StringIO())
     assert steps == ["migrate", "seed_demo", "children web_first=True"]
+    assert settings.PUBLIC_BASE_URL == "http://127.0.0.1:8001"
 
     steps.clear()
     call_command("runconsole", "--port", "8001", stdout=StringIO())
