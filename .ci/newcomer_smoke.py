@@ -361,9 +361,12 @@ def tour(session: Session, email: str, failures: list[str]) -> Tour:
     return result
 
 
-def others_pages(session: Session, tours: list[Tour], mine: Tour, failures: list[str]) -> int:
-    """Pages only other logins' navigation offers: 403/404 (or a page) expected, never 5xx."""
-    opened = 0
+def others_pages(
+    session: Session, tours: list[Tour], mine: Tour, failures: list[str]
+) -> dict[int, int]:
+    """Pages only other logins' navigation offers: 403/404 (or a page) expected, never 5xx.
+    Returns how many answered each status."""
+    opened: dict[int, int] = {}
     seen = set(mine.own)
     for other in tours:
         for path, url in other.first_url.items():
@@ -371,7 +374,7 @@ def others_pages(session: Session, tours: list[Tour], mine: Tour, failures: list
                 continue
             seen.add(path)
             status, _final, _html = session.request("GET", url)
-            opened += 1
+            opened[status] = opened.get(status, 0) + 1
             if status >= 500 or (400 <= status < 500 and status not in (403, 404)):
                 failures.append(f"{mine.email}: {url} (another login's page) answered {status}")
     return opened
@@ -483,8 +486,8 @@ def run(keep: bool, folder: Path | None = None) -> int:
                 say(f"    {len(tours[-1].own)} pages, statuses {statuses}")
         for mine in tours:
             with step(f"{mine.email}: pages only other logins' navigation offers"):
-                n = others_pages(sessions[mine.email], tours, mine, failures)
-                say(f"    {n} pages opened")
+                answers = others_pages(sessions[mine.email], tours, mine, failures)
+                say(f"    {sum(answers.values())} pages opened, by status: {answers}")
 
         with step("send a demo broadcast now and see it reach the simulated LINE"):
             say("    " + send_demo_broadcast(sessions[LOGINS[2]], sessions[LOGINS[1]], console))
