@@ -51,10 +51,9 @@ $(SYNCED): pyproject.toml uv.lock | $(UV)
 
 venv install: $(SYNCED)
 
+# runconsole --prepare: migrate, seed_demo, then the web server and worker, in one Python start.
 run: install
-	DEBUG=true $(MANAGE) migrate --noinput
-	DEBUG=true $(MANAGE) seed_demo
-	DEBUG=true exec $(MANAGE) runconsole --addr $(ADDR) --port $(PORT)
+	DEBUG=true exec $(MANAGE) runconsole --prepare --addr $(ADDR) --port $(PORT)
 
 test: install
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

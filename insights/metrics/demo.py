@@ -14,9 +14,16 @@ if TYPE_CHECKING:
 
 
 def seed_metrics(demo: DemoTenancy) -> int:
-    """Recompute each demo OA in full; returns how many rollup rows are new."""
+    """Recompute each demo OA in full; returns how many rollup rows are new.
+
+    When this run of ``seed_demo`` created nothing before this step, an OA that has rollups
+    keeps them: they were computed from the same rows by the run that seeded them (and the
+    console's own changes since requested their refreshes), and a full recompute on every
+    ``make run`` kept the web server from starting for seconds."""
     created = 0
     for account in demo.accounts.values():
+        if not demo.created and MetricDaily.unscoped.filter(account=account).exists():
+            continue
         before = MetricDaily.unscoped.filter(account=account).count()
         metrics_recompute(account=account)
         created += max(0, MetricDaily.unscoped.filter(account=account).count() - before)

@@ -10,6 +10,7 @@ from datetime import datetime
 from datetime import time as clock_time
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from broadcasts.models import Broadcast, BroadcastBatch, SendingRules
@@ -164,3 +165,26 @@ def assert_sent_once_each(line, broadcast: Broadcast, friends: list[Friend]) -> 
         Broadcast.Status.SENT,
         len(friends),
     )
+
+
+def claim_queries(queries) -> list[str]:
+    """The claims among the captured ``queries``: each selects the due batches of a broadcast in
+    sending order, limited to one claim's size.
+
+    On PostgreSQL a claim locks its rows ``FOR UPDATE SKIP LOCKED`` (checked here), so parallel
+    senders take different batches. SQLite has no row locks (Django leaves ``select_for_update``
+    out of its SQL); there every transaction begins IMMEDIATE (oa_console/settings.py), taking
+    the database's one write lock, so the claims of parallel senders follow one another."""
+    table = BroadcastBatch._meta.db_table
+    claims = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith(f'SELECT "{table}"."id"')
+        and f'ORDER BY "{table}"."sequence" ASC LIMIT ' in query["sql"]
+    ]
+    if connection.features.has_select_for_update_skip_locked:
+        assert all(sql.endswith(" FOR UPDATE SKIP LOCKED") for sql in claims), claims
+    else:
+        assert connection.vendor == "sqlite"
+        assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    return claims

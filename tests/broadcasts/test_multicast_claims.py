@@ -14,6 +14,7 @@ from broadcasts.models import Broadcast, BroadcastBatch
 from broadcasts.services import sending
 from tests.broadcasts.conftest import (
     assert_sent_once_each,
+    claim_queries,
     everyone_segment,
     make_broadcast,
     make_friends,
@@ -47,7 +48,7 @@ def test_multicasts_are_claimed_together_and_sent_at_once(
         progress = sending.broadcast_send(broadcast_id=broadcast.pk)
 
     assert progress.finished
-    claims = [q for q in queries.captured_queries if "SKIP LOCKED" in q["sql"]]
+    claims = claim_queries(queries)
     assert len(claims) == 3  # a full claim, the last batch, then none left
     assert limiter_calls == [("multicast", claim), ("multicast", 1)]  # one per claim
     assert most_in_flight[0] > 1, "the multicasts of a claim were sent one after another"

@@ -17,6 +17,7 @@ from broadcasts.services import sending
 from oa_console import line_api
 from tests.broadcasts.conftest import (
     assert_sent_once_each,
+    claim_queries,
     everyone_segment,
     make_broadcast,
     make_friends,
@@ -67,7 +68,7 @@ def test_pushes_are_claimed_together_and_sent_at_once(
         progress = sending.broadcast_send(broadcast_id=broadcast.pk)
 
     assert progress.finished
-    claims = [q for q in queries.captured_queries if "SKIP LOCKED" in q["sql"]]
+    claims = claim_queries(queries)
     assert len(claims) == 2  # all twelve, then none left
     assert limiter_calls == [("push", 12)]  # one limiter call for the claim
     assert most_in_flight[0] > 1, "the pushes of a claim were sent one after another"

@@ -1,2 +1,2 @@
 """Test doubles for external services. ``line_server`` is a local fake of the LINE API that
-validates every request against ../shared/line-openapi/*.yml and answers like LINE."""
+validates every request against docs/line-openapi/*.yml and answers like LINE."""

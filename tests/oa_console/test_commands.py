@@ -447,3 +447,20 @@ def test_seed_demo_client_login_sees_only_the_tokyo_oa_in_the_console():
     assert "Formosa Bean" not in page and "Lumpini Move" not in page
     assert browser.get("/w/demo-agency/oa/taipei-cafe/").status_code == 404
     assert browser.get("/w/demo-brand/").status_code == 404
+
+
+def test_seed_demo_on_a_seeded_database_posts_and_recomputes_nothing(monkeypatch):
+    """``make run`` runs seed_demo on every start: on a seeded database it must only look, not
+    post the webhook month again nor recompute every OA's rollups (seconds before the web
+    server could start)."""
+    run("seed_demo")
+    from insights.metrics import demo as metrics_demo
+    from webhooks import demo as webhooks_demo
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("seed_demo redid work on a seeded database")
+
+    monkeypatch.setattr(webhooks_demo, "_post", refuse)
+    monkeypatch.setattr(metrics_demo, "metrics_recompute", refuse)
+
+    assert "nothing changed" in run("seed_demo")

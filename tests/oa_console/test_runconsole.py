@@ -18,11 +18,13 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 
 pytestmark = pytest.mark.skipif(
     not Path("/proc/self/stat").exists(), reason="finds child processes through /proc"
@@ -257,3 +259,60 @@ def test_children_hand_out_links_to_the_port_the_console_runs_on(monkeypatch):
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://console.example")
     command._start_children([], addr="127.0.0.1", port=8001, reload=False, concurrency=1)
     assert [env["PUBLIC_BASE_URL"] for env in started] == ["https://console.example"] * 2
+
+
+def test_prepare_migrates_and_seeds_in_its_own_process_before_the_children(monkeypatch):
+    """``make run`` is ``runconsole --prepare``: migrations and the demo load in the supervisor
+    itself (one Python start instead of three before the web server), then the children."""
+    from oa_console.management.commands import runconsole
+
+    steps: list[str] = []
+    monkeypatch.setattr(runconsole, "call_command", lambda name, **kwargs: steps.append(name))
+    monkeypatch.setattr(
+        runconsole.Command,
+        "_start_children",
+        lambda self, children, **kwargs: steps.append(f"children web_first={kwargs['web_first']}"),
+    )
+    monkeypatch.setattr(runconsole.Command, "_supervise", lambda self, children, **kwargs: None)
+
+    # The demo is seeded with this console's address; restored after the test.
+    monkeypatch.setattr(settings, "PUBLIC_BASE_URL", settings.PUBLIC_BASE_URL)
+    monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
+
+    call_command("runconsole", "--prepare", "--port", "8001", stdout=StringIO())
+    assert steps == ["migrate", "seed_demo", "children web_first=True"]
+    assert settings.PUBLIC_BASE_URL == "http://127.0.0.1:8001"
+
+    steps.clear()
+    call_command("runconsole", "--port", "8001", stdout=StringIO())
+    assert steps == ["children web_first=True"]
+
+
+def test_the_worker_starts_once_the_web_server_answers(monkeypatch):
+    """On two cores the worker's start (imports, beat, pool forks) would hold the web server
+    back: it starts after the web server accepts connections."""
+    from oa_console.management.commands import runconsole
+
+    started: list[tuple[str, int]] = []
+    answers = iter([False, False, False, True])
+    polls = [0]
+
+    def accepts(addr, port):
+        polls[0] += 1
+        return next(answers)
+
+    class FakeProcess:
+        def __init__(self, command, **kwargs):
+            started.append(("worker" if "celery" in command else "web", polls[0]))
+
+        def poll(self):
+            return None
+
+    monkeypatch.setattr(runconsole.subprocess, "Popen", FakeProcess)
+    monkeypatch.setattr(runconsole, "_accepts_connections", accepts)
+    command = runconsole.Command()
+    command._stop_signal = None
+    command._start_children(
+        [], addr="127.0.0.1", port=8001, reload=False, concurrency=1, web_first=True
+    )
+    assert started == [("web", 0), ("worker", 4)]

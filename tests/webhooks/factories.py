@@ -12,8 +12,9 @@ from django.urls import reverse
 
 from webhooks.services import webhook_signature
 
-SHARED_DIR = Path(__file__).resolve().parents[2] / ".." / "shared"
-FIXTURE_PATH = SHARED_DIR / "line-fixtures" / "webhook-events.json"
+DOCS_DIR = Path(__file__).resolve().parents[2] / "docs"
+# The SDK's webhook test body, vendored unchanged (docs/line-fixtures/SOURCE.md: commit, licence).
+FIXTURE_PATH = DOCS_DIR / "line-fixtures" / "webhook-events.json"
 FIXTURE_SECRET = "testsecret"
 FIXTURE_SIGNATURE = "PlcTNAF9DJeT1Ct4YMqBVeC+WK5FSC8YaZHDPgSkz5s="
 BOT_USER_ID = "U" + "b" * 32

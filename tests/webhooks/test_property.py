@@ -1,7 +1,7 @@
 """Property: a well-signed, schema-valid webhook body never gets a 5xx, and every stored event
 is processed to a final state (processed, skipped or failed), never left pending or crashing.
 
-Bodies are generated from ../shared/line-openapi/webhook.yml itself: every event type of the
+Bodies are generated from docs/line-openapi/webhook.yml itself: every event type of the
 ``Event`` discriminator (and an unknown one), with OpenAPI ``allOf`` inheritance and nested
 discriminators (sources, message contents, mentionees, membership and module contents) resolved.
 """
@@ -18,11 +18,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from oa_console.models import LineAccount
-from tests.webhooks.factories import SHARED_DIR, post_raw
+from tests.webhooks.factories import DOCS_DIR, post_raw
 from webhooks.models import WebhookEvent
 from webhooks.services import webhook_events_process_pending
 
-SPEC = SHARED_DIR / "line-openapi" / "webhook.yml"
+SPEC = DOCS_DIR / "line-openapi" / "webhook.yml"
 INT64 = (-(2**63), 2**63 - 1)
 
 

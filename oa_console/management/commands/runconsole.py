@@ -29,9 +29,14 @@ from types import FrameType
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connections
 
 POLL_SECONDS = 0.2
+# The worker starts once the web server answers (or after this long): on two cores, starting
+# both at once made the web server wait for the worker's imports and pool forks.
+WEB_FIRST_SECONDS = 30.0
 # Celery's warm shutdown waits for running tasks; give it time before escalating to SIGKILL.
 STOP_GRACE_SECONDS = 20.0
 KILL_GRACE_SECONDS = 5.0
@@ -60,6 +65,9 @@ class Child:
 
 
 class Command(BaseCommand):
+    # The web server child runs the system checks before it listens; running them here as well
+    # would import every URL and view twice before the console answers.
+    requires_system_checks = []
     help = (
         "Run the development web server and a Celery worker with embedded beat in one "
         "foreground process; Ctrl-C stops both."
@@ -78,10 +86,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--concurrency", type=int, default=2, help="Number of Celery worker processes."
         )
+        parser.add_argument(
+            "--prepare",
+            action="store_true",
+            help="First apply migrations and load the demo (seed_demo) in this process, as "
+            "make run does: one Python start instead of three before the web server.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         addr: str = options["addr"]
         port: int = options["port"]
+        if options["prepare"]:
+            if "PUBLIC_BASE_URL" not in os.environ:
+                # As for the children: the demo's links and the URL seed_demo prints name this
+                # console's port, not the default 8000.
+                settings.PUBLIC_BASE_URL = _local_url(addr, port).rstrip("/")
+            verbosity = options["verbosity"]
+            call_command("migrate", interactive=False, verbosity=verbosity, stdout=self.stdout)
+            call_command("seed_demo", verbosity=verbosity, stdout=self.stdout)
+            connections.close_all()  # the supervisor itself uses no database from here on
         self._stop_signal: int | None = None
         self._force_stop = False
         # Handlers go in before the children start: a handled signal is reset to its default in
@@ -99,6 +122,7 @@ class Command(BaseCommand):
                 port=port,
                 reload=options["reload"],
                 concurrency=options["concurrency"],
+                web_first=True,
             )
             failure = self._supervise(children, addr=addr, port=port)
         finally:
@@ -114,10 +138,19 @@ class Command(BaseCommand):
         self._say("OA Console stopped.")
 
     def _start_children(
-        self, children: list[Child], *, addr: str, port: int, reload: bool, concurrency: int
+        self,
+        children: list[Child],
+        *,
+        addr: str,
+        port: int,
+        reload: bool,
+        concurrency: int,
+        web_first: bool = False,
     ) -> None:
         """Start the web server and the worker, appending each to ``children`` as soon as it runs
-        (so that a failure to start the second still stops the first)."""
+        (so that a failure to start the second still stops the first). ``web_first``: start the
+        worker only once the web server answers (``WEB_FIRST_SECONDS`` at most), or has died,
+        or a stop was asked for."""
         manage_py = str(settings.BASE_DIR / "manage.py")
         web = [sys.executable, manage_py, "runserver", f"{addr}:{port}"]
         if not reload:
@@ -146,10 +179,19 @@ class Command(BaseCommand):
             # this console on the port it was started on, not the default 8000.
             env["PUBLIC_BASE_URL"] = _local_url(addr, port).rstrip("/")
         for name, command in (("web", web), ("worker", worker)):
+            if name == "worker" and web_first:
+                self._wait_for_web(children[0], addr, port)
             process = subprocess.Popen(
                 command, cwd=settings.BASE_DIR, stdin=subprocess.DEVNULL, process_group=0, env=env
             )
             children.append(Child(name=name, process=process))
+
+    def _wait_for_web(self, web: Child, addr: str, port: int) -> None:
+        deadline = time.monotonic() + WEB_FIRST_SECONDS
+        while time.monotonic() < deadline and web.running and self._stop_signal is None:
+            if _accepts_connections(addr, port):
+                return
+            time.sleep(POLL_SECONDS / 4)
 
     def _say(self, message: str) -> None:
         """Write a status line at once: stdout is block-buffered when piped (``make run | tee``),
