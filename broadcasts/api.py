@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
@@ -152,7 +152,19 @@ class VariantResultSerializer(serializers.Serializer):
     significantly_behind_leader = serializers.BooleanField(source="significant", allow_null=True)
 
 
+class RetryOutputSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    attempt = serializers.IntegerField(help_text="attempts made so far")
+    max_attempts = serializers.IntegerField(help_text="after this many, the send fails")
+    next_attempt_at = serializers.DateTimeField(allow_null=True)
+    text = serializers.CharField(help_text='"Retrying: <reason> (attempt N of M)"')
+
+
 class BroadcastDetailOutputSerializer(BroadcastOutputSerializer):
+    retrying = serializers.SerializerMethodField(
+        help_text="set while a transient failure (busy database, LINE 5xx, timeout, 429) is "
+        "retried; null otherwise. A final failure is status failed with error_message."
+    )
     progress = serializers.SerializerMethodField()
     batches = serializers.SerializerMethodField()
     variant_results = serializers.SerializerMethodField()
@@ -160,6 +172,7 @@ class BroadcastDetailOutputSerializer(BroadcastOutputSerializer):
     class Meta(BroadcastOutputSerializer.Meta):
         fields = [
             *BroadcastOutputSerializer.Meta.fields,
+            "retrying",
             "progress",
             "batches",
             "variant_results",
@@ -183,6 +196,11 @@ class BroadcastDetailOutputSerializer(BroadcastOutputSerializer):
             "waiting_for_winner": results.waiting,
             "followups": [b.pk for b in results.followups],
         }
+
+    @extend_schema_field(RetryOutputSerializer(allow_null=True))
+    def get_retrying(self, broadcast: Broadcast) -> dict | None:
+        retry = selectors.broadcast_retry(broadcast=broadcast)
+        return RetryOutputSerializer(retry).data if retry else None
 
     def get_progress(self, broadcast: Broadcast) -> dict:
         summary = selectors.broadcast_batch_summary(broadcast=broadcast)

@@ -245,6 +245,7 @@ def _detail_context(request: HttpRequest, broadcast: Broadcast, **forms) -> dict
         ),
         "test_form": forms.get("test_form") or TestSendForm(),
         "summary": selectors.broadcast_batch_summary(broadcast=broadcast),
+        "retry": selectors.broadcast_retry(broadcast=broadcast),
         "batches": selectors.broadcast_batches(broadcast=broadcast).exclude(status="accepted")[
             :BATCHES_SHOWN
         ]

@@ -20,6 +20,7 @@ message quota per recipient whatever the method, so push costs time (one call pe
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -175,7 +176,12 @@ def broadcast_estimate(*, broadcast: Broadcast, now: datetime | None = None) -> 
         quiet_until=quiet_hours_end(account=account, moment=send_time),
         per_friend=per_friend,
     )
-    _check_line_rules(broadcast, estimate, following_total=following.count())
+    _check_line_rules(
+        broadcast,
+        estimate,
+        following_total=following.count(),
+        nobody=lambda: _nobody(broadcast, now, capped=excluded),
+    )
     _estimate_sending(broadcast, estimate)
     return estimate
 
@@ -254,12 +260,77 @@ def _estimate_sending(broadcast: Broadcast, estimate: Estimate) -> None:
         )
 
 
+@dataclass(frozen=True)
+class Nobody:
+    """Why a friend-list audience has nobody to send to: each count of friends left out."""
+
+    known: int  # friends the console knows for the OA, any status
+    matched: int  # of those, friends the audience names, any status
+    following: int  # of those, still following
+    capped: int = 0  # held back by the frequency cap
+    holdout: int = 0  # in the holdout group
+    waiting: int = 0  # waiting for an A/B test's winner
+
+    def message(self) -> str:
+        """Each reason with its count, e.g. "Nobody in this audience can receive the
+        broadcast now: 3 blocked or not following; 9 held back by the frequency cap."."""
+        if not self.known:
+            reasons = [
+                _(
+                    "the console knows no friends of this OA yet (friends appear when they "
+                    "follow or write to the OA, or after a follower sync)"
+                )
+            ]
+        elif not self.matched:
+            reasons = [
+                _("the audience matches none of the %(known)s friends the console knows")
+                % {"known": self.known}
+            ]
+        else:
+            counts = (
+                (self.matched - self.following, _("%(count)s blocked or not following")),
+                (self.capped, _("%(count)s held back by the frequency cap")),
+                (self.holdout, _("%(count)s in the holdout group")),
+                (self.waiting, _("%(count)s waiting for the A/B test winner")),
+            )
+            reasons = [text % {"count": count} for count, text in counts if count]
+        return _("Nobody in this audience can receive the broadcast now: %(reasons)s.") % {
+            "reasons": "; ".join(reasons)
+        }
+
+
+def _nobody(broadcast: Broadcast, now: datetime, **left_out: int) -> Nobody:
+    """Count why nobody is left (only called when nobody is: a few COUNTs)."""
+    known = Friend.unscoped.filter(account=broadcast.account)
+    matched = (
+        segment_friends(account=broadcast.account, rules=broadcast.segment.rules, now=now)
+        if broadcast.segment_id
+        else known
+    )
+    matched = variants.exclude_tested(broadcast, matched)
+    return Nobody(
+        known=known.count(),
+        matched=matched.count(),
+        following=matched.filter(status=Friend.Status.FOLLOWING).count(),
+        **left_out,
+    )
+
+
 def _check_line_rules(
-    broadcast: Broadcast, estimate: Estimate, *, following_total: int | None
+    broadcast: Broadcast,
+    estimate: Estimate,
+    *,
+    following_total: int | None,
+    nobody: Callable[[], Nobody] | None = None,
 ) -> None:
-    """LINE's minimums; ``following_total`` is only needed (and counted) for narrowcasts."""
+    """LINE's minimums; ``following_total`` is only needed (and counted) for narrowcasts;
+    ``nobody`` counts why, when the audience has nobody to send to."""
     if estimate.to_send == 0:
-        estimate.problems.append(_("Nobody in this audience can receive the broadcast now."))
+        estimate.problems.append(
+            nobody().message()
+            if nobody
+            else _("Nobody in this audience can receive the broadcast now.")
+        )
     if estimate.method == Method.NARROWCAST and following_total is not None:
         if following_total < MIN_TARGET_REACH:
             estimate.problems.append(
@@ -349,8 +420,19 @@ def broadcast_plan(*, broadcast_id: int, now: datetime | None = None) -> Broadca
         broadcast,
         estimate,
         following_total=following.count() if method == Method.NARROWCAST else None,
+        nobody=lambda: _nobody(
+            broadcast,
+            now,
+            capped=excluded,
+            holdout=holdout.count() if holdout is not None else 0,
+            waiting=waiting.count() if waiting is not None else 0,
+        ),
     )
+    broadcast.plan_retry_at = None
     if not estimate.can_send:
+        # The counts stay on the row so the page shows what was left out, not zeros.
+        broadcast.method = method
+        broadcast.excluded_by_cap = excluded
         broadcast.status = Broadcast.Status.FAILED
         broadcast.error_message = " ".join(estimate.problems)
         broadcast.finished_at = now
@@ -359,6 +441,7 @@ def broadcast_plan(*, broadcast_id: int, now: datetime | None = None) -> Broadca
     broadcast.method = method
     broadcast.excluded_by_cap = excluded
     broadcast.status = Broadcast.Status.SENDING
+    broadcast.error_message = ""  # a transient planning error of an earlier attempt
     if excluded and (candidates is None or method != Method.BROADCAST):
         _hold_back(broadcast, pool.filter(pk__in=capped), HeldBack.Reason.CAP)
     if holdout is not None:
