@@ -12,7 +12,7 @@ from insights.metrics.catalogue import BY_NAME, PUBLIC_NAMES
 from insights.metrics.ranges import RangeError, date_range_from
 from insights.metrics.series import GRANULARITIES, metric_series
 from insights.models import MetricDaily, MetricSource
-from insights.portfolio import COLUMNS, WINDOW_DAYS, portfolio_build
+from insights.portfolio import COLUMNS, WINDOW_DAYS, column_better, portfolio_build
 from oa_console.api.base import TenantApiView
 from oa_console.api.pagination import StandardPagination
 
@@ -35,6 +35,9 @@ class MetricSeriesOutputSerializer(serializers.Serializer):
     label = serializers.CharField(source="metric.label")
     unit = serializers.CharField(source="metric.unit")
     definition = serializers.CharField(source="metric.definition")
+    better = serializers.CharField(
+        source="metric.better", help_text="higher, lower, or empty: which way is good for the OA"
+    )
     excluded_days = serializers.IntegerField()
     excluded_items = serializers.IntegerField()
     points = MetricPointOutputSerializer(many=True)
@@ -112,7 +115,14 @@ class AccountMetricsApi(TenantApiView):
 class PortfolioCellOutputSerializer(serializers.Serializer):
     value = serializers.FloatField(allow_null=True)
     hidden = serializers.BooleanField()
-    percentile = serializers.IntegerField(allow_null=True)
+    percentile = serializers.IntegerField(
+        allow_null=True,
+        help_text="share of the other OAs this one does better than: 100 is the best, whichever "
+        "way is better for the metric (see `better`)",
+    )
+    standing = serializers.CharField(
+        help_text="good (top quarter), middle, bad (bottom quarter), or empty without a rank"
+    )
     as_of = serializers.DateField(
         allow_null=True, help_text="the figure predates the window: the latest known, of that day"
     )
@@ -169,4 +179,5 @@ class PortfolioApi(TenantApiView):
         response.data["window_days"] = WINDOW_DAYS
         response.data["metrics"] = COLUMNS
         response.data["medians"] = table.medians
+        response.data["better"] = {key: column_better(key) for key in COLUMNS}
         return response

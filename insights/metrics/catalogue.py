@@ -28,6 +28,10 @@ CSV, API, WEBHOOK, CONSOLE = (
 )
 
 
+HIGHER, LOWER, NEITHER = "higher", "lower", ""
+BETTER_TEXT = {HIGHER: _("higher is better"), LOWER: _("lower is better")}
+
+
 @dataclass(frozen=True)
 class Metric:
     name: str
@@ -45,22 +49,43 @@ class Metric:
     # the stored metric counting the items left out, and the note that says so (``count``).
     excluded: str = ""
     excluded_note: object = ""
+    # Which way is good for the OA: "higher" (friends, open rate), "lower" (blocks, block
+    # rate) or "" (neither: a share that describes, like manual responses). Portfolio ranks
+    # (P100 = best) and the colour of a change against the previous period follow it.
+    better: str = HIGHER
 
     @property
     def is_ratio(self) -> bool:
         return bool(self.numerator)
+
+    @property
+    def better_text(self) -> str:
+        """ "higher is better" / "lower is better" / "" for a page or CSV."""
+        return str(BETTER_TEXT.get(self.better, ""))
 
 
 LINE_SOURCES = (API, CSV)  # the Insight API is exact per day; CSV fills what it lacks
 IMPORT_SOURCES = (CSV, API)  # OA Manager exports list every broadcast; the API only ours
 
 
-def _stored(name, label, definition, *, agg="sum", sources=(CSV,), internal=False) -> Metric:
-    return Metric(name, label, definition, agg=agg, sources=sources, internal=internal)
+def _stored(
+    name, label, definition, *, agg="sum", sources=(CSV,), internal=False, better=HIGHER
+) -> Metric:
+    return Metric(
+        name, label, definition, agg=agg, sources=sources, internal=internal, better=better
+    )
 
 
 def _ratio(
-    name, label, definition, numerator, denominator, *, excluded="", excluded_note=""
+    name,
+    label,
+    definition,
+    numerator,
+    denominator,
+    *,
+    excluded="",
+    excluded_note="",
+    better=HIGHER,
 ) -> Metric:
     return Metric(
         name,
@@ -71,6 +96,7 @@ def _ratio(
         unit="percent",
         excluded=excluded,
         excluded_note=excluded_note,
+        better=better,
     )
 
 
@@ -96,6 +122,7 @@ METRICS: tuple[Metric, ...] = (
         _("Friends currently blocking the OA, running total."),
         agg="last",
         sources=LINE_SOURCES,
+        better=LOWER,
     ),
     _stored(
         "friends.adds",
@@ -108,6 +135,7 @@ METRICS: tuple[Metric, ...] = (
         _("Blocks"),
         _("Difference of the blocked running total against the previous reported day."),
         sources=LINE_SOURCES,
+        better=LOWER,
     ),
     _stored(
         "friends.net",
@@ -121,6 +149,7 @@ METRICS: tuple[Metric, ...] = (
         _("Blocked friends over friends, at the end of the period."),
         "friends.blocked",
         "friends.total",
+        better=LOWER,
     ),
     _ratio(
         "friends.reach_ratio",
@@ -146,6 +175,7 @@ METRICS: tuple[Metric, ...] = (
         _("Blocks (webhook)"),
         _("Unfollow events (a user blocked the OA), per day in the OA's time zone."),
         sources=(WEBHOOK,),
+        better=LOWER,
     ),
     # Broadcasts --------------------------------------------------------------------------------
     _stored(
@@ -258,6 +288,7 @@ METRICS: tuple[Metric, ...] = (
         _("Manual responses over all responses."),
         "chats.manual",
         "chats.responses",
+        better=NEITHER,
     ),
     # Coupons -----------------------------------------------------------------------------------
     _stored("coupons.views", _("Coupon views"), _("Coupon page views, all coupons.")),
