@@ -53,10 +53,20 @@ class Metric:
     # rate) or "" (neither: a share that describes, like manual responses). Portfolio ranks
     # (P100 = best) and the colour of a change against the previous period follow it.
     better: str = HIGHER
+    # Stored metrics a source reports for every day (LINE's daily friend statistics, the
+    # console's tag snapshots): a day without a row is a day without data. Other metrics have
+    # rows only on days something happened (a broadcast, a coupon claim), so a period has
+    # data from the OA's first row of the metric on (see ``series.metric_coverage``).
+    daily: bool = False
 
     @property
     def is_ratio(self) -> bool:
         return bool(self.numerator)
+
+    @property
+    def reported_daily(self) -> bool:
+        """Whether a day without a row is missing data (a ratio: as its numerator)."""
+        return BY_NAME[self.numerator].daily if self.is_ratio else self.daily
 
     @property
     def better_text(self) -> str:
@@ -69,10 +79,25 @@ IMPORT_SOURCES = (CSV, API)  # OA Manager exports list every broadcast; the API 
 
 
 def _stored(
-    name, label, definition, *, agg="sum", sources=(CSV,), internal=False, better=HIGHER
+    name,
+    label,
+    definition,
+    *,
+    agg="sum",
+    sources=(CSV,),
+    internal=False,
+    better=HIGHER,
+    daily=False,
 ) -> Metric:
     return Metric(
-        name, label, definition, agg=agg, sources=sources, internal=internal, better=better
+        name,
+        label,
+        definition,
+        agg=agg,
+        sources=sources,
+        internal=internal,
+        better=better,
+        daily=daily,
     )
 
 
@@ -108,6 +133,7 @@ METRICS: tuple[Metric, ...] = (
         _("Friends added, running total as LINE reports it (blocked friends included)."),
         agg="last",
         sources=LINE_SOURCES,
+        daily=True,
     ),
     _stored(
         "friends.target_reach",
@@ -115,6 +141,7 @@ METRICS: tuple[Metric, ...] = (
         _("Friends a targeted message can reach (LINE's target reaches), running total."),
         agg="last",
         sources=LINE_SOURCES,
+        daily=True,
     ),
     _stored(
         "friends.blocked",
@@ -123,12 +150,14 @@ METRICS: tuple[Metric, ...] = (
         agg="last",
         sources=LINE_SOURCES,
         better=LOWER,
+        daily=True,
     ),
     _stored(
         "friends.adds",
         _("Friends added"),
         _("Difference of the friends running total against the previous reported day."),
         sources=LINE_SOURCES,
+        daily=True,
     ),
     _stored(
         "friends.blocks",
@@ -136,12 +165,14 @@ METRICS: tuple[Metric, ...] = (
         _("Difference of the blocked running total against the previous reported day."),
         sources=LINE_SOURCES,
         better=LOWER,
+        daily=True,
     ),
     _stored(
         "friends.net",
         _("Net growth"),
         _("Friends added minus blocks."),
         sources=LINE_SOURCES,
+        daily=True,
     ),
     _ratio(
         "friends.block_rate",
@@ -368,6 +399,7 @@ METRICS: tuple[Metric, ...] = (
         _("Following friends with at least one tag (daily snapshot)."),
         agg="last",
         sources=(CONSOLE,),
+        daily=True,
     ),
     _stored(
         "tags.following",
@@ -375,6 +407,7 @@ METRICS: tuple[Metric, ...] = (
         _("Friends not blocking the OA, known to the console (daily snapshot)."),
         agg="last",
         sources=(CONSOLE,),
+        daily=True,
     ),
     _ratio(
         "tags.coverage",
