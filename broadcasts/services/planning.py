@@ -321,16 +321,12 @@ def _check_line_rules(
     estimate: Estimate,
     *,
     following_total: int | None,
-    nobody: Callable[[], Nobody] | None = None,
+    nobody: Callable[[], Nobody],
 ) -> None:
     """LINE's minimums; ``following_total`` is only needed (and counted) for narrowcasts;
     ``nobody`` counts why, when the audience has nobody to send to."""
     if estimate.to_send == 0:
-        estimate.problems.append(
-            nobody().message()
-            if nobody
-            else _("Nobody in this audience can receive the broadcast now.")
-        )
+        estimate.problems.append(nobody().message())
     if estimate.method == Method.NARROWCAST and following_total is not None:
         if following_total < MIN_TARGET_REACH:
             estimate.problems.append(
