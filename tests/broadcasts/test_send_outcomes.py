@@ -36,6 +36,11 @@ def page_text(user, broadcast: Broadcast) -> str:
     return unescape(response.content.decode())
 
 
+def list_text(user, account) -> str:
+    url = reverse("account_broadcasts", args=[account.workspace.slug, account.slug])
+    return unescape(client_for(user).get(url).content.decode())
+
+
 def api_detail(user, broadcast: Broadcast) -> dict:
     client = APIClient()
     client.force_authenticate(user)
@@ -88,6 +93,9 @@ def test_a_send_whose_planning_raises_ends_visibly_failed(account, rules, market
     html = page_text(marketer, broadcast)
     assert 'data-testid="broadcast-status">Failed<' in html
     assert "planning the send failed: ValueError: unsupported format character" in html
+    listed = list_text(marketer, broadcast.account)
+    assert 'data-testid="list-status">Failed<' in listed
+    assert "planning the send failed: ValueError" in listed
     body = api_detail(marketer, broadcast)
     assert (body["status"], body["error_message"], body["retrying"]) == ("failed", reason, None)
 
@@ -117,6 +125,9 @@ def test_a_transient_planning_error_is_retried_with_its_attempt_count_then_fails
     html = page_text(marketer, broadcast)
     assert 'data-testid="broadcast-status">Retrying<' in html
     assert retrying in html
+    listed = list_text(marketer, broadcast.account)
+    assert 'data-testid="list-status">Retrying<' in listed
+    assert "database is locked" in listed
     body = api_detail(marketer, broadcast)
     assert body["status"] == "scheduled"
     assert (body["retrying"]["attempt"], body["retrying"]["max_attempts"]) == (
