@@ -193,6 +193,10 @@ class Broadcast(models.Model):
     # (``sending.MAX_PLAN_ATTEMPTS``), so a send never stays "Scheduled" forever.
     plan_attempts = models.PositiveSmallIntegerField(default=0)
     plan_retry_at = models.DateTimeField(null=True, blank=True)
+    # Why planning failed or is being retried, as data, so each reader's page says it in their
+    # language (``error_message`` keeps the worker's wording): {"kind": "nobody", "counts",
+    # "others"} or {"kind": "planning", "error", "detail", "attempts", "final"}.
+    failure = models.JSONField(null=True, blank=True)
     # LINE's own statistics (Insight message event) for a broadcast/narrowcast request id.
     line_stats = models.JSONField(null=True, blank=True)
     line_stats_at = models.DateTimeField(null=True, blank=True)

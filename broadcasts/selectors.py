@@ -19,7 +19,8 @@ from broadcasts.models import (
     HeldBack,
     delivered_deliveries,
 )
-from broadcasts.services.plan_failures import MAX_PLAN_ATTEMPTS
+from broadcasts.services.plan_failures import MAX_PLAN_ATTEMPTS, planning_failure_text
+from broadcasts.services.planning import failure_text
 from broadcasts.services.sending import MAX_ATTEMPTS, MAX_RATE_LIMITED
 from oa_console import line_api
 from oa_console.models import LineAccount
@@ -111,6 +112,15 @@ class Retry:
         }
 
 
+def broadcast_reason(*, broadcast: Broadcast) -> str:
+    """Why the broadcast failed or is being retried, in the reader's language where the reason
+    was recorded as data (planning errors, nobody to send to); else as recorded."""
+    failure = broadcast.failure or {}
+    if failure.get("kind") == "planning":
+        return planning_failure_text(failure)
+    return failure_text(broadcast.failure, broadcast.error_message)
+
+
 def broadcast_retry(*, broadcast: Broadcast) -> Retry | None:
     """The retry a scheduled or sending broadcast is waiting for, or None: the page and the
     API show it instead of a bare "Scheduled"/"Sending" (see ``services.plan_failures``)."""
@@ -118,7 +128,7 @@ def broadcast_retry(*, broadcast: Broadcast) -> Retry | None:
         if not broadcast.plan_attempts or not broadcast.plan_retry_at:
             return None
         return Retry(
-            broadcast.error_message,
+            broadcast_reason(broadcast=broadcast),
             broadcast.plan_attempts,
             MAX_PLAN_ATTEMPTS,
             broadcast.plan_retry_at,

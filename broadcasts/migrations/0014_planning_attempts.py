@@ -20,4 +20,9 @@ class Migration(migrations.Migration):
             name='plan_retry_at',
             field=models.DateTimeField(blank=True, null=True),
         ),
+        migrations.AddField(
+            model_name='broadcast',
+            name='failure',
+            field=models.JSONField(blank=True, null=True),
+        ),
     ]

@@ -38,15 +38,42 @@ def plan_backoff(attempt: int) -> int:
     return PLAN_BACKOFF_BASE * 2 ** max(0, attempt - 1) + random.randint(0, 5)
 
 
-def _reason(error: BaseException) -> str:
-    text = str(error).strip() or type(error).__name__
+def _kind(error: BaseException) -> str:
     if isinstance(error, (OperationalError, InterfaceError)):
-        text = _("the database was busy or unreachable (%(error)s)") % {"error": text}
-    elif isinstance(error, (TimeoutError, ConnectionError)):
-        text = _("a connection failed (%(error)s)") % {"error": text}
-    else:
+        return "database"
+    if isinstance(error, (TimeoutError, ConnectionError)):
+        return "connection"
+    return "other"
+
+
+def _detail(error: BaseException) -> str:
+    text = str(error).strip() or type(error).__name__
+    if _kind(error) == "other":
         text = f"{type(error).__name__}: {text}"
     return text[:REASON_LENGTH]
+
+
+def planning_reason_text(failure: dict) -> str:
+    """The reason of a planning failure (``Broadcast.failure``) in the active language."""
+    detail = failure.get("detail", "")
+    if failure.get("error") == "database":
+        return _("the database was busy or unreachable (%(error)s)") % {"error": detail}
+    if failure.get("error") == "connection":
+        return _("a connection failed (%(error)s)") % {"error": detail}
+    return detail
+
+
+def planning_failure_text(failure: dict) -> str:
+    """What a page says about a planning failure: the reason while retrying, "Not sent: …"
+    once it failed for good."""
+    reason = planning_reason_text(failure)
+    if not failure.get("final"):
+        return reason
+    if failure.get("error") in ("database", "connection"):
+        return _(
+            "Not sent: planning the send failed %(attempts)s times; last error: %(reason)s"
+        ) % {"attempts": failure.get("attempts", 1), "reason": reason}
+    return _("Not sent: planning the send failed: %(reason)s") % {"reason": reason}
 
 
 def broadcast_planning_failed(*, broadcast_id: int, error: BaseException, now: datetime) -> str:
@@ -59,35 +86,39 @@ def broadcast_planning_failed(*, broadcast_id: int, error: BaseException, now: d
     if broadcast is None or broadcast.status != Broadcast.Status.SCHEDULED:
         return broadcast.status if broadcast else ""
     attempt = broadcast.plan_attempts + 1
-    reason = _reason(error)
+    failure = {
+        "kind": "planning",
+        "error": _kind(error),
+        "detail": _detail(error),
+        "attempts": attempt,
+        "final": not (isinstance(error, TRANSIENT) and attempt < MAX_PLAN_ATTEMPTS),
+    }
     still_scheduled = Broadcast.unscoped.filter(pk=broadcast_id, status=Broadcast.Status.SCHEDULED)
-    if isinstance(error, TRANSIENT) and attempt < MAX_PLAN_ATTEMPTS:
+    if not failure["final"]:
         logger.warning(
             "planning broadcast %s failed (attempt %s of %s), retrying: %s",
             broadcast_id,
             attempt,
             MAX_PLAN_ATTEMPTS,
-            reason,
+            failure["detail"],
         )
         still_scheduled.update(
             plan_attempts=attempt,
             plan_retry_at=now + timedelta(seconds=plan_backoff(attempt)),
-            error_message=reason,
+            error_message=planning_failure_text(failure),
+            failure=failure,
             updated_at=now,
         )
         return Broadcast.Status.SCHEDULED
-    logger.error("planning broadcast %s failed for good: %s", broadcast_id, reason, exc_info=error)
-    if isinstance(error, TRANSIENT):
-        message = _(
-            "Not sent: planning the send failed %(attempts)s times; last error: %(reason)s"
-        ) % {"attempts": attempt, "reason": reason}
-    else:
-        message = _("Not sent: planning the send failed: %(reason)s") % {"reason": reason}
+    logger.error(
+        "planning broadcast %s failed for good: %s", broadcast_id, failure["detail"], exc_info=error
+    )
     still_scheduled.update(
         status=Broadcast.Status.FAILED,
         plan_attempts=attempt,
         plan_retry_at=None,
-        error_message=message,
+        error_message=planning_failure_text(failure),
+        failure=failure,
         finished_at=now,
         updated_at=now,
     )

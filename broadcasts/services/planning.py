@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from django.db import connection, transaction
@@ -74,6 +74,7 @@ class Estimate:
     ab_tested: int | None = None  # of those, in an A/B test (None without variants)
     requests: int | None = None  # LINE calls the send makes
     duration_seconds: float | None = None  # at LINE's rate limits (None: one call, LINE's pace)
+    nobody: Nobody | None = None  # why nobody can receive it, when nobody can
 
     @property
     def can_send(self) -> bool:
@@ -299,6 +300,23 @@ class Nobody:
         }
 
 
+def failure_of(estimate: Estimate) -> dict | None:
+    """``Broadcast.failure`` for a plan LINE's rules or an empty audience refused: the counts,
+    so a page can say them in its reader's language (``failure_text``); None when there is
+    nothing to say as data (LINE's minimums stay as worded in ``error_message``)."""
+    if estimate.nobody is None:
+        return None
+    others = [p for p in estimate.problems if p != estimate.nobody.message()]
+    return {"kind": "nobody", "counts": asdict(estimate.nobody), "others": others}
+
+
+def failure_text(failure: dict | None, fallback: str) -> str:
+    """The reason a plan failed, in the active language (see ``failure_of``)."""
+    if not failure or failure.get("kind") != "nobody":
+        return fallback
+    return " ".join([Nobody(**failure["counts"]).message(), *failure.get("others", [])])
+
+
 def _nobody(broadcast: Broadcast, now: datetime, **left_out: int) -> Nobody:
     """Count why nobody is left (only called when nobody is: a few COUNTs)."""
     known = Friend.unscoped.filter(account=broadcast.account)
@@ -326,7 +344,8 @@ def _check_line_rules(
     """LINE's minimums; ``following_total`` is only needed (and counted) for narrowcasts;
     ``nobody`` counts why, when the audience has nobody to send to."""
     if estimate.to_send == 0:
-        estimate.problems.append(nobody().message())
+        estimate.nobody = nobody()
+        estimate.problems.append(estimate.nobody.message())
     if estimate.method == Method.NARROWCAST and following_total is not None:
         if following_total < MIN_TARGET_REACH:
             estimate.problems.append(
@@ -431,13 +450,14 @@ def broadcast_plan(*, broadcast_id: int, now: datetime | None = None) -> Broadca
         broadcast.excluded_by_cap = excluded
         broadcast.status = Broadcast.Status.FAILED
         broadcast.error_message = " ".join(estimate.problems)
+        broadcast.failure = failure_of(estimate)
         broadcast.finished_at = now
         broadcast.save()
         return broadcast
     broadcast.method = method
     broadcast.excluded_by_cap = excluded
     broadcast.status = Broadcast.Status.SENDING
-    broadcast.error_message = ""  # a transient planning error of an earlier attempt
+    broadcast.error_message, broadcast.failure = "", None  # an earlier attempt's error
     if excluded and (candidates is None or method != Method.BROADCAST):
         _hold_back(broadcast, pool.filter(pk__in=capped), HeldBack.Reason.CAP)
     if holdout is not None:

@@ -11,7 +11,7 @@ from html import unescape
 import pytest
 from django.db import OperationalError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from broadcasts.models import Broadcast, BroadcastBatch
@@ -26,6 +26,15 @@ from tests.conftest import client_for
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scope")]
 Status = Broadcast.Status
 Kind = Broadcast.AudienceKind
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """A request in Japanese leaves Japanese active in this thread: each test starts in the
+    default language, as a worker does."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 def page_text(user, broadcast: Broadcast) -> str:
@@ -93,6 +102,7 @@ def test_a_send_whose_planning_raises_ends_visibly_failed(account, rules, market
     html = page_text(marketer, broadcast)
     assert 'data-testid="broadcast-status">Failed<' in html
     assert "planning the send failed: ValueError: unsupported format character" in html
+    assert "0 of 0 requests accepted" not in html  # nothing was planned: no empty progress bar
     listed = list_text(marketer, broadcast.account)
     assert 'data-testid="list-status">Failed<' in listed
     assert "planning the send failed: ValueError" in listed
@@ -150,6 +160,9 @@ def test_a_transient_planning_error_is_retried_with_its_attempt_count_then_fails
     html = page_text(marketer, broadcast)
     assert 'data-testid="broadcast-status">Failed<' in html
     assert f"planning the send failed {MAX_PLAN_ATTEMPTS} times" in html
+    url = reverse("broadcast_detail", args=[account.workspace.slug, account.slug, broadcast.pk])
+    html = client_for(marketer).get(url, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert f"未送信: 配信の準備に{MAX_PLAN_ATTEMPTS}回失敗しました" in html
     assert api_detail(marketer, broadcast)["retrying"] is None
 
 
@@ -251,8 +264,18 @@ def test_a_segment_that_matches_nobody(account, rules, marketer):
 
 def test_everyone_blocked(account, rules, marketer):
     block(make_friends(account, 3))
-    reason = plan_failure(account, segment_broadcast(account), marketer)
+    broadcast = segment_broadcast(account)
+    reason = plan_failure(account, broadcast, marketer)
     assert reason.endswith(": 3 blocked or not following.")
+    # Kept as counts, so a Japanese reader gets it in Japanese, counts and all.
+    assert broadcast.failure["counts"]["following"] == 0
+    url = reverse("broadcast_detail", args=[account.workspace.slug, account.slug, broadcast.pk])
+    client = client_for(marketer)
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert (
+        "この配信先には、現在この配信を受信できる人がいません: ブロック中または友だちではない 3人。"
+        in html
+    )
 
 
 def test_everyone_over_the_frequency_cap_with_the_count_on_the_page(account, rules, line, marketer):
