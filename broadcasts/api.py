@@ -224,7 +224,19 @@ class BroadcastResultsSerializer(serializers.Serializer):
         return sorted(results.at_least)
 
 
+class RetryOutputSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    attempt = serializers.IntegerField(help_text="attempts made so far")
+    max_attempts = serializers.IntegerField(help_text="after this many, the send fails")
+    next_attempt_at = serializers.DateTimeField(allow_null=True)
+    text = serializers.CharField(help_text='"Retrying: <reason> (attempt N of M)"')
+
+
 class BroadcastDetailOutputSerializer(BroadcastOutputSerializer):
+    retrying = serializers.SerializerMethodField(
+        help_text="set while a transient failure (busy database, LINE 5xx, timeout, 429) is "
+        "retried; null otherwise. A final failure is status failed with error_message."
+    )
     progress = serializers.SerializerMethodField()
     results = serializers.SerializerMethodField()
     tracked_clicks = serializers.SerializerMethodField()
@@ -234,6 +246,7 @@ class BroadcastDetailOutputSerializer(BroadcastOutputSerializer):
     class Meta(BroadcastOutputSerializer.Meta):
         fields = [
             *BroadcastOutputSerializer.Meta.fields,
+            "retrying",
             "progress",
             "batches",
             "variant_results",
@@ -273,6 +286,11 @@ class BroadcastDetailOutputSerializer(BroadcastOutputSerializer):
         return TrackedClicksSerializer(
             selectors.broadcast_clicks_per_url(broadcast=broadcast), many=True
         ).data
+
+    @extend_schema_field(RetryOutputSerializer(allow_null=True))
+    def get_retrying(self, broadcast: Broadcast) -> dict | None:
+        retry = selectors.broadcast_retry(broadcast=broadcast)
+        return RetryOutputSerializer(retry).data if retry else None
 
     def get_progress(self, broadcast: Broadcast) -> dict:
         summary = selectors.broadcast_batch_summary(broadcast=broadcast)

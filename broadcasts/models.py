@@ -189,6 +189,15 @@ class Broadcast(models.Model):
     # A send that reached the OA's quiet hours stops; its remaining batches wait until then.
     paused_until = models.DateTimeField(_("held by quiet hours until"), null=True, blank=True)
     error_message = models.TextField(blank=True)
+    # Planning a due scheduled broadcast failed transiently (a locked or lost database): the
+    # attempts so far and when the next one is due; the reason is ``error_message``. Bounded
+    # (``sending.MAX_PLAN_ATTEMPTS``), so a send never stays "Scheduled" forever.
+    plan_attempts = models.PositiveSmallIntegerField(default=0)
+    plan_retry_at = models.DateTimeField(null=True, blank=True)
+    # Why planning failed or is being retried, as data, so each reader's page says it in their
+    # language (``error_message`` keeps the worker's wording): {"kind": "nobody", "counts",
+    # "others"} or {"kind": "planning", "error", "detail", "attempts", "final"}.
+    failure = models.JSONField(null=True, blank=True)
     # LINE's own statistics (Insight message event) for a broadcast/narrowcast request id.
     line_stats = models.JSONField(null=True, blank=True)
     line_stats_at = models.DateTimeField(null=True, blank=True)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from broadcasts import simulated_line
 from broadcasts.models import (
@@ -18,6 +19,9 @@ from broadcasts.models import (
     HeldBack,
     delivered_deliveries,
 )
+from broadcasts.services.plan_failures import MAX_PLAN_ATTEMPTS, planning_failure_text
+from broadcasts.services.planning import failure_text
+from broadcasts.services.sending import MAX_ATTEMPTS, MAX_RATE_LIMITED
 from oa_console import line_api
 from oa_console.models import LineAccount
 
@@ -87,6 +91,67 @@ def broadcast_batch_summary(*, broadcast: Broadcast) -> BatchSummary:
         recipients_failed=Sum("size", filter=Q(status=S.FAILED)),
     )
     return BatchSummary(**{key: value or 0 for key, value in totals.items()})
+
+
+@dataclass(frozen=True)
+class Retry:
+    """A send waiting to try again after a transient failure: planning it (a busy database)
+    or a LINE call (5xx, timeout, 429), with the attempts made so far out of the limit."""
+
+    reason: str
+    attempt: int
+    max_attempts: int
+    next_attempt_at: datetime | None
+
+    @property
+    def text(self) -> str:
+        return _("Retrying: %(reason)s (attempt %(attempt)s of %(max)s)") % {
+            "reason": self.reason,
+            "attempt": self.attempt,
+            "max": self.max_attempts,
+        }
+
+
+def broadcast_reason(*, broadcast: Broadcast) -> str:
+    """Why the broadcast failed or is being retried, in the reader's language where the reason
+    was recorded as data (planning errors, nobody to send to); else as recorded."""
+    failure = broadcast.failure or {}
+    if failure.get("kind") == "planning":
+        return planning_failure_text(failure)
+    return failure_text(broadcast.failure, broadcast.error_message)
+
+
+def broadcast_retry(*, broadcast: Broadcast) -> Retry | None:
+    """The retry a scheduled or sending broadcast is waiting for, or None: the page and the
+    API show it instead of a bare "Scheduled"/"Sending" (see ``services.plan_failures``)."""
+    if broadcast.status == Broadcast.Status.SCHEDULED:
+        if not broadcast.plan_attempts or not broadcast.plan_retry_at:
+            return None
+        return Retry(
+            broadcast_reason(broadcast=broadcast),
+            broadcast.plan_attempts,
+            MAX_PLAN_ATTEMPTS,
+            broadcast.plan_retry_at,
+        )
+    if broadcast.status != Broadcast.Status.SENDING:
+        return None
+    batch = (
+        BroadcastBatch.objects.filter(broadcast=broadcast, status=BroadcastBatch.Status.PENDING)
+        .filter(Q(attempts__gt=0) | Q(rate_limited__gt=0))
+        .exclude(error_message="")
+        .order_by("-attempts", "-rate_limited", "sequence")
+        .first()
+    )
+    if batch is None:
+        return None
+    if batch.attempts:
+        return Retry(batch.error_message, batch.attempts, MAX_ATTEMPTS, batch.next_attempt_at)
+    return Retry(
+        _("LINE answered 429 (rate limit): %(message)s") % {"message": batch.error_message},
+        batch.rate_limited,
+        MAX_RATE_LIMITED,
+        batch.next_attempt_at,
+    )
 
 
 def broadcast_batches(*, broadcast: Broadcast) -> QuerySet[BroadcastBatch]:

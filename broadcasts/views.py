@@ -246,6 +246,7 @@ def _detail_context(request: HttpRequest, broadcast: Broadcast, **forms) -> dict
         ),
         **test_send_views.test_send_context(request, error=forms.get("test_error", "")),
         "summary": selectors.broadcast_batch_summary(broadcast=broadcast),
+        "retry": selectors.broadcast_retry(broadcast=broadcast),
         "batches": selectors.broadcast_batches(broadcast=broadcast).exclude(status="accepted")[
             :BATCHES_SHOWN
         ]

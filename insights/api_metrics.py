@@ -9,10 +9,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from insights.metrics.catalogue import BY_NAME, PUBLIC_NAMES
+from insights.metrics.coverage import metric_coverage
 from insights.metrics.ranges import RangeError, date_range_from
-from insights.metrics.series import GRANULARITIES, metric_series
+from insights.metrics.series import GRANULARITIES, metric_series, metric_totals
 from insights.models import MetricDaily, MetricSource
-from insights.portfolio import COLUMNS, WINDOW_DAYS, portfolio_build
+from insights.portfolio import COLUMNS, WINDOW_DAYS, column_better, portfolio_build
 from oa_console.api.base import TenantApiView
 from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination
@@ -31,14 +32,59 @@ class MetricPointOutputSerializer(serializers.Serializer):
     )
 
 
+class ComparisonOutputSerializer(serializers.Serializer):
+    total = serializers.FloatField(allow_null=True, help_text="this period's figure")
+    previous_from = serializers.DateField()
+    previous_to = serializers.DateField()
+    previous_total = serializers.FloatField(allow_null=True)
+    previous_days = serializers.IntegerField()
+    previous_days_with_data = serializers.IntegerField()
+    previous_complete = serializers.BooleanField(
+        help_text="false: the previous period's data does not cover it; no change is given"
+    )
+    change = serializers.FloatField(
+        allow_null=True,
+        help_text="relative change in % (counts) or percentage points (rates); null when the "
+        "previous period is incomplete or has no figure",
+    )
+    change_unit = serializers.CharField(help_text="percent or points")
+
+
+def _comparison(metric, current, previous, coverage, window) -> dict:
+    change = None
+    if coverage.complete and current.value is not None and previous.value is not None:
+        delta = current.value - previous.value
+        if metric.unit == "percent":
+            change = round(delta, 2)
+        elif previous.value:
+            change = round(100 * delta / abs(previous.value), 2)
+    return {
+        "total": current.value,
+        "previous_from": window.previous.date_from,
+        "previous_to": window.previous.date_to,
+        "previous_total": previous.value,
+        "previous_days": coverage.days,
+        "previous_days_with_data": coverage.days_with_data,
+        "previous_complete": coverage.complete,
+        "change": change,
+        "change_unit": "points" if metric.unit == "percent" else "percent",
+    }
+
+
 class MetricSeriesOutputSerializer(serializers.Serializer):
     name = serializers.CharField(source="metric.name")
     label = serializers.CharField(source="metric.label")
     unit = serializers.CharField(source="metric.unit")
     definition = serializers.CharField(source="metric.definition")
+    better = serializers.CharField(
+        source="metric.better", help_text="higher, lower, or empty: which way is good for the OA"
+    )
     excluded_days = serializers.IntegerField()
     excluded_items = serializers.IntegerField()
     points = MetricPointOutputSerializer(many=True)
+    comparison = ComparisonOutputSerializer(
+        required=False, help_text="only with compare=1", read_only=True
+    )
 
 
 class AccountMetricsApi(TenantApiView):
@@ -71,6 +117,12 @@ class AccountMetricsApi(TenantApiView):
             OpenApiParameter("range", int, description="7, 30, 90 or 365 days to today"),
             OpenApiParameter("granularity", str, enum=list(GRANULARITIES)),
             OpenApiParameter("source", str, enum=MetricSource.values),
+            OpenApiParameter(
+                "compare",
+                bool,
+                description="1: add each metric's total against the previous period of the same "
+                "length, with how many of its days have data (no change when incomplete)",
+            ),
         ],
         responses=MetricSeriesOutputSerializer(many=True),
         description=operation_description(
@@ -118,6 +170,28 @@ class AccountMetricsApi(TenantApiView):
             granularity=data["granularity"],
             source=data.get("source") or None,
         )
+        metrics = MetricSeriesOutputSerializer(series.values(), many=True).data
+        if window.compare:
+            names = data["metric"]
+            totals = [
+                metric_totals(
+                    account=account, names=names, date_from=w.date_from, date_to=w.date_to
+                )
+                for w in (window, window.previous)
+            ]
+            covered = metric_coverage(
+                account=account,
+                names=names,
+                date_from=window.previous.date_from,
+                date_to=window.previous.date_to,
+            )
+            for entry in metrics:
+                name = entry["name"]
+                entry["comparison"] = ComparisonOutputSerializer(
+                    _comparison(
+                        BY_NAME[name], totals[0][name], totals[1][name], covered[name], window
+                    )
+                ).data
         return Response(
             {
                 "account": account.pk,
@@ -125,7 +199,7 @@ class AccountMetricsApi(TenantApiView):
                 "from": window.date_from,
                 "to": window.date_to,
                 "granularity": data["granularity"],
-                "metrics": MetricSeriesOutputSerializer(series.values(), many=True).data,
+                "metrics": metrics,
             }
         )
 
@@ -133,7 +207,14 @@ class AccountMetricsApi(TenantApiView):
 class PortfolioCellOutputSerializer(serializers.Serializer):
     value = serializers.FloatField(allow_null=True)
     hidden = serializers.BooleanField()
-    percentile = serializers.IntegerField(allow_null=True)
+    percentile = serializers.IntegerField(
+        allow_null=True,
+        help_text="share of the other OAs this one does better than: 100 is the best, whichever "
+        "way is better for the metric (see `better`)",
+    )
+    standing = serializers.CharField(
+        help_text="good (top quarter), middle, bad (bottom quarter), or empty without a rank"
+    )
     as_of = serializers.DateField(
         allow_null=True, help_text="the figure predates the window: the latest known, of that day"
     )
@@ -205,4 +286,5 @@ class PortfolioApi(TenantApiView):
         response.data["window_days"] = WINDOW_DAYS
         response.data["metrics"] = COLUMNS
         response.data["medians"] = table.medians
+        response.data["better"] = {key: column_better(key) for key in COLUMNS}
         return response

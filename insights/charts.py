@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from insights.metrics.coverage import Coverage
 from insights.metrics.series import Series
 
 PALETTE = ("#1f77b4", "#2ca02c", "#d62728", "#9467bd", "#ff7f0e", "#17becf")
@@ -23,6 +24,7 @@ class Line:
     label: str
     series: Series
     previous: bool = False
+    coverage: Coverage | None = None  # previous period: how many of its days have data
 
 
 def _y(series: Series) -> list[float | int | None]:
@@ -118,8 +120,25 @@ def lines_csv(lines: list[Line]) -> str:
     """One row per period and line: exactly the points the chart plots, in its order."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["period", "metric", "label", "value", "hidden", "previous_period", "sources"])
+    writer.writerow(
+        [
+            "period",
+            "metric",
+            "label",
+            "value",
+            "hidden",
+            "previous_period",
+            "sources",
+            # Previous period only: its days and those with data. Fewer with data than days:
+            # the period is incomplete, and its values are not comparable with this one's.
+            "previous_period_days",
+            "previous_period_days_with_data",
+        ]
+    )
     for line in lines:
+        coverage = ["", ""]
+        if line.previous and line.coverage is not None:
+            coverage = [line.coverage.days, line.coverage.days_with_data]
         for point in line.series.points:
             writer.writerow(
                 [
@@ -130,6 +149,7 @@ def lines_csv(lines: list[Line]) -> str:
                     "true" if point.hidden else "false",
                     "true" if line.previous else "false",
                     " ".join(point.sources),
+                    *coverage,
                 ]
             )
     return out.getvalue()

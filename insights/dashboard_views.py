@@ -33,6 +33,7 @@ from insights.metrics.broadcasts import (
 )
 from insights.metrics.catalogue import BY_NAME
 from insights.metrics.coupons import coupon_list
+from insights.metrics.coverage import metric_coverage
 from insights.metrics.ranges import PRESETS, DateRange, RangeError, date_range_from, local_today
 from insights.metrics.series import Series, metric_series, metric_totals
 from insights.models import MetricRefreshState
@@ -95,16 +96,41 @@ def _lines(account, chart: Chart, window: DateRange) -> list[charts.Line]:
     lines = [charts.Line(t.key, t.title, current[t.key]) for t in chart.traces]
     if window.compare:
         previous = _series_for(account, chart.traces, window.previous, granularity)
+        covered = metric_coverage(
+            account=account,
+            names=list(dict.fromkeys(t.metric for t in chart.traces)),
+            date_from=window.previous.date_from,
+            date_to=window.previous.date_to,
+        )
         lines += [
             charts.Line(
                 t.key,
                 _("%(label)s (previous period)") % {"label": t.title},
                 previous[t.key],
                 previous=True,
+                coverage=covered[t.metric],
             )
             for t in chart.traces
         ]
     return lines
+
+
+def _incomplete_notes(lines: list[charts.Line]) -> list[str]:
+    """ "Previous period incomplete: N of M days have data", once per distinct coverage (one
+    note when every line has the same), naming the lines when they differ."""
+    incomplete = [
+        line for line in lines if line.previous and line.coverage and not line.coverage.complete
+    ]
+    by_coverage: dict = {}
+    for line in incomplete:
+        by_coverage.setdefault(line.coverage, []).append(line.series.metric.label)
+    if len(by_coverage) == 1:
+        return [display.incomplete_text(next(iter(by_coverage)))]
+    return [
+        _("%(labels)s: %(flag)s")
+        % {"labels": ", ".join(str(label) for label in labels), "flag": display.incomplete_text(c)}
+        for c, labels in by_coverage.items()
+    ]
 
 
 def _csv_response(account, chart: Chart, lines, window: DateRange) -> HttpResponse:
@@ -145,6 +171,7 @@ def _chart_context(account, page: Page, window: DateRange, request: HttpRequest)
                     if not line.previous and line.series.excluded_items
                 ],
                 "hidden_points": hidden,
+                "incomplete_notes": _incomplete_notes(lines),
             }
         )
     return cards
@@ -160,6 +187,12 @@ def _kpis(account, window: DateRange) -> list[dict]:
         date_from=window.previous.date_from,
         date_to=window.previous.date_to,
     )
+    covered = metric_coverage(
+        account=account,
+        names=list(KPIS),
+        date_from=window.previous.date_from,
+        date_to=window.previous.date_to,
+    )
     daily = metric_series(
         account=account,
         names=list(KPIS),
@@ -170,7 +203,7 @@ def _kpis(account, window: DateRange) -> list[dict]:
     cards = []
     for name in KPIS:
         metric = BY_NAME[name]
-        change = display.change(current[name], previous[name], metric)
+        change = display.change(current[name], previous[name], metric, covered[name])
         cards.append(
             {
                 "name": name,

@@ -1,6 +1,7 @@
 """The agency portfolio: every OA the user may see, side by side over the last 30 days, with
-the portfolio median of each column and each OA's percentile against the others. An OA whose
-friends total is older than the window shows its latest known total with its date.
+the portfolio median of each column and each OA's percentile against the others, ranked so
+that P100 is the best whichever way is better for the column (the catalogue says which). An
+OA whose friends total is older than the window shows its latest known total with its date.
 
 Reads the rollups of all those OAs in one query (daily points for the sparklines and one period
 for the figures are built from the same rows), whatever the number of OAs.
@@ -14,7 +15,7 @@ from statistics import median
 
 from insights import charts
 from insights.metrics import display
-from insights.metrics.catalogue import BY_NAME
+from insights.metrics.catalogue import BY_NAME, HIGHER, LOWER
 from insights.metrics.ranges import local_today
 from insights.metrics.series import Point, metric_latest_before, metric_series_many
 from oa_console.models import LineAccount
@@ -41,8 +42,18 @@ class Cell:
     hidden: bool
     display: str
     sparkline: str
-    percentile: int | None = None
+    percentile: int | None = None  # 100 = the best of the OAs shown, whichever way is better
     as_of: date | None = None  # the figure predates the window: the latest known one
+
+    @property
+    def standing(self) -> str:
+        """ "good" (top quarter), "bad" (bottom quarter), "middle", or "" without a rank; the
+        page colours it and says it in words."""
+        if self.percentile is None:
+            return ""
+        if self.percentile >= 75:
+            return GOOD
+        return BAD if self.percentile <= 25 else MIDDLE
 
 
 @dataclass
@@ -62,11 +73,21 @@ class Portfolio:
     median_display: list[str]
 
 
-def _percentile(value: float, others: list[float]) -> int:
-    """Share of the other OAs with a lower value, 0-100 (ties count half)."""
-    lower = sum(1 for v in others if v < value)
+GOOD, MIDDLE, BAD = "good", "middle", "bad"
+
+
+def _percentile(value: float, others: list[float], better: str = HIGHER) -> int:
+    """Share of the other OAs this one does better than, 0-100 (ties count half): the share
+    with a lower value where higher is better, with a higher value where lower is better (a
+    block rate), so P100 is always the best."""
+    worse = sum(1 for v in others if (v > value if better == LOWER else v < value))
     ties = sum(1 for v in others if v == value)
-    return round(100 * (lower + ties / 2) / len(others))
+    return round(100 * (worse + ties / 2) / len(others))
+
+
+def column_better(key: str) -> str:
+    """The column's direction, from the metrics catalogue (the one place it is defined)."""
+    return BY_NAME[COLUMNS[key]].better
 
 
 def portfolio_build(*, accounts: list[LineAccount], manager=None, sort: str = "-friends"):
@@ -110,7 +131,7 @@ def portfolio_build(*, accounts: list[LineAccount], manager=None, sort: str = "-
                 if cell.value is not None:
                     others = list(values)
                     others.remove(cell.value)
-                    cell.percentile = _percentile(cell.value, others)
+                    cell.percentile = _percentile(cell.value, others, BY_NAME[name].better)
     return Portfolio(portfolio_sorted(rows, sort), medians, median_display)
 
 

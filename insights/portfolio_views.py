@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from insights.portfolio import COLUMNS, WINDOW_DAYS, portfolio_build
+from insights.portfolio import COLUMNS, WINDOW_DAYS, column_better, portfolio_build
 from oa_console.selectors import account_list
 from oa_console.views._render import render_page
 
@@ -30,7 +30,7 @@ def portfolio_page(request: HttpRequest, workspace_slug: str) -> HttpResponse:
     table = portfolio_build(accounts=list(account_list()), sort=sort)
     page_obj = Paginator(table.rows, PER_PAGE).get_page(request.GET.get("page"))
     columns = [{"key": "name", "label": _("Official Account")}] + [
-        {"key": key, "label": LABELS[key]} for key in COLUMNS
+        {"key": key, "label": LABELS[key], "better": column_better(key)} for key in COLUMNS
     ]
     for column in columns:
         column["sorted"] = sort.lstrip("-") == column["key"]

@@ -20,7 +20,8 @@ message quota per recipient whatever the method, so push costs time (one call pe
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from django.db import connection, transaction
@@ -73,6 +74,7 @@ class Estimate:
     ab_tested: int | None = None  # of those, in an A/B test (None without variants)
     requests: int | None = None  # LINE calls the send makes
     duration_seconds: float | None = None  # at LINE's rate limits (None: one call, LINE's pace)
+    nobody: Nobody | None = None  # why nobody can receive it, when nobody can
 
     @property
     def can_send(self) -> bool:
@@ -175,7 +177,12 @@ def broadcast_estimate(*, broadcast: Broadcast, now: datetime | None = None) -> 
         quiet_until=quiet_hours_end(account=account, moment=send_time),
         per_friend=per_friend,
     )
-    _check_line_rules(broadcast, estimate, following_total=following.count())
+    _check_line_rules(
+        broadcast,
+        estimate,
+        following_total=following.count(),
+        nobody=lambda: _nobody(broadcast, now, capped=excluded),
+    )
     _estimate_sending(broadcast, estimate)
     return estimate
 
@@ -254,12 +261,91 @@ def _estimate_sending(broadcast: Broadcast, estimate: Estimate) -> None:
         )
 
 
+@dataclass(frozen=True)
+class Nobody:
+    """Why a friend-list audience has nobody to send to: each count of friends left out."""
+
+    known: int  # friends the console knows for the OA, any status
+    matched: int  # of those, friends the audience names, any status
+    following: int  # of those, still following
+    capped: int = 0  # held back by the frequency cap
+    holdout: int = 0  # in the holdout group
+    waiting: int = 0  # waiting for an A/B test's winner
+
+    def message(self) -> str:
+        """Each reason with its count, e.g. "Nobody in this audience can receive the
+        broadcast now: 3 blocked or not following; 9 held back by the frequency cap."."""
+        if not self.known:
+            reasons = [
+                _(
+                    "the console knows no friends of this OA yet (friends appear when they "
+                    "follow or write to the OA, or after a follower sync)"
+                )
+            ]
+        elif not self.matched:
+            reasons = [
+                _("the audience matches none of the %(known)s friends the console knows")
+                % {"known": self.known}
+            ]
+        else:
+            counts = (
+                (self.matched - self.following, _("%(count)s blocked or not following")),
+                (self.capped, _("%(count)s held back by the frequency cap")),
+                (self.holdout, _("%(count)s in the holdout group")),
+                (self.waiting, _("%(count)s waiting for the A/B test winner")),
+            )
+            reasons = [text % {"count": count} for count, text in counts if count]
+        return _("Nobody in this audience can receive the broadcast now: %(reasons)s.") % {
+            "reasons": "; ".join(reasons)
+        }
+
+
+def failure_of(estimate: Estimate) -> dict | None:
+    """``Broadcast.failure`` for a plan LINE's rules or an empty audience refused: the counts,
+    so a page can say them in its reader's language (``failure_text``); None when there is
+    nothing to say as data (LINE's minimums stay as worded in ``error_message``)."""
+    if estimate.nobody is None:
+        return None
+    others = [p for p in estimate.problems if p != estimate.nobody.message()]
+    return {"kind": "nobody", "counts": asdict(estimate.nobody), "others": others}
+
+
+def failure_text(failure: dict | None, fallback: str) -> str:
+    """The reason a plan failed, in the active language (see ``failure_of``)."""
+    if not failure or failure.get("kind") != "nobody":
+        return fallback
+    return " ".join([Nobody(**failure["counts"]).message(), *failure.get("others", [])])
+
+
+def _nobody(broadcast: Broadcast, now: datetime, **left_out: int) -> Nobody:
+    """Count why nobody is left (only called when nobody is: a few COUNTs)."""
+    known = Friend.unscoped.filter(account=broadcast.account)
+    matched = (
+        segment_friends(account=broadcast.account, rules=broadcast.segment.rules, now=now)
+        if broadcast.segment_id
+        else known
+    )
+    matched = variants.exclude_tested(broadcast, matched)
+    return Nobody(
+        known=known.count(),
+        matched=matched.count(),
+        following=matched.filter(status=Friend.Status.FOLLOWING).count(),
+        **left_out,
+    )
+
+
 def _check_line_rules(
-    broadcast: Broadcast, estimate: Estimate, *, following_total: int | None
+    broadcast: Broadcast,
+    estimate: Estimate,
+    *,
+    following_total: int | None,
+    nobody: Callable[[], Nobody],
 ) -> None:
-    """LINE's minimums; ``following_total`` is only needed (and counted) for narrowcasts."""
+    """LINE's minimums; ``following_total`` is only needed (and counted) for narrowcasts;
+    ``nobody`` counts why, when the audience has nobody to send to."""
     if estimate.to_send == 0:
-        estimate.problems.append(_("Nobody in this audience can receive the broadcast now."))
+        estimate.nobody = nobody()
+        estimate.problems.append(estimate.nobody.message())
     if estimate.method == Method.NARROWCAST and following_total is not None:
         if following_total < MIN_TARGET_REACH:
             estimate.problems.append(
@@ -349,16 +435,29 @@ def broadcast_plan(*, broadcast_id: int, now: datetime | None = None) -> Broadca
         broadcast,
         estimate,
         following_total=following.count() if method == Method.NARROWCAST else None,
+        nobody=lambda: _nobody(
+            broadcast,
+            now,
+            capped=excluded,
+            holdout=holdout.count() if holdout is not None else 0,
+            waiting=waiting.count() if waiting is not None else 0,
+        ),
     )
+    broadcast.plan_retry_at = None
     if not estimate.can_send:
+        # The counts stay on the row so the page shows what was left out, not zeros.
+        broadcast.method = method
+        broadcast.excluded_by_cap = excluded
         broadcast.status = Broadcast.Status.FAILED
         broadcast.error_message = " ".join(estimate.problems)
+        broadcast.failure = failure_of(estimate)
         broadcast.finished_at = now
         broadcast.save()
         return broadcast
     broadcast.method = method
     broadcast.excluded_by_cap = excluded
     broadcast.status = Broadcast.Status.SENDING
+    broadcast.error_message, broadcast.failure = "", None  # an earlier attempt's error
     if excluded and (candidates is None or method != Method.BROADCAST):
         _hold_back(broadcast, pool.filter(pk__in=capped), HeldBack.Reason.CAP)
     if holdout is not None:

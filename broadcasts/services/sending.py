@@ -36,6 +36,7 @@ from broadcasts import simulated_line
 from broadcasts.messages import is_personalised, personalise, rewrite_links
 from broadcasts.models import Broadcast, BroadcastBatch, Delivery, HeldBack, RecipientChunk
 from broadcasts.services import aggregation, quiet, variants
+from broadcasts.services.plan_failures import broadcast_planning_failed
 from broadcasts.services.planning import broadcast_plan
 from broadcasts.services.recurrence import broadcast_repeat
 from broadcasts.services.rules import quiet_hours_end
@@ -879,9 +880,11 @@ def broadcasts_due(*, now: datetime | None = None) -> list[int]:
     to the end of the quiet period instead (and say so)."""
     now = now or timezone.now()
     due: list[int] = []
-    candidates = Broadcast.unscoped.filter(
-        status=Broadcast.Status.SCHEDULED, send_at__lte=now
-    ).select_related("account")
+    candidates = (
+        Broadcast.unscoped.filter(status=Broadcast.Status.SCHEDULED, send_at__lte=now)
+        .exclude(plan_retry_at__gt=now)  # planning failed transiently: its back-off runs
+        .select_related("account")
+    )
     for broadcast in candidates.order_by("send_at", "pk"):
         quiet_end = quiet_hours_end(account=broadcast.account, moment=now)
         if quiet_end is None:
@@ -905,13 +908,19 @@ def broadcast_start(*, broadcast_id: int, now: datetime | None = None) -> bool:
         broadcast.send_at and broadcast.send_at > now
     ):
         return False
+    if broadcast.plan_retry_at and broadcast.plan_retry_at > now:
+        return False  # a failed planning attempt's back-off has not run out
     quiet_end = quiet_hours_end(account=broadcast.account, moment=now)
     if quiet_end is not None:
         Broadcast.unscoped.filter(pk=broadcast.pk, status=Broadcast.Status.SCHEDULED).update(
             send_at=quiet_end, deferred_by_quiet_hours=True, updated_at=now
         )
         return False
-    planned = broadcast_plan(broadcast_id=broadcast_id, now=now)
+    try:
+        planned = broadcast_plan(broadcast_id=broadcast_id, now=now)
+    except Exception as error:  # any: it must end visible on the row, never silently retried
+        broadcast_planning_failed(broadcast_id=broadcast_id, error=error, now=now)
+        return False
     if planned is None or planned.status != Broadcast.Status.SENDING:
         return False
     broadcast_repeat(broadcast=planned)  # the next weekly occurrence, if it repeats

@@ -318,7 +318,11 @@ def broadcast_schedule(
         return broadcast
     broadcast.send_at = send_at or now
     broadcast.status = S.SCHEDULED
-    broadcast.save(update_fields=["send_at", "status", "updated_at"])
+    fields = ["send_at", "status", "updated_at"]
+    if broadcast.plan_attempts:  # a new time starts planning afresh (see plan_failures)
+        broadcast.plan_attempts, broadcast.plan_retry_at, broadcast.error_message = 0, None, ""
+        fields += ["plan_attempts", "plan_retry_at", "error_message"]
+    broadcast.save(update_fields=fields)
     if broadcast.send_at <= now:
         from broadcasts import tasks
 

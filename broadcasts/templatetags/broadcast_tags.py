@@ -5,7 +5,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from broadcasts import simulated_line
+from broadcasts import selectors, simulated_line
 from broadcasts.demographic import describe as describe_demographic
 from broadcasts.messages import DISPLAY_NAME
 
@@ -72,3 +72,9 @@ def simulated_line_banner() -> str:
 def demographic_text(demographic) -> str:
     """A LINE demographic filter in words, or "" when only its JSON can say it."""
     return describe_demographic(demographic)
+
+
+@register.filter
+def failure_reason(broadcast) -> str:
+    """Why a broadcast failed or is being retried, in the reader's language where it can be."""
+    return selectors.broadcast_reason(broadcast=broadcast)

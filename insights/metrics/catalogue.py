@@ -28,6 +28,10 @@ CSV, API, WEBHOOK, CONSOLE = (
 )
 
 
+HIGHER, LOWER, NEITHER = "higher", "lower", ""
+BETTER_TEXT = {HIGHER: _("higher is better"), LOWER: _("lower is better")}
+
+
 @dataclass(frozen=True)
 class Metric:
     name: str
@@ -45,22 +49,68 @@ class Metric:
     # the stored metric counting the items left out, and the note that says so (``count``).
     excluded: str = ""
     excluded_note: object = ""
+    # Which way is good for the OA: "higher" (friends, open rate), "lower" (blocks, block
+    # rate) or "" (neither: a share that describes, like manual responses). Portfolio ranks
+    # (P100 = best) and the colour of a change against the previous period follow it.
+    better: str = HIGHER
+    # Stored metrics a source reports for every day (LINE's daily friend statistics, the
+    # console's tag snapshots): a day without a row is a day without data. Other metrics have
+    # rows only on days something happened (a broadcast, a coupon claim), so a period has
+    # data from the OA's first row of the metric on (see ``series.metric_coverage``).
+    daily: bool = False
 
     @property
     def is_ratio(self) -> bool:
         return bool(self.numerator)
+
+    @property
+    def reported_daily(self) -> bool:
+        """Whether a day without a row is missing data (a ratio: as its numerator)."""
+        return BY_NAME[self.numerator].daily if self.is_ratio else self.daily
+
+    @property
+    def better_text(self) -> str:
+        """ "higher is better" / "lower is better" / "" for a page or CSV."""
+        return str(BETTER_TEXT.get(self.better, ""))
 
 
 LINE_SOURCES = (API, CSV)  # the Insight API is exact per day; CSV fills what it lacks
 IMPORT_SOURCES = (CSV, API)  # OA Manager exports list every broadcast; the API only ours
 
 
-def _stored(name, label, definition, *, agg="sum", sources=(CSV,), internal=False) -> Metric:
-    return Metric(name, label, definition, agg=agg, sources=sources, internal=internal)
+def _stored(
+    name,
+    label,
+    definition,
+    *,
+    agg="sum",
+    sources=(CSV,),
+    internal=False,
+    better=HIGHER,
+    daily=False,
+) -> Metric:
+    return Metric(
+        name,
+        label,
+        definition,
+        agg=agg,
+        sources=sources,
+        internal=internal,
+        better=better,
+        daily=daily,
+    )
 
 
 def _ratio(
-    name, label, definition, numerator, denominator, *, excluded="", excluded_note=""
+    name,
+    label,
+    definition,
+    numerator,
+    denominator,
+    *,
+    excluded="",
+    excluded_note="",
+    better=HIGHER,
 ) -> Metric:
     return Metric(
         name,
@@ -71,6 +121,7 @@ def _ratio(
         unit="percent",
         excluded=excluded,
         excluded_note=excluded_note,
+        better=better,
     )
 
 
@@ -82,6 +133,7 @@ METRICS: tuple[Metric, ...] = (
         _("Friends added, running total as LINE reports it (blocked friends included)."),
         agg="last",
         sources=LINE_SOURCES,
+        daily=True,
     ),
     _stored(
         "friends.target_reach",
@@ -89,6 +141,7 @@ METRICS: tuple[Metric, ...] = (
         _("Friends a targeted message can reach (LINE's target reaches), running total."),
         agg="last",
         sources=LINE_SOURCES,
+        daily=True,
     ),
     _stored(
         "friends.blocked",
@@ -96,24 +149,30 @@ METRICS: tuple[Metric, ...] = (
         _("Friends currently blocking the OA, running total."),
         agg="last",
         sources=LINE_SOURCES,
+        better=LOWER,
+        daily=True,
     ),
     _stored(
         "friends.adds",
         _("Friends added"),
         _("Difference of the friends running total against the previous reported day."),
         sources=LINE_SOURCES,
+        daily=True,
     ),
     _stored(
         "friends.blocks",
         _("Blocks"),
         _("Difference of the blocked running total against the previous reported day."),
         sources=LINE_SOURCES,
+        better=LOWER,
+        daily=True,
     ),
     _stored(
         "friends.net",
         _("Net growth"),
         _("Friends added minus blocks."),
         sources=LINE_SOURCES,
+        daily=True,
     ),
     _ratio(
         "friends.block_rate",
@@ -121,6 +180,7 @@ METRICS: tuple[Metric, ...] = (
         _("Blocked friends over friends, at the end of the period."),
         "friends.blocked",
         "friends.total",
+        better=LOWER,
     ),
     _ratio(
         "friends.reach_ratio",
@@ -146,6 +206,7 @@ METRICS: tuple[Metric, ...] = (
         _("Blocks (webhook)"),
         _("Unfollow events (a user blocked the OA), per day in the OA's time zone."),
         sources=(WEBHOOK,),
+        better=LOWER,
     ),
     # Broadcasts --------------------------------------------------------------------------------
     _stored(
@@ -258,6 +319,7 @@ METRICS: tuple[Metric, ...] = (
         _("Manual responses over all responses."),
         "chats.manual",
         "chats.responses",
+        better=NEITHER,
     ),
     # Coupons -----------------------------------------------------------------------------------
     _stored("coupons.views", _("Coupon views"), _("Coupon page views, all coupons.")),
@@ -337,6 +399,7 @@ METRICS: tuple[Metric, ...] = (
         _("Following friends with at least one tag (daily snapshot)."),
         agg="last",
         sources=(CONSOLE,),
+        daily=True,
     ),
     _stored(
         "tags.following",
@@ -344,6 +407,7 @@ METRICS: tuple[Metric, ...] = (
         _("Friends not blocking the OA, known to the console (daily snapshot)."),
         agg="last",
         sources=(CONSOLE,),
+        daily=True,
     ),
     _ratio(
         "tags.coverage",

@@ -89,6 +89,13 @@ def test_overview_range_compare_broadcast_and_csv(page, dashboard_login):
     traces = plotted(page, "chart-growth")
     assert traces["friends.adds"] == [20, None, 20]
     assert traces["friends.adds:previous"] == [None, None, 10]  # 02-28 .. 03-02
+    # Only one of those three days has figures: said under the chart, and no net growth rate.
+    growth = page.locator('[data-testid="chart-card"][data-chart="growth"]')
+    assert growth.get_by_test_id("previous-incomplete").inner_text() == (
+        "previous period incomplete: 1 of 3 days have data"
+    )
+    net = page.locator('[data-testid="kpi"][data-metric="friends.net"] [data-testid="kpi-change"]')
+    assert net.inner_text().endswith("previous period incomplete: 1 of 3 days have data")
 
     # The chart's CSV holds exactly the plotted numbers, both periods.
     card = page.locator('[data-testid="chart-card"][data-chart="growth"]')

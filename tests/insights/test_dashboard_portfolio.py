@@ -61,6 +61,35 @@ def test_portfolio_page_shows_every_oa_with_median_and_percentiles(
     # Sorted by friends, largest first; percentile against the other two OAs.
     assert html.index("Third") < html.index("Second") < html.index("Alpha Tokyo")
     assert "P100" in html and "P50" in html and "P0" in html
+    assert 'data-testid="better-block_rate">↓ lower is better<' in html
+    assert 'data-testid="better-friends">↑ higher is better<' in html
+
+
+def _rank(html: str, oa: str, column: int) -> str:
+    """The rank text of one OA's cell (column 0 = friends), tags stripped."""
+    row = html[html.index(oa) :]
+    row = row[: row.index("</tr>")]
+    ranks = re.findall(r'<small class="rank (\w*)" data-testid="cell-rank">([^<]*)<', row)
+    standing, text = ranks[column]
+    return f"{standing}: {text}"
+
+
+def test_portfolio_ranks_so_that_p100_is_best_whichever_way_is_better(
+    three_oas, owner_client, workspace
+):
+    """Block rate: lower is better. Second (5 %) is the best, P100 and coloured good, in words
+    too; the two OAs at 10 % share the bottom. Friends: higher is better, Third is P100."""
+    html = _table(owner_client.get(reverse("workspace_portfolio", args=[workspace.slug])))
+    assert _rank(html, "Second", 2) == "good: P100 · top quarter"
+    assert _rank(html, "Third", 2) == "bad: P25 · bottom quarter"
+    assert _rank(html, "Alpha Tokyo", 2) == "bad: P25 · bottom quarter"
+    assert _rank(html, "Third", 0) == "good: P100 · top quarter"
+    assert _rank(html, "Second", 0) == "middle: P50"
+    assert _rank(html, "Alpha Tokyo", 0) == "bad: P0 · bottom quarter"
+    body = owner_client.get(reverse("api_portfolio")).json()
+    assert body["better"]["block_rate"] == "lower" and body["better"]["friends"] == "higher"
+    second = next(r for r in body["results"] if r["slug"] == "second")
+    assert (second["block_rate"]["percentile"], second["block_rate"]["standing"]) == (100, "good")
     median_row = html[html.index('data-testid="portfolio-median"') :]
     assert "2,000" in median_row  # median friends
     assert "100" in median_row  # median net adds
@@ -83,6 +112,7 @@ def test_portfolio_api(three_oas, owner_client):
         "value": 300.0,
         "hidden": False,
         "percentile": 100,
+        "standing": "good",
         "as_of": None,
     }
     assert third["block_rate"]["value"] == 10.0
@@ -131,6 +161,12 @@ def test_a_stale_friends_total_shows_the_latest_known_figure_as_of_its_day(
     assert "2,500" in median_row
     body = owner_client.get(reverse("api_portfolio")).json()
     cell = next(r for r in body["results"] if r["slug"] == "stale")["friends"]
-    assert cell == {"value": 4200.0, "hidden": False, "percentile": 100, "as_of": old.isoformat()}
+    assert cell == {
+        "value": 4200.0,
+        "hidden": False,
+        "percentile": 100,
+        "standing": "good",
+        "as_of": old.isoformat(),
+    }
     fresh = next(r for r in body["results"] if r["slug"] == second.slug)["friends"]
     assert fresh["as_of"] is None and fresh["value"] == 2000.0
