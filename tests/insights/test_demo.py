@@ -22,12 +22,13 @@ def test_demo_imports_every_report_and_agrees_with_webhook_activity():
 
     tokyo = demo.accounts["tokyo-cosmetics"]
     jobs = ImportJob.unscoped.filter(account=tokyo)
-    assert jobs.count() == 10
+    assert jobs.count() == 11
     assert set(jobs.values_list("status", flat=True)) == {"succeeded"}
     assert set(jobs.values_list("report", flat=True)) >= {
         "friends",
         "demographics",
         "broadcasts",
+        "chats",
         "coupons",
         "reward_card_usage",
         "reward_card_points",
@@ -55,7 +56,7 @@ def test_demo_imports_every_report_and_agrees_with_webhook_activity():
         assert row.added == follows[day]
 
     assert seed_insight_imports(demo) == 0, "a second run imports nothing"
-    assert ImportJob.unscoped.filter(account=tokyo).count() == 10
+    assert ImportJob.unscoped.filter(account=tokyo).count() == 11
 
 
 def test_demo_dates_end_yesterday_and_never_lie_in_the_future():
