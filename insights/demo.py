@@ -1,11 +1,16 @@
 """``seed_insight_imports``: 400 days of OA Manager exports per demo OA, uploaded through the real
-import path (job row, detection, chunked parsing, one transaction per file).
+import path (job row, detection, chunked parsing, one transaction per file), and the last month
+of the Insight API's followers figures as the daily sync stores them.
 
 Each OA's files are written the way its manager would export them: Japanese headers in Shift_JIS
 for the Tokyo OA, Traditional Chinese in Big5 for Taipei, Thai in UTF-8 with BOM for Bangkok and
 English in UTF-16 for the brand, so the demo exercises detection and decoding too. The numbers
-agree with the demo webhook activity: for the days the webhook demo covers, friends added and
-blocks per day are the follow and unfollow events it stored, on top of a longer organic history.
+tell one story: for the days the webhook demo covers, friends added and blocks per day are the
+follow and unfollow events it stored and messages received are its message events, on top of a
+longer organic history; broadcasts reach the day's target reach, coupons launched with a
+campaign draw views from it, and the reward card's usage report is the running total of its own
+point history (``insights.demo_engagement``). Every export that LINE gives per day covers every
+day, so each chart has a history at every range (365 days and its comparison included).
 Generated with a per-OA seed, so a second run produces the same files, and the step skips OAs
 that already have demo imports.
 """
@@ -16,7 +21,7 @@ import csv
 import io
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -24,7 +29,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from insights import demo_engagement as engagement
-from insights.models import ImportJob
+from insights.models import ImportJob, InsightSyncState
+from insights.services import sync
 from insights.services.imports import import_job_create, import_job_run
 from oa_console.tenancy import tenant_scope
 
@@ -33,6 +39,8 @@ if TYPE_CHECKING:
     from oa_console.models import LineAccount
 
 DAYS = 400
+# The Insight API sync has run daily since the console was connected (as the webhook demo).
+API_DAYS = 30
 BROADCASTS = 60
 DEMO_PREFIX = "demo-"
 JST = ZoneInfo("Asia/Tokyo")
@@ -340,7 +348,9 @@ def _friends_story(
     return FriendsStory(rows, adds_by_day, reach_by_day)
 
 
-def _files(account: LineAccount, slug: str, yesterday: date) -> list[tuple[str, bytes]]:
+def _files(
+    account: LineAccount, slug: str, yesterday: date
+) -> tuple[list[tuple[str, bytes]], FriendsStory]:
     language, base, organic = PROFILES[slug]
     style = STYLES[language]
     h = style.headers
@@ -435,7 +445,27 @@ def _files(account: LineAccount, slug: str, yesterday: date) -> list[tuple[str, 
             ]
         )
     files.append(export("voom", voom_rows))
-    return files
+    return files, story
+
+
+def _seed_insight_api(account: LineAccount, story: FriendsStory) -> int:
+    """The followers figures of the days since the console was connected, stored as the daily
+    Insight API sync stores them (source ``api``, beside the CSV rows; the sync's own storing
+    and state functions): LINE's API and its CSV export report the same running totals, which
+    the Friends page's reconciliation chart shows side by side."""
+    rows = story.rows[-API_DAYS:]
+    for raw_day, contacts, reach, blocks in rows:
+        day = datetime.strptime(raw_day, "%Y%m%d").date()
+        values = {
+            "date": day.isoformat(),
+            "contacts": contacts,
+            "target_reaches": reach,
+            "blocks": blocks,
+        }
+        sync._store(account=account, report="friends", key=day.isoformat(), day=day, values=values)
+    state = sync._state(account, InsightSyncState.Endpoint.FOLLOWERS)
+    sync._record(state, InsightSyncState.Outcome.OK, fetched=len(rows), through=day)
+    return len(rows)
 
 
 def _campaign(language: str, rng: random.Random) -> str:
@@ -463,7 +493,8 @@ def seed_insight_imports(demo: DemoTenancy) -> int:
         with tenant_scope(workspace=account.workspace, account=account):
             if ImportJob.objects.filter(original_name__startswith=DEMO_PREFIX).exists():
                 continue
-            for name, content in _files(account, slug, yesterday):
+            files, story = _files(account, slug, yesterday)
+            for name, content in files:
                 job = import_job_create(
                     account=account,
                     uploaded_file=SimpleUploadedFile(f"{DEMO_PREFIX}{name}.csv", content),
@@ -476,4 +507,5 @@ def seed_insight_imports(demo: DemoTenancy) -> int:
                         f"demo import {name} for {slug} failed: {job.failure_code} {job.errors}"
                     )
                 inserted += job.inserted
+            inserted += _seed_insight_api(account, story)
     return inserted
