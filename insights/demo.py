@@ -260,10 +260,11 @@ STYLES: dict[str, Style] = {
     ),
 }
 
-# Per demo OA: export language, friends a year and a half ago, typical organic adds a day.
+# Per demo OA: export language, friends 400 days ago, and its daily activity scale (profile
+# views / 6, reward card visits). Adds, blocks and chats a day follow the webhook demo's pace.
 PROFILES: dict[str, tuple[str, int, int]] = {
     "tokyo-cosmetics": ("ja", 8200, 14),
-    "taipei-cafe": ("zh", 2300, 6),
+    "taipei-cafe": ("zh", 4000, 6),
     "bangkok-fitness": ("th", 3100, 8),
     "kumo-tea": ("en", 1500, 4),
 }
@@ -325,21 +326,45 @@ class FriendsStory:
     reach: dict[date, int]
 
 
+def _webhook_start(webhook: dict[date, WebhookDay], first: date, yesterday: date) -> date:
+    """The first export day the webhook demo covers (after ``yesterday`` when none)."""
+    days = [day for day in webhook if first <= day <= yesterday]
+    return min(days) if days else yesterday + timedelta(days=1)
+
+
+def _webhook_means(
+    webhook: dict[date, WebhookDay], start: date, yesterday: date
+) -> tuple[float, float, float]:
+    """Follows, unfollows and messages a day over the webhook's days: the organic history
+    before them runs at the same pace, so no chart jumps where the webhook starts."""
+    days = [webhook.get(start + timedelta(days=n)) for n in range((yesterday - start).days + 1)]
+    if not days:
+        return 1.0, 0.3, 1.0
+    known = [day or WebhookDay() for day in days]
+    return (
+        sum(d.follows for d in known) / len(known),
+        sum(d.unfollows for d in known) / len(known),
+        sum(d.messages for d in known) / len(known),
+    )
+
+
 def _friends_story(
-    webhook: dict[date, WebhookDay], first: date, base: int, organic: int, rng: random.Random
+    webhook: dict[date, WebhookDay], first: date, yesterday: date, base: int, rng: random.Random
 ) -> FriendsStory:
     """Running totals as LINE reports them; on the webhook demo's days, adds and blocks are
-    its follow and unfollow events, before them an organic history."""
+    its follow and unfollow events, before them an organic history at the same pace."""
+    start = _webhook_start(webhook, first, yesterday)
+    adds_mean, blocks_mean, _messages = _webhook_means(webhook, start, yesterday)
     rows, adds_by_day, reach_by_day = [], {}, {}
     contacts, blocks = base, int(base * 0.08)
     for n in range(DAYS):
         day = first + timedelta(days=n)
-        if day in webhook:
-            adds, new_blocks = webhook[day].follows, webhook[day].unfollows
+        if day >= start:
+            known = webhook.get(day) or WebhookDay()
+            adds, new_blocks = known.follows, known.unfollows
         else:
-            weekend = 1.5 if day.weekday() >= 5 else 1.0
-            adds = max(0, int(rng.gauss(organic * weekend, organic / 3)))
-            new_blocks = rng.choice([0, 0, 1, 1, 2])
+            adds = engagement.poisson(rng, adds_mean)
+            new_blocks = engagement.poisson(rng, blocks_mean)
         contacts += adds
         blocks += new_blocks
         reach = int((contacts - blocks) * 0.86)
@@ -361,7 +386,7 @@ def _files(
     rng = random.Random(f"insights:{slug}")
     first = yesterday - timedelta(days=DAYS - 1)
     webhook = _webhook_days(account, first)
-    story = _friends_story(webhook, first, base, organic, rng)
+    story = _friends_story(webhook, first, yesterday, base, rng)
     totals = story.reach
     files = [export("friends", story.rows)]
     files.append(export("gender", [[g, f"{p}%"] for g, p in GENDERS]))
@@ -388,12 +413,20 @@ def _files(
             ]
         )
     files.append(export("broadcasts", broadcast_rows))
-    messages = {day: w.messages for day, w in webhook.items() if day >= first}
+    start = _webhook_start(webhook, first, yesterday)
+    messages = {
+        start + timedelta(days=n): (webhook.get(start + timedelta(days=n)) or WebhookDay()).messages
+        for n in range((yesterday - start).days + 1)
+    }
     files.append(
         export(
             "chats",
             engagement.chat_rows(
-                first=first, days=DAYS, organic=organic, webhook_messages=messages, rng=rng
+                first=first,
+                days=DAYS,
+                per_day=_webhook_means(webhook, start, yesterday)[2],
+                webhook_messages=messages,
+                rng=rng,
             ),
         )
     )

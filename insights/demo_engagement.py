@@ -3,7 +3,7 @@ the reward card's point history with a usage report for every day it covers.
 
 ``insights.demo`` writes them as the OA's manager would export them and uploads them through the
 import path; this module only decides the numbers. They follow the same friends story as the
-friends export (``reach`` per day, organic adds per day), so every page tells one story: a
+friends export (``reach`` and adds per day), so every page tells one story: a
 coupon launched with a broadcast draws views from the friends it reached, chats grow with the
 friends, and the reward card's usage report is the running total of its own point history.
 """
@@ -23,26 +23,34 @@ REWARD_GOAL = 10  # points for a voucher
 DOUBLE_POINTS_WEEKDAY = 5  # Saturday
 
 
+def poisson(rng: random.Random, mean: float) -> int:
+    """A count of independent events with this daily mean (Knuth's method; means are small)."""
+    limit, count, product = math.exp(-mean), 0, rng.random()
+    while product > limit:
+        count += 1
+        product *= rng.random()
+    return count
+
+
 def chat_rows(
     *,
     first: date,
     days: int,
-    organic: int,
+    per_day: float,
     webhook_messages: dict[date, int],
     rng: random.Random,
 ) -> list[list]:
     """One row per day: date, active chats, received, sent, manual and automatic responses.
 
     On the days the webhook demo covers, messages received are its message events (what the
-    console itself counted), so the Chats page and the webhook figures agree."""
+    console itself counted), so the Chats page and the webhook figures agree; before them,
+    friends wrote at the same pace."""
     rows = []
     for n in range(days):
         day = first + timedelta(days=n)
-        if day in webhook_messages:
-            received = webhook_messages[day]
-        else:
-            weekend = 1.4 if day.weekday() >= 5 else 1.0
-            received = max(0, round(rng.gauss(organic * 1.5 * weekend, organic / 2)))
+        received = webhook_messages.get(day)
+        if received is None:
+            received = poisson(rng, per_day)
         active = min(received, round(received * rng.uniform(0.55, 0.75)))
         share = MANUAL_SHARE_FIRST + (MANUAL_SHARE_LAST - MANUAL_SHARE_FIRST) * n / (days - 1)
         answered = round(received * rng.uniform(0.8, 0.95))
@@ -58,9 +66,11 @@ class CouponPlan:
     name: str
     start: int  # first day (index into the period)
     length: int  # days it can be claimed
-    # Always-on coupons: views per friend added that day; campaigns: share of the reach
-    # that views it on launch day, then decaying.
+    # Always-on coupons: views per friend added that day (welcome) or share of the reach
+    # viewing it each day (birthday); campaigns: share of the reach that views it on launch
+    # day, then decaying.
     per_add: float = 0.0
+    daily_share: float = 0.0
     launch_share: float = 0.0
 
 
@@ -68,7 +78,8 @@ def coupon_plans(campaign: str, days: int) -> list[CouponPlan]:
     """A welcome and a birthday coupon all along, and three campaign coupons of six weeks."""
     return [
         CouponPlan("Welcome", 0, days, per_add=0.9),
-        CouponPlan("Birthday", 0, days, per_add=0.25),
+        # About one friend in 365 has a birthday each day; most of them open the coupon.
+        CouponPlan("Birthday", 0, days, daily_share=0.8 / 365),
         CouponPlan(f"{campaign} 10%OFF", days // 8, 42, launch_share=0.06),
         CouponPlan("Spring", days // 2, 42, launch_share=0.05),
         CouponPlan("VIP", days - 50, 42, launch_share=0.035),
@@ -95,6 +106,8 @@ def coupon_rows(
                 break  # a campaign still running today: its days so far
             if plan.per_add:
                 views = round(adds.get(day, 0) * plan.per_add * rng.uniform(0.8, 1.2))
+            elif plan.daily_share:
+                views = round(reach[day] * plan.daily_share * rng.uniform(0.8, 1.2))
             else:
                 decay = math.pow(0.5, (n - plan.start) / 5)
                 views = round(reach[day] * plan.launch_share * decay * rng.uniform(0.8, 1.2)) + 2
