@@ -1,7 +1,9 @@
 """``seed_crm``: the demo's CRM data on top of the webhook friends: tag families with goals,
-tags on about 60% of following friends (from every source), first-party data and attributes,
-purchases for part of the friends sent through the custom events service, auto-tag rules, saved
-segments, add-friend links with their visits, an RFM run and today's coverage snapshot.
+tags on about 60% of following friends (from every source, each tagged on a day between their
+follow and today), first-party data and attributes, purchases for part of the friends sent
+through the custom events service, auto-tag rules, saved segments, add-friend links with their
+visits, an RFM run, and the daily coverage snapshots since the first follow
+(``segments.demo_coverage``) ending with today's, taken by the product's own snapshot.
 
 Everything is derived from seeded random generators, and an OA that already has tags is left
 alone, so a second run creates nothing.

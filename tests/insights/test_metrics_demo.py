@@ -83,7 +83,8 @@ def test_every_demo_chart_has_a_history():
                 problems += chart_problems(page + query, html)
         overview = client.get(_chart_pages(account)[0]).content.decode()
         kpis = overview.count('data-testid="kpi-value"')
-        assert kpis and len(POLYLINE.findall(overview)) == kpis, "a KPI without its sparkline"
+        if not kpis or len(POLYLINE.findall(overview)) != kpis:
+            problems.append(f"{account.slug}: a KPI card without its sparkline (one point or none)")
         broadcasts = client.get(_chart_pages(account)[2]).content.decode()
         for detail in BROADCAST_LINK.findall(broadcasts)[:2]:
             html = client.get(detail.replace("&amp;", "&")).content.decode()
