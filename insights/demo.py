@@ -1,11 +1,16 @@
 """``seed_insight_imports``: 400 days of OA Manager exports per demo OA, uploaded through the real
-import path (job row, detection, chunked parsing, one transaction per file).
+import path (job row, detection, chunked parsing, one transaction per file), and the last month
+of the Insight API's followers figures as the daily sync stores them.
 
 Each OA's files are written the way its manager would export them: Japanese headers in Shift_JIS
 for the Tokyo OA, Traditional Chinese in Big5 for Taipei, Thai in UTF-8 with BOM for Bangkok and
 English in UTF-16 for the brand, so the demo exercises detection and decoding too. The numbers
-agree with the demo webhook activity: for the days the webhook demo covers, friends added and
-blocks per day are the follow and unfollow events it stored, on top of a longer organic history.
+tell one story: for the days the webhook demo covers, friends added and blocks per day are the
+follow and unfollow events it stored and messages received are its message events, on top of a
+longer organic history; broadcasts reach the day's target reach, coupons launched with a
+campaign draw views from it, and the reward card's usage report is the running total of its own
+point history (``insights.demo_engagement``). Every export that LINE gives per day covers every
+day, so each chart has a history at every range (365 days and its comparison included).
 Generated with a per-OA seed, so a second run produces the same files, and the step skips OAs
 that already have demo imports.
 """
@@ -23,7 +28,9 @@ from zoneinfo import ZoneInfo
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from insights.models import ImportJob
+from insights import demo_engagement as engagement
+from insights.models import ImportJob, InsightSyncState
+from insights.services import sync
 from insights.services.imports import import_job_create, import_job_run
 from oa_console.tenancy import tenant_scope
 
@@ -32,6 +39,8 @@ if TYPE_CHECKING:
     from oa_console.models import LineAccount
 
 DAYS = 400
+# The Insight API sync has run daily since the console was connected (as the webhook demo).
+API_DAYS = 30
 BROADCASTS = 60
 DEMO_PREFIX = "demo-"
 JST = ZoneInfo("Asia/Tokyo")
@@ -60,8 +69,17 @@ STYLES: dict[str, Style] = {
                 "クリックユーザー数",
                 "クリック率",
             ],
-            "coupons": ["クーポン名", "閲覧数", "獲得数", "使用数"],
+            "coupons": ["日付", "クーポン名", "閲覧数", "獲得数", "使用数"],
+            "chats": [
+                "日付",
+                "アクティブチャット数",
+                "受信メッセージ数",
+                "送信メッセージ数",
+                "手動応答数",
+                "自動応答数",
+            ],
             "reward_usage": [
+                "集計日",
                 "ショップカード名",
                 "有効カード数",
                 "発行カード数",
@@ -79,6 +97,7 @@ STYLES: dict[str, Style] = {
                 "投稿日時",
                 "投稿内容",
                 "インプレッション",
+                "おすすめ表示",
                 "タイムライン表示",
                 "フォロー数",
                 "プロフィール訪問数",
@@ -103,8 +122,10 @@ STYLES: dict[str, Style] = {
                 "點擊人數",
                 "點擊率",
             ],
-            "coupons": ["優惠券名稱", "瀏覽次數", "領取次數", "使用次數"],
+            "coupons": ["日期", "優惠券名稱", "瀏覽次數", "領取次數", "使用次數"],
+            "chats": ["日期", "聊天數", "收到的訊息", "傳送的訊息", "手動回覆", "自動回覆"],
             "reward_usage": [
+                "統計日期",
                 "集點卡名稱",
                 "有效集點卡",
                 "已發行集點卡",
@@ -122,6 +143,7 @@ STYLES: dict[str, Style] = {
                 "發文時間",
                 "貼文內容",
                 "曝光次數",
+                "探索瀏覽次數",
                 "動態消息瀏覽次數",
                 "追蹤數",
                 "個人檔案造訪次數",
@@ -146,8 +168,17 @@ STYLES: dict[str, Style] = {
                 "ผู้ใช้ที่คลิก",
                 "อัตราการคลิก",
             ],
-            "coupons": ["ชื่อคูปอง", "การดู", "การรับ", "การใช้"],
+            "coupons": ["วันที่", "ชื่อคูปอง", "การดู", "การรับ", "การใช้"],
+            "chats": [
+                "วันที่",
+                "แชทที่ใช้งาน",
+                "ข้อความที่ได้รับ",
+                "ข้อความที่ส่ง",
+                "ตอบกลับด้วยตนเอง",
+                "ตอบกลับอัตโนมัติ",
+            ],
             "reward_usage": [
+                "ณ วันที่",
                 "ชื่อบัตร",
                 "บัตรที่ใช้ได้",
                 "บัตรที่ออก",
@@ -165,6 +196,7 @@ STYLES: dict[str, Style] = {
                 "วันที่โพสต์",
                 "เนื้อหาโพสต์",
                 "อิมเพรสชัน",
+                "การดูจากสำรวจ",
                 "การดูจากไทม์ไลน์",
                 "การติดตาม",
                 "การเยี่ยมชมโปรไฟล์",
@@ -189,8 +221,17 @@ STYLES: dict[str, Style] = {
                 "Unique clicks",
                 "Click rate",
             ],
-            "coupons": ["Coupon name", "Views", "Claimed", "Used"],
+            "coupons": ["Date", "Coupon name", "Views", "Claimed", "Used"],
+            "chats": [
+                "Date",
+                "Active chats",
+                "Messages received",
+                "Messages sent",
+                "Manual responses",
+                "Auto responses",
+            ],
             "reward_usage": [
+                "as of",
                 "name",
                 "validCards",
                 "issuedCards",
@@ -208,6 +249,7 @@ STYLES: dict[str, Style] = {
                 "Posted at",
                 "Post",
                 "Impressions",
+                "Explore views",
                 "Timeline views",
                 "Follows",
                 "Profile visits",
@@ -218,10 +260,11 @@ STYLES: dict[str, Style] = {
     ),
 }
 
-# Per demo OA: export language, friends a year and a half ago, typical organic adds a day.
+# Per demo OA: export language, friends 400 days ago, and its daily activity scale (profile
+# views / 6, reward card visits). Adds, blocks and chats a day follow the webhook demo's pace.
 PROFILES: dict[str, tuple[str, int, int]] = {
     "tokyo-cosmetics": ("ja", 8200, 14),
-    "taipei-cafe": ("zh", 2300, 6),
+    "taipei-cafe": ("zh", 4000, 6),
     "bangkok-fitness": ("th", 3100, 8),
     "kumo-tea": ("en", 1500, 4),
 }
@@ -253,46 +296,101 @@ def _csv(header: list[str], rows: list[list], encoding: str) -> bytes:
     return buffer.getvalue().encode(encoding)
 
 
-def _webhook_days(account: LineAccount, first: date) -> dict[date, tuple[int, int]]:
-    """(follows, unfollows) per day from the demo webhook activity, through its selector."""
+@dataclass(frozen=True)
+class WebhookDay:
+    follows: int = 0
+    unfollows: int = 0
+    messages: int = 0
+
+
+def _webhook_days(account: LineAccount, first: date) -> dict[date, WebhookDay]:
+    """Follows, unfollows and messages per day from the demo webhook activity (its selector)."""
     from webhooks.selectors import webhook_event_daily_counts
 
     days = (date.today() - first).days + 2
-    counts: dict[date, list[int]] = {}
+    counts: dict[date, dict[str, int]] = {}
     for day, event_type, n in webhook_event_daily_counts(account=account, days=days):
-        slot = counts.setdefault(day, [0, 0])
-        if event_type == "follow":
-            slot[0] += n
-        elif event_type == "unfollow":
-            slot[1] += n
-    return {day: (adds, blocks) for day, (adds, blocks) in counts.items()}
+        counts.setdefault(day, {})[event_type] = n
+    return {
+        day: WebhookDay(by.get("follow", 0), by.get("unfollow", 0), by.get("message", 0))
+        for day, by in counts.items()
+    }
 
 
-def _files(account: LineAccount, slug: str, yesterday: date) -> list[tuple[str, bytes]]:
-    language, base, organic = PROFILES[slug]
-    style = STYLES[language]
-    h = style.headers
-    rng = random.Random(f"insights:{slug}")
-    first = yesterday - timedelta(days=DAYS - 1)
-    webhook = _webhook_days(account, first)
-    friends_rows, totals = [], {}
+@dataclass
+class FriendsStory:
+    """The friends export and what the other exports derive from it, per day."""
+
+    rows: list[list]
+    adds: dict[date, int]
+    reach: dict[date, int]
+
+
+def _webhook_start(webhook: dict[date, WebhookDay], first: date, yesterday: date) -> date:
+    """The first export day the webhook demo covers (after ``yesterday`` when none)."""
+    days = [day for day in webhook if first <= day <= yesterday]
+    return min(days) if days else yesterday + timedelta(days=1)
+
+
+def _webhook_means(
+    webhook: dict[date, WebhookDay], start: date, yesterday: date
+) -> tuple[float, float, float]:
+    """Follows, unfollows and messages a day over the webhook's days: the organic history
+    before them runs at the same pace, so no chart jumps where the webhook starts."""
+    days = [webhook.get(start + timedelta(days=n)) for n in range((yesterday - start).days + 1)]
+    if not days:
+        return 1.0, 0.3, 1.0
+    known = [day or WebhookDay() for day in days]
+    return (
+        sum(d.follows for d in known) / len(known),
+        sum(d.unfollows for d in known) / len(known),
+        sum(d.messages for d in known) / len(known),
+    )
+
+
+def _friends_story(
+    webhook: dict[date, WebhookDay], first: date, yesterday: date, base: int, rng: random.Random
+) -> FriendsStory:
+    """Running totals as LINE reports them; on the webhook demo's days, adds and blocks are
+    its follow and unfollow events, before them an organic history at the same pace."""
+    start = _webhook_start(webhook, first, yesterday)
+    adds_mean, blocks_mean, _messages = _webhook_means(webhook, start, yesterday)
+    rows, adds_by_day, reach_by_day = [], {}, {}
     contacts, blocks = base, int(base * 0.08)
     for n in range(DAYS):
         day = first + timedelta(days=n)
-        if day in webhook:
-            adds, new_blocks = webhook[day]
+        if day >= start:
+            known = webhook.get(day) or WebhookDay()
+            adds, new_blocks = known.follows, known.unfollows
         else:
-            weekend = 1.5 if day.weekday() >= 5 else 1.0
-            adds = max(0, int(rng.gauss(organic * weekend, organic / 3)))
-            new_blocks = rng.choice([0, 0, 1, 1, 2])
+            adds = engagement.poisson(rng, adds_mean)
+            new_blocks = engagement.poisson(rng, blocks_mean)
         contacts += adds
         blocks += new_blocks
         reach = int((contacts - blocks) * 0.86)
-        totals[day] = reach
-        friends_rows.append([day.strftime("%Y%m%d"), contacts, reach, blocks])
-    files = [("friends", _csv(h["friends"], friends_rows, style.encoding))]
-    files.append(("gender", _csv(h["gender"], [[g, f"{p}%"] for g, p in GENDERS], style.encoding)))
-    files.append(("age", _csv(h["age"], [[a, f"{p}%"] for a, p in AGES], style.encoding)))
+        adds_by_day[day], reach_by_day[day] = adds, reach
+        rows.append([day.strftime("%Y%m%d"), contacts, reach, blocks])
+    return FriendsStory(rows, adds_by_day, reach_by_day)
+
+
+def _files(
+    account: LineAccount, slug: str, yesterday: date
+) -> tuple[list[tuple[str, bytes]], FriendsStory]:
+    language, base, organic = PROFILES[slug]
+    style = STYLES[language]
+    h = style.headers
+
+    def export(name: str, rows: list[list]) -> tuple[str, bytes]:
+        return name, _csv(h[name], rows, style.encoding)
+
+    rng = random.Random(f"insights:{slug}")
+    first = yesterday - timedelta(days=DAYS - 1)
+    webhook = _webhook_days(account, first)
+    story = _friends_story(webhook, first, yesterday, base, rng)
+    totals = story.reach
+    files = [export("friends", story.rows)]
+    files.append(export("gender", [[g, f"{p}%"] for g, p in GENDERS]))
+    files.append(export("age", [[a, f"{p}%"] for a, p in AGES]))
 
     broadcast_rows = []
     for index in range(BROADCASTS):
@@ -314,78 +412,54 @@ def _files(account: LineAccount, slug: str, yesterday: date) -> list[tuple[str, 
                 f"{round(100 * clicks / max(1, delivered), 1)}%",
             ]
         )
-    files.append(("broadcasts", _csv(h["broadcasts"], broadcast_rows, style.encoding)))
-
-    coupon_rows = []
-    for name in (_campaign(language, rng) + " 10%OFF", "Welcome", "Birthday", "Spring", "VIP"):
-        views = rng.randint(300, 3000)
-        claimed = int(views * rng.uniform(0.2, 0.5))
-        coupon_rows.append([name, views, claimed, int(claimed * rng.uniform(0.2, 0.6))])
-    files.append(("coupons", _csv(h["coupons"], coupon_rows, style.encoding)))
-
-    history, balances = [], {}
-    customers = [f"C{rng.randrange(16**8):08X}" for _ in range(max(40, base // 60))]
-    point_types = POINT_TYPES[language]
-    for n in range(DAYS):
-        day = first + timedelta(days=n)
-        seen = set()
-        for _visit in range(rng.randint(0, 6)):
-            customer = rng.choice(customers)
-            at = datetime(
-                day.year,
-                day.month,
-                day.day,
-                rng.randint(9, 20),
-                rng.randint(0, 59),
-                rng.randint(0, 59),
-            )
-            kind = point_types[0]
-            points = 1
-            if balances.get(customer, 0) >= 10 and rng.random() < 0.5:
-                kind, points = point_types[1], -10
-            if (at, customer, kind) in seen:
-                continue
-            seen.add((at, customer, kind))
-            balances[customer] = balances.get(customer, 0) + points
-            history.append([at.strftime("%Y/%m/%d %H:%M:%S"), customer, kind, points])
-    files.append(("reward_history", _csv(h["reward_history"], history, style.encoding)))
-    distribution: dict[int, int] = {}
-    for points in balances.values():
-        distribution[points] = distribution.get(points, 0) + 1
+    files.append(export("broadcasts", broadcast_rows))
+    start = _webhook_start(webhook, first, yesterday)
+    messages = {
+        start + timedelta(days=n): (webhook.get(start + timedelta(days=n)) or WebhookDay()).messages
+        for n in range((yesterday - start).days + 1)
+    }
     files.append(
-        ("reward_points", _csv(h["reward_points"], sorted(distribution.items()), style.encoding))
-    )
-    visits = sum(1 for row in history if row[3] > 0)
-    vouchers = sum(1 for row in history if row[3] < 0)
-    files.append(
-        (
-            "reward_usage",
-            _csv(
-                h["reward_usage"],
-                [
-                    [
-                        _card(language),
-                        len(balances),
-                        len(balances) + 3,
-                        visits,
-                        len(balances),
-                        rng.randint(0, 30),
-                        vouchers,
-                        vouchers,
-                        3,
-                    ]
-                ],
-                style.encoding,
+        export(
+            "chats",
+            engagement.chat_rows(
+                first=first,
+                days=DAYS,
+                per_day=_webhook_means(webhook, start, yesterday)[2],
+                webhook_messages=messages,
+                rng=rng,
             ),
         )
     )
+    plans = engagement.coupon_plans(_campaign(language, rng), DAYS)
+    files.append(
+        export(
+            "coupons",
+            engagement.coupon_rows(
+                first=first, plans=plans, adds=story.adds, reach=story.reach, rng=rng
+            ),
+        )
+    )
+    card = engagement.reward_card(
+        first=first,
+        days=DAYS,
+        organic=organic,
+        card=_card(language),
+        point_types=POINT_TYPES[language],
+        rng=rng,
+    )
+    files.append(export("reward_history", card.history))
+    distribution: dict[int, int] = {}
+    for points in card.balances.values():
+        distribution[points] = distribution.get(points, 0) + 1
+    files.append(export("reward_points", sorted(distribution.items())))
+    files.append(export("reward_usage", card.usage))
     profile_rows = []
     for n in range(DAYS):
         day = first + timedelta(days=n)
         views = max(0, int(rng.gauss(organic * 6, organic)))
         unique = int(views * 0.7)
         profile_rows.append([day.isoformat(), views, unique if unique >= 20 else "-"])
-    files.append(("profile", _csv(h["profile"], profile_rows, style.encoding)))
+    files.append(export("profile", profile_rows))
     voom_rows = []
     for index in range(50):
         day = first + timedelta(days=int((index + 0.3) * DAYS / 50))
@@ -395,6 +469,7 @@ def _files(account: LineAccount, slug: str, yesterday: date) -> list[tuple[str, 
                 f"{day:%Y/%m/%d} 10:00",
                 f"{_campaign(language, rng)} #{index + 1}",
                 impressions,
+                int(impressions * 0.3),
                 int(impressions * 0.6),
                 rng.randint(0, 25),
                 rng.randint(10, 120),
@@ -402,8 +477,28 @@ def _files(account: LineAccount, slug: str, yesterday: date) -> list[tuple[str, 
                 int(impressions * 0.1),
             ]
         )
-    files.append(("voom", _csv(h["voom"], voom_rows, style.encoding)))
-    return files
+    files.append(export("voom", voom_rows))
+    return files, story
+
+
+def _seed_insight_api(account: LineAccount, story: FriendsStory) -> int:
+    """The followers figures of the days since the console was connected, stored as the daily
+    Insight API sync stores them (source ``api``, beside the CSV rows; the sync's own storing
+    and state functions): LINE's API and its CSV export report the same running totals, which
+    the Friends page's reconciliation chart shows side by side."""
+    rows = story.rows[-API_DAYS:]
+    for raw_day, contacts, reach, blocks in rows:
+        day = datetime.strptime(raw_day, "%Y%m%d").date()
+        values = {
+            "date": day.isoformat(),
+            "contacts": contacts,
+            "target_reaches": reach,
+            "blocks": blocks,
+        }
+        sync._store(account=account, report="friends", key=day.isoformat(), day=day, values=values)
+    state = sync._state(account, InsightSyncState.Endpoint.FOLLOWERS)
+    sync._record(state, InsightSyncState.Outcome.OK, fetched=len(rows), through=day)
+    return len(rows)
 
 
 def _campaign(language: str, rng: random.Random) -> str:
@@ -431,7 +526,8 @@ def seed_insight_imports(demo: DemoTenancy) -> int:
         with tenant_scope(workspace=account.workspace, account=account):
             if ImportJob.objects.filter(original_name__startswith=DEMO_PREFIX).exists():
                 continue
-            for name, content in _files(account, slug, yesterday):
+            files, story = _files(account, slug, yesterday)
+            for name, content in files:
                 job = import_job_create(
                     account=account,
                     uploaded_file=SimpleUploadedFile(f"{DEMO_PREFIX}{name}.csv", content),
@@ -444,4 +540,5 @@ def seed_insight_imports(demo: DemoTenancy) -> int:
                         f"demo import {name} for {slug} failed: {job.failure_code} {job.errors}"
                     )
                 inserted += job.inserted
+            inserted += _seed_insight_api(account, story)
     return inserted

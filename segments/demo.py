@@ -1,7 +1,9 @@
 """``seed_crm``: the demo's CRM data on top of the webhook friends: tag families with goals,
-tags on about 60% of following friends (from every source), first-party data and attributes,
-purchases for part of the friends sent through the custom events service, auto-tag rules, saved
-segments, add-friend links with their visits, an RFM run and today's coverage snapshot.
+tags on about 60% of following friends (from every source, each tagged on a day between their
+follow and today), first-party data and attributes, purchases for part of the friends sent
+through the custom events service, auto-tag rules, saved segments, add-friend links with their
+visits, an RFM run, and the daily coverage snapshots since the first follow
+(``segments.demo_coverage``) ending with today's, taken by the product's own snapshot.
 
 Everything is derived from seeded random generators, and an OA that already has tags is left
 alone, so a second run creates nothing.
@@ -10,13 +12,16 @@ alone, so a second run creates nothing.
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from collections import defaultdict
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from oa_console.tenancy import tenant_scope
 from segments import campaigns, rfm, segment_services, tagging
+from segments.demo_coverage import coverage_history_seed
 from segments.events import custom_events_record
 from segments.models import (
     AttributeDefinition,
@@ -43,6 +48,8 @@ REGIONS = ["jp_13", "jp_27", "jp_14", "tw_01", "th_10"]
 TIERS = ["bronze", "silver", "gold"]
 CURRENCY = {"Asia/Tokyo": "JPY", "Asia/Taipei": "TWD", "Asia/Bangkok": "THB"}
 TAGGED_SHARE = 0.6
+# Friends were tagged over the last month (nobody is tagged before they follow).
+TAG_HISTORY = timedelta(days=30)
 # Demo add-friend links, by the add-friend source the seeded friends carry.
 CAMPAIGNS = {"qr_store": "QR code at the register", "flyer": "Spring flyer"}
 
@@ -95,6 +102,27 @@ def _seed_campaigns(account, friends: list[Friend], rng: random.Random) -> int:
     return created + len(visits)
 
 
+def _tag_friends(account, friends: list[Friend], tags: dict[str, Tag], rng, now) -> int:
+    """Tag about 60% of the following friends with one to three tags each, at a time between
+    their follow (or the start of the tag history) and now, so coverage grows day by day.
+    One ``friend_tags_add`` per tag, source and day, as a day of manual and rule tagging."""
+    batches: dict[tuple[str, str, datetime], list[int]] = defaultdict(list)
+    for friend in friends:
+        if friend.status != Friend.Status.FOLLOWING or rng.random() >= TAGGED_SHARE:
+            continue
+        since = max(friend.first_followed_at or now - TAG_HISTORY, now - TAG_HISTORY)
+        for name in rng.sample(sorted(tags), k=rng.randint(1, 3)):
+            at = since + (now - since) * rng.random()
+            day = max(at.replace(minute=0, second=0, microsecond=0), since)
+            batches[(name, rng.choice(SOURCES), day)].append(friend.pk)
+    created = 0
+    for (name, source, at), friend_ids in sorted(batches.items()):
+        created += tagging.friend_tags_add(
+            account=account, tag=tags[name], friend_ids=friend_ids, source=source, at=at
+        )
+    return created
+
+
 def _seed_account(account) -> int:
     if Tag.unscoped.filter(account=account).exists():
         return 0
@@ -109,18 +137,7 @@ def _seed_account(account) -> int:
             tags[name] = tagging.tag_create(account=account, name=name, family=family)
             created += 1
     friends = list(Friend.unscoped.filter(account=account).order_by("pk"))
-    following = [f for f in friends if f.status == Friend.Status.FOLLOWING]
-    for friend in following:
-        if rng.random() >= TAGGED_SHARE:
-            continue
-        for name in rng.sample(sorted(tags), k=rng.randint(1, 3)):
-            created += tagging.friend_tags_add(
-                account=account,
-                tag=tags[name],
-                friend_ids=[friend.pk],
-                source=rng.choice(SOURCES),
-                at=now - timedelta(days=rng.randint(0, 60)),
-            )
+    created += _tag_friends(account, friends, tags, rng, now)
 
     points = AttributeDefinition.unscoped.create(
         account=account, key="points", label="Points", type=AttributeDefinition.Type.NUMBER
@@ -247,7 +264,9 @@ def _seed_account(account) -> int:
         created += 1
     created += _seed_campaigns(account, friends, rng)
     created += rfm.rfm_compute(account=account, now=now)
-    created += tagging.tag_coverage_snapshot(account=account, day=timezone.localdate())
+    created += coverage_history_seed(
+        account=account, today=now.astimezone(ZoneInfo(account.time_zone)).date()
+    )
     return created
 
 

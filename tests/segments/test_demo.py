@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from oa_console.management.commands import seed_demo
 from oa_console.models import LineAccount
 from oa_console.tenancy import tenant_scope
 from segments import campaign_selectors, segment_selectors, tag_selectors
@@ -23,7 +24,7 @@ from segments.models import (
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_fills_the_crm_once():
+def test_seed_demo_fills_the_crm_once(django_assert_max_num_queries, monkeypatch):
     call_command("seed_demo", verbosity=0, stdout=StringIO())
     cafe = LineAccount.unscoped.select_related("workspace").get(slug="taipei-cafe")
     with tenant_scope(workspace=cafe.workspace, account=cafe):
@@ -46,7 +47,19 @@ def test_seed_demo_fills_the_crm_once():
             RfmScore.unscoped.filter(account=cafe).count()
             == Friend.unscoped.filter(account=cafe).count()
         )
-        assert TagCoverageSnapshot.unscoped.filter(account=cafe, scope="all").exists()
+        # A daily coverage history since the first follow, growing as friends were tagged, and
+        # today's snapshot is the product's own (tagging.tag_coverage_snapshot).
+        history = list(
+            TagCoverageSnapshot.unscoped.filter(account=cafe, scope="all").order_by("date")
+        )
+        assert len(history) >= 28
+        assert history[0].tagged < history[-1].tagged
+        assert (history[-1].tagged, history[-1].following) == (
+            coverage.tagged,
+            coverage.following,
+        )
+        families = TagCoverageSnapshot.unscoped.filter(account=cafe, scope__startswith="family:")
+        assert families.values("date").distinct().count() == len(history)
         # Auto-tag rules of the kinds a marketer meets first, a link click included.
         rule_kinds = set(TagRule.unscoped.filter(account=cafe).values_list("kind", flat=True))
         assert {"keyword", "custom_event", "add_source", "link_click"} <= rule_kinds
@@ -59,8 +72,19 @@ def test_seed_demo_fills_the_crm_once():
             assert visit.visited_at < visit.followed_at
     totals = (Segment.unscoped.count(), CustomEvent.unscoped.count(), RfmScore.unscoped.count())
     out = StringIO()
+    # An already seeded database: the marker and two counts, no step runs (make run restarts
+    # at once instead of re-running every step).
+    with django_assert_max_num_queries(3):
+        call_command("seed_demo", stdout=out)
+    assert "nothing changed" in out.getvalue()
+    # New demo code (a version bump or another step) runs the steps again; each creates only
+    # what is missing, so the demo is completed, never doubled.
+    monkeypatch.setattr(seed_demo, "DEMO_VERSION", "next")
+    assert not seed_demo.demo_is_current()
+    out = StringIO()
     call_command("seed_demo", stdout=out)
     assert "nothing changed" in out.getvalue()
+    assert seed_demo.demo_is_current()
     assert (
         Segment.unscoped.count(),
         CustomEvent.unscoped.count(),

@@ -4,6 +4,11 @@ Idempotent: every ``seed_*`` step looks its rows up by natural key (workspace sl
 e-mail address) and creates only what is missing; it never updates a row that exists, so a
 second run writes nothing. All steps run in one transaction, so a failure leaves no half demo.
 
+Fast when already seeded: a complete seed leaves a marker (a ``Heartbeat`` named after
+``DEMO_VERSION`` and the step list), and ``make run`` on a database holding the current demo
+checks it with three queries and skips the steps, so a restart answers within seconds. Adding a
+step or bumping ``DEMO_VERSION`` changes the marker, so the next run seeds what is missing.
+
 Each later issue extends the demo with its own capability: write a ``seed_<capability>(demo)``
 step (in the app that owns the data when that is clearer, e.g. ``webhooks/demo.py`` for
 ``seed_webhook_activity``), make it return how many rows it created, and append it to
@@ -14,6 +19,7 @@ data inside ``tenant_scope(workspace=..., account=...)`` like any other job.
 from __future__ import annotations
 
 import base64
+import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,12 +28,15 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
-from oa_console.models import LineAccount, Membership, User, Workspace
+from oa_console.models import Heartbeat, LineAccount, Membership, User, Workspace
 from oa_console.roles import Role
 from oa_console.services import line_account_create, membership_set, user_create, workspace_create
 
 DEMO_PASSWORD = "demo-password-2026"
+# Bump when a step seeds something new into an existing demo (see ``demo_marker``).
+DEMO_VERSION = "2026-12-06"
 
 
 @dataclass(frozen=True)
@@ -242,21 +251,43 @@ SEED_STEPS: tuple[Callable[[DemoTenancy], int], ...] = (
 )
 
 
-def seed_all() -> tuple[DemoTenancy, int]:
+def demo_marker() -> str:
+    """The name of the heartbeat a complete seed leaves: it changes with ``DEMO_VERSION`` and
+    with the step list, so a demo seeded by older code is completed by the next run."""
+    steps = ",".join(step.__name__ for step in SEED_STEPS)
+    digest = hashlib.sha256(f"{DEMO_VERSION}|{steps}".encode()).hexdigest()[:12]
+    return f"seed_demo:{digest}"
+
+
+def demo_is_current() -> bool:
+    """True when this code's demo is complete in the database: its marker, workspaces and
+    logins are all there (three queries, so an already seeded ``make run`` starts at once)."""
+    if not Heartbeat.objects.filter(name=demo_marker()).exists():
+        return False
+    slugs = [spec.slug for spec in DEMO_WORKSPACES]
+    emails = [login.email for login in DEMO_LOGINS]
+    return Workspace.objects.filter(slug__in=slugs).count() == len(slugs) and User.objects.filter(
+        email__in=emails
+    ).count() == len(emails)
+
+
+def seed_all() -> int:
+    """Seed every step in one transaction and leave the marker; returns the rows created."""
     with transaction.atomic():
         demo, created = seed_tenancy()
         demo.created = created
         for step in SEED_STEPS:
             demo.created += step(demo)
-    return demo, demo.created
+        Heartbeat.objects.update_or_create(name=demo_marker(), defaults={"seen_at": timezone.now()})
+    return demo.created
 
 
-def _membership_label(membership: tuple[str, str, tuple[str, ...]], demo: DemoTenancy) -> str:
+def _membership_label(membership: tuple[str, str, tuple[str, ...]]) -> str:
     ws_slug, role, oa_slugs = membership
     label = f"{role} of {ws_slug}"
     if oa_slugs:
-        names = ", ".join(demo.accounts[slug].display_name for slug in oa_slugs)
-        label += f", limited to {names}"
+        names = {oa.slug: oa.display_name for ws in DEMO_WORKSPACES for oa in ws.oas}
+        label += f", limited to {', '.join(names[slug] for slug in oa_slugs)}"
     return label
 
 
@@ -267,8 +298,17 @@ class Command(BaseCommand):
         "missing rows are created. No Django superuser is created."
     )
 
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--full",
+            action="store_true",
+            help="Run every step even when the current demo is already there (each step "
+            "still creates only what is missing).",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
-        demo, created = seed_all()
+        current = not options["full"] and demo_is_current()
+        created = 0 if current else seed_all()
         if options["verbosity"] == 0:
             return
         write = self.stdout.write
@@ -282,7 +322,7 @@ class Command(BaseCommand):
         write(f"Demo logins (password {DEMO_PASSWORD}):")
         width = max(len(login.email) for login in DEMO_LOGINS)
         for login in DEMO_LOGINS:
-            roles = "; ".join(_membership_label(m, demo) for m in login.memberships)
+            roles = "; ".join(_membership_label(m) for m in login.memberships)
             write(f"  {login.email.ljust(width)}  {roles}")
         write(f"The console is at {settings.PUBLIC_BASE_URL}")
         write("Django admin (/admin/) needs a superuser: manage.py createsuperuser")
