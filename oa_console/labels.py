@@ -192,7 +192,8 @@ def age_label(code: str) -> str:
     if code == "unknown":
         return str(GENDERS["unknown"])
     if match := AGE_RANGE.match(code):
-        return _("%(low)s\u2013%(high)s") % {"low": match.group(1), "high": match.group(2)}
+        range_text = _("%(low)s–%(high)s")  # noqa: RUF001 (an en dash between ages)
+        return range_text % {"low": match.group(1), "high": match.group(2)}
     if match := AGE_FROM.match(code):
         return _("%(low)s+") % {"low": match.group(1)}
     if match := NARROWCAST_AGE.match(code):
