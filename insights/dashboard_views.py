@@ -392,7 +392,7 @@ def _broadcast_item(row: BroadcastRow) -> dict:
         "key": row.key,
         "title": row.title,
         "sent_at": row.sent_at,
-        "source": row.source,
+        "source": row.source_label,
         "cells": [
             *(count_cell(getattr(row, name)) for name in COUNT_COLUMNS),
             rate_cell(row.open_rate),

@@ -159,6 +159,29 @@ DELIVERY_METHODS: dict[str, Promise] = {
     "reply": pgettext_lazy("LINE delivery", "Reply"),
 }
 
+# Webhook event types (webhook.yml, the ``type`` of each ``Event``).
+EVENT_TYPES: dict[str, Promise] = {
+    "message": pgettext_lazy("LINE event", "Message"),
+    "unsend": pgettext_lazy("LINE event", "Message unsent"),
+    "follow": pgettext_lazy("LINE event", "Follow"),
+    "unfollow": pgettext_lazy("LINE event", "Block"),
+    "join": pgettext_lazy("LINE event", "Joined a group"),
+    "leave": pgettext_lazy("LINE event", "Left a group"),
+    "memberJoined": pgettext_lazy("LINE event", "Member joined"),
+    "memberLeft": pgettext_lazy("LINE event", "Member left"),
+    "postback": pgettext_lazy("LINE event", "Postback"),
+    "videoPlayComplete": pgettext_lazy("LINE event", "Video watched"),
+    "beacon": pgettext_lazy("LINE event", "Beacon"),
+    "accountLink": pgettext_lazy("LINE event", "Account link"),
+    "membership": pgettext_lazy("LINE event", "Membership"),
+    "module": pgettext_lazy("LINE event", "Module"),
+    "activated": pgettext_lazy("LINE event", "Module activated"),
+    "deactivated": pgettext_lazy("LINE event", "Module deactivated"),
+    "botSuspended": pgettext_lazy("LINE event", "Bot suspended"),
+    "botResumed": pgettext_lazy("LINE event", "Bot resumed"),
+    "delivery": pgettext_lazy("LINE event", "Delivery completed"),
+}
+
 AREA_CODE = re.compile(r"^([a-z]{2})_(\d+)$")
 AGE_RANGE = re.compile(r"^from(\d+)to(\d+)$")
 AGE_FROM = re.compile(r"^from(\d+)$")
@@ -224,6 +247,16 @@ def delivery_method_label(code: str) -> str:
     return _from_table(DELIVERY_METHODS, code)
 
 
+def event_type_label(code: str) -> str:
+    """A webhook event type; one LINE adds later reads "Other (…)" with its camel case split."""
+    code = str(code).strip()
+    if code in EVENT_TYPES:
+        return str(EVENT_TYPES[code])
+    if re.fullmatch(r"[a-z]+([A-Z][a-z0-9]*)+", code):
+        return other(re.sub(r"(?<!^)([A-Z])", r" \1", code).lower())
+    return _from_table({}, code)
+
+
 def add_source_label(source: str, campaigns: Mapping[str, str] | None = None) -> str:
     """An add-friend source as a marketer reads it: the campaign link's name when the console
     knows the campaign that gives this source (``qr_store`` → "QR code at the register"),
@@ -243,6 +276,7 @@ KINDS = {
     "friendship_period": period_label,
     "period": period_label,
     "delivery": delivery_method_label,
+    "event": event_type_label,
     "add_source": add_source_label,
 }
 

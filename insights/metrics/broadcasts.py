@@ -60,6 +60,12 @@ class BroadcastRow:
     baseline: dict[int, float] = field(default_factory=dict)
 
     @property
+    def source_label(self) -> str:
+        """Where the figures come from, as a reader says it ("CSV import", "Insight API")."""
+        sources = dict(InsightRecord.Source.choices)
+        return str(sources.get(self.source, self.source))
+
+    @property
     def open_rate(self) -> float | None:
         return _rate(self.unique_impressions, self.delivered)
 

@@ -123,6 +123,8 @@ def test_multicast_is_translated_in_chinese():
         ("gender", "non_binary", "Other (non binary)"),
         ("friendship_period", "within730days", "within730days"),
         ("os", "harmony_os", "Other (harmony os)"),
+        ("event", "follow", "Follow"),
+        ("event", "pnpDeliveryDone", "Other (pnp delivery done)"),
         ("gender", "女性", "女性"),  # a Japanese CSV's own words stay
         ("area", "", ""),
         ("no-such-kind", "jp_13", "jp_13"),
