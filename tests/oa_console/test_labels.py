@@ -197,3 +197,9 @@ def test_moments_under_a_minute_and_in_the_future_read_in_thai():
         later = relative_time.relative(now + timedelta(hours=2), now)
         assert later.replace("\xa0", " ") == "อีก 2 ชั่วโมง"
     assert relative_time.relative(None) == ""
+
+
+def test_counts_are_grouped_by_thousands_in_traditional_chinese():
+    with translation.override("zh-hant"):
+        assert formatting.figure(4764) == "4,764"
+        assert formatting.figure(Decimal("12345678.5")) == "12,345,678.5"
