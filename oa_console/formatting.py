@@ -103,3 +103,13 @@ def zoned(
         value = timezone.make_aware(value, UTC)
     local = value.astimezone(_zone(zone))
     return f"{date_format(local, fmt, use_l10n=True)} {zone_name(zone, value)}"
+
+
+def percent(value: object, places: int = 1) -> str:
+    """A value already in percent ("45.7 %"), written the way every page writes percentages
+    (the Insights figures' "%(value)s %%", translated per language); "—" when unknown."""
+    number = _decimal(value)
+    if number is None:
+        return "—"
+    text = number_format(round(number, places), places, use_l10n=True, force_grouping=True)
+    return _("%(value)s %%") % {"value": text}

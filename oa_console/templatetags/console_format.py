@@ -15,6 +15,7 @@ from django import template
 from oa_console import labels, relative_time
 from oa_console.formatting import amount as format_amount
 from oa_console.formatting import figure as format_figure
+from oa_console.formatting import percent as format_percent
 from oa_console.formatting import property_items as format_property_items
 from oa_console.formatting import zone_name
 from oa_console.formatting import zoned as format_zoned
@@ -69,3 +70,9 @@ def zoned(value: datetime | None, zone: str | None = None) -> str:
 def time_zone_label(zone: str | None) -> str:
     """ "Asia/Tokyo (JST)": the zone's name with its current abbreviation."""
     return f"{zone or 'UTC'} ({zone_name(zone)})"
+
+
+@register.filter
+def pct(value: int | float | Decimal | None) -> str:
+    """A value in percent units as "45.7 %" in the active locale (``{{ share|pct }}``)."""
+    return format_percent(value)

@@ -61,7 +61,7 @@ def test_line_statistics_for_a_broadcast_request_id(account, rules, line, viewer
     body = client.get(detail).content.decode()
     assert 'data-testid="line-stats"' in body
     assert "fewer than 20" in body
-    assert 'data-testid="open-rate">80.0%<' in body
+    assert 'data-testid="open-rate">80.0 %<' in body
     (call,) = line.server.calls("getMessageEvent")
     assert call.query["requestId"] == [request_id]
 

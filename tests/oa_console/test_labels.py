@@ -203,3 +203,11 @@ def test_counts_are_grouped_by_thousands_in_traditional_chinese():
     with translation.override("zh-hant"):
         assert formatting.figure(4764) == "4,764"
         assert formatting.figure(Decimal("12345678.5")) == "12,345,678.5"
+
+
+def test_percentages_read_the_same_on_every_page():
+    with translation.override("en"):
+        assert formatting.percent(66.666) == "66.7 %"
+        assert formatting.percent(None) == "—"
+    with translation.override("id"):
+        assert formatting.percent(Decimal("45.66")) == "45,7 %"
