@@ -182,6 +182,17 @@ EVENT_TYPES: dict[str, Promise] = {
     "delivery": pgettext_lazy("LINE event", "Delivery completed"),
 }
 
+# Message content types of a message event (webhook.yml ``MessageContent``).
+MESSAGE_TYPES: dict[str, Promise] = {
+    "text": pgettext_lazy("LINE message", "Text"),
+    "image": pgettext_lazy("LINE message", "Image"),
+    "video": pgettext_lazy("LINE message", "Video"),
+    "audio": pgettext_lazy("LINE message", "Audio"),
+    "file": pgettext_lazy("LINE message", "File"),
+    "location": pgettext_lazy("LINE message", "Location"),
+    "sticker": pgettext_lazy("LINE message", "Sticker"),
+}
+
 AREA_CODE = re.compile(r"^([a-z]{2})_(\d+)$")
 AGE_RANGE = re.compile(r"^from(\d+)to(\d+)$")
 AGE_FROM = re.compile(r"^from(\d+)$")
@@ -277,6 +288,7 @@ KINDS = {
     "period": period_label,
     "delivery": delivery_method_label,
     "event": event_type_label,
+    "message": lambda code: _from_table(MESSAGE_TYPES, code),
     "add_source": add_source_label,
 }
 

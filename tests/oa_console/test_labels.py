@@ -124,6 +124,7 @@ def test_multicast_is_translated_in_chinese():
         ("friendship_period", "within730days", "within730days"),
         ("os", "harmony_os", "Other (harmony os)"),
         ("event", "follow", "Follow"),
+        ("message", "sticker", "Sticker"),
         ("event", "pnpDeliveryDone", "Other (pnp delivery done)"),
         ("gender", "女性", "女性"),  # a Japanese CSV's own words stay
         ("area", "", ""),
