@@ -200,8 +200,7 @@ def describe(demographic) -> str:
         if values
     ]
     if choices.areas:
-        names = _area_names()
-        parts.append(", ".join(names.get(code, code) for code in choices.areas))
+        parts.append(", ".join(line_labels.area_label(code) for code in choices.areas))
     periods = _range_words(
         str(PERIOD_LABELS.get(choices.period_from, "")),
         str(PERIOD_LABELS.get(choices.period_to, "")),
