@@ -14,25 +14,13 @@ from dataclasses import dataclass, field, fields
 from functools import cache
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from broadcasts.messages import schema_component
+from oa_console import labels as line_labels
 
-COUNTRY_NAMES = {
-    "jp": gettext_lazy("Japan"),
-    "tw": gettext_lazy("Taiwan"),
-    "th": gettext_lazy("Thailand"),
-    "id": gettext_lazy("Indonesia"),
-}
-GENDERS = [("male", gettext_lazy("Male")), ("female", gettext_lazy("Female"))]
-APP_TYPES = [("ios", "iOS"), ("android", "Android")]
-PERIOD_LABELS = {
-    "day_7": gettext_lazy("7 days"),
-    "day_30": gettext_lazy("30 days"),
-    "day_90": gettext_lazy("90 days"),
-    "day_180": gettext_lazy("180 days"),
-    "day_365": gettext_lazy("1 year"),
-}
+GENDERS = [(code, line_labels.GENDERS[code]) for code in ("male", "female")]
+APP_TYPES = [(code, line_labels.APP_TYPES[code]) for code in ("ios", "android")]
+PERIOD_LABELS = line_labels.PERIODS
 
 
 def _enum(component: str) -> list[str]:
@@ -57,16 +45,15 @@ def period_choices() -> list[tuple[str, str]]:
     return [(value, str(PERIOD_LABELS.get(value, value))) for value in period_values()]
 
 
-@cache
 def _area_names() -> dict[str, str]:
-    """Area code → place name, from the schema's enum and its ``x-enum-varnames`` (LINE's own
-    romanisation, e.g. HYOUGO → Hyougo, TAIPEI_CITY → Taipei City)."""
-    schema = schema_component("AreaDemographic")
-    names = schema.get("x-enum-varnames") or schema["enum"]
-    return {
-        code: name.replace("_", " ").title()
-        for code, name in zip(schema["enum"], names, strict=True)
-    }
+    """Area code → place name in the active language, for every code of LINE's schema
+    (``oa_console.labels`` names them; a code LINE adds before it does reads "Japan, area 48")."""
+    return {code: line_labels.area_label(code) for code in _area_codes()}
+
+
+@cache
+def _area_codes() -> list[str]:
+    return _enum("AreaDemographic")
 
 
 def area_choices() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -74,7 +61,9 @@ def area_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     groups: dict[str, list[tuple[str, str]]] = {}
     for code, name in _area_names().items():
         groups.setdefault(code.split("_", 1)[0], []).append((code, name))
-    return [(str(COUNTRY_NAMES.get(prefix, prefix)), areas) for prefix, areas in groups.items()]
+    return [
+        (str(line_labels.COUNTRIES.get(prefix, prefix)), areas) for prefix, areas in groups.items()
+    ]
 
 
 @dataclass
@@ -142,7 +131,7 @@ def filter_from_choices(choices: DemographicChoices) -> dict | None:
             _range("age", choices.age_from, choices.age_to),
             _one_of("gender", choices.genders, [value for value, _label in GENDERS]),
             _one_of("appType", choices.app_types, [value for value, _label in APP_TYPES]),
-            _one_of("area", choices.areas, list(_area_names())),
+            _one_of("area", choices.areas, _area_codes()),
             _range("subscriptionPeriod", choices.period_from, choices.period_to),
         )
         if condition
@@ -211,8 +200,7 @@ def describe(demographic) -> str:
         if values
     ]
     if choices.areas:
-        names = _area_names()
-        parts.append(", ".join(names.get(code, code) for code in choices.areas))
+        parts.append(", ".join(line_labels.area_label(code) for code in choices.areas))
     periods = _range_words(
         str(PERIOD_LABELS.get(choices.period_from, "")),
         str(PERIOD_LABELS.get(choices.period_to, "")),

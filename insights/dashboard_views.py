@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from broadcasts import results_display
@@ -37,28 +37,24 @@ from insights.metrics.coverage import metric_coverage
 from insights.metrics.ranges import PRESETS, DateRange, RangeError, date_range_from, local_today
 from insights.metrics.series import Series, metric_series, metric_totals
 from insights.models import MetricRefreshState
+from oa_console import labels
 from oa_console.views._render import render_page
+from segments.campaign_selectors import campaign_names_by_source
 
 PARTIALS = ("dashboard-body",)
 COLUMN_LABELS = {
-    "sent_at": _lazy("Sent"),
-    "title": _lazy("Broadcast"),
-    "delivered": _lazy("Delivered"),
-    "unique_impressions": _lazy("Unique impressions"),
-    "unique_clicks": _lazy("Unique clicks"),
-    "open_rate": _lazy("Open rate"),
-    "click_rate": _lazy("Click rate"),
-    "video_plays": _lazy("Video plays"),
-    "blocks_24h": _lazy("Blocks 24 h"),
-    "blocks_72h": _lazy("Blocks 72 h"),
+    "sent_at": gettext_lazy("Sent"),
+    "title": gettext_lazy("Broadcast"),
+    "delivered": gettext_lazy("Delivered"),
+    "unique_impressions": gettext_lazy("Unique impressions"),
+    "unique_clicks": gettext_lazy("Unique clicks"),
+    "open_rate": gettext_lazy("Open rate"),
+    "click_rate": gettext_lazy("Click rate"),
+    "video_plays": gettext_lazy("Video plays"),
+    "blocks_24h": gettext_lazy("Blocks 24 h"),
+    "blocks_72h": gettext_lazy("Blocks 72 h"),
 }
 COUNT_COLUMNS = ("delivered", "unique_impressions", "unique_clicks")
-# Where a listed broadcast's figures come from.
-SOURCE_LABELS = {
-    "csv": _lazy("CSV import"),
-    "api": _lazy("Insight API"),
-    "console": _lazy("Sent from the console"),
-}
 BROADCASTS_PER_PAGE = 25
 
 
@@ -432,7 +428,7 @@ def _broadcast_item(row: BroadcastRow, request: HttpRequest) -> dict:
         "title": row.title,
         "sent_at": row.sent_at,
         "source": row.source,
-        "source_label": SOURCE_LABELS.get(row.source, row.source),
+        "source_label": row.source_label,
         "url": reverse(
             "insights_broadcast_detail",
             args=[request.workspace.slug, request.account.slug, row.key],
@@ -483,11 +479,11 @@ def _broadcast_item(row: BroadcastRow, request: HttpRequest) -> dict:
 
 
 DIMENSION_LABELS = {
-    "gender": _lazy("Gender"),
-    "age": _lazy("Age"),
-    "area": _lazy("Area"),
-    "os": _lazy("OS"),
-    "friendship_period": _lazy("Friendship period"),
+    "gender": gettext_lazy("Gender"),
+    "age": gettext_lazy("Age"),
+    "area": gettext_lazy("Area"),
+    "os": gettext_lazy("OS"),
+    "friendship_period": gettext_lazy("Friendship period"),
 }
 
 
@@ -497,15 +493,19 @@ def _audience(account, window):
         {
             "label": DIMENSION_LABELS[dimension],
             "rows": [
-                (value, display.number(share, "percent") if share is not None else _("hidden"))
+                (
+                    labels.label(dimension, value),
+                    display.number(share, "percent") if share is not None else _("hidden"),
+                )
                 for value, share in demographics.shares[dimension]
             ],
         }
         for dimension in DIMENSION_LABELS
         if dimension in demographics.shares
     ]
+    campaigns = campaign_names_by_source(account=account)
     sources = [
-        (source, display.number(count, "count"))
+        (labels.add_source_label(source, campaigns), display.number(count, "count"))
         for source, count in add_source_counts(account=account)
     ]
     return {"demographics": tables, "demographics_as_of": demographics.as_of, "sources": sources}

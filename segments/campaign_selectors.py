@@ -49,3 +49,14 @@ def source_tag_names(*, account: LineAccount, sources: set[str]) -> dict[str, li
             if text_matches(rule, source) and rule.tag.name not in names[source]:
                 names[source].append(rule.tag.name)
     return names
+
+
+def campaign_names_by_source(*, account: LineAccount) -> dict[str, str]:
+    """Add-friend source → the name of the campaign link that gives it (the oldest link when
+    several share a source), so a page can say "QR code at the register" instead of
+    ``qr_store``."""
+    names: dict[str, str] = {}
+    rows = CampaignLink.objects.filter(account=account).order_by("created_at", "pk")
+    for source, name in rows.values_list("source", "name"):
+        names.setdefault(source, name)
+    return names

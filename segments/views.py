@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from oa_console import labels
 from oa_console.permissions import can, require
 from oa_console.roles import Capability
 from segments import campaign_selectors, segment_selectors, selectors, tag_selectors, tagging
@@ -159,6 +160,10 @@ def friend_detail(
             "segments": segment_selectors.segments_of_friend(friend=friend),
             "custom_events": selectors.friend_custom_events_recent(friend=friend, limit=50),
             "campaign_visit": campaign_selectors.campaign_visit_of_friend(friend=friend),
+            "add_source_name": labels.add_source_label(
+                friend.add_source,
+                campaign_selectors.campaign_names_by_source(account=request.account),
+            ),
             "can_edit": can(request, Capability.EDIT_SEGMENTS),
         },
     )

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from itertools import cycle
 
 from insights.charts import AXIS, LAYOUT, PALETTE
+from oa_console.labels import event_type_label
 
 
 def daily_series(
@@ -32,7 +33,13 @@ def events_per_day_figure(
     axis, series = daily_series(rows, days=days, today=today)
     x = [d.isoformat() for d in axis]
     traces = [
-        {"type": "bar", "name": event_type, "x": x, "y": counts, "marker": {"color": colour}}
+        {
+            "type": "bar",
+            "name": event_type_label(event_type),
+            "x": x,
+            "y": counts,
+            "marker": {"color": colour},
+        }
         for (event_type, counts), colour in zip(series.items(), cycle(PALETTE), strict=False)
     ]
     layout = {
@@ -47,12 +54,15 @@ def events_per_day_figure(
 
 
 def events_per_day_csv(rows: list[tuple[date, str, int]], *, days: int, today: date) -> str:
-    """The chart's numbers: one line per day and event type, zero days included."""
+    """The chart's numbers: one line per day and event type, zero days included; ``label`` is
+    the name the chart's legend shows, in the reader's language."""
     axis, series = daily_series(rows, days=days, today=today)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["date", "event_type", "events"])
+    writer.writerow(["date", "event_type", "label", "events"])
     for position, day in enumerate(axis):
         for event_type, counts in series.items():
-            writer.writerow([day.isoformat(), event_type, counts[position]])
+            writer.writerow(
+                [day.isoformat(), event_type, event_type_label(event_type), counts[position]]
+            )
     return out.getvalue()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from broadcasts import selectors, simulated_line
 from broadcasts.demographic import describe as describe_demographic
 from broadcasts.messages import DISPLAY_NAME
+from oa_console.formatting import percent as format_percent
 
 register = template.Library()
 
@@ -46,12 +47,12 @@ def share_of(part, whole) -> str:
     """``part`` as a percentage of ``whole`` (an open or click rate); unknown when either is."""
     if part is None or not whole:
         return "—"
-    return f"{part / whole * 100:.1f}%"
+    return format_percent(part / whole * 100)
 
 
 @register.filter
 def percent(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
+    return "—" if value is None else format_percent(value * 100)
 
 
 @register.simple_tag

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from broadcasts.results_selectors import BroadcastResults, broadcast_results_list
 from insights.models import InsightRecord
@@ -66,6 +67,13 @@ class BroadcastRow:
     baseline: dict[int, float] = field(default_factory=dict)
     # A console send: its results (state, "published by LINE after", lower bounds).
     results: BroadcastResults | None = None
+
+    @property
+    def source_label(self) -> str:
+        """Where the figures come from, as a reader says it ("CSV import", "Insight API",
+        "Sent from the console")."""
+        sources = {**dict(InsightRecord.Source.choices), "console": _("Sent from the console")}
+        return str(sources.get(self.source, self.source))
 
     @property
     def open_rate(self) -> float | None:

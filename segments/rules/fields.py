@@ -212,7 +212,13 @@ FIELDS: dict[str, FieldSpec] = {
             tuple(GENDERS),
         ),
         FieldSpec(
-            "region", _("Region"), _("A region code such as jp_13."), "text", _choice_ops(TEXT)
+            "region",
+            _("Region"),
+            _(
+                "The region as first-party data gives it, matched as written (for example LINE's area code)."
+            ),
+            "text",
+            _choice_ops(TEXT),
         ),
         FieldSpec(
             "language",

@@ -98,6 +98,16 @@ def test_describe_puts_the_filter_in_words():
     assert demographic.describe({"type": "age", "lt": "age_25"}) == "Under 25"
 
 
+def test_describe_names_areas_in_the_readers_language():
+    from django.utils import translation
+
+    with translation.override("ja"):
+        text = demographic.describe(filter_from_choices(FULL))
+    assert "東京都, 台北市" in text and "jp_13" not in text
+    with translation.override("en"):
+        assert demographic.area_choices()[0][1][12] == ("jp_13", "Tokyo")
+
+
 @pytest.mark.django_db
 def test_the_composer_saves_the_chosen_filter(account, marketer):
     data = composer_data(

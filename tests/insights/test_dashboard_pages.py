@@ -9,6 +9,7 @@ import json
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from insights.metrics.broadcasts import broadcast_key
@@ -197,22 +198,47 @@ def test_empty_states_say_how_to_get_data(account, owner_client):
     assert reverse("account_imports", args=[account.workspace.slug, account.slug]) in html
 
 
-def test_friends_page_shows_demographics_and_add_sources(account, owner_client):
+def _audience_world(account):
+    from segments.campaigns import campaign_link_create
     from tests.insights.conftest import upload_file
     from tests.segments.factories import FriendFactory
 
-    job = upload_file(
-        account, "gender,percentage\nmale,40.5\nfemale,-\n", "gender.csv", report="demographics"
-    )
-    assert job.status == "succeeded", job.errors
+    for name, content in [
+        ("gender.csv", "gender,percentage\nmale,40.5\nfemale,-\n"),
+        ("age.csv", "age,percentage\nfrom25to29,30.0\nfrom50,20.0\nunknown,5.0\n"),
+    ]:
+        job = upload_file(account, content, name, report="demographics")
+        assert job.status == "succeeded", job.errors
+    account.basic_id = "@alpha"
+    account.save(update_fields=["basic_id"])
+    campaign_link_create(account=account, name="QR code at the register", source="qr_store")
     FriendFactory(account=account, line_user_id="U" + "1" * 32, add_source="qr_store")
     FriendFactory(account=account, line_user_id="U" + "2" * 32, add_source="qr_store")
     FriendFactory(account=account, line_user_id="U" + "3" * 32, add_source="website")
+
+
+def test_friends_page_shows_demographics_and_add_sources(account, owner_client):
+    _audience_world(account)
     html = owner_client.get(_url(account, "insights_friends")).content.decode()
     audience = html[html.index('data-testid="audience"') :]
-    assert re.search(r"<dt>male</dt><dd>40.5 %</dd>", audience)
-    assert re.search(r"<dt>female</dt><dd>hidden</dd>", audience)
-    assert re.search(r"<dt>qr_store</dt><dd>2</dd><dt>website</dt><dd>1</dd>", audience)
+    assert re.search(r"<dt>Male</dt><dd>40.5 %</dd>", audience)
+    assert re.search(r"<dt>Female</dt><dd>hidden</dd>", audience)
+    assert re.search(r"<dt>25\u201329</dt><dd>30.0 %</dd><dt>50\+</dt><dd>20.0 %</dd>", audience)
+    assert re.search(
+        r"<dt>QR code at the register</dt><dd>2</dd><dt>website</dt><dd>1</dd>", audience
+    )
+    assert not re.search(r"from\d+|qr_store|\bmale\b", audience)
+
+
+def test_demographics_read_as_names_in_japanese(account, owner_client):
+    _audience_world(account)
+    owner_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ja"
+    html = owner_client.get(_url(account, "insights_friends")).content.decode()
+    audience = html[html.index('data-testid="audience"') :]
+    assert re.search(r"<dt>男性</dt><dd>40.5 %</dd>", audience)
+    assert re.search(r"<dt>25〜29 歳</dt><dd>30.0 %</dd><dt>50 歳以上</dt>", audience)
+    assert re.search(r"<dt>不明</dt><dd>5.0 %</dd>", audience)
+    assert not re.search(r"from\d+|qr_store|\b(male|female|unknown)\b", audience)
 
 
 def test_broadcast_times_are_shown_in_the_oas_time_zone(loaded, owner_client):

@@ -217,3 +217,21 @@ def test_upload_still_requires_the_csrf_token(account, marketer):
     )
     assert response.status_code == 403
     assert not ImportJob.unscoped.exists()
+
+
+def test_upload_times_are_in_the_oas_time_zone_and_say_so(marketer_client, account):
+    """Uploaded 2025-03-01 23:30 UTC reads 03/02/2025 8:30 a.m. JST for the Tokyo OA, on the
+    history, its htmx refresh and the job's page; the page footer names the zone."""
+    from datetime import UTC, datetime
+
+    job = upload_file(account, FRIENDS, "a.csv")
+    ImportJob.unscoped.filter(pk=job.pk).update(created_at=datetime(2025, 3, 1, 23, 30, tzinfo=UTC))
+    page = marketer_client.get(url("account_imports", account)).content.decode()
+    fragment = marketer_client.get(
+        url("account_imports", account), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="import-jobs"
+    ).content.decode()
+    detail = marketer_client.get(url("import_job_detail", account, job_id=job.pk)).content.decode()
+    for body in (page, fragment, detail):
+        assert "03/02/2025 8:30 a.m. JST" in body
+        assert "11:30 p.m." not in body
+    assert "Times are shown in the OA's time zone, Asia/Tokyo (JST)." in page

@@ -185,7 +185,7 @@ def test_page_creates_links_with_a_rule_and_lists_counts_paginated(owner, accoun
     assert f"/a/{link.token}" in body
     assert "<svg" in body and "poster fans" in body
     assert 'data-testid="campaign-visits">2<' in body
-    assert 'data-testid="campaign-follows">1 <small class="muted">(50.0%)' in body
+    assert 'data-testid="campaign-follows">1 <small class="muted">(50.0 %)' in body
 
     for n in range(21):
         campaigns.campaign_link_create(account=account, name=f"Flyer {n}")

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from datetime import timedelta
 
 import pytest
+from django.conf import settings
 
 from segments.models import FriendTag, Segment
 from tests.conftest import client_for
@@ -109,6 +112,62 @@ def test_friend_page_shows_tags_data_segments_and_events(owner, world, base, acc
     body = page.content.decode()
     assert [s.name for s in page.context["segments"]] == ["VIP"]
     assert [t.tag.name for t in page.context["friend_tags"]] == ["news", "vip"]
-    assert "Manual" in body and "M1" in body and "Tokyo" in body and "1500" in body
+    assert "Manual" in body and "M1" in body and "Tokyo" in body and "1,500" in body
     assert [e.name for e in page.context["custom_events"]] == ["purchase"] * 3
     assert 'data-testid="custom-events"' in body
+
+
+def _friend_page(owner, base, friend, language: str) -> str:
+    client = client_for(owner)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client.get(base + friend.line_user_id + "/").content.decode()
+
+
+@pytest.mark.django_db
+def test_friend_page_shows_names_and_formatted_values_not_codes(owner, world, base, account):
+    """Region jp_13 reads Tokyo, the add-friend source its campaign's name, points 1,500 (not
+    1500.000000), amounts by currency, and event properties as key/value pairs."""
+    from segments.campaigns import campaign_link_create
+
+    account.basic_id = "@alpha"
+    account.save(update_fields=["basic_id"])
+    campaign_link_create(account=account, name="Spring poster", source="qr_spring")
+    body = _friend_page(owner, base, world.friends["A"], "en")
+    data = body[body.index('data-testid="friend-data"') :]
+    assert re.search(r"<dt>Region</dt><dd>Tokyo</dd>", data)
+    assert re.search(r"<dt>Add-friend source</dt><dd>Spring poster", data)
+    assert re.search(r"<dt>points</dt><dd>1,500</dd>", data)
+    events = body[body.index('data-testid="custom-events"') :]
+    assert "1,000 JPY" in events
+    assert "<dt>category</dt><dd>shoes</dd>" in events
+    assert not re.search(r"jp_13|qr_spring|\.0{6}|\{'", body)
+
+    other = _friend_page(owner, base, world.friends["C"], "en")
+    events = other[other.index('data-testid="custom-events"') :]
+    assert "<dt>gift</dt><dd>yes</dd>" in events
+    assert "{'" not in other
+
+
+@pytest.mark.django_db
+def test_friend_page_in_thai_names_the_region_and_relative_times(owner, world, base):
+    body = _friend_page(owner, base, world.friends["A"], "th")
+    assert '<html lang="th"' in body
+    assert re.search(r"<dd>โตเกียว</dd>", body)
+    assert re.search(r"<dd>หญิง</dd>", body)
+    assert "jp_13" not in body
+
+
+@pytest.mark.django_db
+def test_friend_list_relative_times_are_translated_in_thai(owner, world, base):
+    """Django's Thai catalogues have no "%(num)d day" / "%(num)d hour" / "%(delta)s ago": the
+    list printed "6 days, 16 hours ago" on a Thai page."""
+    from django.utils import timezone
+
+    friend = world.friends["A"]
+    friend.last_interaction_at = timezone.now() - timedelta(days=6, hours=16, minutes=1)
+    friend.save(update_fields=["last_interaction_at"])
+    client = client_for(owner)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "th"
+    body = client.get(base).content.decode().replace("\xa0", " ")
+    assert "6 วัน, 16 ชั่วโมง ที่แล้ว" in body
+    assert not re.search(r"\b(minutes?|hours?|days?|ago)\b", body)

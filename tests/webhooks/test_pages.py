@@ -55,10 +55,11 @@ def test_health_page_shows_status_chart_and_recent_events(viewer, account, activ
     assert "insights/dashboards.js" in body  # draws every chart box from its JSON figure
     figure_json = body.split('id="webhook-events-chart-figure">', 1)[1].split("</script>", 1)[0]
     figure = json.loads(figure_json)
+    # Legend names are the types' names; a type LINE adds later keeps its own word.
     assert {trace["name"] for trace in figure["data"]} == {
-        "follow",
-        "message",
-        "postback",
+        "Follow",
+        "Message",
+        "Postback",
         "mystery",
     }
     assert sum(sum(trace["y"]) for trace in figure["data"]) == 4  # the four events of the fixture
@@ -90,7 +91,8 @@ def test_chart_csv_has_exactly_the_charted_numbers(viewer, account, activity):
     response = client_for(viewer).get(url("webhook_health", account) + "?download=csv")
     assert response["Content-Type"].startswith("text/csv")
     lines = response.content.decode().splitlines()
-    assert lines[0] == "date,event_type,events"
+    assert lines[0] == "date,event_type,label,events"
+    assert any(line.split(",")[1:3] == ["follow", "Follow"] for line in lines[1:])
     assert len(lines) == 1 + 30 * 4  # 30 days x the 4 event types seen
     assert sum(int(line.rsplit(",", 1)[1]) for line in lines[1:]) == 4
 
