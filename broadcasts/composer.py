@@ -20,6 +20,7 @@ from broadcasts.models import Broadcast, BroadcastVariant
 from broadcasts.services.media import image_upload_store
 from broadcasts.services.variants import MAX_VARIANTS
 from oa_console.models import LineAccount
+from segments.follower_panel import line_target_reach
 from segments.selectors import friends_known_following
 
 BUBBLE_TYPES = [
@@ -599,16 +600,6 @@ class BroadcastForm(forms.Form):
         ]
 
 
-# LINE's target reach of an OA, registered by the insights app (which stores LINE's followers
-# figures and sits above this one) in its ``ready()``.
-TargetReachProvider = Callable[[LineAccount], "object | None"]
-_target_reach: list[TargetReachProvider] = []
-
-
-def register_target_reach(provider: TargetReachProvider) -> None:
-    _target_reach[:] = [provider]
-
-
 @dataclass(frozen=True)
 class AudienceReach:
     """What the audience panel says: LINE's target reach beside the friends the console knows.
@@ -629,7 +620,7 @@ class AudienceReach:
 
 
 def audience_reach(*, account: LineAccount) -> AudienceReach:
-    reach = _target_reach[0](account) if _target_reach else None
+    reach = line_target_reach(account)
     return AudienceReach(
         line_reach=getattr(reach, "value", None),
         line_reach_date=getattr(reach, "date", None),

@@ -5,8 +5,8 @@ class InsightsConfig(AppConfig):
     name = "insights"
 
     def ready(self) -> None:
-        # The broadcast composer shows LINE's target reach beside the friends the console knows.
-        from broadcasts.composer import register_target_reach
+        # The broadcast composer and the demo's simulated LINE read LINE's target reach.
         from insights.selectors import target_reach_latest
+        from segments.follower_panel import register_target_reach
 
         register_target_reach(lambda account: target_reach_latest(account=account))

@@ -2,8 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from oa_console.models import LineAccount
 from segments import selectors
+
+# LINE's target reach of an OA (an object with ``value`` and ``date``, or None), registered by
+# the insights app, which stores LINE's followers figures and sits above this one.
+_target_reach: list[Callable[[LineAccount], Any]] = []
+
+
+def register_target_reach(provider: Callable[[LineAccount], Any]) -> None:
+    _target_reach[:] = [provider]
+
+
+def line_target_reach(account: LineAccount) -> Any:
+    """The newest target reach LINE published for the OA, or None (no figures, or no provider)."""
+    return _target_reach[0](account) if _target_reach else None
 
 
 def follower_sync_context(*, account: LineAccount, may_sync: bool) -> dict:

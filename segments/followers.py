@@ -51,6 +51,8 @@ Status = FollowerSync.Status
 # (user ids, continuation token or "" on the last page)
 Page = tuple[list[str], str]
 PageReader = Callable[[LineAccount, str], Page]
+# A LINE profile (``displayName``, ``language``) for a user id; the demo's stands in for LINE.
+ProfileSource = Callable[[str], dict]
 
 
 @dataclass(frozen=True)
@@ -184,12 +186,12 @@ def follower_sync_run(
     job_id: int,
     read_page: PageReader = line_page_reader,
     budget: float = TASK_BUDGET_SECONDS,
-    fetch_profiles: bool = True,
+    profile_for: ProfileSource | None = None,
 ) -> SyncStep:
     """The task's body: read pages until the list ends, LINE makes us wait, or the budget is
     spent (then ``retry_in`` is 0: continue in a fresh task). Safe to run twice at once.
-    ``read_page`` and ``fetch_profiles`` let the demo seed apply its simulated list without
-    HTTP or profile tasks (it stores generated names itself)."""
+    ``read_page`` and ``profile_for`` let the demo seed apply its simulated list without HTTP
+    or profile tasks (new friends get the profile ``profile_for`` gives instead)."""
     from oa_console import line_api
 
     job = FollowerSync.unscoped.select_related("account").filter(pk=job_id).first()
@@ -232,7 +234,7 @@ def follower_sync_run(
             user_ids=user_ids,
             next_token=next_token,
             read_at=read_at,
-            fetch_profiles=fetch_profiles,
+            profile_for=profile_for,
         )
         if applied is None:  # another run of the same job applied this page first
             return SyncStep("superseded")
@@ -273,7 +275,7 @@ def _page_apply(
     user_ids: list[str],
     next_token: str,
     read_at: datetime,
-    fetch_profiles: bool = True,
+    profile_for: ProfileSource | None = None,
 ) -> FollowerSync | None:
     """Apply one page and move the job's token on, in one transaction; ``None`` when the job
     no longer waits for this page (a duplicate run got there first, or it was stopped)."""
@@ -282,7 +284,7 @@ def _page_apply(
         return None
     account = LineAccount.unscoped.get(pk=job.account_id)
     added = follower_ids_apply(
-        account=account, user_ids=user_ids, listed_at=read_at, fetch_profiles=fetch_profiles
+        account=account, user_ids=user_ids, listed_at=read_at, profile_for=profile_for
     )
     job.next_token = next_token
     job.pages_read += 1
@@ -311,7 +313,7 @@ def follower_ids_apply(
     account: LineAccount,
     user_ids: Iterable[str],
     listed_at: datetime,
-    fetch_profiles: bool = True,
+    profile_for: ProfileSource | None = None,
 ) -> int:
     """Record that these users follow the OA as of ``listed_at``; returns the friends added.
 
@@ -329,15 +331,7 @@ def follower_ids_apply(
     )
     missing = [user_id for user_id in ids if user_id not in known]
     Friend.unscoped.bulk_create(
-        [
-            Friend(
-                account=account,
-                line_user_id=user_id,
-                source=Friend.Source.FOLLOWER_LIST,
-                listed_at=listed_at,
-            )
-            for user_id in missing
-        ],
+        [_new_friend(account, user_id, listed_at, profile_for) for user_id in missing],
         ignore_conflicts=True,  # a webhook may have added one of them meanwhile
         batch_size=500,
     )
@@ -357,12 +351,30 @@ def follower_ids_apply(
             account=account,
             line_user_id__in=missing,
             source=Friend.Source.FOLLOWER_LIST,
-            profile_status=Friend.ProfileStatus.PENDING,
+            listed_at=listed_at,
         ).values_list("pk", flat=True)
     )
-    if new_ids and fetch_profiles:
+    if new_ids and profile_for is None:
         transaction.on_commit(lambda: services._enqueue_profile_refresh(new_ids))
     return len(new_ids)
+
+
+def _new_friend(
+    account: LineAccount, user_id: str, listed_at: datetime, profile_for: ProfileSource | None
+) -> Friend:
+    friend = Friend(
+        account=account,
+        line_user_id=user_id,
+        source=Friend.Source.FOLLOWER_LIST,
+        listed_at=listed_at,
+    )
+    if profile_for is not None:
+        profile = profile_for(user_id)
+        friend.display_name = profile.get("displayName", "")[:200]
+        friend.language = profile.get("language", "")[:16]
+        friend.profile_status = Friend.ProfileStatus.FETCHED
+        friend.profile_fetched_at = listed_at
+    return friend
 
 
 @transaction.atomic

@@ -453,7 +453,8 @@ def friend_profile_fetch(*, friend_id: int) -> ProfileOutcome:
     if not decision.allowed:
         return ProfileOutcome("rate_limited", retry_in=decision.retry_in)
     try:
-        with line_api.messaging_api(friend.account) as api:
+        # The embedded demo's simulated LINE answers profiles too (None elsewhere).
+        with line_api.messaging_api(friend.account, host=line_api.simulated_host()) as api:
             profile = api.get_profile(
                 friend.line_user_id, _request_timeout=line_api.REQUEST_TIMEOUT
             )

@@ -62,7 +62,12 @@ def test_pages_with_the_continuation_token_until_the_list_ends(
     assert [c.query.get("start") for c in calls] == [None, ["fake-next-1000"], ["fake-next-2000"]]
     assert all(c.query["limit"] == ["1000"] for c in calls)
     assert calls[0].headers["Authorization"] == f"Bearer {account.access_token}"
-    assert (job.status, job.pages_read, job.ids_seen, job.friends_added) == ("done", 3, 2500, 2500)
+    assert (job.status, job.pages_read, job.ids_seen, job.friends_added) == (
+        "done",
+        3,
+        2500,
+        2500,
+    ), job.error
     assert job.started_at and job.finished_at and job.next_token == ""
     friends = Friend.unscoped.filter(account=account)
     assert friends.count() == 2500
