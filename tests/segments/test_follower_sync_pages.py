@@ -152,3 +152,9 @@ def test_api_refusal_is_in_the_job(
     body = client.get(url).json()
     assert body["status"] == "refused" and body["line_refused_at"]
     assert "verified or premium" in body["error"]
+
+
+def test_the_api_docs_describe_the_follower_sync(db):
+    schema = Client().get("/api/v1/schema/").content.decode()
+    assert "/api/v1/accounts/{account_id}/followers/sync/" in schema
+    assert "Read LINE's follower list into the OA's friends now (admins)" in schema
