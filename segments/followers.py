@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -330,11 +330,7 @@ def follower_ids_apply(
         )
     )
     missing = [user_id for user_id in ids if user_id not in known]
-    Friend.unscoped.bulk_create(
-        [_new_friend(account, user_id, listed_at, profile_for) for user_id in missing],
-        ignore_conflicts=True,  # a webhook may have added one of them meanwhile
-        batch_size=500,
-    )
+    _friends_insert(account, missing, listed_at, profile_for)
     Friend.unscoped.filter(account=account, line_user_id__in=ids).update(
         listed_at=listed_at, unlisted_at=None
     )
@@ -359,22 +355,53 @@ def follower_ids_apply(
     return len(new_ids)
 
 
-def _new_friend(
-    account: LineAccount, user_id: str, listed_at: datetime, profile_for: ProfileSource | None
-) -> Friend:
-    friend = Friend(
+def _friends_insert(
+    account: LineAccount,
+    user_ids: list[str],
+    listed_at: datetime,
+    profile_for: ProfileSource | None,
+) -> None:
+    """Insert new friends with one prepared statement per 1,000 rows, skipping ids a webhook
+    added meanwhile (``ON CONFLICT DO NOTHING``, SQLite and PostgreSQL alike).
+
+    ``bulk_create`` prepares each of a friend's 30 columns for every row, which was most of the
+    time of reading a large list (12 s for the demo's 22,000 followers on a busy machine); here
+    the columns that are the same for every new friend are prepared once.
+    """
+    if not user_ids:
+        return
+    template = Friend(
         account=account,
-        line_user_id=user_id,
+        line_user_id="",
         source=Friend.Source.FOLLOWER_LIST,
         listed_at=listed_at,
+        created_at=listed_at,
+        updated_at=listed_at,
     )
     if profile_for is not None:
-        profile = profile_for(user_id)
-        friend.display_name = profile.get("displayName", "")[:200]
-        friend.language = profile.get("language", "")[:16]
-        friend.profile_status = Friend.ProfileStatus.FETCHED
-        friend.profile_fetched_at = listed_at
-    return friend
+        template.profile_status = Friend.ProfileStatus.FETCHED
+        template.profile_fetched_at = listed_at
+    fields = [f for f in Friend._meta.concrete_fields if not f.primary_key]
+    base = [f.get_db_prep_save(getattr(template, f.attname), connection) for f in fields]
+    varying = {f.attname: i for i, f in enumerate(fields)}
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(Friend._meta.db_table)} "
+        f"({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT DO NOTHING"
+    )
+    rows = []
+    for user_id in user_ids:
+        row = list(base)
+        row[varying["line_user_id"]] = user_id
+        if profile_for is not None:
+            profile = profile_for(user_id)
+            row[varying["display_name"]] = str(profile.get("displayName", ""))[:200]
+            row[varying["language"]] = str(profile.get("language", ""))[:16]
+        rows.append(row)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 1000):
+            cursor.executemany(sql, rows[start : start + 1000])
 
 
 @transaction.atomic
