@@ -126,9 +126,10 @@ def follower_sync_nightly() -> int:
     return count
 
 
-def follower_sync_sweep(*, stale_after: int = 900) -> int:
+def follower_sync_sweep(*, stale_after: int = 2400) -> int:
     """Re-enqueue active syncs whose task was lost (broker outage, dead worker): a redelivered
-    task is harmless, since each page is applied only by the run holding its token."""
+    task is harmless, since each page is applied only by the run holding its token. Only syncs
+    untouched for longer than the longest backoff (30 minutes) count as lost."""
     cutoff = timezone.now() - timedelta(seconds=stale_after)
     ids = list(
         FollowerSync.unscoped.filter(

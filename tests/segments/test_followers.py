@@ -257,3 +257,17 @@ def test_nightly_requests_a_sync_for_every_oa(account, other_account):
     assert followers.follower_sync_nightly() == 2
     assert set(FollowerSync.unscoped.values_list("trigger", flat=True)) == {"nightly"}
     assert followers.follower_sync_nightly() == 0  # still queued: not a second one
+
+
+def test_the_sweep_picks_up_only_syncs_whose_task_was_lost(account, other_account, requeued):
+    lost, _ = followers.follower_sync_request(account=account, trigger="nightly", enqueue=False)
+    waiting, _ = followers.follower_sync_request(
+        account=other_account, trigger="nightly", enqueue=False
+    )
+    FollowerSync.unscoped.filter(pk=lost.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    FollowerSync.unscoped.filter(pk=waiting.pk).update(
+        status="waiting",
+        updated_at=timezone.now() - timedelta(minutes=20),  # backing off
+    )
+    assert followers.follower_sync_sweep() == 1
+    assert requeued == [((lost.pk,), 0)]
