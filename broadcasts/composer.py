@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -17,6 +19,9 @@ from broadcasts.messages import DISPLAY_NAME, MAX_BUBBLES, messages_errors
 from broadcasts.models import Broadcast, BroadcastVariant
 from broadcasts.services.media import image_upload_store
 from broadcasts.services.variants import MAX_VARIANTS
+from oa_console.models import LineAccount
+from segments.follower_panel import line_target_reach
+from segments.selectors import friends_known_following
 
 BUBBLE_TYPES = [
     ("", gettext_lazy("(not used)")),
@@ -593,3 +598,32 @@ class BroadcastForm(forms.Form):
             }
             for k in range(1, self.n_variants + 1)
         ]
+
+
+@dataclass(frozen=True)
+class AudienceReach:
+    """What the audience panel says: LINE's target reach beside the friends the console knows.
+
+    A LINE broadcast reaches every friend LINE can message; a send per friend (push or
+    multicast) reaches only the friends the console knows, so when it knows fewer the panel
+    offers the LINE broadcast.
+    """
+
+    line_reach: int | None
+    line_reach_date: date | None
+    known_following: int
+    refused_at: datetime | None
+
+    @property
+    def console_knows_fewer(self) -> bool:
+        return self.line_reach is not None and self.known_following < self.line_reach
+
+
+def audience_reach(*, account: LineAccount) -> AudienceReach:
+    reach = line_target_reach(account)
+    return AudienceReach(
+        line_reach=getattr(reach, "value", None),
+        line_reach_date=getattr(reach, "date", None),
+        known_following=friends_known_following(account=account),
+        refused_at=account.follower_ids_refused_at,
+    )

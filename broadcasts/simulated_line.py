@@ -5,13 +5,15 @@ embedded setup when no ``LINE_API_HOST`` is set), broadcasts are sent to these v
 console's own web server instead of to LINE, so a demo user can schedule a broadcast a minute
 ahead and watch it go out. Every broadcast page says so in a banner. It answers the calls
 sending makes, with LINE's retry-key behaviour (a repeated key is a 409 naming the first
-request) and the Insight statistics of what it received (simulated_insight), and nothing
-else.
+request), the Insight statistics of what it received (simulated_insight), the follower list
+of the demo OA (as many followers as its Insights target reach, see
+``segments/demo_followers.py``) and their profiles, and nothing else.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import uuid
 
 from django.conf import settings
@@ -20,6 +22,9 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from broadcasts import simulated_insight
+from oa_console import line_api
+from oa_console.models import LineAccount
+from segments.demo_followers import demo_follower_ids, demo_profile
 
 KEY_TTL = 24 * 3600  # LINE keeps retry keys for 24 hours
 SEND_PATHS = {
@@ -28,7 +33,8 @@ SEND_PATHS = {
     "v2/bot/message/broadcast",
     "v2/bot/message/narrowcast",
 }
-PREFIX = "/simulated-line"
+PREFIX = line_api.SIMULATED_LINE_PATH
+FOLLOWERS_PAGE_DEFAULT, FOLLOWERS_PAGE_MAX = 300, 1000  # LINE's ``limit`` default and maximum
 
 
 def enabled() -> bool:
@@ -37,7 +43,7 @@ def enabled() -> bool:
 
 def host() -> str | None:
     """The LINE host sending should use: the simulator when it is on, else the configured one."""
-    return settings.PUBLIC_BASE_URL + PREFIX if enabled() else None
+    return line_api.simulated_host()
 
 
 def _answer(status: int, body: dict, request_id: str | None = None, **headers) -> JsonResponse:
@@ -107,6 +113,14 @@ def simulated_line(request: HttpRequest, path: str) -> JsonResponse:
         )
     if request.method == "GET" and path in INSIGHT_PATHS:
         return _insight(request, path)
+    if request.method == "GET" and path == "v2/bot/followers/ids":
+        return _followers(request)
+    match = re.fullmatch(r"v2/bot/profile/(U[0-9a-f]{32})", path)
+    if request.method == "GET" and match:
+        account = _account_of(request)
+        if account is None:
+            return _answer(401, {"message": "Authentication failed."})
+        return _answer(200, demo_profile(account, match.group(1)))
     return _answer(404, {"message": "Not simulated"})
 
 
@@ -124,3 +138,30 @@ def _insight(request: HttpRequest, path: str) -> JsonResponse:
     else:
         status, body = simulated_insight.message_event(request.GET.get("requestId", ""), token)
     return _answer(status, body)
+
+
+def _account_of(request: HttpRequest) -> LineAccount | None:
+    """The OA whose channel access token the call carries (tokens are encrypted at rest, so
+    each OA's is compared; the demo has four)."""
+    token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+    return next((a for a in LineAccount.unscoped.all() if a.access_token == token), None)
+
+
+def _followers(request: HttpRequest) -> JsonResponse:
+    """``GET /v2/bot/followers/ids``: the demo OA's follower list in pages, ``next`` holding
+    the offset of the next page."""
+    account = _account_of(request)
+    if account is None:
+        return _answer(401, {"message": "Authentication failed."})
+    try:
+        limit = int(request.GET.get("limit") or FOLLOWERS_PAGE_DEFAULT)
+        start = int(request.GET.get("start") or 0)
+    except ValueError:
+        return _answer(400, {"message": "The request parameters are invalid"})
+    if not 1 <= limit <= FOLLOWERS_PAGE_MAX or start < 0:
+        return _answer(400, {"message": "The request parameters are invalid"})
+    listed = demo_follower_ids(account)
+    body: dict = {"userIds": listed[start : start + limit]}
+    if start + limit < len(listed):
+        body["next"] = str(start + limit)
+    return _answer(200, body)

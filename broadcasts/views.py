@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from broadcasts import results_display, selectors, test_send_views
-from broadcasts.composer import BroadcastForm, apply_variant_action
+from broadcasts.composer import BroadcastForm, apply_variant_action, audience_reach
 from broadcasts.forms import ReviewForm, ScheduleForm
 from broadcasts.messages import DISPLAY_NAME
 from broadcasts.models import Broadcast
@@ -96,6 +96,7 @@ def _composer(request: HttpRequest, broadcast: Broadcast | None) -> HttpResponse
                 "broadcast": broadcast,
                 "previews": form.preview_sets() if broadcast else [],
                 "sample_name": _sample_name(request),
+                "reach": audience_reach(account=account),
             },
             partials=["broadcast-preview"],
         )
@@ -108,6 +109,25 @@ def _composer(request: HttpRequest, broadcast: Broadcast | None) -> HttpResponse
             template,
             {"previews": form.preview_sets(), "sample_name": _sample_name(request)},
             partials=["broadcast-preview"],
+        )
+    if request.POST.get("audience_action") == "line-broadcast":
+        # The audience panel's offer: all friends, clicks per link, so it goes out as one LINE
+        # broadcast that reaches every friend LINE can message. Shown again, not yet saved.
+        values = apply_variant_action(request.POST, "")
+        values.update(audience_kind=Broadcast.AudienceKind.ALL, click_attribution="link")
+        form = BroadcastForm(initial=values, segments=segments)
+        return render_page(
+            request,
+            template,
+            {
+                "form": form,
+                "broadcast": broadcast,
+                "previews": form.preview_sets(),
+                "sample_name": _sample_name(request),
+                "reach": audience_reach(account=account),
+                "line_broadcast_chosen": True,
+            },
+            partials=["broadcast-audience"],
         )
     if request.POST.get("variant_action"):
         # "Add variant" / "Remove variant": the same inputs with one variant more or less,
@@ -125,6 +145,7 @@ def _composer(request: HttpRequest, broadcast: Broadcast | None) -> HttpResponse
                 "previews": form.preview_sets(),
                 "sample_name": _sample_name(request),
                 "oob_preview": True,
+                "reach": audience_reach(account=account),
             },
             partials=["broadcast-variants"],
         )
@@ -184,6 +205,7 @@ def _composer(request: HttpRequest, broadcast: Broadcast | None) -> HttpResponse
             "broadcast": broadcast,
             "previews": form.preview_sets(),
             "sample_name": _sample_name(request),
+            "reach": audience_reach(account=account),
         },
     )
     response.status_code = 400

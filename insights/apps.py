@@ -3,3 +3,10 @@ from django.apps import AppConfig
 
 class InsightsConfig(AppConfig):
     name = "insights"
+
+    def ready(self) -> None:
+        # The broadcast composer and the demo's simulated LINE read LINE's target reach.
+        from insights.selectors import target_reach_latest
+        from segments.follower_panel import register_target_reach
+
+        register_target_reach(lambda account: target_reach_latest(account=account))

@@ -136,3 +136,33 @@ def import_job_preview(*, job: ImportJob, rows: int = 5) -> list[list[str]]:
     if chunk is None:
         return []
     return [[str(cell) for cell in row] for row in chunk.head(rows).itertuples(index=False)]
+
+
+@dataclass(frozen=True)
+class TargetReach:
+    """LINE's target reach (friends it can message) on a day, from its followers figures."""
+
+    date: date
+    value: int
+    source: str
+
+
+def target_reach_latest(*, account: LineAccount) -> TargetReach | None:
+    """The newest day with a target reach figure, the Insight API's preferred over a CSV's."""
+    rows = (
+        InsightRecord.objects.filter(
+            account_id=account.pk, report="friends", is_current=True, date__isnull=False
+        )
+        .order_by("-date")
+        .values_list("date", "source", "values")[:10]
+    )
+    best: TargetReach | None = None
+    for day, source, values in rows:
+        reach = (values or {}).get("target_reaches")
+        if reach is None:
+            continue
+        if best is None or (day == best.date and source == InsightRecord.Source.API):
+            best = TargetReach(date=day, value=int(reach), source=source)
+        elif day < best.date:
+            break
+    return best

@@ -32,6 +32,7 @@ DEFAULT_RATE_LIMITS: dict[str, tuple[int, int]] = {
     "default": (2000, 1),
     "push": (2000, 1),
     "profile": (2000, 1),
+    "followers": (2000, 1),
     "multicast": (200, 1),
     "narrowcast": (60, 3600),
     "broadcast": (60, 3600),
@@ -40,6 +41,20 @@ DEFAULT_RATE_LIMITS: dict[str, tuple[int, int]] = {
 }
 # Connect and read timeouts for every LINE call: a hung LINE must not hang a worker.
 REQUEST_TIMEOUT = (5, 15)
+
+
+# The embedded demo's simulated LINE (broadcasts/simulated_line.py) lives at this path of the
+# console itself.
+SIMULATED_LINE_PATH = "/simulated-line"
+
+
+def simulated_host() -> str | None:
+    """The simulated LINE's host when the embedded demo runs it (``BROADCASTS_SIMULATED_LINE``,
+    only with ``DEBUG``), else ``None``: callers pass it as ``host`` so the demo's calls that
+    the simulator answers never go to the real LINE with its fake tokens."""
+    if getattr(settings, "BROADCASTS_SIMULATED_LINE", False) and settings.DEBUG:
+        return settings.PUBLIC_BASE_URL + SIMULATED_LINE_PATH
+    return None
 
 
 def _host(default_host: str) -> str:

@@ -121,6 +121,10 @@ class LineAccount(models.Model):
     webhook_key = models.CharField(
         max_length=64, unique=True, default=new_webhook_key, editable=False
     )
+    # LINE lists follower ids only for verified or premium OAs and answers 403 otherwise: when
+    # it last refused and what it said (cleared by a later successful sync).
+    follower_ids_refused_at = models.DateTimeField(null=True, blank=True, editable=False)
+    follower_ids_refusal = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -31,6 +31,7 @@ class Capability(StrEnum):
     MANAGE_API_KEYS = "manage_api_keys"
     APPROVE_BROADCASTS = "approve_broadcasts"
     OPERATE_WEBHOOK = "operate_webhook"
+    SYNC_FOLLOWERS = "sync_followers"
     DELETE_WORKSPACE = "delete_workspace"
 
 
@@ -44,6 +45,8 @@ MINIMUM_ROLE: dict[Capability, str] = {
     Capability.APPROVE_BROADCASTS: Role.ADMIN,
     # Reprocess failed webhook events, send a signed test event: one OA's operations.
     Capability.OPERATE_WEBHOOK: Role.ADMIN,
+    # Read LINE's follower list now (it adds and unfollows friends): one OA's operation.
+    Capability.SYNC_FOLLOWERS: Role.ADMIN,
     Capability.DELETE_WORKSPACE: Role.OWNER,
 }
 

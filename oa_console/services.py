@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -288,6 +289,21 @@ def _unique_account_slug(workspace: Workspace, base: str) -> str:
     return candidate
 
 
+# Called with each newly connected OA after its transaction commits. Apps above the core
+# register here in their ``AppConfig.ready()`` (segments reads LINE's follower list).
+ACCOUNT_CONNECTED_HOOKS: list[Callable[[LineAccount], None]] = []
+
+
+def on_account_connected(hook: Callable[[LineAccount], None]) -> None:
+    if hook not in ACCOUNT_CONNECTED_HOOKS:
+        ACCOUNT_CONNECTED_HOOKS.append(hook)
+
+
+def _account_connected(account: LineAccount) -> None:
+    for hook in ACCOUNT_CONNECTED_HOOKS:
+        hook(account)
+
+
 @transaction.atomic
 def line_account_create(
     *,
@@ -318,6 +334,7 @@ def line_account_create(
     )
     _full_clean(account, exclude=["workspace"])
     account.save()
+    transaction.on_commit(lambda: _account_connected(account))
     return account
 
 

@@ -227,6 +227,13 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-insight-sync": {"task": "insights.tasks.sweep_insight_sync", "schedule": 3600.0},
     # Tag coverage snapshot and RFM, once per OA-local night (the sweep finds OAs whose day is due).
     "sweep-crm-nightly": {"task": "segments.tasks.sweep_crm_nightly", "schedule": 900.0},
+    # LINE's follower list, read for every OA nightly (02:00 JST, a quiet hour for LINE), and
+    # syncs whose task was lost picked up again.
+    "sync-followers-nightly": {
+        "task": "segments.tasks.sync_followers_nightly",
+        "schedule": crontab(hour=17, minute=0),
+    },
+    "sweep-follower-syncs": {"task": "segments.tasks.sweep_follower_syncs", "schedule": 600.0},
     # Dashboard rollups: a full recompute nightly (01:30 JST, after LINE's day closes), and
     # debounced refreshes whose task never reached the broker.
     "recompute-all-metrics": {

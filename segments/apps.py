@@ -12,3 +12,9 @@ class SegmentsConfig(AppConfig):
 
         register_kind(MemberDataKind())
         register_kind(OrdersKind())
+
+        # A newly connected OA reads LINE's follower list at once.
+        from oa_console.services import on_account_connected
+        from segments.followers import follower_sync_on_connect
+
+        on_account_connected(follower_sync_on_connect)

@@ -14,6 +14,7 @@ from oa_console.models import LineAccount
 from segments.models import (
     AttributeDefinition,
     CustomEvent,
+    FollowerSync,
     Friend,
     FriendAttribute,
     FriendStatusChange,
@@ -158,3 +159,20 @@ def friend_custom_events_recent(*, friend: Friend, limit: int = 50) -> list[Cust
 
 def attribute_definition_list(*, account: LineAccount) -> QuerySet[AttributeDefinition]:
     return AttributeDefinition.objects.filter(account=account).order_by("label", "pk")
+
+
+def follower_sync_latest(*, account: LineAccount) -> FollowerSync | None:
+    return FollowerSync.objects.filter(account_id=account.pk).select_related("account").first()
+
+
+def follower_sync_get(*, account: LineAccount, sync_id: int) -> FollowerSync | None:
+    return (
+        FollowerSync.objects.filter(account_id=account.pk, pk=sync_id)
+        .select_related("account")
+        .first()
+    )
+
+
+def friends_known_following(*, account: LineAccount) -> int:
+    """Following friends the console knows (webhooks, the follower list, imports)."""
+    return Friend.objects.filter(account_id=account.pk, status=Friend.Status.FOLLOWING).count()

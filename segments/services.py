@@ -336,6 +336,7 @@ def friends_recompute(*, account: LineAccount, friend_ids: Iterable[int]) -> int
                 latest[1],
                 latest[1],
             )
+        _apply_follower_list(friend, latest)
         friend.first_followed_at = follows[0] if follows else None
         friend.last_followed_at = follows[-1] if follows else None
         friend.times_unblocked = sum(1 for _kind, _at, unblock in history if unblock)
@@ -359,6 +360,25 @@ def friends_recompute(*, account: LineAccount, friend_ids: Iterable[int]) -> int
         ],
     )
     return len(friends)
+
+
+def _apply_follower_list(friend: Friend, latest: tuple | None) -> None:
+    """LINE's follower list is a fact with a time too (``segments.followers``): a friend in it
+    follows, one missing from a complete list does not. It decides only when it is later than
+    the latest follow or unfollow event, so an event that arrived since wins."""
+    listed, unlisted = friend.listed_at, friend.unlisted_at
+    if listed is None and unlisted is None:
+        return
+    if unlisted is not None and (listed is None or unlisted > listed):
+        if latest is None or unlisted > latest[1]:
+            friend.status = Friend.Status.BLOCKED
+            friend.status_changed_at = friend.blocked_at = unlisted
+    elif latest is not None and listed > latest[1] and friend.status == Friend.Status.BLOCKED:
+        friend.status, friend.status_changed_at, friend.blocked_at = (
+            Friend.Status.FOLLOWING,
+            listed,
+            None,
+        )
 
 
 @transaction.atomic
@@ -433,7 +453,8 @@ def friend_profile_fetch(*, friend_id: int) -> ProfileOutcome:
     if not decision.allowed:
         return ProfileOutcome("rate_limited", retry_in=decision.retry_in)
     try:
-        with line_api.messaging_api(friend.account) as api:
+        # The embedded demo's simulated LINE answers profiles too (None elsewhere).
+        with line_api.messaging_api(friend.account, host=line_api.simulated_host()) as api:
             profile = api.get_profile(
                 friend.line_user_id, _request_timeout=line_api.REQUEST_TIMEOUT
             )

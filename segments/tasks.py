@@ -85,3 +85,32 @@ def compute_rfm(account_id: int) -> int:
         return 0
     with tenant_scope(workspace=account.workspace, account=account):
         return rfm.rfm_compute(account=account)
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
+def sync_followers(self, job_id: int) -> str:
+    """Read LINE's follower list for one sync job. When LINE's rate limit (or a 429, or a
+    failure worth retrying) makes it wait, or its time budget is spent, the job is sent back
+    to the queue with a countdown and resumes from its saved continuation token."""
+    from segments import followers
+
+    step = followers.follower_sync_run(job_id=job_id)
+    if step.retry_in is not None:
+        self.apply_async((job_id,), countdown=step.retry_in)
+    return step.status
+
+
+@shared_task
+def sync_followers_nightly() -> int:
+    """Scheduled by beat once a night: a follower sync for every OA."""
+    from segments import followers
+
+    return followers.follower_sync_nightly()
+
+
+@shared_task
+def sweep_follower_syncs() -> int:
+    """Scheduled by beat: re-enqueue follower syncs whose task was lost."""
+    from segments import followers
+
+    return followers.follower_sync_sweep()

@@ -14,6 +14,7 @@ from segments.api import FriendDetailApi, FriendListApi
 from segments.api_attributes import AttributeDetailApi, AttributeListApi
 from segments.api_campaigns import CampaignLinkDetailApi, CampaignLinkListApi, CampaignLinkQrApi
 from segments.api_events import CustomEventsApi
+from segments.api_followers import FollowerSyncApi, FollowerSyncDetailApi
 from segments.api_segments import (
     SegmentCountApi,
     SegmentDetailApi,
@@ -54,6 +55,16 @@ urlpatterns = [
         "accounts/<int:account_id>/friends/<str:line_user_id>/",
         FriendDetailApi.as_view(),
         name="api_friend_detail",
+    ),
+    path(
+        "accounts/<int:account_id>/followers/sync/",
+        FollowerSyncApi.as_view(),
+        name="api_follower_sync",
+    ),
+    path(
+        "accounts/<int:account_id>/followers/sync/<int:sync_id>/",
+        FollowerSyncDetailApi.as_view(),
+        name="api_follower_sync_detail",
     ),
     path(
         "accounts/<int:account_id>/webhook/health/",

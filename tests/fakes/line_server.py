@@ -8,7 +8,9 @@ error shape and is recorded in ``invalid_requests`` (the fixture fails the test 
 test set ``allow_invalid``).
 
 Behaviour is scripted per test: ``profiles`` (user id -> profile; unknown ids are 404 like a user
-who is not a friend), ``fail_next(...)`` to answer errors or 429 with Retry-After on demand, and
+who is not a friend), ``followers`` (the ids ``GET /v2/bot/followers/ids`` pages through with a
+continuation token; ``followers_refused`` answers 403 as LINE does for an OA that is neither
+verified nor premium), ``fail_next(...)`` to answer errors or 429 with Retry-After on demand, and
 ``handlers`` for operations another test needs to answer differently.
 """
 
@@ -200,8 +202,11 @@ class FakeLineServer:
         self.allow_invalid = False
         self.profiles: dict[str, dict] = {}
         self.auto_profiles = True
+        self.followers: list[str] = []
+        self.followers_refused = False
         self.handlers: dict[str, Callable[[RecordedRequest], Reply]] = {
-            "getProfile": self._get_profile
+            "getProfile": self._get_profile,
+            "getFollowers": self._get_followers,
         }
         self._failures: list[tuple[str, Callable[[object], bool] | None, Reply]] = []
         self._lock = threading.Lock()
@@ -378,6 +383,24 @@ class FakeLineServer:
         if profile is None:
             return Reply(404, {"message": "Not found"})
         return Reply(200, profile)
+
+    def _get_followers(self, request: RecordedRequest) -> Reply:
+        """LINE's paging: up to ``limit`` ids (default 300), and ``next`` while more remain."""
+        if self.followers_refused:
+            return Reply(403, {"message": "Access to this API is not available for your account"})
+        start = request.query.get("start", [""])[0]
+        limit = int(request.query.get("limit", ["300"])[0])
+        offset = 0
+        if start:
+            match = re.fullmatch(r"fake-next-(\d+)", start)
+            if match is None:
+                return Reply(400, {"message": "The continuation token is invalid"})
+            offset = int(match.group(1))
+        ids = self.followers[offset : offset + limit]
+        body: dict = {"userIds": ids}
+        if offset + limit < len(self.followers):
+            body["next"] = f"fake-next-{offset + limit}"
+        return Reply(200, body)
 
 
 @pytest.fixture

@@ -207,6 +207,12 @@ def build_broadcast_request(workspace, account) -> str:
     return request.request_id
 
 
+def build_follower_sync(workspace, account):
+    from segments.models import FollowerSync
+
+    return FollowerSync.unscoped.create(account=account, trigger="manual", status="done")
+
+
 # name -> builder(workspace, account) creating that object inside the given tenant.
 WORLD_BUILDERS: dict[str, Callable] = {
     "tag_family": build_tag_family,
@@ -225,6 +231,7 @@ WORLD_BUILDERS: dict[str, Callable] = {
     "attribute": build_attribute,
     "insight_broadcast": build_insight_broadcast,
     "broadcast_request": build_broadcast_request,
+    "follower_sync": build_follower_sync,
 }
 
 
@@ -272,6 +279,7 @@ FOREIGN_KWARG_PROVIDERS: dict[str, Callable[[World], object]] = {
     "link_id": lambda world: world.other("campaign_link").pk,
     "attribute_id": lambda world: world.other("attribute").pk,
     "request_id": lambda world: world.other("broadcast_request"),
+    "sync_id": lambda world: world.other("follower_sync").pk,
 }
 
 # For a client limited to workspace A's first OA, the "foreign" objects live in the sibling OA.

@@ -10,11 +10,12 @@ from django.core.management import call_command
 from oa_console.management.commands import seed_demo
 from oa_console.models import LineAccount
 from oa_console.tenancy import tenant_scope
-from segments import campaign_selectors, segment_selectors, tag_selectors
+from segments import campaign_selectors, segment_selectors
 from segments.models import (
     CampaignVisit,
     CustomEvent,
     Friend,
+    FriendTag,
     RfmScore,
     Segment,
     TagCoverageSnapshot,
@@ -28,8 +29,11 @@ def test_seed_demo_fills_the_crm_once(django_assert_max_num_queries, monkeypatch
     call_command("seed_demo", verbosity=0, stdout=StringIO())
     cafe = LineAccount.unscoped.select_related("workspace").get(slug="taipei-cafe")
     with tenant_scope(workspace=cafe.workspace, account=cafe):
-        coverage = tag_selectors.tag_coverage(account=cafe).overall
-        assert 0.4 < coverage.share < 0.8  # about 60% of following friends carry a tag
+        # About 60% of the following friends the webhook demo knows carry a tag; the friends
+        # the demo's follower sync adds afterwards (LINE's list) carry none yet.
+        known = Friend.unscoped.filter(account=cafe, status="following", source="webhook")
+        tagged = known.filter(pk__in=FriendTag.unscoped.values("friend_id")).count()
+        assert 0.4 < tagged / known.count() < 0.8
         assert Friend.unscoped.filter(account=cafe).exclude(member_id="").exists()
         purchases = CustomEvent.unscoped.filter(account=cafe, name="purchase")
         assert purchases.exists() and not purchases.exclude(currency="TWD").exists()
@@ -45,7 +49,7 @@ def test_seed_demo_fills_the_crm_once(django_assert_max_num_queries, monkeypatch
             segment_selectors.segment_count(account=cafe, rules=segment.rules)
         assert (
             RfmScore.unscoped.filter(account=cafe).count()
-            == Friend.unscoped.filter(account=cafe).count()
+            == Friend.unscoped.filter(account=cafe, source="webhook").count()
         )
         # A daily coverage history since the first follow, growing as friends were tagged, and
         # today's snapshot is the product's own (tagging.tag_coverage_snapshot).

@@ -235,6 +235,12 @@ def _seed_broadcasts(demo: DemoTenancy) -> int:
     return seed_broadcasts(demo)
 
 
+def _seed_follower_sync(demo: DemoTenancy) -> int:
+    from segments.demo_followers import seed_follower_sync
+
+    return seed_follower_sync(demo)
+
+
 def _seed_metrics(demo: DemoTenancy) -> int:
     from insights.metrics.demo import seed_metrics
 
@@ -247,6 +253,7 @@ SEED_STEPS: tuple[Callable[[DemoTenancy], int], ...] = (
     _seed_insight_imports,
     _seed_crm,
     _seed_broadcasts,
+    _seed_follower_sync,  # every follower of LINE's list, as many as the Insights target reach
     _seed_metrics,  # last: the dashboards' rollups of everything seeded above
 )
 
