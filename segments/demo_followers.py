@@ -15,10 +15,13 @@ from __future__ import annotations
 import hashlib
 import random
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
 
 from oa_console.models import LineAccount
 from oa_console.tenancy import tenant_scope
-from segments import followers
+from segments import followers, tagging
 from segments.follower_panel import line_target_reach
 from segments.models import FollowerSync, Friend
 
@@ -109,4 +112,9 @@ def _sync_from_simulated_list(account: LineAccount) -> int:
         profile_for=lambda user_id: demo_profile(account, user_id),
     )
     job.refresh_from_db()
+    # Today's tag-coverage point is retaken over the friends the list added, as the nightly job
+    # would take it tonight: the trend ends where the live coverage figure stands.
+    today = timezone.now().astimezone(ZoneInfo(account.time_zone)).date()
+    with tenant_scope(workspace=account.workspace, account=account):
+        tagging.tag_coverage_snapshot(account=account, day=today)
     return job.friends_added + 1

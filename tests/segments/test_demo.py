@@ -10,7 +10,7 @@ from django.core.management import call_command
 from oa_console.management.commands import seed_demo
 from oa_console.models import LineAccount
 from oa_console.tenancy import tenant_scope
-from segments import campaign_selectors, segment_selectors
+from segments import campaign_selectors, segment_selectors, tag_selectors
 from segments.models import (
     CampaignVisit,
     CustomEvent,
@@ -34,6 +34,7 @@ def test_seed_demo_fills_the_crm_once(django_assert_max_num_queries, monkeypatch
         known = Friend.unscoped.filter(account=cafe, status="following", source="webhook")
         tagged = known.filter(pk__in=FriendTag.unscoped.values("friend_id")).count()
         assert 0.4 < tagged / known.count() < 0.8
+        coverage = tag_selectors.tag_coverage(account=cafe).overall
         assert Friend.unscoped.filter(account=cafe).exclude(member_id="").exists()
         purchases = CustomEvent.unscoped.filter(account=cafe, name="purchase")
         assert purchases.exists() and not purchases.exclude(currency="TWD").exists()
