@@ -6,7 +6,12 @@ import os
 from celery import Celery
 from celery.signals import beat_init, worker_init
 
+from oa_console import embedded_broker
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oa_console.settings")
+
+# The embedded broker's filesystem transport writes message files whole (see embedded_broker).
+embedded_broker.register()
 
 app = Celery("oa_console")
 app.config_from_object("django.conf:settings", namespace="CELERY")

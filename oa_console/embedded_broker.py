@@ -8,6 +8,10 @@ worker that lists the folder between the two steps reads an empty file and dies 
 together). Here the message is written under a name the reader skips (``.part`` added) and
 renamed into place when complete: a rename within one folder is atomic, so a reader finds the
 whole message or nothing. Production and CI use Redis; this is the embedded default only.
+
+``register()`` (called where the Celery app is made) puts this transport under kombu's own
+``filesystem`` name, so ``CELERY_BROKER_URL=filesystem://`` and every reader of that name (the
+worker, beat, ``/healthz``) use it, and a URL of another scheme is untouched.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from time import monotonic
 from typing import Any
 
 from kombu.exceptions import ChannelError
-from kombu.transport import filesystem
+from kombu.transport import TRANSPORT_ALIASES, filesystem
 from kombu.utils.encoding import str_to_bytes
 from kombu.utils.json import dumps
 
@@ -42,3 +46,8 @@ class Channel(filesystem.Channel):
 
 class Transport(filesystem.Transport):
     Channel = Channel
+
+
+def register() -> None:
+    """Make ``filesystem://`` mean this transport in this process."""
+    TRANSPORT_ALIASES["filesystem"] = f"{__name__}:Transport"
