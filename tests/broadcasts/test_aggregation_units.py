@@ -303,7 +303,7 @@ def test_results_page_and_api_show_lines_numbers_per_variant(
     ).content.decode()
     assert f'data-testid="unit-stats-oac_b{broadcast.pk}_v{a.pk}"' in body
     assert "Variant A" in body and "Variant B" in body
-    assert f'data-testid="open-rate">{40 / sent_a * 100:.1f}%<' in body
+    assert f'data-testid="open-rate">{40 / sent_a * 100:.1f} %<' in body
     assert 'data-testid="unit-clicks">fewer than 20<' in body  # A's null unique clicks
     assert 'data-testid="unit-impressions">fewer than 20<' in body  # B: all null
     assert "https://shop.example/more" in body

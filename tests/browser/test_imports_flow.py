@@ -135,5 +135,5 @@ def test_member_data_mapping_step(page, marketer_login, tmp_path):
 
     assert Friend.unscoped.get(pk=known.pk).member_tier == "gold"
     page.goto(f"/w/sakura/oa/tokyo-beauty/friends/{known.line_user_id}/")
-    assert page.get_by_text("1200").first.is_visible()
+    assert page.get_by_text("1,200").first.is_visible()  # points, grouped by locale
     assert page.js_errors == []
