@@ -8,8 +8,8 @@ fails the tour on:
   may not open: ``PAGE_CAPABILITIES``);
 - a JavaScript error, a console error or a failed request;
 - sideways scrolling (the document wider than the window), naming the elements that stick out;
-- a Plotly chart that draws no point, a chart box that was never drawn, or a trace type the
-  vendored Plotly bundle does not carry;
+- a Plotly chart that draws no point (or a line chart with a single point), a chart box that
+  was never drawn, or a trace type the vendored Plotly bundle does not carry;
 - text that looks like a raw code (``RAW_CODE_PATTERNS``);
 - on a non-English page, English text: a run of words that are all the console's own English
   (the msgids of its catalogue), at least one of which the language's translations never use,
@@ -47,6 +47,7 @@ from django.db import connections, models
 from django.test import Client, override_settings
 from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
 from django.urls import reverse
+from django.utils.translation import trans_real
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from oa_console.management.commands.seed_demo import (
@@ -303,16 +304,20 @@ def _discover_pages(site: Site) -> None:
             site.pages[email].append(Page(route.name, path))
 
 
+CODE = re.compile(r"[a-z][a-z0-9_]*")
+
+
 def _demo_content() -> set[str]:
-    """Every text the demo's users wrote (names, titles, message texts…): shown as written in
-    every language, so never "untranslated". LINE's own data (the Insight records and raw
-    webhook payloads) is left out: its codes must be shown as names."""
+    """Every text of the demo's own data (names, titles, message texts, coupon names from
+    LINE's exports…): shown as written in every language, so never "untranslated". Values that
+    look like codes (``female``, ``need_attention``, ``from25to29``) are not content: a page
+    must show them as names."""
     texts: set[str] = set()
 
     def collect(value: Any) -> None:
         if isinstance(value, str):
             value = value.strip()
-            if len(value) >= 3:
+            if len(value) >= 3 and not CODE.fullmatch(value):
                 texts.add(value)
         elif isinstance(value, dict):
             for item in value.values():
@@ -322,7 +327,7 @@ def _demo_content() -> set[str]:
                 collect(item)
 
     for model in apps.get_models():
-        if model._meta.app_label not in {"oa_console", "segments", "broadcasts"}:
+        if model._meta.app_label not in {"oa_console", "segments", "broadcasts", "insights"}:
             continue
         fields = [
             f.name
@@ -432,14 +437,18 @@ PAGE_FACTS_JS = r"""() => {
     const full = el._fullData || [];
     let points = 0;
     const missing = [];
+    let lines = 0, longest = 0;
     (el.data || []).forEach((trace, i) => {
       const type = trace.type || 'scatter';
       if (!full[i] || full[i].type !== type) { missing.push(type); return; }
       const values = type === 'pie' ? trace.values : (trace.orientation === 'h' ? trace.x : trace.y);
-      points += Array.from(values || []).filter(v => v !== null && v !== undefined && v !== '').length;
+      const known = Array.from(values || []).filter(v => v !== null && v !== undefined && v !== '').length;
+      points += known;
+      if (type === 'scatter') { lines += 1; longest = Math.max(longest, known); }
     });
     const title = el.layout && el.layout.title ? (el.layout.title.text || el.layout.title) : '';
-    charts.push({id: el.id, title: String(title), points: points, missing: missing});
+    charts.push({id: el.id, title: String(title), points: points, missing: missing,
+                 singlePoint: lines > 0 && lines === (el.data || []).length && longest === 1});
   }
   const undrawn = Array.from(document.querySelectorAll('[data-plotly-figure]'))
     .filter(box => !box.classList.contains('js-plotly-plot')).map(box => box.id);
@@ -481,12 +490,14 @@ def _catalogue(language: str) -> Catalogue:
     with path.open("rb") as mo:
         entries = gettext.GNUTranslations(mo)._catalog  # type: ignore[attr-defined]
     english: set[str] = set()
-    native: set[str] = set()
-    for msgid, msgstr in entries.items():
+    for msgid in entries:
         source = msgid[0] if isinstance(msgid, tuple) else msgid
-        if not source:
-            continue  # the header
         english.update(_words(source.split("\x04")[-1]))  # without a msgctxt
+    # The language's own words come from every catalogue Django loads for it (its calendar's
+    # "Min" for Sunday in Indonesian is Django's, not the console's).
+    merged = trans_real.translation(language)._catalog  # type: ignore[attr-defined]
+    native: set[str] = set()
+    for _msgid, msgstr in merged.items():
         native.update(_words(msgstr))
     return Catalogue(english, native)
 
@@ -518,6 +529,8 @@ def _page_failures(
             )
         elif chart["points"] == 0:
             failures.append(f"chart {name!r} has no points")
+        elif chart["singlePoint"]:
+            failures.append(f"chart {name!r} draws a single point: no line to read")
     for box in facts["undrawn"]:
         failures.append(f"chart box {box!r} was never drawn")
     seen: set[str] = set()
