@@ -308,16 +308,17 @@ CODE = re.compile(r"[a-z][a-z0-9_]*")
 
 
 def _demo_content() -> set[str]:
-    """Every text of the demo's own data (names, titles, message texts, coupon names from
-    LINE's exports…): shown as written in every language, so never "untranslated". Values that
-    look like codes (``female``, ``need_attention``, ``from25to29``) are not content: a page
-    must show them as names."""
+    """Every text of the demo's own data (names, titles, tags, message texts, coupon names
+    from LINE's exports…): shown as written in every language, so never "untranslated". In
+    LINE's data (the insights app) values that look like codes (``female``, ``flyer``,
+    ``from25to29``) are not content: a page must show them as names."""
     texts: set[str] = set()
+    codes_are_content = True
 
     def collect(value: Any) -> None:
         if isinstance(value, str):
             value = value.strip()
-            if len(value) >= 3 and not CODE.fullmatch(value):
+            if len(value) >= 3 and (codes_are_content or not CODE.fullmatch(value)):
                 texts.add(value)
         elif isinstance(value, dict):
             for item in value.values():
@@ -337,6 +338,7 @@ def _demo_content() -> set[str]:
         ]
         if not fields:
             continue
+        codes_are_content = model._meta.app_label != "insights"
         for row in model._base_manager.values_list(*fields)[:20000]:
             for value in row:
                 collect(value)
