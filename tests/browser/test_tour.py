@@ -685,3 +685,31 @@ def test_first_insights_page_load(server, chromium, capsys):
             f" (runs: {', '.join(f'{t:.0f}' for t in timings)} ms); plotly-basic.min.js sent"
             f" gzip-compressed, {size / 1000:.0f} kB"
         )
+
+
+def test_header_switchers_fold_into_a_menu_on_a_phone(server, chromium):
+    """At 390 px the workspace, OA and language switchers sit behind "Menu" (no JavaScript
+    needed: a checkbox and its label); at 1,366 px they are in the bar itself."""
+    path = f"/w/{LOGINS[OWNER].workspace}/oa/{LOGINS[OWNER].account}/insights/"
+    for width, folded in ((390, True), (1366, False)):
+        context = chromium.new_context(viewport={"width": width, "height": 900})
+        try:
+            _log_in(context, server, OWNER)
+            page = context.new_page()
+            page.goto(server + path)
+            switchers = [
+                page.get_by_test_id(name)
+                for name in ("workspace-switcher", "account-switcher", "language-switcher")
+            ]
+            toggle = page.get_by_test_id("topbar-menu-toggle")
+            assert toggle.is_visible() is folded
+            assert all(switcher.is_visible() is not folded for switcher in switchers)
+            if folded:
+                toggle.click()
+                assert all(switcher.is_visible() for switcher in switchers)
+                page.get_by_test_id("account-switcher").locator("summary").click()
+                assert page.get_by_role("link", name=re.compile("Hanami Cosmetics")).is_visible()
+                width_now = page.evaluate("document.documentElement.scrollWidth")
+                assert width_now <= width
+        finally:
+            context.close()
