@@ -84,6 +84,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "oa_console.context_processors.tenant_navigation",
             ],
+            # {% tablebox %} and the other component tags, in every template.
+            "builtins": ["oa_console.templatetags.components"],
         },
     }
 ]
@@ -140,7 +142,6 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    "oa_console.static_finders.PlotlyFinder",  # vendor/plotly/plotly.min.js from the plotly package
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -149,7 +150,8 @@ STORAGES = {
             "STATICFILES_BACKEND",
             default="whitenoise.storage.CompressedManifestStaticFilesStorage"
             if not DEBUG
-            else "django.contrib.staticfiles.storage.StaticFilesStorage",
+            # Compressed like production; plain names (oa_console/static_storage.py).
+            else "oa_console.static_storage.ChangedFilesCompressedStorage",
         )
     },
 }
@@ -163,7 +165,9 @@ INSIGHT_IMPORT_MAX_UNZIPPED_BYTES = env.int(
 )
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
-WHITENOISE_USE_FINDERS = DEBUG
+# Development finds static files in their source folders; runconsole (make run) turns this off
+# in its web server, which then serves the collected, compressed copies like production.
+WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

@@ -110,6 +110,7 @@ def console_env(tmp_path: Path) -> dict[str, str]:
         DATABASE_URL=f"sqlite:///{tmp_path / 'console.sqlite3'}",
         CELERY_BROKER_URL="filesystem://",
         REDIS_URL="",
+        STATIC_ROOT=str(tmp_path / "static"),
     )
     # Output piped to a file is block-buffered, as under `make run | tee`: the URL line must
     # still appear at once.
@@ -209,6 +210,16 @@ def test_runconsole_serves_runs_beat_and_stops_cleanly_on_ctrl_c(console):
         time.sleep(1)
     assert health is not None and health[1]["beat"]["last_seen"] is not None, console.tail()
     assert health[1]["beat"]["age_seconds"] < 30
+
+    # Static files are served compressed, as in production (the chart library: 1.2 MB raw).
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{console.port}/static/vendor/plotly/plotly-basic.min.js",
+        headers={"Accept-Encoding": "gzip"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.headers["Content-Encoding"] == "gzip"
+        assert int(response.headers["Content-Length"]) < 500_000
+    assert "Static files collected and compressed" in console.output()
 
     children = console.remember_children()
     # The web server, the worker, its two pool processes and the beat process.

@@ -61,7 +61,7 @@ def figure_of(body: str) -> dict:
 def test_chart_draws_coverage_per_day_and_the_family_goal(owner, url, snapshots):
     today, interest, lifecycle = snapshots
     body = client_for(owner).get(url).content.decode()
-    assert "insights/dashboards.js" in body and "plotly.min.js" in body
+    assert "insights/dashboards.js" in body and "plotly-basic.min.js" in body
     traces = {trace["meta"]: trace for trace in figure_of(body)["data"]}
     assert list(traces) == [
         "all",

@@ -51,7 +51,7 @@ def test_health_page_shows_status_chart_and_recent_events(viewer, account, activ
     response = client_for(viewer).get(url("webhook_health", account))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "vendor/plotly/plotly.min.js" in body
+    assert "vendor/plotly/plotly-basic.min.js" in body
     assert "insights/dashboards.js" in body  # draws every chart box from its JSON figure
     figure_json = body.split('id="webhook-events-chart-figure">', 1)[1].split("</script>", 1)[0]
     figure = json.loads(figure_json)

@@ -2,7 +2,10 @@
    each htmx swap (range change, compare, sorting), so swapped charts get Plotly's full CSS. */
 (function () {
   "use strict";
-  var config = { displaylogo: false, responsive: true };
+  // Responsive: a chart takes its box's width and follows it (a phone, a resized window). No
+  // mode bar: on a narrow chart its buttons covered the title, and each chart already has a
+  // "download CSV" link of exactly its numbers.
+  var config = { displaylogo: false, displayModeBar: false, responsive: true };
 
   function render(root) {
     var boxes = (root || document).querySelectorAll("[data-plotly-figure]");
