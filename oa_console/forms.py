@@ -61,6 +61,26 @@ class ApiKeyForm(forms.Form):
         self.fields["role"].choices = role_choices_up_to(acting_role)
 
 
+# The zones a new OA picks from: IANA's canonical "Region/City" names and UTC, not the legacy
+# aliases zoneinfo also knows ("Japan", "US/Eastern"), which name the same zones twice.
+ZONE_REGIONS = (
+    "Africa",
+    "America",
+    "Antarctica",
+    "Asia",
+    "Atlantic",
+    "Australia",
+    "Europe",
+    "Indian",
+    "Pacific",
+)
+PICKABLE_TIME_ZONES = [
+    (name, label)
+    for name, label in TIME_ZONE_CHOICES
+    if name == "UTC" or ("/" in name and name.split("/", 1)[0] in ZONE_REGIONS)
+]
+
+
 class LineAccountForm(forms.Form):
     """Create or edit an OA channel. Secrets are write-only: blank on edit keeps the stored one."""
 
@@ -76,7 +96,7 @@ class LineAccountForm(forms.Form):
         help_text=_("Learned from the first verified webhook when left empty."),
     )
     time_zone = forms.ChoiceField(
-        label=_("Time zone"), choices=TIME_ZONE_CHOICES, initial="Asia/Tokyo"
+        label=_("Time zone"), choices=PICKABLE_TIME_ZONES, initial="Asia/Tokyo"
     )
     channel_secret = forms.CharField(
         label=_("Channel secret"),
@@ -96,6 +116,13 @@ class LineAccountForm(forms.Form):
             self.fields[name].validators.extend(LineAccount._meta.get_field(name).validators)
         if editing is not None:
             from oa_console.fields import mask_secret
+
+            if (editing.time_zone, editing.time_zone) not in PICKABLE_TIME_ZONES:
+                # An OA saved with a legacy alias keeps it selectable.
+                self.fields["time_zone"].choices = [
+                    (editing.time_zone, editing.time_zone),
+                    *PICKABLE_TIME_ZONES,
+                ]
 
             for name in ("channel_secret", "access_token"):
                 field = self.fields[name]

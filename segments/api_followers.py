@@ -8,6 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from oa_console.api.base import TenantApiView
+from oa_console.api.docs import operation_description
 from oa_console.roles import Capability
 from segments import followers, selectors
 from segments.models import FollowerSync
@@ -37,7 +38,7 @@ class FollowerSyncOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-SYNC_DESCRIPTION = (
+SYNC_FIELDS = (
     "status: queued (waiting for a worker), running (reading pages), waiting (LINE's rate "
     "limit or a 429; it resumes from the saved continuation token), done, refused (LINE "
     "answered 403: it lists followers only for verified or premium OAs; line_refused_at is "
@@ -52,7 +53,12 @@ class FollowerSyncApi(TenantApiView):
     @extend_schema(
         responses=FollowerSyncOutputSerializer,
         summary="The OA's latest follower sync (poll it until done)",
-        description=SYNC_DESCRIPTION,
+        description=operation_description(
+            "The newest read of LINE's follower id list for this OA, whatever started it "
+            "(connecting the OA, the nightly run, Sync now, the command or this API).",
+            returns="the sync job: " + SYNC_FIELDS,
+            errors=[(404, "no follower sync has run for this OA yet.")],
+        ),
     )
     def get(self, request, account_id: int):
         job = selectors.follower_sync_latest(account=self.get_account(account_id))
@@ -64,9 +70,13 @@ class FollowerSyncApi(TenantApiView):
         request=None,
         responses={202: FollowerSyncOutputSerializer, 200: FollowerSyncOutputSerializer},
         summary="Read LINE's follower list into the OA's friends now (admins)",
-        description=(
-            "Queues a sync and answers 202 with it; while one is waiting or going it is answered "
-            "with 200 instead of starting a second. Poll GET on the same URL. " + SYNC_DESCRIPTION
+        description=operation_description(
+            "Queues a read of LINE's follower id list (`GET /v2/bot/followers/ids`): new ids "
+            "become friends and known following friends missing from a complete list are marked "
+            "as no longer following. At most one sync runs per OA. Poll GET on the same URL.",
+            returns="202 with the queued sync job, or 200 with the sync already waiting or "
+            "running (no second one starts): " + SYNC_FIELDS,
+            capability=Capability.SYNC_FOLLOWERS,
         ),
     )
     def post(self, request, account_id: int):
@@ -85,8 +95,13 @@ class FollowerSyncApi(TenantApiView):
 class FollowerSyncDetailApi(TenantApiView):
     @extend_schema(
         responses=FollowerSyncOutputSerializer,
+        operation_id="accounts_followers_sync_detail",
         summary="One follower sync of the OA",
-        description=SYNC_DESCRIPTION,
+        description=operation_description(
+            "One earlier or running follower sync of this OA, by its id (from the POST's answer).",
+            returns="that sync job: " + SYNC_FIELDS,
+            errors=[(404, "no sync with this id belongs to the OA.")],
+        ),
     )
     def get(self, request, account_id: int, sync_id: int):
         job = selectors.follower_sync_get(account=self.get_account(account_id), sync_id=sync_id)

@@ -52,7 +52,7 @@ def rfm_page(request: HttpRequest, workspace_slug: str, account_slug: str) -> Ht
                         request,
                         {"field": "rfm", "op": "scores", "value": {"r": [r, r], "f": [f, f]}},
                     ),
-                    "cell": rfm.cell_for(r, f),
+                    "cell": RFM_CELL_LABELS[rfm.cell_for(r, f)],
                 }
             )
         rows.append({"r": r, "cells": cells})

@@ -291,12 +291,13 @@ def test_prepare_migrates_and_seeds_in_its_own_process_before_the_children(monke
     monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
 
     call_command("runconsole", "--prepare", "--port", "8001", stdout=StringIO())
-    assert steps == ["migrate", "seed_demo", "children web_first=True"]
+    # Static files are collected (and compressed) after the demo, before the web server starts.
+    assert steps == ["migrate", "seed_demo", "collectstatic", "children web_first=True"]
     assert settings.PUBLIC_BASE_URL == "http://127.0.0.1:8001"
 
     steps.clear()
     call_command("runconsole", "--port", "8001", stdout=StringIO())
-    assert steps == ["children web_first=True"]
+    assert steps == ["collectstatic", "children web_first=True"]
 
 
 def test_the_worker_starts_once_the_web_server_answers(monkeypatch):
