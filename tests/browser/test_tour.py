@@ -30,6 +30,7 @@ Insights page (a timing print, not a timing assert).
 
 from __future__ import annotations
 
+import contextlib
 import gettext
 import re
 import statistics
@@ -419,6 +420,8 @@ def server(site, db) -> Iterator[str]:
 
 # --- one page's checks ---------------------------------------------------------------------
 
+UNDRAWN_CHARTS_JS = "document.querySelectorAll('[data-plotly-figure]:not(.js-plotly-plot)').length"
+
 PAGE_FACTS_JS = r"""() => {
   const root = document.documentElement;
   const width = root.clientWidth;
@@ -633,6 +636,10 @@ def test_tour(site, server, chromium, email, width, language):
                 )
             except PlaywrightTimeout:
                 problems.append("an htmx request was still running after 10 s")
+            # Charts below the fold are drawn one per frame after the load event; a chart box
+            # never drawn is named by the facts below.
+            with contextlib.suppress(PlaywrightTimeout):
+                page.wait_for_function(UNDRAWN_CHARTS_JS + " === 0", timeout=10_000)
             facts = page.evaluate(PAGE_FACTS_JS)
             if "/auth/login/" in page.url and "/auth/" not in visit.path:
                 problems.append(f"sent to the login page ({page.url})")
@@ -663,7 +670,7 @@ def test_first_insights_page_load(server, chromium, capsys):
     _log_in(session, server, OWNER)
     cookies = session.cookies()
     session.close()
-    timings, plotly = [], []
+    timings, drawn, plotly = [], [], []
     for _ in range(3):
         context = chromium.new_context(viewport={"width": 1366, "height": 900})
         context.add_cookies(cookies)
@@ -673,7 +680,8 @@ def test_first_insights_page_load(server, chromium, capsys):
             lambda response: plotly.append(response) if "/vendor/plotly/" in response.url else None,
         )
         page.goto(server + path)
-        page.locator(".js-plotly-plot .main-svg").first.wait_for()
+        page.wait_for_function(UNDRAWN_CHARTS_JS + " === 0")
+        drawn.append(page.evaluate("() => performance.now()"))
         timings.append(
             page.evaluate(
                 "() => { const n = performance.getEntriesByType('navigation')[0];"
@@ -688,7 +696,8 @@ def test_first_insights_page_load(server, chromium, capsys):
     with capsys.disabled():
         print(
             f"\nFirst Insights page load, new browser, cold cache: median {statistics.median(timings):.0f} ms"
-            f" (runs: {', '.join(f'{t:.0f}' for t in timings)} ms); plotly-basic.min.js sent"
+            f" (runs: {', '.join(f'{t:.0f}' for t in timings)} ms); every chart drawn by"
+            f" {statistics.median(drawn):.0f} ms (median); plotly-basic.min.js sent"
             f" gzip-compressed, {size / 1000:.0f} kB"
         )
 
