@@ -328,3 +328,46 @@ def test_the_worker_starts_once_the_web_server_answers(monkeypatch):
         [], addr="127.0.0.1", port=8001, reload=False, concurrency=1, web_first=True
     )
     assert started == [("web", 0), ("worker", 4)]
+
+
+def test_the_system_checks_run_beside_the_web_server_start_and_a_failure_stops_it(monkeypatch):
+    """runserver starts with --skip-checks and the supervisor runs the checks meanwhile (the two
+    Python starts overlap); a failing check is a failed start, not a console with a broken
+    configuration."""
+    from django.core import checks
+    from django.core.management.base import CommandError
+
+    from oa_console.management.commands import runconsole
+
+    commands: list[list[str]] = []
+
+    class FakeProcess:
+        def __init__(self, command, **kwargs):
+            commands.append(command)
+
+        def poll(self):
+            return None
+
+    monkeypatch.setattr(runconsole.subprocess, "Popen", FakeProcess)
+    monkeypatch.setattr(runconsole, "_accepts_connections", lambda addr, port: True)
+    command = runconsole.Command(stdout=StringIO())
+    command._stop_signal = None
+    command._start_children(
+        [], addr="127.0.0.1", port=8001, reload=False, concurrency=1, web_first=True
+    )
+    assert "--skip-checks" in commands[0] and len(commands) == 2
+    assert "System check identified no issues" in command.stdout.getvalue()
+
+    @checks.register("test-only")
+    def broken(app_configs, **kwargs):
+        return [checks.Error("broken on purpose", id="test.E001")]
+
+    try:
+        commands.clear()
+        with pytest.raises(CommandError, match="broken on purpose"):
+            command._start_children(
+                [], addr="127.0.0.1", port=8001, reload=False, concurrency=1, web_first=True
+            )
+        assert len(commands) == 1  # the web server only: the worker never started
+    finally:
+        checks.registry.registry.registered_checks.discard(broken)

@@ -33,7 +33,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, SystemCheckError
 from django.db import connections
 
 POLL_SECONDS = 0.2
@@ -161,7 +161,10 @@ class Command(BaseCommand):
         # which would bypass it and send every file uncompressed.
         web = [sys.executable, manage_py, "runserver", f"{addr}:{port}", "--nostatic"]
         if not reload:
-            web.append("--noreload")
+            # --skip-checks: the supervisor runs the system checks itself while the web server
+            # starts (_check_while_web_starts), so the two Python starts overlap on 2 cores.
+            # With --reload runserver keeps its own, to check each change of the code.
+            web += ["--noreload", "--skip-checks"]
         worker = [
             sys.executable,
             "-m",
@@ -188,12 +191,23 @@ class Command(BaseCommand):
             # this console on the port it was started on, not the default 8000.
             env["PUBLIC_BASE_URL"] = _local_url(addr, port).rstrip("/")
         for name, command in (("web", web), ("worker", worker)):
-            if name == "worker" and web_first:
-                self._wait_for_web(children[0], addr, port)
+            if name == "worker":
+                if not reload:
+                    self._check_while_web_starts()
+                if web_first:
+                    self._wait_for_web(children[0], addr, port)
             process = subprocess.Popen(
                 command, cwd=settings.BASE_DIR, stdin=subprocess.DEVNULL, process_group=0, env=env
             )
             children.append(Child(name=name, process=process))
+
+    def _check_while_web_starts(self) -> None:
+        """Django's system checks, which runserver would otherwise run before it answers. A
+        failing check stops the console (the caller's cleanup stops the web server)."""
+        try:
+            call_command("check", stdout=self.stdout)
+        except SystemCheckError as exc:
+            raise CommandError(f"The system checks failed:\n{exc}", returncode=1) from exc
 
     def _wait_for_web(self, web: Child, addr: str, port: int) -> None:
         deadline = time.monotonic() + WEB_FIRST_SECONDS
