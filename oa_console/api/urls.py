@@ -22,6 +22,7 @@ from segments.api_segments import (
     SegmentMembersApi,
 )
 from segments.api_tag_rules import TagRuleBackfillApi, TagRuleDetailApi, TagRuleListApi
+from segments.personal_data.api import FriendEraseApi, FriendPersonalDataApi
 from segments.api_tags import (
     TagDetailApi,
     TagFamilyDetailApi,
@@ -55,6 +56,16 @@ urlpatterns = [
         "accounts/<int:account_id>/friends/<str:line_user_id>/",
         FriendDetailApi.as_view(),
         name="api_friend_detail",
+    ),
+    path(
+        "accounts/<int:account_id>/friends/<str:line_user_id>/personal-data/",
+        FriendPersonalDataApi.as_view(),
+        name="api_friend_personal_data",
+    ),
+    path(
+        "accounts/<int:account_id>/friends/<str:line_user_id>/erase/",
+        FriendEraseApi.as_view(),
+        name="api_friend_erase",
     ),
     path(
         "accounts/<int:account_id>/followers/sync/",
