@@ -209,6 +209,7 @@ def test_a_later_event_starts_a_fresh_friend(world, account, admin_user):
         line_user_id=UID,
         event_key="01LATEOLD00000000000000000",
         kind="unfollow",
+        sequence=0,
         occurred_at=erased_at - timedelta(days=1),
     )
     segment_services.friend_activity_record(account=account, status_changes=[old])
