@@ -22,7 +22,6 @@ from segments.api_segments import (
     SegmentMembersApi,
 )
 from segments.api_tag_rules import TagRuleBackfillApi, TagRuleDetailApi, TagRuleListApi
-from segments.personal_data.api import FriendEraseApi, FriendPersonalDataApi
 from segments.api_tags import (
     TagDetailApi,
     TagFamilyDetailApi,
@@ -30,6 +29,7 @@ from segments.api_tags import (
     TagFriendsApi,
     TagListApi,
 )
+from segments.personal_data.api import FriendEraseApi, FriendPersonalDataApi
 from webhooks.api import WebhookHealthApi
 
 urlpatterns = [

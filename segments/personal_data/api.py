@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -21,7 +23,9 @@ from segments.personal_data.views import ERASE_WORD, confirmation_matches
 class FriendAlreadyErased(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "erased"
-    default_detail = "This friend's personal data was already erased; nothing is left to read."
+    default_detail = gettext_lazy(
+        "This friend's personal data was already erased; nothing is left to read."
+    )
 
 
 class PersonalDataSectionOutputSerializer(serializers.Serializer):
@@ -100,7 +104,7 @@ class FriendPersonalDataApi(TenantApiView):
         friend = _friend(account, line_user_id)
         output = request.query_params.get("output", "json")
         if output not in ("json", "csv"):
-            raise ValidationError({"output": ["Use json or csv."]})
+            raise ValidationError({"output": [_("Use json or csv.")]})
         if friend.erased_at is not None:
             raise FriendAlreadyErased
         document = services.friend_personal_data_export(
@@ -150,7 +154,12 @@ class FriendEraseApi(TenantApiView):
             raise FriendAlreadyErased
         if not confirmation_matches(friend, body.validated_data["confirm"]):
             raise ValidationError(
-                {"confirm": [f"Type {ERASE_WORD} or the friend's display name to confirm."]}
+                {
+                    "confirm": [
+                        _("Type %(word)s (or the friend's display name) to confirm the erasure.")
+                        % {"word": ERASE_WORD}
+                    ]
+                }
             )
         try:
             erasure = services.friend_erase(account=account, friend=friend, request=request)

@@ -108,7 +108,9 @@ def export(subject: Subject) -> list[Section]:
             }
         )
     tags = Section("tags", _("Tags"))
-    for item in FriendTag.unscoped.filter(friend=friend).select_related("tag", "tag__family", "rule"):
+    for item in FriendTag.unscoped.filter(friend=friend).select_related(
+        "tag", "tag__family", "rule"
+    ):
         tags.records.append(
             {
                 "tag": item.tag.name,

@@ -75,7 +75,11 @@ def personal_data_page(
 
 @require_GET
 def personal_data_export(
-    request: HttpRequest, workspace_slug: str, account_slug: str, line_user_id: str, file_format: str
+    request: HttpRequest,
+    workspace_slug: str,
+    account_slug: str,
+    line_user_id: str,
+    file_format: str,
 ) -> HttpResponse:
     require(request, Capability.MANAGE_PERSONAL_DATA)
     friend = _friend(request, line_user_id)

@@ -18,7 +18,7 @@ from insights.metrics.audience import add_source_counts
 from insights.metrics.broadcasts import broadcast_list
 from insights.metrics.rollups import metrics_recompute, webhook_coverage_start
 from insights.models import MetricDaily
-from oa_console.models import AuditEntry, ApiKey
+from oa_console.models import AuditEntry
 from oa_console.tenancy import tenant_scope
 from segments import services as segment_services
 from segments.models import Friend, FriendErasure, FriendStatusChange, FriendTag, Interaction
