@@ -532,7 +532,8 @@ def friend_profile_store(
 ) -> None:
     """Save a profile as LINE returned it (the fetch task, and the demo seed without a LINE)."""
     now = timezone.now()
-    Friend.unscoped.filter(pk=friend_id).update(
+    # A fetch that started before the friend was erased must not bring their profile back.
+    Friend.unscoped.filter(pk=friend_id, erased_at__isnull=True).update(
         display_name=_clean(display_name)[:200],
         picture_url=picture_url[:1000],
         language=language[:16],

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from oa_console.models import AuditEntry
@@ -23,7 +24,7 @@ from segments.models import (
     RfmScore,
 )
 from segments.personal_data.registry import PersonalDataProvider, Section, Subject
-from segments.personal_data.scrub import scrub_rows
+from segments.personal_data.scrub import replace_in, scrub_rows
 
 PROFILE_FIELDS = (
     "line_user_id",
@@ -208,12 +209,21 @@ def export(subject: Subject) -> list[Section]:
     ]
 
 
+def _audit_condition(subject: Subject) -> Q:
+    """Entries naming the friend: their LINE user id anywhere, or their display name in an
+    entry about a friend (a name alone may be a common word in other entries' labels)."""
+    condition = Q(target_label__contains=subject.line_user_id) | Q(
+        _details__contains=subject.line_user_id
+    )
+    if subject.display_name:
+        condition |= Q(target_type="friend", target_label__contains=subject.display_name)
+    return condition
+
+
 def _audit_entries(subject: Subject):
     entries = AuditEntry.unscoped.filter(workspace_id=subject.account.workspace_id)
-    condition = Q(target_label__contains=subject.line_user_id)
-    if subject.display_name:
-        condition |= Q(target_label__contains=subject.display_name)
-    return entries.filter(condition).order_by("created_at", "pk")
+    entries = entries.annotate(_details=Cast("details", TextField()))
+    return entries.filter(_audit_condition(subject)).order_by("created_at", "pk")
 
 
 def erase(subject: Subject) -> dict[str, int]:
@@ -239,11 +249,13 @@ def erase(subject: Subject) -> dict[str, int]:
     audit_replacements = dict(replacements)
     if subject.display_name:
         audit_replacements[subject.display_name] = str(_("erased friend"))
-    entries = AuditEntry.unscoped.filter(workspace_id=subject.account.workspace_id)
-    counts["audit_log"] = sum(
-        scrub_rows(entries, ["target_label", "details"], audit_replacements, needle=needle)
-        for needle in audit_replacements
-    )
+    counts["audit_log"] = 0
+    for entry in _audit_entries(subject):
+        AuditEntry.unscoped.filter(pk=entry.pk).update(
+            target_label=replace_in(entry.target_label, audit_replacements)[:200],
+            details=replace_in(entry.details, audit_replacements),
+        )
+        counts["audit_log"] += 1
     counts["profile"] = Friend.unscoped.filter(pk=friend.pk).update(
         line_user_id=subject.pseudonym,
         profile_status=Friend.ProfileStatus.UNAVAILABLE,
