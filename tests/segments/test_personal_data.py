@@ -309,3 +309,22 @@ def test_api_export_and_erase(world, account, admin_user, viewer):
     assert body["rows"]["segments.custom_events"] == 1
     assert client.post(base + "erase/", {"confirm": "ERASE"}, format="json").status_code == 404
     assert AuditEntry.unscoped.filter(action__in=["friend.exported", "friend.erased"]).count() == 3
+
+
+def test_every_app_registers_its_provider_and_the_friend_row_goes_last():
+    from segments.personal_data.registry import providers
+
+    apps_in_order = [provider.app for provider in providers()]
+    assert set(apps_in_order) == {"webhooks", "broadcasts", "insights", "segments"}
+    assert apps_in_order[-1] == "segments"
+
+
+def test_segments_never_imports_the_apps_above_it():
+    """The layers of docs/ARCHITECTURE.md: the registry's package names no higher app."""
+    import pathlib
+
+    package = pathlib.Path(services.__file__).parent
+    for path in package.glob("*.py"):
+        source = path.read_text()
+        for higher in ("webhooks", "broadcasts", "insights"):
+            assert f"from {higher}" not in source and f"import {higher}" not in source, path
