@@ -328,3 +328,37 @@ def test_segments_never_imports_the_apps_above_it():
         source = path.read_text()
         for higher in ("webhooks", "broadcasts", "insights"):
             assert f"from {higher}" not in source and f"import {higher}" not in source, path
+
+
+@pytest.mark.django_db
+def test_the_console_never_sends_to_an_erased_friend(world, account):
+    from broadcasts.models import Broadcast
+    from broadcasts.services.planning import broadcast_estimate
+
+    draft = Broadcast.unscoped.create(
+        account=account, name="Everyone", messages=[{"type": "text", "text": "Hi"}]
+    )
+    before = broadcast_estimate(broadcast=draft)
+    services.friend_erase(account=account, friend=world.friend, request=None)
+    after = broadcast_estimate(broadcast=draft)
+    # Still counted among the friends, no longer among those a send reaches.
+    assert after.matched == before.matched
+    assert after.reachable == before.reachable - 1
+
+
+@pytest.mark.django_db
+def test_another_workspace_cannot_export_or_erase(world, account, other_workspace):
+    stranger = make_member(other_workspace, "owner", email="stranger@example.com")
+    client = client_for(stranger)
+    for name in ("friend_personal_data", "friend_personal_data_json", "friend_personal_data_csv"):
+        assert client.get(_page_url(account, name)).status_code == 404
+    assert (
+        client.post(_page_url(account, "friend_personal_data"), {"confirm": "ERASE"}).status_code
+        == 404
+    )
+    api = _api(stranger)
+    base = f"/api/v1/accounts/{account.pk}/friends/{UID}/"
+    assert api.get(base + "personal-data/").status_code == 404
+    assert api.post(base + "erase/", {"confirm": "ERASE"}, format="json").status_code == 404
+    assert Friend.unscoped.get(pk=world.friend.pk).erased_at is None
+    assert not AuditEntry.unscoped.filter(action__startswith="friend.").exists()
