@@ -23,7 +23,10 @@ KEPT_KEYS = ("type", "mode", "timestamp", "webhookEventId", "deliveryContext")
 
 def _events(subject: Subject):
     events = WebhookEvent.unscoped.filter(account=subject.account)
-    mentioning = rows_mentioning(events, "payload", subject.line_user_id).values("pk")
+    # Only a group or room event names other users (member lists, mentions): the text scan
+    # stays off the OA's one-to-one events, nearly all of them.
+    shared = events.filter(source_type__in=["group", "room"])
+    mentioning = rows_mentioning(shared, "payload", subject.line_user_id).values("pk")
     return events.filter(Q(source_user_id=subject.line_user_id) | Q(pk__in=mentioning))
 
 

@@ -243,9 +243,8 @@ def erase(subject: Subject) -> dict[str, int]:
     own.update(text="", data={}, message_id="")
     own.filter(line_user_id=uid).update(line_user_id=subject.pseudonym)
     # Someone else's interaction naming them (a mention in a group).
-    counts["interactions"] += scrub_rows(
-        Interaction.unscoped.filter(account=subject.account), ["data"], replacements, needle=uid
-    )
+    shared = Interaction.unscoped.filter(account=subject.account).exclude(group_id="", room_id="")
+    counts["interactions"] += scrub_rows(shared, ["data"], replacements, needle=uid)
     audit_replacements = dict(replacements)
     if subject.display_name:
         audit_replacements[subject.display_name] = str(_("erased friend"))
