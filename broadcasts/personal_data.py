@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from broadcasts.models import BroadcastBatch, Click, Delivery, HeldBack, RecipientChunk
+from broadcasts.models import Broadcast, BroadcastBatch, Click, Delivery, HeldBack, RecipientChunk
 from segments.personal_data.registry import PersonalDataProvider, Section, Subject
-from segments.personal_data.scrub import rows_mentioning
+from segments.personal_data.scrub import rows_mentioning, scrub_rows
 
 
 def export(subject: Subject) -> list[Section]:
@@ -101,6 +101,16 @@ def erase(subject: Subject) -> dict[str, int]:
         counts["recipient_lists"] += 1
     counts["held_back"] = HeldBack.unscoped.filter(account=account, line_user_id=uid).update(
         line_user_id=pseudonym
+    )
+    # LINE's answer to a failed call may quote the id it refused.
+    replacements = {uid: pseudonym}
+    counts["error_messages"] = scrub_rows(
+        BroadcastBatch.unscoped.filter(account=account), ["error_message"], replacements, needle=uid
+    ) + scrub_rows(
+        Broadcast.unscoped.filter(account=account),
+        ["error_message", "failure"],
+        replacements,
+        needle=uid,
     )
     # Clicks name no one but the (now anonymous) friend row: they stay for the results.
     return counts

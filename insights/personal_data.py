@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from insights.models import ImportJob
 from segments.personal_data.registry import PersonalDataProvider, Section, Subject
+from segments.personal_data.scrub import scrub_rows
 
 FILES = ("skipped_file", "unknown_file")
 
@@ -104,6 +105,13 @@ def erase(subject: Subject) -> dict[str, int]:
             if len(remaining) != len(rows):
                 removed += len(rows) - len(remaining)
                 _rewrite(field, remaining)
+    # A failure naming the id (a file refused at one row quotes its value).
+    removed += scrub_rows(
+        ImportJob.unscoped.filter(account=subject.account),
+        ["failure_params"],
+        {subject.line_user_id: subject.pseudonym},
+        needle=subject.line_user_id,
+    )
     return {"import_rows": removed}
 
 

@@ -318,11 +318,30 @@ def build_world(account, workspace) -> World:
     HeldBack.unscoped.create(
         account=account, broadcast=pending, friend=friend, line_user_id=UID, reason="holdout"
     )
+    failed = Broadcast.unscoped.create(
+        account=account,
+        name="Refused push",
+        status=Broadcast.Status.FAILED,
+        error_message=f"LINE refused {UID}",
+        failure={"kind": "planning", "detail": f"to: {UID}"},
+    )
+    BroadcastBatch.unscoped.create(
+        account=account,
+        broadcast=failed,
+        sequence=0,
+        method="push",
+        status="failed",
+        size=1,
+        error_message=f"Invalid user {UID}",
+        friend_ids=[friend.pk],
+        line_user_ids=[UID],
+    )
 
     job = ImportJob.unscoped.create(
         account=account,
         original_name="members.csv",
         status=ImportJob.Status.SUCCEEDED,
+        failure_params={"value": UID},
         requested_report="members",
         report="members",
         errors=[
