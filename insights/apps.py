@@ -10,3 +10,9 @@ class InsightsConfig(AppConfig):
         from segments.follower_panel import register_target_reach
 
         register_target_reach(lambda account: target_reach_latest(account=account))
+
+        # Personal-data requests: import rows that name a friend.
+        from insights.personal_data import PROVIDER
+        from segments.personal_data.registry import register_provider
+
+        register_provider(PROVIDER)

@@ -33,6 +33,8 @@ class Capability(StrEnum):
     OPERATE_WEBHOOK = "operate_webhook"
     SYNC_FOLLOWERS = "sync_followers"
     DELETE_WORKSPACE = "delete_workspace"
+    # Export or erase everything held about one friend (personal-data requests).
+    MANAGE_PERSONAL_DATA = "manage_personal_data"
 
 
 MINIMUM_ROLE: dict[Capability, str] = {
@@ -48,6 +50,7 @@ MINIMUM_ROLE: dict[Capability, str] = {
     # Read LINE's follower list now (it adds and unfollows friends): one OA's operation.
     Capability.SYNC_FOLLOWERS: Role.ADMIN,
     Capability.DELETE_WORKSPACE: Role.OWNER,
+    Capability.MANAGE_PERSONAL_DATA: Role.ADMIN,
 }
 
 # Workspace-wide capabilities: a membership limited to some OAs (a client login) never has

@@ -178,6 +178,11 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="OA Console <no-reply
 # which is only acceptable for local development.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEY", default=[])
 
+# The secret salt of erased friends' tombstones (an HMAC of the OA and the LINE user id, see
+# segments.personal_data). Without one it is derived from SECRET_KEY; set it in production so
+# that rotating SECRET_KEY does not make earlier erasures unrecognisable.
+PERSONAL_DATA_SALT = env.str("PERSONAL_DATA_SALT", default="")
+
 # LINE: unset in production (the SDK's default hosts); tests and the demo point it at a fake.
 LINE_API_HOST = env.str("LINE_API_HOST", default="")
 # The embedded demo sends broadcasts to a simulated LINE on the console itself (labelled on

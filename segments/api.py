@@ -37,6 +37,7 @@ class FriendOutputSerializer(serializers.ModelSerializer):
             "last_interaction_at",
             "message_count",
             "profile_status",
+            "erased_at",
         ]
 
 

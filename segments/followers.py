@@ -415,8 +415,12 @@ def _complete(job: FollowerSync) -> None:
         return
     account = LineAccount.unscoped.get(pk=job.account_id)
     started = job.started_at or job.created_at
+    # An erased friend's row has no LINE user id any more: LINE cannot list it.
     gone = Friend.unscoped.filter(
-        account=account, status=Friend.Status.FOLLOWING, created_at__lt=started
+        account=account,
+        status=Friend.Status.FOLLOWING,
+        created_at__lt=started,
+        erased_at__isnull=True,
     ).exclude(listed_at__gte=started)
     gone_ids = list(gone.values_list("pk", flat=True))
     unfollowed = 0

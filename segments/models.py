@@ -84,6 +84,10 @@ class Friend(models.Model):
     profile_fetched_at = models.DateTimeField(null=True, blank=True)
     profile_attempts = models.PositiveSmallIntegerField(default=0)
     profile_error = models.TextField(blank=True)
+    # Set when the friend's personal data was erased on request (``segments.personal_data``):
+    # the row stays, anonymous (a random ``line_user_id``, no profile), so that the counts built
+    # on it do not change; the console never sends to it again.
+    erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -116,12 +120,54 @@ class Friend(models.Model):
                 include=["status", "last_interaction_at"],
                 name="friend_segment_count_idx",
             ),
+            # Sending leaves erased friends out (NOT IN the few ids this partial index holds).
+            models.Index(
+                fields=["account"],
+                condition=models.Q(erased_at__isnull=False),
+                name="friend_erased_idx",
+            ),
         ]
         # PostgreSQL also has friend_list_order_idx (migration 0003), in the friends list's
         # order with NULLS LAST, which SQLite cannot index.
 
     def __str__(self) -> str:
+        if self.erased_at is not None:
+            return str(_("Erased friend"))
         return self.display_name or self.line_user_id
+
+
+class FriendErasure(models.Model):
+    """The tombstone of one erased friend: proof that the erasure happened, without the person.
+
+    ``subject_hash`` is an HMAC of the OA and the LINE user id under a secret salt
+    (``settings.PERSONAL_DATA_SALT``): whoever holds the salt and a LINE user id can tell that
+    this person was erased, nobody can read the id back. It deliberately names no friend row, so
+    the anonymous row left behind cannot be tied to the person again through it.
+    """
+
+    account = models.ForeignKey(LineAccount, on_delete=models.CASCADE, related_name="+")
+    subject_hash = models.CharField(max_length=64)
+    erased_at = models.DateTimeField(_("erased at"))
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Rows removed or anonymised, per kind of data ({"segments.tags": 3, ...}).
+    summary = models.JSONField(default=dict, blank=True)
+
+    objects = AccountScopedManager()
+    unscoped = UnscopedManager()
+
+    class Meta:
+        ordering = ["-erased_at", "-pk"]
+        indexes = [models.Index(fields=["account", "subject_hash"], name="friend_erasure_hash_idx")]
+
+    def __str__(self) -> str:
+        return self.short_hash
+
+    @property
+    def short_hash(self) -> str:
+        """What the audit log and the pages show for the erased person."""
+        return self.subject_hash[:12]
 
 
 class FriendStatusChange(models.Model):

@@ -23,6 +23,7 @@ from oa_console.models import LineAccount
 from oa_console.queueing import enqueue_best_effort
 from segments import campaigns
 from segments.models import Friend, FriendStatusChange, Interaction
+from segments.personal_data.tombstone import erased_since
 
 logger = logging.getLogger("segments.services")
 
@@ -145,6 +146,28 @@ def friends_ensure(*, account: LineAccount, line_user_ids: Iterable[str]) -> dic
     return known
 
 
+def _without_erased_past(
+    account: LineAccount,
+    status_changes: Sequence[StatusChangeInput],
+    interactions: Sequence[InteractionInput],
+) -> tuple[Sequence[StatusChangeInput], Sequence[InteractionInput]]:
+    """Leave out events of erased friends that happened before their erasure (a late or
+    redelivered event): a friend who comes back starts afresh, their old data stays erased."""
+    user_ids = {c.line_user_id for c in status_changes}
+    user_ids |= {i.friend_user_id or i.line_user_id for i in interactions}
+    erased = erased_since(account=account, line_user_ids=user_ids - {""})
+    if not erased:
+        return status_changes, interactions
+
+    def past(user_id: str, moment) -> bool:
+        return user_id in erased and moment < erased[user_id]
+
+    return (
+        [c for c in status_changes if not past(c.line_user_id, c.occurred_at)],
+        [i for i in interactions if not past(i.friend_user_id or i.line_user_id, i.occurred_at)],
+    )
+
+
 @transaction.atomic
 def friend_activity_record(
     *,
@@ -156,6 +179,7 @@ def friend_activity_record(
 
     Profile fetches for friends who (re)followed are enqueued after commit.
     """
+    status_changes, interactions = _without_erased_past(account, status_changes, interactions)
     user_ids = {change.line_user_id for change in status_changes}
     user_ids |= {item.friend_user_id for item in interactions if item.friend_user_id}
     friend_ids = friends_ensure(account=account, line_user_ids=user_ids)
@@ -508,7 +532,8 @@ def friend_profile_store(
 ) -> None:
     """Save a profile as LINE returned it (the fetch task, and the demo seed without a LINE)."""
     now = timezone.now()
-    Friend.unscoped.filter(pk=friend_id).update(
+    # A fetch that started before the friend was erased must not bring their profile back.
+    Friend.unscoped.filter(pk=friend_id, erased_at__isnull=True).update(
         display_name=_clean(display_name)[:200],
         picture_url=picture_url[:1000],
         language=language[:16],

@@ -11,6 +11,7 @@ from segments import (
     tag_views,
     views,
 )
+from segments.personal_data import views as personal_data_views
 
 urlpatterns = [
     path("", views.friend_list, name="account_friends"),
@@ -51,4 +52,21 @@ urlpatterns = [
     path("campaigns/<int:link_id>/", campaign_views.campaign_rename, name="campaign_rename"),
     path("campaigns/<int:link_id>/delete/", campaign_views.campaign_delete, name="campaign_delete"),
     path("<str:line_user_id>/", views.friend_detail, name="friend_detail"),
+    path(
+        "<str:line_user_id>/personal-data/",
+        personal_data_views.personal_data_page,
+        name="friend_personal_data",
+    ),
+    path(
+        "<str:line_user_id>/personal-data/export.json",
+        personal_data_views.personal_data_export,
+        {"file_format": "json"},
+        name="friend_personal_data_json",
+    ),
+    path(
+        "<str:line_user_id>/personal-data/export.csv",
+        personal_data_views.personal_data_export,
+        {"file_format": "csv"},
+        name="friend_personal_data_csv",
+    ),
 ]

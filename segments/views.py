@@ -164,6 +164,7 @@ def friend_detail(
                 friend.add_source,
                 campaign_selectors.campaign_names_by_source(account=request.account),
             ),
-            "can_edit": can(request, Capability.EDIT_SEGMENTS),
+            "can_edit": can(request, Capability.EDIT_SEGMENTS) and friend.erased_at is None,
+            "can_manage_personal_data": can(request, Capability.MANAGE_PERSONAL_DATA),
         },
     )

@@ -114,7 +114,9 @@ def _candidates(broadcast: Broadcast, now: datetime) -> QuerySet[Friend] | None:
     else:
         return None
     friends = variants.exclude_tested(broadcast, friends)  # an A/B winner's follow-up
-    return friends.filter(status=Friend.Status.FOLLOWING).order_by()
+    # Erased friends stay counted, anonymous, with no LINE user id left to send to.
+    erased = Friend.unscoped.filter(account=account, erased_at__isnull=False).values("pk")
+    return friends.filter(status=Friend.Status.FOLLOWING).exclude(pk__in=erased).order_by()
 
 
 def _has_tracked_links(broadcast: Broadcast, arms: list[list[dict]]) -> bool:

@@ -29,6 +29,7 @@ from segments.api_tags import (
     TagFriendsApi,
     TagListApi,
 )
+from segments.personal_data.api import FriendEraseApi, FriendPersonalDataApi
 from webhooks.api import WebhookHealthApi
 
 urlpatterns = [
@@ -55,6 +56,16 @@ urlpatterns = [
         "accounts/<int:account_id>/friends/<str:line_user_id>/",
         FriendDetailApi.as_view(),
         name="api_friend_detail",
+    ),
+    path(
+        "accounts/<int:account_id>/friends/<str:line_user_id>/personal-data/",
+        FriendPersonalDataApi.as_view(),
+        name="api_friend_personal_data",
+    ),
+    path(
+        "accounts/<int:account_id>/friends/<str:line_user_id>/erase/",
+        FriendEraseApi.as_view(),
+        name="api_friend_erase",
     ),
     path(
         "accounts/<int:account_id>/followers/sync/",

@@ -84,6 +84,7 @@ PAGE_CAPABILITIES: dict[str, Capability] = {
     "account_create": Capability.MANAGE_ACCOUNTS,
     "broadcast_new": Capability.DRAFT_BROADCASTS,
     "broadcast_edit": Capability.DRAFT_BROADCASTS,
+    "friend_personal_data": Capability.MANAGE_PERSONAL_DATA,
 }
 
 # Public routes with URL kwargs are links handed out (tokens, webhook keys, media), not pages
