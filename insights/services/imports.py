@@ -42,6 +42,7 @@ from insights.services.parsing import (
     ImportFileError,
     check_size,
     is_zip,
+    open_zip,
     read_chunks,
     sniff,
     zip_members,
@@ -359,29 +360,36 @@ class _Run:
                 self._progress(counter.count)
 
     def _read_zip(self, path: Path, stage) -> None:
+        """Each chat member streamed from the archive into the reader, chunk by chunk; the
+        guards in ``zip_members`` refuse a bomb while it inflates (never a member held whole)."""
         self.detection = None
         self.ignored_members: list[str] = []
         consumed = 0
-        for member in zip_members(path):
-            fmt = sniff(
-                member.data[:SAMPLE_BYTES],
-                complete=len(member.data) <= SAMPLE_BYTES,
-                time_zone=self.account.time_zone,
-            )
-            detection = map_headers(fmt.headers, ReportType.CHAT_HISTORY)
-            if not detection.complete:
-                # Not a chat log (a readme, a settings file): skipped and listed as ignored.
-                self.ignored_members.append(member.name)
-                continue
-            self.detection = self.detection or detection
-            ctx = insight_context(job=self.job, detection=detection)
-            ctx.chat = Path(member.name).stem
-            first_row = fmt.header_line + 2
-            for chunk in read_chunks(io.BytesIO(member.data), fmt):
-                self._take(chunk, first_row, ctx, stage)
-                first_row += len(chunk)
-            consumed += len(member.data)
-            self._progress(min(self.job.size_bytes, consumed))
+        with open_zip(path) as archive:
+            for member in zip_members(archive):
+                sample = member.sample()
+                fmt = sniff(
+                    sample,
+                    complete=len(sample) < SAMPLE_BYTES,
+                    time_zone=self.account.time_zone,
+                )
+                detection = map_headers(fmt.headers, ReportType.CHAT_HISTORY)
+                if not detection.complete:
+                    # Not a chat log (a readme, a settings file): skipped and listed as ignored.
+                    self.ignored_members.append(member.name)
+                    continue
+                self.detection = self.detection or detection
+                ctx = insight_context(job=self.job, detection=detection)
+                ctx.chat = Path(member.name).stem
+                first_row = fmt.header_line + 2
+                with member.open() as stream:
+                    for chunk in read_chunks(stream, fmt):
+                        self._take(chunk, first_row, ctx, stage)
+                        first_row += len(chunk)
+                        share = stream.inflated / max(1, member.info.file_size)
+                        self._progress(consumed + int(member.info.compress_size * min(1, share)))
+                consumed += member.info.compress_size
+                self._progress(min(self.job.size_bytes, consumed))
         if self.detection is None:
             # CSVs, but none is a chat log: a zip of other exports, which is not supported.
             raise ImportFileError("zip_report" if self.ignored_members else "empty_zip")
