@@ -226,8 +226,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
     "sweep-friend-profiles": {"task": "segments.tasks.sweep_friend_profiles", "schedule": 300.0},
-    # Import jobs queued while the broker was down or abandoned by a dead worker.
-    "sweep-import-jobs": {"task": "insights.tasks.sweep_import_jobs", "schedule": 120.0},
+    # Import jobs queued while the broker was down, or whose worker stopped beating (90 s).
+    "sweep-import-jobs": {"task": "insights.tasks.sweep_import_jobs", "schedule": 30.0},
     # Insight API: hourly, so yesterday's figures arrive soon after LINE publishes them (JST)
     # and a backfill continues within LINE's 60 requests/hour per channel.
     "sweep-insight-sync": {"task": "insights.tasks.sweep_insight_sync", "schedule": 3600.0},

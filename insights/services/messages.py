@@ -103,6 +103,9 @@ def failure_message(code: str, params: dict) -> str:
         "mapping_expired": _(
             "The columns were not mapped within %(days)s days, so the upload was removed. Upload the file again to import it."
         ),
+        "worker_lost": _(
+            "The worker importing this file stopped %(attempts)s times before it finished, so the import was given up; nothing of it was saved. Upload the file again, or split it if it is very large."
+        ),
         "missing_file": _("The uploaded file is no longer available; upload it again."),
         "attribute_type": _(
             "The attribute “%(key)s” is a %(type)s attribute now, not what the mapping says; map the columns of a new upload again."
@@ -111,7 +114,7 @@ def failure_message(code: str, params: dict) -> str:
             "The import failed because of an error on our side; it has been logged. Try again later."
         ),
     }
-    for number in ("count", "limit"):
+    for number in ("count", "limit", "attempts"):
         if number in params:
             params[number] = _row(params[number])
     try:
