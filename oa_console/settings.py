@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "oa_console.security.ConsoleCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "oa_console.middleware.RequestLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -288,10 +289,58 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
+# --- HTTPS and security headers ------------------------------------------------------------
+# Production runs behind the compose stack's Caddy (deploy/Caddyfile), which terminates HTTPS
+# and sets X-Forwarded-Proto itself (a client's own value is replaced), so the console knows a
+# request was secure. `manage.py check --deploy --fail-level WARNING` passes with these in
+# production (tests/oa_console/test_deploy_check.py, CI).
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Plain-HTTP requests redirected to HTTPS (compose: true; Caddy redirects first anyway). The
+# container's own healthcheck asks over plain HTTP and is exempt.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Strict-Transport-Security on every HTTPS answer (never on plain HTTP): a year unless DEBUG.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# Preloading is the domain owner's decision (browsers' preload list takes the registrable
+# domain, not the console's host, and leaving it takes months): off unless set, and Django's
+# reminder about it (security.W021) silenced while off.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp 4). Scripts only from our static files (charts read their
+# figures from <script type="application/json"> blocks; the API docs page is Swagger UI's split
+# view, whose start-up script is a file too). style-src needs 'unsafe-inline': Plotly writes
+# style attributes and a <style> element of its own while drawing every chart, htmx adds its
+# indicator <style>, Swagger UI's page has an inline <style>, and a few bars are sized by a
+# style attribute. Inline styles cannot run code; scripts stay strict.
+# img-src: LINE's profile-picture hosts (a friend's page); the broadcast pages add https: for
+# the marketer's images (oa_console/security.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": [
+            "'self'",
+            "data:",
+            "https://profile.line-scdn.net",
+            "https://obs.line-scdn.net",
+        ],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 # Reverse proxies in front of the console that append the client's address to
 # X-Forwarded-For (0: the console is reached directly and REMOTE_ADDR is the client). Used to
 # limit how often one address counts as a click or campaign visit (oa_console/throttle.py).
