@@ -227,6 +227,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
     "sweep-friend-profiles": {"task": "segments.tasks.sweep_friend_profiles", "schedule": 300.0},
+    # Raw webhook events processed and older than each OA's retention period (03:15 JST, after
+    # the nightly rollups), deleted in small batches.
+    "prune-raw-webhook-events": {
+        "task": "webhooks.tasks.prune_raw_webhook_events",
+        "schedule": crontab(hour=18, minute=15),
+    },
     # Import jobs queued while the broker was down, or whose worker stopped beating (90 s).
     "sweep-import-jobs": {"task": "insights.tasks.sweep_import_jobs", "schedule": 30.0},
     # Insight API: hourly, so yesterday's figures arrive soon after LINE publishes them (JST)
