@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from insights.models import HEARTBEAT_STALE_AFTER, ColumnMapping, ImportJob
 from insights.services import storage
+from insights.services.archives import open_zip, zip_members
 from insights.services.detection import Detection, header_signature, map_headers
 from insights.services.kinds import ApplyResult, ImportKind, detect_kind, get_kind, is_kind
 from insights.services.messages import failure_message, row_error_message
@@ -42,10 +43,8 @@ from insights.services.parsing import (
     ImportFileError,
     check_size,
     is_zip,
-    open_zip,
     read_chunks,
     sniff,
-    zip_members,
 )
 from insights.services.reports import ReportType, report_spec
 from oa_console.models import LineAccount
