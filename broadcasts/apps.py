@@ -10,3 +10,22 @@ class BroadcastsConfig(AppConfig):
         from segments.personal_data.registry import register_provider
 
         register_provider(PROVIDER)
+
+        # The composer and a broadcast's page preview the marketer's images, which LINE takes
+        # from any public https host: those pages widen the console's image policy to https:.
+        from oa_console.security import allow_remote_images
+
+        allow_remote_images(
+            "broadcast_new",
+            "broadcast_edit",
+            "broadcast_detail",
+            # Actions that answer a refused form with the broadcast's page again.
+            "broadcast_submit",
+            "broadcast_approve",
+            "broadcast_reject",
+            "broadcast_schedule",
+            "broadcast_cancel",
+            "broadcast_test",
+            "broadcast_send_winner",
+            "broadcast_reschedule",
+        )

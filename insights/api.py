@@ -29,6 +29,13 @@ class ImportJobOutputSerializer(serializers.Serializer):
     size_bytes = serializers.IntegerField()
     report = serializers.CharField()
     status = serializers.CharField()
+    stalled = serializers.BooleanField(
+        source="is_stalled",
+        help_text=(
+            "Running, but its worker stopped beating for 90 s: it is resumed from the uploaded "
+            "file within a minute (or fails after 3 attempts), and may be deleted."
+        ),
+    )
     progress_percent = serializers.IntegerField()
     rows_read = serializers.IntegerField()
     inserted = serializers.IntegerField()

@@ -48,8 +48,10 @@ and what saving them means); the segments app registers member data and orders.
 - **Hidden values**: LINE hides figures below its privacy threshold; `-`, an empty cell and
   `<20` are stored as *hidden* (JSON `null`, listed in `hidden` by the API), never as 0.
 - **Limits**: 100 MB per file (`INSIGHT_IMPORT_MAX_BYTES`), 300 MB unpacked for a zip
-  (`INSIGHT_IMPORT_MAX_UNZIPPED_BYTES`; a zip bomb is refused by its declared and its actual
-  size).
+  (`INSIGHT_IMPORT_MAX_UNZIPPED_BYTES`). Zip members are streamed, never unpacked whole; a zip
+  bomb is refused while it inflates: its declared and actual size, a member unpacking to more
+  than 100 times its packed size (`INSIGHT_IMPORT_MAX_ZIP_RATIO`), more than 10,000 members
+  (`INSIGHT_IMPORT_MAX_ZIP_MEMBERS`) or an archive inside the zip.
 
 ## What the figures mean
 

@@ -3,14 +3,22 @@ mappings and the state of the daily API sync."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from insights.services.kinds import kind_choices
 from insights.services.reports import REPORT_CHOICES
 from oa_console.models import LineAccount
 from oa_console.tenancy import AccountScopedManager, UnscopedManager
+
+# A running import beats (``heartbeat_at``) every second or so from its chunk loop; one silent
+# for this long lost its worker, and beat's sweep (every 30 s) resumes it, so a dead worker is
+# noticed within two minutes.
+HEARTBEAT_STALE_AFTER = timedelta(seconds=90)
 
 
 def import_upload_path(instance: ImportJob, filename: str) -> str:
@@ -77,6 +85,9 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Runs started for this file (a resumed run after a dead worker counts again); after
+    # ``MAX_ATTEMPTS`` the sweep fails the job visibly instead of resuming it forever.
+    attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = AccountScopedManager()
@@ -94,6 +105,16 @@ class ImportJob(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in self.ACTIVE
+
+    @property
+    def is_stalled(self) -> bool:
+        """Running, but its worker stopped beating: the sweep resumes it (the page says so),
+        and the user may delete it."""
+        return (
+            self.status == self.Status.RUNNING
+            and self.heartbeat_at is not None
+            and self.heartbeat_at < timezone.now() - HEARTBEAT_STALE_AFTER
+        )
 
     @property
     def progress_percent(self) -> int:

@@ -7,7 +7,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -125,6 +125,16 @@ class LineAccount(models.Model):
     # it last refused and what it said (cleared by a later successful sync).
     follower_ids_refused_at = models.DateTimeField(null=True, blank=True, editable=False)
     follower_ids_refusal = models.TextField(blank=True, editable=False)
+    # Raw webhook events (the payloads exactly as LINE sent them) are pruned nightly once
+    # processed and older than this; what they became (activity, rollups) stays.
+    raw_event_retention_days = models.PositiveSmallIntegerField(
+        _("keep raw webhook events for (days)"),
+        default=180,
+        validators=[MinValueValidator(7), MaxValueValidator(3650)],
+    )
+    # The first webhook event's time, remembered before the first prune removes it: the day
+    # webhook metrics start counting (insights.metrics.rollups.webhook_coverage_start).
+    webhook_first_event_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "oa_console.security.ConsoleCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "oa_console.middleware.RequestLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -163,6 +164,10 @@ INSIGHT_IMPORT_MAX_BYTES = env.int("INSIGHT_IMPORT_MAX_BYTES", default=100 * 102
 INSIGHT_IMPORT_MAX_UNZIPPED_BYTES = env.int(
     "INSIGHT_IMPORT_MAX_UNZIPPED_BYTES", default=300 * 1024 * 1024
 )
+# Zip bombs: a member inflating past this many times its packed size, more members than
+# this, or an archive inside the zip is refused while streaming (insights/services/archives.py).
+INSIGHT_IMPORT_MAX_ZIP_RATIO = env.int("INSIGHT_IMPORT_MAX_ZIP_RATIO", default=100)
+INSIGHT_IMPORT_MAX_ZIP_MEMBERS = env.int("INSIGHT_IMPORT_MAX_ZIP_MEMBERS", default=10_000)
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 # Development finds static files in their source folders; runconsole (make run) turns this off
@@ -227,8 +232,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
     "sweep-friend-profiles": {"task": "segments.tasks.sweep_friend_profiles", "schedule": 300.0},
-    # Import jobs queued while the broker was down or abandoned by a dead worker.
-    "sweep-import-jobs": {"task": "insights.tasks.sweep_import_jobs", "schedule": 120.0},
+    # Raw webhook events processed and older than each OA's retention period (03:15 JST, after
+    # the nightly rollups), deleted in small batches.
+    "prune-raw-webhook-events": {
+        "task": "webhooks.tasks.prune_raw_webhook_events",
+        "schedule": crontab(hour=18, minute=15),
+    },
+    # Import jobs queued while the broker was down, or whose worker stopped beating (90 s).
+    "sweep-import-jobs": {"task": "insights.tasks.sweep_import_jobs", "schedule": 30.0},
     # Insight API: hourly, so yesterday's figures arrive soon after LINE publishes them (JST)
     # and a backfill continues within LINE's 60 requests/hour per channel.
     "sweep-insight-sync": {"task": "insights.tasks.sweep_insight_sync", "schedule": 3600.0},
@@ -289,10 +300,58 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
 }
 
+# --- HTTPS and security headers ------------------------------------------------------------
+# Production runs behind the compose stack's Caddy (deploy/Caddyfile), which terminates HTTPS
+# and sets X-Forwarded-Proto itself (a client's own value is replaced), so the console knows a
+# request was secure. `manage.py check --deploy --fail-level WARNING` passes with these in
+# production (tests/oa_console/test_deploy_check.py, CI).
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Plain-HTTP requests redirected to HTTPS (compose: true; Caddy redirects first anyway). The
+# container's own healthcheck asks over plain HTTP and is exempt.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Strict-Transport-Security on every HTTPS answer (never on plain HTTP): a year unless DEBUG.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+# Preloading is the domain owner's decision (browsers' preload list takes the registrable
+# domain, not the console's host, and leaving it takes months): off unless set, and Django's
+# reminder about it (security.W021) silenced while off.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp 4). Scripts only from our static files (charts read their
+# figures from <script type="application/json"> blocks; the API docs page is Swagger UI's split
+# view, whose start-up script is a file too). style-src needs 'unsafe-inline': Plotly writes
+# style attributes and a <style> element of its own while drawing every chart, htmx adds its
+# indicator <style>, Swagger UI's page has an inline <style>, and a few bars are sized by a
+# style attribute. Inline styles cannot run code; scripts stay strict.
+# img-src: LINE's profile-picture hosts (a friend's page); the broadcast pages add https: for
+# the marketer's images (oa_console/security.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": [
+            "'self'",
+            "data:",
+            "https://profile.line-scdn.net",
+            "https://obs.line-scdn.net",
+        ],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 # Reverse proxies in front of the console that append the client's address to
 # X-Forwarded-For (0: the console is reached directly and REMOTE_ADDR is the client). Used to
 # limit how often one address counts as a click or campaign visit (oa_console/throttle.py).

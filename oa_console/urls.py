@@ -13,7 +13,7 @@ from django.urls import include, path
 from broadcasts import click_views, media_views, simulated_line
 from insights import portfolio_views
 from oa_console import health
-from oa_console.views import accounts, api_keys, auth, members, sections, workspaces
+from oa_console.views import accounts, api_keys, auth, members, retention, sections, workspaces
 from segments import campaign_views
 
 auth_patterns = [
@@ -46,6 +46,7 @@ account_patterns = [
     path("broadcasts/", include("broadcasts.urls")),  # account_broadcasts and its pages
     path("", include("insights.urls")),  # imports/ (account_imports), insight sync
     path("settings/", accounts.account_settings, name="account_settings"),
+    path("settings/retention/", retention.account_retention, name="account_retention"),
 ]
 
 workspace_patterns = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from webhooks import services
+from webhooks.services.retention import raw_events_prune_all
 
 
 @shared_task(
@@ -25,3 +26,9 @@ def process_account_events(account_id: int) -> int:
 def sweep_pending_webhook_events() -> list[int]:
     """Scheduled by beat: re-enqueue OAs whose events were stored while the broker was down."""
     return services.webhook_events_sweep()
+
+
+@shared_task
+def prune_raw_webhook_events() -> int:
+    """Scheduled nightly by beat: each OA's processed raw events past its retention period."""
+    return raw_events_prune_all()

@@ -325,10 +325,15 @@ def _window(tz: ZoneInfo, date_from: date, date_to: date) -> tuple[datetime, dat
 
 
 def webhook_coverage_start(account: LineAccount) -> date | None:
-    """The OA's first local day with a webhook event: before it, "0 follows" would be a lie."""
+    """The OA's first local day with a webhook event: before it, "0 follows" would be a lie.
+
+    Raw events are pruned after the OA's retention period; the first one's time is kept on
+    the OA before the prune deletes it (``webhook_first_event_at``), so the start stays put."""
     first = WebhookEvent.unscoped.filter(account=account).aggregate(first=Min("occurred_at"))[
         "first"
     ]
+    if account.webhook_first_event_at is not None:
+        first = min(filter(None, (first, account.webhook_first_event_at)))
     if first is None:
         first = FriendStatusChange.unscoped.filter(account=account).aggregate(
             first=Min("occurred_at")

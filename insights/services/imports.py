@@ -25,13 +25,14 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from insights.models import ColumnMapping, ImportJob
+from insights.models import HEARTBEAT_STALE_AFTER, ColumnMapping, ImportJob
 from insights.services import storage
+from insights.services.archives import open_zip, zip_members
 from insights.services.detection import Detection, header_signature, map_headers
 from insights.services.kinds import ApplyResult, ImportKind, detect_kind, get_kind, is_kind
 from insights.services.messages import failure_message, row_error_message
@@ -44,7 +45,6 @@ from insights.services.parsing import (
     is_zip,
     read_chunks,
     sniff,
-    zip_members,
 )
 from insights.services.reports import ReportType, report_spec
 from oa_console.models import LineAccount
@@ -58,8 +58,11 @@ logger = logging.getLogger("insights.imports")
 
 JST = ZoneInfo("Asia/Tokyo")
 MAX_REPORTED_ERRORS = 50
-# A running job whose worker has not reported for this long died; it may run again.
-STALE_AFTER = timedelta(minutes=10)
+# A running job whose worker has not beaten for this long died; it runs again from its file.
+STALE_AFTER = HEARTBEAT_STALE_AFTER
+# Runs a file gets before a job whose worker keeps dying (a file that kills it) fails.
+MAX_ATTEMPTS = 3
+# Progress and the heartbeat are written from the chunk loop at most this often.
 PROGRESS_EVERY = timedelta(seconds=1)
 MAPPING_EXPIRES = timedelta(days=14)
 
@@ -155,7 +158,8 @@ def import_job_confirm_mapping(
     job.column_mapping = detection.mapping
     job.options = options
     job.status = ImportJob.Status.QUEUED
-    job.save(update_fields=["report", "column_mapping", "options", "status"])
+    job.attempts = 0  # the mapped file's run is a first run, not a resumption
+    job.save(update_fields=["report", "column_mapping", "options", "status", "attempts"])
     _enqueue(job)
     return job
 
@@ -165,7 +169,7 @@ def import_job_delete(*, job: ImportJob) -> int:
     """Remove an import and, for types that can undo it (Insight reports), everything it said:
     earlier imports' values for the same keys become current again. Returns how many keys got
     an earlier value back. Member data and orders stay (``ImportKind.delete_removes_data``)."""
-    if job.status == ImportJob.Status.RUNNING:
+    if job.status == ImportJob.Status.RUNNING and not _stalled_and_free(job):
         raise ValidationError(_("This import is still running; delete it when it has finished."))
     LineAccount.unscoped.select_for_update().filter(pk=job.account_id).first()
     revived = get_kind(job.report).forget(job=job) if is_kind(job.report) else 0
@@ -176,19 +180,41 @@ def import_job_delete(*, job: ImportJob) -> int:
     return revived
 
 
+def _stale_running() -> Q:
+    return Q(status=ImportJob.Status.RUNNING, heartbeat_at__lt=timezone.now() - STALE_AFTER)
+
+
+def _lock_unless_busy(job_id: int, condition: Q) -> ImportJob | None:
+    """The job row locked, if it matches ``condition`` and no live transaction holds it.
+
+    A run's saving transaction locks its job row for its whole length, so a job that stopped
+    beating while saving a large file is alive exactly when its row is locked (PostgreSQL:
+    SKIP LOCKED; a dead worker's connection is gone and its lock with it). SQLite has one
+    writer at a time, which the saving transaction is, so the lock is implied there."""
+    query = ImportJob.unscoped.filter(condition, pk=job_id)
+    if connection.features.has_select_for_update_skip_locked:
+        query = query.select_for_update(skip_locked=True)
+    return query.first()
+
+
+def _stalled_and_free(job: ImportJob) -> bool:
+    """Whether a running job's worker is gone: silent past the limit, and not saving."""
+    return _lock_unless_busy(job.pk, _stale_running()) is not None
+
+
+@transaction.atomic
 def _claim(job_id: int) -> bool:
-    """Mark the job running unless another worker has it (status guard for redelivery)."""
+    """Mark the job running unless another worker has it (status guard for redelivery); a
+    job whose worker stopped beating is resumed from its stored file."""
+    if _lock_unless_busy(job_id, Q(status=ImportJob.Status.QUEUED) | _stale_running()) is None:
+        return False
     now = timezone.now()
     return bool(
-        ImportJob.unscoped.filter(pk=job_id)
-        .filter(
-            Q(status=ImportJob.Status.QUEUED)
-            | Q(status=ImportJob.Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
-        )
-        .update(
+        ImportJob.unscoped.filter(pk=job_id).update(
             status=ImportJob.Status.RUNNING,
             started_at=now,
             heartbeat_at=now,
+            attempts=F("attempts") + 1,
             bytes_read=0,
             rows_read=0,
             phase="reading",
@@ -359,29 +385,36 @@ class _Run:
                 self._progress(counter.count)
 
     def _read_zip(self, path: Path, stage) -> None:
+        """Each chat member streamed from the archive into the reader, chunk by chunk; the
+        guards in ``zip_members`` refuse a bomb while it inflates (never a member held whole)."""
         self.detection = None
         self.ignored_members: list[str] = []
         consumed = 0
-        for member in zip_members(path):
-            fmt = sniff(
-                member.data[:SAMPLE_BYTES],
-                complete=len(member.data) <= SAMPLE_BYTES,
-                time_zone=self.account.time_zone,
-            )
-            detection = map_headers(fmt.headers, ReportType.CHAT_HISTORY)
-            if not detection.complete:
-                # Not a chat log (a readme, a settings file): skipped and listed as ignored.
-                self.ignored_members.append(member.name)
-                continue
-            self.detection = self.detection or detection
-            ctx = insight_context(job=self.job, detection=detection)
-            ctx.chat = Path(member.name).stem
-            first_row = fmt.header_line + 2
-            for chunk in read_chunks(io.BytesIO(member.data), fmt):
-                self._take(chunk, first_row, ctx, stage)
-                first_row += len(chunk)
-            consumed += len(member.data)
-            self._progress(min(self.job.size_bytes, consumed))
+        with open_zip(path) as archive:
+            for member in zip_members(archive):
+                sample = member.sample()
+                fmt = sniff(
+                    sample,
+                    complete=len(sample) < SAMPLE_BYTES,
+                    time_zone=self.account.time_zone,
+                )
+                detection = map_headers(fmt.headers, ReportType.CHAT_HISTORY)
+                if not detection.complete:
+                    # Not a chat log (a readme, a settings file): skipped and listed as ignored.
+                    self.ignored_members.append(member.name)
+                    continue
+                self.detection = self.detection or detection
+                ctx = insight_context(job=self.job, detection=detection)
+                ctx.chat = Path(member.name).stem
+                first_row = fmt.header_line + 2
+                with member.open() as stream:
+                    for chunk in read_chunks(stream, fmt):
+                        self._take(chunk, first_row, ctx, stage)
+                        first_row += len(chunk)
+                        share = stream.inflated / max(1, member.info.file_size)
+                        self._progress(consumed + int(member.info.compress_size * min(1, share)))
+                consumed += member.info.compress_size
+                self._progress(min(self.job.size_bytes, consumed))
         if self.detection is None:
             # CSVs, but none is a chat log: a zip of other exports, which is not supported.
             raise ImportFileError("zip_report" if self.ignored_members else "empty_zip")
@@ -473,6 +506,9 @@ class _Run:
         with transaction.atomic():
             # One import per OA at a time applies its rows, so "newest wins" is well defined.
             LineAccount.unscoped.select_for_update().filter(pk=job.account_id).first()
+            # Held until the file is saved: the sweep and delete see the run is alive even
+            # when saving a large file outlasts the heartbeat (``_lock_unless_busy``).
+            ImportJob.unscoped.select_for_update().filter(pk=job.pk).first()
             counts = self.kind.apply(stage=stage, job=job, detection=self.detection)
             unknown_name = self._save_unknown(counts)
             ImportJob.unscoped.filter(pk=job.pk).update(
@@ -524,16 +560,20 @@ class _Run:
 
 
 def import_jobs_sweep() -> int:
-    """Re-enqueue jobs left queued (broker down at upload) or abandoned by a dead worker, and
-    give up on files whose column mapping was never confirmed (their upload is removed)."""
+    """Re-enqueue jobs left queued (broker down at upload) or whose worker stopped beating (it
+    died mid-run: the job resumes from its stored file), fail those that lost their worker
+    ``MAX_ATTEMPTS`` times, and give up on files whose column mapping was never confirmed
+    (their upload is removed). Returns how many runs were enqueued."""
     now = timezone.now()
     for job in ImportJob.unscoped.filter(
         status=ImportJob.Status.NEEDS_MAPPING, heartbeat_at__lt=now - MAPPING_EXPIRES
     )[:100]:
         _fail(job, ImportFileError("mapping_expired", days=MAPPING_EXPIRES.days))
+    for job in ImportJob.unscoped.filter(_stale_running(), attempts__gte=MAX_ATTEMPTS)[:100]:
+        _give_up(job)
     stale = ImportJob.unscoped.filter(
         Q(status=ImportJob.Status.QUEUED, created_at__lt=now - timedelta(minutes=1))
-        | Q(status=ImportJob.Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
+        | _stale_running()
     ).values_list("pk", flat=True)[:100]
     from insights.tasks import run_import_job
 
@@ -541,3 +581,12 @@ def import_jobs_sweep() -> int:
     for job_id in stale:
         count += enqueue_best_effort(run_import_job, (job_id,))
     return count
+
+
+def _give_up(job: ImportJob) -> None:
+    """A file whose worker died on every attempt (it may be what kills the worker)."""
+    with transaction.atomic():
+        if _lock_unless_busy(job.pk, _stale_running()) is None:
+            return
+        logger.warning("import abandoned", extra={"job": job.pk, "attempts": job.attempts})
+        _fail(job, ImportFileError("worker_lost", attempts=job.attempts))

@@ -77,6 +77,15 @@ def failure_message(code: str, params: dict) -> str:
         "zip_too_large": _(
             "The zip unpacks to more than %(limit_mb)s MB, which is more than a chat backup can be; it was not imported."
         ),
+        "zip_ratio": _(
+            "“%(name)s” in the zip unpacks to more than %(ratio)s times its packed size, which no export does (a zip bomb); it was not imported."
+        ),
+        "zip_members": _(
+            "The zip holds %(count)s files; at most %(limit)s are accepted. Upload the backup in parts."
+        ),
+        "zip_nested": _(
+            "The zip contains another archive (“%(name)s”); archives inside a zip are not accepted. Unpack it and upload the CSV files."
+        ),
         "bad_zip": _("The zip file is damaged and cannot be opened."),
         "empty_zip": _("The zip contains no CSV files."),
         "zip_report": _(
@@ -94,6 +103,9 @@ def failure_message(code: str, params: dict) -> str:
         "mapping_expired": _(
             "The columns were not mapped within %(days)s days, so the upload was removed. Upload the file again to import it."
         ),
+        "worker_lost": _(
+            "The worker importing this file stopped %(attempts)s times before it finished, so the import was given up; nothing of it was saved. Upload the file again, or split it if it is very large."
+        ),
         "missing_file": _("The uploaded file is no longer available; upload it again."),
         "attribute_type": _(
             "The attribute “%(key)s” is a %(type)s attribute now, not what the mapping says; map the columns of a new upload again."
@@ -102,8 +114,9 @@ def failure_message(code: str, params: dict) -> str:
             "The import failed because of an error on our side; it has been logged. Try again later."
         ),
     }
-    if "count" in params:
-        params["count"] = _row(params["count"])
+    for number in ("count", "limit", "attempts"):
+        if number in params:
+            params[number] = _row(params[number])
     try:
         return messages.get(code, messages["internal"]) % params
     except (KeyError, TypeError, ValueError):

@@ -1,5 +1,5 @@
-"""Reading an uploaded export: size and zip guards, encoding and delimiter sniffing, and a
-streamed, chunked pandas reader.
+"""Reading an uploaded export: size guards, encoding and delimiter sniffing, and a streamed,
+chunked pandas reader (zip archives: ``archives.py``).
 
 OA Manager writes UTF-8 (with or without BOM), UTF-16, Shift_JIS (cp932) or Big5 depending on
 the manager's language and the browser; nothing in the file says which. A sample of the file is
@@ -13,10 +13,8 @@ from __future__ import annotations
 import codecs
 import io
 import unicodedata
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from django.conf import settings
@@ -225,47 +223,3 @@ def read_chunks(
         raise ImportFileError("malformed", detail=str(exc).strip()) from exc
     except pd.errors.EmptyDataError as exc:
         raise ImportFileError("empty") from exc
-
-
-@dataclass
-class ZipMember:
-    name: str
-    data: bytes
-
-
-def zip_members(path: Path) -> Iterator[ZipMember]:
-    """The CSV/text members of a chat backup zip, refusing a zip bomb.
-
-    The declared sizes are checked first, then the bytes actually inflated, because a crafted
-    zip can lie in its directory.
-    """
-    limit = max_unzipped_bytes()
-    try:
-        archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as exc:
-        raise ImportFileError("bad_zip") from exc
-    with archive:
-        infos = [
-            info
-            for info in archive.infolist()
-            if not info.is_dir()
-            and not Path(info.filename).name.startswith(".")
-            and "__MACOSX" not in info.filename
-        ]
-        if not infos:
-            raise ImportFileError("empty_zip")
-        declared = sum(info.file_size for info in infos)
-        if declared > limit:
-            raise ImportFileError("zip_too_large", limit_mb=limit // (1024 * 1024))
-        inflated = 0
-        for info in infos:
-            if Path(info.filename).suffix.lower() not in (".csv", ".txt"):
-                continue
-            parts = []
-            with archive.open(info) as member:
-                while block := member.read(1024 * 1024):
-                    inflated += len(block)
-                    if inflated > limit:
-                        raise ImportFileError("zip_too_large", limit_mb=limit // (1024 * 1024))
-                    parts.append(block)
-            yield ZipMember(name=info.filename, data=b"".join(parts))

@@ -7,6 +7,8 @@ from rest_framework.response import Response
 from oa_console.api.base import TenantApiView
 from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination
+from oa_console.retention import MAX_DAYS, MIN_DAYS, line_account_retention_update
+from oa_console.roles import Capability
 
 
 class AccountOutputSerializer(serializers.Serializer):
@@ -19,7 +21,14 @@ class AccountOutputSerializer(serializers.Serializer):
     bot_user_id = serializers.CharField()
     time_zone = serializers.CharField()
     webhook_url = serializers.CharField()
+    raw_event_retention_days = serializers.IntegerField(
+        help_text="Processed raw webhook events older than this many days are deleted nightly."
+    )
     created_at = serializers.DateTimeField()
+
+
+class AccountRetentionInputSerializer(serializers.Serializer):
+    raw_event_retention_days = serializers.IntegerField(min_value=MIN_DAYS, max_value=MAX_DAYS)
 
 
 class AccountListApi(TenantApiView):
@@ -64,4 +73,38 @@ class AccountDetailApi(TenantApiView):
     )
     def get(self, request, account_id: int):
         account = self.get_account(account_id)
+        return Response(AccountOutputSerializer(account).data)
+
+    @extend_schema(
+        request=AccountRetentionInputSerializer,
+        responses=AccountOutputSerializer,
+        summary="Set how long an OA keeps raw webhook events",
+        description=operation_description(
+            (
+                "Sets the OA's retention period of raw webhook events (the payloads exactly as "
+                "LINE sent them): processed events received longer ago are deleted every night; "
+                "friends, activity and dashboard figures made from them stay. Recorded in the "
+                "workspace's audit log."
+            ),
+            returns="the OA with the same fields as one entry of the OA list.",
+            capability=Capability.MANAGE_ACCOUNTS,
+            errors=[
+                (
+                    400,
+                    (
+                        f"`raw_event_retention_days` is missing or not between {MIN_DAYS} and "
+                        f"{MAX_DAYS}; `error.fields` names it with its reason."
+                    ),
+                )
+            ],
+        ),
+    )
+    def patch(self, request, account_id: int):
+        account = self.get_account(account_id)
+        self.require(Capability.MANAGE_ACCOUNTS)
+        data = AccountRetentionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        line_account_retention_update(
+            account=account, days=data.validated_data["raw_event_retention_days"], request=request
+        )
         return Response(AccountOutputSerializer(account).data)

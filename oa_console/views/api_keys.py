@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from oa_console import services
@@ -20,6 +21,9 @@ from oa_console.views._render import render_page
 KEYS_PER_PAGE = 25
 
 
+# A new key's one showing must not be stored by the browser or a proxy (back button, cache):
+# Cache-Control: no-store on the page.
+@never_cache
 @require_http_methods(["GET", "POST"])
 def api_key_list(request: HttpRequest, workspace_slug: str) -> HttpResponse:
     require(request, Capability.MANAGE_API_KEYS)
