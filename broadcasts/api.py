@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
@@ -428,7 +428,14 @@ class _BroadcastApi(TenantApiView):
 
 
 class BroadcastListApi(_BroadcastApi):
+    pagination_class = StandardPagination
+
     @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "status", str, enum=Broadcast.Status.values, description="only this status"
+            )
+        ],
         responses=BroadcastOutputSerializer(many=True),
         summary="List broadcasts",
         description=operation_description(
@@ -450,11 +457,8 @@ class BroadcastListApi(_BroadcastApi):
         wanted = request.query_params.get("status") or None
         if wanted and wanted not in Broadcast.Status.values:
             raise ValidationError({"status": [_("Unknown status.")]})
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(
-            selectors.broadcast_list(account=account, status=wanted), request, view=self
-        )
-        return paginator.get_paginated_response(BroadcastOutputSerializer(page, many=True).data)
+        page = self.paginate(selectors.broadcast_list(account=account, status=wanted))
+        return self.paginated_response(BroadcastOutputSerializer(page, many=True).data)
 
     @extend_schema(
         request=BroadcastInputSerializer,
@@ -817,6 +821,8 @@ class BroadcastSendWinnerApi(_BroadcastApi):
 
 
 class BroadcastBatchesApi(_BroadcastApi):
+    pagination_class = StandardPagination
+
     @extend_schema(
         responses=BatchOutputSerializer(many=True),
         summary="Every batch's outcome",
@@ -835,11 +841,8 @@ class BroadcastBatchesApi(_BroadcastApi):
     )
     def get(self, request, account_id: int, broadcast_id: int):
         broadcast = self.broadcast(account_id, broadcast_id)
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(
-            selectors.broadcast_batches(broadcast=broadcast), request, view=self
-        )
-        return paginator.get_paginated_response(BatchOutputSerializer(page, many=True).data)
+        page = self.paginate(selectors.broadcast_batches(broadcast=broadcast))
+        return self.paginated_response(BatchOutputSerializer(page, many=True).data)
 
 
 class EstimateOutputSerializer(serializers.Serializer):

@@ -67,6 +67,8 @@ class ImportJobOutputSerializer(serializers.Serializer):
 class ImportJobsApi(TenantApiView):
     """List an OA's imports, or upload a file as a new import."""
 
+    pagination_class = StandardPagination
+
     parser_classes = [MultiPartParser, FormParser]
 
     def initialize_request(self, request, *args, **kwargs):
@@ -102,11 +104,8 @@ class ImportJobsApi(TenantApiView):
     )
     def get(self, request, account_id: int):
         account = self.get_account(account_id)
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(
-            selectors.import_job_list(account=account), request, view=self
-        )
-        return paginator.get_paginated_response(ImportJobOutputSerializer(page, many=True).data)
+        page = self.paginate(selectors.import_job_list(account=account))
+        return self.paginated_response(ImportJobOutputSerializer(page, many=True).data)
 
     @extend_schema(
         request={"multipart/form-data": ImportUploadInputSerializer},
@@ -371,6 +370,8 @@ class InsightRecordOutputSerializer(serializers.Serializer):
 class InsightRecordListApi(TenantApiView):
     """The stored rows of one report type, with their source and import."""
 
+    pagination_class = StandardPagination
+
     class InsightRecordFilterSerializer(serializers.Serializer):
         # "from" is a Python keyword: the query names are mapped below.
         date_from = serializers.DateField(required=False)
@@ -440,6 +441,5 @@ class InsightRecordListApi(TenantApiView):
         rows = selectors.insight_record_list(
             account=account, report=report, **filters.validated_data
         )
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(rows, request, view=self)
-        return paginator.get_paginated_response(InsightRecordOutputSerializer(page, many=True).data)
+        page = self.paginate(rows)
+        return self.paginated_response(InsightRecordOutputSerializer(page, many=True).data)

@@ -109,6 +109,8 @@ def _filter_errors(exc: RulesInvalid, sources: list[str]) -> ValidationError:
 
 
 class FriendListApi(TenantApiView):
+    pagination_class = StandardPagination
+
     class FilterSerializer(serializers.Serializer):
         status = serializers.ChoiceField(choices=Friend.Status.choices, required=False)
         followed_after = serializers.DateTimeField(required=False)
@@ -191,9 +193,8 @@ class FriendListApi(TenantApiView):
             friends = selectors.friend_list(account=account, rules=rules, **values)
         except RulesInvalid as exc:
             raise _filter_errors(exc, sources) from exc
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(friends, request, view=self)
-        return paginator.get_paginated_response(FriendOutputSerializer(page, many=True).data)
+        page = self.paginate(friends)
+        return self.paginated_response(FriendOutputSerializer(page, many=True).data)
 
 
 class FriendDetailApi(TenantApiView):

@@ -45,6 +45,8 @@ class CampaignLinkOutputSerializer(serializers.ModelSerializer):
 
 
 class CampaignLinkListApi(TenantApiView):
+    pagination_class = StandardPagination
+
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=120)
         source = serializers.CharField(max_length=64, required=False, allow_blank=True)
@@ -68,11 +70,8 @@ class CampaignLinkListApi(TenantApiView):
     )
     def get(self, request, account_id: int):
         account = self.get_account(account_id)
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(
-            campaign_selectors.campaign_link_list(account=account), request, view=self
-        )
-        return paginator.get_paginated_response(CampaignLinkOutputSerializer(page, many=True).data)
+        page = self.paginate(campaign_selectors.campaign_link_list(account=account))
+        return self.paginated_response(CampaignLinkOutputSerializer(page, many=True).data)
 
     @extend_schema(
         request=InputSerializer,

@@ -46,6 +46,8 @@ class SegmentInputSerializer(serializers.Serializer):
 
 
 class SegmentListApi(TenantApiView):
+    pagination_class = StandardPagination
+
     @extend_schema(
         responses=SegmentOutputSerializer(many=True),
         summary="List segments",
@@ -63,11 +65,8 @@ class SegmentListApi(TenantApiView):
     )
     def get(self, request, account_id: int):
         account = self.get_account(account_id)
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(
-            segment_selectors.segment_list(account=account), request, view=self
-        )
-        return paginator.get_paginated_response(SegmentOutputSerializer(page, many=True).data)
+        page = self.paginate(segment_selectors.segment_list(account=account))
+        return self.paginated_response(SegmentOutputSerializer(page, many=True).data)
 
     @extend_schema(
         request=SegmentInputSerializer,
@@ -238,6 +237,8 @@ class SegmentCountApi(TenantApiView):
 
 
 class SegmentMembersApi(TenantApiView):
+    pagination_class = StandardPagination
+
     @extend_schema(
         responses=FriendOutputSerializer(many=True),
         summary="List a segment's members",
@@ -268,6 +269,5 @@ class SegmentMembersApi(TenantApiView):
             members = segment_selectors.segment_members(account=account, rules=segment.rules)
         except RulesInvalid as exc:
             raise rules_error(exc) from exc
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(members, request, view=self)
-        return paginator.get_paginated_response(FriendOutputSerializer(page, many=True).data)
+        page = self.paginate(members)
+        return self.paginated_response(FriendOutputSerializer(page, many=True).data)

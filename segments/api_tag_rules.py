@@ -93,6 +93,8 @@ def _service_field_errors(exc: DjangoValidationError):
 
 
 class TagRuleListApi(TenantApiView):
+    pagination_class = StandardPagination
+
     @extend_schema(
         responses=TagRuleOutputSerializer(many=True),
         summary="Auto-tag rules with the friends each tagged (paginated)",
@@ -112,12 +114,9 @@ class TagRuleListApi(TenantApiView):
     )
     def get(self, request, account_id: int):
         account = self.get_account(account_id)
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(
-            tag_selectors.tag_rule_list(account=account), request, view=self
-        )
+        page = self.paginate(tag_selectors.tag_rule_list(account=account))
         counts = tag_rules.tag_rule_counts(account=account)
-        return paginator.get_paginated_response(
+        return self.paginated_response(
             TagRuleOutputSerializer(page, many=True, context={"counts": counts}).data
         )
 

@@ -85,6 +85,8 @@ def _family_or_error(account, family_id):
 
 
 class TagListApi(TenantApiView):
+    pagination_class = StandardPagination
+
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=80)
         family = serializers.CharField(max_length=60, required=False, allow_blank=True)
@@ -123,8 +125,7 @@ class TagListApi(TenantApiView):
         account = self.get_account(account_id)
         report = tag_selectors.tag_coverage(account=account)
         tag_counts = tag_selectors.tag_counts_by_family(account=account)
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(report.tags, request, view=self)
+        page = self.paginate(report.tags)
         return Response(
             {
                 "coverage": _coverage(report.overall),
@@ -132,9 +133,9 @@ class TagListApi(TenantApiView):
                     _family(family, coverage, tag_counts.get(family.pk, 0))
                     for family, coverage in report.families
                 ],
-                "count": paginator.page.paginator.count,
-                "next": paginator.get_next_link(),
-                "previous": paginator.get_previous_link(),
+                "count": self.paginator.page.paginator.count,
+                "next": self.paginator.get_next_link(),
+                "previous": self.paginator.get_previous_link(),
                 "tags": [_tag(tag, coverage, friends) for tag, coverage, friends in page],
             }
         )
@@ -296,6 +297,8 @@ def _family_payload(account, family) -> dict:
 
 
 class TagFamilyListApi(TenantApiView):
+    pagination_class = StandardPagination
+
     @extend_schema(
         responses=TagFamilyOutputSerializer(many=True),
         summary="Tag families with their coverage and goal (paginated)",
@@ -314,13 +317,10 @@ class TagFamilyListApi(TenantApiView):
     )
     def get(self, request, account_id: int):
         account = self.get_account(account_id)
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(
-            tag_selectors.tag_family_list(account=account), request, view=self
-        )
+        page = self.paginate(tag_selectors.tag_family_list(account=account))
         coverage = tag_selectors.tag_coverage_of_families(account=account, families=page)
         tag_counts = tag_selectors.tag_counts_by_family(account=account)
-        return paginator.get_paginated_response(
+        return self.paginated_response(
             [_family(f, coverage[f.pk], tag_counts.get(f.pk, 0)) for f in page]
         )
 

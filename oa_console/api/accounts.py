@@ -23,6 +23,8 @@ class AccountOutputSerializer(serializers.Serializer):
 
 
 class AccountListApi(TenantApiView):
+    pagination_class = StandardPagination
+
     @extend_schema(
         responses=AccountOutputSerializer(many=True),
         summary="List OA channels",
@@ -47,7 +49,7 @@ class AccountListApi(TenantApiView):
         paginator = StandardPagination()
         accounts = self.visible_accounts().order_by("workspace__slug", "display_name", "pk")
         page = paginator.paginate_queryset(accounts, request, view=self)
-        return paginator.get_paginated_response(AccountOutputSerializer(page, many=True).data)
+        return self.paginated_response(AccountOutputSerializer(page, many=True).data)
 
 
 class AccountDetailApi(TenantApiView):

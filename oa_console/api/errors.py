@@ -6,8 +6,28 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.views import exception_handler
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    """Documents ``error`` inside the envelope that ``error_envelope_handler`` writes."""
+
+    code = serializers.CharField(help_text="machine-readable: invalid, not_found, conflict, …")
+    message = serializers.CharField(help_text="a sentence for people, in the caller's language")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="per field (or JSON path) its problems; empty unless the input was invalid",
+    )
+
+
+class ErrorEnvelopeSerializer(serializers.Serializer):
+    """Documents the body of every error answer (the schema's ``Error`` component)."""
+
+    error = ErrorDetailSerializer()
+
+    class Meta:
+        ref_name = "Error"
 
 
 def _flatten(detail) -> list[str]:
