@@ -103,8 +103,9 @@ class VariantOutputSerializer(serializers.ModelSerializer):
 class BroadcastOutputSerializer(serializers.ModelSerializer):
     audience = serializers.SerializerMethodField()
     variants = VariantOutputSerializer(many=True, read_only=True)
-    created_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
-    reviewed_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
+    # null: created through the API (a key is no user), by a deleted user, or not reviewed yet.
+    created_by = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True)
+    reviewed_by = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True)
 
     class Meta:
         model = Broadcast

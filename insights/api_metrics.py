@@ -82,9 +82,8 @@ class MetricSeriesOutputSerializer(serializers.Serializer):
     excluded_days = serializers.IntegerField()
     excluded_items = serializers.IntegerField()
     points = MetricPointOutputSerializer(many=True)
-    comparison = ComparisonOutputSerializer(
-        required=False, help_text="only with compare=1", read_only=True
-    )
+    # Not read_only: drf-spectacular marks read-only fields required in answers.
+    comparison = ComparisonOutputSerializer(required=False, help_text="only with compare=1")
 
 
 # "from" is a Python keyword, hence a serializer built from a dict.

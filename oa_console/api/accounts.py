@@ -46,9 +46,8 @@ class AccountListApi(TenantApiView):
         ),
     )
     def get(self, request):
-        paginator = StandardPagination()
         accounts = self.visible_accounts().order_by("workspace__slug", "display_name", "pk")
-        page = paginator.paginate_queryset(accounts, request, view=self)
+        page = self.paginate(accounts)
         return self.paginated_response(AccountOutputSerializer(page, many=True).data)
 
 

@@ -1,0 +1,124 @@
+"""The API answers what its OpenAPI schema says, for every operation (schemathesis).
+
+The schema is the one the console serves at /api/v1/schema/, loaded through the WSGI app, and
+every operation in it is called with generated requests: query parameters and bodies drawn from
+the schema, path parameters pointing at real objects of a seeded workspace (so GETs answer real
+data and writes really write), an owner API key. Each answer must not be a server error, its
+status must be documented, and its content type and body must match the schema for that
+status (the page envelope of lists, the error envelope of 4xx).
+
+Bounded for CI: ``EXAMPLES`` examples per operation, derandomized (the same requests every
+run), no shrinking; writes run in the test's transaction and LINE is the fake server.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from oa_console import services
+from oa_console.roles import Role
+from oa_console.wsgi import application
+from tests.factories import LineAccountFactory
+from tests.fakes.line_server import fake_line  # noqa: F401  (fixture)
+from tests.oa_console.test_tenant_isolation import FOREIGN_KWARG_PROVIDERS, World
+from tests.segments.factories import FriendFactory
+
+EXAMPLES = 12
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+PATH_PARAMETER = re.compile(r"{(\w+)}")
+
+
+def seed(world: World) -> None:
+    """Workspace B of ``world`` with a few OAs, friends, segments, tags and broadcasts."""
+    account = world.other_account
+    for name in FOREIGN_KWARG_PROVIDERS:
+        if name not in {"workspace_slug", "account_slug", "account_id"}:
+            FOREIGN_KWARG_PROVIDERS[name](world)
+    LineAccountFactory(workspace=world.other_workspace, slug="bravo-bangkok")
+    LineAccountFactory(workspace=world.other_workspace, slug="bravo-jakarta")
+    FriendFactory.create_batch(6, account=account)
+    FriendFactory(account=account, status="blocked")
+    from broadcasts.models import Broadcast
+    from segments.models import Segment
+
+    Segment.unscoped.create(
+        account=account, name="Followers", rules={"all": [{"field": "status", "value": "following"}]}
+    )
+    Broadcast.unscoped.create(
+        account=account,
+        name="Scheduled sale",
+        status=Broadcast.Status.IN_REVIEW,
+        messages=[{"type": "text", "text": "Sale"}],
+    )
+
+
+@pytest.fixture
+def api(workspace, account, other_workspace, other_account, fake_line):  # noqa: F811
+    """The live schema, the path parameters of the seeded workspace and an owner key for it."""
+    world = World(workspace, account, account, other_workspace, other_account)
+    seed(world)
+    _key, raw_key = services.api_key_create(
+        workspace=other_workspace, name="schemathesis", role=Role.OWNER
+    )
+    schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
+    parameters = {name: provide(world) for name, provide in FOREIGN_KWARG_PROVIDERS.items()}
+    return schema, parameters, {"Authorization": f"Bearer {raw_key}"}
+
+
+def _operations(schema) -> list:
+    operations = [result.ok() for result in schema.get_all_operations()]
+    # Deletions last, so every other operation finds the objects of its path.
+    return sorted(operations, key=lambda operation: operation.method.upper() == "DELETE")
+
+
+def _run(operation, path_parameters: dict, headers: dict) -> None:
+    strategy = operation.as_strategy(path_parameters=path_parameters, headers=headers)
+
+    @given(case=strategy)
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    def call(case) -> None:
+        case.call_and_validate(headers=headers, checks=CHECKS)
+
+    call()
+
+
+@pytest.mark.django_db
+def test_every_operation_answers_as_its_schema_says(api):
+    schema, parameters, headers = api
+    operations = _operations(schema)
+    assert len(operations) >= 60
+    failures = []
+    for operation in operations:
+        path_parameters = {
+            name: parameters[name] for name in PATH_PARAMETER.findall(operation.path)
+        }
+        import time
+        t=time.monotonic()
+        try:
+            _run(operation, path_parameters, headers)
+        except (Exception, BaseExceptionGroup) as exc:  # every operation's failures, not the first
+            failures.append(f"{operation.label}:\n{exc}")
+        print("TIMING", round(time.monotonic()-t,2), operation.label)
+    assert not failures, "\n\n".join(failures)
