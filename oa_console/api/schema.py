@@ -17,8 +17,9 @@
 - **Errors.** Every status an operation's description lists under **Errors** (written by
   ``operation_description``, which adds 401, 403 and 404 from the role table) is documented
   with the error envelope ``{"error": {"code", "message", "fields"}}``, plus the errors every
-  operation of its kind can answer: 400 for a body that is not valid JSON and 404 for a page
-  beyond the last one. The prose and the schema cannot drift apart: both come from one list.
+  operation of its kind can answer: 400 and 415 for a body that cannot be read, 403 for a
+  session caller's missing CSRF token on a write, 404 for a page beyond the last one, and 429
+  when the view is throttled. The prose and the schema cannot drift: both come from one list.
 """
 
 from __future__ import annotations
@@ -32,8 +33,12 @@ from oa_console.api.errors import ErrorEnvelopeSerializer
 ERROR_LINE = re.compile(r"^- \*\*(?P<status>[1-5]\d\d)\*\* (?P<when>.+)$", re.MULTILINE)
 ERRORS_HEADING = "**Errors**"
 # Errors any operation of a kind can answer, whatever its description lists.
-BODY_NOT_JSON = "the body is not valid JSON, or not the documented content type."
+BODY_NOT_READABLE = "the body is not valid JSON (or form data), or over the size limits."
+BODY_MEDIA_TYPE = "the body's content type is none of the documented ones."
+CSRF = "a session caller's CSRF token is missing or wrong (API keys need none)."
 PAGE_OUT_OF_RANGE = "a `page` that is not a page number, or beyond the last page."
+THROTTLED = "too many requests: wait the seconds in `Retry-After`."
+UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 
 def own_docstring(obj) -> str:
@@ -103,10 +108,15 @@ class OperationSchema(AutoSchema):
     def error_statuses(self) -> dict[int, list[str]]:
         """Each error status this operation can answer, with when it does."""
         errors = documented_errors(self.get_description() or "")
-        if self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None:
-            errors.setdefault(400, []).append(BODY_NOT_JSON)
+        if self.method in UNSAFE_METHODS:
+            errors.setdefault(403, []).append(CSRF)
+            if self.method != "DELETE" and self.get_request_serializer() is not None:
+                errors.setdefault(400, []).append(BODY_NOT_READABLE)
+                errors.setdefault(415, []).append(BODY_MEDIA_TYPE)
         if self._is_paginated():
             errors.setdefault(404, []).append(PAGE_OUT_OF_RANGE)
+        if self.view.get_throttles():
+            errors.setdefault(429, []).append(THROTTLED)
         return errors
 
     def _get_response_bodies(self, direction="response"):

@@ -22,6 +22,7 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
 
 from oa_console.api.base import TenantApiView
 from oa_console.api.docs import operation_description
@@ -33,11 +34,11 @@ ENVELOPE = {"count", "next", "previous", "results"}
 
 
 def _generate(patterns=None) -> tuple[dict, list[str]]:
-    """The schema and the warnings drf-spectacular emitted while generating it."""
+    """The schema and the warnings and errors drf-spectacular emitted while generating it."""
     GENERATOR_STATS.reset()
     with GENERATOR_STATS.silence():
         schema = SchemaGenerator(patterns=patterns).get_schema(request=None, public=True)
-    warnings = list(GENERATOR_STATS._warn_cache)
+    warnings = [*GENERATOR_STATS._warn_cache, *GENERATOR_STATS._error_cache]
     GENERATOR_STATS.reset()
     return schema, warnings
 
@@ -259,8 +260,30 @@ def test_every_error_status_is_documented_with_the_envelope(generated):
                 assert response["description"], f"{label} {status}: no description"
         if "requestBody" in operation:
             assert "400" in responses, f"{label}: a body that is not JSON"
+            assert "415" in responses, f"{label}: a body of another content type"
+        if not label.startswith("GET"):
+            assert "403" in responses, f"{label}: a session write without its CSRF token"
         if "{account_id}" in label:
             assert "404" in responses, f"{label}: an OA the caller may not see"
+
+
+class _Throttled(TenantApiView):
+    throttle_classes = [AnonRateThrottle]
+
+    @extend_schema(
+        responses={204: None},
+        description=operation_description("Throttled.", returns="204.", scoped=False),
+    )
+    def get(self, request):
+        return Response(status=204)
+
+
+def test_a_throttled_operation_documents_429():
+    schema, warnings = _generate([path("throttled/", _Throttled.as_view())])
+    assert warnings == []
+    responses = schema["paths"]["/throttled/"]["get"]["responses"]
+    assert set(responses) == {"204", "401", "429"}
+    assert "Retry-After" in responses["429"]["description"]
 
 
 def test_documented_errors_reads_the_errors_part():
