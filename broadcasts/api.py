@@ -447,7 +447,7 @@ class BroadcastListApi(_BroadcastApi):
             ),
             returns=(
                 "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
-                "200) of broadcasts with their content, audience, schedule, review and send "
+                "500) of broadcasts with their content, audience, schedule, review and send "
                 "outcome (recipients, accepted, failed)."
             ),
             errors=[(400, "an unknown `status`."), (404, "a `page` beyond the last one.")],
@@ -834,7 +834,7 @@ class BroadcastBatchesApi(_BroadcastApi):
             ),
             returns=(
                 "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
-                "200) of batches: method, status, size, attempts, whether LINE rate-limited it, "
+                "500) of batches: method, status, size, attempts, whether LINE rate-limited it, "
                 "HTTP status, LINE request id, aggregation unit, error and times."
             ),
             errors=[(404, "no broadcast with this id in the OA, or a `page` beyond the last one.")],

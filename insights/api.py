@@ -96,7 +96,7 @@ class ImportJobsApi(TenantApiView):
             ),
             returns=(
                 "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
-                "200) of imports: file name, type, status, row counts, covered dates, ignored "
+                "500) of imports: file name, type, status, row counts, covered dates, ignored "
                 "columns, failure and row errors."
             ),
             errors=[(404, "a `page` beyond the last one.")],
@@ -405,7 +405,7 @@ class InsightRecordListApi(TenantApiView):
             ),
             returns=(
                 "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
-                "200) of rows: date, import id (null for the API), values, and `hidden`: the "
+                "500) of rows: date, import id (null for the API), values, and `hidden`: the "
                 "fields LINE withheld."
             ),
             errors=[

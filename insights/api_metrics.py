@@ -294,7 +294,7 @@ class PortfolioApi(TenantApiView):
             ),
             returns=(
                 "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
-                "200) of rows (value, percentile and `as_of` per column), plus `window_days`, "
+                "500) of rows (value, percentile and `as_of` per column), plus `window_days`, "
                 "the column names (`metrics`) and their `medians`."
             ),
             errors=[(404, "a `page` beyond the last one.")],

@@ -165,7 +165,7 @@ class FriendListApi(TenantApiView):
             ),
             returns=(
                 "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
-                "200) of friends: LINE user id, profile (name, picture, language, status "
+                "500) of friends: LINE user id, profile (name, picture, language, status "
                 "message), follow status and times, block history, last interaction and message "
                 "count."
             ),

@@ -51,7 +51,7 @@ class AttributeListApi(TenantApiView):
             ),
             returns=(
                 "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
-                "200) of attributes: id, key, label, type and `friends`, the number of friends "
+                "500) of attributes: id, key, label, type and `friends`, the number of friends "
                 "with a value."
             ),
             errors=[(404, "a `page` beyond the last one.")],

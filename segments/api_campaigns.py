@@ -62,7 +62,7 @@ class CampaignLinkListApi(TenantApiView):
             ),
             returns=(
                 "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
-                "200) of links: id, name, source, the URL to print, `visits`, "
+                "500) of links: id, name, source, the URL to print, `visits`, "
                 "`attributed_follows` and the last visit time."
             ),
             errors=[(404, "a `page` beyond the last one.")],

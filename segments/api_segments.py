@@ -58,7 +58,7 @@ class SegmentListApi(TenantApiView):
             ),
             returns=(
                 "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
-                "200) of segments: id, name, description, rules and times."
+                "500) of segments: id, name, description, rules and times."
             ),
             errors=[(404, "a `page` beyond the last one.")],
         ),
@@ -246,7 +246,7 @@ class SegmentMembersApi(TenantApiView):
             ("The friends a saved segment matches now, evaluated at the time of the call."),
             returns=(
                 "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
-                "200) of friends with the same fields as the friend list."
+                "500) of friends with the same fields as the friend list."
             ),
             errors=[
                 (

@@ -106,7 +106,7 @@ class TagRuleListApi(TenantApiView):
             ),
             returns=(
                 "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
-                "200) of rules: id, tag, kind, match, pattern, property filter, whether it is "
+                "500) of rules: id, tag, kind, match, pattern, property filter, whether it is "
                 "active, `friends_tagged` and when it was last applied to past events."
             ),
             errors=[(404, "a `page` beyond the last one.")],

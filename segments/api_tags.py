@@ -309,7 +309,7 @@ class TagFamilyListApi(TenantApiView):
             ),
             returns=(
                 "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
-                "200) of families: id, name, coverage goal (percent or null), coverage and "
+                "500) of families: id, name, coverage goal (percent or null), coverage and "
                 "number of tags."
             ),
             errors=[(404, "a `page` beyond the last one.")],

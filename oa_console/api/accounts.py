@@ -37,7 +37,7 @@ class AccountListApi(TenantApiView):
             ),
             returns=(
                 "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
-                "200) of OAs: id, slug, workspace slug, display name, basic id, channel id, bot "
+                "500) of OAs: id, slug, workspace slug, display name, basic id, channel id, bot "
                 "user id, time zone and the webhook URL to paste into the LINE Developers "
                 "console."
             ),
