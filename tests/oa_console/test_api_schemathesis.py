@@ -17,6 +17,8 @@ import re
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -72,7 +74,31 @@ def seed(world: World) -> None:
 
 
 @pytest.fixture
-def api(workspace, account, other_workspace, other_account, fake_line):  # noqa: F811
+def wsgi_in_test_transaction():
+    """Keep the test's database connection open across WSGI requests.
+
+    The real WSGI handler closes old connections when a request starts and finishes, which on
+    PostgreSQL closes the connection holding the test's transaction. Django's test client
+    disconnects the same receivers; schemathesis calls the WSGI app itself, so this does.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api(
+    workspace,
+    account,
+    other_workspace,
+    other_account,
+    fake_line,  # noqa: F811
+    wsgi_in_test_transaction,
+):
     """The live schema, the path parameters of the seeded workspace and an owner key for it."""
     world = World(workspace, account, account, other_workspace, other_account)
     seed(world)
