@@ -450,7 +450,7 @@ class BroadcastListApi(_BroadcastApi):
                 "500) of broadcasts with their content, audience, schedule, review and send "
                 "outcome (recipients, accepted, failed)."
             ),
-            errors=[(400, "an unknown `status`."), (404, "a `page` beyond the last one.")],
+            errors=[(400, "an unknown `status`.")],
         ),
     )
     def get(self, request, account_id: int):
@@ -837,7 +837,7 @@ class BroadcastBatchesApi(_BroadcastApi):
                 "500) of batches: method, status, size, attempts, whether LINE rate-limited it, "
                 "HTTP status, LINE request id, aggregation unit, error and times."
             ),
-            errors=[(404, "no broadcast with this id in the OA, or a `page` beyond the last one.")],
+            errors=[(404, "no broadcast with this id in the OA.")],
         ),
     )
     def get(self, request, account_id: int, broadcast_id: int):

@@ -99,7 +99,6 @@ class ImportJobsApi(TenantApiView):
                 "500) of imports: file name, type, status, row counts, covered dates, ignored "
                 "columns, failure and row errors."
             ),
-            errors=[(404, "a `page` beyond the last one.")],
         ),
     )
     def get(self, request, account_id: int):
@@ -410,7 +409,7 @@ class InsightRecordListApi(TenantApiView):
             ),
             errors=[
                 (400, "`from` or `to` is not a date, or `from` is after `to`."),
-                (404, "an unknown report type, or a `page` beyond the last one."),
+                (404, "an unknown report type."),
             ],
         ),
     )

@@ -297,7 +297,6 @@ class PortfolioApi(TenantApiView):
                 "500) of rows (value, percentile and `as_of` per column), plus `window_days`, "
                 "the column names (`metrics`) and their `medians`."
             ),
-            errors=[(404, "a `page` beyond the last one.")],
             scoped=False,
         ),
     )

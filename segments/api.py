@@ -177,7 +177,6 @@ class FriendListApi(TenantApiView):
                         "(`tag`, `attribute_op`, `attribute_value`, ...)."
                     ),
                 ),
-                (404, "a `page` beyond the last one."),
             ],
         ),
     )

@@ -54,7 +54,6 @@ class AttributeListApi(TenantApiView):
                 "500) of attributes: id, key, label, type and `friends`, the number of friends "
                 "with a value."
             ),
-            errors=[(404, "a `page` beyond the last one.")],
         ),
     )
     def get(self, request, account_id: int):

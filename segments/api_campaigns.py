@@ -65,7 +65,6 @@ class CampaignLinkListApi(TenantApiView):
                 "500) of links: id, name, source, the URL to print, `visits`, "
                 "`attributed_follows` and the last visit time."
             ),
-            errors=[(404, "a `page` beyond the last one.")],
         ),
     )
     def get(self, request, account_id: int):

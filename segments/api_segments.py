@@ -60,7 +60,6 @@ class SegmentListApi(TenantApiView):
                 "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
                 "500) of segments: id, name, description, rules and times."
             ),
-            errors=[(404, "a `page` beyond the last one.")],
         ),
     )
     def get(self, request, account_id: int):
@@ -256,7 +255,7 @@ class SegmentMembersApi(TenantApiView):
                         "deleted); the error names the rule at fault."
                     ),
                 ),
-                (404, "no segment with this id in the OA, or a `page` beyond the last one."),
+                (404, "no segment with this id in the OA."),
             ],
         ),
     )

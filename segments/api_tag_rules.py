@@ -109,7 +109,6 @@ class TagRuleListApi(TenantApiView):
                 "500) of rules: id, tag, kind, match, pattern, property filter, whether it is "
                 "active, `friends_tagged` and when it was last applied to past events."
             ),
-            errors=[(404, "a `page` beyond the last one.")],
         ),
     )
     def get(self, request, account_id: int):

@@ -118,7 +118,6 @@ class TagListApi(TenantApiView):
                 "`coverage`, `families` (with their goal and coverage), `count`, `next`, "
                 "`previous` and `tags` (id, name, family, description, friends, coverage)."
             ),
-            errors=[(404, "a `page` beyond the last one.")],
         ),
     )
     def get(self, request, account_id: int):
@@ -312,7 +311,6 @@ class TagFamilyListApi(TenantApiView):
                 "500) of families: id, name, coverage goal (percent or null), coverage and "
                 "number of tags."
             ),
-            errors=[(404, "a `page` beyond the last one.")],
         ),
     )
     def get(self, request, account_id: int):

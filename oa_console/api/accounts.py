@@ -41,7 +41,6 @@ class AccountListApi(TenantApiView):
                 "user id, time zone and the webhook URL to paste into the LINE Developers "
                 "console."
             ),
-            errors=[(404, "a `page` beyond the last one.")],
             scoped=False,
         ),
     )

@@ -19,7 +19,8 @@
   with the error envelope ``{"error": {"code", "message", "fields"}}``, plus the errors every
   operation of its kind can answer: 400 and 415 for a body that cannot be read, 403 for a
   session caller's missing CSRF token on a write, 404 for a page beyond the last one, and 429
-  when the view is throttled. The prose and the schema cannot drift: both come from one list.
+  when the view is throttled; the description's list is completed with those too. The prose
+  and the responses cannot drift: both are written from one list.
 """
 
 from __future__ import annotations
@@ -76,6 +77,18 @@ def documented_errors(description: str) -> dict[int, list[str]]:
     return listed
 
 
+def with_errors(description: str, errors: dict[int, list[str]]) -> str:
+    """``description`` with its **Errors** list rewritten from ``errors``, by status."""
+    head, heading, block = description.partition(ERRORS_HEADING)
+    intro = block.split("\n", 1)[0]
+    lines = [
+        f"- **{status}** {when}"
+        for status in sorted(errors)
+        for when in dict.fromkeys(errors[status])
+    ]
+    return "\n".join([head + heading + intro, *lines])
+
+
 class OperationSchema(AutoSchema):
     def get_description(self) -> str:
         handler = getattr(
@@ -118,6 +131,15 @@ class OperationSchema(AutoSchema):
         if self.view.get_throttles():
             errors.setdefault(429, []).append(THROTTLED)
         return errors
+
+    def get_operation(self, *args, **kwargs):
+        """The operation, its description's **Errors** list completed with the shared errors,
+        so the prose lists exactly the statuses the responses document."""
+        operation = super().get_operation(*args, **kwargs)
+        description = (operation or {}).get("description", "")
+        if ERRORS_HEADING in description:
+            operation["description"] = with_errors(description, self.error_statuses())
+        return operation
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
