@@ -30,7 +30,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
@@ -53,6 +58,19 @@ class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
     default_detail = gettext_lazy("The broadcast's state does not allow this.")
+
+
+BROADCAST_EXAMPLE = OpenApiExample(
+    "A text to every friend",
+    value={
+        "name": "Spring sale",
+        "goal": "Visits to the spring sale page",
+        "messages": [{"type": "text", "text": "Our spring sale starts today!"}],
+        "audience": {"all": True},
+        "track_clicks": True,
+    },
+    request_only=True,
+)
 
 
 def _service_error(exc: DjangoValidationError) -> ValidationError:
@@ -463,6 +481,7 @@ class BroadcastListApi(_BroadcastApi):
 
     @extend_schema(
         request=BroadcastInputSerializer,
+        examples=[BROADCAST_EXAMPLE],
         responses={201: BroadcastDetailOutputSerializer},
         summary="Create a draft broadcast",
         description=operation_description(
@@ -523,6 +542,7 @@ class BroadcastDetailApi(_BroadcastApi):
 
     @extend_schema(
         request=BroadcastInputSerializer,
+        examples=[BROADCAST_EXAMPLE],
         responses=BroadcastDetailOutputSerializer,
         summary="Replace a broadcast's content and audience (an approved one returns to review)",
         description=operation_description(

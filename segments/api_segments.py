@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -23,6 +23,14 @@ from segments import segment_selectors, segment_services
 from segments.api import FriendOutputSerializer
 from segments.models import Segment
 from segments.rules.validation import RulesInvalid
+
+
+FOLLOWERS_RULES = {
+    "all": [
+        {"field": "status", "op": "eq", "value": "following"},
+        {"not": {"field": "friendship_days", "op": "gte", "value": 365}},
+    ]
+}
 
 
 def rules_error(exc: RulesInvalid) -> ValidationError:
@@ -70,6 +78,17 @@ class SegmentListApi(TenantApiView):
     @extend_schema(
         request=SegmentInputSerializer,
         responses={201: SegmentOutputSerializer},
+        examples=[
+            OpenApiExample(
+                "Followers of this year",
+                value={
+                    "name": "Followers of this year",
+                    "description": "Following friends who followed less than a year ago",
+                    "rules": FOLLOWERS_RULES,
+                },
+                request_only=True,
+            )
+        ],
         summary="Create a segment",
         description=operation_description(
             (
@@ -138,6 +157,13 @@ class SegmentDetailApi(TenantApiView):
     @extend_schema(
         request=UpdateSerializer,
         responses=SegmentOutputSerializer,
+        examples=[
+            OpenApiExample(
+                "New rules",
+                value={"description": "Followers of this year", "rules": FOLLOWERS_RULES},
+                request_only=True,
+            )
+        ],
         summary="Update a segment",
         description=operation_description(
             (
@@ -197,6 +223,11 @@ class SegmentCountApi(TenantApiView):
 
     @extend_schema(
         request=InputSerializer,
+        examples=[
+            OpenApiExample(
+                "Followers of this year", value={"rules": FOLLOWERS_RULES}, request_only=True
+            )
+        ],
         responses=inline_serializer(
             "SegmentCount",
             {"count": serializers.IntegerField(), "reachable": serializers.IntegerField()},
