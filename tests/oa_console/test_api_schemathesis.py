@@ -29,9 +29,11 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from broadcasts.models import Broadcast
 from oa_console import services
 from oa_console.roles import Role
 from oa_console.wsgi import application
+from segments.models import Segment
 from tests.factories import LineAccountFactory
 from tests.fakes.line_server import fake_line  # noqa: F401  (fixture)
 from tests.oa_console.test_tenant_isolation import FOREIGN_KWARG_PROVIDERS, World
@@ -49,7 +51,8 @@ PATH_PARAMETER = re.compile(r"{(\w+)}")
 
 
 def seed(world: World) -> None:
-    """Workspace B of ``world`` with a few OAs, friends, segments, tags and broadcasts."""
+    """Workspace B of ``world``: an object for every path parameter the API has (the tenant
+    sweep's builders), and a few more OAs, friends, segments and broadcasts to list."""
     account = world.other_account
     for name in FOREIGN_KWARG_PROVIDERS:
         if name not in {"workspace_slug", "account_slug", "account_id"}:
@@ -58,17 +61,14 @@ def seed(world: World) -> None:
     LineAccountFactory(workspace=world.other_workspace, slug="bravo-jakarta")
     FriendFactory.create_batch(6, account=account)
     FriendFactory(account=account, status="blocked")
-    from broadcasts.models import Broadcast
-    from segments.models import Segment
-
     Segment.unscoped.create(
         account=account,
         name="Followers",
-        rules={"all": [{"field": "status", "value": "following"}]},
+        rules={"all": [{"field": "status", "op": "eq", "value": "following"}]},
     )
     Broadcast.unscoped.create(
         account=account,
-        name="Scheduled sale",
+        name="Sale in review",
         status=Broadcast.Status.IN_REVIEW,
         messages=[{"type": "text", "text": "Sale"}],
     )
