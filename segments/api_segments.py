@@ -24,7 +24,6 @@ from segments.api import FriendOutputSerializer
 from segments.models import Segment
 from segments.rules.validation import RulesInvalid
 
-
 FOLLOWERS_RULES = {
     "all": [
         {"field": "status", "op": "eq", "value": "following"},
