@@ -30,7 +30,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
@@ -53,6 +58,19 @@ class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
     default_detail = gettext_lazy("The broadcast's state does not allow this.")
+
+
+BROADCAST_EXAMPLE = OpenApiExample(
+    "A text to every friend",
+    value={
+        "name": "Spring sale",
+        "goal": "Visits to the spring sale page",
+        "messages": [{"type": "text", "text": "Our spring sale starts today!"}],
+        "audience": {"all": True},
+        "track_clicks": True,
+    },
+    request_only=True,
+)
 
 
 def _service_error(exc: DjangoValidationError) -> ValidationError:
@@ -103,8 +121,9 @@ class VariantOutputSerializer(serializers.ModelSerializer):
 class BroadcastOutputSerializer(serializers.ModelSerializer):
     audience = serializers.SerializerMethodField()
     variants = VariantOutputSerializer(many=True, read_only=True)
-    created_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
-    reviewed_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
+    # null: created through the API (a key is no user), by a deleted user, or not reviewed yet.
+    created_by = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True)
+    reviewed_by = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True)
 
     class Meta:
         model = Broadcast
@@ -428,7 +447,14 @@ class _BroadcastApi(TenantApiView):
 
 
 class BroadcastListApi(_BroadcastApi):
+    pagination_class = StandardPagination
+
     @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "status", str, enum=Broadcast.Status.values, description="only this status"
+            )
+        ],
         responses=BroadcastOutputSerializer(many=True),
         summary="List broadcasts",
         description=operation_description(
@@ -439,10 +465,10 @@ class BroadcastListApi(_BroadcastApi):
             ),
             returns=(
                 "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
-                "200) of broadcasts with their content, audience, schedule, review and send "
+                "500) of broadcasts with their content, audience, schedule, review and send "
                 "outcome (recipients, accepted, failed)."
             ),
-            errors=[(400, "an unknown `status`."), (404, "a `page` beyond the last one.")],
+            errors=[(400, "an unknown `status`.")],
         ),
     )
     def get(self, request, account_id: int):
@@ -450,14 +476,12 @@ class BroadcastListApi(_BroadcastApi):
         wanted = request.query_params.get("status") or None
         if wanted and wanted not in Broadcast.Status.values:
             raise ValidationError({"status": [_("Unknown status.")]})
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(
-            selectors.broadcast_list(account=account, status=wanted), request, view=self
-        )
-        return paginator.get_paginated_response(BroadcastOutputSerializer(page, many=True).data)
+        page = self.paginate(selectors.broadcast_list(account=account, status=wanted))
+        return self.paginated_response(BroadcastOutputSerializer(page, many=True).data)
 
     @extend_schema(
         request=BroadcastInputSerializer,
+        examples=[BROADCAST_EXAMPLE],
         responses={201: BroadcastDetailOutputSerializer},
         summary="Create a draft broadcast",
         description=operation_description(
@@ -518,6 +542,7 @@ class BroadcastDetailApi(_BroadcastApi):
 
     @extend_schema(
         request=BroadcastInputSerializer,
+        examples=[BROADCAST_EXAMPLE],
         responses=BroadcastDetailOutputSerializer,
         summary="Replace a broadcast's content and audience (an approved one returns to review)",
         description=operation_description(
@@ -817,6 +842,8 @@ class BroadcastSendWinnerApi(_BroadcastApi):
 
 
 class BroadcastBatchesApi(_BroadcastApi):
+    pagination_class = StandardPagination
+
     @extend_schema(
         responses=BatchOutputSerializer(many=True),
         summary="Every batch's outcome",
@@ -827,19 +854,16 @@ class BroadcastBatchesApi(_BroadcastApi):
             ),
             returns=(
                 "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
-                "200) of batches: method, status, size, attempts, whether LINE rate-limited it, "
+                "500) of batches: method, status, size, attempts, whether LINE rate-limited it, "
                 "HTTP status, LINE request id, aggregation unit, error and times."
             ),
-            errors=[(404, "no broadcast with this id in the OA, or a `page` beyond the last one.")],
+            errors=[(404, "no broadcast with this id in the OA.")],
         ),
     )
     def get(self, request, account_id: int, broadcast_id: int):
         broadcast = self.broadcast(account_id, broadcast_id)
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(
-            selectors.broadcast_batches(broadcast=broadcast), request, view=self
-        )
-        return paginator.get_paginated_response(BatchOutputSerializer(page, many=True).data)
+        page = self.paginate(selectors.broadcast_batches(broadcast=broadcast))
+        return self.paginated_response(BatchOutputSerializer(page, many=True).data)
 
 
 class EstimateOutputSerializer(serializers.Serializer):

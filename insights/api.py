@@ -74,6 +74,8 @@ class ImportJobOutputSerializer(serializers.Serializer):
 class ImportJobsApi(TenantApiView):
     """List an OA's imports, or upload a file as a new import."""
 
+    pagination_class = StandardPagination
+
     parser_classes = [MultiPartParser, FormParser]
 
     def initialize_request(self, request, *args, **kwargs):
@@ -101,19 +103,15 @@ class ImportJobsApi(TenantApiView):
             ),
             returns=(
                 "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
-                "200) of imports: file name, type, status, row counts, covered dates, ignored "
+                "500) of imports: file name, type, status, row counts, covered dates, ignored "
                 "columns, failure and row errors."
             ),
-            errors=[(404, "a `page` beyond the last one.")],
         ),
     )
     def get(self, request, account_id: int):
         account = self.get_account(account_id)
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(
-            selectors.import_job_list(account=account), request, view=self
-        )
-        return paginator.get_paginated_response(ImportJobOutputSerializer(page, many=True).data)
+        page = self.paginate(selectors.import_job_list(account=account))
+        return self.paginated_response(ImportJobOutputSerializer(page, many=True).data)
 
     @extend_schema(
         request={"multipart/form-data": ImportUploadInputSerializer},
@@ -378,6 +376,8 @@ class InsightRecordOutputSerializer(serializers.Serializer):
 class InsightRecordListApi(TenantApiView):
     """The stored rows of one report type, with their source and import."""
 
+    pagination_class = StandardPagination
+
     class InsightRecordFilterSerializer(serializers.Serializer):
         # "from" is a Python keyword: the query names are mapped below.
         date_from = serializers.DateField(required=False)
@@ -411,12 +411,12 @@ class InsightRecordListApi(TenantApiView):
             ),
             returns=(
                 "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
-                "200) of rows: date, import id (null for the API), values, and `hidden`: the "
+                "500) of rows: date, import id (null for the API), values, and `hidden`: the "
                 "fields LINE withheld."
             ),
             errors=[
                 (400, "`from` or `to` is not a date, or `from` is after `to`."),
-                (404, "an unknown report type, or a `page` beyond the last one."),
+                (404, "an unknown report type."),
             ],
         ),
     )
@@ -447,6 +447,5 @@ class InsightRecordListApi(TenantApiView):
         rows = selectors.insight_record_list(
             account=account, report=report, **filters.validated_data
         )
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(rows, request, view=self)
-        return paginator.get_paginated_response(InsightRecordOutputSerializer(page, many=True).data)
+        page = self.paginate(rows)
+        return self.paginated_response(InsightRecordOutputSerializer(page, many=True).data)

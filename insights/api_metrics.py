@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -82,9 +82,22 @@ class MetricSeriesOutputSerializer(serializers.Serializer):
     excluded_days = serializers.IntegerField()
     excluded_items = serializers.IntegerField()
     points = MetricPointOutputSerializer(many=True)
-    comparison = ComparisonOutputSerializer(
-        required=False, help_text="only with compare=1", read_only=True
-    )
+    # Not read_only: drf-spectacular marks read-only fields required in answers.
+    comparison = ComparisonOutputSerializer(required=False, help_text="only with compare=1")
+
+
+# "from" is a Python keyword, hence a serializer built from a dict.
+AccountMetricsOutputSerializer = inline_serializer(
+    "AccountMetricsOutput",
+    {
+        "account": serializers.IntegerField(),
+        "time_zone": serializers.CharField(),
+        "from": serializers.DateField(),
+        "to": serializers.DateField(),
+        "granularity": serializers.ChoiceField(choices=GRANULARITIES),
+        "metrics": MetricSeriesOutputSerializer(many=True),
+    },
+)
 
 
 class AccountMetricsApi(TenantApiView):
@@ -111,7 +124,14 @@ class AccountMetricsApi(TenantApiView):
     @extend_schema(
         summary="Metric series",
         parameters=[
-            OpenApiParameter("metric", str, many=True, description="dotted metric name(s)"),
+            OpenApiParameter(
+                "metric",
+                str,
+                many=True,
+                required=True,
+                enum=list(PUBLIC_NAMES),
+                description=f"dotted metric name(s), at most {MAX_METRICS}",
+            ),
             OpenApiParameter("from", str, description="first day, YYYY-MM-DD"),
             OpenApiParameter("to", str, description="last day, YYYY-MM-DD"),
             OpenApiParameter("range", int, description="7, 30, 90 or 365 days to today"),
@@ -124,7 +144,7 @@ class AccountMetricsApi(TenantApiView):
                 "length, with how many of its days have data (no change when incomplete)",
             ),
         ],
-        responses=MetricSeriesOutputSerializer(many=True),
+        responses=AccountMetricsOutputSerializer,
         description=operation_description(
             (
                 "Series of one or more documented metrics (docs/metrics.md) for one OA, per "
@@ -233,8 +253,30 @@ class PortfolioRowOutputSerializer(serializers.Serializer):
     tag_coverage = PortfolioCellOutputSerializer()
 
 
+class PortfolioPageOutputSerializer(serializers.Serializer):
+    """Documents the portfolio's answer: a page of rows, and figures over every OA listed."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = PortfolioRowOutputSerializer(many=True)
+    window_days = serializers.IntegerField()
+    metrics = serializers.DictField(
+        child=serializers.CharField(), help_text="each column's metric in docs/metrics.md"
+    )
+    medians = serializers.DictField(
+        child=serializers.FloatField(allow_null=True),
+        help_text="per column, the median over every OA listed (not only this page)",
+    )
+    better = serializers.DictField(
+        child=serializers.CharField(), help_text="per column, which way is better: higher or lower"
+    )
+
+
 class PortfolioApi(TenantApiView):
     """Every OA the caller may see, over each OA's last 30 days (docs/metrics.md, Portfolio)."""
+
+    pagination_class = StandardPagination
 
     @extend_schema(
         summary="Portfolio",
@@ -242,7 +284,7 @@ class PortfolioApi(TenantApiView):
             OpenApiParameter("workspace", str, description="only this workspace (its slug)"),
             OpenApiParameter("sort", str, description="column, '-' for descending"),
         ],
-        responses=PortfolioRowOutputSerializer(many=True),
+        responses=PortfolioPageOutputSerializer,
         description=operation_description(
             (
                 "Every OA the caller may see side by side over each OA's last 30 days: friends, "
@@ -252,10 +294,9 @@ class PortfolioApi(TenantApiView):
             ),
             returns=(
                 "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
-                "200) of rows (value, percentile and `as_of` per column), plus `window_days`, "
+                "500) of rows (value, percentile and `as_of` per column), plus `window_days`, "
                 "the column names (`metrics`) and their `medians`."
             ),
-            errors=[(404, "a `page` beyond the last one.")],
             scoped=False,
         ),
     )
@@ -270,8 +311,7 @@ class PortfolioApi(TenantApiView):
             manager=MetricDaily.unscoped,
             sort=request.query_params.get("sort") or "-friends",
         )
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(table.rows, request, view=self)
+        page = self.paginate(table.rows)
         results = [
             {
                 "account": row.account.pk,
@@ -282,7 +322,7 @@ class PortfolioApi(TenantApiView):
             }
             for row in page
         ]
-        response = paginator.get_paginated_response(results)
+        response = self.paginated_response(results)
         response.data["window_days"] = WINDOW_DAYS
         response.data["metrics"] = COLUMNS
         response.data["medians"] = table.medians

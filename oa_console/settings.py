@@ -298,6 +298,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Choice sets that share a field name get a name of their own, not a hash suffix.
+    "ENUM_NAME_OVERRIDES": {
+        "BroadcastStatusEnum": "broadcasts.models.Broadcast.Status",
+        "FriendStatusEnum": "segments.models.Friend.Status",
+    },
 }
 
 # --- HTTPS and security headers ------------------------------------------------------------

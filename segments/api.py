@@ -110,6 +110,8 @@ def _filter_errors(exc: RulesInvalid, sources: list[str]) -> ValidationError:
 
 
 class FriendListApi(TenantApiView):
+    pagination_class = StandardPagination
+
     class FilterSerializer(serializers.Serializer):
         status = serializers.ChoiceField(choices=Friend.Status.choices, required=False)
         followed_after = serializers.DateTimeField(required=False)
@@ -164,7 +166,7 @@ class FriendListApi(TenantApiView):
             ),
             returns=(
                 "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
-                "200) of friends: LINE user id, profile (name, picture, language, status "
+                "500) of friends: LINE user id, profile (name, picture, language, status "
                 "message), follow status and times, block history, last interaction and message "
                 "count."
             ),
@@ -176,7 +178,6 @@ class FriendListApi(TenantApiView):
                         "(`tag`, `attribute_op`, `attribute_value`, ...)."
                     ),
                 ),
-                (404, "a `page` beyond the last one."),
             ],
         ),
     )
@@ -192,9 +193,8 @@ class FriendListApi(TenantApiView):
             friends = selectors.friend_list(account=account, rules=rules, **values)
         except RulesInvalid as exc:
             raise _filter_errors(exc, sources) from exc
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(friends, request, view=self)
-        return paginator.get_paginated_response(FriendOutputSerializer(page, many=True).data)
+        page = self.paginate(friends)
+        return self.paginated_response(FriendOutputSerializer(page, many=True).data)
 
 
 class FriendDetailApi(TenantApiView):

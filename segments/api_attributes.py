@@ -33,6 +33,8 @@ def _with_counts(account):
 
 
 class AttributeListApi(TenantApiView):
+    pagination_class = StandardPagination
+
     class InputSerializer(serializers.Serializer):
         key = serializers.CharField(max_length=40)
         label = serializers.CharField(max_length=80)
@@ -49,17 +51,15 @@ class AttributeListApi(TenantApiView):
             ),
             returns=(
                 "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
-                "200) of attributes: id, key, label, type and `friends`, the number of friends "
+                "500) of attributes: id, key, label, type and `friends`, the number of friends "
                 "with a value."
             ),
-            errors=[(404, "a `page` beyond the last one.")],
         ),
     )
     def get(self, request, account_id: int):
         account = self.get_account(account_id)
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(_with_counts(account), request, view=self)
-        return paginator.get_paginated_response(AttributeOutputSerializer(page, many=True).data)
+        page = self.paginate(_with_counts(account))
+        return self.paginated_response(AttributeOutputSerializer(page, many=True).data)
 
     @extend_schema(
         request=InputSerializer,

@@ -45,6 +45,8 @@ class CampaignLinkOutputSerializer(serializers.ModelSerializer):
 
 
 class CampaignLinkListApi(TenantApiView):
+    pagination_class = StandardPagination
+
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=120)
         source = serializers.CharField(max_length=64, required=False, allow_blank=True)
@@ -60,19 +62,15 @@ class CampaignLinkListApi(TenantApiView):
             ),
             returns=(
                 "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
-                "200) of links: id, name, source, the URL to print, `visits`, "
+                "500) of links: id, name, source, the URL to print, `visits`, "
                 "`attributed_follows` and the last visit time."
             ),
-            errors=[(404, "a `page` beyond the last one.")],
         ),
     )
     def get(self, request, account_id: int):
         account = self.get_account(account_id)
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(
-            campaign_selectors.campaign_link_list(account=account), request, view=self
-        )
-        return paginator.get_paginated_response(CampaignLinkOutputSerializer(page, many=True).data)
+        page = self.paginate(campaign_selectors.campaign_link_list(account=account))
+        return self.paginated_response(CampaignLinkOutputSerializer(page, many=True).data)
 
     @extend_schema(
         request=InputSerializer,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -23,6 +23,13 @@ from segments import segment_selectors, segment_services
 from segments.api import FriendOutputSerializer
 from segments.models import Segment
 from segments.rules.validation import RulesInvalid
+
+FOLLOWERS_RULES = {
+    "all": [
+        {"field": "status", "op": "eq", "value": "following"},
+        {"not": {"field": "friendship_days", "op": "gte", "value": 365}},
+    ]
+}
 
 
 def rules_error(exc: RulesInvalid) -> ValidationError:
@@ -46,6 +53,8 @@ class SegmentInputSerializer(serializers.Serializer):
 
 
 class SegmentListApi(TenantApiView):
+    pagination_class = StandardPagination
+
     @extend_schema(
         responses=SegmentOutputSerializer(many=True),
         summary="List segments",
@@ -56,22 +65,29 @@ class SegmentListApi(TenantApiView):
             ),
             returns=(
                 "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
-                "200) of segments: id, name, description, rules and times."
+                "500) of segments: id, name, description, rules and times."
             ),
-            errors=[(404, "a `page` beyond the last one.")],
         ),
     )
     def get(self, request, account_id: int):
         account = self.get_account(account_id)
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(
-            segment_selectors.segment_list(account=account), request, view=self
-        )
-        return paginator.get_paginated_response(SegmentOutputSerializer(page, many=True).data)
+        page = self.paginate(segment_selectors.segment_list(account=account))
+        return self.paginated_response(SegmentOutputSerializer(page, many=True).data)
 
     @extend_schema(
         request=SegmentInputSerializer,
         responses={201: SegmentOutputSerializer},
+        examples=[
+            OpenApiExample(
+                "Followers of this year",
+                value={
+                    "name": "Followers of this year",
+                    "description": "Following friends who followed less than a year ago",
+                    "rules": FOLLOWERS_RULES,
+                },
+                request_only=True,
+            )
+        ],
         summary="Create a segment",
         description=operation_description(
             (
@@ -140,6 +156,13 @@ class SegmentDetailApi(TenantApiView):
     @extend_schema(
         request=UpdateSerializer,
         responses=SegmentOutputSerializer,
+        examples=[
+            OpenApiExample(
+                "New rules",
+                value={"description": "Followers of this year", "rules": FOLLOWERS_RULES},
+                request_only=True,
+            )
+        ],
         summary="Update a segment",
         description=operation_description(
             (
@@ -199,6 +222,11 @@ class SegmentCountApi(TenantApiView):
 
     @extend_schema(
         request=InputSerializer,
+        examples=[
+            OpenApiExample(
+                "Followers of this year", value={"rules": FOLLOWERS_RULES}, request_only=True
+            )
+        ],
         responses=inline_serializer(
             "SegmentCount",
             {"count": serializers.IntegerField(), "reachable": serializers.IntegerField()},
@@ -238,6 +266,8 @@ class SegmentCountApi(TenantApiView):
 
 
 class SegmentMembersApi(TenantApiView):
+    pagination_class = StandardPagination
+
     @extend_schema(
         responses=FriendOutputSerializer(many=True),
         summary="List a segment's members",
@@ -245,7 +275,7 @@ class SegmentMembersApi(TenantApiView):
             ("The friends a saved segment matches now, evaluated at the time of the call."),
             returns=(
                 "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
-                "200) of friends with the same fields as the friend list."
+                "500) of friends with the same fields as the friend list."
             ),
             errors=[
                 (
@@ -255,7 +285,7 @@ class SegmentMembersApi(TenantApiView):
                         "deleted); the error names the rule at fault."
                     ),
                 ),
-                (404, "no segment with this id in the OA, or a `page` beyond the last one."),
+                (404, "no segment with this id in the OA."),
             ],
         ),
     )
@@ -268,6 +298,5 @@ class SegmentMembersApi(TenantApiView):
             members = segment_selectors.segment_members(account=account, rules=segment.rules)
         except RulesInvalid as exc:
             raise rules_error(exc) from exc
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(members, request, view=self)
-        return paginator.get_paginated_response(FriendOutputSerializer(page, many=True).data)
+        page = self.paginate(members)
+        return self.paginated_response(FriendOutputSerializer(page, many=True).data)

@@ -93,6 +93,8 @@ def _service_field_errors(exc: DjangoValidationError):
 
 
 class TagRuleListApi(TenantApiView):
+    pagination_class = StandardPagination
+
     @extend_schema(
         responses=TagRuleOutputSerializer(many=True),
         summary="Auto-tag rules with the friends each tagged (paginated)",
@@ -104,20 +106,16 @@ class TagRuleListApi(TenantApiView):
             ),
             returns=(
                 "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
-                "200) of rules: id, tag, kind, match, pattern, property filter, whether it is "
+                "500) of rules: id, tag, kind, match, pattern, property filter, whether it is "
                 "active, `friends_tagged` and when it was last applied to past events."
             ),
-            errors=[(404, "a `page` beyond the last one.")],
         ),
     )
     def get(self, request, account_id: int):
         account = self.get_account(account_id)
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(
-            tag_selectors.tag_rule_list(account=account), request, view=self
-        )
+        page = self.paginate(tag_selectors.tag_rule_list(account=account))
         counts = tag_rules.tag_rule_counts(account=account)
-        return paginator.get_paginated_response(
+        return self.paginated_response(
             TagRuleOutputSerializer(page, many=True, context={"counts": counts}).data
         )
 

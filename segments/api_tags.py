@@ -85,6 +85,8 @@ def _family_or_error(account, family_id):
 
 
 class TagListApi(TenantApiView):
+    pagination_class = StandardPagination
+
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=80)
         family = serializers.CharField(max_length=60, required=False, allow_blank=True)
@@ -116,15 +118,13 @@ class TagListApi(TenantApiView):
                 "`coverage`, `families` (with their goal and coverage), `count`, `next`, "
                 "`previous` and `tags` (id, name, family, description, friends, coverage)."
             ),
-            errors=[(404, "a `page` beyond the last one.")],
         ),
     )
     def get(self, request, account_id: int):
         account = self.get_account(account_id)
         report = tag_selectors.tag_coverage(account=account)
         tag_counts = tag_selectors.tag_counts_by_family(account=account)
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(report.tags, request, view=self)
+        page = self.paginate(report.tags)
         return Response(
             {
                 "coverage": _coverage(report.overall),
@@ -132,9 +132,9 @@ class TagListApi(TenantApiView):
                     _family(family, coverage, tag_counts.get(family.pk, 0))
                     for family, coverage in report.families
                 ],
-                "count": paginator.page.paginator.count,
-                "next": paginator.get_next_link(),
-                "previous": paginator.get_previous_link(),
+                "count": self.paginator.page.paginator.count,
+                "next": self.paginator.get_next_link(),
+                "previous": self.paginator.get_previous_link(),
                 "tags": [_tag(tag, coverage, friends) for tag, coverage, friends in page],
             }
         )
@@ -296,6 +296,8 @@ def _family_payload(account, family) -> dict:
 
 
 class TagFamilyListApi(TenantApiView):
+    pagination_class = StandardPagination
+
     @extend_schema(
         responses=TagFamilyOutputSerializer(many=True),
         summary="Tag families with their coverage and goal (paginated)",
@@ -306,21 +308,17 @@ class TagFamilyListApi(TenantApiView):
             ),
             returns=(
                 "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
-                "200) of families: id, name, coverage goal (percent or null), coverage and "
+                "500) of families: id, name, coverage goal (percent or null), coverage and "
                 "number of tags."
             ),
-            errors=[(404, "a `page` beyond the last one.")],
         ),
     )
     def get(self, request, account_id: int):
         account = self.get_account(account_id)
-        paginator = StandardPagination()
-        page = paginator.paginate_queryset(
-            tag_selectors.tag_family_list(account=account), request, view=self
-        )
+        page = self.paginate(tag_selectors.tag_family_list(account=account))
         coverage = tag_selectors.tag_coverage_of_families(account=account, families=page)
         tag_counts = tag_selectors.tag_counts_by_family(account=account)
-        return paginator.get_paginated_response(
+        return self.paginated_response(
             [_family(f, coverage[f.pk], tag_counts.get(f.pk, 0)) for f in page]
         )
 

@@ -32,6 +32,8 @@ class AccountRetentionInputSerializer(serializers.Serializer):
 
 
 class AccountListApi(TenantApiView):
+    pagination_class = StandardPagination
+
     @extend_schema(
         responses=AccountOutputSerializer(many=True),
         summary="List OA channels",
@@ -44,19 +46,17 @@ class AccountListApi(TenantApiView):
             ),
             returns=(
                 "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
-                "200) of OAs: id, slug, workspace slug, display name, basic id, channel id, bot "
+                "500) of OAs: id, slug, workspace slug, display name, basic id, channel id, bot "
                 "user id, time zone and the webhook URL to paste into the LINE Developers "
                 "console."
             ),
-            errors=[(404, "a `page` beyond the last one.")],
             scoped=False,
         ),
     )
     def get(self, request):
-        paginator = StandardPagination()
         accounts = self.visible_accounts().order_by("workspace__slug", "display_name", "pk")
-        page = paginator.paginate_queryset(accounts, request, view=self)
-        return paginator.get_paginated_response(AccountOutputSerializer(page, many=True).data)
+        page = self.paginate(accounts)
+        return self.paginated_response(AccountOutputSerializer(page, many=True).data)
 
 
 class AccountDetailApi(TenantApiView):

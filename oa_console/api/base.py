@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from oa_console import logging as request_logging
@@ -44,7 +47,13 @@ def grants_for(user) -> list[Grant]:
 
 
 class TenantApiView(APIView):
-    """Subclasses call ``self.get_account(id)`` and ``self.require(capability)``."""
+    """Subclasses call ``self.get_account(id)`` and ``self.require(capability)``.
+
+    A view whose GET answers pages sets ``pagination_class`` and calls ``self.paginate(items)``:
+    the schema documents the envelope and ``page``/``page_size`` from that attribute alone.
+    """
+
+    pagination_class: type[BasePagination] | None = None
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -57,6 +66,20 @@ class TenantApiView(APIView):
             deactivate_scope(self._scope_token)
             self._scope_token = None
         return super().finalize_response(request, response, *args, **kwargs)
+
+    def paginate(self, items) -> list:
+        """One page of ``items`` (``self.paginator`` then answers the envelope)."""
+        if self.pagination_class is None:
+            raise ImproperlyConfigured(
+                f"{type(self).__name__} pages its answer: set pagination_class so the schema "
+                "documents the page envelope."
+            )
+        self.paginator = self.pagination_class()
+        return self.paginator.paginate_queryset(items, self.request, view=self)
+
+    def paginated_response(self, data) -> Response:
+        """The page envelope (``count``, ``next``, ``previous``, ``results``) around ``data``."""
+        return self.paginator.get_paginated_response(data)
 
     def visible_accounts(self):
         """Every OA the caller may see, across its grants (an unscoped read, filtered here)."""

@@ -2,12 +2,38 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.views import exception_handler
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    """Documents ``error`` inside the envelope that ``error_envelope_handler`` writes."""
+
+    code = serializers.CharField(help_text="machine-readable: invalid, not_found, conflict, …")
+    message = serializers.CharField(help_text="a sentence for people, in the caller's language")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="per field (or JSON path) its problems; empty unless the input was invalid",
+    )
+
+
+class ErrorEnvelopeSerializer(serializers.Serializer):
+    """Documents the body of every error answer (the schema's ``Error`` component)."""
+
+    error = ErrorDetailSerializer()
+
+    class Meta:
+        ref_name = "Error"
 
 
 def _flatten(detail) -> list[str]:
@@ -24,6 +50,23 @@ def _fields(detail) -> dict[str, list[str]]:
     return {str(name): _flatten(value) for name, value in detail.items()}
 
 
+def _refusal(exc: SuspiciousOperation) -> str:
+    """Why Django refused to read a body or query while DRF parsed it.
+
+    Django answers these with its HTML 400 page; through here the API answers the same 400 in
+    its envelope, saying which limit was hit.
+    """
+    if isinstance(exc, TooManyFieldsSent):
+        return _("Too many fields: at most %(limit)s.") % {
+            "limit": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        }
+    if isinstance(exc, RequestDataTooBig):
+        return _("The request body is too large: at most %(limit)s bytes.") % {
+            "limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        }
+    return _("The request was refused as malformed.")
+
+
 def error_envelope_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
@@ -33,6 +76,8 @@ def error_envelope_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, SuspiciousOperation):
+        exc = exceptions.ParseError(_refusal(exc))
     response = exception_handler(exc, context)
     if response is None:
         return None

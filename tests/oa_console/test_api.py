@@ -117,3 +117,22 @@ def test_schema_and_docs_are_served(db):
     docs = Client().get("/api/v1/docs/")
     assert docs.status_code == 200
     assert b"cdn" not in docs.content.lower()
+
+
+def test_a_body_django_refuses_to_read_answers_the_envelope(workspace, account, settings):
+    """A form body with more fields than DATA_UPLOAD_MAX_NUMBER_FIELDS was Django's HTML 400
+    page (found by schemathesis); it is the API's 400 envelope, naming the limit."""
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    raw = services.api_key_create(workspace=workspace, name="owner", role=Role.OWNER)[1]
+    body = "&".join(f"f{n}=x" for n in range(11))
+    response = Client().post(
+        f"/api/v1/accounts/{account.pk}/events/",
+        body,
+        content_type="application/x-www-form-urlencoded",
+        **bearer(raw),
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    error = response.json()["error"]
+    assert error["code"] == "parse_error"
+    assert "at most 10" in error["message"]
