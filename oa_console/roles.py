@@ -33,6 +33,7 @@ class Capability(StrEnum):
     OPERATE_WEBHOOK = "operate_webhook"
     SYNC_FOLLOWERS = "sync_followers"
     DELETE_WORKSPACE = "delete_workspace"
+    REQUIRE_TWO_FACTOR = "require_two_factor"
 
 
 MINIMUM_ROLE: dict[Capability, str] = {
@@ -48,6 +49,8 @@ MINIMUM_ROLE: dict[Capability, str] = {
     # Read LINE's follower list now (it adds and unfollows friends): one OA's operation.
     Capability.SYNC_FOLLOWERS: Role.ADMIN,
     Capability.DELETE_WORKSPACE: Role.OWNER,
+    # Make two-factor sign-in mandatory for every member: the owner's decision.
+    Capability.REQUIRE_TWO_FACTOR: Role.OWNER,
 }
 
 # Workspace-wide capabilities: a membership limited to some OAs (a client login) never has
@@ -58,6 +61,7 @@ WORKSPACE_WIDE: frozenset[Capability] = frozenset(
         Capability.MANAGE_MEMBERS,
         Capability.MANAGE_API_KEYS,
         Capability.DELETE_WORKSPACE,
+        Capability.REQUIRE_TWO_FACTOR,
     }
 )
 

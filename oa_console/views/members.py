@@ -3,14 +3,15 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from oa_console import services
+from oa_console import audit, lockout, services
 from oa_console.forms import InviteForm, MemberEditForm
-from oa_console.models import Invitation, Membership
+from oa_console.models import AuditAction, Invitation, Membership
 from oa_console.permissions import require
 from oa_console.roles import Capability
 from oa_console.selectors import invitation_list_pending, membership_account_ids
@@ -24,6 +25,9 @@ MEMBERS_PER_PAGE = 25
 def member_list(request: HttpRequest, workspace_slug: str) -> HttpResponse:
     require(request, Capability.MANAGE_MEMBERS)
     page = Paginator(select_members(), MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    locked = lockout.locked_usernames(membership.user.email for membership in page)
+    for membership in page:
+        membership.sign_in_locked = membership.user.email in locked
     return render_page(
         request,
         "oa_console/settings/members.html",
@@ -139,6 +143,26 @@ def member_remove(request: HttpRequest, workspace_slug: str, membership_id: int)
         and not request.user.memberships.filter(workspace=request.workspace).exists()
     ):
         return redirect("home")
+    return redirect("member_list", workspace_slug=workspace_slug)
+
+
+@require_POST
+def member_unlock(request: HttpRequest, workspace_slug: str, membership_id: int) -> HttpResponse:
+    """Clear a member's failed sign-ins so they can sign in again before the cool-off ends."""
+    require(request, Capability.MANAGE_MEMBERS)
+    membership = _membership_or_404(request, membership_id)
+    with transaction.atomic():
+        cleared = lockout.unlock(username=membership.user.email)
+        audit.record(
+            AuditAction.MEMBER_UNLOCKED,
+            workspace=request.workspace,
+            request=request,
+            target=membership.user,
+            details={"failed_attempts_cleared": cleared},
+        )
+    messages.success(
+        request, _("%(email)s can sign in again.") % {"email": membership.user.email}
+    )
     return redirect("member_list", workspace_slug=workspace_slug)
 
 
