@@ -70,7 +70,7 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
     except ValidationError:
         messages.info(request, _("Two-factor sign-in is already on."))
         return redirect("two_factor_settings")
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             device, codes = services.two_factor_enable(
@@ -142,7 +142,7 @@ def two_factor_codes_regenerate(request: HttpRequest) -> HttpResponse:
 def two_factor_disable(request: HttpRequest) -> HttpResponse:
     if not selectors.has_two_factor(user=request.user):
         return redirect("two_factor_settings")
-    form = DisableForm(request.POST or None)
+    form = DisableForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.two_factor_disable(
@@ -188,7 +188,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if lockout.is_locked(request, username=email):
         logout(request)
         return lockout.lockout_response(request, credentials={"username": email})
-    form = VerifyForm(request.POST or None)
+    form = VerifyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         device = services.verify_code(user=user, token=form.cleaned_data["token"])
         if device is not None:

@@ -68,7 +68,9 @@ def workspace_security(request: HttpRequest, workspace_slug: str) -> HttpRespons
     require(request, Capability.REQUIRE_TWO_FACTOR)
     workspace = request.workspace
     form = WorkspaceTwoFactorForm(
-        request.POST or None, initial={"two_factor_required": workspace.two_factor_required}
+        # An unticked box posts nothing: an empty POST is still a submitted form.
+        request.POST if request.method == "POST" else None,
+        initial={"two_factor_required": workspace.two_factor_required},
     )
     if request.method == "POST" and form.is_valid():
         try:
