@@ -20,13 +20,16 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.admin import site as admin_site
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.db.models import Max, Q, Sum
+from django.db import transaction
+from django.db.models import Max, Sum
 from django.forms.utils import ErrorDict, ErrorList
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import ngettext
 
+from oa_console import audit
+from oa_console.models import AuditAction, Membership, Workspace
 from oa_console.throttle import client_address
 
 
@@ -121,9 +124,7 @@ def record_failure(request: HttpRequest, *, username: str) -> None:
     password: the same counters, the same lockout."""
     from django.contrib.auth.signals import user_login_failed
 
-    user_login_failed.send(
-        sender=__name__, credentials={"username": username}, request=request
-    )
+    user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
 
 
 def clear_account_failures(*, username: str) -> None:
@@ -147,6 +148,20 @@ def locked_usernames(usernames: Iterable[str]) -> set[str]:
 
 
 def unlock(*, username: str) -> int:
-    """Clear an account's failures (a workspace owner's or admin's "Unlock sign-in")."""
+    """Clear an account's failures; returns how many attempt rows were cleared."""
     name = normalise_username(username)
-    return AccessAttempt.objects.filter(Q(username=name)).delete()[0] if name else 0
+    return AccessAttempt.objects.filter(username=name).delete()[0] if name else 0
+
+
+@transaction.atomic
+def member_unlock(*, workspace: Workspace, membership: Membership, request: HttpRequest) -> int:
+    """A workspace owner's or admin's "Unlock sign-in" for a member, audited there."""
+    cleared = unlock(username=membership.user.email)
+    audit.record(
+        AuditAction.MEMBER_UNLOCKED,
+        workspace=workspace,
+        request=request,
+        target=membership.user,
+        details={"failed_attempts_cleared": cleared},
+    )
+    return cleared

@@ -305,7 +305,10 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "django_otp.middleware.OTPMiddleware",
 )
-MIDDLEWARE += ["oa_console.two_factor.middleware.TwoFactorMiddleware", "axes.middleware.AxesMiddleware"]
+MIDDLEWARE += [
+    "oa_console.two_factor.middleware.TwoFactorMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
 # Axes first: it refuses a locked-out account or address before the password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

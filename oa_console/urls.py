@@ -39,9 +39,7 @@ auth_patterns = [
     path("login/code/", security.two_factor_verify, name="two_factor_verify"),
     path("security/", security.two_factor_settings, name="two_factor_settings"),
     path("security/two-factor/setup/", security.two_factor_enrol, name="two_factor_enrol"),
-    path(
-        "security/two-factor/recovery-codes/", security.two_factor_codes, name="two_factor_codes"
-    ),
+    path("security/two-factor/recovery-codes/", security.two_factor_codes, name="two_factor_codes"),
     path(
         "security/two-factor/recovery-codes/new/",
         security.two_factor_codes_regenerate,

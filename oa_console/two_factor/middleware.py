@@ -55,24 +55,31 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if needs_code(request) and not request.path.startswith(("/static/", "/media/")):
-            if _url_name(request) not in UNVERIFIED_ALLOWED:
-                if request.path.startswith("/api/"):
-                    return JsonResponse(
-                        {
-                            "error": {
-                                "code": "two_factor_required",
-                                "message": _("Finish signing in: type the code from your app."),
-                                "fields": {},
-                            }
-                        },
-                        status=403,
-                    )
-                response = redirect("two_factor_verify")
-                if request.method == "GET":
-                    response["Location"] += "?next=" + quote(request.get_full_path(), safe="/")
-                return response
+        if (
+            needs_code(request)
+            and not request.path.startswith(("/static/", "/media/"))
+            and _url_name(request) not in UNVERIFIED_ALLOWED
+        ):
+            return self._to_code_step(request)
         return self.get_response(request)
+
+    @staticmethod
+    def _to_code_step(request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {
+                    "error": {
+                        "code": "two_factor_required",
+                        "message": _("Finish signing in: type the code from your app."),
+                        "fields": {},
+                    }
+                },
+                status=403,
+            )
+        response = redirect("two_factor_verify")
+        if request.method == "GET":
+            response["Location"] += "?next=" + quote(request.get_full_path(), safe="/")
+        return response
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         workspace = getattr(request, "workspace", None)
@@ -82,10 +89,7 @@ class TwoFactorMiddleware:
             return None
         messages.warning(
             request,
-            _(
-                "%(workspace)s requires two-factor sign-in of every member. Set it up to continue."
-            )
+            _("%(workspace)s requires two-factor sign-in of every member. Set it up to continue.")
             % {"workspace": workspace.name},
         )
         return redirect("two_factor_enrol")
-

@@ -130,9 +130,7 @@ def two_factor_disable(
     required = list(selectors.workspaces_requiring_two_factor(user=user))
     if required:
         raise ValidationError(
-            _(
-                "You cannot turn it off: %(workspaces)s requires two-factor sign-in of every member."
-            )
+            _("You cannot turn it off: %(workspaces)s requires two-factor sign-in of every member.")
             % {"workspaces": ", ".join(workspace.name for workspace in required)}
         )
     if not selectors.has_two_factor(user=user):

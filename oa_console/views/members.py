@@ -3,15 +3,14 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from oa_console import audit, lockout, services
+from oa_console import lockout, services
 from oa_console.forms import InviteForm, MemberEditForm
-from oa_console.models import AuditAction, Invitation, Membership
+from oa_console.models import Invitation, Membership
 from oa_console.permissions import require
 from oa_console.roles import Capability
 from oa_console.selectors import invitation_list_pending, membership_account_ids
@@ -151,18 +150,8 @@ def member_unlock(request: HttpRequest, workspace_slug: str, membership_id: int)
     """Clear a member's failed sign-ins so they can sign in again before the cool-off ends."""
     require(request, Capability.MANAGE_MEMBERS)
     membership = _membership_or_404(request, membership_id)
-    with transaction.atomic():
-        cleared = lockout.unlock(username=membership.user.email)
-        audit.record(
-            AuditAction.MEMBER_UNLOCKED,
-            workspace=request.workspace,
-            request=request,
-            target=membership.user,
-            details={"failed_attempts_cleared": cleared},
-        )
-    messages.success(
-        request, _("%(email)s can sign in again.") % {"email": membership.user.email}
-    )
+    lockout.member_unlock(workspace=request.workspace, membership=membership, request=request)
+    messages.success(request, _("%(email)s can sign in again.") % {"email": membership.user.email})
     return redirect("member_list", workspace_slug=workspace_slug)
 
 

@@ -106,9 +106,7 @@ def test_login_with_two_factor_needs_a_code_and_reaches_nothing_before_it(owner,
     assert wrong.status_code == 400
     assert client.get("/w/alpha/").status_code == 302
     clear_otp_throttle(owner)
-    right = client.post(
-        reverse("two_factor_verify"), {"token": code_for(device), "next": target}
-    )
+    right = client.post(reverse("two_factor_verify"), {"token": code_for(device), "next": target})
     assert right.status_code == 302 and right["Location"] == target
     assert client.get(target).status_code == 200
     assert client.get(f"/api/v1/accounts/{account.pk}/").status_code == 200
@@ -172,7 +170,7 @@ def test_turning_off_needs_a_code_or_the_password_and_is_audited(owner):
     assert not StaticToken.objects.filter(device__user=owner).exists()
     assert AuditEntry.unscoped.filter(action=AuditAction.TWO_FACTOR_DISABLED).count() == 1
     # Off: the password alone signs in again.
-    again, response = _log_in(owner.email)
+    _again, response = _log_in(owner.email)
     assert response["Location"] == reverse("home")
 
 
@@ -193,7 +191,9 @@ def test_security_page_is_in_the_user_menu_and_says_the_status(owner):
     client = client_for(owner)
     home = client.get("/w/alpha/").content.decode()
     assert reverse("two_factor_settings") in home
-    assert "Set up two-factor sign-in" in client.get(reverse("two_factor_settings")).content.decode()
+    assert (
+        "Set up two-factor sign-in" in client.get(reverse("two_factor_settings")).content.decode()
+    )
     enable_two_factor(owner)
     client, _ = _log_in(owner.email)
     client.post(reverse("two_factor_verify"), {"token": code_for(TOTPDevice.objects.get())})

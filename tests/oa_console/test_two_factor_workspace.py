@@ -85,9 +85,7 @@ def test_api_keys_are_not_affected(workspace, account):
     workspace.two_factor_required = True
     workspace.save()
     _key, raw = services.api_key_create(workspace=workspace, name="pos", role=Role.VIEWER)
-    response = Client().get(
-        f"/api/v1/accounts/{account.pk}/", HTTP_AUTHORIZATION=f"Bearer {raw}"
-    )
+    response = Client().get(f"/api/v1/accounts/{account.pk}/", HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert response.status_code == 200
 
 
