@@ -54,7 +54,6 @@ def two_factor_settings(request: HttpRequest) -> HttpResponse:
             "enabled": selectors.has_two_factor(user=user),
             "codes_left": selectors.recovery_codes_left(user=user),
             "required_by": list(selectors.workspaces_requiring_two_factor(user=user)),
-            "regenerate_form": CodeForm(),
         },
     )
 
