@@ -74,6 +74,8 @@ class Workspace(models.Model):
     slug = models.SlugField(_("slug"), max_length=50, unique=True, validators=[slug_validator])
     name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.BRAND)
+    # Set by an owner: every member must sign in with a second factor before any page of it.
+    two_factor_required = models.BooleanField(_("two-factor sign-in required"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -35,6 +35,7 @@ class Capability(StrEnum):
     DELETE_WORKSPACE = "delete_workspace"
     # Export or erase everything held about one friend (personal-data requests).
     MANAGE_PERSONAL_DATA = "manage_personal_data"
+    REQUIRE_TWO_FACTOR = "require_two_factor"
 
 
 MINIMUM_ROLE: dict[Capability, str] = {
@@ -51,6 +52,8 @@ MINIMUM_ROLE: dict[Capability, str] = {
     Capability.SYNC_FOLLOWERS: Role.ADMIN,
     Capability.DELETE_WORKSPACE: Role.OWNER,
     Capability.MANAGE_PERSONAL_DATA: Role.ADMIN,
+    # Make two-factor sign-in mandatory for every member: the owner's decision.
+    Capability.REQUIRE_TWO_FACTOR: Role.OWNER,
 }
 
 # Workspace-wide capabilities: a membership limited to some OAs (a client login) never has
@@ -61,6 +64,7 @@ WORKSPACE_WIDE: frozenset[Capability] = frozenset(
         Capability.MANAGE_MEMBERS,
         Capability.MANAGE_API_KEYS,
         Capability.DELETE_WORKSPACE,
+        Capability.REQUIRE_TWO_FACTOR,
     }
 )
 

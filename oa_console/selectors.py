@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet
 
 from oa_console.models import ApiKey, Invitation, LineAccount, Membership, User, Workspace
 from oa_console.tenancy import require_scope
+from oa_console.two_factor.selectors import confirmed_totp_exists
 
 
 def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
@@ -53,10 +54,13 @@ def account_get_by_slug(
 
 
 def member_list() -> QuerySet[Membership]:
+    """The workspace's members, each with ``two_factor``: whether they sign in with a second
+    factor (the members page shows it; owners decide on requiring it from it)."""
     require_scope()
     return (
         Membership.objects.select_related("user")
         .prefetch_related("accounts")
+        .annotate(two_factor=confirmed_totp_exists(OuterRef("user")))
         .order_by("user__email")
     )
 

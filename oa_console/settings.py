@@ -5,6 +5,7 @@ embedded stack (SQLite + a filesystem Celery broker) so a newcomer can run the c
 servers. Production (docker-compose.yml) and CI point the same variables at PostgreSQL and Redis.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -361,6 +362,47 @@ CONTENT_SECURITY_POLICY = {
 # X-Forwarded-For (0: the console is reached directly and REMOTE_ADDR is the client). Used to
 # limit how often one address counts as a click or campaign visit (oa_console/throttle.py).
 TRUSTED_PROXY_HOPS = env.int("TRUSTED_PROXY_HOPS", default=0)
+
+# Sign-in security (issue 14): two-factor sign-in (django-otp), lockout after failed sign-ins
+# (django-axes) and throttled password-reset requests (django-ratelimit). One block on purpose.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+INSTALLED_APPS += ["axes"]
+# OTPMiddleware right after authentication (it marks request.user verified or not); the
+# two-factor gate after the tenant (it needs the workspace's requirement); axes last (it turns
+# a lockout into the login page with its message).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE += [
+    "oa_console.two_factor.middleware.TwoFactorMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+# Axes first: it refuses a locked-out account or address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failures per account and, separately, per address (either reaching the limit locks); a
+# wrong two-factor code counts like a wrong password.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Attempts made while locked do not extend the lock, so the minutes the page promises hold.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A right password alone does not clear the failures: the console clears the account's own
+# once sign-in is complete (after the code, for two-factor logins), never the address's.
+AXES_RESET_ON_SUCCESS = False
+AXES_CLIENT_IP_CALLABLE = "oa_console.lockout.client_ip"  # the console's own reading of proxies
+AXES_USERNAME_CALLABLE = "oa_console.lockout.attempted_username"
+AXES_LOCKOUT_CALLABLE = "oa_console.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# The authenticator app shows this name beside the code.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="OA Console")
+# Password-reset requests per hour, per address and per e-mail address.
+PASSWORD_RESET_RATE = env.str("PASSWORD_RESET_RATE", default="5/h")
+RATELIMIT_USE_CACHE = "default"
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {

@@ -13,7 +13,16 @@ from django.urls import include, path
 from broadcasts import click_views, media_views, simulated_line
 from insights import portfolio_views
 from oa_console import health
-from oa_console.views import accounts, api_keys, auth, members, retention, sections, workspaces
+from oa_console.views import (
+    accounts,
+    api_keys,
+    auth,
+    members,
+    retention,
+    sections,
+    security,
+    workspaces,
+)
 from segments import campaign_views
 
 auth_patterns = [
@@ -36,6 +45,16 @@ auth_patterns = [
         name="password_reset_complete",
     ),
     path("invitations/<str:token>/", auth.invitation_accept, name="invitation_accept"),
+    path("login/code/", security.two_factor_verify, name="two_factor_verify"),
+    path("security/", security.two_factor_settings, name="two_factor_settings"),
+    path("security/two-factor/setup/", security.two_factor_enrol, name="two_factor_enrol"),
+    path("security/two-factor/recovery-codes/", security.two_factor_codes, name="two_factor_codes"),
+    path(
+        "security/two-factor/recovery-codes/new/",
+        security.two_factor_codes_regenerate,
+        name="two_factor_codes_regenerate",
+    ),
+    path("security/two-factor/off/", security.two_factor_disable, name="two_factor_disable"),
 ]
 
 account_patterns = [
@@ -55,11 +74,15 @@ workspace_patterns = [
     path("broadcasts/", include("broadcasts.workspace_urls")),  # cross-OA content calendar
     path("settings/", workspaces.workspace_settings, name="workspace_settings"),
     path("settings/delete/", workspaces.workspace_delete, name="workspace_delete"),
+    path("settings/security/", workspaces.workspace_security, name="workspace_security"),
     path("settings/members/", members.member_list, name="member_list"),
     path("settings/members/invite/", members.member_invite, name="member_invite"),
     path("settings/members/<int:membership_id>/", members.member_edit, name="member_edit"),
     path(
         "settings/members/<int:membership_id>/remove/", members.member_remove, name="member_remove"
+    ),
+    path(
+        "settings/members/<int:membership_id>/unlock/", members.member_unlock, name="member_unlock"
     ),
     path(
         "settings/invitations/<int:invitation_id>/revoke/",

@@ -17,6 +17,15 @@ from tests.factories import LineAccountFactory, MembershipFactory, UserFactory, 
 PASSWORD = "correct-horse-battery-staple"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Password-reset counters start empty in every test (lockout counters live in the
+    database, which each test's transaction already resets)."""
+    from django.core.cache import caches
+
+    caches["ratelimit"].clear()
+
+
 @pytest.fixture
 def workspace(db):
     return WorkspaceFactory(slug="alpha", name="Alpha Agency", kind="agency")

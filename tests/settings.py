@@ -24,3 +24,7 @@ CSRF_COOKIE_SECURE = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STATIC_ROOT = VAR_DIR / "static"  # noqa: F405
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Password-reset request counters (django-ratelimit) in a cache of their own, emptied before
+# each test (tests/conftest.py), so one test's requests never use up another's allowance.
+CACHES["ratelimit"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}  # noqa: F405
+RATELIMIT_USE_CACHE = "ratelimit"

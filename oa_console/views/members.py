@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from oa_console import services
+from oa_console import lockout, services
 from oa_console.forms import InviteForm, MemberEditForm
 from oa_console.models import Invitation, Membership
 from oa_console.permissions import require
@@ -24,6 +24,9 @@ MEMBERS_PER_PAGE = 25
 def member_list(request: HttpRequest, workspace_slug: str) -> HttpResponse:
     require(request, Capability.MANAGE_MEMBERS)
     page = Paginator(select_members(), MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    locked = lockout.locked_usernames(membership.user.email for membership in page)
+    for membership in page:
+        membership.sign_in_locked = membership.user.email in locked
     return render_page(
         request,
         "oa_console/settings/members.html",
@@ -139,6 +142,16 @@ def member_remove(request: HttpRequest, workspace_slug: str, membership_id: int)
         and not request.user.memberships.filter(workspace=request.workspace).exists()
     ):
         return redirect("home")
+    return redirect("member_list", workspace_slug=workspace_slug)
+
+
+@require_POST
+def member_unlock(request: HttpRequest, workspace_slug: str, membership_id: int) -> HttpResponse:
+    """Clear a member's failed sign-ins so they can sign in again before the cool-off ends."""
+    require(request, Capability.MANAGE_MEMBERS)
+    membership = _membership_or_404(request, membership_id)
+    lockout.member_unlock(workspace=request.workspace, membership=membership, request=request)
+    messages.success(request, _("%(email)s can sign in again.") % {"email": membership.user.email})
     return redirect("member_list", workspace_slug=workspace_slug)
 
 

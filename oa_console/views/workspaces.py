@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +13,13 @@ from oa_console.forms import ConfirmDeleteForm
 from oa_console.permissions import require
 from oa_console.roles import Capability
 from oa_console.selectors import account_list, membership_list_for_user
+from oa_console.two_factor import selectors as two_factor_selectors
+from oa_console.two_factor import services as two_factor_services
+from oa_console.two_factor.forms import WorkspaceTwoFactorForm
+from oa_console.views._forms import apply_service_errors
+
+# The members still without a second factor, named on the policy page (the count says the rest).
+MEMBERS_WITHOUT_SHOWN = 20
 
 
 @login_required
@@ -52,3 +60,41 @@ def workspace_delete(request: HttpRequest, workspace_slug: str) -> HttpResponse:
         messages.success(request, _("The workspace %(name)s was deleted.") % {"name": name})
         return redirect("home")
     return render(request, "oa_console/workspace_delete.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def workspace_security(request: HttpRequest, workspace_slug: str) -> HttpResponse:
+    """The owner's sign-in policy for the workspace: two-factor sign-in for every member."""
+    require(request, Capability.REQUIRE_TWO_FACTOR)
+    workspace = request.workspace
+    form = WorkspaceTwoFactorForm(
+        # An unticked box posts nothing: an empty POST is still a submitted form.
+        request.POST if request.method == "POST" else None,
+        initial={"two_factor_required": workspace.two_factor_required},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            two_factor_services.workspace_two_factor_set(
+                workspace=workspace,
+                required=form.cleaned_data["two_factor_required"],
+                acting_user=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The sign-in policy was saved."))
+            return redirect("workspace_security", workspace_slug=workspace_slug)
+    without = two_factor_selectors.members_without_two_factor(workspace=workspace)
+    return render(
+        request,
+        "oa_console/settings/security.html",
+        {
+            "form": form,
+            "members_without": without[:MEMBERS_WITHOUT_SHOWN],
+            "members_without_count": without.count(),
+            "settings_tab": "security",
+            "two_factor_on": two_factor_selectors.has_two_factor(user=request.user),
+        },
+        status=400 if form.errors else 200,
+    )

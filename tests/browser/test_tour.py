@@ -77,6 +77,7 @@ OWNER = "owner@demo.example"
 # login. (404 is what another tenant's object gives; a tour only visits its login's own.)
 PAGE_CAPABILITIES: dict[str, Capability] = {
     "workspace_delete": Capability.DELETE_WORKSPACE,
+    "workspace_security": Capability.REQUIRE_TWO_FACTOR,
     "member_list": Capability.MANAGE_MEMBERS,
     "member_invite": Capability.MANAGE_MEMBERS,
     "member_edit": Capability.MANAGE_MEMBERS,

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.http import HttpRequest  # axes checks every sign-in against its request
 from django.test import Client
 
 from oa_console.management.commands.seed_demo import DEMO_PASSWORD
@@ -440,7 +441,9 @@ def test_seed_demo_client_login_sees_only_the_tokyo_oa_in_the_console():
     run("seed_demo")
     browser = Client()
 
-    assert browser.login(username="client@demo.example", password=DEMO_PASSWORD)
+    assert browser.login(
+        request=HttpRequest(), username="client@demo.example", password=DEMO_PASSWORD
+    )
     page = browser.get("/w/demo-agency/", follow=True).content.decode()
 
     assert "Hanami Cosmetics" in page

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.http import HttpRequest  # axes checks every sign-in against its request
 from django.test import Client
 from django.urls import reverse
 
@@ -204,7 +205,9 @@ def test_password_reset_sends_a_working_link(owner):
         {"new_password1": "brand-new-pass-2026", "new_password2": "brand-new-pass-2026"},
     )
     assert response.status_code == 302
-    assert Client().login(username=owner.email, password="brand-new-pass-2026")
+    assert Client().login(
+        request=HttpRequest(), username=owner.email, password="brand-new-pass-2026"
+    )
 
 
 def test_empty_workspace_explains_next_step(owner, viewer):

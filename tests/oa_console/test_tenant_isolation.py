@@ -52,6 +52,13 @@ PUBLIC_URL_NAMES = {
     "password_reset_confirm",
     "password_reset_complete",
     "invitation_accept",
+    # A user's own two-factor pages and the login's code step: tests/oa_console/test_two_factor*.py
+    "two_factor_verify",
+    "two_factor_settings",
+    "two_factor_enrol",
+    "two_factor_codes",
+    "two_factor_codes_regenerate",
+    "two_factor_disable",
     "set_language",
     "healthz",
     "line_webhook",
