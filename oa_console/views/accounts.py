@@ -20,7 +20,9 @@ def account_create(request: HttpRequest, workspace_slug: str) -> HttpResponse:
     form = LineAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            account = services.line_account_create(workspace=request.workspace, **form.cleaned_data)
+            account = services.line_account_create(
+                workspace=request.workspace, request=request, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -57,6 +59,7 @@ def account_settings(request: HttpRequest, workspace_slug: str, account_slug: st
                 account=account,
                 channel_secret=data.pop("channel_secret"),
                 access_token=data.pop("access_token"),
+                request=request,
                 **data,
             )
         except ValidationError as error:
