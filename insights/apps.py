@@ -10,3 +10,15 @@ class InsightsConfig(AppConfig):
         from segments.follower_panel import register_target_reach
 
         register_target_reach(lambda account: target_reach_latest(account=account))
+
+        # The audit log names an import's report type in the reader's language.
+        from django.utils.translation import gettext_lazy as _
+
+        from insights.services.kinds import kind_choices
+        from oa_console.audit.display import register_detail
+
+        register_detail(
+            "report",
+            _("Report"),
+            lambda code: str(dict(kind_choices()).get(code, code)) if code else _("Detected"),
+        )

@@ -33,6 +33,8 @@ class Capability(StrEnum):
     OPERATE_WEBHOOK = "operate_webhook"
     SYNC_FOLLOWERS = "sync_followers"
     DELETE_WORKSPACE = "delete_workspace"
+    # Read the workspace's audit log (who did what, from where): owners and admins.
+    VIEW_AUDIT_LOG = "view_audit_log"
 
 
 MINIMUM_ROLE: dict[Capability, str] = {
@@ -48,6 +50,7 @@ MINIMUM_ROLE: dict[Capability, str] = {
     # Read LINE's follower list now (it adds and unfollows friends): one OA's operation.
     Capability.SYNC_FOLLOWERS: Role.ADMIN,
     Capability.DELETE_WORKSPACE: Role.OWNER,
+    Capability.VIEW_AUDIT_LOG: Role.ADMIN,
 }
 
 # Workspace-wide capabilities: a membership limited to some OAs (a client login) never has
@@ -58,6 +61,7 @@ WORKSPACE_WIDE: frozenset[Capability] = frozenset(
         Capability.MANAGE_MEMBERS,
         Capability.MANAGE_API_KEYS,
         Capability.DELETE_WORKSPACE,
+        Capability.VIEW_AUDIT_LOG,
     }
 )
 

@@ -13,7 +13,7 @@ from django.urls import include, path
 from broadcasts import click_views, media_views, simulated_line
 from insights import portfolio_views
 from oa_console import health
-from oa_console.views import accounts, api_keys, auth, members, sections, workspaces
+from oa_console.views import accounts, api_keys, audit, auth, members, sections, workspaces
 from segments import campaign_views
 
 auth_patterns = [
@@ -69,6 +69,8 @@ workspace_patterns = [
     path(
         "settings/api-keys/<int:api_key_id>/revoke/", api_keys.api_key_revoke, name="api_key_revoke"
     ),
+    path("settings/audit/", audit.audit_log, name="audit_log"),
+    path("settings/audit/export.csv", audit.audit_log_export, name="audit_log_export"),
     path("oa/new/", accounts.account_create, name="account_create"),
     path("oa/<slug:account_slug>/", include(account_patterns)),
 ]

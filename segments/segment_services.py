@@ -142,5 +142,7 @@ def segment_duplicate(
 
 @transaction.atomic
 def segment_delete(*, segment: Segment, request: HttpRequest | None = None) -> None:
-    _record(AuditAction.SEGMENT_DELETED, segment, request, {"conditions": _conditions(segment.rules)})
+    _record(
+        AuditAction.SEGMENT_DELETED, segment, request, {"conditions": _conditions(segment.rules)}
+    )
     segment.delete()
