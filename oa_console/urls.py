@@ -46,6 +46,7 @@ account_patterns = [
     path("broadcasts/", include("broadcasts.urls")),  # account_broadcasts and its pages
     path("", include("insights.urls")),  # imports/ (account_imports), insight sync
     path("settings/", accounts.account_settings, name="account_settings"),
+    path("settings/delete/", accounts.account_delete, name="account_delete"),
 ]
 
 workspace_patterns = [

@@ -39,8 +39,8 @@ from broadcasts.services import aggregation, quiet, variants
 from broadcasts.services.plan_failures import broadcast_planning_failed
 from broadcasts.services.planning import broadcast_plan
 from broadcasts.services.recurrence import broadcast_repeat
-from broadcasts.services.send_audit import broadcast_send_recorded
 from broadcasts.services.rules import quiet_hours_end
+from broadcasts.services.send_audit import broadcast_send_recorded
 from insights.services.sync import broadcast_request_register
 from oa_console import line_api
 from oa_console.models import LineAccount

@@ -135,7 +135,7 @@ def detail_lines(details: dict[str, Any], zone: str | None = None) -> list[tuple
     for key, value in (details or {}).items():
         if key == "changed" and isinstance(value, dict):
             for field, pair in value.items():
-                old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+                old, new = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
                 lines.append(
                     (
                         _key_label(field),

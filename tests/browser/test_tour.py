@@ -82,6 +82,7 @@ PAGE_CAPABILITIES: dict[str, Capability] = {
     "api_key_list": Capability.MANAGE_API_KEYS,
     "audit_log": Capability.VIEW_AUDIT_LOG,
     "account_create": Capability.MANAGE_ACCOUNTS,
+    "account_delete": Capability.MANAGE_ACCOUNTS,
     "broadcast_new": Capability.DRAFT_BROADCASTS,
     "broadcast_edit": Capability.DRAFT_BROADCASTS,
 }
