@@ -41,11 +41,12 @@ CSV_HEADER = [
 
 
 def _form(request: HttpRequest) -> AuditFilterForm:
+    """Always bound (every field is optional); the zone defaults to the workspace's."""
+    zone = audit_default_zone()
+    data = request.GET.copy()
+    data.setdefault("tz", zone)
     return AuditFilterForm(
-        request.GET or None,
-        actors=audit_actor_labels(),
-        accounts=list(account_list()),
-        zone=audit_default_zone(),
+        data, actors=audit_actor_labels(), accounts=list(account_list()), zone=zone
     )
 
 
