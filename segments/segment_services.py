@@ -31,12 +31,18 @@ def _conditions(rules: object) -> int:
 
 
 def _record(
-    action: AuditAction, segment: Segment, request: HttpRequest | None, details: dict
+    action: AuditAction,
+    segment: Segment,
+    request: HttpRequest | None,
+    details: dict,
+    author: User | None = None,
 ) -> None:
+    """Without a request (the demo, a command), a new segment's author acts if known."""
     audit.record(
         action,
         workspace=segment.account.workspace,
         request=request,
+        actor=author if request is None else None,
         account=segment.account,
         target=segment,
         target_label=segment.name,
@@ -74,7 +80,9 @@ def segment_create(
     segment = Segment.unscoped.create(
         account=account, name=name, rules=rules, description=description, created_by=created_by
     )
-    _record(AuditAction.SEGMENT_CREATED, segment, request, {"conditions": _conditions(rules)})
+    _record(
+        AuditAction.SEGMENT_CREATED, segment, request, {"conditions": _conditions(rules)}, created_by
+    )
     return segment
 
 
@@ -136,6 +144,7 @@ def segment_duplicate(
         copy,
         request,
         {"conditions": _conditions(copy.rules), "copy_of": segment.name},
+        created_by,
     )
     return copy
 

@@ -50,12 +50,18 @@ def _guard(broadcast: Broadcast, allowed: tuple[str, ...], action: str) -> None:
 
 
 def _record(
-    action: AuditAction, broadcast: Broadcast, request: HttpRequest | None, **details: Any
+    action: AuditAction,
+    broadcast: Broadcast,
+    request: HttpRequest | None,
+    user: User | None = None,
+    **details: Any,
 ) -> None:
+    """Without a request (the demo, a command), the user the service was given acts."""
     audit.record(
         action,
         workspace=broadcast.account.workspace,
         request=request,
+        actor=user if request is None else None,
         account=broadcast.account,
         target=broadcast,
         target_label=broadcast.name,
@@ -214,7 +220,7 @@ def broadcast_create(
     details: dict[str, Any] = {"audience": audience_kind}
     if segment is not None:
         details["segment"] = segment.name
-    _record(AuditAction.BROADCAST_CREATED, broadcast, request, **details)
+    _record(AuditAction.BROADCAST_CREATED, broadcast, request, created_by, **details)
     return broadcast
 
 
@@ -308,7 +314,7 @@ def broadcast_approve(
     details: dict[str, Any] = {"comment": broadcast.review_comment} if comment.strip() else {}
     if has_future_time:
         details["send_at"] = broadcast.send_at.isoformat()
-    _record(AuditAction.BROADCAST_APPROVED, broadcast, request, **details)
+    _record(AuditAction.BROADCAST_APPROVED, broadcast, request, user, **details)
     return broadcast
 
 

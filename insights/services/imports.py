@@ -116,6 +116,7 @@ def import_job_create(
         AuditAction.IMPORT_UPLOADED,
         workspace=account.workspace,
         request=request,
+        actor=created_by if request is None else None,
         account=account,
         target=job,
         target_label=name,
