@@ -81,7 +81,11 @@ def segment_create(
         account=account, name=name, rules=rules, description=description, created_by=created_by
     )
     _record(
-        AuditAction.SEGMENT_CREATED, segment, request, {"conditions": _conditions(rules)}, created_by
+        AuditAction.SEGMENT_CREATED,
+        segment,
+        request,
+        {"conditions": _conditions(rules)},
+        created_by,
     )
     return segment
 

@@ -87,6 +87,7 @@ def test_downloading_friends_and_segment_members_is_recorded(workspace, account,
         reverse("segment_export", args=["alpha", account.slug, segment.pk]), **FROM
     )
     assert members.status_code == 200
-    assert_entry(
+    entry = assert_entry(
         A.DATA_EXPORTED, workspace=workspace, actor=viewer.email, target="Everyone", account=account
-    ).details == {"export": "segment_members"}
+    )
+    assert entry.details == {"export": "segment_members"}
