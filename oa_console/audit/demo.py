@@ -158,7 +158,8 @@ def seed_audit_log(demo: DemoTenancy) -> int:
             email = SEEDED_BY.get(entry.action) if entry.actor_label == SYSTEM_ACTOR else None
             if email:
                 entry.actor, entry.actor_label = users[email], email
-            if entry.actor_label in ADDRESSES:
+            # A worker's entry (a send) has no address: nobody made a request.
+            if entry.actor_label in ADDRESSES and entry.action != AuditAction.BROADCAST_SENT:
                 entry.ip_address, entry.user_agent = ADDRESSES[entry.actor_label], DEMO_BROWSER
             # Oldest first over the last four weeks, the order kept.
             entry.created_at = now - timedelta(hours=24 * 28 * (len(seeded) - index) / len(seeded))
