@@ -290,6 +290,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Enums named after what they are, not after a field name other serializers share.
+    "ENUM_NAME_OVERRIDES": {"AuditActionEnum": "oa_console.models.AuditAction"},
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 
@@ -48,6 +49,15 @@ class AuditEntryOutputSerializer(serializers.Serializer):
         return [[label, value] for label, value in detail_lines(entry.details)]
 
 
+class AuditEntryPageOutputSerializer(serializers.Serializer):
+    """The pagination envelope around a page of entries (what the endpoint answers)."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = AuditEntryOutputSerializer(many=True)
+
+
 class AuditQuerySerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=AuditAction.choices, required=False)
     actor = serializers.CharField(required=False, max_length=254)
@@ -64,13 +74,22 @@ class AuditQuerySerializer(serializers.Serializer):
 class AuditEntryListApi(TenantApiView):
     @extend_schema(
         parameters=[
+            OpenApiParameter(
+                "workspace", str, OpenApiParameter.PATH, description="the workspace's slug"
+            ),
             OpenApiParameter("action", str, enum=AuditAction.values, description="one action"),
             OpenApiParameter("actor", str, description="one actor, exactly as in `actor`"),
             OpenApiParameter("account", int, description="one OA's id"),
-            OpenApiParameter("since", str, description="from this moment (ISO 8601), included"),
-            OpenApiParameter("until", str, description="to this moment (ISO 8601), excluded"),
+            OpenApiParameter(
+                "since", OpenApiTypes.DATETIME, description="from this moment (ISO 8601), included"
+            ),
+            OpenApiParameter(
+                "until", OpenApiTypes.DATETIME, description="to this moment (ISO 8601), excluded"
+            ),
+            OpenApiParameter("page", int, description="the page number (from 1)"),
+            OpenApiParameter("page_size", int, description="entries per page (up to 500)"),
         ],
-        responses=AuditEntryOutputSerializer(many=True),
+        responses=AuditEntryPageOutputSerializer,
         summary="List the workspace's audit log",
         description=operation_description(
             (
