@@ -511,7 +511,10 @@ class BroadcastListApi(_BroadcastApi):
         data.is_valid(raise_exception=True)
         try:
             broadcast = workflow.broadcast_create(
-                account=account, created_by=_user(request), **_service_kwargs(data.validated_data)
+                account=account,
+                created_by=_user(request),
+                request=request,
+                **_service_kwargs(data.validated_data),
             )
         except DjangoValidationError as exc:
             raise _service_error(exc) from exc
@@ -686,7 +689,10 @@ class BroadcastApproveApi(_ActionApi):
 
     def act(self, broadcast, data):
         return workflow.broadcast_approve(
-            broadcast=broadcast, user=_user(self.request), comment=data["comment"]
+            broadcast=broadcast,
+            user=_user(self.request),
+            comment=data["comment"],
+            request=self.request,
         )
 
 
@@ -783,7 +789,7 @@ class BroadcastScheduleApi(_ActionApi):
 )
 class BroadcastCancelApi(_ActionApi):
     def act(self, broadcast, data):
-        return workflow.broadcast_cancel(broadcast=broadcast)
+        return workflow.broadcast_cancel(broadcast=broadcast, request=self.request)
 
 
 class SendWinnerSerializer(serializers.Serializer):

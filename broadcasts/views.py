@@ -169,7 +169,7 @@ def _composer(request: HttpRequest, broadcast: Broadcast | None) -> HttpResponse
         try:
             if broadcast is None:
                 broadcast = workflow.broadcast_create(
-                    account=account, created_by=request.user, **fields
+                    account=account, created_by=request.user, request=request, **fields
                 )
                 messages.success(request, _("Draft saved."))
             else:
@@ -384,7 +384,10 @@ def broadcast_approve(
         request,
         broadcast,
         lambda: workflow.broadcast_approve(
-            broadcast=broadcast, user=request.user, comment=form.cleaned_data["comment"]
+            broadcast=broadcast,
+            user=request.user,
+            comment=form.cleaned_data["comment"],
+            request=request,
         ),
         _("Approved."),
     )
@@ -452,7 +455,7 @@ def broadcast_cancel(
     return _act(
         request,
         broadcast,
-        lambda: workflow.broadcast_cancel(broadcast=broadcast),
+        lambda: workflow.broadcast_cancel(broadcast=broadcast, request=request),
         _("Cancelled. Nothing will be sent."),
     )
 

@@ -155,6 +155,7 @@ class ImportJobsApi(TenantApiView):
             created_by=request.user if getattr(request.user, "pk", None) else None,
             report=data.get("report", ""),
             skip_bad_rows=data["skip_bad_rows"],
+            request=request,
         )
         return Response(ImportJobOutputSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
@@ -203,7 +204,7 @@ class ImportJobDetailApi(_ImportJobApi):
         account = self.get_account(account_id)
         job = self._job(account, job_id)
         self.require(Capability.UPLOAD_IMPORTS)
-        imports.import_job_delete(job=job)
+        imports.import_job_delete(job=job, request=request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -16,3 +16,14 @@ class InsightsConfig(AppConfig):
         from segments.personal_data.registry import register_provider
 
         register_provider(PROVIDER)
+        # The audit log names an import's report type in the reader's language.
+        from django.utils.translation import gettext_lazy as _
+
+        from insights.services.kinds import kind_choices
+        from oa_console.audit.display import register_detail
+
+        register_detail(
+            "report",
+            _("Report"),
+            lambda code: str(dict(kind_choices()).get(code, code)) if code else _("Detected"),
+        )

@@ -18,6 +18,7 @@ from insights.services import imports, sync
 from insights.services.kinds import all_kinds, get_kind, is_kind, suggest_kind
 from insights.services.messages import failure_message, row_error_message, upload_limit_mb
 from insights.uploads import limit_import_uploads, oversized_uploads
+from oa_console import audit
 from oa_console.permissions import can, require
 from oa_console.roles import Capability
 from oa_console.views._forms import apply_service_errors
@@ -96,6 +97,7 @@ def _imports_page(request: HttpRequest) -> HttpResponse:
                             report=form.cleaned_data["report"],
                             skip_bad_rows=form.cleaned_data["skip_bad_rows"],
                             language=request.LANGUAGE_CODE,
+                            request=request,
                         )
                     )
                 except ValidationError as error:
@@ -210,7 +212,7 @@ def import_job_remove(
     job = _job_or_404(request, job_id)
     require(request, Capability.UPLOAD_IMPORTS)
     try:
-        imports.import_job_delete(job=job)
+        imports.import_job_delete(job=job, request=request)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -231,6 +233,13 @@ def import_job_unknown_ids(
     job = _job_or_404(request, job_id)
     if not job.unknown_file:
         raise Http404
+    audit.record_export(
+        request,
+        export="unknown_ids",
+        account=request.account,
+        target=job,
+        target_label=job.original_name,
+    )
     return FileResponse(
         job.unknown_file.open("rb"),
         as_attachment=True,
@@ -245,6 +254,13 @@ def import_job_skipped(
     job = _job_or_404(request, job_id)
     if not job.skipped_file:
         raise Http404
+    audit.record_export(
+        request,
+        export="skipped_rows",
+        account=request.account,
+        target=job,
+        target_label=job.original_name,
+    )
     return FileResponse(
         job.skipped_file.open("rb"),
         as_attachment=True,

@@ -132,6 +132,20 @@ class LineAccountForm(forms.Form):
                 }
 
 
+class ConfirmAccountDeleteForm(forms.Form):
+    confirm_slug = forms.CharField(label=_("Type the OA's slug to confirm"))
+
+    def __init__(self, *args, account: LineAccount, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account = account
+
+    def clean_confirm_slug(self) -> str:
+        value = self.cleaned_data["confirm_slug"]
+        if value.strip() != self.account.slug:
+            raise forms.ValidationError(_("This does not match the OA's slug."))
+        return value
+
+
 class ConfirmDeleteForm(forms.Form):
     confirm_slug = forms.CharField(label=_("Type the workspace slug to confirm"))
 

@@ -36,6 +36,8 @@ class Capability(StrEnum):
     # Export or erase everything held about one friend (personal-data requests).
     MANAGE_PERSONAL_DATA = "manage_personal_data"
     REQUIRE_TWO_FACTOR = "require_two_factor"
+    # Read the workspace's audit log (who did what, from where): owners and admins.
+    VIEW_AUDIT_LOG = "view_audit_log"
 
 
 MINIMUM_ROLE: dict[Capability, str] = {
@@ -54,6 +56,7 @@ MINIMUM_ROLE: dict[Capability, str] = {
     Capability.MANAGE_PERSONAL_DATA: Role.ADMIN,
     # Make two-factor sign-in mandatory for every member: the owner's decision.
     Capability.REQUIRE_TWO_FACTOR: Role.OWNER,
+    Capability.VIEW_AUDIT_LOG: Role.ADMIN,
 }
 
 # Workspace-wide capabilities: a membership limited to some OAs (a client login) never has
@@ -65,6 +68,7 @@ WORKSPACE_WIDE: frozenset[Capability] = frozenset(
         Capability.MANAGE_API_KEYS,
         Capability.DELETE_WORKSPACE,
         Capability.REQUIRE_TWO_FACTOR,
+        Capability.VIEW_AUDIT_LOG,
     }
 )
 

@@ -16,13 +16,23 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from oa_console.models import ApiKey, Invitation, LineAccount, Membership, User, Workspace
+from oa_console import audit
+from oa_console.models import (
+    ApiKey,
+    AuditAction,
+    Invitation,
+    LineAccount,
+    Membership,
+    User,
+    Workspace,
+)
 from oa_console.roles import ROLE_RANK, Role
 
 API_KEY_PREFIX = "oak"
@@ -100,6 +110,18 @@ def _set_limited_accounts(instance: Membership | Invitation, accounts: list[Line
     )
 
 
+def _account_names(accounts: list[LineAccount]) -> list[str]:
+    """What an audit entry says about an "only these OAs" limit (empty: every OA)."""
+    return sorted(account.display_name for account in accounts)
+
+
+def _limited_names(instance: Membership | Invitation) -> list[str]:
+    through = type(instance).accounts.through
+    owner_field = type(instance)._meta.model_name
+    ids = through.objects.filter(**{owner_field: instance}).values_list("lineaccount_id", flat=True)
+    return _account_names(list(LineAccount.unscoped.filter(pk__in=list(ids))))
+
+
 def _accounts_of(workspace: Workspace, account_ids: list[int] | None) -> list[LineAccount]:
     if not account_ids:
         return []
@@ -144,8 +166,13 @@ def membership_update(
     role: str,
     account_ids: list[int] | None,
     acting_role: str,
+    request: HttpRequest | None = None,
 ) -> Membership:
-    membership = Membership.unscoped.select_for_update().get(workspace=workspace, pk=membership_id)
+    membership = (
+        Membership.unscoped.select_for_update(of=("self",))
+        .select_related("user")
+        .get(workspace=workspace, pk=membership_id)
+    )
     if role not in ROLE_RANK:
         raise ValidationError({"role": _("Unknown role.")})
     # Nobody grants or changes a role above their own: an admin cannot make an owner.
@@ -155,20 +182,50 @@ def membership_update(
     ):
         raise ValidationError({"role": _("You cannot grant or change a role above your own.")})
     _guard_last_owner(membership, new_role=role)
+    accounts = _accounts_of(workspace, account_ids)
+    before = {"role": membership.role, "oas": _limited_names(membership)}
     membership.role = role
     membership.save(update_fields=["role"])
-    _set_limited_accounts(membership, _accounts_of(workspace, account_ids))
+    _set_limited_accounts(membership, accounts)
+    changed = audit.changes(before, {"role": role, "oas": _account_names(accounts)})
+    if changed:  # saving the form unchanged is not an action worth an entry
+        audit.record(
+            AuditAction.MEMBER_ROLE_CHANGED,
+            workspace=workspace,
+            request=request,
+            target=membership.user,
+            target_label=membership.user.email,
+            details={"changed": changed},
+        )
     return membership
 
 
 @transaction.atomic
-def membership_remove(*, workspace: Workspace, membership_id: int, acting_role: str) -> None:
-    membership = Membership.unscoped.select_for_update().get(workspace=workspace, pk=membership_id)
+def membership_remove(
+    *,
+    workspace: Workspace,
+    membership_id: int,
+    acting_role: str,
+    request: HttpRequest | None = None,
+) -> None:
+    membership = (
+        Membership.unscoped.select_for_update(of=("self",))
+        .select_related("user")
+        .get(workspace=workspace, pk=membership_id)
+    )
     if ROLE_RANK[membership.role] > ROLE_RANK[acting_role]:
         raise ValidationError(
             {"role": _("You cannot remove a member whose role is above your own.")}
         )
     _guard_last_owner(membership, new_role=None)
+    audit.record(
+        AuditAction.MEMBER_REMOVED,
+        workspace=workspace,
+        request=request,
+        target=membership.user,
+        target_label=membership.user.email,
+        details={"role": membership.role, "oas": _limited_names(membership)},
+    )
     membership.delete()
 
 
@@ -184,6 +241,7 @@ def invitation_create(
     invited_by: User,
     acting_role: str,
     account_ids: list[int] | None = None,
+    request: HttpRequest | None = None,
 ) -> tuple[Invitation, str]:
     """Create an invitation and e-mail its link after commit. Returns it with the raw token."""
     email = User.objects.normalize_email(email).strip().lower()
@@ -210,6 +268,15 @@ def invitation_create(
     _full_clean(invitation, exclude=["token_hash"])
     invitation.save()
     _set_limited_accounts(invitation, accounts)
+    audit.record(
+        AuditAction.MEMBER_INVITED,
+        workspace=workspace,
+        request=request,
+        actor=None if request is not None else invited_by,
+        target=invitation,
+        target_label=email,
+        details={"role": role, "oas": _account_names(accounts)},
+    )
     link = settings.PUBLIC_BASE_URL + reverse("invitation_accept", kwargs={"token": token})
     transaction.on_commit(lambda: _send_invitation_email(invitation, link))
     return invitation, token
@@ -240,7 +307,11 @@ def invitation_get_open(*, token: str) -> Invitation | None:
 
 @transaction.atomic
 def invitation_accept(
-    *, invitation: Invitation, user: User | None, new_password: str | None = None
+    *,
+    invitation: Invitation,
+    user: User | None,
+    new_password: str | None = None,
+    request: HttpRequest | None = None,
 ) -> Membership:
     """Accept an invitation as an existing user, or create the invited user with a password.
 
@@ -264,16 +335,45 @@ def invitation_accept(
         )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
+    # The newcomer is not signed in yet when a new login is made: name them, not the request.
+    audit.record(
+        AuditAction.INVITATION_ACCEPTED,
+        workspace=invitation.workspace,
+        request=request,
+        actor=user,
+        target=user,
+        target_label=user.email,
+        details={"role": membership.role, "oas": _limited_names(membership)},
+    )
     return membership
 
 
 @transaction.atomic
-def invitation_revoke(*, workspace: Workspace, invitation_id: int) -> None:
-    updated = Invitation.unscoped.filter(
-        workspace=workspace, pk=invitation_id, accepted_at__isnull=True, revoked_at__isnull=True
-    ).update(revoked_at=timezone.now())
-    if not updated:
+def invitation_revoke(
+    *, workspace: Workspace, invitation_id: int, request: HttpRequest | None = None
+) -> None:
+    invitation = (
+        Invitation.unscoped.select_for_update()
+        .filter(
+            workspace=workspace,
+            pk=invitation_id,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+        )
+        .first()
+    )
+    if invitation is None:
         raise Invitation.DoesNotExist
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit.record(
+        AuditAction.INVITATION_REVOKED,
+        workspace=workspace,
+        request=request,
+        target=invitation,
+        target_label=invitation.email,
+        details={"role": invitation.role},
+    )
 
 
 # OA channels --------------------------------------------------------------------------------
@@ -316,6 +416,7 @@ def line_account_create(
     channel_id: str = "",
     bot_user_id: str = "",
     time_zone: str = "Asia/Tokyo",
+    request: HttpRequest | None = None,
 ) -> LineAccount:
     if slug and LineAccount.unscoped.filter(workspace=workspace, slug=slug).exists():
         raise ValidationError(
@@ -334,8 +435,21 @@ def line_account_create(
     )
     _full_clean(account, exclude=["workspace"])
     account.save()
+    audit.record(
+        AuditAction.ACCOUNT_CONNECTED,
+        workspace=workspace,
+        request=request,
+        account=account,
+        target=account,
+        details=_account_fields(account),
+    )
     transaction.on_commit(lambda: _account_connected(account))
     return account
+
+
+def _account_fields(account: LineAccount) -> dict[str, str]:
+    """The settings an audit entry may show; the secrets are never among them."""
+    return {name: getattr(account, name) for name in LINE_ACCOUNT_EDITABLE}
 
 
 @transaction.atomic
@@ -344,21 +458,63 @@ def line_account_update(
     account: LineAccount,
     channel_secret: str = "",
     access_token: str = "",
+    request: HttpRequest | None = None,
     **fields: str,
 ) -> LineAccount:
-    """Update an OA channel. Empty secret fields keep the stored secret (it is never shown)."""
+    """Update an OA channel. Empty secret fields keep the stored secret (it is never shown).
+
+    The audit log gets the settings that changed (old and new) and, separately, which secret
+    was replaced: its name only, never a value."""
     unknown = set(fields) - set(LINE_ACCOUNT_EDITABLE)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
+    before = _account_fields(account)
+    replaced = []
     for name, value in fields.items():
         setattr(account, name, value.strip() if isinstance(value, str) else value)
-    if channel_secret.strip():
+    if channel_secret.strip() and channel_secret.strip() != account.channel_secret:
         account.channel_secret = channel_secret.strip()
-    if access_token.strip():
+        replaced.append("channel_secret")
+    if access_token.strip() and access_token.strip() != account.access_token:
         account.access_token = access_token.strip()
+        replaced.append("access_token")
     _full_clean(account, exclude=["workspace", "slug"])
     account.save()
+    changed = audit.changes(before, _account_fields(account))
+    if changed:
+        audit.record(
+            AuditAction.ACCOUNT_EDITED,
+            workspace=account.workspace,
+            request=request,
+            account=account,
+            target=account,
+            details={"changed": changed},
+        )
+    if replaced:
+        audit.record(
+            AuditAction.ACCOUNT_SECRET_ROTATED,
+            workspace=account.workspace,
+            request=request,
+            account=account,
+            target=account,
+            details={"replaced": replaced},
+        )
     return account
+
+
+@transaction.atomic
+def line_account_delete(*, account: LineAccount, request: HttpRequest | None = None) -> None:
+    """Disconnect an OA and delete everything the console holds for it (friends, events,
+    imports, broadcasts: every row carries its OA). The audit entry outlives it by its label."""
+    audit.record(
+        AuditAction.ACCOUNT_DELETED,
+        workspace=account.workspace,
+        request=request,
+        account=account,
+        target=account,
+        details={"basic_id": account.basic_id, "channel_id": account.channel_id},
+    )
+    account.delete()
 
 
 # API keys -----------------------------------------------------------------------------------
@@ -366,7 +522,12 @@ def line_account_update(
 
 @transaction.atomic
 def api_key_create(
-    *, workspace: Workspace, name: str, role: str, created_by: User | None = None
+    *,
+    workspace: Workspace,
+    name: str,
+    role: str,
+    created_by: User | None = None,
+    request: HttpRequest | None = None,
 ) -> tuple[ApiKey, str]:
     """Create an API key. The raw key is returned once and never stored."""
     if role not in ROLE_RANK:
@@ -386,16 +547,39 @@ def api_key_create(
         key_hash=_sha256(raw_key),
         created_by=created_by,
     )
+    audit.record(
+        AuditAction.API_KEY_CREATED,
+        workspace=workspace,
+        request=request,
+        actor=None if request is not None else created_by,
+        target=api_key,
+        target_label=f"{api_key.name} ({api_key.prefix}…)",
+        details={"role": role},
+    )
     return api_key, raw_key
 
 
 @transaction.atomic
-def api_key_revoke(*, workspace: Workspace, api_key_id: int) -> None:
-    updated = ApiKey.unscoped.filter(
-        workspace=workspace, pk=api_key_id, revoked_at__isnull=True
-    ).update(revoked_at=timezone.now())
-    if not updated:
+def api_key_revoke(
+    *, workspace: Workspace, api_key_id: int, request: HttpRequest | None = None
+) -> None:
+    api_key = (
+        ApiKey.unscoped.select_for_update()
+        .filter(workspace=workspace, pk=api_key_id, revoked_at__isnull=True)
+        .first()
+    )
+    if api_key is None:
         raise ApiKey.DoesNotExist
+    api_key.revoked_at = timezone.now()
+    api_key.save(update_fields=["revoked_at"])
+    audit.record(
+        AuditAction.API_KEY_REVOKED,
+        workspace=workspace,
+        request=request,
+        target=api_key,
+        target_label=f"{api_key.name} ({api_key.prefix}…)",
+        details={"role": api_key.role},
+    )
 
 
 def api_key_authenticate(*, raw_key: str) -> ApiKey | None:

@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
+from oa_console.audit.retention import audit_entries_prune
 from oa_console.models import Heartbeat
 
 
@@ -10,3 +11,9 @@ from oa_console.models import Heartbeat
 def record_heartbeat(name: str = "beat") -> None:
     """Scheduled by beat, run by a worker: its timestamp proves both are alive (see /healthz)."""
     Heartbeat.objects.update_or_create(name=name, defaults={"seen_at": timezone.now()})
+
+
+@shared_task
+def prune_audit_log() -> int:
+    """Nightly (beat): entries older than AUDIT_LOG_RETENTION_DAYS are deleted in batches."""
+    return audit_entries_prune()

@@ -16,6 +16,7 @@ from oa_console import health
 from oa_console.views import (
     accounts,
     api_keys,
+    audit,
     auth,
     members,
     retention,
@@ -66,6 +67,7 @@ account_patterns = [
     path("", include("insights.urls")),  # imports/ (account_imports), insight sync
     path("settings/", accounts.account_settings, name="account_settings"),
     path("settings/retention/", retention.account_retention, name="account_retention"),
+    path("settings/delete/", accounts.account_delete, name="account_delete"),
 ]
 
 workspace_patterns = [
@@ -93,6 +95,8 @@ workspace_patterns = [
     path(
         "settings/api-keys/<int:api_key_id>/revoke/", api_keys.api_key_revoke, name="api_key_revoke"
     ),
+    path("settings/audit/", audit.audit_log, name="audit_log"),
+    path("settings/audit/export.csv", audit.audit_log_export, name="audit_log_export"),
     path("oa/new/", accounts.account_create, name="account_create"),
     path("oa/<slug:account_slug>/", include(account_patterns)),
 ]

@@ -120,6 +120,7 @@ class SegmentListApi(TenantApiView):
                 rules=data.validated_data["rules"],
                 description=data.validated_data.get("description", ""),
                 created_by=request.user if isinstance(request.user, User) else None,
+                request=request,
             )
         except RulesInvalid as exc:
             raise rules_error(exc) from exc
@@ -189,7 +190,9 @@ class SegmentDetailApi(TenantApiView):
         data = self.UpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            segment = segment_services.segment_update(segment=segment, **data.validated_data)
+            segment = segment_services.segment_update(
+                segment=segment, request=request, **data.validated_data
+            )
         except RulesInvalid as exc:
             raise rules_error(exc) from exc
         except DjangoValidationError as exc:
@@ -212,7 +215,7 @@ class SegmentDetailApi(TenantApiView):
     def delete(self, request, account_id: int, segment_id: int):
         segment = self._segment(account_id, segment_id)
         self.require(Capability.EDIT_SEGMENTS)
-        segment_services.segment_delete(segment=segment)
+        segment_services.segment_delete(segment=segment, request=request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

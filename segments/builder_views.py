@@ -22,6 +22,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from oa_console import audit
 from oa_console.permissions import can, require
 from oa_console.roles import Capability
 from oa_console.views._render import render_page
@@ -160,12 +161,16 @@ def _builder(request: HttpRequest, segment: Segment | None) -> HttpResponse:
         try:
             if segment is None:
                 saved = segment_services.segment_create(
-                    account=account, name=name, rules=parsed.rules, created_by=request.user
+                    account=account,
+                    name=name,
+                    rules=parsed.rules,
+                    created_by=request.user,
+                    request=request,
                 )
                 messages.success(request, _("Segment “%(name)s” saved.") % {"name": saved.name})
             else:
                 saved = segment_services.segment_update(
-                    segment=segment, name=name, rules=parsed.rules
+                    segment=segment, name=name, rules=parsed.rules, request=request
                 )
                 messages.success(request, _("Segment “%(name)s” updated.") % {"name": saved.name})
             return redirect(_edit_url(request, saved))
@@ -217,7 +222,9 @@ def segment_duplicate(
 ) -> HttpResponse:
     segment = _segment_or_404(request, segment_id)
     require(request, Capability.EDIT_SEGMENTS)
-    copy = segment_services.segment_duplicate(segment=segment, created_by=request.user)
+    copy = segment_services.segment_duplicate(
+        segment=segment, created_by=request.user, request=request
+    )
     messages.success(request, _("Duplicated as “%(name)s”.") % {"name": copy.name})
     return redirect(_edit_url(request, copy))
 
@@ -228,7 +235,7 @@ def segment_delete(
 ) -> HttpResponse:
     segment = _segment_or_404(request, segment_id)
     require(request, Capability.EDIT_SEGMENTS)
-    segment_services.segment_delete(segment=segment)
+    segment_services.segment_delete(segment=segment, request=request)
     messages.success(request, _("Segment “%(name)s” deleted.") % {"name": segment.name})
     return redirect("segment_list", workspace_slug, account_slug)
 
@@ -244,4 +251,11 @@ def segment_export(
         messages.error(request, _("This segment's rules are no longer valid; fix them first."))
         return redirect(_edit_url(request, segment))
     filename = f"segment-{slugify(segment.name) or segment.pk}.csv"
+    audit.record_export(
+        request,
+        export="segment_members",
+        account=request.account,
+        target=segment,
+        target_label=segment.name,
+    )
     return friends_csv_response(members, filename=filename)

@@ -8,13 +8,46 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from oa_console.models import LineAccount, User
+from oa_console import audit
+from oa_console.models import AuditAction, LineAccount, User
 from segments.models import Segment
 from segments.rules.validation import RuleContext, rules_validate
 
 NAME_MAX = 120
+
+
+def _conditions(rules: object) -> int:
+    """How many conditions a rule tree holds: what the audit log says about rules (the tree
+    itself is unreadable there)."""
+    if isinstance(rules, dict):
+        own = 1 if "field" in rules else 0
+        return own + sum(_conditions(value) for value in rules.values())
+    if isinstance(rules, list):
+        return sum(_conditions(value) for value in rules)
+    return 0
+
+
+def _record(
+    action: AuditAction,
+    segment: Segment,
+    request: HttpRequest | None,
+    details: dict,
+    author: User | None = None,
+) -> None:
+    """Without a request (the demo, a command), a new segment's author acts if known."""
+    audit.record(
+        action,
+        workspace=segment.account.workspace,
+        request=request,
+        actor=author if request is None else None,
+        account=segment.account,
+        target=segment,
+        target_label=segment.name,
+        details=details,
+    )
 
 
 def _check_name(*, account_id: int, name: str, exclude_pk: int | None = None) -> str:
@@ -39,13 +72,22 @@ def segment_create(
     rules: dict,
     description: str = "",
     created_by: User | None = None,
+    request: HttpRequest | None = None,
 ) -> Segment:
     """Raises ``ValidationError`` for the name, ``RulesInvalid`` (with JSON paths) for rules."""
     name = _check_name(account_id=account.pk, name=name)
     rules_validate(rules, context=RuleContext.for_account(account))
-    return Segment.unscoped.create(
+    segment = Segment.unscoped.create(
         account=account, name=name, rules=rules, description=description, created_by=created_by
     )
+    _record(
+        AuditAction.SEGMENT_CREATED,
+        segment,
+        request,
+        {"conditions": _conditions(rules)},
+        created_by,
+    )
+    return segment
 
 
 @transaction.atomic
@@ -55,7 +97,10 @@ def segment_update(
     name: str | None = None,
     rules: dict | None = None,
     description: str | None = None,
+    request: HttpRequest | None = None,
 ) -> Segment:
+    before = {"name": segment.name, "description": segment.description}
+    rules_before = segment.rules
     if name is not None:
         segment.name = _check_name(account_id=segment.account_id, name=name, exclude_pk=segment.pk)
     if rules is not None:
@@ -64,11 +109,21 @@ def segment_update(
     if description is not None:
         segment.description = description
     segment.save()
+    details: dict = {}
+    changed = audit.changes(before, {"name": segment.name, "description": segment.description})
+    if changed:
+        details["changed"] = changed
+    if segment.rules != rules_before:
+        details["conditions"] = _conditions(segment.rules)
+    if details:  # saving unchanged is not an edit
+        _record(AuditAction.SEGMENT_EDITED, segment, request, details)
     return segment
 
 
 @transaction.atomic
-def segment_duplicate(*, segment: Segment, created_by: User | None = None) -> Segment:
+def segment_duplicate(
+    *, segment: Segment, created_by: User | None = None, request: HttpRequest | None = None
+) -> Segment:
     """A copy named "<name> (copy)", "<name> (copy 2)", ... whichever is free."""
     base = _("%(name)s (copy)") % {"name": segment.name}
     taken = set(
@@ -81,15 +136,26 @@ def segment_duplicate(*, segment: Segment, created_by: User | None = None) -> Se
         suffix = _("(copy %(n)s)") % {"n": number}
         name = f"{segment.name[: NAME_MAX - len(suffix) - 1]} {suffix}"
         number += 1
-    return Segment.unscoped.create(
+    copy = Segment.unscoped.create(
         account_id=segment.account_id,
         name=name,
         rules=segment.rules,
         description=segment.description,
         created_by=created_by,
     )
+    _record(
+        AuditAction.SEGMENT_CREATED,
+        copy,
+        request,
+        {"conditions": _conditions(copy.rules), "copy_of": segment.name},
+        created_by,
+    )
+    return copy
 
 
 @transaction.atomic
-def segment_delete(*, segment: Segment) -> None:
+def segment_delete(*, segment: Segment, request: HttpRequest | None = None) -> None:
+    _record(
+        AuditAction.SEGMENT_DELETED, segment, request, {"conditions": _conditions(segment.rules)}
+    )
     segment.delete()

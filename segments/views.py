@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from oa_console import labels
+from oa_console import audit, labels
 from oa_console.permissions import can, require
 from oa_console.roles import Capability
 from segments import campaign_selectors, segment_selectors, selectors, tag_selectors, tagging
@@ -90,9 +90,25 @@ def friend_list(request: HttpRequest, workspace_slug: str, account_slug: str) ->
 @require_GET
 def friend_export(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
     """The list as filtered, every page, as CSV."""
-    return friends_csv_response(
-        _friends(request, _filters(request, request.GET)), filename="friends.csv"
+    filters = _filters(request, request.GET)
+    audit.record_export(
+        request,
+        export="friends",
+        account=request.account,
+        details={"filters": _filter_summary(filters)},
     )
+    return friends_csv_response(_friends(request, filters), filename="friends.csv")
+
+
+def _filter_summary(filters: dict) -> str:
+    """The filters of an export as the audit log shows them ("" = every friend)."""
+    parts = [
+        filters["search"] and f"q={filters['search']}",
+        filters["status"] and str(Friend.Status(filters["status"]).label),
+        filters["tag"] and f"tag={filters['tag'].name}",
+        filters["attribute"] and f"{filters['attribute_key']}={filters['attribute_value']}",
+    ]
+    return ", ".join(part for part in parts if part)
 
 
 @require_POST

@@ -19,10 +19,11 @@ import logging
 import random
 from datetime import datetime, timedelta
 
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils.translation import gettext as _
 
 from broadcasts.models import Broadcast
+from broadcasts.services.send_audit import broadcast_send_recorded
 
 logger = logging.getLogger("broadcasts.planning")
 
@@ -113,13 +114,16 @@ def broadcast_planning_failed(*, broadcast_id: int, error: BaseException, now: d
     logger.error(
         "planning broadcast %s failed for good: %s", broadcast_id, failure["detail"], exc_info=error
     )
-    still_scheduled.update(
-        status=Broadcast.Status.FAILED,
-        plan_attempts=attempt,
-        plan_retry_at=None,
-        error_message=planning_failure_text(failure),
-        failure=failure,
-        finished_at=now,
-        updated_at=now,
-    )
+    with transaction.atomic():  # failed for good, and its audit entry, or neither
+        failed = still_scheduled.update(
+            status=Broadcast.Status.FAILED,
+            plan_attempts=attempt,
+            plan_retry_at=None,
+            error_message=planning_failure_text(failure),
+            failure=failure,
+            finished_at=now,
+            updated_at=now,
+        )
+        if failed:
+            broadcast_send_recorded(broadcast_id=broadcast_id)
     return Broadcast.Status.FAILED

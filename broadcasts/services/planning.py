@@ -34,6 +34,7 @@ from broadcasts.messages import is_personalised, tracked_urls
 from broadcasts.models import Broadcast, BroadcastBatch, HeldBack, RecipientChunk
 from broadcasts.services import variants
 from broadcasts.services.rules import capped_friend_ids, quiet_hours_end
+from broadcasts.services.send_audit import broadcast_send_recorded
 from segments.models import Friend
 from segments.segment_selectors import segment_friends
 
@@ -455,6 +456,7 @@ def broadcast_plan(*, broadcast_id: int, now: datetime | None = None) -> Broadca
         broadcast.failure = failure_of(estimate)
         broadcast.finished_at = now
         broadcast.save()
+        broadcast_send_recorded(broadcast_id=broadcast.pk)
         return broadcast
     broadcast.method = method
     broadcast.excluded_by_cap = excluded

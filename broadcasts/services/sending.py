@@ -40,6 +40,7 @@ from broadcasts.services.plan_failures import broadcast_planning_failed
 from broadcasts.services.planning import broadcast_plan
 from broadcasts.services.recurrence import broadcast_repeat
 from broadcasts.services.rules import quiet_hours_end
+from broadcasts.services.send_audit import broadcast_send_recorded
 from insights.services.sync import broadcast_request_register
 from oa_console import line_api
 from oa_console.models import LineAccount
@@ -590,6 +591,7 @@ def _audience_ids(broadcast: Broadcast, offset: int) -> list[str]:
     )
 
 
+@transaction.atomic
 def _fail(broadcast: Broadcast, message: str) -> None:
     """Fail a broadcast before any message went out (its batches are dropped unsent)."""
     now = timezone.now()
@@ -599,6 +601,7 @@ def _fail(broadcast: Broadcast, message: str) -> None:
     Broadcast.unscoped.filter(pk=broadcast.pk).update(
         status=Broadcast.Status.FAILED, error_message=message, finished_at=now
     )
+    broadcast_send_recorded(broadcast_id=broadcast.pk)
 
 
 def _needs_upload(broadcast: Broadcast) -> tuple[bool, bool]:
@@ -810,6 +813,7 @@ def broadcast_finish(*, broadcast_id: int, now: datetime | None = None) -> Broad
         broadcast.error_message = first_error[0]
     broadcast.finished_at = now
     broadcast.save()
+    broadcast_send_recorded(broadcast_id=broadcast.pk)
     if any_accepted:
         _results_fetch_after_publication(broadcast, now)
     return broadcast

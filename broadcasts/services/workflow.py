@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +22,8 @@ from broadcasts.messages import demographic_errors, is_personalised, messages_er
 from broadcasts.models import Broadcast
 from broadcasts.services import variants as ab
 from broadcasts.services.recurrence import clean_weekdays
-from oa_console.models import LineAccount, User
+from oa_console import audit
+from oa_console.models import AuditAction, LineAccount, User
 from segments.models import Segment
 
 S = Broadcast.Status
@@ -45,6 +47,26 @@ def _guard(broadcast: Broadcast, allowed: tuple[str, ...], action: str) -> None:
             _("A broadcast that is %(status)s cannot be %(action)s.")
             % {"status": broadcast.get_status_display().lower(), "action": action}
         )
+
+
+def _record(
+    action: AuditAction,
+    broadcast: Broadcast,
+    request: HttpRequest | None,
+    user: User | None = None,
+    **details: Any,
+) -> None:
+    """Without a request (the demo, a command), the user the service was given acts."""
+    audit.record(
+        action,
+        workspace=broadcast.account.workspace,
+        request=request,
+        actor=user if request is None else None,
+        account=broadcast.account,
+        target=broadcast,
+        target_label=broadcast.name,
+        details=details,
+    )
 
 
 def _clean(
@@ -164,6 +186,7 @@ def broadcast_create(
     holdout_percent: int = 0,
     variants: list[dict] | None = None,
     variant_test_percent: int = 100,
+    request: HttpRequest | None = None,
 ) -> Broadcast:
     weekdays = clean_weekdays(repeat_weekdays)
     segment, cleaned_variants, messages = _clean_with_variants(
@@ -194,6 +217,10 @@ def broadcast_create(
         variant_test_percent=variant_test_percent if cleaned_variants else 100,
     )
     ab.variants_save(broadcast=broadcast, variants=cleaned_variants)
+    details: dict[str, Any] = {"audience": audience_kind}
+    if segment is not None:
+        details["segment"] = segment.name
+    _record(AuditAction.BROADCAST_CREATED, broadcast, request, created_by, **details)
     return broadcast
 
 
@@ -267,7 +294,12 @@ def broadcast_submit(*, broadcast: Broadcast, user: User | None) -> Broadcast:
 
 @transaction.atomic
 def broadcast_approve(
-    *, broadcast: Broadcast, user: User | None, comment: str = "", now: datetime | None = None
+    *,
+    broadcast: Broadcast,
+    user: User | None,
+    comment: str = "",
+    now: datetime | None = None,
+    request: HttpRequest | None = None,
 ) -> Broadcast:
     """Approve; a broadcast whose author already chose a future time is scheduled at once."""
     now = now or timezone.now()
@@ -279,6 +311,10 @@ def broadcast_approve(
     has_future_time = broadcast.send_at is not None and broadcast.send_at > now
     broadcast.status = S.SCHEDULED if has_future_time else S.APPROVED
     broadcast.save()
+    details: dict[str, Any] = {"comment": broadcast.review_comment} if comment.strip() else {}
+    if has_future_time:
+        details["send_at"] = broadcast.send_at.isoformat()
+    _record(AuditAction.BROADCAST_APPROVED, broadcast, request, user, **details)
     return broadcast
 
 
@@ -331,11 +367,13 @@ def broadcast_schedule(
 
 
 @transaction.atomic
-def broadcast_cancel(*, broadcast: Broadcast) -> Broadcast:
+def broadcast_cancel(*, broadcast: Broadcast, request: HttpRequest | None = None) -> Broadcast:
     broadcast = _locked(broadcast)
     _guard(broadcast, CANCELLABLE, _("cancelled"))
+    was = broadcast.status
     broadcast.status = S.CANCELLED
     broadcast.save(update_fields=["status", "updated_at"])
+    _record(AuditAction.BROADCAST_CANCELLED, broadcast, request, status=was)
     return broadcast
 
 

@@ -27,6 +27,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.db.models import F, Q
+from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -47,7 +48,8 @@ from insights.services.parsing import (
     sniff,
 )
 from insights.services.reports import ReportType, report_spec
-from oa_console.models import LineAccount
+from oa_console import audit
+from oa_console.models import AuditAction, LineAccount
 from oa_console.queueing import enqueue_best_effort
 from oa_console.tenancy import tenant_scope
 
@@ -88,6 +90,7 @@ def import_job_create(
     report: str = "",
     skip_bad_rows: bool = False,
     language: str = "",
+    request: HttpRequest | None = None,
 ) -> ImportJob:
     """Store the upload and queue it. Size is checked here so an oversized file is refused
     at once, before it costs a worker anything."""
@@ -112,6 +115,16 @@ def import_job_create(
     )
     job.save()
     job.file.save(f"{job.pk}-{name}", uploaded_file, save=True)
+    audit.record(
+        AuditAction.IMPORT_UPLOADED,
+        workspace=account.workspace,
+        request=request,
+        actor=created_by if request is None else None,
+        account=account,
+        target=job,
+        target_label=name,
+        details={"report": report, "size_bytes": job.size_bytes},
+    )
     _enqueue(job)
     return job
 
@@ -165,7 +178,7 @@ def import_job_confirm_mapping(
 
 
 @transaction.atomic
-def import_job_delete(*, job: ImportJob) -> int:
+def import_job_delete(*, job: ImportJob, request: HttpRequest | None = None) -> int:
     """Remove an import and, for types that can undo it (Insight reports), everything it said:
     earlier imports' values for the same keys become current again. Returns how many keys got
     an earlier value back. Member data and orders stay (``ImportKind.delete_removes_data``)."""
@@ -174,6 +187,15 @@ def import_job_delete(*, job: ImportJob) -> int:
     LineAccount.unscoped.select_for_update().filter(pk=job.account_id).first()
     revived = get_kind(job.report).forget(job=job) if is_kind(job.report) else 0
     files = [f for f in (job.file, job.skipped_file, job.unknown_file) if f]
+    audit.record(
+        AuditAction.IMPORT_DELETED,
+        workspace=job.account.workspace,
+        request=request,
+        account=job.account,
+        target=job,
+        target_label=job.original_name,
+        details={"report": job.report, "rows": job.rows_read},
+    )
     job.delete()
     for stored in files:
         transaction.on_commit(lambda stored=stored: stored.storage.delete(stored.name))

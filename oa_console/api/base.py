@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from oa_console import logging as request_logging
 from oa_console.api.authentication import ApiKeyPrincipal
-from oa_console.models import LineAccount
+from oa_console.models import LineAccount, Workspace
 from oa_console.roles import Capability, role_allows
 from oa_console.selectors import membership_account_ids, membership_list_for_user
 from oa_console.tenancy import TenantScope, activate_scope, deactivate_scope
@@ -109,6 +109,22 @@ class TenantApiView(APIView):
         )
         request_logging.bind(workspace=account.workspace.slug, account=account.slug)
         return account
+
+    def get_workspace(self, workspace_slug: str) -> Workspace:
+        """The workspace with this slug if the caller has a grant in it, else 404; activates
+        its tenant scope (workspace-wide, narrowed to a limited grant's OAs)."""
+        grant = None
+        workspace = Workspace.objects.filter(slug=str(workspace_slug)).first()
+        if workspace is not None:
+            grant = next((g for g in self.grants if g.workspace_id == workspace.pk), None)
+        if grant is None:
+            raise Http404
+        self.grant = grant
+        self._scope_token = activate_scope(
+            TenantScope(workspace=workspace, account_ids=grant.account_ids)
+        )
+        request_logging.bind(workspace=workspace.slug)
+        return workspace
 
     def require(self, capability: Capability) -> None:
         if self.grant is None or not role_allows(

@@ -21,9 +21,11 @@ def _roles_from(minimum: str) -> str:
     return roles[0] if len(roles) == 1 else ", ".join(roles[:-1]) + " and " + roles[-1]
 
 
-def who_may_call(capability: Capability | None, *, scoped: bool = True) -> str:
+def who_may_call(
+    capability: Capability | None, *, scoped: bool = True, workspace: bool = False
+) -> str:
     """The sentence naming the roles allowed, derived from the role table."""
-    if not scoped:
+    if not scoped and not workspace:
         return (
             "any member or workspace API key; the answer holds only the OAs the caller may see "
             "(a login limited to some OAs sees only those)."
@@ -34,7 +36,8 @@ def who_may_call(capability: Capability | None, *, scoped: bool = True) -> str:
             "(viewers included)."
         )
     minimum = MINIMUM_ROLE[capability]
-    sentence = f"{_roles_from(minimum)} of the OA's workspace, and API keys with one of those roles"
+    whose = "the workspace" if workspace else "the OA's workspace"
+    sentence = f"{_roles_from(minimum)} of {whose}, and API keys with one of those roles"
     if capability in WORKSPACE_WIDE:
         sentence += "; never a login limited to some OAs"
     return sentence + "."
@@ -47,11 +50,14 @@ def operation_description(
     capability: Capability | None = None,
     errors: Sequence[tuple[int, str]] = (),
     scoped: bool = True,
+    workspace: bool = False,
 ) -> str:
     """Markdown for one operation: what it does, what it returns, who may call it, its errors.
 
     ``errors`` lists the operation's own failures as ``(status, when)``; 401, 403 (for an
     operation that needs a capability) and 404 (for an unknown or hidden OA) are added here.
+    ``workspace`` marks an operation on a workspace (``/workspaces/{workspace}/…``) rather
+    than on one OA.
     """
     listed = [
         *errors,
@@ -59,7 +65,15 @@ def operation_description(
     ]
     if capability is not None:
         listed.append((403, f"the caller's role is below {MINIMUM_ROLE[capability]}."))
-    if scoped:
+    if workspace:
+        listed.append(
+            (
+                404,
+                "the workspace does not exist or the caller is not in it (another tenant's "
+                "workspace looks exactly like a missing one).",
+            )
+        )
+    elif scoped:
         listed.append(
             (
                 404,
@@ -72,7 +86,7 @@ def operation_description(
         [
             what.strip(),
             f"**Returns** {returns.strip()}",
-            f"**Who may call it:** {who_may_call(capability, scoped=scoped)}",
+            f"**Who may call it:** {who_may_call(capability, scoped=scoped, workspace=workspace)}",
             '**Errors** (`{"error": {"code", "message", "fields"}}`):\n' + "\n".join(lines),
         ]
     )

@@ -10,6 +10,7 @@ from insights.api import (
 from insights.api_broadcasts import BroadcastStatisticsApi
 from insights.api_metrics import AccountMetricsApi, PortfolioApi
 from oa_console.api.accounts import AccountDetailApi, AccountListApi
+from oa_console.api.audit import AuditEntryListApi
 from segments.api import FriendDetailApi, FriendListApi
 from segments.api_attributes import AttributeDetailApi, AttributeListApi
 from segments.api_campaigns import CampaignLinkDetailApi, CampaignLinkListApi, CampaignLinkQrApi
@@ -170,6 +171,11 @@ urlpatterns = [
         "accounts/<int:account_id>/broadcast-statistics/<str:request_id>/",
         BroadcastStatisticsApi.as_view(),
         name="api_broadcast_statistics",
+    ),
+    path(
+        "workspaces/<slug:workspace>/audit/",
+        AuditEntryListApi.as_view(),
+        name="api_audit_entries",
     ),
     path("portfolio/", PortfolioApi.as_view(), name="api_portfolio"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),

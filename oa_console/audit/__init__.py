@@ -4,6 +4,6 @@ Services call ``record(...)`` inside the transaction of the action they audit, s
 exists exactly when the action happened (a rolled-back action leaves none).
 """
 
-from oa_console.audit.record import record
+from oa_console.audit.record import SYSTEM_ACTOR, changes, record, record_export
 
-__all__ = ["record"]
+__all__ = ["SYSTEM_ACTOR", "changes", "record", "record_export"]

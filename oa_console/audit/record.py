@@ -11,6 +11,10 @@ from django.http import HttpRequest
 from oa_console.models import AuditAction, AuditEntry, LineAccount, User, Workspace
 from oa_console.throttle import client_address
 
+# The actor label of what the console did on its own (a scheduled send nobody is known to
+# have started, the nightly retention): the page shows it translated.
+SYSTEM_ACTOR = "system"
+
 
 def _actor_of(request: HttpRequest | None) -> tuple[User | None, Any, str]:
     """The signed-in user or the API key behind a request (DRF's request wraps Django's)."""
@@ -53,6 +57,8 @@ def record(
     user = actor or request_user
     if actor is not None:
         actor_label = actor.email
+    elif request is None:
+        actor_label = SYSTEM_ACTOR
     http_request = getattr(request, "_request", request)
     return AuditEntry.unscoped.create(
         workspace=workspace,
@@ -70,4 +76,37 @@ def record(
         user_agent=(
             http_request.headers.get("User-Agent", "")[:200] if http_request is not None else ""
         ),
+    )
+
+
+def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """The fields whose value differs, as ``{field: [old, new]}`` (JSON-safe values only):
+    what an "edited" entry's details say. Never pass secrets here, only their field names."""
+    return {
+        name: [before.get(name), after.get(name)]
+        for name in sorted(set(before) | set(after))
+        if before.get(name) != after.get(name)
+    }
+
+
+def record_export(
+    request: HttpRequest,
+    *,
+    export: str,
+    account: LineAccount | None = None,
+    target: models.Model | None = None,
+    target_label: str = "",
+    details: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """A download of people's data (``export`` names which: ``friends``, ``segment_members``,
+    ``skipped_rows``, ``unknown_ids``, ``audit_log``), recorded when the download is handed
+    out. The workspace is the request's (the page's tenant)."""
+    return record(
+        AuditAction.DATA_EXPORTED,
+        workspace=request.workspace,
+        request=request,
+        account=account,
+        target=target,
+        target_label=target_label,
+        details={"export": export, **(details or {})},
     )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from oa_console import services
-from oa_console.forms import LineAccountForm
+from oa_console.forms import ConfirmAccountDeleteForm, LineAccountForm
 from oa_console.permissions import can, require
 from oa_console.roles import Capability
 from oa_console.views._forms import apply_service_errors
@@ -20,7 +20,9 @@ def account_create(request: HttpRequest, workspace_slug: str) -> HttpResponse:
     form = LineAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            account = services.line_account_create(workspace=request.workspace, **form.cleaned_data)
+            account = services.line_account_create(
+                workspace=request.workspace, request=request, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -57,6 +59,7 @@ def account_settings(request: HttpRequest, workspace_slug: str, account_slug: st
                 account=account,
                 channel_secret=data.pop("channel_secret"),
                 access_token=data.pop("access_token"),
+                request=request,
                 **data,
             )
         except ValidationError as error:
@@ -71,3 +74,17 @@ def account_settings(request: HttpRequest, workspace_slug: str, account_slug: st
         "oa_console/account_settings.html",
         {"form": form, "may_edit": may_edit},
     )
+
+
+@require_http_methods(["GET", "POST"])
+def account_delete(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
+    """Disconnect an OA and delete what the console holds for it, after typing its slug."""
+    require(request, Capability.MANAGE_ACCOUNTS)
+    account = request.account
+    form = ConfirmAccountDeleteForm(request.POST or None, account=account)
+    if request.method == "POST" and form.is_valid():
+        name = account.display_name
+        services.line_account_delete(account=account, request=request)
+        messages.success(request, _("The OA %(name)s was deleted.") % {"name": name})
+        return redirect("workspace_home", workspace_slug=workspace_slug)
+    return render(request, "oa_console/account_delete.html", {"form": form})

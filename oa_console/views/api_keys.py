@@ -36,6 +36,7 @@ def api_key_list(request: HttpRequest, workspace_slug: str) -> HttpResponse:
                 name=form.cleaned_data["name"],
                 role=form.cleaned_data["role"],
                 created_by=request.user,
+                request=request,
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -65,7 +66,7 @@ def api_key_list(request: HttpRequest, workspace_slug: str) -> HttpResponse:
 def api_key_revoke(request: HttpRequest, workspace_slug: str, api_key_id: int) -> HttpResponse:
     require(request, Capability.MANAGE_API_KEYS)
     try:
-        services.api_key_revoke(workspace=request.workspace, api_key_id=api_key_id)
+        services.api_key_revoke(workspace=request.workspace, api_key_id=api_key_id, request=request)
     except ApiKey.DoesNotExist as exc:
         raise Http404 from exc
     if not request.htmx:  # an htmx request sees the table change instead

@@ -171,6 +171,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 invitation=invitation,
                 user=existing_user,
                 new_password=form.cleaned_data["new_password1"] if form is not None else None,
+                request=request,
             ).user
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))

@@ -54,6 +54,7 @@ def member_invite(request: HttpRequest, workspace_slug: str) -> HttpResponse:
                 account_ids=[account.pk for account in form.cleaned_data["accounts"]],
                 invited_by=request.user,
                 acting_role=request.membership.role,
+                request=request,
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -100,6 +101,7 @@ def member_edit(request: HttpRequest, workspace_slug: str, membership_id: int) -
                 role=form.cleaned_data["role"],
                 account_ids=[account.pk for account in form.cleaned_data["accounts"]],
                 acting_role=request.membership.role,
+                request=request,
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -129,6 +131,7 @@ def member_remove(request: HttpRequest, workspace_slug: str, membership_id: int)
             workspace=request.workspace,
             membership_id=membership.pk,
             acting_role=request.membership.role,
+            request=request,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -161,7 +164,9 @@ def invitation_revoke(
 ) -> HttpResponse:
     require(request, Capability.MANAGE_MEMBERS)
     try:
-        services.invitation_revoke(workspace=request.workspace, invitation_id=invitation_id)
+        services.invitation_revoke(
+            workspace=request.workspace, invitation_id=invitation_id, request=request
+        )
     except Invitation.DoesNotExist as exc:
         raise Http404 from exc
     if not request.htmx:  # an htmx request sees the table change instead

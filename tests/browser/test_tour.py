@@ -82,7 +82,9 @@ PAGE_CAPABILITIES: dict[str, Capability] = {
     "member_invite": Capability.MANAGE_MEMBERS,
     "member_edit": Capability.MANAGE_MEMBERS,
     "api_key_list": Capability.MANAGE_API_KEYS,
+    "audit_log": Capability.VIEW_AUDIT_LOG,
     "account_create": Capability.MANAGE_ACCOUNTS,
+    "account_delete": Capability.MANAGE_ACCOUNTS,
     "broadcast_new": Capability.DRAFT_BROADCASTS,
     "broadcast_edit": Capability.DRAFT_BROADCASTS,
     "friend_personal_data": Capability.MANAGE_PERSONAL_DATA,
@@ -186,6 +188,7 @@ def _attr(model_path: str, attribute: str) -> Callable[[Any, Any], Any]:
 
 DEMO_OBJECTS: dict[str, Callable[[Any, Any], Any]] = {
     "workspace_slug": lambda workspace, account: workspace.slug,
+    "workspace": lambda workspace, account: workspace.slug,
     "account_slug": lambda workspace, account: account.slug,
     "account_id": lambda workspace, account: account.pk,
     "membership_id": _pk("oa_console.Membership", "workspace"),

@@ -369,6 +369,30 @@ def test_seed_demo_builds_the_agency_and_brand_demo():
     assert "client@demo.example" in out
 
 
+def test_seed_demo_tells_a_plausible_audit_log():
+    from oa_console.models import AuditAction, AuditEntry
+
+    run("seed_demo")
+    entries = AuditEntry.unscoped.filter(workspace__slug="demo-agency")
+    assert 24 <= entries.count() <= 400
+    actions = set(entries.values_list("action", flat=True))
+    assert {
+        AuditAction.MEMBER_INVITED,
+        AuditAction.INVITATION_ACCEPTED,
+        AuditAction.API_KEY_CREATED,
+        AuditAction.SEGMENT_CREATED,
+        AuditAction.IMPORT_UPLOADED,
+        AuditAction.BROADCAST_CREATED,
+        AuditAction.DATA_EXPORTED,
+    } <= actions
+    # People act from an address over the last weeks; only the worker's sends have none.
+    by_people = entries.exclude(action=AuditAction.BROADCAST_SENT)
+    assert not by_people.filter(ip_address__isnull=True).exists()
+    assert not by_people.filter(actor_label="system").exists()
+    days = {entry.created_at.date() for entry in entries}
+    assert len(days) >= 10
+
+
 def test_seed_demo_logins_have_their_roles():
     run("seed_demo")
 

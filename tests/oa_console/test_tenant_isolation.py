@@ -268,6 +268,7 @@ class World:
 
 FOREIGN_KWARG_PROVIDERS: dict[str, Callable[[World], object]] = {
     "workspace_slug": lambda world: world.other_workspace.slug,
+    "workspace": lambda world: world.other_workspace.slug,  # the API's workspace paths
     "account_slug": lambda world: world.other_account.slug,
     "account_id": lambda world: world.other_account.pk,
     "membership_id": lambda world: world.other("membership").pk,
@@ -300,25 +301,32 @@ SIBLING_KWARG_PROVIDERS: dict[str, Callable[[World], object]] = {
 class Route:
     name: str
     kwargs: tuple[str, ...]
+    api: bool = False  # under /api/ (answered by DRF, reached with a bearer key too)
 
 
 def all_routes() -> list[Route]:
     """Every URL pattern of the project with its full name and URL kwargs."""
     routes: list[Route] = []
 
-    def walk(patterns, namespace: str | None, inherited: tuple[str, ...]):
+    def walk(patterns, namespace: str | None, inherited: tuple[str, ...], prefix: str):
         for entry in patterns:
             kwargs = inherited + tuple(getattr(entry.pattern, "converters", {}).keys())
             if isinstance(entry, URLResolver):
                 ns = entry.namespace if entry.namespace else namespace
                 if namespace and entry.namespace:
                     ns = f"{namespace}:{entry.namespace}"
-                walk(entry.url_patterns, ns, kwargs)
+                walk(entry.url_patterns, ns, kwargs, prefix + str(entry.pattern))
             elif isinstance(entry, URLPattern):
                 name = entry.name or f"<unnamed {entry.pattern}>"
-                routes.append(Route(f"{namespace}:{name}" if namespace else name, kwargs))
+                routes.append(
+                    Route(
+                        f"{namespace}:{name}" if namespace else name,
+                        kwargs,
+                        api=prefix.startswith("api/"),
+                    )
+                )
 
-    walk(get_resolver().url_patterns, None, ())
+    walk(get_resolver().url_patterns, None, (), "")
     return routes
 
 
@@ -389,12 +397,17 @@ def test_member_of_a_gets_404_for_everything_of_b(world, owner):
     assert checked >= len(page_routes)
 
 
+def _api_routes() -> list[Route]:
+    """Every API route of a tenant: per OA (``account_id``) or per workspace (the audit log)."""
+    return [r for r in tenant_routes() if r.api]
+
+
 @pytest.mark.django_db
 def test_api_key_of_a_gets_404_for_everything_of_b(world):
     _api_key, raw = services.api_key_create(
         workspace=world.workspace, name="sweep", role=Role.OWNER
     )
-    api_routes = [r for r in tenant_routes() if "account_id" in r.kwargs]
+    api_routes = _api_routes()
     assert api_routes
     checked = _sweep(Client(), world, {}, api_routes, HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert checked >= len(api_routes)
@@ -402,7 +415,7 @@ def test_api_key_of_a_gets_404_for_everything_of_b(world):
 
 @pytest.mark.django_db
 def test_session_user_of_a_gets_404_from_api_for_b(world, owner):
-    api_routes = [r for r in tenant_routes() if "account_id" in r.kwargs]
+    api_routes = _api_routes()
     _sweep(client_for(owner), world, {}, api_routes)
 
 

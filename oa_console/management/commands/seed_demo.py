@@ -36,7 +36,7 @@ from oa_console.services import line_account_create, membership_set, user_create
 
 DEMO_PASSWORD = "demo-password-2026"
 # Bump when a step seeds something new into an existing demo (see ``demo_marker``).
-DEMO_VERSION = "2026-12-06"
+DEMO_VERSION = "2026-12-06-audit"
 
 
 @dataclass(frozen=True)
@@ -241,6 +241,12 @@ def _seed_follower_sync(demo: DemoTenancy) -> int:
     return seed_follower_sync(demo)
 
 
+def _seed_audit_log(demo: DemoTenancy) -> int:
+    from oa_console.audit.demo import seed_audit_log
+
+    return seed_audit_log(demo)
+
+
 def _seed_metrics(demo: DemoTenancy) -> int:
     from insights.metrics.demo import seed_metrics
 
@@ -254,6 +260,7 @@ SEED_STEPS: tuple[Callable[[DemoTenancy], int], ...] = (
     _seed_crm,
     _seed_broadcasts,
     _seed_follower_sync,  # every follower of LINE's list, as many as the Insights target reach
+    _seed_audit_log,  # after every step that acts through an audited service
     _seed_metrics,  # last: the dashboards' rollups of everything seeded above
 )
 
