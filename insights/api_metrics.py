@@ -236,6 +236,13 @@ class PortfolioRowOutputSerializer(serializers.Serializer):
 class PortfolioApi(TenantApiView):
     """Every OA the caller may see, over each OA's last 30 days (docs/metrics.md, Portfolio)."""
 
+    class QuerySerializer(serializers.Serializer):
+        """The query string, validated before it reaches a query (``workspace=%00`` was a 500
+        on PostgreSQL, which refuses NUL in text; DRF's CharField refuses it here)."""
+
+        workspace = serializers.SlugField(required=False, max_length=50)
+        sort = serializers.CharField(required=False, max_length=40)
+
     @extend_schema(
         summary="Portfolio",
         parameters=[
@@ -255,20 +262,25 @@ class PortfolioApi(TenantApiView):
                 "200) of rows (value, percentile and `as_of` per column), plus `window_days`, "
                 "the column names (`metrics`) and their `medians`."
             ),
-            errors=[(404, "a `page` beyond the last one.")],
+            errors=[
+                (400, "a `workspace` that is not a slug or a `sort` that is not text."),
+                (404, "a `page` beyond the last one."),
+            ],
             scoped=False,
         ),
     )
     def get(self, request):
+        query = self.QuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
         accounts = self.visible_accounts().order_by("display_name", "pk")
-        workspace = request.query_params.get("workspace")
+        workspace = query.validated_data.get("workspace")
         if workspace:
             accounts = accounts.filter(workspace__slug=workspace)
         # Unscoped read, limited to the OAs resolved from the caller's grants just above.
         table = portfolio_build(
             accounts=list(accounts),
             manager=MetricDaily.unscoped,
-            sort=request.query_params.get("sort") or "-friends",
+            sort=query.validated_data.get("sort") or "-friends",
         )
         paginator = StandardPagination()
         page = paginator.paginate_queryset(table.rows, request, view=self)

@@ -41,6 +41,11 @@ def _filters(request: HttpRequest, params: QueryDict) -> dict:
     attribute = None
     if cleaned.get("attribute"):
         attribute = selectors.AttributeFilter(*cleaned["attribute"])
+    elif cleaned.get("attr") in definitions and "attr_value" in form.errors:
+        # A value the attribute cannot hold matches no one (AttributeFilter never queries
+        # it); the error beside the filter says why.
+        raw = params.get("attr_value", "")[:ATTRIBUTE_VALUE_MAX]
+        attribute = selectors.AttributeFilter(definitions[cleaned["attr"]], raw)
     return {
         "search": cleaned.get("q", ""),
         "status": cleaned.get("status", ""),
@@ -48,9 +53,7 @@ def _filters(request: HttpRequest, params: QueryDict) -> dict:
         "attribute": attribute,
         # What was typed stays in the box beside its error, so it can be corrected.
         "attribute_key": cleaned.get("attr", "") if cleaned.get("attr") in definitions else "",
-        "attribute_value": attribute.value
-        if attribute
-        else (params.get("attr_value", "")[:ATTRIBUTE_VALUE_MAX] if form.errors else ""),
+        "attribute_value": attribute.value if attribute else "",
         "definitions": list(definitions.values()),
         "filter_form": form,
     }
