@@ -1,5 +1,5 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularSwaggerView
 
 from insights.api import (
     ImportJobDetailApi,
@@ -10,6 +10,7 @@ from insights.api import (
 from insights.api_broadcasts import BroadcastStatisticsApi
 from insights.api_metrics import AccountMetricsApi, PortfolioApi
 from oa_console.api.accounts import AccountDetailApi, AccountListApi
+from oa_console.api.schema_views import SchemaView
 from segments.api import FriendDetailApi, FriendListApi
 from segments.api_attributes import AttributeDetailApi, AttributeListApi
 from segments.api_campaigns import CampaignLinkDetailApi, CampaignLinkListApi, CampaignLinkQrApi
@@ -161,6 +162,6 @@ urlpatterns = [
         name="api_broadcast_statistics",
     ),
     path("portfolio/", PortfolioApi.as_view(), name="api_portfolio"),
-    path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("schema/", SchemaView.as_view(), name="api_schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
 ]

@@ -32,9 +32,7 @@ def _malformed(account) -> int:
 
 @pytest.mark.parametrize("depth", [900, 10_000])
 def test_a_deeply_nested_event_is_400_and_stores_nothing(line_client, account, depth):
-    body = (
-        _deep_body(depth) if depth < 990 else b'{"destination":"U","events":' + b"[" * depth
-    )
+    body = _deep_body(depth) if depth < 990 else b'{"destination":"U","events":' + b"[" * depth
     response = post_raw(line_client, account, body)
     assert response.status_code == 400
     assert "deep" in json.loads(response.content)["status"]
