@@ -33,10 +33,10 @@ def test_a_bad_attribute_value_is_shown_beside_the_filters(
 ):
     build_crm_world(account)
     page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, workspace)
     page.context.add_cookies(
         [{"name": "django_language", "value": language, "url": live_server.url}]
     )
-    log_in(page, workspace)
     page.goto(f"/w/alpha/oa/{account.slug}/friends/?attr=points&attr_value=NaN")
     errors = page.get_by_test_id("filter-errors")
     expect(errors).to_be_visible()
