@@ -83,6 +83,8 @@ def friend_list(
         rules_validate(rules, context=context)
         friends = friends.filter(rules_compile(rules, context=context, now=timezone.now()))
     search = search.strip()
+    if "\x00" in search:  # no text column can hold NUL (PostgreSQL refuses to compare it)
+        return friends.none()
     if search:
         friends = friends.filter(
             Q(display_name__icontains=search)
