@@ -6,6 +6,7 @@ from __future__ import annotations
 import zoneinfo
 from datetime import UTC, date, datetime, time, timedelta
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -21,6 +22,7 @@ from broadcasts.services.aggregation import aggregation_unit_usage
 from broadcasts.services.rules import local_to_utc, sending_rules_get, sending_rules_update
 from broadcasts.views import _broadcast_or_404
 from oa_console.permissions import can, require
+from oa_console.query_fields import QueryDateField, date_in_range
 from oa_console.roles import Capability
 from oa_console.views._render import render_page
 
@@ -39,13 +41,31 @@ def _range(view: str, anchor: date) -> tuple[date, date]:
     return start, end
 
 
+class CalendarQueryForm(forms.Form):
+    """``?view=month|week&date=YYYY-MM-DD``. A date the calendar cannot show (not a date, or
+    out of range: year 9999 overflowed computing the next month) is ignored with a notice,
+    and the calendar opens on today, as it does without one."""
+
+    view = forms.ChoiceField(choices=[("month", "month"), ("week", "week")], required=False)
+    date = QueryDateField()
+
+
+def _calendar_query(request: HttpRequest, today: date) -> tuple[str, date]:
+    form = CalendarQueryForm(request.GET)
+    form.is_valid()
+    if "date" in form.errors:
+        messages.warning(
+            request,
+            _("That date cannot be shown: %(error)s The calendar shows today.")
+            % {"error": " ".join(form.errors["date"])},
+        )
+    view = form.cleaned_data.get("view") or "month"
+    return view, form.cleaned_data.get("date") or today
+
+
 def _calendar_context(request: HttpRequest) -> dict:
     zone = zoneinfo.ZoneInfo(request.account.time_zone)
-    view = "week" if request.GET.get("view") == "week" else "month"
-    try:
-        anchor = date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        anchor = datetime.now(zone).date()
+    view, anchor = _calendar_query(request, datetime.now(zone).date())
     start, end = _range(view, anchor)
     broadcasts = selectors.broadcast_list(
         account=request.account,
@@ -100,6 +120,9 @@ def broadcast_reschedule(
         day = date.fromisoformat(request.POST.get("date", ""))
     except ValueError:
         error = _("Choose a day on the calendar.")
+    else:
+        if not date_in_range(day):
+            error = _("Choose a day on the calendar.")
     if not error:
         at = broadcast.send_at.astimezone(zone).time() if broadcast.send_at else DEFAULT_TIME
         try:
@@ -173,11 +196,7 @@ def broadcast_settings(
 def workspace_broadcast_calendar(request: HttpRequest, workspace_slug: str) -> HttpResponse:
     """Every OA's broadcasts in one month or week (agencies plan across clients). Each item
     shows its OA's local time; moving one happens on that OA's own calendar."""
-    view = "week" if request.GET.get("view") == "week" else "month"
-    try:
-        anchor = date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        anchor = datetime.now(UTC).date()
+    view, anchor = _calendar_query(request, datetime.now(UTC).date())
     start, end = _range(view, anchor)
     # A day early and late, so each OA's local days are complete whatever its offset.
     broadcasts = selectors.broadcast_list_for_workspace(

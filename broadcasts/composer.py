@@ -19,6 +19,7 @@ from broadcasts.messages import DISPLAY_NAME, MAX_BUBBLES, messages_errors
 from broadcasts.models import Broadcast, BroadcastVariant
 from broadcasts.services.media import image_upload_store
 from broadcasts.services.variants import MAX_VARIANTS
+from oa_console.json_input import json_loads_bounded
 from oa_console.models import LineAccount
 from segments.follower_panel import line_target_reach
 from segments.selectors import friends_known_following
@@ -442,7 +443,7 @@ class BroadcastForm(forms.Form):
             if kind == "flex":
                 raw = data.get(prefix + "flex", "")
                 try:
-                    contents = json.loads(raw) if raw else None
+                    contents = json_loads_bounded(raw) if raw else None
                 except ValueError as exc:
                     if report:
                         self.add_error(
@@ -572,7 +573,7 @@ class BroadcastForm(forms.Form):
             )
         elif raw:
             try:
-                data["demographic_json"] = json.loads(raw)
+                data["demographic_json"] = json_loads_bounded(raw)
             except ValueError as exc:
                 self.add_error(
                     "demographic", _("This is not valid JSON: %(error)s") % {"error": exc}

@@ -8,6 +8,7 @@ has to know a LINE user ID. The panel and its friend search are fragments of the
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -32,10 +33,26 @@ PANEL = "test-send"
 RESULTS = "test-friends"
 
 
+class TestFriendSearchForm(forms.Form):
+    """``?test_q=`` (text without NUL characters, which PostgreSQL cannot compare: it was a
+    500) and ``?test_page=``."""
+
+    test_q = forms.CharField(required=False, max_length=SEARCH_MAX, strip=True)
+
+
+def _test_search(request: HttpRequest) -> tuple[str, str]:
+    """The search as typed (cut to its length) and the error that keeps it from running."""
+    form = TestFriendSearchForm(request.GET)
+    if form.is_valid():
+        return form.cleaned_data["test_q"], ""
+    typed = str(request.GET.get("test_q", "")).replace("\x00", "").strip()[:SEARCH_MAX]
+    return typed, " ".join(form.errors["test_q"])
+
+
 def test_friends_page(request: HttpRequest) -> Page | None:
     """Following friends of the OA whose name, user id or member id matches ``test_q``."""
-    query = request.GET.get("test_q", "").strip()[:SEARCH_MAX]
-    if not query:
+    query, error = _test_search(request)
+    if not query or error:
         return None
     friends = friend_list(account=request.account, search=query, status=Friend.Status.FOLLOWING)
     return Paginator(friends, TEST_FRIENDS_PER_PAGE).get_page(request.GET.get("test_page"))
@@ -44,11 +61,13 @@ def test_friends_page(request: HttpRequest) -> Page | None:
 def test_send_context(request: HttpRequest, error: str = "") -> dict:
     account, user = request.account, request.user
     code = friend_link_selectors.friend_link_code_open(account=account, user=user)
+    query, query_error = _test_search(request)
     return {
         "test_link": friend_link_selectors.friend_link_get(account=account, user=user),
         "test_code": friend_links.code_display(code.code) if code else "",
         "test_code_expires_at": code.expires_at if code else None,
-        "test_q": request.GET.get("test_q", "").strip()[:SEARCH_MAX],
+        "test_q": query,
+        "test_q_error": query_error,
         "test_friends": test_friends_page(request),
         "test_error": error,
     }

@@ -278,6 +278,13 @@ class PortfolioApi(TenantApiView):
 
     pagination_class = StandardPagination
 
+    class QuerySerializer(serializers.Serializer):
+        """The query string, validated before it reaches a query (``workspace=%00`` was a 500
+        on PostgreSQL, which refuses NUL in text; DRF's CharField refuses it here)."""
+
+        workspace = serializers.SlugField(required=False, max_length=50)
+        sort = serializers.CharField(required=False, max_length=40)
+
     @extend_schema(
         summary="Portfolio",
         parameters=[
@@ -297,19 +304,24 @@ class PortfolioApi(TenantApiView):
                 "500) of rows (value, percentile and `as_of` per column), plus `window_days`, "
                 "the column names (`metrics`) and their `medians`."
             ),
+            errors=[
+                (400, "a `workspace` that is not a slug or a `sort` that is not text."),
+            ],
             scoped=False,
         ),
     )
     def get(self, request):
+        query = self.QuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
         accounts = self.visible_accounts().order_by("display_name", "pk")
-        workspace = request.query_params.get("workspace")
+        workspace = query.validated_data.get("workspace")
         if workspace:
             accounts = accounts.filter(workspace__slug=workspace)
         # Unscoped read, limited to the OAs resolved from the caller's grants just above.
         table = portfolio_build(
             accounts=list(accounts),
             manager=MetricDaily.unscoped,
-            sort=request.query_params.get("sort") or "-friends",
+            sort=query.validated_data.get("sort") or "-friends",
         )
         page = self.paginate(table.rows)
         results = [

@@ -292,6 +292,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "oa_console.api.errors.error_envelope_handler",
     "DEFAULT_SCHEMA_CLASS": "oa_console.api.schema.OperationSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Strict JSON only, nesting bounded (a deep body was a RecursionError, a 500).
+    "DEFAULT_PARSER_CLASSES": ["oa_console.api.parsers.BoundedJSONParser"],
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {

@@ -121,3 +121,9 @@ if settings.BROADCASTS_SIMULATED_LINE:  # the embedded demo only (DEBUG); never 
     urlpatterns.append(
         path("simulated-line/<path:path>", simulated_line.simulated_line, name="simulated_line")
     )
+
+# Under /api/ these answer the API's JSON error envelope; elsewhere Django's pages.
+handler400 = "oa_console.views.errors.bad_request"
+handler403 = "oa_console.views.errors.permission_denied"
+handler404 = "oa_console.views.errors.page_not_found"
+handler500 = "oa_console.views.errors.server_error"

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from oa_console.api.base import TenantApiView
 from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination
+from oa_console.json_input import json_loads_bounded
 from segments import selectors
 from segments.models import AttributeDefinition, Friend, FriendStatusChange, Interaction
 from segments.rules.validation import RulesInvalid
@@ -51,7 +52,7 @@ def _attribute_value(raw: str, attribute_type: str | None, op: str):
     true/false, lists), else the text itself; a text attribute compares text even when the
     value looks like a number (``is_set`` takes true/false whatever the type)."""
     try:
-        value = json.loads(raw)
+        value = json_loads_bounded(raw)
     except ValueError:
         return raw
     if attribute_type == "text" and op != "is_set":

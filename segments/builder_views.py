@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from oa_console import audit
+from oa_console.json_input import json_loads_bounded
 from oa_console.permissions import can, require
 from oa_console.roles import Capability
 from oa_console.views._render import render_page
@@ -58,9 +59,10 @@ def segment_list(request: HttpRequest, workspace_slug: str, account_slug: str) -
 
 
 def _initial_rules(request: HttpRequest) -> dict:
-    """``?rules=<json>`` opens the builder with a tree (the RFM grid links here)."""
+    """``?rules=<json>`` opens the builder with a tree (the RFM grid links here); anything
+    else (not JSON, nested too deep to walk) opens it with the default condition."""
     try:
-        rules = json.loads(request.GET.get("rules", ""))
+        rules = json_loads_bounded(request.GET.get("rules", ""))
     except ValueError:
         return {"all": [dict(DEFAULT_CONDITION)]}
     return rules if isinstance(rules, dict) else {"all": [dict(DEFAULT_CONDITION)]}

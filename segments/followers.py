@@ -19,7 +19,6 @@ account and said on the settings page and in the broadcast composer.
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import time
@@ -31,6 +30,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oa_console.json_input import json_loads_bounded
 from oa_console.models import LineAccount
 from oa_console.queueing import enqueue_best_effort
 from segments import services
@@ -172,7 +172,7 @@ def line_page_reader(account: LineAccount, token: str) -> Page:
 def _line_message(exc) -> str:
     try:
         body = exc.body.decode() if isinstance(exc.body, bytes) else (exc.body or "")
-        return str(json.loads(body or "{}").get("message") or exc.reason or "")[:500]
+        return str(json_loads_bounded(body or "{}").get("message") or exc.reason or "")[:500]
     except (TypeError, ValueError, AttributeError):
         return str(exc.reason or "")[:500]
 

@@ -24,6 +24,10 @@ from segments.models import (
 from segments.rules.compiler import rules_compile
 from segments.rules.validation import RuleContext, rules_validate
 
+_VALUE_NUMBER = FriendAttribute._meta.get_field("value_number")
+# Digits before the decimal point that ``FriendAttribute.value_number`` can hold.
+_NUMBER_INTEGER_DIGITS = _VALUE_NUMBER.max_digits - _VALUE_NUMBER.decimal_places
+
 
 @dataclass(frozen=True)
 class AttributeFilter:
@@ -41,9 +45,14 @@ class AttributeFilter:
         kind = self.definition.type
         try:
             if kind == AttributeDefinition.Type.NUMBER:
-                values = values.filter(value_number=Decimal(raw))
+                number = Decimal(raw)
+                if not number.is_finite() or number.adjusted() >= _NUMBER_INTEGER_DIGITS:
+                    return Q(pk__in=[])  # beyond the column: no one holds it
+                values = values.filter(value_number=number)
             elif kind == AttributeDefinition.Type.DATE:
                 values = values.filter(value_date=date.fromisoformat(raw))
+            elif "\x00" in raw:  # text columns cannot hold NUL (PostgreSQL refuses it)
+                return Q(pk__in=[])
             elif kind == AttributeDefinition.Type.BOOLEAN:
                 values = values.filter(value_bool=raw.lower() in ("1", "true", "yes"))
             else:
@@ -74,6 +83,8 @@ def friend_list(
         rules_validate(rules, context=context)
         friends = friends.filter(rules_compile(rules, context=context, now=timezone.now()))
     search = search.strip()
+    if "\x00" in search:  # no text column can hold NUL (PostgreSQL refuses to compare it)
+        return friends.none()
     if search:
         friends = friends.filter(
             Q(display_name__icontains=search)

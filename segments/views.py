@@ -18,6 +18,7 @@ from oa_console.permissions import can, require
 from oa_console.roles import Capability
 from segments import campaign_selectors, segment_selectors, selectors, tag_selectors, tagging
 from segments.exports import friends_csv_response
+from segments.filter_forms import ATTRIBUTE_VALUE_MAX, FriendFilterForm
 from segments.models import Friend, FriendTag
 
 FRIENDS_PER_PAGE = 50
@@ -27,29 +28,34 @@ LIST_PARTIALS = {"friend-results": "results"}
 
 def _filters(request: HttpRequest, params: QueryDict) -> dict:
     """The list's filters (from the query string, or the bulk form that carries them), each
-    checked against the OA."""
+    validated by ``FriendFilterForm`` and checked against the OA; an invalid one is left out
+    and its error shown beside the filters."""
     account = request.account
-    search = params.get("q", "")[:100]
-    status = params.get("status", "")
-    if status not in Friend.Status.values:
-        status = ""
-    tag = None
-    if params.get("tag", "").isdigit():
-        tag = tag_selectors.tag_get(account=account, tag_id=int(params["tag"]))
     definitions = {d.key: d for d in selectors.attribute_definition_list(account=account)}
-    attribute_key = params.get("attr", "")
-    attribute_value = params.get("attr_value", "")[:200]
+    form = FriendFilterForm(params, definitions=definitions)
+    form.is_valid()
+    cleaned = form.cleaned_data
+    tag = None
+    if cleaned.get("tag"):
+        tag = tag_selectors.tag_get(account=account, tag_id=cleaned["tag"])
     attribute = None
-    if attribute_key in definitions and attribute_value.strip():
-        attribute = selectors.AttributeFilter(definitions[attribute_key], attribute_value)
+    if cleaned.get("attribute"):
+        attribute = selectors.AttributeFilter(*cleaned["attribute"])
+    elif cleaned.get("attr") in definitions and "attr_value" in form.errors:
+        # A value the attribute cannot hold matches no one (AttributeFilter never queries
+        # it); the error beside the filter says why.
+        raw = params.get("attr_value", "")[:ATTRIBUTE_VALUE_MAX]
+        attribute = selectors.AttributeFilter(definitions[cleaned["attr"]], raw)
     return {
-        "search": search,
-        "status": status,
+        "search": cleaned.get("q", ""),
+        "status": cleaned.get("status", ""),
         "tag": tag,
         "attribute": attribute,
-        "attribute_key": attribute_key if attribute else "",
-        "attribute_value": attribute_value if attribute else "",
+        # What was typed stays in the box beside its error, so it can be corrected.
+        "attribute_key": cleaned.get("attr", "") if cleaned.get("attr") in definitions else "",
+        "attribute_value": attribute.value if attribute else "",
         "definitions": list(definitions.values()),
+        "filter_form": form,
     }
 
 
@@ -65,7 +71,10 @@ def _friends(request: HttpRequest, filters: dict):
 
 @require_GET
 def friend_list(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
-    filters = _filters(request, request.GET)
+    return _friend_list_page(request, _filters(request, request.GET))
+
+
+def _friend_list_page(request: HttpRequest, filters: dict, *, status: int = 200) -> HttpResponse:
     page = Paginator(_friends(request, filters), FRIENDS_PER_PAGE).get_page(request.GET.get("page"))
     template = "segments/friend_list.html"
     if request.htmx and request.htmx.target in LIST_PARTIALS:
@@ -84,13 +93,18 @@ def friend_list(request: HttpRequest, workspace_slug: str, account_slug: str) ->
             "query": request.GET.urlencode(),
             "can_edit": can(request, Capability.EDIT_SEGMENTS),
         },
+        status=status,
     )
 
 
 @require_GET
 def friend_export(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
-    """The list as filtered, every page, as CSV."""
+    """The list as filtered, every page, as CSV. With a filter that is not valid there is no
+    download: the list answers 400 with the filter's error in place, so a file never holds
+    a different selection than the one asked for."""
     filters = _filters(request, request.GET)
+    if filters["filter_form"].errors:
+        return _friend_list_page(request, filters, status=400)
     audit.record_export(
         request,
         export="friends",

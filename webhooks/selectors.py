@@ -11,6 +11,7 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Ma
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from oa_console.json_input import json_loads_bounded
 from oa_console.models import LineAccount
 from segments.selectors import friend_names
 from webhooks.models import WebhookEvent, WebhookRejection
@@ -154,5 +155,9 @@ def webhook_event_get(*, account: LineAccount, event_id: int) -> WebhookEvent | 
 
 
 def webhook_event_payload_pretty(*, event: WebhookEvent) -> str:
-    """The stored JSON, indented for people; non-ASCII shown as text, not escapes."""
-    return json.dumps(json.loads(event.payload), indent=2, ensure_ascii=False)
+    """The stored JSON, indented for people; non-ASCII shown as text, not escapes. A payload
+    too deep to walk (stored before the receiver refused such bodies) is shown as stored."""
+    try:
+        return json.dumps(json_loads_bounded(event.payload), indent=2, ensure_ascii=False)
+    except ValueError:
+        return event.payload

@@ -12,7 +12,6 @@ wait; otherwise the caller gets ``retry_in`` and re-enqueues itself with that co
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import time
@@ -43,6 +42,7 @@ from broadcasts.services.rules import quiet_hours_end
 from broadcasts.services.send_audit import broadcast_send_recorded
 from insights.services.sync import broadcast_request_register
 from oa_console import line_api
+from oa_console.json_input import json_loads_bounded
 from oa_console.models import LineAccount
 from segments.models import Friend
 
@@ -100,7 +100,7 @@ def _header(headers, name: str) -> str:
 def _line_message(body) -> str:
     """LINE's error text with its details ("The request body has 1 error(s): …")."""
     try:
-        data = json.loads(body) if body else {}
+        data = json_loads_bounded(body) if body else {}
     except (TypeError, ValueError):
         return str(body or "")[:500]
     message = str(data.get("message", ""))

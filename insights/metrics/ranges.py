@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from oa_console.query_fields import EARLIEST_DATE, LATEST_DATE, date_in_range
+
 PRESETS = (7, 30, 90, 365)
 DEFAULT_DAYS = 30
 MAX_DAYS = 3 * 366
@@ -63,13 +65,25 @@ def local_today(time_zone: str) -> date:
 
 
 def parse_date(value: str, name: str) -> date:
+    """A date the dashboards can compute with: its previous period and the charts' buckets
+    stay far from ``date.min``/``date.max`` (year 9999 overflowed when a chart added a day)."""
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError as exc:
         raise RangeError(
             _("%(name)s must be a date written YYYY-MM-DD, not %(value)s.")
-            % {"name": name, "value": value}
+            % {"name": name, "value": value[:40]}
         ) from exc
+    if not date_in_range(parsed):
+        raise RangeError(
+            _("%(name)s must be between %(earliest)s and %(latest)s.")
+            % {
+                "name": name,
+                "earliest": EARLIEST_DATE.isoformat(),
+                "latest": LATEST_DATE.isoformat(),
+            }
+        )
+    return parsed
 
 
 def date_range_from(params, *, time_zone: str) -> DateRange:

@@ -15,7 +15,6 @@ shown, and the difference stays visible.
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -28,6 +27,7 @@ from insights.metrics.refresh import metrics_refresh_request
 from insights.models import BroadcastRequest, InsightRecord, InsightSyncState
 from insights.services.broadcast_details import broadcast_details_store
 from oa_console import line_api
+from oa_console.json_input import json_loads_bounded
 from oa_console.models import LineAccount
 from oa_console.queueing import enqueue_best_effort
 
@@ -424,7 +424,7 @@ def _describe(error: Exception) -> str:
     if isinstance(error, ApiException):
         detail = ""
         try:
-            detail = json.loads(error.body or "{}").get("message", "")
+            detail = json_loads_bounded(error.body or "{}").get("message", "")
         except (TypeError, ValueError, AttributeError):
             detail = ""
         return f"LINE answered {error.status} {error.reason or ''}: {detail}".strip(" :")[:300]

@@ -67,6 +67,12 @@ def _refusal(exc: SuspiciousOperation) -> str:
     return _("The request was refused as malformed.")
 
 
+def error_envelope(code: str, message: str, fields: dict | None = None) -> dict:
+    """The body of every API failure, for answers made outside DRF's views (URL not found,
+    server error) as well as by ``error_envelope_handler``."""
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
 def error_envelope_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
@@ -95,7 +101,7 @@ def error_envelope_handler(exc, context):
         code = exc.default_code if isinstance(exc, exceptions.APIException) else "error"
         if isinstance(detail, exceptions.ErrorDetail):
             code = detail.code or code
-    response.data = {"error": {"code": code, "message": message, "fields": fields}}
+    response.data = error_envelope(code, message, fields)
     if response.status_code == status.HTTP_401_UNAUTHORIZED:
         response.data["error"]["code"] = (
             "not_authenticated" if code == "not_authenticated" else "authentication_failed"

@@ -1,5 +1,5 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from insights.api import (
     ImportJobDetailApi,
@@ -11,6 +11,7 @@ from insights.api_broadcasts import BroadcastStatisticsApi
 from insights.api_metrics import AccountMetricsApi, PortfolioApi
 from oa_console.api.accounts import AccountDetailApi, AccountListApi
 from oa_console.api.audit import AuditEntryListApi
+from oa_console.api.schema_views import SchemaView
 from segments.api import FriendDetailApi, FriendListApi
 from segments.api_attributes import AttributeDetailApi, AttributeListApi
 from segments.api_campaigns import CampaignLinkDetailApi, CampaignLinkListApi, CampaignLinkQrApi
@@ -178,7 +179,7 @@ urlpatterns = [
         name="api_audit_entries",
     ),
     path("portfolio/", PortfolioApi.as_view(), name="api_portfolio"),
-    path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("schema/", SchemaView.as_view(), name="api_schema"),
     # The split view serves Swagger UI's start-up script as a file: no inline script, so the
     # page works under the Content-Security-Policy (script-src 'self').
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),

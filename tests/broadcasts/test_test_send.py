@@ -295,3 +295,16 @@ def test_a_viewer_cannot_ask_for_a_code(account, workspace):
     assert (
         api(viewer).post(api_url(account, "api_broadcast_test_recipient_code")).status_code == 403
     )
+
+
+@pytest.mark.parametrize("query", ["a\x00b", "x" * 101])
+def test_a_friend_search_that_cannot_run_says_why(account, marketer, broadcast, query):
+    """NUL in the search was a 500 on PostgreSQL (issue 14, defect 5)."""
+    friends_named(account, 1, "Aiko")
+    response = client_for(marketer).get(
+        page(account, "broadcast_detail", broadcast.pk), {"test_q": query}
+    )
+    assert response.status_code == 200
+    assert response.context["test_q_error"]
+    assert response.context["test_friends"] is None
+    assert b'data-testid="field-error"' in response.content

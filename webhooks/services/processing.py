@@ -8,7 +8,6 @@ without processing an event twice; the facts' unique keys make a second pass a n
 
 from __future__ import annotations
 
-import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from insights.metrics.refresh import metrics_refresh_request
+from oa_console.json_input import json_loads_bounded
 from oa_console.models import LineAccount
 from oa_console.tenancy import tenant_scope
 from segments import friend_links, tag_rules
@@ -69,7 +69,9 @@ def _detail(body: dict, key: str) -> dict:
 
 def _interpret(event: WebhookEvent, derived: _Derived) -> None:
     """Turn one stored event into facts; sets its status in ``derived.statuses``."""
-    body = json.loads(event.payload)
+    # Bounded: an event stored before the receiver refused deep bodies fails here with its
+    # reason (a ValueError) instead of a RecursionError that aborts the batch.
+    body = json_loads_bounded(event.payload)
     kind = event.event_type
     user_id = event.source_user_id
     one_to_one = event.source_type == "user" and bool(user_id)

@@ -27,6 +27,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from oa_console.json_input import JSONNotFinite, JSONTooDeep, json_loads_bounded
 from oa_console.models import LineAccount
 from oa_console.queueing import enqueue_best_effort
 from oa_console.redis_client import shared_redis
@@ -183,8 +184,18 @@ def webhook_envelope_parse(body: bytes) -> Envelope:
     later, during processing, so an event type LINE adds tomorrow is still stored today.
     """
     try:
-        data = json.loads(body)
-    except (ValueError, RecursionError) as exc:
+        data = json_loads_bounded(body)
+    except JSONTooDeep as exc:
+        # Stored, it would fail every later walk of it (the worker's processing, the event
+        # page): refused like any other malformed body, before anything is stored.
+        raise WebhookRejected(
+            400, WebhookRejection.Reason.MALFORMED, f"body is {exc} deep"
+        ) from exc
+    except JSONNotFinite as exc:
+        raise WebhookRejected(
+            400, WebhookRejection.Reason.MALFORMED, f"body is not strict JSON: {exc}"
+        ) from exc
+    except ValueError as exc:
         raise WebhookRejected(400, WebhookRejection.Reason.MALFORMED, "body is not JSON") from exc
     if not isinstance(data, dict):
         raise WebhookRejected(400, WebhookRejection.Reason.MALFORMED, "body is not a JSON object")
