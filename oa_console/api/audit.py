@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -67,7 +68,7 @@ class AuditQuerySerializer(serializers.Serializer):
 
     def validate(self, data):
         if data.get("since") and data.get("until") and data["since"] >= data["until"]:
-            raise serializers.ValidationError({"until": "Choose a moment after `since`."})
+            raise serializers.ValidationError({"until": _("Choose a moment after “since”.")})
         return data
 
 

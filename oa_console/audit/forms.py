@@ -10,6 +10,7 @@ from oa_console.audit.record import SYSTEM_ACTOR
 from oa_console.audit.selectors import AuditFilters, day_bounds
 from oa_console.forms import PICKABLE_TIME_ZONES
 from oa_console.models import AuditAction, LineAccount
+from oa_console.query_fields import QueryDateField
 
 
 class AuditFilterForm(forms.Form):
@@ -20,12 +21,11 @@ class AuditFilterForm(forms.Form):
     account = forms.TypedChoiceField(
         label=gettext_lazy("OA"), required=False, coerce=int, empty_value=None
     )
-    since = forms.DateField(
-        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    # Dates within the range the console stores (9999-12-31 overflowed the day's end).
+    since = QueryDateField(
+        label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    until = forms.DateField(
-        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    until = QueryDateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
     tz = forms.ChoiceField(
         label=gettext_lazy("Time zone"), required=False, choices=PICKABLE_TIME_ZONES
     )

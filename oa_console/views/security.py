@@ -167,8 +167,10 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
 
 
 def _safe_next(request: HttpRequest) -> str:
+    """Where to go after the code: a path on this site only (``next=NaN`` or a view name
+    would be looked up as a URL name by ``redirect``)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
