@@ -105,9 +105,7 @@ def test_the_estimate_names_the_problem_instead_of_failing(account, rules, marke
     assert response.status_code == 200
     assert response.json()["can_send"] is False
 
-    detail = reverse(
-        "broadcast_detail", args=[account.workspace.slug, account.slug, broadcast.pk]
-    )
+    detail = reverse("broadcast_detail", args=[account.workspace.slug, account.slug, broadcast.pk])
     panel = client_for(marketer).get(detail, {"panel": "cost"})
     assert panel.status_code == 200
     assert "$.all[0].value: Must be at most 150." in unescape(panel.content.decode())
