@@ -169,10 +169,13 @@ def _type_message(error: jsonschema.ValidationError) -> str:
     return _("Not a valid value.")
 
 
-def _non_finite_path(value, path: str) -> str | None:
-    """The path of the first NaN or ±Infinity inside a value (Python's JSON reads them)."""
+def _unsendable(value, path: str) -> tuple[str, str] | None:
+    """The path of the first value no database query can carry, and why: NaN or ±Infinity
+    (Python's JSON reads them) or a text with a NUL character (PostgreSQL refuses it)."""
     if isinstance(value, float) and not math.isfinite(value):
-        return path
+        return path, _("Must be a finite number.")
+    if isinstance(value, str) and "\x00" in value:
+        return path, _("Must not contain the NUL character.")
     if isinstance(value, list):
         items = enumerate(value)
     elif isinstance(value, dict):
@@ -180,7 +183,7 @@ def _non_finite_path(value, path: str) -> str | None:
     else:
         return None
     for key, item in items:
-        found = _non_finite_path(item, _join(path, key))
+        found = _unsendable(item, _join(path, key))
         if found is not None:
             return found
     return None
@@ -285,10 +288,11 @@ class _Walker:
                 where = _join(where, part)
             self.error(where, _type_message(first))
             return
-        # The schema has bounded the value's shape; NaN passes every "minimum" and "maximum".
-        non_finite = _non_finite_path(value, value_path)
-        if non_finite is not None:
-            self.error(non_finite, _("Must be a finite number."))
+        # The schema has bounded the value's shape; NaN passes every "minimum" and "maximum",
+        # and a NUL character every "maxLength".
+        unsendable = _unsendable(value, value_path)
+        if unsendable is not None:
+            self.error(*unsendable)
             return
         listed = _listed_values(value)
         if self.values <= MAX_VALUES < self.values + listed:

@@ -197,6 +197,8 @@ def test_object_values_name_the_bad_member(world, account, key, value, path):
         (c("attribute.points", "gt", math.inf), "$.value", "Must be at most"),
         (c("attribute.points", "in", [1, -math.inf]), "$.value[1]", "Must be at least"),
         (c("attribute.signup", "lt", "3000-01-01"), "$.value", "YYYY-MM-DD"),
+        (c("region", "in", ["a", "b\x00"]), "$.value[1]", "NUL character"),
+        (c("event", "did", {"name": "p", "where": {"k": "\x00"}}), "$.value.where.k", "NUL"),
         ({"any": [{"all": [c("status", "eq", "following")]}]}, None, None),
     ],
 )
