@@ -83,7 +83,8 @@ always counts, exports and sends:
   `Infinity`) and within ±{NUMBER_LIMIT:,} (a number attribute holds 14 digits before the point
   and 6 after).
 - Days 0 to 36,500, ages 0 to 150, ids up to 2^63 - 1, calendar dates from {DATE_MIN} to
-  {DATE_MAX}, texts of 1 to 500 characters, lists of 1 to {MAX_LIST} values.
+  {DATE_MAX}, texts of 1 to 500 characters without NUL characters, lists of 1 to
+  {MAX_LIST} values.
 - A tree holds at most {MAX_CONDITIONS} conditions and {MAX_VALUES:,} listed values in all.
 
 A segment saved before a limit existed and now outside it is shown as invalid, with the reason,
