@@ -54,7 +54,9 @@ def workspace_create(
         )
     workspace.save()
     if owner is not None:
-        Membership.unscoped.create(user=owner, workspace=workspace, role=Role.OWNER)
+        Membership.unscoped.create(
+            user=owner, workspace=workspace, role=Role.OWNER, all_accounts=True
+        )
     return workspace
 
 

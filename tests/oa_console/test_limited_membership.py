@@ -225,3 +225,12 @@ def test_migration_flags_only_rows_without_a_limit(workspace, account, owner):
     assert Membership.unscoped.get(user=owner).all_accounts is True
     assert Membership.unscoped.get(user=limited_user).all_accounts is False
     assert Invitation.unscoped.get().all_accounts is True
+
+
+def test_a_new_workspaces_owner_sees_every_oa():
+    owner = services.user_create(email="founder@brand.example", password=PASSWORD)
+    workspace = services.workspace_create(slug="new-brand", name="New Brand", owner=owner)
+    LineAccountFactory(workspace=workspace, slug="new-oa")
+    membership = Membership.unscoped.get(user=owner, workspace=workspace)
+    assert membership.all_accounts is True
+    assert membership_account_ids(membership=membership) is None
