@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 
+from oa_console.links import link_error
+
 EMOJI_PLACEHOLDER = "$"
 EMOJI_REF = re.compile(r"^\s*([A-Za-z0-9]+)\s*/\s*([A-Za-z0-9]+)\s*$")
 
@@ -170,8 +172,11 @@ def bubble_message(kind: str, get: Callable[[str], str], *, image_urls=None) -> 
         # then show an empty card, or a button LINE refuses.
         if not get("card_title").strip():
             raise BubbleError("card_title", _("Give the card a title."))
-        if not get("card_url").startswith(("https://", "http://")):
+        if not get("card_url").strip():
             raise BubbleError("card_url", _("Enter the link the card's button opens."))
+        problem = link_error(get("card_url"))
+        if problem:
+            raise BubbleError("card_url", problem)
         return link_card_message(
             alt_text=get("alt"),
             title=get("card_title"),

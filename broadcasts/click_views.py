@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from broadcasts.services.clicks import click_record
+from oa_console.links import is_web_link
 from oa_console.throttle import client_address, within_limit
 
 # How often one address may open one tracked link and still be counted (per hour). Generous:
@@ -28,7 +29,9 @@ def click_redirect(request: HttpRequest, token: str) -> HttpResponse:
         window_seconds=CLICK_WINDOW_SECONDS,
     )
     result = click_record(token=token, record=counted)
-    if result.url is None:
+    # Defence in depth: compose time refuses anything but web links, but a message stored
+    # before that check (or written past it) must never become a javascript: or data: redirect.
+    if result.url is None or not is_web_link(result.url):
         return render(
             request,
             "broadcasts/click_unknown.html",

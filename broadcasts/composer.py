@@ -20,6 +20,7 @@ from broadcasts.models import Broadcast, BroadcastVariant
 from broadcasts.services.media import image_upload_store
 from broadcasts.services.variants import MAX_VARIANTS
 from oa_console.json_input import json_loads_bounded
+from oa_console.links import MAX_IMAGE_URL_LENGTH, WebLinkField
 from oa_console.models import LineAccount
 from segments.follower_panel import line_target_reach
 from segments.selectors import friends_known_following
@@ -283,14 +284,17 @@ class BroadcastForm(forms.Form):
                     "productId/emojiId and separated by commas."
                 ),
             )
-            self.fields[prefix + "image"] = forms.URLField(
-                label=_("Image URL (https)"), required=False, max_length=2000, assume_scheme="https"
+            self.fields[prefix + "image"] = WebLinkField(
+                label=_("Image URL (https)"),
+                required=False,
+                https_only=True,
+                link_max_length=MAX_IMAGE_URL_LENGTH,
             )
-            self.fields[prefix + "preview"] = forms.URLField(
+            self.fields[prefix + "preview"] = WebLinkField(
                 label=_("Preview image URL (https)"),
                 required=False,
-                max_length=2000,
-                assume_scheme="https",
+                https_only=True,
+                link_max_length=MAX_IMAGE_URL_LENGTH,
             )
             self.fields[prefix + "upload"] = forms.FileField(
                 label=_("…or upload an image"),
@@ -318,9 +322,7 @@ class BroadcastForm(forms.Form):
             self.fields[prefix + "card_label"] = forms.CharField(
                 label=_("Button label"), required=False, max_length=40
             )
-            self.fields[prefix + "card_url"] = forms.URLField(
-                label=_("Button link"), required=False, max_length=1000, assume_scheme="https"
-            )
+            self.fields[prefix + "card_url"] = WebLinkField(label=_("Button link"), required=False)
             self.fields[prefix + "coupon"] = forms.CharField(
                 label=_("LINE coupon ID"),
                 required=False,

@@ -19,6 +19,8 @@ from django.core import signing
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator, ValidationError, validators
 
+from oa_console.links import MAX_IMAGE_URL_LENGTH, link_error
+
 MAX_BUBBLES = 5
 DISPLAY_NAME = "{displayName}"
 # What the composer offers; the schema validates the content of each.
@@ -121,11 +123,49 @@ def messages_errors(messages) -> list[MessageError]:
         if message["type"] == "image":
             for key in ("originalContentUrl", "previewImageUrl"):
                 value = message.get(key)
-                if isinstance(value, str) and not value.startswith("https://"):
+                problem = isinstance(value, str) and link_error(
+                    value, max_length=MAX_IMAGE_URL_LENGTH, https_only=True
+                )
+                if problem:
                     errors.append(
-                        MessageError(number, key, _("LINE only loads images over https://."))
+                        MessageError(
+                            number,
+                            key,
+                            _("LINE only loads images over https://: %(problem)s")
+                            % {"problem": problem},
+                        )
                     )
+        errors += [MessageError(number, path, problem) for path, problem in _link_errors(message)]
     return errors
+
+
+def _link_errors(node, path: str = "") -> Iterator[tuple[str, str]]:
+    """Every link of a message that is not a web link the console accepts, with its path: the
+    ``uri`` of actions, an imagemap's ``linkUri``, a desktop ``altUri`` and links in text.
+    Checked at compose time, so nothing untrackable or refused by LINE is ever sent."""
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _link_errors(item, f"{path}/{index}" if path else str(index))
+        return
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        where = f"{path}/{key}" if path else key
+        if key in ("uri", "linkUri") and isinstance(value, str):
+            problem = link_error(value)
+            if problem:
+                yield where, problem
+        elif key == "altUri" and isinstance(value, dict) and isinstance(value.get("desktop"), str):
+            problem = link_error(value["desktop"])
+            if problem:
+                yield f"{where}/desktop", problem
+        elif key == "text" and node.get("type") == "text" and isinstance(value, str):
+            for match in URL_IN_TEXT.finditer(value):
+                problem = link_error(match.group(0))
+                if problem:
+                    yield where, f"{match.group(0)[:80]}: {problem}"
+        else:
+            yield from _link_errors(value, where)
 
 
 def demographic_errors(demographic) -> list[str]:
@@ -151,6 +191,16 @@ def personalise(messages: list[dict], display_name: str) -> list[dict]:
     ]
 
 
+def _tracked(value) -> bool:
+    """Whether an action's uri goes through the click redirect. Every link a message can hold
+    now is a web link (``messages_errors`` refuses anything else at compose time), so this
+    only decides for messages stored before: it stays what it was then (any uri starting
+    "http"), because a click token names its link by position and tokens already sent must
+    keep naming the same link. The redirect itself follows web links only
+    (``services.clicks``)."""
+    return isinstance(value, str) and value.startswith("http")
+
+
 def _walk_urls(node, rewrite: Callable[[str], str]):
     """Copy of ``node`` with each http(s) link rewritten: ``uri`` of actions and links in text."""
     if isinstance(node, list):
@@ -159,7 +209,7 @@ def _walk_urls(node, rewrite: Callable[[str], str]):
         return node
     out = {}
     for key, value in node.items():
-        if key in ("uri", "linkUri") and isinstance(value, str) and value.startswith("http"):
+        if key in ("uri", "linkUri") and _tracked(value):
             out[key] = rewrite(value)
         elif key == "text" and node.get("type") == "text" and isinstance(value, str):
             out[key] = URL_IN_TEXT.sub(lambda match: rewrite(match.group(0)), value)

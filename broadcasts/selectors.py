@@ -19,7 +19,11 @@ from broadcasts.models import (
     HeldBack,
     delivered_deliveries,
 )
-from broadcasts.services.plan_failures import MAX_PLAN_ATTEMPTS, planning_failure_text
+from broadcasts.services.plan_failures import (
+    MAX_PLAN_ATTEMPTS,
+    invalid_audience_reason,
+    planning_failure_text,
+)
 from broadcasts.services.planning import failure_text
 from broadcasts.services.sending import MAX_ATTEMPTS, MAX_RATE_LIMITED
 from oa_console import line_api
@@ -118,6 +122,8 @@ def broadcast_reason(*, broadcast: Broadcast) -> str:
     failure = broadcast.failure or {}
     if failure.get("kind") == "planning":
         return planning_failure_text(failure)
+    if failure.get("kind") == "rules":
+        return invalid_audience_reason(failure, broadcast.error_message)
     return failure_text(broadcast.failure, broadcast.error_message)
 
 

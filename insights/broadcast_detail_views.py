@@ -20,6 +20,7 @@ from insights import charts
 from insights.dashboard_views import count_cell, insights_subnav, rate_cell
 from insights.metrics.broadcast_details import BroadcastDetails, broadcast_details_get
 from insights.metrics.broadcasts import CONSOLE_KEY, BroadcastRow, broadcast_get
+from oa_console.csv_download import CsvTable, csv_response
 from oa_console.views._render import render_page
 
 URLS_PER_PAGE = 25
@@ -127,22 +128,21 @@ def _funnel(row: BroadcastRow) -> list[tuple[str, int | None]]:
     ]
 
 
-def _csv(account, broadcast_key: str, chart: str, content: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+def _csv(account, broadcast_key: str, chart: str, table: CsvTable) -> HttpResponse:
+    header, rows = table
     suffix = "" if chart == "funnel" else f"-{chart}"
-    response["Content-Disposition"] = (
-        f'attachment; filename="{account.slug}-broadcast-{broadcast_key}{suffix}.csv"'
+    return csv_response(
+        header, rows, filename=f"{account.slug}-broadcast-{broadcast_key}{suffix}.csv"
     )
-    return response
 
 
 def _chart_csv(account, broadcast_key, chart, row, details) -> HttpResponse:
     if chart == "funnel":
-        return _csv(account, broadcast_key, chart, charts.funnel_csv(_funnel(row)))
+        return _csv(account, broadcast_key, chart, charts.funnel_table(_funnel(row)))
     if details is None or chart not in ("bubbles", "urls"):
         raise Http404
     items, bars = _bubble_chart(details) if chart == "bubbles" else _url_chart(details)
-    return _csv(account, broadcast_key, chart, charts.bars_csv(items, bars))
+    return _csv(account, broadcast_key, chart, charts.bars_table(items, bars))
 
 
 def _console_send(request: HttpRequest, broadcast_key: str) -> HttpResponse:

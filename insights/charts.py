@@ -3,8 +3,6 @@ exactly the numbers a chart shows (the download beside every chart)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 
@@ -12,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from insights.metrics.coverage import Coverage
 from insights.metrics.series import Series
+from oa_console.csv_download import CsvTable
 
 PALETTE = ("#1f77b4", "#2ca02c", "#d62728", "#9467bd", "#ff7f0e", "#17becf")
 
@@ -116,31 +115,28 @@ def figure_html(fig: dict, *, div_id: str) -> str:
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-def lines_csv(lines: list[Line]) -> str:
+def lines_table(lines: list[Line]) -> CsvTable:
     """One row per period and line: exactly the points the chart plots, in its order."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "period",
-            "metric",
-            "label",
-            "value",
-            "hidden",
-            "previous_period",
-            "sources",
-            # Previous period only: its days and those with data. Fewer with data than days:
-            # the period is incomplete, and its values are not comparable with this one's.
-            "previous_period_days",
-            "previous_period_days_with_data",
-        ]
-    )
+    rows: list[list] = []
+    header = [
+        "period",
+        "metric",
+        "label",
+        "value",
+        "hidden",
+        "previous_period",
+        "sources",
+        # Previous period only: its days and those with data. Fewer with data than days:
+        # the period is incomplete, and its values are not comparable with this one's.
+        "previous_period_days",
+        "previous_period_days_with_data",
+    ]
     for line in lines:
         coverage = ["", ""]
         if line.previous and line.coverage is not None:
             coverage = [line.coverage.days, line.coverage.days_with_data]
         for point in line.series.points:
-            writer.writerow(
+            rows.append(
                 [
                     point.period.isoformat(),
                     line.key,
@@ -152,7 +148,7 @@ def lines_csv(lines: list[Line]) -> str:
                     *coverage,
                 ]
             )
-    return out.getvalue()
+    return header, rows
 
 
 def sparkline(values: list[float | int | None], *, width: int = 120, height: int = 28) -> str:
@@ -190,15 +186,12 @@ def funnel_figure(bars: list[tuple[str, int | None]], *, title: str) -> dict:
     return {"data": [trace], "layout": layout}
 
 
-def funnel_csv(bars: list[tuple[str, int | None]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["figure", "value", "hidden"])
+def funnel_table(bars: list[tuple[str, int | None]]) -> CsvTable:
+    rows: list[list] = []
+    header = ["figure", "value", "hidden"]
     for label, value in bars:
-        writer.writerow(
-            [label, "" if value is None else value, "true" if value is None else "false"]
-        )
-    return out.getvalue()
+        rows.append([label, "" if value is None else value, "true" if value is None else "false"])
+    return header, rows
 
 
 @dataclass(frozen=True)
@@ -248,14 +241,13 @@ def bars_figure(items: list[str], bars: list[Bars], *, title: str) -> dict:
     return {"data": traces, "layout": layout}
 
 
-def bars_csv(items: list[str], bars: list[Bars]) -> str:
+def bars_table(items: list[str], bars: list[Bars]) -> CsvTable:
     """One row per item and trace: exactly the bars of ``bars_figure``, hidden ones flagged."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["item", "metric", "label", "value", "hidden"])
+    rows: list[list] = []
+    header = ["item", "metric", "label", "value", "hidden"]
     for bar in bars:
         for item, value in zip(items, bar.values, strict=True):
-            writer.writerow(
+            rows.append(
                 [
                     item,
                     bar.key,
@@ -264,4 +256,4 @@ def bars_csv(items: list[str], bars: list[Bars]) -> str:
                     str(value is None).lower(),
                 ]
             )
-    return out.getvalue()
+    return header, rows

@@ -38,6 +38,7 @@ from insights.metrics.ranges import PRESETS, DateRange, RangeError, date_range_f
 from insights.metrics.series import Series, metric_series, metric_totals
 from insights.models import MetricRefreshState
 from oa_console import labels
+from oa_console.csv_download import csv_response
 from oa_console.views._render import render_page
 from segments.campaign_selectors import campaign_names_by_source
 
@@ -130,10 +131,9 @@ def _incomplete_notes(lines: list[charts.Line]) -> list[str]:
 
 
 def _csv_response(account, chart: Chart, lines, window: DateRange) -> HttpResponse:
-    response = HttpResponse(charts.lines_csv(lines), content_type="text/csv; charset=utf-8")
+    header, rows = charts.lines_table(lines)
     name = f"{account.slug}-{chart.id}-{window.date_from}-{window.date_to}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return csv_response(header, rows, filename=name)
 
 
 def _chart_context(account, page: Page, window: DateRange, request: HttpRequest) -> list[dict]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,6 +20,7 @@ from insights.services.kinds import all_kinds, get_kind, is_kind, suggest_kind
 from insights.services.messages import failure_message, row_error_message, upload_limit_mb
 from insights.uploads import limit_import_uploads, oversized_uploads
 from oa_console import audit
+from oa_console.csv_download import stored_csv_streaming_response
 from oa_console.permissions import can, require
 from oa_console.roles import Capability
 from oa_console.views._forms import apply_service_errors
@@ -226,6 +228,12 @@ def import_job_remove(
     return _account_redirect(request, "account_imports")
 
 
+def _download_name(job: ImportJob) -> str:
+    """The upload's name without its extension, made safe for a Content-Disposition header
+    (an uploaded file may be called anything, quotes and line breaks included)."""
+    return slugify(job.original_name.rsplit(".", 1)[0]) or f"import-{job.pk}"
+
+
 def import_job_unknown_ids(
     request: HttpRequest, workspace_slug: str, account_slug: str, job_id: int
 ) -> HttpResponse:
@@ -240,11 +248,8 @@ def import_job_unknown_ids(
         target=job,
         target_label=job.original_name,
     )
-    return FileResponse(
-        job.unknown_file.open("rb"),
-        as_attachment=True,
-        filename=f"unknown-ids-{job.original_name.rsplit('.', 1)[0]}.csv",
-        content_type="text/csv; charset=utf-8",
+    return stored_csv_streaming_response(
+        job.unknown_file, filename=f"unknown-ids-{_download_name(job)}.csv"
     )
 
 
@@ -261,11 +266,8 @@ def import_job_skipped(
         target=job,
         target_label=job.original_name,
     )
-    return FileResponse(
-        job.skipped_file.open("rb"),
-        as_attachment=True,
-        filename=f"skipped-rows-{job.original_name.rsplit('.', 1)[0]}.csv",
-        content_type="text/csv; charset=utf-8",
+    return stored_csv_streaming_response(
+        job.skipped_file, filename=f"skipped-rows-{_download_name(job)}.csv"
     )
 
 

@@ -51,7 +51,7 @@ class LineAccountAdmin(UnscopedAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(UnscopedAdmin):
-    list_display = ["user", "workspace", "role", "created_at"]
+    list_display = ["user", "workspace", "role", "all_accounts", "created_at"]
     list_filter = ["role", "workspace"]
     search_fields = ["user__email"]
     raw_id_fields = ["user", "workspace"]

@@ -16,10 +16,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.core.files import File
 from django.http import HttpResponse, StreamingHttpResponse
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
+# What a chart's "download CSV" computes: the header and the rows, written by this module only.
+CsvTable = tuple[list[str], list[list[Any]]]
 
 
 def safe_cell(value: Any) -> str | int | float | Decimal:
@@ -80,3 +83,18 @@ def csv_streaming_response(
     )
     response["Content-Disposition"] = _disposition(filename)
     return response
+
+
+def _stored_rows(handle: io.TextIOBase) -> Iterator[list[str]]:
+    with handle:
+        yield from csv.reader(handle)
+
+
+def stored_csv_streaming_response(stored: File, *, filename: str) -> StreamingHttpResponse:
+    """A CSV file the console stored (an import's skipped rows or unknown ids), re-written cell
+    by cell on the way out. Stored reports keep the raw values of the upload; neutralising them
+    here covers every such file, including those stored before downloads went through here."""
+    handle = io.TextIOWrapper(stored.open("rb"), encoding="utf-8-sig", newline="")
+    rows = _stored_rows(handle)
+    header = next(rows, [])
+    return csv_streaming_response(header, rows, filename=filename)

@@ -20,15 +20,33 @@ class EmailAuthenticationForm(AuthenticationForm):
     )
 
 
+ACCESS_ALL = "all"
+ACCESS_SOME = "some"
+
+
 class AccountChoiceMixin(forms.Form):
+    """Which OAs a member may see: an explicit "all OAs", or a non-empty list of OAs.
+
+    An empty list never means "all": a client login limited to its OA must not widen to the
+    whole workspace when that OA is deleted, so "only these OAs" with none ticked is an error.
+    """
+
+    access = forms.ChoiceField(
+        label=_("Access to OAs"),
+        choices=[(ACCESS_ALL, _("All OAs")), (ACCESS_SOME, _("Only these OAs"))],
+        initial=ACCESS_ALL,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "For an agency's client, choose “Only these OAs” and tick theirs: the login then "
+            "never sees another OA, not even OAs connected later."
+        ),
+    )
     accounts = forms.ModelMultipleChoiceField(
-        label=_("Limit to these OAs"),
+        label=_("OAs"),
         queryset=LineAccount.unscoped.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_(
-            "Leave all unticked to give access to every OA of the workspace (for an agency's client, tick only theirs)."
-        ),
+        help_text=_("Used with “Only these OAs”."),
     )
 
     def __init__(self, *args, workspace: Workspace, acting_role: str, **kwargs):
@@ -38,16 +56,32 @@ class AccountChoiceMixin(forms.Form):
         ).order_by("display_name")
         self.fields["role"].choices = role_choices_up_to(acting_role)
 
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("access") == ACCESS_ALL:
+            cleaned["accounts"] = []
+        elif cleaned.get("access") == ACCESS_SOME and not cleaned.get("accounts"):
+            self.add_error("accounts", _("Tick at least one OA, or choose “All OAs”."))
+        return cleaned
+
+    @property
+    def all_accounts(self) -> bool:
+        return self.cleaned_data["access"] == ACCESS_ALL
+
+    @property
+    def account_ids(self) -> list[int]:
+        return [account.pk for account in self.cleaned_data["accounts"]]
+
 
 class InviteForm(AccountChoiceMixin):
     email = forms.EmailField(label=_("E-mail address"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.VIEWER)
-    field_order = ["email", "role", "accounts"]
+    field_order = ["email", "role", "access", "accounts"]
 
 
 class MemberEditForm(AccountChoiceMixin):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    field_order = ["role", "accounts"]
+    field_order = ["role", "access", "accounts"]
 
 
 class ApiKeyForm(forms.Form):

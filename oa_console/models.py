@@ -175,12 +175,19 @@ class Membership(models.Model):
     )
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.VIEWER)
+    # Explicit, never inferred from an empty ``accounts``: a membership limited to one OA must
+    # not widen to the whole workspace when that OA is deleted. Off by default (fails closed).
+    all_accounts = models.BooleanField(
+        _("every OA of the workspace"),
+        default=False,
+        help_text=_("Off: access only to the OAs listed in “limited to OAs”."),
+    )
     accounts = models.ManyToManyField(
         LineAccount,
         blank=True,
         related_name="limited_memberships",
         verbose_name=_("limited to OAs"),
-        help_text=_("Leave empty for access to every OA of the workspace."),
+        help_text=_("Used only when the membership is not for every OA of the workspace."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -203,6 +210,8 @@ class Invitation(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("e-mail address"))
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.VIEWER)
+    # Copied to the membership on acceptance; see Membership.all_accounts.
+    all_accounts = models.BooleanField(_("every OA of the workspace"), default=False)
     accounts = models.ManyToManyField(
         LineAccount, blank=True, related_name="+", verbose_name=_("limited to OAs")
     )

@@ -27,12 +27,17 @@ def membership_get(*, user: User, workspace_slug: str) -> Membership | None:
 
 
 def membership_account_ids(*, membership: Membership) -> frozenset[int] | None:
-    """The OA ids a limited membership may see; None when it sees every OA of the workspace."""
+    """The OA ids a limited membership may see; None only when it is for every OA.
+
+    A limited membership whose OAs were all deleted gets an empty set and sees nothing: the
+    limit fails closed instead of widening to the whole workspace.
+    """
+    if membership.all_accounts:
+        return None
     through = Membership.accounts.through
-    ids = frozenset(
+    return frozenset(
         through.objects.filter(membership_id=membership.pk).values_list("lineaccount_id", flat=True)
     )
-    return ids or None
 
 
 def account_list() -> QuerySet[LineAccount]:
@@ -66,9 +71,11 @@ def member_list() -> QuerySet[Membership]:
 
 
 def invitation_list_pending() -> QuerySet[Invitation]:
-    return Invitation.objects.filter(
-        accepted_at__isnull=True, revoked_at__isnull=True
-    ).select_related("invited_by")
+    return (
+        Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+        .select_related("invited_by")
+        .prefetch_related("accounts")
+    )
 
 
 def api_key_list() -> QuerySet[ApiKey]:

@@ -64,7 +64,9 @@ def workspace_create(
         )
     workspace.save()
     if owner is not None:
-        Membership.unscoped.create(user=owner, workspace=workspace, role=Role.OWNER)
+        Membership.unscoped.create(
+            user=owner, workspace=workspace, role=Role.OWNER, all_accounts=True
+        )
     return workspace
 
 
@@ -122,9 +124,22 @@ def _limited_names(instance: Membership | Invitation) -> list[str]:
     return _account_names(list(LineAccount.unscoped.filter(pk__in=list(ids))))
 
 
-def _accounts_of(workspace: Workspace, account_ids: list[int] | None) -> list[LineAccount]:
-    if not account_ids:
+def _accounts_of(
+    workspace: Workspace, *, all_accounts: bool, account_ids: list[int] | None
+) -> list[LineAccount]:
+    """The OAs a limited membership or invitation is for; none when it is for every OA.
+
+    "Every OA" is an explicit choice, never inferred from an empty list: a limit with no OA
+    would otherwise silently become access to the whole workspace.
+    """
+    if all_accounts:
+        if account_ids:
+            raise ValidationError({"accounts": _("Choose either every OA or some OAs, not both.")})
         return []
+    if not account_ids:
+        raise ValidationError(
+            {"accounts": _("Choose at least one OA, or give access to every OA.")}
+        )
     accounts = list(LineAccount.unscoped.filter(workspace=workspace, pk__in=account_ids))
     if len(accounts) != len(set(account_ids)):
         raise ValidationError({"accounts": _("Choose OAs of this workspace.")})
@@ -133,19 +148,30 @@ def _accounts_of(workspace: Workspace, account_ids: list[int] | None) -> list[Li
 
 @transaction.atomic
 def membership_set(
-    *, workspace: Workspace, user: User, role: str, account_ids: list[int] | None = None
+    *,
+    workspace: Workspace,
+    user: User,
+    role: str,
+    all_accounts: bool = True,
+    account_ids: list[int] | None = None,
 ) -> Membership:
-    """Give ``user`` a role in ``workspace`` (creating or updating the membership)."""
+    """Give ``user`` a role in ``workspace`` (creating or updating the membership).
+
+    Every OA unless ``all_accounts=False`` with the ``account_ids`` it is limited to.
+    """
     if role not in ROLE_RANK:
         raise ValidationError({"role": _("Unknown role.")})
-    accounts = _accounts_of(workspace, account_ids)
+    accounts = _accounts_of(workspace, all_accounts=all_accounts, account_ids=account_ids)
     membership, created = Membership.unscoped.get_or_create(
-        user=user, workspace=workspace, defaults={"role": role}
+        user=user, workspace=workspace, defaults={"role": role, "all_accounts": all_accounts}
     )
     if not created and membership.role != role:
         _guard_last_owner(membership, new_role=role)
         membership.role = role
         membership.save(update_fields=["role"])
+    if not created and membership.all_accounts != all_accounts:
+        membership.all_accounts = all_accounts
+        membership.save(update_fields=["all_accounts"])
     _set_limited_accounts(membership, accounts)
     return membership
 
@@ -164,6 +190,7 @@ def membership_update(
     workspace: Workspace,
     membership_id: int,
     role: str,
+    all_accounts: bool,
     account_ids: list[int] | None,
     acting_role: str,
     request: HttpRequest | None = None,
@@ -182,10 +209,15 @@ def membership_update(
     ):
         raise ValidationError({"role": _("You cannot grant or change a role above your own.")})
     _guard_last_owner(membership, new_role=role)
-    accounts = _accounts_of(workspace, account_ids)
-    before = {"role": membership.role, "oas": _limited_names(membership)}
+    accounts = _accounts_of(workspace, all_accounts=all_accounts, account_ids=account_ids)
+    # "oas" as the audit log shows it: the names of a limit, empty for every OA.
+    before = {
+        "role": membership.role,
+        "oas": [] if membership.all_accounts else _limited_names(membership),
+    }
     membership.role = role
-    membership.save(update_fields=["role"])
+    membership.all_accounts = all_accounts
+    membership.save(update_fields=["role", "all_accounts"])
     _set_limited_accounts(membership, accounts)
     changed = audit.changes(before, {"role": role, "oas": _account_names(accounts)})
     if changed:  # saving the form unchanged is not an action worth an entry
@@ -240,6 +272,7 @@ def invitation_create(
     role: str,
     invited_by: User,
     acting_role: str,
+    all_accounts: bool = True,
     account_ids: list[int] | None = None,
     request: HttpRequest | None = None,
 ) -> tuple[Invitation, str]:
@@ -255,12 +288,13 @@ def invitation_create(
         workspace=workspace, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
     ).exists():
         raise ValidationError({"email": _("An invitation to this address is already pending.")})
-    accounts = _accounts_of(workspace, account_ids)
+    accounts = _accounts_of(workspace, all_accounts=all_accounts, account_ids=account_ids)
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         workspace=workspace,
         email=email,
         role=role,
+        all_accounts=all_accounts,
         invited_by=invited_by,
         token_hash=_sha256(token),
         expires_at=timezone.now() + INVITATION_LIFETIME,
@@ -330,8 +364,17 @@ def invitation_accept(
     )
     membership = Membership.unscoped.filter(workspace=invitation.workspace, user=user).first()
     if membership is None:
+        if not invitation.all_accounts and not account_ids:
+            # Its OAs were all deleted since it was sent: a limit never widens to every OA.
+            raise ValidationError(
+                _("The OAs this invitation was for no longer exist. Ask for a new invitation.")
+            )
         membership = membership_set(
-            workspace=invitation.workspace, user=user, role=invitation.role, account_ids=account_ids
+            workspace=invitation.workspace,
+            user=user,
+            role=invitation.role,
+            all_accounts=invitation.all_accounts,
+            account_ids=account_ids,
         )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])

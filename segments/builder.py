@@ -50,7 +50,8 @@ def _children(data: QueryDict, path: str) -> list[str]:
     for key in data:
         if key.startswith(prefix) and key.endswith(":type"):
             rest = key[len(prefix) : -len(":type")]
-            if rest.isdigit():
+            # ASCII digits only ("²" is a digit to str.isdigit but not to int()), and short.
+            if rest.isascii() and rest.isdigit() and len(rest) <= 6:
                 indexes.add(int(rest))
     return [f"{path}-{index}" for index in sorted(indexes)]
 
@@ -61,12 +62,21 @@ def _scalar(raw: str, schema: dict):
     raw = raw.strip()
     kind = schema.get("type")
     if kind == "integer" and INTEGER.match(raw):
-        return int(raw)
+        return _number(raw)
     if kind == "number" and NUMBER.match(raw):
-        return float(raw) if "." in raw else int(raw)
+        return _number(raw)
     if kind == "boolean" and raw in ("true", "false"):
         return raw == "true"
     return raw
+
+
+def _number(raw: str) -> int | float | str:
+    """A number typed in the form; beyond what Python converts (over 4,300 digits) it stays
+    text, and validation says what is wrong at its path instead of the page failing."""
+    try:
+        return float(raw) if "." in raw else int(raw)
+    except ValueError:
+        return raw
 
 
 def _value_schema(name: str, op: str, context: RuleContext) -> dict | None:
@@ -82,7 +92,7 @@ def _property_value(raw: str):
     if raw in ("true", "false"):
         return raw == "true"
     if NUMBER.match(raw):
-        return float(raw) if "." in raw else int(raw)
+        return _number(raw)
     return raw
 
 

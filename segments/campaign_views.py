@@ -18,6 +18,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from oa_console.links import is_web_link
 from oa_console.models import User
 from oa_console.permissions import can, require
 from oa_console.roles import Capability
@@ -166,7 +167,7 @@ def campaign_link_redirect(request: HttpRequest, token: str) -> HttpResponse:
     result = campaigns.campaign_visit_record(
         token=token, user_agent=request.headers.get("User-Agent", ""), count=counted
     )
-    if result.url is None:
+    if result.url is None or not is_web_link(result.url):  # only ever LINE's https address
         return render(request, "segments/campaign_unknown.html", status=404)
     response = HttpResponseRedirect(result.url)
     response["Referrer-Policy"] = "no-referrer"

@@ -7,14 +7,13 @@ whole window: a day without a snapshot is a gap in the line and an empty value i
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
 from insights.charts import AXIS, LAYOUT, PALETTE
+from oa_console.csv_download import CsvTable
 from segments.models import TagFamily
 from segments.tag_selectors import Coverage
 
@@ -105,14 +104,13 @@ def coverage_trend_figure(series: list[TrendSeries], *, title: str) -> dict:
     return {"data": traces, "layout": layout}
 
 
-def coverage_trend_csv(series: list[TrendSeries]) -> str:
+def coverage_trend_table(series: list[TrendSeries]) -> CsvTable:
     """One row per day and drawn line (coverage, then the goal line), in the figure's order."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["date", "series", "label", "line", "percent", "tagged", "following"])
+    rows: list[list] = []
+    header = ["date", "series", "label", "line", "percent", "tagged", "following"]
     for item in series:
         for day, coverage in zip(item.days, item.coverage, strict=True):
-            writer.writerow(
+            rows.append(
                 [
                     day.isoformat(),
                     item.key,
@@ -125,7 +123,7 @@ def coverage_trend_csv(series: list[TrendSeries]) -> str:
             )
         if item.goal is not None:
             for day in item.days:
-                writer.writerow(
+                rows.append(
                     [day.isoformat(), item.key, _goal_label(item), "goal", item.goal, "", ""]
                 )
-    return out.getvalue()
+    return header, rows

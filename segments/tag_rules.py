@@ -21,6 +21,7 @@ from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oa_console.links import link_error
 from oa_console.models import LineAccount
 from oa_console.queueing import enqueue_best_effort
 from segments import tagging
@@ -72,9 +73,6 @@ def rule_matches_click(rule: TagRule, *, url: str) -> bool:
     return rule.kind == TagRule.Kind.LINK_CLICK and text_matches(rule, url)
 
 
-LINK_SCHEMES = ("http://", "https://")
-
-
 def _rule_errors(
     *,
     account: LineAccount,
@@ -97,14 +95,16 @@ def _rule_errors(
     elif (
         kind == TagRule.Kind.LINK_CLICK
         and match == TagRule.Match.EXACT
-        and not pattern.strip().lower().startswith(LINK_SCHEMES)
+        and link_error(pattern.strip().lower()) is not None  # matched case-insensitively
     ):
-        # Clicks store full URLs: an exact pattern without a scheme could never match.
+        # Clicks store full web links: an exact pattern that is not one could never match.
         errors["pattern"] = [
             _(
                 "Give the whole link, starting with https:// or http://, or choose "
                 "“contains” to match part of it."
             )
+            + " "
+            + link_error(pattern.strip().lower())
         ]
     if property_key and kind != TagRule.Kind.CUSTOM_EVENT:
         errors["property_key"] = [_("Only custom event rules look at properties.")]

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from insights.charts import figure_html
 from insights.metrics.ranges import local_today
+from oa_console.csv_download import csv_response
 from oa_console.permissions import can, require
 from oa_console.roles import Capability
 from oa_console.views._forms import apply_service_errors
@@ -40,13 +41,9 @@ def _trend_series(account) -> list[tag_charts.TrendSeries]:
 
 
 def _coverage_csv(account) -> HttpResponse:
-    response = HttpResponse(
-        tag_charts.coverage_trend_csv(_trend_series(account)),
-        content_type="text/csv; charset=utf-8",
-    )
+    header, rows = tag_charts.coverage_trend_table(_trend_series(account))
     name = f"{account.slug}-tag-coverage-{local_today(account.time_zone)}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return csv_response(header, rows, filename=name)
 
 
 def _page(request: HttpRequest, *, tag_form=None, family_form=None, rule_form=None, status=200):

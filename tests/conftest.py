@@ -51,7 +51,9 @@ def other_account(other_workspace):
 
 def make_member(workspace, role: str, *, email: str | None = None, accounts=()):
     user = UserFactory(email=email or f"{role}@{workspace.slug}.example", password=PASSWORD)
-    membership = MembershipFactory(user=user, workspace=workspace, role=role)
+    membership = MembershipFactory(
+        user=user, workspace=workspace, role=role, all_accounts=not accounts
+    )
     if accounts:
         Membership.accounts.through.objects.bulk_create(
             [Membership.accounts.through(membership=membership, lineaccount=a) for a in accounts]

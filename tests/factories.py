@@ -70,3 +70,4 @@ class MembershipFactory(UnscopedFactory):
     user = factory.SubFactory(UserFactory)
     workspace = factory.SubFactory(WorkspaceFactory)
     role = Role.VIEWER
+    all_accounts = True

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from datetime import date, timedelta
 from itertools import cycle
 
 from insights.charts import AXIS, LAYOUT, PALETTE
+from oa_console.csv_download import CsvTable
 from oa_console.labels import event_type_label
 
 
@@ -53,16 +52,15 @@ def events_per_day_figure(
     return {"data": traces, "layout": layout}
 
 
-def events_per_day_csv(rows: list[tuple[date, str, int]], *, days: int, today: date) -> str:
+def events_per_day_table(rows: list[tuple[date, str, int]], *, days: int, today: date) -> CsvTable:
     """The chart's numbers: one line per day and event type, zero days included; ``label`` is
     the name the chart's legend shows, in the reader's language."""
     axis, series = daily_series(rows, days=days, today=today)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["date", "event_type", "label", "events"])
+    rows: list[list] = []
+    header = ["date", "event_type", "label", "events"]
     for position, day in enumerate(axis):
         for event_type, counts in series.items():
-            writer.writerow(
+            rows.append(
                 [day.isoformat(), event_type, event_type_label(event_type), counts[position]]
             )
-    return out.getvalue()
+    return header, rows

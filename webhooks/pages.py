@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from insights.charts import figure_html
+from oa_console.csv_download import csv_response
 from oa_console.permissions import can, require
 from oa_console.roles import Capability
 from webhooks import charts, selectors, services
@@ -36,14 +37,8 @@ def webhook_health(request: HttpRequest, workspace_slug: str, account_slug: str)
     days = selectors.HEALTH_WINDOW_DAYS
     rows = selectors.webhook_event_daily_counts(account=account, days=days, today=today)
     if request.GET.get("download") == "csv":
-        response = HttpResponse(
-            charts.events_per_day_csv(rows, days=days, today=today),
-            content_type="text/csv; charset=utf-8",
-        )
-        response["Content-Disposition"] = (
-            f'attachment; filename="{account.slug}-webhook-events-{today}.csv"'
-        )
-        return response
+        header, table = charts.events_per_day_table(rows, days=days, today=today)
+        return csv_response(header, table, filename=f"{account.slug}-webhook-events-{today}.csv")
     template = _partial(request, "webhooks/health.html", HEALTH_PARTIALS)
     context = {
         "health": selectors.webhook_health(account=account),

@@ -12,6 +12,7 @@ from django.core import signing
 
 from broadcasts.messages import CLICK_SALT, tracked_urls
 from broadcasts.models import Broadcast, BroadcastVariant, Click
+from oa_console.links import is_web_link
 from segments.models import Friend
 from segments.tag_rules import tag_rules_apply_to_click
 
@@ -59,6 +60,10 @@ def click_record(*, token: str, record: bool = True) -> ClickResult:
             return ClickResult(url=None)
     urls = tracked_urls(messages)
     if not isinstance(url_index, int) or not 0 <= url_index < len(urls):
+        return ClickResult(url=None)
+    if not is_web_link(urls[url_index]):
+        # Stored before compose time checked links (``httpjavascript:…``): never followed,
+        # never counted as a click.
         return ClickResult(url=None)
     if not record:
         return ClickResult(url=urls[url_index])

@@ -24,6 +24,9 @@ from django.utils.translation import gettext as _
 
 from broadcasts.models import Broadcast
 from broadcasts.services.send_audit import broadcast_send_recorded
+from segments.rules.validation import RuleContext, RuleError, rules_errors
+
+SEGMENT_AUDIENCES = (Broadcast.AudienceKind.SEGMENT, Broadcast.AudienceKind.SEGMENT_DEMOGRAPHIC)
 
 logger = logging.getLogger("broadcasts.planning")
 
@@ -127,3 +130,48 @@ def broadcast_planning_failed(*, broadcast_id: int, error: BaseException, now: d
         if failed:
             broadcast_send_recorded(broadcast_id=broadcast_id)
     return Broadcast.Status.FAILED
+
+
+# An audience whose rules no longer validate ------------------------------------------------
+# A segment saved before a limit existed (an age of 3000) or one that names a tag deleted since
+# cannot be compiled: planning it would raise on every attempt. It is checked first, and the
+# broadcast fails at once with the reason, never "Scheduled" for ever.
+
+
+def audience_rule_errors(broadcast: Broadcast) -> list[RuleError]:
+    """What is wrong with the rules of the broadcast's segment; empty when they are valid or the
+    audience is not a segment."""
+    if broadcast.segment_id is None or broadcast.audience_kind not in SEGMENT_AUDIENCES:
+        return []
+    return rules_errors(broadcast.segment.rules, context=RuleContext.for_account(broadcast.account))
+
+
+def invalid_audience_text(segment_name: str, errors: list[RuleError]) -> str:
+    """Why a broadcast cannot go to its segment, naming each problem's place in the rules."""
+    listed = "; ".join(f"{error.path}: {error.message}" for error in errors)
+    return _(
+        "The rules of the segment “%(segment)s” are not valid (%(errors)s); fix them on the "
+        "segment's page."
+    ) % {"segment": segment_name, "errors": listed}
+
+
+def invalid_audience_failure(broadcast: Broadcast) -> dict:
+    """``Broadcast.failure`` for an audience that cannot be compiled: the rules as they were,
+    so a page can say the reason in its reader's language (``invalid_audience_reason``)."""
+    return {
+        "kind": "rules",
+        "segment": broadcast.segment.name,
+        "rules": broadcast.segment.rules,
+    }
+
+
+def invalid_audience_reason(failure: dict, fallback: str) -> str:
+    """The reason of a ``rules`` failure in the active language. Range and type problems are
+    found again from the recorded rules; a problem only the OA knew then (a deleted tag) is
+    said as it was recorded."""
+    errors = rules_errors(failure.get("rules"), context=None)
+    if not errors:
+        return fallback
+    return _("Not sent: %(reason)s") % {
+        "reason": invalid_audience_text(failure.get("segment", ""), errors)
+    }

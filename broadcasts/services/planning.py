@@ -33,6 +33,11 @@ from django.utils.translation import gettext as _
 from broadcasts.messages import is_personalised, tracked_urls
 from broadcasts.models import Broadcast, BroadcastBatch, HeldBack, RecipientChunk
 from broadcasts.services import variants
+from broadcasts.services.plan_failures import (
+    audience_rule_errors,
+    invalid_audience_failure,
+    invalid_audience_text,
+)
 from broadcasts.services.rules import capped_friend_ids, quiet_hours_end
 from broadcasts.services.send_audit import broadcast_send_recorded
 from segments.models import Friend
@@ -154,6 +159,17 @@ def _method(broadcast: Broadcast, excluded: int, per_friend: str) -> str:
 def broadcast_estimate(*, broadcast: Broadcast, now: datetime | None = None) -> Estimate:
     now = now or timezone.now()
     account = broadcast.account
+    rule_errors = audience_rule_errors(broadcast)
+    if rule_errors:  # nothing can be counted: say why instead
+        return Estimate(
+            method=_method(broadcast, 0, PerFriend.NONE),
+            matched=None,
+            reachable=0,
+            excluded_by_cap=0,
+            to_send=None,
+            quiet_until=None,
+            problems=[invalid_audience_text(broadcast.segment.name, rule_errors)],
+        )
     send_time = broadcast.send_at if broadcast.send_at and broadcast.send_at > now else now
     capped = capped_friend_ids(account=account, now=send_time)
     following = Friend.unscoped.filter(account=account, status=Friend.Status.FOLLOWING)
@@ -410,6 +426,17 @@ def broadcast_plan(*, broadcast_id: int, now: datetime | None = None) -> Broadca
         return None
     account = broadcast.account
     broadcast.started_at = now
+    rule_errors = audience_rule_errors(broadcast)
+    if rule_errors:  # it would fail the same way on every attempt: fail now, saying why
+        broadcast.status = Broadcast.Status.FAILED
+        broadcast.error_message = _("Not sent: %(reason)s") % {
+            "reason": invalid_audience_text(broadcast.segment.name, rule_errors)
+        }
+        broadcast.failure = invalid_audience_failure(broadcast)
+        broadcast.plan_retry_at = None
+        broadcast.finished_at = now
+        broadcast.save()
+        return broadcast
     # Fewer scans than the estimate panel: planning must stay fast at a million friends.
     capped = capped_friend_ids(account=account, now=now)
     any_capped = capped.exists()

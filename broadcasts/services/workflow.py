@@ -21,10 +21,12 @@ from django.utils.translation import gettext as _
 from broadcasts.messages import demographic_errors, is_personalised, messages_errors
 from broadcasts.models import Broadcast
 from broadcasts.services import variants as ab
+from broadcasts.services.plan_failures import invalid_audience_text
 from broadcasts.services.recurrence import clean_weekdays
 from oa_console import audit
 from oa_console.models import AuditAction, LineAccount, User
 from segments.models import Segment
+from segments.rules.validation import RuleContext, rules_errors
 
 S = Broadcast.Status
 EDITABLE = (S.DRAFT, S.IN_REVIEW, S.APPROVED, S.SCHEDULED)
@@ -94,6 +96,10 @@ def _clean(
         )
         if segment is None:
             errors["segment"] = [_("Choose one of this OA's saved segments.")]
+        else:
+            rule_errors = rules_errors(segment.rules, context=RuleContext.for_account(account))
+            if rule_errors:
+                errors["segment"] = [invalid_audience_text(segment.name, rule_errors)]
     if audience_kind in NEEDS_FILTER:
         problems = demographic_errors(demographic)
         if problems:

@@ -458,6 +458,8 @@ class _Run:
             self.errors.extend(errors[:room])
         if self.job.skip_bad_rows:
             if self.skipped is None:
+                # The stored report keeps the upload's raw values; its download re-writes every
+                # cell through oa_console.csv_download, which neutralises formulas.
                 self.skipped = io.StringIO()
                 self.skipped_writer = csv.writer(self.skipped)
                 self.skipped_writer.writerow(
@@ -572,7 +574,7 @@ class _Run:
             return ""
         job = self.job
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csv.writer(buffer)  # raw values: the download neutralises them (csv_download)
         writer.writerow([_("row"), result.unknown_column])
         writer.writerows(sorted(result.unknown))
         return job.unknown_file.storage.save(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from oa_console import lockout, services
-from oa_console.forms import InviteForm, MemberEditForm
+from oa_console.forms import ACCESS_ALL, ACCESS_SOME, InviteForm, MemberEditForm
 from oa_console.models import Invitation, Membership
 from oa_console.permissions import require
 from oa_console.roles import Capability
@@ -51,7 +51,8 @@ def member_invite(request: HttpRequest, workspace_slug: str) -> HttpResponse:
                 workspace=request.workspace,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
-                account_ids=[account.pk for account in form.cleaned_data["accounts"]],
+                all_accounts=form.all_accounts,
+                account_ids=form.account_ids,
                 invited_by=request.user,
                 acting_role=request.membership.role,
                 request=request,
@@ -86,10 +87,14 @@ def _membership_or_404(request: HttpRequest, membership_id: int) -> Membership:
 def member_edit(request: HttpRequest, workspace_slug: str, membership_id: int) -> HttpResponse:
     require(request, Capability.MANAGE_MEMBERS)
     membership = _membership_or_404(request, membership_id)
-    limited_ids = membership_account_ids(membership=membership) or []
+    limited_ids = membership_account_ids(membership=membership)
     form = MemberEditForm(
         request.POST or None,
-        initial={"role": membership.role, "accounts": list(limited_ids)},
+        initial={
+            "role": membership.role,
+            "access": ACCESS_ALL if limited_ids is None else ACCESS_SOME,
+            "accounts": sorted(limited_ids or ()),
+        },
         workspace=request.workspace,
         acting_role=request.membership.role,
     )
@@ -99,7 +104,8 @@ def member_edit(request: HttpRequest, workspace_slug: str, membership_id: int) -
                 workspace=request.workspace,
                 membership_id=membership.pk,
                 role=form.cleaned_data["role"],
-                account_ids=[account.pk for account in form.cleaned_data["accounts"]],
+                all_accounts=form.all_accounts,
+                account_ids=form.account_ids,
                 acting_role=request.membership.role,
                 request=request,
             )

@@ -42,7 +42,11 @@ def workspace_home(request: HttpRequest, workspace_slug: str) -> HttpResponse:
     accounts = list(account_list())
     if len(accounts) == 1 and request.tenant_scope.account_ids is not None:
         return redirect(accounts[0].get_absolute_url())
-    return render(request, "oa_console/workspace_home.html", {"accounts": accounts})
+    return render(
+        request,
+        "oa_console/workspace_home.html",
+        {"accounts": accounts, "limited": request.tenant_scope.account_ids is not None},
+    )
 
 
 def workspace_settings(request: HttpRequest, workspace_slug: str) -> HttpResponse:

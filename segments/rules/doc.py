@@ -8,7 +8,18 @@ import json
 from django.utils import translation
 
 from segments.rfm import CELLS
-from segments.rules.fields import ATTRIBUTE_OPS, FIELDS, MAX_DEPTH, OP_LABELS
+from segments.rules.fields import (
+    ATTRIBUTE_OPS,
+    DATE_MAX,
+    DATE_MIN,
+    FIELDS,
+    MAX_CONDITIONS,
+    MAX_DEPTH,
+    MAX_LIST,
+    MAX_VALUES,
+    NUMBER_LIMIT,
+    OP_LABELS,
+)
 
 INTRO = f"""# Segments: rules, API and RFM
 
@@ -60,8 +71,25 @@ Invalid rules answer `400` with the JSON path of each problem inside the rules:
 ```
 
 Unknown fields, operators that the field does not have, values of the wrong type, unknown tag
-ids or attributes, reversed ranges and trees deeper than {MAX_DEPTH} levels are reported this
-way. The builder page shows the same messages beside the condition concerned.
+ids or attributes, reversed ranges, values out of range and trees deeper than {MAX_DEPTH} levels
+are reported this way. The builder page shows the same messages beside the condition concerned.
+
+## Limits
+
+Every value is checked against what one SQL query can evaluate, so a tree that is accepted
+always counts, exports and sends:
+
+- Whole numbers are JSON integers (`30`, not `30.0`); numbers are finite (no `NaN` or
+  `Infinity`) and within ±{NUMBER_LIMIT:,} (a number attribute holds 14 digits before the point
+  and 6 after).
+- Days 0 to 36,500, ages 0 to 150, ids up to 2^63 - 1, calendar dates from {DATE_MIN} to
+  {DATE_MAX}, texts of 1 to 500 characters without NUL characters, lists of 1 to
+  {MAX_LIST} values.
+- A tree holds at most {MAX_CONDITIONS} conditions and {MAX_VALUES:,} listed values in all.
+
+A segment saved before a limit existed and now outside it is shown as invalid, with the reason,
+on its page; it counts no one until its rules are fixed, and a broadcast to it fails with that
+reason instead of being sent.
 """
 
 API = """
@@ -124,7 +152,7 @@ def _value_text(schema: dict) -> str:
     if "enum" in schema:
         return " / ".join(f"`{json.dumps(v)}`" for v in schema["enum"])
     if schema.get("format") == "date":
-        return "date `YYYY-MM-DD`"
+        return f"date `YYYY-MM-DD`, {DATE_MIN} to {DATE_MAX}"
     if kind == "integer":
         low, high = schema.get("minimum"), schema.get("maximum")
         return f"whole number {low} to {high}" if low is not None else "whole number"
@@ -140,6 +168,8 @@ def _value_text(schema: dict) -> str:
         return '`{"broadcast_ids"?}`: any delivered broadcast, or one of these ids'
     if kind == "object":
         return '`{"r"?, "f"?, "m"?}`, each `[low, high]` between 1 and 5 (at least one)'
+    if kind == "number" and "maximum" in schema:
+        return f"number within ±{schema['maximum']:,}"
     return {"number": "number", "string": "text", "boolean": "`true` / `false`"}.get(kind, kind)
 
 

@@ -12,10 +12,22 @@ from django.utils.translation import gettext_lazy as _
 
 MAX_DEPTH = 10
 MAX_LIST = 500
+# A whole tree compiles to one SQL query: its conditions and listed values must stay well under
+# SQLite's 32,766 and PostgreSQL's 65,535 bound parameters per query.
+MAX_CONDITIONS = 100
+MAX_VALUES = 5_000
 ATTRIBUTE_PREFIX = "attribute."
 # Event property keys become ORM key lookups: keep them to plain identifiers (no "__").
 PROPERTY_KEY_PATTERN = r"^[A-Za-z](?:_?[A-Za-z0-9]){0,62}$"
-DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+# Years 1900 to 2999: a date the compiler turns into the start of a day in the OA's time zone,
+# and the day after it, always stays inside what Python's datetime and the database can hold.
+DATE_PATTERN = r"^(?:19\d{2}|2\d{3})-\d{2}-\d{2}$"
+DATE_MIN = "1900-01-01"
+DATE_MAX = "2999-12-31"
+# Ids are 64-bit database keys; a larger integer cannot even be sent to the database.
+MAX_ID = 2**63 - 1
+# Custom number attributes are stored as DECIMAL(20, 6): at most 14 digits before the point.
+NUMBER_LIMIT = 99_999_999_999_999
 
 STATUSES = ["following", "blocked"]
 GENDERS = ["female", "male", "other"]
@@ -35,12 +47,14 @@ RFM_CELLS = [
 
 # Value schemas (JSON Schema fragments), by the name the catalogue uses for them.
 DAYS = {"type": "integer", "minimum": 0, "maximum": 36500}
+# Whole years: a birthday more than 150 years back is no one's (and year 1 is datetime's floor).
+AGE = {"type": "integer", "minimum": 0, "maximum": 150}
 COUNT = {"type": "integer", "minimum": 0, "maximum": 100_000_000}
-NUMBER = {"type": "number"}
+NUMBER = {"type": "number", "minimum": -NUMBER_LIMIT, "maximum": NUMBER_LIMIT}
 TEXT = {"type": "string", "minLength": 1, "maxLength": 500}
 DATE = {"type": "string", "pattern": DATE_PATTERN, "format": "date"}
 BOOLEAN = {"type": "boolean"}
-TAG_ID = {"type": "integer", "minimum": 1}
+TAG_ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 
 
 def _list(item: dict) -> dict:
@@ -64,7 +78,13 @@ EVENT = {
         "where": {
             "type": "object",
             "propertyNames": {"pattern": PROPERTY_KEY_PATTERN},
-            "additionalProperties": {"type": ["string", "number", "boolean"]},
+            "additionalProperties": {
+                "anyOf": [
+                    {"type": "string", "maxLength": 500},
+                    {"type": "number", "minimum": -NUMBER_LIMIT, "maximum": NUMBER_LIMIT},
+                    {"type": "boolean"},
+                ]
+            },
             "maxProperties": 10,
         },
     },
@@ -201,7 +221,7 @@ FIELDS: dict[str, FieldSpec] = {
             _("Age"),
             _("Age in whole years on the evaluation day, from the birthday."),
             "count",
-            {**_numeric_ops(DAYS), "is_set": BOOLEAN},
+            {**_numeric_ops(AGE), "is_set": BOOLEAN},
         ),
         FieldSpec(
             "gender",

@@ -10,11 +10,13 @@ against the published JSON Schema as a whole.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, lru_cache
 
 import jsonschema
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from oa_console.models import LineAccount
@@ -22,9 +24,13 @@ from segments.models import AttributeDefinition, Tag
 from segments.rules.fields import (
     ATTRIBUTE_OPS,
     ATTRIBUTE_PREFIX,
+    DATE_MAX,
+    DATE_MIN,
     DATE_PATTERN,
     FIELDS,
+    MAX_CONDITIONS,
     MAX_DEPTH,
+    MAX_VALUES,
 )
 from segments.rules.schema import rules_schema
 
@@ -80,11 +86,20 @@ class RuleContext:
         )
 
 
+# JSON Schema counts 30.0 as an integer; the compiler does arithmetic on years and days with
+# it (``date.replace(year=...)`` refuses a float), so a whole number must be a JSON integer.
+_StrictValidator = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator,
+    type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer",
+        lambda _checker, instance: isinstance(instance, int) and not isinstance(instance, bool),
+    ),
+)
+
+
 @cache
 def _validator(schema_key: str, schema_json: str) -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(
-        json.loads(schema_json), format_checker=jsonschema.FormatChecker()
-    )
+    return _StrictValidator(json.loads(schema_json), format_checker=jsonschema.FormatChecker())
 
 
 def _value_validator(schema: dict) -> jsonschema.Draft202012Validator:
@@ -98,6 +113,12 @@ def _join(path: str, part: str | int) -> str:
 
 def _type_message(error: jsonschema.ValidationError) -> str:
     """A short, translatable reason for a jsonschema error on a value."""
+    if error.validator == "anyOf" and error.context:
+        # One of several types (an event property): the reason from the branch of the value's
+        # own type ("Must be at most …") says more than "not a valid value".
+        specific = [e for e in error.context if e.validator not in ("type", "anyOf")]
+        if specific:
+            return _type_message(specific[0])
     validator = error.validator
     if validator == "type":
         expected = error.validator_value
@@ -129,7 +150,10 @@ def _type_message(error: jsonschema.ValidationError) -> str:
     if validator == "maximum":
         return _("Must be at most %(n)s.") % {"n": error.validator_value}
     if validator == "format" or (validator == "pattern" and error.validator_value == DATE_PATTERN):
-        return _("Expected a date as YYYY-MM-DD.")
+        return _("Expected a date as YYYY-MM-DD, from %(min)s to %(max)s.") % {
+            "min": DATE_MIN,
+            "max": DATE_MAX,
+        }
     if validator == "pattern":
         return _("Not allowed here: %(value)s.") % {"value": error.instance}
     if validator == "required":
@@ -145,10 +169,41 @@ def _type_message(error: jsonschema.ValidationError) -> str:
     return _("Not a valid value.")
 
 
+def _unsendable(value, path: str) -> tuple[str, str] | None:
+    """The path of the first value no database query can carry, and why: NaN or ±Infinity
+    (Python's JSON reads them) or a text with a NUL character (PostgreSQL refuses it)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return path, _("Must be a finite number.")
+    if isinstance(value, str) and "\x00" in value:
+        return path, _("Must not contain the NUL character.")
+    if isinstance(value, list):
+        items = enumerate(value)
+    elif isinstance(value, dict):
+        items = value.items()
+    else:
+        return None
+    for key, item in items:
+        found = _unsendable(item, _join(path, key))
+        if found is not None:
+            return found
+    return None
+
+
+def _listed_values(value) -> int:
+    """How many values a condition lists (each becomes one bound SQL parameter)."""
+    if isinstance(value, list):
+        return len(value)
+    if isinstance(value, dict):
+        return sum(_listed_values(item) for item in value.values())
+    return 0
+
+
 class _Walker:
     def __init__(self, context: RuleContext | None):
         self.context = context
         self.errors: list[RuleError] = []
+        self.conditions = 0
+        self.values = 0
 
     def error(self, path: str, message: str) -> None:
         self.errors.append(RuleError(path, message))
@@ -183,6 +238,12 @@ class _Walker:
         self.condition(node, path)
 
     def condition(self, node: dict, path: str) -> None:
+        self.conditions += 1
+        if self.conditions == MAX_CONDITIONS + 1:
+            self.error(
+                path,
+                _("A segment holds at most %(max)s conditions.") % {"max": MAX_CONDITIONS},
+            )
         unknown = sorted(set(node) - CONDITION_KEYS)
         if unknown:
             self.error(_join(path, unknown[0]), _("Unknown key."))
@@ -227,6 +288,20 @@ class _Walker:
                 where = _join(where, part)
             self.error(where, _type_message(first))
             return
+        # The schema has bounded the value's shape; NaN passes every "minimum" and "maximum",
+        # and a NUL character every "maxLength".
+        unsendable = _unsendable(value, value_path)
+        if unsendable is not None:
+            self.error(*unsendable)
+            return
+        listed = _listed_values(value)
+        if self.values <= MAX_VALUES < self.values + listed:
+            self.error(
+                value_path,
+                _("A segment lists at most %(max)s values in all.")
+                % {"max": number_format(MAX_VALUES, force_grouping=True)},
+            )
+        self.values += listed
         self.semantics(name, op, value, value_path)
 
     def attribute_ops(self, name: str, field_path: str) -> dict | None:

@@ -184,7 +184,7 @@ def test_each_chart_csv_is_exactly_its_bars(synced, owner_client, chart):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].endswith(f'-{chart}.csv"')
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     from_csv: dict[str, tuple[list, list]] = {}
     for row in rows:
         items, values = from_csv.setdefault(row["metric"], ([], []))
@@ -201,7 +201,7 @@ def test_each_chart_csv_is_exactly_its_bars(synced, owner_client, chart):
 
 def test_funnel_csv_still_downloads(synced, owner_client):
     response = owner_client.get(_detail_url(synced), {"chart": "funnel", "format": "csv"})
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[1][:2] == ["Delivered", "320"]
     assert owner_client.get(_detail_url(synced), {"chart": "x", "format": "csv"}).status_code == 404
 

@@ -49,7 +49,12 @@ def test_invitation_flow_creates_a_limited_member(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("member_invite", kwargs={"workspace_slug": "alpha"}),
-            {"email": "Client@Brand.example", "role": "viewer", "accounts": [account.pk]},
+            {
+                "email": "Client@Brand.example",
+                "role": "viewer",
+                "access": "some",
+                "accounts": [account.pk],
+            },
         )
     assert response.status_code == 302
     assert len(mail.outbox) == 1
@@ -82,9 +87,9 @@ def test_invite_errors_are_shown_in_place_and_nothing_written(owner, admin_user)
     url = reverse("member_invite", kwargs={"workspace_slug": "alpha"})
     bad_email = client.post(url, {"email": "not-an-email", "role": "viewer"})
     assert bad_email.status_code == 200 and "field-error" in bad_email.content.decode()
-    existing = client.post(url, {"email": owner.email, "role": "viewer"})
+    existing = client.post(url, {"email": owner.email, "role": "viewer", "access": "all"})
     assert "already a member" in existing.content.decode()
-    above_own = client.post(url, {"email": "boss@example.com", "role": "owner"})
+    above_own = client.post(url, {"email": "boss@example.com", "role": "owner", "access": "all"})
     assert "field-error" in above_own.content.decode()
     assert Invitation.unscoped.count() == 0
     assert len(mail.outbox) == 0
@@ -173,7 +178,7 @@ def test_last_owner_cannot_be_demoted_or_removed(owner, workspace):
     membership = Membership.unscoped.get(user=owner)
     client.post(
         reverse("member_edit", kwargs={"workspace_slug": "alpha", "membership_id": membership.pk}),
-        {"role": "viewer"},
+        {"role": "viewer", "access": "all"},
     )
     membership.refresh_from_db()
     assert membership.role == Role.OWNER

@@ -17,13 +17,14 @@ def _invite(ctx):
     return reverse("member_invite", kwargs={"workspace_slug": "alpha"}), {
         "email": "new@example.com",
         "role": "viewer",
+        "access": "all",
     }
 
 
 def _edit_member(ctx):
     return reverse(
         "member_edit", kwargs={"workspace_slug": "alpha", "membership_id": ctx["target"].pk}
-    ), {"role": "marketer"}
+    ), {"role": "marketer", "access": "all"}
 
 
 def _remove_member(ctx):

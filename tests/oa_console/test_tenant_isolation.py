@@ -440,6 +440,29 @@ def test_client_login_limited_to_one_oa_gets_404_for_its_sibling(world):
     assert checked >= len(account_routes)
 
 
+@pytest.mark.django_db
+def test_client_login_whose_only_oa_was_deleted_gets_404_for_every_oa(world):
+    """Issue 14, defect 1: a limit fails closed; it never widens to the workspace's other OAs."""
+    client_user = make_member(
+        world.workspace, Role.ADMIN, email="client@alpha.example", accounts=[world.account]
+    )
+    world.account.delete()
+    account_routes = [
+        r for r in tenant_routes() if "account_slug" in r.kwargs or "account_id" in r.kwargs
+    ]
+    providers = {
+        **SIBLING_KWARG_PROVIDERS,
+        "workspace_slug": lambda w: w.workspace.slug,
+        **{
+            kwarg: (lambda w, kwarg=kwarg: _sibling_value(w, kwarg))
+            for kwarg in FOREIGN_KWARG_PROVIDERS
+            if kwarg not in TENANT_KWARGS | {"account_id"}
+        },
+    }
+    checked = _sweep(client_for(client_user), world, providers, account_routes)
+    assert checked >= len(account_routes)
+
+
 def _sibling_value(world: World, kwarg: str):
     """Evaluate a foreign provider against the sibling OA instead of workspace B."""
     proxy = World(

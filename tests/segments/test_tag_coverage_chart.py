@@ -88,7 +88,7 @@ def test_csv_holds_exactly_what_the_chart_draws(owner, url, snapshots):
     response = client.get(url, {"download": "coverage.csv"})
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment;" in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     drawn = [
         (trace["meta"], x, y)
         for trace in traces

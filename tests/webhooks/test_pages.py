@@ -90,7 +90,7 @@ def test_health_fragment_for_htmx_polling(viewer, account, activity):
 def test_chart_csv_has_exactly_the_charted_numbers(viewer, account, activity):
     response = client_for(viewer).get(url("webhook_health", account) + "?download=csv")
     assert response["Content-Type"].startswith("text/csv")
-    lines = response.content.decode().splitlines()
+    lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0] == "date,event_type,label,events"
     assert any(line.split(",")[1:3] == ["follow", "Follow"] for line in lines[1:])
     assert len(lines) == 1 + 30 * 4  # 30 days x the 4 event types seen

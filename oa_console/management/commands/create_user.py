@@ -59,7 +59,13 @@ class Command(OpsCommand):
             else:
                 self._check_existing(user, target, password)
                 action = "Added existing user"
-            membership_set(workspace=target, user=user, role=role, account_ids=account_ids)
+            membership_set(
+                workspace=target,
+                user=user,
+                role=role,
+                all_accounts=not account_ids,
+                account_ids=account_ids,
+            )
         limit = f", limited to OAs {accounts}" if account_ids else ""
         self.stdout.write(f"{action} {user.email} as {role} of workspace {target.slug}{limit}.")
 

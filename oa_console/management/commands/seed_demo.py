@@ -207,7 +207,13 @@ def _ensure_membership(
     if Membership.unscoped.filter(user=user, workspace=workspace).exists():
         return 0
     account_ids = [demo.accounts[slug].pk for slug in oa_slugs]
-    membership_set(workspace=workspace, user=user, role=role, account_ids=account_ids)
+    membership_set(
+        workspace=workspace,
+        user=user,
+        role=role,
+        all_accounts=not account_ids,
+        account_ids=account_ids,
+    )
     return 1
 
 

@@ -1,0 +1,223 @@
+"""Every CSV download of the console is written by oa_console.csv_download (issue 14, defect 6).
+
+The tag-coverage, webhook-events, skipped-rows and unknown-ids downloads wrote a friend's or an
+upload's text as it came, so ``=HYPERLINK(...)`` ran as a formula in a spreadsheet. Here:
+
+1. only ``oa_console/csv_download.py`` writes ``text/csv`` (and ``csv.writer`` elsewhere is
+   listed: a stored report, demo uploads), so no download can bypass it;
+2. every function of the apps that returns a download through it is found in the source, and
+   must be reached by one of the downloads this test requests: a new CSV view that this test
+   does not cover fails it;
+3. each download is requested with formulas planted in every column the test can reach
+   (friend names, tag family names, event types, link URLs, skipped rows, unknown ids); every
+   such cell comes out neutralised, and numbers the console writes (counts, negative deltas)
+   stay numbers.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import inspect
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import timezone
+
+from insights.metrics.broadcasts import broadcast_key
+from insights.metrics.rollups import metrics_recompute
+from insights.services import sync
+from insights.services.sync import insight_sync_run
+from oa_console import csv_download
+from segments.models import Segment, Tag, TagFamily
+from tests.conftest import client_for
+from tests.fakes.line_server import fake_line  # noqa: F401  (fixture)
+from tests.insights.conftest import upload_file
+from tests.insights.test_broadcast_details import REQUEST_ID, insight, message_event  # noqa: F401
+from tests.segments.factories import FriendFactory
+
+pytestmark = pytest.mark.django_db
+
+PAYLOADS = ['=HYPERLINK("http://x")', "+1", "-1+1", "@SUM(1)", "\tleading tab"]
+APPS = ("oa_console", "segments", "broadcasts", "webhooks", "insights", "journeys", "inbox")
+RESPONSE_FUNCTIONS = {"csv_response", "csv_streaming_response", "stored_csv_streaming_response"}
+# csv.writer outside csv_download: files that are not downloads.
+RAW_WRITERS = {
+    "insights/services/imports.py",  # stored reports, re-written by their download
+    "insights/demo.py",  # demo uploads fed to the importer
+}
+NUMBER = re.compile(r"^-?\d+(\.\d+)?(e[+-]?\d+)?$")
+
+
+def _sources():
+    root = Path(settings.BASE_DIR)
+    for app in APPS:
+        for path in sorted((root / app).rglob("*.py")):
+            relative = path.relative_to(root).as_posix()
+            if "/migrations/" not in relative:
+                yield relative, path.read_text(encoding="utf-8")
+
+
+def test_only_the_one_writer_writes_csv_responses():
+    for relative, source in _sources():
+        if relative == "oa_console/csv_download.py":
+            continue
+        assert "text/csv" not in source, f"{relative}: use oa_console.csv_download"
+        if relative not in RAW_WRITERS:
+            assert "csv.writer" not in source, f"{relative}: use oa_console.csv_download"
+
+
+def download_call_sites() -> set[tuple[str, str]]:
+    """(module, function) of every function of the apps that calls a response function of
+    oa_console.csv_download: each is a CSV download (or the helper of one)."""
+    found = set()
+    for relative, source in _sources():
+        if relative == "oa_console/csv_download.py":
+            continue
+        module = relative.removesuffix(".py").replace("/", ".")
+        for node in ast.walk(ast.parse(source)):
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            for call in ast.walk(node):
+                if isinstance(call, ast.Call):
+                    name = getattr(call.func, "id", None) or getattr(call.func, "attr", None)
+                    if name in RESPONSE_FUNCTIONS:
+                        found.add((module, node.name))
+    return found
+
+
+@pytest.fixture
+def reached(monkeypatch) -> set[tuple[str, str]]:
+    """The (module, function) frames on the stack whenever a CSV file is written."""
+    seen: set[tuple[str, str]] = set()
+    original = csv_download.csv_lines
+
+    def spy(header, rows):
+        for frame in inspect.stack()[1:]:
+            seen.add((frame.frame.f_globals.get("__name__", ""), frame.function))
+        return original(header, rows)
+
+    monkeypatch.setattr(csv_download, "csv_lines", spy)
+    return seen
+
+
+def _read(response) -> list[list[str]]:
+    assert response.status_code == 200, response
+    assert response["Content-Type"].startswith("text/csv")
+    assert response["Content-Disposition"].startswith("attachment")
+    content = (
+        b"".join(response.streaming_content) if response.streaming else response.content
+    ).decode("utf-8")
+    assert content.startswith(csv_download.BOM)
+    return list(csv.reader(io.StringIO(content.removeprefix(csv_download.BOM))))
+
+
+def _check(rows: list[list[str]], *, planted: list[str]) -> None:
+    """No cell starts like a formula unless it is a number; each planted text is neutralised."""
+    cells = [cell for row in rows for cell in row]
+    for cell in cells:
+        if cell.startswith(csv_download.FORMULA_START):
+            assert NUMBER.match(cell), f"formula cell written: {cell!r}"
+    for payload in planted:
+        assert "'" + payload in cells, f"{payload!r} did not reach the file: {rows}"
+
+
+@pytest.fixture
+def oa(account, scope):
+    """The OA with a formula in every friend text column and tag family name."""
+    for payload in PAYLOADS:
+        FriendFactory(
+            account=account, display_name=payload, region=payload[:32], member_tier=payload
+        )
+    for payload in PAYLOADS:
+        family = TagFamily.unscoped.create(account=account, name=payload, coverage_goal=50)
+        Tag.unscoped.create(account=account, name=payload, family=family)
+    return account
+
+
+def _url(account, name: str, **kwargs) -> str:
+    return reverse(
+        name,
+        kwargs={"workspace_slug": account.workspace.slug, "account_slug": account.slug, **kwargs},
+    )
+
+
+def test_every_csv_download_neutralises_formulas(oa, owner, insight, reached):  # noqa: F811
+    client = client_for(owner)
+    account = oa
+
+    friends = _read(client.get(_url(account, "friend_export")))
+    _check(friends, planted=PAYLOADS)
+    segment = Segment.unscoped.create(account=account, name="Everyone", rules={"all": []})
+    members = _read(client.get(_url(account, "segment_export", segment_id=segment.pk)))
+    _check(members, planted=PAYLOADS)
+
+    # Tag coverage: the families' names label the lines.
+    _check(
+        _read(client.get(_url(account, "tag_list"), {"download": "coverage.csv"})),
+        planted=PAYLOADS,
+    )
+
+    # Webhook events: the event type comes from the payload LINE (or anyone) posted.
+    from tests.webhooks.factories import stored_event
+
+    for payload in PAYLOADS:
+        event = stored_event(account)
+        type(event).unscoped.filter(pk=event.pk).update(
+            event_type=payload, occurred_at=timezone.now()
+        )
+    webhook = _read(client.get(_url(account, "webhook_health"), {"download": "csv"}))
+    _check(webhook, planted=PAYLOADS)
+
+    # An import: skipped rows hold the uploaded text; the friends chart has a negative delta.
+    # ("+1" is a number to the importer, so a bad row gets "+A1" instead.)
+    bad_values = [payload if payload != "+1" else "+A1" for payload in PAYLOADS]
+    upload = "date,contacts,blocks\n20250101,1000,5\n20250102,990,5\n" + "".join(
+        f'20250103,"{value.replace(chr(34), chr(34) * 2)}",5\n' for value in bad_values
+    )
+    job = upload_file(account, upload, skip_bad_rows=True)
+    metrics_recompute(account=account)
+    skipped = _read(client.get(_url(account, "import_job_skipped", job_id=job.pk)))
+    _check(skipped, planted=bad_values)
+    # Unknown ids (a member file's ids that matched no friend), stored as the importer does.
+    raw = io.StringIO()
+    raw_writer = csv.writer(raw)
+    raw_writer.writerow(["row", "member_id"])
+    raw_writer.writerows([[n + 2, payload] for n, payload in enumerate(PAYLOADS)])
+    job.unknown_file.save("unknown.csv", ContentFile(raw.getvalue().encode("utf-8-sig")))
+    unknown = _read(client.get(_url(account, "import_job_unknown_ids", job_id=job.pk)))
+    _check(unknown, planted=PAYLOADS)
+    assert unknown[1][0] == "2"  # the row number stays a number
+
+    for name in ("account_insights", "insights_friends"):
+        growth = _read(
+            client.get(
+                _url(account, name),
+                {"format": "csv", "chart": "growth", "from": "2025-01-01", "to": "2025-01-03"},
+            )
+        )
+        _check(growth, planted=[])
+        assert "-10" in [cell for row in growth for cell in row], growth  # a negative delta
+
+    # A broadcast's links come from LINE's statistics.
+    sync.broadcast_request_register(account=account, request_id=REQUEST_ID, sent_at=timezone.now())
+    event = message_event()
+    for click, payload in zip(event["clicks"], PAYLOADS, strict=False):
+        click["url"] = payload
+    insight.message_events[REQUEST_ID] = event
+    insight_sync_run(account_id=account.pk)
+    detail = _url(account, "insights_broadcast_detail", broadcast_key=broadcast_key(REQUEST_ID))
+    for chart in ("funnel", "bubbles", "urls"):
+        table = _read(client.get(detail, {"format": "csv", "chart": chart}))
+        _check(table, planted=[])
+    # Numbered ("1. <url>"), so a URL never starts a cell; it still reaches the file.
+    assert ["1. " + PAYLOADS[0], "clicks"] == table[1][:2]
+
+    missing = download_call_sites() - reached
+    assert not missing, f"CSV downloads this test does not request: {sorted(missing)}"
+    assert len(download_call_sites()) >= 7
