@@ -30,7 +30,12 @@ def _invite(owner, account, django_capture_on_commit_callbacks) -> str:
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(owner).post(
             reverse("member_invite", kwargs={"workspace_slug": "alpha"}),
-            {"email": "client@brand.example", "role": "viewer", "accounts": [account.pk]},
+            {
+                "email": "client@brand.example",
+                "role": "viewer",
+                "access": "some",
+                "accounts": [account.pk],
+            },
             **FROM,
         )
     assert response.status_code == 302
@@ -89,7 +94,7 @@ def test_changing_a_role_and_oas_records_old_and_new(owner, workspace, account):
     membership = Membership.unscoped.get(user=member)
     response = client_for(owner).post(
         reverse("member_edit", args=["alpha", membership.pk]),
-        {"role": "marketer", "accounts": []},
+        {"role": "marketer", "access": "all", "accounts": []},
         **FROM,
     )
     assert response.status_code == 302
@@ -104,9 +109,12 @@ def test_changing_a_role_and_oas_records_old_and_new(owner, workspace, account):
 def test_saving_a_member_unchanged_records_nothing(owner, workspace):
     member = make_member(workspace, Role.VIEWER, email="ana@alpha.example")
     membership = Membership.unscoped.get(user=member)
-    client_for(owner).post(
-        reverse("member_edit", args=["alpha", membership.pk]), {"role": "viewer"}, **FROM
+    response = client_for(owner).post(
+        reverse("member_edit", args=["alpha", membership.pk]),
+        {"role": "viewer", "access": "all"},
+        **FROM,
     )
+    assert response.status_code == 302
     assert not AuditEntry.unscoped.filter(action=A.MEMBER_ROLE_CHANGED).exists()
 
 

@@ -50,6 +50,7 @@ RESPONSE_FUNCTIONS = {"csv_response", "csv_streaming_response", "stored_csv_stre
 RAW_WRITERS = {
     "insights/services/imports.py",  # stored reports, re-written by their download
     "insights/demo.py",  # demo uploads fed to the importer
+    "insights/personal_data.py",  # an erasure rewrites the stored reports without the friend
 }
 NUMBER = re.compile(r"^-?\d+(\.\d+)?(e[+-]?\d+)?$")
 
@@ -67,6 +68,8 @@ def test_only_the_one_writer_writes_csv_responses():
     for relative, source in _sources():
         if relative == "oa_console/csv_download.py":
             continue
+        # An OpenAPI declaration of a CSV answer is no writer.
+        source = re.sub(r'\(\d{3}, "text/csv"\)', "", source)
         assert "text/csv" not in source, f"{relative}: use oa_console.csv_download"
         if relative not in RAW_WRITERS:
             assert "csv.writer" not in source, f"{relative}: use oa_console.csv_download"
@@ -217,6 +220,32 @@ def test_every_csv_download_neutralises_formulas(oa, owner, insight, reached):  
         _check(table, planted=[])
     # Numbered ("1. <url>"), so a URL never starts a cell; it still reaches the file.
     assert ["1. " + PAYLOADS[0], "clicks"] == table[1][:2]
+
+    # A friend's personal data: their own texts, as the friend wrote or LINE sent them.
+    from segments.models import Friend
+
+    friend = Friend.unscoped.filter(account=account, display_name=PAYLOADS[0]).get()
+    personal = _read(
+        client.get(_url(account, "friend_personal_data_csv", line_user_id=friend.line_user_id))
+    )
+    _check(personal, planted=[PAYLOADS[0]])
+
+    # The audit log: labels come from names people typed (an OA, a segment, an upload).
+    from oa_console import audit
+    from oa_console.models import AuditAction
+
+    for payload in PAYLOADS:
+        audit.record(
+            AuditAction.SEGMENT_CREATED,
+            workspace=account.workspace,
+            actor=owner,
+            account=account,
+            target_label=payload,
+        )
+    log = _read(
+        client.get(reverse("audit_log_export", kwargs={"workspace_slug": account.workspace.slug}))
+    )
+    _check(log, planted=PAYLOADS)
 
     missing = download_call_sites() - reached
     assert not missing, f"CSV downloads this test does not request: {sorted(missing)}"

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 
@@ -47,7 +48,7 @@ def _client_login(workspace, *, accounts: str) -> Client:
         accounts=accounts,
     )
     client = Client()
-    assert client.login(username="client@brand.example", password=PASSWORD)
+    assert client.login(request=HttpRequest(), username="client@brand.example", password=PASSWORD)
     return client
 
 
@@ -205,7 +206,7 @@ def test_accepting_an_invitation_copies_the_flag_and_never_widens(workspace, own
 
 def test_migration_flags_only_rows_without_a_limit(workspace, account, owner):
     """The data migration: rows with no limited OA keep every OA; limited rows stay limited."""
-    migration = importlib.import_module("oa_console.migrations.0004_membership_all_accounts")
+    migration = importlib.import_module("oa_console.migrations.0006_membership_all_accounts")
     limited_user = make_member(workspace, Role.VIEWER, accounts=[account])
     Membership.unscoped.update(all_accounts=False)
     _invitation, _token = services.invitation_create(
@@ -218,7 +219,7 @@ def test_migration_flags_only_rows_without_a_limit(workspace, account, owner):
     Invitation.unscoped.update(all_accounts=False)
 
     state = MigrationExecutor(connection).loader.project_state(
-        ("oa_console", "0004_membership_all_accounts")
+        ("oa_console", "0006_membership_all_accounts")
     )
     migration.flag_unlimited_rows(state.apps, None)
 
