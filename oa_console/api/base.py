@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
@@ -21,6 +22,7 @@ from oa_console.models import LineAccount, Workspace
 from oa_console.roles import Capability, role_allows
 from oa_console.selectors import membership_account_ids, membership_list_for_user
 from oa_console.tenancy import TenantScope, activate_scope, deactivate_scope
+from oa_console.two_factor.selectors import has_two_factor
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,22 @@ class Grant:
         return account.workspace_id == self.workspace_id and (
             self.account_ids is None or account.pk in self.account_ids
         )
+
+
+def workspaces_awaiting_two_factor(user) -> frozenset[int]:
+    """The workspaces a browser session may not use through the API yet: their owner requires
+    two-factor sign-in and this user has not set it up (pages send them to set-up instead).
+    API keys are not users: never limited by it."""
+    if isinstance(user, ApiKeyPrincipal) or not user.is_authenticated:
+        return frozenset()
+    required = frozenset(
+        m.workspace_id
+        for m in membership_list_for_user(user=user)
+        if m.workspace.two_factor_required
+    )
+    if not required or has_two_factor(user=user):
+        return frozenset()
+    return required
 
 
 def grants_for(user) -> list[Grant]:
@@ -57,7 +75,12 @@ class TenantApiView(APIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.grants = grants_for(request.user)
+        self.awaiting_two_factor = workspaces_awaiting_two_factor(request.user)
+        self.grants = [
+            grant
+            for grant in grants_for(request.user)
+            if grant.workspace_id not in self.awaiting_two_factor
+        ]
         self.grant: Grant | None = None
         self._scope_token = None
 
@@ -100,6 +123,8 @@ class TenantApiView(APIView):
         except (TypeError, ValueError) as exc:
             raise Http404 from exc
         account = LineAccount.unscoped.select_related("workspace").filter(pk=account_id).first()
+        if account is not None:
+            self._refuse_without_two_factor(account.workspace_id)
         grant = next((g for g in self.grants if account is not None and g.covers(account)), None)
         if grant is None:
             raise Http404
@@ -116,6 +141,7 @@ class TenantApiView(APIView):
         grant = None
         workspace = Workspace.objects.filter(slug=str(workspace_slug)).first()
         if workspace is not None:
+            self._refuse_without_two_factor(workspace.pk)
             grant = next((g for g in self.grants if g.workspace_id == workspace.pk), None)
         if grant is None:
             raise Http404
@@ -125,6 +151,16 @@ class TenantApiView(APIView):
         )
         request_logging.bind(workspace=workspace.slug)
         return workspace
+
+    def _refuse_without_two_factor(self, workspace_id: int) -> None:
+        if workspace_id in self.awaiting_two_factor:
+            raise PermissionDenied(
+                _(
+                    "This workspace requires two-factor sign-in of every member: set it up under "
+                    "Security first."
+                ),
+                code="two_factor_setup_required",
+            )
 
     def require(self, capability: Capability) -> None:
         if self.grant is None or not role_allows(

@@ -104,3 +104,20 @@ def test_the_policy_page_names_members_without_two_factor(owner, viewer):
     device, _codes = enable_two_factor(owner)
     page = _verified_client(owner, device).get(POLICY).content.decode()
     assert viewer.email in page and "1 member signs in with a password only" in page
+
+
+def test_the_api_refuses_a_session_without_two_factor_in_a_workspace_requiring_it(
+    marketer, workspace, account
+):
+    """The browser session's API calls are held to the same rule as its pages: 403 with the
+    reason for that workspace's OAs, and the OAs leave the lists (the portfolio)."""
+    workspace.two_factor_required = True
+    workspace.save()
+    client = client_for(marketer)
+    response = client.get(f"/api/v1/accounts/{account.pk}/")
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "two_factor_setup_required"
+    assert client.get("/api/v1/accounts/").json()["results"] == []
+    device, _codes = enable_two_factor(marketer)
+    verified = _verified_client(marketer, device)
+    assert verified.get(f"/api/v1/accounts/{account.pk}/").status_code == 200
