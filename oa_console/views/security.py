@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 
-import segno
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -38,6 +37,9 @@ def _secret_for_typing(device) -> str:
 
 
 def _qr_svg(device) -> str:
+    # Imported here: the worker imports the views' modules at boot and never draws a QR code.
+    import segno
+
     # Dark modules on white whatever the theme, so every camera reads it.
     return segno.make(device.config_url, error="m").svg_inline(
         scale=4, dark="#000", light="#fff", title=_("QR code for your authenticator app")

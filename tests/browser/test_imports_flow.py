@@ -82,7 +82,9 @@ def test_upload_progress_mapping_and_delete(page, marketer_login, tmp_path):
     rows = page.get_by_test_id("import-job")
     assert rows.count() == 2
     rows.first.get_by_role("button", name="Delete").click()
-    page.wait_for_function("document.querySelectorAll('[data-testid=import-job]').length === 1")
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=import-job]').length === 1"
+    )
     assert page.js_errors == []
 
 

@@ -22,7 +22,7 @@ def agency_owner():
     LineAccountFactory(workspace=brand, slug="bento-shop", display_name="Bento Shop")
     user = make_member(agency, Role.OWNER, email="owner@sakura.example")
     make_member_of = brand.memberships.model.unscoped.create
-    make_member_of(user=user, workspace=brand, role=Role.ADMIN)
+    make_member_of(user=user, workspace=brand, role=Role.ADMIN, all_accounts=True)
     return user
 
 
@@ -56,6 +56,7 @@ def test_login_switch_invite_api_key_logout(page, agency_owner):
     page.get_by_role("button", name="Invite a member").click()
     page.get_by_label("E-mail address").fill("client@tokyo-beauty.example")
     page.get_by_label("Role").select_option("viewer")
+    page.get_by_label("Only these OAs").check()
     page.get_by_label("Tokyo Beauty").check()
     page.get_by_role("button", name="Send invitation").click()
     page.wait_for_url("**/w/sakura/settings/members/")

@@ -78,7 +78,9 @@ def test_webhook_health_and_friends(page, live_server):
     assert page.get_by_test_id("friend-row").count() == 2
     page.get_by_label("Status").select_option("blocked")
     page.wait_for_url("**status=blocked**")
-    page.wait_for_function("document.querySelectorAll('[data-testid=friend-row]').length === 1")
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=friend-row]').length === 1"
+    )
     page.get_by_test_id("friend-row").get_by_role("link").click()
     page.wait_for_url(f"**/friends/{user_id(2)}/")
     assert page.get_by_test_id("status-change").count() == 2

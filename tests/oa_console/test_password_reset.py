@@ -80,7 +80,7 @@ def test_invitation_links_use_public_base_url_not_the_host_header(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("member_invite", kwargs={"workspace_slug": "alpha"}),
-            {"email": "new@example.com", "role": Role.VIEWER},
+            {"email": "new@example.com", "role": Role.VIEWER, "access": "all"},
         )
     body = mail.outbox[0].body
     assert "https://console.example.com/auth/invitations/" in body
