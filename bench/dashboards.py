@@ -56,10 +56,10 @@ from django.urls import reverse  # noqa: E402
 
 from insights.dashboards import PAGES  # noqa: E402
 from insights.metrics.catalogue import inputs_of  # noqa: E402
-from insights.metrics.ranges import local_today  # noqa: E402
 from insights.metrics.rollups import metrics_recompute  # noqa: E402
 from oa_console import services  # noqa: E402
 from oa_console.models import LineAccount, Workspace  # noqa: E402
+from oa_console.ranges import local_today  # noqa: E402
 from oa_console.roles import Role  # noqa: E402
 
 OAS = int(os.environ.get("BENCH_DASH_OAS", 3))

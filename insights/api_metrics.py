@@ -10,13 +10,13 @@ from rest_framework.response import Response
 
 from insights.metrics.catalogue import BY_NAME, PUBLIC_NAMES
 from insights.metrics.coverage import metric_coverage
-from insights.metrics.ranges import RangeError, date_range_from
 from insights.metrics.series import GRANULARITIES, metric_series, metric_totals
 from insights.models import MetricDaily, MetricSource
 from insights.portfolio import COLUMNS, WINDOW_DAYS, column_better, portfolio_build
 from oa_console.api.base import TenantApiView
 from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination
+from oa_console.ranges import RangeError, date_range_from
 
 MAX_METRICS = 50
 

@@ -20,6 +20,7 @@ from insights import charts
 from insights.dashboard_views import count_cell, insights_subnav, rate_cell
 from insights.metrics.broadcast_details import BroadcastDetails, broadcast_details_get
 from insights.metrics.broadcasts import CONSOLE_KEY, BroadcastRow, broadcast_get
+from oa_console.charts import figure_html
 from oa_console.csv_download import CsvTable, csv_response
 from oa_console.views._render import render_page
 
@@ -86,7 +87,7 @@ def _bubbles_context(details: BroadcastDetails) -> dict:
     return {
         "columns": [label for _key, label in columns],
         "rows": rows,
-        "chart": mark_safe(charts.figure_html(fig, div_id="chart-bubbles")) if rows else "",
+        "chart": mark_safe(figure_html(fig, div_id="chart-bubbles")) if rows else "",
         "hidden": any(b.impressions is None for b in details.bubbles),
         "has_media": details.has_media,
     }
@@ -112,7 +113,7 @@ def _urls_context(details: BroadcastDetails, request: HttpRequest) -> dict:
     return {
         "rows": rows,
         "page_obj": page_obj,
-        "chart": mark_safe(charts.figure_html(fig, div_id="chart-urls")) if rows else "",
+        "chart": mark_safe(figure_html(fig, div_id="chart-urls")) if rows else "",
         "hidden": any(
             None in (u.clicks, u.unique_clicks, u.unique_clicks_of_request) for u in details.urls
         ),
@@ -176,7 +177,7 @@ def broadcast_detail(
     fig = charts.funnel_figure(bars, title=_("Delivered, opened and clicked"))
     context = {
         "row": row,
-        "chart": mark_safe(charts.figure_html(fig, div_id="chart-funnel")),
+        "chart": mark_safe(figure_html(fig, div_id="chart-funnel")),
         "subnav": insights_subnav(request, "broadcasts"),
         "open_rate": rate_cell(row.open_rate),
         "click_rate": rate_cell(row.click_rate),

@@ -3,16 +3,14 @@ exactly the numbers a chart shows (the download beside every chart)."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 from insights.metrics.coverage import Coverage
 from insights.metrics.series import Series
+from oa_console.charts import AXIS, LAYOUT, PALETTE
 from oa_console.csv_download import CsvTable
-
-PALETTE = ("#1f77b4", "#2ca02c", "#d62728", "#9467bd", "#ff7f0e", "#17becf")
 
 
 @dataclass(frozen=True)
@@ -28,20 +26,6 @@ class Line:
 
 def _y(series: Series) -> list[float | int | None]:
     return [p.value for p in series.points]
-
-
-# Plotly's "plotly_white" look, spelled out: building figures as plain dicts instead of
-# ``go.Figure`` (validation plus its 10 kB template) takes a page from ~150 ms per chart to ~1 ms.
-LAYOUT = {
-    "paper_bgcolor": "white",
-    "plot_bgcolor": "white",
-    "font": {"color": "#2a3f5f"},
-    "hovermode": "closest",
-    "margin": {"l": 50, "r": 10, "t": 40, "b": 40},
-    "height": 320,
-    "legend": {"orientation": "h", "y": -0.2},
-}
-AXIS = {"gridcolor": "#EBF0F8", "linecolor": "#EBF0F8", "zerolinecolor": "#EBF0F8"}
 
 
 def _x_axis(granularity: str, periods: int) -> dict:
@@ -96,23 +80,6 @@ def figure(
         "yaxis": {**AXIS, "rangemode": "tozero", "ticksuffix": "%" if percent else ""},
     }
     return {"data": traces, "layout": layout}
-
-
-def figure_html(fig: dict, *, div_id: str) -> str:
-    """The chart's box and its figure as inert JSON; ``insights/dashboards.js`` draws every such
-    box on load and after each htmx swap. (Plotly's own inline script, run by htmx during the
-    swap, drew before its box was settled and lost Plotly's positioning CSS.) The JSON is
-    escaped like ``json_script`` so no label can close the script element."""
-    payload = json.dumps(fig, separators=(",", ":")).translate(_JSON_SCRIPT_ESCAPES)
-    height = int(fig["layout"].get("height") or 320)
-    return (
-        f'<div id="{div_id}" class="plotly-chart" style="height:{height}px" '
-        f'data-plotly-figure="{div_id}-figure"></div>'
-        f'<script type="application/json" id="{div_id}-figure">{payload}</script>'
-    )
-
-
-_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 def lines_table(lines: list[Line]) -> CsvTable:

@@ -34,11 +34,12 @@ from insights.metrics.broadcasts import (
 from insights.metrics.catalogue import BY_NAME
 from insights.metrics.coupons import coupon_list
 from insights.metrics.coverage import metric_coverage
-from insights.metrics.ranges import PRESETS, DateRange, RangeError, date_range_from, local_today
 from insights.metrics.series import Series, metric_series, metric_totals
 from insights.models import MetricRefreshState
 from oa_console import labels
+from oa_console.charts import figure_html
 from oa_console.csv_download import csv_response
+from oa_console.ranges import PRESETS, DateRange, RangeError, date_range_from, local_today
 from oa_console.views._render import render_page
 from segments.campaign_selectors import campaign_names_by_source
 
@@ -156,9 +157,7 @@ def _chart_context(account, page: Page, window: DateRange, request: HttpRequest)
             {
                 "chart": chart,
                 "has_data": has_data,
-                "html": mark_safe(charts.figure_html(fig, div_id=f"chart-{chart.id}"))
-                if has_data
-                else "",
+                "html": mark_safe(figure_html(fig, div_id=f"chart-{chart.id}")) if has_data else "",
                 "csv_url": f"{request.path}?{window.query(chart=chart.id, format='csv')}",
                 "excluded_days": excluded,
                 "excluded_notes": [

@@ -26,6 +26,10 @@ class TenantScopeMissing(RuntimeError):
     """Raised when tenant data is read with no tenant scope set (a bug, never user error)."""
 
 
+class TenantScopeMismatch(RuntimeError):
+    """Raised when code asks for one tenant's rows while another tenant's scope is active."""
+
+
 @dataclass(frozen=True)
 class TenantScope:
     """What the current request or job may see.
@@ -99,6 +103,25 @@ class WorkspaceScopedManager(models.Manager):
             queryset = queryset.filter(pk__in=scope.account_ids)
         return queryset
 
+    def for_workspace(self, workspace: Workspace) -> models.QuerySet:
+        """The rows of this one workspace, with or without an active scope (which must be the
+        same workspace's if set)."""
+        scope = current_scope()
+        if scope is not None and scope.workspace.pk != workspace.pk:
+            raise TenantScopeMismatch(
+                f"{self.model.__name__} rows of workspace {workspace.pk} were read inside "
+                "another tenant's scope."
+            )
+        if scope is not None:
+            return self.get_queryset()  # the same workspace, narrowed to a limited login's OAs
+        return super().get_queryset().filter(workspace_id=workspace.pk)
+
+
+def _scope_covers(scope: TenantScope, account: LineAccount) -> bool:
+    if scope.account is not None:
+        return scope.account.pk == account.pk
+    return scope.workspace.pk == account.workspace_id and scope.allows_account(account.pk)
+
 
 class AccountScopedManager(models.Manager):
     """Default manager for rows owned by one OA channel (friends, events, imports, broadcasts).
@@ -116,6 +139,20 @@ class AccountScopedManager(models.Manager):
         if scope.account_ids is not None:
             queryset = queryset.filter(account_id__in=scope.account_ids)
         return queryset
+
+    def for_account(self, account: LineAccount) -> models.QuerySet:
+        """The rows of this one OA: the read every service and selector taking ``account=`` makes.
+
+        It needs no active scope (Celery tasks and services pass the account explicitly), but an
+        active scope that cannot see this OA is a bug and raises instead of leaking rows.
+        """
+        scope = current_scope()
+        if scope is not None and not _scope_covers(scope, account):
+            raise TenantScopeMismatch(
+                f"{self.model.__name__} rows of OA {account.pk} were read inside another "
+                "tenant's scope."
+            )
+        return super().get_queryset().filter(account_id=account.pk)
 
 
 class UnscopedManager(models.Manager):

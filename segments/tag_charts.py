@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
-from insights.charts import AXIS, LAYOUT, PALETTE
+from oa_console.charts import AXIS, LAYOUT, PALETTE
 from oa_console.csv_download import CsvTable
 from segments.models import TagFamily
 from segments.tag_selectors import Coverage

@@ -14,10 +14,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from insights.charts import figure_html
-from insights.metrics.ranges import local_today
+from oa_console.charts import figure_html
 from oa_console.csv_download import csv_response
 from oa_console.permissions import can, require
+from oa_console.ranges import local_today
 from oa_console.roles import Capability
 from oa_console.views._forms import apply_service_errors
 from segments import tag_charts, tag_rules, tag_selectors, tagging

@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from itertools import cycle
 
-from insights.charts import AXIS, LAYOUT, PALETTE
+from oa_console.charts import AXIS, LAYOUT, PALETTE
 from oa_console.csv_download import CsvTable
 from oa_console.labels import event_type_label
 
@@ -28,7 +28,7 @@ def events_per_day_figure(
     rows: list[tuple[date, str, int]], *, days: int, today: date, title: str, y_title: str
 ) -> dict:
     """Stacked bars of webhook events per local day, one colour per event type, as the plain
-    Plotly figure dict the Insights pages draw (``insights.charts.figure_html``)."""
+    Plotly figure dict the Insights pages draw (``oa_console.charts.figure_html``)."""
     axis, series = daily_series(rows, days=days, today=today)
     x = [d.isoformat() for d in axis]
     traces = [

@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from insights.charts import figure_html
+from oa_console.charts import figure_html
 from oa_console.csv_download import csv_response
 from oa_console.permissions import can, require
 from oa_console.roles import Capability

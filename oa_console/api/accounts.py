@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from oa_console.api.base import TenantApiView
+from oa_console.api.base import AccountApiView, TenantApiView
 from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination
 from oa_console.retention import MAX_DAYS, MIN_DAYS, line_account_retention_update
@@ -59,7 +59,7 @@ class AccountListApi(TenantApiView):
         return self.paginated_response(AccountOutputSerializer(page, many=True).data)
 
 
-class AccountDetailApi(TenantApiView):
+class AccountDetailApi(AccountApiView):
     @extend_schema(
         responses=AccountOutputSerializer,
         summary="Get one OA channel",
@@ -72,8 +72,7 @@ class AccountDetailApi(TenantApiView):
         ),
     )
     def get(self, request, account_id: int):
-        account = self.get_account(account_id)
-        return Response(AccountOutputSerializer(account).data)
+        return Response(AccountOutputSerializer(self.account).data)
 
     @extend_schema(
         request=AccountRetentionInputSerializer,
@@ -100,10 +99,10 @@ class AccountDetailApi(TenantApiView):
         ),
     )
     def patch(self, request, account_id: int):
-        account = self.get_account(account_id)
         self.require(Capability.MANAGE_ACCOUNTS)
         data = AccountRetentionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        account = self.account
         line_account_retention_update(
             account=account, days=data.validated_data["raw_event_retention_days"], request=request
         )

@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 
-from oa_console.api.base import TenantApiView
+from oa_console.api.base import WorkspaceApiView
 from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination
 from oa_console.audit.display import actor_text, detail_lines
@@ -72,7 +72,7 @@ class AuditQuerySerializer(serializers.Serializer):
         return data
 
 
-class AuditEntryListApi(TenantApiView):
+class AuditEntryListApi(WorkspaceApiView):
     @extend_schema(
         parameters=[
             OpenApiParameter(
@@ -115,7 +115,6 @@ class AuditEntryListApi(TenantApiView):
         ),
     )
     def get(self, request, workspace: str):
-        self.get_workspace(workspace)
         self.require(Capability.VIEW_AUDIT_LOG)
         query = AuditQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

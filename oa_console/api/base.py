@@ -167,3 +167,31 @@ class TenantApiView(APIView):
             self.grant.role, capability, limited=self.grant.account_ids is not None
         ):
             raise PermissionDenied
+
+
+class AccountApiView(TenantApiView):
+    """Base of every operation under ``accounts/<account_id>/``.
+
+    The OA is resolved and its tenant scope activated before the handler runs (404 when the
+    caller may not see it, exactly like a missing one), so handlers start from ``self.account``
+    and never look the account up by hand.
+    """
+
+    account_url_kwarg = "account_id"
+    account: LineAccount
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.account = self.get_account(kwargs.get(self.account_url_kwarg))
+
+
+class WorkspaceApiView(TenantApiView):
+    """Base of every operation under ``workspaces/<workspace>/``: ``self.workspace`` is resolved
+    and scoped before the handler (404 when the caller has no grant in it)."""
+
+    workspace_url_kwarg = "workspace"
+    workspace: Workspace
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.workspace = self.get_workspace(kwargs.get(self.workspace_url_kwarg))

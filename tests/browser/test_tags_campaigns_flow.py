@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from insights.metrics.ranges import local_today
+from oa_console.ranges import local_today
 from segments.models import (
     CampaignLink,
     Tag,

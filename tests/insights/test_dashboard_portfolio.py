@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from insights.metrics.ranges import local_today
 from insights.metrics.rollups import metrics_recompute
+from oa_console.ranges import local_today
 from oa_console.roles import Role
 from tests.conftest import client_for, make_member
 from tests.factories import LineAccountFactory

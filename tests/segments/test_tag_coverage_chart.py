@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 
-from insights.metrics.ranges import local_today
+from oa_console.ranges import local_today
 from segments.models import TagCoverageSnapshot, TagFamily
 from segments.tag_views import TREND_DAYS
 from tests.conftest import client_for
