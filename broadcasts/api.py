@@ -41,6 +41,7 @@ from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
 from broadcasts import selectors
+from broadcasts.audiences import audience_for, for_api_keys
 from broadcasts.models import Broadcast, BroadcastBatch, BroadcastVariant
 from broadcasts.results_selectors import BroadcastResults, State, broadcast_results
 from broadcasts.services import planning, variants, workflow
@@ -50,8 +51,6 @@ from oa_console.api.base import TenantApiView
 from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination
 from oa_console.roles import Capability
-
-Kind = Broadcast.AudienceKind
 
 
 class Conflict(APIException):
@@ -82,14 +81,7 @@ def _user(request):
 
 
 def _audience_out(broadcast: Broadcast) -> dict:
-    audience: dict = {}
-    if broadcast.audience_kind == Kind.ALL:
-        audience["all"] = True
-    if broadcast.segment_id:
-        audience["segment"] = broadcast.segment_id
-    if broadcast.demographic:
-        audience["demographic"] = broadcast.demographic
-    return audience
+    return audience_for(broadcast.audience_kind).api_out(broadcast)
 
 
 class BatchOutputSerializer(serializers.ModelSerializer):
@@ -369,7 +361,8 @@ class BroadcastInputSerializer(serializers.Serializer):
         if not isinstance(audience, dict) or not audience:
             raise ValidationError(_('Use {"all": true}, {"segment": id}, or a demographic filter.'))
         if audience.get("all") is True and len(audience) == 1:
-            return {"audience_kind": Kind.ALL, "segment_id": None, "demographic": None}
+            kind = for_api_keys({"all"}).kind
+            return {"audience_kind": kind, "segment_id": None, "demographic": None}
         unknown = set(audience) - {"segment", "demographic"}
         if unknown or "all" in audience:
             raise ValidationError(
@@ -381,13 +374,13 @@ class BroadcastInputSerializer(serializers.Serializer):
         if segment is not None and (not isinstance(segment, int) or isinstance(segment, bool)):
             raise ValidationError(_("segment must be a segment id."))
         demographic = audience.get("demographic")
-        kind = (
-            Kind.SEGMENT_DEMOGRAPHIC
-            if segment is not None and demographic is not None
-            else Kind.SEGMENT
-            if segment is not None
-            else Kind.DEMOGRAPHIC
-        )
+        named = {
+            key
+            for key, value in (("segment", segment), ("demographic", demographic))
+            if value is not None
+        }
+        # Neither given: a demographic audience whose missing filter its validation reports.
+        kind = for_api_keys(named or {"demographic"}).kind
         return {"audience_kind": kind, "segment_id": segment, "demographic": demographic}
 
     def validate(self, data):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from broadcasts import demographic
+from broadcasts.audiences import audience_for, chooses_each_recipient, is_known
 from broadcasts.bubbles import BubbleError, bubble_message, link_card_inputs, text_emojis_input
 from broadcasts.messages import DISPLAY_NAME, MAX_BUBBLES, messages_errors
 from broadcasts.models import Broadcast, BroadcastVariant
@@ -526,6 +527,7 @@ class BroadcastForm(forms.Form):
         )
         data["variants"] = None
         kind = data.get("audience_kind")
+        audience = audience_for(kind) if is_known(kind) else None
         if self.n_variants > 1:
             shares = [data.get(f"variant_{k}_share") for k in range(1, self.n_variants + 1)]
             data["variants"] = [
@@ -536,7 +538,7 @@ class BroadcastForm(forms.Form):
                 }
                 for k in range(1, self.n_variants + 1)
             ]
-            if kind != "segment":
+            if not chooses_each_recipient(kind):
                 self.add_error(
                     "audience_kind",
                     _(
@@ -546,7 +548,7 @@ class BroadcastForm(forms.Form):
                         "or remove the variants."
                     ),
                 )
-        if kind != "segment":
+        if not chooses_each_recipient(kind):
             for message, slot in zip(messages, slots, strict=True):
                 if message["type"] == "text" and DISPLAY_NAME in message["text"]:
                     self.add_error(
@@ -556,12 +558,12 @@ class BroadcastForm(forms.Form):
                             "then gets a message of their own."
                         ),
                     )
-        if kind in ("segment", "segment_demographic") and not data.get("segment"):
+        if audience is not None and audience.uses_segment and not data.get("segment"):
             self.add_error("segment", _("Choose one of this OA's saved segments."))
-        self._clean_demographic(data, kind)
+        self._clean_demographic(data, needs_filter=audience is not None and audience.uses_filter)
         return data
 
-    def _clean_demographic(self, data: dict, kind: str | None) -> None:
+    def _clean_demographic(self, data: dict, *, needs_filter: bool) -> None:
         """``demographic_json``: the filter the choices build, or the JSON typed instead."""
         raw = (data.get("demographic") or "").strip()
         choices = demographic.DemographicChoices.from_inputs(data)
@@ -580,7 +582,7 @@ class BroadcastForm(forms.Form):
                 self.add_error(
                     "demographic", _("This is not valid JSON: %(error)s") % {"error": exc}
                 )
-        elif built is None and kind in ("demographic", "segment_demographic"):
+        elif built is None and needs_filter:
             self.add_error(
                 "demographic",
                 _("Choose at least one condition above (age, gender, phone, area, friendship)."),

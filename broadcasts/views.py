@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from broadcasts import results_display, selectors, test_send_views
+from broadcasts.audiences import audience_for
 from broadcasts.composer import BroadcastForm, apply_variant_action, audience_reach
 from broadcasts.forms import ReviewForm, ScheduleForm
 from broadcasts.messages import DISPLAY_NAME
@@ -249,6 +250,7 @@ def _detail_context(request: HttpRequest, broadcast: Broadcast, **forms) -> dict
     arms = variants.variant_list(broadcast=broadcast)
     context = {
         "broadcast": broadcast,
+        "audience": audience_for(broadcast.audience_kind),
         "sample_name": _sample_name(request),
         "preview": broadcast.messages,
         "variants": arms,

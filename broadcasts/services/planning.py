@@ -30,13 +30,14 @@ from django.db.models.functions import Mod
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from broadcasts.audiences import audience_for
+from broadcasts.audiences.base import invalid_audience_text
 from broadcasts.messages import is_personalised, tracked_urls
 from broadcasts.models import Broadcast, BroadcastBatch, HeldBack, RecipientChunk
 from broadcasts.services import variants
 from broadcasts.services.plan_failures import (
     audience_rule_errors,
     invalid_audience_failure,
-    invalid_audience_text,
 )
 from broadcasts.services.rules import capped_friend_ids, quiet_hours_end
 from broadcasts.services.send_audit import broadcast_send_recorded
@@ -50,7 +51,6 @@ MIN_AUDIENCE = 50  # LINE: a narrowcast with a smaller audience fails (errorCode
 PUSH_PER_SECOND = 2000
 MULTICAST_PER_SECOND = 200
 
-Kind = Broadcast.AudienceKind
 Method = Broadcast.Method
 Attribution = Broadcast.ClickAttribution
 
@@ -113,15 +113,12 @@ def duration_text(seconds: float | None) -> str:
 def _candidates(broadcast: Broadcast, now: datetime) -> QuerySet[Friend] | None:
     """Following friends the audience names; None when LINE picks them (demographic only)."""
     account = broadcast.account
-    if broadcast.audience_kind in (Kind.SEGMENT, Kind.SEGMENT_DEMOGRAPHIC):
-        friends = segment_friends(account=account, rules=broadcast.segment.rules, now=now)
-    elif broadcast.audience_kind == Kind.ALL:
-        friends = Friend.unscoped.filter(account=account)
-    else:
+    friends = audience_for(broadcast.audience_kind).candidates(broadcast, now)
+    if friends is None:
         return None
     friends = variants.exclude_tested(broadcast, friends)  # an A/B winner's follow-up
     # Erased friends stay counted, anonymous, with no LINE user id left to send to.
-    erased = Friend.unscoped.filter(account=account, erased_at__isnull=False).values("pk")
+    erased = Friend.objects.for_account(account).filter(erased_at__isnull=False).values("pk")
     return friends.filter(status=Friend.Status.FOLLOWING).exclude(pk__in=erased).order_by()
 
 
@@ -132,7 +129,7 @@ def _has_tracked_links(broadcast: Broadcast, arms: list[list[dict]]) -> bool:
 def _per_friend(broadcast: Broadcast) -> str:
     """Why the broadcast must go one friend per push, or ``PerFriend.NONE``. Only audiences
     the console lists (a saved segment, all friends) can: LINE picks demographic ones."""
-    if broadcast.audience_kind not in (Kind.SEGMENT, Kind.ALL):
+    if audience_for(broadcast.audience_kind).line_picks_recipients:
         return PerFriend.NONE
     arms = variants.arm_messages(broadcast)
     if any(is_personalised(messages) for messages in arms):
@@ -149,11 +146,7 @@ def _per_friend(broadcast: Broadcast) -> str:
 def _method(broadcast: Broadcast, excluded: int, per_friend: str) -> str:
     if per_friend:
         return Method.PUSH
-    if broadcast.audience_kind == Kind.SEGMENT:
-        return Method.MULTICAST
-    if broadcast.audience_kind == Kind.ALL and excluded == 0:
-        return Method.BROADCAST
-    return Method.NARROWCAST
+    return audience_for(broadcast.audience_kind).bulk_method(excluded)
 
 
 def broadcast_estimate(*, broadcast: Broadcast, now: datetime | None = None) -> Estimate:
@@ -172,7 +165,7 @@ def broadcast_estimate(*, broadcast: Broadcast, now: datetime | None = None) -> 
         )
     send_time = broadcast.send_at if broadcast.send_at and broadcast.send_at > now else now
     capped = capped_friend_ids(account=account, now=send_time)
-    following = Friend.unscoped.filter(account=account, status=Friend.Status.FOLLOWING)
+    following = Friend.objects.for_account(account).filter(status=Friend.Status.FOLLOWING)
     candidates = _candidates(broadcast, now)
     if candidates is None:
         matched, reachable = None, following.count()
@@ -181,7 +174,7 @@ def broadcast_estimate(*, broadcast: Broadcast, now: datetime | None = None) -> 
         matched_qs = (
             segment_friends(account=account, rules=broadcast.segment.rules, now=now)
             if broadcast.segment_id
-            else Friend.unscoped.filter(account=account)
+            else Friend.objects.for_account(account)
         )
         matched = matched_qs.count()
         reachable = candidates.count()
@@ -236,10 +229,9 @@ def _estimate_sending(broadcast: Broadcast, estimate: Estimate) -> None:
     estimate.requests = _calls(estimate.method, estimate.sent_now or 0, shares)
     estimate.duration_seconds = _seconds(estimate.method, estimate.requests)
     if estimate.per_friend == PerFriend.CLICKS:
-        if broadcast.audience_kind == Kind.SEGMENT:
-            alternative = _seconds(
-                Method.MULTICAST, _calls(Method.MULTICAST, estimate.sent_now or 0, [])
-            )
+        bulk = audience_for(broadcast.audience_kind).bulk_method(estimate.excluded_by_cap)
+        if bulk == Method.MULTICAST:
+            alternative = _seconds(bulk, _calls(bulk, estimate.sent_now or 0, []))
         else:
             alternative = None  # a LINE broadcast or narrowcast: one request
         estimate.notes.append(
@@ -275,7 +267,7 @@ def _estimate_sending(broadcast: Broadcast, estimate: Estimate) -> None:
                 "LINE picks the recipients of a demographic audience, so clicks are counted per "
                 "link, not per friend."
             )
-            if broadcast.audience_kind in (Kind.DEMOGRAPHIC, Kind.SEGMENT_DEMOGRAPHIC)
+            if audience_for(broadcast.audience_kind).line_picks_recipients
             else _("Click attribution per link: clicks are counted per link, not per friend.")
         )
 
@@ -338,7 +330,7 @@ def failure_text(failure: dict | None, fallback: str) -> str:
 
 def _nobody(broadcast: Broadcast, now: datetime, **left_out: int) -> Nobody:
     """Count why nobody is left (only called when nobody is: a few COUNTs)."""
-    known = Friend.unscoped.filter(account=broadcast.account)
+    known = Friend.objects.for_account(broadcast.account)
     matched = (
         segment_friends(account=broadcast.account, rules=broadcast.segment.rules, now=now)
         if broadcast.segment_id
@@ -375,7 +367,7 @@ def _check_line_rules(
                 % {"minimum": MIN_TARGET_REACH, "count": following_total}
             )
         if (
-            broadcast.audience_kind == Kind.SEGMENT_DEMOGRAPHIC
+            audience_for(broadcast.audience_kind).needs_audience_upload
             and (estimate.to_send or 0) < MIN_AUDIENCE
         ):
             estimate.problems.append(
@@ -393,13 +385,7 @@ def _check_line_rules(
                 )
                 % {"count": estimate.excluded_by_cap, "minimum": MIN_AUDIENCE}
             )
-    if broadcast.audience_kind == Kind.ALL and estimate.method == Method.NARROWCAST:
-        estimate.notes.append(
-            _(
-                "Friends over the frequency cap are excluded, so this goes out as a narrowcast "
-                "to all friends except them."
-            )
-        )
+    estimate.notes.extend(audience_for(broadcast.audience_kind).method_notes(estimate.method))
     if estimate.quiet_until is not None:
         estimate.notes.append(
             _("The time is within quiet hours: sending waits until %(time)s.")
@@ -440,7 +426,9 @@ def broadcast_plan(*, broadcast_id: int, now: datetime | None = None) -> Broadca
     # Fewer scans than the estimate panel: planning must stay fast at a million friends.
     capped = capped_friend_ids(account=account, now=now)
     any_capped = capped.exists()
-    following = Friend.unscoped.filter(account=account, status=Friend.Status.FOLLOWING).order_by()
+    following = (
+        Friend.objects.for_account(account).filter(status=Friend.Status.FOLLOWING).order_by()
+    )
     candidates = _candidates(broadcast, now)
     pool = following if candidates is None else candidates
     excluded = pool.filter(pk__in=capped).count() if any_capped else 0
