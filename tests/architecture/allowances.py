@@ -58,7 +58,6 @@ OVERSIZED = {
     "segments/tag_rules.py": 449,
     "broadcasts/api.py": 921,
     "broadcasts/composer.py": 632,
-    "broadcasts/models.py": 494,
     "broadcasts/services/planning.py": 655,
     "broadcasts/services/results.py": 413,
     "broadcasts/services/sending.py": 999,
@@ -89,7 +88,7 @@ OVERSIZED = {
 # a read really crosses tenants (URL resolution, admin, ops commands, cross-tenant jobs).
 UNSCOPED = {
     "broadcasts/demo.py": 11,
-    "broadcasts/models.py": 1,
+    "broadcasts/models/delivery.py": 1,
     "broadcasts/personal_data.py": 12,
     "broadcasts/results_selectors.py": 1,
     "broadcasts/selectors.py": 7,
