@@ -22,7 +22,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from broadcasts import results_display, selectors, test_send_views
 from broadcasts.audiences import audience_for
-from broadcasts.composer import BroadcastForm, apply_variant_action, audience_reach
+from broadcasts.composer.form import BroadcastForm
+from broadcasts.composer.inputs import apply_variant_action
+from broadcasts.composer.reach import audience_reach
 from broadcasts.forms import ReviewForm, ScheduleForm
 from broadcasts.messages import DISPLAY_NAME
 from broadcasts.models import Broadcast

@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import translation
 
 from broadcasts.bubbles import BubbleError, link_card_inputs, link_card_message, text_message
-from broadcasts.composer import BroadcastForm
+from broadcasts.composer.form import BroadcastForm
 from broadcasts.messages import messages_errors
 from broadcasts.models import Broadcast
 from tests.broadcasts.conftest import everyone_segment, make_broadcast, make_friends
