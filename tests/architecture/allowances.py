@@ -60,7 +60,6 @@ OVERSIZED = {
     "broadcasts/services/planning.py": 655,
     "broadcasts/services/results.py": 413,
     "broadcasts/services/sending.py": 999,
-    "broadcasts/views.py": 548,
     "insights/api.py": 452,
     "insights/dashboard_views.py": 553,
     "insights/demo.py": 544,
