@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -111,7 +111,9 @@ def broadcast_detail(
             )
     target = request.htmx.target if request.htmx else None
     if target == test_send.RESULTS:
-        return render(request, "broadcasts/_test_send.html#test-friends", context)
+        return render_page(
+            request, "broadcasts/_test_send.html", context, partials=[test_send.RESULTS]
+        )
     if target == "broadcast-cost" or request.GET.get("panel") == "cost":
         context["estimate"] = planning.broadcast_estimate(broadcast=broadcast)
         context["quota"] = selectors.message_quota(account=request.account)
