@@ -67,7 +67,6 @@ OVERSIZED = {
     "insights/services/imports.py": 616,
     "insights/services/reports.py": 1053,
     "insights/services/sync.py": 464,
-    "tests/broadcasts/test_aggregation_units.py": 423,
     "tests/browser/test_tour.py": 741,
     "tests/fakes/line_server.py": 416,
     "tests/insights/test_imports.py": 501,
