@@ -22,8 +22,8 @@ from tests.broadcasts.aggregation_helpers import (
     segment_broadcast,
 )
 from tests.broadcasts.conftest import make_friends
+from tests.broadcasts.services.test_variants import ab_broadcast, arm
 from tests.broadcasts.test_sending import run_to_end
-from tests.broadcasts.test_variants import ab_broadcast, arm
 from tests.conftest import client_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scope")]

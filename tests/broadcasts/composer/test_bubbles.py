@@ -16,8 +16,8 @@ from broadcasts.composer.form import BroadcastForm
 from broadcasts.messages import messages_errors
 from broadcasts.models import Broadcast
 from tests.broadcasts.conftest import everyone_segment, make_broadcast, make_friends
-from tests.broadcasts.test_pages import composer_data, page
 from tests.broadcasts.test_sending import run_to_end
+from tests.broadcasts.views.test_pages import composer_data, page
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
