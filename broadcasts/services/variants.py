@@ -259,7 +259,9 @@ def broadcast_send_winner(
     if parent.status not in FINISHED:
         raise WinnerConflict(_("The A/B test must finish sending before a winner is sent."))
     existing = (
-        Broadcast.unscoped.filter(winner_of=parent).exclude(status=Broadcast.Status.CANCELLED)
+        Broadcast.objects.for_account(account)
+        .filter(winner_of=parent)
+        .exclude(status=Broadcast.Status.CANCELLED)
     ).first()
     if existing is not None:
         raise WinnerConflict(
@@ -275,7 +277,7 @@ def broadcast_send_winner(
         winner = next((v for v in variants if v.pk == variant_id), None)
         if winner is None:
             raise ValidationError({"variant": [_("Choose one of this broadcast's variants.")]})
-    return Broadcast.unscoped.create(
+    return Broadcast.objects.for_account(account).create(
         account=account,
         created_by=user,
         name=(

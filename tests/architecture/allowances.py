@@ -97,7 +97,7 @@ UNSCOPED = {
     "broadcasts/services/rules.py": 3,
     "broadcasts/services/send_audit.py": 1,
     "broadcasts/services/sending.py": 26,
-    "broadcasts/services/variants.py": 10,
+    "broadcasts/services/variants.py": 8,
     "broadcasts/services/workflow.py": 1,
     "broadcasts/simulated_insight.py": 4,
     "broadcasts/simulated_line.py": 1,
