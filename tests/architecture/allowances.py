@@ -94,7 +94,7 @@ UNSCOPED = {
     "broadcasts/services/quiet.py": 3,
     "broadcasts/services/recurrence.py": 1,
     "broadcasts/services/results.py": 9,
-    "broadcasts/services/rules.py": 3,
+    "broadcasts/services/rules.py": 1,
     "broadcasts/services/send_audit.py": 1,
     "broadcasts/services/sending.py": 26,
     "broadcasts/services/variants.py": 8,
