@@ -2,12 +2,12 @@
 
 from django.urls import path
 
-from broadcasts import calendar_views
+from broadcasts.views import calendar
 
 urlpatterns = [
     path(
         "calendar/",
-        calendar_views.workspace_broadcast_calendar,
+        calendar.workspace_broadcast_calendar,
         name="workspace_broadcast_calendar",
     ),
 ]

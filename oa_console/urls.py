@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from broadcasts import click_views, media_views, simulated_line
+from broadcasts import simulated_line
 from insights import portfolio_views
 from oa_console import health
 from oa_console.views import (
@@ -108,10 +108,8 @@ urlpatterns = [
     path("w/", workspaces.workspace_picker, name="workspace_picker"),
     path("w/<slug:workspace_slug>/", include(workspace_patterns)),
     path("webhooks/", include("webhooks.urls")),
-    path("r/<str:token>", click_views.click_redirect, name="broadcast_click"),
+    path("", include("broadcasts.public_urls")),  # r/<token> link redirects, broadcast images
     path("a/<str:token>", campaign_views.campaign_link_redirect, name="campaign_link_redirect"),
-    # Images uploaded for broadcasts, at MEDIA_URL ("/media/") + their storage name.
-    path("media/broadcasts/<path:name>", media_views.broadcast_image, name="broadcast_image"),
     path("api/v1/", include("oa_console.api.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),

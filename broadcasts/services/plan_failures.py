@@ -22,11 +22,11 @@ from datetime import datetime, timedelta
 from django.db import InterfaceError, OperationalError, transaction
 from django.utils.translation import gettext as _
 
+from broadcasts.audiences import audience_for
+from broadcasts.audiences.base import invalid_audience_text
 from broadcasts.models import Broadcast
 from broadcasts.services.send_audit import broadcast_send_recorded
 from segments.rules.validation import RuleContext, RuleError, rules_errors
-
-SEGMENT_AUDIENCES = (Broadcast.AudienceKind.SEGMENT, Broadcast.AudienceKind.SEGMENT_DEMOGRAPHIC)
 
 logger = logging.getLogger("broadcasts.planning")
 
@@ -141,18 +141,9 @@ def broadcast_planning_failed(*, broadcast_id: int, error: BaseException, now: d
 def audience_rule_errors(broadcast: Broadcast) -> list[RuleError]:
     """What is wrong with the rules of the broadcast's segment; empty when they are valid or the
     audience is not a segment."""
-    if broadcast.segment_id is None or broadcast.audience_kind not in SEGMENT_AUDIENCES:
+    if broadcast.segment_id is None or not audience_for(broadcast.audience_kind).uses_segment:
         return []
     return rules_errors(broadcast.segment.rules, context=RuleContext.for_account(broadcast.account))
-
-
-def invalid_audience_text(segment_name: str, errors: list[RuleError]) -> str:
-    """Why a broadcast cannot go to its segment, naming each problem's place in the rules."""
-    listed = "; ".join(f"{error.path}: {error.message}" for error in errors)
-    return _(
-        "The rules of the segment “%(segment)s” are not valid (%(errors)s); fix them on the "
-        "segment's page."
-    ) % {"segment": segment_name, "errors": listed}
 
 
 def invalid_audience_failure(broadcast: Broadcast) -> dict:

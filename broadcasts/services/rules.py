@@ -16,7 +16,7 @@ from oa_console.models import LineAccount
 
 def sending_rules_get(*, account: LineAccount) -> SendingRules:
     """The OA's rules; an OA that never saved any gets the defaults (2 per 7 days, 22-08)."""
-    rules = SendingRules.unscoped.filter(account=account).first()
+    rules = SendingRules.objects.for_account(account).first()
     return rules or SendingRules(account=account)
 
 
@@ -41,7 +41,7 @@ def sending_rules_update(
         errors["quiet_end"] = _("Quiet hours must end at a different time than they start.")
     if errors:
         raise ValidationError(errors)
-    rules, _created = SendingRules.unscoped.update_or_create(
+    rules, _created = SendingRules.objects.for_account(account).update_or_create(
         account=account,
         defaults={
             "cap_enabled": cap_enabled,

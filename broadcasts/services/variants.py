@@ -26,6 +26,7 @@ from django.db.models.functions import Mod
 from django.db.models.lookups import LessThan
 from django.utils.translation import gettext as _
 
+from broadcasts.audiences import chooses_each_recipient
 from broadcasts.messages import messages_errors
 from broadcasts.models import Broadcast, BroadcastVariant, Delivery, HeldBack
 from oa_console.models import LineAccount, User
@@ -74,7 +75,7 @@ def clean_variants(
             _("An A/B test has %(min)s to %(max)s variants.")
             % {"min": MIN_VARIANTS, "max": MAX_VARIANTS}
         ]
-    if audience_kind != Broadcast.AudienceKind.SEGMENT:
+    if not chooses_each_recipient(audience_kind):
         errors.setdefault("variants", []).append(
             _(
                 "A/B variants need a saved segment as the audience (sent per friend by the "
@@ -251,14 +252,16 @@ def broadcast_send_winner(
     goes through review, approval and scheduling like any other broadcast."""
     from broadcasts.variant_selectors import broadcast_variant_results
 
-    parent = Broadcast.unscoped.select_for_update().get(pk=broadcast.pk, account=account)
+    parent = Broadcast.objects.for_account(account).select_for_update().get(pk=broadcast.pk)
     variants = variant_list(broadcast=parent)
     if not variants:
         raise WinnerConflict(_("This broadcast has no A/B variants."))
     if parent.status not in FINISHED:
         raise WinnerConflict(_("The A/B test must finish sending before a winner is sent."))
     existing = (
-        Broadcast.unscoped.filter(winner_of=parent).exclude(status=Broadcast.Status.CANCELLED)
+        Broadcast.objects.for_account(account)
+        .filter(winner_of=parent)
+        .exclude(status=Broadcast.Status.CANCELLED)
     ).first()
     if existing is not None:
         raise WinnerConflict(
@@ -274,7 +277,7 @@ def broadcast_send_winner(
         winner = next((v for v in variants if v.pk == variant_id), None)
         if winner is None:
             raise ValidationError({"variant": [_("Choose one of this broadcast's variants.")]})
-    return Broadcast.unscoped.create(
+    return Broadcast.objects.for_account(account).create(
         account=account,
         created_by=user,
         name=(
@@ -283,7 +286,7 @@ def broadcast_send_winner(
         )[:120],
         goal=parent.goal,
         messages=winner.messages,
-        audience_kind=Broadcast.AudienceKind.SEGMENT,
+        audience_kind=parent.audience_kind,  # a saved segment: the test needed one
         segment_id=parent.segment_id,
         track_clicks=parent.track_clicks,
         click_attribution=parent.click_attribution,
@@ -298,10 +301,12 @@ def followup_audience_errors(
     """A follow-up keeps its parent's segment: its recipients are defined against it."""
     if not broadcast.winner_of_id:
         return {}
-    parent_segment = (
-        Broadcast.unscoped.filter(pk=broadcast.winner_of_id).values_list("segment_id", flat=True)
-    ).first()
-    if audience_kind != Broadcast.AudienceKind.SEGMENT or segment_id != parent_segment:
+    parent_kind, parent_segment = (
+        Broadcast.objects.for_account(broadcast.account)
+        .filter(pk=broadcast.winner_of_id)
+        .values_list("audience_kind", "segment_id")
+    ).first() or (None, None)
+    if audience_kind != parent_kind or segment_id != parent_segment:
         return {
             "audience": [
                 _(

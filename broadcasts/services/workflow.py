@@ -18,21 +18,18 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from broadcasts.messages import demographic_errors, is_personalised, messages_errors
+from broadcasts.audiences import audience_for, chooses_each_recipient, is_known
+from broadcasts.messages import is_personalised, messages_errors
 from broadcasts.models import Broadcast
 from broadcasts.services import variants as ab
-from broadcasts.services.plan_failures import invalid_audience_text
 from broadcasts.services.recurrence import clean_weekdays
 from oa_console import audit
 from oa_console.models import AuditAction, LineAccount, User
 from segments.models import Segment
-from segments.rules.validation import RuleContext, rules_errors
 
 S = Broadcast.Status
 EDITABLE = (S.DRAFT, S.IN_REVIEW, S.APPROVED, S.SCHEDULED)
 CANCELLABLE = EDITABLE
-NEEDS_SEGMENT = (Broadcast.AudienceKind.SEGMENT, Broadcast.AudienceKind.SEGMENT_DEMOGRAPHIC)
-NEEDS_FILTER = (Broadcast.AudienceKind.DEMOGRAPHIC, Broadcast.AudienceKind.SEGMENT_DEMOGRAPHIC)
 
 
 class BroadcastConflict(Exception):
@@ -40,7 +37,7 @@ class BroadcastConflict(Exception):
 
 
 def _locked(broadcast: Broadcast) -> Broadcast:
-    return Broadcast.unscoped.select_for_update().get(pk=broadcast.pk, account=broadcast.account)
+    return Broadcast.objects.for_account(broadcast.account).select_for_update().get(pk=broadcast.pk)
 
 
 def _guard(broadcast: Broadcast, allowed: tuple[str, ...], action: str) -> None:
@@ -88,26 +85,17 @@ def _clean(
     if message_problems:
         errors["messages"] = [str(problem) for problem in message_problems]
     segment = None
-    if audience_kind not in Broadcast.AudienceKind.values:
+    if not is_known(audience_kind):
         errors["audience"] = [_("Choose who receives the broadcast.")]
-    if audience_kind in NEEDS_SEGMENT:
-        segment = (
-            Segment.unscoped.filter(account=account, pk=segment_id).first() if segment_id else None
+    else:
+        segment, audience_errors = audience_for(audience_kind).clean(
+            account=account, segment_id=segment_id, demographic=demographic
         )
-        if segment is None:
-            errors["segment"] = [_("Choose one of this OA's saved segments.")]
-        else:
-            rule_errors = rules_errors(segment.rules, context=RuleContext.for_account(account))
-            if rule_errors:
-                errors["segment"] = [invalid_audience_text(segment.name, rule_errors)]
-    if audience_kind in NEEDS_FILTER:
-        problems = demographic_errors(demographic)
-        if problems:
-            errors["demographic"] = problems
+        errors.update(audience_errors)
     if (
         not message_problems
         and is_personalised(messages)
-        and audience_kind != Broadcast.AudienceKind.SEGMENT
+        and not chooses_each_recipient(audience_kind)
     ):
         errors.setdefault("messages", []).append(
             _(
@@ -164,7 +152,7 @@ def _clean_holdout(holdout_percent: int, audience_kind: str) -> None:
         return
     if not 1 <= holdout_percent <= 50:
         raise ValidationError({"holdout_percent": [_("Choose a holdout of 0 to 50%.")]})
-    if audience_kind != Broadcast.AudienceKind.SEGMENT:
+    if not chooses_each_recipient(audience_kind):
         raise ValidationError(
             {"holdout_percent": [_("A holdout needs a saved segment as the audience.")]}
         )
@@ -215,7 +203,7 @@ def broadcast_create(
         messages=messages,
         audience_kind=audience_kind,
         segment=segment,
-        demographic=demographic if audience_kind in NEEDS_FILTER else None,
+        demographic=demographic if audience_for(audience_kind).uses_filter else None,
         track_clicks=track_clicks,
         click_attribution=click_attribution,
         repeat_weekdays=weekdays,
@@ -270,7 +258,7 @@ def broadcast_update(
     broadcast.messages = messages
     broadcast.audience_kind = audience_kind
     broadcast.segment = segment
-    broadcast.demographic = demographic if audience_kind in NEEDS_FILTER else None
+    broadcast.demographic = demographic if audience_for(audience_kind).uses_filter else None
     broadcast.track_clicks = track_clicks
     _clean_click_attribution(click_attribution)
     broadcast.click_attribution = click_attribution

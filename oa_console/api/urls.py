@@ -167,7 +167,7 @@ urlpatterns = [
         AccountMetricsApi.as_view(),
         name="api_account_metrics",
     ),
-    path("accounts/<int:account_id>/broadcasts/", include("broadcasts.api_urls")),
+    path("accounts/<int:account_id>/broadcasts/", include("broadcasts.api.urls")),
     path(
         "accounts/<int:account_id>/broadcast-statistics/<str:request_id>/",
         BroadcastStatisticsApi.as_view(),

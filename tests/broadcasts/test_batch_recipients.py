@@ -110,7 +110,7 @@ def test_a_push_batch_carries_one_friend(account, rules):
 
 
 def test_variant_batches_carry_one_friend_and_their_arm_which_the_view_exposes(account, rules):
-    from tests.broadcasts.test_variants import ab_broadcast, arm, expected_slot
+    from tests.broadcasts.services.test_variants import ab_broadcast, arm, expected_slot
 
     friends = make_friends(account, 400)
     broadcast = ab_broadcast(  # tracked links: the test goes by push, one friend per call

@@ -19,11 +19,11 @@ from broadcasts.services import planning, sending
 from broadcasts.variant_selectors import broadcast_variant_results
 from segments.models import Friend, Segment
 from segments.segment_selectors import segment_friends
+from tests.broadcasts.api.test_broadcasts import api, url
 from tests.broadcasts.conftest import everyone_segment, make_broadcast, make_friends
-from tests.broadcasts.test_api import api, url
-from tests.broadcasts.test_pages import composer_data, page
+from tests.broadcasts.services.test_variants import ab_broadcast, arm
 from tests.broadcasts.test_sending import run_to_end
-from tests.broadcasts.test_variants import ab_broadcast, arm
+from tests.broadcasts.views.test_pages import composer_data, page
 from tests.conftest import client_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scope")]

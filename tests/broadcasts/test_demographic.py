@@ -14,7 +14,7 @@ from broadcasts.demographic import DemographicChoices, choices_from_filter, filt
 from broadcasts.messages import demographic_errors
 from broadcasts.models import Broadcast
 from tests.broadcasts.conftest import make_broadcast
-from tests.broadcasts.test_pages import composer_data, page
+from tests.broadcasts.views.test_pages import composer_data, page
 from tests.conftest import client_for
 
 FULL = DemographicChoices(

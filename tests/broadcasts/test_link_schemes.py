@@ -150,7 +150,7 @@ def test_a_stored_bad_link_is_never_followed_nor_counted(account):
 def test_the_redirect_refuses_anything_but_a_web_link(account, monkeypatch):
     for stored in (EVIL, "javascript:alert(1)", "https://shop.example/\r\nSet-Cookie: x"):
         monkeypatch.setattr(
-            "broadcasts.click_views.click_record",
+            "broadcasts.views.clicks.click_record",
             lambda **kwargs: clicks.ClickResult(url=stored),  # noqa: B023
         )
         response = Client().get(reverse("broadcast_click", args=["token"]))

@@ -65,7 +65,7 @@ PUBLIC_URL_NAMES = {
     "broadcast_click",  # signed-token click redirect for friends: tests/broadcasts/test_clicks.py
     # Campaign add-friend link scanned by anyone: tests/segments/test_campaign_links.py
     "campaign_link_redirect",
-    "broadcast_image",  # uploaded broadcast images LINE fetches: tests/broadcasts/test_bubbles.py
+    "broadcast_image",  # uploaded broadcast images LINE fetches: tests/broadcasts/composer/test_bubbles.py
     "api_schema",
     "api_docs",
     "api_account_list",  # lists only the caller's own OAs: covered by tests/oa_console/test_api.py

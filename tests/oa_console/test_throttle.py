@@ -11,9 +11,9 @@ import redis
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from broadcasts import click_views
 from broadcasts.messages import click_token
 from broadcasts.models import Click
+from broadcasts.views import clicks
 from oa_console import throttle
 from segments import campaign_views, campaigns
 from segments.models import CampaignVisit
@@ -71,7 +71,7 @@ def test_client_address_trusts_forwarded_for_only_behind_configured_proxies(sett
 
 @pytest.mark.django_db
 def test_a_replayed_click_redirects_but_stops_counting(account, monkeypatch):
-    monkeypatch.setattr(click_views, "CLICKS_COUNTED_PER_ADDRESS", 3)
+    monkeypatch.setattr(clicks, "CLICKS_COUNTED_PER_ADDRESS", 3)
     (friend,) = make_friends(account, 1)
     broadcast = make_broadcast(account, messages=[{"type": "text", "text": "https://a.example"}])
     url = reverse(

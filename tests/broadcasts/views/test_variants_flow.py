@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 
 from broadcasts.models import Broadcast, BroadcastVariant, Click, Delivery, HeldBack
+from tests.broadcasts.api.test_broadcasts import api, url
 from tests.broadcasts.conftest import everyone_segment, make_friends
-from tests.broadcasts.test_api import api, url
-from tests.broadcasts.test_pages import composer_data, page
 from tests.broadcasts.test_sending import run_to_end
+from tests.broadcasts.views.test_pages import composer_data, page
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db

@@ -245,7 +245,7 @@ def test_estimate_and_test_send(account, rules, marketer, line):
         20,
         True,
     )
-    # A friend picked by id (tests/broadcasts/test_test_send.py covers search and "to me").
+    # A friend picked by id (tests/broadcasts/views/test_test_send.py covers search and "to me").
     me = Friend.unscoped.filter(account=account).order_by("pk").first().line_user_id
     response = api(marketer).post(
         url(account, "api_broadcast_test", broadcast), {"friend": me}, format="json"

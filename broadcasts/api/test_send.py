@@ -17,9 +17,9 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from broadcasts.api import _BroadcastApi
+from broadcasts.api.common import BroadcastApi
 from broadcasts.services import sending
-from oa_console.api.base import TenantApiView
+from oa_console.api.base import AccountApiView
 from oa_console.api.docs import operation_description
 from oa_console.models import User
 from oa_console.roles import Capability
@@ -85,9 +85,9 @@ class TestSendOutputSerializer(serializers.Serializer):
         ],
     ),
 )
-class BroadcastTestSendApi(_BroadcastApi):
+class BroadcastTestSendApi(BroadcastApi):
     def post(self, request, account_id: int, broadcast_id: int):
-        broadcast = self.broadcast(account_id, broadcast_id)
+        broadcast = self.broadcast(broadcast_id)
         self.require(Capability.DRAFT_BROADCASTS)
         data = TestSendSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -147,7 +147,7 @@ def _code_out(code) -> dict | None:
     return {"code": friend_links.code_display(code.code), "expires_at": code.expires_at}
 
 
-class TestRecipientApi(TenantApiView):
+class TestRecipientApi(AccountApiView):
     @extend_schema(
         responses=TestRecipientOutputSerializer,
         summary="My LINE account as a test recipient of this OA",
@@ -162,7 +162,7 @@ class TestRecipientApi(TenantApiView):
         ),
     )
     def get(self, request, account_id: int):
-        account = self.get_account(account_id)
+        account = self.account
         user = _person(request)
         link = friend_link_selectors.friend_link_get(account=account, user=user)
         code = friend_link_selectors.friend_link_code_open(account=account, user=user)
@@ -189,14 +189,14 @@ class TestRecipientApi(TenantApiView):
         ),
     )
     def delete(self, request, account_id: int):
-        account = self.get_account(account_id)
+        account = self.account
         self.require(Capability.DRAFT_BROADCASTS)
         if not friend_links.friend_link_delete(account=account, user=_person(request)):
             raise Http404
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class TestRecipientCodeApi(TenantApiView):
+class TestRecipientCodeApi(AccountApiView):
     @extend_schema(
         request=None,
         responses={201: TestRecipientCodeSerializer},
@@ -212,7 +212,7 @@ class TestRecipientCodeApi(TenantApiView):
         ),
     )
     def post(self, request, account_id: int):
-        account = self.get_account(account_id)
+        account = self.account
         self.require(Capability.DRAFT_BROADCASTS)
         code = friend_links.friend_link_code_issue(account=account, user=_person(request))
         return Response(_code_out(code), status=status.HTTP_201_CREATED)

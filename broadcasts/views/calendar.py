@@ -20,7 +20,7 @@ from broadcasts.forms import SendingRulesForm
 from broadcasts.services import workflow
 from broadcasts.services.aggregation import aggregation_unit_usage
 from broadcasts.services.rules import local_to_utc, sending_rules_get, sending_rules_update
-from broadcasts.views import _broadcast_or_404
+from broadcasts.views.common import broadcast_or_404
 from oa_console.permissions import can, require
 from oa_console.query_fields import QueryDateField, date_in_range
 from oa_console.roles import Capability
@@ -112,7 +112,7 @@ def broadcast_reschedule(
     request: HttpRequest, workspace_slug: str, account_slug: str, broadcast_id: int
 ) -> HttpResponse:
     """Drop on a day: same local time of day on the new date (10:00 when none was set)."""
-    broadcast = _broadcast_or_404(request, broadcast_id)
+    broadcast = broadcast_or_404(request, broadcast_id)
     require(request, Capability.DRAFT_BROADCASTS)
     zone = zoneinfo.ZoneInfo(request.account.time_zone)
     error = ""

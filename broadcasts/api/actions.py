@@ -1,0 +1,252 @@
+"""The workflow actions of a broadcast: submit, approve, reject, schedule, cancel, and sending
+an A/B test's winner to the rest."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import (
+    extend_schema,
+)
+from rest_framework import serializers, status
+
+from broadcasts.api.common import BroadcastApi, Conflict, acting_user
+from broadcasts.api.output import BroadcastDetailOutputSerializer
+from broadcasts.models import Broadcast
+from broadcasts.services import variants, workflow
+from broadcasts.services.rules import local_to_utc
+from oa_console.api.docs import operation_description
+from oa_console.roles import Capability
+
+
+class CommentSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class ScheduleSerializer(serializers.Serializer):
+    send_at = serializers.CharField(allow_null=True)
+
+
+class _ActionApi(BroadcastApi):
+    capability = Capability.DRAFT_BROADCASTS
+    request_serializer: type[serializers.Serializer] | None = None
+
+    def act(self, broadcast: Broadcast, data: dict) -> Broadcast:
+        raise NotImplementedError
+
+    def post(self, request, account_id: int, broadcast_id: int):
+        broadcast = self.broadcast(broadcast_id)
+        self.require(self.capability)
+        data = {}
+        if self.request_serializer is not None:
+            serializer = self.request_serializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+        try:
+            broadcast = self.act(broadcast, data)
+        except workflow.BroadcastConflict as exc:
+            raise Conflict(str(exc)) from exc
+        return self.detail(broadcast)
+
+
+@extend_schema(
+    request=None,
+    responses=BroadcastDetailOutputSerializer,
+    summary="Submit for review",
+    description=operation_description(
+        ("Sends a draft to review; an admin or owner approves or rejects it."),
+        returns="the broadcast's detail, now `in_review`.",
+        capability=Capability.DRAFT_BROADCASTS,
+        errors=[
+            (404, "no broadcast with this id in the OA."),
+            (409, "the broadcast is not a draft."),
+        ],
+    ),
+)
+class BroadcastSubmitApi(_ActionApi):
+    def act(self, broadcast, data):
+        return workflow.broadcast_submit(broadcast=broadcast, user=acting_user(self.request))
+
+
+@extend_schema(
+    request=CommentSerializer,
+    responses=BroadcastDetailOutputSerializer,
+    summary="Approve",
+    description=operation_description(
+        (
+            "Approves a broadcast in review, with an optional comment. One whose author "
+            "already chose a future time becomes scheduled at once; otherwise it waits, "
+            "approved, for a send time."
+        ),
+        returns="the broadcast's detail, now `approved` or `scheduled`.",
+        capability=Capability.APPROVE_BROADCASTS,
+        errors=[
+            (404, "no broadcast with this id in the OA."),
+            (409, "the broadcast is not in review."),
+        ],
+    ),
+)
+class BroadcastApproveApi(_ActionApi):
+    capability = Capability.APPROVE_BROADCASTS
+    request_serializer = CommentSerializer
+
+    def act(self, broadcast, data):
+        return workflow.broadcast_approve(
+            broadcast=broadcast,
+            user=acting_user(self.request),
+            comment=data["comment"],
+            request=self.request,
+        )
+
+
+@extend_schema(
+    request=CommentSerializer,
+    responses=BroadcastDetailOutputSerializer,
+    summary="Reject back to draft, with a comment",
+    description=operation_description(
+        ("Sends a broadcast in review back to its author as a draft, with the reviewer's reason."),
+        returns="the broadcast's detail, a draft again, with `review_comment`.",
+        capability=Capability.APPROVE_BROADCASTS,
+        errors=[
+            (400, "no comment: say what needs to change."),
+            (404, "no broadcast with this id in the OA."),
+            (409, "the broadcast is not in review."),
+        ],
+    ),
+)
+class BroadcastRejectApi(_ActionApi):
+    capability = Capability.APPROVE_BROADCASTS
+    request_serializer = CommentSerializer
+
+    def act(self, broadcast, data):
+        return workflow.broadcast_reject(
+            broadcast=broadcast, user=acting_user(self.request), comment=data["comment"]
+        )
+
+
+def parse_send_at(value: str | None, *, broadcast: Broadcast) -> datetime | None:
+    """ISO-8601; a time without an offset is a wall-clock time in the OA's time zone."""
+    if value is None:
+        return None
+    try:
+        parsed = parse_datetime(value)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise DjangoValidationError({"send_at": [_("Use an ISO-8601 date and time.")]})
+    if timezone.is_naive(parsed):
+        return local_to_utc(account=broadcast.account, local=parsed)
+    return parsed
+
+
+@extend_schema(
+    request=ScheduleSerializer,
+    responses=BroadcastDetailOutputSerializer,
+    summary="Choose the send time (null = now)",
+    description=operation_description(
+        (
+            "Chooses when the broadcast goes out: `send_at` as ISO-8601 (a time without an "
+            "offset is a wall-clock time in the OA's time zone), or null to send now. "
+            "Before approval this only records the wish; an approved broadcast becomes "
+            "scheduled, and one due now is handed to a worker at once."
+        ),
+        returns="the broadcast's detail with its `send_at` and status.",
+        capability=Capability.DRAFT_BROADCASTS,
+        errors=[
+            (400, "`send_at` is not an ISO-8601 date and time, or is in the past."),
+            (404, "no broadcast with this id in the OA."),
+            (
+                409,
+                (
+                    "the broadcast can no longer be scheduled, or is not approved and null (now) "
+                    "was asked."
+                ),
+            ),
+        ],
+    ),
+)
+class BroadcastScheduleApi(_ActionApi):
+    request_serializer = ScheduleSerializer
+
+    def act(self, broadcast, data):
+        send_at = parse_send_at(data["send_at"], broadcast=broadcast)
+        return workflow.broadcast_schedule(broadcast=broadcast, send_at=send_at)
+
+
+@extend_schema(
+    request=None,
+    responses=BroadcastDetailOutputSerializer,
+    summary="Cancel",
+    description=operation_description(
+        (
+            "Cancels a broadcast that has not gone out: it will not be sent. A cancelled "
+            "broadcast can then be deleted."
+        ),
+        returns="the broadcast's detail, now `cancelled`.",
+        capability=Capability.DRAFT_BROADCASTS,
+        errors=[
+            (404, "no broadcast with this id in the OA."),
+            (409, "the broadcast is already sending, sent or cancelled."),
+        ],
+    ),
+)
+class BroadcastCancelApi(_ActionApi):
+    def act(self, broadcast, data):
+        return workflow.broadcast_cancel(broadcast=broadcast, request=self.request)
+
+
+class SendWinnerSerializer(serializers.Serializer):
+    variant = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Id of the winning variant; by default the leader by click rate.",
+    )
+
+
+@extend_schema(
+    request=SendWinnerSerializer,
+    responses={201: BroadcastDetailOutputSerializer},
+    summary="Send the winning A/B variant to the rest (creates a follow-up draft)",
+    description=operation_description(
+        (
+            "After an A/B test sent to part of the audience, creates a follow-up draft that "
+            "sends the winning variant (`variant`, by default the leader by click rate) to "
+            "the friends who got no variant yet. The follow-up goes through review like any "
+            "broadcast."
+        ),
+        returns="201 with the follow-up draft's detail.",
+        capability=Capability.DRAFT_BROADCASTS,
+        errors=[
+            (400, "`variant` is not a variant of this broadcast."),
+            (404, "no broadcast with this id in the OA."),
+            (
+                409,
+                (
+                    "the broadcast has no finished A/B test with friends left waiting, or its "
+                    "winner was already sent."
+                ),
+            ),
+        ],
+    ),
+)
+class BroadcastSendWinnerApi(BroadcastApi):
+    def post(self, request, account_id: int, broadcast_id: int):
+        broadcast = self.broadcast(broadcast_id)
+        self.require(Capability.DRAFT_BROADCASTS)
+        data = SendWinnerSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            followup = variants.broadcast_send_winner(
+                account=broadcast.account,
+                broadcast=broadcast,
+                user=acting_user(request),
+                variant_id=data.validated_data["variant"],
+            )
+        except variants.WinnerConflict as exc:
+            raise Conflict(str(exc)) from exc
+        return self.detail(followup, status.HTTP_201_CREATED)

@@ -1,0 +1,185 @@
+"""Broadcasts of an OA: list, create, get, replace, delete."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+)
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from broadcasts import selectors
+from broadcasts.api.common import BROADCAST_EXAMPLE, BroadcastApi, Conflict, acting_user
+from broadcasts.api.input import BroadcastInputSerializer, service_kwargs
+from broadcasts.api.output import BroadcastDetailOutputSerializer, BroadcastOutputSerializer
+from broadcasts.models import Broadcast
+from broadcasts.services import workflow
+from oa_console.api.docs import operation_description
+from oa_console.api.pagination import StandardPagination
+from oa_console.roles import Capability
+
+
+class BroadcastListApi(BroadcastApi):
+    pagination_class = StandardPagination
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "status", str, enum=Broadcast.Status.values, description="only this status"
+            )
+        ],
+        responses=BroadcastOutputSerializer(many=True),
+        summary="List broadcasts",
+        description=operation_description(
+            (
+                "The OA's broadcasts, newest first, optionally only those in one `status` "
+                "(draft, in_review, approved, scheduled, sending, sent, partially_failed, "
+                "failed, cancelled)."
+            ),
+            returns=(
+                "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
+                "500) of broadcasts with their content, audience, schedule, review and send "
+                "outcome (recipients, accepted, failed)."
+            ),
+            errors=[(400, "an unknown `status`.")],
+        ),
+    )
+    def get(self, request, account_id: int):
+        account = self.account
+        wanted = request.query_params.get("status") or None
+        if wanted and wanted not in Broadcast.Status.values:
+            raise ValidationError({"status": [_("Unknown status.")]})
+        page = self.paginate(selectors.broadcast_list(account=account, status=wanted))
+        return self.paginated_response(BroadcastOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=BroadcastInputSerializer,
+        examples=[BROADCAST_EXAMPLE],
+        responses={201: BroadcastDetailOutputSerializer},
+        summary="Create a draft broadcast",
+        description=operation_description(
+            (
+                "Creates a draft. Body: `name`, `messages` (LINE message objects), `audience` "
+                '(`{"all": true}`, `{"segment": id}`, a LINE demographic filter, or a segment '
+                "with a filter), and optionally `variants` (A/B), `variant_test_percent`, "
+                "`holdout_percent`, `track_clicks`, `click_attribution` and `repeat_weekdays`."
+            ),
+            returns="201 with the draft's detail (as `GET …/broadcasts/{broadcast_id}/`).",
+            capability=Capability.DRAFT_BROADCASTS,
+            errors=[
+                (
+                    400,
+                    (
+                        "the messages are not valid LINE messages, the audience or a variant is not "
+                        "valid, or the segment is not one of this OA; `error.fields` names each."
+                    ),
+                )
+            ],
+        ),
+    )
+    def post(self, request, account_id: int):
+        account = self.account
+        self.require(Capability.DRAFT_BROADCASTS)
+        data = BroadcastInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        broadcast = workflow.broadcast_create(
+            account=account,
+            created_by=acting_user(request),
+            request=request,
+            **service_kwargs(data.validated_data),
+        )
+        return self.detail(broadcast, status.HTTP_201_CREATED)
+
+
+class BroadcastDetailApi(BroadcastApi):
+    @extend_schema(
+        responses=BroadcastDetailOutputSerializer,
+        summary="Get a broadcast",
+        description=operation_description(
+            (
+                "One broadcast of the OA with its progress while it sends and its results "
+                "after: batch outcomes (first 100), A/B variant results, and LINE's own "
+                "statistics once fetched (`line_stats`: delivered, impressions, clicks; per "
+                "aggregation unit for multicasts and pushes; null where LINE withheld a figure "
+                "under 20)."
+            ),
+            returns=(
+                "the broadcast's detail: content, audience, schedule, review, `progress`, "
+                "`batches`, `variant_results`, `line_stats` and `aggregation_units`."
+            ),
+            errors=[(404, "no broadcast with this id in the OA.")],
+        ),
+    )
+    def get(self, request, account_id: int, broadcast_id: int):
+        return self.detail(self.broadcast(broadcast_id))
+
+    @extend_schema(
+        request=BroadcastInputSerializer,
+        examples=[BROADCAST_EXAMPLE],
+        responses=BroadcastDetailOutputSerializer,
+        summary="Replace a broadcast's content and audience (an approved one returns to review)",
+        description=operation_description(
+            (
+                "Replaces the content and audience of a broadcast not yet sent. An approved or "
+                "scheduled broadcast goes back to review, since what was approved is no longer "
+                "what would be sent. Body: `name`, `messages` (LINE message objects), "
+                '`audience` (`{"all": true}`, `{"segment": id}`, a LINE demographic filter, or '
+                "a segment with a filter), and optionally `variants` (A/B), "
+                "`variant_test_percent`, `holdout_percent`, `track_clicks`, `click_attribution` "
+                "and `repeat_weekdays`."
+            ),
+            returns="the broadcast's detail after the change.",
+            capability=Capability.DRAFT_BROADCASTS,
+            errors=[
+                (400, "the new content or audience is not valid."),
+                (404, "no broadcast with this id in the OA."),
+                (
+                    409,
+                    (
+                        "the broadcast's state does not allow it (the message says which state it is "
+                        "in)."
+                    ),
+                ),
+            ],
+        ),
+    )
+    def put(self, request, account_id: int, broadcast_id: int):
+        broadcast = self.broadcast(broadcast_id)
+        self.require(Capability.DRAFT_BROADCASTS)
+        data = BroadcastInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            broadcast = workflow.broadcast_update(
+                broadcast=broadcast, **service_kwargs(data.validated_data)
+            )
+        except workflow.BroadcastConflict as exc:
+            raise Conflict(str(exc)) from exc
+        return self.detail(broadcast)
+
+    @extend_schema(
+        responses={204: None},
+        summary="Delete a draft or cancelled broadcast",
+        description=operation_description(
+            (
+                "Deletes a broadcast that LINE never saw: a draft or a cancelled one. Anything "
+                "that was sent stays for the record."
+            ),
+            returns="204 with no body.",
+            capability=Capability.DRAFT_BROADCASTS,
+            errors=[
+                (404, "no broadcast with this id in the OA."),
+                (409, "the broadcast is neither a draft nor cancelled."),
+            ],
+        ),
+    )
+    def delete(self, request, account_id: int, broadcast_id: int):
+        broadcast = self.broadcast(broadcast_id)
+        self.require(Capability.DRAFT_BROADCASTS)
+        try:
+            workflow.broadcast_delete(broadcast=broadcast)
+        except workflow.BroadcastConflict as exc:
+            raise Conflict(str(exc)) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
