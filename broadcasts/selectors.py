@@ -25,8 +25,9 @@ from broadcasts.services.plan_failures import (
     planning_failure_text,
 )
 from broadcasts.services.planning import failure_text
-from broadcasts.services.sending import MAX_ATTEMPTS, MAX_RATE_LIMITED
-from oa_console import line_api
+from broadcasts.services.sending.recording import MAX_ATTEMPTS, MAX_RATE_LIMITED
+from oa_console.line import clients, limiter
+from oa_console.line.outcomes import line_call
 from oa_console.models import LineAccount
 
 
@@ -191,20 +192,19 @@ class Quota:
 def message_quota(*, account: LineAccount) -> Quota | None:
     """LINE's monthly message quota and what has been used; None when LINE cannot tell now
     (the panel then says so rather than guessing)."""
-    from broadcasts.services.sending import line_call
 
-    if not line_api.rate_limit_acquire(account, "default").allowed:
+    if not limiter.rate_limit_acquire(account, "default").allowed:
         return None
-    with line_api.messaging_api(account, host=simulated_line.host()) as api:
+    with clients.messaging_api(account, host=simulated_line.host()) as api:
         quota = line_call(
-            lambda: api.get_message_quota_with_http_info(_request_timeout=line_api.REQUEST_TIMEOUT)
+            lambda: api.get_message_quota_with_http_info(_request_timeout=clients.REQUEST_TIMEOUT)
         )
         used = line_call(
             lambda: api.get_message_quota_consumption_with_http_info(
-                _request_timeout=line_api.REQUEST_TIMEOUT
+                _request_timeout=clients.REQUEST_TIMEOUT
             )
         )
-    if quota.kind != "accepted" or used.kind != "accepted":
+    if not (quota.accepted and used.accepted):
         return None
     limited = quota.data.type == "limited"
     return Quota(

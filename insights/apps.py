@@ -1,10 +1,18 @@
 from django.apps import AppConfig
 
+from broadcasts import hooks
+
 
 class InsightsConfig(AppConfig):
     name = "insights"
 
     def ready(self) -> None:
+        # LINE's statistics of a console broadcast/narrowcast are kept per request id: the
+        # Insight sync fetches every id the sending announces.
+        from insights.services.sync_broadcasts import broadcast_request_register
+
+        hooks.register_request_accepted(broadcast_request_register)
+
         # The broadcast composer and the demo's simulated LINE read LINE's target reach.
         from insights.selectors import target_reach_latest
         from segments.follower_panel import register_target_reach

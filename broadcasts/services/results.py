@@ -27,8 +27,8 @@ from broadcasts import simulated_line
 from broadcasts.messages import CLICK_SALT, tracked_urls
 from broadcasts.models import Broadcast, BroadcastBatch, BroadcastVariant
 from broadcasts.services import variants
-from broadcasts.services.sending import line_call
-from oa_console import line_api
+from oa_console.line import clients, limiter
+from oa_console.line.outcomes import RATE_LIMITED, TRANSIENT, line_call
 from oa_console.models import LineAccount
 
 Method = Broadcast.Method
@@ -74,7 +74,7 @@ def insight_host() -> str | None:
 
 
 def _insight_budget(account: LineAccount) -> None:
-    decision = line_api.rate_limit_acquire(account, "insight")
+    decision = limiter.rate_limit_acquire(account, "insight")
     if not decision.allowed:
         raise StatisticsRateLimited(
             _("LINE's hourly limit for statistics is used up; try again later."),
@@ -87,9 +87,9 @@ def _not_answered(outcome) -> ValidationError:
         "status": outcome.status or "—",
         "message": outcome.message,
     }
-    if outcome.kind == "rate_limited":
+    if outcome.kind == RATE_LIMITED:
         return StatisticsRateLimited(message, retry_in=outcome.retry_after or 3600)
-    if outcome.kind == "transient":
+    if outcome.kind == TRANSIENT:
         return StatisticsUnavailable(message)
     return ValidationError(message)
 
@@ -126,13 +126,13 @@ def broadcast_line_stats_fetch(*, broadcast: Broadcast) -> Broadcast:
     if batch is None:
         raise ValidationError(_("LINE has not accepted this broadcast, so it has no statistics."))
     _insight_budget(broadcast.account)
-    with line_api.insight_api(broadcast.account, host=insight_host()) as api:
+    with clients.insight_api(broadcast.account, host=insight_host()) as api:
         outcome = line_call(
             lambda: api.get_message_event_with_http_info(
-                batch.request_id, _request_timeout=line_api.REQUEST_TIMEOUT
+                batch.request_id, _request_timeout=clients.REQUEST_TIMEOUT
             )
         )
-    if outcome.kind != "accepted":
+    if not outcome.accepted:
         raise _not_answered(outcome)
     return broadcast_message_event_store(broadcast=broadcast, response=outcome.data)
 
@@ -344,13 +344,13 @@ def _unit_stats_fetch_now(broadcast: Broadcast) -> Broadcast:
 
     def fetch(unit: str, first: str, last: str):
         _insight_budget(broadcast.account)
-        with line_api.insight_api(broadcast.account, host=insight_host()) as api:
+        with clients.insight_api(broadcast.account, host=insight_host()) as api:
             outcome = line_call(
                 lambda: api.get_statistics_per_unit_with_http_info(
-                    unit, first, last, _request_timeout=line_api.REQUEST_TIMEOUT
+                    unit, first, last, _request_timeout=clients.REQUEST_TIMEOUT
                 )
             )
-        if outcome.kind != "accepted":
+        if not outcome.accepted:
             raise _not_answered(outcome)
         return outcome.data
 
