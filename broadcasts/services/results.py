@@ -23,12 +23,12 @@ from django.db.models import Exists, OuterRef, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from broadcasts import simulated_line
+from broadcasts import hooks, simulated_line
 from broadcasts.messages import CLICK_SALT, tracked_urls
 from broadcasts.models import Broadcast, BroadcastBatch, BroadcastVariant
 from broadcasts.services import variants
-from oa_console.line import clients, limiter
-from oa_console.line.outcomes import RATE_LIMITED, TRANSIENT, line_call
+from oa_console.line import limiter
+from oa_console.line.outcomes import RATE_LIMITED, TRANSIENT
 from oa_console.models import LineAccount
 
 Method = Broadcast.Method
@@ -73,7 +73,9 @@ def insight_host() -> str | None:
     return simulated_line.host()
 
 
-def _insight_budget(account: LineAccount) -> None:
+def statistics_budget(account: LineAccount) -> None:
+    """Take one call of the channel's Insight budget for a fetch someone waits for, or say
+    (in the words the broadcast page shows) that the hour's budget is spent."""
     decision = limiter.rate_limit_acquire(account, "insight")
     if not decision.allowed:
         raise StatisticsRateLimited(
@@ -82,7 +84,9 @@ def _insight_budget(account: LineAccount) -> None:
         )
 
 
-def _not_answered(outcome) -> ValidationError:
+def statistics_not_answered(outcome) -> ValidationError:
+    """LINE's answer to a statistics fetch that did not return them, as the error the broadcast
+    page and the scheduled fetch act on (wait, retry later, or give up)."""
     message = _("LINE did not return statistics (%(status)s): %(message)s") % {
         "status": outcome.status or "—",
         "message": outcome.message,
@@ -109,7 +113,8 @@ def line_stats_available(*, broadcast: Broadcast) -> bool:
 
 
 def broadcast_line_stats_fetch(*, broadcast: Broadcast) -> Broadcast:
-    """Ask LINE for the broadcast's statistics now and keep them on the broadcast.
+    """Ask LINE for the broadcast's statistics now and keep them on the broadcast (through the
+    statistics' one fetcher, the Insight sync's, registered in ``broadcasts.hooks``).
 
     LINE publishes them some time after sending and withholds any figure under 20 (stored as
     null and shown as "fewer than 20", never as 0)."""
@@ -125,16 +130,7 @@ def broadcast_line_stats_fetch(*, broadcast: Broadcast) -> Broadcast:
     )
     if batch is None:
         raise ValidationError(_("LINE has not accepted this broadcast, so it has no statistics."))
-    _insight_budget(broadcast.account)
-    with clients.insight_api(broadcast.account, host=insight_host()) as api:
-        outcome = line_call(
-            lambda: api.get_message_event_with_http_info(
-                batch.request_id, _request_timeout=clients.REQUEST_TIMEOUT
-            )
-        )
-    if not outcome.accepted:
-        raise _not_answered(outcome)
-    return broadcast_message_event_store(broadcast=broadcast, response=outcome.data)
+    return hooks.statistics_fetcher()(broadcast=broadcast, request_id=batch.request_id)
 
 
 def message_event_values(response) -> dict:
@@ -333,7 +329,8 @@ def broadcast_unit_stats_store(
 
 def _unit_stats_fetch_now(broadcast: Broadcast) -> Broadcast:
     """ "Refresh LINE's statistics" for a multicast/push: one Insight GET per unit, each
-    through the channel's 60-per-hour limiter."""
+    through the channel's 60-per-hour limiter, made by the statistics' one fetcher (the
+    Insight sync's, registered in ``broadcasts.hooks``)."""
     if not broadcast.aggregation_units or not broadcast_units_sent(broadcast=broadcast):
         raise ValidationError(
             _(
@@ -342,19 +339,7 @@ def _unit_stats_fetch_now(broadcast: Broadcast) -> Broadcast:
             )
         )
 
-    def fetch(unit: str, first: str, last: str):
-        _insight_budget(broadcast.account)
-        with clients.insight_api(broadcast.account, host=insight_host()) as api:
-            outcome = line_call(
-                lambda: api.get_statistics_per_unit_with_http_info(
-                    unit, first, last, _request_timeout=clients.REQUEST_TIMEOUT
-                )
-            )
-        if not outcome.accepted:
-            raise _not_answered(outcome)
-        return outcome.data
-
-    return broadcast_unit_stats_store(broadcast=broadcast, fetch=fetch)
+    return hooks.statistics_fetcher()(broadcast=broadcast, request_id=None)
 
 
 def broadcasts_unit_stats_due(*, account: LineAccount, now: datetime) -> QuerySet[Broadcast]:
