@@ -66,7 +66,6 @@ OVERSIZED = {
     "insights/services/reports.py": 1053,
     "tests/broadcasts/test_aggregation_units.py": 423,
     "tests/browser/test_tour.py": 741,
-    "tests/fakes/line_server.py": 416,
     "tests/insights/test_imports.py": 501,
     "tests/oa_console/test_commands.py": 493,
     "tests/oa_console/test_tenant_isolation.py": 539,
