@@ -25,6 +25,14 @@ REQUEST_TIMEOUT = (5, 15)
 SIMULATED_LINE_PATH = "/simulated-line"
 
 
+def sdk_preload() -> None:
+    """Import the SDK modules the send path uses (hundreds of generated models) now: the
+    Celery worker's main process calls this before forking, so its children share them
+    instead of each importing them in the middle of its first send."""
+    import linebot.v3.audience
+    import linebot.v3.messaging  # noqa: F401
+
+
 def simulated_host() -> str | None:
     """The simulated LINE's host when the embedded demo runs it (``BROADCASTS_SIMULATED_LINE``,
     only with ``DEBUG``), else ``None``: callers pass it as ``host`` so the demo's calls that
