@@ -5,7 +5,7 @@ message quota, results, and the friend filters other apps use (``received_broadc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from broadcasts.services.sending.recording import MAX_ATTEMPTS, MAX_RATE_LIMITED
 from oa_console.line import clients, limiter
 from oa_console.line.outcomes import line_call
 from oa_console.models import LineAccount
+from segments.models import CustomEvent, Friend, FriendStatusChange
 
 
 def broadcast_list(
@@ -250,10 +251,6 @@ class BlockWindow:
 def broadcast_blocks(*, broadcast: Broadcast) -> list[BlockWindow]:
     """Blocks within 24 h and 72 h of sending, beside the OA's usual block rate for a window as
     long (measured over the 14 days before the broadcast), so a spike is visible."""
-    from datetime import timedelta
-
-    from segments.models import Friend, FriendStatusChange
-
     start = broadcast.started_at
     if start is None:
         return []
@@ -323,8 +320,6 @@ class Lift:
 
 
 def broadcast_event_names(*, broadcast: Broadcast) -> list[str]:
-    from segments.models import CustomEvent
-
     return list(
         CustomEvent.unscoped.filter(account_id=broadcast.account_id)
         .values_list("name", flat=True)
@@ -335,10 +330,6 @@ def broadcast_event_names(*, broadcast: Broadcast) -> list[str]:
 
 def broadcast_lift(*, broadcast: Broadcast, event: str, days: int = 7) -> Lift | None:
     """Lift of a custom event (e.g. purchases through the events API) against the holdout."""
-    from datetime import timedelta
-
-    from segments.models import CustomEvent
-
     if not broadcast.holdout_percent or broadcast.started_at is None:
         return None
     start = broadcast.started_at

@@ -13,7 +13,6 @@ LOCAL = {
     ("broadcasts/apps.py", "oa_console.audit.display"): READY,
     ("broadcasts/apps.py", "oa_console.security"): READY,
     ("broadcasts/apps.py", "segments.personal_data.registry"): READY,
-    ("broadcasts/selectors.py", "segments.models"): TEMPORARY,
     ("insights/apps.py", "oa_console.audit.display"): READY,
     ("insights/apps.py", "segments.follower_panel"): READY,
     ("insights/apps.py", "segments.personal_data.registry"): READY,
