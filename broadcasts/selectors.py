@@ -232,7 +232,7 @@ def friends_clicked_q(
 ) -> Q:
     """Friends who opened a tracked link of this OA's broadcasts: the segments ``clicked``
     field."""
-    clicks = Click.unscoped.filter(account=account, friend__isnull=False)
+    clicks = Click.objects.for_account(account).filter(friend__isnull=False)
     if broadcast_ids is not None:
         clicks = clicks.filter(broadcast_id__in=broadcast_ids)
     if since is not None:

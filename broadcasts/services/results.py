@@ -178,7 +178,8 @@ def broadcast_message_event_record(*, account: LineAccount, request_id: str, res
     """The Insight sync fetched a request id: when it is one of this console's sends, its
     broadcast keeps the figures too, so both pages read the same ones."""
     batch = (
-        BroadcastBatch.unscoped.filter(account=account, request_id=request_id)
+        BroadcastBatch.objects.for_account(account)
+        .filter(request_id=request_id)
         .select_related("broadcast")
         .order_by("sequence")
         .first()
@@ -349,8 +350,8 @@ def broadcasts_unit_stats_due(*, account: LineAccount, now: datetime) -> QuerySe
         broadcast=OuterRef("pk"), status=BroadcastBatch.Status.ACCEPTED
     ).exclude(aggregation_unit="")
     return (
-        Broadcast.unscoped.filter(
-            account=account,
+        Broadcast.objects.for_account(account)
+        .filter(
             method__in=WITH_UNIT_STATS,
             status__in=DONE_STATUSES,
             started_at__gte=now - timedelta(days=UNIT_PERIOD_DAYS + 2),
