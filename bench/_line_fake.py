@@ -15,7 +15,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.fakes.line_sending import SendingScript
-from tests.fakes.line_server import FakeLineServer, _load_specs
+from tests.fakes.line_server import FakeLineServer
+from tests.fakes.line_spec import _load_specs
 
 
 def main() -> None:

@@ -5,7 +5,7 @@ message quota, results, and the friend filters other apps use (``received_broadc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
@@ -24,10 +24,12 @@ from broadcasts.services.plan_failures import (
     invalid_audience_reason,
     planning_failure_text,
 )
-from broadcasts.services.planning import failure_text
-from broadcasts.services.sending import MAX_ATTEMPTS, MAX_RATE_LIMITED
-from oa_console import line_api
+from broadcasts.services.planning.line_rules import failure_text
+from broadcasts.services.sending.recording import MAX_ATTEMPTS, MAX_RATE_LIMITED
+from oa_console.line import clients, limiter
+from oa_console.line.outcomes import line_call
 from oa_console.models import LineAccount
+from segments.models import CustomEvent, Friend, FriendStatusChange
 
 
 def broadcast_list(
@@ -191,20 +193,19 @@ class Quota:
 def message_quota(*, account: LineAccount) -> Quota | None:
     """LINE's monthly message quota and what has been used; None when LINE cannot tell now
     (the panel then says so rather than guessing)."""
-    from broadcasts.services.sending import line_call
 
-    if not line_api.rate_limit_acquire(account, "default").allowed:
+    if not limiter.rate_limit_acquire(account, "default").allowed:
         return None
-    with line_api.messaging_api(account, host=simulated_line.host()) as api:
+    with clients.messaging_api(account, host=simulated_line.host()) as api:
         quota = line_call(
-            lambda: api.get_message_quota_with_http_info(_request_timeout=line_api.REQUEST_TIMEOUT)
+            lambda: api.get_message_quota_with_http_info(_request_timeout=clients.REQUEST_TIMEOUT)
         )
         used = line_call(
             lambda: api.get_message_quota_consumption_with_http_info(
-                _request_timeout=line_api.REQUEST_TIMEOUT
+                _request_timeout=clients.REQUEST_TIMEOUT
             )
         )
-    if quota.kind != "accepted" or used.kind != "accepted":
+    if not (quota.accepted and used.accepted):
         return None
     limited = quota.data.type == "limited"
     return Quota(
@@ -231,7 +232,7 @@ def friends_clicked_q(
 ) -> Q:
     """Friends who opened a tracked link of this OA's broadcasts: the segments ``clicked``
     field."""
-    clicks = Click.unscoped.filter(account=account, friend__isnull=False)
+    clicks = Click.objects.for_account(account).filter(friend__isnull=False)
     if broadcast_ids is not None:
         clicks = clicks.filter(broadcast_id__in=broadcast_ids)
     if since is not None:
@@ -250,10 +251,6 @@ class BlockWindow:
 def broadcast_blocks(*, broadcast: Broadcast) -> list[BlockWindow]:
     """Blocks within 24 h and 72 h of sending, beside the OA's usual block rate for a window as
     long (measured over the 14 days before the broadcast), so a spike is visible."""
-    from datetime import timedelta
-
-    from segments.models import Friend, FriendStatusChange
-
     start = broadcast.started_at
     if start is None:
         return []
@@ -323,8 +320,6 @@ class Lift:
 
 
 def broadcast_event_names(*, broadcast: Broadcast) -> list[str]:
-    from segments.models import CustomEvent
-
     return list(
         CustomEvent.unscoped.filter(account_id=broadcast.account_id)
         .values_list("name", flat=True)
@@ -335,10 +330,6 @@ def broadcast_event_names(*, broadcast: Broadcast) -> list[str]:
 
 def broadcast_lift(*, broadcast: Broadcast, event: str, days: int = 7) -> Lift | None:
     """Lift of a custom event (e.g. purchases through the events API) against the holdout."""
-    from datetime import timedelta
-
-    from segments.models import CustomEvent
-
     if not broadcast.holdout_percent or broadcast.started_at is None:
         return None
     start = broadcast.started_at

@@ -22,7 +22,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from broadcasts import simulated_insight
-from oa_console import line_api
+from oa_console.line import clients
 from oa_console.models import LineAccount
 from segments.demo_followers import demo_follower_ids, demo_profile
 
@@ -33,7 +33,7 @@ SEND_PATHS = {
     "v2/bot/message/broadcast",
     "v2/bot/message/narrowcast",
 }
-PREFIX = line_api.SIMULATED_LINE_PATH
+PREFIX = clients.SIMULATED_LINE_PATH
 FOLLOWERS_PAGE_DEFAULT, FOLLOWERS_PAGE_MAX = 300, 1000  # LINE's ``limit`` default and maximum
 
 
@@ -43,7 +43,7 @@ def enabled() -> bool:
 
 def host() -> str | None:
     """The LINE host sending should use: the simulator when it is on, else the configured one."""
-    return line_api.simulated_host()
+    return clients.simulated_host()
 
 
 def _answer(status: int, body: dict, request_id: str | None = None, **headers) -> JsonResponse:

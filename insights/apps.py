@@ -1,10 +1,23 @@
 from django.apps import AppConfig
 
+from broadcasts import hooks
+
 
 class InsightsConfig(AppConfig):
     name = "insights"
 
     def ready(self) -> None:
+        # LINE's statistics of a console broadcast/narrowcast are kept per request id: the
+        # Insight sync fetches every id the sending announces, and is the one fetcher of the
+        # statistics the broadcast page refreshes.
+        from insights.services.sync_broadcasts import (
+            broadcast_request_register,
+            broadcast_statistics_fetch,
+        )
+
+        hooks.register_request_accepted(broadcast_request_register)
+        hooks.register_statistics_fetcher(broadcast_statistics_fetch)
+
         # The broadcast composer and the demo's simulated LINE read LINE's target reach.
         from insights.selectors import target_reach_latest
         from segments.follower_panel import register_target_reach

@@ -135,7 +135,7 @@ SYNC_SECTION = """\
 
 Hourly (Celery beat `sweep-insight-sync`) and on “Sync now” (OA settings), each OA asks LINE's
 Insight API for what it does not have yet, newest days first, at most 60 requests per hour per
-channel (the shared limiter in `oa_console/line_api.py`; a spent budget re-enqueues the task for
+channel (the shared limiter in `oa_console/line/limiter.py`; a spent budget re-enqueues the task for
 when the window reopens):
 
 | Endpoint | Stored as | Notes |

@@ -38,9 +38,10 @@ def prepare_memory_shared_by_the_pool(sender, **kwargs) -> None:
       would end up with its own copy of them (the bench's 2-process worker: 288 -> 234 MB
       proportional).
     """
-    import linebot.v3.audience
-    import linebot.v3.messaging  # noqa: F401
     from django.urls import reverse
 
+    from oa_console.line.clients import sdk_preload
+
+    sdk_preload()
     reverse("login")  # imports the URLconf and builds its reverse map
     gc.freeze()

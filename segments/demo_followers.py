@@ -22,6 +22,7 @@ from django.utils import timezone
 from oa_console.models import LineAccount
 from oa_console.tenancy import tenant_scope
 from segments import followers, tagging
+from segments.follower_pages import PAGE_SIZE, Page
 from segments.follower_panel import line_target_reach
 from segments.models import FollowerSync, Friend
 
@@ -97,9 +98,9 @@ def seed_follower_sync(demo: DemoTenancy) -> int:
 def _sync_from_simulated_list(account: LineAccount) -> int:
     listed = demo_follower_ids(account)
 
-    def read_page(_account: LineAccount, token: str) -> followers.Page:
+    def read_page(_account: LineAccount, token: str) -> Page:
         start = int(token or 0)
-        end = start + followers.PAGE_SIZE
+        end = start + PAGE_SIZE
         return listed[start:end], str(end) if end < len(listed) else ""
 
     job, _created = followers.follower_sync_request(

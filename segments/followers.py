@@ -22,23 +22,29 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from oa_console.json_input import json_loads_bounded
+from oa_console.line import limiter
 from oa_console.models import LineAccount
 from oa_console.queueing import enqueue_best_effort
 from segments import services
+from segments.follower_pages import (
+    PageReader,
+    _Failed,
+    _Refused,
+    _Transient,
+    line_page_reader,
+)
+from segments.follower_store import ProfileSource, follower_ids_apply
 from segments.models import FollowerSync, Friend
 
 logger = logging.getLogger("segments.followers")
 
-PAGE_SIZE = 1000  # LINE's maximum ``limit``
 # One task reads pages for at most this long, then hands the rest to a new task, so a
 # million-friend OA (1,000 pages) never holds a worker for minutes.
 TASK_BUDGET_SECONDS = 20.0
@@ -48,12 +54,6 @@ RECOMPUTE_CHUNK = 1000
 
 Status = FollowerSync.Status
 
-# (user ids, continuation token or "" on the last page)
-Page = tuple[list[str], str]
-PageReader = Callable[[LineAccount, str], Page]
-# A LINE profile (``displayName``, ``language``) for a user id; the demo's stands in for LINE.
-ProfileSource = Callable[[str], dict]
-
 
 @dataclass(frozen=True)
 class SyncStep:
@@ -61,22 +61,6 @@ class SyncStep:
 
     status: str
     retry_in: int | None = None
-
-
-class _Refused(Exception):
-    """LINE answered 403: this OA may not list its followers."""
-
-
-class _Failed(Exception):
-    """Any other refusal (a revoked token answers 401): not worth retrying."""
-
-
-class _Transient(Exception):
-    """429, 5xx or the network: wait ``retry_after`` (LINE's Retry-After) or back off."""
-
-    def __init__(self, message: str, retry_after: int | None = None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
 
 
 # Requests ---------------------------------------------------------------------------------------
@@ -89,7 +73,9 @@ def follower_sync_request(
     """Queue a sync of this OA; returns the job and whether it is new. An OA with a sync
     waiting or going gets that one back instead of a second (a unique constraint holds it).
     ``enqueue=False`` leaves the running to the caller (the command runs it in the foreground)."""
-    active = FollowerSync.unscoped.filter(account=account, status__in=FollowerSync.ACTIVE).first()
+    active = (
+        FollowerSync.objects.for_account(account).filter(status__in=FollowerSync.ACTIVE).first()
+    )
     if active is not None:
         return active, False
     try:
@@ -98,7 +84,7 @@ def follower_sync_request(
                 account=account, trigger=trigger, requested_by=requested_by
             )
     except IntegrityError:  # a concurrent request created it first
-        return FollowerSync.unscoped.get(account=account, status__in=FollowerSync.ACTIVE), False
+        return FollowerSync.objects.for_account(account).get(status__in=FollowerSync.ACTIVE), False
     if enqueue:
         transaction.on_commit(lambda: follower_sync_enqueue(job.pk))
     return job, True
@@ -144,39 +130,6 @@ def follower_sync_sweep(*, stale_after: int = 2400) -> int:
 # Running -----------------------------------------------------------------------------------------
 
 
-def line_page_reader(account: LineAccount, token: str) -> Page:
-    """One page of follower ids from LINE, through the one LINE client layer."""
-    import urllib3
-    from linebot.v3.messaging import ApiException
-
-    from oa_console import line_api
-
-    try:
-        with line_api.messaging_api(account, host=line_api.simulated_host()) as api:
-            response = api.get_followers(
-                start=token or None, limit=PAGE_SIZE, _request_timeout=line_api.REQUEST_TIMEOUT
-            )
-    except ApiException as exc:
-        message = _line_message(exc)
-        if exc.status == 403:
-            raise _Refused(message) from exc
-        if exc.status == 429 or (exc.status or 0) >= 500:
-            retry = line_api.retry_after_seconds(exc.headers) if exc.status == 429 else None
-            raise _Transient(f"LINE answered {exc.status}: {message}", retry) from exc
-        raise _Failed(f"LINE answered {exc.status}: {message}") from exc
-    except (urllib3.exceptions.HTTPError, OSError) as exc:
-        raise _Transient(f"{type(exc).__name__}: {exc}") from exc
-    return list(response.user_ids or []), response.next or ""
-
-
-def _line_message(exc) -> str:
-    try:
-        body = exc.body.decode() if isinstance(exc.body, bytes) else (exc.body or "")
-        return str(json_loads_bounded(body or "{}").get("message") or exc.reason or "")[:500]
-    except (TypeError, ValueError, AttributeError):
-        return str(exc.reason or "")[:500]
-
-
 def _backoff(attempts: int) -> int:
     """Exponential backoff with jitter: 30 s, 60 s, 120 s ... capped at 30 minutes."""
     return int(min(1800, 30 * 2 ** max(0, attempts - 1)) * random.uniform(0.5, 1.0)) + 1
@@ -193,8 +146,6 @@ def follower_sync_run(
     spent (then ``retry_in`` is 0: continue in a fresh task). Safe to run twice at once.
     ``read_page`` and ``profile_for`` let the demo seed apply its simulated list without HTTP
     or profile tasks (new friends get the profile ``profile_for`` gives instead)."""
-    from oa_console import line_api
-
     job = FollowerSync.unscoped.select_related("account").filter(pk=job_id).first()
     if job is None or not job.is_active:
         return SyncStep(job.status if job else "missing")
@@ -209,7 +160,7 @@ def follower_sync_run(
     job.refresh_from_db()
     deadline = time.monotonic() + budget
     while True:
-        decision = line_api.rate_limit_acquire(account, "followers")
+        decision = limiter.rate_limit_acquire(account, "followers")
         if not decision.allowed:
             _set_status(job, Status.WAITING)
             return SyncStep(Status.WAITING, retry_in=decision.retry_in)
@@ -307,102 +258,6 @@ def _page_apply(
         ]
     )
     return job
-
-
-def follower_ids_apply(
-    *,
-    account: LineAccount,
-    user_ids: Iterable[str],
-    listed_at: datetime,
-    profile_for: ProfileSource | None = None,
-) -> int:
-    """Record that these users follow the OA as of ``listed_at``; returns the friends added.
-
-    New ids become following friends (source "LINE follower list"; their follow time is
-    unknown) whose profiles are then fetched; known ones get ``listed_at``, and those the
-    console had as not following (they came back) are recomputed.
-    """
-    ids = sorted({user_id for user_id in user_ids if user_id})
-    if not ids:
-        return 0
-    known = dict(
-        Friend.unscoped.filter(account=account, line_user_id__in=ids).values_list(
-            "line_user_id", "status"
-        )
-    )
-    missing = [user_id for user_id in ids if user_id not in known]
-    _friends_insert(account, missing, listed_at, profile_for)
-    Friend.unscoped.filter(account=account, line_user_id__in=ids).update(
-        listed_at=listed_at, unlisted_at=None
-    )
-    returned = [user_id for user_id, status in known.items() if status != Friend.Status.FOLLOWING]
-    if returned:
-        services.friends_recompute(
-            account=account,
-            friend_ids=Friend.unscoped.filter(
-                account=account, line_user_id__in=returned
-            ).values_list("pk", flat=True),
-        )
-    new_ids = list(
-        Friend.unscoped.filter(
-            account=account,
-            line_user_id__in=missing,
-            source=Friend.Source.FOLLOWER_LIST,
-            listed_at=listed_at,
-        ).values_list("pk", flat=True)
-    )
-    if new_ids and profile_for is None:
-        transaction.on_commit(lambda: services._enqueue_profile_refresh(new_ids))
-    return len(new_ids)
-
-
-def _friends_insert(
-    account: LineAccount,
-    user_ids: list[str],
-    listed_at: datetime,
-    profile_for: ProfileSource | None,
-) -> None:
-    """Insert new friends with one prepared statement per 1,000 rows, skipping ids a webhook
-    added meanwhile (``ON CONFLICT DO NOTHING``, SQLite and PostgreSQL alike).
-
-    ``bulk_create`` prepares each of a friend's 30 columns for every row, which was most of the
-    time of reading a large list (12 s for the demo's 22,000 followers on a busy machine); here
-    the columns that are the same for every new friend are prepared once.
-    """
-    if not user_ids:
-        return
-    template = Friend(
-        account=account,
-        line_user_id="",
-        source=Friend.Source.FOLLOWER_LIST,
-        listed_at=listed_at,
-        created_at=listed_at,
-        updated_at=listed_at,
-    )
-    if profile_for is not None:
-        template.profile_status = Friend.ProfileStatus.FETCHED
-        template.profile_fetched_at = listed_at
-    fields = [f for f in Friend._meta.concrete_fields if not f.primary_key]
-    base = [f.get_db_prep_save(getattr(template, f.attname), connection) for f in fields]
-    varying = {f.attname: i for i, f in enumerate(fields)}
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(Friend._meta.db_table)} "
-        f"({', '.join(quote(f.column) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT DO NOTHING"
-    )
-    rows = []
-    for user_id in user_ids:
-        row = list(base)
-        row[varying["line_user_id"]] = user_id
-        if profile_for is not None:
-            profile = profile_for(user_id)
-            row[varying["display_name"]] = str(profile.get("displayName", ""))[:200]
-            row[varying["language"]] = str(profile.get("language", ""))[:16]
-        rows.append(row)
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 1000):
-            cursor.executemany(sql, rows[start : start + 1000])
 
 
 @transaction.atomic

@@ -19,6 +19,8 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from oa_console.line import clients, limiter
+from oa_console.line.outcomes import line_call
 from oa_console.models import LineAccount
 from oa_console.queueing import enqueue_best_effort
 from segments import campaigns
@@ -459,11 +461,6 @@ def friend_profile_fetch(*, friend_id: int) -> ProfileOutcome:
     after ``PROFILE_MAX_ATTEMPTS`` the friend is marked failed with the last error. A 404 means
     LINE no longer shares the profile (the user blocked us): marked unavailable, not retried.
     """
-    import urllib3
-    from linebot.v3.messaging import ApiException
-
-    from oa_console import line_api
-
     friend = Friend.unscoped.select_related("account").filter(pk=friend_id).first()
     if friend is None:
         return ProfileOutcome("missing")
@@ -473,44 +470,35 @@ def friend_profile_fetch(*, friend_id: int) -> ProfileOutcome:
         and friend.profile_fetched_at > timezone.now() - PROFILE_REFRESH_AFTER
     ):
         return ProfileOutcome("unchanged")
-    decision = line_api.rate_limit_acquire(friend.account, "profile")
+    decision = limiter.rate_limit_acquire(friend.account, "profile")
     if not decision.allowed:
         return ProfileOutcome("rate_limited", retry_in=decision.retry_in)
-    try:
-        # The embedded demo's simulated LINE answers profiles too (None elsewhere).
-        with line_api.messaging_api(friend.account, host=line_api.simulated_host()) as api:
-            profile = api.get_profile(
-                friend.line_user_id, _request_timeout=line_api.REQUEST_TIMEOUT
+    # The embedded demo's simulated LINE answers profiles too (None elsewhere).
+    with clients.messaging_api(friend.account, host=clients.simulated_host()) as api:
+        outcome = line_call(
+            lambda: api.get_profile_with_http_info(
+                friend.line_user_id, _request_timeout=clients.REQUEST_TIMEOUT
             )
-    except ApiException as exc:
-        error = f"LINE answered {exc.status}: {(exc.body or b'')[:300]!r}"
-        if exc.status == 404:
+        )
+    if not outcome.accepted:
+        error = outcome.error or f"LINE answered {outcome.status}: {outcome.body[:300]!r}"
+        if outcome.not_found:
             _profile_failure(
                 friend_id, error=error, final=True, status=Friend.ProfileStatus.UNAVAILABLE
             )
             return ProfileOutcome("unavailable")
-        transient = exc.status == 429 or (exc.status or 0) >= 500
+        transient = outcome.retry_later
         _profile_failure(
             friend_id, error=error, final=not transient, status=Friend.ProfileStatus.FAILED
         )
         friend.refresh_from_db(fields=["profile_status", "profile_attempts"])
         if not transient or friend.profile_status == Friend.ProfileStatus.FAILED:
             return ProfileOutcome("failed")
-        wait = line_api.retry_after_seconds(exc.headers) if exc.status == 429 else None
         return ProfileOutcome(
-            "retry", retry_in=max(wait or 0, _profile_backoff(friend.profile_attempts))
+            "retry",
+            retry_in=max(outcome.retry_after or 0, _profile_backoff(friend.profile_attempts)),
         )
-    except (urllib3.exceptions.HTTPError, OSError) as exc:
-        _profile_failure(
-            friend_id,
-            error=f"{type(exc).__name__}: {exc}",
-            final=False,
-            status=Friend.ProfileStatus.FAILED,
-        )
-        friend.refresh_from_db(fields=["profile_status", "profile_attempts"])
-        if friend.profile_status == Friend.ProfileStatus.FAILED:
-            return ProfileOutcome("failed")
-        return ProfileOutcome("retry", retry_in=_profile_backoff(friend.profile_attempts))
+    profile = outcome.data
     friend_profile_store(
         friend_id=friend_id,
         display_name=profile.display_name or "",

@@ -27,7 +27,8 @@ from django.utils.translation import gettext as _
 from broadcasts import simulated_line
 from broadcasts.models import Broadcast, BroadcastBatch
 from broadcasts.services.rules import sending_rules_get
-from oa_console import line_api
+from oa_console.line import clients, limiter
+from oa_console.line.outcomes import REJECTED, line_call
 from oa_console.models import LineAccount
 
 Method = Broadcast.Method
@@ -66,19 +67,18 @@ class UnitUsage:
 def aggregation_unit_usage(*, account: LineAccount) -> UnitUsage | None:
     """How many unit names LINE counted for this OA this month (``/message/aggregation/info``);
     None when LINE did not answer now (nothing is concluded from silence)."""
-    from broadcasts.services.sending import line_call
 
-    if not line_api.rate_limit_acquire(account, "default").allowed:
+    if not limiter.rate_limit_acquire(account, "default").allowed:
         return None
-    with line_api.messaging_api(account, host=simulated_line.host()) as api:
+    with clients.messaging_api(account, host=simulated_line.host()) as api:
         outcome = line_call(
             lambda: api.get_aggregation_unit_usage_with_http_info(
-                _request_timeout=line_api.REQUEST_TIMEOUT
+                _request_timeout=clients.REQUEST_TIMEOUT
             )
         )
-    if outcome.kind == "accepted":
+    if outcome.accepted:
         return UnitUsage(used=outcome.data.num_of_custom_aggregation_units)
-    if outcome.kind == "rejected":
+    if outcome.kind == REJECTED:
         return UnitUsage(used=None, refused=f"{outcome.status} {outcome.message}".strip())
     return None
 

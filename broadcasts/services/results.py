@@ -23,12 +23,12 @@ from django.db.models import Exists, OuterRef, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from broadcasts import simulated_line
+from broadcasts import hooks, simulated_line
 from broadcasts.messages import CLICK_SALT, tracked_urls
 from broadcasts.models import Broadcast, BroadcastBatch, BroadcastVariant
 from broadcasts.services import variants
-from broadcasts.services.sending import line_call
-from oa_console import line_api
+from oa_console.line import limiter
+from oa_console.line.outcomes import RATE_LIMITED, TRANSIENT
 from oa_console.models import LineAccount
 
 Method = Broadcast.Method
@@ -73,8 +73,10 @@ def insight_host() -> str | None:
     return simulated_line.host()
 
 
-def _insight_budget(account: LineAccount) -> None:
-    decision = line_api.rate_limit_acquire(account, "insight")
+def statistics_budget(account: LineAccount) -> None:
+    """Take one call of the channel's Insight budget for a fetch someone waits for, or say
+    (in the words the broadcast page shows) that the hour's budget is spent."""
+    decision = limiter.rate_limit_acquire(account, "insight")
     if not decision.allowed:
         raise StatisticsRateLimited(
             _("LINE's hourly limit for statistics is used up; try again later."),
@@ -82,14 +84,16 @@ def _insight_budget(account: LineAccount) -> None:
         )
 
 
-def _not_answered(outcome) -> ValidationError:
+def statistics_not_answered(outcome) -> ValidationError:
+    """LINE's answer to a statistics fetch that did not return them, as the error the broadcast
+    page and the scheduled fetch act on (wait, retry later, or give up)."""
     message = _("LINE did not return statistics (%(status)s): %(message)s") % {
         "status": outcome.status or "—",
         "message": outcome.message,
     }
-    if outcome.kind == "rate_limited":
+    if outcome.kind == RATE_LIMITED:
         return StatisticsRateLimited(message, retry_in=outcome.retry_after or 3600)
-    if outcome.kind == "transient":
+    if outcome.kind == TRANSIENT:
         return StatisticsUnavailable(message)
     return ValidationError(message)
 
@@ -109,7 +113,8 @@ def line_stats_available(*, broadcast: Broadcast) -> bool:
 
 
 def broadcast_line_stats_fetch(*, broadcast: Broadcast) -> Broadcast:
-    """Ask LINE for the broadcast's statistics now and keep them on the broadcast.
+    """Ask LINE for the broadcast's statistics now and keep them on the broadcast (through the
+    statistics' one fetcher, the Insight sync's, registered in ``broadcasts.hooks``).
 
     LINE publishes them some time after sending and withholds any figure under 20 (stored as
     null and shown as "fewer than 20", never as 0)."""
@@ -125,16 +130,7 @@ def broadcast_line_stats_fetch(*, broadcast: Broadcast) -> Broadcast:
     )
     if batch is None:
         raise ValidationError(_("LINE has not accepted this broadcast, so it has no statistics."))
-    _insight_budget(broadcast.account)
-    with line_api.insight_api(broadcast.account, host=insight_host()) as api:
-        outcome = line_call(
-            lambda: api.get_message_event_with_http_info(
-                batch.request_id, _request_timeout=line_api.REQUEST_TIMEOUT
-            )
-        )
-    if outcome.kind != "accepted":
-        raise _not_answered(outcome)
-    return broadcast_message_event_store(broadcast=broadcast, response=outcome.data)
+    return hooks.statistics_fetcher()(broadcast=broadcast, request_id=batch.request_id)
 
 
 def message_event_values(response) -> dict:
@@ -182,7 +178,8 @@ def broadcast_message_event_record(*, account: LineAccount, request_id: str, res
     """The Insight sync fetched a request id: when it is one of this console's sends, its
     broadcast keeps the figures too, so both pages read the same ones."""
     batch = (
-        BroadcastBatch.unscoped.filter(account=account, request_id=request_id)
+        BroadcastBatch.objects.for_account(account)
+        .filter(request_id=request_id)
         .select_related("broadcast")
         .order_by("sequence")
         .first()
@@ -333,7 +330,8 @@ def broadcast_unit_stats_store(
 
 def _unit_stats_fetch_now(broadcast: Broadcast) -> Broadcast:
     """ "Refresh LINE's statistics" for a multicast/push: one Insight GET per unit, each
-    through the channel's 60-per-hour limiter."""
+    through the channel's 60-per-hour limiter, made by the statistics' one fetcher (the
+    Insight sync's, registered in ``broadcasts.hooks``)."""
     if not broadcast.aggregation_units or not broadcast_units_sent(broadcast=broadcast):
         raise ValidationError(
             _(
@@ -342,19 +340,7 @@ def _unit_stats_fetch_now(broadcast: Broadcast) -> Broadcast:
             )
         )
 
-    def fetch(unit: str, first: str, last: str):
-        _insight_budget(broadcast.account)
-        with line_api.insight_api(broadcast.account, host=insight_host()) as api:
-            outcome = line_call(
-                lambda: api.get_statistics_per_unit_with_http_info(
-                    unit, first, last, _request_timeout=line_api.REQUEST_TIMEOUT
-                )
-            )
-        if outcome.kind != "accepted":
-            raise _not_answered(outcome)
-        return outcome.data
-
-    return broadcast_unit_stats_store(broadcast=broadcast, fetch=fetch)
+    return hooks.statistics_fetcher()(broadcast=broadcast, request_id=None)
 
 
 def broadcasts_unit_stats_due(*, account: LineAccount, now: datetime) -> QuerySet[Broadcast]:
@@ -364,8 +350,8 @@ def broadcasts_unit_stats_due(*, account: LineAccount, now: datetime) -> QuerySe
         broadcast=OuterRef("pk"), status=BroadcastBatch.Status.ACCEPTED
     ).exclude(aggregation_unit="")
     return (
-        Broadcast.unscoped.filter(
-            account=account,
+        Broadcast.objects.for_account(account)
+        .filter(
             method__in=WITH_UNIT_STATS,
             status__in=DONE_STATUSES,
             started_at__gte=now - timedelta(days=UNIT_PERIOD_DAYS + 2),

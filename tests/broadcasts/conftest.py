@@ -33,16 +33,16 @@ def line(fake_line):  # noqa: F811
 @pytest.fixture
 def limiter_calls(monkeypatch) -> list[tuple[str, int]]:
     """Every ``rate_limit_acquire`` call as (endpoint, tokens asked), the limiter still real."""
-    from oa_console import line_api
+    from oa_console.line import limiter
 
     calls: list[tuple[str, int]] = []
-    acquire = line_api.rate_limit_acquire
+    acquire = limiter.rate_limit_acquire
 
     def counting(account, endpoint="default", count=1):
         calls.append((endpoint, count))
         return acquire(account, endpoint, count)
 
-    monkeypatch.setattr(line_api, "rate_limit_acquire", counting)
+    monkeypatch.setattr(limiter, "rate_limit_acquire", counting)
     return calls
 
 

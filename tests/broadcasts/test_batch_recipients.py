@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from broadcasts.models import Broadcast, BroadcastBatch, BroadcastVariant, Delivery, HeldBack
 from broadcasts.services import planning, sending
-from oa_console import line_api
+from oa_console.line import limiter
 from segments.models import Friend, Segment
 from tests.broadcasts.conftest import everyone_segment, make_broadcast, make_friends
 
@@ -155,7 +155,7 @@ def test_a_sub_second_limiter_wait_is_slept_in_the_round(
     broadcast = segment_broadcast(account)
     assert sending.broadcast_start(broadcast_id=broadcast.pk)
     allowed_in_window: Counter = Counter()
-    acquire = line_api.rate_limit_acquire
+    acquire = limiter.rate_limit_acquire
 
     def counting(account, endpoint="default", count=1):
         decision = acquire(account, endpoint, count)
@@ -165,7 +165,7 @@ def test_a_sub_second_limiter_wait_is_slept_in_the_round(
             assert 0 < decision.reopens_in <= 1
         return decision
 
-    monkeypatch.setattr(line_api, "rate_limit_acquire", counting)
+    monkeypatch.setattr(limiter, "rate_limit_acquire", counting)
     progress = sending.broadcast_send(broadcast_id=broadcast.pk)
 
     assert progress.finished  # one round, no re-enqueue per window

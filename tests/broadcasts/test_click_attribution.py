@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from broadcasts.models import Broadcast, BroadcastBatch, BroadcastVariant, Click, Delivery, HeldBack
 from broadcasts.services import planning, sending
+from broadcasts.services.sending import rounds
 from broadcasts.variant_selectors import broadcast_variant_results
 from segments.models import Friend, Segment
 from segments.segment_selectors import segment_friends
@@ -192,7 +193,7 @@ def test_all_friends_by_push_stops_at_quiet_hours_and_resumes_without_duplicates
     account, rules, line, monkeypatch
 ):
     # Pushes are claimed and sent a few at a time; quiet hours are checked before each claim.
-    monkeypatch.setattr(sending, "PUSH_CLAIM", 2)
+    monkeypatch.setattr(rounds, "PUSH_CLAIM", 2)
     account.time_zone = "Asia/Tokyo"
     account.save()
     rules.quiet_enabled = True

@@ -14,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 
 from broadcasts.models import Broadcast, BroadcastBatch
 from broadcasts.services import sending
-from oa_console import line_api
+from broadcasts.services.sending import requests as sending_requests
+from oa_console.line import limiter
 from tests.broadcasts.conftest import (
     assert_sent_once_each,
     claim_queries,
@@ -142,7 +143,7 @@ def test_claimed_pushes_beyond_the_limiters_room_stay_pending_and_unsent(
     # The limiter's windows follow the clock: one second into an hour, that window has 3,599 s
     # left (on the real clock, a run near the top of an hour saw the window reopen in 10 s).
     hour_start = int(time.time() // 3600) * 3600
-    monkeypatch.setattr(line_api, "time", SimpleNamespace(time=lambda: hour_start + 1.0))
+    monkeypatch.setattr(limiter, "time", SimpleNamespace(time=lambda: hour_start + 1.0))
     friends = make_friends(account, 8)
     broadcast = push_broadcast(account)
     keys = dict(BroadcastBatch.unscoped.filter(broadcast=broadcast).values_list("pk", "retry_key"))
@@ -205,9 +206,9 @@ def test_display_names_are_read_once_per_claim_when_the_messages_use_them(accoun
 def test_the_redirect_url_reversed_once_matches_reverse_for_real_tokens():
     from broadcasts.messages import click_token
 
-    redirect = sending._redirect_urls()
+    redirect = sending_requests._redirect_urls()
     for friend_id, variant_id in ((1, None), (123456789, 42), (None, 7)):
         token = click_token(
             broadcast_id=99, url_index=2, friend_id=friend_id, variant_id=variant_id, signed_at=1e9
         )
-        assert redirect(token) == sending._redirect_url(token)
+        assert redirect(token) == sending_requests._redirect_url(token)

@@ -15,7 +15,7 @@ from broadcasts.models import (
     RecipientChunk,
     delivered_deliveries,
 )
-from broadcasts.services import sending
+from broadcasts.services.sending import uploads
 from tests.broadcasts.conftest import everyone_segment, make_broadcast, make_friends
 from tests.broadcasts.test_sending import run_to_end
 
@@ -107,5 +107,5 @@ def test_a_narrowcast_planned_before_chunks_uploads_from_its_batch_row(account, 
         friend_ids=[f.pk for f in friends],
         line_user_ids=[f.line_user_id for f in friends],
     )
-    assert sending._audience_ids(broadcast, 0) == [f.line_user_id for f in friends]
-    assert sending._audience_ids(broadcast, 120) == []
+    assert uploads._audience_ids(broadcast, 0) == [f.line_user_id for f in friends]
+    assert uploads._audience_ids(broadcast, 120) == []

@@ -11,6 +11,9 @@ from django.utils import timezone
 
 from broadcasts import selectors
 from broadcasts.models import Broadcast, BroadcastBatch
+from insights.models import BroadcastRequest, BroadcastUrlStat, InsightRecord
+from insights.services import sync_broadcasts
+from oa_console.line import clients
 from segments.models import FriendStatusChange
 from tests.broadcasts.conftest import everyone_segment, make_broadcast, make_friends
 from tests.broadcasts.test_sending import run_to_end
@@ -116,3 +119,35 @@ def test_blocks_after_sending_beside_the_usual_rate(account, rules, line):
     usual_per_hour = 2 / (14 * 24)
     assert day.baseline_rate == pytest.approx(usual_per_hour * 24 / 40)
     assert timezone.now() > start
+
+
+def test_the_pages_refresh_is_the_one_fetch_both_apps_read(account, rules, line, viewer):
+    """LINE's statistics of a broadcast are fetched in one place (insights' sync, which the
+    broadcast page's refresh asks through ``broadcasts.hooks``): one fetch fills the broadcast
+    page and the Insights tables with the same figures, and the hourly pass does not ask LINE
+    again for what was just fetched."""
+    make_friends(account, 30)
+    broadcast = run_to_end(make_broadcast(account, status=Broadcast.Status.SCHEDULED))
+    Broadcast.unscoped.filter(pk=broadcast.pk).update(started_at=timezone.now() - timedelta(days=2))
+    request_id = BroadcastBatch.unscoped.get(broadcast=broadcast).request_id
+    overview = {"requestId": request_id, "timestamp": 1700000000, "delivered": 30}
+    overview |= {"uniqueImpression": 24, "uniqueClick": None, "uniqueMediaPlayed": None}
+    overview |= {"uniqueMediaPlayed100Percent": None}
+    click = {"seq": 1, "url": "https://shop.example/sale", "click": 25}
+    click |= {"uniqueClick": None, "uniqueClickOfRequest": None}
+    InsightScript(
+        message_events={request_id: {"overview": overview, "messages": [], "clicks": [click]}}
+    ).install(line.server)
+    client_for(viewer).post(
+        reverse("broadcast_line_stats", args=[account.workspace.slug, account.slug, broadcast.pk])
+    )
+    broadcast.refresh_from_db()
+    assert broadcast.line_stats["delivered"] == 30
+    record = InsightRecord.unscoped.get(account=account, report="broadcasts", key=request_id)
+    assert (record.values["delivered"], record.values["clicks"]) == (30, 25)
+    (url,) = BroadcastUrlStat.unscoped.filter(request__request_id=request_id)
+    assert (url.url, url.clicks, url.unique_clicks) == ("https://shop.example/sale", 25, None)
+    assert BroadcastRequest.unscoped.get(request_id=request_id).last_fetched_at is not None
+    with clients.insight_api(account) as api:
+        assert sync_broadcasts._sync_message_events(account, api) == 0
+    assert len(line.server.calls("getMessageEvent")) == 1

@@ -11,7 +11,7 @@ from django.utils import timezone
 from broadcasts.models import Broadcast, BroadcastBatch, HeldBack, delivered_deliveries
 from broadcasts.services import sending
 from insights.models import BroadcastRequest
-from oa_console import line_api
+from oa_console.line import clients
 from tests.broadcasts.conftest import everyone_segment, make_broadcast, make_friends
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scope")]
@@ -158,7 +158,7 @@ def test_5xx_is_retried_with_the_same_retry_key(account, rules, line):
 
 def test_timeout_is_retried_with_the_same_key_and_delivered_once(account, rules, line, monkeypatch):
     friends = make_friends(account, 10)
-    monkeypatch.setattr(line_api, "REQUEST_TIMEOUT", (2, 0.5))
+    monkeypatch.setattr(clients, "REQUEST_TIMEOUT", (2, 0.5))
     line.accept_slowly("multicast", 1.5)  # LINE took it, but answered after our timeout
     broadcast = make_broadcast(
         account,

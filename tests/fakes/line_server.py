@@ -12,6 +12,8 @@ who is not a friend), ``followers`` (the ids ``GET /v2/bot/followers/ids`` pages
 continuation token; ``followers_refused`` answers 403 as LINE does for an OA that is neither
 verified nor premium), ``fail_next(...)`` to answer errors or 429 with Retry-After on demand, and
 ``handlers`` for operations another test needs to answer differently.
+
+The OpenAPI side (operations, schemas, what makes a request invalid) is ``tests.fakes.line_spec``.
 """
 
 from __future__ import annotations
@@ -21,31 +23,12 @@ import re
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import yaml
-from jsonschema import Draft202012Validator, ValidationError, validators
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
-# LINE's OpenAPI documents, vendored unchanged (docs/line-openapi/SOURCE.md: commit, licence).
-SPEC_DIR = Path(__file__).resolve().parents[2] / "docs" / "line-openapi"
-SPEC_FILES = ("messaging-api.yml", "insight.yml", "manage-audience.yml")
-
-
-@dataclass(frozen=True)
-class Operation:
-    spec: str
-    method: str
-    template: str
-    pattern: re.Pattern
-    operation_id: str
-    parameters: tuple[dict, ...]
-    body_schema: dict | None
+from tests.fakes.line_spec import _load_specs, request_errors
 
 
 @dataclass
@@ -67,120 +50,6 @@ class Reply:
     status: int
     body: object = None
     headers: dict[str, str] = field(default_factory=dict)
-
-
-def _discriminator(validator, value, instance, schema):
-    """OpenAPI's ``discriminator``: validate against the subtype the tag names (jsonschema has
-    no such keyword, and without it a message of type "textx" would pass as a base Message)."""
-    if not validator.is_type(instance, "object"):
-        return
-    tag = instance.get(value["propertyName"])
-    mapping = value.get("mapping", {})
-    if tag not in mapping:
-        yield ValidationError(f"{value['propertyName']} {tag!r} is not one of {sorted(mapping)}")
-        return
-    yield from validator.descend(instance, {"$ref": mapping[tag]})
-
-
-_PLAIN_STRING = {"type": "string"}
-_ITEMS = Draft202012Validator.VALIDATORS["items"]
-
-
-def _items(validator, items, instance, schema):
-    """jsonschema's ``items`` with a shortcut for arrays of plain strings, such as a multicast's
-    500 user ids: when the item schema is exactly ``{"type": "string"}`` and every item is a
-    string, no item can fail, so the per-item descents (most of the fake's CPU per multicast,
-    which the bench's sender shares two cores with) are skipped. Anything else, a failing item
-    included, takes jsonschema's own path and gets its own errors."""
-    if (
-        items == _PLAIN_STRING
-        and "prefixItems" not in schema
-        and isinstance(instance, list)
-        and all(isinstance(item, str) for item in instance)
-    ):
-        return
-    yield from _ITEMS(validator, items, instance, schema)
-
-
-OpenApiValidator = validators.extend(
-    Draft202012Validator, {"discriminator": _discriminator, "items": _items}
-)
-
-
-def _split_discriminated_bases(document: dict) -> dict:
-    """Give each subtype a discriminator-free copy of its base to ``allOf``, so validating a
-    subtype does not dispatch through the base's discriminator back to itself forever."""
-    schemas = document.get("components", {}).get("schemas", {})
-    for name, schema in list(schemas.items()):
-        if "discriminator" not in schema:
-            continue
-        schemas[f"{name}__base"] = {k: v for k, v in schema.items() if k != "discriminator"}
-        base_ref = f"#/components/schemas/{name}"
-        for target in schema["discriminator"].get("mapping", {}).values():
-            subtype = schemas.get(target.rsplit("/", 1)[-1], {})
-            for part in subtype.get("allOf", []):
-                if part.get("$ref") == base_ref:
-                    part["$ref"] = f"{base_ref}__base"
-    return document
-
-
-# libyaml's loader when PyYAML has it: the three documents parse in 0.2 s instead of 1.7 s.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-@cache
-def _load_specs() -> tuple[tuple[Operation, ...], Registry]:
-    operations: list[Operation] = []
-    registry = Registry()
-    for name in SPEC_FILES:
-        text = (SPEC_DIR / name).read_text()
-        document = _split_discriminated_bases(yaml.load(text, Loader=_YAML_LOADER))
-        registry = registry.with_resource(
-            name, Resource.from_contents(document, default_specification=DRAFT202012)
-        )
-        for template, item in document["paths"].items():
-            shared_params = item.get("parameters", [])
-            for method, spec in item.items():
-                if method not in ("get", "post", "put", "delete", "patch"):
-                    continue
-                regex = "^" + re.sub(r"\\{(\w+)\\}", r"(?P<\1>[^/]+)", re.escape(template)) + "$"
-                body = (
-                    spec.get("requestBody", {})
-                    .get("content", {})
-                    .get("application/json", {})
-                    .get("schema")
-                )
-                operations.append(
-                    Operation(
-                        spec=name,
-                        method=method.upper(),
-                        template=template,
-                        pattern=re.compile(regex),
-                        operation_id=spec.get("operationId", template),
-                        parameters=tuple(shared_params + spec.get("parameters", [])),
-                        body_schema=body,
-                    )
-                )
-    # Literal paths before templated ones (/v2/bot/message/quota before /v2/bot/message/{id}).
-    operations.sort(key=lambda op: op.template.count("{"))
-    return tuple(operations), registry
-
-
-def _anchor(schema, spec: str):
-    """Point the local ``#/...`` refs of an inline schema at the document it came from."""
-    if isinstance(schema, dict):
-        return {
-            key: (spec + value if key == "$ref" and value.startswith("#") else _anchor(value, spec))
-            for key, value in schema.items()
-        }
-    if isinstance(schema, list):
-        return [_anchor(item, spec) for item in schema]
-    return schema
-
-
-def _validator(operation: Operation, schema: dict):
-    _operations, registry = _load_specs()
-    return OpenApiValidator(_anchor(schema, operation.spec), registry=registry)
 
 
 def _default_profile(user_id: str) -> dict:
@@ -301,7 +170,7 @@ class FakeLineServer:
             return Reply(404, {"message": "Not found"})
         request.operation_id = operation.operation_id
         request.path_params = operation.pattern.match(parts.path).groupdict()
-        errors = self._validate(operation, request)
+        errors = request_errors(operation, request)
         if errors:
             with self._lock:
                 self.invalid_requests.append((request, errors))
@@ -334,46 +203,6 @@ class FakeLineServer:
             return forced
         handler = self.handlers.get(operation.operation_id)
         return handler(request) if handler else Reply(200, {})
-
-    def _validate(self, operation: Operation, request: RecordedRequest) -> list[str]:
-        auth = {k.lower(): v for k, v in request.headers.items()}.get("authorization", "")
-        if not auth.startswith("Bearer ") or len(auth) <= len("Bearer "):
-            return ["Authentication failed"]
-        errors: list[str] = []
-        for parameter in operation.parameters:
-            if "$ref" in parameter:
-                continue
-            name, where, schema = parameter["name"], parameter["in"], parameter.get("schema", {})
-            if where == "path":
-                values = [request.path_params.get(name)]
-            elif where == "query":
-                values = request.query.get(name, [])
-                if parameter.get("required") and not values:
-                    errors.append(f"query parameter {name} is required")
-            else:
-                continue
-            for value in values:
-                if value is None:
-                    continue
-                if schema.get("type") in ("integer", "number"):
-                    try:
-                        value = int(value) if schema["type"] == "integer" else float(value)
-                    except ValueError:
-                        errors.append(f"{where} parameter {name} must be a {schema['type']}")
-                        continue
-                errors += [
-                    f"{name}: {e.message}" for e in _validator(operation, schema).iter_errors(value)
-                ]
-        if operation.body_schema is not None:
-            try:
-                document = json.loads(request.body or b"null")
-            except ValueError:
-                return [*errors, "The request body is not JSON"]
-            errors += [
-                f"{'/'.join(map(str, e.absolute_path)) or 'body'}: {e.message}"
-                for e in _validator(operation, operation.body_schema).iter_errors(document)
-            ]
-        return errors
 
     def _get_profile(self, request: RecordedRequest) -> Reply:
         user_id = request.path_params["userId"]

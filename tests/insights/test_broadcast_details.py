@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from insights.metrics.broadcasts import broadcast_key
 from insights.models import BroadcastBubbleStat, BroadcastUrlStat
-from insights.services import sync
+from insights.services import sync, sync_broadcasts
 from insights.services.sync import insight_sync_run
 from tests.fakes.line_insight import InsightScript
 from tests.insights.conftest import upload_file
@@ -94,7 +94,9 @@ def insight(fake_line, settings, monkeypatch):
 
 @pytest.fixture
 def synced(account, insight):
-    sync.broadcast_request_register(account=account, request_id=REQUEST_ID, sent_at=timezone.now())
+    sync_broadcasts.broadcast_request_register(
+        account=account, request_id=REQUEST_ID, sent_at=timezone.now()
+    )
     insight.message_events[REQUEST_ID] = message_event()
     insight_sync_run(account_id=account.pk)
     return account
@@ -207,7 +209,9 @@ def test_funnel_csv_still_downloads(synced, owner_client):
 
 
 def test_without_video_the_play_columns_are_left_out(account, insight, owner_client):
-    sync.broadcast_request_register(account=account, request_id=REQUEST_ID, sent_at=timezone.now())
+    sync_broadcasts.broadcast_request_register(
+        account=account, request_id=REQUEST_ID, sent_at=timezone.now()
+    )
     insight.message_events[REQUEST_ID] = message_event(
         messages=[{"seq": 1, "impression": 90, **MEDIA_NULLS}]
     )
@@ -229,7 +233,9 @@ def test_url_table_is_paginated(account, insight, owner_client):
         }
         for n in range(30)
     ]
-    sync.broadcast_request_register(account=account, request_id=REQUEST_ID, sent_at=timezone.now())
+    sync_broadcasts.broadcast_request_register(
+        account=account, request_id=REQUEST_ID, sent_at=timezone.now()
+    )
     insight.message_events[REQUEST_ID] = message_event(clicks=clicks)
     insight_sync_run(account_id=account.pk)
     url = _detail_url(account)
@@ -283,7 +289,7 @@ def test_api_404s_for_an_unknown_or_foreign_request_id(synced, other_account, ow
         "api_broadcast_statistics", kwargs={"account_id": synced.pk, "request_id": "nope"}
     )
     assert owner_client.get(missing).status_code == 404
-    sync.broadcast_request_register(
+    sync_broadcasts.broadcast_request_register(
         account=other_account, request_id="theirs", sent_at=timezone.now()
     )
     theirs = reverse(

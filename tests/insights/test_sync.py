@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from insights import selectors
 from insights.models import InsightRecord, InsightSyncState
-from insights.services import sync
+from insights.services import sync, sync_broadcasts
 from insights.services.sync import TransientLineError, insight_sync_run, today_jst
 from tests.conftest import client_for
 from tests.fakes.line_insight import InsightScript, followers_for
@@ -141,7 +141,7 @@ def test_demographics_unavailable_below_20_targeted_friends(account, insight):
 
 
 def test_broadcast_statistics_for_the_oas_own_request_ids(account, insight, fake_line):
-    sync.broadcast_request_register(
+    sync_broadcasts.broadcast_request_register(
         account=account, request_id="f70dd685-499a-4231-a441-f24b8d4fba21", sent_at=timezone.now()
     )
     insight.message_events["f70dd685-499a-4231-a441-f24b8d4fba21"] = {

@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from insights.metrics.broadcasts import broadcast_key
 from insights.metrics.rollups import metrics_recompute
-from insights.services import sync
+from insights.services import sync_broadcasts
 from insights.services.sync import insight_sync_run
 from oa_console import csv_download
 from segments.models import Segment, Tag, TagFamily
@@ -208,7 +208,9 @@ def test_every_csv_download_neutralises_formulas(oa, owner, insight, reached):  
         assert "-10" in [cell for row in growth for cell in row], growth  # a negative delta
 
     # A broadcast's links come from LINE's statistics.
-    sync.broadcast_request_register(account=account, request_id=REQUEST_ID, sent_at=timezone.now())
+    sync_broadcasts.broadcast_request_register(
+        account=account, request_id=REQUEST_ID, sent_at=timezone.now()
+    )
     event = message_event()
     for click, payload in zip(event["clicks"], PAYLOADS, strict=False):
         click["url"] = payload

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from segments import followers
+from segments import follower_pages, followers
 from segments.models import FollowerSync, Friend
 from segments.tasks import refresh_friend_profiles, sync_followers
 from tests.segments.factories import FriendFactory
@@ -110,7 +110,7 @@ def test_429_backs_off_and_resumes_from_the_saved_token(account, fake_line, requ
     def first_page_then_429(acc, token):
         if token:  # LINE rate-limits the second page
             fake_line.fail_next("getFollowers", 429, retry_after=120)
-        return followers.line_page_reader(acc, token)
+        return follower_pages.line_page_reader(acc, token)
 
     job, _ = followers.follower_sync_request(account=account, trigger="manual", enqueue=False)
     step = followers.follower_sync_run(job_id=job.pk, read_page=first_page_then_429)
@@ -173,7 +173,7 @@ def test_a_sync_that_stopped_part_way_marks_nobody(account, fake_line, requeued)
         fake_line_calls.append(token)
         if token:
             fake_line.followers_refused = True
-        return followers.line_page_reader(acc, token)
+        return follower_pages.line_page_reader(acc, token)
 
     job = _sync(account, read_page=one_page_then_refused)
     assert (job.status, job.pages_read) == ("refused", 1)
@@ -213,7 +213,7 @@ def test_a_follow_during_the_sync_is_not_undone(client, account, fake_line):
         ms = int((timezone.now() + timedelta(seconds=1)).timestamp() * 1000)
         post_events(client, acc, [event("follow", user=user_id(777), timestamp=ms)])
         webhook_events_process_pending(account_id=acc.pk)
-        return followers.line_page_reader(acc, token)
+        return follower_pages.line_page_reader(acc, token)
 
     job = _sync(account, read_page=follow_arrives_meanwhile)
     assert job.status == "done"

@@ -333,7 +333,7 @@ def test_segments_never_imports_the_apps_above_it():
 @pytest.mark.django_db
 def test_the_console_never_sends_to_an_erased_friend(world, account):
     from broadcasts.models import Broadcast
-    from broadcasts.services.planning import broadcast_estimate
+    from broadcasts.services.planning.estimate import broadcast_estimate
 
     draft = Broadcast.unscoped.create(
         account=account, name="Everyone", messages=[{"type": "text", "text": "Hi"}]

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 MULTICAST_SIZE = 500  # LINE's maximum user ids per multicast call
 MIN_TARGET_REACH = 100  # LINE: targeted (narrowcast) sends need this target reach
 MIN_AUDIENCE = 50  # LINE: a narrowcast with a smaller audience fails (errorCode 4)
-# LINE's rate limits per channel (requests per second), as oa_console.line_api meters them.
+# LINE's rate limits per channel (requests per second), as oa_console.line.limiter meters them.
 PUSH_PER_SECOND = 2000
 MULTICAST_PER_SECOND = 200
 

@@ -1,0 +1,1 @@
+from tests.fakes.line_server import fake_line  # noqa: F401  (fixture)
