@@ -23,7 +23,7 @@ from oa_console.json_input import json_loads_bounded
 from oa_console.links import MAX_IMAGE_URL_LENGTH, WebLinkField
 from oa_console.models import LineAccount
 from segments.follower_panel import line_target_reach
-from segments.selectors import friends_known_following
+from segments.selectors.friends import friends_known_following
 
 BUBBLE_TYPES = [
     ("", gettext_lazy("(not used)")),

@@ -32,7 +32,7 @@ from broadcasts.variant_selectors import broadcast_variant_results
 from oa_console.permissions import can, require
 from oa_console.roles import Capability
 from oa_console.views._render import render_page
-from segments.segment_selectors import segment_list
+from segments.selectors.segments import segment_list
 
 PER_PAGE = 25
 BATCHES_SHOWN = 50

@@ -20,9 +20,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from oa_console.tenancy import tenant_scope
-from segments import campaigns, rfm, segment_services, tagging
 from segments.demo_coverage import coverage_history_seed
-from segments.events import custom_events_record
 from segments.models import (
     AttributeDefinition,
     CampaignVisit,
@@ -33,6 +31,9 @@ from segments.models import (
     Tag,
     TagRule,
 )
+from segments.services import campaigns, rfm, tagging
+from segments.services import segments as segment_services
+from segments.services.events import custom_events_record
 
 if TYPE_CHECKING:
     from oa_console.management.commands.seed_demo import DemoTenancy

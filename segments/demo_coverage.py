@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 from django.db.models import Min
 
 from oa_console.models import LineAccount
-from segments import tagging
 from segments.models import (
     Friend,
     FriendStatusChange,
@@ -27,6 +26,7 @@ from segments.models import (
     TagCoverageSnapshot,
     TagFamily,
 )
+from segments.services import tagging
 
 
 def _following_at(account: LineAccount):

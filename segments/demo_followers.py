@@ -21,9 +21,10 @@ from django.utils import timezone
 
 from oa_console.models import LineAccount
 from oa_console.tenancy import tenant_scope
-from segments import followers, tagging
+from segments import followers
 from segments.follower_panel import line_target_reach
 from segments.models import FollowerSync, Friend
+from segments.services import tagging
 
 if TYPE_CHECKING:
     from oa_console.management.commands.seed_demo import DemoTenancy

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from oa_console.models import LineAccount
-from segments import selectors
+from segments.selectors import friends as selectors
 
 # LINE's target reach of an OA (an object with ``value`` and ``date``, or None), registered by
 # the insights app, which stores LINE's followers figures and sits above this one.

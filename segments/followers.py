@@ -33,8 +33,9 @@ from django.utils.translation import gettext as _
 from oa_console.json_input import json_loads_bounded
 from oa_console.models import LineAccount
 from oa_console.queueing import enqueue_best_effort
-from segments import services
 from segments.models import FollowerSync, Friend
+from segments.services import friends as services
+from segments.services import profiles
 
 logger = logging.getLogger("segments.followers")
 
@@ -352,7 +353,7 @@ def follower_ids_apply(
         ).values_list("pk", flat=True)
     )
     if new_ids and profile_for is None:
-        transaction.on_commit(lambda: services._enqueue_profile_refresh(new_ids))
+        transaction.on_commit(lambda: profiles.friend_profiles_refresh_enqueue(new_ids))
     return len(new_ids)
 
 

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from oa_console.models import LineAccount
 from oa_console.tenancy import tenant_scope
-from segments import rfm, tagging
 from segments.models import TagCoverageSnapshot
+from segments.services import rfm, tagging
 
 logger = logging.getLogger("segments.nightly")
 

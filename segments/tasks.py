@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from segments import services
+from segments.services import profiles as services
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
@@ -63,8 +63,8 @@ def backfill_tag_rule(rule_id: int, job_id: int | None = None) -> int:
     """Apply one auto-tag rule to past events (the tags page's button, the API), reporting
     progress on the job row."""
     from oa_console.tenancy import tenant_scope
-    from segments import tag_rules
     from segments.models import TagRule
+    from segments.services import tag_rules
 
     rule = TagRule.unscoped.select_related("account__workspace", "tag").filter(pk=rule_id).first()
     if rule is None:
@@ -78,7 +78,7 @@ def compute_rfm(account_id: int) -> int:
     """Recompute one OA's RFM scores now (the RFM page's button)."""
     from oa_console.models import LineAccount
     from oa_console.tenancy import tenant_scope
-    from segments import rfm
+    from segments.services import rfm
 
     account = LineAccount.unscoped.select_related("workspace").filter(pk=account_id).first()
     if account is None:

@@ -41,7 +41,7 @@ from broadcasts.services.plan_failures import (
 from broadcasts.services.rules import capped_friend_ids, quiet_hours_end
 from broadcasts.services.send_audit import broadcast_send_recorded
 from segments.models import Friend
-from segments.segment_selectors import segment_friends
+from segments.selectors.segments import segment_friends
 
 MULTICAST_SIZE = 500  # LINE's maximum user ids per multicast call
 MIN_TARGET_REACH = 100  # LINE: targeted (narrowcast) sends need this target reach

@@ -13,9 +13,10 @@ from oa_console.api.base import TenantApiView
 from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination
 from oa_console.roles import Capability
-from segments import attributes, selectors
-from segments.api_segments import service_error
+from segments.api.segments import service_error
 from segments.models import AttributeDefinition
+from segments.selectors import friends as selectors
+from segments.services import attributes
 
 
 class AttributeOutputSerializer(serializers.ModelSerializer):

@@ -16,9 +16,11 @@ from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination
 from oa_console.models import User
 from oa_console.roles import Capability
-from segments import campaign_selectors, campaigns, tag_selectors
-from segments.api_segments import service_error
+from segments.api.segments import service_error
 from segments.models import CampaignLink
+from segments.selectors import campaigns as campaign_selectors
+from segments.selectors import tags as tag_selectors
+from segments.services import campaigns
 
 
 class CampaignLinkOutputSerializer(serializers.ModelSerializer):

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from oa_console.api.base import TenantApiView
 from oa_console.api.docs import operation_description
 from oa_console.roles import Capability
-from segments.events import MAX_EVENTS_PER_CALL, custom_events_record
+from segments.services.events import MAX_EVENTS_PER_CALL, custom_events_record
 
 
 class CustomEventsApi(TenantApiView):

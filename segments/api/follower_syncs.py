@@ -10,8 +10,9 @@ from rest_framework.response import Response
 from oa_console.api.base import TenantApiView
 from oa_console.api.docs import operation_description
 from oa_console.roles import Capability
-from segments import followers, selectors
+from segments import followers
 from segments.models import FollowerSync
+from segments.selectors import friends as selectors
 
 
 class FollowerSyncOutputSerializer(serializers.ModelSerializer):

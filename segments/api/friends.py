@@ -16,9 +16,9 @@ from oa_console.api.base import TenantApiView
 from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination
 from oa_console.json_input import json_loads_bounded
-from segments import selectors
 from segments.models import AttributeDefinition, Friend, FriendStatusChange, Interaction
 from segments.rules.validation import RulesInvalid
+from segments.selectors import friends as selectors
 
 
 class FriendOutputSerializer(serializers.ModelSerializer):

@@ -19,10 +19,11 @@ from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination
 from oa_console.models import User
 from oa_console.roles import Capability
-from segments import segment_selectors, segment_services
-from segments.api import FriendOutputSerializer
+from segments.api.friends import FriendOutputSerializer
 from segments.models import Segment
 from segments.rules.validation import RulesInvalid
+from segments.selectors import segments as segment_selectors
+from segments.services import segments as segment_services
 
 FOLLOWERS_RULES = {
     "all": [

@@ -14,9 +14,10 @@ from oa_console.api.base import TenantApiView
 from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination
 from oa_console.roles import Capability
-from segments import tag_rules, tag_selectors
-from segments.api_segments import service_error
+from segments.api.segments import service_error
 from segments.models import TagRule, TagRuleBackfill
+from segments.selectors import tags as tag_selectors
+from segments.services import tag_rules
 
 
 class TagRuleOutputSerializer(serializers.ModelSerializer):

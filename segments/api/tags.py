@@ -1,5 +1,4 @@
-"""API: tags and tag families of an OA (with friend counts and coverage), tagging friends from
-other systems."""
+"""API: the tags of an OA, with friend counts and coverage."""
 
 from __future__ import annotations
 
@@ -14,15 +13,15 @@ from oa_console.api.base import TenantApiView
 from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination
 from oa_console.roles import Capability
-from segments import tag_selectors, tagging
-from segments.api_segments import service_error
-from segments.models import Friend, FriendTag
-
-MAX_FRIENDS_PER_CALL = 1000
-
-
-def _coverage(coverage) -> dict:
-    return {"tagged": coverage.tagged, "following": coverage.following, "share": coverage.share}
+from segments.api.segments import service_error
+from segments.api.tag_families import (
+    CoverageSerializer,
+    TagFamilyOutputSerializer,
+    coverage_payload,
+    family_coverage_payload,
+)
+from segments.selectors import tags as tag_selectors
+from segments.services import tagging
 
 
 def _tag(tag, coverage, friends: int) -> dict:
@@ -33,24 +32,8 @@ def _tag(tag, coverage, friends: int) -> dict:
         "family_id": tag.family_id,
         "description": tag.description,
         "friends": friends,
-        "coverage": _coverage(coverage),
+        "coverage": coverage_payload(coverage),
     }
-
-
-def _family(family, coverage, tag_count: int) -> dict:
-    return {
-        "id": family.pk,
-        "name": family.name,
-        "coverage_goal": family.coverage_goal,
-        "coverage": _coverage(coverage),
-        "tags": tag_count,
-    }
-
-
-class CoverageSerializer(serializers.Serializer):
-    tagged = serializers.IntegerField()
-    following = serializers.IntegerField()
-    share = serializers.FloatField(allow_null=True)
 
 
 class TagOutputSerializer(serializers.Serializer):
@@ -63,16 +46,6 @@ class TagOutputSerializer(serializers.Serializer):
     description = serializers.CharField()
     friends = serializers.IntegerField()
     coverage = CoverageSerializer()
-
-
-class TagFamilyOutputSerializer(serializers.Serializer):
-    """Documents the payload of ``_family``."""
-
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    coverage_goal = serializers.IntegerField(allow_null=True)
-    coverage = CoverageSerializer()
-    tags = serializers.IntegerField()
 
 
 def _family_or_error(account, family_id):
@@ -127,9 +100,9 @@ class TagListApi(TenantApiView):
         page = self.paginate(report.tags)
         return Response(
             {
-                "coverage": _coverage(report.overall),
+                "coverage": coverage_payload(report.overall),
                 "families": [
-                    _family(family, coverage, tag_counts.get(family.pk, 0))
+                    family_coverage_payload(family, coverage, tag_counts.get(family.pk, 0))
                     for family, coverage in report.families
                 ],
                 "count": self.paginator.page.paginator.count,
@@ -280,238 +253,3 @@ class TagDetailApi(TenantApiView):
         self.require(Capability.EDIT_SEGMENTS)
         tagging.tag_delete(tag=tag)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class TagFamilyInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=60)
-    coverage_goal = serializers.IntegerField(
-        min_value=0, max_value=100, required=False, allow_null=True
-    )
-
-
-def _family_payload(account, family) -> dict:
-    report = tag_selectors.tag_coverage_of_families(account=account, families=[family])
-    tag_counts = tag_selectors.tag_counts_by_family(account=account)
-    return _family(family, report[family.pk], tag_counts.get(family.pk, 0))
-
-
-class TagFamilyListApi(TenantApiView):
-    pagination_class = StandardPagination
-
-    @extend_schema(
-        responses=TagFamilyOutputSerializer(many=True),
-        summary="Tag families with their coverage and goal (paginated)",
-        description=operation_description(
-            (
-                "The OA's tag families (interest, life stage, ...) with the share of following "
-                "friends tagged within each and the coverage goal set for it."
-            ),
-            returns=(
-                "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
-                "500) of families: id, name, coverage goal (percent or null), coverage and "
-                "number of tags."
-            ),
-        ),
-    )
-    def get(self, request, account_id: int):
-        account = self.get_account(account_id)
-        page = self.paginate(tag_selectors.tag_family_list(account=account))
-        coverage = tag_selectors.tag_coverage_of_families(account=account, families=page)
-        tag_counts = tag_selectors.tag_counts_by_family(account=account)
-        return self.paginated_response(
-            [_family(f, coverage[f.pk], tag_counts.get(f.pk, 0)) for f in page]
-        )
-
-    @extend_schema(
-        request=TagFamilyInputSerializer,
-        responses={201: TagFamilyOutputSerializer},
-        summary="Create a tag family",
-        description=operation_description(
-            (
-                "Creates a family that groups related tags, with an optional coverage goal "
-                "(0-100 %) the Tags page measures it against."
-            ),
-            returns="201 with the new family (no tags yet).",
-            capability=Capability.EDIT_SEGMENTS,
-            errors=[
-                (
-                    400,
-                    (
-                        "the name is missing or already used in this OA, or the goal is outside 0-100."
-                    ),
-                )
-            ],
-        ),
-    )
-    def post(self, request, account_id: int):
-        account = self.get_account(account_id)
-        self.require(Capability.EDIT_SEGMENTS)
-        data = TagFamilyInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            family = tagging.tag_family_create(
-                account=account,
-                name=data.validated_data["name"],
-                coverage_goal=data.validated_data.get("coverage_goal"),
-            )
-        except DjangoValidationError as exc:
-            raise service_error(exc) from exc
-        return Response(_family_payload(account, family), status=status.HTTP_201_CREATED)
-
-
-class TagFamilyDetailApi(TenantApiView):
-    class UpdateSerializer(serializers.Serializer):
-        name = serializers.CharField(max_length=60, required=False)
-        coverage_goal = serializers.IntegerField(
-            min_value=0, max_value=100, required=False, allow_null=True
-        )
-
-    def _family(self, account_id, family_id):
-        account = self.get_account(account_id)
-        family = tag_selectors.tag_family_get(account=account, family_id=family_id)
-        if family is None:
-            raise Http404
-        return account, family
-
-    @extend_schema(
-        responses=TagFamilyOutputSerializer,
-        summary="Get a tag family",
-        description=operation_description(
-            ("One tag family of the OA by id."),
-            returns="the family with its coverage goal, coverage and number of tags.",
-            errors=[(404, "no tag family with this id in the OA.")],
-        ),
-    )
-    def get(self, request, account_id: int, family_id: int):
-        account, family = self._family(account_id, family_id)
-        return Response(_family_payload(account, family))
-
-    @extend_schema(
-        request=UpdateSerializer,
-        responses=TagFamilyOutputSerializer,
-        summary="Rename a family or set its coverage goal (null: none)",
-        description=operation_description(
-            ("Changes a family's name or coverage goal; `coverage_goal: null` removes the goal."),
-            returns="the updated family with its coverage.",
-            capability=Capability.EDIT_SEGMENTS,
-            errors=[
-                (
-                    400,
-                    (
-                        "a field is missing or not valid; `error.fields` names each one with its "
-                        "reasons."
-                    ),
-                ),
-                (404, "no tag family with this id in the OA."),
-            ],
-        ),
-    )
-    def patch(self, request, account_id: int, family_id: int):
-        account, family = self._family(account_id, family_id)
-        self.require(Capability.EDIT_SEGMENTS)
-        data = self.UpdateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        changes = data.validated_data
-        try:
-            tagging.tag_family_update(
-                family=family,
-                name=changes.get("name", family.name),
-                coverage_goal=changes.get("coverage_goal", family.coverage_goal),
-            )
-        except DjangoValidationError as exc:
-            raise service_error(exc) from exc
-        return Response(_family_payload(account, family))
-
-    @extend_schema(
-        responses={204: None},
-        summary="Delete a family (its tags stay, unfiled)",
-        description=operation_description(
-            ("Deletes a tag family. Its tags are kept, under no family, and friends keep them."),
-            returns="204 with no body.",
-            capability=Capability.EDIT_SEGMENTS,
-            errors=[(404, "no tag family with this id in the OA.")],
-        ),
-    )
-    def delete(self, request, account_id: int, family_id: int):
-        _account, family = self._family(account_id, family_id)
-        self.require(Capability.EDIT_SEGMENTS)
-        tagging.tag_family_delete(family=family)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class TagFriendsApi(TenantApiView):
-    class InputSerializer(serializers.Serializer):
-        add = serializers.ListField(
-            child=serializers.CharField(max_length=128),
-            required=False,
-            max_length=MAX_FRIENDS_PER_CALL,
-        )
-        remove = serializers.ListField(
-            child=serializers.CharField(max_length=128),
-            required=False,
-            max_length=MAX_FRIENDS_PER_CALL,
-        )
-        key = serializers.ChoiceField(choices=["line_user_id", "member_id"], default="line_user_id")
-
-    @extend_schema(
-        request=InputSerializer,
-        responses=inline_serializer(
-            "TagFriendsResult",
-            {
-                "added": serializers.IntegerField(),
-                "removed": serializers.IntegerField(),
-                "unknown": serializers.ListField(child=serializers.CharField()),
-            },
-        ),
-        summary="Add or remove a tag on friends (by LINE user id or member id)",
-        description=operation_description(
-            (
-                "Tags and untags friends from another system, up to 1,000 of each per call, "
-                "identified by LINE user id or (with `key: member_id`) by the brand's member "
-                "id. Tagging is idempotent: a friend who already has the tag is not counted "
-                "again."
-            ),
-            returns=(
-                "`added` and `removed` counts, and `unknown`: the ids that matched no friend of "
-                "the OA."
-            ),
-            capability=Capability.EDIT_SEGMENTS,
-            errors=[
-                (
-                    400,
-                    (
-                        "a field is missing or not valid; `error.fields` names each one with its "
-                        "reasons."
-                    ),
-                ),
-                (404, "no tag with this id in the OA."),
-            ],
-        ),
-    )
-    def post(self, request, account_id: int, tag_id: int):
-        account = self.get_account(account_id)
-        tag = tag_selectors.tag_get(account=account, tag_id=tag_id)
-        if tag is None:
-            raise Http404
-        self.require(Capability.EDIT_SEGMENTS)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        key = data.validated_data["key"]
-        wanted = set(data.validated_data.get("add", [])) | set(
-            data.validated_data.get("remove", [])
-        )
-        ids = dict(
-            Friend.objects.filter(account=account, **{f"{key}__in": wanted}).values_list(key, "pk")
-        )
-        added = tagging.friend_tags_add(
-            account=account,
-            tag=tag,
-            friend_ids=[ids[v] for v in data.validated_data.get("add", []) if v in ids],
-            source=FriendTag.Source.API,
-        )
-        removed = tagging.friend_tags_remove(
-            account=account,
-            tag=tag,
-            friend_ids=[ids[v] for v in data.validated_data.get("remove", []) if v in ids],
-        )
-        return Response({"added": added, "removed": removed, "unknown": sorted(wanted - set(ids))})

@@ -14,10 +14,10 @@ from rest_framework.response import Response
 from oa_console.api.base import TenantApiView
 from oa_console.api.docs import operation_description
 from oa_console.roles import Capability
-from segments import selectors
 from segments.models import Friend
 from segments.personal_data import downloads, services
 from segments.personal_data.views import ERASE_WORD, confirmation_matches
+from segments.selectors import friends as selectors
 
 
 class FriendAlreadyErased(APIException):

@@ -11,7 +11,6 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from oa_console.models import AuditEntry
-from segments import segment_selectors
 from segments.models import (
     CampaignVisit,
     CustomEvent,
@@ -25,6 +24,7 @@ from segments.models import (
 )
 from segments.personal_data.registry import PersonalDataProvider, Section, Subject
 from segments.personal_data.scrub import replace_in, scrub_rows
+from segments.selectors import segments as segment_selectors
 
 PROFILE_FIELDS = (
     "line_user_id",

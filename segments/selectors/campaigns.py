@@ -38,7 +38,7 @@ def campaign_visit_of_friend(*, friend: Friend) -> CampaignVisit | None:
 
 def source_tag_names(*, account: LineAccount, sources: set[str]) -> dict[str, list[str]]:
     """Per source value, the tags its active add-source auto-tag rules give."""
-    from segments.tag_rules import text_matches
+    from segments.services.tag_rules import text_matches
 
     rules = TagRule.objects.filter(
         account=account, kind=TagRule.Kind.ADD_SOURCE, is_active=True

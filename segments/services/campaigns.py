@@ -133,7 +133,7 @@ def campaign_link_create(
 
 
 def _ensure_source_rule(*, account: LineAccount, tag: Tag, source: str) -> TagRule:
-    from segments.tag_rules import tag_rule_create
+    from segments.services.tag_rules import tag_rule_create
 
     existing = TagRule.unscoped.filter(
         account=account,
@@ -250,7 +250,7 @@ def campaign_follows_attribute(*, account: LineAccount, follows: Iterable[Follow
             add_source=sourced[friend_id], updated_at=timezone.now()
         )
     if blank:
-        from segments.tag_rules import tag_rules_apply_to_sources
+        from segments.services.tag_rules import tag_rules_apply_to_sources
 
         tag_rules_apply_to_sources(account=account, friend_ids=blank)
     return attributed

@@ -202,7 +202,7 @@ def custom_events_record(
     )
     result.rejected.sort(key=lambda item: item["index"])
     if result.stored:
-        from segments.tag_rules import tag_rules_apply_to_events
+        from segments.services.tag_rules import tag_rules_apply_to_events
 
         tag_rules_apply_to_events(account=account, events=result.stored)
     return result

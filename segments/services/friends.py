@@ -13,24 +13,20 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from oa_console.models import LineAccount
-from oa_console.queueing import enqueue_best_effort
-from segments import campaigns
 from segments.models import Friend, FriendStatusChange, Interaction
 from segments.personal_data.tombstone import erased_since
+from segments.services import campaigns
+from segments.services.profiles import PROFILE_REFRESH_AFTER, friend_profiles_refresh_enqueue
+from segments.services.storage import rows_bulk_update, storable
 
 logger = logging.getLogger("segments.services")
-
-# A friend who follows again after this long gets a fresh profile (names and pictures change).
-PROFILE_REFRESH_AFTER = timedelta(days=1)
-# Friends per profile task: few enough that a task finishes in seconds.
-PROFILE_TASK_SIZE = 50
 
 
 @dataclass(frozen=True)
@@ -66,55 +62,6 @@ class InteractionInput:
 class ActivityResult:
     friend_ids: dict[str, int]
     profile_refresh_ids: list[int]
-
-
-def _clean(value):
-    """Make a value storable on every database: PostgreSQL text and JSONB refuse NUL characters
-    and lone surrogates, which LINE's JSON may legally carry."""
-    if isinstance(value, str):
-        return value.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
-    if isinstance(value, dict):
-        return {_clean(str(k)): _clean(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_clean(v) for v in value]
-    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
-        return None  # NaN / Infinity are not JSON
-    return value
-
-
-def _bulk_update(model, objects: list, fields: list[str]) -> None:
-    """``bulk_update`` without its cost on PostgreSQL.
-
-    Django's ``bulk_update`` writes one ``CASE WHEN pk = ...`` per row and field, which it
-    compiles in Python and PostgreSQL then evaluates row by row: for a batch of 500 friends it
-    took most of the processing time. On PostgreSQL one ``UPDATE ... FROM (VALUES ...)`` does
-    the same; elsewhere Django's version is used.
-    """
-    if not objects:
-        return
-    if connection.vendor != "postgresql":
-        model.unscoped.bulk_update(objects, fields, batch_size=500)
-        return
-    meta = model._meta
-    quote = connection.ops.quote_name
-    pk = meta.pk
-    columns = [meta.get_field(name) for name in fields]
-    row = "(" + ", ".join(f"%s::{f.cast_db_type(connection)}" for f in [pk, *columns]) + ")"
-    assignments = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in columns)
-    names = ", ".join(quote(f.column) for f in [pk, *columns])
-    for start in range(0, len(objects), 1000):
-        chunk = objects[start : start + 1000]
-        params = []
-        for obj in chunk:
-            params.append(pk.get_db_prep_value(obj.pk, connection))
-            params += [f.get_db_prep_value(getattr(obj, f.attname), connection) for f in columns]
-        sql = (
-            f"UPDATE {quote(meta.db_table)} AS t SET {assignments} "
-            f"FROM (VALUES {', '.join([row] * len(chunk))}) AS v({names}) "
-            f"WHERE t.{quote(pk.column)} = v.{quote(pk.column)}"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
 
 
 def friends_ensure(*, account: LineAccount, line_user_ids: Iterable[str]) -> dict[str, int]:
@@ -219,8 +166,8 @@ def friend_activity_record(
                 room_id=item.room_id,
                 message_type=item.message_type,
                 message_id=item.message_id,
-                text=_clean(item.text),
-                data=_clean(item.data),
+                text=storable(item.text),
+                data=storable(item.data),
             )
             for item in interactions
         ],
@@ -268,19 +215,8 @@ def friend_activity_record(
         .values_list("pk", flat=True)
     )
     if refresh_ids:
-        transaction.on_commit(lambda: _enqueue_profile_refresh(refresh_ids))
+        transaction.on_commit(lambda: friend_profiles_refresh_enqueue(refresh_ids))
     return ActivityResult(friend_ids=friend_ids, profile_refresh_ids=refresh_ids)
-
-
-def _enqueue_profile_refresh(friend_ids: list[int]) -> None:
-    """Best effort: a friend left unfetched by a broker outage is found by the profile sweep."""
-    from segments.tasks import refresh_friend_profiles
-
-    for start in range(0, len(friend_ids), PROFILE_TASK_SIZE):
-        if not enqueue_best_effort(
-            refresh_friend_profiles, (friend_ids[start : start + PROFILE_TASK_SIZE],)
-        ):
-            return
 
 
 def _messages_reconcile(*, account: LineAccount, message_ids: set[str]) -> None:
@@ -313,7 +249,7 @@ def _messages_reconcile(*, account: LineAccount, message_ids: set[str]) -> None:
             message.edited_at, message.text = latest_edit[message.message_id]
         if (message.unsent_at, message.edited_at, message.text) != before:
             changed.append(message)
-    _bulk_update(Interaction, changed, ["unsent_at", "edited_at", "text"])
+    rows_bulk_update(Interaction, changed, ["unsent_at", "edited_at", "text"])
 
 
 def friends_recompute(*, account: LineAccount, friend_ids: Iterable[int]) -> int:
@@ -368,7 +304,7 @@ def friends_recompute(*, account: LineAccount, friend_ids: Iterable[int]) -> int
         friend.last_interaction_at = summary["last"] if summary else None
         friend.message_count = summary["messages"] if summary else 0
         friend.updated_at = timezone.now()
-    _bulk_update(
+    rows_bulk_update(
         Friend,
         friends,
         [
@@ -418,143 +354,3 @@ def friend_activity_forget(*, account: LineAccount, event_keys: Iterable[str]) -
             touched |= {pk for pk in rows.values_list("friend_id", flat=True) if pk is not None}
             rows.delete()
     return touched
-
-
-# Profile enrichment ---------------------------------------------------------------------------
-
-PROFILE_MAX_ATTEMPTS = 6
-PROFILE_SWEEP_AFTER = timedelta(minutes=15)
-
-
-@dataclass(frozen=True)
-class ProfileOutcome:
-    status: str
-    retry_in: int | None = None
-
-
-def _profile_backoff(attempts: int) -> int:
-    """Exponential backoff with full jitter: 30 s, 60 s, 120 s ... capped at 30 minutes."""
-    import random
-
-    return int(min(1800, 30 * 2 ** max(0, attempts - 1)) * random.uniform(0.5, 1.0)) + 1
-
-
-def _profile_failure(friend_id: int, *, error: str, final: bool, status: str) -> None:
-    with transaction.atomic():
-        friend = Friend.unscoped.select_for_update().get(pk=friend_id)
-        friend.profile_attempts += 1
-        friend.profile_error = error[:1000]
-        if final or friend.profile_attempts >= PROFILE_MAX_ATTEMPTS:
-            friend.profile_status = status
-        friend.save(
-            update_fields=["profile_attempts", "profile_error", "profile_status", "updated_at"]
-        )
-
-
-def friend_profile_fetch(*, friend_id: int) -> ProfileOutcome:
-    """Fetch displayName, pictureUrl, language and statusMessage from LINE for one friend.
-
-    No transaction is held open during the HTTP call. Transient failures (429, 5xx, network)
-    are counted on the friend and answered with a ``retry_in`` for the task to re-enqueue;
-    after ``PROFILE_MAX_ATTEMPTS`` the friend is marked failed with the last error. A 404 means
-    LINE no longer shares the profile (the user blocked us): marked unavailable, not retried.
-    """
-    import urllib3
-    from linebot.v3.messaging import ApiException
-
-    from oa_console import line_api
-
-    friend = Friend.unscoped.select_related("account").filter(pk=friend_id).first()
-    if friend is None:
-        return ProfileOutcome("missing")
-    if friend.profile_status in (Friend.ProfileStatus.FAILED, Friend.ProfileStatus.UNAVAILABLE) or (
-        friend.profile_status == Friend.ProfileStatus.FETCHED
-        and friend.profile_fetched_at
-        and friend.profile_fetched_at > timezone.now() - PROFILE_REFRESH_AFTER
-    ):
-        return ProfileOutcome("unchanged")
-    decision = line_api.rate_limit_acquire(friend.account, "profile")
-    if not decision.allowed:
-        return ProfileOutcome("rate_limited", retry_in=decision.retry_in)
-    try:
-        # The embedded demo's simulated LINE answers profiles too (None elsewhere).
-        with line_api.messaging_api(friend.account, host=line_api.simulated_host()) as api:
-            profile = api.get_profile(
-                friend.line_user_id, _request_timeout=line_api.REQUEST_TIMEOUT
-            )
-    except ApiException as exc:
-        error = f"LINE answered {exc.status}: {(exc.body or b'')[:300]!r}"
-        if exc.status == 404:
-            _profile_failure(
-                friend_id, error=error, final=True, status=Friend.ProfileStatus.UNAVAILABLE
-            )
-            return ProfileOutcome("unavailable")
-        transient = exc.status == 429 or (exc.status or 0) >= 500
-        _profile_failure(
-            friend_id, error=error, final=not transient, status=Friend.ProfileStatus.FAILED
-        )
-        friend.refresh_from_db(fields=["profile_status", "profile_attempts"])
-        if not transient or friend.profile_status == Friend.ProfileStatus.FAILED:
-            return ProfileOutcome("failed")
-        wait = line_api.retry_after_seconds(exc.headers) if exc.status == 429 else None
-        return ProfileOutcome(
-            "retry", retry_in=max(wait or 0, _profile_backoff(friend.profile_attempts))
-        )
-    except (urllib3.exceptions.HTTPError, OSError) as exc:
-        _profile_failure(
-            friend_id,
-            error=f"{type(exc).__name__}: {exc}",
-            final=False,
-            status=Friend.ProfileStatus.FAILED,
-        )
-        friend.refresh_from_db(fields=["profile_status", "profile_attempts"])
-        if friend.profile_status == Friend.ProfileStatus.FAILED:
-            return ProfileOutcome("failed")
-        return ProfileOutcome("retry", retry_in=_profile_backoff(friend.profile_attempts))
-    friend_profile_store(
-        friend_id=friend_id,
-        display_name=profile.display_name or "",
-        picture_url=profile.picture_url or "",
-        language=profile.language or "",
-        status_message=profile.status_message or "",
-    )
-    return ProfileOutcome("fetched")
-
-
-@transaction.atomic
-def friend_profile_store(
-    *,
-    friend_id: int,
-    display_name: str,
-    picture_url: str = "",
-    language: str = "",
-    status_message: str = "",
-) -> None:
-    """Save a profile as LINE returned it (the fetch task, and the demo seed without a LINE)."""
-    now = timezone.now()
-    # A fetch that started before the friend was erased must not bring their profile back.
-    Friend.unscoped.filter(pk=friend_id, erased_at__isnull=True).update(
-        display_name=_clean(display_name)[:200],
-        picture_url=picture_url[:1000],
-        language=language[:16],
-        status_message=_clean(status_message),
-        profile_status=Friend.ProfileStatus.FETCHED,
-        profile_fetched_at=now,
-        profile_attempts=0,
-        profile_error="",
-        updated_at=now,
-    )
-
-
-def friend_profiles_sweep(*, limit: int = 1000) -> int:
-    """Enqueue fetches for following friends whose profile was never fetched (lost tasks)."""
-    cutoff = timezone.now() - PROFILE_SWEEP_AFTER
-    ids = list(
-        Friend.unscoped.filter(
-            status=Friend.Status.FOLLOWING,
-            profile_status=Friend.ProfileStatus.PENDING,
-            updated_at__lt=cutoff,
-        ).values_list("pk", flat=True)[:limit]
-    )
-    _enqueue_profile_refresh(ids)
-    return len(ids)

@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 from oa_console.links import link_error
 from oa_console.models import LineAccount
 from oa_console.queueing import enqueue_best_effort
-from segments import tagging
 from segments.models import (
     CustomEvent,
     Friend,
@@ -34,6 +33,7 @@ from segments.models import (
     TagRule,
     TagRuleBackfill,
 )
+from segments.services import tagging
 
 PROPERTY_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 BACKFILL_CHUNK = 2000

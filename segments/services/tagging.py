@@ -141,7 +141,7 @@ def tag_coverage_snapshot(*, account: LineAccount, day) -> int:
     """Store today's coverage (overall, per family, per tag) for the trend; running it again
     on the same day replaces that day's rows. Returns the number of rows written."""
     from segments.models import TagCoverageSnapshot
-    from segments.tag_selectors import tag_coverage
+    from segments.selectors.tags import tag_coverage
 
     report = tag_coverage(account=account)
     rows = [("all", report.overall)]

@@ -16,10 +16,14 @@ from django.views.decorators.http import require_GET, require_POST
 from oa_console import audit, labels
 from oa_console.permissions import can, require
 from oa_console.roles import Capability
-from segments import campaign_selectors, segment_selectors, selectors, tag_selectors, tagging
-from segments.exports import friends_csv_response
-from segments.filter_forms import ATTRIBUTE_VALUE_MAX, FriendFilterForm
 from segments.models import Friend, FriendTag
+from segments.selectors import campaigns as campaign_selectors
+from segments.selectors import friends as selectors
+from segments.selectors import segments as segment_selectors
+from segments.selectors import tags as tag_selectors
+from segments.services import tagging
+from segments.views.exports import friends_csv_response
+from segments.views.filter_forms import ATTRIBUTE_VALUE_MAX, FriendFilterForm
 
 FRIENDS_PER_PAGE = 50
 # htmx target id -> partial of the page that renders exactly that element.

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods
 from oa_console.permissions import can, require
 from oa_console.queueing import enqueue_best_effort
 from oa_console.roles import Capability
-from segments import rfm
 from segments.rules.fields import RFM_CELL_LABELS
+from segments.services import rfm
 
 
 def _builder_link(request: HttpRequest, condition: dict) -> str:

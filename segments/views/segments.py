@@ -27,18 +27,13 @@ from oa_console.json_input import json_loads_bounded
 from oa_console.permissions import can, require
 from oa_console.roles import Capability
 from oa_console.views._render import render_page
-from segments import segment_selectors, segment_services
-from segments.builder import (
-    DEFAULT_CONDITION,
-    GROUP_KINDS,
-    errors_by_dom_path,
-    field_options,
-    rules_from_form,
-    ui_tree,
-)
-from segments.exports import friends_csv_response
 from segments.models import Segment, Tag
 from segments.rules.validation import RuleContext, RulesInvalid, rules_errors
+from segments.selectors import segments as segment_selectors
+from segments.services import segments as segment_services
+from segments.views.builder import DEFAULT_CONDITION, GROUP_KINDS, rules_from_form
+from segments.views.builder_tree import errors_by_dom_path, field_options, ui_tree
+from segments.views.exports import friends_csv_response
 
 TEMPLATE = "segments/segment_builder.html"
 SEGMENTS_PER_PAGE = 50

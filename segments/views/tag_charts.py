@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from oa_console.charts import AXIS, LAYOUT, PALETTE
 from oa_console.csv_download import CsvTable
 from segments.models import TagFamily
-from segments.tag_selectors import Coverage
+from segments.selectors.tags import Coverage
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,10 @@ from oa_console.permissions import can, require
 from oa_console.ranges import local_today
 from oa_console.roles import Capability
 from oa_console.views._forms import apply_service_errors
-from segments import tag_charts, tag_rules, tag_selectors, tagging
 from segments.forms import TagFamilyForm, TagForm, TagRuleForm
+from segments.selectors import tags as tag_selectors
+from segments.services import tag_rules, tagging
+from segments.views import tag_charts
 
 TREND_DAYS = 30
 LIST_PAGE_SIZE = 50  # tags and rules per page

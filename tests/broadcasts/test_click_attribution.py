@@ -18,7 +18,7 @@ from broadcasts.models import Broadcast, BroadcastBatch, BroadcastVariant, Click
 from broadcasts.services import planning, sending
 from broadcasts.variant_selectors import broadcast_variant_results
 from segments.models import Friend, Segment
-from segments.segment_selectors import segment_friends
+from segments.selectors.segments import segment_friends
 from tests.broadcasts.conftest import everyone_segment, make_broadcast, make_friends
 from tests.broadcasts.test_api import api, url
 from tests.broadcasts.test_pages import composer_data, page

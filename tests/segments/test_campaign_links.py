@@ -11,8 +11,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from segments import campaigns
 from segments.models import CampaignLink, CampaignVisit, Friend, FriendTag, Tag, TagRule
+from segments.services import campaigns
 from tests.conftest import client_for
 from tests.webhooks.factories import event, post_events, user_id
 
@@ -144,7 +144,7 @@ def test_attribution_is_idempotent_and_keeps_a_known_source(account, poster, lin
 
 @pytest.mark.django_db
 def test_replay_releases_and_reclaims_the_visit(account, poster):
-    from segments import services
+    from segments.services import friends as services
 
     visit(poster)
     change = services.StatusChangeInput(

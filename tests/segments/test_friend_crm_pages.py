@@ -127,7 +127,7 @@ def _friend_page(owner, base, friend, language: str) -> str:
 def test_friend_page_shows_names_and_formatted_values_not_codes(owner, world, base, account):
     """Region jp_13 reads Tokyo, the add-friend source its campaign's name, points 1,500 (not
     1500.000000), amounts by currency, and event properties as key/value pairs."""
-    from segments.campaigns import campaign_link_create
+    from segments.services.campaigns import campaign_link_create
 
     account.basic_id = "@alpha"
     account.save(update_fields=["basic_id"])

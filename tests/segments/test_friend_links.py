@@ -14,8 +14,9 @@ from django.utils import timezone
 
 from oa_console.roles import Role
 from oa_console.tenancy import tenant_scope
-from segments import friend_link_selectors, friend_links
 from segments.models import Friend, FriendLink, FriendLinkCode, Interaction
+from segments.selectors import friend_links as friend_link_selectors
+from segments.services import friend_links
 from tests.conftest import make_member
 from tests.webhooks.factories import fixture_events, post_events
 from webhooks.services import webhook_events_process_pending

@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 
-from segments import services
 from segments.models import Friend
+from segments.services import profiles as services
 from segments.tasks import refresh_friend_profiles
 from tests.segments.factories import FriendFactory
 from tests.webhooks.factories import event, post_events, user_id

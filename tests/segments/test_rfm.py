@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from segments import rfm
 from segments.models import CustomEvent, Interaction, RfmScore
+from segments.services import rfm
 from tests.segments.crm_world import DAY, NOW, build_crm_world
 
 

@@ -27,7 +27,7 @@ from segments.rules.fields import (
     MAX_VALUES,
 )
 from segments.rules.validation import RuleContext, rules_errors
-from segments.segment_selectors import segment_count
+from segments.selectors.segments import segment_count
 from tests.segments.crm_world import NOW, build_crm_world
 
 ATTRIBUTE_OF_TYPE = {"number": "points", "text": "city", "date": "signup", "boolean": "newsletter"}

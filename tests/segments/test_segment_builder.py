@@ -8,9 +8,10 @@ import io
 
 import pytest
 
-from segments.builder import rules_from_form, ui_tree
 from segments.models import Friend, Segment
 from segments.rules.validation import RuleContext
+from segments.views.builder import rules_from_form
+from segments.views.builder_tree import ui_tree
 from tests.conftest import client_for
 from tests.segments.crm_world import build_crm_world
 

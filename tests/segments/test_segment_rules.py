@@ -12,9 +12,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from segments import segment_selectors
 from segments.models import Friend, FriendTag, Tag
 from segments.rules.validation import RulesInvalid
+from segments.selectors import segments as segment_selectors
 from tests.segments.crm_world import DAY, NOW, build_crm_world
 from tests.segments.factories import FriendFactory
 

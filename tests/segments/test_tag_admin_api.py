@@ -141,7 +141,8 @@ def test_rules_crud_counts_and_backfill_job(
     assert api.get(url + "backfill/").status_code == 404  # never run
     sent = []
     monkeypatch.setattr(
-        "segments.tag_rules.enqueue_best_effort", lambda task, args: sent.append(args) or True
+        "segments.services.tag_rules.enqueue_best_effort",
+        lambda task, args: sent.append(args) or True,
     )
     with django_capture_on_commit_callbacks(execute=True):
         queued = api.send("post", url + "backfill/", {})

@@ -13,7 +13,7 @@ import pytest
 
 from oa_console.ranges import local_today
 from segments.models import TagCoverageSnapshot, TagFamily
-from segments.tag_views import TREND_DAYS
+from segments.views.tags import TREND_DAYS
 from tests.conftest import client_for
 
 

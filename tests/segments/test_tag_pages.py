@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from segments import rfm
 from segments.models import Tag, TagFamily, TagRule, TagRuleBackfill
+from segments.services import rfm
 from tests.conftest import client_for
 from tests.segments.crm_world import NOW, build_crm_world
 
@@ -78,7 +78,7 @@ def test_create_tag_family_and_rule_with_errors_in_place(
     assert ok.status_code == 302
     created = TagRule.unscoped.get()
     with (
-        mock.patch("segments.tag_rules.enqueue_best_effort", return_value=True) as enqueue,
+        mock.patch("segments.services.tag_rules.enqueue_best_effort", return_value=True) as enqueue,
         django_capture_on_commit_callbacks(execute=True),
     ):
         client.post(base + f"tags/rules/{created.pk}/backfill/")
@@ -114,7 +114,7 @@ def test_rfm_cells_open_the_builder_with_that_cell(owner, world, base, account):
 
 @pytest.mark.django_db
 def test_tags_and_rules_are_paginated_each_under_its_own_parameter(owner, account, base):
-    from segments.tag_views import LIST_PAGE_SIZE
+    from segments.views.tags import LIST_PAGE_SIZE
 
     tags = Tag.unscoped.bulk_create(
         [Tag(account=account, name=f"tag {n:03d}") for n in range(LIST_PAGE_SIZE + 2)]

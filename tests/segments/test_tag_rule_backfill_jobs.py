@@ -6,8 +6,8 @@ from unittest import mock
 
 import pytest
 
-from segments import tag_rules
 from segments.models import FriendTag, Tag, TagRule, TagRuleBackfill
+from segments.services import tag_rules
 from segments.tasks import backfill_tag_rule
 from tests.conftest import client_for
 from tests.segments.factories import FriendFactory, InteractionFactory
@@ -39,7 +39,7 @@ def test_request_queues_one_job_and_the_fragment_polls_until_done(
 ):
     client = client_for(owner)
     with (
-        mock.patch("segments.tag_rules.enqueue_best_effort", return_value=True) as enqueue,
+        mock.patch("segments.services.tag_rules.enqueue_best_effort", return_value=True) as enqueue,
         django_capture_on_commit_callbacks(execute=True),
     ):
         queued = client.post(url, **HTMX)
@@ -92,7 +92,7 @@ def test_broker_outage_fails_the_job_visibly(
     owner, rule, url, account, django_capture_on_commit_callbacks
 ):
     with (
-        mock.patch("segments.tag_rules.enqueue_best_effort", return_value=False),
+        mock.patch("segments.services.tag_rules.enqueue_best_effort", return_value=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
         client_for(owner).post(url)
@@ -102,7 +102,7 @@ def test_broker_outage_fails_the_job_visibly(
     assert "The task queue is unavailable; try again in a minute." in page
     # A new request starts a fresh job.
     with (
-        mock.patch("segments.tag_rules.enqueue_best_effort", return_value=True),
+        mock.patch("segments.services.tag_rules.enqueue_best_effort", return_value=True),
         django_capture_on_commit_callbacks(execute=True),
     ):
         client_for(owner).post(url)

@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from broadcasts.messages import click_token
 from broadcasts.models import Click
-from segments import tag_rules
 from segments.models import FriendTag, Tag, TagRule, TagRuleBackfill
+from segments.services import tag_rules
 from tests.broadcasts.conftest import make_broadcast, make_friends
 from tests.conftest import client_for
 from tests.segments.test_segment_api import Api

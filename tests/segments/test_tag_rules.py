@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from segments import tag_rules
 from segments.models import Friend, FriendTag, Tag, TagRule
+from segments.services import tag_rules
 from tests.webhooks.factories import event, post_events, user_id
 
 
@@ -109,7 +109,7 @@ def test_add_source_and_custom_event_rules(account, tags, scope):
         property_key="channel",
         property_value="store",
     )
-    from segments.events import custom_events_record
+    from segments.services.events import custom_events_record
 
     def purchase(key, channel):
         return {
