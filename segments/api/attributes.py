@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Count
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from oa_console.api.base import TenantApiView
+from oa_console.api.base import AccountApiView
 from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination
 from oa_console.roles import Capability
-from segments.api.segments import service_error
 from segments.models import AttributeDefinition
 from segments.selectors import friends as selectors
 from segments.services import attributes
@@ -33,7 +31,7 @@ def _with_counts(account):
     )
 
 
-class AttributeListApi(TenantApiView):
+class AttributeListApi(AccountApiView):
     pagination_class = StandardPagination
 
     class InputSerializer(serializers.Serializer):
@@ -58,7 +56,7 @@ class AttributeListApi(TenantApiView):
         ),
     )
     def get(self, request, account_id: int):
-        account = self.get_account(account_id)
+        account = self.account
         page = self.paginate(_with_counts(account))
         return self.paginated_response(AttributeOutputSerializer(page, many=True).data)
 
@@ -86,26 +84,21 @@ class AttributeListApi(TenantApiView):
         ),
     )
     def post(self, request, account_id: int):
-        account = self.get_account(account_id)
+        account = self.account
         self.require(Capability.EDIT_SEGMENTS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            definition = attributes.attribute_definition_create(
-                account=account, **data.validated_data
-            )
-        except DjangoValidationError as exc:
-            raise service_error(exc) from exc
+        definition = attributes.attribute_definition_create(account=account, **data.validated_data)
         output = _with_counts(account).get(pk=definition.pk)
         return Response(AttributeOutputSerializer(output).data, status=status.HTTP_201_CREATED)
 
 
-class AttributeDetailApi(TenantApiView):
+class AttributeDetailApi(AccountApiView):
     class UpdateSerializer(serializers.Serializer):
         label = serializers.CharField(max_length=80)
 
     def _definition(self, account_id, attribute_id):
-        account = self.get_account(account_id)
+        account = self.account
         definition = _with_counts(account).filter(pk=attribute_id).first()
         if definition is None:
             raise Http404
@@ -152,12 +145,9 @@ class AttributeDetailApi(TenantApiView):
         self.require(Capability.EDIT_SEGMENTS)
         data = self.UpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            attributes.attribute_definition_update(
-                definition=definition, label=data.validated_data["label"]
-            )
-        except DjangoValidationError as exc:
-            raise service_error(exc) from exc
+        attributes.attribute_definition_update(
+            definition=definition, label=data.validated_data["label"]
+        )
         return Response(AttributeOutputSerializer(definition).data)
 
     @extend_schema(

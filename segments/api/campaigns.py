@@ -11,12 +11,11 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from oa_console.api.base import TenantApiView
+from oa_console.api.base import AccountApiView
 from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination
 from oa_console.models import User
 from oa_console.roles import Capability
-from segments.api.segments import service_error
 from segments.models import CampaignLink
 from segments.selectors import campaigns as campaign_selectors
 from segments.selectors import tags as tag_selectors
@@ -46,7 +45,7 @@ class CampaignLinkOutputSerializer(serializers.ModelSerializer):
         return campaigns.campaign_link_url(link)
 
 
-class CampaignLinkListApi(TenantApiView):
+class CampaignLinkListApi(AccountApiView):
     pagination_class = StandardPagination
 
     class InputSerializer(serializers.Serializer):
@@ -70,7 +69,7 @@ class CampaignLinkListApi(TenantApiView):
         ),
     )
     def get(self, request, account_id: int):
-        account = self.get_account(account_id)
+        account = self.account
         page = self.paginate(campaign_selectors.campaign_link_list(account=account))
         return self.paginated_response(CampaignLinkOutputSerializer(page, many=True).data)
 
@@ -99,7 +98,7 @@ class CampaignLinkListApi(TenantApiView):
         ),
     )
     def post(self, request, account_id: int):
-        account = self.get_account(account_id)
+        account = self.account
         self.require(Capability.EDIT_SEGMENTS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -108,27 +107,24 @@ class CampaignLinkListApi(TenantApiView):
         if tag_id is not None:
             tag = tag_selectors.tag_get(account=account, tag_id=tag_id)
             if tag is None:
-                raise service_error(DjangoValidationError({"tag_id": [_("Unknown tag.")]}))
-        try:
-            link = campaigns.campaign_link_create(
-                account=account,
-                name=data.validated_data["name"],
-                source=data.validated_data.get("source", ""),
-                tag=tag,
-                created_by=request.user if isinstance(request.user, User) else None,
-            )
-        except DjangoValidationError as exc:
-            raise service_error(exc) from exc
+                raise DjangoValidationError({"tag_id": [_("Unknown tag.")]})
+        link = campaigns.campaign_link_create(
+            account=account,
+            name=data.validated_data["name"],
+            source=data.validated_data.get("source", ""),
+            tag=tag,
+            created_by=request.user if isinstance(request.user, User) else None,
+        )
         link = campaign_selectors.campaign_link_get(account=account, link_id=link.pk)
         return Response(CampaignLinkOutputSerializer(link).data, status=status.HTTP_201_CREATED)
 
 
-class CampaignLinkDetailApi(TenantApiView):
+class CampaignLinkDetailApi(AccountApiView):
     class UpdateSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=120)
 
     def _link(self, account_id, link_id) -> CampaignLink:
-        account = self.get_account(account_id)
+        account = self.account
         link = campaign_selectors.campaign_link_get(account=account, link_id=link_id)
         if link is None:
             raise Http404
@@ -174,10 +170,7 @@ class CampaignLinkDetailApi(TenantApiView):
         self.require(Capability.EDIT_SEGMENTS)
         data = self.UpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            campaigns.campaign_link_update(link=link, name=data.validated_data["name"])
-        except DjangoValidationError as exc:
-            raise service_error(exc) from exc
+        campaigns.campaign_link_update(link=link, name=data.validated_data["name"])
         return Response(CampaignLinkOutputSerializer(self._link(account_id, link_id)).data)
 
     @extend_schema(
@@ -200,7 +193,7 @@ class CampaignLinkDetailApi(TenantApiView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class CampaignLinkQrApi(TenantApiView):
+class CampaignLinkQrApi(AccountApiView):
     @extend_schema(
         responses={
             (200, "image/svg+xml"): OpenApiResponse(
@@ -215,7 +208,7 @@ class CampaignLinkQrApi(TenantApiView):
         ),
     )
     def get(self, request, account_id: int, link_id: int):
-        account = self.get_account(account_id)
+        account = self.account
         link = campaign_selectors.campaign_link_get(account=account, link_id=link_id)
         if link is None:
             raise Http404

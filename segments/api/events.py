@@ -8,13 +8,13 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from oa_console.api.base import TenantApiView
+from oa_console.api.base import AccountApiView
 from oa_console.api.docs import operation_description
 from oa_console.roles import Capability
 from segments.services.events import MAX_EVENTS_PER_CALL, custom_events_record
 
 
-class CustomEventsApi(TenantApiView):
+class CustomEventsApi(AccountApiView):
     class InputSerializer(serializers.Serializer):
         events = serializers.ListField(
             child=serializers.JSONField(), allow_empty=False, max_length=MAX_EVENTS_PER_CALL
@@ -47,7 +47,7 @@ class CustomEventsApi(TenantApiView):
         ),
     )
     def post(self, request, account_id: int):
-        account = self.get_account(account_id)
+        account = self.account
         self.require(Capability.EDIT_SEGMENTS)
         data = self.InputSerializer(data=request.data)
         if not data.is_valid():

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from oa_console.api.base import TenantApiView
+from oa_console.api.base import AccountApiView
 from oa_console.api.docs import operation_description
 from oa_console.roles import Capability
 from segments import followers
@@ -50,7 +50,7 @@ SYNC_FIELDS = (
 )
 
 
-class FollowerSyncApi(TenantApiView):
+class FollowerSyncApi(AccountApiView):
     @extend_schema(
         responses=FollowerSyncOutputSerializer,
         summary="The OA's latest follower sync (poll it until done)",
@@ -62,7 +62,7 @@ class FollowerSyncApi(TenantApiView):
         ),
     )
     def get(self, request, account_id: int):
-        job = selectors.follower_sync_latest(account=self.get_account(account_id))
+        job = selectors.follower_sync_latest(account=self.account)
         if job is None:
             raise Http404
         return Response(FollowerSyncOutputSerializer(job).data)
@@ -81,7 +81,7 @@ class FollowerSyncApi(TenantApiView):
         ),
     )
     def post(self, request, account_id: int):
-        account = self.get_account(account_id)
+        account = self.account
         self.require(Capability.SYNC_FOLLOWERS)
         user = request.user if getattr(request.user, "pk", None) else None
         job, created = followers.follower_sync_request(
@@ -93,7 +93,7 @@ class FollowerSyncApi(TenantApiView):
         )
 
 
-class FollowerSyncDetailApi(TenantApiView):
+class FollowerSyncDetailApi(AccountApiView):
     @extend_schema(
         responses=FollowerSyncOutputSerializer,
         operation_id="accounts_followers_sync_detail",
@@ -105,7 +105,7 @@ class FollowerSyncDetailApi(TenantApiView):
         ),
     )
     def get(self, request, account_id: int, sync_id: int):
-        job = selectors.follower_sync_get(account=self.get_account(account_id), sync_id=sync_id)
+        job = selectors.follower_sync_get(account=self.account, sync_id=sync_id)
         if job is None:
             raise Http404
         return Response(FollowerSyncOutputSerializer(job).data)

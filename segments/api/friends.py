@@ -12,7 +12,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from oa_console.api.base import TenantApiView
+from oa_console.api.base import AccountApiView
 from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination
 from oa_console.json_input import json_loads_bounded
@@ -110,7 +110,7 @@ def _filter_errors(exc: RulesInvalid, sources: list[str]) -> ValidationError:
     return ValidationError(fields)
 
 
-class FriendListApi(TenantApiView):
+class FriendListApi(AccountApiView):
     pagination_class = StandardPagination
 
     class FilterSerializer(serializers.Serializer):
@@ -183,7 +183,7 @@ class FriendListApi(TenantApiView):
         ),
     )
     def get(self, request, account_id: int):
-        account = self.get_account(account_id)
+        account = self.account
         filters = self.FilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         values = dict(filters.validated_data)
@@ -198,7 +198,7 @@ class FriendListApi(TenantApiView):
         return self.paginated_response(FriendOutputSerializer(page, many=True).data)
 
 
-class FriendDetailApi(TenantApiView):
+class FriendDetailApi(AccountApiView):
     class StatusChangeSerializer(serializers.ModelSerializer):
         class Meta:
             model = FriendStatusChange
@@ -251,7 +251,7 @@ class FriendDetailApi(TenantApiView):
         ),
     )
     def get(self, request, account_id: int, line_user_id: str):
-        account = self.get_account(account_id)
+        account = self.account
         friend = selectors.friend_get(account=account, line_user_id=line_user_id)
         if friend is None:
             raise Http404

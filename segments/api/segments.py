@@ -6,7 +6,6 @@ of the problem inside the rules (``$.all[1].value``).
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
@@ -14,7 +13,7 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from oa_console.api.base import TenantApiView
+from oa_console.api.base import AccountApiView
 from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination
 from oa_console.models import User
@@ -37,10 +36,6 @@ def rules_error(exc: RulesInvalid) -> ValidationError:
     return ValidationError({**exc.as_dict(), "non_field_errors": [_("The rules are not valid.")]})
 
 
-def service_error(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
-
-
 class SegmentOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = Segment
@@ -53,7 +48,7 @@ class SegmentInputSerializer(serializers.Serializer):
     rules = serializers.JSONField()
 
 
-class SegmentListApi(TenantApiView):
+class SegmentListApi(AccountApiView):
     pagination_class = StandardPagination
 
     @extend_schema(
@@ -71,7 +66,7 @@ class SegmentListApi(TenantApiView):
         ),
     )
     def get(self, request, account_id: int):
-        account = self.get_account(account_id)
+        account = self.account
         page = self.paginate(segment_selectors.segment_list(account=account))
         return self.paginated_response(SegmentOutputSerializer(page, many=True).data)
 
@@ -110,7 +105,7 @@ class SegmentListApi(TenantApiView):
         ),
     )
     def post(self, request, account_id: int):
-        account = self.get_account(account_id)
+        account = self.account
         self.require(Capability.EDIT_SEGMENTS)
         data = SegmentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -125,19 +120,17 @@ class SegmentListApi(TenantApiView):
             )
         except RulesInvalid as exc:
             raise rules_error(exc) from exc
-        except DjangoValidationError as exc:
-            raise service_error(exc) from exc
         return Response(SegmentOutputSerializer(segment).data, status=status.HTTP_201_CREATED)
 
 
-class SegmentDetailApi(TenantApiView):
+class SegmentDetailApi(AccountApiView):
     class UpdateSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=120, required=False)
         description = serializers.CharField(max_length=500, required=False, allow_blank=True)
         rules = serializers.JSONField(required=False)
 
     def _segment(self, account_id, segment_id) -> Segment:
-        account = self.get_account(account_id)
+        account = self.account
         segment = segment_selectors.segment_get(account=account, segment_id=segment_id)
         if segment is None:
             raise Http404
@@ -196,8 +189,6 @@ class SegmentDetailApi(TenantApiView):
             )
         except RulesInvalid as exc:
             raise rules_error(exc) from exc
-        except DjangoValidationError as exc:
-            raise service_error(exc) from exc
         return Response(SegmentOutputSerializer(segment).data)
 
     @extend_schema(
@@ -220,7 +211,7 @@ class SegmentDetailApi(TenantApiView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class SegmentCountApi(TenantApiView):
+class SegmentCountApi(AccountApiView):
     class InputSerializer(serializers.Serializer):
         rules = serializers.JSONField()
 
@@ -257,7 +248,7 @@ class SegmentCountApi(TenantApiView):
         ),
     )
     def post(self, request, account_id: int):
-        account = self.get_account(account_id)
+        account = self.account
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -269,7 +260,7 @@ class SegmentCountApi(TenantApiView):
         return Response({"count": result.count, "reachable": result.reachable})
 
 
-class SegmentMembersApi(TenantApiView):
+class SegmentMembersApi(AccountApiView):
     pagination_class = StandardPagination
 
     @extend_schema(
@@ -294,7 +285,7 @@ class SegmentMembersApi(TenantApiView):
         ),
     )
     def get(self, request, account_id: int, segment_id: int):
-        account = self.get_account(account_id)
+        account = self.account
         segment = segment_selectors.segment_get(account=account, segment_id=segment_id)
         if segment is None:
             raise Http404

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from oa_console.api.base import TenantApiView
+from oa_console.api.base import AccountApiView
 from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination
 from oa_console.roles import Capability
-from segments.api.segments import service_error
 from segments.selectors import tags as tag_selectors
 from segments.services import tagging
 
@@ -60,7 +58,7 @@ def _family_payload(account, family) -> dict:
     return family_coverage_payload(family, report[family.pk], tag_counts.get(family.pk, 0))
 
 
-class TagFamilyListApi(TenantApiView):
+class TagFamilyListApi(AccountApiView):
     pagination_class = StandardPagination
 
     @extend_schema(
@@ -79,7 +77,7 @@ class TagFamilyListApi(TenantApiView):
         ),
     )
     def get(self, request, account_id: int):
-        account = self.get_account(account_id)
+        account = self.account
         page = self.paginate(tag_selectors.tag_family_list(account=account))
         coverage = tag_selectors.tag_coverage_of_families(account=account, families=page)
         tag_counts = tag_selectors.tag_counts_by_family(account=account)
@@ -109,22 +107,19 @@ class TagFamilyListApi(TenantApiView):
         ),
     )
     def post(self, request, account_id: int):
-        account = self.get_account(account_id)
+        account = self.account
         self.require(Capability.EDIT_SEGMENTS)
         data = TagFamilyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            family = tagging.tag_family_create(
-                account=account,
-                name=data.validated_data["name"],
-                coverage_goal=data.validated_data.get("coverage_goal"),
-            )
-        except DjangoValidationError as exc:
-            raise service_error(exc) from exc
+        family = tagging.tag_family_create(
+            account=account,
+            name=data.validated_data["name"],
+            coverage_goal=data.validated_data.get("coverage_goal"),
+        )
         return Response(_family_payload(account, family), status=status.HTTP_201_CREATED)
 
 
-class TagFamilyDetailApi(TenantApiView):
+class TagFamilyDetailApi(AccountApiView):
     class UpdateSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=60, required=False)
         coverage_goal = serializers.IntegerField(
@@ -132,7 +127,7 @@ class TagFamilyDetailApi(TenantApiView):
         )
 
     def _family(self, account_id, family_id):
-        account = self.get_account(account_id)
+        account = self.account
         family = tag_selectors.tag_family_get(account=account, family_id=family_id)
         if family is None:
             raise Http404
@@ -177,14 +172,11 @@ class TagFamilyDetailApi(TenantApiView):
         data = self.UpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         changes = data.validated_data
-        try:
-            tagging.tag_family_update(
-                family=family,
-                name=changes.get("name", family.name),
-                coverage_goal=changes.get("coverage_goal", family.coverage_goal),
-            )
-        except DjangoValidationError as exc:
-            raise service_error(exc) from exc
+        tagging.tag_family_update(
+            family=family,
+            name=changes.get("name", family.name),
+            coverage_goal=changes.get("coverage_goal", family.coverage_goal),
+        )
         return Response(_family_payload(account, family))
 
     @extend_schema(

@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from oa_console.api.base import TenantApiView
+from oa_console.api.base import AccountApiView
 from oa_console.api.docs import operation_description
 from oa_console.roles import Capability
 from segments.models import Friend, FriendTag
@@ -17,7 +17,7 @@ from segments.services import tagging
 MAX_FRIENDS_PER_CALL = 1000
 
 
-class TagFriendsApi(TenantApiView):
+class TagFriendsApi(AccountApiView):
     class InputSerializer(serializers.Serializer):
         add = serializers.ListField(
             child=serializers.CharField(max_length=128),
@@ -67,7 +67,7 @@ class TagFriendsApi(TenantApiView):
         ),
     )
     def post(self, request, account_id: int, tag_id: int):
-        account = self.get_account(account_id)
+        account = self.account
         tag = tag_selectors.tag_get(account=account, tag_id=tag_id)
         if tag is None:
             raise Http404

@@ -8,13 +8,13 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from oa_console.api.base import TenantApiView
+from oa_console.api.base import AccountApiView
 from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination
 from oa_console.roles import Capability
-from segments.api.segments import service_error
 from segments.models import TagRule, TagRuleBackfill
 from segments.selectors import tags as tag_selectors
 from segments.services import tag_rules
@@ -75,7 +75,7 @@ class TagRuleInputSerializer(serializers.Serializer):
 def _tag_or_error(account, tag_id: int):
     tag = tag_selectors.tag_get(account=account, tag_id=tag_id)
     if tag is None:
-        raise service_error(DjangoValidationError({"tag_id": [_("Unknown tag.")]}))
+        raise DjangoValidationError({"tag_id": [_("Unknown tag.")]})
     return tag
 
 
@@ -84,16 +84,16 @@ def _output(account, rule) -> dict:
     return TagRuleOutputSerializer(rule, context={"counts": counts}).data
 
 
-def _service_field_errors(exc: DjangoValidationError):
+def _service_field_errors(exc: DjangoValidationError) -> ValidationError:
     """The services name the tag ``tag``; the API calls it ``tag_id``."""
     if hasattr(exc, "error_dict") and "tag" in exc.message_dict:
         messages = exc.message_dict
         messages["tag_id"] = messages.pop("tag")
-        return service_error(DjangoValidationError(messages))
-    return service_error(exc)
+        return ValidationError(messages)
+    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
 
 
-class TagRuleListApi(TenantApiView):
+class TagRuleListApi(AccountApiView):
     pagination_class = StandardPagination
 
     @extend_schema(
@@ -113,7 +113,7 @@ class TagRuleListApi(TenantApiView):
         ),
     )
     def get(self, request, account_id: int):
-        account = self.get_account(account_id)
+        account = self.account
         page = self.paginate(tag_selectors.tag_rule_list(account=account))
         counts = tag_rules.tag_rule_counts(account=account)
         return self.paginated_response(
@@ -149,7 +149,7 @@ class TagRuleListApi(TenantApiView):
         ),
     )
     def post(self, request, account_id: int):
-        account = self.get_account(account_id)
+        account = self.account
         self.require(Capability.EDIT_SEGMENTS)
         data = TagRuleInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -165,7 +165,7 @@ class TagRuleListApi(TenantApiView):
         return Response(_output(account, rule), status=status.HTTP_201_CREATED)
 
 
-class TagRuleDetailApi(TenantApiView):
+class TagRuleDetailApi(AccountApiView):
     class UpdateSerializer(TagRuleInputSerializer):
         tag_id = serializers.IntegerField(required=False)
         kind = serializers.ChoiceField(choices=TagRule.Kind.choices, required=False)
@@ -173,7 +173,7 @@ class TagRuleDetailApi(TenantApiView):
         pattern = serializers.CharField(max_length=200, required=False)
 
     def _rule(self, account_id, rule_id):
-        account = self.get_account(account_id)
+        account = self.account
         rule = tag_selectors.tag_rule_get(account=account, rule_id=rule_id)
         if rule is None:
             raise Http404
@@ -240,9 +240,9 @@ class TagRuleDetailApi(TenantApiView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class TagRuleBackfillApi(TenantApiView):
+class TagRuleBackfillApi(AccountApiView):
     def _rule(self, account_id, rule_id):
-        account = self.get_account(account_id)
+        account = self.account
         rule = tag_selectors.tag_rule_get(account=account, rule_id=rule_id)
         if rule is None:
             raise Http404

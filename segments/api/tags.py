@@ -9,11 +9,10 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from oa_console.api.base import TenantApiView
+from oa_console.api.base import AccountApiView
 from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination
 from oa_console.roles import Capability
-from segments.api.segments import service_error
 from segments.api.tag_families import (
     CoverageSerializer,
     TagFamilyOutputSerializer,
@@ -53,11 +52,11 @@ def _family_or_error(account, family_id):
         return None
     family = tag_selectors.tag_family_get(account=account, family_id=family_id)
     if family is None:
-        raise service_error(DjangoValidationError({"family_id": [_("Unknown tag family.")]}))
+        raise DjangoValidationError({"family_id": [_("Unknown tag family.")]})
     return family
 
 
-class TagListApi(TenantApiView):
+class TagListApi(AccountApiView):
     pagination_class = StandardPagination
 
     class InputSerializer(serializers.Serializer):
@@ -94,7 +93,7 @@ class TagListApi(TenantApiView):
         ),
     )
     def get(self, request, account_id: int):
-        account = self.get_account(account_id)
+        account = self.account
         report = tag_selectors.tag_coverage(account=account)
         tag_counts = tag_selectors.tag_counts_by_family(account=account)
         page = self.paginate(report.tags)
@@ -136,30 +135,27 @@ class TagListApi(TenantApiView):
         ),
     )
     def post(self, request, account_id: int):
-        account = self.get_account(account_id)
+        account = self.account
         self.require(Capability.EDIT_SEGMENTS)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         family = _family_or_error(account, data.validated_data.get("family_id"))
         family_name = data.validated_data.get("family", "").strip()
-        try:
-            if family is None and family_name:
-                family = next(
-                    (
-                        f
-                        for f in tag_selectors.tag_family_list(account=account)
-                        if f.name == family_name
-                    ),
-                    None,
-                ) or tagging.tag_family_create(account=account, name=family_name)
-            tag = tagging.tag_create(
-                account=account,
-                name=data.validated_data["name"],
-                family=family,
-                description=data.validated_data.get("description", ""),
-            )
-        except DjangoValidationError as exc:
-            raise service_error(exc) from exc
+        if family is None and family_name:
+            family = next(
+                (
+                    f
+                    for f in tag_selectors.tag_family_list(account=account)
+                    if f.name == family_name
+                ),
+                None,
+            ) or tagging.tag_family_create(account=account, name=family_name)
+        tag = tagging.tag_create(
+            account=account,
+            name=data.validated_data["name"],
+            family=family,
+            description=data.validated_data.get("description", ""),
+        )
         return Response(_tag_detail(account, tag.pk), status=status.HTTP_201_CREATED)
 
 
@@ -170,14 +166,14 @@ def _tag_detail(account, tag_id: int) -> dict:
     return _tag(*row)
 
 
-class TagDetailApi(TenantApiView):
+class TagDetailApi(AccountApiView):
     class UpdateSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=80, required=False)
         family_id = serializers.IntegerField(required=False, allow_null=True)
         description = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
     def _tag(self, account_id, tag_id):
-        account = self.get_account(account_id)
+        account = self.account
         tag = tag_selectors.tag_get(account=account, tag_id=tag_id)
         if tag is None:
             raise Http404
@@ -224,15 +220,12 @@ class TagDetailApi(TenantApiView):
             if "family_id" in changes
             else tag.family
         )
-        try:
-            tagging.tag_update(
-                tag=tag,
-                name=changes.get("name", tag.name),
-                family=family,
-                description=changes.get("description", tag.description),
-            )
-        except DjangoValidationError as exc:
-            raise service_error(exc) from exc
+        tagging.tag_update(
+            tag=tag,
+            name=changes.get("name", tag.name),
+            family=family,
+            description=changes.get("description", tag.description),
+        )
         return Response(_tag_detail(account, tag.pk))
 
     @extend_schema(
