@@ -33,7 +33,6 @@ LOCAL = {
     ("segments/member_import.py", "insights.services.normalise"): TEMPORARY,
     ("segments/order_import.py", "insights.services.imports"): TEMPORARY,
     ("segments/order_import.py", "insights.services.normalise"): TEMPORARY,
-    ("segments/rules/compiler.py", "broadcasts.selectors"): TEMPORARY,
     ("segments/services/profiles.py", "oa_console"): TEMPORARY,
     ("segments/services/tag_rules.py", "broadcasts.models"): TEMPORARY,
     ("segments/tasks.py", "oa_console.models"): TEMPORARY,
