@@ -35,9 +35,6 @@ LOCAL = {
     ("segments/order_import.py", "insights.services.normalise"): TEMPORARY,
     ("segments/services/profiles.py", "oa_console"): TEMPORARY,
     ("segments/services/tag_rules.py", "broadcasts.models"): TEMPORARY,
-    ("segments/tasks.py", "oa_console.models"): TEMPORARY,
-    ("segments/tasks.py", "oa_console.queueing"): TEMPORARY,
-    ("segments/tasks.py", "oa_console.tenancy"): TEMPORARY,
     ("webhooks/apps.py", "segments.personal_data.registry"): READY,
     ("webhooks/services/processing.py", "segments.models"): TEMPORARY,
 }
