@@ -68,9 +68,8 @@ def _seed_campaigns(account, friends: list[Friend], rng: random.Random) -> int:
         created += 1
     first_follows: dict[int, tuple[str, object]] = {}
     for friend_id, event_key, at in (
-        FriendStatusChange.unscoped.filter(
-            account=account, kind=FriendStatusChange.Kind.FOLLOW, is_unblock=False
-        )
+        FriendStatusChange.objects.for_account(account)
+        .filter(kind=FriendStatusChange.Kind.FOLLOW, is_unblock=False)
         .order_by("occurred_at")
         .values_list("friend_id", "event_key", "occurred_at")
     ):
@@ -125,7 +124,7 @@ def _tag_friends(account, friends: list[Friend], tags: dict[str, Tag], rng, now)
 
 
 def _seed_account(account) -> int:
-    if Tag.unscoped.filter(account=account).exists():
+    if Tag.objects.for_account(account).exists():
         return 0
     rng = random.Random(f"crm:{account.slug}")
     now = timezone.now()
@@ -137,7 +136,7 @@ def _seed_account(account) -> int:
         for name in TAGS[family_name]:
             tags[name] = tagging.tag_create(account=account, name=name, family=family)
             created += 1
-    friends = list(Friend.unscoped.filter(account=account).order_by("pk"))
+    friends = list(Friend.objects.for_account(account).order_by("pk"))
     created += _tag_friends(account, friends, tags, rng, now)
 
     points = AttributeDefinition.unscoped.create(

@@ -13,7 +13,7 @@ from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination
 from oa_console.roles import Capability
 from segments.models import AttributeDefinition
-from segments.selectors import friends as selectors
+from segments.selectors import attributes as attribute_selectors
 from segments.services import attributes
 
 
@@ -26,7 +26,7 @@ class AttributeOutputSerializer(serializers.ModelSerializer):
 
 
 def _with_counts(account):
-    return selectors.attribute_definition_list(account=account).annotate(
+    return attribute_selectors.attribute_definition_list(account=account).annotate(
         friend_count=Count("values")
     )
 

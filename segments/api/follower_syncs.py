@@ -12,7 +12,7 @@ from oa_console.api.docs import operation_description
 from oa_console.roles import Capability
 from segments import followers
 from segments.models import FollowerSync
-from segments.selectors import friends as selectors
+from segments.selectors import follower_syncs as follower_sync_selectors
 
 
 class FollowerSyncOutputSerializer(serializers.ModelSerializer):
@@ -62,7 +62,7 @@ class FollowerSyncApi(AccountApiView):
         ),
     )
     def get(self, request, account_id: int):
-        job = selectors.follower_sync_latest(account=self.account)
+        job = follower_sync_selectors.follower_sync_latest(account=self.account)
         if job is None:
             raise Http404
         return Response(FollowerSyncOutputSerializer(job).data)
@@ -105,7 +105,7 @@ class FollowerSyncDetailApi(AccountApiView):
         ),
     )
     def get(self, request, account_id: int, sync_id: int):
-        job = selectors.follower_sync_get(account=self.account, sync_id=sync_id)
+        job = follower_sync_selectors.follower_sync_get(account=self.account, sync_id=sync_id)
         if job is None:
             raise Http404
         return Response(FollowerSyncOutputSerializer(job).data)

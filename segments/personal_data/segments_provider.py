@@ -70,7 +70,7 @@ IDENTITY_FIELDS = {
 
 
 def _interactions(subject: Subject):
-    return Interaction.unscoped.filter(account=subject.account).filter(
+    return Interaction.objects.for_account(subject.account).filter(
         Q(friend=subject.friend) | Q(line_user_id=subject.line_user_id)
     )
 
@@ -243,7 +243,7 @@ def erase(subject: Subject) -> dict[str, int]:
     own.update(text="", data={}, message_id="")
     own.filter(line_user_id=uid).update(line_user_id=subject.pseudonym)
     # Someone else's interaction naming them (a mention in a group).
-    shared = Interaction.unscoped.filter(account=subject.account).exclude(group_id="", room_id="")
+    shared = Interaction.objects.for_account(subject.account).exclude(group_id="", room_id="")
     counts["interactions"] += scrub_rows(shared, ["data"], replacements, needle=uid)
     audit_replacements = dict(replacements)
     if subject.display_name:

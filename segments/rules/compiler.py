@@ -202,7 +202,7 @@ class _Compiler:
     def field_event(self, op: str, value: dict) -> Q:
         # The OA is named so that custom_event_name_idx (account, name, time; friend included)
         # can serve both forms below from the index alone.
-        events = CustomEvent.unscoped.filter(account=self.context.account, name=value["name"])
+        events = CustomEvent.objects.for_account(self.context.account).filter(name=value["name"])
         if "within_days" in value:
             events = events.filter(occurred_at__gte=self.now - timedelta(days=value["within_days"]))
         for position, (key, expected) in enumerate(sorted(value.get("where", {}).items())):
@@ -227,7 +227,7 @@ class _Compiler:
 
     def field_rfm(self, op: str, value) -> Q:
         # The OA leads rfm_cell_idx and rfm_scores_idx (friend included): index-only probes.
-        scores = RfmScore.unscoped.filter(account=self.context.account, friend_id=OuterRef("pk"))
+        scores = RfmScore.objects.for_account(self.context.account).filter(friend_id=OuterRef("pk"))
         if op == "in_cells":
             return Q(Exists(scores.filter(cell__in=value)))
         ranges = {f"{letter}__range": tuple(pair) for letter, pair in sorted(value.items())}

@@ -14,7 +14,6 @@ from oa_console.models import LineAccount
 from segments.models import (
     AttributeDefinition,
     CustomEvent,
-    FollowerSync,
     Friend,
     FriendAttribute,
     FriendStatusChange,
@@ -165,22 +164,6 @@ def friend_custom_events_recent(*, friend: Friend, limit: int = 50) -> list[Cust
         CustomEvent.objects.filter(account_id=friend.account_id, friend=friend).order_by(
             "-occurred_at", "-pk"
         )[:limit]
-    )
-
-
-def attribute_definition_list(*, account: LineAccount) -> QuerySet[AttributeDefinition]:
-    return AttributeDefinition.objects.filter(account=account).order_by("label", "pk")
-
-
-def follower_sync_latest(*, account: LineAccount) -> FollowerSync | None:
-    return FollowerSync.objects.filter(account_id=account.pk).select_related("account").first()
-
-
-def follower_sync_get(*, account: LineAccount, sync_id: int) -> FollowerSync | None:
-    return (
-        FollowerSync.objects.filter(account_id=account.pk, pk=sync_id)
-        .select_related("account")
-        .first()
     )
 
 

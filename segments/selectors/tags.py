@@ -102,14 +102,14 @@ def friend_tags(*, friend: Friend) -> QuerySet[FriendTag]:
 
 def tag_coverage(*, account: LineAccount) -> CoverageReport:
     """Coverage today: three grouped queries whatever the number of tags and families."""
-    following = Friend.unscoped.filter(account=account, status=Friend.Status.FOLLOWING)
+    following = Friend.objects.for_account(account).filter(status=Friend.Status.FOLLOWING)
     totals = following.aggregate(
         following=Count("pk"),
         tagged=Count("pk", filter=Q(Exists(FriendTag.unscoped.filter(friend_id=OuterRef("pk"))))),
     )
     overall = Coverage(tagged=totals["tagged"], following=totals["following"])
-    tagged_following = FriendTag.unscoped.filter(
-        account=account, friend__status=Friend.Status.FOLLOWING
+    tagged_following = FriendTag.objects.for_account(account).filter(
+        friend__status=Friend.Status.FOLLOWING
     )
     per_family = dict(
         tagged_following.filter(tag__family__isnull=False)
@@ -119,7 +119,7 @@ def tag_coverage(*, account: LineAccount) -> CoverageReport:
     )
     families = [
         (family, Coverage(per_family.get(family.pk, 0), overall.following))
-        for family in TagFamily.unscoped.filter(account=account).order_by("name", "pk")
+        for family in TagFamily.objects.for_account(account).order_by("name", "pk")
     ]
     tags = [
         (tag, Coverage(tag.following_count, overall.following), tag.friend_count)
@@ -142,11 +142,10 @@ def tag_coverage_of_families(
 ) -> dict[int, Coverage]:
     """Coverage of some families (one API page): one grouped query plus the following count."""
     ids = [family.pk for family in families]
-    following = Friend.unscoped.filter(account=account, status=Friend.Status.FOLLOWING).count()
+    following = Friend.objects.for_account(account).filter(status=Friend.Status.FOLLOWING).count()
     tagged = dict(
-        FriendTag.unscoped.filter(
-            account=account, friend__status=Friend.Status.FOLLOWING, tag__family__in=ids
-        )
+        FriendTag.objects.for_account(account)
+        .filter(friend__status=Friend.Status.FOLLOWING, tag__family__in=ids)
         .values("tag__family")
         .annotate(n=Count("friend", distinct=True))
         .values_list("tag__family", "n")
@@ -159,7 +158,7 @@ def tag_with_coverage(*, account: LineAccount, tag_id: int) -> tuple[Tag, Covera
     tag = tag_list(account=account).filter(pk=tag_id).first()
     if tag is None:
         return None
-    following = Friend.unscoped.filter(account=account, status=Friend.Status.FOLLOWING).count()
+    following = Friend.objects.for_account(account).filter(status=Friend.Status.FOLLOWING).count()
     return tag, Coverage(tag.following_count, following), tag.friend_count
 
 

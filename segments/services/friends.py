@@ -74,9 +74,9 @@ def friends_ensure(*, account: LineAccount, line_user_ids: Iterable[str]) -> dic
     if not ids:
         return {}
     known = dict(
-        Friend.unscoped.filter(account=account, line_user_id__in=ids).values_list(
-            "line_user_id", "pk"
-        )
+        Friend.objects.for_account(account)
+        .filter(line_user_id__in=ids)
+        .values_list("line_user_id", "pk")
     )
     missing = [user_id for user_id in ids if user_id not in known]
     if missing:
@@ -86,9 +86,9 @@ def friends_ensure(*, account: LineAccount, line_user_ids: Iterable[str]) -> dic
             batch_size=500,
         )
         known.update(
-            Friend.unscoped.filter(account=account, line_user_id__in=missing).values_list(
-                "line_user_id", "pk"
-            )
+            Friend.objects.for_account(account)
+            .filter(line_user_id__in=missing)
+            .values_list("line_user_id", "pk")
         )
     return known
 
@@ -131,9 +131,9 @@ def friend_activity_record(
     user_ids |= {item.friend_user_id for item in interactions if item.friend_user_id}
     friend_ids = friends_ensure(account=account, line_user_ids=user_ids)
     already_recorded = set(
-        FriendStatusChange.unscoped.filter(
-            account=account, event_key__in=[change.event_key for change in status_changes]
-        ).values_list("event_key", flat=True)
+        FriendStatusChange.objects.for_account(account)
+        .filter(event_key__in=[change.event_key for change in status_changes])
+        .values_list("event_key", flat=True)
     )
     FriendStatusChange.unscoped.bulk_create(
         [
@@ -223,7 +223,7 @@ def _messages_reconcile(*, account: LineAccount, message_ids: set[str]) -> None:
     """Apply unsends and edits to the messages they refer to, whichever arrived first."""
     if not message_ids:
         return
-    related = Interaction.unscoped.filter(account=account, message_id__in=message_ids)
+    related = Interaction.objects.for_account(account).filter(message_id__in=message_ids)
     unsent_at: dict[str, datetime] = {}
     latest_edit: dict[str, tuple[datetime, str]] = {}
     for message_id, kind, occurred_at, text in related.filter(
@@ -259,20 +259,22 @@ def friends_recompute(*, account: LineAccount, friend_ids: Iterable[int]) -> int
         return 0
     changes: dict[int, list[tuple]] = defaultdict(list)
     for row in (
-        FriendStatusChange.unscoped.filter(account=account, friend_id__in=ids)
+        FriendStatusChange.objects.for_account(account)
+        .filter(friend_id__in=ids)
         .order_by("occurred_at", "sequence")
         .values_list("friend_id", "kind", "occurred_at", "is_unblock")
     ):
         changes[row[0]].append(row[1:])
     activity = {
         row["friend_id"]: row
-        for row in Interaction.unscoped.filter(account=account, friend_id__in=ids)
+        for row in Interaction.objects.for_account(account)
+        .filter(friend_id__in=ids)
         .values("friend_id")
         .annotate(
             last=Max("occurred_at"), messages=Count("pk", filter=Q(kind=Interaction.Kind.MESSAGE))
         )
     }
-    friends = list(Friend.unscoped.filter(account=account, pk__in=ids))
+    friends = list(Friend.objects.for_account(account).filter(pk__in=ids))
     for friend in friends:
         history = changes.get(friend.pk, [])
         follows = [at for kind, at, _unblock in history if kind == FriendStatusChange.Kind.FOLLOW]
@@ -350,7 +352,7 @@ def friend_activity_forget(*, account: LineAccount, event_keys: Iterable[str]) -
     for start in range(0, len(keys), 500):
         chunk = keys[start : start + 500]
         for model in (FriendStatusChange, Interaction):
-            rows = model.unscoped.filter(account=account, event_key__in=chunk)
+            rows = model.objects.for_account(account).filter(event_key__in=chunk)
             touched |= {pk for pk in rows.values_list("friend_id", flat=True) if pk is not None}
             rows.delete()
     return touched

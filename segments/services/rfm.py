@@ -85,8 +85,10 @@ def _score(percent_rank: float | None) -> int:
 def rfm_compute(*, account: LineAccount, now: datetime | None = None) -> int:
     """Replace the OA's RFM scores; returns how many friends were scored."""
     now = now or timezone.now()
-    purchases = CustomEvent.unscoped.filter(account=account, name=PURCHASE, friend=OuterRef("pk"))
-    has_purchases = CustomEvent.unscoped.filter(account=account, name=PURCHASE).exists()
+    purchases = CustomEvent.objects.for_account(account).filter(
+        name=PURCHASE, friend=OuterRef("pk")
+    )
+    has_purchases = CustomEvent.objects.for_account(account).filter(name=PURCHASE).exists()
     last_purchase = Subquery(
         purchases.order_by().values("friend").annotate(last=Max("occurred_at")).values("last")
     )
@@ -101,8 +103,8 @@ def rfm_compute(*, account: LineAccount, now: datetime | None = None) -> int:
         )
     else:
         frequency = Subquery(
-            Interaction.unscoped.filter(
-                account=account,
+            Interaction.objects.for_account(account)
+            .filter(
                 friend=OuterRef("pk"),
                 occurred_at__gte=now - timedelta(days=FREQUENCY_DAYS),
             )
@@ -121,7 +123,7 @@ def rfm_compute(*, account: LineAccount, now: datetime | None = None) -> int:
         output_field=DecimalField(max_digits=16, decimal_places=2),
     )
     friends = (
-        Friend.unscoped.filter(account=account)
+        Friend.objects.for_account(account)
         .annotate(
             last_seen=Coalesce(last_purchase, F("last_interaction_at")),
             frequency_value=Coalesce(frequency, Value(0)),
@@ -140,7 +142,7 @@ def rfm_compute(*, account: LineAccount, now: datetime | None = None) -> int:
             "pk", "last_seen", "frequency_value", "monetary_value", "r_rank", "f_rank", "m_rank"
         )
     )
-    RfmScore.unscoped.filter(account=account).delete()
+    RfmScore.objects.for_account(account).delete()
     batch: list[RfmScore] = []
     total = 0
     for pk, last_seen, freq, money, r_rank, f_rank, m_rank in friends.iterator(chunk_size=BATCH):

@@ -16,7 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 from oa_console import audit, labels
 from oa_console.permissions import can, require
 from oa_console.roles import Capability
+from oa_console.views._render import render_page
 from segments.models import Friend, FriendTag
+from segments.selectors import attributes as attribute_selectors
 from segments.selectors import campaigns as campaign_selectors
 from segments.selectors import friends as selectors
 from segments.selectors import segments as segment_selectors
@@ -26,8 +28,8 @@ from segments.views.exports import friends_csv_response
 from segments.views.filter_forms import ATTRIBUTE_VALUE_MAX, FriendFilterForm
 
 FRIENDS_PER_PAGE = 50
-# htmx target id -> partial of the page that renders exactly that element.
-LIST_PARTIALS = {"friend-results": "results"}
+# htmx target ids the list answers with one fragment (a {% partialdef %} of the same name).
+LIST_PARTIALS = ("friend-results",)
 
 
 def _filters(request: HttpRequest, params: QueryDict) -> dict:
@@ -35,7 +37,7 @@ def _filters(request: HttpRequest, params: QueryDict) -> dict:
     validated by ``FriendFilterForm`` and checked against the OA; an invalid one is left out
     and its error shown beside the filters."""
     account = request.account
-    definitions = {d.key: d for d in selectors.attribute_definition_list(account=account)}
+    definitions = {d.key: d for d in attribute_selectors.attribute_definition_list(account=account)}
     form = FriendFilterForm(params, definitions=definitions)
     form.is_valid()
     cleaned = form.cleaned_data
@@ -80,12 +82,9 @@ def friend_list(request: HttpRequest, workspace_slug: str, account_slug: str) ->
 
 def _friend_list_page(request: HttpRequest, filters: dict, *, status: int = 200) -> HttpResponse:
     page = Paginator(_friends(request, filters), FRIENDS_PER_PAGE).get_page(request.GET.get("page"))
-    template = "segments/friend_list.html"
-    if request.htmx and request.htmx.target in LIST_PARTIALS:
-        template += "#" + LIST_PARTIALS[request.htmx.target]
-    return render(
+    response = render_page(
         request,
-        template,
+        "segments/friend_list.html",
         {
             "page_obj": page,
             **filters,
@@ -97,8 +96,11 @@ def _friend_list_page(request: HttpRequest, filters: dict, *, status: int = 200)
             "query": request.GET.urlencode(),
             "can_edit": can(request, Capability.EDIT_SEGMENTS),
         },
-        status=status,
+        partials=LIST_PARTIALS,
     )
+    if response.status_code == 200:
+        response.status_code = status
+    return response
 
 
 @require_GET
