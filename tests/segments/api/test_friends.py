@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.segments.api.test_segments import Api
 from tests.segments.crm_world import build_crm_world
-from tests.segments.test_segment_api import Api
 
 
 @pytest.fixture

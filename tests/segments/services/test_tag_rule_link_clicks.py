@@ -18,7 +18,7 @@ from segments.models import FriendTag, Tag, TagRule, TagRuleBackfill
 from segments.services import tag_rules
 from tests.broadcasts.conftest import make_broadcast, make_friends
 from tests.conftest import client_for
-from tests.segments.test_segment_api import Api
+from tests.segments.api.test_segments import Api
 
 pytestmark = pytest.mark.django_db
 

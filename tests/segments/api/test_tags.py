@@ -16,8 +16,8 @@ from segments.models import (
     TagRule,
     TagRuleBackfill,
 )
+from tests.segments.api.test_segments import Api
 from tests.segments.crm_world import build_crm_world
-from tests.segments.test_segment_api import Api
 
 
 @pytest.fixture
