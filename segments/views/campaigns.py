@@ -24,9 +24,9 @@ from oa_console.permissions import can, require
 from oa_console.roles import Capability
 from oa_console.throttle import client_address, within_limit
 from oa_console.views._forms import apply_service_errors
-from segments.forms import CampaignLinkForm
 from segments.selectors import campaigns as campaign_selectors
 from segments.services import campaigns
+from segments.views.campaign_forms import CampaignLinkForm
 
 LINKS_PER_PAGE = 20
 QR_THUMBNAIL_SCALE = 2

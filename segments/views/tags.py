@@ -20,10 +20,10 @@ from oa_console.permissions import can, require
 from oa_console.ranges import local_today
 from oa_console.roles import Capability
 from oa_console.views._forms import apply_service_errors
-from segments.forms import TagFamilyForm, TagForm, TagRuleForm
 from segments.selectors import tags as tag_selectors
 from segments.services import tag_rules, tagging
 from segments.views import tag_charts
+from segments.views.tag_forms import TagFamilyForm, TagForm, TagRuleForm
 
 TREND_DAYS = 30
 LIST_PAGE_SIZE = 50  # tags and rules per page

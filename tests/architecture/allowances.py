@@ -131,7 +131,7 @@ UNSCOPED = {
     "segments/demo_coverage.py": 1,
     "segments/services/events.py": 4,
     "segments/followers.py": 24,
-    "segments/forms.py": 4,
+    "segments/forms.py": 1,
     "segments/management/commands/sync_followers.py": 1,
     "segments/member_apply.py": 6,
     "segments/member_import.py": 2,
