@@ -88,7 +88,11 @@ def export(subject: Subject) -> list[Section]:
     profile = Section("profile", _("Profile and first-party data"))
     profile.records.append({name: getattr(friend, name) for name in PROFILE_FIELDS})
     history = Section("follow_history", _("Follows and blocks"))
-    for change in FriendStatusChange.unscoped.filter(friend=friend).order_by("occurred_at"):
+    for change in (
+        FriendStatusChange.objects.for_account(subject.account)
+        .filter(friend=friend)
+        .order_by("occurred_at")
+    ):
         history.records.append(
             {
                 "kind": change.kind,
@@ -98,7 +102,11 @@ def export(subject: Subject) -> list[Section]:
             }
         )
     attributes = Section("attributes", _("Custom attributes"))
-    for item in FriendAttribute.unscoped.filter(friend=friend).select_related("definition"):
+    for item in (
+        FriendAttribute.objects.for_account(subject.account)
+        .filter(friend=friend)
+        .select_related("definition")
+    ):
         attributes.records.append(
             {
                 "key": item.definition.key,
@@ -109,8 +117,10 @@ def export(subject: Subject) -> list[Section]:
             }
         )
     tags = Section("tags", _("Tags"))
-    for item in FriendTag.unscoped.filter(friend=friend).select_related(
-        "tag", "tag__family", "rule"
+    for item in (
+        FriendTag.objects.for_account(subject.account)
+        .filter(friend=friend)
+        .select_related("tag", "tag__family", "rule")
     ):
         tags.records.append(
             {
@@ -122,7 +132,11 @@ def export(subject: Subject) -> list[Section]:
             }
         )
     events = Section("custom_events", _("Custom events"))
-    for event in CustomEvent.unscoped.filter(friend=friend).order_by("occurred_at", "pk"):
+    for event in (
+        CustomEvent.objects.for_account(subject.account)
+        .filter(friend=friend)
+        .order_by("occurred_at", "pk")
+    ):
         events.records.append(
             {
                 "name": event.name,
@@ -153,7 +167,7 @@ def export(subject: Subject) -> list[Section]:
             }
         )
     rfm = Section("rfm", _("RFM scores"))
-    score = RfmScore.unscoped.filter(friend=friend).first()
+    score = RfmScore.objects.for_account(subject.account).filter(friend=friend).first()
     if score is not None:
         rfm.records.append(
             {
@@ -168,7 +182,11 @@ def export(subject: Subject) -> list[Section]:
             }
         )
     campaigns = Section("campaign_attribution", _("Add-friend link attribution"))
-    for visit in CampaignVisit.unscoped.filter(friend=friend).select_related("link"):
+    for visit in (
+        CampaignVisit.objects.for_account(subject.account)
+        .filter(friend=friend)
+        .select_related("link")
+    ):
         campaigns.records.append(
             {
                 "link": visit.link.name,
@@ -178,7 +196,9 @@ def export(subject: Subject) -> list[Section]:
             }
         )
     links = Section("console_links", _("Linked to a console user (test sends)"))
-    for link in FriendLink.unscoped.filter(friend=friend).select_related("user"):
+    for link in (
+        FriendLink.objects.for_account(subject.account).filter(friend=friend).select_related("user")
+    ):
         links.records.append({"console_user": link.user.email, "linked_at": link.linked_at})
     segments = Section("segments", _("Saved segments the friend is in now"))
     for segment in segment_selectors.segments_of_friend(friend=friend):
@@ -230,11 +250,17 @@ def erase(subject: Subject) -> dict[str, int]:
     friend, uid = subject.friend, subject.line_user_id
     replacements = {uid: subject.pseudonym}
     counts = {
-        "tags": FriendTag.unscoped.filter(friend=friend).delete()[0],
-        "attributes": FriendAttribute.unscoped.filter(friend=friend).delete()[0],
-        "custom_events": CustomEvent.unscoped.filter(friend=friend).delete()[0],
-        "rfm": RfmScore.unscoped.filter(friend=friend).delete()[0],
-        "console_links": FriendLink.unscoped.filter(friend=friend).delete()[0],
+        "tags": FriendTag.objects.for_account(subject.account).filter(friend=friend).delete()[0],
+        "attributes": FriendAttribute.objects.for_account(subject.account)
+        .filter(friend=friend)
+        .delete()[0],
+        "custom_events": CustomEvent.objects.for_account(subject.account)
+        .filter(friend=friend)
+        .delete()[0],
+        "rfm": RfmScore.objects.for_account(subject.account).filter(friend=friend).delete()[0],
+        "console_links": FriendLink.objects.for_account(subject.account)
+        .filter(friend=friend)
+        .delete()[0],
     }
     # Interactions stay (message counts and active users are rolled up from them), each one
     # anonymous: the pseudonym instead of the id, no content.

@@ -136,7 +136,7 @@ UNSCOPED = {
     "segments/member_apply.py": 6,
     "segments/member_import.py": 2,
     "segments/nightly.py": 2,
-    "segments/personal_data/segments_provider.py": 15,
+    "segments/personal_data/segments_provider.py": 3,
     "segments/personal_data/services.py": 2,
     "segments/services/rfm.py": 2,
     "segments/rules/compiler.py": 2,
