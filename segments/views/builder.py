@@ -30,7 +30,6 @@ ROOT = "n"
 GROUP_KINDS = {"all": _("all of"), "any": _("any of"), "none": _("none of")}
 DEFAULT_CONDITION = {"field": "status", "op": "eq", "value": "following"}
 SCORE_LETTERS = ("r", "f", "m")
-BROADCAST_FIELDS = ("received_broadcast", "clicked")
 INTEGER = re.compile(r"^-?\d+$")
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
@@ -98,12 +97,12 @@ def _condition_value(data: QueryDict, path: str, name: str, op: str, context: Ru
     get = lambda suffix: data.get(f"{path}:{suffix}", "")  # noqa: E731
     if schema is None:
         return get("value")
-    if name in BROADCAST_FIELDS:
+    if _kind(name) == "broadcast":
         value = {}
         ids = [part for part in get("broadcast_ids").split(",") if part.strip()]
         if ids:
             value["broadcast_ids"] = [_scalar(part, {"type": "integer"}) for part in ids]
-        if name == "clicked" and get("within_days").strip():
+        if "within_days" in schema.get("properties", {}) and get("within_days").strip():
             value["within_days"] = _scalar(get("within_days"), {"type": "integer"})
         return value
     if name == "event":
@@ -228,12 +227,19 @@ def rules_from_form(
     return ParsedForm(rules=to_json(root, "$"), paths=paths)
 
 
+def _kind(name: str) -> str:
+    """The input kind of a field; broadcast fields are registered by the broadcasts app, so the
+    builder knows them by kind, not by name."""
+    spec = FIELDS.get(name)
+    return spec.kind if spec is not None else ""
+
+
 def widget_of(name: str, op: str, schema: dict | None) -> str:
     if schema is None:
         return "text"
     if name == "event":
         return "event"
-    if name in BROADCAST_FIELDS:
+    if _kind(name) == "broadcast":
         return "broadcast"
     if op == "scores":
         return "scores"
