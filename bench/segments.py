@@ -43,8 +43,10 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from oa_console.models import LineAccount, Workspace  # noqa: E402
 from oa_console.tenancy import tenant_scope  # noqa: E402
-from segments import rfm, segment_selectors, selectors  # noqa: E402
 from segments.models import AttributeDefinition, Tag  # noqa: E402
+from segments.selectors import friends as selectors  # noqa: E402
+from segments.selectors import segments as segment_selectors  # noqa: E402
+from segments.services import rfm  # noqa: E402
 
 FRIENDS = int(os.environ.get("BENCH_SEGMENT_FRIENDS", 1_000_000))
 EVENTS = FRIENDS * 5

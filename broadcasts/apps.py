@@ -5,6 +5,11 @@ class BroadcastsConfig(AppConfig):
     name = "broadcasts"
 
     def ready(self) -> None:
+        # Segment fields about deliveries and clicks join segments' rules (segments/rules).
+        from broadcasts.segment_fields import register_segment_fields
+
+        register_segment_fields()
+
         # Personal-data requests: deliveries, held-back rows and clicks of a friend.
         from broadcasts.personal_data import PROVIDER
         from segments.personal_data.registry import register_provider

@@ -41,7 +41,7 @@ from oa_console.charts import figure_html
 from oa_console.csv_download import csv_response
 from oa_console.ranges import PRESETS, DateRange, RangeError, date_range_from, local_today
 from oa_console.views._render import render_page
-from segments.campaign_selectors import campaign_names_by_source
+from segments.selectors.campaigns import campaign_names_by_source
 
 PARTIALS = ("dashboard-body",)
 COLUMN_LABELS = {

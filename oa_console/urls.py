@@ -24,7 +24,6 @@ from oa_console.views import (
     security,
     workspaces,
 )
-from segments import campaign_views
 
 auth_patterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
@@ -109,7 +108,7 @@ urlpatterns = [
     path("w/<slug:workspace_slug>/", include(workspace_patterns)),
     path("webhooks/", include("webhooks.urls")),
     path("", include("broadcasts.public_urls")),  # r/<token> link redirects, broadcast images
-    path("a/<str:token>", campaign_views.campaign_link_redirect, name="campaign_link_redirect"),
+    path("a/", include("segments.public.urls")),  # campaign_link_redirect
     path("api/v1/", include("oa_console.api.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),

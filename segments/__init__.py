@@ -1,6 +1,14 @@
-"""Friends (the CRM contact of one OA), their follow/block history and interactions; later tags,
-first-party attributes, segments and RFM. The member data and orders types of the Imports page
-(``member_import``, ``order_import``) are registered with the insights import pipeline here.
+"""segments owns what the console knows about each friend of an OA, and the audiences built from
+it: friends (the CRM contact) with their follow/block history, interactions and LINE profiles;
+tags, tag families and tag rules; first-party attributes; custom events; saved segments and their
+rules language (``rules/``); RFM scores; campaign links; friend links; follower syncs; and the
+personal-data requests about a friend (``personal_data/``).
+
+Layout, one module per entity in each layer: ``models/`` (tables), ``services/`` (writes),
+``selectors/`` (reads), ``api/`` (DRF operations, routed by ``api/urls.py``), ``views/`` (pages,
+routed by ``urls.py``; ``public/urls.py`` for the campaign short link), ``tasks.py`` (Celery
+entry points). Apps above register into segments' registries in their ``AppConfig.ready()``
+(segment fields: ``rules.fields.register_field``; personal data: ``personal_data.registry``).
 
 Webhook processing (webhooks/) feeds this app only through ``segments.services``; every derived
 value on ``Friend`` can be recomputed from ``FriendStatusChange`` and ``Interaction`` rows, which

@@ -20,9 +20,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from oa_console.tenancy import tenant_scope
-from segments import campaigns, rfm, segment_services, tagging
 from segments.demo_coverage import coverage_history_seed
-from segments.events import custom_events_record
 from segments.models import (
     AttributeDefinition,
     CampaignVisit,
@@ -33,6 +31,9 @@ from segments.models import (
     Tag,
     TagRule,
 )
+from segments.services import campaigns, rfm, tagging
+from segments.services import segments as segment_services
+from segments.services.events import custom_events_record
 
 if TYPE_CHECKING:
     from oa_console.management.commands.seed_demo import DemoTenancy
@@ -67,9 +68,8 @@ def _seed_campaigns(account, friends: list[Friend], rng: random.Random) -> int:
         created += 1
     first_follows: dict[int, tuple[str, object]] = {}
     for friend_id, event_key, at in (
-        FriendStatusChange.unscoped.filter(
-            account=account, kind=FriendStatusChange.Kind.FOLLOW, is_unblock=False
-        )
+        FriendStatusChange.objects.for_account(account)
+        .filter(kind=FriendStatusChange.Kind.FOLLOW, is_unblock=False)
         .order_by("occurred_at")
         .values_list("friend_id", "event_key", "occurred_at")
     ):
@@ -124,7 +124,7 @@ def _tag_friends(account, friends: list[Friend], tags: dict[str, Tag], rng, now)
 
 
 def _seed_account(account) -> int:
-    if Tag.unscoped.filter(account=account).exists():
+    if Tag.objects.for_account(account).exists():
         return 0
     rng = random.Random(f"crm:{account.slug}")
     now = timezone.now()
@@ -136,7 +136,7 @@ def _seed_account(account) -> int:
         for name in TAGS[family_name]:
             tags[name] = tagging.tag_create(account=account, name=name, family=family)
             created += 1
-    friends = list(Friend.unscoped.filter(account=account).order_by("pk"))
+    friends = list(Friend.objects.for_account(account).order_by("pk"))
     created += _tag_friends(account, friends, tags, rng, now)
 
     points = AttributeDefinition.unscoped.create(

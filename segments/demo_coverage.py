@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 from django.db.models import Min
 
 from oa_console.models import LineAccount
-from segments import tagging
 from segments.models import (
     Friend,
     FriendStatusChange,
@@ -27,18 +26,19 @@ from segments.models import (
     TagCoverageSnapshot,
     TagFamily,
 )
+from segments.services import tagging
 
 
 def _following_at(account: LineAccount):
     """A function telling whether a friend followed at an instant, from the status history."""
     changes: dict[int, list[tuple[datetime, bool]]] = defaultdict(list)
     for friend_id, kind, at in (
-        FriendStatusChange.unscoped.filter(account=account)
+        FriendStatusChange.objects.for_account(account)
         .order_by("occurred_at", "sequence")
         .values_list("friend_id", "kind", "occurred_at")
     ):
         changes[friend_id].append((at, kind == FriendStatusChange.Kind.FOLLOW))
-    status = dict(Friend.unscoped.filter(account=account).values_list("pk", "status"))
+    status = dict(Friend.objects.for_account(account).values_list("pk", "status"))
 
     def following(friend_id: int, at: datetime) -> bool:
         history = changes.get(friend_id)
@@ -57,22 +57,21 @@ def _following_at(account: LineAccount):
 def coverage_history_seed(*, account: LineAccount, today: date) -> int:
     """Snapshots from the first known follow up to today; returns the rows written."""
     zone = ZoneInfo(account.time_zone)
-    first = FriendStatusChange.unscoped.filter(account=account).aggregate(at=Min("occurred_at"))
+    first = FriendStatusChange.objects.for_account(account).aggregate(at=Min("occurred_at"))
     start = first["at"].astimezone(zone).date() if first["at"] else today
     following = _following_at(account)
-    friend_ids = list(Friend.unscoped.filter(account=account).values_list("pk", flat=True))
+    friend_ids = list(Friend.objects.for_account(account).values_list("pk", flat=True))
     tags = list(
-        FriendTag.unscoped.filter(account=account).values_list(
+        FriendTag.objects.for_account(account).values_list(
             "friend_id", "tag_id", "tag__family_id", "tagged_at"
         )
     )
     every_scope = ["all"]
     every_scope += [
-        f"family:{pk}"
-        for pk in TagFamily.unscoped.filter(account=account).values_list("pk", flat=True)
+        f"family:{pk}" for pk in TagFamily.objects.for_account(account).values_list("pk", flat=True)
     ]
     every_scope += [
-        f"tag:{pk}" for pk in Tag.unscoped.filter(account=account).values_list("pk", flat=True)
+        f"tag:{pk}" for pk in Tag.objects.for_account(account).values_list("pk", flat=True)
     ]
     rows: list[TagCoverageSnapshot] = []
     day = start

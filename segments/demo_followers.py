@@ -21,10 +21,12 @@ from django.utils import timezone
 
 from oa_console.models import LineAccount
 from oa_console.tenancy import tenant_scope
-from segments import followers, tagging
+from segments import followers
 from segments.follower_pages import PAGE_SIZE, Page
 from segments.follower_panel import line_target_reach
-from segments.models import FollowerSync, Friend
+from segments.models.follower_syncs import FollowerSync
+from segments.models.friends import Friend
+from segments.services import tagging
 
 if TYPE_CHECKING:
     from oa_console.management.commands.seed_demo import DemoTenancy
@@ -59,9 +61,9 @@ def demo_follower_ids(account: LineAccount) -> list[str]:
     with tenant_scope(workspace=account.workspace, account=account):
         reach = line_target_reach(account)
     known = sorted(
-        Friend.unscoped.filter(
-            account=account, status=Friend.Status.FOLLOWING, source=Friend.Source.WEBHOOK
-        ).values_list("line_user_id", flat=True)
+        Friend.objects.for_account(account)
+        .filter(status=Friend.Status.FOLLOWING, source=Friend.Source.WEBHOOK)
+        .values_list("line_user_id", flat=True)
     )
     target = reach.value if reach is not None else len(known)
     seed = account.channel_id or str(account.pk)
@@ -89,7 +91,11 @@ def seed_follower_sync(demo: DemoTenancy) -> int:
     restart of the demo does no work here."""
     created = 0
     for account in demo.accounts.values():
-        if FollowerSync.unscoped.filter(account=account, status=FollowerSync.Status.DONE).exists():
+        if (
+            FollowerSync.objects.for_account(account)
+            .filter(status=FollowerSync.Status.DONE)
+            .exists()
+        ):
             continue
         created += _sync_from_simulated_list(account)
     return created

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from oa_console.models import LineAccount
-from segments import selectors
+from segments.selectors import follower_syncs
+from segments.selectors import friends as selectors
 
 # LINE's target reach of an OA (an object with ``value`` and ``date``, or None), registered by
 # the insights app, which stores LINE's followers figures and sits above this one.
@@ -27,7 +28,7 @@ def follower_sync_context(*, account: LineAccount, may_sync: bool) -> dict:
     how many following friends the console knows."""
     account.refresh_from_db(fields=["follower_ids_refused_at", "follower_ids_refusal"])
     return {
-        "job": selectors.follower_sync_latest(account=account),
+        "job": follower_syncs.follower_sync_latest(account=account),
         "refused_at": account.follower_ids_refused_at,
         "refusal": account.follower_ids_refusal,
         "known_following": selectors.friends_known_following(account=account),

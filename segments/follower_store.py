@@ -13,8 +13,9 @@ from datetime import datetime
 from django.db import connection, transaction
 
 from oa_console.models import LineAccount
-from segments import services
-from segments.models import Friend
+from segments.models.friends import Friend
+from segments.services import friends as services
+from segments.services import profiles
 
 # A LINE profile (``displayName``, ``language``) for a user id; the demo's stands in for LINE.
 ProfileSource = Callable[[str], dict]
@@ -64,7 +65,7 @@ def follower_ids_apply(
         .values_list("pk", flat=True)
     )
     if new_ids and profile_for is None:
-        transaction.on_commit(lambda: services._enqueue_profile_refresh(new_ids))
+        transaction.on_commit(lambda: profiles.friend_profiles_refresh_enqueue(new_ids))
     return len(new_ids)
 
 

@@ -32,7 +32,6 @@ from django.utils.translation import gettext as _
 from oa_console.line import limiter
 from oa_console.models import LineAccount
 from oa_console.queueing import enqueue_best_effort
-from segments import services
 from segments.follower_pages import (
     PageReader,
     _Failed,
@@ -41,7 +40,9 @@ from segments.follower_pages import (
     line_page_reader,
 )
 from segments.follower_store import ProfileSource, follower_ids_apply
-from segments.models import FollowerSync, Friend
+from segments.models.follower_syncs import FollowerSync
+from segments.models.friends import Friend
+from segments.services import friends as services
 
 logger = logging.getLogger("segments.followers")
 

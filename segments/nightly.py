@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from oa_console.models import LineAccount
 from oa_console.tenancy import tenant_scope
-from segments import rfm, tagging
 from segments.models import TagCoverageSnapshot
+from segments.services import rfm, tagging
 
 logger = logging.getLogger("segments.nightly")
 
@@ -32,9 +32,11 @@ def crm_nightly_due(*, now: datetime | None = None) -> list[int]:
         local = now.astimezone(ZoneInfo(account.time_zone or "UTC"))
         if local.hour < NIGHTLY_HOUR:
             continue
-        if not TagCoverageSnapshot.unscoped.filter(
-            account=account, date=local.date(), scope="all"
-        ).exists():
+        if (
+            not TagCoverageSnapshot.objects.for_account(account)
+            .filter(date=local.date(), scope="all")
+            .exists()
+        ):
             due.append(account.pk)
     return due
 
@@ -46,7 +48,7 @@ def crm_nightly_run(*, account_id: int, now: datetime | None = None) -> bool:
     if account is None:
         return False
     day = now.astimezone(ZoneInfo(account.time_zone or "UTC")).date()
-    if TagCoverageSnapshot.unscoped.filter(account=account, date=day, scope="all").exists():
+    if TagCoverageSnapshot.objects.for_account(account).filter(date=day, scope="all").exists():
         return False
     with tenant_scope(workspace=account.workspace, account=account):
         scored = rfm.rfm_compute(account=account, now=now)

@@ -24,7 +24,9 @@ from django.utils.translation import gettext_lazy as _
 from insights.services.detection import Detection, apply_spec_mapping, map_spec_headers
 from insights.services.kinds import ApplyResult, ImportKind, header_labels
 from insights.services.reports import F, Kind, ReportSpec, alias_index, normalise_header
-from segments.events import (
+from segments.member_import import parse_date
+from segments.models import CustomEvent
+from segments.services.events import (
     CURRENCY,
     MAX_AMOUNT,
     MAX_EVENTS_PER_CALL,
@@ -32,8 +34,6 @@ from segments.events import (
     PURCHASE,
     custom_events_record,
 )
-from segments.member_import import parse_date
-from segments.models import CustomEvent
 
 if TYPE_CHECKING:
     from insights.services.normalise import NormalisedChunk

@@ -1,10 +1,17 @@
-"""Celery entry points for friends: take ids, call one service."""
+"""Celery entry points of segments (friend profiles, nightly CRM jobs, tag rule backfills, RFM,
+follower syncs): take ids, call one service."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from segments import services
+from oa_console.models import LineAccount
+from oa_console.queueing import enqueue_best_effort
+from oa_console.tenancy import tenant_scope
+from segments import followers, nightly
+from segments.models import TagRule
+from segments.services import profiles as services
+from segments.services import rfm, tag_rules
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
@@ -41,8 +48,6 @@ def sweep_friend_profiles() -> int:
 @shared_task
 def sweep_crm_nightly() -> list[int]:
     """Scheduled by beat: enqueue the nightly CRM jobs of every OA whose local night came."""
-    from oa_console.queueing import enqueue_best_effort
-    from segments import nightly
 
     due = nightly.crm_nightly_due()
     for account_id in due:
@@ -53,7 +58,6 @@ def sweep_crm_nightly() -> list[int]:
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def run_crm_nightly(account_id: int) -> bool:
     """RFM and the tag coverage snapshot of one OA (idempotent per local day)."""
-    from segments import nightly
 
     return nightly.crm_nightly_run(account_id=account_id)
 
@@ -62,9 +66,6 @@ def run_crm_nightly(account_id: int) -> bool:
 def backfill_tag_rule(rule_id: int, job_id: int | None = None) -> int:
     """Apply one auto-tag rule to past events (the tags page's button, the API), reporting
     progress on the job row."""
-    from oa_console.tenancy import tenant_scope
-    from segments import tag_rules
-    from segments.models import TagRule
 
     rule = TagRule.unscoped.select_related("account__workspace", "tag").filter(pk=rule_id).first()
     if rule is None:
@@ -76,9 +77,6 @@ def backfill_tag_rule(rule_id: int, job_id: int | None = None) -> int:
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def compute_rfm(account_id: int) -> int:
     """Recompute one OA's RFM scores now (the RFM page's button)."""
-    from oa_console.models import LineAccount
-    from oa_console.tenancy import tenant_scope
-    from segments import rfm
 
     account = LineAccount.unscoped.select_related("workspace").filter(pk=account_id).first()
     if account is None:
@@ -92,7 +90,6 @@ def sync_followers(self, job_id: int) -> str:
     """Read LINE's follower list for one sync job. When LINE's rate limit (or a 429, or a
     failure worth retrying) makes it wait, or its time budget is spent, the job is sent back
     to the queue with a countdown and resumes from its saved continuation token."""
-    from segments import followers
 
     step = followers.follower_sync_run(job_id=job_id)
     if step.retry_in is not None:
@@ -103,7 +100,6 @@ def sync_followers(self, job_id: int) -> str:
 @shared_task
 def sync_followers_nightly() -> int:
     """Scheduled by beat once a night: a follower sync for every OA."""
-    from segments import followers
 
     return followers.follower_sync_nightly()
 
@@ -111,6 +107,5 @@ def sync_followers_nightly() -> int:
 @shared_task
 def sweep_follower_syncs() -> int:
     """Scheduled by beat: re-enqueue follower syncs whose task was lost."""
-    from segments import followers
 
     return followers.follower_sync_sweep()

@@ -2,16 +2,14 @@
 
 from django.urls import path
 
-from segments import (
-    builder_views,
-    campaign_views,
-    follower_views,
-    import_views,
-    rfm_views,
-    tag_views,
-    views,
-)
+from segments import import_views
 from segments.personal_data import views as personal_data_views
+from segments.views import campaigns as campaign_views
+from segments.views import follower_syncs as follower_views
+from segments.views import friends as views
+from segments.views import rfm as rfm_views
+from segments.views import segments as builder_views
+from segments.views import tags as tag_views
 
 urlpatterns = [
     path("", views.friend_list, name="account_friends"),

@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from segments.models import Friend, Interaction
-from segments.services import friend_profile_store
+from segments.services.profiles import friend_profile_store
 from webhooks.models import WebhookEvent
 from webhooks.services import webhook_events_process_pending, webhook_signature
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from oa_console.json_input import json_loads_bounded
 from oa_console.models import LineAccount
-from segments.selectors import friend_names
+from segments.selectors.friends import friend_names
 from webhooks.models import WebhookEvent, WebhookRejection
 
 HEALTH_WINDOW_DAYS = 30

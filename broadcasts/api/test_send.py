@@ -23,8 +23,9 @@ from oa_console.api.base import AccountApiView
 from oa_console.api.docs import operation_description
 from oa_console.models import User
 from oa_console.roles import Capability
-from segments import friend_link_selectors, friend_links
-from segments.selectors import friend_get
+from segments.selectors import friend_links as friend_link_selectors
+from segments.selectors.friends import friend_get
+from segments.services import friend_links
 
 NO_PERSON = (
     400,

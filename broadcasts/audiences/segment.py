@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from broadcasts.audiences.base import Audience, Method
 from broadcasts.models import Broadcast
 from segments.models import Friend
-from segments.segment_selectors import segment_friends
+from segments.selectors.segments import segment_friends
 
 
 class SavedSegment(Audience):

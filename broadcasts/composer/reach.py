@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from oa_console.models import LineAccount
 from segments.follower_panel import line_target_reach
-from segments.selectors import friends_known_following
+from segments.selectors.friends import friends_known_following
 
 
 @dataclass(frozen=True)

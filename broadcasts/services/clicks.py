@@ -14,7 +14,7 @@ from broadcasts.messages import CLICK_SALT, tracked_urls
 from broadcasts.models import Broadcast, BroadcastVariant, Click
 from oa_console.links import is_web_link
 from segments.models import Friend
-from segments.tag_rules import tag_rules_apply_to_click
+from segments.services.tag_rules import tag_rules_apply_to_click
 
 logger = logging.getLogger(__name__)
 

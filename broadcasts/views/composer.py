@@ -24,7 +24,7 @@ from broadcasts.views.common import (
 from oa_console.permissions import require
 from oa_console.roles import Capability
 from oa_console.views._render import render_page
-from segments.segment_selectors import segment_list
+from segments.selectors.segments import segment_list
 
 
 def _composer(request: HttpRequest, broadcast: Broadcast | None) -> HttpResponse:

@@ -21,9 +21,10 @@ from broadcasts import selectors
 from broadcasts.models import Broadcast
 from oa_console.permissions import require
 from oa_console.roles import Capability
-from segments import friend_link_selectors, friend_links
 from segments.models import Friend
-from segments.selectors import friend_get, friend_list
+from segments.selectors import friend_links as friend_link_selectors
+from segments.selectors.friends import friend_get, friend_list
+from segments.services import friend_links
 
 TEST_FRIENDS_PER_PAGE = 10
 SEARCH_MAX = 100

@@ -11,13 +11,13 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 
-from oa_console.api.base import TenantApiView
+from oa_console.api.base import AccountApiView
 from oa_console.api.docs import operation_description
 from oa_console.roles import Capability
-from segments import selectors
 from segments.models import Friend
 from segments.personal_data import downloads, services
 from segments.personal_data.views import ERASE_WORD, confirmation_matches
+from segments.selectors import friends as selectors
 
 
 class FriendAlreadyErased(APIException):
@@ -63,7 +63,7 @@ def _friend(account, line_user_id: str) -> Friend:
     return friend
 
 
-class FriendPersonalDataApi(TenantApiView):
+class FriendPersonalDataApi(AccountApiView):
     @extend_schema(
         parameters=[
             OpenApiParameter(
@@ -99,7 +99,7 @@ class FriendPersonalDataApi(TenantApiView):
         ),
     )
     def get(self, request, account_id: int, line_user_id: str):
-        account = self.get_account(account_id)
+        account = self.account
         self.require(Capability.MANAGE_PERSONAL_DATA)
         friend = _friend(account, line_user_id)
         output = request.query_params.get("output", "json")
@@ -120,7 +120,7 @@ class FriendPersonalDataApi(TenantApiView):
         return response
 
 
-class FriendEraseApi(TenantApiView):
+class FriendEraseApi(AccountApiView):
     @extend_schema(
         request=FriendEraseInputSerializer,
         responses=FriendErasureOutputSerializer,
@@ -145,7 +145,7 @@ class FriendEraseApi(TenantApiView):
         ),
     )
     def post(self, request, account_id: int, line_user_id: str):
-        account = self.get_account(account_id)
+        account = self.account
         self.require(Capability.MANAGE_PERSONAL_DATA)
         friend = _friend(account, line_user_id)
         body = FriendEraseInputSerializer(data=request.data)

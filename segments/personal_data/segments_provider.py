@@ -11,7 +11,6 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from oa_console.models import AuditEntry
-from segments import segment_selectors
 from segments.models import (
     CampaignVisit,
     CustomEvent,
@@ -25,6 +24,7 @@ from segments.models import (
 )
 from segments.personal_data.registry import PersonalDataProvider, Section, Subject
 from segments.personal_data.scrub import replace_in, scrub_rows
+from segments.selectors import segments as segment_selectors
 
 PROFILE_FIELDS = (
     "line_user_id",
@@ -70,7 +70,7 @@ IDENTITY_FIELDS = {
 
 
 def _interactions(subject: Subject):
-    return Interaction.unscoped.filter(account=subject.account).filter(
+    return Interaction.objects.for_account(subject.account).filter(
         Q(friend=subject.friend) | Q(line_user_id=subject.line_user_id)
     )
 
@@ -88,7 +88,11 @@ def export(subject: Subject) -> list[Section]:
     profile = Section("profile", _("Profile and first-party data"))
     profile.records.append({name: getattr(friend, name) for name in PROFILE_FIELDS})
     history = Section("follow_history", _("Follows and blocks"))
-    for change in FriendStatusChange.unscoped.filter(friend=friend).order_by("occurred_at"):
+    for change in (
+        FriendStatusChange.objects.for_account(subject.account)
+        .filter(friend=friend)
+        .order_by("occurred_at")
+    ):
         history.records.append(
             {
                 "kind": change.kind,
@@ -98,7 +102,11 @@ def export(subject: Subject) -> list[Section]:
             }
         )
     attributes = Section("attributes", _("Custom attributes"))
-    for item in FriendAttribute.unscoped.filter(friend=friend).select_related("definition"):
+    for item in (
+        FriendAttribute.objects.for_account(subject.account)
+        .filter(friend=friend)
+        .select_related("definition")
+    ):
         attributes.records.append(
             {
                 "key": item.definition.key,
@@ -109,8 +117,10 @@ def export(subject: Subject) -> list[Section]:
             }
         )
     tags = Section("tags", _("Tags"))
-    for item in FriendTag.unscoped.filter(friend=friend).select_related(
-        "tag", "tag__family", "rule"
+    for item in (
+        FriendTag.objects.for_account(subject.account)
+        .filter(friend=friend)
+        .select_related("tag", "tag__family", "rule")
     ):
         tags.records.append(
             {
@@ -122,7 +132,11 @@ def export(subject: Subject) -> list[Section]:
             }
         )
     events = Section("custom_events", _("Custom events"))
-    for event in CustomEvent.unscoped.filter(friend=friend).order_by("occurred_at", "pk"):
+    for event in (
+        CustomEvent.objects.for_account(subject.account)
+        .filter(friend=friend)
+        .order_by("occurred_at", "pk")
+    ):
         events.records.append(
             {
                 "name": event.name,
@@ -153,7 +167,7 @@ def export(subject: Subject) -> list[Section]:
             }
         )
     rfm = Section("rfm", _("RFM scores"))
-    score = RfmScore.unscoped.filter(friend=friend).first()
+    score = RfmScore.objects.for_account(subject.account).filter(friend=friend).first()
     if score is not None:
         rfm.records.append(
             {
@@ -168,7 +182,11 @@ def export(subject: Subject) -> list[Section]:
             }
         )
     campaigns = Section("campaign_attribution", _("Add-friend link attribution"))
-    for visit in CampaignVisit.unscoped.filter(friend=friend).select_related("link"):
+    for visit in (
+        CampaignVisit.objects.for_account(subject.account)
+        .filter(friend=friend)
+        .select_related("link")
+    ):
         campaigns.records.append(
             {
                 "link": visit.link.name,
@@ -178,7 +196,9 @@ def export(subject: Subject) -> list[Section]:
             }
         )
     links = Section("console_links", _("Linked to a console user (test sends)"))
-    for link in FriendLink.unscoped.filter(friend=friend).select_related("user"):
+    for link in (
+        FriendLink.objects.for_account(subject.account).filter(friend=friend).select_related("user")
+    ):
         links.records.append({"console_user": link.user.email, "linked_at": link.linked_at})
     segments = Section("segments", _("Saved segments the friend is in now"))
     for segment in segment_selectors.segments_of_friend(friend=friend):
@@ -230,11 +250,17 @@ def erase(subject: Subject) -> dict[str, int]:
     friend, uid = subject.friend, subject.line_user_id
     replacements = {uid: subject.pseudonym}
     counts = {
-        "tags": FriendTag.unscoped.filter(friend=friend).delete()[0],
-        "attributes": FriendAttribute.unscoped.filter(friend=friend).delete()[0],
-        "custom_events": CustomEvent.unscoped.filter(friend=friend).delete()[0],
-        "rfm": RfmScore.unscoped.filter(friend=friend).delete()[0],
-        "console_links": FriendLink.unscoped.filter(friend=friend).delete()[0],
+        "tags": FriendTag.objects.for_account(subject.account).filter(friend=friend).delete()[0],
+        "attributes": FriendAttribute.objects.for_account(subject.account)
+        .filter(friend=friend)
+        .delete()[0],
+        "custom_events": CustomEvent.objects.for_account(subject.account)
+        .filter(friend=friend)
+        .delete()[0],
+        "rfm": RfmScore.objects.for_account(subject.account).filter(friend=friend).delete()[0],
+        "console_links": FriendLink.objects.for_account(subject.account)
+        .filter(friend=friend)
+        .delete()[0],
     }
     # Interactions stay (message counts and active users are rolled up from them), each one
     # anonymous: the pseudonym instead of the id, no content.
@@ -243,7 +269,7 @@ def erase(subject: Subject) -> dict[str, int]:
     own.update(text="", data={}, message_id="")
     own.filter(line_user_id=uid).update(line_user_id=subject.pseudonym)
     # Someone else's interaction naming them (a mention in a group).
-    shared = Interaction.unscoped.filter(account=subject.account).exclude(group_id="", room_id="")
+    shared = Interaction.objects.for_account(subject.account).exclude(group_id="", room_id="")
     counts["interactions"] += scrub_rows(shared, ["data"], replacements, needle=uid)
     audit_replacements = dict(replacements)
     if subject.display_name:

@@ -38,7 +38,7 @@ def erased_since(*, account: LineAccount, line_user_ids: Iterable[str]) -> dict[
     if not hashes:
         return {}
     found: dict[str, datetime] = {}
-    rows = FriendErasure.unscoped.filter(account=account, subject_hash__in=list(hashes))
+    rows = FriendErasure.objects.for_account(account).filter(subject_hash__in=list(hashes))
     for digest, erased_at in rows.values_list("subject_hash", "erased_at"):
         uid = hashes[digest]
         if uid not in found or erased_at > found[uid]:

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from oa_console.permissions import require
 from oa_console.roles import Capability
-from segments import selectors
 from segments.models import Friend
 from segments.personal_data import downloads, services
+from segments.selectors import friends as selectors
 
 ERASE_WORD = "ERASE"
 FORMATS = ("json", "csv")

@@ -21,7 +21,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.fields.json import KeyTransform
 
 from segments.models import CustomEvent, FriendAttribute, FriendTag, RfmScore
-from segments.rules.fields import ATTRIBUTE_PREFIX
+from segments.rules.fields import ATTRIBUTE_PREFIX, field_query
 from segments.rules.validation import RuleContext
 
 MATCH_ALL = Q(pk__isnull=False)
@@ -53,6 +53,9 @@ class _Compiler:
             return ~self.condition(name, "eq", value)
         if name.startswith(ATTRIBUTE_PREFIX):
             return self.attribute(name[len(ATTRIBUTE_PREFIX) :], op, value)
+        registered = field_query(name, op, value, account=self.context.account, now=self.now)
+        if registered is not None:
+            return registered
         handler: Callable[[str, object], Q] = getattr(self, f"field_{name}")
         return handler(op, value)
 
@@ -199,7 +202,7 @@ class _Compiler:
     def field_event(self, op: str, value: dict) -> Q:
         # The OA is named so that custom_event_name_idx (account, name, time; friend included)
         # can serve both forms below from the index alone.
-        events = CustomEvent.unscoped.filter(account=self.context.account, name=value["name"])
+        events = CustomEvent.objects.for_account(self.context.account).filter(name=value["name"])
         if "within_days" in value:
             events = events.filter(occurred_at__gte=self.now - timedelta(days=value["within_days"]))
         for position, (key, expected) in enumerate(sorted(value.get("where", {}).items())):
@@ -222,27 +225,9 @@ class _Compiler:
             )
         return did if op == "did" else ~did
 
-    def field_received_broadcast(self, op: str, value: dict) -> Q:
-        # The broadcasts app owns deliveries; it hands over the filter (a pk subquery).
-        from broadcasts.selectors import friends_received_q
-
-        received = friends_received_q(
-            account=self.context.account, broadcast_ids=value.get("broadcast_ids")
-        )
-        return received if op == "did" else ~received
-
-    def field_clicked(self, op: str, value: dict) -> Q:
-        from broadcasts.selectors import friends_clicked_q
-
-        since = self.now - timedelta(days=value["within_days"]) if "within_days" in value else None
-        clicked = friends_clicked_q(
-            account=self.context.account, broadcast_ids=value.get("broadcast_ids"), since=since
-        )
-        return clicked if op == "did" else ~clicked
-
     def field_rfm(self, op: str, value) -> Q:
         # The OA leads rfm_cell_idx and rfm_scores_idx (friend included): index-only probes.
-        scores = RfmScore.unscoped.filter(account=self.context.account, friend_id=OuterRef("pk"))
+        scores = RfmScore.objects.for_account(self.context.account).filter(friend_id=OuterRef("pk"))
         if op == "in_cells":
             return Q(Exists(scores.filter(cell__in=value)))
         ranges = {f"{letter}__range": tuple(pair) for letter, pair in sorted(value.items())}

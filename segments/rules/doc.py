@@ -7,7 +7,6 @@ import json
 
 from django.utils import translation
 
-from segments.rfm import CELLS
 from segments.rules.fields import (
     ATTRIBUTE_OPS,
     DATE_MAX,
@@ -20,6 +19,7 @@ from segments.rules.fields import (
     NUMBER_LIMIT,
     OP_LABELS,
 )
+from segments.services.rfm import CELLS
 
 INTRO = f"""# Segments: rules, API and RFM
 

@@ -2,13 +2,25 @@
 
 Validation, the JSON Schema, the builder page and docs/segments.md all read this catalogue, so a
 field added here is documented, validated and offered in the builder at once.
+
+Apps above segments contribute fields about what they own (broadcasts: "received a broadcast",
+"clicked a broadcast link") with ``register_field`` in their ``AppConfig.ready()``: the field's
+spec joins the catalogue at its place, and its filter joins the compiler, so segments never
+imports them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from oa_console.models import LineAccount
 
 MAX_DEPTH = 10
 MAX_LIST = 500
@@ -89,21 +101,6 @@ EVENT = {
         },
     },
     "required": ["name"],
-    "additionalProperties": False,
-}
-RECEIVED = {
-    "type": "object",
-    "properties": {
-        "broadcast_ids": {"type": "array", "items": TAG_ID, "minItems": 1, "maxItems": MAX_LIST}
-    },
-    "additionalProperties": False,
-}
-CLICKED = {
-    "type": "object",
-    "properties": {
-        "broadcast_ids": RECEIVED["properties"]["broadcast_ids"],
-        "within_days": {"type": "integer", "minimum": 1, "maximum": 36500},
-    },
     "additionalProperties": False,
 }
 SCORE_RANGE = {
@@ -275,23 +272,6 @@ FIELDS: dict[str, FieldSpec] = {
             {"did": EVENT, "did_not": EVENT},
         ),
         FieldSpec(
-            "received_broadcast",
-            _("Received a broadcast"),
-            _("Was (or was not) delivered a broadcast of the OA: any, or one of the given ids."),
-            "broadcast",
-            {"did": RECEIVED, "did_not": RECEIVED},
-        ),
-        FieldSpec(
-            "clicked",
-            _("Clicked a broadcast link"),
-            _(
-                "Opened (or did not open) a tracked link of the OA's broadcasts: any, or of the "
-                "given broadcast ids, optionally within the last N days."
-            ),
-            "broadcast",
-            {"did": CLICKED, "did_not": CLICKED},
-        ),
-        FieldSpec(
             "rfm",
             _("RFM"),
             _("Named cells of the latest RFM run, or score ranges (1 to 5)."),
@@ -301,6 +281,34 @@ FIELDS: dict[str, FieldSpec] = {
         ),
     ]
 }
+
+# The filter of a registered field: ``query(op, value, account=..., now=...)`` -> a Q on Friend.
+FieldQuery = Callable[..., Q]
+# Filters of the fields other apps registered, by field name (the compiler asks here first).
+FIELD_QUERIES: dict[str, FieldQuery] = {}
+
+
+def register_field(spec: FieldSpec, query: FieldQuery, *, after: str | None = None) -> None:
+    """Add a field owned by another app: its spec (operators and value schemas) to ``FIELDS``,
+    right after the field named ``after`` (the end when None), and its filter to the compiler.
+
+    The place is part of the contract: the JSON Schema, the docs and the builder list fields in
+    ``FIELDS`` order. Registering a name again replaces it (a re-run ``ready()`` is harmless).
+    """
+    entries = [(name, existing) for name, existing in FIELDS.items() if name != spec.name]
+    at = next((i + 1 for i, (name, _spec) in enumerate(entries) if name == after), len(entries))
+    entries.insert(at, (spec.name, spec))
+    FIELDS.clear()
+    FIELDS.update(entries)
+    FIELD_QUERIES[spec.name] = query
+
+
+def field_query(name: str, op: str, value, *, account: LineAccount, now: datetime) -> Q | None:
+    """The registered filter of field ``name`` applied to one condition, None when no app
+    registered that field (it is one of segments' own)."""
+    query = FIELD_QUERIES.get(name)
+    return None if query is None else query(op, value, account=account, now=now)
+
 
 # Operators of custom attributes, by the attribute's type.
 ATTRIBUTE_OPS: dict[str, dict[str, dict]] = {

@@ -76,12 +76,12 @@ class RuleContext:
     def for_account(cls, account: LineAccount) -> RuleContext:
         return cls(
             account=account,
-            tag_ids=set(Tag.unscoped.filter(account=account).values_list("pk", flat=True)),
+            tag_ids=set(Tag.objects.for_account(account).values_list("pk", flat=True)),
             attributes={
                 key: Attribute(pk, type_)
-                for key, pk, type_ in AttributeDefinition.unscoped.filter(
-                    account=account
-                ).values_list("key", "pk", "type")
+                for key, pk, type_ in AttributeDefinition.objects.for_account(account).values_list(
+                    "key", "pk", "type"
+                )
             },
         )
 

@@ -14,12 +14,17 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from broadcasts.models import Broadcast, BroadcastBatch, BroadcastVariant, Click, Delivery, HeldBack
+from broadcasts.models.batch import BroadcastBatch
+from broadcasts.models.broadcast import Broadcast
+from broadcasts.models.click import Click
+from broadcasts.models.delivery import Delivery, HeldBack
+from broadcasts.models.variant import BroadcastVariant
 from broadcasts.services import planning, sending
 from broadcasts.services.sending import rounds
 from broadcasts.variant_selectors import broadcast_variant_results
-from segments.models import Friend, Segment
-from segments.segment_selectors import segment_friends
+from segments.models.friends import Friend
+from segments.models.segments import Segment
+from segments.selectors.segments import segment_friends
 from tests.broadcasts.api.test_broadcasts import api, url
 from tests.broadcasts.conftest import everyone_segment, make_broadcast, make_friends
 from tests.broadcasts.services.test_variants import ab_broadcast, arm

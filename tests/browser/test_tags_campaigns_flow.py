@@ -54,7 +54,8 @@ def test_coverage_chart_and_backfill_progress(page, workspace, account, monkeypa
     )  # Friend A came through "qr_spring"
     sent = []
     monkeypatch.setattr(
-        "segments.tag_rules.enqueue_best_effort", lambda task, args: sent.append(args) or True
+        "segments.services.tag_rules.enqueue_best_effort",
+        lambda task, args: sent.append(args) or True,
     )
     log_in(page, workspace)
 

@@ -199,7 +199,7 @@ def test_empty_states_say_how_to_get_data(account, owner_client):
 
 
 def _audience_world(account):
-    from segments.campaigns import campaign_link_create
+    from segments.services.campaigns import campaign_link_create
     from tests.insights.conftest import upload_file
     from tests.segments.factories import FriendFactory
 

@@ -63,7 +63,7 @@ PUBLIC_URL_NAMES = {
     "healthz",
     "line_webhook",
     "broadcast_click",  # signed-token click redirect for friends: tests/broadcasts/test_clicks.py
-    # Campaign add-friend link scanned by anyone: tests/segments/test_campaign_links.py
+    # Campaign add-friend link scanned by anyone: tests/segments/services/test_campaigns.py
     "campaign_link_redirect",
     "broadcast_image",  # uploaded broadcast images LINE fetches: tests/broadcasts/composer/test_bubbles.py
     "api_schema",

@@ -15,8 +15,9 @@ from broadcasts.messages import click_token
 from broadcasts.models import Click
 from broadcasts.views import clicks
 from oa_console import throttle
-from segments import campaign_views, campaigns
 from segments.models import CampaignVisit
+from segments.services import campaigns
+from segments.views import campaigns as campaign_views
 from tests.broadcasts.conftest import make_broadcast, make_friends
 
 BROWSER = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Safari/604.1"

@@ -10,7 +10,6 @@ from django.core.management import call_command
 from oa_console.management.commands import seed_demo
 from oa_console.models import LineAccount
 from oa_console.tenancy import tenant_scope
-from segments import campaign_selectors, segment_selectors, tag_selectors
 from segments.models import (
     CampaignVisit,
     CustomEvent,
@@ -21,6 +20,9 @@ from segments.models import (
     TagCoverageSnapshot,
     TagRule,
 )
+from segments.selectors import campaigns as campaign_selectors
+from segments.selectors import segments as segment_selectors
+from segments.selectors import tags as tag_selectors
 
 pytestmark = pytest.mark.django_db
 

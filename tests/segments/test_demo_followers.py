@@ -84,7 +84,7 @@ def test_simulated_line_pages_the_demo_list_for_a_real_sync(
         Friend.unscoped.filter(source="webhook").get().line_user_id
     ]
     # Profiles of the new friends come from the simulator too.
-    from segments.services import friend_profile_fetch
+    from segments.services.profiles import friend_profile_fetch
 
     new = Friend.unscoped.filter(source="follower_list").first()
     assert friend_profile_fetch(friend_id=new.pk).status == "fetched"

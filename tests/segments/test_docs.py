@@ -2,9 +2,9 @@
 
 from django.conf import settings
 
-from segments.rfm import CELLS
 from segments.rules.doc import render
 from segments.rules.fields import FIELDS
+from segments.services.rfm import CELLS
 
 
 def test_docs_are_current():

@@ -26,8 +26,8 @@ from segments.models import (
     Tag,
     TagRule,
 )
-from segments.rfm import rfm_compute
-from segments.segment_selectors import segment_count
+from segments.selectors.segments import segment_count
+from segments.services.rfm import rfm_compute
 from tests.insights.conftest import upload_file
 from tests.segments.crm_world import NOW, build_crm_world
 

@@ -20,11 +20,11 @@ from insights.metrics.rollups import metrics_recompute, webhook_coverage_start
 from insights.models import MetricDaily
 from oa_console.models import AuditEntry
 from oa_console.tenancy import tenant_scope
-from segments import services as segment_services
 from segments.models import Friend, FriendErasure, FriendStatusChange, FriendTag, Interaction
 from segments.personal_data import services
 from segments.personal_data.tombstone import subject_hash
-from segments.segment_selectors import segment_count
+from segments.selectors.segments import segment_count
+from segments.services import friends as segment_services
 from tests.conftest import client_for, make_member
 from tests.segments.personal_data_world import BYSTANDER_UID, MEMBER_ID, NAME, UID, build_world
 from webhooks.selectors import webhook_event_daily_counts, webhook_health

@@ -18,7 +18,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from segments import segment_selectors
+from segments.selectors import segments as segment_selectors
 from tests.segments.crm_world import NOW, build_crm_world
 
 pytestmark = [

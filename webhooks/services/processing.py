@@ -22,9 +22,9 @@ from insights.metrics.refresh import metrics_refresh_request
 from oa_console.json_input import json_loads_bounded
 from oa_console.models import LineAccount
 from oa_console.tenancy import tenant_scope
-from segments import friend_links, tag_rules
-from segments import services as segment_services
 from segments.models import FriendStatusChange, Interaction
+from segments.services import friend_links, tag_rules
+from segments.services import friends as segment_services
 from webhooks.models import WebhookEvent
 
 logger = logging.getLogger("webhooks.processing")

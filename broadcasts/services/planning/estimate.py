@@ -36,7 +36,7 @@ from broadcasts.services.planning.method import (
 )
 from broadcasts.services.rules import capped_friend_ids, quiet_hours_end
 from segments.models import Friend
-from segments.segment_selectors import segment_friends
+from segments.selectors.segments import segment_friends
 
 
 def broadcast_estimate(*, broadcast: Broadcast, now: datetime | None = None) -> Estimate:

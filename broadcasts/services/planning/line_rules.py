@@ -20,7 +20,7 @@ from broadcasts.services.planning.limits import (
     Method,
 )
 from segments.models import Friend
-from segments.segment_selectors import segment_friends
+from segments.selectors.segments import segment_friends
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from rest_framework.test import APIClient
 from oa_console import services
 from oa_console.roles import Role
 from oa_console.tenancy import tenant_scope
-from segments import friend_links
 from segments.models import Friend, FriendLink
+from segments.services import friend_links
 from tests.broadcasts.conftest import make_broadcast, make_friends
 from tests.conftest import client_for, make_member
 
@@ -66,7 +66,7 @@ def test_the_panel_asks_for_no_id_and_shows_a_code_to_send(account, marketer, br
     shown = client.get(page(account, "broadcast_detail", broadcast.pk)).content.decode()
     assert not FriendLink.unscoped.exists()
     with tenant_scope(workspace=account.workspace, account=account):
-        from segments.friend_link_selectors import friend_link_code_open
+        from segments.selectors.friend_links import friend_link_code_open
 
         open_code = friend_link_code_open(account=account, user=marketer)
     assert friend_links.code_display(open_code.code) in shown

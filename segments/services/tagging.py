@@ -1,0 +1,163 @@
+"""Writes for tags: families, tags, and tags on friends (each with its source and time).
+
+Tagging is idempotent: a friend keeps the first source and time a tag was given with, so a rule
+re-applied to past events, an import run twice or an API call retried never duplicates a tag or
+rewrites its history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from oa_console.models import LineAccount
+from segments.models import FriendTag, Tag, TagFamily, TagRule
+
+BULK_SIZE = 1000
+
+
+def _unique_name_error(field: str = "name") -> ValidationError:
+    return ValidationError({field: [_("This name is already used in this OA.")]})
+
+
+@transaction.atomic
+def tag_family_create(
+    *, account: LineAccount, name: str, coverage_goal: int | None = None
+) -> TagFamily:
+    name = name.strip()
+    if TagFamily.unscoped.filter(account=account, name=name).exists():
+        raise _unique_name_error()
+    return TagFamily.unscoped.create(account=account, name=name, coverage_goal=coverage_goal)
+
+
+@transaction.atomic
+def tag_family_update(*, family: TagFamily, name: str, coverage_goal: int | None) -> TagFamily:
+    name = name.strip()
+    if (
+        TagFamily.unscoped.filter(account_id=family.account_id, name=name)
+        .exclude(pk=family.pk)
+        .exists()
+    ):
+        raise _unique_name_error()
+    family.name, family.coverage_goal = name, coverage_goal
+    family.save(update_fields=["name", "coverage_goal"])
+    return family
+
+
+@transaction.atomic
+def tag_family_delete(*, family: TagFamily) -> None:
+    """Its tags stay, without a family (friends keep them; segments refer to tags by id)."""
+    family.delete()
+
+
+@transaction.atomic
+def tag_create(
+    *,
+    account: LineAccount,
+    name: str,
+    family: TagFamily | None = None,
+    description: str = "",
+) -> Tag:
+    name = name.strip()
+    if family is not None and family.account_id != account.pk:
+        raise ValidationError({"family": [_("Unknown tag family.")]})
+    if Tag.unscoped.filter(account=account, name=name).exists():
+        raise _unique_name_error()
+    return Tag.unscoped.create(account=account, name=name, family=family, description=description)
+
+
+@transaction.atomic
+def tag_update(*, tag: Tag, name: str, family: TagFamily | None, description: str = "") -> Tag:
+    """Rename or re-file a tag. Segments refer to tags by id, so they keep working."""
+    name = name.strip()
+    if family is not None and family.account_id != tag.account_id:
+        raise ValidationError({"family": [_("Unknown tag family.")]})
+    if Tag.unscoped.filter(account_id=tag.account_id, name=name).exclude(pk=tag.pk).exists():
+        raise _unique_name_error()
+    tag.name, tag.family, tag.description = name, family, description
+    tag.save(update_fields=["name", "family", "description"])
+    return tag
+
+
+@transaction.atomic
+def tag_delete(*, tag: Tag) -> None:
+    tag.delete()
+
+
+@transaction.atomic
+def friend_tags_add(
+    *,
+    account: LineAccount,
+    tag: Tag,
+    friend_ids: Iterable[int],
+    source: str,
+    rule: TagRule | None = None,
+    at: datetime | None = None,
+) -> int:
+    """Tag these friends (ids already known to belong to ``account``); returns how many were
+    newly tagged. Friends who already carry the tag keep their original source and time."""
+    if tag.account_id != account.pk:
+        raise ValueError("tag of another OA")
+    ids = sorted(set(friend_ids))
+    at = at or timezone.now()
+    created = 0
+    for start in range(0, len(ids), BULK_SIZE):
+        chunk = ids[start : start + BULK_SIZE]
+        before = FriendTag.unscoped.filter(tag=tag, friend_id__in=chunk).count()
+        FriendTag.unscoped.bulk_create(
+            [
+                FriendTag(
+                    account=account, friend_id=pk, tag=tag, source=source, rule=rule, tagged_at=at
+                )
+                for pk in chunk
+            ],
+            ignore_conflicts=True,
+        )
+        created += FriendTag.unscoped.filter(tag=tag, friend_id__in=chunk).count() - before
+    return created
+
+
+@transaction.atomic
+def friend_tags_remove(*, account: LineAccount, tag: Tag, friend_ids: Iterable[int]) -> int:
+    if tag.account_id != account.pk:
+        raise ValueError("tag of another OA")
+    ids = sorted(set(friend_ids))
+    removed = 0
+    for start in range(0, len(ids), BULK_SIZE):
+        count, _detail = FriendTag.unscoped.filter(
+            account=account, tag=tag, friend_id__in=ids[start : start + BULK_SIZE]
+        ).delete()
+        removed += count
+    return removed
+
+
+@transaction.atomic
+def tag_coverage_snapshot(*, account: LineAccount, day) -> int:
+    """Store today's coverage (overall, per family, per tag) for the trend; running it again
+    on the same day replaces that day's rows. Returns the number of rows written."""
+    from segments.models import TagCoverageSnapshot
+    from segments.selectors.tags import tag_coverage
+
+    report = tag_coverage(account=account)
+    rows = [("all", report.overall)]
+    rows += [(f"family:{family.pk}", coverage) for family, coverage in report.families]
+    rows += [(f"tag:{tag.pk}", coverage) for tag, coverage, _friends in report.tags]
+    TagCoverageSnapshot.unscoped.filter(account=account, date=day).delete()
+    TagCoverageSnapshot.unscoped.bulk_create(
+        [
+            TagCoverageSnapshot(
+                account=account,
+                date=day,
+                scope=scope,
+                following=coverage.following,
+                tagged=coverage.tagged,
+            )
+            for scope, coverage in rows
+        ]
+    )
+    return len(rows)
