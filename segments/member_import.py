@@ -31,7 +31,7 @@ from insights.services.detection import Detection
 from insights.services.kinds import ApplyResult, ImportKind
 from insights.services.parsing import ImportFileError
 from insights.services.reports import normalise_header
-from segments.member_apply import members_apply
+from insights.imports.members.apply import members_apply
 from segments.models import AttributeDefinition
 
 if TYPE_CHECKING:

@@ -142,7 +142,7 @@ UNSCOPED = {
     "segments/followers.py": 24,
     "segments/forms.py": 4,
     "segments/management/commands/sync_followers.py": 1,
-    "segments/member_apply.py": 6,
+    "insights/imports/members/apply.py": 6,
     "segments/member_import.py": 2,
     "segments/nightly.py": 4,
     "segments/personal_data/segments_provider.py": 17,

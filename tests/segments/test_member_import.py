@@ -48,7 +48,7 @@ def world(account):
 @pytest.fixture(params=["set-based", "generic"])
 def apply_path(request, monkeypatch):
     """Saving member data has a PostgreSQL path and a generic one; both must agree."""
-    from segments import member_apply
+    from insights.imports.members import apply as member_apply
 
     if request.param == "generic":
         monkeypatch.setattr(member_apply, "set_based", lambda: False)
