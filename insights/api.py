@@ -11,12 +11,12 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from insights import selectors
+from insights.imports import jobs as imports
+from insights.imports.kinds import get_kind, is_kind, kind_choices, suggest_kind
+from insights.imports.messages import failure_message, row_error_message, upload_limit_mb
+from insights.imports.reports import REPORTS
+from insights.imports.uploads import limit_import_uploads, oversized_uploads
 from insights.models import ImportJob
-from insights.services import imports
-from insights.services.kinds import get_kind, is_kind, kind_choices, suggest_kind
-from insights.services.messages import failure_message, row_error_message, upload_limit_mb
-from insights.services.reports import REPORTS
-from insights.uploads import limit_import_uploads, oversized_uploads
 from oa_console.api.base import TenantApiView
 from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination

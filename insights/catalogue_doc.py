@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from django.utils import translation
 
-from insights.services.kinds import InsightReportKind, all_kinds
-from insights.services.reports import GUARD_FIELDS, KIND_HELP, REPORTS
+from insights.imports.kinds import InsightReportKind, all_kinds
+from insights.imports.reports import GUARD_FIELDS, KIND_HELP, REPORTS
 
 INTRO = """\
 # Imports
@@ -25,11 +25,11 @@ file's columns and the suggested type and mapping) and `POST` `{"report", "mappi
 field}, "options"?, "remember"?}` on `…/imports/<job_id>/mapping/`, checked like the page) and
 `GET /api/v1/accounts/<id>/insights/<report>/?from=YYYY-MM-DD&to=YYYY-MM-DD`.
 
-Import types are registered in `insights/services/kinds.py` (`ImportKind`: which columns a type
+Import types are registered in `insights/imports/kinds.py` (`ImportKind`: which columns a type
 knows, whether it may run without a confirmed mapping, how a chunk of cells becomes staged rows
 and what saving them means); the segments app registers member data and orders.
 
-*This file is generated from `insights/services/reports.py` and the registered import types by
+*This file is generated from `insights/imports/reports.py` and the registered import types by
 `manage.py imports_doc`.*
 
 ## What a file may look like

@@ -29,9 +29,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from insights import demo_engagement as engagement
+from insights.imports.jobs import import_job_create, import_job_run
 from insights.models import ImportJob, InsightSyncState
 from insights.services import sync
-from insights.services.imports import import_job_create, import_job_run
 from oa_console.tenancy import tenant_scope
 
 if TYPE_CHECKING:

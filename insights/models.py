@@ -10,8 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from insights.services.kinds import kind_choices
-from insights.services.reports import REPORT_CHOICES
+from insights.imports.kinds import kind_choices
+from insights.imports.reports import REPORT_CHOICES
 from oa_console.models import LineAccount
 from oa_console.tenancy import AccountScopedManager, UnscopedManager
 
@@ -48,7 +48,7 @@ class ImportJob(models.Model):
     file = models.FileField(upload_to=import_upload_path, max_length=300, blank=True)
     original_name = models.CharField(_("file name"), max_length=255)
     size_bytes = models.BigIntegerField(default=0)
-    # The import type (insights.services.kinds): an Insight report, member data or orders.
+    # The import type (insights.imports.kinds): an Insight report, member data or orders.
     requested_report = models.CharField(max_length=32, choices=kind_choices, blank=True)
     report = models.CharField(_("report"), max_length=32, choices=kind_choices, blank=True)
     skip_bad_rows = models.BooleanField(_("skip bad rows"), default=False)

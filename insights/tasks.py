@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from insights.services import imports, sync
+from insights.imports import jobs as imports
+from insights.services import sync
 from insights.services.sync import TransientLineError
 from oa_console.queueing import enqueue_best_effort
 

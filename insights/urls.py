@@ -3,6 +3,7 @@
 from django.urls import path
 
 from insights import views
+from insights.imports.members import views as member_views
 
 urlpatterns = [
     path("imports/", views.imports_page, name="account_imports"),
@@ -19,5 +20,8 @@ urlpatterns = [
         views.import_job_unknown_ids,
         name="import_job_unknown_ids",
     ),
+    # The former member data import address, under friends/: this module is included before
+    # segments' friends pages, whose friend pattern would take "import" as a LINE user ID.
+    path("friends/import/", member_views.member_import_page, name="member_import"),
     path("settings/insight-sync/", views.insight_sync_now, name="insight_sync_now"),
 ]

@@ -13,12 +13,13 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from insights import selectors
-from insights.forms import ImportUploadForm
+from insights.imports import jobs as imports
+from insights.imports.forms import ImportUploadForm
+from insights.imports.kinds import all_kinds, get_kind, is_kind, suggest_kind
+from insights.imports.messages import failure_message, row_error_message, upload_limit_mb
+from insights.imports.uploads import limit_import_uploads, oversized_uploads
 from insights.models import ImportJob
-from insights.services import imports, sync
-from insights.services.kinds import all_kinds, get_kind, is_kind, suggest_kind
-from insights.services.messages import failure_message, row_error_message, upload_limit_mb
-from insights.uploads import limit_import_uploads, oversized_uploads
+from insights.services import sync
 from oa_console import audit
 from oa_console.csv_download import stored_csv_streaming_response
 from oa_console.permissions import can, require

@@ -61,10 +61,10 @@ auth_patterns = [
 account_patterns = [
     path("", sections.account_home, name="account_home"),
     path("insights/", include("insights.dashboard_urls")),  # account_insights and its pages
+    path("", include("insights.urls")),  # imports/ (account_imports), friends/import/, insight sync
     path("friends/", include("segments.urls")),
     path("webhook/", include("webhooks.page_urls")),
     path("broadcasts/", include("broadcasts.urls")),  # account_broadcasts and its pages
-    path("", include("insights.urls")),  # imports/ (account_imports), insight sync
     path("settings/", accounts.account_settings, name="account_settings"),
     path("settings/retention/", retention.account_retention, name="account_retention"),
     path("settings/delete/", accounts.account_delete, name="account_delete"),

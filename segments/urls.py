@@ -2,22 +2,13 @@
 
 from django.urls import path
 
-from segments import (
-    builder_views,
-    campaign_views,
-    follower_views,
-    import_views,
-    rfm_views,
-    tag_views,
-    views,
-)
+from segments import builder_views, campaign_views, follower_views, rfm_views, tag_views, views
 from segments.personal_data import views as personal_data_views
 
 urlpatterns = [
     path("", views.friend_list, name="account_friends"),
     path("export.csv", views.friend_export, name="friend_export"),
     path("bulk-tag/", views.friend_bulk_tag, name="friend_bulk_tag"),
-    path("import/", import_views.member_import_page, name="member_import"),
     path("sync/", follower_views.follower_sync, name="follower_sync"),
     # Segments sit under friends/ and before the friend page, whose pattern takes any name.
     path("segments/", builder_views.segment_list, name="segment_list"),

@@ -8,8 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from insights.imports.jobs import import_job_run
 from insights.models import ImportJob, InsightRecord
-from insights.services.imports import import_job_run
 from oa_console import services
 from oa_console.roles import Role
 from tests.insights.factories import InsightRecordFactory

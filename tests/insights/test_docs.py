@@ -3,7 +3,7 @@
 from django.conf import settings
 
 from insights.catalogue_doc import render
-from insights.services.reports import REPORTS
+from insights.imports.reports import REPORTS
 
 
 def test_docs_are_generated_from_the_catalogue():

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from insights.imports.jobs import import_job_run
 from insights.models import ImportJob
-from insights.services.imports import import_job_run
 from oa_console import services
 from oa_console.models import AuditAction, AuditEntry
 from oa_console.roles import Role

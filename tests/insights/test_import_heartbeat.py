@@ -15,11 +15,11 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from insights.imports import jobs as imports_service
+from insights.imports.jobs import import_job_create, import_job_delete, import_job_run
+from insights.imports.messages import failure_message
+from insights.imports.parsing import read_chunks
 from insights.models import ImportJob, InsightRecord
-from insights.services import imports as imports_service
-from insights.services.imports import import_job_create, import_job_delete, import_job_run
-from insights.services.messages import failure_message
-from insights.services.parsing import read_chunks
 from oa_console import queueing
 from oa_console.celery import app as celery_app
 from tests.conftest import client_for

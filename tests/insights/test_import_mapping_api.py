@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from insights.imports.jobs import import_job_run
 from insights.models import ColumnMapping, ImportJob
-from insights.services.imports import import_job_run
 from oa_console.roles import Role
 from segments.models import CustomEvent, Friend
 from tests.insights.test_api import api_client

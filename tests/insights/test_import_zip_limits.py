@@ -9,9 +9,9 @@ import zipfile
 
 import pytest
 
-from insights.services.archives import open_zip, zip_members
-from insights.services.messages import failure_message
-from insights.services.parsing import ImportFileError, read_chunks, sniff
+from insights.imports.archives import open_zip, zip_members
+from insights.imports.messages import failure_message
+from insights.imports.parsing import ImportFileError, read_chunks, sniff
 from tests.insights.conftest import upload_file
 
 HEADER = "送信者タイプ,送信者名,送信日,送信時刻,内容\n"

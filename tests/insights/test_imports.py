@@ -14,9 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploaded
 from django.utils import timezone
 
 from insights import selectors
+from insights.imports.jobs import import_job_create, import_job_delete, import_job_run
+from insights.imports.messages import failure_message, row_error_message
 from insights.models import ImportJob, InsightRecord
-from insights.services.imports import import_job_create, import_job_delete, import_job_run
-from insights.services.messages import failure_message, row_error_message
 from tests.factories import LineAccountFactory
 from tests.insights.conftest import upload_file
 
@@ -434,7 +434,7 @@ def test_another_oas_records_are_untouched(upload, account, other_account):
 
 
 def test_sweep_requeues_stale_jobs_and_expires_unmapped_uploads(account, monkeypatch):
-    from insights.services import imports as imports_service
+    from insights.imports import jobs as imports_service
 
     sent = []
     monkeypatch.setattr(
@@ -492,7 +492,7 @@ def test_a_coupon_needs_an_id_or_a_name(upload, account):
     assert (by_name.status, by_name.report) == ("succeeded", "coupons")
     neither = upload("date,views,claimed,used\n20250201,1,1,1\n", report="coupons")
     assert neither.status == "needs_mapping"
-    from insights.services.imports import import_job_confirm_mapping
+    from insights.imports.jobs import import_job_confirm_mapping
 
     with pytest.raises(ValidationError) as error:
         import_job_confirm_mapping(

@@ -6,8 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from insights.imports.jobs import import_job_run
 from insights.models import ColumnMapping, ImportJob, InsightRecord
-from insights.services.imports import import_job_run
 from oa_console.roles import Role
 from tests.conftest import client_for, make_member
 from tests.insights.conftest import upload_file
@@ -181,7 +181,7 @@ def test_unrecognised_header_goes_through_the_mapping_step_and_is_remembered(
 
 def test_remembered_mapping_is_per_oa(account, other_account):
     job = upload_file(account, UNKNOWN)
-    from insights.services.imports import import_job_confirm_mapping
+    from insights.imports.jobs import import_job_confirm_mapping
 
     import_job_confirm_mapping(
         job=job,

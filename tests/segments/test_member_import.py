@@ -13,10 +13,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from insights.imports import jobs as imports_service
+from insights.imports.jobs import import_job_confirm_mapping, import_job_delete, import_job_run
+from insights.imports.messages import failure_message, row_error_message
 from insights.models import ImportJob
-from insights.services import imports as imports_service
-from insights.services.imports import import_job_confirm_mapping, import_job_delete, import_job_run
-from insights.services.messages import failure_message, row_error_message
 from segments.models import (
     AttributeDefinition,
     CustomEvent,

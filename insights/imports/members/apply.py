@@ -16,8 +16,8 @@ from decimal import Decimal
 from django.db import connection
 from django.utils import timezone
 
-from insights.services.kinds import ApplyResult
-from insights.services.storage import PostgresStage
+from insights.imports.kinds import ApplyResult
+from insights.imports.storage import PostgresStage
 from segments.models import AttributeDefinition, Friend, FriendAttribute
 
 FRIEND_FIELDS = ("member_id", "gender", "birthday", "region", "member_tier", "add_source")

@@ -7,8 +7,8 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from insights.services.kinds import kind_choices
-from insights.services.messages import upload_limit_mb
+from insights.imports.kinds import kind_choices
+from insights.imports.messages import upload_limit_mb
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -27,18 +27,19 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from insights.services.detection import Detection
-from insights.services.kinds import ApplyResult, ImportKind
-from insights.services.parsing import ImportFileError
-from insights.services.reports import normalise_header
+from insights.imports.detection import Detection
+from insights.imports.kinds import ApplyResult, ImportKind
 from insights.imports.members.apply import members_apply
+from insights.imports.parsing import ImportFileError
+from insights.imports.reports import normalise_header
 from segments.models import AttributeDefinition
+from segments.tag_rules import tag_rules_apply_to_sources
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-    from insights.services.normalise import NormalisedChunk
+    from insights.imports.normalise import NormalisedChunk
 
 KEYS = ("line_user_id", "member_id")
 # Friend fields a column may fill, with their longest value.
@@ -291,7 +292,7 @@ class MemberDataKind(ImportKind):
         return ", ".join(str(names.get(name, name)) for name in missing)
 
     def mapping_form(self, *, job, data, initial_mapping, initial_options):
-        from segments.forms import MemberMappingForm
+        from insights.imports.members.forms import MemberMappingForm
 
         return MemberMappingForm(
             data, job=job, initial_mapping=initial_mapping, initial_options=initial_options
@@ -310,7 +311,7 @@ class MemberDataKind(ImportKind):
         import numpy as np
         import pandas as pd
 
-        from insights.services.normalise import NormalisedChunk
+        from insights.imports.normalise import NormalisedChunk
 
         n = len(chunk)
         rows = np.arange(first_row, first_row + n)
@@ -377,8 +378,6 @@ class MemberDataKind(ImportKind):
             result=result,
         )
         if sourced:
-            from segments.tag_rules import tag_rules_apply_to_sources
-
             tag_rules_apply_to_sources(account=job.account, friend_ids=sourced)
         return result
 
@@ -408,7 +407,7 @@ def _zone(account):
 
 
 def _definitions(account) -> dict[str, AttributeDefinition]:
-    return {d.key: d for d in AttributeDefinition.unscoped.filter(account=account)}
+    return {d.key: d for d in AttributeDefinition.objects.for_account(account)}
 
 
 def _ensure_definitions(account, targets) -> dict[str, AttributeDefinition]:
@@ -422,7 +421,7 @@ def _ensure_definitions(account, targets) -> dict[str, AttributeDefinition]:
         kind, key = match.groups()
         existing = definitions.get(key)
         if existing is None:
-            definitions[key] = AttributeDefinition.unscoped.create(
+            definitions[key] = AttributeDefinition.objects.for_account(account).create(
                 account=account, key=key, label=key.replace("_", " ").capitalize()[:80], type=kind
             )
         elif existing.type != kind:

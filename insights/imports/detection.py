@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from insights.services.reports import (
+from insights.imports.reports import (
     ALIAS_INDEX,
     GUARD_FIELDS,
     REPORTS,

@@ -21,9 +21,10 @@ from zoneinfo import ZoneInfo
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from insights.services.detection import Detection, apply_spec_mapping, map_spec_headers
-from insights.services.kinds import ApplyResult, ImportKind, header_labels
-from insights.services.reports import F, Kind, ReportSpec, alias_index, normalise_header
+from insights.imports.detection import Detection, apply_spec_mapping, map_spec_headers
+from insights.imports.kinds import ApplyResult, ImportKind, header_labels
+from insights.imports.members.importer import parse_date
+from insights.imports.reports import F, Kind, ReportSpec, alias_index, normalise_header
 from segments.events import (
     CURRENCY,
     MAX_AMOUNT,
@@ -32,11 +33,10 @@ from segments.events import (
     PURCHASE,
     custom_events_record,
 )
-from segments.member_import import parse_date
 from segments.models import CustomEvent
 
 if TYPE_CHECKING:
-    from insights.services.normalise import NormalisedChunk
+    from insights.imports.normalise import NormalisedChunk
 
 CLOCK = re.compile(r"^(\S+)[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
 KEY_PREFIX = "order:"
@@ -176,7 +176,7 @@ class OrdersKind(ImportKind):
         return SPEC.missing_labels(missing)
 
     def mapping_form(self, *, job, data, initial_mapping, initial_options):
-        from segments.forms import OrdersMappingForm
+        from insights.imports.orders.forms import OrdersMappingForm
 
         return OrdersMappingForm(
             data,
@@ -203,7 +203,7 @@ class OrdersKind(ImportKind):
         import numpy as np
         import pandas as pd
 
-        from insights.services.normalise import NormalisedChunk
+        from insights.imports.normalise import NormalisedChunk
 
         ctx.bind(chunk.columns)
         cells = {column: chunk[column].astype(str).str.strip().tolist() for column in chunk.columns}
@@ -337,7 +337,7 @@ class OrdersKind(ImportKind):
             if problems:
                 # Checked while reading already; a rule of the events API we do not mirror
                 # stops the file rather than storing part of it.
-                from insights.services.imports import RowsRejected
+                from insights.imports.jobs import RowsRejected
 
                 raise RowsRejected(problems, len(problems))
         return result

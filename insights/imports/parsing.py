@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from django.conf import settings
 
-from insights.services.reports import KNOWN_LABELS, normalise_header
+from insights.imports.reports import KNOWN_LABELS, normalise_header
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -31,13 +31,12 @@ from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from insights.models import HEARTBEAT_STALE_AFTER, ColumnMapping, ImportJob
-from insights.services import storage
-from insights.services.archives import open_zip, zip_members
-from insights.services.detection import Detection, header_signature, map_headers
-from insights.services.kinds import ApplyResult, ImportKind, detect_kind, get_kind, is_kind
-from insights.services.messages import failure_message, row_error_message
-from insights.services.parsing import (
+from insights.imports import storage
+from insights.imports.archives import open_zip, zip_members
+from insights.imports.detection import Detection, header_signature, map_headers
+from insights.imports.kinds import ApplyResult, ImportKind, detect_kind, get_kind, is_kind
+from insights.imports.messages import failure_message, row_error_message
+from insights.imports.parsing import (
     SAMPLE_BYTES,
     CountingReader,
     CsvFormat,
@@ -47,14 +46,15 @@ from insights.services.parsing import (
     read_chunks,
     sniff,
 )
-from insights.services.reports import ReportType, report_spec
+from insights.imports.reports import ReportType, report_spec
+from insights.models import HEARTBEAT_STALE_AFTER, ColumnMapping, ImportJob
 from oa_console import audit
 from oa_console.models import AuditAction, LineAccount
 from oa_console.queueing import enqueue_best_effort
 from oa_console.tenancy import tenant_scope
 
 if TYPE_CHECKING:
-    from insights.services.normalise import ChunkContext
+    from insights.imports.normalise import ChunkContext
 
 logger = logging.getLogger("insights.imports")
 
@@ -286,7 +286,7 @@ def _discard_upload(job: ImportJob) -> None:
 def insight_context(*, job: ImportJob, detection: Detection) -> ChunkContext:
     """What normalising an Insight export needs: the report, its key and this OA's ids."""
     # normalise is pandas through and through: imported when a file is read, not at worker boot.
-    from insights.services.normalise import ChunkContext, choose_key
+    from insights.imports.normalise import ChunkContext, choose_key
 
     spec = report_spec(detection.report)
     mapped = set(detection.mapping.values())

@@ -17,7 +17,7 @@ from zlib import error as zlib_error
 
 from django.conf import settings
 
-from insights.services.parsing import SAMPLE_BYTES, ImportFileError, max_unzipped_bytes
+from insights.imports.parsing import SAMPLE_BYTES, ImportFileError, max_unzipped_bytes
 
 # Archives inside an archive are refused outright: a chat backup never holds one, and each
 # level multiplies what a few hundred kilobytes can unpack to.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from insights.services.parsing import max_upload_bytes
+from insights.imports.parsing import max_upload_bytes
 
 
 def _row(number) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest
 
-from insights.services.parsing import max_upload_bytes
+from insights.imports.parsing import max_upload_bytes
 
 
 class ImportSizeLimitHandler(FileUploadHandler):

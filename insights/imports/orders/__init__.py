@@ -1,0 +1,1 @@
+"""insights.imports.orders: TODO docstring."""
