@@ -8,7 +8,8 @@ from __future__ import annotations
 from django.utils import translation
 
 from insights.imports.kinds import InsightReportKind, all_kinds
-from insights.imports.reports import GUARD_FIELDS, KIND_HELP, REPORTS
+from insights.imports.reports import REPORTS
+from insights.imports.reports.spec import GUARD_FIELDS, KIND_HELP
 
 INTRO = """\
 # Imports

@@ -5,15 +5,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from insights.imports.reports import (
-    ALIAS_INDEX,
-    GUARD_FIELDS,
-    REPORTS,
-    ReportSpec,
-    ReportType,
-    normalise_header,
-    report_spec,
-)
+from insights.imports.reports import ALIAS_INDEX, REPORTS, report_spec
+from insights.imports.reports.spec import GUARD_FIELDS, ReportSpec, ReportType, normalise_header
 
 GUARD_NAMES = {f.name for f in GUARD_FIELDS}
 

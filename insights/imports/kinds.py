@@ -19,12 +19,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from insights.imports.detection import Detection, apply_mapping, detect, map_headers
-from insights.imports.reports import (
-    KNOWN_LABELS,
-    REPORTS,
-    ReportSpec,
-    normalise_header,
-)
+from insights.imports.reports import KNOWN_LABELS, REPORTS
+from insights.imports.reports.spec import ReportSpec, normalise_header
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -148,7 +144,7 @@ class InsightReportKind(ImportKind):
         )
 
     def context(self, *, job, detection):
-        from insights.imports.jobs import insight_context
+        from insights.imports.run import insight_context
 
         return insight_context(job=job, detection=detection)
 

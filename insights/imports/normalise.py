@@ -21,7 +21,7 @@ import pandas as pd
 
 from insights.imports.detection import GUARD_NAMES
 from insights.imports.parsing import ImportFileError
-from insights.imports.reports import NUMERIC_KINDS, Kind, ReportSpec
+from insights.imports.reports.spec import NUMERIC_KINDS, Kind, ReportSpec
 
 # What LINE and OA Manager write for a figure hidden below the privacy threshold.
 HIDDEN_TOKENS = {"", "-", "\u2014", "\u2013", "\u2010", "\u2212", "<20", "< 20", "n/a"}

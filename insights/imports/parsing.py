@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from django.conf import settings
 
-from insights.imports.reports import KNOWN_LABELS, normalise_header
+from insights.imports.reports import KNOWN_LABELS
+from insights.imports.reports.spec import normalise_header
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -15,7 +15,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from insights.imports import claims as import_claims
 from insights.imports import jobs as imports_service
+from insights.imports import run as import_run
 from insights.imports.jobs import import_job_create, import_job_delete, import_job_run
 from insights.imports.messages import failure_message
 from insights.imports.parsing import read_chunks
@@ -64,18 +66,16 @@ def worker_runs(monkeypatch):
 
 def test_the_running_import_beats_from_its_chunk_loop(account, monkeypatch):
     job = _queued(account)
-    monkeypatch.setattr(
-        imports_service, "read_chunks", functools.partial(read_chunks, chunk_rows=5)
-    )
-    monkeypatch.setattr(imports_service, "PROGRESS_EVERY", timedelta(0))
+    monkeypatch.setattr(import_run, "read_chunks", functools.partial(read_chunks, chunk_rows=5))
+    monkeypatch.setattr(import_run, "PROGRESS_EVERY", timedelta(0))
     beats = []
-    take = imports_service._Run._take
+    take = import_run.ImportRun._take
 
     def take_and_look(self, chunk, first_row, ctx, stage):
         beats.append(ImportJob.unscoped.values_list("heartbeat_at", flat=True).get(pk=job.pk))
         return take(self, chunk, first_row, ctx, stage)
 
-    monkeypatch.setattr(imports_service._Run, "_take", take_and_look)
+    monkeypatch.setattr(import_run.ImportRun, "_take", take_and_look)
     assert import_job_run(job_id=job.pk) == "succeeded"
     assert len(beats) == 6  # 28 rows in chunks of 5
     assert beats == sorted(beats) and len(set(beats)) == len(beats), "a beat per chunk"
@@ -105,14 +105,12 @@ def test_silence_is_noticed_within_two_minutes(settings):
     """90 s without a beat, found by a sweep that runs every 30 s: at most 2 minutes."""
     sweep = settings.CELERY_BEAT_SCHEDULE["sweep-import-jobs"]
     assert sweep["task"] == "insights.tasks.sweep_import_jobs"
-    assert imports_service.STALE_AFTER + timedelta(seconds=sweep["schedule"]) <= timedelta(
-        minutes=2
-    )
+    assert import_claims.STALE_AFTER + timedelta(seconds=sweep["schedule"]) <= timedelta(minutes=2)
 
 
 def test_a_file_whose_worker_keeps_dying_fails_visibly(account, worker_runs):
     job = _queued(account)
-    _died(job, attempts=imports_service.MAX_ATTEMPTS)
+    _died(job, attempts=import_claims.MAX_ATTEMPTS)
     assert imports_service.import_jobs_sweep() == 0
     job.refresh_from_db()
     assert (job.status, job.failure_code, job.file.name) == ("failed", "worker_lost", "")

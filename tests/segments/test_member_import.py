@@ -13,7 +13,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from insights.imports import jobs as imports_service
+from insights.imports import run as import_run
 from insights.imports.jobs import import_job_confirm_mapping, import_job_delete, import_job_run
 from insights.imports.messages import failure_message, row_error_message
 from insights.models import ImportJob
@@ -305,16 +305,16 @@ def test_member_data_is_never_detected_without_being_asked_for(world, account):
 
 
 def test_progress_is_reported_while_a_large_file_is_read(world, account, monkeypatch):
-    monkeypatch.setattr(imports_service, "PROGRESS_EVERY", timedelta(0))
+    monkeypatch.setattr(import_run, "PROGRESS_EVERY", timedelta(0))
     seen: list[tuple[int, int, int]] = []
-    original = imports_service._Run._progress
+    original = import_run.ImportRun._progress
 
     def spy(self, bytes_read, **kwargs):
         original(self, bytes_read, **kwargs)
         job = refreshed(self.job)
         seen.append((job.rows_read, job.bytes_read, job.progress_percent))
 
-    monkeypatch.setattr(imports_service._Run, "_progress", spy)
+    monkeypatch.setattr(import_run.ImportRun, "_progress", spy)
     body = "".join(f"U{i:032x},tier{i % 5}\n" for i in range(60_000))
     job = import_members(
         account,

@@ -31,7 +31,7 @@ from insights.imports.detection import Detection
 from insights.imports.kinds import ApplyResult, ImportKind
 from insights.imports.members.apply import members_apply
 from insights.imports.parsing import ImportFileError
-from insights.imports.reports import normalise_header
+from insights.imports.reports.spec import normalise_header
 from segments.models import AttributeDefinition
 from segments.tag_rules import tag_rules_apply_to_sources
 

@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from insights.imports.detection import Detection, apply_spec_mapping, map_spec_headers
 from insights.imports.kinds import ApplyResult, ImportKind, header_labels
 from insights.imports.members.importer import parse_date
-from insights.imports.reports import F, Kind, ReportSpec, alias_index, normalise_header
+from insights.imports.reports import alias_index
+from insights.imports.reports.spec import F, Kind, ReportSpec, normalise_header
 from segments.events import (
     CURRENCY,
     MAX_AMOUNT,
@@ -337,7 +338,7 @@ class OrdersKind(ImportKind):
             if problems:
                 # Checked while reading already; a rule of the events API we do not mirror
                 # stops the file rather than storing part of it.
-                from insights.imports.jobs import RowsRejected
+                from insights.imports.run import RowsRejected
 
                 raise RowsRejected(problems, len(problems))
         return result

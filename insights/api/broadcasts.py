@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from insights.metrics.broadcast_details import broadcast_details_get
 from insights.services.broadcast_details import BUBBLE_FIELDS, URL_FIELDS
-from oa_console.api.base import TenantApiView
+from oa_console.api.base import AccountApiView
 from oa_console.api.docs import operation_description
 
 HIDDEN_HELP = (
@@ -63,7 +63,7 @@ class BroadcastStatisticsOutputSerializer(serializers.Serializer):
     urls = UrlOutputSerializer(many=True)
 
 
-class BroadcastStatisticsApi(TenantApiView):
+class BroadcastStatisticsApi(AccountApiView):
     """Impressions per bubble and clicks per URL of one of the OA's broadcast or narrowcast
     request ids (404 for an id the OA did not send)."""
 
@@ -90,8 +90,7 @@ class BroadcastStatisticsApi(TenantApiView):
         ),
     )
     def get(self, request, account_id: int, request_id: str):
-        account = self.get_account(account_id)
-        details = broadcast_details_get(account=account, request_id=request_id)
+        details = broadcast_details_get(account=self.account, request_id=request_id)
         if details is None:
             raise Http404
         data = {

@@ -13,7 +13,7 @@ from insights.metrics.coverage import metric_coverage
 from insights.metrics.series import GRANULARITIES, metric_series, metric_totals
 from insights.models import MetricDaily, MetricSource
 from insights.portfolio import COLUMNS, WINDOW_DAYS, column_better, portfolio_build
-from oa_console.api.base import TenantApiView
+from oa_console.api.base import AccountApiView, TenantApiView
 from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination
 from oa_console.ranges import RangeError, date_range_from
@@ -100,7 +100,7 @@ AccountMetricsOutputSerializer = inline_serializer(
 )
 
 
-class AccountMetricsApi(TenantApiView):
+class AccountMetricsApi(AccountApiView):
     """Series of one or more metrics for one OA, per day, week or month of the OA's time zone."""
 
     class MetricsInputSerializer(serializers.Serializer):
@@ -167,7 +167,6 @@ class AccountMetricsApi(TenantApiView):
         ),
     )
     def get(self, request, account_id: int):
-        account = self.get_account(account_id)
         params = request.query_params
         serializer = self.MetricsInputSerializer(
             data={
@@ -178,12 +177,12 @@ class AccountMetricsApi(TenantApiView):
         )
         serializer.is_valid(raise_exception=True)
         try:
-            window = date_range_from(params, time_zone=account.time_zone)
+            window = date_range_from(params, time_zone=self.account.time_zone)
         except RangeError as error:
             raise ValidationError({"from": [str(error)]}) from error
         data = serializer.validated_data
         series = metric_series(
-            account=account,
+            account=self.account,
             names=data["metric"],
             date_from=window.date_from,
             date_to=window.date_to,
@@ -195,12 +194,12 @@ class AccountMetricsApi(TenantApiView):
             names = data["metric"]
             totals = [
                 metric_totals(
-                    account=account, names=names, date_from=w.date_from, date_to=w.date_to
+                    account=self.account, names=names, date_from=w.date_from, date_to=w.date_to
                 )
                 for w in (window, window.previous)
             ]
             covered = metric_coverage(
-                account=account,
+                account=self.account,
                 names=names,
                 date_from=window.previous.date_from,
                 date_to=window.previous.date_to,
@@ -214,8 +213,8 @@ class AccountMetricsApi(TenantApiView):
                 ).data
         return Response(
             {
-                "account": account.pk,
-                "time_zone": account.time_zone,
+                "account": self.account.pk,
+                "time_zone": self.account.time_zone,
                 "from": window.date_from,
                 "to": window.date_to,
                 "granularity": data["granularity"],
