@@ -7,12 +7,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from insights.imports.forms import IGNORE, MappingForm
-from insights.imports.members.importer import (
+from insights.imports.members.attributes import check_new_attributes
+from insights.imports.members.columns import (
     BUILTIN_LABELS,
     KEYS,
     attribute_key,
     attribute_target,
-    check_new_attributes,
     infer_type,
 )
 from insights.selectors import import_job_preview

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from insights.imports.detection import Detection, apply_spec_mapping, map_spec_headers
 from insights.imports.kinds import ApplyResult, ImportKind, header_labels
-from insights.imports.members.importer import parse_date
+from insights.imports.members.columns import parse_date
 from insights.imports.reports import alias_index
 from insights.imports.reports.spec import F, Kind, ReportSpec, normalise_header
 from segments.events import (
