@@ -15,7 +15,8 @@ from statistics import median
 
 from insights import charts
 from insights.metrics import display
-from insights.metrics.catalogue import BY_NAME, HIGHER, LOWER
+from insights.metrics.catalogue import BY_NAME
+from insights.metrics.catalogue.metric import HIGHER, LOWER
 from insights.metrics.series import Point, metric_latest_before, metric_series_many
 from oa_console.models import LineAccount
 from oa_console.ranges import local_today
