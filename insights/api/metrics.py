@@ -8,11 +8,11 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from insights.dashboards.portfolio import COLUMNS, WINDOW_DAYS, column_better, portfolio_build
 from insights.metrics.catalogue import BY_NAME, PUBLIC_NAMES
 from insights.metrics.coverage import metric_coverage
 from insights.metrics.series import GRANULARITIES, metric_series, metric_totals
 from insights.models import MetricDaily, MetricSource
-from insights.portfolio import COLUMNS, WINDOW_DAYS, column_better, portfolio_build
 from oa_console.api.base import AccountApiView, TenantApiView
 from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination

@@ -138,7 +138,7 @@ def import_job_confirm_mapping(
             {"mapping": _("Map a column to each required field: %(fields)s.") % {"fields": labels}}
         )
     if remember:
-        ColumnMapping.unscoped.update_or_create(
+        ColumnMapping.objects.for_account(job.account).update_or_create(
             account=job.account,
             signature=header_signature(job.headers),
             defaults={

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from insights.catalogue_doc import render
+from insights.imports.docs import render
 from insights.imports.reports import REPORTS
 
 

@@ -16,7 +16,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from insights.dashboards import PAGES
+from insights.dashboards.pages import PAGES
 from insights.metrics.demo import seed_metrics
 from oa_console.management.commands.seed_demo import DEMO_LOGINS, DEMO_WORKSPACES, SEED_STEPS
 from oa_console.models import LineAccount, User

@@ -1,1 +1,1 @@
-"""insights.imports.orders: TODO docstring."""
+"""Orders imports: the import type that turns an orders file into purchase events of segments."""

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from insights.portfolio import COLUMNS, WINDOW_DAYS, column_better, portfolio_build
+from insights.dashboards.portfolio import COLUMNS, WINDOW_DAYS, column_better, portfolio_build
 from oa_console.selectors import account_list
 from oa_console.views._render import render_page
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from statistics import median
 
-from insights import charts
+from insights.dashboards import charts
 from insights.metrics import display
 from insights.metrics.catalogue import BY_NAME
 from insights.metrics.catalogue.metric import HIGHER, LOWER

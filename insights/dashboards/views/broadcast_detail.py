@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from broadcasts import selectors as broadcasts_selectors
-from insights import charts
-from insights.dashboard_views import count_cell, insights_subnav, rate_cell
+from insights.dashboards import charts
+from insights.dashboards.views.common import count_cell, insights_subnav, rate_cell
 from insights.metrics.broadcast_details import BroadcastDetails, broadcast_details_get
 from insights.metrics.broadcasts import CONSOLE_KEY, BroadcastRow, broadcast_get
 from oa_console.charts import figure_html

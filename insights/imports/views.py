@@ -19,7 +19,6 @@ from insights.imports.kinds import all_kinds, get_kind, is_kind, suggest_kind
 from insights.imports.messages import failure_message, row_error_message, upload_limit_mb
 from insights.imports.uploads import limit_import_uploads, oversized_uploads
 from insights.models import ImportJob
-from insights.services import sync
 from oa_console import audit
 from oa_console.csv_download import stored_csv_streaming_response
 from oa_console.permissions import can, require
@@ -270,14 +269,3 @@ def import_job_skipped(
     return stored_csv_streaming_response(
         job.skipped_file, filename=f"skipped-rows-{_download_name(job)}.csv"
     )
-
-
-@require_POST
-def insight_sync_now(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
-    """The "sync now" button of the OA settings page."""
-    require(request, Capability.UPLOAD_IMPORTS)
-    sync.insight_sync_request(account=request.account)
-    messages.success(
-        request, _("Insight API sync requested; the outcome appears here when it has run.")
-    )
-    return _account_redirect(request, "account_settings")
