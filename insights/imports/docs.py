@@ -30,7 +30,7 @@ Import types are registered in `insights/imports/kinds.py` (`ImportKind`: which 
 knows, whether it may run without a confirmed mapping, how a chunk of cells becomes staged rows
 and what saving them means); the segments app registers member data and orders.
 
-*This file is generated from `insights/imports/reports.py` and the registered import types by
+*This file is generated from `insights/imports/reports/` and the registered import types by
 `manage.py imports_doc`.*
 
 ## What a file may look like
