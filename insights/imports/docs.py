@@ -1,6 +1,6 @@
 """docs/imports.md, generated from the report catalogue so the documentation cannot drift.
 
-``manage.py imports_doc`` rewrites the file; tests/insights/test_docs.py fails when it is stale.
+``manage.py imports_doc`` rewrites the file; tests/insights/imports/test_docs.py fails when it is stale.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ their kinds and header aliases.
 LINE publishes no column reference for these exports and localises the headers to the manager's
 language, so every canonical field lists the labels seen (or shown on OA Manager's screens) in
 English, Japanese, Traditional Chinese and Thai. docs/imports.md is generated from the same
-catalogue's content; keep both in step (tests/insights/test_docs.py checks it).
+catalogue's content; keep both in step (tests/insights/imports/test_docs.py checks it).
 
 Headers are compared after ``normalise_header``: Unicode NFKC, lower case, and spaces,
 underscores, hyphens, dots, slashes and brackets removed, so ``Target reaches``,

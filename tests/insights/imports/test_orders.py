@@ -115,7 +115,7 @@ def test_imported_orders_feed_event_segments_and_rfm(world, account, scope):
 
 
 def test_orders_through_the_api_report_unknown_customers(world, workspace, account):
-    from tests.insights.test_api import api_client
+    from tests.insights.api.test_imports import api_client
 
     client = api_client(workspace)
     response = client.post(

@@ -9,7 +9,7 @@ from django.utils import translation
 
 from insights.metrics.catalogue import METRICS
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "metrics.md"
+DOC = Path(__file__).resolve().parents[3] / "docs" / "metrics.md"
 
 
 def test_every_metric_is_documented_with_its_definition():

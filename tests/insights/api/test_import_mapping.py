@@ -11,7 +11,7 @@ from insights.imports.jobs import import_job_run
 from insights.models import ColumnMapping, ImportJob
 from oa_console.roles import Role
 from segments.models import CustomEvent, Friend
-from tests.insights.test_api import api_client
+from tests.insights.api.test_imports import api_client
 from tests.segments.crm_world import build_crm_world
 
 pytestmark = pytest.mark.django_db
