@@ -22,7 +22,7 @@ WORKER = """
 import json, sys, time
 from bench._common import setup_django
 setup_django()
-from insights.services.imports import import_job_run
+from insights.imports.jobs import import_job_run
 started = time.perf_counter()
 status = import_job_run(job_id=int(sys.argv[1]))
 elapsed = time.perf_counter() - started

@@ -54,7 +54,7 @@ setup_django()
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from insights.dashboards import PAGES  # noqa: E402
+from insights.dashboards.pages import PAGES  # noqa: E402
 from insights.metrics.catalogue import inputs_of  # noqa: E402
 from insights.metrics.rollups import metrics_recompute  # noqa: E402
 from oa_console import services  # noqa: E402

@@ -38,8 +38,8 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from bench._imports_common import DiskUpload, run_job_in_worker  # noqa: E402
+from insights.imports.jobs import import_job_create, import_job_delete  # noqa: E402
 from insights.models import ImportJob, InsightRecord  # noqa: E402
-from insights.services.imports import import_job_create, import_job_delete  # noqa: E402
 from oa_console.models import LineAccount, Workspace  # noqa: E402
 from oa_console.tenancy import tenant_scope  # noqa: E402
 

@@ -36,12 +36,12 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from bench._imports_common import DiskUpload, run_job_in_worker  # noqa: E402
-from insights.models import ImportJob  # noqa: E402
-from insights.services.imports import (  # noqa: E402
+from insights.imports.jobs import (  # noqa: E402
     import_job_confirm_mapping,
     import_job_create,
     import_job_run,
 )
+from insights.models import ImportJob  # noqa: E402
 from oa_console.models import LineAccount, Workspace  # noqa: E402
 from oa_console.tenancy import tenant_scope  # noqa: E402
 from segments.models import AttributeDefinition, Friend, FriendAttribute  # noqa: E402

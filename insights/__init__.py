@@ -1,3 +1,5 @@
-"""Imports (the Insight CSV exports, and the job pipeline every import type uses: other apps
-register theirs in ``insights.services.kinds``), Insight API sync, metric computation and
-dashboards."""
+"""The insights app: the import pipeline (``imports``: every import type, other apps' data
+included, with the report catalogue, its pages and forms), the Insight API sync (``services``),
+metric rollups and their catalogue (``metrics``), the Insights dashboards and portfolio
+(``dashboards``), the REST API (``api``), models, selectors and Celery entry points (``tasks``).
+"""

@@ -18,6 +18,14 @@ class InsightsConfig(AppConfig):
         hooks.register_request_accepted(broadcast_request_register)
         hooks.register_statistics_fetcher(broadcast_statistics_fetch)
 
+        # Member data and orders are import types of the pipeline, next to the LINE reports.
+        from insights.imports.kinds import register_kind
+        from insights.imports.members.importer import MemberDataKind
+        from insights.imports.orders.importer import OrdersKind
+
+        register_kind(MemberDataKind())
+        register_kind(OrdersKind())
+
         # The broadcast composer and the demo's simulated LINE read LINE's target reach.
         from insights.selectors import target_reach_latest
         from segments.follower_panel import register_target_reach
@@ -32,7 +40,7 @@ class InsightsConfig(AppConfig):
         # The audit log names an import's report type in the reader's language.
         from django.utils.translation import gettext_lazy as _
 
-        from insights.services.kinds import kind_choices
+        from insights.imports.kinds import kind_choices
         from oa_console.audit.display import register_detail
 
         register_detail(

@@ -48,7 +48,7 @@ def _read(field) -> list[list[str]]:
 
 def _jobs(subject: Subject) -> Iterator[ImportJob]:
     has_report = ~Q(errors=[]) | ~Q(skipped_file="") | ~Q(unknown_file="")
-    return ImportJob.unscoped.filter(account=subject.account).filter(has_report).iterator()
+    return ImportJob.objects.for_account(subject.account).filter(has_report).iterator()
 
 
 def export(subject: Subject) -> list[Section]:
@@ -94,7 +94,7 @@ def erase(subject: Subject) -> dict[str, int]:
         errors = job.errors or []
         kept = [e for e in errors if not (isinstance(e, dict) and _error_names(e, needles))]
         if len(kept) != len(errors):
-            ImportJob.unscoped.filter(pk=job.pk).update(errors=kept)
+            ImportJob.objects.for_account(subject.account).filter(pk=job.pk).update(errors=kept)
             removed += len(errors) - len(kept)
         for name in FILES:
             field = getattr(job, name)
@@ -107,7 +107,7 @@ def erase(subject: Subject) -> dict[str, int]:
                 _rewrite(field, remaining)
     # A failure naming the id (a file refused at one row quotes its value).
     removed += scrub_rows(
-        ImportJob.unscoped.filter(account=subject.account),
+        ImportJob.objects.for_account(subject.account),
         ["failure_params"],
         {subject.line_user_id: subject.pseudonym},
         needle=subject.line_user_id,

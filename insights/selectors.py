@@ -8,9 +8,9 @@ from pathlib import Path
 
 from django.db.models import QuerySet
 
+from insights.imports.detection import header_signature
+from insights.imports.parsing import SAMPLE_BYTES, ImportFileError, read_chunks, sniff
 from insights.models import ColumnMapping, ImportJob, InsightRecord, InsightSyncState
-from insights.services.detection import header_signature
-from insights.services.parsing import SAMPLE_BYTES, ImportFileError, read_chunks, sniff
 from oa_console.models import LineAccount
 
 

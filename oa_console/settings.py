@@ -278,9 +278,6 @@ CELERY_BEAT_SCHEDULE = {
 # agency's client usually asks for; every workspace gets the same period.
 AUDIT_LOG_RETENTION_DAYS = env.int("AUDIT_LOG_RETENTION_DAYS", default=730)
 
-# Task modules outside an app's tasks.py (autodiscovery only finds those).
-CELERY_IMPORTS = ("insights.metrics.tasks",)
-
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "oa_console.api.authentication.ApiKeyAuthentication",

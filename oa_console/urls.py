@@ -11,7 +11,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from broadcasts import simulated_line
-from insights import portfolio_views
 from oa_console import health
 from oa_console.views import (
     accounts,
@@ -59,11 +58,11 @@ auth_patterns = [
 
 account_patterns = [
     path("", sections.account_home, name="account_home"),
-    path("insights/", include("insights.dashboard_urls")),  # account_insights and its pages
+    # insights/ (account_insights and its pages), imports/, friends/import/, insight sync
+    path("", include("insights.urls")),
     path("friends/", include("segments.urls")),
     path("webhook/", include("webhooks.page_urls")),
     path("broadcasts/", include("broadcasts.urls")),  # account_broadcasts and its pages
-    path("", include("insights.urls")),  # imports/ (account_imports), insight sync
     path("settings/", accounts.account_settings, name="account_settings"),
     path("settings/retention/", retention.account_retention, name="account_retention"),
     path("settings/delete/", accounts.account_delete, name="account_delete"),
@@ -71,7 +70,7 @@ account_patterns = [
 
 workspace_patterns = [
     path("", workspaces.workspace_home, name="workspace_home"),
-    path("portfolio/", portfolio_views.portfolio_page, name="workspace_portfolio"),
+    path("", include("insights.workspace_urls")),  # portfolio/ (workspace_portfolio)
     path("broadcasts/", include("broadcasts.workspace_urls")),  # cross-OA content calendar
     path("settings/", workspaces.workspace_settings, name="workspace_settings"),
     path("settings/delete/", workspaces.workspace_delete, name="workspace_delete"),

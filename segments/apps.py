@@ -5,14 +5,6 @@ class SegmentsConfig(AppConfig):
     name = "segments"
 
     def ready(self) -> None:
-        # Member data and orders are types of the Imports page (insights.services.kinds).
-        from insights.services.kinds import register_kind
-        from segments.member_import import MemberDataKind
-        from segments.order_import import OrdersKind
-
-        register_kind(MemberDataKind())
-        register_kind(OrdersKind())
-
         # A newly connected OA reads LINE's follower list at once.
         from oa_console.services import on_account_connected
         from segments.followers import follower_sync_on_connect

@@ -2,7 +2,6 @@
 
 from django.urls import path
 
-from segments import import_views
 from segments.personal_data import views as personal_data_views
 from segments.views import campaigns as campaign_views
 from segments.views import follower_syncs as follower_views
@@ -15,7 +14,6 @@ urlpatterns = [
     path("", views.friend_list, name="account_friends"),
     path("export.csv", views.friend_export, name="friend_export"),
     path("bulk-tag/", views.friend_bulk_tag, name="friend_bulk_tag"),
-    path("import/", import_views.member_import_page, name="member_import"),
     path("sync/", follower_views.follower_sync, name="follower_sync"),
     # Segments sit under friends/ and before the friend page, whose pattern takes any name.
     path("segments/", builder_views.segment_list, name="segment_list"),

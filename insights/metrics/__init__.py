@@ -2,5 +2,5 @@
 store them (rollups, computed in the database by Celery), the debounced refresh (refresh) and
 the reads that turn rollups into series per day, week or month (series).
 
-docs/metrics.md documents every name; tests/insights/test_metrics_docs.py keeps both in step.
+docs/metrics.md documents every name; tests/insights/metrics/test_docs.py keeps both in step.
 """

@@ -23,7 +23,8 @@ from datetime import date, timedelta
 
 from django.db.models import Min
 
-from insights.metrics.catalogue import BY_NAME, Metric
+from insights.metrics.catalogue import BY_NAME
+from insights.metrics.catalogue.metric import Metric
 from insights.models import MetricDaily
 from oa_console.models import LineAccount
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from insights.metrics.catalogue import HIGHER, Metric
+from insights.metrics.catalogue.metric import HIGHER, Metric
 from insights.metrics.coverage import Coverage
 from insights.metrics.series import Point
 

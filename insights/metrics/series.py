@@ -15,7 +15,8 @@ from datetime import date, timedelta
 
 from django.db.models import Max, Q
 
-from insights.metrics.catalogue import BY_NAME, Metric, inputs_of
+from insights.metrics.catalogue import BY_NAME, inputs_of
+from insights.metrics.catalogue.metric import Metric
 from insights.models import MetricDaily
 from oa_console.models import LineAccount
 

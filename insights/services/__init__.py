@@ -1,5 +1,3 @@
-"""Writes of the insights app, split by concern: imports (CSV jobs), sync (Insight API).
-
-Other apps call these through ``insights.services.<module>``; reading goes through
-``insights.selectors``.
-"""
+"""Writes of the Insight API sync (``sync``) and the broadcast statistics it stores
+(``broadcast_details``); the import pipeline lives in ``insights.imports``. ``kinds`` only keeps
+the import type choices where migration 0004 names them."""

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from insights.imports.jobs import import_job_run
 from insights.models import ImportJob
-from insights.services.imports import import_job_run
 from oa_console.models import LineAccount
 from oa_console.roles import Role
 from segments.models import Friend

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from insights.imports.jobs import import_job_run
 from insights.models import ImportJob
-from insights.services.imports import import_job_run
 from segments.models import Segment
 from tests.conftest import PASSWORD, make_member
 from tests.segments.crm_world import build_crm_world

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from insights.imports.jobs import import_job_create, import_job_run
 from insights.models import ImportJob
-from insights.services.imports import import_job_create, import_job_run
 from tests.fakes.line_server import fake_line  # noqa: F401  (fixture)
 
 

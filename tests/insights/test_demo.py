@@ -4,7 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from insights.demo import API_DAYS, DAYS, seed_insight_imports
+from insights.demo import seed_insight_imports
+from insights.demo.styles import API_DAYS, DAYS
 from insights.models import ImportJob, InsightRecord
 from oa_console.management.commands.seed_demo import SEED_STEPS, seed_tenancy
 from oa_console.tenancy import tenant_scope

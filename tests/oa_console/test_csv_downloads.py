@@ -48,8 +48,8 @@ APPS = ("oa_console", "segments", "broadcasts", "webhooks", "insights", "journey
 RESPONSE_FUNCTIONS = {"csv_response", "csv_streaming_response", "stored_csv_streaming_response"}
 # csv.writer outside csv_download: files that are not downloads.
 RAW_WRITERS = {
-    "insights/services/imports.py",  # stored reports, re-written by their download
-    "insights/demo.py",  # demo uploads fed to the importer
+    "insights/imports/run.py",  # stored reports, re-written by their download
+    "insights/demo/files.py",  # demo uploads fed to the importer
     "insights/personal_data.py",  # an erasure rewrites the stored reports without the friend
 }
 NUMBER = re.compile(r"^-?\d+(\.\d+)?(e[+-]?\d+)?$")

@@ -80,7 +80,7 @@ def test_lazily_imported_code_still_loads_its_library():
     booted, used = _boot(
         """
 import io
-from insights.services.parsing import read_chunks, sniff
+from insights.imports.parsing import read_chunks, sniff
 from segments.services.campaigns import campaign_link_qr_svg
 from segments.models import CampaignLink
 sample = "LINE user ID,Member ID\\nU1,M1\\n".encode()

@@ -16,7 +16,8 @@ from django.utils import timezone
 from broadcasts.models import BroadcastBatch, Click, HeldBack, delivered_deliveries
 from insights.metrics.audience import add_source_counts
 from insights.metrics.broadcasts import broadcast_list
-from insights.metrics.rollups import metrics_recompute, webhook_coverage_start
+from insights.metrics.rollups import metrics_recompute
+from insights.metrics.webhook_data import webhook_coverage_start
 from insights.models import MetricDaily
 from oa_console.models import AuditEntry
 from oa_console.tenancy import tenant_scope

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from insights.metrics.rollups import webhook_coverage_start
+from insights.metrics.webhook_data import webhook_coverage_start
 from oa_console.models import AuditEntry
 from tests.conftest import client_for
 from tests.webhooks.factories import stored_event

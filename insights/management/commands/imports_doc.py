@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from insights.catalogue_doc import render
+from insights.imports.docs import render
 
 
 class Command(BaseCommand):

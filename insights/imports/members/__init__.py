@@ -1,0 +1,1 @@
+"""Member data imports: the import type that saves CRM columns onto segments' friends."""

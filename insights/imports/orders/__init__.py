@@ -1,0 +1,1 @@
+"""Orders imports: the import type that turns an orders file into purchase events of segments."""
