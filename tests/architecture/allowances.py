@@ -47,7 +47,6 @@ LOCAL = {
 # Modules over MAX_LINES lines (outside migrations): path -> its line count today.
 OVERSIZED = {
     "oa_console/services.py": 644,
-    "oa_console/settings.py": 443,
     "webhooks/services/receiving.py": 538,
     "segments/api_tags.py": 517,
     "segments/builder.py": 425,
