@@ -57,10 +57,13 @@ from django.urls import reverse  # noqa: E402
 from insights.dashboards import PAGES  # noqa: E402
 from insights.metrics.catalogue import inputs_of  # noqa: E402
 from insights.metrics.rollups import metrics_recompute  # noqa: E402
-from oa_console import services  # noqa: E402
 from oa_console.models import LineAccount, Workspace  # noqa: E402
 from oa_console.ranges import local_today  # noqa: E402
 from oa_console.roles import Role  # noqa: E402
+from oa_console.services.line_accounts import line_account_create  # noqa: E402
+from oa_console.services.memberships import membership_set  # noqa: E402
+from oa_console.services.users import user_create  # noqa: E402
+from oa_console.services.workspaces import workspace_create  # noqa: E402
 
 OAS = int(os.environ.get("BENCH_DASH_OAS", 3))
 FRIENDS = int(os.environ.get("BENCH_DASH_FRIENDS", 1_000_000))
@@ -149,7 +152,7 @@ def bulk_load() -> Iterator[None]:
 
 
 def make_account(workspace: Workspace, n: int) -> LineAccount:
-    return services.line_account_create(
+    return line_account_create(
         workspace=workspace,
         display_name=f"Bench OA {n:02d}",
         channel_secret=uuid.uuid4().hex,
@@ -319,11 +322,11 @@ def main() -> None:
     require_postgresql(BENCH)
     checks = Checks()
     stamp = uuid.uuid4().hex[:6]
-    workspace = services.workspace_create(
+    workspace = workspace_create(
         slug=f"bench-dash-{stamp}", name="Bench dashboards", kind=Workspace.Kind.AGENCY
     )
-    user = services.user_create(email=f"bench-{stamp}@example.com", password=None)
-    services.membership_set(workspace=workspace, user=user, role=Role.OWNER)
+    user = user_create(email=f"bench-{stamp}@example.com", password=None)
+    membership_set(workspace=workspace, user=user, role=Role.OWNER)
     accounts = [make_account(workspace, n) for n in range(OAS)]
     ids = [a.pk for a in accounts]
     try:

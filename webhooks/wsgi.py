@@ -3,7 +3,8 @@
 LINE waits for this answer, and a burst after a big broadcast is thousands of requests a
 second. Django's request object, URL resolution and middleware stack (sessions, locale, CSRF,
 messages, tenancy: none of which this endpoint uses) cost about as much CPU as verifying and
-storing the events, so ``oa_console.wsgi`` answers this one URL here and hands every other
+storing the events, so this fast path (registered in ``WebhooksConfig.ready()`` and put in
+front of Django by ``oa_console.wsgi``) answers this one URL here and hands every other
 request to Django unchanged.
 
 What Django would still have done is done here too: ``request_started`` / ``request_finished``

@@ -16,7 +16,7 @@ from django.test import Client
 from oa_console.management.commands.seed_demo import DEMO_PASSWORD
 from oa_console.models import ApiKey, Invitation, LineAccount, Membership, User, Workspace
 from oa_console.roles import Role
-from oa_console.services import api_key_authenticate
+from oa_console.services.api_keys import api_key_authenticate
 from tests.factories import LineAccountFactory, MembershipFactory, UserFactory
 
 SECRET = "0123456789abcdef0123456789abcdef"

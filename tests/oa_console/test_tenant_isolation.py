@@ -33,9 +33,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from oa_console import services
 from oa_console.models import Invitation
 from oa_console.roles import Role
+from oa_console.services.api_keys import api_key_create
+from oa_console.services.invitations import invitation_create
 from tests.conftest import client_for, make_member
 from tests.factories import LineAccountFactory
 
@@ -78,7 +79,7 @@ TENANT_KWARGS = {"workspace_slug", "account_slug"}
 
 def build_invitation(workspace, account) -> Invitation:
     inviter = make_member(workspace, Role.OWNER, email=f"inviter-{account.slug}@example.com")
-    invitation, _token = services.invitation_create(
+    invitation, _token = invitation_create(
         workspace=workspace,
         email=f"invitee-{account.slug}@example.com",
         role=Role.VIEWER,
@@ -89,7 +90,7 @@ def build_invitation(workspace, account) -> Invitation:
 
 
 def build_api_key(workspace, account):
-    api_key, _raw = services.api_key_create(
+    api_key, _raw = api_key_create(
         workspace=workspace, name=f"key {account.slug}", role=Role.VIEWER
     )
     return api_key
@@ -404,9 +405,7 @@ def _api_routes() -> list[Route]:
 
 @pytest.mark.django_db
 def test_api_key_of_a_gets_404_for_everything_of_b(world):
-    _api_key, raw = services.api_key_create(
-        workspace=world.workspace, name="sweep", role=Role.OWNER
-    )
+    _api_key, raw = api_key_create(workspace=world.workspace, name="sweep", role=Role.OWNER)
     api_routes = _api_routes()
     assert api_routes
     checked = _sweep(Client(), world, {}, api_routes, HTTP_AUTHORIZATION=f"Bearer {raw}")
@@ -522,7 +521,7 @@ def test_admin_site_is_for_staff_only(owner):
 
 @pytest.mark.django_db
 def test_expired_invitation_token_is_not_found(workspace, owner):
-    invitation, token = services.invitation_create(
+    invitation, token = invitation_create(
         workspace=workspace,
         email="late@example.com",
         role=Role.VIEWER,
