@@ -62,7 +62,7 @@ account_patterns = [
     path("", sections.account_home, name="account_home"),
     path("insights/", include("insights.dashboard_urls")),  # account_insights and its pages
     path("friends/", include("segments.urls")),
-    path("webhook/", include("webhooks.page_urls")),
+    path("webhook/", include("webhooks.urls")),
     path("broadcasts/", include("broadcasts.urls")),  # account_broadcasts and its pages
     path("", include("insights.urls")),  # imports/ (account_imports), insight sync
     path("settings/", accounts.account_settings, name="account_settings"),
@@ -107,7 +107,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("w/", workspaces.workspace_picker, name="workspace_picker"),
     path("w/<slug:workspace_slug>/", include(workspace_patterns)),
-    path("webhooks/", include("webhooks.urls")),
+    path("webhooks/", include("webhooks.line_urls")),
     path("r/<str:token>", click_views.click_redirect, name="broadcast_click"),
     path("a/<str:token>", campaign_views.campaign_link_redirect, name="campaign_link_redirect"),
     # Images uploaded for broadcasts, at MEDIA_URL ("/media/") + their storage name.

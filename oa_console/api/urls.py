@@ -32,7 +32,6 @@ from segments.api_tags import (
     TagListApi,
 )
 from segments.personal_data.api import FriendEraseApi, FriendPersonalDataApi
-from webhooks.api import WebhookHealthApi
 
 urlpatterns = [
     path("accounts/", AccountListApi.as_view(), name="api_account_list"),
@@ -79,11 +78,7 @@ urlpatterns = [
         FollowerSyncDetailApi.as_view(),
         name="api_follower_sync_detail",
     ),
-    path(
-        "accounts/<int:account_id>/webhook/health/",
-        WebhookHealthApi.as_view(),
-        name="api_webhook_health",
-    ),
+    path("", include("webhooks.api.urls")),  # accounts/<id>/webhook/health/
     path("accounts/<int:account_id>/events/", CustomEventsApi.as_view(), name="api_events"),
     path("accounts/<int:account_id>/segments/", SegmentListApi.as_view(), name="api_segments"),
     path(

@@ -40,7 +40,6 @@ LOCAL = {
 
 # Modules over MAX_LINES lines (outside migrations): path -> its line count today.
 OVERSIZED = {
-    "webhooks/services/receiving.py": 538,
     "segments/api_tags.py": 517,
     "segments/builder.py": 425,
     "segments/followers.py": 462,
@@ -65,11 +64,8 @@ OVERSIZED = {
     "insights/services/reports.py": 1053,
     "insights/services/sync.py": 464,
     "tests/broadcasts/test_aggregation_units.py": 423,
-    "tests/browser/test_tour.py": 741,
     "tests/fakes/line_server.py": 416,
     "tests/insights/test_imports.py": 501,
-    "tests/oa_console/test_commands.py": 493,
-    "tests/oa_console/test_tenant_isolation.py": 539,
     "tests/segments/test_member_import.py": 587,
     "bench/broadcasts.py": 412,
     "bench/dashboards.py": 480,
@@ -158,6 +154,7 @@ UNSCOPED = {
     "webhooks/management/commands/replay_webhook_events.py": 1,
     "webhooks/personal_data.py": 2,
     "webhooks/services/processing.py": 7,
-    "webhooks/services/receiving.py": 5,
+    "webhooks/services/receiving.py": 1,
+    "webhooks/services/storage.py": 2,
     "webhooks/services/retention.py": 5,
 }

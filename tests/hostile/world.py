@@ -16,7 +16,7 @@ from django.utils import timezone
 from oa_console.roles import Role
 from oa_console.services.api_keys import api_key_create
 from tests.conftest import make_member
-from tests.oa_console.test_tenant_isolation import (
+from tests.oa_console.tenant_world import (
     FOREIGN_KWARG_PROVIDERS,
     PUBLIC_NAMESPACES,
     World,

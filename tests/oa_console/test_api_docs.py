@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from oa_console.api.base import TenantApiView
 from oa_console.roles import ROLE_RANK, Role
 from oa_console.services.api_keys import api_key_create
-from tests.oa_console.test_tenant_isolation import FOREIGN_KWARG_PROVIDERS, World
+from tests.oa_console.tenant_world import FOREIGN_KWARG_PROVIDERS, World
 
 METHODS = ("get", "post", "put", "patch", "delete")
 WHO = re.compile(r"\*\*Who may call it:\*\* (?P<who>[^\n]+)")

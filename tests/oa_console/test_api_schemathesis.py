@@ -36,7 +36,7 @@ from oa_console.wsgi import application
 from segments.models import Segment
 from tests.factories import LineAccountFactory
 from tests.fakes.line_server import fake_line  # noqa: F401  (fixture)
-from tests.oa_console.test_tenant_isolation import FOREIGN_KWARG_PROVIDERS, World
+from tests.oa_console.tenant_world import FOREIGN_KWARG_PROVIDERS, World
 from tests.segments.factories import FriendFactory
 
 POSITIVE_EXAMPLES = 10
