@@ -67,9 +67,6 @@ OVERSIZED = {
     "tests/fakes/line_server.py": 416,
     "tests/insights/test_imports.py": 501,
     "tests/segments/test_member_import.py": 587,
-    "bench/broadcasts.py": 412,
-    "bench/dashboards.py": 480,
-    "bench/webhooks.py": 534,
 }
 
 
