@@ -113,7 +113,6 @@ UNSCOPED = {
     "oa_console/forms.py": 2,
     "oa_console/management/commands/create_user.py": 2,
     "oa_console/management/commands/seed_demo.py": 2,
-    "oa_console/retention.py": 2,
     "oa_console/selectors.py": 3,
     "oa_console/services/_account_access.py": 2,
     "oa_console/services/api_keys.py": 2,
