@@ -41,7 +41,9 @@ def api_key_create(
     prefix = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
     raw_key = f"{API_KEY_PREFIX}_{prefix}_{secret}"
-    api_key = ApiKey.objects.for_workspace(workspace).create(
+    # Writing a row, not reading one: callers in another tenant's scope (operations commands,
+    # test set-ups) create it too.
+    api_key = ApiKey.unscoped.create(
         workspace=workspace,
         name=name.strip()[:80],
         role=role,

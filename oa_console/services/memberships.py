@@ -34,7 +34,9 @@ def membership_set(
     if role not in ROLE_RANK:
         raise ValidationError({"role": _("Unknown role.")})
     accounts = accounts_of(workspace, all_accounts=all_accounts, account_ids=account_ids)
-    membership, created = Membership.objects.for_workspace(workspace).get_or_create(
+    # Writing a row, not reading one: callers in another tenant's scope (operations commands,
+    # test set-ups) create it too.
+    membership, created = Membership.unscoped.get_or_create(
         user=user, workspace=workspace, defaults={"role": role, "all_accounts": all_accounts}
     )
     if not created and membership.role != role:
