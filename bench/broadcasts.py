@@ -25,18 +25,15 @@ average (the machine may be shared); the multicast scenario and its output are u
 
 from __future__ import annotations
 
-import json
 import math
 import os
-import subprocess
 import sys
 import time
 import uuid
-from pathlib import Path
 
 from cryptography.fernet import Fernet
 
-from bench._common import PROJECT_DIR, Timing, report, setup_django
+from bench._common import Timing, report, setup_django
 from bench._guard import BenchFailed, Checks, require_postgresql, require_redis, run
 
 os.environ.setdefault("FIELD_ENCRYPTION_KEY", Fernet.generate_key().decode())
@@ -45,6 +42,16 @@ setup_django()
 from django.db import connection  # noqa: E402
 from django.db.models import Sum  # noqa: E402
 
+from bench._broadcasts_processes import (  # noqa: E402
+    CONCURRENCY,
+    MULTICAST_PER_SECOND,
+    PUSH_PER_SECOND,
+    fake_stats,
+    memory_mb,
+    start_fake,
+    start_worker,
+    wait_for_worker,
+)
 from broadcasts.models import Broadcast, BroadcastBatch, SendingRules  # noqa: E402
 from broadcasts.services import planning, workflow  # noqa: E402
 from oa_console.celery import app as celery_app  # noqa: E402
@@ -54,48 +61,8 @@ from segments.models import Segment  # noqa: E402
 
 AB = "--ab" in sys.argv[1:] or os.environ.get("BENCH_BROADCAST_SCENARIO") == "ab"
 FRIENDS = int(os.environ.get("BENCH_BROADCAST_FRIENDS", 100_000 if AB else 1_000_000))
-# Worker processes: 2 by default, as docker-compose.yml runs the worker (and as many as cores).
-CONCURRENCY = int(os.environ.get("BENCH_WORKER_CONCURRENCY", 2))
-MULTICAST_PER_SECOND = 200
-PUSH_PER_SECOND = 2000
 TIMEOUT = float(os.environ.get("BENCH_BROADCAST_TIMEOUT", 900))
 BENCH = "bench/broadcasts.py"
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry.name))
-    return found
-
-
-def _memory_mb(pid: int) -> tuple[float, float, float]:
-    """Memory of the worker and its pool: the sum of resident sizes (pages the forked pool
-    shares with the main process counted once per process), the sum of proportional sizes
-    (each shared page split between its sharers: what the worker really occupies), and the
-    largest resident process."""
-    rss, pss = [], []
-    for each in [pid, *_children(pid)]:
-        try:
-            rss += [
-                int(line.split()[1]) / 1024
-                for line in Path(f"/proc/{each}/status").read_text().splitlines()
-                if line.startswith("VmRSS:")
-            ]
-            pss += [
-                int(line.split()[1]) / 1024
-                for line in Path(f"/proc/{each}/smaps_rollup").read_text().splitlines()
-                if line.startswith("Pss:")
-            ]
-        except OSError:
-            continue
-    return sum(rss), sum(pss), max(rss, default=0.0)
 
 
 def _generate(account: LineAccount) -> None:
@@ -114,62 +81,6 @@ def _generate(account: LineAccount) -> None:
             [account.pk, FRIENDS],
         )
         cursor.execute("ANALYZE segments_friend")
-
-
-def _start_fake() -> tuple[subprocess.Popen, str]:
-    fake = subprocess.Popen(
-        [sys.executable, str(PROJECT_DIR / "bench" / "_line_fake.py")],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    url = fake.stdout.readline().strip()
-    if not url.startswith("http"):
-        fake.kill()
-        raise BenchFailed("the fake LINE server (bench/_line_fake.py) did not start")
-    return fake, url
-
-
-def _fake_stats(fake: subprocess.Popen) -> dict:
-    fake.stdin.write("stats\n")
-    fake.stdin.flush()
-    return json.loads(fake.stdout.readline())
-
-
-def _start_worker(line_url: str) -> subprocess.Popen:
-    env = {**os.environ, "LINE_API_HOST": line_url}
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "oa_console",
-            "worker",
-            f"--concurrency={CONCURRENCY}",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=WARNING",
-        ],
-        cwd=PROJECT_DIR,
-        env=env,
-    )
-
-
-def _wait_for_worker(processes: int, timeout: float = 120) -> None:
-    """Until the worker answers a ping and its pool is forked: a production worker is up
-    before a broadcast is due, so its boot (seconds of imports on a loaded machine) is not
-    part of the send time."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        replies = celery_app.control.ping(timeout=1)
-        stats = celery_app.control.inspect(timeout=1).stats() if replies else None
-        if stats and any(
-            len(each.get("pool", {}).get("processes", [])) >= processes for each in stats.values()
-        ):
-            return
-    raise BenchFailed(f"the Celery worker did not start within {timeout:.0f} s")
 
 
 def _cleanup(workspace: Workspace, account: LineAccount) -> None:
@@ -314,8 +225,8 @@ def main() -> None:
 
 
 def _measure_and_report(workspace: Workspace, account: LineAccount, send_broadcast) -> None:
-    fake, line_url = _start_fake()
-    worker = _start_worker(line_url)
+    fake, line_url = start_fake()
+    worker = start_worker(line_url)
     try:
         started = time.perf_counter()
         _generate(account)
@@ -326,7 +237,7 @@ def _measure_and_report(workspace: Workspace, account: LineAccount, send_broadca
             broadcast = _create_broadcast(account, segment)
             Broadcast.unscoped.filter(pk=broadcast.pk).update(status="scheduled")
             celery_app.control.purge()
-            _wait_for_worker(CONCURRENCY)
+            wait_for_worker(CONCURRENCY)
             plan_started = time.perf_counter()
             planned = planning.broadcast_plan(broadcast_id=broadcast.pk)
             planning_s = time.perf_counter() - plan_started
@@ -345,7 +256,7 @@ def _measure_and_report(workspace: Workspace, account: LineAccount, send_broadca
         deadline, polls = time.monotonic() + TIMEOUT, 0
         while time.monotonic() < deadline:
             if polls % 4 == 0:  # once a second: reading smaps costs CPU the sender needs
-                total_mb, pss_mb, largest_mb = _memory_mb(worker.pid)
+                total_mb, pss_mb, largest_mb = memory_mb(worker.pid)
                 peak_mb = max(peak_mb, total_mb)
                 peak_process_mb = max(peak_process_mb, largest_mb)
                 peak_pss_mb = max(peak_pss_mb, pss_mb)
@@ -356,7 +267,7 @@ def _measure_and_report(workspace: Workspace, account: LineAccount, send_broadca
             time.sleep(0.25)
         send_s = time.perf_counter() - send_started
         load_after = os.getloadavg()
-        stats = _fake_stats(fake)
+        stats = fake_stats(fake)
         broadcast.refresh_from_db()
     finally:
         worker.terminate()

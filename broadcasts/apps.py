@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from oa_console.demo import register_demo_step
+
 
 class BroadcastsConfig(AppConfig):
     name = "broadcasts"
@@ -46,3 +48,8 @@ class BroadcastsConfig(AppConfig):
         register_detail("outcome", _("Outcome"), lambda code: str(statuses.get(code, code)))
         register_detail("status", _("Status before"), lambda code: str(statuses.get(code, code)))
         register_detail("send_at", _("Scheduled for"))
+
+        # The demo: broadcasts to the CRM's friends and segments.
+        from broadcasts.demo import seed_broadcasts
+
+        register_demo_step(40, seed_broadcasts)

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
 from broadcasts import hooks
+from oa_console.demo import register_demo_step
 
 
 class InsightsConfig(AppConfig):
@@ -48,3 +49,11 @@ class InsightsConfig(AppConfig):
             _("Report"),
             lambda code: str(dict(kind_choices()).get(code, code)) if code else _("Detected"),
         )
+
+        # The demo: Insight exports after the webhook traffic, the dashboards' rollups last
+        # (of everything the other steps seeded).
+        from insights.demo import seed_insight_imports
+        from insights.metrics.demo import seed_metrics
+
+        register_demo_step(20, seed_insight_imports)
+        register_demo_step(70, seed_metrics)

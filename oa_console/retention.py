@@ -45,11 +45,11 @@ def line_account_retention_update(
                 % {"min": MIN_DAYS, "max": MAX_DAYS}
             }
         )
-    locked = LineAccount.unscoped.select_for_update().get(pk=account.pk)
-    before = locked.raw_event_retention_days
+    this_account = LineAccount.objects.for_workspace(account.workspace).filter(pk=account.pk)
+    before = this_account.select_for_update().get().raw_event_retention_days
     if before == days:
         return account
-    LineAccount.unscoped.filter(pk=account.pk).update(raw_event_retention_days=days)
+    this_account.update(raw_event_retention_days=days)
     account.raw_event_retention_days = days
     audit.record(
         AuditAction.RETENTION_CHANGED,

@@ -61,7 +61,7 @@ account_patterns = [
     # insights/ (account_insights and its pages), imports/, friends/import/, insight sync
     path("", include("insights.urls")),
     path("friends/", include("segments.urls")),
-    path("webhook/", include("webhooks.page_urls")),
+    path("webhook/", include("webhooks.urls")),
     path("broadcasts/", include("broadcasts.urls")),  # account_broadcasts and its pages
     path("settings/", accounts.account_settings, name="account_settings"),
     path("settings/retention/", retention.account_retention, name="account_retention"),
@@ -105,7 +105,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("w/", workspaces.workspace_picker, name="workspace_picker"),
     path("w/<slug:workspace_slug>/", include(workspace_patterns)),
-    path("webhooks/", include("webhooks.urls")),
+    path("webhooks/", include("webhooks.line_urls")),
     path("", include("broadcasts.public_urls")),  # r/<token> link redirects, broadcast images
     path("a/", include("segments.public.urls")),  # campaign_link_redirect
     path("api/v1/", include("oa_console.api.urls")),

@@ -1,7 +1,8 @@
 """The WSGI application gunicorn (and ``runserver``) serve.
 
-LINE's webhook POSTs are answered by ``webhooks.wsgi.WebhookFastPath`` before Django's request
-machinery; every other request goes to Django as usual.
+The fast paths apps register (``oa_console.fast_paths``; LINE's webhook POSTs, answered by the
+webhooks app) come before Django's request machinery; every other request goes to Django as
+usual.
 """
 
 import os
@@ -11,6 +12,6 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oa_console.settings")
 django_application = get_wsgi_application()
 
-from webhooks.wsgi import WebhookFastPath  # noqa: E402  (needs the app registry loaded above)
+from oa_console.fast_paths import with_fast_paths  # noqa: E402  (apps register theirs in setup)
 
-application = WebhookFastPath(django_application)
+application = with_fast_paths(django_application)

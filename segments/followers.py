@@ -99,7 +99,7 @@ def follower_sync_enqueue(job_id: int, countdown: int = 0) -> None:
 
 
 def follower_sync_on_connect(account: LineAccount) -> None:
-    """Registered with ``oa_console.services``: a newly connected OA reads its list at once."""
+    """Registered with ``oa_console.services.line_accounts``: a newly connected OA reads its list at once."""
     follower_sync_request(account=account, trigger=FollowerSync.Trigger.CONNECT)
 
 

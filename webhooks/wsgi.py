@@ -3,7 +3,8 @@
 LINE waits for this answer, and a burst after a big broadcast is thousands of requests a
 second. Django's request object, URL resolution and middleware stack (sessions, locale, CSRF,
 messages, tenancy: none of which this endpoint uses) cost about as much CPU as verifying and
-storing the events, so ``oa_console.wsgi`` answers this one URL here and hands every other
+storing the events, so this fast path (registered in ``WebhooksConfig.ready()`` and put in
+front of Django by ``oa_console.wsgi``) answers this one URL here and hands every other
 request to Django unchanged.
 
 What Django would still have done is done here too: ``request_started`` / ``request_finished``
@@ -28,7 +29,7 @@ from webhooks.http import webhook_answer_body, webhook_http_receive
 
 logger = logging.getLogger("webhooks.wsgi")
 
-# The URL of ``webhooks.urls`` (``line/<str:webhook_key>/`` under ``webhooks/``); a test checks
+# The URL of ``webhooks.line_urls`` (``line/<str:webhook_key>/`` under ``webhooks/``); a test checks
 # that ``reverse("line_webhook")`` and this pattern agree.
 WEBHOOK_PATH = re.compile(r"/webhooks/line/(?P<webhook_key>[^/]+)/")
 

@@ -9,7 +9,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from oa_console.models import ApiKey
-from oa_console.services import api_key_authenticate
+from oa_console.services.api_keys import api_key_authenticate
 
 
 @dataclass

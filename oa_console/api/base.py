@@ -84,11 +84,22 @@ class TenantApiView(APIView):
         self.grant: Grant | None = None
         self._scope_token = None
 
+    def dispatch(self, request, *args, **kwargs):
+        # DRF skips finalize_response when an exception escapes its handler (a 500): the
+        # scope must not outlive the request in this thread either way.
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        finally:
+            self._release_scope()
+
     def finalize_response(self, request, response, *args, **kwargs):
+        self._release_scope()
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    def _release_scope(self) -> None:
         if getattr(self, "_scope_token", None) is not None:
             deactivate_scope(self._scope_token)
             self._scope_token = None
-        return super().finalize_response(request, response, *args, **kwargs)
 
     def paginate(self, items) -> list:
         """One page of ``items`` (``self.paginator`` then answers the envelope)."""
@@ -129,6 +140,7 @@ class TenantApiView(APIView):
         if grant is None:
             raise Http404
         self.grant = grant
+        self._release_scope()  # a second look-up replaces the first scope, never stacks
         self._scope_token = activate_scope(
             TenantScope(workspace=account.workspace, account_ids=grant.account_ids, account=account)
         )
@@ -146,6 +158,7 @@ class TenantApiView(APIView):
         if grant is None:
             raise Http404
         self.grant = grant
+        self._release_scope()  # a second look-up replaces the first scope, never stacks
         self._scope_token = activate_scope(
             TenantScope(workspace=workspace, account_ids=grant.account_ids)
         )

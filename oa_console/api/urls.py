@@ -4,18 +4,13 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 from oa_console.api.accounts import AccountDetailApi, AccountListApi
 from oa_console.api.audit import AuditEntryListApi
 from oa_console.api.schema_views import SchemaView
-from webhooks.api import WebhookHealthApi
 
 urlpatterns = [
     path("accounts/", AccountListApi.as_view(), name="api_account_list"),
     path("accounts/<int:account_id>/", AccountDetailApi.as_view(), name="api_account_detail"),
     path("", include("insights.api.urls")),  # imports, report rows, metrics, portfolio
     path("accounts/<int:account_id>/", include("segments.api.urls")),
-    path(
-        "accounts/<int:account_id>/webhook/health/",
-        WebhookHealthApi.as_view(),
-        name="api_webhook_health",
-    ),
+    path("", include("webhooks.api.urls")),  # accounts/<id>/webhook/health/
     path("accounts/<int:account_id>/broadcasts/", include("broadcasts.api.urls")),
     path(
         "workspaces/<slug:workspace>/audit/",

@@ -7,10 +7,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from oa_console import services
 from oa_console.forms import ConfirmAccountDeleteForm, LineAccountForm
 from oa_console.permissions import can, require
 from oa_console.roles import Capability
+from oa_console.services.line_accounts import (
+    LINE_ACCOUNT_EDITABLE,
+    line_account_create,
+    line_account_delete,
+    line_account_update,
+)
 from oa_console.views._forms import apply_service_errors
 
 
@@ -20,7 +25,7 @@ def account_create(request: HttpRequest, workspace_slug: str) -> HttpResponse:
     form = LineAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            account = services.line_account_create(
+            account = line_account_create(
                 workspace=request.workspace, request=request, **form.cleaned_data
             )
         except ValidationError as error:
@@ -50,12 +55,12 @@ def account_settings(request: HttpRequest, workspace_slug: str, account_slug: st
     may_edit = can(request, Capability.MANAGE_ACCOUNTS)
     if request.method == "POST":
         require(request, Capability.MANAGE_ACCOUNTS)
-    initial = {name: getattr(account, name) for name in services.LINE_ACCOUNT_EDITABLE}
+    initial = {name: getattr(account, name) for name in LINE_ACCOUNT_EDITABLE}
     form = LineAccountForm(request.POST or None, initial=initial, editing=account)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            services.line_account_update(
+            line_account_update(
                 account=account,
                 channel_secret=data.pop("channel_secret"),
                 access_token=data.pop("access_token"),
@@ -84,7 +89,7 @@ def account_delete(request: HttpRequest, workspace_slug: str, account_slug: str)
     form = ConfirmAccountDeleteForm(request.POST or None, account=account)
     if request.method == "POST" and form.is_valid():
         name = account.display_name
-        services.line_account_delete(account=account, request=request)
+        line_account_delete(account=account, request=request)
         messages.success(request, _("The OA %(name)s was deleted.") % {"name": name})
         return redirect("workspace_home", workspace_slug=workspace_slug)
     return render(request, "oa_console/account_delete.html", {"form": form})

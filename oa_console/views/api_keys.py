@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from oa_console import services
 from oa_console.forms import ApiKeyForm
 from oa_console.models import ApiKey
 from oa_console.permissions import require
 from oa_console.roles import Capability
 from oa_console.selectors import api_key_list as select_api_keys
+from oa_console.services import api_keys as api_key_services
 from oa_console.views._forms import apply_service_errors
 from oa_console.views._render import render_page
 
@@ -31,7 +31,7 @@ def api_key_list(request: HttpRequest, workspace_slug: str) -> HttpResponse:
     new_key = None
     if request.method == "POST" and form.is_valid():
         try:
-            api_key, new_key = services.api_key_create(
+            api_key, new_key = api_key_services.api_key_create(
                 workspace=request.workspace,
                 name=form.cleaned_data["name"],
                 role=form.cleaned_data["role"],
@@ -66,7 +66,9 @@ def api_key_list(request: HttpRequest, workspace_slug: str) -> HttpResponse:
 def api_key_revoke(request: HttpRequest, workspace_slug: str, api_key_id: int) -> HttpResponse:
     require(request, Capability.MANAGE_API_KEYS)
     try:
-        services.api_key_revoke(workspace=request.workspace, api_key_id=api_key_id, request=request)
+        api_key_services.api_key_revoke(
+            workspace=request.workspace, api_key_id=api_key_id, request=request
+        )
     except ApiKey.DoesNotExist as exc:
         raise Http404 from exc
     if not request.htmx:  # an htmx request sees the table change instead

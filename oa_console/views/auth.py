@@ -16,9 +16,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
-from oa_console import lockout, services
+from oa_console import lockout
 from oa_console.forms import EmailAuthenticationForm
 from oa_console.models import User
+from oa_console.services import invitations as invitation_services
 from oa_console.throttle import client_address
 from oa_console.two_factor.selectors import has_two_factor
 
@@ -130,7 +131,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """Join a workspace from an e-mailed link: new people choose a password, members just accept."""
-    invitation = services.invitation_get_open(token=token)
+    invitation = invitation_services.invitation_get_open(token=token)
     if invitation is None:
         return render(
             request,
@@ -167,7 +168,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         form = SetPasswordForm(User(email=invitation.email), request.POST or None)
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
-            user = services.invitation_accept(
+            user = invitation_services.invitation_accept(
                 invitation=invitation,
                 user=existing_user,
                 new_password=form.cleaned_data["new_password1"] if form is not None else None,

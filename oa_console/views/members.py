@@ -8,13 +8,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from oa_console import lockout, services
+from oa_console import lockout
 from oa_console.forms import ACCESS_ALL, ACCESS_SOME, InviteForm, MemberEditForm
 from oa_console.models import Invitation, Membership
 from oa_console.permissions import require
 from oa_console.roles import Capability
 from oa_console.selectors import invitation_list_pending, membership_account_ids
 from oa_console.selectors import member_list as select_members
+from oa_console.services import invitations as invitation_services
+from oa_console.services.memberships import membership_remove, membership_update
 from oa_console.views._forms import apply_service_errors
 from oa_console.views._render import render_page
 
@@ -47,7 +49,7 @@ def member_invite(request: HttpRequest, workspace_slug: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            invitation, _token = services.invitation_create(
+            invitation, _token = invitation_services.invitation_create(
                 workspace=request.workspace,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
@@ -100,7 +102,7 @@ def member_edit(request: HttpRequest, workspace_slug: str, membership_id: int) -
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.membership_update(
+            membership_update(
                 workspace=request.workspace,
                 membership_id=membership.pk,
                 role=form.cleaned_data["role"],
@@ -133,7 +135,7 @@ def member_remove(request: HttpRequest, workspace_slug: str, membership_id: int)
     require(request, Capability.MANAGE_MEMBERS)
     membership = _membership_or_404(request, membership_id)
     try:
-        services.membership_remove(
+        membership_remove(
             workspace=request.workspace,
             membership_id=membership.pk,
             acting_role=request.membership.role,
@@ -170,7 +172,7 @@ def invitation_revoke(
 ) -> HttpResponse:
     require(request, Capability.MANAGE_MEMBERS)
     try:
-        services.invitation_revoke(
+        invitation_services.invitation_revoke(
             workspace=request.workspace, invitation_id=invitation_id, request=request
         )
     except Invitation.DoesNotExist as exc:

@@ -7,11 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from oa_console import services
 from oa_console.forms import LineAccountForm
 from oa_console.permissions import require
 from oa_console.retention import RetentionForm, line_account_retention_update
 from oa_console.roles import Capability
+from oa_console.services.line_accounts import LINE_ACCOUNT_EDITABLE
 from oa_console.views._forms import apply_service_errors
 
 
@@ -39,7 +39,7 @@ def account_retention(request: HttpRequest, workspace_slug: str, account_slug: s
                 "account_settings", workspace_slug=workspace_slug, account_slug=account.slug
             )
     # The settings page again, the retention form with its errors in place.
-    initial = {name: getattr(account, name) for name in services.LINE_ACCOUNT_EDITABLE}
+    initial = {name: getattr(account, name) for name in LINE_ACCOUNT_EDITABLE}
     response = render(
         request,
         "oa_console/account_settings.html",

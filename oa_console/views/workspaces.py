@@ -8,11 +8,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from oa_console import services
 from oa_console.forms import ConfirmDeleteForm
 from oa_console.permissions import require
 from oa_console.roles import Capability
 from oa_console.selectors import account_list, membership_list_for_user
+from oa_console.services import workspaces as workspace_services
 from oa_console.two_factor import selectors as two_factor_selectors
 from oa_console.two_factor import services as two_factor_services
 from oa_console.two_factor.forms import WorkspaceTwoFactorForm
@@ -60,7 +60,7 @@ def workspace_delete(request: HttpRequest, workspace_slug: str) -> HttpResponse:
     form = ConfirmDeleteForm(request.POST or None, workspace=request.workspace)
     if request.method == "POST" and form.is_valid():
         name = request.workspace.name
-        services.workspace_delete(workspace=request.workspace)
+        workspace_services.workspace_delete(workspace=request.workspace)
         messages.success(request, _("The workspace %(name)s was deleted.") % {"name": name})
         return redirect("home")
     return render(request, "oa_console/workspace_delete.html", {"form": form})

@@ -13,10 +13,10 @@ from pathlib import Path
 from django.urls import reverse
 from django.utils import timezone
 
-from oa_console import services
 from oa_console.roles import Role
+from oa_console.services.api_keys import api_key_create
 from tests.conftest import make_member
-from tests.oa_console.test_tenant_isolation import (
+from tests.oa_console.tenant_world import (
     FOREIGN_KWARG_PROVIDERS,
     PUBLIC_NAMESPACES,
     World,
@@ -125,6 +125,6 @@ def seed_world(workspace, account) -> SeededWorld:
             for kwarg in route.kwargs
         }
         pages.append(SweptPage(route.name, reverse(route.name, kwargs=kwargs)))
-    _key, raw = services.api_key_create(workspace=workspace, name="sweep", role=Role.OWNER)
+    _key, raw = api_key_create(workspace=workspace, name="sweep", role=Role.OWNER)
     kwargs = {kwarg: provider(own) for kwarg, provider in FOREIGN_KWARG_PROVIDERS.items()}
     return SeededWorld(owner=owner, api_key=raw, pages=pages, kwargs=kwargs)

@@ -7,7 +7,8 @@ import pytest
 from insights.demo import seed_insight_imports
 from insights.demo.styles import API_DAYS, DAYS
 from insights.models import ImportJob, InsightRecord
-from oa_console.management.commands.seed_demo import SEED_STEPS, seed_tenancy
+from oa_console.demo import demo_steps
+from oa_console.management.commands.seed_demo import seed_tenancy
 from oa_console.tenancy import tenant_scope
 from webhooks.demo import seed_webhook_activity
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_imports_every_report_and_agrees_with_webhook_activity():
-    assert any(step.__name__ == "_seed_insight_imports" for step in SEED_STEPS)
+    assert any(step.name == "seed_insight_imports" for step in demo_steps())
     demo, _created = seed_tenancy()
     seed_webhook_activity(demo)
     inserted = seed_insight_imports(demo)

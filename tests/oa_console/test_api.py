@@ -3,9 +3,10 @@
 import pytest
 from django.test import Client
 
-from oa_console import services
 from oa_console.models import ApiKey
 from oa_console.roles import Role
+from oa_console.services.api_keys import api_key_create, api_key_revoke
+from oa_console.services.memberships import membership_set
 from tests.conftest import client_for, make_member
 from tests.factories import LineAccountFactory
 
@@ -16,7 +17,7 @@ def bearer(raw: str) -> dict:
 
 @pytest.fixture
 def raw_key(workspace):
-    return services.api_key_create(workspace=workspace, name="BI export", role=Role.VIEWER)[1]
+    return api_key_create(workspace=workspace, name="BI export", role=Role.VIEWER)[1]
 
 
 def test_list_shows_only_the_keys_workspace(raw_key, account, other_account):
@@ -62,8 +63,8 @@ def test_malformed_or_unknown_keys_are_401(header, account):
 
 
 def test_revoked_key_is_refused(workspace, account):
-    api_key, raw = services.api_key_create(workspace=workspace, name="old", role=Role.VIEWER)
-    services.api_key_revoke(workspace=workspace, api_key_id=api_key.pk)
+    api_key, raw = api_key_create(workspace=workspace, name="old", role=Role.VIEWER)
+    api_key_revoke(workspace=workspace, api_key_id=api_key.pk)
     assert Client().get("/api/v1/accounts/", **bearer(raw)).status_code == 401
 
 
@@ -86,7 +87,7 @@ def test_session_user_sees_accounts_of_its_workspaces_only(
 ):
     client = client_for(owner)
     assert [a["slug"] for a in client.get("/api/v1/accounts/").json()["results"]] == ["alpha-tokyo"]
-    services.membership_set(workspace=other_workspace, user=owner, role=Role.VIEWER)
+    membership_set(workspace=other_workspace, user=owner, role=Role.VIEWER)
     slugs = sorted(a["slug"] for a in client.get("/api/v1/accounts/").json()["results"])
     assert slugs == ["alpha-tokyo", "bravo-taipei"]
 
@@ -124,7 +125,7 @@ def test_a_body_django_refuses_to_read_answers_the_envelope(workspace, account, 
     schemathesis, with a form body of too many fields); it is the API's 400 envelope, naming
     the limit. A form body is refused before that: the API reads JSON only (415)."""
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
-    raw = services.api_key_create(workspace=workspace, name="owner", role=Role.OWNER)[1]
+    raw = api_key_create(workspace=workspace, name="owner", role=Role.OWNER)[1]
     url = f"/api/v1/accounts/{account.pk}/events/"
     response = Client().post(
         url, '{"events": ["' + "x" * 200 + '"]}', content_type="application/json", **bearer(raw)

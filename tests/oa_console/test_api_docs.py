@@ -17,10 +17,10 @@ from django.urls import path
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.response import Response
 
-from oa_console import services
 from oa_console.api.base import TenantApiView
 from oa_console.roles import ROLE_RANK, Role
-from tests.oa_console.test_tenant_isolation import FOREIGN_KWARG_PROVIDERS, World
+from oa_console.services.api_keys import api_key_create
+from tests.oa_console.tenant_world import FOREIGN_KWARG_PROVIDERS, World
 
 METHODS = ("get", "post", "put", "patch", "delete")
 WHO = re.compile(r"\*\*Who may call it:\*\* (?P<who>[^\n]+)")
@@ -118,7 +118,7 @@ def test_the_roles_each_operation_names_are_the_roles_it_lets_in(
     403 can only come from the role check."""
     world = World(workspace, account, account, other_workspace, other_account)
     keys = {
-        role: services.api_key_create(workspace=other_workspace, name=role, role=role)[1]
+        role: api_key_create(workspace=other_workspace, name=role, role=role)[1]
         for role in ROLE_RANK
     }
     below = {rank: role for role, rank in ROLE_RANK.items()}

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client, RequestFactory
 
-from oa_console import services
 from oa_console.json_input import MAX_JSON_DEPTH
 from oa_console.roles import Role
+from oa_console.services.api_keys import api_key_create
 from oa_console.views import errors
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def api(workspace) -> Client:
-    _key, raw = services.api_key_create(workspace=workspace, name="hostile", role=Role.OWNER)
+    _key, raw = api_key_create(workspace=workspace, name="hostile", role=Role.OWNER)
     return Client(HTTP_AUTHORIZATION=f"Bearer {raw}", raise_request_exception=False)
 
 

@@ -30,13 +30,13 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from broadcasts.models import Broadcast
-from oa_console import services
 from oa_console.roles import Role
+from oa_console.services.api_keys import api_key_create
 from oa_console.wsgi import application
 from segments.models import Segment
 from tests.factories import LineAccountFactory
 from tests.fakes.line_server import fake_line  # noqa: F401  (fixture)
-from tests.oa_console.test_tenant_isolation import FOREIGN_KWARG_PROVIDERS, World
+from tests.oa_console.tenant_world import FOREIGN_KWARG_PROVIDERS, World
 from tests.segments.factories import FriendFactory
 
 POSITIVE_EXAMPLES = 10
@@ -103,9 +103,7 @@ def api(
     """The live schema, the path parameters of the seeded workspace and an owner key for it."""
     world = World(workspace, account, account, other_workspace, other_account)
     seed(world)
-    _key, raw_key = services.api_key_create(
-        workspace=other_workspace, name="schemathesis", role=Role.OWNER
-    )
+    _key, raw_key = api_key_create(workspace=other_workspace, name="schemathesis", role=Role.OWNER)
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
     parameters = {name: provide(world) for name, provide in FOREIGN_KWARG_PROVIDERS.items()}
     return schema, parameters, {"Authorization": f"Bearer {raw_key}"}

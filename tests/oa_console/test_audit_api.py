@@ -9,9 +9,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from oa_console import audit, services
+from oa_console import audit
 from oa_console.models import AuditAction, AuditEntry
 from oa_console.roles import Role
+from oa_console.services.api_keys import api_key_create
 from tests.conftest import client_for, make_member
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ URL = "/api/v1/workspaces/alpha/audit/"
 
 
 def _key(workspace, role: str) -> dict:
-    _api_key, raw = services.api_key_create(workspace=workspace, name=f"{role} key", role=role)
+    _api_key, raw = api_key_create(workspace=workspace, name=f"{role} key", role=role)
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 

@@ -28,7 +28,9 @@ NOT_SETTINGS = {"WEB_CONCURRENCY", "FORWARDED_ALLOW_IPS"}
 
 
 def _settings_variables() -> set[str]:
-    source = (ROOT / "oa_console" / "settings.py").read_text()
+    source = "\n".join(
+        path.read_text() for path in sorted((ROOT / "oa_console" / "settings").glob("*.py"))
+    )
     return set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', source))
 
 

@@ -17,10 +17,17 @@ from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 
-from oa_console import services
 from oa_console.models import Invitation, LineAccount, Membership
 from oa_console.roles import Role
 from oa_console.selectors import membership_account_ids
+from oa_console.services.invitations import (
+    invitation_accept,
+    invitation_create,
+    invitation_get_open,
+)
+from oa_console.services.memberships import membership_update
+from oa_console.services.users import user_create
+from oa_console.services.workspaces import workspace_create
 from tests.conftest import PASSWORD, client_for, make_member
 from tests.factories import LineAccountFactory
 from tests.segments.factories import FriendFactory
@@ -105,7 +112,7 @@ def test_services_refuse_a_limit_with_no_oa_and_an_ambiguous_one(workspace, acco
         {"all_accounts": True, "account_ids": [account.pk]},
     ):
         with pytest.raises(ValidationError) as error:
-            services.membership_update(
+            membership_update(
                 workspace=workspace,
                 membership_id=membership.pk,
                 role=Role.VIEWER,
@@ -114,7 +121,7 @@ def test_services_refuse_a_limit_with_no_oa_and_an_ambiguous_one(workspace, acco
             )
         assert "accounts" in error.value.message_dict
         with pytest.raises(ValidationError):
-            services.invitation_create(
+            invitation_create(
                 workspace=workspace,
                 email="x@example.com",
                 role=Role.VIEWER,
@@ -171,7 +178,7 @@ def test_members_page_shows_a_limit_whose_oas_were_deleted(workspace, owner):
 def test_accepting_an_invitation_copies_the_flag_and_never_widens(workspace, owner):
     temp = LineAccountFactory(workspace=workspace, slug="atemp")
     LineAccountFactory(workspace=workspace, slug="abig")
-    _limited, limited_token = services.invitation_create(
+    _limited, limited_token = invitation_create(
         workspace=workspace,
         email="client@brand.example",
         role=Role.VIEWER,
@@ -180,15 +187,15 @@ def test_accepting_an_invitation_copies_the_flag_and_never_widens(workspace, own
         all_accounts=False,
         account_ids=[temp.pk],
     )
-    _everyone, everyone_token = services.invitation_create(
+    _everyone, everyone_token = invitation_create(
         workspace=workspace,
         email="staff@agency.example",
         role=Role.VIEWER,
         invited_by=owner,
         acting_role=Role.OWNER,
     )
-    staff = services.invitation_accept(
-        invitation=services.invitation_get_open(token=everyone_token),
+    staff = invitation_accept(
+        invitation=invitation_get_open(token=everyone_token),
         user=None,
         new_password="a-long-passphrase-2026",
     )
@@ -196,8 +203,8 @@ def test_accepting_an_invitation_copies_the_flag_and_never_widens(workspace, own
 
     temp.delete()
     with pytest.raises(ValidationError, match="no longer exist"):
-        services.invitation_accept(
-            invitation=services.invitation_get_open(token=limited_token),
+        invitation_accept(
+            invitation=invitation_get_open(token=limited_token),
             user=None,
             new_password="a-long-passphrase-2026",
         )
@@ -209,7 +216,7 @@ def test_migration_flags_only_rows_without_a_limit(workspace, account, owner):
     migration = importlib.import_module("oa_console.migrations.0006_membership_all_accounts")
     limited_user = make_member(workspace, Role.VIEWER, accounts=[account])
     Membership.unscoped.update(all_accounts=False)
-    _invitation, _token = services.invitation_create(
+    _invitation, _token = invitation_create(
         workspace=workspace,
         email="new@example.com",
         role=Role.VIEWER,
@@ -229,8 +236,8 @@ def test_migration_flags_only_rows_without_a_limit(workspace, account, owner):
 
 
 def test_a_new_workspaces_owner_sees_every_oa():
-    owner = services.user_create(email="founder@brand.example", password=PASSWORD)
-    workspace = services.workspace_create(slug="new-brand", name="New Brand", owner=owner)
+    owner = user_create(email="founder@brand.example", password=PASSWORD)
+    workspace = workspace_create(slug="new-brand", name="New Brand", owner=owner)
     LineAccountFactory(workspace=workspace, slug="new-oa")
     membership = Membership.unscoped.get(user=owner, workspace=workspace)
     assert membership.all_accounts is True

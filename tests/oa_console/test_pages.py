@@ -232,9 +232,9 @@ def test_language_switch_translates_nothing_broken(owner, account):
 
 
 def test_htmx_revoke_returns_only_the_table_fragment(owner, workspace):
-    from oa_console import services
+    from oa_console.services.api_keys import api_key_create
 
-    api_key, _raw = services.api_key_create(workspace=workspace, name="Old BI", role=Role.VIEWER)
+    api_key, _raw = api_key_create(workspace=workspace, name="Old BI", role=Role.VIEWER)
     client = client_for(owner)
     url = reverse("api_key_revoke", kwargs={"workspace_slug": "alpha", "api_key_id": api_key.pk})
     response = client.post(
@@ -258,10 +258,10 @@ def test_htmx_request_for_an_unknown_fragment_is_refused(owner):
 
 
 def test_existing_user_accepts_invitation_after_logging_in(owner, workspace, other_workspace):
-    from oa_console import services
+    from oa_console.services.invitations import invitation_create
 
     bravo_owner = make_member(other_workspace, Role.OWNER, email="boss@bravo.example")
-    _invitation, token = services.invitation_create(
+    _invitation, token = invitation_create(
         workspace=workspace,
         email=bravo_owner.email,
         role=Role.MARKETER,

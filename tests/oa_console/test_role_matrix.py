@@ -7,9 +7,10 @@ role ranks, so adding a role or changing a minimum is a change to this table, no
 import pytest
 from django.urls import reverse
 
-from oa_console import services
 from oa_console.models import ApiKey, Invitation, LineAccount, Membership, Workspace
 from oa_console.roles import ROLE_RANK, Capability, Role, role_allows
+from oa_console.services.api_keys import api_key_create
+from oa_console.services.invitations import invitation_create
 from tests.conftest import client_for, make_member
 
 
@@ -118,16 +119,14 @@ def test_write_action_allowed_only_from_minimum_role(
     inviter = make_member(workspace, Role.OWNER, email="inviter@example.com")
     ctx = {
         "target": Membership.unscoped.get(user=target_user),
-        "invitation": services.invitation_create(
+        "invitation": invitation_create(
             workspace=workspace,
             email="pending@example.com",
             role=Role.VIEWER,
             invited_by=inviter,
             acting_role=Role.OWNER,
         )[0],
-        "api_key": services.api_key_create(workspace=workspace, name="existing", role=Role.VIEWER)[
-            0
-        ],
+        "api_key": api_key_create(workspace=workspace, name="existing", role=Role.VIEWER)[0],
     }
     url, data = build(ctx)
     before = _effect(ctx)

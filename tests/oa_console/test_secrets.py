@@ -11,9 +11,9 @@ TOKEN = "very-long-channel-access-token-ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def test_secrets_are_ciphertext_in_the_database(workspace, owner):
-    from oa_console import services
+    from oa_console.services.line_accounts import line_account_create
 
-    account = services.line_account_create(
+    account = line_account_create(
         workspace=workspace, display_name="Secret OA", channel_secret=SECRET, access_token=TOKEN
     )
     with connection.cursor() as cursor:

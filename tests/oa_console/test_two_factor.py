@@ -10,9 +10,9 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from oa_console import services
 from oa_console.models import AuditAction, AuditEntry
 from oa_console.roles import Role
+from oa_console.services.memberships import membership_set
 from tests.conftest import PASSWORD, client_for
 from tests.factories import WorkspaceFactory
 from tests.two_factor import (
@@ -77,7 +77,7 @@ def test_recovery_codes_are_shown_once_and_never_cached(owner):
 
 def test_enabling_is_audited_in_every_workspace_of_the_user(owner):
     second = WorkspaceFactory(slug="second", name="Second")
-    services.membership_set(workspace=second, user=owner, role=Role.VIEWER)
+    membership_set(workspace=second, user=owner, role=Role.VIEWER)
     client = client_for(owner)
     client.get(reverse("two_factor_enrol"))
     device = TOTPDevice.objects.get(user=owner)

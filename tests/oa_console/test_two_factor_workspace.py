@@ -6,9 +6,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from oa_console import services
 from oa_console.models import AuditAction, AuditEntry, Workspace
 from oa_console.roles import Role
+from oa_console.services.api_keys import api_key_create
+from oa_console.services.memberships import membership_set
 from tests.conftest import PASSWORD, client_for
 from tests.two_factor import code_for, enable_two_factor
 
@@ -69,7 +70,7 @@ def test_a_member_without_two_factor_is_sent_to_set_up_with_the_reason(
     assert client.get(reverse("two_factor_settings")).status_code == 200
     # Another workspace that does not require it is not affected.
     other = Workspace.objects.create(slug="relaxed", name="Relaxed")
-    services.membership_set(workspace=other, user=marketer, role=Role.VIEWER)
+    membership_set(workspace=other, user=marketer, role=Role.VIEWER)
     assert client.get("/w/relaxed/").status_code == 200
 
 
@@ -84,7 +85,7 @@ def test_after_set_up_the_member_reaches_the_workspace(marketer, workspace):
 def test_api_keys_are_not_affected(workspace, account):
     workspace.two_factor_required = True
     workspace.save()
-    _key, raw = services.api_key_create(workspace=workspace, name="pos", role=Role.VIEWER)
+    _key, raw = api_key_create(workspace=workspace, name="pos", role=Role.VIEWER)
     response = Client().get(f"/api/v1/accounts/{account.pk}/", HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert response.status_code == 200
 

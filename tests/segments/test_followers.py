@@ -240,7 +240,7 @@ def test_command_runs_the_sync_and_reports(account, fake_line, capsys):
 
 
 def test_connecting_an_oa_starts_a_sync(workspace, django_capture_on_commit_callbacks, monkeypatch):
-    from oa_console.services import line_account_create
+    from oa_console.services.line_accounts import line_account_create
 
     sent = []
     monkeypatch.setattr(sync_followers, "apply_async", lambda args, **kw: sent.append(args))

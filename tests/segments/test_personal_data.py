@@ -321,7 +321,7 @@ def test_every_app_registers_its_provider_and_the_friend_row_goes_last():
 
 
 def test_segments_never_imports_the_apps_above_it():
-    """The layers of docs/ARCHITECTURE.md: the registry's package names no higher app."""
+    """The layers of docs/architecture.md: the registry's package names no higher app."""
     import pathlib
 
     package = pathlib.Path(services.__file__).parent

@@ -9,79 +9,41 @@ picks them up, so a broker outage never turns into a lost event or a non-200 ans
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 import logging
 import secrets
 import time
 from contextlib import nullcontext
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
 
 from celery import current_app
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import F
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from oa_console.json_input import JSONNotFinite, JSONTooDeep, json_loads_bounded
 from oa_console.models import LineAccount
 from oa_console.queueing import enqueue_best_effort
 from oa_console.redis_client import shared_redis
-from webhooks.models import WebhookEvent, WebhookRejection
+from webhooks.models import WebhookRejection
+from webhooks.services.envelope import (
+    ID_MAX,
+    MAX_BODY_BYTES,
+    Envelope,
+    ParsedEvent,
+    WebhookRejected,
+    webhook_envelope_parse,
+)
+from webhooks.services.signature import webhook_signature, webhook_signature_valid
+from webhooks.services.storage import (
+    StoreResult,
+    insert_events,
+    learn_bot_user_id,
+    rows_per_statement,
+    webhook_rejection_record,
+)
 
 logger = logging.getLogger("webhooks.receiving")
-
-MAX_BODY_BYTES = 1024 * 1024
-ID_MAX = 64
-DESTINATION_MAX = 33
-# datetime's range: anything beyond year 9999 cannot be a real LINE timestamp.
-TIMESTAMP_MAX_MS = 253_402_300_799_999
-
-
-class WebhookRejected(Exception):
-    """A request we refuse; ``status`` is the HTTP answer, ``reason`` the counter it bumps."""
-
-    def __init__(self, status: int, reason: str | None, detail: str):
-        super().__init__(detail)
-        self.status = status
-        self.reason = reason
-        self.detail = detail
-
-
-@dataclass(frozen=True)
-class ParsedEvent:
-    """The columns stored beside one event's raw JSON."""
-
-    webhook_event_id: str
-    event_type: str
-    mode: str
-    timestamp_ms: int
-    source_type: str
-    source_user_id: str
-    source_group_id: str
-    source_room_id: str
-    is_redelivery: bool
-    payload: str
-
-    @property
-    def occurred_at(self) -> datetime:
-        return datetime.fromtimestamp(self.timestamp_ms / 1000, tz=UTC)
-
-
-@dataclass(frozen=True)
-class Envelope:
-    destination: str
-    events: list[ParsedEvent] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class StoreResult:
-    received: int
-    stored_ids: list[str]
 
 
 @dataclass(frozen=True)
@@ -90,128 +52,6 @@ class ReceiveOutcome:
     detail: str
     account: LineAccount | None = None
     received: int = 0
-
-
-def webhook_signature(*, channel_secret: str, body: bytes) -> str:
-    """``X-Line-Signature`` for a body: base64(HMAC-SHA256(channel secret, raw body))."""
-    digest = hmac.new(channel_secret.encode("utf-8"), body, hashlib.sha256).digest()
-    return base64.b64encode(digest).decode("ascii")
-
-
-def webhook_signature_valid(*, channel_secret: str, body: bytes, signature: str | None) -> bool:
-    if not signature or not channel_secret:
-        return False
-    expected = webhook_signature(channel_secret=channel_secret, body=body).encode("ascii")
-    return hmac.compare_digest(expected, signature.encode("utf-8", "replace"))
-
-
-def _is_id(value: object, *, max_length: int = ID_MAX) -> bool:
-    """Ids, types and modes become key columns: short non-empty strings that every database can
-    store (PostgreSQL refuses NUL characters, UTF-8 refuses lone surrogates). Their content is
-    otherwise LINE's business: an id we have never seen the like of is still stored."""
-    if not isinstance(value, str) or not 0 < len(value) <= max_length or "\x00" in value:
-        return False
-    if value.isascii():  # LINE's ids always are: skip the encoding check
-        return True
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _optional_id(container: dict, key: str, *, where: str, max_length: int = ID_MAX) -> str:
-    value = container.get(key)
-    if value is None:
-        return ""
-    if not _is_id(value, max_length=max_length):
-        raise WebhookRejected(
-            400, WebhookRejection.Reason.MALFORMED, f"{where}.{key} is not a LINE id"
-        )
-    return value
-
-
-def _parse_event(raw: object, index: int) -> ParsedEvent:
-    where = f"events[{index}]"
-    if not isinstance(raw, dict):
-        raise WebhookRejected(400, WebhookRejection.Reason.MALFORMED, f"{where} is not an object")
-    for key in ("type", "webhookEventId"):
-        if not _is_id(raw.get(key)):
-            raise WebhookRejected(
-                400,
-                WebhookRejection.Reason.MALFORMED,
-                f"{where}.{key} is missing or not a short string",
-            )
-    timestamp = raw.get("timestamp")
-    if (
-        isinstance(timestamp, bool)
-        or not isinstance(timestamp, int)
-        or not 0 <= timestamp <= TIMESTAMP_MAX_MS
-    ):
-        raise WebhookRejected(
-            400, WebhookRejection.Reason.MALFORMED, f"{where}.timestamp is not epoch milliseconds"
-        )
-    mode = _optional_id(raw, "mode", where=where, max_length=16)
-    source = raw.get("source")
-    if source is None:
-        source = {}
-    if not isinstance(source, dict):
-        raise WebhookRejected(
-            400, WebhookRejection.Reason.MALFORMED, f"{where}.source is not an object"
-        )
-    source_where = f"{where}.source"
-    delivery = raw.get("deliveryContext")
-    is_redelivery = isinstance(delivery, dict) and delivery.get("isRedelivery") is True
-    return ParsedEvent(
-        webhook_event_id=raw["webhookEventId"],
-        event_type=raw["type"],
-        mode=mode,
-        timestamp_ms=timestamp,
-        source_type=_optional_id(source, "type", where=source_where, max_length=16),
-        source_user_id=_optional_id(source, "userId", where=source_where),
-        source_group_id=_optional_id(source, "groupId", where=source_where),
-        source_room_id=_optional_id(source, "roomId", where=source_where),
-        is_redelivery=is_redelivery,
-        # ASCII-escaped so lone surrogates or NULs LINE might send survive any database.
-        payload=json.dumps(raw, ensure_ascii=True, separators=(",", ":")),
-    )
-
-
-def webhook_envelope_parse(body: bytes) -> Envelope:
-    """Parse a verified body into the LINE envelope, or raise a 400 ``WebhookRejected``.
-
-    Only what the raw store needs is checked here; the meaning of each event is interpreted
-    later, during processing, so an event type LINE adds tomorrow is still stored today.
-    """
-    try:
-        data = json_loads_bounded(body)
-    except JSONTooDeep as exc:
-        # Stored, it would fail every later walk of it (the worker's processing, the event
-        # page): refused like any other malformed body, before anything is stored.
-        raise WebhookRejected(
-            400, WebhookRejection.Reason.MALFORMED, f"body is {exc} deep"
-        ) from exc
-    except JSONNotFinite as exc:
-        raise WebhookRejected(
-            400, WebhookRejection.Reason.MALFORMED, f"body is not strict JSON: {exc}"
-        ) from exc
-    except ValueError as exc:
-        raise WebhookRejected(400, WebhookRejection.Reason.MALFORMED, "body is not JSON") from exc
-    if not isinstance(data, dict):
-        raise WebhookRejected(400, WebhookRejection.Reason.MALFORMED, "body is not a JSON object")
-    destination = data.get("destination")
-    if not _is_id(destination, max_length=DESTINATION_MAX):
-        raise WebhookRejected(
-            400, WebhookRejection.Reason.MALFORMED, "destination is missing or not a bot user id"
-        )
-    events = data.get("events")
-    if not isinstance(events, list):
-        raise WebhookRejected(
-            400, WebhookRejection.Reason.MALFORMED, "events is missing or not a list"
-        )
-    return Envelope(
-        destination=destination, events=[_parse_event(raw, i) for i, raw in enumerate(events)]
-    )
 
 
 # How long a "processing is scheduled" mark may outlive a task that never ran (lost message);
@@ -302,107 +142,16 @@ def webhook_events_store(*, account: LineAccount, envelope: Envelope) -> StoreRe
     unique: dict[str, ParsedEvent] = {}
     for event in envelope.events:
         unique.setdefault(event.webhook_event_id, event)
-    one_statement = bool(account.bot_user_id) and len(unique) <= _rows_per_statement()
+    one_statement = bool(account.bot_user_id) and len(unique) <= rows_per_statement()
     with nullcontext() if one_statement else transaction.atomic():
         if not account.bot_user_id:
-            _learn_bot_user_id(account, envelope.destination)
+            learn_bot_user_id(account, envelope.destination)
         if unique:
-            _insert_events(account.pk, list(unique.values()), received_at=timezone.now())
+            insert_events(account.pk, list(unique.values()), received_at=timezone.now())
             account_id = account.pk
             # Runs at once in autocommit mode, after the commit of an explicit transaction.
             transaction.on_commit(lambda: _enqueue_processing(account_id))
     return StoreResult(received=len(envelope.events), stored_ids=list(unique))
-
-
-def _learn_bot_user_id(account: LineAccount, destination: str) -> None:
-    """Learn the bot user id from the first verified request; the filter makes the write a
-    no-op if a concurrent request learned it first, and the re-read catches a conflict."""
-    learned = LineAccount.unscoped.filter(pk=account.pk, bot_user_id="").update(
-        bot_user_id=destination
-    )
-    if not learned:
-        current = (
-            LineAccount.unscoped.filter(pk=account.pk).values_list("bot_user_id", flat=True).get()
-        )
-        if current != destination:
-            raise WebhookRejected(
-                400, WebhookRejection.Reason.DESTINATION, "destination does not match"
-            )
-    account.bot_user_id = destination
-
-
-def _rows_per_statement() -> int:
-    # SQLite builds before 3.32 allow 999 parameters per statement.
-    return 500 if connection.vendor == "postgresql" else 999 // len(_EVENT_COLUMNS)
-
-
-_EVENT_COLUMNS = (
-    "account_id", "webhook_event_id", "event_type", "mode", "timestamp_ms", "occurred_at",
-    "source_type", "source_user_id", "source_group_id", "source_room_id", "is_redelivery",
-    "payload", "received_at", "status", "attempts", "error",
-)  # fmt: skip
-
-
-def _insert_events(account_id: int, events: list[ParsedEvent], *, received_at: datetime) -> None:
-    """``INSERT ... ON CONFLICT (account, webhookEventId) DO NOTHING`` in as few statements as
-    the database allows (SQLite and PostgreSQL both speak this syntax).
-
-    Written out rather than through ``bulk_create``: building and compiling a model instance
-    per event cost more than the insert itself on the path LINE waits for.
-    """
-    ops = connection.ops
-    quote = ops.quote_name
-    received = ops.adapt_datetimefield_value(received_at)
-    pending = WebhookEvent.Status.PENDING
-    rows = [
-        (
-            account_id, e.webhook_event_id, e.event_type, e.mode, e.timestamp_ms,
-            ops.adapt_datetimefield_value(e.occurred_at), e.source_type, e.source_user_id,
-            e.source_group_id, e.source_room_id, e.is_redelivery, e.payload, received, pending, 0, "",
-        )
-        for e in events
-    ]  # fmt: skip
-    row_sql = "(" + ", ".join(["%s"] * len(_EVENT_COLUMNS)) + ")"
-    head = (
-        f"INSERT INTO {quote(WebhookEvent._meta.db_table)} "
-        f"({', '.join(quote(column) for column in _EVENT_COLUMNS)}) VALUES "
-    )
-    tail = f" ON CONFLICT ({quote('account_id')}, {quote('webhook_event_id')}) DO NOTHING"
-    per_statement = _rows_per_statement()
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start : start + per_statement]
-            cursor.execute(
-                head + ", ".join([row_sql] * len(chunk)) + tail,
-                [value for row in chunk for value in row],
-            )
-
-
-def webhook_rejection_record(*, account: LineAccount, reason: str, detail: str = "") -> None:
-    """Count one refused request for the OA's health page (one counter row per day and reason)."""
-    now = timezone.now()
-    day = now.date()
-    detail = detail[:200]
-    for _attempt in range(2):
-        with transaction.atomic():
-            updated = WebhookRejection.unscoped.filter(
-                account=account, day=day, reason=reason
-            ).update(count=F("count") + 1, last_at=now, last_detail=detail)
-            if updated:
-                return
-            try:
-                with transaction.atomic():
-                    WebhookRejection.unscoped.create(
-                        account=account,
-                        day=day,
-                        reason=reason,
-                        count=1,
-                        last_at=now,
-                        last_detail=detail,
-                    )
-                return
-            except IntegrityError:
-                continue  # a concurrent request created the row: increment it instead
 
 
 def _reject(account: LineAccount, rejection: WebhookRejected) -> ReceiveOutcome:

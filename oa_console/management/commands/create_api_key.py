@@ -8,7 +8,7 @@ from django.core.management.base import CommandParser
 from django.utils import timezone
 
 from oa_console.management.base import OpsCommand
-from oa_console.services import api_key_create
+from oa_console.services.api_keys import api_key_create
 
 
 class Command(OpsCommand):

@@ -9,7 +9,7 @@ from django.core.management.base import CommandParser
 from django.utils.text import slugify
 
 from oa_console.management.base import OpsCommand
-from oa_console.services import line_account_create
+from oa_console.services.line_accounts import line_account_create
 
 
 def default_slug(basic_id: str, name: str) -> str:

@@ -8,7 +8,8 @@ from django.core.management.base import CommandError, CommandParser
 
 from oa_console.management.base import OpsCommand
 from oa_console.models import LineAccount, Membership, User, Workspace
-from oa_console.services import membership_set, user_create
+from oa_console.services.memberships import membership_set
+from oa_console.services.users import user_create
 
 
 class Command(OpsCommand):

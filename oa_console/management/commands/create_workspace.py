@@ -8,7 +8,7 @@ from django.core.management.base import CommandError, CommandParser
 
 from oa_console.management.base import OpsCommand
 from oa_console.models import Workspace
-from oa_console.services import workspace_create
+from oa_console.services.workspaces import workspace_create
 
 
 class Command(OpsCommand):

@@ -9,10 +9,11 @@ Fast when already seeded: a complete seed leaves a marker (a ``Heartbeat`` named
 checks it with three queries and skips the steps, so a restart answers within seconds. Adding a
 step or bumping ``DEMO_VERSION`` changes the marker, so the next run seeds what is missing.
 
-Each later issue extends the demo with its own capability: write a ``seed_<capability>(demo)``
-step (in the app that owns the data when that is clearer, e.g. ``webhooks/demo.py`` for
-``seed_webhook_activity``), make it return how many rows it created, and append it to
-``SEED_STEPS``. Steps receive the ``DemoTenancy`` built by ``seed_tenancy()`` and read tenant
+Each app extends the demo with its own capability: it writes a ``seed_<capability>(demo)``
+step in the app that owns the data (e.g. ``webhooks/demo.py`` for ``seed_webhook_activity``),
+makes it return how many rows it created, and registers it with
+``oa_console.demo.register_demo_step(order, step)`` in its ``AppConfig.ready()`` (the core
+imports no app). Steps receive the ``DemoTenancy`` built by ``seed_tenancy()`` and read tenant
 data inside ``tenant_scope(workspace=..., account=...)`` like any other job.
 """
 
@@ -21,7 +22,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,9 +30,13 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from oa_console.demo import demo_steps
 from oa_console.models import Heartbeat, LineAccount, Membership, User, Workspace
 from oa_console.roles import Role
-from oa_console.services import line_account_create, membership_set, user_create, workspace_create
+from oa_console.services.line_accounts import line_account_create
+from oa_console.services.memberships import membership_set
+from oa_console.services.users import user_create
+from oa_console.services.workspaces import workspace_create
 
 DEMO_PASSWORD = "demo-password-2026"
 # Bump when a step seeds something new into an existing demo (see ``demo_marker``).
@@ -217,64 +221,10 @@ def _ensure_membership(
     return 1
 
 
-def _seed_webhook_activity(demo: DemoTenancy) -> int:
-    from webhooks.demo import seed_webhook_activity
-
-    return seed_webhook_activity(demo)
-
-
-def _seed_insight_imports(demo: DemoTenancy) -> int:
-    from insights.demo import seed_insight_imports
-
-    return seed_insight_imports(demo)
-
-
-def _seed_crm(demo: DemoTenancy) -> int:
-    from segments.demo import seed_crm
-
-    return seed_crm(demo)
-
-
-def _seed_broadcasts(demo: DemoTenancy) -> int:
-    from broadcasts.demo import seed_broadcasts
-
-    return seed_broadcasts(demo)
-
-
-def _seed_follower_sync(demo: DemoTenancy) -> int:
-    from segments.demo_followers import seed_follower_sync
-
-    return seed_follower_sync(demo)
-
-
-def _seed_audit_log(demo: DemoTenancy) -> int:
-    from oa_console.audit.demo import seed_audit_log
-
-    return seed_audit_log(demo)
-
-
-def _seed_metrics(demo: DemoTenancy) -> int:
-    from insights.metrics.demo import seed_metrics
-
-    return seed_metrics(demo)
-
-
-# Steps after seed_tenancy, in order; each returns how many rows it created (0 when present).
-SEED_STEPS: tuple[Callable[[DemoTenancy], int], ...] = (
-    _seed_webhook_activity,
-    _seed_insight_imports,
-    _seed_crm,
-    _seed_broadcasts,
-    _seed_follower_sync,  # every follower of LINE's list, as many as the Insights target reach
-    _seed_audit_log,  # after every step that acts through an audited service
-    _seed_metrics,  # last: the dashboards' rollups of everything seeded above
-)
-
-
 def demo_marker() -> str:
     """The name of the heartbeat a complete seed leaves: it changes with ``DEMO_VERSION`` and
     with the step list, so a demo seeded by older code is completed by the next run."""
-    steps = ",".join(step.__name__ for step in SEED_STEPS)
+    steps = ",".join(step.name for step in demo_steps())
     digest = hashlib.sha256(f"{DEMO_VERSION}|{steps}".encode()).hexdigest()[:12]
     return f"seed_demo:{digest}"
 
@@ -296,8 +246,8 @@ def seed_all() -> int:
     with transaction.atomic():
         demo, created = seed_tenancy()
         demo.created = created
-        for step in SEED_STEPS:
-            demo.created += step(demo)
+        for step in demo_steps():
+            demo.created += step.run(demo)
         Heartbeat.objects.update_or_create(name=demo_marker(), defaults={"seen_at": timezone.now()})
     return demo.created
 

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from oa_console import services
 from oa_console.roles import Role
+from oa_console.services.api_keys import api_key_create
 from oa_console.tenancy import tenant_scope
 from segments.models import Friend, FriendLink
 from segments.services import friend_links
@@ -276,7 +276,7 @@ def test_api_sends_to_a_friend_of_the_oa_and_404s_for_another_tenants(
 
 
 def test_an_api_key_cannot_link_or_send_to_me(account, workspace, broadcast):
-    _key, raw = services.api_key_create(workspace=workspace, name="CI", role=Role.MARKETER)
+    _key, raw = api_key_create(workspace=workspace, name="CI", role=Role.MARKETER)
     client = APIClient(HTTP_AUTHORIZATION=f"Bearer {raw}")
 
     issued = client.post(api_url(account, "api_broadcast_test_recipient_code"))

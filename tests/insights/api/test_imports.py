@@ -10,8 +10,8 @@ from django.test import Client
 
 from insights.imports.jobs import import_job_run
 from insights.models import ImportJob, InsightRecord
-from oa_console import services
 from oa_console.roles import Role
+from oa_console.services.api_keys import api_key_create
 from tests.insights.factories import InsightRecordFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ FRIENDS = b"date,contacts,targetReaches,blocks\n20250101,1000,900,-\n20250102,10
 
 
 def api_client(workspace, role=Role.MARKETER) -> Client:
-    _key, raw = services.api_key_create(workspace=workspace, name=f"key {role}", role=role)
+    _key, raw = api_key_create(workspace=workspace, name=f"key {role}", role=role)
     return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
 
 

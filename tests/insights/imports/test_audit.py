@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from insights.imports.jobs import import_job_run
 from insights.models import ImportJob
-from oa_console import services
 from oa_console.models import AuditAction, AuditEntry
 from oa_console.roles import Role
+from oa_console.services.api_keys import api_key_create
 from tests.audit_helpers import FROM, assert_entry
 from tests.conftest import client_for
 
@@ -23,7 +23,7 @@ FRIENDS = b"date,contacts,targetReaches,blocks\n20250101,1000,900,-\n20250102,ab
 
 
 def test_upload_and_delete_through_the_api_are_recorded(workspace, account):
-    api_key, raw = services.api_key_create(workspace=workspace, name="ETL", role=Role.MARKETER)
+    api_key, raw = api_key_create(workspace=workspace, name="ETL", role=Role.MARKETER)
     client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
     response = client.post(
         f"/api/v1/accounts/{account.pk}/imports/",

@@ -7,8 +7,8 @@ import json
 import pytest
 from django.test import Client
 
-from oa_console import services
 from oa_console.roles import Role
+from oa_console.services.api_keys import api_key_create
 from segments.models import CustomEvent, FriendTag, Segment, Tag, TagRule
 from tests.segments.crm_world import build_crm_world
 
@@ -19,7 +19,7 @@ def c(field, op, value):
 
 class Api:
     def __init__(self, workspace, account, role=Role.MARKETER):
-        _key, raw = services.api_key_create(workspace=workspace, name=f"key {role}", role=role)
+        _key, raw = api_key_create(workspace=workspace, name=f"key {role}", role=role)
         self.client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
         self.base = f"/api/v1/accounts/{account.pk}"
 

@@ -16,8 +16,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from oa_console import services
 from oa_console.roles import Role
+from oa_console.services.api_keys import api_key_create
 from segments.models import Friend, Segment
 from tests.conftest import client_for
 from tests.segments.factories import FriendFactory
@@ -30,7 +30,7 @@ REASON = "Must be at most 150."
 
 @pytest.fixture
 def api(workspace, account):
-    _key, raw = services.api_key_create(workspace=workspace, name="k", role=Role.MARKETER)
+    _key, raw = api_key_create(workspace=workspace, name="k", role=Role.MARKETER)
     return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
 
 

@@ -7,9 +7,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from oa_console import services
 from oa_console.models import AuditAction
 from oa_console.roles import Role
+from oa_console.services.api_keys import api_key_create
 from segments.models import Friend, Segment
 from tests.audit_helpers import FROM, assert_entry, only_entry
 from tests.conftest import client_for
@@ -20,7 +20,7 @@ RULES = {"all": [{"field": "status", "op": "eq", "value": "following"}]}
 
 
 def test_segment_created_changed_and_deleted_through_the_api_name_the_key(workspace, account):
-    api_key, raw = services.api_key_create(workspace=workspace, name="CRM sync", role=Role.MARKETER)
+    api_key, raw = api_key_create(workspace=workspace, name="CRM sync", role=Role.MARKETER)
     client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
     base = f"/api/v1/accounts/{account.pk}/segments/"
     actor = f"API key CRM sync ({api_key.prefix}…)"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from oa_console import services as core_services
 from oa_console.roles import Role
+from oa_console.services.api_keys import api_key_create
 from segments.models import FollowerSync
 from segments.tasks import refresh_friend_profiles, sync_followers
 from tests.conftest import client_for, make_member
@@ -97,7 +97,7 @@ def test_only_admins_and_owners_start_a_sync_from_the_page(workspace, account, r
 
 
 def _api_client(workspace, role: str) -> Client:
-    _key, raw = core_services.api_key_create(workspace=workspace, name=f"{role} key", role=role)
+    _key, raw = api_key_create(workspace=workspace, name=f"{role} key", role=role)
     return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
 
 

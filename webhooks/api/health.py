@@ -6,12 +6,12 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from oa_console.api.base import TenantApiView
+from oa_console.api.base import AccountApiView
 from oa_console.api.docs import operation_description
 from webhooks import selectors
 
 
-class WebhookHealthApi(TenantApiView):
+class WebhookHealthApi(AccountApiView):
     class OutputSerializer(serializers.Serializer):
         last_event_at = serializers.DateTimeField(allow_null=True)
         last_signature_failure_at = serializers.DateTimeField(allow_null=True)
@@ -57,5 +57,5 @@ class WebhookHealthApi(TenantApiView):
         ),
     )
     def get(self, request, account_id: int):
-        account = self.get_account(account_id)
-        return Response(self.OutputSerializer(selectors.webhook_health(account=account)).data)
+        health = selectors.webhook_health(account=self.account)
+        return Response(self.OutputSerializer(health).data)

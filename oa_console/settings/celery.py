@@ -1,0 +1,84 @@
+"""Celery: the broker, how tasks are acknowledged and serialised, and the beat schedule."""
+
+from celery.schedules import crontab
+
+from oa_console.settings.base import VAR_DIR, env
+
+# Celery: the default broker is a folder on disk, which needs no server and still runs a real
+# worker and beat. Production and CI set CELERY_BROKER_URL to Redis.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+CELERY_BROKER_TRANSPORT_OPTIONS = {}
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _broker_dir = VAR_DIR / "celery-broker"
+    for _sub in ("out", "processed", "control"):
+        (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir / "out"),
+        "data_folder_out": str(_broker_dir / "out"),
+        "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
+        "store_processed": False,
+    }
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    "record-beat-heartbeat": {"task": "oa_console.tasks.record_heartbeat", "schedule": 60.0},
+    # Webhook events stored while the broker was down, and profile fetches never enqueued.
+    "sweep-pending-webhook-events": {
+        "task": "webhooks.tasks.sweep_pending_webhook_events",
+        "schedule": 60.0,
+    },
+    "sweep-friend-profiles": {"task": "segments.tasks.sweep_friend_profiles", "schedule": 300.0},
+    # Raw webhook events processed and older than each OA's retention period (03:15 JST, after
+    # the nightly rollups), deleted in small batches.
+    "prune-raw-webhook-events": {
+        "task": "webhooks.tasks.prune_raw_webhook_events",
+        "schedule": crontab(hour=18, minute=15),
+    },
+    # Import jobs queued while the broker was down, or whose worker stopped beating (90 s).
+    "sweep-import-jobs": {"task": "insights.tasks.sweep_import_jobs", "schedule": 30.0},
+    # Insight API: hourly, so yesterday's figures arrive soon after LINE publishes them (JST)
+    # and a backfill continues within LINE's 60 requests/hour per channel.
+    "sweep-insight-sync": {"task": "insights.tasks.sweep_insight_sync", "schedule": 3600.0},
+    # Tag coverage snapshot and RFM, once per OA-local night (the sweep finds OAs whose day is due).
+    "sweep-crm-nightly": {"task": "segments.tasks.sweep_crm_nightly", "schedule": 900.0},
+    # LINE's follower list, read for every OA nightly (02:00 JST, a quiet hour for LINE), and
+    # syncs whose task was lost picked up again.
+    "sync-followers-nightly": {
+        "task": "segments.tasks.sync_followers_nightly",
+        "schedule": crontab(hour=17, minute=0),
+    },
+    "sweep-follower-syncs": {"task": "segments.tasks.sweep_follower_syncs", "schedule": 600.0},
+    # Dashboard rollups: a full recompute nightly (01:30 JST, after LINE's day closes), and
+    # debounced refreshes whose task never reached the broker.
+    "recompute-all-metrics": {
+        "task": "insights.metrics.tasks.recompute_all_metrics",
+        "schedule": crontab(hour=16, minute=30),
+    },
+    "sweep-metric-refreshes": {
+        "task": "insights.metrics.tasks.sweep_metric_refreshes",
+        "schedule": 300.0,
+    },
+    # Broadcasts: hand due ones to workers within 15 s of their time, resume stalled sends.
+    "dispatch-due-broadcasts": {
+        "task": "broadcasts.tasks.dispatch_due_broadcasts",
+        "schedule": 15.0,
+    },
+    # The audit log's retention (AUDIT_LOG_RETENTION_DAYS), nightly at 03:15 JST.
+    "prune-audit-log": {
+        "task": "oa_console.tasks.prune_audit_log",
+        "schedule": crontab(hour=18, minute=15),
+    },
+}
+# How long audit entries are kept, in days (0 = forever). Two years covers the look-back an
+# agency's client usually asks for; every workspace gets the same period.
+AUDIT_LOG_RETENTION_DAYS = env.int("AUDIT_LOG_RETENTION_DAYS", default=730)

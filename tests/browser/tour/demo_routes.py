@@ -1,0 +1,176 @@
+"""Who tours what: the demo logins, widths and languages, and the demo's first object for each
+URL kwarg of the routes that may be pages."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+
+from oa_console.management.commands.seed_demo import (
+    DEMO_LOGINS,
+    DEMO_WORKSPACES,
+)
+from oa_console.roles import Capability
+from tests.oa_console.tenant_world import (
+    PUBLIC_NAMESPACES,
+    PUBLIC_URL_NAMES,
+    Route,
+    all_routes,
+)
+
+WIDTHS = (1366, 390)
+OTHER_LANGUAGES = ("zh-hant", "ja", "th", "id")
+OWNER = "owner@demo.example"
+
+# Pages a role may not open, by the capability they need; every other page is 200 for every
+# login. (404 is what another tenant's object gives; a tour only visits its login's own.)
+PAGE_CAPABILITIES: dict[str, Capability] = {
+    "workspace_delete": Capability.DELETE_WORKSPACE,
+    "workspace_security": Capability.REQUIRE_TWO_FACTOR,
+    "member_list": Capability.MANAGE_MEMBERS,
+    "member_invite": Capability.MANAGE_MEMBERS,
+    "member_edit": Capability.MANAGE_MEMBERS,
+    "api_key_list": Capability.MANAGE_API_KEYS,
+    "audit_log": Capability.VIEW_AUDIT_LOG,
+    "account_create": Capability.MANAGE_ACCOUNTS,
+    "account_delete": Capability.MANAGE_ACCOUNTS,
+    "broadcast_new": Capability.DRAFT_BROADCASTS,
+    "broadcast_edit": Capability.DRAFT_BROADCASTS,
+    "friend_personal_data": Capability.MANAGE_PERSONAL_DATA,
+}
+
+# Public routes with URL kwargs are links handed out (tokens, webhook keys, media), not pages
+# of the console; public routes without kwargs are toured like the rest (login, API docs…).
+DOWNLOAD_PATH = re.compile(r"\.[a-z]{2,4}$")
+
+RAW_CODE_PATTERNS = (
+    re.compile(r"from\d+to\d+"),  # LINE's age ranges
+    re.compile(r"\b[a-z]{2}_\d+\b"),  # LINE's area codes (jp_14)
+    re.compile(r"\.\d{6}\b"),  # an unformatted decimal (4249.000000)
+    re.compile(r"\{'"),  # a Python dict printed as it is
+)
+
+# Words that stay as they are in every language: brand and product names, formats, units.
+ALLOWED_WORDS = {
+    "line",
+    "oa",
+    "console",
+    "voom",
+    "csv",
+    "json",
+    "api",
+    "url",
+    "urls",
+    "qr",
+    "rfm",
+    "utc",
+    "png",
+    "jpeg",
+    "webhook",
+    "webhooks",
+    "flex",
+    "plotly",
+    "htmx",
+    # The word a person types to confirm erasing a friend's data, the same in every language.
+    "erase",
+}
+WORD = re.compile(r"[A-Za-z]+(?:['\u2019-][A-Za-z]+)*")
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{[^}]*\}")
+
+
+@dataclass(frozen=True)
+class Login:
+    email: str
+    role: str
+    workspace: str
+    account: str
+    limited: bool
+
+
+def _demo_logins() -> dict[str, Login]:
+    """Each demo login with the workspace and the OA its tour visits (its first of each)."""
+    first_oa = {spec.slug: spec.oas[0].slug for spec in DEMO_WORKSPACES}
+    logins = {}
+    for spec in DEMO_LOGINS:
+        workspace, role, oa_slugs = spec.memberships[0]
+        account = oa_slugs[0] if oa_slugs else first_oa[workspace]
+        logins[spec.email] = Login(spec.email, str(role), workspace, account, bool(oa_slugs))
+    return logins
+
+
+LOGINS = _demo_logins()
+TOURS = [(email, width, "en") for email in LOGINS for width in WIDTHS] + [
+    (OWNER, WIDTHS[0], language) for language in OTHER_LANGUAGES
+]
+
+
+# --- the demo's first object of each kind, per URL kwarg ------------------------------------
+
+
+def _first(model_path: str, **filters) -> Any:
+    model = apps.get_model(model_path)
+    return model._base_manager.filter(**filters).order_by("pk").first()
+
+
+def _pk(model_path: str, scope: str) -> Callable[[Any, Any], Any]:
+    def provide(workspace, account):
+        found = _first(model_path, **{scope: workspace if scope == "workspace" else account})
+        return found.pk if found else None
+
+    return provide
+
+
+def _insight_broadcast_key(workspace, account) -> str | None:
+    from insights.metrics.broadcasts import broadcast_key
+
+    record = _first("insights.InsightRecord", account=account, report="broadcasts")
+    return broadcast_key(record.key) if record else None
+
+
+def _attr(model_path: str, attribute: str) -> Callable[[Any, Any], Any]:
+    def provide(workspace, account):
+        found = _first(model_path, account=account)
+        return getattr(found, attribute) if found else None
+
+    return provide
+
+
+DEMO_OBJECTS: dict[str, Callable[[Any, Any], Any]] = {
+    "workspace_slug": lambda workspace, account: workspace.slug,
+    "workspace": lambda workspace, account: workspace.slug,
+    "account_slug": lambda workspace, account: account.slug,
+    "account_id": lambda workspace, account: account.pk,
+    "membership_id": _pk("oa_console.Membership", "workspace"),
+    "invitation_id": _pk("oa_console.Invitation", "workspace"),
+    "api_key_id": _pk("oa_console.ApiKey", "workspace"),
+    "line_user_id": _attr("segments.Friend", "line_user_id"),
+    "event_id": _pk("webhooks.WebhookEvent", "account"),
+    "job_id": _pk("insights.ImportJob", "account"),
+    "report": _attr("insights.InsightRecord", "report"),
+    "segment_id": _pk("segments.Segment", "account"),
+    "tag_id": _pk("segments.Tag", "account"),
+    "broadcast_id": _pk("broadcasts.Broadcast", "account"),
+    "family_id": _pk("segments.TagFamily", "account"),
+    "rule_id": _pk("segments.TagRule", "account"),
+    "broadcast_key": _insight_broadcast_key,
+    "link_id": _pk("segments.CampaignLink", "account"),
+    "attribute_id": _pk("segments.AttributeDefinition", "account"),
+    "request_id": _attr("insights.BroadcastRequest", "request_id"),
+}
+
+
+def _tourable_routes() -> list[Route]:
+    """Routes that may be pages: tenant routes and public routes without URL kwargs, minus the
+    admin site, the API (JSON) and downloads."""
+    routes = []
+    for route in all_routes():
+        if route.name.split(":")[0] in PUBLIC_NAMESPACES or "account_id" in route.kwargs:
+            continue
+        if route.name in PUBLIC_URL_NAMES and route.kwargs:
+            continue
+        routes.append(route)
+    return routes

@@ -1,0 +1,1 @@
+"""Operations commands (oa_console/management/commands), one test module per command."""

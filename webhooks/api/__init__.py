@@ -1,0 +1,1 @@
+"""Webhook API operations (``health``: an OA's webhook health); routes in ``api/urls.py``."""

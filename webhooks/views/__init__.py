@@ -1,0 +1,1 @@
+"""Webhook views: LINE's endpoint (``endpoint``) and the OA's webhook health pages (``health``)."""
