@@ -10,7 +10,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from broadcasts import simulated_line
 from oa_console import health
 from oa_console.views import (
     accounts,
@@ -114,9 +113,7 @@ urlpatterns = [
 ]
 
 if settings.BROADCASTS_SIMULATED_LINE:  # the embedded demo only (DEBUG); never in production
-    urlpatterns.append(
-        path("simulated-line/<path:path>", simulated_line.simulated_line, name="simulated_line")
-    )
+    urlpatterns.append(path("", include("broadcasts.simulated_urls")))
 
 # Under /api/ these answer the API's JSON error envelope; elsewhere Django's pages.
 handler400 = "oa_console.views.errors.bad_request"
