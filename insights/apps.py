@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from oa_console.activity.registry import FROM_BEGINNING, register
+
 
 class InsightsConfig(AppConfig):
     name = "insights"
@@ -26,4 +28,11 @@ class InsightsConfig(AppConfig):
             "report",
             _("Report"),
             lambda code: str(dict(kind_choices()).get(code, code)) if code else _("Detected"),
+        )
+
+        # The activity hub: friends' webhook activity refreshes the rollups of its days.
+        from insights.metrics import refresh
+
+        register(
+            refresh.SUBSCRIBER, refresh.KINDS, refresh.metrics_refresh_react, start=FROM_BEGINNING
         )

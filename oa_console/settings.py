@@ -273,13 +273,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "oa_console.tasks.prune_audit_log",
         "schedule": crontab(hour=18, minute=15),
     },
-    # The activity hub: catch up on activities whose drain task was lost (reactions within
-    # seconds), and nightly drop what every subscriber has read (ACTIVITY_LOG_RETENTION_DAYS).
-    "drain-activity-log": {"task": "oa_console.activity.tasks.drain_activity_log", "schedule": 5.0},
-    "prune-activity-log": {
-        "task": "oa_console.activity.tasks.prune_activity_log",
-        "schedule": crontab(hour=18, minute=45),
-    },
+    "drain-activities": {"task": "oa_console.activity.tasks.drain_activities", "schedule": 5.0},
+    "prune-activities": {"task": "oa_console.activity.tasks.prune_activities", "schedule": 3600.0},
 }
 ACTIVITY_LOG_RETENTION_DAYS = env.int("ACTIVITY_LOG_RETENTION_DAYS", default=30)
 # How long audit entries are kept, in days (0 = forever). Two years covers the look-back an
@@ -287,8 +282,7 @@ ACTIVITY_LOG_RETENTION_DAYS = env.int("ACTIVITY_LOG_RETENTION_DAYS", default=30)
 AUDIT_LOG_RETENTION_DAYS = env.int("AUDIT_LOG_RETENTION_DAYS", default=730)
 
 # Task modules outside an app's tasks.py (autodiscovery only finds those).
-CELERY_IMPORTS = ("insights.metrics.tasks",)
-CELERY_IMPORTS += ("oa_console.activity.tasks",)
+CELERY_IMPORTS = ("insights.metrics.tasks", "oa_console.activity.tasks")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

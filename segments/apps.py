@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from oa_console.activity.registry import FROM_BEGINNING, register
+
 
 class SegmentsConfig(AppConfig):
     name = "segments"
@@ -24,3 +26,20 @@ class SegmentsConfig(AppConfig):
         from segments.personal_data.segments_provider import PROVIDER
 
         register_provider(PROVIDER)
+
+        # The activity hub's subscribers: auto-tag rules and one-time link codes react to
+        # friends' activity (from the log's beginning: it starts empty when the hub is deployed).
+        from segments import friend_links, tag_rule_reactions
+
+        register(
+            tag_rule_reactions.SUBSCRIBER,
+            tag_rule_reactions.KINDS,
+            tag_rule_reactions.tag_rules_react,
+            start=FROM_BEGINNING,
+        )
+        register(
+            friend_links.SUBSCRIBER,
+            friend_links.KINDS,
+            friend_links.friend_link_codes_react,
+            start=FROM_BEGINNING,
+        )

@@ -377,7 +377,7 @@ class MemberDataKind(ImportKind):
             result=result,
         )
         if sourced:
-            from segments.tag_rules import tag_rules_apply_to_sources
+            from segments.tag_rule_reactions import tag_rules_apply_to_sources
 
             tag_rules_apply_to_sources(account=job.account, friend_ids=sourced)
         return result

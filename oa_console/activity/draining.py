@@ -19,6 +19,7 @@ commit in order there and ``txid`` is 0.
 from __future__ import annotations
 
 import logging
+import os
 from datetime import timedelta
 
 from django.conf import settings
@@ -48,6 +49,12 @@ _SETTLED_SQL = (
 )
 
 
+def _log():
+    """The whole log: one for every tenant, read here only, by the hub's own drain and prune
+    (each subscriber's reaction then runs in its OA's scope, ``registry.per_account``)."""
+    return Activity.unscoped.all()
+
+
 def _settled(queryset):
     if connection.vendor == "postgresql":
         return queryset.extra(where=[_SETTLED_SQL])
@@ -60,9 +67,7 @@ def _cursor(subscriber: Subscriber) -> SubscriberCursor | None:
     if not SubscriberCursor.objects.filter(subscriber=subscriber.name).exists():
         position_txid = position = 0
         if subscriber.start != FROM_BEGINNING:
-            last = _settled(Activity.unscoped.all()).order_by("-txid", "-pk").first()
-            if last is not None:
-                position_txid, position = last.txid, last.pk
+            position_txid, position = _horizon() or (0, 0)
         SubscriberCursor.objects.get_or_create(
             subscriber=subscriber.name,
             defaults={"position_txid": position_txid, "position": position},
@@ -73,10 +78,20 @@ def _cursor(subscriber: Subscriber) -> SubscriberCursor | None:
     return locked.first()
 
 
-def _next_batch(cursor: SubscriberCursor, kinds: frozenset[str], size: int) -> list[Activity]:
+def _horizon() -> tuple[int, int] | None:
+    """The last settled row's ``(txid, id)``: every row up to it is final, so a cursor may
+    move there even past rows of kinds its subscriber does not read (which lets the prune
+    go by the slowest cursor)."""
+    return _settled(_log()).order_by("-txid", "-pk").values_list("txid", "pk").first()
+
+
+def _next_batch(
+    cursor: SubscriberCursor, kinds: frozenset[str], size: int, horizon: tuple[int, int]
+) -> list[Activity]:
     after = Q(txid__gt=cursor.position_txid) | Q(txid=cursor.position_txid, pk__gt=cursor.position)
-    rows = Activity.unscoped.filter(after, kind__in=sorted(kinds)).order_by("txid", "pk")
-    return list(_settled(rows)[:size])
+    until = Q(txid__lt=horizon[0]) | Q(txid=horizon[0], pk__lte=horizon[1])
+    rows = _log().filter(after, until, kind__in=sorted(kinds))
+    return list(rows.order_by("txid", "pk")[:size])
 
 
 def subscriber_drain(
@@ -87,18 +102,30 @@ def subscriber_drain(
     for _batch in range(max_batches):
         with transaction.atomic():
             cursor = _cursor(subscriber)
-            if cursor is None:
+            horizon = _horizon()
+            if cursor is None or horizon is None:
                 return delivered
-            rows = _next_batch(cursor, subscriber.kinds, batch_size)
-            if not rows:
-                return delivered
-            subscriber.handler(rows)
-            cursor.position_txid, cursor.position = rows[-1].txid, rows[-1].pk
-            cursor.save(update_fields=["position_txid", "position", "updated_at"])
+            rows = _next_batch(cursor, subscriber.kinds, batch_size, horizon)
+            if rows:
+                subscriber.handler(rows)
+                _fault_injection_point()
+            position = horizon if len(rows) < batch_size else (rows[-1].txid, rows[-1].pk)
+            if position > (cursor.position_txid, cursor.position):
+                cursor.position_txid, cursor.position = position
+                cursor.save(update_fields=["position_txid", "position", "updated_at"])
         delivered += len(rows)
         if len(rows) < batch_size:
             break
     return delivered
+
+
+def _fault_injection_point() -> None:
+    """Tests only: the worker dies hard between a reaction and its commit when the file
+    named by ``ACTIVITY_HUB_KILL_FILE`` exists (used up on the way), as a SIGKILL would."""
+    path = os.environ.get("ACTIVITY_HUB_KILL_FILE")
+    if path and os.path.exists(path):
+        os.remove(path)
+        os._exit(137)
 
 
 def activity_drain(*, max_batches: int = MAX_BATCHES) -> dict[str, int]:
@@ -114,10 +141,21 @@ def activity_drain(*, max_batches: int = MAX_BATCHES) -> dict[str, int]:
     return delivered
 
 
+def _transaction_committed() -> bool:
+    """No transaction is open, or only the ones a test case wraps each test in (marked by
+    Django, which treats them the same way for ``atomic(durable=True)``)."""
+    return all(getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
 def activity_react_now() -> None:
     """For producers whose user expects the reaction at once (a processed webhook batch, a
-    custom event call, a link click): drain inline, right after their transaction. Never
-    raises: the activities are stored, and the catch-up drain delivers them anyway."""
+    custom event call, a link click): drain inline once their transaction has committed
+    (called inside one, the drain waits for its commit: a drain inside a long transaction
+    would hold the cursors). Never raises: the activities are stored, and the catch-up drain
+    delivers them anyway."""
+    if not _transaction_committed():
+        transaction.on_commit(activity_react_now)
+        return
     try:
         activity_drain(max_batches=1)
     except Exception:
@@ -126,11 +164,11 @@ def activity_react_now() -> None:
 
 def activity_drain_request() -> None:
     """After a publishing commit: enqueue one drain task unless one is already waiting."""
-    from oa_console.activity.tasks import drain_activity_log
+    from oa_console.activity.tasks import drain_activities
 
     if not cache.add(DRAIN_PENDING_KEY, 1, timeout=DRAIN_DEBOUNCE_SECONDS):
         return
-    if not enqueue_best_effort(drain_activity_log, ()):
+    if not enqueue_best_effort(drain_activities, ()):
         cache.delete(DRAIN_PENDING_KEY)
 
 
@@ -151,7 +189,7 @@ def activity_prune(*, older_than_days: int | None = None) -> int:
     cursors = list(SubscriberCursor.objects.filter(subscriber__in=names))
     if len(cursors) < len(names):
         return 0  # a subscriber that never ran may still want the whole log
-    rows = Activity.unscoped.filter(created_at__lt=timezone.now() - timedelta(days=days))
+    rows = _log().filter(created_at__lt=timezone.now() - timedelta(days=days))
     if cursors:
         low = min((cursor.position_txid, cursor.position) for cursor in cursors)
         rows = rows.filter(Q(txid__lt=low[0]) | Q(txid=low[0], pk__lte=low[1]))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -17,14 +18,16 @@ from django.utils import timezone
 from oa_console.activity.draining import activity_drain_request
 from oa_console.activity.models import Activity
 
+if TYPE_CHECKING:
+    from oa_console.models import LineAccount
+
 BULK_SIZE = 1000
 
 
 @dataclass(frozen=True)
 class ActivityInput:
-    """One activity to publish; ``account_id`` may differ between the rows of one batch."""
+    """One activity to publish (its OA is the ``publish_many`` call's)."""
 
-    account_id: int
     kind: str
     occurred_at: datetime | None = None
     friend_id: int | None = None
@@ -42,17 +45,17 @@ def _transaction_id() -> int:
 
 
 @transaction.atomic
-def publish_many(activities: Iterable[ActivityInput]) -> int:
-    """Append activities to the log in the caller's transaction (one INSERT per 1000 rows)
-    and ask for a drain after commit. Returns how many were written."""
+def publish_many(*, account: LineAccount, activities: Iterable[ActivityInput]) -> int:
+    """Append the OA's activities to the log in the caller's transaction (one INSERT per 1000
+    rows) and ask for a drain after commit. Returns how many were written."""
     items = list(activities)
     if not items:
         return 0
     txid, now = _transaction_id(), timezone.now()
-    Activity.unscoped.bulk_create(
+    Activity.objects.for_account(account).bulk_create(
         [
             Activity(
-                account_id=item.account_id,
+                account_id=account.pk,
                 kind=item.kind,
                 friend_id=item.friend_id,
                 line_user_id=item.line_user_id or "",
@@ -71,7 +74,7 @@ def publish_many(activities: Iterable[ActivityInput]) -> int:
 
 def publish(
     *,
-    account_id: int,
+    account: LineAccount,
     kind: str,
     occurred_at: datetime | None = None,
     friend_id: int | None = None,
@@ -80,14 +83,14 @@ def publish(
 ) -> None:
     """Append one activity (see ``publish_many``)."""
     publish_many(
-        [
+        account=account,
+        activities=[
             ActivityInput(
-                account_id=account_id,
                 kind=kind,
                 occurred_at=occurred_at,
                 friend_id=friend_id,
                 line_user_id=line_user_id,
                 payload=payload or {},
             )
-        ]
+        ],
     )

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from oa_console.activity.models import Activity
+    from oa_console.models import LineAccount
 
 Handler = Callable[[Sequence["Activity"]], None]
 FROM_BEGINNING = "beginning"
@@ -27,6 +28,26 @@ class Subscriber:
 
 
 _subscribers: dict[str, Subscriber] = {}
+
+
+def per_account(
+    activities: Sequence[Activity], react: Callable[[LineAccount, list[Activity]], None]
+) -> None:
+    """Call ``react`` with each OA's part of a handler's batch, inside that OA's tenant scope:
+    the log is one for all tenants, a reaction belongs to one."""
+    from oa_console.models import LineAccount
+    from oa_console.tenancy import tenant_scope
+
+    grouped: dict[int, list[Activity]] = {}
+    for activity in activities:
+        grouped.setdefault(activity.account_id, []).append(activity)
+    accounts = LineAccount.unscoped.select_related("workspace").in_bulk(list(grouped))
+    for pk, rows in grouped.items():
+        account = accounts.get(pk)
+        if account is None:
+            continue  # the OA was deleted; its activities went with it
+        with tenant_scope(workspace=account.workspace, account=account):
+            react(account, rows)
 
 
 def register(name: str, kinds: Iterable[str], handler: Handler, *, start: str = FROM_NOW) -> None:

@@ -27,10 +27,10 @@ pytestmark = [
 ]
 
 
-def _slow_producer(account_id: int, started: threading.Event, go: threading.Event, ids: list):
+def _slow_producer(account, started: threading.Event, go: threading.Event, ids: list):
     try:
         with transaction.atomic():
-            publish(account_id=account_id, kind=Activity.Kind.CUSTOM_EVENT, payload={"n": "slow"})
+            publish(account=account, kind=Activity.Kind.CUSTOM_EVENT, payload={"n": "slow"})
             ids.append(Activity.unscoped.order_by("-pk").values_list("pk", flat=True).first())
             started.set()
             go.wait(timeout=30)
@@ -42,13 +42,13 @@ def test_a_row_committed_late_is_delivered_not_skipped(account, recorder):
     seen = recorder("test.order", start=registry.FROM_BEGINNING)
     activity_drain()
     started, go, slow_ids = threading.Event(), threading.Event(), []
-    slow = threading.Thread(target=_slow_producer, args=(account.pk, started, go, slow_ids))
+    slow = threading.Thread(target=_slow_producer, args=(account, started, go, slow_ids))
     slow.start()
     try:
         assert started.wait(timeout=30)
         # The second producer takes a later id and commits first.
         with transaction.atomic():
-            publish(account_id=account.pk, kind=Activity.Kind.CUSTOM_EVENT, payload={"n": "fast"})
+            publish(account=account, kind=Activity.Kind.CUSTOM_EVENT, payload={"n": "fast"})
         fast_id = Activity.unscoped.order_by("-pk").values_list("pk", flat=True).first()
         assert fast_id > slow_ids[0]
         activity_drain()

@@ -20,13 +20,15 @@ EVENT = Activity.Kind.CUSTOM_EVENT
 
 
 def _publish(account, n: int = 1, kind: str = EVENT) -> list[int]:
-    publish_many([ActivityInput(account_id=account.pk, kind=kind, friend_id=i) for i in range(n)])
+    publish_many(
+        account=account, activities=[ActivityInput(kind=kind, friend_id=i) for i in range(n)]
+    )
     return list(Activity.unscoped.order_by("-pk").values_list("pk", flat=True)[:n])[::-1]
 
 
 def test_publish_in_a_rolled_back_transaction_leaves_nothing(account):
     with pytest.raises(RuntimeError), transaction.atomic():
-        publish(account_id=account.pk, kind=EVENT, payload={"name": "x"})
+        publish(account=account, kind=EVENT, payload={"name": "x"})
         assert Activity.unscoped.count() == 1
         raise RuntimeError("the producer fails after publishing")
     assert Activity.unscoped.count() == 0
@@ -65,7 +67,7 @@ def test_a_failed_handler_is_redelivered_and_its_writes_roll_back(account, recor
     def fail_once(rows):
         calls["n"] += 1
         # A write the handler makes before failing must roll back with the batch.
-        publish(account_id=account.pk, kind=Activity.Kind.TAG_ADDED)
+        publish(account=account, kind=Activity.Kind.TAG_ADDED)
         if calls["n"] == 1:
             raise RuntimeError("the handler dies mid-batch")
 
