@@ -17,6 +17,7 @@ from oa_console.activity import registry
 from oa_console.activity.draining import activity_drain
 from oa_console.activity.models import Activity
 from oa_console.activity.publishing import publish
+from oa_console.tenancy import tenant_scope
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -29,7 +30,7 @@ pytestmark = [
 
 def _slow_producer(account, started: threading.Event, go: threading.Event, ids: list):
     try:
-        with transaction.atomic():
+        with tenant_scope(workspace=account.workspace, account=account), transaction.atomic():
             publish(account=account, kind=Activity.Kind.CUSTOM_EVENT, payload={"n": "slow"})
             ids.append(Activity.unscoped.order_by("-pk").values_list("pk", flat=True).first())
             started.set()
@@ -47,7 +48,7 @@ def test_a_row_committed_late_is_delivered_not_skipped(account, recorder):
     try:
         assert started.wait(timeout=30)
         # The second producer takes a later id and commits first.
-        with transaction.atomic():
+        with tenant_scope(workspace=account.workspace, account=account), transaction.atomic():
             publish(account=account, kind=Activity.Kind.CUSTOM_EVENT, payload={"n": "fast"})
         fast_id = Activity.unscoped.order_by("-pk").values_list("pk", flat=True).first()
         assert fast_id > slow_ids[0]

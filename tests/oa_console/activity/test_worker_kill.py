@@ -23,6 +23,7 @@ from oa_console.activity.models import Activity
 from oa_console.activity.publishing import publish
 from oa_console.activity.tasks import drain_activities
 from oa_console.celery import app as celery_app
+from oa_console.tenancy import tenant_scope
 from segments.models import Friend, FriendTag, Tag, TagRule
 
 pytestmark = [
@@ -86,7 +87,8 @@ def test_a_worker_killed_before_commit_reacts_exactly_once_after_restart(
 
     first = _worker(private_queue, ACTIVITY_HUB_KILL_FILE=str(kill_file))
     try:
-        with transaction.atomic():  # the drain task is enqueued when this commits
+        # The drain task is enqueued when this commits (in the OA's scope, as a producer runs).
+        with tenant_scope(workspace=account.workspace, account=account), transaction.atomic():
             publish(
                 account=account,
                 kind=Activity.Kind.CUSTOM_EVENT,
