@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from oa_console.links import link_error
 from oa_console.models import LineAccount
 from oa_console.queueing import enqueue_best_effort
+from oa_console.tenancy import tenant_scope
 from segments import tagging
 from segments.models import (
     CustomEvent,
@@ -277,6 +278,13 @@ def tag_rule_backfill(*, rule: TagRule, job: TagRuleBackfill | None = None) -> i
     commits on its own, so the page polling the job sees them); the tags are added at the end
     in one transaction, so a run that dies half-way leaves no partial tagging behind.
     """
+    # A task's body: the rule's OA is the scope (as webhook processing sets its OA's).
+    account = rule.account
+    with tenant_scope(workspace=account.workspace, account=account):
+        return _backfill(rule=rule, job=job)
+
+
+def _backfill(*, rule: TagRule, job: TagRuleBackfill | None = None) -> int:
     rows, friend_of = _backfill_candidates(rule)
     total = 0
     if job is not None:
