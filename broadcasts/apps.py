@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
 from oa_console.demo import register_demo_step
+from segments.tag_rule_sources import register_past_link_clicks
 
 
 class BroadcastsConfig(AppConfig):
@@ -17,6 +18,11 @@ class BroadcastsConfig(AppConfig):
         from segments.personal_data.registry import register_provider
 
         register_provider(PROVIDER)
+
+        # "Clicked a link" tag rules' backfills read the clicks broadcasts stores.
+        from broadcasts.services.clicks import clicks_of_friends
+
+        register_past_link_clicks(clicks_of_friends)
 
         # The composer and a broadcast's page preview the marketer's images, which LINE takes
         # from any public https host: those pages widen the console's image policy to https:.

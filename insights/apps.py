@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
 from broadcasts import hooks
+from oa_console.activity.registry import FROM_BEGINNING, register
 from oa_console.demo import register_demo_step
 
 
@@ -57,3 +58,10 @@ class InsightsConfig(AppConfig):
 
         register_demo_step(20, seed_insight_imports)
         register_demo_step(70, seed_metrics)
+
+        # The activity hub: friends' webhook activity refreshes the rollups of its days.
+        from insights.metrics import refresh
+
+        register(
+            refresh.SUBSCRIBER, refresh.KINDS, refresh.metrics_refresh_react, start=FROM_BEGINNING
+        )

@@ -13,6 +13,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from oa_console.activity.models import Activity, SubscriberCursor  # noqa: F401  (the hub's tables)
 from oa_console.fields import EncryptedTextField
 from oa_console.roles import Role
 from oa_console.tenancy import UnscopedManager, WorkspaceScopedManager

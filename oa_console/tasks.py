@@ -3,6 +3,9 @@
 from celery import shared_task
 from django.utils import timezone
 
+# The activity hub's entry points live beside its machinery; importing them here registers them
+# with the worker through Celery's autodiscovery of ``<app>.tasks`` (no CELERY_IMPORTS).
+from oa_console.activity.tasks import drain_activities, prune_activities  # noqa: F401
 from oa_console.audit.retention import audit_entries_prune
 from oa_console.models import Heartbeat
 

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 
+from oa_console.activity.registry import FROM_BEGINNING, register
 from oa_console.demo import register_demo_step
 
 
@@ -26,3 +27,21 @@ class SegmentsConfig(AppConfig):
 
         register_demo_step(30, seed_crm)
         register_demo_step(50, seed_follower_sync)
+
+        # The activity hub's subscribers: auto-tag rules and one-time link codes react to
+        # friends' activity (from the log's beginning: it starts empty when the hub is deployed).
+        from segments import tag_rule_reactions
+        from segments.services import friend_links
+
+        register(
+            tag_rule_reactions.SUBSCRIBER,
+            tag_rule_reactions.KINDS,
+            tag_rule_reactions.tag_rules_react,
+            start=FROM_BEGINNING,
+        )
+        register(
+            friend_links.SUBSCRIBER,
+            friend_links.KINDS,
+            friend_links.friend_link_codes_react,
+            start=FROM_BEGINNING,
+        )

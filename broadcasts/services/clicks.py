@@ -1,6 +1,7 @@
 """Tracked link clicks: a signed token names the broadcast, the link and (for messages sent
-to one friend) the friend; the click is stored, a known friend gets the tags of the OA's
-"clicked a link" auto-tag rules, and the visitor is sent on to the real link."""
+to one friend) the friend; the click is stored with its activity (a known friend's "clicked a
+link" auto-tag rules react through the activity hub, before the redirect), and the visitor is
+sent on to the real link."""
 
 from __future__ import annotations
 
@@ -9,12 +10,18 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
+from django.db import transaction
+from django.db.models import QuerySet
 
 from broadcasts.messages import CLICK_SALT, tracked_urls
 from broadcasts.models import Broadcast, BroadcastVariant, Click
+from oa_console.activity.draining import activity_react_now
+from oa_console.activity.models import Activity
+from oa_console.activity.publishing import publish
 from oa_console.links import is_web_link
+from oa_console.models import LineAccount
+from oa_console.tenancy import tenant_scope
 from segments.models import Friend
-from segments.services.tag_rules import tag_rules_apply_to_click
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +53,9 @@ def click_record(*, token: str, record: bool = True) -> ClickResult:
         return ClickResult(url=None, expired=True)
     except (signing.BadSignature, ValueError, TypeError):
         return ClickResult(url=None)
-    broadcast = Broadcast.unscoped.filter(pk=broadcast_id).first()
+    broadcast = (
+        Broadcast.unscoped.select_related("account__workspace").filter(pk=broadcast_id).first()
+    )
     if broadcast is None:
         return ClickResult(url=None)
     messages = broadcast.messages
@@ -72,25 +81,32 @@ def click_record(*, token: str, record: bool = True) -> ClickResult:
         if friend_id
         else None
     )
-    Click.unscoped.create(
-        account_id=broadcast.account_id,
-        broadcast=broadcast,
-        friend=friend,
-        variant_id=variant_id,
-        url=urls[url_index],
-    )
+    # A public request: the token names the OA, and the work runs in that OA's scope.
+    account = broadcast.account
+    with tenant_scope(workspace=account.workspace, account=account), transaction.atomic():
+        click = Click.unscoped.create(
+            account_id=broadcast.account_id,
+            broadcast=broadcast,
+            friend=friend,
+            variant_id=variant_id,
+            url=urls[url_index],
+        )
+        if friend is not None:
+            publish(
+                account=account,
+                kind=Activity.Kind.LINK_CLICK,
+                occurred_at=click.clicked_at,
+                friend_id=friend.pk,
+                line_user_id=friend.line_user_id,
+                payload={"url": click.url, "broadcast_id": broadcast.pk, "click_id": click.pk},
+            )
     if friend is not None:
-        _auto_tag(account_id=broadcast.account_id, friend_id=friend.pk, url=urls[url_index])
+        # The friend's tags from "clicked a link" rules exist before the link opens.
+        activity_react_now()
     return ClickResult(url=urls[url_index])
 
 
-def _auto_tag(*, account_id: int, friend_id: int, url: str) -> None:
-    """The OA's "clicked a link" auto-tag rules. The click is stored already and the visitor
-    must reach the link whatever happens here, so a failure is logged, not raised."""
-    try:
-        tag_rules_apply_to_click(account_id=account_id, friend_id=friend_id, url=url)
-    except Exception:
-        logger.exception(
-            "link click auto-tagging failed",
-            extra={"account_id": account_id, "friend_id": friend_id, "url": url},
-        )
+def clicks_of_friends(account: LineAccount) -> QuerySet:
+    """The OA's stored clicks of known friends (``friend_id``, ``url``): what a "clicked a
+    link" tag rule's backfill reads (registered into ``segments.tag_rule_sources``)."""
+    return Click.objects.for_account(account).filter(friend__isnull=False)

@@ -1,7 +1,8 @@
 """Keeping rollups fresh: debounced refreshes after imports, API syncs and webhook batches,
 and the nightly full recompute.
 
-Callers (the import, sync and webhook services) call ``metrics_refresh_request`` inside their
+Callers (the import and sync services, and ``metrics_refresh_react``: the activity hub's
+subscriber for friends' webhook activity) call ``metrics_refresh_request`` inside their
 transaction; the request is recorded after commit, widening the OA's dirty range, and at most
 one refresh task per OA waits in the queue at a time. A burst of webhook batches therefore
 costs one recompute of the days they touched, DEBOUNCE_SECONDS later. If the broker is down the
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from django.db import transaction
@@ -19,12 +21,23 @@ from django.utils import timezone
 
 from insights.metrics.rollups import RecomputeResult, metrics_recompute
 from insights.models import MetricRefreshState
+from oa_console.activity.models import Activity
 from oa_console.models import LineAccount
 from oa_console.queueing import enqueue_best_effort
 
 logger = logging.getLogger("insights.metrics")
 
 DEBOUNCE_SECONDS = 30
+SUBSCRIBER = "insights.metrics"
+# What webhook processing publishes: the facts the dashboards' rollups count.
+KINDS = (
+    Activity.Kind.FOLLOW,
+    Activity.Kind.UNFOLLOW,
+    Activity.Kind.UNBLOCK,
+    Activity.Kind.MESSAGE,
+    Activity.Kind.POSTBACK,
+    Activity.Kind.INTERACTION,
+)
 
 
 def metrics_refresh_request(
@@ -42,6 +55,18 @@ def metrics_refresh_request(
     transaction.on_commit(
         lambda: _record_and_enqueue(account_id=account_id, date_from=date_from, date_to=date_to)
     )
+
+
+def metrics_refresh_react(activities: Sequence[Activity]) -> None:
+    """The hub's handler: the rollups of the days a batch of activity falls on, per OA
+    (debounced like every request; asking twice for the same days is harmless)."""
+    days: dict[int, list[date]] = {}
+    for activity in activities:
+        day = activity.occurred_at.date()
+        low, high = days.get(activity.account_id, (day, day))
+        days[activity.account_id] = [min(low, day), max(high, day)]
+    for account_id, (date_from, date_to) in days.items():
+        metrics_refresh_request(account_id=account_id, date_from=date_from, date_to=date_to)
 
 
 def _record_and_enqueue(*, account_id: int, date_from: date | None, date_to: date | None) -> None:

@@ -31,6 +31,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    # The activity hub: catch-up drain of every subscriber (reactions normally run on commit),
+    # and the hourly prune of activity every cursor has passed.
+    "drain-activities": {"task": "oa_console.activity.tasks.drain_activities", "schedule": 5.0},
+    "prune-activities": {"task": "oa_console.activity.tasks.prune_activities", "schedule": 3600.0},
     "record-beat-heartbeat": {"task": "oa_console.tasks.record_heartbeat", "schedule": 60.0},
     # Webhook events stored while the broker was down, and profile fetches never enqueued.
     "sweep-pending-webhook-events": {
@@ -82,3 +86,6 @@ CELERY_BEAT_SCHEDULE = {
 # How long audit entries are kept, in days (0 = forever). Two years covers the look-back an
 # agency's client usually asks for; every workspace gets the same period.
 AUDIT_LOG_RETENTION_DAYS = env.int("AUDIT_LOG_RETENTION_DAYS", default=730)
+
+# How long the activity log keeps rows every subscriber has passed, in days.
+ACTIVITY_LOG_RETENTION_DAYS = env.int("ACTIVITY_LOG_RETENTION_DAYS", default=30)

@@ -15,7 +15,8 @@ campaign's visit, and an organic follow shortly after a visit that did not conve
 to that campaign. Pages and docs call the figure "attributed follows" for that reason.
 
 An attributed friend without an add-friend source gets the link's ``source`` (first touch wins)
-and the add-source auto-tag rules run for them, in the same transaction as the follow.
+and an ``attribute_changed`` activity is published for them in the same transaction as the
+follow: the add-source auto-tag rules react to it through the activity hub.
 """
 
 from __future__ import annotations
@@ -36,7 +37,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from oa_console.activity.models import Activity
+from oa_console.activity.publishing import ActivityInput, publish, publish_many
 from oa_console.models import LineAccount
+from oa_console.tenancy import tenant_scope
 from segments.models import CampaignLink, CampaignVisit, Friend, Tag, TagRule
 
 if TYPE_CHECKING:
@@ -92,7 +96,9 @@ def _validate(account: LineAccount, *, name: str, source: str, exclude_pk=None) 
     errors: dict[str, list[str]] = {}
     if not name:
         errors["name"] = [_("Give the link a name.")]
-    elif CampaignLink.unscoped.filter(account=account, name=name).exclude(pk=exclude_pk).exists():
+    elif (
+        CampaignLink.objects.for_account(account).filter(name=name).exclude(pk=exclude_pk).exists()
+    ):
         errors["name"] = [_("This name is already used in this OA.")]
     if not source:
         errors["source"] = [_("Letters or digits are needed for the source.")]
@@ -120,7 +126,7 @@ def campaign_link_create(
     if tag is not None and tag.account_id != account.pk:
         raise ValidationError({"tag": [_("Unknown tag.")]})
     _validate(account, name=name, source=source)
-    link = CampaignLink.unscoped.create(
+    link = CampaignLink.objects.for_account(account).create(
         account=account,
         name=name,
         source=source,
@@ -135,13 +141,16 @@ def campaign_link_create(
 def _ensure_source_rule(*, account: LineAccount, tag: Tag, source: str) -> TagRule:
     from segments.services.tag_rules import tag_rule_create
 
-    existing = TagRule.unscoped.filter(
-        account=account,
-        tag=tag,
-        kind=TagRule.Kind.ADD_SOURCE,
-        match=TagRule.Match.EXACT,
-        pattern__iexact=source,
-    ).first()
+    existing = (
+        TagRule.objects.for_account(account)
+        .filter(
+            tag=tag,
+            kind=TagRule.Kind.ADD_SOURCE,
+            match=TagRule.Match.EXACT,
+            pattern__iexact=source,
+        )
+        .first()
+    )
     return existing or tag_rule_create(
         account=account, tag=tag, kind=TagRule.Kind.ADD_SOURCE, pattern=source
     )
@@ -177,7 +186,7 @@ class VisitResult:
 def campaign_visit_record(*, token: str, user_agent: str = "", count: bool = True) -> VisitResult:
     """Store a visit of the link (unless a crawler opened it, or ``count`` is false for a HEAD
     request) and say where to redirect."""
-    link = CampaignLink.unscoped.select_related("account").filter(token=token).first()
+    link = CampaignLink.unscoped.select_related("account__workspace").filter(token=token).first()
     if link is None:
         return VisitResult(url=None, recorded=False)
     url = add_friend_url(link.account)
@@ -185,7 +194,18 @@ def campaign_visit_record(*, token: str, user_agent: str = "", count: bool = Tru
         return VisitResult(url=None, recorded=False)
     if not count or is_probably_bot(user_agent):
         return VisitResult(url=url, recorded=False)
-    CampaignVisit.unscoped.create(account=link.account, link=link, visited_at=timezone.now())
+    # A public request: the token names the OA, and the work runs in that OA's scope.
+    with tenant_scope(workspace=link.account.workspace, account=link.account), transaction.atomic():
+        visit = CampaignVisit.unscoped.create(
+            account=link.account, link=link, visited_at=timezone.now()
+        )
+        # Nobody is known yet: a follow attributed to the visit names the friend later.
+        publish(
+            account=link.account,
+            kind=Activity.Kind.CAMPAIGN_VISIT,
+            occurred_at=visit.visited_at,
+            payload={"visit_id": visit.pk, "link_id": link.pk, "source": link.source},
+        )
     return VisitResult(url=url, recorded=True)
 
 
@@ -197,12 +217,15 @@ class FollowInput:
 
 
 def _unclaimed_visit(account: LineAccount, at: datetime) -> CampaignVisit | None:
-    visits = CampaignVisit.unscoped.filter(
-        account=account,
-        friend__isnull=True,
-        visited_at__gt=at - ATTRIBUTION_WINDOW,
-        visited_at__lte=at + CLOCK_SLACK,
-    ).order_by("-visited_at", "-pk")
+    visits = (
+        CampaignVisit.objects.for_account(account)
+        .filter(
+            friend__isnull=True,
+            visited_at__gt=at - ATTRIBUTION_WINDOW,
+            visited_at__lte=at + CLOCK_SLACK,
+        )
+        .order_by("-visited_at", "-pk")
+    )
     if connection.features.has_select_for_update_skip_locked:
         # Two workers attributing follows at once never claim the same visit; only the visit
         # row is locked, not its link.
@@ -217,12 +240,12 @@ def campaign_follows_attribute(*, account: LineAccount, follows: Iterable[Follow
     how many were attributed. Idempotent: a follow already attributed (same event) is skipped,
     so reprocessing a webhook batch changes nothing."""
     follows = sorted(follows, key=lambda f: (f.occurred_at, f.event_key))
-    if not follows or not CampaignLink.unscoped.filter(account=account).exists():
+    if not follows or not CampaignLink.objects.for_account(account).exists():
         return 0
     claimed = set(
-        CampaignVisit.unscoped.filter(
-            account=account, follow_event_key__in=[f.event_key for f in follows]
-        ).values_list("follow_event_key", flat=True)
+        CampaignVisit.objects.for_account(account)
+        .filter(follow_event_key__in=[f.event_key for f in follows])
+        .values_list("follow_event_key", flat=True)
     )
     sourced: dict[int, str] = {}
     attributed = 0
@@ -241,18 +264,26 @@ def campaign_follows_attribute(*, account: LineAccount, follows: Iterable[Follow
     if not sourced:
         return 0
     blank = set(
-        Friend.unscoped.filter(account=account, pk__in=sourced, add_source="").values_list(
-            "pk", flat=True
-        )
+        Friend.objects.for_account(account)
+        .filter(pk__in=sourced, add_source="")
+        .values_list("pk", flat=True)
     )
     for friend_id in blank:
         Friend.unscoped.filter(pk=friend_id).update(
             add_source=sourced[friend_id], updated_at=timezone.now()
         )
-    if blank:
-        from segments.services.tag_rules import tag_rules_apply_to_sources
-
-        tag_rules_apply_to_sources(account=account, friend_ids=blank)
+    # Their add-friend source rules react through the activity hub.
+    publish_many(
+        account=account,
+        activities=(
+            ActivityInput(
+                kind=Activity.Kind.ATTRIBUTE_CHANGED,
+                friend_id=friend_id,
+                payload={"attribute": "add_source", "value": sourced[friend_id]},
+            )
+            for friend_id in sorted(blank)
+        ),
+    )
     return attributed
 
 
@@ -262,7 +293,9 @@ def campaign_follows_forget(*, account: LineAccount, event_keys: Iterable[str]) 
     keys = [key for key in event_keys if key]
     released = 0
     for start in range(0, len(keys), 500):
-        released += CampaignVisit.unscoped.filter(
-            account=account, follow_event_key__in=keys[start : start + 500]
-        ).update(friend=None, follow_event_key="", followed_at=None)
+        released += (
+            CampaignVisit.objects.for_account(account)
+            .filter(follow_event_key__in=keys[start : start + 500])
+            .update(friend=None, follow_event_key="", followed_at=None)
+        )
     return released

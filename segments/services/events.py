@@ -1,5 +1,6 @@
 """Custom events from the brand's other systems (POS, e-commerce, CRM): validate each event on
-its own, store each idempotency key once, and let tag rules react to what was stored.
+its own, store each idempotency key once, and publish what was stored to the activity hub (tag
+rules react there).
 
 One bad event never sinks a batch: the caller gets the index and reasons of every rejected event
 and the others are stored. A retried call finds its keys already stored and reports them as
@@ -19,6 +20,9 @@ from django.db import transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from oa_console.activity.draining import activity_react_now
+from oa_console.activity.models import Activity
+from oa_console.activity.publishing import ActivityInput, publish_many
 from oa_console.models import LineAccount
 from segments.models import CustomEvent, Friend
 
@@ -124,14 +128,23 @@ def _check(raw, index: int) -> tuple[dict, dict[str, list[str]]]:
     return clean, errors
 
 
-@transaction.atomic
 def custom_events_record(
     *, account: LineAccount, events: Sequence, source: str = CustomEvent.Source.API
 ) -> EventsResult:
     """Validate and store a batch of raw events (at most ``MAX_EVENTS_PER_CALL``).
 
-    Unknown friends are rejected, never created: an event cannot invent a LINE user.
+    Unknown friends are rejected, never created: an event cannot invent a LINE user. Tag
+    rules react through the activity hub, before this returns when called outside a
+    transaction (the API) and right after the caller's commit otherwise.
     """
+    result = _custom_events_store(account=account, events=events, source=source)
+    if result.stored:
+        activity_react_now()
+    return result
+
+
+@transaction.atomic
+def _custom_events_store(*, account: LineAccount, events: Sequence, source: str) -> EventsResult:
     if len(events) > MAX_EVENTS_PER_CALL:
         raise ValueError(f"at most {MAX_EVENTS_PER_CALL} events per call")
     result = EventsResult()
@@ -169,9 +182,9 @@ def custom_events_record(
         )
     keys = [item.idempotency_key for item in inputs]
     known = set(
-        CustomEvent.unscoped.filter(account=account, idempotency_key__in=keys).values_list(
-            "idempotency_key", flat=True
-        )
+        CustomEvent.objects.for_account(account)
+        .filter(idempotency_key__in=keys)
+        .values_list("idempotency_key", flat=True)
     )
     fresh: dict[str, EventInput] = {}
     for item in inputs:
@@ -195,16 +208,26 @@ def custom_events_record(
     ]
     # A concurrent call with the same keys loses the race quietly: ignore_conflicts keeps the
     # first, and the keys are counted as accepted by whichever call stored them.
-    CustomEvent.unscoped.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    CustomEvent.objects.for_account(account).bulk_create(
+        rows, ignore_conflicts=True, batch_size=500
+    )
     result.accepted = len(rows)
     result.stored = list(
-        CustomEvent.unscoped.filter(account=account, idempotency_key__in=list(fresh))
+        CustomEvent.objects.for_account(account).filter(idempotency_key__in=list(fresh))
     )
     result.rejected.sort(key=lambda item: item["index"])
-    if result.stored:
-        from segments.services.tag_rules import tag_rules_apply_to_events
-
-        tag_rules_apply_to_events(account=account, events=result.stored)
+    publish_many(
+        account=account,
+        activities=(
+            ActivityInput(
+                kind=Activity.Kind.CUSTOM_EVENT,
+                occurred_at=event.occurred_at,
+                friend_id=event.friend_id,
+                payload={"event_id": event.pk, "name": event.name, "properties": event.properties},
+            )
+            for event in result.stored
+        ),
+    )
     return result
 
 
@@ -225,8 +248,10 @@ def _resolve_friends(account: LineAccount, keys: list[tuple[str, str]]) -> dict:
     for kind, values in by_kind.items():
         if not values:
             continue
-        for value, pk in Friend.unscoped.filter(
-            account=account, **{f"{kind}__in": values}
-        ).values_list(kind, "pk"):
+        for value, pk in (
+            Friend.objects.for_account(account)
+            .filter(**{f"{kind}__in": values})
+            .values_list(kind, "pk")
+        ):
             found[(kind, value)] = pk
     return found

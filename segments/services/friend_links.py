@@ -2,8 +2,9 @@
 
 Nobody knows their LINE user ID, so "Send a test to me" cannot ask for it. Instead the console
 shows the user a short code (``friend_link_code_issue``); the user sends it to the OA from
-their phone; webhook processing hands each text message of a friend to
-``friend_link_codes_redeem``, which links that friend to the code's user and uses the code up.
+their phone; the activity hub hands each text message of a friend to
+``friend_link_codes_react`` (the ``segments.friend_links`` subscriber), which links that friend
+to the code's user and uses the code up.
 From then on the user's test sends go to that friend (``friend_link_get``).
 
 A code is 8 characters of an alphabet without look-alikes (0/O, 1/I), valid for 10 minutes,
@@ -22,9 +23,14 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from oa_console.activity.models import Activity
+from oa_console.activity.publishing import publish
+from oa_console.activity.registry import per_account
 from oa_console.models import LineAccount, User
 from segments.models import Friend, FriendLink, FriendLinkCode
 
+SUBSCRIBER = "segments.services.friend_links"
+KINDS = (Activity.Kind.MESSAGE,)
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
 CODE_LIFETIME = timedelta(minutes=10)
@@ -84,8 +90,7 @@ def friend_link_codes_redeem(
 ) -> list[FriendLink]:
     """Link the friends whose message is an open code of the OA, sent while it was valid.
 
-    Called by webhook processing with every text message of a batch, after the friends are
-    recorded; a message that is not code-shaped costs a regular expression and nothing else.
+    Called with the text messages of friends the activity hub delivers; a message that is not code-shaped costs a regular expression and nothing else.
     """
     by_code: dict[str, TextMessage] = {}
     for message in messages:
@@ -111,6 +116,14 @@ def friend_link_codes_redeem(
         )
         code.used_at = now
         code.save(update_fields=["used_at"])
+        publish(
+            account=account,
+            kind=Activity.Kind.MEMBER_ID_LINKED,
+            occurred_at=now,
+            friend_id=friend.pk,
+            line_user_id=friend.line_user_id,
+            payload={"console_user_id": code.user_id},
+        )
         links.append(link)
     return links
 
@@ -119,3 +132,26 @@ def friend_link_delete(*, account: LineAccount, user: User) -> bool:
     """Unlink the user's LINE account from this OA; False when none was linked."""
     deleted, _by_model = FriendLink.objects.filter(account=account, user=user).delete()
     return bool(deleted)
+
+
+def friend_link_codes_react(activities: Iterable[Activity]) -> None:
+    """The hub's handler: the active-mode text messages of known friends, per OA. Redeeming
+    is idempotent (a code is used once), so a redelivered batch links nobody twice."""
+    per_account(list(activities), _redeem)
+
+
+def _redeem(account: LineAccount, rows: list[Activity]) -> None:
+    friend_link_codes_redeem(
+        account=account,
+        messages=[
+            TextMessage(
+                line_user_id=row.line_user_id,
+                text=row.payload.get("text", ""),
+                occurred_at=row.occurred_at,
+            )
+            for row in rows
+            if row.friend_id is not None
+            and row.payload.get("message_type") == "text"
+            and row.payload.get("mode", "active") == "active"
+        ],
+    )

@@ -2,17 +2,15 @@
 message, the add-friend source, a custom event with an optional property value, the destination
 of a tracked link they clicked).
 
-The same predicate decides for live events (called from webhook processing, from the custom
-events service and from the click redirect, for the rows just stored) and for past events
-(``tag_rule_backfill``, run as a task on request), so a rule tags the same friends whichever way
-it ran. Tagging is idempotent.
+The same predicate decides for live events (``segments.tag_rule_reactions``, the activity hub's
+subscriber) and for past events (``tag_rule_backfill``, run as a task on request), so a rule
+tags the same friends whichever way it ran. Tagging is idempotent.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -24,6 +22,7 @@ from django.utils.translation import gettext as _
 from oa_console.links import link_error
 from oa_console.models import LineAccount
 from oa_console.queueing import enqueue_best_effort
+from oa_console.tenancy import tenant_scope
 from segments.models import (
     CustomEvent,
     Friend,
@@ -34,6 +33,7 @@ from segments.models import (
     TagRuleBackfill,
 )
 from segments.services import tagging
+from segments.tag_rule_sources import past_link_clicks
 
 PROPERTY_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 BACKFILL_CHUNK = 2000
@@ -190,7 +190,7 @@ def tag_rule_delete(*, rule: TagRule) -> None:
     rule.delete()
 
 
-def _active_rules(account: LineAccount, kinds: Iterable[str]) -> list[TagRule]:
+def active_rules(account: LineAccount, kinds: Iterable[str]) -> list[TagRule]:
     return list(
         TagRule.unscoped.filter(account=account, is_active=True, kind__in=list(kinds))
         .select_related("tag")
@@ -198,7 +198,7 @@ def _active_rules(account: LineAccount, kinds: Iterable[str]) -> list[TagRule]:
     )
 
 
-def _apply(
+def tag_rule_hits_apply(
     account: LineAccount,
     hits: dict[int, set[int]],
     rules: dict[int, TagRule],
@@ -216,74 +216,6 @@ def _apply(
             at=at,
         )
     return tagged
-
-
-@transaction.atomic
-def tag_rules_apply_to_activity(
-    *, account: LineAccount, interactions: Sequence, friend_ids: dict[str, int]
-) -> int:
-    """Live: the interactions of one processed webhook batch (``InteractionInput`` rows from
-    ``segments.services``; ``friend_ids`` maps LINE user ids to friends). Returns new tags."""
-    candidates = [item for item in interactions if item.friend_user_id in friend_ids]
-    if not candidates:
-        return 0
-    rules = _active_rules(account, [TagRule.Kind.POSTBACK, TagRule.Kind.KEYWORD])
-    hits: dict[int, set[int]] = defaultdict(set)
-    for rule in rules:
-        for item in candidates:
-            if rule_matches_interaction(rule, kind=item.kind, text=item.text, data=item.data):
-                hits[rule.pk].add(friend_ids[item.friend_user_id])
-    return _apply(account, hits, {rule.pk: rule for rule in rules})
-
-
-@transaction.atomic
-def tag_rules_apply_to_events(*, account: LineAccount, events: Sequence[CustomEvent]) -> int:
-    """Live: custom events just stored."""
-    rules = _active_rules(account, [TagRule.Kind.CUSTOM_EVENT])
-    hits: dict[int, set[int]] = defaultdict(set)
-    for rule in rules:
-        for event in events:
-            if rule_matches_event(rule, name=event.name, properties=event.properties):
-                hits[rule.pk].add(event.friend_id)
-    return _apply(account, hits, {rule.pk: rule for rule in rules})
-
-
-@transaction.atomic
-def tag_rules_apply_to_sources(*, account: LineAccount, friend_ids: Iterable[int]) -> int:
-    """Live: friends whose add-friend source was just set (an import, the API)."""
-    ids = sorted(set(friend_ids))
-    rules = _active_rules(account, [TagRule.Kind.ADD_SOURCE])
-    if not ids or not rules:
-        return 0
-    sources = dict(
-        Friend.unscoped.filter(account=account, pk__in=ids).values_list("pk", "add_source")
-    )
-    hits: dict[int, set[int]] = defaultdict(set)
-    for rule in rules:
-        hits[rule.pk] = {pk for pk, source in sources.items() if text_matches(rule, source)}
-    return _apply(account, hits, {rule.pk: rule for rule in rules})
-
-
-@transaction.atomic
-def tag_rules_apply_to_click(*, account_id: int, friend_id: int | None, url: str) -> int:
-    """Live: a tracked link click just stored (``url`` is the real link it led to). Returns
-    new tags. The click redirect waits for this, so it costs one query (the OA's active link
-    rules, with their tag and OA) and writes only when a rule matches."""
-    if friend_id is None:
-        return 0  # a click on a multicast message: nobody to tag
-    rules = list(
-        TagRule.unscoped.filter(account_id=account_id, is_active=True, kind=TagRule.Kind.LINK_CLICK)
-        .select_related("tag", "account")
-        .order_by("pk")
-    )
-    matched = [rule for rule in rules if rule_matches_click(rule, url=url)]
-    if not matched:
-        return 0
-    return _apply(
-        matched[0].account,
-        {rule.pk: {friend_id} for rule in matched},
-        {rule.pk: rule for rule in matched},
-    )
 
 
 def _backfill_candidates(rule: TagRule) -> tuple[QuerySet, Callable[[tuple], int | None]]:
@@ -319,10 +251,7 @@ def _backfill_candidates(rule: TagRule) -> tuple[QuerySet, Callable[[tuple], int
 
         return rows.values_list("friend_id", "name", "properties"), custom_event
     if rule.kind == TagRule.Kind.LINK_CLICK:
-        # Lazy: segments does not load the broadcasts app unless a link rule needs it.
-        from broadcasts.models import Click
-
-        rows = Click.unscoped.filter(account=account, friend__isnull=False)
+        rows = past_link_clicks(account)  # stored by broadcasts, which registers them
         if rule.match == TagRule.Match.EXACT:
             rows = rows.filter(url__iexact=rule.pattern.strip())
         else:
@@ -349,6 +278,13 @@ def tag_rule_backfill(*, rule: TagRule, job: TagRuleBackfill | None = None) -> i
     commits on its own, so the page polling the job sees them); the tags are added at the end
     in one transaction, so a run that dies half-way leaves no partial tagging behind.
     """
+    # A task's body: the rule's OA is the scope (as webhook processing sets its OA's).
+    account = rule.account
+    with tenant_scope(workspace=account.workspace, account=account):
+        return _backfill(rule=rule, job=job)
+
+
+def _backfill(*, rule: TagRule, job: TagRuleBackfill | None = None) -> int:
     rows, friend_of = _backfill_candidates(rule)
     total = 0
     if job is not None:
@@ -370,7 +306,7 @@ def tag_rule_backfill(*, rule: TagRule, job: TagRuleBackfill | None = None) -> i
         if job is not None and processed % BACKFILL_CHUNK == 0:
             TagRuleBackfill.unscoped.filter(pk=job.pk).update(processed=processed)
     with transaction.atomic():
-        tagged = _apply(rule.account, {rule.pk: friend_ids}, {rule.pk: rule})
+        tagged = tag_rule_hits_apply(rule.account, {rule.pk: friend_ids}, {rule.pk: rule})
         now = timezone.now()
         TagRule.unscoped.filter(pk=rule.pk).update(last_backfilled_at=now)
         if job is not None:

@@ -2,7 +2,7 @@
 
 Tagging is idempotent: a friend keeps the first source and time a tag was given with, so a rule
 re-applied to past events, an import run twice or an API call retried never duplicates a tag or
-rewrites its history.
+rewrites its history. Each tag a friend gains or loses is published to the activity hub.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oa_console.activity.models import Activity
+from oa_console.activity.publishing import ActivityInput, publish_many
 from oa_console.models import LineAccount
 from segments.models import FriendTag, Tag, TagFamily, TagRule
 
@@ -30,9 +32,11 @@ def tag_family_create(
     *, account: LineAccount, name: str, coverage_goal: int | None = None
 ) -> TagFamily:
     name = name.strip()
-    if TagFamily.unscoped.filter(account=account, name=name).exists():
+    if TagFamily.objects.for_account(account).filter(name=name).exists():
         raise _unique_name_error()
-    return TagFamily.unscoped.create(account=account, name=name, coverage_goal=coverage_goal)
+    return TagFamily.objects.for_account(account).create(
+        account=account, name=name, coverage_goal=coverage_goal
+    )
 
 
 @transaction.atomic
@@ -66,9 +70,11 @@ def tag_create(
     name = name.strip()
     if family is not None and family.account_id != account.pk:
         raise ValidationError({"family": [_("Unknown tag family.")]})
-    if Tag.unscoped.filter(account=account, name=name).exists():
+    if Tag.objects.for_account(account).filter(name=name).exists():
         raise _unique_name_error()
-    return Tag.unscoped.create(account=account, name=name, family=family, description=description)
+    return Tag.objects.for_account(account).create(
+        account=account, name=name, family=family, description=description
+    )
 
 
 @transaction.atomic
@@ -100,25 +106,31 @@ def friend_tags_add(
     at: datetime | None = None,
 ) -> int:
     """Tag these friends (ids already known to belong to ``account``); returns how many were
-    newly tagged. Friends who already carry the tag keep their original source and time."""
+    newly tagged. Friends who already carry the tag keep their original source and time.
+    Each newly tagged friend's ``tag_added`` activity is published in the same transaction."""
     if tag.account_id != account.pk:
         raise ValueError("tag of another OA")
     ids = sorted(set(friend_ids))
     at = at or timezone.now()
+    rows = FriendTag.objects.for_account(account)
     created = 0
     for start in range(0, len(ids), BULK_SIZE):
         chunk = ids[start : start + BULK_SIZE]
-        before = FriendTag.unscoped.filter(tag=tag, friend_id__in=chunk).count()
-        FriendTag.unscoped.bulk_create(
+        before = set(rows.filter(tag=tag, friend_id__in=chunk).values_list("friend_id", flat=True))
+        rows.bulk_create(
             [
                 FriendTag(
                     account=account, friend_id=pk, tag=tag, source=source, rule=rule, tagged_at=at
                 )
                 for pk in chunk
+                if pk not in before
             ],
             ignore_conflicts=True,
         )
-        created += FriendTag.unscoped.filter(tag=tag, friend_id__in=chunk).count() - before
+        after = set(rows.filter(tag=tag, friend_id__in=chunk).values_list("friend_id", flat=True))
+        new = sorted(after - before)
+        created += len(new)
+        _publish_tag_changes(account, Activity.Kind.TAG_ADDED, tag, new, at, source=source)
     return created
 
 
@@ -127,13 +139,32 @@ def friend_tags_remove(*, account: LineAccount, tag: Tag, friend_ids: Iterable[i
     if tag.account_id != account.pk:
         raise ValueError("tag of another OA")
     ids = sorted(set(friend_ids))
+    rows = FriendTag.objects.for_account(account).filter(tag=tag)
     removed = 0
     for start in range(0, len(ids), BULK_SIZE):
-        count, _detail = FriendTag.unscoped.filter(
-            account=account, tag=tag, friend_id__in=ids[start : start + BULK_SIZE]
-        ).delete()
+        chunk = rows.filter(friend_id__in=ids[start : start + BULK_SIZE])
+        gone = sorted(chunk.values_list("friend_id", flat=True))
+        count, _detail = chunk.delete()
         removed += count
+        _publish_tag_changes(account, Activity.Kind.TAG_REMOVED, tag, gone, timezone.now())
     return removed
+
+
+def _publish_tag_changes(
+    account: LineAccount, kind: str, tag: Tag, friend_ids: list[int], at: datetime, **extra
+) -> None:
+    publish_many(
+        account=account,
+        activities=(
+            ActivityInput(
+                kind=kind,
+                occurred_at=at,
+                friend_id=friend_id,
+                payload={"tag_id": tag.pk, "tag": tag.name, **extra},
+            )
+            for friend_id in friend_ids
+        ),
+    )
 
 
 @transaction.atomic
@@ -147,8 +178,9 @@ def tag_coverage_snapshot(*, account: LineAccount, day) -> int:
     rows = [("all", report.overall)]
     rows += [(f"family:{family.pk}", coverage) for family, coverage in report.families]
     rows += [(f"tag:{tag.pk}", coverage) for tag, coverage, _friends in report.tags]
-    TagCoverageSnapshot.unscoped.filter(account=account, date=day).delete()
-    TagCoverageSnapshot.unscoped.bulk_create(
+    snapshots = TagCoverageSnapshot.objects.for_account(account)
+    snapshots.filter(date=day).delete()
+    snapshots.bulk_create(
         [
             TagCoverageSnapshot(
                 account=account,

@@ -18,12 +18,13 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from insights.metrics.refresh import metrics_refresh_request
+from oa_console.activity.draining import activity_react_now
+from oa_console.activity.models import Activity
+from oa_console.activity.publishing import ActivityInput, publish_many
 from oa_console.json_input import json_loads_bounded
 from oa_console.models import LineAccount
 from oa_console.tenancy import tenant_scope
-from segments.models import FriendStatusChange, Interaction
-from segments.services import friend_links, tag_rules
+from segments.models import Friend, FriendStatusChange, Interaction
 from segments.services import friends as segment_services
 from webhooks.models import WebhookEvent
 
@@ -156,26 +157,51 @@ def _derive_and_record(account: LineAccount, events: list[WebhookEvent]) -> _Der
     activity = segment_services.friend_activity_record(
         account=account, status_changes=derived.status_changes, interactions=derived.interactions
     )
-    # Auto-tag rules see each batch once, in the same transaction as the facts they tag from.
-    tag_rules.tag_rules_apply_to_activity(
-        account=account, interactions=derived.interactions, friend_ids=activity.friend_ids
-    )
-    # A console user sending the OA their one-time code links their own LINE account, so
-    # "Send a test to me" reaches their phone.
-    friend_links.friend_link_codes_redeem(
-        account=account,
-        messages=[
-            friend_links.TextMessage(
-                line_user_id=item.friend_user_id, text=item.text, occurred_at=item.occurred_at
-            )
-            for item in derived.interactions
-            if item.kind == Interaction.Kind.MESSAGE
-            and item.message_type == "text"
-            and item.friend_user_id
-            and item.mode == "active"
-        ],
-    )
+    # Auto-tag rules, one-time link codes and the dashboards' refreshes react through the
+    # activity hub: published here, in the transaction of the facts they react to.
+    publish_many(account=account, activities=_activities(derived, activity.friend_ids))
     return derived
+
+
+_STATUS_KINDS = {
+    FriendStatusChange.Kind.FOLLOW: Activity.Kind.FOLLOW,
+    FriendStatusChange.Kind.UNFOLLOW: Activity.Kind.UNFOLLOW,
+}
+_INTERACTION_ACTIVITY_KINDS = {
+    Interaction.Kind.MESSAGE: Activity.Kind.MESSAGE,
+    Interaction.Kind.POSTBACK: Activity.Kind.POSTBACK,
+}
+
+
+def _activities(derived: _Derived, friend_ids: dict[str, int]) -> list[ActivityInput]:
+    """One activity per follow, unfollow, unblock and interaction of the batch."""
+    activities = [
+        ActivityInput(
+            kind=Activity.Kind.UNBLOCK if change.is_unblock else _STATUS_KINDS[change.kind],
+            occurred_at=change.occurred_at,
+            friend_id=friend_ids.get(change.line_user_id),
+            line_user_id=change.line_user_id,
+            payload={"event_key": change.event_key, "mode": change.mode},
+        )
+        for change in derived.status_changes
+    ]
+    for item in derived.interactions:
+        kind = _INTERACTION_ACTIVITY_KINDS.get(item.kind, Activity.Kind.INTERACTION)
+        payload = {"event_key": item.event_key, "mode": item.mode, "interaction": item.kind}
+        if kind == Activity.Kind.MESSAGE:
+            payload.update(message_type=item.message_type, text=item.text)
+        elif kind == Activity.Kind.POSTBACK:
+            payload["data"] = item.data
+        activities.append(
+            ActivityInput(
+                kind=kind,
+                occurred_at=item.occurred_at,
+                friend_id=friend_ids.get(item.friend_user_id) if item.friend_user_id else None,
+                line_user_id=item.line_user_id or "",
+                payload=payload,
+            )
+        )
+    return activities
 
 
 def _pending_batch(
@@ -233,12 +259,6 @@ def _process_batch(*, account: LineAccount, batch_size: int) -> int:
                 derived.statuses[event.pk] = WebhookEvent.Status.FAILED
                 derived.errors[event.pk] = f"{type(exc).__name__}: {exc}"[:1000]
     _save_outcome(events, derived)
-    # The dashboards' rollups of the days these events fall on, debounced per OA.
-    metrics_refresh_request(
-        account_id=account.pk,
-        date_from=min(e.occurred_at for e in events).date(),
-        date_to=max(e.occurred_at for e in events).date(),
-    )
     return len(events)
 
 
@@ -256,6 +276,7 @@ def webhook_events_process_pending(
     with tenant_scope(workspace=account.workspace, account=account):
         for _batch in range(max_batches):
             count = _process_batch(account=account, batch_size=batch_size)
+            activity_react_now()  # the batch is committed: its reactions follow at once
             total += count
             if count < batch_size:
                 return total
@@ -288,8 +309,10 @@ def webhook_events_sweep(*, grace: timedelta = SWEEP_GRACE) -> list[int]:
 @transaction.atomic
 def webhook_events_reprocess_failed(*, account: LineAccount) -> int:
     """Put an OA's failed events back in the queue (the health page's admin button)."""
-    count = WebhookEvent.unscoped.filter(account=account, status=WebhookEvent.Status.FAILED).update(
-        status=WebhookEvent.Status.PENDING, error=""
+    count = (
+        WebhookEvent.objects.for_account(account)
+        .filter(status=WebhookEvent.Status.FAILED)
+        .update(status=WebhookEvent.Status.PENDING, error="")
     )
     if count:
         from webhooks.services.receiving import _enqueue_processing
@@ -307,7 +330,7 @@ def webhook_events_replay(
     The derived facts of the chosen events are deleted and the events processed again in this
     process, then every touched friend is recomputed; running it twice gives the same data.
     """
-    events = WebhookEvent.unscoped.filter(account=account)
+    events = WebhookEvent.objects.for_account(account)
     if since is not None:
         start = datetime.combine(since, time.min, tzinfo=ZoneInfo(account.time_zone))
         events = events.filter(occurred_at__gte=start)
@@ -318,10 +341,9 @@ def webhook_events_replay(
     total = 0
     with tenant_scope(workspace=account.workspace, account=account):
         while count := _process_batch(account=account, batch_size=batch_size):
+            activity_react_now()
             total += count
     if since is None:
-        from segments.models import Friend
-
-        touched |= set(Friend.unscoped.filter(account=account).values_list("pk", flat=True))
+        touched |= set(Friend.objects.for_account(account).values_list("pk", flat=True))
     segment_services.friends_recompute(account=account, friend_ids=touched)
     return total

@@ -9,6 +9,7 @@ batch of staged rows through the ORM. Both give the same answers; tests run both
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date
 from decimal import Decimal
@@ -18,6 +19,8 @@ from django.utils import timezone
 
 from insights.imports.kinds import ApplyResult
 from insights.imports.storage import PostgresStage
+from oa_console.activity.models import Activity
+from oa_console.activity.publishing import ActivityInput, publish_many
 from segments.models import AttributeDefinition, Friend, FriendAttribute
 
 FRIEND_FIELDS = ("member_id", "gender", "birthday", "region", "member_tier", "add_source")
@@ -92,6 +95,7 @@ def _apply_batch(account, key, batch, definitions, result: ApplyResult, sourced:
     now = timezone.now()
     changed_fields: set[str] = set()
     changed: list[Friend] = []
+    changed_targets: dict[int, list[str]] = {}
     moving_member_ids: dict[int, str] = {}
     attribute_rows: list[FriendAttribute] = []
     for staged in batch:
@@ -111,6 +115,7 @@ def _apply_batch(account, key, batch, definitions, result: ApplyResult, sourced:
                     sourced.append(friend.pk)
                 setattr(friend, target, new)
                 changed_fields.add(target)
+                changed_targets.setdefault(friend.pk, []).append(target)
                 touched = True
             else:
                 definition = definitions[_attribute_key(target)]
@@ -120,6 +125,7 @@ def _apply_batch(account, key, batch, definitions, result: ApplyResult, sourced:
                 attribute_rows.append(
                     FriendAttribute(account=account, friend=friend, definition=definition, **typed)
                 )
+                changed_targets.setdefault(friend.pk, []).append(target)
                 touched = True
         if touched:
             friend.updated_at = now
@@ -148,6 +154,33 @@ def _apply_batch(account, key, batch, definitions, result: ApplyResult, sourced:
         unique_fields=["friend", "definition"],
         update_fields=["value_text", "value_number", "value_date", "value_bool", "updated_at"],
         batch_size=500,
+    )
+    _publish(account, changed_targets, moving_member_ids)
+
+
+def _publish(account, changed: dict[int, list[str]], member_ids: dict[int, str]) -> None:
+    """The import's changes as activities, in bulk and in the import's transaction: one
+    ``attribute_changed`` per changed friend (naming the fields and attributes given), one
+    ``member_id_linked`` per friend whose member id it set."""
+    publish_many(
+        account=account,
+        activities=[
+            ActivityInput(
+                kind=Activity.Kind.ATTRIBUTE_CHANGED,
+                friend_id=friend_id,
+                payload={"source": "member_import", "targets": sorted(targets)},
+            )
+            for friend_id, targets in changed.items()
+        ]
+        + [
+            ActivityInput(
+                kind=Activity.Kind.MEMBER_ID_LINKED,
+                friend_id=friend_id,
+                payload={"source": "member_import", "member_id": member_id},
+            )
+            for friend_id, member_id in member_ids.items()
+            if member_id
+        ],
     )
 
 
@@ -211,6 +244,20 @@ def _apply_postgres(account, key, stage_table, targets, definitions, result) -> 
         cursor.execute(f"SELECT friend_id FROM {work} WHERE sourced")
         sourced_ids = [row[0] for row in cursor.fetchall()]
 
+        cursor.execute(f"SELECT friend_id, v FROM {work} WHERE changed")
+        given = set(targets)
+        changed = {
+            friend_id: [t for t in (json.loads(v) if isinstance(v, str) else v) if t in given]
+            for friend_id, v in cursor.fetchall()
+        }
+        member_ids: dict[int, str] = {}
+        if "member_id" in fields:
+            cursor.execute(
+                f"""SELECT w.friend_id, w.v->>'member_id' FROM {work} w
+                JOIN {friends} g ON g.id = w.friend_id
+                WHERE w.v ? 'member_id' AND g.member_id IS DISTINCT FROM w.v->>'member_id'"""
+            )
+            member_ids = dict(cursor.fetchall())
         if "member_id" in fields:
             # A member id moving to another friend (or two swapping) is freed first: the
             # (account, member id) constraint is checked row by row.
@@ -252,4 +299,5 @@ def _apply_postgres(account, key, stage_table, targets, definitions, result) -> 
                 [account.pk, definition.pk, target, now, target],
             )
         cursor.execute(f"DROP TABLE {work}")
+    _publish(account, changed, member_ids)
     return sourced_ids

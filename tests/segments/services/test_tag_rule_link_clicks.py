@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from broadcasts.messages import click_token
 from broadcasts.models import Click
+from oa_console.activity.draining import activity_drain
 from segments.models import FriendTag, Tag, TagRule, TagRuleBackfill
 from segments.services import tag_rules
 from tests.broadcasts.conftest import make_broadcast, make_friends
@@ -145,16 +146,20 @@ def test_failed_tagging_is_logged_and_the_redirect_still_works(
         raise RuntimeError("tag table locked")
 
     monkeypatch.setattr(tag_rules.tagging, "friend_tags_add", broken)
-    with caplog.at_level(logging.ERROR, logger="broadcasts.services.clicks"):
+    with caplog.at_level(logging.ERROR, logger="oa_console.activity"):
         response = click(broadcast, SALE, friend)
     assert response.status_code == 302
     assert response["Location"] == "https://shop.example/Sale?utm=line"
     assert Click.unscoped.filter(friend=friend).count() == 1
     assert not FriendTag.unscoped.exists()
-    (record,) = [r for r in caplog.records if r.name == "broadcasts.services.clicks"]
-    assert record.getMessage() == "link click auto-tagging failed"
+    (record,) = [r for r in caplog.records if r.name == "oa_console.activity"]
+    assert record.getMessage() == "activity subscriber failed"
     assert record.exc_info[1].args == ("tag table locked",)
-    assert (record.account_id, record.friend_id) == (account.pk, friend.pk)
+    assert record.subscriber == "segments.services.tag_rules"
+    # The click's activity stays in the log: once tagging works again, the friend is tagged.
+    monkeypatch.undo()
+    activity_drain()
+    assert FriendTag.unscoped.get().friend_id == friend.pk
 
 
 def test_backfill_tags_past_clickers_and_reports_progress(

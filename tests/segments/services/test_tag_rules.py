@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
+from segments import tag_rule_reactions
 from segments.models import Friend, FriendTag, Tag, TagRule
 from segments.services import tag_rules
 from tests.webhooks.factories import event, post_events, user_id
@@ -99,7 +100,9 @@ def test_add_source_and_custom_event_rules(account, tags, scope):
         account=account, tag=tags["spring"], kind="add_source", pattern="qr_spring"
     )
     assert tag_rules.tag_rule_backfill(rule=rule) == 1
-    assert tag_rules.tag_rules_apply_to_sources(account=account, friend_ids=[friend.pk]) == 0
+    assert (
+        tag_rule_reactions.tag_rules_apply_to_sources(account=account, friend_ids=[friend.pk]) == 0
+    )
 
     buyer = tag_rules.tag_rule_create(
         account=account,
