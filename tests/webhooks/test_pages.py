@@ -75,16 +75,20 @@ def test_health_page_shows_status_chart_and_recent_events(viewer, account, activ
 
 def test_health_fragment_for_htmx_polling(viewer, account, activity):
     response = client_for(viewer).get(
-        url("webhook_health", account) + "?partial=status", HTTP_HX_REQUEST="true"
+        url("webhook_health", account),
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="webhook-status",
     )
     body = response.content.decode()
     assert response.status_code == 200
     assert 'id="webhook-status"' in body and "<html" not in body and "Plotly" not in body
-    # Names outside the whitelist render the full page.
-    full = client_for(viewer).get(
-        url("webhook_health", account) + "?partial=../base", HTTP_HX_REQUEST="true"
+    # Targets outside the whitelist are refused (render_page), never resolved as a template.
+    refused = client_for(viewer).get(
+        url("webhook_health", account), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="../base"
     )
-    assert "<html" in full.content.decode()
+    assert refused.status_code == 400 and "<html" not in refused.content.decode()
+    # A plain page load (no htmx) still gets the full page.
+    assert "<html" in client_for(viewer).get(url("webhook_health", account)).content.decode()
 
 
 def test_chart_csv_has_exactly_the_charted_numbers(viewer, account, activity):

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -16,17 +16,11 @@ from oa_console.charts import figure_html
 from oa_console.csv_download import csv_response
 from oa_console.permissions import can, require
 from oa_console.roles import Capability
+from oa_console.views._render import render_page
 from webhooks import charts, selectors, services
 
-HEALTH_PARTIALS = {"status", "events"}
-
-
-def _partial(request: HttpRequest, template: str, allowed: set[str]) -> str:
-    """``page.html#name`` for an htmx request asking for a whitelisted fragment, else the page."""
-    name = request.GET.get("partial", "")
-    if request.htmx and name in allowed:
-        return f"{template}#{name}"
-    return template
+# The status section polls itself (its own id is the htmx target).
+HEALTH_PARTIALS = ("webhook-status",)
 
 
 @require_GET
@@ -39,21 +33,20 @@ def webhook_health(request: HttpRequest, workspace_slug: str, account_slug: str)
     if request.GET.get("download") == "csv":
         header, table = charts.events_per_day_table(rows, days=days, today=today)
         return csv_response(header, table, filename=f"{account.slug}-webhook-events-{today}.csv")
-    template = _partial(request, "webhooks/health.html", HEALTH_PARTIALS)
     context = {
         "health": selectors.webhook_health(account=account),
         "recent": selectors.webhook_event_recent(account=account, limit=50),
         "may_operate": can(request, Capability.OPERATE_WEBHOOK),
         "days": days,
     }
-    if "#" not in template:
+    if not (request.htmx and request.htmx.target in HEALTH_PARTIALS):  # fragments have no chart
         figure = charts.events_per_day_figure(
             rows, days=days, today=today, title=_("Events per day by type"), y_title=_("Events")
         )
         # figure_html escapes the JSON like json_script: event types LINE sends cannot break out.
         context["chart"] = mark_safe(figure_html(figure, div_id="webhook-events-chart"))
         context["has_events"] = bool(rows)
-    return render(request, template, context)
+    return render_page(request, "webhooks/health.html", context, partials=HEALTH_PARTIALS)
 
 
 @require_GET
@@ -63,11 +56,12 @@ def webhook_event_raw(
     event = selectors.webhook_event_get(account=request.account, event_id=event_id)
     if event is None:
         raise Http404
-    template = "webhooks/event_raw.html#raw" if request.htmx else "webhooks/event_raw.html"
-    return render(
+    # The raw link targets ``#raw-<pk>``, an id per row: the fragment is named, not whitelisted.
+    return render_page(
         request,
-        template,
+        "webhooks/event_raw.html",
         {"event": event, "raw": selectors.webhook_event_payload_pretty(event=event)},
+        fragment="raw",
     )
 
 
