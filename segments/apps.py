@@ -28,11 +28,18 @@ class SegmentsConfig(AppConfig):
         register_demo_step(30, seed_crm)
         register_demo_step(50, seed_follower_sync)
 
-        # The activity hub's subscribers: auto-tag rules and one-time link codes react to
+        # The activity hub's subscribers: campaign attribution (first, so the add-friend source it
+        # sets is auto-tagged in the same drain), auto-tag rules and one-time link codes react to
         # friends' activity (from the log's beginning: it starts empty when the hub is deployed).
         from segments import tag_rule_reactions
-        from segments.services import friend_links
+        from segments.services import campaigns, friend_links
 
+        register(
+            campaigns.SUBSCRIBER,
+            campaigns.KINDS,
+            campaigns.campaign_follows_react,
+            start=FROM_BEGINNING,
+        )
         register(
             tag_rule_reactions.SUBSCRIBER,
             tag_rule_reactions.KINDS,

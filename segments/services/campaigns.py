@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 
 from oa_console.activity.models import Activity
 from oa_console.activity.publishing import ActivityInput, publish, publish_many
+from oa_console.activity.registry import per_account
 from oa_console.models import LineAccount
 from oa_console.tenancy import tenant_scope
 from segments.models import CampaignLink, CampaignVisit, Friend, Tag, TagRule
@@ -299,3 +300,31 @@ def campaign_follows_forget(*, account: LineAccount, event_keys: Iterable[str]) 
             .update(friend=None, follow_event_key="", followed_at=None)
         )
     return released
+
+
+# The activity hub's campaign-attribution subscriber (registered in SegmentsConfig.ready(),
+# before the auto-tag rules, so the add-friend source it sets is tagged in the same drain).
+SUBSCRIBER = "segments.services.campaigns"
+KINDS = (Activity.Kind.FOLLOW,)
+
+
+def campaign_follows_react(activities) -> None:
+    """The hub's handler: attribute each new follow (not an unblock, which is its own kind) to
+    the campaign visit that brought the friend. ``campaign_follows_attribute`` skips a follow
+    already attributed, so a redelivered webhook or a replayed batch attributes once."""
+    per_account(activities, _follows_attribute)
+
+
+def _follows_attribute(account: LineAccount, rows: list[Activity]) -> None:
+    campaign_follows_attribute(
+        account=account,
+        follows=[
+            FollowInput(
+                friend_id=row.friend_id,
+                event_key=row.payload["event_key"],
+                occurred_at=row.occurred_at,
+            )
+            for row in rows
+            if row.friend_id is not None and (row.payload or {}).get("event_key")
+        ],
+    )

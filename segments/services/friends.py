@@ -131,11 +131,6 @@ def friend_activity_record(
     user_ids = {change.line_user_id for change in status_changes}
     user_ids |= {item.friend_user_id for item in interactions if item.friend_user_id}
     friend_ids = friends_ensure(account=account, line_user_ids=user_ids)
-    already_recorded = set(
-        FriendStatusChange.objects.for_account(account)
-        .filter(event_key__in=[change.event_key for change in status_changes])
-        .values_list("event_key", flat=True)
-    )
     FriendStatusChange.unscoped.bulk_create(
         [
             FriendStatusChange(
@@ -184,22 +179,6 @@ def friend_activity_record(
     }
     _messages_reconcile(account=account, message_ids=message_ids)
     friends_recompute(account=account, friend_ids=friend_ids.values())
-    # New friends (not unblocks) may have come through a campaign link; a redelivered or
-    # reprocessed follow was attributed (or not) the first time.
-    campaigns.campaign_follows_attribute(
-        account=account,
-        follows=[
-            campaigns.FollowInput(
-                friend_id=friend_ids[c.line_user_id],
-                event_key=c.event_key,
-                occurred_at=c.occurred_at,
-            )
-            for c in status_changes
-            if c.kind == FriendStatusChange.Kind.FOLLOW
-            and not c.is_unblock
-            and c.event_key not in already_recorded
-        ],
-    )
 
     followed = {
         friend_ids[c.line_user_id]

@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from oa_console.activity.models import Activity, SubscriberCursor
 from segments.models import CampaignLink, CampaignVisit, Friend, FriendTag, Tag, TagRule
 from segments.services import campaigns
 from tests.conftest import client_for
@@ -143,23 +144,28 @@ def test_attribution_is_idempotent_and_keeps_a_known_source(account, poster, lin
 
 
 @pytest.mark.django_db
-def test_replay_releases_and_reclaims_the_visit(account, poster):
+def test_replay_releases_and_reclaims_the_visit(account, poster, line_client, process):
+    """Attribution is the activity hub's campaign subscriber reacting to the follow: forgetting
+    the follow releases its visit, and replaying the raw events claims it again, once."""
     from segments.services import friends as services
+    from webhooks.services.processing import webhook_events_replay
 
     visit(poster)
-    change = services.StatusChangeInput(
-        line_user_id=user_id(9),
-        event_key="01REPLAY00000000000000000",
-        kind="follow",
-        occurred_at=timezone.now() + timedelta(seconds=10),
-        sequence=1,
-    )
-    services.friend_activity_record(account=account, status_changes=[change])
-    assert CampaignVisit.unscoped.get().follow_event_key == change.event_key
-    services.friend_activity_forget(account=account, event_keys=[change.event_key])
+    first = follow(user_id(9), at_ms=now_ms(10))
+    post_events(line_client, account, [first])
+    process()
+    assert CampaignVisit.unscoped.get().follow_event_key == first["webhookEventId"]
+    services.friend_activity_forget(account=account, event_keys=[first["webhookEventId"]])
     assert CampaignVisit.unscoped.get().follow_event_key == ""
-    services.friend_activity_record(account=account, status_changes=[change])
-    assert CampaignVisit.unscoped.get().follow_event_key == change.event_key
+    webhook_events_replay(account=account)
+    claimed = CampaignVisit.unscoped.get()
+    assert claimed.follow_event_key == first["webhookEventId"]
+    assert claimed.friend == Friend.unscoped.get(line_user_id=user_id(9))
+    follows = Activity.unscoped.filter(account=account, kind=Activity.Kind.FOLLOW)
+    assert follows.count() == 2  # processed, then replayed: each published its follow
+    assert SubscriberCursor.objects.get(subscriber=campaigns.SUBSCRIBER).position >= max(
+        follows.values_list("pk", flat=True)
+    )
 
 
 @pytest.mark.django_db
