@@ -84,7 +84,7 @@ def test_health_fragment_for_htmx_polling(viewer, account, activity):
     assert 'id="webhook-status"' in body and "<html" not in body and "Plotly" not in body
     # Targets outside the whitelist are refused (render_page), never resolved as a template.
     refused = client_for(viewer).get(
-        url("webhook_health", account), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="../base"
+        url("webhook_health", account), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="base.html"
     )
     assert refused.status_code == 400 and "<html" not in refused.content.decode()
     # A plain page load (no htmx) still gets the full page.
