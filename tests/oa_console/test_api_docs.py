@@ -172,3 +172,14 @@ def test_docs_page_asks_only_the_console_for_its_files():
     script = Client().get("/api/v1/docs/?script=")
     assert script["Content-Type"].startswith("application/javascript")
     assert '"validatorUrl": null' in script.content.decode()  # no online validator badge
+
+
+@pytest.mark.django_db
+def test_docs_page_marks_the_english_reference_as_english_in_every_language(settings):
+    """The reference is the API's own English words; a Japanese user's page says so, so that
+    browsers do not offer to translate it and the untranslated-text checks leave it be."""
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ja"
+    html = client.get("/api/v1/docs/").content.decode()
+    assert re.search(r'<div id="swagger-ui" lang="en" translate="no">\s*</div>', html)
+    assert html.count('id="swagger-ui"') == 1
