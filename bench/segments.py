@@ -83,7 +83,7 @@ def generate(account: LineAccount) -> dict:
             first_followed_at, last_followed_at, blocked_at, times_unblocked,
             last_interaction_at, message_count, display_name, picture_url, language,
             status_message, member_id, gender, birthday, region, member_tier, add_source,
-            profile_status, profile_attempts, profile_error, created_at, updated_at)
+            profile_status, profile_attempts, profile_error, source, created_at, updated_at)
         SELECT %s, 'U' || lpad(to_hex(g), 32, '0'),
             CASE WHEN random() < 0.85 THEN 'following' ELSE 'blocked' END, now(),
             now() - random() * interval '730 days', now() - random() * interval '365 days',
@@ -95,7 +95,7 @@ def generate(account: LineAccount) -> dict:
             CASE WHEN random() < 0.6 THEN date '1960-01-01' + (random() * 17000)::int END,
             'jp_' || lpad((1 + (random() * 46)::int)::text, 2, '0'),
             (ARRAY['bronze', 'silver', 'gold', ''])[1 + floor(random() * 4)::int], '',
-            'fetched', 0, '', now(), now()
+            'fetched', 0, '', 'webhook', now(), now()
         FROM generate_series(1, %s) AS g
         """,
         [a, FRIENDS],
