@@ -137,12 +137,12 @@ def generate(account: LineAccount) -> None:
             first_followed_at, last_followed_at, blocked_at, times_unblocked,
             last_interaction_at, message_count, display_name, picture_url, language,
             status_message, member_id, gender, birthday, region, member_tier, add_source,
-            profile_status, profile_attempts, profile_error, created_at, updated_at)
+            profile_status, profile_attempts, profile_error, source, created_at, updated_at)
         SELECT %s, 'U' || lpad(to_hex(g), 32, '0'),
             CASE WHEN random() < 0.85 THEN 'following' ELSE 'blocked' END, now(),
             now() - random() * interval '730 days', now() - random() * interval '365 days',
             NULL, 0, NULL, 0, '', '', 'ja', '', '', '', NULL, '', '', '', 'fetched', 0, '',
-            now(), now()
+            'webhook', now(), now()
         FROM generate_series(1, %s) AS g
         """,
         [a, FRIENDS],

@@ -73,9 +73,9 @@ def _generate(account: LineAccount) -> None:
                 first_followed_at, last_followed_at, times_unblocked, message_count,
                 display_name, picture_url, language, status_message, member_id, gender,
                 region, member_tier, add_source, profile_status, profile_attempts,
-                profile_error, created_at, updated_at)
+                profile_error, source, created_at, updated_at)
             SELECT %s, 'U' || lpad(to_hex(g), 32, '0'), 'following', now(), now(), now(), 0, 0,
-                'Friend ' || g, '', 'ja', '', '', '', '', '', '', 'fetched', 0, '', now(), now()
+                'Friend ' || g, '', 'ja', '', '', '', '', '', '', 'fetched', 0, '', 'webhook', now(), now()
             FROM generate_series(1, %s) AS g
             """,
             [account.pk, FRIENDS],
