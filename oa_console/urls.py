@@ -3,6 +3,11 @@
 Tenant pages live under ``/w/<workspace_slug>/`` and ``/w/<workspace_slug>/oa/<account_slug>/``;
 TenantMiddleware resolves those two kwargs through the user's memberships before any view runs.
 Every pattern here is exercised by tests/oa_console/test_tenant_isolation.py.
+
+Each app's URL modules are named after where this module mounts them: ``<app>.urls.account``
+under an OA, ``<app>.urls.workspace`` under a workspace, ``<app>.urls.public`` outside any tenant
+(plus ``broadcasts.urls.simulated`` and ``webhooks.urls.line``), and ``<app>.api.urls`` under the
+API root (``oa_console/api/urls.py``); tests/architecture/test_url_modules.py keeps it so.
 """
 
 from django.conf import settings
@@ -58,10 +63,10 @@ auth_patterns = [
 account_patterns = [
     path("", sections.account_home, name="account_home"),
     # insights/ (account_insights and its pages), imports/, friends/import/, insight sync
-    path("", include("insights.urls")),
-    path("friends/", include("segments.urls")),
-    path("webhook/", include("webhooks.urls")),
-    path("broadcasts/", include("broadcasts.urls")),  # account_broadcasts and its pages
+    path("", include("insights.urls.account")),
+    path("friends/", include("segments.urls.account")),
+    path("webhook/", include("webhooks.urls.account")),
+    path("broadcasts/", include("broadcasts.urls.account")),  # account_broadcasts and its pages
     path("settings/", accounts.account_settings, name="account_settings"),
     path("settings/retention/", retention.account_retention, name="account_retention"),
     path("settings/delete/", accounts.account_delete, name="account_delete"),
@@ -69,8 +74,8 @@ account_patterns = [
 
 workspace_patterns = [
     path("", workspaces.workspace_home, name="workspace_home"),
-    path("", include("insights.workspace_urls")),  # portfolio/ (workspace_portfolio)
-    path("broadcasts/", include("broadcasts.workspace_urls")),  # cross-OA content calendar
+    path("", include("insights.urls.workspace")),  # portfolio/ (workspace_portfolio)
+    path("broadcasts/", include("broadcasts.urls.workspace")),  # cross-OA content calendar
     path("settings/", workspaces.workspace_settings, name="workspace_settings"),
     path("settings/delete/", workspaces.workspace_delete, name="workspace_delete"),
     path("settings/security/", workspaces.workspace_security, name="workspace_security"),
@@ -104,16 +109,16 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("w/", workspaces.workspace_picker, name="workspace_picker"),
     path("w/<slug:workspace_slug>/", include(workspace_patterns)),
-    path("webhooks/", include("webhooks.line_urls")),
-    path("", include("broadcasts.public_urls")),  # r/<token> link redirects, broadcast images
-    path("a/", include("segments.public.urls")),  # campaign_link_redirect
+    path("webhooks/", include("webhooks.urls.line")),
+    path("", include("broadcasts.urls.public")),  # r/<token> link redirects, broadcast images
+    path("a/", include("segments.urls.public")),  # campaign_link_redirect
     path("api/v1/", include("oa_console.api.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
 
 if settings.BROADCASTS_SIMULATED_LINE:  # the embedded demo only (DEBUG); never in production
-    urlpatterns.append(path("", include("broadcasts.simulated_urls")))
+    urlpatterns.append(path("", include("broadcasts.urls.simulated")))
 
 # Under /api/ these answer the API's JSON error envelope; elsewhere Django's pages.
 handler400 = "oa_console.views.errors.bad_request"

@@ -29,7 +29,7 @@ from webhooks.http import webhook_answer_body, webhook_http_receive
 
 logger = logging.getLogger("webhooks.wsgi")
 
-# The URL of ``webhooks.line_urls`` (``line/<str:webhook_key>/`` under ``webhooks/``); a test checks
+# The URL of ``webhooks.urls.line`` (``line/<str:webhook_key>/`` under ``webhooks/``); a test checks
 # that ``reverse("line_webhook")`` and this pattern agree.
 WEBHOOK_PATH = re.compile(r"/webhooks/line/(?P<webhook_key>[^/]+)/")
 

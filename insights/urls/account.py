@@ -1,4 +1,4 @@
-"""OA pages of the insights app, included under /w/<workspace>/oa/<account>/: the Insights
+"""OA pages of the insights app, mounted at /w/<workspace>/oa/<account>/: the Insights
 dashboards (insights/), the Imports page (imports/), the former member data import address
 (friends/import/) and the Insight API sync's "sync now" action."""
 

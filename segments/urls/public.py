@@ -1,4 +1,5 @@
-"""Included by the root URLconf under ``a/``: a campaign link's short URL."""
+"""A campaign link's short URL, mounted by the root URLconf at ``a/`` (outside any tenant:
+opened by people who are not console users)."""
 
 from django.urls import path
 

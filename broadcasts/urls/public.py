@@ -1,4 +1,4 @@
-"""Broadcast URLs outside any workspace, included at the site root: tracked link redirects (the
+"""Broadcast URLs outside any workspace, mounted at the site root: tracked link redirects (the
 friend has no console session) and uploaded images (LINE fetches them)."""
 
 from django.urls import path

@@ -1,4 +1,4 @@
-"""Workspace-level broadcast pages, included at ``/w/<workspace>/broadcasts/``."""
+"""Workspace-level broadcast pages, mounted at ``/w/<workspace>/broadcasts/``."""
 
 from django.urls import path
 

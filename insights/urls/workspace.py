@@ -1,4 +1,4 @@
-"""Workspace pages of the insights app, included under /w/<workspace>/: the portfolio."""
+"""Workspace pages of the insights app, mounted at /w/<workspace>/: the portfolio."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""The embedded demo's simulated LINE API (DEBUG only), included at the site root by string when
+"""The embedded demo's simulated LINE API (DEBUG only), mounted at the site root by string when
 ``BROADCASTS_SIMULATED_LINE`` is on, so the core's URLconf does not import the app."""
 
 from django.urls import path

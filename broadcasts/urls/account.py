@@ -1,4 +1,4 @@
-"""Broadcast pages, included at ``/w/<workspace>/oa/<account>/broadcasts/``."""
+"""Broadcast pages of one OA, mounted at ``/w/<workspace>/oa/<account>/broadcasts/``."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""Friends pages, included under ``/w/<workspace>/oa/<account>/friends/``."""
+"""Friends pages of one OA, mounted at ``/w/<workspace>/oa/<account>/friends/``."""
 
 from django.urls import path
 

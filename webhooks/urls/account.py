@@ -1,4 +1,4 @@
-"""The OA's webhook pages, included under ``/w/<workspace>/oa/<account>/webhook/``."""
+"""The OA's webhook pages, mounted at ``/w/<workspace>/oa/<account>/webhook/``."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""LINE's webhook endpoint, included under ``/webhooks/`` (outside any tenant's URL: the
+"""LINE's webhook endpoint, mounted at ``/webhooks/`` (outside any tenant's URL: the
 webhook key in the URL names the OA)."""
 
 from django.urls import path
