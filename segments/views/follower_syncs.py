@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from oa_console.permissions import can, require
 from oa_console.roles import Capability
+from oa_console.views._render import render_page
 from segments import followers
 from segments.follower_panel import follower_sync_context
 from segments.models import FollowerSync
@@ -17,9 +18,10 @@ from segments.models import FollowerSync
 
 @require_http_methods(["GET", "POST"])
 def follower_sync(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
-    """POST starts a sync (admins; or finds the one going); GET is the panel fragment, which
-    polls itself while the sync is waiting or going. Without htmx both lead to the settings
-    page, where the panel is."""
+    """POST starts a sync (admins; or finds the one going); GET is the panel fragment (the
+    ``follower-sync`` partial of the panel the settings page includes), which polls itself while
+    the sync is waiting or going. Without htmx both lead to the settings page, where the panel
+    is."""
     if request.method == "POST":
         require(request, Capability.SYNC_FOLLOWERS)
         _job, created = followers.follower_sync_request(
@@ -37,4 +39,4 @@ def follower_sync(request: HttpRequest, workspace_slug: str, account_slug: str) 
         account=request.account, may_sync=can(request, Capability.SYNC_FOLLOWERS)
     )
     context.update(current_workspace=request.workspace, current_account=request.account)
-    return render(request, "segments/_follower_sync.html", context)
+    return render_page(request, "segments/_follower_sync.html", context, fragment="follower-sync")

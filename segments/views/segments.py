@@ -16,7 +16,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -133,23 +132,16 @@ def _builder(request: HttpRequest, segment: Segment | None) -> HttpResponse:
     target = request.htmx.target if request.htmx else None
 
     if target == "segment-preview":
-        # Live preview of the form as displayed: errors go to the slots beside its conditions.
+        # Live preview of the form as displayed: errors go out of band to the slots beside its
+        # conditions (every slot, so a fixed condition's message is cleared).
         placed = errors_by_dom_path(errors, parsed.paths)
-        return HttpResponse(
-            render_to_string(
-                f"{TEMPLATE}#segment-preview",
-                {"preview": _preview(account, parsed.rules, errors)},
-                request,
-            )
-            + render_to_string(
-                "segments/_rule_errors.html",
-                {
-                    "slots": [
-                        (dom, placed.get(dom, "")) for dom in sorted(set(parsed.paths.values()))
-                    ]
-                },
-                request,
-            )
+        slots = [(dom, placed.get(dom, "")) for dom in sorted(set(parsed.paths.values()))]
+        return render_page(
+            request,
+            TEMPLATE,
+            {"preview": _preview(account, parsed.rules, errors), "slots": slots},
+            partials=["segment-preview"],
+            also=["rule-errors"],
         )
 
     name_error = ""
@@ -185,9 +177,13 @@ def _builder(request: HttpRequest, segment: Segment | None) -> HttpResponse:
         name_error=name_error,
     )
     if target == "rule-tree":
-        return HttpResponse(
-            render_to_string(f"{TEMPLATE}#rule-tree", page, request)
-            + render_to_string(f"{TEMPLATE}#segment-preview", {**page, "oob": True}, request)
+        # The changed tree, and the preview of it out of band.
+        return render_page(
+            request,
+            TEMPLATE,
+            {**page, "oob": True},
+            partials=["rule-tree"],
+            also=["segment-preview"],
         )
     return render(
         request, TEMPLATE, page, status=400 if (errors or name_error) and action == "save" else 200

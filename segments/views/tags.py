@@ -20,6 +20,7 @@ from oa_console.permissions import can, require
 from oa_console.ranges import local_today
 from oa_console.roles import Capability
 from oa_console.views._forms import apply_service_errors
+from oa_console.views._render import render_page
 from segments.selectors import tags as tag_selectors
 from segments.services import tag_rules, tagging
 from segments.views import tag_charts
@@ -208,7 +209,8 @@ def tag_rule_backfill(
     request: HttpRequest, workspace_slug: str, account_slug: str, rule_id: int
 ) -> HttpResponse:
     """POST starts a run over past events (or finds the one going); GET is the run's status
-    fragment, which polls itself until the run is over."""
+    fragment (the tags page's ``backfill-status`` partial), which polls itself until the run is
+    over. Without htmx both lead to the tags page, where the status shows in the rule's row."""
     rule = tag_selectors.tag_rule_get(account=request.account, rule_id=rule_id)
     if rule is None:
         raise Http404
@@ -221,8 +223,13 @@ def tag_rule_backfill(
             else:
                 messages.info(request, _("This rule is already being applied to past events."))
             return redirect("tag_list", workspace_slug, account_slug)
+    elif not request.htmx:
+        return redirect("tag_list", workspace_slug, account_slug)
     job = tag_rules.tag_rule_backfill_latest(rule=rule)
-    return render(request, "segments/_backfill_status.html", {"rule": rule, "job": job})
+    # The target id is per rule (#rule-backfill-<pk>), so the view names the fragment.
+    return render_page(
+        request, "segments/tags.html", {"rule": rule, "job": job}, fragment="backfill-status"
+    )
 
 
 @require_POST

@@ -134,5 +134,9 @@ def test_redelivered_task_does_not_rerun_and_a_crash_is_recorded(rule, monkeypat
 def test_viewer_sees_status_but_cannot_start(viewer, rule, url):
     client = client_for(viewer)
     assert client.post(url).status_code == 403
-    assert client.get(url).status_code == 200
+    status = client.get(url, **HTMX)
+    assert status.status_code == 200 and 'data-testid="backfill-status"' in status.content.decode()
+    # Without htmx (nothing polls then) the status is shown in the rule's row of the tags page.
+    page = client.get(url)
+    assert page.status_code == 302 and page["Location"] == url.split("rules/")[0]
     assert not TagRuleBackfill.unscoped.exists()

@@ -132,6 +132,8 @@ def test_form_round_trips_every_saved_tree(world, scope):
 def test_new_page_shows_everyone_following_by_default(owner, world, urls):
     page = client_for(owner).get(urls["new"])
     assert page.status_code == 200
+    # The out-of-band partials (error slots, the preview's oob copy) come only with htmx answers.
+    assert "hx-swap-oob" not in page.content.decode()
     body = page.content.decode()
     assert 'data-testid="segment-count">3<' in body
     assert 'data-testid="segment-reachable">3<' in body
