@@ -123,7 +123,8 @@ def broadcast_line_stats_fetch(*, broadcast: Broadcast) -> Broadcast:
     if broadcast.method not in WITH_LINE_STATS:
         raise ValidationError(_("LINE only reports statistics for broadcasts and narrowcasts."))
     batch = (
-        BroadcastBatch.unscoped.filter(broadcast=broadcast, status=BroadcastBatch.Status.ACCEPTED)
+        BroadcastBatch.objects.for_account(broadcast.account)
+        .filter(broadcast=broadcast, status=BroadcastBatch.Status.ACCEPTED)
         .exclude(request_id="")
         .order_by("sequence")
         .first()
@@ -169,7 +170,9 @@ def broadcast_message_event_store(
     now = now or timezone.now()
     stats = message_event_values(response)
     with transaction.atomic():
-        Broadcast.unscoped.filter(pk=broadcast.pk).update(line_stats=stats, line_stats_at=now)
+        Broadcast.objects.for_account(broadcast.account).filter(pk=broadcast.pk).update(
+            line_stats=stats, line_stats_at=now
+        )
     broadcast.line_stats, broadcast.line_stats_at = stats, now
     return broadcast
 
@@ -201,7 +204,8 @@ def broadcast_units_sent(*, broadcast: Broadcast) -> list[UnitSent]:
     refused is not asked about), with their recipients: the base of the open and click rates,
     as LINE's per-unit statistics have no "delivered"."""
     rows = (
-        BroadcastBatch.unscoped.filter(broadcast=broadcast, status=BroadcastBatch.Status.ACCEPTED)
+        BroadcastBatch.objects.for_account(broadcast.account)
+        .filter(broadcast=broadcast, status=BroadcastBatch.Status.ACCEPTED)
         .exclude(aggregation_unit="")
         .order_by()
         .values("aggregation_unit", "variant_id")
@@ -305,7 +309,9 @@ def broadcast_unit_stats_store(
     first, last = unit_period(broadcast=broadcast, today=timezone.localtime(now, JST).date())
     labels = {
         v.pk: v.label
-        for v in BroadcastVariant.unscoped.filter(pk__in=[u.variant_id for u in units])
+        for v in BroadcastVariant.objects.for_account(broadcast.account).filter(
+            pk__in=[u.variant_id for u in units]
+        )
     }
     values = [
         _unit_values(
@@ -323,7 +329,9 @@ def broadcast_unit_stats_store(
         "units": values,
     }
     with transaction.atomic():
-        Broadcast.unscoped.filter(pk=broadcast.pk).update(line_stats=stats, line_stats_at=now)
+        Broadcast.objects.for_account(broadcast.account).filter(pk=broadcast.pk).update(
+            line_stats=stats, line_stats_at=now
+        )
     broadcast.line_stats, broadcast.line_stats_at = stats, now
     return broadcast
 
@@ -346,9 +354,11 @@ def _unit_stats_fetch_now(broadcast: Broadcast) -> Broadcast:
 def broadcasts_unit_stats_due(*, account: LineAccount, now: datetime) -> QuerySet[Broadcast]:
     """Sent multicast/push broadcasts with a unit whose statistics are older than the refresh
     interval, while LINE's 30-day window can still change them (plus a last look after)."""
-    with_unit = BroadcastBatch.unscoped.filter(
-        broadcast=OuterRef("pk"), status=BroadcastBatch.Status.ACCEPTED
-    ).exclude(aggregation_unit="")
+    with_unit = (
+        BroadcastBatch.objects.for_account(account)
+        .filter(broadcast=OuterRef("pk"), status=BroadcastBatch.Status.ACCEPTED)
+        .exclude(aggregation_unit="")
+    )
     return (
         Broadcast.objects.for_account(account)
         .filter(
@@ -375,6 +385,7 @@ def broadcast_results_fetch_scheduled(
     60-an-hour Insight budget spent, LINE still counting), or None when done. The hourly
     Insight sync keeps refreshing them afterwards, within the same budget."""
     now = now or timezone.now()
+    # The task's one lookup by id (it learns the OA); everything after reads through it.
     broadcast = Broadcast.unscoped.select_related("account").filter(pk=broadcast_id).first()
     if broadcast is None or not line_stats_available(broadcast=broadcast):
         return None
