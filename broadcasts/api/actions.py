@@ -14,7 +14,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status
 
-from broadcasts.api.common import BroadcastApi, Conflict, acting_user
+from broadcasts.api.common import BroadcastApi, acting_user, conflicts_answered
 from broadcasts.api.output import BroadcastDetailOutputSerializer
 from broadcasts.models import Broadcast
 from broadcasts.services import variants, workflow
@@ -32,25 +32,23 @@ class ScheduleSerializer(serializers.Serializer):
 
 
 class _ActionApi(BroadcastApi):
+    """One action on the broadcast in the URL: ``act`` calls the service with the validated
+    body; the answer is the detail of the broadcast it returns (``answer_status``), or 409
+    when the service refuses with one of ``conflicts``."""
+
     capability = Capability.DRAFT_BROADCASTS
     request_serializer: type[serializers.Serializer] | None = None
+    conflicts: tuple[type[Exception], ...] = (workflow.BroadcastConflict,)
+    answer_status = status.HTTP_200_OK
 
     def act(self, broadcast: Broadcast, data: dict) -> Broadcast:
         raise NotImplementedError
 
     def post(self, request, account_id: int, broadcast_id: int):
-        broadcast = self.broadcast(broadcast_id)
-        self.require(self.capability)
-        data = {}
-        if self.request_serializer is not None:
-            serializer = self.request_serializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            data = serializer.validated_data
-        try:
+        broadcast, data = self.changing(broadcast_id, self.capability, self.request_serializer)
+        with conflicts_answered(*self.conflicts):
             broadcast = self.act(broadcast, data)
-        except workflow.BroadcastConflict as exc:
-            raise Conflict(str(exc)) from exc
-        return self.detail(broadcast)
+        return self.detail(broadcast, self.answer_status)
 
 
 @extend_schema(
@@ -234,19 +232,16 @@ class SendWinnerSerializer(serializers.Serializer):
         ],
     ),
 )
-class BroadcastSendWinnerApi(BroadcastApi):
-    def post(self, request, account_id: int, broadcast_id: int):
-        broadcast = self.broadcast(broadcast_id)
-        self.require(Capability.DRAFT_BROADCASTS)
-        data = SendWinnerSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            followup = variants.broadcast_send_winner(
-                account=broadcast.account,
-                broadcast=broadcast,
-                user=acting_user(request),
-                variant_id=data.validated_data["variant"],
-            )
-        except variants.WinnerConflict as exc:
-            raise Conflict(str(exc)) from exc
-        return self.detail(followup, status.HTTP_201_CREATED)
+class BroadcastSendWinnerApi(_ActionApi):
+    request_serializer = SendWinnerSerializer
+    conflicts = (variants.WinnerConflict,)
+    answer_status = status.HTTP_201_CREATED
+
+    def act(self, broadcast, data):
+        """The follow-up draft (its detail is the answer, not the tested broadcast's)."""
+        return variants.broadcast_send_winner(
+            account=broadcast.account,
+            broadcast=broadcast,
+            user=acting_user(self.request),
+            variant_id=data["variant"],
+        )

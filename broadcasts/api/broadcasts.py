@@ -12,7 +12,12 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from broadcasts import selectors
-from broadcasts.api.common import BROADCAST_EXAMPLE, BroadcastApi, Conflict, acting_user
+from broadcasts.api.common import (
+    BROADCAST_EXAMPLE,
+    BroadcastApi,
+    acting_user,
+    conflicts_answered,
+)
 from broadcasts.api.input import BroadcastInputSerializer, service_kwargs
 from broadcasts.api.output import BroadcastDetailOutputSerializer, BroadcastOutputSerializer
 from broadcasts.models import Broadcast
@@ -147,16 +152,11 @@ class BroadcastDetailApi(BroadcastApi):
         ),
     )
     def put(self, request, account_id: int, broadcast_id: int):
-        broadcast = self.broadcast(broadcast_id)
-        self.require(Capability.DRAFT_BROADCASTS)
-        data = BroadcastInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            broadcast = workflow.broadcast_update(
-                broadcast=broadcast, **service_kwargs(data.validated_data)
-            )
-        except workflow.BroadcastConflict as exc:
-            raise Conflict(str(exc)) from exc
+        broadcast, data = self.changing(
+            broadcast_id, Capability.DRAFT_BROADCASTS, BroadcastInputSerializer
+        )
+        with conflicts_answered(workflow.BroadcastConflict):
+            broadcast = workflow.broadcast_update(broadcast=broadcast, **service_kwargs(data))
         return self.detail(broadcast)
 
     @extend_schema(
@@ -176,10 +176,7 @@ class BroadcastDetailApi(BroadcastApi):
         ),
     )
     def delete(self, request, account_id: int, broadcast_id: int):
-        broadcast = self.broadcast(broadcast_id)
-        self.require(Capability.DRAFT_BROADCASTS)
-        try:
+        broadcast, _data = self.changing(broadcast_id, Capability.DRAFT_BROADCASTS)
+        with conflicts_answered(workflow.BroadcastConflict):
             workflow.broadcast_delete(broadcast=broadcast)
-        except workflow.BroadcastConflict as exc:
-            raise Conflict(str(exc)) from exc
         return Response(status=status.HTTP_204_NO_CONTENT)
