@@ -9,17 +9,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import (
-    extend_schema,
-)
 from rest_framework import serializers, status
 
-from broadcasts.api.common import BroadcastApi, acting_user, conflicts_answered
+from broadcasts.api.common import BroadcastApi, acting_user, broadcast_schema, conflicts_answered
 from broadcasts.api.output import BroadcastDetailOutputSerializer
 from broadcasts.models import Broadcast
 from broadcasts.services import variants, workflow
 from broadcasts.services.rules import local_to_utc
-from oa_console.api.docs import operation_description
 from oa_console.roles import Capability
 
 
@@ -51,42 +47,32 @@ class _ActionApi(BroadcastApi):
         return self.detail(broadcast, self.answer_status)
 
 
-@extend_schema(
-    request=None,
-    responses=BroadcastDetailOutputSerializer,
+@broadcast_schema(
     summary="Submit for review",
-    description=operation_description(
-        ("Sends a draft to review; an admin or owner approves or rejects it."),
-        returns="the broadcast's detail, now `in_review`.",
-        capability=Capability.DRAFT_BROADCASTS,
-        errors=[
-            (404, "no broadcast with this id in the OA."),
-            (409, "the broadcast is not a draft."),
-        ],
-    ),
+    what="Sends a draft to review; an admin or owner approves or rejects it.",
+    returns="the broadcast's detail, now `in_review`.",
+    capability=Capability.DRAFT_BROADCASTS,
+    errors=[(409, "the broadcast is not a draft.")],
+    request=None,
 )
 class BroadcastSubmitApi(_ActionApi):
     def act(self, broadcast, data):
         return workflow.broadcast_submit(broadcast=broadcast, user=acting_user(self.request))
 
 
-@extend_schema(
-    request=CommentSerializer,
-    responses=BroadcastDetailOutputSerializer,
+@broadcast_schema(
     summary="Approve",
-    description=operation_description(
-        (
-            "Approves a broadcast in review, with an optional comment. One whose author "
-            "already chose a future time becomes scheduled at once; otherwise it waits, "
-            "approved, for a send time."
-        ),
-        returns="the broadcast's detail, now `approved` or `scheduled`.",
-        capability=Capability.APPROVE_BROADCASTS,
-        errors=[
-            (404, "no broadcast with this id in the OA."),
-            (409, "the broadcast is not in review."),
-        ],
+    what=(
+        "Approves a broadcast in review, with an optional comment. One whose author "
+        "already chose a future time becomes scheduled at once; otherwise it waits, "
+        "approved, for a send time."
     ),
+    returns="the broadcast's detail, now `approved` or `scheduled`.",
+    capability=Capability.APPROVE_BROADCASTS,
+    errors=[
+        (409, "the broadcast is not in review."),
+    ],
+    request=CommentSerializer,
 )
 class BroadcastApproveApi(_ActionApi):
     capability = Capability.APPROVE_BROADCASTS
@@ -101,20 +87,16 @@ class BroadcastApproveApi(_ActionApi):
         )
 
 
-@extend_schema(
-    request=CommentSerializer,
-    responses=BroadcastDetailOutputSerializer,
+@broadcast_schema(
     summary="Reject back to draft, with a comment",
-    description=operation_description(
-        ("Sends a broadcast in review back to its author as a draft, with the reviewer's reason."),
-        returns="the broadcast's detail, a draft again, with `review_comment`.",
-        capability=Capability.APPROVE_BROADCASTS,
-        errors=[
-            (400, "no comment: say what needs to change."),
-            (404, "no broadcast with this id in the OA."),
-            (409, "the broadcast is not in review."),
-        ],
-    ),
+    what="Sends a broadcast in review back to its author as a draft, with the reviewer's reason.",
+    returns="the broadcast's detail, a draft again, with `review_comment`.",
+    capability=Capability.APPROVE_BROADCASTS,
+    errors=[
+        (400, "no comment: say what needs to change."),
+        (409, "the broadcast is not in review."),
+    ],
+    request=CommentSerializer,
 )
 class BroadcastRejectApi(_ActionApi):
     capability = Capability.APPROVE_BROADCASTS
@@ -141,31 +123,27 @@ def parse_send_at(value: str | None, *, broadcast: Broadcast) -> datetime | None
     return parsed
 
 
-@extend_schema(
-    request=ScheduleSerializer,
-    responses=BroadcastDetailOutputSerializer,
+@broadcast_schema(
     summary="Choose the send time (null = now)",
-    description=operation_description(
-        (
-            "Chooses when the broadcast goes out: `send_at` as ISO-8601 (a time without an "
-            "offset is a wall-clock time in the OA's time zone), or null to send now. "
-            "Before approval this only records the wish; an approved broadcast becomes "
-            "scheduled, and one due now is handed to a worker at once."
-        ),
-        returns="the broadcast's detail with its `send_at` and status.",
-        capability=Capability.DRAFT_BROADCASTS,
-        errors=[
-            (400, "`send_at` is not an ISO-8601 date and time, or is in the past."),
-            (404, "no broadcast with this id in the OA."),
-            (
-                409,
-                (
-                    "the broadcast can no longer be scheduled, or is not approved and null (now) "
-                    "was asked."
-                ),
-            ),
-        ],
+    what=(
+        "Chooses when the broadcast goes out: `send_at` as ISO-8601 (a time without an "
+        "offset is a wall-clock time in the OA's time zone), or null to send now. "
+        "Before approval this only records the wish; an approved broadcast becomes "
+        "scheduled, and one due now is handed to a worker at once."
     ),
+    returns="the broadcast's detail with its `send_at` and status.",
+    capability=Capability.DRAFT_BROADCASTS,
+    errors=[
+        (400, "`send_at` is not an ISO-8601 date and time, or is in the past."),
+        (
+            409,
+            (
+                "the broadcast can no longer be scheduled, or is not approved and null (now) "
+                "was asked."
+            ),
+        ),
+    ],
+    request=ScheduleSerializer,
 )
 class BroadcastScheduleApi(_ActionApi):
     request_serializer = ScheduleSerializer
@@ -175,22 +153,18 @@ class BroadcastScheduleApi(_ActionApi):
         return workflow.broadcast_schedule(broadcast=broadcast, send_at=send_at)
 
 
-@extend_schema(
-    request=None,
-    responses=BroadcastDetailOutputSerializer,
+@broadcast_schema(
     summary="Cancel",
-    description=operation_description(
-        (
-            "Cancels a broadcast that has not gone out: it will not be sent. A cancelled "
-            "broadcast can then be deleted."
-        ),
-        returns="the broadcast's detail, now `cancelled`.",
-        capability=Capability.DRAFT_BROADCASTS,
-        errors=[
-            (404, "no broadcast with this id in the OA."),
-            (409, "the broadcast is already sending, sent or cancelled."),
-        ],
+    what=(
+        "Cancels a broadcast that has not gone out: it will not be sent. A cancelled "
+        "broadcast can then be deleted."
     ),
+    returns="the broadcast's detail, now `cancelled`.",
+    capability=Capability.DRAFT_BROADCASTS,
+    errors=[
+        (409, "the broadcast is already sending, sent or cancelled."),
+    ],
+    request=None,
 )
 class BroadcastCancelApi(_ActionApi):
     def act(self, broadcast, data):
@@ -206,31 +180,28 @@ class SendWinnerSerializer(serializers.Serializer):
     )
 
 
-@extend_schema(
+@broadcast_schema(
+    summary="Send the winning A/B variant to the rest (creates a follow-up draft)",
+    what=(
+        "After an A/B test sent to part of the audience, creates a follow-up draft that "
+        "sends the winning variant (`variant`, by default the leader by click rate) to "
+        "the friends who got no variant yet. The follow-up goes through review like any "
+        "broadcast."
+    ),
+    returns="201 with the follow-up draft's detail.",
+    capability=Capability.DRAFT_BROADCASTS,
+    errors=[
+        (400, "`variant` is not a variant of this broadcast."),
+        (
+            409,
+            (
+                "the broadcast has no finished A/B test with friends left waiting, or its "
+                "winner was already sent."
+            ),
+        ),
+    ],
     request=SendWinnerSerializer,
     responses={201: BroadcastDetailOutputSerializer},
-    summary="Send the winning A/B variant to the rest (creates a follow-up draft)",
-    description=operation_description(
-        (
-            "After an A/B test sent to part of the audience, creates a follow-up draft that "
-            "sends the winning variant (`variant`, by default the leader by click rate) to "
-            "the friends who got no variant yet. The follow-up goes through review like any "
-            "broadcast."
-        ),
-        returns="201 with the follow-up draft's detail.",
-        capability=Capability.DRAFT_BROADCASTS,
-        errors=[
-            (400, "`variant` is not a variant of this broadcast."),
-            (404, "no broadcast with this id in the OA."),
-            (
-                409,
-                (
-                    "the broadcast has no finished A/B test with friends left waiting, or its "
-                    "winner was already sent."
-                ),
-            ),
-        ],
-    ),
 )
 class BroadcastSendWinnerApi(_ActionApi):
     request_serializer = SendWinnerSerializer

@@ -3,20 +3,22 @@ change, its detail answer, the 409 answer and the acting user."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiExample
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
+from rest_framework.fields import empty
 from rest_framework.response import Response
 
 from broadcasts import selectors
 from broadcasts.api.output import BroadcastDetailOutputSerializer
 from broadcasts.models import Broadcast
 from oa_console.api.base import AccountApiView
+from oa_console.api.docs import operation_description
 from oa_console.roles import Capability
 
 
@@ -37,6 +39,35 @@ BROADCAST_EXAMPLE = OpenApiExample(
     },
     request_only=True,
 )
+
+
+NO_BROADCAST = (404, "no broadcast with this id in the OA.")
+
+
+def broadcast_schema(
+    *,
+    summary: str,
+    what: str,
+    returns: str,
+    capability: Capability | None = None,
+    errors: Sequence[tuple[int, str]] = (),
+    request: object = empty,
+    responses: object = BroadcastDetailOutputSerializer,
+    examples: Sequence[OpenApiExample] | None = None,
+):
+    """The OpenAPI entry of an operation on the broadcast in the URL: by default it answers
+    the broadcast's detail, and its errors always include the 404 of a broadcast id that is
+    not the OA's (``operation_description`` orders the errors by status). ``request`` is
+    drf-spectacular's: ``empty`` lets it infer the body, None says there is none."""
+    return extend_schema(
+        request=request,
+        responses=responses,
+        examples=examples,
+        summary=summary,
+        description=operation_description(
+            what, returns=returns, capability=capability, errors=[NO_BROADCAST, *errors]
+        ),
+    )
 
 
 @contextmanager
