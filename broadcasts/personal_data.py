@@ -78,32 +78,19 @@ def erase(subject: Subject) -> dict[str, int]:
     batches = rows_mentioning(
         BroadcastBatch.objects.for_account(account), "line_user_ids", uid
     ).only("pk", "status", "friend_ids", "line_user_ids", "size")
-    for batch in batches:
-        if batch.status == BroadcastBatch.Status.PENDING:
-            ids, uids = _without(batch.friend_ids, batch.line_user_ids, friend_id, uid)
-            BroadcastBatch.objects.for_account(account).filter(pk=batch.pk).update(
-                friend_ids=ids, line_user_ids=uids, size=len(uids)
-            )
-        else:
-            uids = [pseudonym if u == uid else u for u in batch.line_user_ids]
-            BroadcastBatch.objects.for_account(account).filter(pk=batch.pk).update(
-                line_user_ids=uids
-            )
-        counts["recipient_lists"] += 1
     chunks = rows_mentioning(
         RecipientChunk.objects.for_account(account), "line_user_ids", uid
     ).select_related("batch")
-    for chunk in chunks:
-        if chunk.batch.status == BroadcastBatch.Status.PENDING:
-            ids, uids = _without(chunk.friend_ids, chunk.line_user_ids, friend_id, uid)
-            RecipientChunk.objects.for_account(account).filter(pk=chunk.pk).update(
-                friend_ids=ids, line_user_ids=uids, size=len(uids)
-            )
+    # A batch's own lists, then the chunks that hold a one-call batch's recipients: each list
+    # follows the state of the batch it belongs to.
+    lists = [*((batch, batch.status) for batch in batches), *((c, c.batch.status) for c in chunks)]
+    for row, status in lists:
+        same_row = type(row).objects.for_account(account).filter(pk=row.pk)
+        if status == BroadcastBatch.Status.PENDING:
+            ids, uids = _without(row.friend_ids, row.line_user_ids, friend_id, uid)
+            same_row.update(friend_ids=ids, line_user_ids=uids, size=len(uids))
         else:
-            uids = [pseudonym if u == uid else u for u in chunk.line_user_ids]
-            RecipientChunk.objects.for_account(account).filter(pk=chunk.pk).update(
-                line_user_ids=uids
-            )
+            same_row.update(line_user_ids=[pseudonym if u == uid else u for u in row.line_user_ids])
         counts["recipient_lists"] += 1
     counts["held_back"] = (
         HeldBack.objects.for_account(account)
