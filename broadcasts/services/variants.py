@@ -145,6 +145,9 @@ def variants_save(*, broadcast: Broadcast, variants: list[dict]) -> None:
 
 
 def variant_list(*, broadcast: Broadcast) -> list[BroadcastVariant]:
+    """The broadcast's A/B variants in order (none for one not saved yet, like an estimate's)."""
+    if not broadcast.pk:
+        return []
     return list(
         BroadcastVariant.objects.for_account(broadcast.account)
         .filter(broadcast_id=broadcast.pk)
