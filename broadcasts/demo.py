@@ -73,10 +73,10 @@ def _text(text: str) -> list[dict]:
 
 
 def _seed_account(account: LineAccount, marketer: User | None, admin: User | None) -> int:
-    if Broadcast.unscoped.filter(account=account).exists():
+    if Broadcast.objects.for_account(account).exists():
         return 0
-    segments = list(Segment.unscoped.filter(account=account).order_by("pk"))
-    everyone = Segment.unscoped.create(
+    segments = list(Segment.objects.for_account(account).order_by("pk"))
+    everyone = Segment.objects.for_account(account).create(
         account=account, name="All following friends", rules={"all": []}
     )
     created = 1
@@ -132,7 +132,7 @@ def _seed_account(account: LineAccount, marketer: User | None, admin: User | Non
 
 def _sent_as_line_would(broadcast: Broadcast, sent_at: datetime, marketer, admin) -> bool:
     """Plan for real, then record every batch accepted as LINE would have answered."""
-    Broadcast.unscoped.filter(pk=broadcast.pk).update(
+    Broadcast.objects.for_account(broadcast.account).filter(pk=broadcast.pk).update(
         status=Broadcast.Status.SCHEDULED,
         send_at=sent_at,
         reviewed_by=admin,
@@ -144,7 +144,7 @@ def _sent_as_line_would(broadcast: Broadcast, sent_at: datetime, marketer, admin
         return False
     _with_units(planned)
     # One UPDATE even for an A/B test's thousands of pushes; the request ids are made up.
-    BroadcastBatch.unscoped.filter(broadcast=broadcast).update(
+    BroadcastBatch.objects.for_account(broadcast.account).filter(broadcast=broadcast).update(
         status=BroadcastBatch.Status.ACCEPTED,
         request_id=Concat(Value(f"demo{uuid.uuid4().hex[:12]}-"), Cast("pk", CharField())),
         http_status=200,
@@ -161,12 +161,14 @@ def _with_units(broadcast: Broadcast) -> None:
     it, so the simulated LINE reports its statistics once the console fetches them."""
     if broadcast.method not in aggregation.WITH_UNITS:
         return
-    batches = BroadcastBatch.unscoped.filter(broadcast=broadcast)
+    batches = BroadcastBatch.objects.for_account(broadcast.account).filter(broadcast=broadcast)
     arms = sorted(set(batches.values_list("variant_id", flat=True)), key=lambda arm: arm or 0)
     units = [{"unit": aggregation.unit_name(broadcast.pk, arm), "variant": arm} for arm in arms]
     for entry in units:
         batches.filter(variant_id=entry["variant"]).update(aggregation_unit=entry["unit"])
-    Broadcast.unscoped.filter(pk=broadcast.pk).update(aggregation_units=units)
+    Broadcast.objects.for_account(broadcast.account).filter(pk=broadcast.pk).update(
+        aggregation_units=units
+    )
 
 
 def _seed_sent(account: LineAccount, segment: Segment, marketer, admin) -> int:
@@ -187,13 +189,15 @@ def _seed_sent(account: LineAccount, segment: Segment, marketer, admin) -> int:
         return 1
     rng = random.Random(account.pk)
     recipients = list(
-        Delivery.unscoped.filter(broadcast=broadcast).values_list("friend_id", flat=True)
+        Delivery.objects.for_account(account)
+        .filter(broadcast=broadcast)
+        .values_list("friend_id", flat=True)
     )
     clicks = [
         Click(account=account, broadcast=broadcast, friend=None, url=f"{SHOP}/gift")
         for _friend in rng.sample(recipients, k=min(len(recipients), max(1, len(recipients) // 4)))
     ]
-    Click.unscoped.bulk_create(clicks)
+    Click.objects.for_account(account).bulk_create(clicks)
     return 1 + len(clicks)
 
 
@@ -233,8 +237,10 @@ def _seed_ab_test(account: LineAccount, segment: Segment, marketer, admin) -> in
     rng = random.Random(account.pk + 1)
     clicks = []
     for variant, rate in zip(variant_list(broadcast=broadcast), (0.06, 0.14), strict=True):
-        friends = Delivery.unscoped.filter(broadcast=broadcast, variant=variant).values_list(
-            "friend_id", flat=True
+        friends = (
+            Delivery.objects.for_account(account)
+            .filter(broadcast=broadcast, variant=variant)
+            .values_list("friend_id", flat=True)
         )
         clicks += [
             Click(
@@ -247,5 +253,5 @@ def _seed_ab_test(account: LineAccount, segment: Segment, marketer, admin) -> in
             for friend_id in friends
             if rng.random() < rate
         ]
-    Click.unscoped.bulk_create(clicks)
+    Click.objects.for_account(account).bulk_create(clicks)
     return 1 + len(clicks)

@@ -21,7 +21,8 @@ def export(subject: Subject) -> list[Section]:
     account, friend = subject.account, subject.friend
     deliveries = Section("broadcast_deliveries", _("Broadcasts addressed to the friend"))
     rows = (
-        Delivery.unscoped.filter(account=account, friend_id=friend.pk)
+        Delivery.objects.for_account(account)
+        .filter(friend_id=friend.pk)
         .select_related("broadcast", "batch", "variant")
         .order_by("batch__sent_at", "broadcast_id")
     )
@@ -37,8 +38,8 @@ def export(subject: Subject) -> list[Section]:
             }
         )
     held = Section("broadcasts_held_back", _("Broadcasts held back from the friend"))
-    for item in HeldBack.unscoped.filter(account=account, friend=friend).select_related(
-        "broadcast"
+    for item in (
+        HeldBack.objects.for_account(account).filter(friend=friend).select_related("broadcast")
     ):
         held.records.append(
             {
@@ -49,7 +50,8 @@ def export(subject: Subject) -> list[Section]:
         )
     clicks = Section("link_clicks", _("Tracked link clicks"))
     for click in (
-        Click.unscoped.filter(account=account, friend=friend)
+        Click.objects.for_account(account)
+        .filter(friend=friend)
         .select_related("broadcast", "variant")
         .order_by("clicked_at")
     ):
@@ -74,40 +76,33 @@ def erase(subject: Subject) -> dict[str, int]:
     friend_id = subject.friend.pk
     counts = {"recipient_lists": 0, "held_back": 0}
     batches = rows_mentioning(
-        BroadcastBatch.unscoped.filter(account=account), "line_user_ids", uid
+        BroadcastBatch.objects.for_account(account), "line_user_ids", uid
     ).only("pk", "status", "friend_ids", "line_user_ids", "size")
-    for batch in batches:
-        if batch.status == BroadcastBatch.Status.PENDING:
-            ids, uids = _without(batch.friend_ids, batch.line_user_ids, friend_id, uid)
-            BroadcastBatch.unscoped.filter(pk=batch.pk).update(
-                friend_ids=ids, line_user_ids=uids, size=len(uids)
-            )
-        else:
-            uids = [pseudonym if u == uid else u for u in batch.line_user_ids]
-            BroadcastBatch.unscoped.filter(pk=batch.pk).update(line_user_ids=uids)
-        counts["recipient_lists"] += 1
     chunks = rows_mentioning(
-        RecipientChunk.unscoped.filter(account=account), "line_user_ids", uid
+        RecipientChunk.objects.for_account(account), "line_user_ids", uid
     ).select_related("batch")
-    for chunk in chunks:
-        if chunk.batch.status == BroadcastBatch.Status.PENDING:
-            ids, uids = _without(chunk.friend_ids, chunk.line_user_ids, friend_id, uid)
-            RecipientChunk.unscoped.filter(pk=chunk.pk).update(
-                friend_ids=ids, line_user_ids=uids, size=len(uids)
-            )
+    # A batch's own lists, then the chunks that hold a one-call batch's recipients: each list
+    # follows the state of the batch it belongs to.
+    lists = [*((batch, batch.status) for batch in batches), *((c, c.batch.status) for c in chunks)]
+    for row, status in lists:
+        same_row = type(row).objects.for_account(account).filter(pk=row.pk)
+        if status == BroadcastBatch.Status.PENDING:
+            ids, uids = _without(row.friend_ids, row.line_user_ids, friend_id, uid)
+            same_row.update(friend_ids=ids, line_user_ids=uids, size=len(uids))
         else:
-            uids = [pseudonym if u == uid else u for u in chunk.line_user_ids]
-            RecipientChunk.unscoped.filter(pk=chunk.pk).update(line_user_ids=uids)
+            same_row.update(line_user_ids=[pseudonym if u == uid else u for u in row.line_user_ids])
         counts["recipient_lists"] += 1
-    counts["held_back"] = HeldBack.unscoped.filter(account=account, line_user_id=uid).update(
-        line_user_id=pseudonym
+    counts["held_back"] = (
+        HeldBack.objects.for_account(account)
+        .filter(line_user_id=uid)
+        .update(line_user_id=pseudonym)
     )
     # LINE's answer to a failed call may quote the id it refused.
     replacements = {uid: pseudonym}
     counts["error_messages"] = scrub_rows(
-        BroadcastBatch.unscoped.filter(account=account), ["error_message"], replacements, needle=uid
+        BroadcastBatch.objects.for_account(account), ["error_message"], replacements, needle=uid
     ) + scrub_rows(
-        Broadcast.unscoped.filter(account=account),
+        Broadcast.objects.for_account(account),
         ["error_message", "failure"],
         replacements,
         needle=uid,

@@ -203,7 +203,8 @@ def _request_ids(broadcast: Broadcast) -> list[str]:
     if broadcast.method not in line_results.WITH_LINE_STATS:
         return []
     return list(
-        BroadcastBatch.unscoped.filter(broadcast=broadcast, status=BroadcastBatch.Status.ACCEPTED)
+        BroadcastBatch.objects.for_account(broadcast.account)
+        .filter(broadcast=broadcast, status=BroadcastBatch.Status.ACCEPTED)
         .exclude(request_id="")
         .order_by("sequence")
         .values_list("request_id", flat=True)

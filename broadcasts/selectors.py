@@ -218,7 +218,7 @@ def message_quota(*, account: LineAccount) -> Quota | None:
 def friends_received_q(*, account: LineAccount, broadcast_ids: list[int] | None = None) -> Q:
     """Friends a broadcast of this OA was delivered to (all of them when no ids are given):
     the filter behind the segments ``received_broadcast`` field."""
-    deliveries = delivered_deliveries(account_id=account.pk)
+    deliveries = delivered_deliveries(account=account)
     if broadcast_ids is not None:
         deliveries = deliveries.filter(broadcast_id__in=broadcast_ids)
     return Q(pk__in=deliveries.values("friend_id"))
@@ -254,15 +254,14 @@ def broadcast_blocks(*, broadcast: Broadcast) -> list[BlockWindow]:
     start = broadcast.started_at
     if start is None:
         return []
-    recipients = Delivery.unscoped.filter(broadcast=broadcast)
+    account = broadcast.account
+    recipients = Delivery.objects.for_account(account).filter(broadcast=broadcast)
     total = recipients.count()
-    blocks = FriendStatusChange.unscoped.filter(
-        account_id=broadcast.account_id, kind=FriendStatusChange.Kind.UNFOLLOW
+    blocks = FriendStatusChange.objects.for_account(account).filter(
+        kind=FriendStatusChange.Kind.UNFOLLOW
     )
     before = blocks.filter(occurred_at__gte=start - timedelta(days=14), occurred_at__lt=start)
-    following = Friend.unscoped.filter(
-        account_id=broadcast.account_id, status=Friend.Status.FOLLOWING
-    ).count()
+    following = Friend.objects.for_account(account).filter(status=Friend.Status.FOLLOWING).count()
     usual_per_hour = before.count() / (14 * 24)
     windows = []
     for hours in (24, 72):
@@ -321,7 +320,7 @@ class Lift:
 
 def broadcast_event_names(*, broadcast: Broadcast) -> list[str]:
     return list(
-        CustomEvent.unscoped.filter(account_id=broadcast.account_id)
+        CustomEvent.objects.for_account(broadcast.account)
         .values_list("name", flat=True)
         .distinct()
         .order_by("name")[:50]
@@ -333,14 +332,19 @@ def broadcast_lift(*, broadcast: Broadcast, event: str, days: int = 7) -> Lift |
     if not broadcast.holdout_percent or broadcast.started_at is None:
         return None
     start = broadcast.started_at
-    converted = CustomEvent.unscoped.filter(
-        account_id=broadcast.account_id,
-        name=event,
-        occurred_at__gte=start,
-        occurred_at__lt=start + timedelta(days=days),
-    ).values("friend_id")
-    recipients = delivered_deliveries(account_id=broadcast.account_id).filter(broadcast=broadcast)
-    holdout = HeldBack.unscoped.filter(broadcast=broadcast, reason=HeldBack.Reason.HOLDOUT)
+    converted = (
+        CustomEvent.objects.for_account(broadcast.account)
+        .filter(
+            name=event,
+            occurred_at__gte=start,
+            occurred_at__lt=start + timedelta(days=days),
+        )
+        .values("friend_id")
+    )
+    recipients = delivered_deliveries(account=broadcast.account).filter(broadcast=broadcast)
+    holdout = HeldBack.objects.for_account(broadcast.account).filter(
+        broadcast=broadcast, reason=HeldBack.Reason.HOLDOUT
+    )
     return Lift(
         event=event,
         days=days,

@@ -32,7 +32,7 @@ def _figures(
 ) -> dict[str, int]:
     rng = random.Random(seed)
     opened = round(audience * rng.uniform(0.55, 0.75))
-    clicks = Click.unscoped.filter(broadcast=broadcast)
+    clicks = Click.objects.for_account(broadcast.account).filter(broadcast=broadcast)
     if variant_id is not None:
         clicks = clicks.filter(variant_id=variant_id)
     tracked = clicks.count()
@@ -76,6 +76,7 @@ def _token_matches(broadcast: Broadcast, token: str) -> bool:
 
 
 def message_event(request_id: str, token: str) -> tuple[int, dict]:
+    # Like LINE, the request id is resolved before knowing the OA; the token must then match.
     batch = (
         BroadcastBatch.unscoped.filter(request_id=request_id, status=BroadcastBatch.Status.ACCEPTED)
         .select_related("broadcast__account")
@@ -108,6 +109,7 @@ def unit_statistics(unit: str, token: str) -> tuple[int, dict]:
         "messages": [],
         "clicks": [],
     }
+    # The unit names the broadcast before the OA is known; the token must then match.
     broadcast = (
         Broadcast.unscoped.select_related("account").filter(pk=int(match.group(1))).first()
         if match
@@ -117,9 +119,9 @@ def unit_statistics(unit: str, token: str) -> tuple[int, dict]:
         return 200, empty  # LINE answers a unit it has no users for with nulls
     variant_id = int(match.group(2)) if match.group(2) else None
     sent = (
-        BroadcastBatch.unscoped.filter(
-            broadcast=broadcast, status=BroadcastBatch.Status.ACCEPTED, aggregation_unit=unit
-        ).aggregate(sent=Sum("size"))["sent"]
+        BroadcastBatch.objects.for_account(broadcast.account)
+        .filter(broadcast=broadcast, status=BroadcastBatch.Status.ACCEPTED, aggregation_unit=unit)
+        .aggregate(sent=Sum("size"))["sent"]
         or 0
     )
     figures = _figures(broadcast, variant_id, sent, unit)

@@ -14,7 +14,8 @@ from oa_console.tenancy import tenant_scope
 
 def _scope(broadcast_id: int):
     """The broadcast's tenant scope, or None when it is gone (its OA or workspace was deleted
-    while a continuation was queued): there is nothing left to send."""
+    while a continuation was queued): there is nothing left to send. The task's one lookup by
+    id, before any tenant is known."""
     broadcast = (
         Broadcast.unscoped.select_related("account__workspace").filter(pk=broadcast_id).first()
     )
@@ -67,9 +68,9 @@ def send_broadcast(broadcast_id: int) -> bool:
     scope = _scope(broadcast_id)
     if scope is None:
         return True
-    with scope:
+    with scope as active:
         progress = sending.broadcast_send(broadcast_id=broadcast_id)
-        broadcast = Broadcast.unscoped.get(pk=broadcast_id)
+        broadcast = Broadcast.objects.for_account(active.account).get(pk=broadcast_id)
         polling = (
             not progress.finished
             and broadcast.method == Broadcast.Method.NARROWCAST

@@ -68,20 +68,26 @@ def _verdict(
 
 def broadcast_variant_results(*, broadcast: Broadcast) -> VariantResults:
     """Per-variant results; click rate = unique clicking friends / delivered recipients."""
-    variants = list(BroadcastVariant.unscoped.filter(broadcast=broadcast).order_by("position"))
+    variants = list(
+        BroadcastVariant.objects.for_account(broadcast.account)
+        .filter(broadcast=broadcast)
+        .order_by("position")
+    )
     # Each batch carries its variant and its recipients: one friend per push, or up to 500
     # of one arm's friends per multicast (an A/B test without tracked links).
     accepted = Q(status=BroadcastBatch.Status.ACCEPTED)
     counts = {
         row["variant"]: row
-        for row in BroadcastBatch.unscoped.filter(broadcast=broadcast, variant__isnull=False)
+        for row in BroadcastBatch.objects.for_account(broadcast.account)
+        .filter(broadcast=broadcast, variant__isnull=False)
         .values("variant")
         .annotate(
             recipients=Coalesce(Sum("size"), 0), delivered=Coalesce(Sum("size", filter=accepted), 0)
         )
     }
     clicks = dict(
-        Click.unscoped.filter(broadcast=broadcast, friend__isnull=False, variant__isnull=False)
+        Click.objects.for_account(broadcast.account)
+        .filter(broadcast=broadcast, friend__isnull=False, variant__isnull=False)
         .values("variant")
         .annotate(friends=Count("friend", distinct=True))
         .values_list("variant", "friends")
@@ -105,9 +111,9 @@ def broadcast_variant_results(*, broadcast: Broadcast) -> VariantResults:
     return VariantResults(
         rows=rows,
         leader=leader.variant if leader else None,
-        waiting=HeldBack.unscoped.filter(
-            broadcast=broadcast, reason=HeldBack.Reason.AWAITING_WINNER
-        ).count(),
+        waiting=HeldBack.objects.for_account(broadcast.account)
+        .filter(broadcast=broadcast, reason=HeldBack.Reason.AWAITING_WINNER)
+        .count(),
         significant=significant,
         verdict=_verdict(
             rows,
@@ -117,7 +123,8 @@ def broadcast_variant_results(*, broadcast: Broadcast) -> VariantResults:
             and any(tracked_urls(variant.messages) for variant in variants),
         ),
         followups=list(
-            Broadcast.unscoped.filter(winner_of=broadcast)
+            Broadcast.objects.for_account(broadcast.account)
+            .filter(winner_of=broadcast)
             .exclude(status=Broadcast.Status.CANCELLED)
             .order_by("pk")
         ),

@@ -9,17 +9,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import (
-    extend_schema,
-)
 from rest_framework import serializers, status
 
-from broadcasts.api.common import BroadcastApi, Conflict, acting_user
+from broadcasts.api.common import BroadcastApi, acting_user, broadcast_schema, conflicts_answered
 from broadcasts.api.output import BroadcastDetailOutputSerializer
 from broadcasts.models import Broadcast
 from broadcasts.services import variants, workflow
 from broadcasts.services.rules import local_to_utc
-from oa_console.api.docs import operation_description
 from oa_console.roles import Capability
 
 
@@ -32,63 +28,51 @@ class ScheduleSerializer(serializers.Serializer):
 
 
 class _ActionApi(BroadcastApi):
+    """One action on the broadcast in the URL: ``act`` calls the service with the validated
+    body; the answer is the detail of the broadcast it returns (``answer_status``), or 409
+    when the service refuses with one of ``conflicts``."""
+
     capability = Capability.DRAFT_BROADCASTS
     request_serializer: type[serializers.Serializer] | None = None
+    conflicts: tuple[type[Exception], ...] = (workflow.BroadcastConflict,)
+    answer_status = status.HTTP_200_OK
 
     def act(self, broadcast: Broadcast, data: dict) -> Broadcast:
         raise NotImplementedError
 
     def post(self, request, account_id: int, broadcast_id: int):
-        broadcast = self.broadcast(broadcast_id)
-        self.require(self.capability)
-        data = {}
-        if self.request_serializer is not None:
-            serializer = self.request_serializer(data=request.data)
-            serializer.is_valid(raise_exception=True)
-            data = serializer.validated_data
-        try:
+        broadcast, data = self.changing(broadcast_id, self.capability, self.request_serializer)
+        with conflicts_answered(*self.conflicts):
             broadcast = self.act(broadcast, data)
-        except workflow.BroadcastConflict as exc:
-            raise Conflict(str(exc)) from exc
-        return self.detail(broadcast)
+        return self.detail(broadcast, self.answer_status)
 
 
-@extend_schema(
-    request=None,
-    responses=BroadcastDetailOutputSerializer,
+@broadcast_schema(
     summary="Submit for review",
-    description=operation_description(
-        ("Sends a draft to review; an admin or owner approves or rejects it."),
-        returns="the broadcast's detail, now `in_review`.",
-        capability=Capability.DRAFT_BROADCASTS,
-        errors=[
-            (404, "no broadcast with this id in the OA."),
-            (409, "the broadcast is not a draft."),
-        ],
-    ),
+    what="Sends a draft to review; an admin or owner approves or rejects it.",
+    returns="the broadcast's detail, now `in_review`.",
+    capability=Capability.DRAFT_BROADCASTS,
+    errors=[(409, "the broadcast is not a draft.")],
+    request=None,
 )
 class BroadcastSubmitApi(_ActionApi):
     def act(self, broadcast, data):
         return workflow.broadcast_submit(broadcast=broadcast, user=acting_user(self.request))
 
 
-@extend_schema(
-    request=CommentSerializer,
-    responses=BroadcastDetailOutputSerializer,
+@broadcast_schema(
     summary="Approve",
-    description=operation_description(
-        (
-            "Approves a broadcast in review, with an optional comment. One whose author "
-            "already chose a future time becomes scheduled at once; otherwise it waits, "
-            "approved, for a send time."
-        ),
-        returns="the broadcast's detail, now `approved` or `scheduled`.",
-        capability=Capability.APPROVE_BROADCASTS,
-        errors=[
-            (404, "no broadcast with this id in the OA."),
-            (409, "the broadcast is not in review."),
-        ],
+    what=(
+        "Approves a broadcast in review, with an optional comment. One whose author "
+        "already chose a future time becomes scheduled at once; otherwise it waits, "
+        "approved, for a send time."
     ),
+    returns="the broadcast's detail, now `approved` or `scheduled`.",
+    capability=Capability.APPROVE_BROADCASTS,
+    errors=[
+        (409, "the broadcast is not in review."),
+    ],
+    request=CommentSerializer,
 )
 class BroadcastApproveApi(_ActionApi):
     capability = Capability.APPROVE_BROADCASTS
@@ -103,20 +87,16 @@ class BroadcastApproveApi(_ActionApi):
         )
 
 
-@extend_schema(
-    request=CommentSerializer,
-    responses=BroadcastDetailOutputSerializer,
+@broadcast_schema(
     summary="Reject back to draft, with a comment",
-    description=operation_description(
-        ("Sends a broadcast in review back to its author as a draft, with the reviewer's reason."),
-        returns="the broadcast's detail, a draft again, with `review_comment`.",
-        capability=Capability.APPROVE_BROADCASTS,
-        errors=[
-            (400, "no comment: say what needs to change."),
-            (404, "no broadcast with this id in the OA."),
-            (409, "the broadcast is not in review."),
-        ],
-    ),
+    what="Sends a broadcast in review back to its author as a draft, with the reviewer's reason.",
+    returns="the broadcast's detail, a draft again, with `review_comment`.",
+    capability=Capability.APPROVE_BROADCASTS,
+    errors=[
+        (400, "no comment: say what needs to change."),
+        (409, "the broadcast is not in review."),
+    ],
+    request=CommentSerializer,
 )
 class BroadcastRejectApi(_ActionApi):
     capability = Capability.APPROVE_BROADCASTS
@@ -143,31 +123,27 @@ def parse_send_at(value: str | None, *, broadcast: Broadcast) -> datetime | None
     return parsed
 
 
-@extend_schema(
-    request=ScheduleSerializer,
-    responses=BroadcastDetailOutputSerializer,
+@broadcast_schema(
     summary="Choose the send time (null = now)",
-    description=operation_description(
-        (
-            "Chooses when the broadcast goes out: `send_at` as ISO-8601 (a time without an "
-            "offset is a wall-clock time in the OA's time zone), or null to send now. "
-            "Before approval this only records the wish; an approved broadcast becomes "
-            "scheduled, and one due now is handed to a worker at once."
-        ),
-        returns="the broadcast's detail with its `send_at` and status.",
-        capability=Capability.DRAFT_BROADCASTS,
-        errors=[
-            (400, "`send_at` is not an ISO-8601 date and time, or is in the past."),
-            (404, "no broadcast with this id in the OA."),
-            (
-                409,
-                (
-                    "the broadcast can no longer be scheduled, or is not approved and null (now) "
-                    "was asked."
-                ),
-            ),
-        ],
+    what=(
+        "Chooses when the broadcast goes out: `send_at` as ISO-8601 (a time without an "
+        "offset is a wall-clock time in the OA's time zone), or null to send now. "
+        "Before approval this only records the wish; an approved broadcast becomes "
+        "scheduled, and one due now is handed to a worker at once."
     ),
+    returns="the broadcast's detail with its `send_at` and status.",
+    capability=Capability.DRAFT_BROADCASTS,
+    errors=[
+        (400, "`send_at` is not an ISO-8601 date and time, or is in the past."),
+        (
+            409,
+            (
+                "the broadcast can no longer be scheduled, or is not approved and null (now) "
+                "was asked."
+            ),
+        ),
+    ],
+    request=ScheduleSerializer,
 )
 class BroadcastScheduleApi(_ActionApi):
     request_serializer = ScheduleSerializer
@@ -177,22 +153,18 @@ class BroadcastScheduleApi(_ActionApi):
         return workflow.broadcast_schedule(broadcast=broadcast, send_at=send_at)
 
 
-@extend_schema(
-    request=None,
-    responses=BroadcastDetailOutputSerializer,
+@broadcast_schema(
     summary="Cancel",
-    description=operation_description(
-        (
-            "Cancels a broadcast that has not gone out: it will not be sent. A cancelled "
-            "broadcast can then be deleted."
-        ),
-        returns="the broadcast's detail, now `cancelled`.",
-        capability=Capability.DRAFT_BROADCASTS,
-        errors=[
-            (404, "no broadcast with this id in the OA."),
-            (409, "the broadcast is already sending, sent or cancelled."),
-        ],
+    what=(
+        "Cancels a broadcast that has not gone out: it will not be sent. A cancelled "
+        "broadcast can then be deleted."
     ),
+    returns="the broadcast's detail, now `cancelled`.",
+    capability=Capability.DRAFT_BROADCASTS,
+    errors=[
+        (409, "the broadcast is already sending, sent or cancelled."),
+    ],
+    request=None,
 )
 class BroadcastCancelApi(_ActionApi):
     def act(self, broadcast, data):
@@ -208,45 +180,39 @@ class SendWinnerSerializer(serializers.Serializer):
     )
 
 
-@extend_schema(
+@broadcast_schema(
+    summary="Send the winning A/B variant to the rest (creates a follow-up draft)",
+    what=(
+        "After an A/B test sent to part of the audience, creates a follow-up draft that "
+        "sends the winning variant (`variant`, by default the leader by click rate) to "
+        "the friends who got no variant yet. The follow-up goes through review like any "
+        "broadcast."
+    ),
+    returns="201 with the follow-up draft's detail.",
+    capability=Capability.DRAFT_BROADCASTS,
+    errors=[
+        (400, "`variant` is not a variant of this broadcast."),
+        (
+            409,
+            (
+                "the broadcast has no finished A/B test with friends left waiting, or its "
+                "winner was already sent."
+            ),
+        ),
+    ],
     request=SendWinnerSerializer,
     responses={201: BroadcastDetailOutputSerializer},
-    summary="Send the winning A/B variant to the rest (creates a follow-up draft)",
-    description=operation_description(
-        (
-            "After an A/B test sent to part of the audience, creates a follow-up draft that "
-            "sends the winning variant (`variant`, by default the leader by click rate) to "
-            "the friends who got no variant yet. The follow-up goes through review like any "
-            "broadcast."
-        ),
-        returns="201 with the follow-up draft's detail.",
-        capability=Capability.DRAFT_BROADCASTS,
-        errors=[
-            (400, "`variant` is not a variant of this broadcast."),
-            (404, "no broadcast with this id in the OA."),
-            (
-                409,
-                (
-                    "the broadcast has no finished A/B test with friends left waiting, or its "
-                    "winner was already sent."
-                ),
-            ),
-        ],
-    ),
 )
-class BroadcastSendWinnerApi(BroadcastApi):
-    def post(self, request, account_id: int, broadcast_id: int):
-        broadcast = self.broadcast(broadcast_id)
-        self.require(Capability.DRAFT_BROADCASTS)
-        data = SendWinnerSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            followup = variants.broadcast_send_winner(
-                account=broadcast.account,
-                broadcast=broadcast,
-                user=acting_user(request),
-                variant_id=data.validated_data["variant"],
-            )
-        except variants.WinnerConflict as exc:
-            raise Conflict(str(exc)) from exc
-        return self.detail(followup, status.HTTP_201_CREATED)
+class BroadcastSendWinnerApi(_ActionApi):
+    request_serializer = SendWinnerSerializer
+    conflicts = (variants.WinnerConflict,)
+    answer_status = status.HTTP_201_CREATED
+
+    def act(self, broadcast, data):
+        """The follow-up draft (its detail is the answer, not the tested broadcast's)."""
+        return variants.broadcast_send_winner(
+            account=broadcast.account,
+            broadcast=broadcast,
+            user=acting_user(self.request),
+            variant_id=data["variant"],
+        )

@@ -12,7 +12,13 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from broadcasts import selectors
-from broadcasts.api.common import BROADCAST_EXAMPLE, BroadcastApi, Conflict, acting_user
+from broadcasts.api.common import (
+    BROADCAST_EXAMPLE,
+    BroadcastApi,
+    acting_user,
+    broadcast_schema,
+    conflicts_answered,
+)
 from broadcasts.api.input import BroadcastInputSerializer, service_kwargs
 from broadcasts.api.output import BroadcastDetailOutputSerializer, BroadcastOutputSerializer
 from broadcasts.models import Broadcast
@@ -95,91 +101,72 @@ class BroadcastListApi(BroadcastApi):
 
 
 class BroadcastDetailApi(BroadcastApi):
-    @extend_schema(
-        responses=BroadcastDetailOutputSerializer,
+    @broadcast_schema(
         summary="Get a broadcast",
-        description=operation_description(
-            (
-                "One broadcast of the OA with its progress while it sends and its results "
-                "after: batch outcomes (first 100), A/B variant results, and LINE's own "
-                "statistics once fetched (`line_stats`: delivered, impressions, clicks; per "
-                "aggregation unit for multicasts and pushes; null where LINE withheld a figure "
-                "under 20)."
-            ),
-            returns=(
-                "the broadcast's detail: content, audience, schedule, review, `progress`, "
-                "`batches`, `variant_results`, `line_stats` and `aggregation_units`."
-            ),
-            errors=[(404, "no broadcast with this id in the OA.")],
+        what=(
+            "One broadcast of the OA with its progress while it sends and its results "
+            "after: batch outcomes (first 100), A/B variant results, and LINE's own "
+            "statistics once fetched (`line_stats`: delivered, impressions, clicks; per "
+            "aggregation unit for multicasts and pushes; null where LINE withheld a figure "
+            "under 20)."
+        ),
+        returns=(
+            "the broadcast's detail: content, audience, schedule, review, `progress`, "
+            "`batches`, `variant_results`, `line_stats` and `aggregation_units`."
         ),
     )
     def get(self, request, account_id: int, broadcast_id: int):
         return self.detail(self.broadcast(broadcast_id))
 
-    @extend_schema(
+    @broadcast_schema(
+        summary="Replace a broadcast's content and audience (an approved one returns to review)",
+        what=(
+            "Replaces the content and audience of a broadcast not yet sent. An approved or "
+            "scheduled broadcast goes back to review, since what was approved is no longer "
+            "what would be sent. Body: `name`, `messages` (LINE message objects), "
+            '`audience` (`{"all": true}`, `{"segment": id}`, a LINE demographic filter, or '
+            "a segment with a filter), and optionally `variants` (A/B), "
+            "`variant_test_percent`, `holdout_percent`, `track_clicks`, `click_attribution` "
+            "and `repeat_weekdays`."
+        ),
+        returns="the broadcast's detail after the change.",
+        capability=Capability.DRAFT_BROADCASTS,
+        errors=[
+            (400, "the new content or audience is not valid."),
+            (
+                409,
+                (
+                    "the broadcast's state does not allow it (the message says which state it is "
+                    "in)."
+                ),
+            ),
+        ],
         request=BroadcastInputSerializer,
         examples=[BROADCAST_EXAMPLE],
-        responses=BroadcastDetailOutputSerializer,
-        summary="Replace a broadcast's content and audience (an approved one returns to review)",
-        description=operation_description(
-            (
-                "Replaces the content and audience of a broadcast not yet sent. An approved or "
-                "scheduled broadcast goes back to review, since what was approved is no longer "
-                "what would be sent. Body: `name`, `messages` (LINE message objects), "
-                '`audience` (`{"all": true}`, `{"segment": id}`, a LINE demographic filter, or '
-                "a segment with a filter), and optionally `variants` (A/B), "
-                "`variant_test_percent`, `holdout_percent`, `track_clicks`, `click_attribution` "
-                "and `repeat_weekdays`."
-            ),
-            returns="the broadcast's detail after the change.",
-            capability=Capability.DRAFT_BROADCASTS,
-            errors=[
-                (400, "the new content or audience is not valid."),
-                (404, "no broadcast with this id in the OA."),
-                (
-                    409,
-                    (
-                        "the broadcast's state does not allow it (the message says which state it is "
-                        "in)."
-                    ),
-                ),
-            ],
-        ),
     )
     def put(self, request, account_id: int, broadcast_id: int):
-        broadcast = self.broadcast(broadcast_id)
-        self.require(Capability.DRAFT_BROADCASTS)
-        data = BroadcastInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            broadcast = workflow.broadcast_update(
-                broadcast=broadcast, **service_kwargs(data.validated_data)
-            )
-        except workflow.BroadcastConflict as exc:
-            raise Conflict(str(exc)) from exc
+        broadcast, data = self.changing(
+            broadcast_id, Capability.DRAFT_BROADCASTS, BroadcastInputSerializer
+        )
+        with conflicts_answered(workflow.BroadcastConflict):
+            broadcast = workflow.broadcast_update(broadcast=broadcast, **service_kwargs(data))
         return self.detail(broadcast)
 
-    @extend_schema(
-        responses={204: None},
+    @broadcast_schema(
         summary="Delete a draft or cancelled broadcast",
-        description=operation_description(
-            (
-                "Deletes a broadcast that LINE never saw: a draft or a cancelled one. Anything "
-                "that was sent stays for the record."
-            ),
-            returns="204 with no body.",
-            capability=Capability.DRAFT_BROADCASTS,
-            errors=[
-                (404, "no broadcast with this id in the OA."),
-                (409, "the broadcast is neither a draft nor cancelled."),
-            ],
+        what=(
+            "Deletes a broadcast that LINE never saw: a draft or a cancelled one. Anything "
+            "that was sent stays for the record."
         ),
+        returns="204 with no body.",
+        capability=Capability.DRAFT_BROADCASTS,
+        errors=[
+            (409, "the broadcast is neither a draft nor cancelled."),
+        ],
+        responses={204: None},
     )
     def delete(self, request, account_id: int, broadcast_id: int):
-        broadcast = self.broadcast(broadcast_id)
-        self.require(Capability.DRAFT_BROADCASTS)
-        try:
+        broadcast, _data = self.changing(broadcast_id, Capability.DRAFT_BROADCASTS)
+        with conflicts_answered(workflow.BroadcastConflict):
             workflow.broadcast_delete(broadcast=broadcast)
-        except workflow.BroadcastConflict as exc:
-            raise Conflict(str(exc)) from exc
         return Response(status=status.HTTP_204_NO_CONTENT)

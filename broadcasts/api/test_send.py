@@ -88,14 +88,13 @@ class TestSendOutputSerializer(serializers.Serializer):
 )
 class BroadcastTestSendApi(BroadcastApi):
     def post(self, request, account_id: int, broadcast_id: int):
-        broadcast = self.broadcast(broadcast_id)
-        self.require(Capability.DRAFT_BROADCASTS)
-        data = TestSendSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        broadcast, data = self.changing(
+            broadcast_id, Capability.DRAFT_BROADCASTS, TestSendSerializer
+        )
         account = broadcast.account
-        if "friend" in data.validated_data:
+        if "friend" in data:
             field = "friend"
-            friend = friend_get(account=account, line_user_id=data.validated_data["friend"])
+            friend = friend_get(account=account, line_user_id=data["friend"])
             if friend is None:
                 raise Http404
         else:

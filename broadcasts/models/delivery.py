@@ -84,11 +84,10 @@ class HeldBack(models.Model):
         return f"{self.broadcast_id} ✕ {self.line_user_id}"
 
 
-def delivered_deliveries(*, account_id: int, since=None) -> models.QuerySet:
+def delivered_deliveries(*, account: LineAccount, since=None) -> models.QuerySet:
     """Deliveries LINE accepted for sure: their batch was accepted, and the broadcast was not
     a demographic narrowcast (LINE narrows those further; who got one is not known)."""
-    deliveries = Delivery.unscoped.filter(
-        account_id=account_id,
+    deliveries = Delivery.objects.for_account(account).filter(
         batch__status=BroadcastBatch.Status.ACCEPTED,
         broadcast__demographic__isnull=True,
     )

@@ -100,7 +100,8 @@ def aggregation_units_assign(*, broadcast: Broadcast) -> Broadcast:
             ) % {"answer": usage.refused}
         else:
             arms = (
-                BroadcastBatch.unscoped.filter(broadcast=broadcast)
+                BroadcastBatch.objects.for_account(broadcast.account)
+                .filter(broadcast=broadcast)
                 .order_by()
                 .values_list("variant_id", flat=True)
                 .distinct()
@@ -110,10 +111,14 @@ def aggregation_units_assign(*, broadcast: Broadcast) -> Broadcast:
                 for arm in sorted(set(arms), key=lambda arm: arm or 0)
             ]
     with transaction.atomic():
-        current = Broadcast.unscoped.select_for_update().get(pk=broadcast.pk)
+        current = (
+            Broadcast.objects.for_account(broadcast.account)
+            .select_for_update()
+            .get(pk=broadcast.pk)
+        )
         if current.aggregation_units is not None:  # another worker decided first
             return current
-        batches = BroadcastBatch.unscoped.filter(broadcast=current)
+        batches = BroadcastBatch.objects.for_account(broadcast.account).filter(broadcast=current)
         if batches.exclude(status=BroadcastBatch.Status.PENDING, last_attempt_at=None).exists():
             # Calls went out before units existed (a send begun before this feature): their
             # keys already name bodies without a unit.
@@ -183,24 +188,34 @@ def unit_refusal_confirmed(*, broadcast: Broadcast, batch: BroadcastBatch, messa
                 [unit, batch.broadcast_id, BroadcastBatch.Status.PENDING, unit],
             )
     else:
-        untried = BroadcastBatch.unscoped.filter(**filters).select_for_update(skip_locked=True)
+        untried = (
+            BroadcastBatch.objects.for_account(broadcast.account)
+            .filter(**filters)
+            .select_for_update(skip_locked=True)
+        )
         dropped = [
             BroadcastBatch(pk=pk, aggregation_unit="", refused_unit=unit, retry_key=uuid.uuid4())
             for pk in untried.values_list("pk", flat=True)
         ]
-        BroadcastBatch.unscoped.bulk_update(
+        BroadcastBatch.objects.for_account(broadcast.account).bulk_update(
             dropped, ["aggregation_unit", "refused_unit", "retry_key"], batch_size=500
         )
     note = _(
         "LINE refused the aggregation unit %(unit)s (%(answer)s): the rest was sent without it, "
         "so LINE's per-unit statistics are missing for those messages."
     ) % {"unit": unit, "answer": message or "—"}
-    current = Broadcast.unscoped.select_for_update().get(pk=broadcast.pk)
-    if not BroadcastBatch.unscoped.filter(
-        broadcast_id=batch.broadcast_id,
-        status=BroadcastBatch.Status.ACCEPTED,
-        aggregation_unit=unit,
-    ).exists():  # no message went out with it: the broadcast did not use this unit
+    current = (
+        Broadcast.objects.for_account(broadcast.account).select_for_update().get(pk=broadcast.pk)
+    )
+    if (
+        not BroadcastBatch.objects.for_account(broadcast.account)
+        .filter(
+            broadcast_id=batch.broadcast_id,
+            status=BroadcastBatch.Status.ACCEPTED,
+            aggregation_unit=unit,
+        )
+        .exists()
+    ):  # no message went out with it: the broadcast did not use this unit
         current.aggregation_units = [
             entry for entry in current.aggregation_units or [] if entry["unit"] != unit
         ]

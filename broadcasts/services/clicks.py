@@ -53,6 +53,7 @@ def click_record(*, token: str, record: bool = True) -> ClickResult:
         return ClickResult(url=None, expired=True)
     except (signing.BadSignature, ValueError, TypeError):
         return ClickResult(url=None)
+    # The token names the broadcast before any tenant is known; its OA scopes the rest.
     broadcast = (
         Broadcast.unscoped.select_related("account__workspace").filter(pk=broadcast_id).first()
     )
@@ -61,7 +62,8 @@ def click_record(*, token: str, record: bool = True) -> ClickResult:
     messages = broadcast.messages
     if variant_id is not None:
         messages = (
-            BroadcastVariant.unscoped.filter(broadcast=broadcast, pk=variant_id)
+            BroadcastVariant.objects.for_account(broadcast.account)
+            .filter(broadcast=broadcast, pk=variant_id)
             .values_list("messages", flat=True)
             .first()
         )
@@ -77,14 +79,14 @@ def click_record(*, token: str, record: bool = True) -> ClickResult:
     if not record:
         return ClickResult(url=urls[url_index])
     friend = (
-        Friend.unscoped.filter(pk=friend_id, account_id=broadcast.account_id).first()
+        Friend.objects.for_account(broadcast.account).filter(pk=friend_id).first()
         if friend_id
         else None
     )
     # A public request: the token names the OA, and the work runs in that OA's scope.
     account = broadcast.account
     with tenant_scope(workspace=account.workspace, account=account), transaction.atomic():
-        click = Click.unscoped.create(
+        click = Click.objects.for_account(account).create(
             account_id=broadcast.account_id,
             broadcast=broadcast,
             friend=friend,

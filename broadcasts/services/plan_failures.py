@@ -86,7 +86,8 @@ def broadcast_planning_failed(*, broadcast_id: int, error: BaseException, now: d
 
     Only a broadcast still scheduled is touched (a user may have cancelled it meanwhile).
     """
-    broadcast = Broadcast.unscoped.filter(pk=broadcast_id).first()
+    # The one lookup by id (it learns the OA); the update below reads through that OA.
+    broadcast = Broadcast.unscoped.select_related("account").filter(pk=broadcast_id).first()
     if broadcast is None or broadcast.status != Broadcast.Status.SCHEDULED:
         return broadcast.status if broadcast else ""
     attempt = broadcast.plan_attempts + 1
@@ -97,7 +98,9 @@ def broadcast_planning_failed(*, broadcast_id: int, error: BaseException, now: d
         "attempts": attempt,
         "final": not (isinstance(error, TRANSIENT) and attempt < MAX_PLAN_ATTEMPTS),
     }
-    still_scheduled = Broadcast.unscoped.filter(pk=broadcast_id, status=Broadcast.Status.SCHEDULED)
+    still_scheduled = Broadcast.objects.for_account(broadcast.account).filter(
+        pk=broadcast_id, status=Broadcast.Status.SCHEDULED
+    )
     if not failure["final"]:
         logger.warning(
             "planning broadcast %s failed (attempt %s of %s), retrying: %s",

@@ -17,18 +17,22 @@ def hold_for_quiet_hours(*, broadcast: Broadcast, now: datetime) -> int | None:
     end = quiet_hours_end(account=broadcast.account, moment=now)
     if (
         end is not None
-        and not BroadcastBatch.unscoped.filter(
-            broadcast=broadcast, status=BroadcastBatch.Status.PENDING
-        ).exists()
+        and not BroadcastBatch.objects.for_account(broadcast.account)
+        .filter(broadcast=broadcast, status=BroadcastBatch.Status.PENDING)
+        .exists()
     ):
         end = None  # everything went out (a narrowcast LINE is still delivering is not held)
     if end is None:
         if broadcast.paused_until is not None:
-            Broadcast.unscoped.filter(pk=broadcast.pk).update(paused_until=None)
+            Broadcast.objects.for_account(broadcast.account).filter(pk=broadcast.pk).update(
+                paused_until=None
+            )
             broadcast.paused_until = None
         return None
     if broadcast.paused_until != end:
-        Broadcast.unscoped.filter(pk=broadcast.pk).update(paused_until=end)
+        Broadcast.objects.for_account(broadcast.account).filter(pk=broadcast.pk).update(
+            paused_until=end
+        )
         broadcast.paused_until = end
     return max(1, int((end - now).total_seconds()))
 

@@ -55,7 +55,7 @@ def broadcast_repeat(*, broadcast: Broadcast) -> Broadcast | None:
     source = broadcast.repeat_of or broadcast
     try:
         with transaction.atomic():
-            occurrence = Broadcast.unscoped.create(
+            occurrence = Broadcast.objects.for_account(broadcast.account).create(
                 account=broadcast.account,
                 name=broadcast.name,
                 goal=broadcast.goal,

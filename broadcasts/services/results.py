@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet, Sum
@@ -24,9 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from broadcasts import hooks, simulated_line
-from broadcasts.messages import CLICK_SALT, tracked_urls
 from broadcasts.models import Broadcast, BroadcastBatch, BroadcastVariant
-from broadcasts.services import variants
+from broadcasts.services.line_figures import message_event_values, unit_values
 from oa_console.line import limiter
 from oa_console.line.outcomes import RATE_LIMITED, TRANSIENT
 from oa_console.models import LineAccount
@@ -123,7 +120,8 @@ def broadcast_line_stats_fetch(*, broadcast: Broadcast) -> Broadcast:
     if broadcast.method not in WITH_LINE_STATS:
         raise ValidationError(_("LINE only reports statistics for broadcasts and narrowcasts."))
     batch = (
-        BroadcastBatch.unscoped.filter(broadcast=broadcast, status=BroadcastBatch.Status.ACCEPTED)
+        BroadcastBatch.objects.for_account(broadcast.account)
+        .filter(broadcast=broadcast, status=BroadcastBatch.Status.ACCEPTED)
         .exclude(request_id="")
         .order_by("sequence")
         .first()
@@ -133,43 +131,20 @@ def broadcast_line_stats_fetch(*, broadcast: Broadcast) -> Broadcast:
     return hooks.statistics_fetcher()(broadcast=broadcast, request_id=batch.request_id)
 
 
-def message_event_values(response) -> dict:
-    """LINE's message event (GetMessageEventResponse) as stored on the broadcast: the overview,
-    per bubble and per URL, nulls kept (withheld under 20)."""
-    overview = response.overview
-    return {
-        "source": "message_event",
-        "delivered": overview.delivered if overview else None,
-        "unique_impression": overview.unique_impression if overview else None,
-        "unique_click": overview.unique_click if overview else None,
-        "unique_media_played": overview.unique_media_played if overview else None,
-        "messages": [
-            {"seq": m.seq, "impression": m.impression, "unique_impression": None}
-            for m in response.messages or []
-        ],
-        "clicks": [
-            {
-                "seq": c.seq,
-                "url": c.url,
-                "click": c.click,
-                "unique_click": c.unique_click,
-                "unique_click_of_request": c.unique_click_of_request,
-                "links": 1,
-            }
-            for c in (response.clicks or [])
-        ],
-    }
-
-
 def broadcast_message_event_store(
     *, broadcast: Broadcast, response, now: datetime | None = None
 ) -> Broadcast:
     """Keep LINE's message event of the broadcast's request id on the broadcast (also called by
     the Insight sync, which fetches every registered request id on its own schedule)."""
-    now = now or timezone.now()
-    stats = message_event_values(response)
+    return _stats_kept(broadcast, message_event_values(response), now or timezone.now())
+
+
+def _stats_kept(broadcast: Broadcast, stats: dict, now: datetime) -> Broadcast:
+    """LINE's figures on the broadcast row and on the object the caller holds."""
     with transaction.atomic():
-        Broadcast.unscoped.filter(pk=broadcast.pk).update(line_stats=stats, line_stats_at=now)
+        Broadcast.objects.for_account(broadcast.account).filter(pk=broadcast.pk).update(
+            line_stats=stats, line_stats_at=now
+        )
     broadcast.line_stats, broadcast.line_stats_at = stats, now
     return broadcast
 
@@ -201,7 +176,8 @@ def broadcast_units_sent(*, broadcast: Broadcast) -> list[UnitSent]:
     refused is not asked about), with their recipients: the base of the open and click rates,
     as LINE's per-unit statistics have no "delivered"."""
     rows = (
-        BroadcastBatch.unscoped.filter(broadcast=broadcast, status=BroadcastBatch.Status.ACCEPTED)
+        BroadcastBatch.objects.for_account(broadcast.account)
+        .filter(broadcast=broadcast, status=BroadcastBatch.Status.ACCEPTED)
         .exclude(aggregation_unit="")
         .order_by()
         .values("aggregation_unit", "variant_id")
@@ -215,78 +191,6 @@ def unit_period(*, broadcast: Broadcast, today: date) -> tuple[date, date]:
     """From the send date to 30 days later or today (JST, as LINE counts), whichever is first."""
     sent = timezone.localtime(broadcast.started_at or timezone.now(), JST).date()
     return sent, max(sent, min(sent + timedelta(days=UNIT_PERIOD_DAYS), today))
-
-
-def _rate(part: int | None, whole: int) -> float | None:
-    return None if part is None or not whole else round(part / whole, 4)
-
-
-def _unit_values(broadcast: Broadcast, unit: UnitSent, label: str, response) -> dict:
-    overview = response.overview
-    unique_impression = overview.unique_impression if overview else None
-    unique_click = overview.unique_click if overview else None
-    return {
-        "unit": unit.unit,
-        "variant": unit.variant_id,
-        "label": label,
-        "sent": unit.sent,
-        "unique_impression": unique_impression,
-        "unique_click": unique_click,
-        "unique_media_played": overview.unique_media_played if overview else None,
-        "unique_media_played_100_percent": (
-            overview.unique_media_played100_percent if overview else None
-        ),
-        "open_rate": _rate(unique_impression, unit.sent),
-        "click_rate": _rate(unique_click, unit.sent),
-        "messages": [
-            {
-                "seq": m.seq,
-                "impression": m.impression,
-                "unique_impression": m.unique_impression,
-                "media_played": m.media_played,
-                "unique_media_played": m.unique_media_played,
-            }
-            for m in response.messages or []
-        ],
-        "clicks": _clicks_per_link(broadcast, response.clicks or []),
-    }
-
-
-CLICK_FIGURES = ("click", "unique_click", "unique_click_of_request")
-
-
-def _link_target(broadcast: Broadcast, url: str) -> str:
-    """The real link behind one of our click redirects: LINE reports the URL it opened, which
-    for a tracked link is ``/r/<token>``."""
-    prefix = settings.PUBLIC_BASE_URL.rstrip("/") + "/r/"
-    if not url.startswith(prefix):
-        return url
-    try:
-        broadcast_id, index, _friend, *rest = signing.loads(url[len(prefix) :], salt=CLICK_SALT)
-        urls = tracked_urls(variants.variant_messages(broadcast, rest[0] if rest else None))
-    except (signing.BadSignature, ValueError, TypeError, BroadcastVariant.DoesNotExist):
-        return url
-    if broadcast_id != broadcast.pk or not isinstance(index, int) or not 0 <= index < len(urls):
-        return url
-    return urls[index]
-
-
-def _clicks_per_link(broadcast: Broadcast, clicks) -> list[dict]:
-    """LINE's per-URL rows keyed by the real link and bubble. A push's links name one friend
-    each, so LINE lists every friend's link apart (and withholds each, under 20): those rows
-    are added up per link, a figure staying null when any part of it is withheld."""
-    rows: dict[tuple, dict] = {}
-    for click in clicks:
-        target = _link_target(broadcast, click.url)
-        figures = {name: getattr(click, name) for name in CLICK_FIGURES}
-        row = rows.get((click.seq, target))
-        if row is None:
-            rows[(click.seq, target)] = {"seq": click.seq, "url": target, **figures, "links": 1}
-            continue
-        row["links"] += 1
-        for name, value in figures.items():
-            row[name] = None if row[name] is None or value is None else row[name] + value
-    return list(rows.values())
 
 
 def broadcast_unit_stats_store(
@@ -305,10 +209,12 @@ def broadcast_unit_stats_store(
     first, last = unit_period(broadcast=broadcast, today=timezone.localtime(now, JST).date())
     labels = {
         v.pk: v.label
-        for v in BroadcastVariant.unscoped.filter(pk__in=[u.variant_id for u in units])
+        for v in BroadcastVariant.objects.for_account(broadcast.account).filter(
+            pk__in=[u.variant_id for u in units]
+        )
     }
     values = [
-        _unit_values(
+        unit_values(
             broadcast,
             unit,
             labels.get(unit.variant_id, ""),
@@ -322,10 +228,7 @@ def broadcast_unit_stats_store(
         "to": last.isoformat(),
         "units": values,
     }
-    with transaction.atomic():
-        Broadcast.unscoped.filter(pk=broadcast.pk).update(line_stats=stats, line_stats_at=now)
-    broadcast.line_stats, broadcast.line_stats_at = stats, now
-    return broadcast
+    return _stats_kept(broadcast, stats, now)
 
 
 def _unit_stats_fetch_now(broadcast: Broadcast) -> Broadcast:
@@ -346,9 +249,11 @@ def _unit_stats_fetch_now(broadcast: Broadcast) -> Broadcast:
 def broadcasts_unit_stats_due(*, account: LineAccount, now: datetime) -> QuerySet[Broadcast]:
     """Sent multicast/push broadcasts with a unit whose statistics are older than the refresh
     interval, while LINE's 30-day window can still change them (plus a last look after)."""
-    with_unit = BroadcastBatch.unscoped.filter(
-        broadcast=OuterRef("pk"), status=BroadcastBatch.Status.ACCEPTED
-    ).exclude(aggregation_unit="")
+    with_unit = (
+        BroadcastBatch.objects.for_account(account)
+        .filter(broadcast=OuterRef("pk"), status=BroadcastBatch.Status.ACCEPTED)
+        .exclude(aggregation_unit="")
+    )
     return (
         Broadcast.objects.for_account(account)
         .filter(
@@ -375,6 +280,7 @@ def broadcast_results_fetch_scheduled(
     60-an-hour Insight budget spent, LINE still counting), or None when done. The hourly
     Insight sync keeps refreshing them afterwards, within the same budget."""
     now = now or timezone.now()
+    # The task's one lookup by id (it learns the OA); everything after reads through it.
     broadcast = Broadcast.unscoped.select_related("account").filter(pk=broadcast_id).first()
     if broadcast is None or not line_stats_available(broadcast=broadcast):
         return None

@@ -61,9 +61,9 @@ def capped_friend_ids(*, account: LineAccount, now: datetime) -> QuerySet:
     a subquery of friend ids (empty when the cap is off)."""
     rules = sending_rules_get(account=account)
     if not rules.cap_enabled:
-        return Delivery.unscoped.none().values("friend_id")
+        return Delivery.objects.for_account(account).none().values("friend_id")
     return (
-        delivered_deliveries(account_id=account.pk, since=now - timedelta(days=rules.cap_days))
+        delivered_deliveries(account=account, since=now - timedelta(days=rules.cap_days))
         .values("friend_id")
         .annotate(received=Count("pk"))
         .filter(received__gte=rules.cap_messages)

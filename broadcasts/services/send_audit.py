@@ -13,7 +13,8 @@ from oa_console.models import AuditAction
 
 
 def broadcast_send_recorded(*, broadcast_id: int) -> None:
-    """Call inside the transaction that set the final status (it is read back here)."""
+    """Call inside the transaction that set the final status (it is read back here, by id:
+    the one lookup that learns the OA)."""
     broadcast = Broadcast.unscoped.select_related(
         "account__workspace", "reviewed_by", "created_by"
     ).get(pk=broadcast_id)

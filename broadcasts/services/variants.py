@@ -128,8 +128,8 @@ def clean_variants(
 
 def variants_save(*, broadcast: Broadcast, variants: list[dict]) -> None:
     """Replace the broadcast's variants (only before sending: batches point at them)."""
-    BroadcastVariant.unscoped.filter(broadcast=broadcast).delete()
-    BroadcastVariant.unscoped.bulk_create(
+    BroadcastVariant.objects.for_account(broadcast.account).filter(broadcast=broadcast).delete()
+    BroadcastVariant.objects.for_account(broadcast.account).bulk_create(
         [
             BroadcastVariant(
                 account=broadcast.account,
@@ -145,11 +145,23 @@ def variants_save(*, broadcast: Broadcast, variants: list[dict]) -> None:
 
 
 def variant_list(*, broadcast: Broadcast) -> list[BroadcastVariant]:
-    return list(BroadcastVariant.unscoped.filter(broadcast_id=broadcast.pk).order_by("position"))
+    """The broadcast's A/B variants in order (none for one not saved yet, like an estimate's)."""
+    if not broadcast.pk:
+        return []
+    return list(
+        BroadcastVariant.objects.for_account(broadcast.account)
+        .filter(broadcast_id=broadcast.pk)
+        .order_by("position")
+    )
 
 
 def has_variants(broadcast: Broadcast) -> bool:
-    return bool(broadcast.pk) and BroadcastVariant.unscoped.filter(broadcast=broadcast).exists()
+    return (
+        bool(broadcast.pk)
+        and BroadcastVariant.objects.for_account(broadcast.account)
+        .filter(broadcast=broadcast)
+        .exists()
+    )
 
 
 def arm_messages(broadcast: Broadcast) -> list[list[dict]]:
@@ -158,7 +170,8 @@ def arm_messages(broadcast: Broadcast) -> list[list[dict]]:
     messages only mirror the first variant)."""
     if broadcast.pk:
         arms = list(
-            BroadcastVariant.unscoped.filter(broadcast_id=broadcast.pk)
+            BroadcastVariant.objects.for_account(broadcast.account)
+            .filter(broadcast_id=broadcast.pk)
             .order_by("position")
             .values_list("messages", flat=True)
         )
@@ -175,13 +188,13 @@ def exclude_tested(broadcast: Broadcast, friends: QuerySet) -> QuerySet:
     variant for or held out, i.e. the rest that waited (and anyone new to the segment)."""
     if not broadcast.winner_of_id:
         return friends
-    parent = broadcast.winner_of_id
+    parent, account = broadcast.winner_of_id, broadcast.account  # the parent is the same OA's
     return friends.exclude(
-        pk__in=Delivery.unscoped.filter(broadcast_id=parent).values("friend_id")
+        pk__in=Delivery.objects.for_account(account).filter(broadcast_id=parent).values("friend_id")
     ).exclude(
-        pk__in=HeldBack.unscoped.filter(broadcast_id=parent, reason=HeldBack.Reason.HOLDOUT).values(
-            "friend_id"
-        )
+        pk__in=HeldBack.objects.for_account(account)
+        .filter(broadcast_id=parent, reason=HeldBack.Reason.HOLDOUT)
+        .values("friend_id")
     )
 
 
@@ -223,7 +236,8 @@ def variant_messages(broadcast: Broadcast, variant_id: int | None) -> list[dict]
     cache = broadcast.__dict__.setdefault("_variant_messages", {})
     if variant_id not in cache:
         cache[variant_id] = (
-            BroadcastVariant.unscoped.filter(broadcast_id=broadcast.pk, pk=variant_id)
+            BroadcastVariant.objects.for_account(broadcast.account)
+            .filter(broadcast_id=broadcast.pk, pk=variant_id)
             .values_list("messages", flat=True)
             .get()
         )

@@ -195,7 +195,7 @@ def broadcast_create(
     )
     _clean_holdout(holdout_percent, audience_kind)
     _clean_click_attribution(click_attribution)
-    broadcast = Broadcast.unscoped.create(
+    broadcast = Broadcast.objects.for_account(account).create(
         account=account,
         created_by=created_by,
         name=name.strip(),

@@ -67,7 +67,7 @@ def test_segment_narrowcast_audience_is_chunked_and_uploaded_chunk_by_chunk(
     assert set(deliveries.values_list("batch_id", flat=True)) == {batch.pk}
     assert sorted(deliveries.values_list("friend_id", flat=True)) == [f.pk for f in by_id]
     # LINE narrows the audience by the filter: who got it is not known for sure.
-    assert not delivered_deliveries(account_id=account.pk).filter(broadcast=broadcast).exists()
+    assert not delivered_deliveries(account=account).filter(broadcast=broadcast).exists()
 
 
 def test_all_friends_broadcast_keeps_its_recipients_in_chunks(account, rules, line, small_chunks):
@@ -85,7 +85,7 @@ def test_all_friends_broadcast_keeps_its_recipients_in_chunks(account, rules, li
         40,
         10,
     ]
-    assert delivered_deliveries(account_id=account.pk).filter(broadcast=broadcast).count() == 90
+    assert delivered_deliveries(account=account).filter(broadcast=broadcast).count() == 90
 
 
 def test_a_narrowcast_planned_before_chunks_uploads_from_its_batch_row(account, rules, line):

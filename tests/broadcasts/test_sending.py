@@ -52,7 +52,7 @@ def test_segment_goes_out_by_multicast_in_batches_of_500(account, rules, line):
     assert set(line.received.values()) == {1}
     assert (broadcast.status, broadcast.method) == (Status.SENT, "multicast")
     assert (broadcast.recipients, broadcast.accepted_count) == (1201, 1201)
-    assert delivered_deliveries(account_id=account.pk).filter(broadcast=broadcast).count() == 1201
+    assert delivered_deliveries(account=account).filter(broadcast=broadcast).count() == 1201
 
 
 def test_all_friends_goes_out_by_line_broadcast(account, rules, line):
@@ -66,7 +66,7 @@ def test_all_friends_goes_out_by_line_broadcast(account, rules, line):
         30,
     )
     # Known followers count as delivered, so the frequency cap sees this broadcast.
-    assert delivered_deliveries(account_id=account.pk).filter(broadcast=broadcast).count() == 30
+    assert delivered_deliveries(account=account).filter(broadcast=broadcast).count() == 30
     # The request id is registered for the Insight sync's message statistics.
     batch = broadcast.batches.model.unscoped.get(broadcast=broadcast)
     assert batch.request_id

@@ -71,8 +71,8 @@ def _figures(account) -> dict:
             "add_sources": add_source_counts(account=account),
             "broadcasts": [(r.key, r.delivered, r.unique_clicks, r.blocks) for r in rows],
             # Delivered (accepted) ones: a call not yet made drops the erased friend.
-            "deliveries": delivered_deliveries(account_id=account.pk).count(),
-            "variant_deliveries": delivered_deliveries(account_id=account.pk)
+            "deliveries": delivered_deliveries(account=account).count(),
+            "variant_deliveries": delivered_deliveries(account=account)
             .filter(variant__isnull=False)
             .count(),
             "clicks": Click.unscoped.filter(account=account).count(),

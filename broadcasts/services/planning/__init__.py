@@ -69,6 +69,7 @@ def broadcast_plan(*, broadcast_id: int, now: datetime | None = None) -> Broadca
     (too small a target reach) fails here, with the reason on the row.
     """
     now = now or timezone.now()
+    # The one lookup by id (it learns the OA); everything after works through that OA.
     broadcast = (
         Broadcast.unscoped.select_for_update(of=("self",))
         .select_related("account", "segment")
@@ -152,7 +153,7 @@ def broadcast_plan(*, broadcast_id: int, now: datetime | None = None) -> Broadca
         _hold_back(broadcast, waiting, HeldBack.Reason.AWAITING_WINNER)
     if candidates is None:
         # LINE picks the recipients (broadcast, demographic narrowcast): one call, no list.
-        BroadcastBatch.unscoped.create(
+        BroadcastBatch.objects.for_account(account).create(
             account=account, broadcast=broadcast, sequence=0, method=method, size=0
         )
     elif method in (Method.NARROWCAST, Method.BROADCAST):
@@ -224,7 +225,7 @@ def _one_call_audience(broadcast: Broadcast, friends: QuerySet[Friend], *, metho
     ``RecipientChunk`` rows of ``RecipientChunk.SIZE``, numbered in friend-id order in one
     statement; returns the recipients stored. The batch's own lists stay empty: an audience
     of millions would not fit one JSON value."""
-    batch = BroadcastBatch.unscoped.create(
+    batch = BroadcastBatch.objects.for_account(broadcast.account).create(
         account_id=broadcast.account_id,
         broadcast=broadcast,
         sequence=0,
@@ -251,7 +252,7 @@ def _one_call_audience(broadcast: Broadcast, friends: QuerySet[Friend], *, metho
             ],
         )
         count = sum(size for (size,) in cursor.fetchall())
-    BroadcastBatch.unscoped.filter(pk=batch.pk).update(size=count)
+    BroadcastBatch.objects.for_account(broadcast.account).filter(pk=batch.pk).update(size=count)
     return count
 
 

@@ -33,6 +33,7 @@ class SendProgress:
 def broadcast_finish(*, broadcast_id: int, now: datetime | None = None) -> Broadcast | None:
     """Settle the final state from the batches (and LINE's narrowcast report)."""
     now = now or timezone.now()
+    # The one lookup by id (it learns the OA); the batches are read through that OA.
     broadcast = (
         Broadcast.unscoped.select_for_update()
         .filter(pk=broadcast_id, status=Broadcast.Status.SENDING)
@@ -40,7 +41,7 @@ def broadcast_finish(*, broadcast_id: int, now: datetime | None = None) -> Broad
     )
     if broadcast is None:
         return None
-    batches = BroadcastBatch.unscoped.filter(broadcast=broadcast)
+    batches = BroadcastBatch.objects.for_account(broadcast.account).filter(broadcast=broadcast)
     if batches.filter(status=BroadcastBatch.Status.PENDING).exists():
         return None
     totals = batches.aggregate(
@@ -87,9 +88,11 @@ def _results_fetch_after_publication(broadcast: Broadcast, now: datetime) -> Non
 
 def broadcast_narrowcast_poll(*, broadcast_id: int) -> SendProgress:
     """Ask LINE how an accepted narrowcast is going; settle the broadcast when it is done."""
+    # The task's one lookup by id (it learns the OA); everything after reads through it.
     broadcast = Broadcast.unscoped.select_related("account").get(pk=broadcast_id)
     batch = (
-        BroadcastBatch.unscoped.filter(broadcast=broadcast, status=BroadcastBatch.Status.ACCEPTED)
+        BroadcastBatch.objects.for_account(broadcast.account)
+        .filter(broadcast=broadcast, status=BroadcastBatch.Status.ACCEPTED)
         .exclude(request_id="")
         .first()
     )
@@ -121,7 +124,7 @@ def broadcast_narrowcast_poll(*, broadcast_id: int) -> SendProgress:
             fields["error_message"] = _(
                 "LINE could not send the narrowcast (error %(code)s): %(reason)s"
             ) % {"code": progress.error_code, "reason": progress.failed_description or "—"}
-    Broadcast.unscoped.filter(pk=broadcast.pk).update(**fields)
+    Broadcast.objects.for_account(broadcast.account).filter(pk=broadcast.pk).update(**fields)
     if progress.phase in ("succeeded", "failed"):
         broadcast_finish(broadcast_id=broadcast.pk)
         return SendProgress(finished=True)
@@ -129,7 +132,7 @@ def broadcast_narrowcast_poll(*, broadcast_id: int) -> SendProgress:
 
 
 def _fail_after_accept(broadcast: Broadcast, message: str) -> None:
-    Broadcast.unscoped.filter(pk=broadcast.pk).update(
+    Broadcast.objects.for_account(broadcast.account).filter(pk=broadcast.pk).update(
         narrowcast_phase="failed", error_message=message
     )
     broadcast_finish(broadcast_id=broadcast.pk)

@@ -44,10 +44,12 @@ ENDPOINT = {
 }
 
 
-def _due_batches(broadcast_id: int, now: datetime):
-    return BroadcastBatch.unscoped.filter(
-        broadcast_id=broadcast_id, status=BroadcastBatch.Status.PENDING
-    ).filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+def _due_batches(broadcast: Broadcast, now: datetime):
+    return (
+        BroadcastBatch.objects.for_account(broadcast.account)
+        .filter(broadcast_id=broadcast.pk, status=BroadcastBatch.Status.PENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    )
 
 
 def broadcast_send(
@@ -58,6 +60,7 @@ def broadcast_send(
     Safe to run in several workers at once and to run again after a crash: batches are claimed
     with ``SKIP LOCKED`` and each carries its own retry key.
     """
+    # The task's one lookup by id (it learns the OA); everything after reads through it.
     broadcast = Broadcast.unscoped.select_related("account").get(pk=broadcast_id)
     if broadcast.status != Broadcast.Status.SENDING:
         return SendProgress(finished=True)
@@ -84,7 +87,7 @@ def broadcast_send(
         spent = _send_round(broadcast, endpoint, api, deadline, stop=stop, clock=now)
     if spent.budget_spent:
         return SendProgress(finished=False, retry_in=0)  # continue in a new task
-    return _after_round(broadcast_id, spent.retry_in, now())
+    return _after_round(broadcast, spent.retry_in, now())
 
 
 @contextmanager
@@ -139,7 +142,7 @@ def _send_round(
     unsent. A wait of under a second (the window reopening) is slept here, outside the
     transaction: re-enqueueing costs a whole second each time, which would hold a channel well
     below its limit."""
-    broadcast_id, now, retry_in = broadcast.pk, timezone.now, None
+    now, retry_in = timezone.now, None
     requests = _Requests(broadcast)
     claim_size, threads = _claim_and_threads(broadcast.method)
     pause = 0.0
@@ -156,7 +159,7 @@ def _send_round(
                 pause = 0.0
             with transaction.atomic():
                 claim = list(
-                    _due_batches(broadcast_id, now())
+                    _due_batches(broadcast, now())
                     .select_for_update(skip_locked=True)
                     .order_by("sequence")[:claim_size]
                 )
@@ -185,9 +188,9 @@ def _send_round(
     return _Round(retry_in=retry_in)
 
 
-def _after_round(broadcast_id: int, retry_in: int | None, now: datetime) -> SendProgress:
-    pending = BroadcastBatch.unscoped.filter(
-        broadcast_id=broadcast_id, status=BroadcastBatch.Status.PENDING
+def _after_round(broadcast: Broadcast, retry_in: int | None, now: datetime) -> SendProgress:
+    pending = BroadcastBatch.objects.for_account(broadcast.account).filter(
+        broadcast_id=broadcast.pk, status=BroadcastBatch.Status.PENDING
     )
     if pending.exists():
         if retry_in is None:
@@ -200,8 +203,8 @@ def _after_round(broadcast_id: int, retry_in: int | None, now: datetime) -> Send
             else:
                 retry_in = max(1, int(first.timestamp() - now.timestamp()))
         return SendProgress(finished=False, retry_in=retry_in)
-    broadcast = Broadcast.unscoped.get(pk=broadcast_id)
+    broadcast = Broadcast.objects.for_account(broadcast.account).get(pk=broadcast.pk)
     if broadcast.method == Method.NARROWCAST and broadcast.narrowcast_phase == "waiting":
         return SendProgress(finished=False, retry_in=0 if retry_in is None else retry_in)
-    broadcast_finish(broadcast_id=broadcast_id, now=now)
+    broadcast_finish(broadcast_id=broadcast.pk, now=now)
     return SendProgress(finished=True)

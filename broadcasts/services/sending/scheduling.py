@@ -22,7 +22,7 @@ def broadcasts_due(*, now: datetime | None = None) -> list[int]:
     to the end of the quiet period instead (and say so)."""
     now = now or timezone.now()
     due: list[int] = []
-    candidates = (
+    candidates = (  # beat's fan-out over every OA's scheduled broadcasts
         Broadcast.unscoped.filter(status=Broadcast.Status.SCHEDULED, send_at__lte=now)
         .exclude(plan_retry_at__gt=now)  # planning failed transiently: its back-off runs
         .select_related("account")
@@ -32,15 +32,16 @@ def broadcasts_due(*, now: datetime | None = None) -> list[int]:
         if quiet_end is None:
             due.append(broadcast.pk)
             continue
-        Broadcast.unscoped.filter(pk=broadcast.pk, status=Broadcast.Status.SCHEDULED).update(
-            send_at=quiet_end, deferred_by_quiet_hours=True, updated_at=now
-        )
+        Broadcast.objects.for_account(broadcast.account).filter(
+            pk=broadcast.pk, status=Broadcast.Status.SCHEDULED
+        ).update(send_at=quiet_end, deferred_by_quiet_hours=True, updated_at=now)
     return due
 
 
 def broadcast_start(*, broadcast_id: int, now: datetime | None = None) -> bool:
     """Plan a due scheduled broadcast unless quiet hours hold it; True when it is sending."""
     now = now or timezone.now()
+    # The task's one lookup by id (it learns the OA); everything after reads through it.
     broadcast = Broadcast.unscoped.select_related("account").filter(pk=broadcast_id).first()
     if broadcast is None:
         return False
@@ -54,9 +55,9 @@ def broadcast_start(*, broadcast_id: int, now: datetime | None = None) -> bool:
         return False  # a failed planning attempt's back-off has not run out
     quiet_end = quiet_hours_end(account=broadcast.account, moment=now)
     if quiet_end is not None:
-        Broadcast.unscoped.filter(pk=broadcast.pk, status=Broadcast.Status.SCHEDULED).update(
-            send_at=quiet_end, deferred_by_quiet_hours=True, updated_at=now
-        )
+        Broadcast.objects.for_account(broadcast.account).filter(
+            pk=broadcast.pk, status=Broadcast.Status.SCHEDULED
+        ).update(send_at=quiet_end, deferred_by_quiet_hours=True, updated_at=now)
         return False
     try:
         planned = broadcast_plan(broadcast_id=broadcast_id, now=now)
@@ -72,6 +73,7 @@ def broadcast_start(*, broadcast_id: int, now: datetime | None = None) -> bool:
 def broadcasts_stalled(*, now: datetime | None = None) -> list[int]:
     """Sending broadcasts that no worker has touched lately (a killed worker, a lost task)."""
     now = now or timezone.now()
+    # Beat's sweep over every OA's sends.
     recent = BroadcastBatch.unscoped.filter(last_attempt_at__gt=now - STALLED_AFTER)
     return list(
         Broadcast.unscoped.filter(
@@ -87,7 +89,9 @@ def broadcasts_stalled(*, now: datetime | None = None) -> list[int]:
 
 
 def broadcast_continue_at(*, broadcast_id: int, seconds: int) -> None:
-    """Note when the queued continuation of a send is due (see ``broadcasts_stalled``)."""
+    """Note when the queued continuation of a send is due (see ``broadcasts_stalled``).
+
+    The task calls it with the broadcast's id only, after leaving its tenant scope."""
     Broadcast.unscoped.filter(pk=broadcast_id).update(
         continue_at=timezone.now() + timedelta(seconds=seconds)
     )

@@ -30,7 +30,11 @@ def _upload(broadcast: Broadcast, *, exclusion: bool) -> int | None:
 
     while True:
         with transaction.atomic():
-            current = Broadcast.unscoped.select_for_update().get(pk=broadcast.pk)
+            current = (
+                Broadcast.objects.for_account(broadcast.account)
+                .select_for_update()
+                .get(pk=broadcast.pk)
+            )
             group_id = current.exclusion_group_id if exclusion else current.audience_group_id
             offset = current.exclusion_uploaded if exclusion else current.audience_uploaded
             ids = _held_back_ids(current, offset) if exclusion else _audience_ids(current, offset)
@@ -99,7 +103,9 @@ def _upload(broadcast: Broadcast, *, exclusion: bool) -> int | None:
 
 def _held_back_ids(broadcast: Broadcast, offset: int) -> list[str]:
     """The next upload of the friends the frequency cap holds back (the exclusion audience)."""
-    held_back = HeldBack.unscoped.filter(broadcast=broadcast, reason=HeldBack.Reason.CAP)
+    held_back = HeldBack.objects.for_account(broadcast.account).filter(
+        broadcast=broadcast, reason=HeldBack.Reason.CAP
+    )
     return list(
         held_back.order_by("pk").values_list("line_user_id", flat=True)[
             offset : offset + RecipientChunk.SIZE
@@ -111,17 +117,19 @@ def _audience_ids(broadcast: Broadcast, offset: int) -> list[str]:
     """The next upload of the narrowcast's audience: the recipient chunk at ``offset`` (chunks
     are as large as an upload), so each upload reads one row whatever the audience's size."""
     chunk = (
-        RecipientChunk.unscoped.filter(broadcast=broadcast, sequence=offset // RecipientChunk.SIZE)
+        RecipientChunk.objects.for_account(broadcast.account)
+        .filter(broadcast=broadcast, sequence=offset // RecipientChunk.SIZE)
         .values_list("line_user_ids", flat=True)
         .first()
     )
     if chunk is not None:
         return chunk[offset % RecipientChunk.SIZE :]
-    if RecipientChunk.unscoped.filter(broadcast=broadcast).exists():
+    if RecipientChunk.objects.for_account(broadcast.account).filter(broadcast=broadcast).exists():
         return []  # every chunk is uploaded
     # Planned before recipient chunks existed: the audience is on the batch row.
     return list(
-        Delivery.unscoped.filter(broadcast=broadcast)
+        Delivery.objects.for_account(broadcast.account)
+        .filter(broadcast=broadcast)
         .order_by("pk")
         .values_list("line_user_id", flat=True)[offset : offset + RecipientChunk.SIZE]
     )
@@ -131,10 +139,10 @@ def _audience_ids(broadcast: Broadcast, offset: int) -> list[str]:
 def _fail(broadcast: Broadcast, message: str) -> None:
     """Fail a broadcast before any message went out (its batches are dropped unsent)."""
     now = timezone.now()
-    BroadcastBatch.unscoped.filter(
+    BroadcastBatch.objects.for_account(broadcast.account).filter(
         broadcast=broadcast, status=BroadcastBatch.Status.PENDING
     ).update(status=BroadcastBatch.Status.FAILED, error_message=message, last_attempt_at=now)
-    Broadcast.unscoped.filter(pk=broadcast.pk).update(
+    Broadcast.objects.for_account(broadcast.account).filter(pk=broadcast.pk).update(
         status=Broadcast.Status.FAILED, error_message=message, finished_at=now
     )
     broadcast_send_recorded(broadcast_id=broadcast.pk)
