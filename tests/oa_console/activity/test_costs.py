@@ -40,7 +40,14 @@ def test_publish_many_is_one_insert_per_thousand_rows_and_the_database_fills_txi
             assert publish_many(account=account, activities=activities) == 1500
         txid = _current_txid()  # the producer's transaction, read after the fact
     statements = [query["sql"].split()[0] for query in queries.captured_queries]
-    assert statements == ["SAVEPOINT", "INSERT", "INSERT", "RELEASE"]
+    # Inserts only, between publish_many's savepoint and its release (SQLite's bind-parameter
+    # limit splits the rows into more inserts than PostgreSQL's two).
+    assert (statements[0], statements[-1], set(statements[1:-1])) == (
+        "SAVEPOINT",
+        "RELEASE",
+        {"INSERT"},
+    )
+    assert connection.vendor != "postgresql" or len(statements) == 4
     assert set(Activity.unscoped.values_list("txid", flat=True)) == {txid}
     assert connection.vendor != "postgresql" or txid > 0
 
