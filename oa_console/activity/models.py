@@ -3,17 +3,41 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from oa_console.tenancy import AccountScopedManager, UnscopedManager
 
 
+class TransactionId(models.Func):
+    """The writing transaction's id, the log's ordering key, as the column's database default:
+    ``txid_current()`` on PostgreSQL, 0 elsewhere (SQLite commits one writer at a time, so ids
+    alone give the order there).
+
+    A database default costs nothing per insert, where asking for the id first would cost a
+    round-trip per publish (``INSERT ... RETURNING`` still hands it back to the instance).
+    """
+
+    function = "txid_current"
+    template = "%(function)s()"
+    arity = 0
+    output_field = models.BigIntegerField()
+    allowed_default = True
+
+    def as_sql(self, compiler: SQLCompiler, connection, **extra_context) -> tuple[str, list]:
+        return "0", []
+
+    def as_postgresql(self, compiler: SQLCompiler, connection, **extra_context) -> tuple[str, list]:
+        return super().as_sql(compiler, connection, **extra_context)
+
+
 class Activity(models.Model):
     """One thing a friend did, written once in the transaction that recorded it; never updated.
 
     ``friend_id`` is a plain integer: the core may not point at ``segments``. ``txid`` is the
-    writing transaction's id on PostgreSQL (0 elsewhere): the drain reads the log in
+    writing transaction's id on PostgreSQL (0 elsewhere), filled in by the database
+    (``TransactionId``), never by the producer: the drain reads the log in
     ``(txid, id)`` order and only up to the oldest transaction still running, so a row whose
     transaction commits late is never skipped (see ``draining``).
     """
@@ -41,7 +65,7 @@ class Activity(models.Model):
     line_user_id = models.CharField(max_length=64, blank=True)
     occurred_at = models.DateTimeField()
     payload = models.JSONField(default=dict, blank=True)
-    txid = models.BigIntegerField(default=0)
+    txid = models.BigIntegerField(db_default=TransactionId())
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = AccountScopedManager()

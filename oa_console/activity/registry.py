@@ -1,4 +1,14 @@
-"""Subscribers of the activity log, registered by each app in its ``AppConfig.ready()``."""
+"""Subscribers of the activity log, registered by each app in its ``AppConfig.ready()``.
+
+A subscriber's name is a database key: its cursor row (``SubscriberCursor.subscriber``)
+records how far it has read the log under that name. The name must therefore be stable,
+chosen once as a constant next to the handler (``SUBSCRIBER = "insights.metrics"``), and
+never derived from a module path or a function name (``__name__``, ``__qualname__``): moving
+or renaming the handler's code would otherwise start a new cursor, which replays the whole
+log (``FROM_BEGINNING``) or skips what happened meanwhile (``FROM_NOW``). A name is never
+reused by another subscriber, and a deployed one is not renamed: ``segments.services.tag_rules``
+names the auto-tag rules' handler in ``segments.tag_rule_reactions`` since the code moved.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +38,8 @@ class Subscriber:
 
 
 _subscribers: dict[str, Subscriber] = {}
+# SubscriberCursor.subscriber's max_length (the models cannot be imported before the apps load).
+_NAME_MAX_LENGTH = 100
 
 
 def per_account(
@@ -51,11 +63,22 @@ def per_account(
 
 
 def register(name: str, kinds: Iterable[str], handler: Handler, *, start: str = FROM_NOW) -> None:
-    """Subscribe ``handler`` to ``kinds``. ``start`` says where a subscriber seen for the
-    first time begins: ``"now"`` (only new activity) or ``"beginning"`` (replay the log).
-    Registering a name again replaces it (``ready()`` can run twice in tests)."""
+    """Subscribe ``handler`` to ``kinds`` under ``name``, a stable constant (see the module's
+    docstring: it keys the subscriber's cursor row). ``start`` says where a subscriber seen
+    for the first time begins: ``"now"`` (only new activity) or ``"beginning"`` (replay the
+    log).
+
+    Registering the same handler under its name again replaces it (``ready()`` can run twice
+    in tests); a name already taken by another handler raises ``ValueError``: two subscribers
+    sharing a cursor would each skip what the other read.
+    """
     if start not in (FROM_BEGINNING, FROM_NOW):
         raise ValueError(f"start must be {FROM_BEGINNING!r} or {FROM_NOW!r}")
+    if not name or len(name) > _NAME_MAX_LENGTH:
+        raise ValueError(f"a subscriber name has 1 to {_NAME_MAX_LENGTH} characters: {name!r}")
+    taken = _subscribers.get(name)
+    if taken is not None and taken.handler != handler:
+        raise ValueError(f"activity subscriber {name!r} is already registered by {taken.handler!r}")
     _subscribers[name] = Subscriber(name=name, kinds=frozenset(kinds), handler=handler, start=start)
 
 
