@@ -31,8 +31,8 @@ from django.utils import timezone
 
 from insights.metrics.broadcasts import broadcast_key
 from insights.metrics.rollups import metrics_recompute
-from insights.services import sync_broadcasts
-from insights.services.sync import insight_sync_run
+from insights.sync import broadcasts as sync_broadcasts
+from insights.sync.passes import insight_sync_run
 from oa_console import csv_download
 from segments.models import Segment, Tag, TagFamily
 from tests.conftest import client_for

@@ -4,6 +4,10 @@ and ``clicks[]`` of LINE's message event), fetched by the Insight API sync.
 LINE keeps counting for about two weeks after sending, so every fetch replaces the request's
 rows as a whole: a bubble or URL LINE no longer lists disappears, and a figure that rose above
 the privacy threshold replaces its null. A null stays null (hidden below 20), never 0.
+
+These writes live in the sync package because the sync's message-event fetch is their one
+writer; the reads the broadcast pages and the API make are ``insights.metrics.broadcast_details``
+(beside the other broadcast statistics selectors), which takes the field names from here.
 """
 
 from __future__ import annotations
