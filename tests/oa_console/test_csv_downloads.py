@@ -38,7 +38,7 @@ from segments.models import Segment, Tag, TagFamily
 from tests.conftest import client_for
 from tests.fakes.line_server import fake_line  # noqa: F401  (fixture)
 from tests.insights.conftest import upload_file
-from tests.insights.test_broadcast_details import REQUEST_ID, insight, message_event  # noqa: F401
+from tests.insights.sync.test_broadcast_details import REQUEST_ID, insight, message_event  # noqa: F401
 from tests.segments.factories import FriendFactory
 
 pytestmark = pytest.mark.django_db
