@@ -71,6 +71,7 @@ def _message_event_keep(
             values=values,
         )
         broadcast_details_store(
+            account=account,
             request=request,
             messages=response.messages or [],
             clicks=response.clicks or [],

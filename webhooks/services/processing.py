@@ -213,13 +213,14 @@ def _pending_batch(
     return list(queryset[:batch_size])
 
 
-def _save_outcome(events: list[WebhookEvent], derived: _Derived) -> None:
+def _save_outcome(account: LineAccount, events: list[WebhookEvent], derived: _Derived) -> None:
     """One UPDATE per outcome (nearly always a single "processed"), one per failed event."""
+    account_events = WebhookEvent.objects.for_account(account)
     now = timezone.now()
     by_status: dict[str, list[int]] = defaultdict(list)
     for event in events:
         if event.pk in derived.errors:
-            WebhookEvent.unscoped.filter(pk=event.pk).update(
+            account_events.filter(pk=event.pk).update(
                 status=derived.statuses[event.pk],
                 error=derived.errors[event.pk],
                 attempts=F("attempts") + 1,
@@ -228,7 +229,7 @@ def _save_outcome(events: list[WebhookEvent], derived: _Derived) -> None:
         else:
             by_status[derived.statuses[event.pk]].append(event.pk)
     for status, ids in by_status.items():
-        WebhookEvent.unscoped.filter(pk__in=ids).update(
+        account_events.filter(pk__in=ids).update(
             status=status, error="", attempts=F("attempts") + 1, processed_at=now
         )
 
@@ -258,7 +259,7 @@ def _process_batch(*, account: LineAccount, batch_size: int) -> int:
                 logger.exception("webhook event failed", extra={"event_id": event.webhook_event_id})
                 derived.statuses[event.pk] = WebhookEvent.Status.FAILED
                 derived.errors[event.pk] = f"{type(exc).__name__}: {exc}"[:1000]
-    _save_outcome(events, derived)
+    _save_outcome(account, events, derived)
     return len(events)
 
 

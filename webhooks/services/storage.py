@@ -27,7 +27,10 @@ class StoreResult:
 
 def learn_bot_user_id(account: LineAccount, destination: str) -> None:
     """Learn the bot user id from the first verified request; the filter makes the write a
-    no-op if a concurrent request learned it first, and the re-read catches a conflict."""
+    no-op if a concurrent request learned it first, and the re-read catches a conflict.
+
+    LINE's endpoint runs before any tenant scope (the OA was just resolved from its webhook
+    key), so the OA row is written and re-read through the unscoped manager."""
     learned = LineAccount.unscoped.filter(pk=account.pk, bot_user_id="").update(
         bot_user_id=destination
     )
