@@ -24,6 +24,7 @@ from insights.models import MetricRefreshState
 from oa_console.activity.models import Activity
 from oa_console.models import LineAccount
 from oa_console.queueing import enqueue_best_effort
+from oa_console.selectors import account_get_for_job
 
 logger = logging.getLogger("insights.metrics")
 
@@ -97,7 +98,7 @@ def metrics_refresh_run(*, account_id: int) -> RecomputeResult | None:
     The range is taken in its own transaction first, so requests arriving during the recompute
     start a new pending period (and task) rather than being lost.
     """
-    account = LineAccount.unscoped.select_related("workspace").filter(pk=account_id).first()
+    account = account_get_for_job(account_id=account_id)
     if account is None:
         return None
     with transaction.atomic():
@@ -115,7 +116,7 @@ def metrics_recompute_account(
     *, account_id: int, date_from: date | None = None, date_to: date | None = None
 ) -> RecomputeResult | None:
     """A recompute asked for explicitly (command, nightly): no debounce."""
-    account = LineAccount.unscoped.select_related("workspace").filter(pk=account_id).first()
+    account = account_get_for_job(account_id=account_id)
     if account is None:
         return None
     return _run(account, date_from, date_to)

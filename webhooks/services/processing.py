@@ -23,6 +23,7 @@ from oa_console.activity.models import Activity
 from oa_console.activity.publishing import ActivityInput, publish_many
 from oa_console.json_input import json_loads_bounded
 from oa_console.models import LineAccount
+from oa_console.selectors import account_get_for_job
 from oa_console.tenancy import tenant_scope
 from segments.models import Friend, FriendStatusChange, Interaction
 from segments.services import friends as segment_services
@@ -267,7 +268,7 @@ def webhook_events_process_pending(
     *, account_id: int, batch_size: int = BATCH_SIZE, max_batches: int = MAX_BATCHES_PER_TASK
 ) -> int:
     """Process an OA's pending events; returns how many. Safe to run concurrently and again."""
-    account = LineAccount.unscoped.select_related("workspace").filter(pk=account_id).first()
+    account = account_get_for_job(account_id=account_id)
     if account is None:
         return 0
     from webhooks.services.receiving import webhook_processing_claim
