@@ -12,7 +12,7 @@ class InsightsConfig(AppConfig):
         # LINE's statistics of a console broadcast/narrowcast are kept per request id: the
         # Insight sync fetches every id the sending announces, and is the one fetcher of the
         # statistics the broadcast page refreshes.
-        from insights.services.sync_broadcasts import (
+        from insights.sync.broadcasts import (
             broadcast_request_register,
             broadcast_statistics_fetch,
         )

@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from insights.services import sync
+from insights.sync import passes
 from oa_console.permissions import require
 from oa_console.roles import Capability
 
@@ -17,7 +17,7 @@ from oa_console.roles import Capability
 def insight_sync_now(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
     """The "sync now" button of the OA settings page."""
     require(request, Capability.UPLOAD_IMPORTS)
-    sync.insight_sync_request(account=request.account)
+    passes.insight_sync_request(account=request.account)
     messages.success(
         request, _("Insight API sync requested; the outcome appears here when it has run.")
     )

@@ -8,8 +8,8 @@ from celery import shared_task
 
 from insights.imports import jobs as imports
 from insights.metrics import refresh
-from insights.services import sync
-from insights.services.sync import TransientLineError
+from insights.sync import passes
+from insights.sync.line import TransientLineError
 from oa_console.queueing import enqueue_best_effort
 
 
@@ -39,7 +39,7 @@ def sweep_import_jobs() -> int:
 def sync_account_insights(self, account_id: int) -> dict:
     """One Insight API pass for one OA; continues itself when LINE's hourly budget is spent or
     a day is not ready yet (a countdown, never a sleep in the worker)."""
-    result = sync.insight_sync_run(account_id=account_id)
+    result = passes.insight_sync_run(account_id=account_id)
     if result.retry_in is not None:
         enqueue_best_effort(sync_account_insights, (account_id,), countdown=result.retry_in)
     return result.fetched
@@ -48,7 +48,7 @@ def sync_account_insights(self, account_id: int) -> dict:
 @shared_task(name="insights.tasks.sweep_insight_sync")
 def sweep_insight_sync() -> int:
     """Scheduled hourly by beat: a pass for every OA (cheap when nothing is missing)."""
-    return sync.insight_sync_sweep()
+    return passes.insight_sync_sweep()
 
 
 def _summary(result) -> dict | None:

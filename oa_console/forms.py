@@ -51,6 +51,8 @@ class AccountChoiceMixin(forms.Form):
 
     def __init__(self, *args, workspace: Workspace, acting_role: str, **kwargs):
         super().__init__(*args, **kwargs)
+        # Every OA of the workspace, as ``accounts_of`` checks the choice: the scoped manager
+        # would offer a limited acting member only their own OAs.
         self.fields["accounts"].queryset = LineAccount.unscoped.filter(
             workspace=workspace
         ).order_by("display_name")

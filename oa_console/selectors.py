@@ -45,6 +45,16 @@ def account_list() -> QuerySet[LineAccount]:
     return LineAccount.objects.select_related("workspace").order_by("display_name")
 
 
+def account_get_for_job(*, account_id: int) -> LineAccount | None:
+    """The OA a Celery task or management command was given by id, with its workspace; None
+    when it was deleted meanwhile.
+
+    The one read such a job makes before it knows its tenant (hence the unscoped manager, in
+    this one place): everything after it reads with ``objects.for_account(account)`` or
+    inside ``tenant_scope(...)``."""
+    return LineAccount.unscoped.select_related("workspace").filter(pk=account_id).first()
+
+
 def account_get_by_slug(
     *, workspace: Workspace, slug: str, account_ids: frozenset[int] | None
 ) -> LineAccount | None:

@@ -30,6 +30,7 @@ from webhooks.services import webhook_events_process_pending, webhook_signature
 
 if TYPE_CHECKING:
     from oa_console.management.commands.seed_demo import DemoTenancy
+    from oa_console.models import LineAccount
 
 EVENTS_PER_REQUEST = 25
 DAYS = 30
@@ -172,6 +173,15 @@ def _post(client: Client, account, events: list[dict]) -> int:
     return len(events)
 
 
+def _rows(account: LineAccount) -> int:
+    """The OA's rows this step creates: stored events, the friends and interactions they made."""
+    return (
+        WebhookEvent.objects.for_account(account).count()
+        + Friend.objects.for_account(account).count()
+        + Interaction.objects.for_account(account).count()
+    )
+
+
 def seed_webhook_activity(demo: DemoTenancy) -> int:
     """Post each demo OA's month of events through the endpoint, process them, name the friends."""
     client = Client(HTTP_HOST=urlsplit(settings.PUBLIC_BASE_URL).hostname or "localhost")
@@ -181,32 +191,23 @@ def seed_webhook_activity(demo: DemoTenancy) -> int:
         account = demo.accounts.get(slug)
         # An OA with events has had its month posted (seed_demo is one transaction): posting
         # it again only finds duplicates, and took seconds of every ``make run``.
-        if account is None or WebhookEvent.unscoped.filter(account=account).exists():
+        if account is None or WebhookEvent.objects.for_account(account).exists():
             continue
-        before = (
-            WebhookEvent.unscoped.filter(account=account).count()
-            + Friend.unscoped.filter(account=account).count()
-            + Interaction.unscoped.filter(account=account).count()
-        )
+        before = _rows(account)
         events = _script_events(slug, script, now_ms)
         for start in range(0, len(events), EVENTS_PER_REQUEST):
             _post(client, account, events[start : start + EVENTS_PER_REQUEST])
         webhook_events_process_pending(account_id=account.pk)
         rng = random.Random(f"names:{slug}")
-        for friend in Friend.unscoped.filter(
-            account=account, profile_status=Friend.ProfileStatus.PENDING
+        for friend in Friend.objects.for_account(account).filter(
+            profile_status=Friend.ProfileStatus.PENDING
         ):
             friend_profile_store(
                 friend_id=friend.pk,
                 display_name=rng.choice(script["names"]),
                 language=script["language"],
             )
-        created += (
-            WebhookEvent.unscoped.filter(account=account).count()
-            + Friend.unscoped.filter(account=account).count()
-            + Interaction.unscoped.filter(account=account).count()
-            - before
-        )
+        created += _rows(account) - before
     return created
 
 

@@ -22,7 +22,7 @@ KEPT_KEYS = ("type", "mode", "timestamp", "webhookEventId", "deliveryContext")
 
 
 def _events(subject: Subject):
-    events = WebhookEvent.unscoped.filter(account=subject.account)
+    events = WebhookEvent.objects.for_account(subject.account)
     # Only a group or room event names other users (member lists, mentions): the text scan
     # stays off the OA's one-to-one events, nearly all of them.
     shared = events.filter(source_type__in=["group", "room"])
@@ -83,7 +83,7 @@ def erase(subject: Subject) -> dict[str, int]:
         else:
             payload = replace_in_json_text(event.payload, {uid: pseudonym})
             source_user_id = event.source_user_id
-        WebhookEvent.unscoped.filter(pk=event.pk).update(
+        WebhookEvent.objects.for_account(subject.account).filter(pk=event.pk).update(
             payload=payload,
             source_user_id=source_user_id,
             error=event.error.replace(uid, pseudonym),

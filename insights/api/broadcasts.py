@@ -9,7 +9,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from insights.metrics.broadcast_details import broadcast_details_get
-from insights.services.broadcast_details import BUBBLE_FIELDS, URL_FIELDS
+from insights.sync.broadcast_details import BUBBLE_FIELDS, URL_FIELDS
 from oa_console.api.base import AccountApiView
 from oa_console.api.docs import operation_description
 

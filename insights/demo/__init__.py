@@ -28,7 +28,7 @@ from insights.demo.story import FriendsStory
 from insights.demo.styles import API_DAYS, DEMO_PREFIX, JST, PROFILES
 from insights.imports.jobs import import_job_create, import_job_run
 from insights.models import ImportJob, InsightSyncState
-from insights.services import sync
+from insights.sync.records import api_record_store, sync_outcome_record, sync_state_get
 from oa_console.tenancy import tenant_scope
 
 if TYPE_CHECKING:
@@ -50,9 +50,11 @@ def _seed_insight_api(account: LineAccount, story: FriendsStory) -> int:
             "target_reaches": reach,
             "blocks": blocks,
         }
-        sync._store(account=account, report="friends", key=day.isoformat(), day=day, values=values)
-    state = sync._state(account, InsightSyncState.Endpoint.FOLLOWERS)
-    sync._record(state, InsightSyncState.Outcome.OK, fetched=len(rows), through=day)
+        api_record_store(
+            account=account, report="friends", key=day.isoformat(), day=day, values=values
+        )
+    state = sync_state_get(account, InsightSyncState.Endpoint.FOLLOWERS)
+    sync_outcome_record(state, InsightSyncState.Outcome.OK, fetched=len(rows), through=day)
     return len(rows)
 
 

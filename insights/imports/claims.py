@@ -4,7 +4,6 @@ from a live one by its heartbeat and row lock, and recording a failure."""
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
 from django.db.models import F, Q
@@ -14,9 +13,6 @@ from insights.imports.parsing import (
     ImportFileError,
 )
 from insights.models import HEARTBEAT_STALE_AFTER, ImportJob
-
-if TYPE_CHECKING:
-    pass
 
 logger = logging.getLogger("insights.imports")
 
@@ -37,7 +33,9 @@ def lock_unless_busy(job_id: int, condition: Q) -> ImportJob | None:
     A run's saving transaction locks its job row for its whole length, so a job that stopped
     beating while saving a large file is alive exactly when its row is locked (PostgreSQL:
     SKIP LOCKED; a dead worker's connection is gone and its lock with it). SQLite has one
-    writer at a time, which the saving transaction is, so the lock is implied there."""
+    writer at a time, which the saving transaction is, so the lock is implied there.
+
+    Read by id on the unscoped manager: the task claiming a job learns its OA from this row."""
     query = ImportJob.unscoped.filter(condition, pk=job_id)
     if connection.features.has_select_for_update_skip_locked:
         query = query.select_for_update(skip_locked=True)
@@ -56,6 +54,7 @@ def job_claim(job_id: int) -> bool:
     if lock_unless_busy(job_id, Q(status=ImportJob.Status.QUEUED) | stale_running()) is None:
         return False
     now = timezone.now()
+    # Still before the job's OA is known (the task has only the id), like the lock above.
     return bool(
         ImportJob.unscoped.filter(pk=job_id).update(
             status=ImportJob.Status.RUNNING,
@@ -70,7 +69,7 @@ def job_claim(job_id: int) -> bool:
 
 
 def job_fail(job: ImportJob, error: ImportFileError) -> None:
-    ImportJob.unscoped.filter(pk=job.pk).update(
+    ImportJob.objects.for_account(job.account).filter(pk=job.pk).update(
         status=ImportJob.Status.FAILED,
         failure_code=error.code,
         failure_params=error.params,
@@ -85,4 +84,4 @@ def job_fail(job: ImportJob, error: ImportFileError) -> None:
 def upload_discard(job: ImportJob) -> None:
     if job.file:
         job.file.storage.delete(job.file.name)
-        ImportJob.unscoped.filter(pk=job.pk).update(file="")
+        ImportJob.objects.for_account(job.account).filter(pk=job.pk).update(file="")

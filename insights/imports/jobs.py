@@ -166,7 +166,9 @@ def import_job_delete(*, job: ImportJob, request: HttpRequest | None = None) -> 
     an earlier value back. Member data and orders stay (``ImportKind.delete_removes_data``)."""
     if job.status == ImportJob.Status.RUNNING and not stalled_and_free(job):
         raise ValidationError(_("This import is still running; delete it when it has finished."))
-    LineAccount.unscoped.select_for_update().filter(pk=job.account_id).first()
+    LineAccount.objects.for_workspace(job.account.workspace).select_for_update().filter(
+        pk=job.account_id
+    ).first()
     revived = get_kind(job.report).forget(job=job) if is_kind(job.report) else 0
     files = [f for f in (job.file, job.skipped_file, job.unknown_file) if f]
     audit.record(

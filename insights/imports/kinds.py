@@ -162,7 +162,7 @@ class InsightReportKind(ImportKind):
         return " + ".join(columns) if columns else key_fields[0]
 
     def apply(self, *, stage, job, detection):
-        counts = stage.apply(account_id=job.account_id, report=self.type, job_id=job.pk)
+        counts = stage.apply(account=job.account, report=self.type, job_id=job.pk)
         return ApplyResult(counts.inserted, counts.updated, counts.unchanged)
 
     def after_save(self, *, job, date_from, date_to):
@@ -174,7 +174,7 @@ class InsightReportKind(ImportKind):
         from insights.imports import storage
         from insights.metrics.refresh import metrics_refresh_request
 
-        revived = storage.records_forget_job(account_id=job.account_id, job_id=job.pk)
+        revived = storage.records_forget_job(account=job.account, job_id=job.pk)
         metrics_refresh_request(
             account_id=job.account_id, date_from=job.date_from, date_to=job.date_to
         )

@@ -305,7 +305,9 @@ class ImportRun:
         saving_started = time.monotonic()
         with transaction.atomic():
             # One import per OA at a time applies its rows, so "newest wins" is well defined.
-            LineAccount.unscoped.select_for_update().filter(pk=job.account_id).first()
+            LineAccount.objects.for_workspace(job.account.workspace).select_for_update().filter(
+                pk=job.account_id
+            ).first()
             # Held until the file is saved: the sweep and delete see the run is alive even
             # when saving a large file outlasts the heartbeat (``lock_unless_busy``).
             ImportJob.objects.for_account(job.account).select_for_update().filter(pk=job.pk).first()

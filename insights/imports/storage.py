@@ -25,6 +25,8 @@ from insights.models import ImportJob, InsightRecord
 if TYPE_CHECKING:
     import pandas as pd
 
+    from oa_console.models import LineAccount
+
 BATCH = 500
 _COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
 RECORD_TABLE = InsightRecord._meta.db_table
@@ -117,7 +119,8 @@ class PostgresStage:
             cursor.execute(f"SELECT count(*), min(date), max(date) FROM {self.table}")
             return cursor.fetchone()
 
-    def apply(self, *, account_id: int, report: str, job_id: int) -> Counts:
+    def apply(self, *, account: LineAccount, report: str, job_id: int) -> Counts:
+        account_id = account.pk
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
@@ -137,7 +140,7 @@ class PostgresStage:
             )
             inserted, updated, unchanged = cursor.fetchone()
             current = "true"
-            if newer_import_exists(account_id=account_id, report=report, job_id=job_id):
+            if newer_import_exists(account=account, report=report, job_id=job_id):
                 # A newer upload was saved first: its rows stay current, ours are history.
                 current = (
                     f"NOT EXISTS (SELECT 1 FROM {RECORD_TABLE} r WHERE r.account_id = %s "
@@ -200,15 +203,15 @@ class MemoryStage:
             return len(self.rows), None, None
         return len(self.rows), date.fromisoformat(min(days)), date.fromisoformat(max(days))
 
-    def apply(self, *, account_id: int, report: str, job_id: int) -> Counts:
+    def apply(self, *, account: LineAccount, report: str, job_id: int) -> Counts:
+        records = InsightRecord.objects.for_account(account)
         counts = Counts()
         keys = list(self.rows)
         for start in range(0, len(keys), BATCH):
             batch = keys[start : start + BATCH]
             existing = {
                 key: (pk, values, owner)
-                for pk, key, values, owner in InsightRecord.unscoped.filter(
-                    account_id=account_id,
+                for pk, key, values, owner in records.filter(
                     report=report,
                     source=InsightRecord.Source.CSV,
                     is_current=True,
@@ -231,7 +234,7 @@ class MemoryStage:
                     counts.updated += 1
                 new.append(
                     InsightRecord(
-                        account_id=account_id,
+                        account=account,
                         report=report,
                         source=InsightRecord.Source.CSV,
                         key=key,
@@ -242,8 +245,8 @@ class MemoryStage:
                     )
                 )
             older = [pk for pk, _values, owner in existing.values() if owner < job_id]
-            InsightRecord.unscoped.filter(pk__in=older).update(is_current=False)
-            InsightRecord.unscoped.bulk_create(new, batch_size=BATCH)
+            records.filter(pk__in=older).update(is_current=False)
+            records.bulk_create(new, batch_size=BATCH)
         return counts
 
     def batches(self, size: int = BATCH) -> Iterator[list[StagedRow]]:
@@ -258,30 +261,31 @@ class MemoryStage:
         self.rows.clear()
 
 
-def newer_import_exists(*, account_id: int, report: str, job_id: int) -> bool:
+def newer_import_exists(*, account: LineAccount, report: str, job_id: int) -> bool:
     """Whether an upload made after this one was already saved (two workers, out of order)."""
-    return ImportJob.unscoped.filter(
-        account_id=account_id, report=report, status=ImportJob.Status.SUCCEEDED, pk__gt=job_id
-    ).exists()
+    return (
+        ImportJob.objects.for_account(account)
+        .filter(report=report, status=ImportJob.Status.SUCCEEDED, pk__gt=job_id)
+        .exists()
+    )
 
 
 def make_stage() -> PostgresStage | MemoryStage:
     return PostgresStage() if connection.vendor == "postgresql" else MemoryStage()
 
 
-def records_forget_job(*, account_id: int, job_id: int) -> int:
+def records_forget_job(*, account: LineAccount, job_id: int) -> int:
     """Delete one import's records and make the newest earlier import's rows current again.
 
     Runs inside the caller's transaction. Returns how many keys got an earlier value back.
     """
     if connection.vendor == "postgresql":
-        return _forget_job_postgres(account_id=account_id, job_id=job_id)
+        return _forget_job_postgres(account_id=account.pk, job_id=job_id)
+    records = InsightRecord.objects.for_account(account)
     current = list(
-        InsightRecord.unscoped.filter(import_job_id=job_id, is_current=True).values_list(
-            "report", "key"
-        )
+        records.filter(import_job_id=job_id, is_current=True).values_list("report", "key")
     )
-    InsightRecord.unscoped.filter(import_job_id=job_id).delete()
+    records.filter(import_job_id=job_id).delete()
     revived = 0
     by_report: dict[str, list[str]] = {}
     for report, key in current:
@@ -290,8 +294,7 @@ def records_forget_job(*, account_id: int, job_id: int) -> int:
         for start in range(0, len(keys), BATCH):
             newest: dict[str, int] = {}
             for pk, key in (
-                InsightRecord.unscoped.filter(
-                    account_id=account_id,
+                records.filter(
                     report=report,
                     source=InsightRecord.Source.CSV,
                     key__in=keys[start : start + BATCH],
@@ -300,7 +303,7 @@ def records_forget_job(*, account_id: int, job_id: int) -> int:
                 .values_list("pk", "key")
             ):
                 newest.setdefault(key, pk)
-            revived += InsightRecord.unscoped.filter(pk__in=newest.values()).update(is_current=True)
+            revived += records.filter(pk__in=newest.values()).update(is_current=True)
     return revived
 
 

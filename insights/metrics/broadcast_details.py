@@ -1,5 +1,5 @@
 """Reads of one broadcast's per-bubble impressions and per-URL clicks (Insight API message event,
-stored by ``insights.services.broadcast_details``), for the broadcast detail page and the API.
+stored by ``insights.sync.broadcast_details``), for the broadcast detail page and the API.
 
 They exist only "where known": for broadcasts and narrowcasts sent from this console, whose
 request ids the sync asks LINE about. OA Manager's CSV export has no such breakdown.
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from insights.models import BroadcastBubbleStat, BroadcastRequest, BroadcastUrlStat
-from insights.services.broadcast_details import BUBBLE_FIELDS
+from insights.sync.broadcast_details import BUBBLE_FIELDS
 from oa_console.models import LineAccount
 
 MEDIA_FIELDS = tuple(name for name in BUBBLE_FIELDS if name != "impressions")

@@ -22,9 +22,9 @@ def seed_metrics(demo: DemoTenancy) -> int:
     ``make run`` kept the web server from starting for seconds."""
     created = 0
     for account in demo.accounts.values():
-        if not demo.created and MetricDaily.unscoped.filter(account=account).exists():
+        if not demo.created and MetricDaily.objects.for_account(account).exists():
             continue
-        before = MetricDaily.unscoped.filter(account=account).count()
+        before = MetricDaily.objects.for_account(account).count()
         metrics_recompute(account=account)
-        created += max(0, MetricDaily.unscoped.filter(account=account).count() - before)
+        created += max(0, MetricDaily.objects.for_account(account).count() - before)
     return created

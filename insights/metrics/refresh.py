@@ -24,6 +24,7 @@ from insights.models import MetricRefreshState
 from oa_console.activity.models import Activity
 from oa_console.models import LineAccount
 from oa_console.queueing import enqueue_best_effort
+from oa_console.selectors import account_get_for_job
 
 logger = logging.getLogger("insights.metrics")
 
@@ -70,6 +71,9 @@ def metrics_refresh_react(activities: Sequence[Activity]) -> None:
 
 
 def _record_and_enqueue(*, account_id: int, date_from: date | None, date_to: date | None) -> None:
+    # The debounce bookkeeping is keyed by the OA's id alone and runs after commit, in whatever
+    # scope the committing code had (the hub's batches span many OAs): like the hub's own
+    # machinery it stays on the unscoped manager.
     with transaction.atomic():
         state, _created = MetricRefreshState.unscoped.get_or_create(account_id=account_id)
         state = MetricRefreshState.unscoped.select_for_update().get(pk=state.pk)
@@ -94,11 +98,11 @@ def metrics_refresh_run(*, account_id: int) -> RecomputeResult | None:
     The range is taken in its own transaction first, so requests arriving during the recompute
     start a new pending period (and task) rather than being lost.
     """
-    account = LineAccount.unscoped.select_related("workspace").filter(pk=account_id).first()
+    account = account_get_for_job(account_id=account_id)
     if account is None:
         return None
     with transaction.atomic():
-        state = MetricRefreshState.unscoped.select_for_update().filter(account=account).first()
+        state = MetricRefreshState.objects.for_account(account).select_for_update().first()
         if state is None or not state.pending:
             return None
         full, date_from, date_to = state.full, state.dirty_from, state.dirty_to
@@ -112,7 +116,7 @@ def metrics_recompute_account(
     *, account_id: int, date_from: date | None = None, date_to: date | None = None
 ) -> RecomputeResult | None:
     """A recompute asked for explicitly (command, nightly): no debounce."""
-    account = LineAccount.unscoped.select_related("workspace").filter(pk=account_id).first()
+    account = account_get_for_job(account_id=account_id)
     if account is None:
         return None
     return _run(account, date_from, date_to)
@@ -123,11 +127,11 @@ def _run(account: LineAccount, date_from: date | None, date_to: date | None) -> 
     try:
         result = metrics_recompute(account=account, date_from=date_from, date_to=date_to)
     except Exception as error:
-        MetricRefreshState.unscoped.filter(account=account).update(
+        MetricRefreshState.objects.for_account(account).update(
             last_run_at=timezone.now(), last_error=f"{type(error).__name__}: {error}"[:1000]
         )
         raise
-    MetricRefreshState.unscoped.filter(account=account).update(
+    MetricRefreshState.objects.for_account(account).update(
         last_run_at=timezone.now(),
         last_duration_ms=int((time.monotonic() - started) * 1000),
         last_rows=result.rows,

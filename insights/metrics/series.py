@@ -218,8 +218,8 @@ def metric_series_many(
     ``{granularity: {account_id: {name: Series}}}``; the rows are fetched and the preferred
     source chosen once, whatever the number of granularities.
 
-    ``accounts_queryset`` is the manager to read with; callers pass ``MetricDaily.unscoped``
-    only together with account ids they have already checked the user may see.
+    ``accounts_queryset`` is the manager to read with; callers pass MetricDaily's unscoped
+    manager only together with account ids they have already checked the user may see.
     """
     out: dict[str, dict[int, dict[str, Series]]] = {g: {} for g in granularities}
     if not windows:

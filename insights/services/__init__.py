@@ -1,3 +1,3 @@
-"""Writes of the Insight API sync (``sync``) and the broadcast statistics it stores
-(``broadcast_details``); the import pipeline lives in ``insights.imports``. ``kinds`` only keeps
-the import type choices where migration 0004 names them."""
+"""Only ``kinds`` is left here: migration 0004 names ``insights.services.kinds.kind_choices`` as
+the import type choices and old migrations are never edited. The Insight API sync is
+``insights.sync``; the import pipeline is ``insights.imports``."""

@@ -148,12 +148,13 @@ def _story(demo: DemoTenancy) -> list[tuple[int, str, str, dict]]:
 def seed_audit_log(demo: DemoTenancy) -> int:
     """Returns how many entries it added (0 when the demo's log is already told)."""
     agency = demo.workspaces["demo-agency"]
-    if AuditEntry.unscoped.filter(workspace=agency, user_agent=DEMO_BROWSER).exists():
+    if AuditEntry.objects.for_workspace(agency).filter(user_agent=DEMO_BROWSER).exists():
         return 0
     now = timezone.now()
     users = demo.users
     for workspace in demo.workspaces.values():
-        seeded = list(AuditEntry.unscoped.filter(workspace=workspace).order_by("pk"))
+        entries = AuditEntry.objects.for_workspace(workspace)
+        seeded = list(entries.order_by("pk"))
         for index, entry in enumerate(seeded):
             email = SEEDED_BY.get(entry.action) if entry.actor_label == SYSTEM_ACTOR else None
             if email:
@@ -163,13 +164,13 @@ def seed_audit_log(demo: DemoTenancy) -> int:
                 entry.ip_address, entry.user_agent = ADDRESSES[entry.actor_label], DEMO_BROWSER
             # Oldest first over the last four weeks, the order kept.
             entry.created_at = now - timedelta(hours=24 * 28 * (len(seeded) - index) / len(seeded))
-        AuditEntry.unscoped.bulk_update(
+        entries.bulk_update(
             seeded, ["actor", "actor_label", "ip_address", "user_agent", "created_at"]
         )
     created = 0
     for days, email, action, kwargs in _story(demo):
         entry = audit.record(action, workspace=agency, actor=users[email], **kwargs)
-        AuditEntry.unscoped.filter(pk=entry.pk).update(
+        AuditEntry.objects.for_workspace(agency).filter(pk=entry.pk).update(
             created_at=now - timedelta(days=days, hours=created % 7, minutes=created * 13 % 60),
             ip_address=ADDRESSES[email],
             user_agent=DEMO_BROWSER,

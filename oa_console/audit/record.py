@@ -60,6 +60,8 @@ def record(
     elif request is None:
         actor_label = SYSTEM_ACTOR
     http_request = getattr(request, "_request", request)
+    # Writing for the workspace the caller names, also where no tenant is in scope yet
+    # (sign-in, invitations, a new workspace) or another one is (operations commands).
     return AuditEntry.unscoped.create(
         workspace=workspace,
         account=account,

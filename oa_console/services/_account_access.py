@@ -28,6 +28,7 @@ def limited_names(instance: Membership | Invitation) -> list[str]:
     through = type(instance).accounts.through
     owner_field = type(instance)._meta.model_name
     ids = through.objects.filter(**{owner_field: instance}).values_list("lineaccount_id", flat=True)
+    # Named whether or not the acting member may see them: the audit entry records the limit.
     return account_names(list(LineAccount.unscoped.filter(pk__in=list(ids))))
 
 

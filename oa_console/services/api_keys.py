@@ -102,6 +102,8 @@ def api_key_authenticate(*, raw_key: str) -> ApiKey | None:
         return None
     now = timezone.now()
     if api_key.last_used_at is None or now - api_key.last_used_at > API_KEY_TOUCH_INTERVAL:
-        ApiKey.unscoped.filter(pk=api_key.pk).update(last_used_at=now)
+        ApiKey.objects.for_workspace(api_key.workspace).filter(pk=api_key.pk).update(
+            last_used_at=now
+        )
         api_key.last_used_at = now
     return api_key

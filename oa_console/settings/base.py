@@ -141,7 +141,7 @@ INSIGHT_IMPORT_MAX_UNZIPPED_BYTES = env.int(
     "INSIGHT_IMPORT_MAX_UNZIPPED_BYTES", default=300 * 1024 * 1024
 )
 # Zip bombs: a member inflating past this many times its packed size, more members than
-# this, or an archive inside the zip is refused while streaming (insights/services/archives.py).
+# this, or an archive inside the zip is refused while streaming (insights/imports/archives.py).
 INSIGHT_IMPORT_MAX_ZIP_RATIO = env.int("INSIGHT_IMPORT_MAX_ZIP_RATIO", default=100)
 INSIGHT_IMPORT_MAX_ZIP_MEMBERS = env.int("INSIGHT_IMPORT_MAX_ZIP_MEMBERS", default=10_000)
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))

@@ -51,7 +51,7 @@ def workspaces_requiring_two_factor(*, user: User) -> QuerySet[Workspace]:
 
 def members_without_two_factor(*, workspace: Workspace) -> QuerySet[Membership]:
     return (
-        Membership.unscoped.filter(workspace=workspace)
+        Membership.objects.for_workspace(workspace)
         .annotate(two_factor=confirmed_totp_exists(OuterRef("user")))
         .filter(two_factor=False)
         .select_related("user")

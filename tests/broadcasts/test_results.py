@@ -12,7 +12,7 @@ from django.utils import timezone
 from broadcasts import selectors
 from broadcasts.models import Broadcast, BroadcastBatch
 from insights.models import BroadcastRequest, BroadcastUrlStat, InsightRecord
-from insights.services import sync_broadcasts
+from insights.sync import broadcasts as sync_broadcasts
 from oa_console.line import clients
 from segments.models import FriendStatusChange
 from tests.broadcasts.conftest import everyone_segment, make_broadcast, make_friends
@@ -149,5 +149,5 @@ def test_the_pages_refresh_is_the_one_fetch_both_apps_read(account, rules, line,
     assert (url.url, url.clicks, url.unique_clicks) == ("https://shop.example/sale", 25, None)
     assert BroadcastRequest.unscoped.get(request_id=request_id).last_fetched_at is not None
     with clients.insight_api(account) as api:
-        assert sync_broadcasts._sync_message_events(account, api) == 0
+        assert sync_broadcasts.message_events_sync(account, api) == 0
     assert len(line.server.calls("getMessageEvent")) == 1

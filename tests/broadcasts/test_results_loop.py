@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 from broadcasts.models import Broadcast, BroadcastBatch, SendingRules
 from broadcasts.services import results
 from insights.models import InsightRecord
-from insights.services import sync
+from insights.sync import daily, passes
 from tests.broadcasts.conftest import everyone_segment, make_broadcast, make_friends
 from tests.broadcasts.test_sending import run_to_end
 from tests.conftest import client_for
@@ -60,7 +60,7 @@ def rules(rules):
 def insight(fake_line, settings, monkeypatch):
     cache.clear()
     settings.LINE_RATE_LIMITS = {"insight": (2000, 3600)}
-    monkeypatch.setattr(sync, "BACKFILL_DAYS", 1)
+    monkeypatch.setattr(daily, "BACKFILL_DAYS", 1)
     return InsightScript().install(fake_line)
 
 
@@ -216,7 +216,7 @@ def test_message_event_statistics_land_on_both_pages_once(account, rules, line, 
             }
         ],
     }
-    sync.insight_sync_run(account_id=account.pk)
+    passes.insight_sync_run(account_id=account.pk)
     assert InsightRecord.unscoped.filter(account=account, report="broadcasts").count() == 1
 
     body = page(account, viewer, broadcast)

@@ -31,14 +31,14 @@ from django.utils import timezone
 
 from insights.metrics.broadcasts import broadcast_key
 from insights.metrics.rollups import metrics_recompute
-from insights.services import sync_broadcasts
-from insights.services.sync import insight_sync_run
+from insights.sync import broadcasts as sync_broadcasts
+from insights.sync.passes import insight_sync_run
 from oa_console import csv_download
 from segments.models import Segment, Tag, TagFamily
 from tests.conftest import client_for
 from tests.fakes.line_server import fake_line  # noqa: F401  (fixture)
 from tests.insights.conftest import upload_file
-from tests.insights.test_broadcast_details import REQUEST_ID, insight, message_event  # noqa: F401
+from tests.insights.sync.test_broadcast_details import REQUEST_ID, insight, message_event  # noqa: F401
 from tests.segments.factories import FriendFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,6 +7,7 @@ to run inside another tenant's scope rather than leak rows across it.
 import pytest
 
 from oa_console.models import LineAccount
+from oa_console.selectors import account_get_for_job
 from oa_console.tenancy import TenantScopeMismatch, tenant_scope
 from segments.models import Friend
 from tests.factories import LineAccountFactory, WorkspaceFactory
@@ -53,3 +54,15 @@ def test_for_workspace_keeps_a_limited_logins_narrowing():
         assert list(LineAccount.objects.for_workspace(workspace)) == [seen]
     with tenant_scope(workspace=WorkspaceFactory()), pytest.raises(TenantScopeMismatch):
         LineAccount.objects.for_workspace(workspace).count()
+
+
+def test_a_job_finds_its_oa_by_id_in_any_scope_and_none_once_deleted():
+    """``account_get_for_job``: the one lookup by id a task or command makes before it knows
+    its tenant, so it works inside another tenant's scope too."""
+    mine, theirs = LineAccountFactory(), LineAccountFactory()
+    with tenant_scope(workspace=mine.workspace, account=mine):
+        found = account_get_for_job(account_id=theirs.pk)
+    assert found == theirs and found.workspace == theirs.workspace
+    gone = theirs.pk
+    theirs.delete()
+    assert account_get_for_job(account_id=gone) is None

@@ -118,11 +118,11 @@ def test_worker_dying_mid_batch_completes_on_retry_without_duplicates(
     original = processing._save_outcome
     crashes = []
 
-    def crash_once(batch, derived):
+    def crash_once(account, batch, derived):
         if not crashes:
             crashes.append(len(batch))
             raise SystemError("worker lost mid-batch")
-        return original(batch, derived)
+        return original(account, batch, derived)
 
     monkeypatch.setattr(processing, "_save_outcome", crash_once)
     task_postrun.connect(_close_connections, weak=False)

@@ -23,6 +23,7 @@ from oa_console.activity.models import Activity
 from oa_console.activity.publishing import ActivityInput, publish_many
 from oa_console.json_input import json_loads_bounded
 from oa_console.models import LineAccount
+from oa_console.selectors import account_get_for_job
 from oa_console.tenancy import tenant_scope
 from segments.models import Friend, FriendStatusChange, Interaction
 from segments.services import friends as segment_services
@@ -213,13 +214,14 @@ def _pending_batch(
     return list(queryset[:batch_size])
 
 
-def _save_outcome(events: list[WebhookEvent], derived: _Derived) -> None:
+def _save_outcome(account: LineAccount, events: list[WebhookEvent], derived: _Derived) -> None:
     """One UPDATE per outcome (nearly always a single "processed"), one per failed event."""
+    account_events = WebhookEvent.objects.for_account(account)
     now = timezone.now()
     by_status: dict[str, list[int]] = defaultdict(list)
     for event in events:
         if event.pk in derived.errors:
-            WebhookEvent.unscoped.filter(pk=event.pk).update(
+            account_events.filter(pk=event.pk).update(
                 status=derived.statuses[event.pk],
                 error=derived.errors[event.pk],
                 attempts=F("attempts") + 1,
@@ -228,7 +230,7 @@ def _save_outcome(events: list[WebhookEvent], derived: _Derived) -> None:
         else:
             by_status[derived.statuses[event.pk]].append(event.pk)
     for status, ids in by_status.items():
-        WebhookEvent.unscoped.filter(pk__in=ids).update(
+        account_events.filter(pk__in=ids).update(
             status=status, error="", attempts=F("attempts") + 1, processed_at=now
         )
 
@@ -258,7 +260,7 @@ def _process_batch(*, account: LineAccount, batch_size: int) -> int:
                 logger.exception("webhook event failed", extra={"event_id": event.webhook_event_id})
                 derived.statuses[event.pk] = WebhookEvent.Status.FAILED
                 derived.errors[event.pk] = f"{type(exc).__name__}: {exc}"[:1000]
-    _save_outcome(events, derived)
+    _save_outcome(account, events, derived)
     return len(events)
 
 
@@ -266,7 +268,7 @@ def webhook_events_process_pending(
     *, account_id: int, batch_size: int = BATCH_SIZE, max_batches: int = MAX_BATCHES_PER_TASK
 ) -> int:
     """Process an OA's pending events; returns how many. Safe to run concurrently and again."""
-    account = LineAccount.unscoped.select_related("workspace").filter(pk=account_id).first()
+    account = account_get_for_job(account_id=account_id)
     if account is None:
         return 0
     from webhooks.services.receiving import webhook_processing_claim

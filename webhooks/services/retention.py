@@ -45,7 +45,8 @@ def raw_events_prune(
     """Delete one OA's processed raw events older than its retention period, in batches."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=account.raw_event_retention_days)
-    old = WebhookEvent.unscoped.filter(account=account, received_at__lt=cutoff, status__in=PRUNABLE)
+    events = WebhookEvent.objects.for_account(account)
+    old = events.filter(received_at__lt=cutoff, status__in=PRUNABLE)
     if not old.exists():
         return PruneResult(0, 0, cutoff)
     _remember_first_event(account)
@@ -56,7 +57,7 @@ def raw_events_prune(
             if not ids:
                 break
             # Nothing references a raw event, so this is one DELETE … WHERE id IN (…).
-            count, _by_model = WebhookEvent.unscoped.filter(pk__in=ids).delete()
+            count, _by_model = events.filter(pk__in=ids).delete()
         deleted += count
         batches += 1
         if len(ids) < batch_size:
@@ -73,13 +74,11 @@ def _remember_first_event(account: LineAccount) -> None:
     recomputed later still counts quiet days since then as zeros, not as missing."""
     if account.webhook_first_event_at is not None:
         return
-    first = WebhookEvent.unscoped.filter(account=account).aggregate(first=Min("occurred_at"))[
-        "first"
-    ]
+    first = WebhookEvent.objects.for_account(account).aggregate(first=Min("occurred_at"))["first"]
     if first is not None:
-        LineAccount.unscoped.filter(pk=account.pk, webhook_first_event_at__isnull=True).update(
-            webhook_first_event_at=first
-        )
+        LineAccount.objects.for_workspace(account.workspace).filter(
+            pk=account.pk, webhook_first_event_at__isnull=True
+        ).update(webhook_first_event_at=first)
         account.webhook_first_event_at = first
 
 

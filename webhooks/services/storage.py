@@ -28,13 +28,10 @@ class StoreResult:
 def learn_bot_user_id(account: LineAccount, destination: str) -> None:
     """Learn the bot user id from the first verified request; the filter makes the write a
     no-op if a concurrent request learned it first, and the re-read catches a conflict."""
-    learned = LineAccount.unscoped.filter(pk=account.pk, bot_user_id="").update(
-        bot_user_id=destination
-    )
+    same_account = LineAccount.objects.for_workspace(account.workspace).filter(pk=account.pk)
+    learned = same_account.filter(bot_user_id="").update(bot_user_id=destination)
     if not learned:
-        current = (
-            LineAccount.unscoped.filter(pk=account.pk).values_list("bot_user_id", flat=True).get()
-        )
+        current = same_account.values_list("bot_user_id", flat=True).get()
         if current != destination:
             raise WebhookRejected(
                 400, WebhookRejection.Reason.DESTINATION, "destination does not match"

@@ -80,17 +80,15 @@ def _same(row: FriendAttribute | None, typed: dict) -> bool:
 
 
 def _apply_batch(account, key, batch, definitions, result: ApplyResult, sourced: list) -> None:
+    account_friends = Friend.objects.for_account(account)
+    account_attributes = FriendAttribute.objects.for_account(account)
     friends = {
         getattr(friend, key): friend
-        for friend in Friend.unscoped.filter(
-            account=account, **{f"{key}__in": [r.key for r in batch]}
-        )
+        for friend in account_friends.filter(**{f"{key}__in": [r.key for r in batch]})
     }
     existing = {
         (row.friend_id, row.definition_id): row
-        for row in FriendAttribute.unscoped.filter(
-            account=account, friend__in=[f.pk for f in friends.values()]
-        )
+        for row in account_attributes.filter(friend__in=[f.pk for f in friends.values()])
     }
     now = timezone.now()
     changed_fields: set[str] = set()
@@ -136,19 +134,17 @@ def _apply_batch(account, key, batch, definitions, result: ApplyResult, sourced:
     if moving_member_ids:
         # A member id moves to another friend (or two swap): free them first, since the
         # (account, member id) constraint is checked row by row.
-        Friend.unscoped.filter(account=account, member_id__in=moving_member_ids.values()).update(
-            member_id=""
-        )
-        Friend.unscoped.filter(pk__in=moving_member_ids).update(member_id="")
+        account_friends.filter(member_id__in=moving_member_ids.values()).update(member_id="")
+        account_friends.filter(pk__in=moving_member_ids).update(member_id="")
         freed = set(moving_member_ids.values())
         for friend in friends.values():
             if friend.pk not in moving_member_ids and friend.member_id in freed:
                 friend.member_id = ""  # so saving its other changes does not write it back
     if changed:
-        Friend.unscoped.bulk_update(
+        account_friends.bulk_update(
             changed, sorted(changed_fields | {"updated_at"}), batch_size=500
         )
-    FriendAttribute.unscoped.bulk_create(
+    account_attributes.bulk_create(
         attribute_rows,
         update_conflicts=True,
         unique_fields=["friend", "definition"],

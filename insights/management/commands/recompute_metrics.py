@@ -8,7 +8,6 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from insights.metrics.refresh import metrics_recompute_account
-from oa_console.models import LineAccount
 
 
 def _date(value: str) -> date:
@@ -29,9 +28,9 @@ class Command(BaseCommand):
     def handle(self, *args, account: int, date_from=None, date_to=None, **options):
         if date_from and date_to and date_from > date_to:
             raise CommandError("--from is after --to.")
-        if not LineAccount.unscoped.filter(pk=account).exists():
-            raise CommandError(f"No OA with id {account}.")
         result = metrics_recompute_account(account_id=account, date_from=date_from, date_to=date_to)
+        if result is None:
+            raise CommandError(f"No OA with id {account}.")
         if result.date_from is None:
             self.stdout.write("No data for this OA; its rollups are empty.")
             return

@@ -75,9 +75,9 @@ class Command(OpsCommand):
         if not slugs:
             return []
         found = dict(
-            LineAccount.unscoped.filter(workspace=workspace, slug__in=slugs).values_list(
-                "slug", "pk"
-            )
+            LineAccount.objects.for_workspace(workspace)
+            .filter(slug__in=slugs)
+            .values_list("slug", "pk")
         )
         missing = [slug for slug in slugs if slug not in found]
         if missing:
@@ -87,7 +87,7 @@ class Command(OpsCommand):
         return [found[slug] for slug in slugs]
 
     def _check_existing(self, user: User, workspace: Workspace, password: str | None) -> None:
-        if Membership.unscoped.filter(user=user, workspace=workspace).exists():
+        if Membership.objects.for_workspace(workspace).filter(user=user).exists():
             raise CommandError(
                 f"--email: {user.email} is already a member of workspace {workspace.slug}; "
                 "change the role in the workspace's member settings."

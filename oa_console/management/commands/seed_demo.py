@@ -156,7 +156,7 @@ def _ensure_workspace(spec: DemoWorkspace) -> tuple[Workspace, int]:
 
 
 def _ensure_account(workspace: Workspace, spec: DemoOA) -> tuple[LineAccount, int]:
-    account = LineAccount.unscoped.filter(workspace=workspace, slug=spec.slug).first()
+    account = LineAccount.objects.for_workspace(workspace).filter(slug=spec.slug).first()
     if account is not None:
         return account, 0
     account = line_account_create(
@@ -208,7 +208,7 @@ def _ensure_membership(
     demo: DemoTenancy, user: User, ws_slug: str, role: str, oa_slugs: tuple[str, ...]
 ) -> int:
     workspace = demo.workspaces[ws_slug]
-    if Membership.unscoped.filter(user=user, workspace=workspace).exists():
+    if Membership.objects.for_workspace(workspace).filter(user=user).exists():
         return 0
     account_ids = [demo.accounts[slug].pk for slug in oa_slugs]
     membership_set(

@@ -8,7 +8,7 @@ import pytest
 from django.core.cache import cache
 
 from broadcasts.services import results
-from insights.services import sync
+from insights.sync import daily
 from tests.fakes.line_insight import InsightScript
 
 
@@ -23,7 +23,7 @@ def units_on(rules):
 def insight(fake_line, settings, monkeypatch):
     cache.clear()
     settings.LINE_RATE_LIMITS = {"insight": (2000, 3600)}
-    monkeypatch.setattr(sync, "BACKFILL_DAYS", 1)
+    monkeypatch.setattr(daily, "BACKFILL_DAYS", 1)
     # These tests fetch right after sending; the wait for LINE's publication is
     # test_results_loop.py's.
     monkeypatch.setattr(results, "PUBLICATION_DELAY", timedelta(0))

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from broadcasts.models import Broadcast, BroadcastBatch
 from broadcasts.services import results
 from insights.models import InsightSyncState
-from insights.services.sync import insight_sync_run
+from insights.sync.passes import insight_sync_run
 from tests.broadcasts.aggregation_helpers import (
     STATS,
     client_for_detail,

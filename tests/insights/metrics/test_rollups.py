@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 
 from insights.metrics import refresh
@@ -126,6 +127,11 @@ def test_recompute_command(account, capsys):
     call_command("recompute_metrics", "--account", str(account.pk), "--from", "2025-01-01")
     assert "Recomputed" in capsys.readouterr().out
     assert MetricDaily.unscoped.filter(account=account, metric="friends.total").count() == 1
+
+
+def test_recompute_command_names_a_missing_oa(account):
+    with pytest.raises(CommandError, match=f"No OA with id {account.pk + 1000}"):
+        call_command("recompute_metrics", "--account", str(account.pk + 1000))
 
 
 def test_imports_and_webhook_batches_share_one_debounced_refresh(

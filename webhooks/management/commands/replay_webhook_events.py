@@ -6,7 +6,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from oa_console.models import LineAccount
+from oa_console.selectors import account_get_for_job
 from webhooks.services import webhook_events_replay
 
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, account: int, since: date | None, **options):
-        line_account = LineAccount.unscoped.select_related("workspace").filter(pk=account).first()
+        line_account = account_get_for_job(account_id=account)
         if line_account is None:
             raise CommandError(f"No OA with id {account}.")
         count = webhook_events_replay(account=line_account, since=since)

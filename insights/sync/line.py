@@ -19,13 +19,16 @@ class TransientLineError(Exception):
     """LINE answered 5xx or did not answer: the task retries with backoff."""
 
 
-class _RateLimited(Exception):
+class RateLimited(Exception):
+    """LINE's hourly Insight budget of the channel is spent: stop, and run again in ``retry_in``
+    seconds."""
+
     def __init__(self, retry_in: int) -> None:
         self.retry_in = retry_in
 
 
-class _Unready(Exception):
-    pass
+class Unready(Exception):
+    """LINE has not finished counting a day: leave it missing and ask again later."""
 
 
 class LineRefused(Exception):
@@ -36,18 +39,18 @@ class LineRefused(Exception):
         self.outcome = outcome
 
 
-def _call(account: LineAccount, method, *args, **kwargs):
+def insight_call(account: LineAccount, method, *args, **kwargs):
     """One Insight GET (an SDK ``*_with_http_info`` method) through the limiter, its answer
     classified by the one LINE client (``oa_console.line.outcomes``) and mapped to what the
     sync does next: the data, or wait (429, the hour's budget), retry (5xx) or fail (4xx)."""
     decision = limiter.rate_limit_acquire(account, "insight")
     if not decision.allowed:
-        raise _RateLimited(decision.retry_in)
+        raise RateLimited(decision.retry_in)
     outcome = line_call(partial(method, *args, _request_timeout=clients.REQUEST_TIMEOUT, **kwargs))
     if outcome.accepted:
         return outcome.data
     if outcome.kind == RATE_LIMITED:
-        raise _RateLimited(outcome.retry_after or 3600)
+        raise RateLimited(outcome.retry_after or 3600)
     if outcome.kind == TRANSIENT:
         if outcome.status:
             raise TransientLineError(f"LINE answered {outcome.status}")
@@ -55,7 +58,7 @@ def _call(account: LineAccount, method, *args, **kwargs):
     raise LineRefused(outcome)
 
 
-def _describe(error: Exception) -> str:
+def failure_describe(error: Exception) -> str:
     """What the settings page shows for a failed step: LINE's status and message."""
     if isinstance(error, LineRefused):
         outcome = error.outcome

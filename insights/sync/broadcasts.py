@@ -1,7 +1,8 @@
 """The Insight sync's broadcast statistics: LINE's message event of every request id the
 console's sends registered (overview, per bubble and per URL) and the per-unit statistics of
 multicasts and pushes sent with aggregation units. This is the one place that fetches them;
-each fetch is stored for the Insights pages and on the broadcast for its own page.
+each fetch is stored for the Insights pages and on the broadcast for its own page
+(``broadcast_details`` keeps the per-bubble and per-URL rows).
 """
 
 from __future__ import annotations
@@ -23,15 +24,15 @@ from broadcasts.services.results import (
 )
 from insights.metrics.refresh import metrics_refresh_request
 from insights.models import BroadcastRequest, InsightSyncState
-from insights.services.broadcast_details import broadcast_details_store
-from insights.services.sync_line import (
+from insights.sync.broadcast_details import broadcast_details_store
+from insights.sync.line import (
     LineRefused,
+    RateLimited,
     TransientLineError,
-    _call,
-    _describe,
-    _RateLimited,
+    failure_describe,
+    insight_call,
 )
-from insights.services.sync_records import JST, _record, _state, _store
+from insights.sync.records import JST, api_record_store, sync_outcome_record, sync_state_get
 from oa_console.line import clients
 from oa_console.line.outcomes import line_call
 from oa_console.models import LineAccount
@@ -62,7 +63,7 @@ def _message_event_keep(
         "clicks": sum(c.click or 0 for c in response.clicks or []) or None,
     }
     with transaction.atomic():
-        _store(
+        api_record_store(
             account=account,
             report="broadcasts",
             key=request.request_id,
@@ -70,6 +71,7 @@ def _message_event_keep(
             values=values,
         )
         broadcast_details_store(
+            account=account,
             request=request,
             messages=response.messages or [],
             clicks=response.clicks or [],
@@ -86,8 +88,10 @@ def _message_event_keep(
     return broadcast
 
 
-def _sync_message_events(account: LineAccount, api) -> int:
-    state = _state(account, Endpoint.MESSAGE_EVENT)
+def message_events_sync(account: LineAccount, api) -> int:
+    """The message event of every request id sent in the last MESSAGE_EVENT_DAYS and not
+    fetched within MESSAGE_EVENT_REFRESH (LINE keeps counting for about two weeks)."""
+    state = sync_state_get(account, Endpoint.MESSAGE_EVENT)
     now = timezone.now()
     due = (
         BroadcastRequest.objects.for_account(account)
@@ -97,25 +101,29 @@ def _sync_message_events(account: LineAccount, api) -> int:
     fetched = 0
     try:
         for request in due:
-            response = _call(account, api.get_message_event_with_http_info, request.request_id)
+            response = insight_call(
+                account, api.get_message_event_with_http_info, request.request_id
+            )
             _message_event_keep(account=account, request=request, response=response, now=now)
             fetched += 1
-    except _RateLimited:
-        _record(state, Outcome.PARTIAL if fetched else Outcome.RATE_LIMITED, fetched=fetched)
+    except RateLimited:
+        sync_outcome_record(
+            state, Outcome.PARTIAL if fetched else Outcome.RATE_LIMITED, fetched=fetched
+        )
         raise
     except TransientLineError as error:
-        _record(state, Outcome.ERROR, str(error), fetched=fetched)
+        sync_outcome_record(state, Outcome.ERROR, str(error), fetched=fetched)
         raise
-    _record(state, Outcome.OK, fetched=fetched)
+    sync_outcome_record(state, Outcome.OK, fetched=fetched)
     return fetched
 
 
-def _sync_unit_events(account: LineAccount, api) -> int:
+def unit_events_sync(account: LineAccount, api) -> int:
     """Per-unit statistics of the multicast/push broadcasts sent with LINE aggregation units
     (stored on each broadcast by the broadcasts app), on the same schedule and limiter as the
     request-id statistics above. A unit LINE refuses to report on is noted and skipped, so it
     never holds up the others."""
-    state = _state(account, Endpoint.MESSAGE_AGGREGATION)
+    state = sync_state_get(account, Endpoint.MESSAGE_AGGREGATION)
     now = timezone.now()
     fetched, problems = 0, []
     try:
@@ -123,22 +131,26 @@ def _sync_unit_events(account: LineAccount, api) -> int:
             try:
                 broadcast_unit_stats_store(
                     broadcast=broadcast,
-                    fetch=lambda unit, first, last: _call(
+                    fetch=lambda unit, first, last: insight_call(
                         account, api.get_statistics_per_unit_with_http_info, unit, first, last
                     ),
                     now=now,
                 )
             except LineRefused as error:
-                problems.append(f"{broadcast.pk}: {_describe(error)}")
+                problems.append(f"{broadcast.pk}: {failure_describe(error)}")
                 continue
             fetched += 1
-    except _RateLimited:
-        _record(state, Outcome.PARTIAL if fetched else Outcome.RATE_LIMITED, fetched=fetched)
+    except RateLimited:
+        sync_outcome_record(
+            state, Outcome.PARTIAL if fetched else Outcome.RATE_LIMITED, fetched=fetched
+        )
         raise
     except TransientLineError as error:
-        _record(state, Outcome.ERROR, str(error), fetched=fetched)
+        sync_outcome_record(state, Outcome.ERROR, str(error), fetched=fetched)
         raise
-    _record(state, Outcome.ERROR if problems else Outcome.OK, "; ".join(problems), fetched=fetched)
+    sync_outcome_record(
+        state, Outcome.ERROR if problems else Outcome.OK, "; ".join(problems), fetched=fetched
+    )
     return fetched
 
 

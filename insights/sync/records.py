@@ -17,10 +17,15 @@ JST = ZoneInfo("Asia/Tokyo")
 
 
 def today_jst() -> date:
+    """Today as LINE counts Insight days."""
     return timezone.now().astimezone(JST).date()
 
 
-def _store(*, account: LineAccount, report: str, key: str, day: date | None, values: dict) -> None:
+def api_record_store(
+    *, account: LineAccount, report: str, key: str, day: date | None, values: dict
+) -> None:
+    """Keep one figure LINE answered as the OA's current API row of ``report`` (the CSV row of
+    the same key, if any, stays beside it)."""
     InsightRecord.objects.for_account(account).update_or_create(
         account=account,
         report=report,
@@ -31,16 +36,19 @@ def _store(*, account: LineAccount, report: str, key: str, day: date | None, val
     )
 
 
-def _state(account: LineAccount, endpoint: str) -> InsightSyncState:
+def sync_state_get(account: LineAccount, endpoint: str) -> InsightSyncState:
+    """The OA's row of one endpoint's last run, created on its first run."""
     state, _created = InsightSyncState.objects.for_account(account).get_or_create(
         account=account, endpoint=endpoint
     )
     return state
 
 
-def _record(
+def sync_outcome_record(
     state: InsightSyncState, outcome: str, message: str = "", *, fetched: int = 0, through=None
 ) -> None:
+    """Note how an endpoint's run ended, for the settings page. This is the sync's own status
+    row, not an audit entry: nobody acted, so ``oa_console.audit`` has nothing to record."""
     now = timezone.now()
     state.outcome = outcome
     state.message = message[:500]

@@ -4,6 +4,10 @@ and ``clicks[]`` of LINE's message event), fetched by the Insight API sync.
 LINE keeps counting for about two weeks after sending, so every fetch replaces the request's
 rows as a whole: a bubble or URL LINE no longer lists disappears, and a figure that rose above
 the privacy threshold replaces its null. A null stays null (hidden below 20), never 0.
+
+These writes live in the sync package because the sync's message-event fetch is their one
+writer; the reads the broadcast pages and the API make are ``insights.metrics.broadcast_details``
+(beside the other broadcast statistics selectors), which takes the field names from here.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from datetime import datetime
 from django.db import transaction
 
 from insights.models import BroadcastBubbleStat, BroadcastRequest, BroadcastUrlStat
+from oa_console.models import LineAccount
 
 # our field -> attribute of the SDK's GetMessageEventResponseMessage
 BUBBLE_FIELDS = {
@@ -38,14 +43,19 @@ URL_FIELDS = {
 
 @transaction.atomic
 def broadcast_details_store(
-    *, request: BroadcastRequest, messages: list, clicks: list, fetched_at: datetime
+    *,
+    account: LineAccount,
+    request: BroadcastRequest,
+    messages: list,
+    clicks: list,
+    fetched_at: datetime,
 ) -> tuple[int, int]:
     """Replace the request's bubble and URL rows with LINE's lists; returns their counts."""
-    BroadcastBubbleStat.unscoped.filter(request=request).delete()
-    BroadcastUrlStat.unscoped.filter(request=request).delete()
+    BroadcastBubbleStat.objects.for_account(account).filter(request=request).delete()
+    BroadcastUrlStat.objects.for_account(account).filter(request=request).delete()
     bubbles = [
         BroadcastBubbleStat(
-            account_id=request.account_id,
+            account=account,
             request=request,
             position=position,
             seq=message.seq,
@@ -56,7 +66,7 @@ def broadcast_details_store(
     ]
     urls = [
         BroadcastUrlStat(
-            account_id=request.account_id,
+            account=account,
             request=request,
             position=position,
             seq=click.seq,
@@ -66,6 +76,6 @@ def broadcast_details_store(
         )
         for position, click in enumerate(clicks)
     ]
-    BroadcastBubbleStat.unscoped.bulk_create(bubbles)
-    BroadcastUrlStat.unscoped.bulk_create(urls)
+    BroadcastBubbleStat.objects.for_account(account).bulk_create(bubbles)
+    BroadcastUrlStat.objects.for_account(account).bulk_create(urls)
     return len(bubbles), len(urls)

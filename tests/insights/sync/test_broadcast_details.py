@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from insights.metrics.broadcasts import broadcast_key
 from insights.models import BroadcastBubbleStat, BroadcastUrlStat
-from insights.services import sync, sync_broadcasts
-from insights.services.sync import insight_sync_run
+from insights.sync import broadcasts as sync_broadcasts
+from insights.sync import daily
+from insights.sync.passes import insight_sync_run
 from tests.fakes.line_insight import InsightScript
 from tests.insights.conftest import upload_file
 
@@ -88,7 +89,7 @@ def message_event(**overrides) -> dict:
 def insight(fake_line, settings, monkeypatch):
     cache.clear()
     settings.LINE_RATE_LIMITS = {"insight": (2000, 3600)}
-    monkeypatch.setattr(sync, "BACKFILL_DAYS", 1)
+    monkeypatch.setattr(daily, "BACKFILL_DAYS", 1)
     return InsightScript().install(fake_line)
 
 

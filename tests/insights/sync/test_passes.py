@@ -11,8 +11,11 @@ from django.utils import timezone
 
 from insights import selectors
 from insights.models import InsightRecord, InsightSyncState
-from insights.services import sync, sync_broadcasts
-from insights.services.sync import TransientLineError, insight_sync_run, today_jst
+from insights.sync import broadcasts as sync_broadcasts
+from insights.sync import daily, passes
+from insights.sync.line import TransientLineError
+from insights.sync.passes import insight_sync_run
+from insights.sync.records import today_jst
 from tests.conftest import client_for
 from tests.fakes.line_insight import InsightScript, followers_for
 from tests.insights.conftest import upload_file
@@ -24,7 +27,7 @@ pytestmark = pytest.mark.django_db
 def insight(fake_line, settings, monkeypatch):
     cache.clear()
     settings.LINE_RATE_LIMITS = {"insight": (2000, 3600)}
-    monkeypatch.setattr(sync, "BACKFILL_DAYS", 10)
+    monkeypatch.setattr(daily, "BACKFILL_DAYS", 10)
     return InsightScript().install(fake_line)
 
 
@@ -73,7 +76,7 @@ def test_first_sync_backfills_missing_days_and_records_outcomes(account, insight
 def test_backfill_is_spread_over_hours_by_the_rate_limit(
     account, insight, fake_line, settings, monkeypatch
 ):
-    monkeypatch.setattr(sync, "BACKFILL_DAYS", 365)
+    monkeypatch.setattr(daily, "BACKFILL_DAYS", 365)
     settings.LINE_RATE_LIMITS = {"insight": (60, 3600)}
     result = insight_sync_run(account_id=account.pk)
     assert len(fake_line.requests) == 60, "never more than LINE's 60 Insight requests an hour"
@@ -90,7 +93,7 @@ def test_unready_day_is_retried_later(account, insight, fake_line):
     yesterday = today_jst() - timedelta(days=1)
     insight.unready.add(yesterday)
     result = insight_sync_run(account_id=account.pk)
-    assert result.retry_in == sync.UNREADY_RETRY
+    assert result.retry_in == passes.UNREADY_RETRY
     assert yesterday.isoformat() not in api_rows(account, "friends")
     assert state(account, "followers").outcome == "unready"
     insight.unready.clear()
@@ -190,7 +193,7 @@ def test_sync_now_button_and_last_outcome_on_the_settings_page(
 ):
     sent = []
     monkeypatch.setattr(
-        sync, "enqueue_best_effort", lambda task, args, **kw: sent.append(args) or True
+        passes, "enqueue_best_effort", lambda task, args, **kw: sent.append(args) or True
     )
     client = client_for(marketer)
     kwargs = {"workspace_slug": account.workspace.slug, "account_slug": account.slug}
@@ -227,7 +230,7 @@ def test_a_refused_token_is_shown_and_other_endpoints_still_run(account, insight
 def test_sweep_enqueues_a_pass_per_oa(account, other_account, monkeypatch):
     sent = []
     monkeypatch.setattr(
-        sync, "enqueue_best_effort", lambda task, args, **kw: sent.append(args) or True
+        passes, "enqueue_best_effort", lambda task, args, **kw: sent.append(args) or True
     )
-    assert sync.insight_sync_sweep() == 2
+    assert passes.insight_sync_sweep() == 2
     assert sorted(sent) == sorted([(account.pk,), (other_account.pk,)])
