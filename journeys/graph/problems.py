@@ -40,12 +40,6 @@ def join_path(path: str, part: str | int) -> str:
 def schema_message(error: jsonschema.ValidationError) -> str:
     """A translated sentence for a JSON Schema error (jsonschema's own text is English only)."""
     kind, limit = error.validator, error.validator_value
-    if kind == "required":
-        missing = next((name for name in limit if name not in error.instance), limit[0])
-        return _("The field %(field)s is required.") % {"field": missing}
-    if kind == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        return _("Unknown field: %(fields)s.") % {"fields": ", ".join(extra)}
     if kind == "type":
         return _("This must be of type %(type)s.") % {
             "type": limit if isinstance(limit, str) else " | ".join(limit)

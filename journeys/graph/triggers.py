@@ -14,12 +14,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from journeys.graph.context import CheckContext, conditions_problems
+from journeys.graph.context import CheckContext, conditions_problems, rules_problems
 from journeys.graph.fragments import (
     CONDITIONS,
     EVENT_NAME,
     ID,
     PROPERTY,
+    SEGMENT_RULES,
     TIME_OF_DAY,
     WEEKDAYS,
     obj,
@@ -60,6 +61,22 @@ def _tag(trigger: dict, context: CheckContext) -> list[GraphProblem]:
                 _("No tag with id %(id)s.") % {"id": trigger["tag_id"]},
             )
         ]
+    return []
+
+
+def _scheduled_segment(trigger: dict, context: CheckContext) -> list[GraphProblem]:
+    """The friends to enrol: a saved segment or rules given here, one of the two."""
+    if ("segment_id" in trigger) == ("rules" in trigger):
+        return [
+            GraphProblem(
+                None,
+                "trigger.segment_id",
+                "segment_or_rules",
+                _("Choose a saved segment or give segment rules, one of the two."),
+            )
+        ]
+    if "rules" in trigger:
+        return rules_problems(trigger["rules"], context, None, "trigger.rules")
     return []
 
 
@@ -162,8 +179,9 @@ TRIGGER_KINDS: dict[str, TriggerKind] = {
         TriggerKind(
             "scheduled_segment",
             gettext_lazy("Scheduled segment enrolment"),
-            {"segment_id": ID, "time": TIME_OF_DAY, "weekdays": WEEKDAYS},
-            ("segment_id", "time"),
+            {"segment_id": ID, "rules": SEGMENT_RULES, "time": TIME_OF_DAY, "weekdays": WEEKDAYS},
+            ("time",),
+            check=_scheduled_segment,
         ),
         TriggerKind(
             "item_event",

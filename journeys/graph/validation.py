@@ -77,15 +77,34 @@ def validate_graph(graph, *, context: CheckContext | None = None) -> list[GraphP
 def _schema_problems(graph) -> list[GraphProblem]:
     problems = []
     seen: set[tuple[str | None, str]] = set()
-    for error in sorted(
-        _validator().iter_errors(graph), key=lambda e: list(map(str, e.absolute_path))
-    ):
-        node_id, field = _locate(list(error.absolute_path))
-        if (node_id, field) in seen:
-            continue  # one problem per field is enough to fix it
-        seen.add((node_id, field))
-        problems.append(GraphProblem(node_id, field, "schema", schema_message(error)))
+    errors = sorted(_validator().iter_errors(graph), key=lambda e: list(map(str, e.absolute_path)))
+    for error in errors:
+        node_id, where = _locate(list(error.absolute_path))
+        for field, message in _field_messages(error, where):
+            if (node_id, field) in seen:
+                continue  # one problem per field is enough to fix it
+            seen.add((node_id, field))
+            problems.append(GraphProblem(node_id, field, "schema", message))
     return problems
+
+
+def _field_messages(error: jsonschema.ValidationError, where: str) -> list[tuple[str, str]]:
+    """A missing or unknown field is the problem's field (each one its own problem), not the
+    object that lacks or has it."""
+    if error.validator == "required" and isinstance(error.instance, dict):
+        return [
+            (join_path(where, name), _("The field %(field)s is required.") % {"field": name})
+            for name in error.validator_value
+            if name not in error.instance
+        ]
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = error.schema.get("properties", {})
+        return [
+            (join_path(where, name), _("Unknown field: %(fields)s.") % {"fields": name})
+            for name in sorted(error.instance)
+            if name not in known
+        ]
+    return [(where, schema_message(error))]
 
 
 def _locate(path: list) -> tuple[str | None, str]:
