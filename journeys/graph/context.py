@@ -12,6 +12,8 @@ from journeys.graph.fragments import (
     duration_seconds,
 )
 from journeys.graph.problems import GraphProblem, join_path
+from journeys.models import Journey
+from oa_console.models import LineAccount
 from segments.rules.validation import RuleContext, rules_errors
 
 
@@ -27,6 +29,15 @@ class CheckContext:
     journey_ids: set[int] | None = None
     journey_id: int | None = None
     variables: set[str] = field(default_factory=set)
+
+    @classmethod
+    def for_account(cls, account: LineAccount, *, journey_id: int | None = None) -> CheckContext:
+        """Everything the checks look up for ``account``, read once per validation."""
+        return cls(
+            rules=RuleContext.for_account(account),
+            journey_ids=set(Journey.objects.for_account(account).values_list("pk", flat=True)),
+            journey_id=journey_id,
+        )
 
     def attribute_type(self, key: str) -> str | None:
         """The type of the OA's attribute ``key``; None when unknown or when there is no OA."""

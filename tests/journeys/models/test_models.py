@@ -4,9 +4,11 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from journeys.graph.context import CheckContext
 from journeys.models import Enrolment, Journey, JourneyVersion, VersionImmutable
 from journeys.starters import STARTERS
 from oa_console.tenancy import TenantScopeMissing
+from segments.models import AttributeDefinition, Tag
 from tests.segments.factories import FriendFactory
 
 
@@ -87,3 +89,14 @@ def test_ended_only_when_finished(account, version):
         enrolment.save()
     enrolment.state = Enrolment.State.COMPLETED
     enrolment.save()
+
+
+def test_check_context_reads_the_oas_tags_attributes_and_journeys(account, other_account, journey):
+    Journey.unscoped.create(account=other_account, name="Theirs", draft_graph={})
+    tag = Tag.unscoped.create(account=account, name="VIP")
+    AttributeDefinition.unscoped.create(account=account, key="birthday", type="date")
+    context = CheckContext.for_account(account, journey_id=journey.pk)
+    assert context.rules.tag_ids == {tag.pk}
+    assert context.unknown_tag(tag.pk) is False
+    assert context.attribute_type("birthday") == "date"
+    assert context.journey_ids == {journey.pk}
