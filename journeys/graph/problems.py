@@ -37,12 +37,25 @@ def join_path(path: str, part: str | int) -> str:
     return f"{path}.{part}" if path else part
 
 
+def _type_names() -> dict[str, str]:
+    return {
+        "string": _("a text"),
+        "integer": _("a whole number"),
+        "number": _("a number"),
+        "boolean": _("true or false"),
+        "array": _("a list"),
+        "object": _("an object"),
+    }
+
+
 def schema_message(error: jsonschema.ValidationError) -> str:
     """A translated sentence for a JSON Schema error (jsonschema's own text is English only)."""
     kind, limit = error.validator, error.validator_value
     if kind == "type":
-        return _("This must be of type %(type)s.") % {
-            "type": limit if isinstance(limit, str) else " | ".join(limit)
+        names = _type_names()
+        types = [limit] if isinstance(limit, str) else limit
+        return _("This must be %(type)s.") % {
+            "type": _(" or ").join(str(names.get(name, name)) for name in types)
         }
     if kind in ("enum", "const"):
         choices = limit if kind == "enum" else [limit]

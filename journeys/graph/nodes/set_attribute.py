@@ -9,6 +9,7 @@ from journeys.graph.context import CheckContext
 from journeys.graph.fragments import PROPERTY, SCALAR
 from journeys.graph.nodes.base import NodeType
 from journeys.graph.problems import GraphProblem
+from segments.models import AttributeDefinition
 
 # The JSON types an attribute of each type accepts (a date as "YYYY-MM-DD").
 ACCEPTS = {"text": (str,), "number": (int, float), "date": (str,), "boolean": (bool,)}
@@ -48,7 +49,8 @@ def _check(node_id: str, node: dict, context: CheckContext) -> list[GraphProblem
                     node_id,
                     "value",
                     "value_type",
-                    _("The attribute %(key)s takes a %(type)s value.") % {"key": key, "type": kind},
+                    _("The attribute %(key)s takes a value of type “%(type)s”.")
+                    % {"key": key, "type": AttributeDefinition.Type(kind).label},
                 )
             ]
     return []

@@ -8,6 +8,7 @@ from journeys.graph.nodes import NODE_TYPES
 from journeys.graph.schema import SCHEMA_FILE, graph_schema, schema_text
 from journeys.graph.triggers import TRIGGER_KINDS
 from journeys.starters import STARTERS
+from journeys.graph.validation import validate_graph
 from tests.journeys.graph.helpers import graph, problems
 
 
@@ -62,3 +63,14 @@ def test_bad_node_id_is_refused():
     bad = graph()
     bad["nodes"]["Bad Id"] = {"type": "exit"}
     assert (None, "nodes", "schema") in problems(bad)
+
+
+def test_schema_messages_are_sentences_not_codes():
+    bad = graph()
+    bad["nodes"]["wait"]["duration"]["amount"] = 1.5
+    bad["nodes"]["send"]["colour"] = "red"
+    messages = {(p.node_id, p.message) for p in validate_graph(bad)}
+    assert messages == {
+        ("wait", "This must be a whole number."),
+        ("send", "Unknown field: colour."),
+    }

@@ -1,5 +1,6 @@
 """Tags, set-attribute and webhook nodes."""
 
+from journeys.graph.validation import validate_graph
 from tests.journeys.graph.helpers import oa_context, problems, with_node
 
 
@@ -100,3 +101,8 @@ def test_webhook_answer_sets_attributes_of_the_oa():
     assert problems(bad, oa_context()) == {
         ("call", "response_attributes.tier", "unknown_attribute")
     }
+
+
+def test_value_type_message_names_the_type():
+    (problem,) = validate_graph(attribute(attribute="points", value="ten"), context=oa_context())
+    assert problem.message == "The attribute points takes a value of type “Number”."
