@@ -7,8 +7,8 @@ import jsonschema
 from journeys.graph.nodes import NODE_TYPES
 from journeys.graph.schema import SCHEMA_FILE, graph_schema, schema_text
 from journeys.graph.triggers import TRIGGER_KINDS
-from journeys.starters import STARTERS
 from journeys.graph.validation import validate_graph
+from journeys.starters import STARTERS
 from tests.journeys.graph.helpers import graph, problems
 
 
