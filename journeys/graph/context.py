@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
@@ -28,7 +28,7 @@ class CheckContext:
     rules: RuleContext | None = None
     journey_ids: set[int] | None = None
     journey_id: int | None = None
-    variables: set[str] = field(default_factory=set)
+    variables: set[str] | None = None
 
     @classmethod
     def for_account(cls, account: LineAccount, *, journey_id: int | None = None) -> CheckContext:

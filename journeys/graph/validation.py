@@ -135,7 +135,7 @@ def _entry_problems(entry: dict, context: CheckContext) -> list[GraphProblem]:
             )
         )
     dedupe = entry.get("dedupe_property")
-    if dedupe is not None and dedupe not in context.variables:
+    if dedupe is not None and context.variables is not None and dedupe not in context.variables:
         problems.append(
             GraphProblem(
                 None,

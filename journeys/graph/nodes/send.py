@@ -28,7 +28,9 @@ def _check(node_id: str, node: dict, context: CheckContext) -> list[GraphProblem
     repeated_index = repeated["message"] - 1 if repeated else None
     for index, message in enumerate(messages):
         for where, variable in variables_in(message, f"messages[{index}]"):
-            if not is_known(variable, context.variables, in_item=index == repeated_index):
+            if context.variables is not None and not is_known(
+                variable, context.variables, in_item=index == repeated_index
+            ):
                 problems.append(
                     GraphProblem(
                         node_id,
@@ -61,7 +63,7 @@ def _carousel_problems(
                 _("This message must be a Flex carousel with exactly one bubble to repeat."),
             )
         )
-    if repeated["property"] not in context.variables:
+    if context.variables is not None and repeated["property"] not in context.variables:
         problems.append(
             GraphProblem(
                 node_id,

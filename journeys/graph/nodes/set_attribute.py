@@ -29,7 +29,8 @@ def _check(node_id: str, node: dict, context: CheckContext) -> list[GraphProblem
                 node_id, "attribute", "unknown_attribute", _("No attribute %(key)s.") % {"key": key}
             )
         ]
-    if "from_event" in node and node["from_event"] not in context.variables:
+    variables = context.variables
+    if "from_event" in node and variables is not None and node["from_event"] not in variables:
         return [
             GraphProblem(
                 node_id,

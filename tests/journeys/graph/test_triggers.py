@@ -162,3 +162,8 @@ def test_goal_needs_event_window_and_exit_choice():
 def test_goal_window_at_most_a_year():
     bad = graph(goal={**GOAL, "window": {"amount": 400, "unit": "days"}})
     assert problems(bad) == {(None, "goal.window", "duration_too_long")}
+
+
+def test_broken_trigger_does_not_also_refuse_every_variable():
+    broken = graph(trigger={"kind": "custom_event"})
+    assert problems(broken) == {(None, "trigger.event", "schema")}
