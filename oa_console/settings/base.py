@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "insights",
     "segments",
     "broadcasts",
+    "journeys",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,43 @@
+"""Django admin for superusers: journeys, versions and enrolments, read-only.
+
+The runner owns every change (a version is immutable, an enrolment moves only through the
+engine), so the admin only lists and shows. It crosses tenants on purpose (``UnscopedAdmin``).
+"""
+
+from django.contrib import admin
+
+from journeys.models import Enrolment, Journey, JourneyVersion
+from oa_console.admin import UnscopedAdmin
+
+
+class ReadOnlyAdmin(UnscopedAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        # Every field read-only, so no form field queries the tenant-scoped related models.
+        return [field.name for field in self.model._meta.fields]
+
+
+@admin.register(Journey)
+class JourneyAdmin(ReadOnlyAdmin):
+    list_display = ["name", "account", "status", "active_version", "updated_at"]
+    list_filter = ["status"]
+    search_fields = ["name"]
+
+
+@admin.register(JourneyVersion)
+class JourneyVersionAdmin(ReadOnlyAdmin):
+    list_display = ["journey", "number", "created_at"]
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(ReadOnlyAdmin):
+    list_display = ["journey", "friend", "node_id", "state", "next_run_at", "entered_at"]
+    list_filter = ["state"]

@@ -1,0 +1,72 @@
+"""One friend's way through one version of a journey.
+
+Workers claim due rows (``next_run_at`` passed, state active or waiting) in batches with
+``FOR UPDATE SKIP LOCKED``; the partial index below holds exactly those rows, so claiming stays
+fast with a million finished enrolments beside them.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from journeys.models.journey import Journey
+from journeys.models.version import JourneyVersion
+from oa_console.models import LineAccount
+from oa_console.tenancy import AccountScopedManager, UnscopedManager
+
+
+class Enrolment(models.Model):
+    class State(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        WAITING = "waiting", _("Waiting")
+        COMPLETED = "completed", _("Completed")
+        EXITED = "exited", _("Exited")
+        FAILED = "failed", _("Failed")
+
+    IN_FLIGHT = (State.ACTIVE, State.WAITING)
+
+    account = models.ForeignKey(LineAccount, on_delete=models.CASCADE, related_name="+")
+    # The journey beside its version: re-entry and dedupe rules hold across versions.
+    journey = models.ForeignKey(Journey, on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(JourneyVersion, on_delete=models.PROTECT, related_name="+")
+    friend = models.ForeignKey("segments.Friend", on_delete=models.CASCADE, related_name="+")
+    node_id = models.CharField(_("current node"), max_length=40)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.ACTIVE)
+    next_run_at = models.DateTimeField(_("next step at"), null=True, blank=True)
+    trigger_properties = models.JSONField(_("trigger properties"), default=dict, blank=True)
+    # From the entry rules' dedupe property (e.g. the cart id); empty without one.
+    dedupe_key = models.CharField(_("dedupe key"), max_length=200, blank=True, default="")
+    entered_at = models.DateTimeField(_("entered at"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    objects = AccountScopedManager()
+    unscoped = UnscopedManager()
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["journey", "friend", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="uniq_enrolment_dedupe_key",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_at__isnull=True)
+                | models.Q(state__in=["completed", "exited", "failed"]),
+                name="enrolment_ended_only_when_done",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_run_at"],
+                condition=models.Q(state__in=["active", "waiting"]),
+                name="enrolment_due_idx",
+            ),
+            models.Index(fields=["journey", "friend", "state"], name="enrolment_friend_idx"),
+            models.Index(fields=["account", "friend"], name="enrolment_account_friend_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.friend_id} in {self.journey_id} at {self.node_id} ({self.state})"
