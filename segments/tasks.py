@@ -8,10 +8,9 @@ from celery import shared_task
 from oa_console.models import LineAccount
 from oa_console.queueing import enqueue_best_effort
 from oa_console.tenancy import tenant_scope
-from segments import followers, nightly
 from segments.models import TagRule
+from segments.services import follower_syncs, nightly, rfm, tag_rules
 from segments.services import profiles as services
-from segments.services import rfm, tag_rules
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
@@ -91,7 +90,7 @@ def sync_followers(self, job_id: int) -> str:
     failure worth retrying) makes it wait, or its time budget is spent, the job is sent back
     to the queue with a countdown and resumes from its saved continuation token."""
 
-    step = followers.follower_sync_run(job_id=job_id)
+    step = follower_syncs.follower_sync_run(job_id=job_id)
     if step.retry_in is not None:
         self.apply_async((job_id,), countdown=step.retry_in)
     return step.status
@@ -101,11 +100,11 @@ def sync_followers(self, job_id: int) -> str:
 def sync_followers_nightly() -> int:
     """Scheduled by beat once a night: a follower sync for every OA."""
 
-    return followers.follower_sync_nightly()
+    return follower_syncs.follower_sync_nightly()
 
 
 @shared_task
 def sweep_follower_syncs() -> int:
     """Scheduled by beat: re-enqueue follower syncs whose task was lost."""
 
-    return followers.follower_sync_sweep()
+    return follower_syncs.follower_sync_sweep()

@@ -305,7 +305,7 @@ def friends_recompute(*, account: LineAccount, friend_ids: Iterable[int]) -> int
 
 
 def _apply_follower_list(friend: Friend, latest: tuple | None) -> None:
-    """LINE's follower list is a fact with a time too (``segments.followers``): a friend in it
+    """LINE's follower list is a fact with a time too (``segments.services.follower_syncs``): a friend in it
     follows, one missing from a complete list does not. It decides only when it is later than
     the latest follow or unfollow event, so an event that arrived since wins."""
     listed, unlisted = friend.listed_at, friend.unlisted_at

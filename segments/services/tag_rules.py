@@ -2,7 +2,7 @@
 message, the add-friend source, a custom event with an optional property value, the destination
 of a tracked link they clicked).
 
-The same predicate decides for live events (``segments.tag_rule_reactions``, the activity hub's
+The same predicate decides for live events (``segments.services.tag_rule_reactions``, the activity hub's
 subscriber) and for past events (``tag_rule_backfill``, run as a task on request), so a rule
 tags the same friends whichever way it ran. Tagging is idempotent.
 """
@@ -32,8 +32,8 @@ from segments.models import (
     TagRule,
     TagRuleBackfill,
 )
+from segments.registries.past_link_clicks import past_link_clicks
 from segments.services import tagging
-from segments.tag_rule_sources import past_link_clicks
 
 PROPERTY_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 BACKFILL_CHUNK = 2000

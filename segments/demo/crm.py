@@ -3,7 +3,7 @@ tags on about 60% of following friends (from every source, each tagged on a day 
 follow and today), first-party data and attributes, purchases for part of the friends sent
 through the custom events service, auto-tag rules, saved segments, add-friend links with their
 visits, an RFM run, and the daily coverage snapshots since the first follow
-(``segments.demo_coverage``) ending with today's, taken by the product's own snapshot.
+(``segments.demo.coverage``) ending with today's, taken by the product's own snapshot.
 
 Everything is derived from seeded random generators, and an OA that already has tags is left
 alone, so a second run creates nothing.
@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from oa_console.tenancy import tenant_scope
-from segments.demo_coverage import coverage_history_seed
+from segments.demo.coverage import coverage_history_seed
 from segments.models import (
     AttributeDefinition,
     CampaignVisit,

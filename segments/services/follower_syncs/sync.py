@@ -32,17 +32,17 @@ from django.utils.translation import gettext as _
 from oa_console.line import limiter
 from oa_console.models import LineAccount
 from oa_console.queueing import enqueue_best_effort
-from segments.follower_pages import (
+from segments.models.follower_syncs import FollowerSync
+from segments.models.friends import Friend
+from segments.services import friends as services
+from segments.services.follower_syncs.pages import (
     PageReader,
     _Failed,
     _Refused,
     _Transient,
     line_page_reader,
 )
-from segments.follower_store import ProfileSource, follower_ids_apply
-from segments.models.follower_syncs import FollowerSync
-from segments.models.friends import Friend
-from segments.services import friends as services
+from segments.services.follower_syncs.store import ProfileSource, follower_ids_apply
 
 logger = logging.getLogger("segments.followers")
 
