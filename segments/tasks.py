@@ -66,6 +66,7 @@ def backfill_tag_rule(rule_id: int, job_id: int | None = None) -> int:
     """Apply one auto-tag rule to past events (the tags page's button, the API), reporting
     progress on the job row."""
 
+    # The task knows only the rule's id: this lookup learns its OA, which scopes the rest.
     rule = TagRule.unscoped.select_related("account__workspace", "tag").filter(pk=rule_id).first()
     if rule is None:
         return 0
@@ -77,6 +78,7 @@ def backfill_tag_rule(rule_id: int, job_id: int | None = None) -> int:
 def compute_rfm(account_id: int) -> int:
     """Recompute one OA's RFM scores now (the RFM page's button)."""
 
+    # An id from the task's arguments: the OA is resolved once, then scopes the work.
     account = LineAccount.unscoped.select_related("workspace").filter(pk=account_id).first()
     if account is None:
         return 0

@@ -197,6 +197,7 @@ def seed_webhook_activity(demo: DemoTenancy) -> int:
             account=account, profile_status=Friend.ProfileStatus.PENDING
         ):
             friend_profile_store(
+                account=account,
                 friend_id=friend.pk,
                 display_name=rng.choice(script["names"]),
                 language=script["language"],

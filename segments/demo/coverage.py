@@ -96,5 +96,5 @@ def coverage_history_seed(*, account: LineAccount, today: date) -> int:
             for scope in every_scope
         ]
         day += timedelta(days=1)
-    TagCoverageSnapshot.unscoped.bulk_create(rows, batch_size=2000)
+    TagCoverageSnapshot.objects.for_account(account).bulk_create(rows, batch_size=2000)
     return len(rows) + tagging.tag_coverage_snapshot(account=account, day=today)
