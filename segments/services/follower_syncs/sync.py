@@ -280,8 +280,8 @@ def _complete(account: LineAccount, job: FollowerSync) -> None:
     if not job.is_active:
         return
     started = job.started_at or job.created_at
-    # An erased friend's row has no LINE user id any more: LINE cannot list it.
     friends = Friend.objects.for_account(account)
+    # An erased friend's row has no LINE user id any more: LINE cannot list it.
     gone = friends.filter(
         status=Friend.Status.FOLLOWING,
         created_at__lt=started,
