@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 from oa_console.demo import register_demo_step
-from segments.tag_rule_sources import register_past_link_clicks
+from segments.registries.past_link_clicks import register_past_link_clicks
 
 
 class BroadcastsConfig(AppConfig):

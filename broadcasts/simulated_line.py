@@ -7,7 +7,7 @@ ahead and watch it go out. Every broadcast page says so in a banner. It answers 
 sending makes, with LINE's retry-key behaviour (a repeated key is a 409 naming the first
 request), the Insight statistics of what it received (simulated_insight), the follower list
 of the demo OA (as many followers as its Insights target reach, see
-``segments/demo_followers.py``) and their profiles, and nothing else.
+``segments/demo/followers.py``) and their profiles, and nothing else.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 from broadcasts import simulated_insight
 from oa_console.line import clients
 from oa_console.models import LineAccount
-from segments.demo_followers import demo_follower_ids, demo_profile
+from segments.demo.followers import demo_follower_ids, demo_profile
 
 KEY_TTL = 24 * 3600  # LINE keeps retry keys for 24 hours
 SEND_PATHS = {

@@ -30,7 +30,7 @@ class InsightsConfig(AppConfig):
 
         # The broadcast composer and the demo's simulated LINE read LINE's target reach.
         from insights.selectors import target_reach_latest
-        from segments.follower_panel import register_target_reach
+        from segments.registries.target_reach import register_target_reach
 
         register_target_reach(lambda account: target_reach_latest(account=account))
 

@@ -7,8 +7,10 @@ personal-data requests about a friend (``personal_data/``).
 Layout, one module per entity in each layer: ``models/`` (tables), ``services/`` (writes),
 ``selectors/`` (reads), ``api/`` (DRF operations, routed by ``api/urls.py``), ``views/`` (pages,
 routed by ``urls.py``; ``public/urls.py`` for the campaign short link), ``tasks.py`` (Celery
-entry points). Apps above register into segments' registries in their ``AppConfig.ready()``
-(segment fields: ``rules.fields.register_field``; personal data: ``personal_data.registry``).
+entry points), ``demo/`` (the steps of ``seed_demo``). Apps above register into segments'
+registries in their ``AppConfig.ready()`` (segment fields: ``rules.fields.register_field``;
+personal data: ``personal_data.registry``; LINE's target reach and past link clicks:
+``registries/``).
 
 Webhook processing (webhooks/) feeds this app only through ``segments.services``; every derived
 value on ``Friend`` can be recomputed from ``FriendStatusChange`` and ``Interaction`` rows, which

@@ -10,7 +10,7 @@ class SegmentsConfig(AppConfig):
     def ready(self) -> None:
         # A newly connected OA reads LINE's follower list at once.
         from oa_console.services.line_accounts import on_account_connected
-        from segments.followers import follower_sync_on_connect
+        from segments.services.follower_syncs import follower_sync_on_connect
 
         on_account_connected(follower_sync_on_connect)
 
@@ -22,8 +22,8 @@ class SegmentsConfig(AppConfig):
 
         # The demo: the CRM after the imports, and every follower of LINE's list (as many as
         # the Insights target reach) after the broadcasts.
-        from segments.demo import seed_crm
-        from segments.demo_followers import seed_follower_sync
+        from segments.demo.crm import seed_crm
+        from segments.demo.followers import seed_follower_sync
 
         register_demo_step(30, seed_crm)
         register_demo_step(50, seed_follower_sync)
@@ -31,8 +31,7 @@ class SegmentsConfig(AppConfig):
         # The activity hub's subscribers: campaign attribution (first, so the add-friend source it
         # sets is auto-tagged in the same drain), auto-tag rules and one-time link codes react to
         # friends' activity (from the log's beginning: it starts empty when the hub is deployed).
-        from segments import tag_rule_reactions
-        from segments.services import campaigns, friend_links
+        from segments.services import campaigns, friend_links, tag_rule_reactions
 
         register(
             campaigns.SUBSCRIBER,

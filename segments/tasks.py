@@ -8,10 +8,9 @@ from celery import shared_task
 from oa_console.models import LineAccount
 from oa_console.queueing import enqueue_best_effort
 from oa_console.tenancy import tenant_scope
-from segments import followers, nightly
 from segments.models import TagRule
+from segments.services import follower_syncs, nightly, rfm, tag_rules
 from segments.services import profiles as services
-from segments.services import rfm, tag_rules
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True)
@@ -67,6 +66,7 @@ def backfill_tag_rule(rule_id: int, job_id: int | None = None) -> int:
     """Apply one auto-tag rule to past events (the tags page's button, the API), reporting
     progress on the job row."""
 
+    # The task knows only the rule's id: this lookup learns its OA, which scopes the rest.
     rule = TagRule.unscoped.select_related("account__workspace", "tag").filter(pk=rule_id).first()
     if rule is None:
         return 0
@@ -78,6 +78,7 @@ def backfill_tag_rule(rule_id: int, job_id: int | None = None) -> int:
 def compute_rfm(account_id: int) -> int:
     """Recompute one OA's RFM scores now (the RFM page's button)."""
 
+    # An id from the task's arguments: the OA is resolved once, then scopes the work.
     account = LineAccount.unscoped.select_related("workspace").filter(pk=account_id).first()
     if account is None:
         return 0
@@ -91,7 +92,7 @@ def sync_followers(self, job_id: int) -> str:
     failure worth retrying) makes it wait, or its time budget is spent, the job is sent back
     to the queue with a countdown and resumes from its saved continuation token."""
 
-    step = followers.follower_sync_run(job_id=job_id)
+    step = follower_syncs.follower_sync_run(job_id=job_id)
     if step.retry_in is not None:
         self.apply_async((job_id,), countdown=step.retry_in)
     return step.status
@@ -101,11 +102,11 @@ def sync_followers(self, job_id: int) -> str:
 def sync_followers_nightly() -> int:
     """Scheduled by beat once a night: a follower sync for every OA."""
 
-    return followers.follower_sync_nightly()
+    return follower_syncs.follower_sync_nightly()
 
 
 @shared_task
 def sweep_follower_syncs() -> int:
     """Scheduled by beat: re-enqueue follower syncs whose task was lost."""
 
-    return followers.follower_sync_sweep()
+    return follower_syncs.follower_sync_sweep()

@@ -203,6 +203,7 @@ def seed_webhook_activity(demo: DemoTenancy) -> int:
             profile_status=Friend.ProfileStatus.PENDING
         ):
             friend_profile_store(
+                account=account,
                 friend_id=friend.pk,
                 display_name=rng.choice(script["names"]),
                 language=script["language"],

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from oa_console.models import LineAccount
-from segments.follower_panel import line_target_reach
+from segments.registries.target_reach import line_target_reach
 from segments.selectors.friends import friends_known_following
 
 

@@ -110,5 +110,5 @@ def click_record(*, token: str, record: bool = True) -> ClickResult:
 
 def clicks_of_friends(account: LineAccount) -> QuerySet:
     """The OA's stored clicks of known friends (``friend_id``, ``url``): what a "clicked a
-    link" tag rule's backfill reads (registered into ``segments.tag_rule_sources``)."""
+    link" tag rule's backfill reads (registered into ``segments.registries.past_link_clicks``)."""
     return Click.objects.for_account(account).filter(friend__isnull=False)

@@ -10,9 +10,9 @@ from rest_framework.response import Response
 from oa_console.api.base import AccountApiView
 from oa_console.api.docs import operation_description
 from oa_console.roles import Capability
-from segments import followers
 from segments.models import FollowerSync
 from segments.selectors import follower_syncs as follower_sync_selectors
+from segments.services import follower_syncs
 
 
 class FollowerSyncOutputSerializer(serializers.ModelSerializer):
@@ -84,7 +84,7 @@ class FollowerSyncApi(AccountApiView):
         account = self.account
         self.require(Capability.SYNC_FOLLOWERS)
         user = request.user if getattr(request.user, "pk", None) else None
-        job, created = followers.follower_sync_request(
+        job, created = follower_syncs.follower_sync_request(
             account=account, trigger=FollowerSync.Trigger.API, requested_by=user
         )
         return Response(

@@ -71,7 +71,7 @@ class Friend(models.Model):
     source = models.CharField(
         _("known from"), max_length=16, choices=Source.choices, default=Source.WEBHOOK
     )
-    # LINE's follower list (segments.followers): when a sync last read this friend in it, and
+    # LINE's follower list (segments.services.follower_syncs): when a sync last read this friend in it, and
     # when a complete list last came without them. ``friends_recompute`` weighs these against
     # the webhook's follow/unfollow facts by time, the later one deciding the status.
     listed_at = models.DateTimeField(_("last in LINE's follower list"), null=True, blank=True)

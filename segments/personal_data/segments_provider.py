@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, TextField
+from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
@@ -240,8 +240,13 @@ def _audit_condition(subject: Subject) -> Q:
     return condition
 
 
-def _audit_entries(subject: Subject):
-    entries = AuditEntry.unscoped.filter(workspace_id=subject.account.workspace_id)
+def _audit_log(subject: Subject) -> QuerySet[AuditEntry]:
+    """The audit log of the OA's workspace (entries about the OA and the workspace's own)."""
+    return AuditEntry.objects.for_workspace(subject.account.workspace)
+
+
+def _audit_entries(subject: Subject) -> QuerySet[AuditEntry]:
+    entries = _audit_log(subject)
     entries = entries.annotate(_details=Cast("details", TextField()))
     return entries.filter(_audit_condition(subject)).order_by("created_at", "pk")
 
@@ -276,16 +281,20 @@ def erase(subject: Subject) -> dict[str, int]:
         audit_replacements[subject.display_name] = str(_("erased friend"))
     counts["audit_log"] = 0
     for entry in _audit_entries(subject):
-        AuditEntry.unscoped.filter(pk=entry.pk).update(
+        _audit_log(subject).filter(pk=entry.pk).update(
             target_label=replace_in(entry.target_label, audit_replacements)[:200],
             details=replace_in(entry.details, audit_replacements),
         )
         counts["audit_log"] += 1
-    counts["profile"] = Friend.unscoped.filter(pk=friend.pk).update(
-        line_user_id=subject.pseudonym,
-        profile_status=Friend.ProfileStatus.UNAVAILABLE,
-        erased_at=subject.erased_at,
-        **IDENTITY_FIELDS,
+    counts["profile"] = (
+        Friend.objects.for_account(subject.account)
+        .filter(pk=friend.pk)
+        .update(
+            line_user_id=subject.pseudonym,
+            profile_status=Friend.ProfileStatus.UNAVAILABLE,
+            erased_at=subject.erased_at,
+            **IDENTITY_FIELDS,
+        )
     )
     return counts
 

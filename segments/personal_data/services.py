@@ -118,7 +118,7 @@ def friend_erase(
     the erasure. Raises ``AlreadyErased`` for a friend erased before (a second request, or two
     admins at once: the row is locked first).
     """
-    friend = Friend.unscoped.select_for_update().get(pk=friend.pk, account=account)
+    friend = Friend.objects.for_account(account).select_for_update().get(pk=friend.pk)
     if friend.erased_at is not None:
         raise AlreadyErased
     now = timezone.now()
@@ -129,7 +129,7 @@ def friend_erase(
             if count:
                 summary[f"{provider.app}.{key}"] = count
     user = getattr(request, "user", None)
-    erasure = FriendErasure.unscoped.create(
+    erasure = FriendErasure.objects.for_account(account).create(
         account=account,
         subject_hash=subject_hash(account_id=account.pk, line_user_id=subject.line_user_id),
         erased_at=now,

@@ -152,6 +152,8 @@ class _Compiler:
 
     def field_tag(self, op: str, value) -> Q:
         def has(ids: list[int]) -> Q:
+            # Correlated to the outer query's friend, already the OA's: naming the OA here too
+            # would cost the index-only scan (tests/segments/test_segment_count_indexes.py).
             tags = FriendTag.unscoped.filter(friend_id=OuterRef("pk"))
             if len(ids) == 1:
                 return Q(Exists(tags.filter(tag_id=ids[0])))
@@ -173,6 +175,7 @@ class _Compiler:
             "date": "value_date",
             "boolean": "value_bool",
         }[attribute.type]
+        # Correlated to the outer friend like the tags above (the OA's definition, by id).
         values = FriendAttribute.unscoped.filter(
             friend_id=OuterRef("pk"), definition_id=attribute.id
         )

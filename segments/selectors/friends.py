@@ -37,6 +37,7 @@ class AttributeFilter:
     value: str
 
     def condition(self) -> Q:
+        # Correlated to the outer query's friend (the OA's), as the segment compiler's are.
         values = FriendAttribute.unscoped.filter(
             friend_id=OuterRef("pk"), definition_id=self.definition.pk
         )
@@ -93,6 +94,7 @@ def friend_list(
     if status:
         friends = friends.filter(status=status)
     if tag_id is not None:
+        # Correlated to the listed friend, already the OA's.
         friends = friends.filter(
             Exists(FriendTag.unscoped.filter(friend_id=OuterRef("pk"), tag_id=tag_id))
         )

@@ -103,6 +103,7 @@ def friend_tags(*, friend: Friend) -> QuerySet[FriendTag]:
 def tag_coverage(*, account: LineAccount) -> CoverageReport:
     """Coverage today: three grouped queries whatever the number of tags and families."""
     following = Friend.objects.for_account(account).filter(status=Friend.Status.FOLLOWING)
+    # The tag subquery is correlated to the outer (the OA's) following friend.
     totals = following.aggregate(
         following=Count("pk"),
         tagged=Count("pk", filter=Q(Exists(FriendTag.unscoped.filter(friend_id=OuterRef("pk"))))),

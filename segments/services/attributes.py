@@ -29,7 +29,7 @@ def attribute_definition_create(
         errors["key"] = [
             _("Lower-case letters, digits and underscores, starting with a letter (at most 40).")
         ]
-    elif AttributeDefinition.unscoped.filter(account=account, key=key).exists():
+    elif AttributeDefinition.objects.for_account(account).filter(key=key).exists():
         errors["key"] = [_("This key is already used in this OA.")]
     if not label:
         errors["label"] = [_("Give the attribute a label.")]
@@ -37,7 +37,9 @@ def attribute_definition_create(
         errors["type"] = [_("Choose text, number, date or boolean.")]
     if errors:
         raise ValidationError(errors)
-    return AttributeDefinition.unscoped.create(account=account, key=key, label=label, type=type)
+    return AttributeDefinition.objects.for_account(account).create(
+        account=account, key=key, label=label, type=type
+    )
 
 
 @transaction.atomic

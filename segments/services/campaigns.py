@@ -187,6 +187,7 @@ class VisitResult:
 def campaign_visit_record(*, token: str, user_agent: str = "", count: bool = True) -> VisitResult:
     """Store a visit of the link (unless a crawler opened it, or ``count`` is false for a HEAD
     request) and say where to redirect."""
+    # The public short link: its token, whoever's it is, names the OA.
     link = CampaignLink.unscoped.select_related("account__workspace").filter(token=token).first()
     if link is None:
         return VisitResult(url=None, recorded=False)
@@ -197,7 +198,7 @@ def campaign_visit_record(*, token: str, user_agent: str = "", count: bool = Tru
         return VisitResult(url=url, recorded=False)
     # A public request: the token names the OA, and the work runs in that OA's scope.
     with tenant_scope(workspace=link.account.workspace, account=link.account), transaction.atomic():
-        visit = CampaignVisit.unscoped.create(
+        visit = CampaignVisit.objects.for_account(link.account).create(
             account=link.account, link=link, visited_at=timezone.now()
         )
         # Nobody is known yet: a follow attributed to the visit names the friend later.
@@ -270,7 +271,7 @@ def campaign_follows_attribute(*, account: LineAccount, follows: Iterable[Follow
         .values_list("pk", flat=True)
     )
     for friend_id in blank:
-        Friend.unscoped.filter(pk=friend_id).update(
+        Friend.objects.for_account(account).filter(pk=friend_id).update(
             add_source=sourced[friend_id], updated_at=timezone.now()
         )
     # Their add-friend source rules react through the activity hub.

@@ -81,7 +81,7 @@ def friends_ensure(*, account: LineAccount, line_user_ids: Iterable[str]) -> dic
     )
     missing = [user_id for user_id in ids if user_id not in known]
     if missing:
-        Friend.unscoped.bulk_create(
+        Friend.objects.for_account(account).bulk_create(
             [Friend(account=account, line_user_id=user_id) for user_id in missing],
             ignore_conflicts=True,
             batch_size=500,
@@ -131,7 +131,7 @@ def friend_activity_record(
     user_ids = {change.line_user_id for change in status_changes}
     user_ids |= {item.friend_user_id for item in interactions if item.friend_user_id}
     friend_ids = friends_ensure(account=account, line_user_ids=user_ids)
-    FriendStatusChange.unscoped.bulk_create(
+    FriendStatusChange.objects.for_account(account).bulk_create(
         [
             FriendStatusChange(
                 account=account,
@@ -148,7 +148,7 @@ def friend_activity_record(
         ignore_conflicts=True,
         batch_size=500,
     )
-    Interaction.unscoped.bulk_create(
+    Interaction.objects.for_account(account).bulk_create(
         [
             Interaction(
                 account=account,
@@ -187,7 +187,8 @@ def friend_activity_record(
     }
     stale = timezone.now() - PROFILE_REFRESH_AFTER
     refresh_ids = list(
-        Friend.unscoped.filter(pk__in=followed, status=Friend.Status.FOLLOWING)
+        Friend.objects.for_account(account)
+        .filter(pk__in=followed, status=Friend.Status.FOLLOWING)
         .filter(
             Q(profile_status=Friend.ProfileStatus.PENDING)
             | Q(profile_status=Friend.ProfileStatus.FETCHED, profile_fetched_at__lt=stale)
@@ -305,7 +306,7 @@ def friends_recompute(*, account: LineAccount, friend_ids: Iterable[int]) -> int
 
 
 def _apply_follower_list(friend: Friend, latest: tuple | None) -> None:
-    """LINE's follower list is a fact with a time too (``segments.followers``): a friend in it
+    """LINE's follower list is a fact with a time too (``segments.services.follower_syncs``): a friend in it
     follows, one missing from a complete list does not. It decides only when it is later than
     the latest follow or unfollow event, so an event that arrived since wins."""
     listed, unlisted = friend.listed_at, friend.unlisted_at

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from oa_console.line import clients, limiter
 from oa_console.line.outcomes import line_call
+from oa_console.models import LineAccount
 from oa_console.queueing import enqueue_best_effort
 from segments.models.friends import Friend
 from segments.services.storage import storable
@@ -37,9 +38,11 @@ def _profile_backoff(attempts: int) -> int:
     return int(min(1800, 30 * 2 ** max(0, attempts - 1)) * random.uniform(0.5, 1.0)) + 1
 
 
-def _profile_failure(friend_id: int, *, error: str, final: bool, status: str) -> None:
+def _profile_failure(
+    account: LineAccount, friend_id: int, *, error: str, final: bool, status: str
+) -> None:
     with transaction.atomic():
-        friend = Friend.unscoped.select_for_update().get(pk=friend_id)
+        friend = Friend.objects.for_account(account).select_for_update().get(pk=friend_id)
         friend.profile_attempts += 1
         friend.profile_error = error[:1000]
         if final or friend.profile_attempts >= PROFILE_MAX_ATTEMPTS:
@@ -56,6 +59,9 @@ def friend_profile_fetch(*, friend_id: int) -> ProfileOutcome:
     are counted on the friend and answered with a ``retry_in`` for the task to re-enqueue;
     after ``PROFILE_MAX_ATTEMPTS`` the friend is marked failed with the last error. A 404 means
     LINE no longer shares the profile (the user blocked us): marked unavailable, not retried.
+
+    The task knows only the friend's id: this one lookup learns the OA, and the writes after it
+    are that OA's.
     """
     friend = Friend.unscoped.select_related("account").filter(pk=friend_id).first()
     if friend is None:
@@ -80,12 +86,20 @@ def friend_profile_fetch(*, friend_id: int) -> ProfileOutcome:
         error = outcome.error or f"LINE answered {outcome.status}: {outcome.body[:300]!r}"
         if outcome.not_found:
             _profile_failure(
-                friend_id, error=error, final=True, status=Friend.ProfileStatus.UNAVAILABLE
+                friend.account,
+                friend_id,
+                error=error,
+                final=True,
+                status=Friend.ProfileStatus.UNAVAILABLE,
             )
             return ProfileOutcome("unavailable")
         transient = outcome.retry_later
         _profile_failure(
-            friend_id, error=error, final=not transient, status=Friend.ProfileStatus.FAILED
+            friend.account,
+            friend_id,
+            error=error,
+            final=not transient,
+            status=Friend.ProfileStatus.FAILED,
         )
         friend.refresh_from_db(fields=["profile_status", "profile_attempts"])
         if not transient or friend.profile_status == Friend.ProfileStatus.FAILED:
@@ -96,6 +110,7 @@ def friend_profile_fetch(*, friend_id: int) -> ProfileOutcome:
         )
     profile = outcome.data
     friend_profile_store(
+        account=friend.account,
         friend_id=friend_id,
         display_name=profile.display_name or "",
         picture_url=profile.picture_url or "",
@@ -108,6 +123,7 @@ def friend_profile_fetch(*, friend_id: int) -> ProfileOutcome:
 @transaction.atomic
 def friend_profile_store(
     *,
+    account: LineAccount,
     friend_id: int,
     display_name: str,
     picture_url: str = "",
@@ -117,7 +133,7 @@ def friend_profile_store(
     """Save a profile as LINE returned it (the fetch task, and the demo seed without a LINE)."""
     now = timezone.now()
     # A fetch that started before the friend was erased must not bring their profile back.
-    Friend.unscoped.filter(pk=friend_id, erased_at__isnull=True).update(
+    Friend.objects.for_account(account).filter(pk=friend_id, erased_at__isnull=True).update(
         display_name=storable(display_name)[:200],
         picture_url=picture_url[:1000],
         language=language[:16],
@@ -133,7 +149,7 @@ def friend_profile_store(
 def friend_profiles_sweep(*, limit: int = 1000) -> int:
     """Enqueue fetches for following friends whose profile was never fetched (lost tasks)."""
     cutoff = timezone.now() - PROFILE_SWEEP_AFTER
-    ids = list(
+    ids = list(  # every tenant's friends: the tasks lost in an outage
         Friend.unscoped.filter(
             status=Friend.Status.FOLLOWING,
             profile_status=Friend.ProfileStatus.PENDING,

@@ -163,10 +163,10 @@ def rfm_compute(*, account: LineAccount, now: datetime | None = None) -> int:
             )
         )
         if len(batch) >= BATCH:
-            RfmScore.unscoped.bulk_create(batch)
+            RfmScore.objects.for_account(account).bulk_create(batch)
             total += len(batch)
             batch = []
-    RfmScore.unscoped.bulk_create(batch)
+    RfmScore.objects.for_account(account).bulk_create(batch)
     return total + len(batch)
 
 

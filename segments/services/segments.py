@@ -50,13 +50,13 @@ def _record(
     )
 
 
-def _check_name(*, account_id: int, name: str, exclude_pk: int | None = None) -> str:
+def _check_name(*, account: LineAccount, name: str, exclude_pk: int | None = None) -> str:
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": [_("Give the segment a name.")]})
     if len(name) > NAME_MAX:
         raise ValidationError({"name": [_("At most %(n)s characters.") % {"n": NAME_MAX}]})
-    clash = Segment.unscoped.filter(account_id=account_id, name=name)
+    clash = Segment.objects.for_account(account).filter(name=name)
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
@@ -75,9 +75,9 @@ def segment_create(
     request: HttpRequest | None = None,
 ) -> Segment:
     """Raises ``ValidationError`` for the name, ``RulesInvalid`` (with JSON paths) for rules."""
-    name = _check_name(account_id=account.pk, name=name)
+    name = _check_name(account=account, name=name)
     rules_validate(rules, context=RuleContext.for_account(account))
-    segment = Segment.unscoped.create(
+    segment = Segment.objects.for_account(account).create(
         account=account, name=name, rules=rules, description=description, created_by=created_by
     )
     _record(
@@ -102,7 +102,7 @@ def segment_update(
     before = {"name": segment.name, "description": segment.description}
     rules_before = segment.rules
     if name is not None:
-        segment.name = _check_name(account_id=segment.account_id, name=name, exclude_pk=segment.pk)
+        segment.name = _check_name(account=segment.account, name=name, exclude_pk=segment.pk)
     if rules is not None:
         rules_validate(rules, context=RuleContext.for_account(segment.account))
         segment.rules = rules
@@ -126,17 +126,16 @@ def segment_duplicate(
 ) -> Segment:
     """A copy named "<name> (copy)", "<name> (copy 2)", ... whichever is free."""
     base = _("%(name)s (copy)") % {"name": segment.name}
+    segments = Segment.objects.for_account(segment.account)
     taken = set(
-        Segment.unscoped.filter(
-            account_id=segment.account_id, name__startswith=base[: NAME_MAX - 4]
-        ).values_list("name", flat=True)
+        segments.filter(name__startswith=base[: NAME_MAX - 4]).values_list("name", flat=True)
     )
     name, number = base[:NAME_MAX], 2
     while name in taken:
         suffix = _("(copy %(n)s)") % {"n": number}
         name = f"{segment.name[: NAME_MAX - len(suffix) - 1]} {suffix}"
         number += 1
-    copy = Segment.unscoped.create(
+    copy = segments.create(
         account_id=segment.account_id,
         name=name,
         rules=segment.rules,

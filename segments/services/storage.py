@@ -31,6 +31,8 @@ def rows_bulk_update(model, objects: list, fields: list[str]) -> None:
     if not objects:
         return
     if connection.vendor != "postgresql":
+        # Any model's rows, by primary key: the caller read them (its OA's) and the raw UPDATE
+        # below writes by primary key alone too.
         model.unscoped.bulk_update(objects, fields, batch_size=500)
         return
     meta = model._meta

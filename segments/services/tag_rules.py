@@ -2,7 +2,7 @@
 message, the add-friend source, a custom event with an optional property value, the destination
 of a tracked link they clicked).
 
-The same predicate decides for live events (``segments.tag_rule_reactions``, the activity hub's
+The same predicate decides for live events (``segments.services.tag_rule_reactions``, the activity hub's
 subscriber) and for past events (``tag_rule_backfill``, run as a task on request), so a rule
 tags the same friends whichever way it ran. Tagging is idempotent.
 """
@@ -32,8 +32,8 @@ from segments.models import (
     TagRule,
     TagRuleBackfill,
 )
+from segments.registries.past_link_clicks import past_link_clicks
 from segments.services import tagging
-from segments.tag_rule_sources import past_link_clicks
 
 PROPERTY_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 BACKFILL_CHUNK = 2000
@@ -137,7 +137,7 @@ def tag_rule_create(
     )
     if errors:
         raise ValidationError(errors)
-    return TagRule.unscoped.create(
+    return TagRule.objects.for_account(account).create(
         account=account,
         tag=tag,
         kind=kind,
@@ -192,7 +192,8 @@ def tag_rule_delete(*, rule: TagRule) -> None:
 
 def active_rules(account: LineAccount, kinds: Iterable[str]) -> list[TagRule]:
     return list(
-        TagRule.unscoped.filter(account=account, is_active=True, kind__in=list(kinds))
+        TagRule.objects.for_account(account)
+        .filter(is_active=True, kind__in=list(kinds))
         .select_related("tag")
         .order_by("pk")
     )
@@ -228,7 +229,7 @@ def _backfill_candidates(rule: TagRule) -> tuple[QuerySet, Callable[[tuple], int
             if rule.kind == TagRule.Kind.POSTBACK
             else Interaction.Kind.MESSAGE
         )
-        rows = Interaction.unscoped.filter(account=account, kind=kind, friend__isnull=False)
+        rows = Interaction.objects.for_account(account).filter(kind=kind, friend__isnull=False)
         if rule.kind == TagRule.Kind.KEYWORD:
             rows = rows.filter(text__icontains=rule.pattern.strip())
 
@@ -239,7 +240,7 @@ def _backfill_candidates(rule: TagRule) -> tuple[QuerySet, Callable[[tuple], int
 
         return rows.values_list("friend_id", "kind", "text", "data"), interaction
     if rule.kind == TagRule.Kind.CUSTOM_EVENT:
-        rows = CustomEvent.unscoped.filter(account=account)
+        rows = CustomEvent.objects.for_account(account)
         if rule.match == TagRule.Match.EXACT:
             rows = rows.filter(name__iexact=rule.pattern.strip())
         else:
@@ -262,7 +263,7 @@ def _backfill_candidates(rule: TagRule) -> tuple[QuerySet, Callable[[tuple], int
             return friend_id if rule_matches_click(rule, url=url) else None
 
         return rows.values_list("friend_id", "url"), click
-    rows = Friend.unscoped.filter(account=account).exclude(add_source="")
+    rows = Friend.objects.for_account(account).exclude(add_source="")
 
     def source(row: tuple) -> int | None:
         friend_id, add_source = row
@@ -286,10 +287,11 @@ def tag_rule_backfill(*, rule: TagRule, job: TagRuleBackfill | None = None) -> i
 
 def _backfill(*, rule: TagRule, job: TagRuleBackfill | None = None) -> int:
     rows, friend_of = _backfill_candidates(rule)
+    jobs = TagRuleBackfill.objects.for_account(rule.account)
     total = 0
     if job is not None:
         total = rows.count()
-        TagRuleBackfill.unscoped.filter(pk=job.pk).update(
+        jobs.filter(pk=job.pk).update(
             status=TagRuleBackfill.Status.RUNNING,
             total=total,
             processed=0,
@@ -304,13 +306,13 @@ def _backfill(*, rule: TagRule, job: TagRuleBackfill | None = None) -> int:
             friend_ids.add(friend_id)
         processed += 1
         if job is not None and processed % BACKFILL_CHUNK == 0:
-            TagRuleBackfill.unscoped.filter(pk=job.pk).update(processed=processed)
+            jobs.filter(pk=job.pk).update(processed=processed)
     with transaction.atomic():
         tagged = tag_rule_hits_apply(rule.account, {rule.pk: friend_ids}, {rule.pk: rule})
         now = timezone.now()
-        TagRule.unscoped.filter(pk=rule.pk).update(last_backfilled_at=now)
+        TagRule.objects.for_account(rule.account).filter(pk=rule.pk).update(last_backfilled_at=now)
         if job is not None:
-            TagRuleBackfill.unscoped.filter(pk=job.pk).update(
+            jobs.filter(pk=job.pk).update(
                 status=TagRuleBackfill.Status.DONE,
                 processed=processed,
                 total=max(processed, total),
@@ -324,25 +326,23 @@ def _backfill(*, rule: TagRule, job: TagRuleBackfill | None = None) -> int:
 def tag_rule_backfill_request(*, rule: TagRule) -> tuple[TagRuleBackfill, bool]:
     """Queue a run over past events; returns the job and whether it is new. A rule with a run
     waiting or in progress gets that run back instead of a second one."""
-    active = (
-        TagRuleBackfill.unscoped.select_for_update()
-        .filter(rule=rule, status__in=TagRuleBackfill.ACTIVE)
-        .first()
-    )
+    account = rule.account
+    jobs = TagRuleBackfill.objects.for_account(account)
+    active = jobs.select_for_update().filter(rule=rule, status__in=TagRuleBackfill.ACTIVE).first()
     if active is not None:
         return active, False
-    job = TagRuleBackfill.unscoped.create(account=rule.account, rule=rule)
-    transaction.on_commit(lambda: _enqueue_backfill(job.pk, rule.pk))
+    job = jobs.create(account=account, rule=rule)
+    transaction.on_commit(lambda: _enqueue_backfill(account, job.pk, rule.pk))
     return job, True
 
 
-def _enqueue_backfill(job_id: int, rule_id: int) -> None:
+def _enqueue_backfill(account: LineAccount, job_id: int, rule_id: int) -> None:
     """No sweep re-sends a lost backfill, so a broker outage fails the job where the user sees
     it (they can press the button again) rather than leaving it waiting forever."""
     from segments.tasks import backfill_tag_rule
 
     if not enqueue_best_effort(backfill_tag_rule, (rule_id, job_id)):
-        TagRuleBackfill.unscoped.filter(pk=job_id).update(
+        TagRuleBackfill.objects.for_account(account).filter(pk=job_id).update(
             status=TagRuleBackfill.Status.FAILED,
             error=_("The task queue is unavailable; try again in a minute."),
             finished_at=timezone.now(),
@@ -351,9 +351,10 @@ def _enqueue_backfill(job_id: int, rule_id: int) -> None:
 
 def tag_rule_backfill_run(*, rule: TagRule, job_id: int | None = None) -> int:
     """The task's body: run the job unless it already finished (a redelivered task)."""
+    jobs = TagRuleBackfill.objects.for_account(rule.account)
     job = None
     if job_id is not None:
-        job = TagRuleBackfill.unscoped.filter(pk=job_id, rule=rule).first()
+        job = jobs.filter(pk=job_id, rule=rule).first()
         if job is None or job.status in (
             TagRuleBackfill.Status.DONE,
             TagRuleBackfill.Status.FAILED,
@@ -363,7 +364,7 @@ def tag_rule_backfill_run(*, rule: TagRule, job_id: int | None = None) -> int:
         return tag_rule_backfill(rule=rule, job=job)
     except Exception as exc:
         if job is not None:
-            TagRuleBackfill.unscoped.filter(pk=job.pk).update(
+            jobs.filter(pk=job.pk).update(
                 status=TagRuleBackfill.Status.FAILED,
                 error=f"{type(exc).__name__}: {exc}"[:1000],
                 finished_at=timezone.now(),
@@ -378,7 +379,8 @@ def tag_rule_backfill_latest(*, rule: TagRule) -> TagRuleBackfill | None:
 def tag_rule_counts(*, account: LineAccount) -> dict[int, int]:
     """Friends each rule has tagged (and still carry the tag), by rule id."""
     return dict(
-        FriendTag.unscoped.filter(account=account, rule__isnull=False)
+        FriendTag.objects.for_account(account)
+        .filter(rule__isnull=False)
         .values("rule_id")
         .annotate(n=Count("pk"))
         .values_list("rule_id", "n")

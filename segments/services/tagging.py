@@ -43,7 +43,8 @@ def tag_family_create(
 def tag_family_update(*, family: TagFamily, name: str, coverage_goal: int | None) -> TagFamily:
     name = name.strip()
     if (
-        TagFamily.unscoped.filter(account_id=family.account_id, name=name)
+        TagFamily.objects.for_account(family.account)
+        .filter(name=name)
         .exclude(pk=family.pk)
         .exists()
     ):
@@ -83,7 +84,7 @@ def tag_update(*, tag: Tag, name: str, family: TagFamily | None, description: st
     name = name.strip()
     if family is not None and family.account_id != tag.account_id:
         raise ValidationError({"family": [_("Unknown tag family.")]})
-    if Tag.unscoped.filter(account_id=tag.account_id, name=name).exclude(pk=tag.pk).exists():
+    if Tag.objects.for_account(tag.account).filter(name=name).exclude(pk=tag.pk).exists():
         raise _unique_name_error()
     tag.name, tag.family, tag.description = name, family, description
     tag.save(update_fields=["name", "family", "description"])

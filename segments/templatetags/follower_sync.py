@@ -6,7 +6,7 @@ like the Insight API sync panel.
 
 from django import template
 
-from segments.follower_panel import follower_sync_context
+from segments.selectors.follower_syncs import follower_sync_context
 
 register = template.Library()
 

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_http_methods
 from oa_console.permissions import can, require
 from oa_console.roles import Capability
 from oa_console.views._render import render_page
-from segments import followers
-from segments.follower_panel import follower_sync_context
 from segments.models import FollowerSync
+from segments.selectors.follower_syncs import follower_sync_context
+from segments.services import follower_syncs as followers
 
 
 @require_http_methods(["GET", "POST"])

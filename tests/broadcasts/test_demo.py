@@ -9,7 +9,7 @@ from broadcasts.models import Broadcast, Click
 from broadcasts.variant_selectors import broadcast_variant_results
 from oa_console.demo import demo_steps
 from oa_console.management.commands.seed_demo import seed_tenancy
-from segments.demo import seed_crm
+from segments.demo.crm import seed_crm
 from webhooks.demo import seed_webhook_activity
 
 pytestmark = pytest.mark.django_db

@@ -42,7 +42,7 @@ from insights.imports.members.columns import (
     parser_for,
 )
 from insights.imports.reports.spec import normalise_header
-from segments.tag_rule_reactions import tag_rules_apply_to_sources
+from segments.services.tag_rule_reactions import tag_rules_apply_to_sources
 
 if TYPE_CHECKING:
     import numpy as np

@@ -14,8 +14,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from oa_console.models import LineAccount
-from segments import followers
 from segments.models import FollowerSync
+from segments.services import follower_syncs
 
 
 class Command(BaseCommand):
@@ -34,14 +34,14 @@ class Command(BaseCommand):
         account = LineAccount.unscoped.filter(pk=options["account"]).first()
         if account is None:
             raise CommandError(f"No OA with id {options['account']}.")
-        job, created = followers.follower_sync_request(
+        job, created = follower_syncs.follower_sync_request(
             account=account, trigger=FollowerSync.Trigger.COMMAND, enqueue=False
         )
         if not created:
             self.stdout.write(f"A sync of {account} is already going (#{job.pk}); continuing it.")
         waited = 0
         while True:
-            step = followers.follower_sync_run(job_id=job.pk)
+            step = follower_syncs.follower_sync_run(job_id=job.pk)
             job.refresh_from_db()
             self.stdout.write(
                 f"{job.get_status_display()}: {job.pages_read} pages, {job.ids_seen} ids, "
@@ -51,7 +51,7 @@ class Command(BaseCommand):
                 break
             if step.retry_in:
                 if waited + step.retry_in > options["max_wait"]:
-                    followers.follower_sync_enqueue(job.pk, countdown=step.retry_in)
+                    follower_syncs.follower_sync_enqueue(job.pk, countdown=step.retry_in)
                     raise CommandError(
                         f"Still waiting for LINE after {waited} s; the worker continues sync #{job.pk}."
                     )

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from segments import tag_rule_reactions
 from segments.models import Friend, FriendTag, Tag, TagRule
-from segments.services import tag_rules
+from segments.services import tag_rule_reactions, tag_rules
 from tests.webhooks.factories import event, post_events, user_id
 
 

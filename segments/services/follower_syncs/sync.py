@@ -26,23 +26,24 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oa_console.line import limiter
 from oa_console.models import LineAccount
 from oa_console.queueing import enqueue_best_effort
-from segments.follower_pages import (
+from segments.models.follower_syncs import FollowerSync
+from segments.models.friends import Friend
+from segments.services import friends as services
+from segments.services.follower_syncs.pages import (
     PageReader,
     _Failed,
     _Refused,
     _Transient,
     line_page_reader,
 )
-from segments.follower_store import ProfileSource, follower_ids_apply
-from segments.models.follower_syncs import FollowerSync
-from segments.models.friends import Friend
-from segments.services import friends as services
+from segments.services.follower_syncs.store import ProfileSource, follower_ids_apply
 
 logger = logging.getLogger("segments.followers")
 
@@ -81,7 +82,7 @@ def follower_sync_request(
         return active, False
     try:
         with transaction.atomic():
-            job = FollowerSync.unscoped.create(
+            job = FollowerSync.objects.for_account(account).create(
                 account=account, trigger=trigger, requested_by=requested_by
             )
     except IntegrityError:  # a concurrent request created it first
@@ -107,7 +108,7 @@ def follower_sync_nightly() -> int:
     """Scheduled nightly: a sync for every OA (one call a night also notices an OA that has
     become verified since LINE last refused)."""
     count = 0
-    for account in LineAccount.unscoped.all():
+    for account in LineAccount.unscoped.all():  # every tenant's OAs
         _job, created = follower_sync_request(account=account, trigger=FollowerSync.Trigger.NIGHTLY)
         count += created
     return count
@@ -118,7 +119,7 @@ def follower_sync_sweep(*, stale_after: int = 2400) -> int:
     task is harmless, since each page is applied only by the run holding its token. Only syncs
     untouched for longer than the longest backoff (30 minutes) count as lost."""
     cutoff = timezone.now() - timedelta(seconds=stale_after)
-    ids = list(
+    ids = list(  # lost jobs of every tenant
         FollowerSync.unscoped.filter(
             status__in=FollowerSync.ACTIVE, updated_at__lt=cutoff
         ).values_list("pk", flat=True)
@@ -146,42 +147,43 @@ def follower_sync_run(
     """The task's body: read pages until the list ends, LINE makes us wait, or the budget is
     spent (then ``retry_in`` is 0: continue in a fresh task). Safe to run twice at once.
     ``read_page`` and ``profile_for`` let the demo seed apply its simulated list without HTTP
-    or profile tasks (new friends get the profile ``profile_for`` gives instead)."""
-    job = FollowerSync.unscoped.select_related("account").filter(pk=job_id).first()
+    or profile tasks (new friends get the profile ``profile_for`` gives instead).
+
+    The job is looked up by id alone (the task knows nothing else) to learn its OA; every
+    read and write after that is that OA's."""
+    job = FollowerSync.unscoped.select_related("account__workspace").filter(pk=job_id).first()
     if job is None or not job.is_active:
         return SyncStep(job.status if job else "missing")
     account = job.account
+    jobs = FollowerSync.objects.for_account(account)
     if job.started_at is None:
-        FollowerSync.unscoped.filter(pk=job.pk, started_at__isnull=True).update(
-            started_at=timezone.now()
-        )
-    FollowerSync.unscoped.filter(pk=job.pk, status__in=FollowerSync.ACTIVE).update(
-        status=Status.RUNNING
-    )
+        jobs.filter(pk=job.pk, started_at__isnull=True).update(started_at=timezone.now())
+    jobs.filter(pk=job.pk, status__in=FollowerSync.ACTIVE).update(status=Status.RUNNING)
     job.refresh_from_db()
     deadline = time.monotonic() + budget
     while True:
         decision = limiter.rate_limit_acquire(account, "followers")
         if not decision.allowed:
-            _set_status(job, Status.WAITING)
+            _set_status(account, job, Status.WAITING)
             return SyncStep(Status.WAITING, retry_in=decision.retry_in)
         token = job.next_token
         read_at = timezone.now()
         try:
             user_ids, next_token = read_page(account, token)
         except _Refused as refusal:
-            _refused(job, str(refusal))
+            _refused(account, job, str(refusal))
             return SyncStep(Status.REFUSED)
         except _Transient as problem:
-            return _wait_after(job, str(problem), problem.retry_after)
+            return _wait_after(account, job, str(problem), problem.retry_after)
         except _Failed as failure:
-            _finish(job, Status.FAILED, error=str(failure))
+            _finish(account, job, Status.FAILED, error=str(failure))
             return SyncStep(Status.FAILED)
         except Exception as error:
             logger.exception("follower sync failed", extra={"job": job.pk})
-            _finish(job, Status.FAILED, error=f"{type(error).__name__}: {error}"[:1000])
+            _finish(account, job, Status.FAILED, error=f"{type(error).__name__}: {error}"[:1000])
             return SyncStep(Status.FAILED)
         applied = _page_apply(
+            account=account,
             job_id=job.pk,
             token=token,
             user_ids=user_ids,
@@ -193,36 +195,45 @@ def follower_sync_run(
             return SyncStep("superseded")
         job = applied
         if not next_token:
-            _complete(job)
+            _complete(account, job)
             return SyncStep(Status.DONE)
         if time.monotonic() >= deadline:
             return SyncStep(Status.RUNNING, retry_in=0)
 
 
-def _set_status(job: FollowerSync, status: str) -> None:
-    FollowerSync.unscoped.filter(pk=job.pk, status__in=FollowerSync.ACTIVE).update(status=status)
+def _active(account: LineAccount, job: FollowerSync) -> QuerySet[FollowerSync]:
+    """The job's row while it is still active (a stopped job is never moved on)."""
+    return FollowerSync.objects.for_account(account).filter(
+        pk=job.pk, status__in=FollowerSync.ACTIVE
+    )
 
 
-def _wait_after(job: FollowerSync, message: str, retry_after: int | None) -> SyncStep:
+def _set_status(account: LineAccount, job: FollowerSync, status: str) -> None:
+    _active(account, job).update(status=status)
+
+
+def _wait_after(
+    account: LineAccount, job: FollowerSync, message: str, retry_after: int | None
+) -> SyncStep:
     """A 429 or a LINE failure: keep the token, count the attempt, come back later."""
     attempts = job.rate_limited + 1
     if attempts > MAX_RETRIES:
         _finish(
+            account,
             job,
             Status.FAILED,
             error=_("LINE kept failing (%(attempts)s attempts); last answer: %(message)s")
             % {"attempts": MAX_RETRIES, "message": message},
         )
         return SyncStep(Status.FAILED)
-    FollowerSync.unscoped.filter(pk=job.pk, status__in=FollowerSync.ACTIVE).update(
-        status=Status.WAITING, rate_limited=attempts, error=message[:1000]
-    )
+    _active(account, job).update(status=Status.WAITING, rate_limited=attempts, error=message[:1000])
     return SyncStep(Status.WAITING, retry_in=max(retry_after or 0, _backoff(attempts)))
 
 
 @transaction.atomic
 def _page_apply(
     *,
+    account: LineAccount,
     job_id: int,
     token: str,
     user_ids: list[str],
@@ -232,10 +243,9 @@ def _page_apply(
 ) -> FollowerSync | None:
     """Apply one page and move the job's token on, in one transaction; ``None`` when the job
     no longer waits for this page (a duplicate run got there first, or it was stopped)."""
-    job = FollowerSync.unscoped.select_for_update().filter(pk=job_id).first()
+    job = FollowerSync.objects.for_account(account).select_for_update().filter(pk=job_id).first()
     if job is None or not job.is_active or job.next_token != token:
         return None
-    account = LineAccount.unscoped.get(pk=job.account_id)
     added = follower_ids_apply(
         account=account, user_ids=user_ids, listed_at=read_at, profile_for=profile_for
     )
@@ -262,18 +272,17 @@ def _page_apply(
 
 
 @transaction.atomic
-def _complete(job: FollowerSync) -> None:
+def _complete(account: LineAccount, job: FollowerSync) -> None:
     """Every page has been read: the known following friends LINE did not list (and who
     existed before the sync began) no longer follow. Their time is the sync's start, so a
     follow event that arrived since wins over it."""
-    job = FollowerSync.unscoped.select_for_update().get(pk=job.pk)
+    job = FollowerSync.objects.for_account(account).select_for_update().get(pk=job.pk)
     if not job.is_active:
         return
-    account = LineAccount.unscoped.get(pk=job.account_id)
     started = job.started_at or job.created_at
+    friends = Friend.objects.for_account(account)
     # An erased friend's row has no LINE user id any more: LINE cannot list it.
-    gone = Friend.unscoped.filter(
-        account=account,
+    gone = friends.filter(
         status=Friend.Status.FOLLOWING,
         created_at__lt=started,
         erased_at__isnull=True,
@@ -282,9 +291,9 @@ def _complete(job: FollowerSync) -> None:
     unfollowed = 0
     for start in range(0, len(gone_ids), RECOMPUTE_CHUNK):
         chunk = gone_ids[start : start + RECOMPUTE_CHUNK]
-        Friend.unscoped.filter(pk__in=chunk).update(unlisted_at=started)
+        friends.filter(pk__in=chunk).update(unlisted_at=started)
         services.friends_recompute(account=account, friend_ids=chunk)
-        unfollowed += Friend.unscoped.filter(pk__in=chunk, status=Friend.Status.BLOCKED).count()
+        unfollowed += friends.filter(pk__in=chunk, status=Friend.Status.BLOCKED).count()
     job.friends_unfollowed = unfollowed
     job.status = Status.DONE
     job.next_token = ""
@@ -292,19 +301,23 @@ def _complete(job: FollowerSync) -> None:
     job.save(
         update_fields=["friends_unfollowed", "status", "next_token", "finished_at", "updated_at"]
     )
-    LineAccount.unscoped.filter(pk=account.pk).update(
-        follower_ids_refused_at=None, follower_ids_refusal=""
-    )
+    _account_row(account).update(follower_ids_refused_at=None, follower_ids_refusal="")
+
+
+def _account_row(account: LineAccount) -> QuerySet[LineAccount]:
+    """The OA's own row, to record what LINE said about listing its followers."""
+    return LineAccount.objects.for_workspace(account.workspace).filter(pk=account.pk)
 
 
 @transaction.atomic
-def _refused(job: FollowerSync, message: str) -> None:
+def _refused(account: LineAccount, job: FollowerSync, message: str) -> None:
     now = timezone.now()
-    LineAccount.unscoped.filter(pk=job.account_id).update(
+    _account_row(account).update(
         follower_ids_refused_at=now,
         follower_ids_refusal=message or _("Access to this endpoint is not allowed."),
     )
     _finish(
+        account,
         job,
         Status.REFUSED,
         error=_("LINE lists friends only for verified or premium OAs. LINE said: %(message)s")
@@ -312,7 +325,5 @@ def _refused(job: FollowerSync, message: str) -> None:
     )
 
 
-def _finish(job: FollowerSync, status: str, *, error: str = "") -> None:
-    FollowerSync.unscoped.filter(pk=job.pk, status__in=FollowerSync.ACTIVE).update(
-        status=status, error=error[:1000], finished_at=timezone.now()
-    )
+def _finish(account: LineAccount, job: FollowerSync, status: str, *, error: str = "") -> None:
+    _active(account, job).update(status=status, error=error[:1000], finished_at=timezone.now())

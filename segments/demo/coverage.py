@@ -6,7 +6,7 @@ A demo is seeded in one go, but its story spans a month: friends followed on the
 is what ``tagging.tag_coverage_snapshot`` would have stored that night: the friends following
 at the end of that day (from their follow and block history) and those of them carrying a tag
 tagged by then. Today's snapshot is the product's own, and the two agree on today by
-construction (tests/segments/test_demo.py checks it).
+construction (tests/segments/demo/test_crm.py checks it).
 """
 
 from __future__ import annotations
@@ -96,5 +96,5 @@ def coverage_history_seed(*, account: LineAccount, today: date) -> int:
             for scope in every_scope
         ]
         day += timedelta(days=1)
-    TagCoverageSnapshot.unscoped.bulk_create(rows, batch_size=2000)
+    TagCoverageSnapshot.objects.for_account(account).bulk_create(rows, batch_size=2000)
     return len(rows) + tagging.tag_coverage_snapshot(account=account, day=today)

@@ -1,6 +1,6 @@
 """Reading LINE's follower id list (``GET /v2/bot/followers/ids``) one page at a time.
 
-Split from the sync's storing and progress (``segments.followers``) so the LINE side is one
+Split from the sync's storing and progress (``sync``) so the LINE side is one
 small reader: the call goes through the console's one LINE client, and its answer is
 classified there (``oa_console.line.outcomes``); this module only says what each outcome means
 for a follower sync (403: the OA may not list followers; retry later; any other refusal fails).

@@ -9,8 +9,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from segments import follower_pages, followers
 from segments.models import FollowerSync, Friend
+from segments.services import follower_syncs
+from segments.services.follower_syncs import pages as follower_pages
+from segments.services.follower_syncs import sync as follower_sync
 from segments.tasks import refresh_friend_profiles, sync_followers
 from tests.segments.factories import FriendFactory
 from tests.webhooks.factories import event, post_events, user_id
@@ -40,10 +42,10 @@ def requeued(monkeypatch):
 
 
 def _sync(account, **kwargs) -> FollowerSync:
-    job, _created = followers.follower_sync_request(
+    job, _created = follower_syncs.follower_sync_request(
         account=account, trigger=FollowerSync.Trigger.MANUAL, enqueue=False
     )
-    followers.follower_sync_run(job_id=job.pk, **kwargs)
+    follower_syncs.follower_sync_run(job_id=job.pk, **kwargs)
     job.refresh_from_db()
     return job
 
@@ -112,8 +114,8 @@ def test_429_backs_off_and_resumes_from_the_saved_token(account, fake_line, requ
             fake_line.fail_next("getFollowers", 429, retry_after=120)
         return follower_pages.line_page_reader(acc, token)
 
-    job, _ = followers.follower_sync_request(account=account, trigger="manual", enqueue=False)
-    step = followers.follower_sync_run(job_id=job.pk, read_page=first_page_then_429)
+    job, _ = follower_syncs.follower_sync_request(account=account, trigger="manual", enqueue=False)
+    step = follower_syncs.follower_sync_run(job_id=job.pk, read_page=first_page_then_429)
     job.refresh_from_db()
     assert step.status == "waiting" and step.retry_in >= 120  # LINE's Retry-After at least
     assert (job.status, job.pages_read, job.rate_limited) == ("waiting", 1, 1)
@@ -132,7 +134,7 @@ def test_429_backs_off_and_resumes_from_the_saved_token(account, fake_line, requ
 def test_the_task_requeues_itself_with_the_backoff(account, fake_line, requeued):
     fake_line.followers = _ids(1, 10)
     fake_line.fail_next("getFollowers", 429, retry_after=90)
-    job, _ = followers.follower_sync_request(account=account, trigger="manual", enqueue=False)
+    job, _ = follower_syncs.follower_sync_request(account=account, trigger="manual", enqueue=False)
     assert sync_followers.apply((job.pk,)).get() == "waiting"
     [(args, countdown)] = requeued
     assert args == (job.pk,) and countdown >= 90
@@ -140,10 +142,10 @@ def test_the_task_requeues_itself_with_the_backoff(account, fake_line, requeued)
 
 
 def test_repeated_failures_end_visibly_failed(account, fake_line, requeued):
-    fake_line.fail_next("getFollowers", 500, times=followers.MAX_RETRIES + 1)
-    job, _ = followers.follower_sync_request(account=account, trigger="manual", enqueue=False)
-    for _attempt in range(followers.MAX_RETRIES + 1):
-        followers.follower_sync_run(job_id=job.pk)
+    fake_line.fail_next("getFollowers", 500, times=follower_sync.MAX_RETRIES + 1)
+    job, _ = follower_syncs.follower_sync_request(account=account, trigger="manual", enqueue=False)
+    for _attempt in range(follower_sync.MAX_RETRIES + 1):
+        follower_syncs.follower_sync_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == "failed" and "500" in job.error and job.finished_at
 
@@ -221,8 +223,8 @@ def test_a_follow_during_the_sync_is_not_undone(client, account, fake_line):
 
 
 def test_one_sync_at_a_time_per_oa(account):
-    first, created = followers.follower_sync_request(account=account, trigger="manual")
-    again, created_again = followers.follower_sync_request(account=account, trigger="api")
+    first, created = follower_syncs.follower_sync_request(account=account, trigger="manual")
+    again, created_again = follower_syncs.follower_sync_request(account=account, trigger="api")
     assert created and not created_again and again.pk == first.pk
 
 
@@ -254,14 +256,16 @@ def test_connecting_an_oa_starts_a_sync(workspace, django_capture_on_commit_call
 
 
 def test_nightly_requests_a_sync_for_every_oa(account, other_account):
-    assert followers.follower_sync_nightly() == 2
+    assert follower_syncs.follower_sync_nightly() == 2
     assert set(FollowerSync.unscoped.values_list("trigger", flat=True)) == {"nightly"}
-    assert followers.follower_sync_nightly() == 0  # still queued: not a second one
+    assert follower_syncs.follower_sync_nightly() == 0  # still queued: not a second one
 
 
 def test_the_sweep_picks_up_only_syncs_whose_task_was_lost(account, other_account, requeued):
-    lost, _ = followers.follower_sync_request(account=account, trigger="nightly", enqueue=False)
-    waiting, _ = followers.follower_sync_request(
+    lost, _ = follower_syncs.follower_sync_request(
+        account=account, trigger="nightly", enqueue=False
+    )
+    waiting, _ = follower_syncs.follower_sync_request(
         account=other_account, trigger="nightly", enqueue=False
     )
     FollowerSync.unscoped.filter(pk=lost.pk).update(updated_at=timezone.now() - timedelta(hours=1))
@@ -269,5 +273,5 @@ def test_the_sweep_picks_up_only_syncs_whose_task_was_lost(account, other_accoun
         status="waiting",
         updated_at=timezone.now() - timedelta(minutes=20),  # backing off
     )
-    assert followers.follower_sync_sweep() == 1
+    assert follower_syncs.follower_sync_sweep() == 1
     assert requeued == [((lost.pk,), 0)]

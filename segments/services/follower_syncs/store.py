@@ -1,7 +1,7 @@
 """Storing what LINE's follower list says: new ids become following friends (their profiles
 fetched later), known ones are marked as listed, and those that came back are recomputed.
 
-Split from the sync's paging and progress (``segments.followers``): this is the part that
+Split from the sync's paging and progress (``sync``): this is the part that
 writes friends, the same whether the ids came from LINE or from the demo's simulated list.
 """
 

@@ -3,7 +3,7 @@ tags on about 60% of following friends (from every source, each tagged on a day 
 follow and today), first-party data and attributes, purchases for part of the friends sent
 through the custom events service, auto-tag rules, saved segments, add-friend links with their
 visits, an RFM run, and the daily coverage snapshots since the first follow
-(``segments.demo_coverage``) ending with today's, taken by the product's own snapshot.
+(``segments.demo.coverage``) ending with today's, taken by the product's own snapshot.
 
 Everything is derived from seeded random generators, and an OA that already has tags is left
 alone, so a second run creates nothing.
@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from oa_console.tenancy import tenant_scope
-from segments.demo_coverage import coverage_history_seed
+from segments.demo.coverage import coverage_history_seed
 from segments.models import (
     AttributeDefinition,
     CampaignVisit,
@@ -98,7 +98,7 @@ def _seed_campaigns(account, friends: list[Friend], rng: random.Random) -> int:
                 visited_at=now - timedelta(minutes=rng.randint(60, 30 * 24 * 60)),
             )
         )
-    CampaignVisit.unscoped.bulk_create(visits)
+    CampaignVisit.objects.for_account(account).bulk_create(visits)
     return created + len(visits)
 
 
@@ -139,10 +139,10 @@ def _seed_account(account) -> int:
     friends = list(Friend.objects.for_account(account).order_by("pk"))
     created += _tag_friends(account, friends, tags, rng, now)
 
-    points = AttributeDefinition.unscoped.create(
+    points = AttributeDefinition.objects.for_account(account).create(
         account=account, key="points", label="Points", type=AttributeDefinition.Type.NUMBER
     )
-    newsletter = AttributeDefinition.unscoped.create(
+    newsletter = AttributeDefinition.objects.for_account(account).create(
         account=account, key="newsletter", label="Newsletter", type=AttributeDefinition.Type.BOOLEAN
     )
     created += 2
@@ -164,13 +164,13 @@ def _seed_account(account) -> int:
                     "add_source",
                 ]
             )
-            FriendAttribute.unscoped.create(
+            FriendAttribute.objects.for_account(account).create(
                 account=account,
                 friend=friend,
                 definition=points,
                 value_number=rng.randint(0, 5000),
             )
-            FriendAttribute.unscoped.create(
+            FriendAttribute.objects.for_account(account).create(
                 account=account,
                 friend=friend,
                 definition=newsletter,
@@ -178,14 +178,14 @@ def _seed_account(account) -> int:
             )
             created += 3
 
-    TagRule.unscoped.create(
+    TagRule.objects.for_account(account).create(
         account=account,
         tag=tags["coupons"],
         kind=TagRule.Kind.KEYWORD,
         match=TagRule.Match.CONTAINS,
         pattern="coupon",
     )
-    TagRule.unscoped.create(
+    TagRule.objects.for_account(account).create(
         account=account,
         tag=tags["repeat buyer"],
         kind=TagRule.Kind.CUSTOM_EVENT,
@@ -193,13 +193,15 @@ def _seed_account(account) -> int:
         property_key="repeat",
         property_value="true",
     )
-    TagRule.unscoped.create(
+    TagRule.objects.for_account(account).create(
         account=account,
         tag=tags["QR in store"],
         kind=TagRule.Kind.ADD_SOURCE,
         pattern="qr_store",
     )
-    TagRule.unscoped.create(  # the demo's autumn broadcast links there (broadcasts.demo)
+    TagRule.objects.for_account(
+        account
+    ).create(  # the demo's autumn broadcast links there (broadcasts.demo)
         account=account,
         tag=tags["new arrivals"],
         kind=TagRule.Kind.LINK_CLICK,

@@ -28,7 +28,7 @@ def crm_nightly_due(*, now: datetime | None = None) -> list[int]:
     """Ids of the OAs whose nightly jobs have not run for their current local day."""
     now = now or timezone.now()
     due = []
-    for account in LineAccount.unscoped.order_by("pk"):
+    for account in LineAccount.unscoped.order_by("pk"):  # every tenant's OAs
         local = now.astimezone(ZoneInfo(account.time_zone or "UTC"))
         if local.hour < NIGHTLY_HOUR:
             continue
@@ -44,6 +44,7 @@ def crm_nightly_due(*, now: datetime | None = None) -> list[int]:
 def crm_nightly_run(*, account_id: int, now: datetime | None = None) -> bool:
     """RFM, then the coverage snapshot of the OA's local day. False when it was already done."""
     now = now or timezone.now()
+    # The task's one lookup by id; every read after it is this OA's.
     account = LineAccount.unscoped.select_related("workspace").filter(pk=account_id).first()
     if account is None:
         return False

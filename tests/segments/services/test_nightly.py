@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from segments import nightly
 from segments.models import RfmScore, TagCoverageSnapshot
 from segments.selectors import tags as tag_selectors
+from segments.services import nightly
 from tests.segments.crm_world import build_crm_world
 
 

@@ -21,12 +21,11 @@ from django.utils import timezone
 
 from oa_console.models import LineAccount
 from oa_console.tenancy import tenant_scope
-from segments import followers
-from segments.follower_pages import PAGE_SIZE, Page
-from segments.follower_panel import line_target_reach
 from segments.models.follower_syncs import FollowerSync
 from segments.models.friends import Friend
-from segments.services import tagging
+from segments.registries.target_reach import line_target_reach
+from segments.services import follower_syncs, tagging
+from segments.services.follower_syncs.pages import PAGE_SIZE, Page
 
 if TYPE_CHECKING:
     from oa_console.management.commands.seed_demo import DemoTenancy
@@ -109,10 +108,10 @@ def _sync_from_simulated_list(account: LineAccount) -> int:
         end = start + PAGE_SIZE
         return listed[start:end], str(end) if end < len(listed) else ""
 
-    job, _created = followers.follower_sync_request(
+    job, _created = follower_syncs.follower_sync_request(
         account=account, trigger=FollowerSync.Trigger.DEMO, enqueue=False
     )
-    followers.follower_sync_run(
+    follower_syncs.follower_sync_run(
         job_id=job.pk,
         read_page=read_page,
         budget=float("inf"),

@@ -12,9 +12,9 @@ from django.urls import path
 
 from broadcasts import simulated_line
 from oa_console.management.commands.seed_demo import DemoTenancy
-from segments import followers
-from segments.demo_followers import demo_follower_ids, seed_follower_sync
+from segments.demo.followers import demo_follower_ids, seed_follower_sync
 from segments.models import FollowerSync, Friend
+from segments.services import follower_syncs
 from segments.tasks import refresh_friend_profiles
 from tests.insights.factories import InsightRecordFactory
 from tests.segments.factories import FriendFactory
@@ -74,8 +74,8 @@ def test_simulated_line_pages_the_demo_list_for_a_real_sync(
     settings.ROOT_URLCONF = __name__
     FriendFactory(account=account)
     _reach(account, 2345)
-    job, _ = followers.follower_sync_request(account=account, trigger="manual", enqueue=False)
-    followers.follower_sync_run(job_id=job.pk)
+    job, _ = follower_syncs.follower_sync_request(account=account, trigger="manual", enqueue=False)
+    follower_syncs.follower_sync_run(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == "done", job.error
     assert (job.pages_read, job.ids_seen, job.friends_added) == (3, 2345, 2344)

@@ -2,7 +2,7 @@
 subscriber (registered in ``SegmentsConfig.ready()``), and the add-friend source rules that an
 import applies to the friends whose source it changed.
 
-Decisions use the same predicates as the backfill (``segments.tag_rules``), so a rule tags
+Decisions use the same predicates as the backfill (``segments.services.tag_rules``), so a rule tags
 the same friends live and on request. Tagging is idempotent, so a redelivered batch changes
 nothing.
 """
