@@ -48,26 +48,6 @@ def _guard(broadcast: Broadcast, allowed: tuple[str, ...], action: str) -> None:
         )
 
 
-def _record(
-    action: AuditAction,
-    broadcast: Broadcast,
-    request: HttpRequest | None,
-    user: User | None = None,
-    **details: Any,
-) -> None:
-    """Without a request (the demo, a command), the user the service was given acts."""
-    audit.record(
-        action,
-        workspace=broadcast.account.workspace,
-        request=request,
-        actor=user if request is None else None,
-        account=broadcast.account,
-        target=broadcast,
-        target_label=broadcast.name,
-        details=details,
-    )
-
-
 def _clean(
     *,
     account: LineAccount,
@@ -214,7 +194,13 @@ def broadcast_create(
     details: dict[str, Any] = {"audience": audience_kind}
     if segment is not None:
         details["segment"] = segment.name
-    _record(AuditAction.BROADCAST_CREATED, broadcast, request, created_by, **details)
+    audit.record_on_object(
+        AuditAction.BROADCAST_CREATED,
+        broadcast,
+        request=request,
+        acting_user=created_by,
+        details=details,
+    )
     return broadcast
 
 
@@ -308,7 +294,13 @@ def broadcast_approve(
     details: dict[str, Any] = {"comment": broadcast.review_comment} if comment.strip() else {}
     if has_future_time:
         details["send_at"] = broadcast.send_at.isoformat()
-    _record(AuditAction.BROADCAST_APPROVED, broadcast, request, user, **details)
+    audit.record_on_object(
+        AuditAction.BROADCAST_APPROVED,
+        broadcast,
+        request=request,
+        acting_user=user,
+        details=details,
+    )
     return broadcast
 
 
@@ -367,7 +359,9 @@ def broadcast_cancel(*, broadcast: Broadcast, request: HttpRequest | None = None
     was = broadcast.status
     broadcast.status = S.CANCELLED
     broadcast.save(update_fields=["status", "updated_at"])
-    _record(AuditAction.BROADCAST_CANCELLED, broadcast, request, status=was)
+    audit.record_on_object(
+        AuditAction.BROADCAST_CANCELLED, broadcast, request=request, details={"status": was}
+    )
     return broadcast
 
 

@@ -4,6 +4,12 @@ Services call ``record(...)`` inside the transaction of the action they audit, s
 exists exactly when the action happened (a rolled-back action leaves none).
 """
 
-from oa_console.audit.record import SYSTEM_ACTOR, changes, record, record_export
+from oa_console.audit.record import (
+    SYSTEM_ACTOR,
+    changes,
+    record,
+    record_export,
+    record_on_object,
+)
 
-__all__ = ["SYSTEM_ACTOR", "changes", "record", "record_export"]
+__all__ = ["SYSTEM_ACTOR", "changes", "record", "record_export", "record_on_object"]

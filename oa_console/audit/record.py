@@ -81,6 +81,30 @@ def record(
     )
 
 
+def record_on_object(
+    action: AuditAction | str,
+    target: models.Model,
+    *,
+    request: HttpRequest | None,
+    acting_user: User | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Record an action on one OA's named object (a segment, a broadcast): its OA and
+    workspace, the object as the target and its name as the label. Without a request (the
+    demo, a command, a task) ``acting_user`` is the actor; with one, the request's user is."""
+    account = target.account
+    return record(
+        action,
+        workspace=account.workspace,
+        request=request,
+        actor=acting_user if request is None else None,
+        account=account,
+        target=target,
+        target_label=getattr(target, "name", ""),
+        details=details,
+    )
+
+
 def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """The fields whose value differs, as ``{field: [old, new]}`` (JSON-safe values only):
     what an "edited" entry's details say. Never pass secrets here, only their field names."""

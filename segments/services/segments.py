@@ -30,26 +30,6 @@ def _conditions(rules: object) -> int:
     return 0
 
 
-def _record(
-    action: AuditAction,
-    segment: Segment,
-    request: HttpRequest | None,
-    details: dict,
-    author: User | None = None,
-) -> None:
-    """Without a request (the demo, a command), a new segment's author acts if known."""
-    audit.record(
-        action,
-        workspace=segment.account.workspace,
-        request=request,
-        actor=author if request is None else None,
-        account=segment.account,
-        target=segment,
-        target_label=segment.name,
-        details=details,
-    )
-
-
 def _check_name(*, account: LineAccount, name: str, exclude_pk: int | None = None) -> str:
     name = (name or "").strip()
     if not name:
@@ -80,12 +60,12 @@ def segment_create(
     segment = Segment.objects.for_account(account).create(
         account=account, name=name, rules=rules, description=description, created_by=created_by
     )
-    _record(
+    audit.record_on_object(
         AuditAction.SEGMENT_CREATED,
         segment,
-        request,
-        {"conditions": _conditions(rules)},
-        created_by,
+        request=request,
+        acting_user=created_by,
+        details={"conditions": _conditions(rules)},
     )
     return segment
 
@@ -116,7 +96,9 @@ def segment_update(
     if segment.rules != rules_before:
         details["conditions"] = _conditions(segment.rules)
     if details:  # saving unchanged is not an edit
-        _record(AuditAction.SEGMENT_EDITED, segment, request, details)
+        audit.record_on_object(
+            AuditAction.SEGMENT_EDITED, segment, request=request, details=details
+        )
     return segment
 
 
@@ -142,19 +124,22 @@ def segment_duplicate(
         description=segment.description,
         created_by=created_by,
     )
-    _record(
+    audit.record_on_object(
         AuditAction.SEGMENT_CREATED,
         copy,
-        request,
-        {"conditions": _conditions(copy.rules), "copy_of": segment.name},
-        created_by,
+        request=request,
+        acting_user=created_by,
+        details={"conditions": _conditions(copy.rules), "copy_of": segment.name},
     )
     return copy
 
 
 @transaction.atomic
 def segment_delete(*, segment: Segment, request: HttpRequest | None = None) -> None:
-    _record(
-        AuditAction.SEGMENT_DELETED, segment, request, {"conditions": _conditions(segment.rules)}
+    audit.record_on_object(
+        AuditAction.SEGMENT_DELETED,
+        segment,
+        request=request,
+        details={"conditions": _conditions(segment.rules)},
     )
     segment.delete()

@@ -5,6 +5,7 @@ from django.test import RequestFactory
 
 from oa_console import audit
 from oa_console.models import AuditAction, AuditEntry
+from segments.models import Segment
 from tests.factories import LineAccountFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +49,30 @@ def test_an_address_that_is_not_one_is_left_empty():
     request = RequestFactory().get("/", REMOTE_ADDR="")
     entry = audit.record(AuditAction.DATA_EXPORTED, workspace=account.workspace, request=request)
     assert entry.ip_address is None and entry.actor_label == ""
+
+
+def test_an_action_on_an_oa_object_names_its_oa_target_and_acting_user():
+    """record_on_object: the object's OA and workspace, the object and its name; the acting
+    user only counts without a request (a request's own user acts otherwise)."""
+    account = LineAccountFactory()
+    author = UserFactory(email="author@example.com")
+    segment = Segment.unscoped.create(account=account, name="VIPs", rules={})
+    audit.record_on_object(
+        AuditAction.SEGMENT_CREATED, segment, request=None, acting_user=author, details={"n": 1}
+    )
+    request = RequestFactory().post("/")
+    request.user = UserFactory(email="editor@example.com")
+    audit.record_on_object(AuditAction.SEGMENT_EDITED, segment, request=request, acting_user=author)
+    created, edited = AuditEntry.unscoped.order_by("pk")
+    assert (created.workspace, created.account, created.actor_label) == (
+        account.workspace,
+        account,
+        "author@example.com",
+    )
+    assert (created.target_type, created.target_id, created.target_label, created.details) == (
+        "segment",
+        str(segment.pk),
+        "VIPs",
+        {"n": 1},
+    )
+    assert edited.actor_label == "editor@example.com"
