@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from oa_console.models import LineAccount
 from oa_console.queueing import enqueue_best_effort
+from oa_console.selectors import account_get_for_job
 from oa_console.tenancy import tenant_scope
 from segments.models import TagRule
 from segments.services import follower_syncs, nightly, rfm, tag_rules
@@ -79,7 +79,7 @@ def compute_rfm(account_id: int) -> int:
     """Recompute one OA's RFM scores now (the RFM page's button)."""
 
     # An id from the task's arguments: the OA is resolved once, then scopes the work.
-    account = LineAccount.unscoped.select_related("workspace").filter(pk=account_id).first()
+    account = account_get_for_job(account_id=account_id)
     if account is None:
         return 0
     with tenant_scope(workspace=account.workspace, account=account):

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from oa_console.models import LineAccount
+from oa_console.selectors import account_get_for_job
 from oa_console.tenancy import tenant_scope
 from segments.models import TagCoverageSnapshot
 from segments.services import rfm, tagging
@@ -45,7 +46,7 @@ def crm_nightly_run(*, account_id: int, now: datetime | None = None) -> bool:
     """RFM, then the coverage snapshot of the OA's local day. False when it was already done."""
     now = now or timezone.now()
     # The task's one lookup by id; every read after it is this OA's.
-    account = LineAccount.unscoped.select_related("workspace").filter(pk=account_id).first()
+    account = account_get_for_job(account_id=account_id)
     if account is None:
         return False
     day = now.astimezone(ZoneInfo(account.time_zone or "UTC")).date()
