@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import os
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import timedelta
@@ -37,7 +38,13 @@ from django.db.models import Q, QuerySet, Subquery
 from django.utils import timezone
 
 from oa_console.activity.models import Activity, SubscriberCursor
-from oa_console.activity.registry import FROM_BEGINNING, Subscriber, subscribers
+from oa_console.activity.registry import (
+    FROM_BEGINNING,
+    ActivityRow,
+    Subscriber,
+    accounts_per_pass,
+    subscribers,
+)
 from oa_console.queueing import enqueue_best_effort
 
 logger = logging.getLogger("oa_console.activity")
@@ -132,14 +139,27 @@ def _cursors(pending: list[Subscriber], horizon: Position) -> dict[str, Subscrib
     return cursors
 
 
-def _read(after: Position, until: Position, kinds: Iterable[str], size: int) -> list[Activity]:
+def _read(after: Position, until: Position, kinds: Iterable[str], size: int) -> list[ActivityRow]:
     """The first ``size`` rows of these kinds after ``after`` up to ``until``, in log order."""
     rows = _log().filter(kind__in=sorted(kinds))
     rows = rows.extra(where=[_AFTER_SQL, _UNTIL_SQL], params=[*after, *until])
-    return list(rows.order_by("txid", "pk")[:size])
+    values = rows.order_by("txid", "pk").values_list(*ActivityRow._fields)[:size]
+    return [ActivityRow._make(row) for row in values]
 
 
-def _deliver(subscriber: Subscriber, rows: list[Activity]) -> bool:
+def _rows_for(
+    subscriber: Subscriber, rows: list[ActivityRow], after: Position
+) -> list[ActivityRow]:
+    """The subscriber's part of a pass's rows: those after its cursor, of its kinds."""
+    start = bisect_right(rows, after, key=_row_position)
+    return [row for row in rows[start:] if row.kind in subscriber.kinds]
+
+
+def _row_position(row: ActivityRow) -> Position:
+    return (row.txid, row.id)
+
+
+def _deliver(subscriber: Subscriber, rows: list[ActivityRow]) -> bool:
     """Call the handler in a savepoint; False (logged) when it failed and rolled back."""
     if not rows:
         return True
@@ -165,11 +185,12 @@ def _drain_pass(
     lowest cursor. When it was cut at ``batch_size`` rows, the subscribers whose cursors lie
     beyond its last row get a read of their own (a subscriber replaying the log does not hold
     back the others); nearly always, the cursors sit at the same place and one read serves all.
-    The rows are shared: handlers read them and never change them.
+    The rows (``ActivityRow``, read-only) and the OAs ``per_account`` loads are shared by the
+    pass's subscribers.
     """
     delivered: dict[str, int] = {}
     unfinished: list[Subscriber] = []
-    with transaction.atomic():
+    with transaction.atomic(), accounts_per_pass():
         horizon = _horizon()
         # Cursors are made even in an empty log: a subscriber starting "now" starts there.
         cursors = _cursors(pending, horizon or (0, 0))
@@ -181,12 +202,11 @@ def _drain_pass(
             low = min(_position(cursors[s.name]) for s in behind)
             kinds = frozenset().union(*(s.kinds for s in behind))
             rows = _read(low, horizon, kinds, batch_size)
-            end = horizon if len(rows) < batch_size else (rows[-1].txid, rows[-1].pk)
+            end = horizon if len(rows) < batch_size else _row_position(rows[-1])
             served = [s for s in behind if _position(cursors[s.name]) < end]
             behind = [s for s in behind if _position(cursors[s.name]) >= end]
             for subscriber in served:
-                after = _position(cursors[subscriber.name])
-                own = [r for r in rows if r.kind in subscriber.kinds and (r.txid, r.pk) > after]
+                own = _rows_for(subscriber, rows, _position(cursors[subscriber.name]))
                 if not _deliver(subscriber, own):
                     delivered[subscriber.name] = 0
                     continue
