@@ -29,6 +29,8 @@ import os
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
@@ -147,16 +149,73 @@ def _read(after: Position, until: Position, kinds: Iterable[str], size: int) -> 
     return [ActivityRow._make(row) for row in values]
 
 
-def _rows_for(
-    subscriber: Subscriber, rows: list[ActivityRow], after: Position
-) -> list[ActivityRow]:
-    """The subscriber's part of a pass's rows: those after its cursor, of its kinds."""
-    start = bisect_right(rows, after, key=_row_position)
-    return [row for row in rows[start:] if row.kind in subscriber.kinds]
-
-
 def _row_position(row: ActivityRow) -> Position:
     return (row.txid, row.id)
+
+
+@dataclass
+class _Window:
+    """Every row of the pass's kinds in ``(start, end]``, read once for all its subscribers.
+    ``complete``: the last read reached the horizon (it was not cut at the batch size)."""
+
+    start: Position
+    end: Position
+    rows: list[ActivityRow] = field(default_factory=list)
+    complete: bool = True
+
+
+class _PassLog:
+    """The log as one drain pass reads it: each stretch once, shared by the subscribers whose
+    cursors lie in it, of the kinds any of them reads.
+
+    Nearly always the cursors sit at the same place and one read serves every subscriber. A
+    cursor beyond what was read (a replaying subscriber's read was cut at the batch size)
+    gets a read of its own, so a subscriber replaying the log holds back no other. When a
+    handler publishes (``activity_published``), the horizon is read again before the next
+    subscriber, which then gets those activities too, as when each subscriber committed on
+    its own (campaign attribution's source change is auto-tagged in the same drain).
+    """
+
+    def __init__(self, horizon: Position, kinds: frozenset[str], size: int) -> None:
+        self.horizon = horizon
+        self.kinds = kinds
+        self.size = size
+        self.published = False
+        self._windows: list[_Window] = []
+
+    def refresh_horizon(self) -> None:
+        if self.published:
+            self.published = False
+            self.horizon = _horizon() or self.horizon
+
+    def rows_after(self, after: Position) -> tuple[list[ActivityRow], Position]:
+        """The rows after ``after``, and the position they reach."""
+        window = next((w for w in self._windows if w.start <= after < w.end), None)
+        if window is None:
+            window = _Window(start=after, end=after)
+            self._windows.append(window)
+        if window.complete and window.end < self.horizon:
+            self._extend(window)
+        start = bisect_right(window.rows, after, key=_row_position)
+        return window.rows[start:], window.end
+
+    def _extend(self, window: _Window) -> None:
+        rows = _read(window.end, self.horizon, self.kinds, self.size)
+        window.rows.extend(rows)
+        window.complete = len(rows) < self.size
+        window.end = self.horizon if window.complete else _row_position(rows[-1])
+
+
+# The log of the drain pass running in this context, told when a handler publishes.
+_current_pass: ContextVar[_PassLog | None] = ContextVar("activity_drain_pass", default=None)
+
+
+def activity_published() -> None:
+    """Called by ``publish_many``: inside a drain pass, the subscribers after the publishing
+    handler read what it published in the same pass."""
+    log = _current_pass.get()
+    if log is not None:
+        log.published = True
 
 
 def _deliver(subscriber: Subscriber, rows: list[ActivityRow]) -> bool:
@@ -178,16 +237,10 @@ def _deliver(subscriber: Subscriber, rows: list[ActivityRow]) -> bool:
 def _drain_pass(
     pending: list[Subscriber], batch_size: int
 ) -> tuple[dict[str, int], list[Subscriber]]:
-    """One transaction delivering up to ``batch_size`` activities to each pending subscriber.
-    Returns how many each got, and the subscribers that may have more to read.
-
-    The log is read once for the subscribers whose cursors lie within the rows read, from the
-    lowest cursor. When it was cut at ``batch_size`` rows, the subscribers whose cursors lie
-    beyond its last row get a read of their own (a subscriber replaying the log does not hold
-    back the others); nearly always, the cursors sit at the same place and one read serves all.
-    The rows (``ActivityRow``, read-only) and the OAs ``per_account`` loads are shared by the
-    pass's subscribers.
-    """
+    """One transaction delivering up to ``batch_size`` activities to each pending subscriber,
+    in their order of registration. Returns how many each got, and the subscribers that may
+    have more to read. The rows (``ActivityRow``, read-only) and the OAs ``per_account``
+    loads are shared by the pass's subscribers (``_PassLog``, ``accounts_per_pass``)."""
     delivered: dict[str, int] = {}
     unfinished: list[Subscriber] = []
     with transaction.atomic(), accounts_per_pass():
@@ -196,24 +249,28 @@ def _drain_pass(
         cursors = _cursors(pending, horizon or (0, 0))
         if horizon is None:
             return delivered, unfinished
-        behind = [s for s in pending if s.name in cursors and _position(cursors[s.name]) < horizon]
+        log = _PassLog(horizon, frozenset().union(*(s.kinds for s in pending)), batch_size)
         moves: dict[Position, list[int]] = defaultdict(list)
-        while behind:
-            low = min(_position(cursors[s.name]) for s in behind)
-            kinds = frozenset().union(*(s.kinds for s in behind))
-            rows = _read(low, horizon, kinds, batch_size)
-            end = horizon if len(rows) < batch_size else _row_position(rows[-1])
-            served = [s for s in behind if _position(cursors[s.name]) < end]
-            behind = [s for s in behind if _position(cursors[s.name]) >= end]
-            for subscriber in served:
-                own = _rows_for(subscriber, rows, _position(cursors[subscriber.name]))
-                if not _deliver(subscriber, own):
-                    delivered[subscriber.name] = 0
+        token = _current_pass.set(log)
+        try:
+            for subscriber in pending:
+                cursor = cursors.get(subscriber.name)
+                log.refresh_horizon()
+                if cursor is None or _position(cursor) >= log.horizon:
                     continue
-                moves[end].append(cursors[subscriber.name].pk)
+                rows, end = log.rows_after(_position(cursor))
+                own = [row for row in rows if row.kind in subscriber.kinds]
+                if len(own) > batch_size:
+                    own = own[:batch_size]
+                    end = _row_position(own[-1])
+                if not _deliver(subscriber, own):
+                    continue
+                moves[end].append(cursor.pk)
                 delivered[subscriber.name] = len(own)
-                if end < horizon:
+                if end < log.horizon:
                     unfinished.append(subscriber)
+        finally:
+            _current_pass.reset(token)
         now = timezone.now()
         for (position_txid, position), pks in moves.items():
             SubscriberCursor.objects.filter(pk__in=pks).update(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from django.db import connection, transaction
 from django.utils import timezone
 
-from oa_console.activity.draining import activity_drain_request
+from oa_console.activity.draining import activity_drain_request, activity_published
 from oa_console.activity.models import Activity
 
 if TYPE_CHECKING:
@@ -79,6 +79,7 @@ def publish_many(*, account: LineAccount, activities: Iterable[ActivityInput]) -
             _insert_json(account, chunk, now)
         else:
             _insert_bulk_create(account, chunk, now)
+    activity_published()
     if not _drain_requested():
         transaction.on_commit(activity_drain_request)
     return len(items)
