@@ -79,7 +79,7 @@ _pass_accounts: ContextVar[dict[int, LineAccount | None] | None] = ContextVar(
 def accounts_per_pass() -> Iterator[None]:
     """Inside one drain pass, ``per_account`` loads each OA once for all the subscribers
     instead of once per subscriber (an OA row with its workspace and decrypted credentials).
-    A pass is one short transaction, so the OA cannot change under it in between."""
+    The subscribers share the instance: a handler reads its OA and never changes it."""
     token = _pass_accounts.set({})
     try:
         yield
