@@ -22,6 +22,7 @@ from django.utils import timezone
 from insights.metrics.rollups import RecomputeResult, metrics_recompute
 from insights.models import MetricRefreshState
 from oa_console.activity.models import Activity
+from oa_console.activity.registry import ActivityRow
 from oa_console.models import LineAccount
 from oa_console.queueing import enqueue_best_effort
 from oa_console.selectors import account_get_for_job
@@ -58,7 +59,7 @@ def metrics_refresh_request(
     )
 
 
-def metrics_refresh_react(activities: Sequence[Activity]) -> None:
+def metrics_refresh_react(activities: Sequence[ActivityRow]) -> None:
     """The hub's handler: the rollups of the days a batch of activity falls on, per OA
     (debounced like every request; asking twice for the same days is harmless)."""
     days: dict[int, list[date]] = {}

@@ -1,10 +1,12 @@
 """Delivering the log to its subscribers exactly once, and pruning what all have read.
 
-Each subscriber's batch runs in one transaction: lock its cursor row, read the next
-activities after the cursor, call the handler, move the cursor. The handler's database
-writes and the cursor commit together, so a worker killed anywhere in between redelivers the
-batch and nothing is applied twice; an exception in a handler rolls its batch back and the
-next drain retries it (logged, the other subscribers carry on).
+A drain runs in passes, each one transaction: lock the cursors of the subscribers to serve,
+read the log once for all of them (from the lowest cursor, the kinds any of them reads), then
+hand each subscriber its part (its kinds, after its own cursor) inside a savepoint, and move
+the cursors that succeeded. The handler's database writes and its cursor commit together, so a
+worker killed anywhere in between redelivers the batch and nothing is applied twice; an
+exception in a handler rolls back its savepoint only (its writes, and its cursor stays): it is
+logged and retried at the next drain while the other subscribers' batches commit.
 
 Ids committed out of order: two producers can take ids 7 and 8 and commit 8 first. A cursor
 moved past 8 would skip 7 for ever. On PostgreSQL every row carries its transaction's id
@@ -14,22 +16,37 @@ rows when nothing older is running. Every row the cursor passes is therefore fin
 the order of commits and however long a producer's transaction lasts (a member import): no
 time horizon to tune and no gap list to revisit. SQLite runs one writer at a time, so ids
 commit in order there and ``txid`` is 0.
+
+Positions are compared as row values, ``(txid, id) > (%s, %s)``: the ``(txid, id)`` index
+then starts its scan at the cursor, where the equivalent ``txid > a OR (txid = a AND id > b)``
+makes PostgreSQL walk the log from its beginning on every read.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Q, Subquery
+from django.db.models import Q, QuerySet, Subquery
 from django.utils import timezone
 
 from oa_console.activity.models import Activity, SubscriberCursor
-from oa_console.activity.registry import FROM_BEGINNING, Subscriber, subscribers
+from oa_console.activity.registry import (
+    FROM_BEGINNING,
+    ActivityRow,
+    Subscriber,
+    accounts_per_pass,
+    subscribers,
+)
 from oa_console.queueing import enqueue_best_effort
 
 logger = logging.getLogger("oa_console.activity")
@@ -41,12 +58,22 @@ DRAIN_PENDING_KEY = "activity-hub:drain-pending"
 DRAIN_DEBOUNCE_SECONDS = 10
 DEFAULT_RETENTION_DAYS = 30
 
+# A place in the log: the ``(txid, id)`` of a row, or of the last row a cursor passed.
+Position = tuple[int, int]
+
 # Rows of finished transactions, and the reader's own rows when no older one still runs.
 _SETTLED_SQL = (
     "(txid < txid_snapshot_xmin(txid_current_snapshot())"
     " OR (txid = txid_current_if_assigned()"
     " AND txid <= txid_snapshot_xmin(txid_current_snapshot())))"
 )
+_AFTER_SQL = "(txid, id) > (%s, %s)"
+_UNTIL_SQL = "(txid, id) <= (%s, %s)"
+
+
+class HandlerRolledBack(Exception):
+    """A handler returned normally from a transaction it had marked for rollback (a database
+    error it caught, ``set_rollback(True)``): its writes are gone, so its cursor must not move."""
 
 
 def _log():
@@ -55,30 +82,17 @@ def _log():
     return Activity.unscoped.all()
 
 
-def _settled(queryset):
+def _settled(queryset: QuerySet) -> QuerySet:
     if connection.vendor == "postgresql":
         return queryset.extra(where=[_SETTLED_SQL])
     return queryset
 
 
-def _cursor(subscriber: Subscriber) -> SubscriberCursor | None:
-    """The subscriber's cursor, locked; None while another drain holds it (that drain will
-    deliver, and the next request or the beat's catch-up covers anything it missed)."""
-    if not SubscriberCursor.objects.filter(subscriber=subscriber.name).exists():
-        position_txid = position = 0
-        if subscriber.start != FROM_BEGINNING:
-            position_txid, position = _horizon() or (0, 0)
-        SubscriberCursor.objects.get_or_create(
-            subscriber=subscriber.name,
-            defaults={"position_txid": position_txid, "position": position},
-        )
-    locked = SubscriberCursor.objects.filter(subscriber=subscriber.name)
-    if connection.features.has_select_for_update_skip_locked:
-        locked = locked.select_for_update(skip_locked=True)
-    return locked.first()
+def _position(cursor: SubscriberCursor) -> Position:
+    return (cursor.position_txid, cursor.position)
 
 
-def _horizon() -> tuple[int, int] | None:
+def _horizon() -> Position | None:
     """The last settled row's ``(txid, id)``: every row up to it is final, so a cursor may
     move there even past rows of kinds its subscriber does not read (which lets the prune
     go by the slowest cursor)."""
@@ -96,38 +110,198 @@ def _caught_up(names: list[str]) -> set[str]:
     return set(cursors.values_list("subscriber", flat=True))
 
 
-def _next_batch(
-    cursor: SubscriberCursor, kinds: frozenset[str], size: int, horizon: tuple[int, int]
-) -> list[Activity]:
-    after = Q(txid__gt=cursor.position_txid) | Q(txid=cursor.position_txid, pk__gt=cursor.position)
-    until = Q(txid__lt=horizon[0]) | Q(txid=horizon[0], pk__lte=horizon[1])
-    rows = _log().filter(after, until, kind__in=sorted(kinds))
-    return list(rows.order_by("txid", "pk")[:size])
+def _cursors(pending: list[Subscriber], horizon: Position) -> dict[str, SubscriberCursor]:
+    """The subscribers' cursors, locked, in one query. A cursor another drain holds is left
+    out (that drain delivers, and the next request or the beat's catch-up covers anything it
+    missed); a subscriber seen for the first time gets its cursor at the log's beginning or
+    at ``horizon`` (its ``start``)."""
+    locked = SubscriberCursor.objects.all()
+    if connection.features.has_select_for_update_skip_locked:
+        locked = locked.select_for_update(skip_locked=True)
+    names = [subscriber.name for subscriber in pending]
+    cursors = {cursor.subscriber: cursor for cursor in locked.filter(subscriber__in=names)}
+    unseen = [subscriber for subscriber in pending if subscriber.name not in cursors]
+    if unseen:
+        existing = SubscriberCursor.objects.filter(subscriber__in=[s.name for s in unseen])
+        held = set(existing.values_list("subscriber", flat=True))
+        created = []
+        for subscriber in unseen:
+            if subscriber.name in held:
+                continue
+            start = (0, 0) if subscriber.start == FROM_BEGINNING else horizon
+            SubscriberCursor.objects.get_or_create(
+                subscriber=subscriber.name,
+                defaults={"position_txid": start[0], "position": start[1]},
+            )
+            created.append(subscriber.name)
+        # Locked again: a concurrent drain may have created one of them first.
+        cursors.update(
+            (cursor.subscriber, cursor) for cursor in locked.filter(subscriber__in=created)
+        )
+    return cursors
+
+
+def _read(after: Position, until: Position, kinds: Iterable[str], size: int) -> list[ActivityRow]:
+    """The first ``size`` rows of these kinds after ``after`` up to ``until``, in log order."""
+    rows = _log().filter(kind__in=sorted(kinds))
+    rows = rows.extra(where=[_AFTER_SQL, _UNTIL_SQL], params=[*after, *until])
+    values = rows.order_by("txid", "pk").values_list(*ActivityRow._fields)[:size]
+    return [ActivityRow._make(row) for row in values]
+
+
+def _row_position(row: ActivityRow) -> Position:
+    return (row.txid, row.id)
+
+
+@dataclass
+class _Window:
+    """Every row of the pass's kinds in ``(start, end]``, read once for all its subscribers.
+    ``complete``: the last read reached the horizon (it was not cut at the batch size)."""
+
+    start: Position
+    end: Position
+    rows: list[ActivityRow] = field(default_factory=list)
+    complete: bool = True
+
+
+class _PassLog:
+    """The log as one drain pass reads it: each stretch once, shared by the subscribers whose
+    cursors lie in it, of the kinds any of them reads.
+
+    Nearly always the cursors sit at the same place and one read serves every subscriber. A
+    cursor beyond what was read (a replaying subscriber's read was cut at the batch size)
+    gets a read of its own, so a subscriber replaying the log holds back no other. When a
+    handler publishes (``activity_published``), the horizon is read again before the next
+    subscriber, which then gets those activities too, as when each subscriber committed on
+    its own (campaign attribution's source change is auto-tagged in the same drain).
+    """
+
+    def __init__(self, horizon: Position, kinds: frozenset[str], size: int) -> None:
+        self.horizon = horizon
+        self.kinds = kinds
+        self.size = size
+        self.published = False
+        self._windows: list[_Window] = []
+
+    def refresh_horizon(self) -> None:
+        if self.published:
+            self.published = False
+            self.horizon = _horizon() or self.horizon
+
+    def rows_after(self, after: Position) -> tuple[list[ActivityRow], Position]:
+        """The rows after ``after``, and the position they reach."""
+        window = next((w for w in self._windows if w.start <= after < w.end), None)
+        if window is None:
+            window = _Window(start=after, end=after)
+            self._windows.append(window)
+        if window.complete and window.end < self.horizon:
+            self._extend(window)
+        start = bisect_right(window.rows, after, key=_row_position)
+        return window.rows[start:], window.end
+
+    def _extend(self, window: _Window) -> None:
+        rows = _read(window.end, self.horizon, self.kinds, self.size)
+        window.rows.extend(rows)
+        window.complete = len(rows) < self.size
+        window.end = self.horizon if window.complete else _row_position(rows[-1])
+
+
+# The log of the drain pass running in this context, told when a handler publishes.
+_current_pass: ContextVar[_PassLog | None] = ContextVar("activity_drain_pass", default=None)
+
+
+def activity_published() -> None:
+    """Called by ``publish_many``: inside a drain pass, the subscribers after the publishing
+    handler read what it published in the same pass."""
+    log = _current_pass.get()
+    if log is not None:
+        log.published = True
+
+
+def _deliver(subscriber: Subscriber, rows: list[ActivityRow]) -> bool:
+    """Call the handler in a savepoint; False (logged) when it failed and rolled back."""
+    if not rows:
+        return True
+    try:
+        with transaction.atomic():
+            subscriber.handler(rows)
+            if transaction.get_rollback():
+                raise HandlerRolledBack(subscriber.name)
+            _fault_injection_point()
+    except Exception:
+        logger.exception("activity subscriber failed", extra={"subscriber": subscriber.name})
+        return False
+    return True
+
+
+def _drain_pass(
+    pending: list[Subscriber], batch_size: int
+) -> tuple[dict[str, int], list[Subscriber]]:
+    """One transaction delivering up to ``batch_size`` activities to each pending subscriber,
+    in their order of registration. Returns how many each got, and the subscribers that may
+    have more to read. The rows (``ActivityRow``, read-only) and the OAs ``per_account``
+    loads are shared by the pass's subscribers (``_PassLog``, ``accounts_per_pass``)."""
+    delivered: dict[str, int] = {}
+    unfinished: list[Subscriber] = []
+    with transaction.atomic(), accounts_per_pass():
+        horizon = _horizon()
+        # Cursors are made even in an empty log: a subscriber starting "now" starts there.
+        cursors = _cursors(pending, horizon or (0, 0))
+        if horizon is None:
+            return delivered, unfinished
+        log = _PassLog(horizon, frozenset().union(*(s.kinds for s in pending)), batch_size)
+        moves: dict[Position, list[int]] = defaultdict(list)
+        token = _current_pass.set(log)
+        try:
+            for subscriber in pending:
+                cursor = cursors.get(subscriber.name)
+                log.refresh_horizon()
+                if cursor is None or _position(cursor) >= log.horizon:
+                    continue
+                rows, end = log.rows_after(_position(cursor))
+                own = [row for row in rows if row.kind in subscriber.kinds]
+                if len(own) > batch_size:
+                    own = own[:batch_size]
+                    end = _row_position(own[-1])
+                if not _deliver(subscriber, own):
+                    continue
+                moves[end].append(cursor.pk)
+                delivered[subscriber.name] = len(own)
+                if end < log.horizon:
+                    unfinished.append(subscriber)
+        finally:
+            _current_pass.reset(token)
+        now = timezone.now()
+        for (position_txid, position), pks in moves.items():
+            SubscriberCursor.objects.filter(pk__in=pks).update(
+                position_txid=position_txid, position=position, updated_at=now
+            )
+    return delivered, unfinished
+
+
+def _drain(pending: list[Subscriber], *, batch_size: int, max_batches: int) -> dict[str, int]:
+    """Up to ``max_batches`` passes, each for the subscribers the last one left unfinished.
+    A pass that fails outside the handlers (the database went away) is logged and ends the
+    drain: it rolled back whole, so the next drain delivers its batch."""
+    delivered = dict.fromkeys((subscriber.name for subscriber in pending), 0)
+    for _pass in range(max_batches):
+        if not pending:
+            break
+        try:
+            counts, pending = _drain_pass(pending, batch_size)
+        except Exception:
+            logger.exception("activity drain pass failed")
+            break
+        for name, count in counts.items():
+            delivered[name] += count
+    return delivered
 
 
 def subscriber_drain(
     subscriber: Subscriber, *, batch_size: int = BATCH_SIZE, max_batches: int = MAX_BATCHES
 ) -> int:
     """Deliver the subscriber's pending activities; returns how many."""
-    delivered = 0
-    for _batch in range(max_batches):
-        with transaction.atomic():
-            cursor = _cursor(subscriber)
-            horizon = _horizon()
-            if cursor is None or horizon is None:
-                return delivered
-            rows = _next_batch(cursor, subscriber.kinds, batch_size, horizon)
-            if rows:
-                subscriber.handler(rows)
-                _fault_injection_point()
-            position = horizon if len(rows) < batch_size else (rows[-1].txid, rows[-1].pk)
-            if position > (cursor.position_txid, cursor.position):
-                cursor.position_txid, cursor.position = position
-                cursor.save(update_fields=["position_txid", "position", "updated_at"])
-        delivered += len(rows)
-        if len(rows) < batch_size:
-            break
-    return delivered
+    return _drain([subscriber], batch_size=batch_size, max_batches=max_batches)[subscriber.name]
 
 
 def _fault_injection_point() -> None:
@@ -150,15 +324,9 @@ def activity_drain(
     idle); a subscriber that never ran has no cursor yet and is drained."""
     registered = subscribers()
     skipped = _caught_up([s.name for s in registered]) if skip_caught_up else set()
-    delivered: dict[str, int] = dict.fromkeys(skipped, 0)
-    for subscriber in registered:
-        if subscriber.name in skipped:
-            continue
-        try:
-            delivered[subscriber.name] = subscriber_drain(subscriber, max_batches=max_batches)
-        except Exception:
-            logger.exception("activity subscriber failed", extra={"subscriber": subscriber.name})
-            delivered[subscriber.name] = 0
+    delivered: dict[str, int] = dict.fromkeys((s.name for s in registered), 0)
+    pending = [subscriber for subscriber in registered if subscriber.name not in skipped]
+    delivered.update(_drain(pending, batch_size=BATCH_SIZE, max_batches=max_batches))
     return delivered
 
 
@@ -217,7 +385,7 @@ def activity_prune(*, older_than_days: int | None = None) -> int:
         return 0  # a subscriber that never ran may still want the whole log
     rows = _log().filter(created_at__lt=timezone.now() - timedelta(days=days))
     if cursors:
-        low = min((cursor.position_txid, cursor.position) for cursor in cursors)
-        rows = rows.filter(Q(txid__lt=low[0]) | Q(txid=low[0], pk__lte=low[1]))
+        low = min(_position(cursor) for cursor in cursors)
+        rows = rows.extra(where=[_UNTIL_SQL], params=[*low])
     deleted, _detail = rows.delete()
     return deleted

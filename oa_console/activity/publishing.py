@@ -7,7 +7,8 @@ debounced drain is requested; the beat's catch-up drain covers a broker that was
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 from django.db import connection, transaction
 from django.utils import timezone
 
-from oa_console.activity.draining import activity_drain_request
+from oa_console.activity.draining import activity_drain_request, activity_published
 from oa_console.activity.models import Activity
 
 if TYPE_CHECKING:
@@ -65,12 +66,78 @@ def _drain_requested() -> bool:
 @transaction.atomic
 def publish_many(*, account: LineAccount, activities: Iterable[ActivityInput]) -> int:
     """Append the OA's activities to the log in the caller's transaction (one INSERT per 1000
-    rows; the database fills each row's ``txid``) and ask for a drain after commit, once per
-    transaction. Returns how many were written."""
+    rows; the database fills each row's ``id`` and ``txid``) and ask for a drain after commit,
+    once per transaction. Returns how many were written."""
     items = list(activities)
     if not items:
         return 0
+    Activity.objects.for_account(account)  # raises inside another tenant's scope, as a read would
     now = timezone.now()
+    for start in range(0, len(items), BULK_SIZE):
+        chunk = items[start : start + BULK_SIZE]
+        if connection.vendor == "postgresql":
+            _insert_json(account, chunk, now)
+        else:
+            _insert_bulk_create(account, chunk, now)
+    activity_published()
+    if not _drain_requested():
+        transaction.on_commit(activity_drain_request)
+    return len(items)
+
+
+def _insert_json(account: LineAccount, items: Sequence[ActivityInput], now: datetime) -> None:
+    """One ``INSERT ... SELECT FROM json_to_recordset(%s)`` (PostgreSQL): the rows travel as
+    one JSON document, a single parameter, and the database fills ``id`` and ``txid``.
+
+    ``bulk_create`` prepared every field of every row in Python, most of a webhook batch's
+    publishing cost; one array per column (``unnest``) still costs the client an adapter
+    call per value and the server an array literal to parse per column (about 40 % more than
+    this in a 500-row batch). The document is encoded with the encoder of
+    ``Activity.payload`` (``json.dumps`` underneath, as Django's JSONField does on
+    PostgreSQL), so each payload is stored as ``bulk_create`` stored it; the database casts
+    the ISO timestamps back, to the microsecond. The rows come out of ``json_to_recordset``
+    in the document's order, so the ids follow ``items``."""
+    meta = Activity._meta
+    quote = connection.ops.quote_name
+    names = ("account", "kind", "friend_id", "line_user_id", "occurred_at", "payload", "created_at")
+    columns = ", ".join(quote(meta.get_field(name).column) for name in names)
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({columns})"
+        " SELECT %s, kind, friend_id, line_user_id, occurred_at, payload, %s"
+        " FROM json_to_recordset(%s::json) AS item"
+        " (kind varchar, friend_id bigint, line_user_id varchar, occurred_at timestamptz,"
+        " payload jsonb)"
+    )
+    document = json.dumps(
+        [
+            {
+                "kind": str(item.kind),
+                "friend_id": item.friend_id,
+                "line_user_id": item.line_user_id or "",
+                "occurred_at": _aware(item.occurred_at or now).isoformat(),
+                "payload": item.payload,
+            }
+            for item in items
+        ],
+        cls=meta.get_field("payload").encoder,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [account.pk, now, document])
+
+
+def _aware(value: datetime) -> datetime:
+    """A naive time made aware as ``Activity.occurred_at`` would (the default time zone,
+    with Django's warning): the database would otherwise read it in its session's zone."""
+    if value.tzinfo is None:
+        return Activity._meta.get_field("occurred_at").get_prep_value(value)
+    return value
+
+
+def _insert_bulk_create(
+    account: LineAccount, items: Sequence[ActivityInput], now: datetime
+) -> None:
+    """Other databases (SQLite in tests and development): Django's bulk insert, which splits
+    the rows further to stay under the database's bind-parameter limit."""
     Activity.objects.for_account(account).bulk_create(
         [
             Activity(
@@ -83,12 +150,8 @@ def publish_many(*, account: LineAccount, activities: Iterable[ActivityInput]) -
                 created_at=now,
             )
             for item in items
-        ],
-        batch_size=BULK_SIZE,
+        ]
     )
-    if not _drain_requested():
-        transaction.on_commit(activity_drain_request)
-    return len(items)
 
 
 def publish(

@@ -12,15 +12,42 @@ names the auto-tag rules' handler in ``segments.tag_rule_reactions`` since the c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    from oa_console.activity.models import Activity
     from oa_console.models import LineAccount
 
-Handler = Callable[[Sequence["Activity"]], None]
+
+class ActivityRow(NamedTuple):
+    """One activity as a handler receives it: the columns of its ``Activity`` row, read-only.
+
+    The drain reads the log once for every subscriber of a pass, as plain values: building
+    model instances cost more than the read itself. Handlers read the attributes an
+    ``Activity`` has (``pk``, ``kind``, ``payload``, ...) and never change them, since the
+    same rows go to every subscriber of the pass.
+    """
+
+    id: int
+    account_id: int
+    kind: str
+    friend_id: int | None
+    line_user_id: str
+    occurred_at: datetime
+    payload: dict
+    txid: int
+    created_at: datetime
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+Handler = Callable[[Sequence[ActivityRow]], None]
 FROM_BEGINNING = "beginning"
 FROM_NOW = "now"
 
@@ -42,18 +69,42 @@ _subscribers: dict[str, Subscriber] = {}
 _NAME_MAX_LENGTH = 100
 
 
+# The OAs ``per_account`` loaded during the current drain pass (see ``accounts_per_pass``).
+_pass_accounts: ContextVar[dict[int, LineAccount | None] | None] = ContextVar(
+    "activity_pass_accounts", default=None
+)
+
+
+@contextmanager
+def accounts_per_pass() -> Iterator[None]:
+    """Inside one drain pass, ``per_account`` loads each OA once for all the subscribers
+    instead of once per subscriber (an OA row with its workspace and decrypted credentials).
+    The subscribers share the instance: a handler reads its OA and never changes it."""
+    token = _pass_accounts.set({})
+    try:
+        yield
+    finally:
+        _pass_accounts.reset(token)
+
+
 def per_account(
-    activities: Sequence[Activity], react: Callable[[LineAccount, list[Activity]], None]
+    activities: Sequence[ActivityRow], react: Callable[[LineAccount, list[ActivityRow]], None]
 ) -> None:
     """Call ``react`` with each OA's part of a handler's batch, inside that OA's tenant scope:
     the log is one for all tenants, a reaction belongs to one."""
     from oa_console.models import LineAccount
     from oa_console.tenancy import tenant_scope
 
-    grouped: dict[int, list[Activity]] = {}
+    grouped: dict[int, list[ActivityRow]] = {}
     for activity in activities:
         grouped.setdefault(activity.account_id, []).append(activity)
-    accounts = LineAccount.unscoped.select_related("workspace").in_bulk(list(grouped))
+    accounts = _pass_accounts.get()
+    if accounts is None:
+        accounts = {}
+    wanted = [pk for pk in grouped if pk not in accounts]
+    if wanted:
+        found = LineAccount.unscoped.select_related("workspace").in_bulk(wanted)
+        accounts.update((pk, found.get(pk)) for pk in wanted)
     for pk, rows in grouped.items():
         account = accounts.get(pk)
         if account is None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import io
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 
 from oa_console.activity.models import Activity
 from oa_console.activity.publishing import ActivityInput, publish, publish_many
-from oa_console.activity.registry import per_account
+from oa_console.activity.registry import ActivityRow, per_account
 from oa_console.models import LineAccount
 from oa_console.tenancy import tenant_scope
 from segments.models import CampaignLink, CampaignVisit, Friend, Tag, TagRule
@@ -309,14 +309,14 @@ SUBSCRIBER = "segments.services.campaigns"
 KINDS = (Activity.Kind.FOLLOW,)
 
 
-def campaign_follows_react(activities) -> None:
+def campaign_follows_react(activities: Sequence[ActivityRow]) -> None:
     """The hub's handler: attribute each new follow (not an unblock, which is its own kind) to
     the campaign visit that brought the friend. ``campaign_follows_attribute`` skips a follow
     already attributed, so a redelivered webhook or a replayed batch attributes once."""
     per_account(activities, _follows_attribute)
 
 
-def _follows_attribute(account: LineAccount, rows: list[Activity]) -> None:
+def _follows_attribute(account: LineAccount, rows: list[ActivityRow]) -> None:
     campaign_follows_attribute(
         account=account,
         follows=[

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from oa_console.activity.models import Activity
 from oa_console.activity.publishing import publish
-from oa_console.activity.registry import per_account
+from oa_console.activity.registry import ActivityRow, per_account
 from oa_console.models import LineAccount, User
 from segments.models import Friend, FriendLink, FriendLinkCode
 
@@ -134,13 +134,13 @@ def friend_link_delete(*, account: LineAccount, user: User) -> bool:
     return bool(deleted)
 
 
-def friend_link_codes_react(activities: Iterable[Activity]) -> None:
+def friend_link_codes_react(activities: Iterable[ActivityRow]) -> None:
     """The hub's handler: the active-mode text messages of known friends, per OA. Redeeming
     is idempotent (a code is used once), so a redelivered batch links nobody twice."""
     per_account(list(activities), _redeem)
 
 
-def _redeem(account: LineAccount, rows: list[Activity]) -> None:
+def _redeem(account: LineAccount, rows: list[ActivityRow]) -> None:
     friend_link_codes_redeem(
         account=account,
         messages=[

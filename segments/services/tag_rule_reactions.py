@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from django.db import transaction
 
 from oa_console.activity.models import Activity
-from oa_console.activity.registry import per_account
+from oa_console.activity.registry import ActivityRow, per_account
 from oa_console.models import LineAccount
 from segments.models import Friend, TagRule
 from segments.services.tag_rules import (
@@ -44,7 +44,7 @@ _RULE_KINDS = {
 }
 
 
-def _matches(rule: TagRule, activity: Activity) -> bool:
+def _matches(rule: TagRule, activity: ActivityRow) -> bool:
     payload = activity.payload or {}
     if activity.kind in (Activity.Kind.MESSAGE, Activity.Kind.POSTBACK):
         return rule_matches_interaction(
@@ -62,20 +62,20 @@ def _matches(rule: TagRule, activity: Activity) -> bool:
     return False
 
 
-def source_changed(activity: Activity) -> bool:
+def source_changed(activity: ActivityRow) -> bool:
     payload = activity.payload or {}
     return activity.kind == Activity.Kind.ATTRIBUTE_CHANGED and (
         payload.get("attribute") == ADD_SOURCE or ADD_SOURCE in payload.get("targets", ())
     )
 
 
-def tag_rules_react(activities: Sequence[Activity]) -> None:
+def tag_rules_react(activities: Sequence[ActivityRow]) -> None:
     """The hub's handler: tag the friends whose activity matches an active rule of their OA
     (one query for the OA's rules per batch; writes only when a rule matches)."""
     per_account(activities, _react)
 
 
-def _react(account: LineAccount, rows: list[Activity]) -> None:
+def _react(account: LineAccount, rows: list[ActivityRow]) -> None:
     rows = [row for row in rows if row.friend_id is not None]
     if not rows:
         return
