@@ -57,8 +57,13 @@ class Activity(models.Model):
         MEMBER_ID_LINKED = "member_id_linked", _("Member ID linked")
         CAMPAIGN_VISIT = "campaign_visit", _("Campaign visit")
 
+    # No index of its own: ("account", "id") below serves every read by OA, and each index
+    # is one more write per published activity (the log takes one row per friend activity).
     account = models.ForeignKey(
-        "oa_console.LineAccount", on_delete=models.CASCADE, related_name="activities"
+        "oa_console.LineAccount",
+        on_delete=models.CASCADE,
+        related_name="activities",
+        db_index=False,
     )
     kind = models.CharField(max_length=32, choices=Kind.choices)
     friend_id = models.BigIntegerField(null=True, blank=True)
