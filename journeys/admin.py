@@ -7,22 +7,7 @@ engine), so the admin only lists and shows. It crosses tenants on purpose (``Uns
 from django.contrib import admin
 
 from journeys.models import Enrolment, Journey, JourneyVersion
-from oa_console.admin import UnscopedAdmin
-
-
-class ReadOnlyAdmin(UnscopedAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_readonly_fields(self, request, obj=None):
-        # Every field read-only, so no form field queries the tenant-scoped related models.
-        return [field.name for field in self.model._meta.fields]
+from oa_console.admin import ReadOnlyAdmin
 
 
 @admin.register(Journey)

@@ -19,6 +19,23 @@ class UnscopedAdmin(admin.ModelAdmin):
         return self.model.unscoped.get_queryset()
 
 
+class ReadOnlyAdmin(UnscopedAdmin):
+    """For rows only code may change (raw events, journey versions): list and show only."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        # Every field read-only, so no form field queries the tenant-scoped related models.
+        return [field.name for field in self.model._meta.fields]
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]

@@ -6,23 +6,8 @@ only lists, filters and shows them. It crosses tenants on purpose and reads thro
 
 from django.contrib import admin
 
-from oa_console.admin import UnscopedAdmin
+from oa_console.admin import ReadOnlyAdmin
 from webhooks.models import WebhookEvent, WebhookRejection
-
-
-class ReadOnlyAdmin(UnscopedAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_readonly_fields(self, request, obj=None):
-        # Every field read-only, so no form field queries the tenant-scoped related models.
-        return [field.name for field in self.model._meta.fields]
 
 
 @admin.register(WebhookEvent)
