@@ -113,3 +113,11 @@ def wait_for_worker(processes: int, timeout: float = 120) -> None:
         ):
             return
     raise BenchFailed(f"the Celery worker did not start within {timeout:.0f} s")
+
+
+def fake_window(fake: subprocess.Popen) -> dict[str, dict]:
+    """When the fake accepted each operation's calls since the last window: ``{operation:
+    {"first": epoch s, "last": epoch s, "calls": n}}`` (and starts the next window)."""
+    fake.stdin.write("window\n")
+    fake.stdin.flush()
+    return json.loads(fake.stdout.readline())

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
 from oa_console.demo import register_demo_step
+from segments.registries.message_receipts import register_message_receipts
 from segments.registries.past_link_clicks import register_past_link_clicks
 
 
@@ -23,6 +24,12 @@ class BroadcastsConfig(AppConfig):
         from broadcasts.services.clicks import clicks_of_friends
 
         register_past_link_clicks(clicks_of_friends)
+
+        # The OA's frequency cap (segments' sending rules) counts the broadcasts friends got,
+        # together with what other apps (journeys) sent them.
+        from broadcasts.models import delivered_receipts
+
+        register_message_receipts("broadcasts", delivered_receipts)
 
         # The composer and a broadcast's page preview the marketer's images, which LINE takes
         # from any public https host: those pages widen the console's image policy to https:.

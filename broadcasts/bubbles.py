@@ -1,6 +1,7 @@
 """Composer bubbles → LINE message objects: text (with LINE emoji), image (URL or upload),
 sticker, link card (a Flex bubble), LINE coupon and raw Flex JSON. What comes out is validated
-against LINE's schema by ``messages.messages_errors`` like any message from the API."""
+against LINE's schema by ``oa_console.line.messages.messages_errors`` like any message from the
+API."""
 
 from __future__ import annotations
 

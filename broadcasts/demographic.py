@@ -15,8 +15,8 @@ from functools import cache
 
 from django.utils.translation import gettext as _
 
-from broadcasts.messages import schema_component
 from oa_console import labels as line_labels
+from oa_console.line.messages import schema_component
 
 GENDERS = [(code, line_labels.GENDERS[code]) for code in ("male", "female")]
 APP_TYPES = [(code, line_labels.APP_TYPES[code]) for code in ("ios", "android")]

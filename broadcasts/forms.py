@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from broadcasts.models import SendingRules
+from segments.models import SendingRules
 
 
 class ReviewForm(forms.Form):

@@ -1,171 +1,24 @@
-"""Broadcast messages: validation against LINE's own schema, personalisation and tracked links.
+"""Broadcast messages: the demographic filter of a narrowcast and tracked links (a broadcast's
+click tokens; walking and rewriting links is shared with journeys in ``oa_console.line.links``).
 
-Messages are stored as the LINE message objects they will be sent as. They are validated
-against the ``Message`` schema of LINE's Messaging API OpenAPI document (vendored in
-``line_schema/`` with its licence), so a Flex bubble the console accepts is one LINE accepts,
-and each error names the bubble and the JSON path inside it.
+Validating messages against LINE's schema and personalising them by name is shared with
+journeys and lives in ``oa_console.line.messages``.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
+from collections.abc import Callable
 
-import yaml
-from django.core import signing
 from django.utils.translation import gettext as _
-from jsonschema import Draft202012Validator, ValidationError, validators
 
-from oa_console.links import MAX_IMAGE_URL_LENGTH, link_error
+from oa_console.line.links import rewrite_links as rewrite_message_links
+from oa_console.line.links import signed_token, tracked_urls
+from oa_console.line.messages import schema_validator
 
-MAX_BUBBLES = 5
-DISPLAY_NAME = "{displayName}"
-# What the composer offers; the schema validates the content of each.
-ALLOWED_TYPES = ("text", "image", "sticker", "flex", "coupon", "template")
-SCHEMA_FILE = Path(__file__).resolve().parent / "line_schema" / "messaging-api.yml"
 CLICK_SALT = "broadcasts.click"
-URL_IN_TEXT = re.compile(r"https?://[^\s<>\"]+")
 
-
-def _discriminator(validator, value, instance, schema):
-    """OpenAPI ``discriminator``: validate against the subtype the tag names."""
-    if not validator.is_type(instance, "object"):
-        return
-    tag = instance.get(value["propertyName"])
-    mapping = value.get("mapping", {})
-    if tag not in mapping:
-        yield ValidationError(
-            _("%(property)s must be one of %(choices)s")
-            % {"property": value["propertyName"], "choices": ", ".join(sorted(mapping))}
-        )
-        return
-    yield from validator.descend(instance, {"$ref": mapping[tag]})
-
-
-_OpenApiValidator = validators.extend(Draft202012Validator, {"discriminator": _discriminator})
-
-
-@cache
-def _document() -> dict:
-    document = yaml.safe_load(SCHEMA_FILE.read_text())
-    schemas = document["components"]["schemas"]
-    # A subtype's allOf points at its base; give it a discriminator-free copy so validating a
-    # subtype does not dispatch back to itself.
-    for name, schema in list(schemas.items()):
-        if "discriminator" not in schema:
-            continue
-        schemas[f"{name}__base"] = {k: v for k, v in schema.items() if k != "discriminator"}
-        for target in schema["discriminator"].get("mapping", {}).values():
-            for part in schemas.get(target.rsplit("/", 1)[-1], {}).get("allOf", []):
-                if part.get("$ref") == f"#/components/schemas/{name}":
-                    part["$ref"] = f"#/components/schemas/{name}__base"
-    return document
-
-
-def schema_component(name: str) -> dict:
-    """One schema of LINE's Messaging API document (e.g. the enum of demographic areas)."""
-    return _document()["components"]["schemas"][name]
-
-
-@cache
-def _validator(component: str):
-    """Built once per component and process, like the parsed spec it points into: a validator
-    keeps no state between calls, and rebuilding it would resolve every reference again."""
-    document = _document()
-    return _OpenApiValidator({**document, "$ref": f"#/components/schemas/{component}"})
-
-
-@dataclass(frozen=True)
-class MessageError:
-    """One problem: which bubble (1-based, None for the list), where inside it, and why."""
-
-    bubble: int | None
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        where = _("Bubble %(number)s") % {"number": self.bubble} if self.bubble else _("Messages")
-        if self.path:
-            where = f"{where} ({self.path})"
-        return f"{where}: {self.message}"
-
-
-def messages_errors(messages) -> list[MessageError]:
-    """Every problem with a list of message objects; empty when LINE would accept them."""
-    if not isinstance(messages, list):
-        return [MessageError(None, "", _("Messages must be a list of LINE message objects."))]
-    if not messages:
-        return [MessageError(None, "", _("Add at least one message."))]
-    if len(messages) > MAX_BUBBLES:
-        return [
-            MessageError(
-                None, "", _("At most %(max)s messages can be sent at once.") % {"max": MAX_BUBBLES}
-            )
-        ]
-    errors: list[MessageError] = []
-    validator = _validator("Message")
-    for number, message in enumerate(messages, start=1):
-        if not isinstance(message, dict) or message.get("type") not in ALLOWED_TYPES:
-            errors.append(
-                MessageError(
-                    number,
-                    "type",
-                    _("The type must be one of: %(types)s.") % {"types": ", ".join(ALLOWED_TYPES)},
-                )
-            )
-            continue
-        for error in sorted(validator.iter_errors(message), key=lambda e: list(e.absolute_path)):
-            path = "/".join(str(part) for part in error.absolute_path)
-            errors.append(MessageError(number, path, error.message))
-        if message["type"] == "image":
-            for key in ("originalContentUrl", "previewImageUrl"):
-                value = message.get(key)
-                problem = isinstance(value, str) and link_error(
-                    value, max_length=MAX_IMAGE_URL_LENGTH, https_only=True
-                )
-                if problem:
-                    errors.append(
-                        MessageError(
-                            number,
-                            key,
-                            _("LINE only loads images over https://: %(problem)s")
-                            % {"problem": problem},
-                        )
-                    )
-        errors += [MessageError(number, path, problem) for path, problem in _link_errors(message)]
-    return errors
-
-
-def _link_errors(node, path: str = "") -> Iterator[tuple[str, str]]:
-    """Every link of a message that is not a web link the console accepts, with its path: the
-    ``uri`` of actions, an imagemap's ``linkUri``, a desktop ``altUri`` and links in text.
-    Checked at compose time, so nothing untrackable or refused by LINE is ever sent."""
-    if isinstance(node, list):
-        for index, item in enumerate(node):
-            yield from _link_errors(item, f"{path}/{index}" if path else str(index))
-        return
-    if not isinstance(node, dict):
-        return
-    for key, value in node.items():
-        where = f"{path}/{key}" if path else key
-        if key in ("uri", "linkUri") and isinstance(value, str):
-            problem = link_error(value)
-            if problem:
-                yield where, problem
-        elif key == "altUri" and isinstance(value, dict) and isinstance(value.get("desktop"), str):
-            problem = link_error(value["desktop"])
-            if problem:
-                yield f"{where}/desktop", problem
-        elif key == "text" and node.get("type") == "text" and isinstance(value, str):
-            for match in URL_IN_TEXT.finditer(value):
-                problem = link_error(match.group(0))
-                if problem:
-                    yield where, f"{match.group(0)[:80]}: {problem}"
-        else:
-            yield from _link_errors(value, where)
+# ``tracked_urls`` stays importable from here: a broadcast's token names a link by its index there.
+__all__ = ["CLICK_SALT", "click_token", "demographic_errors", "rewrite_links", "tracked_urls"]
 
 
 def demographic_errors(demographic) -> list[str]:
@@ -174,75 +27,8 @@ def demographic_errors(demographic) -> list[str]:
         return [_("The demographic filter must be a LINE demographic filter object.")]
     return [
         f"{'/'.join(map(str, e.absolute_path)) or _('filter')}: {e.message}"
-        for e in _validator("DemographicFilter").iter_errors(demographic)
+        for e in schema_validator("DemographicFilter").iter_errors(demographic)
     ]
-
-
-def is_personalised(messages: list[dict]) -> bool:
-    """True when a text bubble addresses the friend by name, which needs one push per friend."""
-    return any(m.get("type") == "text" and DISPLAY_NAME in m.get("text", "") for m in messages)
-
-
-def personalise(messages: list[dict], display_name: str) -> list[dict]:
-    name = display_name or _("there")
-    return [
-        {**m, "text": m["text"].replace(DISPLAY_NAME, name)} if m.get("type") == "text" else m
-        for m in messages
-    ]
-
-
-def _tracked(value) -> bool:
-    """Whether an action's uri goes through the click redirect. Every link a message can hold
-    now is a web link (``messages_errors`` refuses anything else at compose time), so this
-    only decides for messages stored before: it stays what it was then (any uri starting
-    "http"), because a click token names its link by position and tokens already sent must
-    keep naming the same link. The redirect itself follows web links only
-    (``services.clicks``)."""
-    return isinstance(value, str) and value.startswith("http")
-
-
-def _walk_urls(node, rewrite: Callable[[str], str]):
-    """Copy of ``node`` with each http(s) link rewritten: ``uri`` of actions and links in text."""
-    if isinstance(node, list):
-        return [_walk_urls(item, rewrite) for item in node]
-    if not isinstance(node, dict):
-        return node
-    out = {}
-    for key, value in node.items():
-        if key in ("uri", "linkUri") and _tracked(value):
-            out[key] = rewrite(value)
-        elif key == "text" and node.get("type") == "text" and isinstance(value, str):
-            out[key] = URL_IN_TEXT.sub(lambda match: rewrite(match.group(0)), value)
-        elif key == "altUri":
-            out[key] = value  # desktop alternative of a uri action: left as LINE shows it
-        else:
-            out[key] = _walk_urls(value, rewrite)
-    return out
-
-
-def _urls(node) -> Iterator[str]:
-    found: list[str] = []
-    _walk_urls(node, lambda url: found.append(url) or url)
-    yield from found
-
-
-def tracked_urls(messages: list[dict]) -> list[str]:
-    """The distinct links of the messages, in order: a token names a link by its index here."""
-    seen: dict[str, None] = {}
-    for url in _urls(messages):
-        seen.setdefault(url, None)
-    return list(seen)
-
-
-class _SignedAt(signing.TimestampSigner):
-    """A timestamp signer whose timestamp is given, not the clock's."""
-
-    def __init__(self, *, at: float, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self._at = int(at)
-
-    def timestamp(self) -> str:
-        return signing.b62_encode(self._at)
 
 
 def click_token(
@@ -260,10 +46,7 @@ def click_token(
     payload = [broadcast_id, url_index, friend_id or 0]
     if variant_id:
         payload.append(variant_id)
-    if signed_at is None:
-        return signing.dumps(payload, salt=CLICK_SALT, compress=True)
-    signer = _SignedAt(at=signed_at, salt=CLICK_SALT)
-    return signer.sign_object(payload, compress=True)
+    return signed_token(payload, salt=CLICK_SALT, signed_at=signed_at)
 
 
 def rewrite_links(
@@ -277,16 +60,15 @@ def rewrite_links(
 ) -> list[dict]:
     """Messages with every link sent through the click redirect (``redirect_url(token)``),
     tokens signed at ``signed_at`` when given (see ``click_token``)."""
-    urls = tracked_urls(messages)
 
-    def rewrite(url: str) -> str:
+    def redirect_for(_url: str, index: int) -> str:
         token = click_token(
             broadcast_id=broadcast_id,
-            url_index=urls.index(url),
+            url_index=index,
             friend_id=friend_id,
             variant_id=variant_id,
             signed_at=signed_at,
         )
         return redirect_url(token)
 
-    return _walk_urls(messages, rewrite)
+    return rewrite_message_links(messages, redirect_for)

@@ -1,4 +1,4 @@
-"""Django admin for superusers: journeys, versions and enrolments, read-only.
+"""Django admin for superusers: journeys, their versions, enrolments and what they did, read-only.
 
 The runner owns every change (a version is immutable, an enrolment moves only through the
 engine), so the admin only lists and shows. It crosses tenants on purpose (``UnscopedAdmin``).
@@ -6,7 +6,18 @@ engine), so the admin only lists and shows. It crosses tenants on purpose (``Uns
 
 from django.contrib import admin
 
-from journeys.models import Enrolment, Journey, JourneyVersion
+from journeys.models import (
+    Conversion,
+    Enrolment,
+    EnrolmentStep,
+    ItemEvent,
+    Journey,
+    JourneyClick,
+    JourneySend,
+    JourneyVersion,
+    WebhookCall,
+    WebhookSecret,
+)
 from oa_console.admin import ReadOnlyAdmin
 
 
@@ -26,3 +37,44 @@ class JourneyVersionAdmin(ReadOnlyAdmin):
 class EnrolmentAdmin(ReadOnlyAdmin):
     list_display = ["journey", "friend", "node_id", "state", "next_run_at", "entered_at"]
     list_filter = ["state"]
+
+
+@admin.register(JourneySend)
+class JourneySendAdmin(ReadOnlyAdmin):
+    list_display = ["journey", "node_id", "friend", "method", "status", "created_at", "sent_at"]
+    list_filter = ["status", "method"]
+
+
+@admin.register(JourneyClick)
+class JourneyClickAdmin(ReadOnlyAdmin):
+    list_display = ["journey", "node_id", "friend", "url", "clicked_at"]
+
+
+@admin.register(EnrolmentStep)
+class EnrolmentStepAdmin(ReadOnlyAdmin):
+    list_display = ["journey", "friend", "node_id", "kind", "outlet", "at"]
+    list_filter = ["kind"]
+
+
+@admin.register(Conversion)
+class ConversionAdmin(ReadOnlyAdmin):
+    list_display = ["journey", "friend", "arm", "revenue", "at"]
+
+
+@admin.register(ItemEvent)
+class ItemEventAdmin(ReadOnlyAdmin):
+    list_display = ["name", "item_id", "account", "status", "enrolled", "created_at"]
+    list_filter = ["status"]
+
+
+@admin.register(WebhookCall)
+class WebhookCallAdmin(ReadOnlyAdmin):
+    list_display = ["node_id", "enrolment", "account", "status", "attempts", "due_at"]
+    list_filter = ["status"]
+
+
+@admin.register(WebhookSecret)
+class WebhookSecretAdmin(ReadOnlyAdmin):
+    # The secret itself is never shown, not even to superusers.
+    list_display = ["name", "account", "created_at"]
+    fields = ["name", "account", "created_at"]

@@ -1,10 +1,11 @@
 """The Celery application; tasks live in each app's tasks.py."""
 
+import ctypes
 import gc
 import os
 
 from celery import Celery
-from celery.signals import beat_init, worker_init
+from celery.signals import beat_init, task_postrun, worker_init, worker_process_init
 
 from oa_console import embedded_broker
 
@@ -45,3 +46,21 @@ def prepare_memory_shared_by_the_pool(sender, **kwargs) -> None:
     sdk_preload()
     reverse("login")  # imports the URLconf and builds its reverse map
     gc.freeze()
+
+
+@worker_process_init.connect
+def trim_the_heap_after_each_task(**kwargs) -> None:
+    """In each pool process (not in the web server, nor where tests run tasks eagerly), hand
+    the C heap's free pages back to the system after every task. A task's large buffers
+    (PostgreSQL result sets, a runner batch's rows, request bodies) are malloc'd and freed, but
+    glibc keeps freed pages mapped for the next allocation: without this, each pool process
+    would keep the high-water mark of the largest task it ever ran."""
+    try:
+        malloc_trim = ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc (macOS, Alpine's musl): nothing to trim
+        return
+
+    def return_freed_memory(**kwargs) -> None:
+        malloc_trim(0)
+
+    task_postrun.connect(return_freed_memory, weak=False)

@@ -30,6 +30,10 @@ class Capability(StrEnum):
     MANAGE_MEMBERS = "manage_members"
     MANAGE_API_KEYS = "manage_api_keys"
     APPROVE_BROADCASTS = "approve_broadcasts"
+    # Journeys answer friends on their own once active: marketers draft and submit them, an
+    # admin activates them (as broadcasts are approved).
+    DRAFT_JOURNEYS = "draft_journeys"
+    ACTIVATE_JOURNEYS = "activate_journeys"
     OPERATE_WEBHOOK = "operate_webhook"
     SYNC_FOLLOWERS = "sync_followers"
     DELETE_WORKSPACE = "delete_workspace"
@@ -48,6 +52,8 @@ MINIMUM_ROLE: dict[Capability, str] = {
     Capability.MANAGE_MEMBERS: Role.ADMIN,
     Capability.MANAGE_API_KEYS: Role.ADMIN,
     Capability.APPROVE_BROADCASTS: Role.ADMIN,
+    Capability.DRAFT_JOURNEYS: Role.MARKETER,
+    Capability.ACTIVATE_JOURNEYS: Role.ADMIN,
     # Reprocess failed webhook events, send a signed test event: one OA's operations.
     Capability.OPERATE_WEBHOOK: Role.ADMIN,
     # Read LINE's follower list now (it adds and unfollows friends): one OA's operation.

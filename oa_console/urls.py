@@ -67,6 +67,7 @@ account_patterns = [
     path("friends/", include("segments.urls.account")),
     path("webhook/", include("webhooks.urls.account")),
     path("broadcasts/", include("broadcasts.urls.account")),  # account_broadcasts and its pages
+    path("journeys/", include("journeys.urls.account")),  # account_journeys, the builder
     path("settings/", accounts.account_settings, name="account_settings"),
     path("settings/retention/", retention.account_retention, name="account_retention"),
     path("settings/delete/", accounts.account_delete, name="account_delete"),
@@ -76,6 +77,7 @@ workspace_patterns = [
     path("", workspaces.workspace_home, name="workspace_home"),
     path("", include("insights.urls.workspace")),  # portfolio/ (workspace_portfolio)
     path("broadcasts/", include("broadcasts.urls.workspace")),  # cross-OA content calendar
+    path("journeys/", include("journeys.urls.workspace")),  # workspace_journeys (agencies)
     path("settings/", workspaces.workspace_settings, name="workspace_settings"),
     path("settings/delete/", workspaces.workspace_delete, name="workspace_delete"),
     path("settings/security/", workspaces.workspace_security, name="workspace_security"),
@@ -111,6 +113,7 @@ urlpatterns = [
     path("w/<slug:workspace_slug>/", include(workspace_patterns)),
     path("webhooks/", include("webhooks.urls.line")),
     path("", include("broadcasts.urls.public")),  # r/<token> link redirects, broadcast images
+    path("", include("journeys.urls.public")),  # r/j/<token> journey link redirects
     path("a/", include("segments.urls.public")),  # campaign_link_redirect
     path("api/v1/", include("oa_console.api.urls")),
     path("healthz", health.healthz, name="healthz"),

@@ -11,12 +11,13 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from rest_framework import serializers, status
 
-from broadcasts.api.common import BroadcastApi, acting_user, broadcast_schema, conflicts_answered
+from broadcasts.api.common import BroadcastApi, broadcast_schema, conflicts_answered
 from broadcasts.api.output import BroadcastDetailOutputSerializer
 from broadcasts.models import Broadcast
 from broadcasts.services import variants, workflow
-from broadcasts.services.rules import local_to_utc
+from oa_console.api.objects import acting_user
 from oa_console.roles import Capability
+from segments.services.sending_rules import local_to_utc
 
 
 class CommentSerializer(serializers.Serializer):

@@ -36,7 +36,7 @@ class BroadcastBatchesApi(BroadcastApi):
         ),
     )
     def get(self, request, account_id: int, broadcast_id: int):
-        broadcast = self.broadcast(broadcast_id)
+        broadcast = self.get_object(broadcast_id)
         page = self.paginate(selectors.broadcast_batches(broadcast=broadcast))
         return self.paginated_response(BatchOutputSerializer(page, many=True).data)
 
@@ -85,6 +85,6 @@ class BroadcastEstimateApi(BroadcastApi):
         ),
     )
     def get(self, request, account_id: int, broadcast_id: int):
-        broadcast = self.broadcast(broadcast_id)
+        broadcast = self.get_object(broadcast_id)
         estimate = planning.broadcast_estimate(broadcast=broadcast)
         return Response(EstimateOutputSerializer(estimate).data)

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    extend_schema,
-)
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from broadcasts import selectors
 from broadcasts.api.common import (
     BROADCAST_EXAMPLE,
     BroadcastApi,
-    acting_user,
     broadcast_schema,
     conflicts_answered,
 )
@@ -23,7 +16,7 @@ from broadcasts.api.input import BroadcastInputSerializer, service_kwargs
 from broadcasts.api.output import BroadcastDetailOutputSerializer, BroadcastOutputSerializer
 from broadcasts.models import Broadcast
 from broadcasts.services import workflow
-from oa_console.api.docs import operation_description
+from oa_console.api.objects import acting_user, object_schema, status_list_schema
 from oa_console.api.pagination import StandardPagination
 from oa_console.roles import Capability
 
@@ -31,71 +24,57 @@ from oa_console.roles import Capability
 class BroadcastListApi(BroadcastApi):
     pagination_class = StandardPagination
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "status", str, enum=Broadcast.Status.values, description="only this status"
-            )
-        ],
+    @status_list_schema(
+        statuses=Broadcast.Status.values,
         responses=BroadcastOutputSerializer(many=True),
         summary="List broadcasts",
-        description=operation_description(
-            (
-                "The OA's broadcasts, newest first, optionally only those in one `status` "
-                "(draft, in_review, approved, scheduled, sending, sent, partially_failed, "
-                "failed, cancelled)."
-            ),
-            returns=(
-                "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
-                "500) of broadcasts with their content, audience, schedule, review and send "
-                "outcome (recipients, accepted, failed)."
-            ),
-            errors=[(400, "an unknown `status`.")],
+        what=(
+            "The OA's broadcasts, newest first, optionally only those in one `status` "
+            "(draft, in_review, approved, scheduled, sending, sent, partially_failed, "
+            "failed, cancelled)."
+        ),
+        returns=(
+            "a page (`count`, `next`, `previous`, `results`; `page` and `page_size` up to "
+            "500) of broadcasts with their content, audience, schedule, review and send "
+            "outcome (recipients, accepted, failed)."
         ),
     )
     def get(self, request, account_id: int):
-        account = self.account
-        wanted = request.query_params.get("status") or None
-        if wanted and wanted not in Broadcast.Status.values:
-            raise ValidationError({"status": [_("Unknown status.")]})
-        page = self.paginate(selectors.broadcast_list(account=account, status=wanted))
+        wanted = self.wanted_status(Broadcast.Status.values)
+        page = self.paginate(selectors.broadcast_list(account=self.account, status=wanted))
         return self.paginated_response(BroadcastOutputSerializer(page, many=True).data)
 
-    @extend_schema(
+    @object_schema(
+        missing=None,
         request=BroadcastInputSerializer,
         examples=[BROADCAST_EXAMPLE],
         responses={201: BroadcastDetailOutputSerializer},
         summary="Create a draft broadcast",
-        description=operation_description(
-            (
-                "Creates a draft. Body: `name`, `messages` (LINE message objects), `audience` "
-                '(`{"all": true}`, `{"segment": id}`, a LINE demographic filter, or a segment '
-                "with a filter), and optionally `variants` (A/B), `variant_test_percent`, "
-                "`holdout_percent`, `track_clicks`, `click_attribution` and `repeat_weekdays`."
-            ),
-            returns="201 with the draft's detail (as `GET …/broadcasts/{broadcast_id}/`).",
-            capability=Capability.DRAFT_BROADCASTS,
-            errors=[
-                (
-                    400,
-                    (
-                        "the messages are not valid LINE messages, the audience or a variant is not "
-                        "valid, or the segment is not one of this OA; `error.fields` names each."
-                    ),
-                )
-            ],
+        what=(
+            "Creates a draft. Body: `name`, `messages` (LINE message objects), `audience` "
+            '(`{"all": true}`, `{"segment": id}`, a LINE demographic filter, or a segment '
+            "with a filter), and optionally `variants` (A/B), `variant_test_percent`, "
+            "`holdout_percent`, `track_clicks`, `click_attribution` and `repeat_weekdays`."
         ),
+        returns="201 with the draft's detail (as `GET …/broadcasts/{broadcast_id}/`).",
+        capability=Capability.DRAFT_BROADCASTS,
+        errors=[
+            (
+                400,
+                (
+                    "the messages are not valid LINE messages, the audience or a variant is not "
+                    "valid, or the segment is not one of this OA; `error.fields` names each."
+                ),
+            )
+        ],
     )
     def post(self, request, account_id: int):
-        account = self.account
-        self.require(Capability.DRAFT_BROADCASTS)
-        data = BroadcastInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = self.creating(Capability.DRAFT_BROADCASTS, BroadcastInputSerializer)
         broadcast = workflow.broadcast_create(
-            account=account,
+            account=self.account,
             created_by=acting_user(request),
             request=request,
-            **service_kwargs(data.validated_data),
+            **service_kwargs(data),
         )
         return self.detail(broadcast, status.HTTP_201_CREATED)
 
@@ -116,7 +95,7 @@ class BroadcastDetailApi(BroadcastApi):
         ),
     )
     def get(self, request, account_id: int, broadcast_id: int):
-        return self.detail(self.broadcast(broadcast_id))
+        return self.detail(self.get_object(broadcast_id))
 
     @broadcast_schema(
         summary="Replace a broadcast's content and audience (an approved one returns to review)",

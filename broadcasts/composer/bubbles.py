@@ -14,11 +14,11 @@ from broadcasts.composer.inputs import (
     ERROR_FIELD,
     bubble_prefix,
 )
-from broadcasts.messages import MAX_BUBBLES, messages_errors
 from broadcasts.models import BroadcastVariant
 from broadcasts.services.media import image_upload_store
 from broadcasts.services.variants import MAX_VARIANTS
 from oa_console.json_input import json_loads_bounded
+from oa_console.line.messages import MAX_BUBBLES, messages_errors
 from oa_console.links import MAX_IMAGE_URL_LENGTH, WebLinkField
 
 

@@ -15,10 +15,10 @@ from broadcasts.composer.inputs import (
     optional_choice,
     variant_count,
 )
-from broadcasts.messages import DISPLAY_NAME
 from broadcasts.models import Broadcast
 from broadcasts.services.variants import MAX_VARIANTS
 from oa_console.json_input import json_loads_bounded
+from oa_console.line.messages import DISPLAY_NAME
 
 
 class BroadcastForm(InitialInputs, BubbleInputs, forms.Form):

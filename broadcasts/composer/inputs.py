@@ -8,9 +8,9 @@ from collections.abc import Callable
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from broadcasts.messages import MAX_BUBBLES
 from broadcasts.models import BroadcastVariant
 from broadcasts.services.variants import MAX_VARIANTS
+from oa_console.line.messages import MAX_BUBBLES
 
 BUBBLE_TYPES = [
     ("", gettext_lazy("(not used)")),

@@ -1,6 +1,6 @@
 """Broadcast tables: the broadcast and its workflow, its A/B variants, its LINE calls (batches),
-who got it (deliveries), tracked clicks, and each OA's sending rules (frequency cap, quiet
-hours).
+who got it (deliveries) and tracked clicks. Each OA's sending rules (frequency cap, quiet
+hours) live in segments (``segments.models.SendingRules``), shared with journeys.
 
 Who a broadcast addresses is stored on its batches, not in a row per friend: each batch (one
 LINE call) carries ``friend_ids`` and ``line_user_ids``, parallel JSON lists of its recipients
@@ -19,14 +19,18 @@ deliveries with the ORM. Whether a delivery was delivered is its batch's status 
 ``delivered_deliveries``).
 
 One module per entity: ``broadcast``, ``variant``, ``batch`` (batches, recipient chunks),
-``delivery`` (deliveries, held back), ``click``, ``sending_rules``.
+``delivery`` (deliveries, held back), ``click``.
 """
 
 from broadcasts.models.batch import BroadcastBatch, RecipientChunk
 from broadcasts.models.broadcast import Broadcast
 from broadcasts.models.click import Click
-from broadcasts.models.delivery import Delivery, HeldBack, delivered_deliveries
-from broadcasts.models.sending_rules import SendingRules
+from broadcasts.models.delivery import (
+    Delivery,
+    HeldBack,
+    delivered_deliveries,
+    delivered_receipts,
+)
 from broadcasts.models.variant import BroadcastVariant
 
 __all__ = [
@@ -37,6 +41,6 @@ __all__ = [
     "Delivery",
     "HeldBack",
     "RecipientChunk",
-    "SendingRules",
     "delivered_deliveries",
+    "delivered_receipts",
 ]

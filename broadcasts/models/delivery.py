@@ -94,3 +94,9 @@ def delivered_deliveries(*, account: LineAccount, since=None) -> models.QuerySet
     if since is not None:
         deliveries = deliveries.filter(batch__sent_at__gt=since)
     return deliveries
+
+
+def delivered_receipts(account: LineAccount, since) -> models.QuerySet:
+    """The broadcasts friends received after ``since``, one row per friend and broadcast, as
+    the frequency cap counts them (``segments.registries.message_receipts``)."""
+    return delivered_deliveries(account=account, since=since).values("friend_id")

@@ -26,10 +26,10 @@ from django.utils.translation import gettext as _
 
 from broadcasts import simulated_line
 from broadcasts.models import Broadcast, BroadcastBatch
-from broadcasts.services.rules import sending_rules_get
 from oa_console.line import clients, limiter
 from oa_console.line.outcomes import REJECTED, line_call
 from oa_console.models import LineAccount
+from segments.services.sending_rules import sending_rules_get
 
 Method = Broadcast.Method
 WITH_UNITS = (Method.MULTICAST, Method.PUSH)

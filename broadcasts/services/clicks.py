@@ -6,7 +6,6 @@ sent on to the real link."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
@@ -18,6 +17,7 @@ from broadcasts.models import Broadcast, BroadcastVariant, Click
 from oa_console.activity.draining import activity_react_now
 from oa_console.activity.models import Activity
 from oa_console.activity.publishing import publish
+from oa_console.line.links import ClickResult
 from oa_console.links import is_web_link
 from oa_console.models import LineAccount
 from oa_console.tenancy import tenant_scope
@@ -26,12 +26,6 @@ from segments.models import Friend
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_AGE = 180 * 24 * 3600
-
-
-@dataclass(frozen=True)
-class ClickResult:
-    url: str | None
-    expired: bool = False
 
 
 def _max_age() -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from broadcasts.models import Broadcast, BroadcastBatch
-from broadcasts.services.rules import quiet_hours_end, quiet_hours_next_start
+from segments.services.sending_rules import quiet_hours_end, quiet_hours_next_start
 
 
 def hold_for_quiet_hours(*, broadcast: Broadcast, now: datetime) -> int | None:

@@ -12,8 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from broadcasts.models import Broadcast
-from broadcasts.services.rules import local_to_utc
 from broadcasts.services.variants import variant_list, variants_save
+from segments.services.sending_rules import local_to_utc
 
 
 def clean_weekdays(weekdays) -> list[int]:

@@ -27,8 +27,8 @@ from django.db.models.lookups import LessThan
 from django.utils.translation import gettext as _
 
 from broadcasts.audiences import chooses_each_recipient
-from broadcasts.messages import messages_errors
 from broadcasts.models import Broadcast, BroadcastVariant, Delivery, HeldBack
+from oa_console.line.messages import messages_errors
 from oa_console.models import LineAccount, User
 
 MIN_VARIANTS, MAX_VARIANTS = 2, 4

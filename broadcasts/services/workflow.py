@@ -19,11 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from broadcasts.audiences import audience_for, chooses_each_recipient, is_known
-from broadcasts.messages import is_personalised, messages_errors
 from broadcasts.models import Broadcast
 from broadcasts.services import variants as ab
 from broadcasts.services.recurrence import clean_weekdays
 from oa_console import audit
+from oa_console.line.messages import is_personalised, messages_errors
 from oa_console.models import AuditAction, LineAccount, User
 from segments.models import Segment
 

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from broadcasts import selectors, simulated_line
 from broadcasts.demographic import describe as describe_demographic
-from broadcasts.messages import DISPLAY_NAME
 from oa_console.formatting import percent as format_percent
+from oa_console.line.messages import DISPLAY_NAME
 
 register = template.Library()
 

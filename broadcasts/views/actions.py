@@ -8,22 +8,20 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from broadcasts.forms import ReviewForm, ScheduleForm
 from broadcasts.models import Broadcast
 from broadcasts.services import sending, variants, workflow
-from broadcasts.services.rules import local_to_utc
 from broadcasts.views import test_send
 from broadcasts.views.common import (
     Status,
-    broadcast_or_404,
+    broadcast_post,
     detail_url,
     sample_name,
 )
 from broadcasts.views.detail import rerender
-from oa_console.permissions import require
 from oa_console.roles import Capability
+from segments.services.sending_rules import local_to_utc
 
 
 def act(request: HttpRequest, broadcast: Broadcast, action, success: str) -> HttpResponse:
@@ -38,12 +36,8 @@ def act(request: HttpRequest, broadcast: Broadcast, action, success: str) -> Htt
     return redirect(detail_url(request, broadcast))
 
 
-@require_POST
-def broadcast_submit(
-    request: HttpRequest, workspace_slug: str, account_slug: str, broadcast_id: int
-) -> HttpResponse:
-    broadcast = broadcast_or_404(request, broadcast_id)
-    require(request, Capability.DRAFT_BROADCASTS)
+@broadcast_post(Capability.DRAFT_BROADCASTS)
+def broadcast_submit(request: HttpRequest, broadcast: Broadcast) -> HttpResponse:
     return act(
         request,
         broadcast,
@@ -52,12 +46,8 @@ def broadcast_submit(
     )
 
 
-@require_POST
-def broadcast_approve(
-    request: HttpRequest, workspace_slug: str, account_slug: str, broadcast_id: int
-) -> HttpResponse:
-    broadcast = broadcast_or_404(request, broadcast_id)
-    require(request, Capability.APPROVE_BROADCASTS)
+@broadcast_post(Capability.APPROVE_BROADCASTS)
+def broadcast_approve(request: HttpRequest, broadcast: Broadcast) -> HttpResponse:
     form = ReviewForm(request.POST)
     if not form.is_valid():
         return rerender(request, broadcast, review_form=form)
@@ -74,12 +64,8 @@ def broadcast_approve(
     )
 
 
-@require_POST
-def broadcast_reject(
-    request: HttpRequest, workspace_slug: str, account_slug: str, broadcast_id: int
-) -> HttpResponse:
-    broadcast = broadcast_or_404(request, broadcast_id)
-    require(request, Capability.APPROVE_BROADCASTS)
+@broadcast_post(Capability.APPROVE_BROADCASTS)
+def broadcast_reject(request: HttpRequest, broadcast: Broadcast) -> HttpResponse:
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:
@@ -97,12 +83,8 @@ def broadcast_reject(
     return rerender(request, broadcast, review_form=form)
 
 
-@require_POST
-def broadcast_schedule(
-    request: HttpRequest, workspace_slug: str, account_slug: str, broadcast_id: int
-) -> HttpResponse:
-    broadcast = broadcast_or_404(request, broadcast_id)
-    require(request, Capability.DRAFT_BROADCASTS)
+@broadcast_post(Capability.DRAFT_BROADCASTS)
+def broadcast_schedule(request: HttpRequest, broadcast: Broadcast) -> HttpResponse:
     form = ScheduleForm(request.POST)
     send_now = "send_now" in request.POST
     if form.is_valid():
@@ -127,12 +109,8 @@ def broadcast_schedule(
     return rerender(request, broadcast, schedule_form=form)
 
 
-@require_POST
-def broadcast_cancel(
-    request: HttpRequest, workspace_slug: str, account_slug: str, broadcast_id: int
-) -> HttpResponse:
-    broadcast = broadcast_or_404(request, broadcast_id)
-    require(request, Capability.DRAFT_BROADCASTS)
+@broadcast_post(Capability.DRAFT_BROADCASTS)
+def broadcast_cancel(request: HttpRequest, broadcast: Broadcast) -> HttpResponse:
     return act(
         request,
         broadcast,
@@ -141,12 +119,8 @@ def broadcast_cancel(
     )
 
 
-@require_POST
-def broadcast_delete(
-    request: HttpRequest, workspace_slug: str, account_slug: str, broadcast_id: int
-) -> HttpResponse:
-    broadcast = broadcast_or_404(request, broadcast_id)
-    require(request, Capability.DRAFT_BROADCASTS)
+@broadcast_post(Capability.DRAFT_BROADCASTS)
+def broadcast_delete(request: HttpRequest, broadcast: Broadcast) -> HttpResponse:
     try:
         workflow.broadcast_delete(broadcast=broadcast)
     except workflow.BroadcastConflict as exc:
@@ -156,14 +130,10 @@ def broadcast_delete(
     return redirect("account_broadcasts", request.workspace.slug, request.account.slug)
 
 
-@require_POST
-def broadcast_test(
-    request: HttpRequest, workspace_slug: str, account_slug: str, broadcast_id: int
-) -> HttpResponse:
+@broadcast_post(Capability.DRAFT_BROADCASTS)
+def broadcast_test(request: HttpRequest, broadcast: Broadcast) -> HttpResponse:
     """Push the broadcast to the friend picked by name, or to the user's linked LINE account
     ("Send a test to me"); see broadcasts/test_send.py."""
-    broadcast = broadcast_or_404(request, broadcast_id)
-    require(request, Capability.DRAFT_BROADCASTS)
     friend = test_send.test_recipient(request)
     if friend is None:
         error = _("Link your LINE account first: show a code and send it to the OA.")
@@ -185,14 +155,10 @@ def broadcast_test(
     return redirect(test_send.panel_url(request, broadcast))
 
 
-@require_POST
-def broadcast_send_winner(
-    request: HttpRequest, workspace_slug: str, account_slug: str, broadcast_id: int
-) -> HttpResponse:
+@broadcast_post(Capability.DRAFT_BROADCASTS)
+def broadcast_send_winner(request: HttpRequest, broadcast: Broadcast) -> HttpResponse:
     """Create the follow-up draft that sends the chosen (or leading) variant to the friends
     who waited; it then goes through review and scheduling like any broadcast."""
-    broadcast = broadcast_or_404(request, broadcast_id)
-    require(request, Capability.DRAFT_BROADCASTS)
     raw = request.POST.get("variant") or ""
     try:
         followup = variants.broadcast_send_winner(

@@ -13,18 +13,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from broadcasts import selectors
 from broadcasts.forms import SendingRulesForm
+from broadcasts.models import Broadcast
 from broadcasts.services import workflow
 from broadcasts.services.aggregation import aggregation_unit_usage
-from broadcasts.services.rules import local_to_utc, sending_rules_get, sending_rules_update
-from broadcasts.views.common import broadcast_or_404
+from broadcasts.views.common import broadcast_post
 from oa_console.permissions import can, require
 from oa_console.query_fields import QueryDateField, date_in_range
 from oa_console.roles import Capability
 from oa_console.views._render import render_page
+from segments.services.sending_rules import local_to_utc, sending_rules_get, sending_rules_update
 
 DEFAULT_TIME = time(10, 0)  # a draft dragged onto a day with no time yet goes out at 10:00
 MOVABLE = ("draft", "in_review", "approved", "scheduled")
@@ -107,13 +108,9 @@ def broadcast_calendar(
     )
 
 
-@require_POST
-def broadcast_reschedule(
-    request: HttpRequest, workspace_slug: str, account_slug: str, broadcast_id: int
-) -> HttpResponse:
+@broadcast_post(Capability.DRAFT_BROADCASTS)
+def broadcast_reschedule(request: HttpRequest, broadcast: Broadcast) -> HttpResponse:
     """Drop on a day: same local time of day on the new date (10:00 when none was set)."""
-    broadcast = broadcast_or_404(request, broadcast_id)
-    require(request, Capability.DRAFT_BROADCASTS)
     zone = zoneinfo.ZoneInfo(request.account.time_zone)
     error = ""
     try:

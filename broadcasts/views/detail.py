@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_POST
 from broadcasts import results_display, selectors
 from broadcasts.audiences import audience_for
 from broadcasts.forms import ReviewForm, ScheduleForm
-from broadcasts.messages import DISPLAY_NAME
 from broadcasts.models import Broadcast
 from broadcasts.results_selectors import broadcast_results
 from broadcasts.services import planning, results, variants
@@ -27,6 +26,7 @@ from broadcasts.views.common import (
     local_zone,
     sample_name,
 )
+from oa_console.line.messages import DISPLAY_NAME
 from oa_console.permissions import can
 from oa_console.roles import Capability
 from oa_console.views._render import render_page

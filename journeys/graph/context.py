@@ -22,13 +22,15 @@ class CheckContext:
     """Facts the checks need. ``rules`` is the OA's tags and attributes (None: validate what
     needs no OA, as the published starters do); ``journey_ids`` the OA's journeys an enrol node
     may name (None: not checked); ``journey_id`` the journey being validated (it may not enrol
-    into itself); ``variables`` the event properties the trigger makes available to templates.
+    into itself); ``variables`` the event properties the trigger makes available to templates;
+    ``node_types`` the graph's node ids and their types (for checks that name other nodes).
     """
 
     rules: RuleContext | None = None
     journey_ids: set[int] | None = None
     journey_id: int | None = None
     variables: set[str] | None = None
+    node_types: dict[str, str] | None = None
 
     @classmethod
     def for_account(cls, account: LineAccount, *, journey_id: int | None = None) -> CheckContext:

@@ -1,17 +1,28 @@
 """The LINE limits a send node's messages must meet, checked when the journey is saved.
 
-A focused check of what LINE's Messaging API refuses (docs/line-openapi/messaging-api.yml and
-LINE's message reference): 1-5 messages per request, text up to 5,000 characters, images over
-https, a Flex message's alt text up to 1,500 characters and a carousel of 1-12 bubbles. The full
-validation against LINE's OpenAPI schema lives in broadcasts (``broadcasts.messages``), a sibling
-journeys may not import; once it moves below both apps, send nodes should use it too.
+Two layers. First a focused check of what marketers break most, each with a sentence of our own
+at the field: 1-5 messages per request, text up to 5,000 characters, images over https, a Flex
+message's alt text up to 1,500 characters and a carousel of 1-12 bubbles. Then the full
+validation against LINE's OpenAPI schema that broadcasts use too
+(``oa_console.line.messages.messages_errors``), so a Flex bubble a journey accepts is one LINE
+accepts; its errors are reported at the same ``messages[1].contents.body`` paths, except where
+the focused check already said something about that field.
+
+Messages are templates: ``{displayName}``, ``{event.<property>}`` and ``{item.<field>}`` become
+values only when the message is sent. A link that is (or starts with) a variable, such as a
+product's ``{item.url}``, cannot be checked before then, so each variable in a link field is
+checked as a sample web link in its place; which variables exist is ``nodes.send``'s check.
 """
 
 from __future__ import annotations
 
+import re
+
 from django.utils.translation import gettext as _
 
 from journeys.graph.problems import GraphProblem
+from journeys.graph.variables import VARIABLE
+from oa_console.line.messages import messages_errors
 from oa_console.links import MAX_IMAGE_URL_LENGTH, link_error
 
 MAX_MESSAGES = 5
@@ -19,6 +30,14 @@ MAX_TEXT = 5000
 MAX_ALT_TEXT = 1500
 MAX_CAROUSEL_BUBBLES = 12
 TYPES = ("text", "image", "sticker", "flex")
+# Fields holding a link LINE opens or loads (actions, imagemaps, images, Flex images).
+LINK_FIELDS = frozenset(
+    {"uri", "linkUri", "desktop", "originalContentUrl", "previewImageUrl", "url", "baseUrl"}
+)
+SAMPLE_LINK = "https://example.com/"
+SAMPLE_VALUE = "v"
+# A schema path part that is a list index ("contents/0/action").
+INDEX = re.compile(r"^\d+$")
 
 
 def messages_problems(messages: list, node_id: str, path: str = "messages") -> list[GraphProblem]:
@@ -46,11 +65,56 @@ def messages_problems(messages: list, node_id: str, path: str = "messages") -> l
                 )
             )
             continue
-        problems += [
+        sample = with_sample_links(message)
+        focused = [
             GraphProblem(node_id, f"{where}.{field}", "message_invalid", text)
-            for field, text in _message_problems(message)
+            for field, text in _message_problems(sample)
         ]
+        problems += focused + _schema_problems(sample, node_id, where, {p.field for p in focused})
     return problems
+
+
+def with_sample_links(value, key: str = ""):
+    """A copy of a message with each variable in a link field replaced by a sample: a leading
+    one (``{item.url}``, ``{event.checkout_url}?utm=line``) by a web link, any other by a plain
+    value (``https://shop.example/p/{item.id}``), so the link's own form is still checked."""
+    if isinstance(value, dict):
+        return {name: with_sample_links(item, name) for name, item in value.items()}
+    if isinstance(value, list):
+        return [with_sample_links(item, key) for item in value]
+    if isinstance(value, str) and key in LINK_FIELDS and VARIABLE.search(value):
+        leading = VARIABLE.match(value)
+        rest = value[leading.end() :].lstrip("/") if leading else value
+        value = (SAMPLE_LINK if leading else "") + rest
+        return VARIABLE.sub(SAMPLE_VALUE, value)
+    return value
+
+
+def _schema_problems(
+    message: dict, node_id: str, where: str, reported: set[str]
+) -> list[GraphProblem]:
+    """LINE's schema errors of one message, at graph paths, skipping fields (and the fields
+    around them) the focused check already reported: one sentence per mistake."""
+    problems = []
+    for error in messages_errors([message]):
+        field = f"{where}{_graph_path(error.path)}"
+        if any(_nested(field, seen) or _nested(seen, field) for seen in reported):
+            continue
+        problems.append(GraphProblem(node_id, field, "message_invalid", error.message))
+    return problems
+
+
+def _graph_path(schema_path: str) -> str:
+    """``contents/contents/0/body`` as the graph writes it: ``.contents.contents[0].body``."""
+    if not schema_path:
+        return ""
+    return "".join(
+        f"[{part}]" if INDEX.match(part) else f".{part}" for part in schema_path.split("/")
+    )
+
+
+def _nested(inner: str, outer: str) -> bool:
+    return inner == outer or inner.startswith((f"{outer}.", f"{outer}["))
 
 
 def _message_problems(message: dict) -> list[tuple[str, str]]:

@@ -66,6 +66,12 @@ def validate_graph(graph, *, context: CheckContext | None = None) -> list[GraphP
     nodes = graph.get("nodes")
     if not isinstance(nodes, dict):
         return problems
+    context = replace(
+        context,
+        node_types={
+            node_id: node.get("type") for node_id, node in nodes.items() if isinstance(node, dict)
+        },
+    )
     for node_id, node in nodes.items():
         if node_id not in broken_nodes and isinstance(node, dict):
             problems += NODE_TYPES[node["type"]].check(node_id, node, context)

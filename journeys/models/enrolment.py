@@ -39,6 +39,20 @@ class Enrolment(models.Model):
     dedupe_key = models.CharField(_("dedupe key"), max_length=200, blank=True, default="")
     entered_at = models.DateTimeField(_("entered at"))
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    # How many nodes the friend has reached: a send's exactly-once key is (enrolment, step),
+    # since a loop may bring the friend to the same node again.
+    step = models.PositiveIntegerField(default=0)
+    # The event a wait-for-event node waits for (the hub wakes the enrolment when it comes).
+    waiting_for = models.CharField(_("waiting for"), max_length=64, blank=True, default="")
+    # Until when the journey's goal counts (None: no goal, or its window closed).
+    goal_until = models.DateTimeField(_("goal counts until"), null=True, blank=True)
+    # The split arm the friend took ("control" included): conversion per arm.
+    arm = models.CharField(_("path"), max_length=40, blank=True, default="")
+    # Retries of the current node (a webhook that failed, a send LINE asked to retry).
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # "Test with one friend": waits shortened to seconds, sends go to that friend only.
+    is_test = models.BooleanField(_("test run"), default=False)
+    exit_reason = models.CharField(_("why it ended"), max_length=40, blank=True, default="")
 
     objects = AccountScopedManager()
     unscoped = UnscopedManager()
@@ -66,6 +80,11 @@ class Enrolment(models.Model):
             ),
             models.Index(fields=["journey", "friend", "state"], name="enrolment_friend_idx"),
             models.Index(fields=["account", "friend"], name="enrolment_account_friend_idx"),
+            models.Index(
+                fields=["account", "waiting_for", "friend"],
+                condition=models.Q(state="waiting") & ~models.Q(waiting_for=""),
+                name="enrolment_waiting_event_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,7 +2,8 @@
 
 Each is a complete graph that ``validate_graph`` accepts without an OA (a test walks them all);
 starting from one copies its graph into a new draft journey. Names and descriptions are here,
-translated; the graphs' own message texts are the marketer's to rewrite.
+translated, and so are the steps' labels (in the language active when the graph is copied, or
+the one asked for); the graphs' own message texts are the marketer's to rewrite.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils import translation
 from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 DIRECTORY = Path(__file__).resolve().parent
@@ -23,9 +26,45 @@ class Starter:
     name: Promise
     description: Promise
 
-    def graph(self) -> dict:
-        """A fresh copy of the graph (callers may edit it)."""
-        return json.loads((DIRECTORY / f"{self.key}.json").read_text())
+    def graph(self, language: str | None = None) -> dict:
+        """A fresh copy of the graph (callers may edit it), its step labels in ``language``
+        (default: the active language)."""
+        graph = json.loads((DIRECTORY / f"{self.key}.json").read_text())
+        with translation.override(language) if language else _active():
+            for node in graph.get("nodes", {}).values():
+                if node.get("label") in STEP_LABELS:
+                    node["label"] = gettext(node["label"])
+        return graph
+
+
+def _active():
+    return translation.override(translation.get_language())
+
+
+# The starters' step labels, for the catalogue (the JSON files hold them in English).
+STEP_LABELS = {
+    gettext_noop("1 hour"),
+    gettext_noop("2 hours"),
+    gettext_noop("24 hours"),
+    gettext_noop("3 days"),
+    gettext_noop("7 days"),
+    gettext_noop("Birthday greeting"),
+    gettext_noop("Clicked the welcome?"),
+    gettext_noop("Cart reminder"),
+    gettext_noop("Coupon"),
+    gettext_noop("Day 0: welcome"),
+    gettext_noop("Day 3: more picks"),
+    gettext_noop("Day 3: nudge"),
+    gettext_noop("Day 7: first-order coupon"),
+    gettext_noop("Daytime"),
+    gettext_noop("Last chance"),
+    gettext_noop("Price drop alert"),
+    gettext_noop("Purchase within 7 days?"),
+    gettext_noop("Review request"),
+    gettext_noop("Thank you"),
+    gettext_noop("Until day 7"),
+    gettext_noop("We miss you"),
+}
 
 
 STARTERS: dict[str, Starter] = {
@@ -52,7 +91,7 @@ STARTERS: dict[str, Starter] = {
             _("Welcome series"),
             _(
                 "Messages on day 0, 3 and 7 after a first follow; day 3 depends on whether the "
-                "friend interacted."
+                "friend clicked the welcome message's link."
             ),
         ),
         Starter(

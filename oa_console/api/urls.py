@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/<int:account_id>/", include("segments.api.urls")),
     path("", include("webhooks.api.urls")),  # accounts/<id>/webhook/health/
     path("accounts/<int:account_id>/broadcasts/", include("broadcasts.api.urls")),
+    path("accounts/<int:account_id>/", include("journeys.api.urls")),  # journeys, item-events
     path(
         "workspaces/<slug:workspace>/audit/",
         AuditEntryListApi.as_view(),

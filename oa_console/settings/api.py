@@ -33,5 +33,9 @@ SPECTACULAR_SETTINGS = {
         "BroadcastStatusEnum": "broadcasts.models.Broadcast.Status",
         "FriendStatusEnum": "segments.models.Friend.Status",
         "AuditActionEnum": "oa_console.models.AuditAction",
+        "JourneyStatusEnum": "journeys.models.Journey.Status",
+        "EnrolmentStateEnum": "journeys.models.Enrolment.State",
+        "JourneyEnrolStatusEnum": ["enrolled", "refused", "unknown"],
+        "ItemEventResultStatusEnum": ["accepted", "duplicate", "refused"],
     },
 }

@@ -174,3 +174,18 @@ BROADCASTS_SIMULATED_LINE = env.bool(
 )
 if BROADCASTS_SIMULATED_LINE and not DEBUG:
     raise ImproperlyConfigured("BROADCASTS_SIMULATED_LINE is for the embedded demo (DEBUG) only.")
+# Journeys' waits are multiplied by this (journeys.engine.nodes.base.scaled). The embedded demo
+# shortens them, so that a cart abandoned from its button is reminded within a minute (1 hour
+# becomes 30 seconds); everywhere else a wait lasts what the journey says.
+JOURNEYS_WAIT_SCALE = env.float(
+    "JOURNEYS_WAIT_SCALE", default=1 / 120 if BROADCASTS_SIMULATED_LINE else 1.0
+)
+# Friends reaching a journey's send node with the same messages in the same minute go as one
+# multicast: a group is sent once no friend has joined it for this many seconds (or it has 500,
+# or its minute ends), so friends of consecutive runner batches share a call; a lone friend's
+# push waits this long at most (journeys.engine.sending.planning).
+JOURNEYS_MULTICAST_WINDOW_SECONDS = env.float("JOURNEYS_MULTICAST_WINDOW_SECONDS", default=3.0)
+# A journey's webhook step may call private and loopback addresses (a brand's service on the
+# same network) only when this is on; off in production, so a journey cannot probe the
+# console's own network.
+JOURNEYS_WEBHOOK_ALLOW_PRIVATE = env.bool("JOURNEYS_WEBHOOK_ALLOW_PRIVATE", default=DEBUG)

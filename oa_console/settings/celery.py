@@ -24,6 +24,21 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A pool process whose peak resident memory passed this many KiB is replaced by a fresh fork of
+# the main process once its task has finished. The main process holds the imported code
+# (shared, see oa_console/celery.py); what a process grows beyond it is its own: a members
+# import loads pandas and numpy (~65 MB), a runner batch allocates tens of MB of rows, and
+# Python rarely returns that memory to the system. An idle pool process is ~145 MB resident,
+# most of it shared with the main process, so this leaves it ~50 MB of its own.
+# 0 turns either guard off (Celery wants None for that).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = (
+    env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=200_000) or None
+)
+# ... and after this many tasks in any case, so slow growth (fragmentation, copied pages of
+# the shared code) is reset too. The fork costs milliseconds: nothing is imported again.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = (
+    env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=500) or None
+)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_BACKEND = None
@@ -72,6 +87,23 @@ CELERY_BEAT_SCHEDULE = {
         "task": "insights.metrics.tasks.sweep_metric_refreshes",
         "schedule": 300.0,
     },
+    # Journeys: the runner advances due enrolments, the send sweep sends what is pending
+    # (both are also kicked right after the commit that made work for them).
+    "advance-journey-enrolments": {
+        "task": "journeys.tasks.advance_enrolments",
+        "schedule": 10.0,
+    },
+    "send-journey-messages": {"task": "journeys.tasks.send_pending", "schedule": 10.0},
+    # Journeys' webhook calls: kicked after the runner's commit; this finds the lost kicks,
+    # the back-offs that ended and the calls of a worker that died mid-call (its lease ended).
+    "make-journey-webhook-calls": {"task": "journeys.tasks.make_webhook_calls", "schedule": 10.0},
+    # Scheduled segments, date attributes and segment entries each minute (a slot at 10:00 in
+    # the OA's zone enrols within a minute of it), and item events a lost task left pending.
+    "sweep-journey-triggers": {
+        "task": "journeys.trigger_tasks.sweep_journey_triggers",
+        "schedule": 60.0,
+    },
+    "sweep-item-events": {"task": "journeys.trigger_tasks.sweep_item_events", "schedule": 60.0},
     # Broadcasts: hand due ones to workers within 15 s of their time, resume stalled sends.
     "dispatch-due-broadcasts": {
         "task": "broadcasts.tasks.dispatch_due_broadcasts",

@@ -1,4 +1,4 @@
-"""API: custom events from the brand's other systems, up to 1,000 per call."""
+"""API: custom events from the brand's other systems, up to 10,000 per call."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ class CustomEventsApi(AccountApiView):
         description=operation_description(
             (
                 "Records events from the brand's other systems (shop, POS, app) against "
-                "friends, up to 1,000 per call. Each event: friend (`{line_user_id}` or "
+                "friends, up to 10,000 per call. Each event: friend (`{line_user_id}` or "
                 "`{member_id}`), name, occurred_at (ISO-8601 with offset), properties, "
                 "idempotency_key; a purchase also has amount and currency. Events are validated "
                 "one by one: valid ones are stored once per idempotency key (a repeat counts as "
@@ -43,7 +43,7 @@ class CustomEventsApi(AccountApiView):
             ),
             returns="`accepted` and `duplicates` counts, and `rejected`: one entry per refused event.",
             capability=Capability.EDIT_SEGMENTS,
-            errors=[(400, 'the body is not `{"events": [...]}` with 1 to 1,000 events.')],
+            errors=[(400, 'the body is not `{"events": [...]}` with 1 to 10,000 events.')],
         ),
     )
     def post(self, request, account_id: int):

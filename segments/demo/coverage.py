@@ -6,7 +6,7 @@ A demo is seeded in one go, but its story spans a month: friends followed on the
 is what ``tagging.tag_coverage_snapshot`` would have stored that night: the friends following
 at the end of that day (from their follow and block history) and those of them carrying a tag
 tagged by then. Today's snapshot is the product's own, and the two agree on today by
-construction (tests/segments/demo/test_crm.py checks it).
+construction (tests/demo/test_crm.py checks it).
 """
 
 from __future__ import annotations

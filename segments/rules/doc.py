@@ -116,7 +116,7 @@ add-friend links and the friends filters: [tags.md](tags.md).
 
 ### Custom events
 
-`POST events/` with `{"events": [...]}`, 1 to 1,000 events per call. Each event:
+`POST events/` with `{"events": [...]}`, 1 to 10,000 events per call. Each event:
 
 ```json
 {"friend": {"line_user_id": "U4af4980629..."},

@@ -60,6 +60,14 @@ def tag_list(*, account: LineAccount) -> QuerySet[Tag]:
     )
 
 
+def tag_choices(*, account: LineAccount) -> list[tuple[int, str]]:
+    """(id, name) of every tag, for a form's choices: without tag_list's friend counts, which
+    read every tagging of the OA."""
+    return list(
+        Tag.objects.filter(account=account).order_by("name", "pk").values_list("pk", "name")
+    )
+
+
 def tag_get(*, account: LineAccount, tag_id: int) -> Tag | None:
     return Tag.objects.filter(account=account, pk=tag_id).first()
 

@@ -26,7 +26,7 @@ from oa_console.activity.publishing import ActivityInput, publish_many
 from oa_console.models import LineAccount
 from segments.models import CustomEvent, Friend
 
-MAX_EVENTS_PER_CALL = 1000
+MAX_EVENTS_PER_CALL = 10_000
 MAX_PROPERTIES_BYTES = 8000
 PURCHASE = "purchase"
 EVENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")

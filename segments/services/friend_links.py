@@ -34,6 +34,10 @@ KINDS = (Activity.Kind.MESSAGE,)
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 CODE_LENGTH = 8
 CODE_LIFETIME = timedelta(minutes=10)
+# LINE stamps a message with its own clock, in whole milliseconds; ours may run a little ahead.
+# A code is shown only after it is drawn, so a message carrying it that LINE dates up to this
+# much before the draw was sent after it, not before.
+CLOCK_SKEW_ALLOWED = timedelta(seconds=30)
 # What a person types: the code alone, with or without the hyphen or a space, any case.
 _CODE_MESSAGE = re.compile(r"^\s*([0-9A-Za-z]{4})[\s-]?([0-9A-Za-z]{4})\s*$")
 
@@ -106,7 +110,7 @@ def friend_link_codes_redeem(
     links = []
     for code in codes:
         message = by_code[code.code]
-        if not code.created_at <= message.occurred_at <= code.expires_at:
+        if not code.created_at - CLOCK_SKEW_ALLOWED <= message.occurred_at <= code.expires_at:
             continue
         friend = Friend.objects.filter(account=account, line_user_id=message.line_user_id).first()
         if friend is None:

@@ -173,17 +173,23 @@ def ops_of(name: str, context: RuleContext) -> dict:
 
 
 def rules_from_form(
-    data: QueryDict, *, context: RuleContext, action: str = "", tag_ids: Sequence[int] = ()
+    data: QueryDict,
+    *,
+    context: RuleContext,
+    action: str = "",
+    tag_ids: Sequence[int] = (),
+    root: str = ROOT,
 ) -> ParsedForm:
     """The JSON rules the form stands for, after applying ``action`` (``add-condition:<path>``,
     ``add-group:<path>``, ``remove:<path>``). ``tag_ids`` in the order the builder lists them
-    (the first is what a fresh tag condition shows)."""
+    (the first is what a fresh tag condition shows). ``root`` is the DOM path of the tree's
+    top group: another form holding a rule tree (a journey step's) names it after its field."""
     verb, _sep, target = action.partition(":")
     paths: dict[str, str] = {}
 
     def node(path: str) -> dict | None:
-        kind = data.get(f"{path}:type", "all" if path == ROOT else "")
-        if verb == "remove" and target == path and path != ROOT:
+        kind = data.get(f"{path}:type", "all" if path == root else "")
+        if verb == "remove" and target == path and path != root:
             return None
         if kind in GROUP_KINDS:
             children = []
@@ -223,8 +229,7 @@ def rules_from_form(
         key = kind
         return {key: [to_json(c, f"{json_path}.{key}[{i}]") for i, (_d, c) in enumerate(children)]}
 
-    root = node(ROOT)
-    return ParsedForm(rules=to_json(root, "$"), paths=paths)
+    return ParsedForm(rules=to_json(node(root), "$"), paths=paths)
 
 
 def _kind(name: str) -> str:

@@ -101,8 +101,10 @@ def ui_tree(
     context: RuleContext,
     tags: list[tuple[str, str]],
     errors: list[RuleError] = (),
+    root: str = ROOT,
 ) -> UiNode:
-    """The builder's view of a rule tree, each error placed on its node."""
+    """The builder's view of a rule tree, each error placed on its node; ``root`` as in
+    ``rules_from_form``."""
     nodes: dict[str, UiNode] = {}
     json_paths: dict[str, str] = {}
 
@@ -147,17 +149,17 @@ def ui_tree(
         nodes[path] = node
         return node
 
-    root = build(rules, ROOT, 0, "$")
-    if not root.is_group:  # a single condition from the API: show it inside "all of"
-        child = root
-        child.path, child.depth = f"{ROOT}-0", 1
+    top = build(rules, root, 0, "$")
+    if not top.is_group:  # a single condition from the API: show it inside "all of"
+        child = top
+        child.path, child.depth = f"{root}-0", 1
         nodes[child.path] = child
         json_paths["$"] = child.path
-        root = UiNode(path=ROOT, is_group=True, kind="all", children=[child])
-        nodes[ROOT] = root
+        top = UiNode(path=root, is_group=True, kind="all", children=[child])
+        nodes[root] = top
     for dom, message in errors_by_dom_path(list(errors), json_paths).items():
         nodes[dom].error = message
-    return root
+    return top
 
 
 def field_options(context: RuleContext) -> list[tuple[str, str]]:

@@ -18,6 +18,7 @@ from oa_console.permissions import can, require
 from oa_console.roles import Capability
 from oa_console.views._render import render_page
 from segments.models import Friend, FriendTag
+from segments.registries.friend_panels import friend_panels_render
 from segments.selectors import attributes as attribute_selectors
 from segments.selectors import campaigns as campaign_selectors
 from segments.selectors import friends as selectors
@@ -202,5 +203,6 @@ def friend_detail(
             ),
             "can_edit": can(request, Capability.EDIT_SEGMENTS) and friend.erased_at is None,
             "can_manage_personal_data": can(request, Capability.MANAGE_PERSONAL_DATA),
+            "friend_panels": friend_panels_render(request, friend),
         },
     )

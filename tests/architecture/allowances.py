@@ -40,10 +40,28 @@ UNSCOPED = {
     "broadcasts/simulated_line.py": 1,
     "broadcasts/tasks.py": 1,
     "insights/api/metrics.py": 1,
+    # Beat sweeps before any tenant is known: item events no worker runs, and the active
+    # journeys whose scheduled trigger is due; each id goes to a task that reads in its own OA.
+    "journeys/engine/item_events/processing.py": 1,
+    "journeys/engine/schedules/runs.py": 1,
+    # A public click redirect: the token names the journey before any tenant is known.
+    "journeys/services/clicks.py": 1,
     "insights/imports/claims.py": 2,
     "insights/imports/jobs.py": 4,
     "insights/metrics/refresh.py": 4,
     "insights/sync/passes.py": 2,
+    # The journeys runner claims due enrolments of every OA (the active journeys' ids, the due
+    # ids, then their rows, and the batch's OAs, journeys and versions, read once and shared)
+    # and writes a batch's journal lines, sends and moves, which may span
+    # OAs, in one statement each; the send sweep plans and claims pending sends of every OA
+    # (each claim's outcomes are then stored per OA).
+    "journeys/engine/runner.py": 6,
+    # The webhook task claims due calls of every OA (no tenant is known to a beat sweep), reads
+    # each call's secret and records its answer in the call's OA by id.
+    "journeys/engine/webhook_calls.py": 5,
+    "journeys/engine/batch_writes.py": 5,
+    "journeys/engine/sending/planning.py": 4,
+    "journeys/engine/sending/rounds.py": 3,
     "oa_console/activity/draining.py": 1,
     "oa_console/activity/registry.py": 1,
     "oa_console/admin.py": 1,

@@ -13,9 +13,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from broadcasts.models import Broadcast, BroadcastBatch, SendingRules
+from broadcasts.models import Broadcast, BroadcastBatch
 from broadcasts.services import workflow
-from segments.models import Friend, Segment
+from segments.models import Friend, Segment, SendingRules
 from tests.fakes.line_sending import SendingScript
 from tests.fakes.line_server import fake_line  # noqa: F401  (fixture)
 

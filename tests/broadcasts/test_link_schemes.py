@@ -15,9 +15,10 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from broadcasts.messages import click_token, messages_errors, tracked_urls
+from broadcasts.messages import click_token, tracked_urls
 from broadcasts.models import Broadcast, Click
 from broadcasts.services import clicks
+from oa_console.line.messages import messages_errors
 from tests.broadcasts.conftest import make_broadcast, make_friends
 from tests.conftest import client_for
 

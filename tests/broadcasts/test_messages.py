@@ -1,13 +1,15 @@
-"""Message validation against LINE's schema, personalisation and tracked links."""
+"""Broadcast rules on messages ({displayName} needs a segment, demographic filters) and tracked
+links; LINE's schema validation itself is tested in tests/oa_console/line/test_messages.py."""
 
 from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from broadcasts.messages import messages_errors, rewrite_links, tracked_urls
+from broadcasts.messages import rewrite_links, tracked_urls
 from broadcasts.models import Broadcast
 from broadcasts.services import workflow
+from oa_console.line.messages import messages_errors
 from tests.broadcasts.conftest import everyone_segment
 
 FLEX = {
@@ -27,43 +29,6 @@ FLEX = {
         },
     },
 }
-
-
-def test_the_composer_bubble_kinds_are_accepted():
-    messages = [
-        {"type": "text", "text": "Hello {displayName}"},
-        {
-            "type": "image",
-            "originalContentUrl": "https://cdn.example/a.jpg",
-            "previewImageUrl": "https://cdn.example/a-small.jpg",
-        },
-        {"type": "sticker", "packageId": "446", "stickerId": "1988"},
-        FLEX,
-    ]
-    assert messages_errors(messages) == []
-
-
-def test_more_than_five_bubbles_is_refused():
-    errors = messages_errors([{"type": "text", "text": str(n)} for n in range(6)])
-    assert [e.message for e in errors] == ["At most 5 messages can be sent at once."]
-
-
-def test_invalid_flex_names_the_bubble_and_the_path():
-    broken = {**FLEX, "contents": {"type": "bubble", "body": {"type": "box", "contents": []}}}
-    errors = messages_errors([{"type": "text", "text": "hi"}, broken])
-    assert [(e.bubble, e.path) for e in errors] == [(2, "contents/body")]
-    assert "'layout' is a required property" in str(errors[0])
-    assert str(errors[0]).startswith("Bubble 2 (contents/body)")
-
-
-def test_unknown_flex_component_type_is_refused():
-    broken = {**FLEX, "contents": {"type": "bubblez"}}
-    assert messages_errors([broken])[0].message == "type must be one of bubble, carousel"
-
-
-def test_image_needs_https_and_a_preview():
-    errors = messages_errors([{"type": "image", "originalContentUrl": "http://cdn.example/a.jpg"}])
-    assert {e.path for e in errors} == {"", "originalContentUrl"}
 
 
 @pytest.mark.django_db

@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from rest_framework.test import APIClient
 
-from broadcasts.models import Broadcast, BroadcastBatch, SendingRules
+from broadcasts.models import Broadcast, BroadcastBatch
 from broadcasts.services import results
 from insights.models import InsightRecord
 from insights.sync import daily, passes
+from segments.models import SendingRules
 from tests.broadcasts.conftest import everyone_segment, make_broadcast, make_friends
 from tests.broadcasts.test_sending import run_to_end
 from tests.conftest import client_for

@@ -12,13 +12,9 @@ once.
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -30,59 +26,64 @@ from oa_console import queueing
 from oa_console.celery import app as celery_app
 from oa_console.tenancy import tenant_scope
 from tests.broadcasts.conftest import everyone_segment, make_broadcast, make_friends
-
-ROOT = Path(__file__).resolve().parents[2]
-TIMEOUT = 90.0
+from tests.celery_worker import TIMEOUT, start_worker, wait_for
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the worker process needs a shared PostgreSQL"
 )
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return (
-        f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/"
-        f"{db['NAME']}"
+def _kill_worker_during_call(line, broadcast: Broadcast, *, nth: int, what: str) -> None:
+    """A worker sends ``broadcast`` now and is SIGKILLed while LINE holds its answer to the
+    ``nth`` call it accepts (``what`` that call is, for the wait's message); the worker's other
+    calls in flight are answered meanwhile."""
+    in_flight = threading.Event()
+    release = threading.Event()
+    accepted_so_far = []
+
+    def hold_the_nth(accepted) -> None:
+        accepted_so_far.append(accepted)
+        if len(accepted_so_far) == nth:
+            in_flight.set()
+            release.wait(TIMEOUT)
+
+    line.on_accept = hold_the_nth
+    celery_app.control.purge()
+    queueing.reset()
+    first = start_worker(line.server.url)
+    try:
+        workflow.broadcast_schedule(broadcast=broadcast, send_at=None)  # "send now"
+        wait_for(in_flight.is_set, what)
+        time.sleep(0.5)  # the claim's other calls are answered meanwhile
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+    finally:
+        release.set()
+        if first.poll() is None:
+            first.kill()
+
+
+def _resume_in_new_worker(line, broadcast: Broadcast) -> None:
+    """A new worker runs what beat's stalled-broadcast sweep enqueues for a broadcast nobody is
+    working on, until the broadcast is sent."""
+    second = start_worker(line.server.url)
+    try:
+        send_broadcast.delay(broadcast.pk)
+        wait_for(
+            lambda: Broadcast.unscoped.get(pk=broadcast.pk).status == Broadcast.Status.SENT,
+            "the broadcast to finish",
+        )
+    finally:
+        second.terminate()
+        second.wait(20)
+
+
+def _batch_statuses(broadcast: Broadcast) -> list[str]:
+    return list(
+        BroadcastBatch.unscoped.filter(broadcast=broadcast)
+        .order_by("sequence")
+        .values_list("status", flat=True)
     )
-
-
-def _start_worker(line_url: str) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "DATABASE_URL": _database_url(),
-        "LINE_API_HOST": line_url,
-    }
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "oa_console",
-            "worker",
-            "--pool=solo",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-def _wait(predicate, what: str) -> None:
-    deadline = time.monotonic() + TIMEOUT
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.mark.django_db(transaction=True)
@@ -94,17 +95,6 @@ def test_worker_killed_mid_send_resumes_without_duplicates(account, rules, line)
     claim = sending.MULTICAST_CLAIM
     batches_planned = 2 * claim + 2
     friends = make_friends(account, batches_planned * 500 - 200)
-    in_flight = threading.Event()
-    release = threading.Event()
-    accepted_so_far = []
-
-    def hold_one_of_the_second_claim(accepted) -> None:
-        accepted_so_far.append(accepted)
-        if len(accepted_so_far) == claim + 2:
-            in_flight.set()
-            release.wait(TIMEOUT)
-
-    line.on_accept = hold_one_of_the_second_claim
     with tenant_scope(workspace=account.workspace, account=account):
         broadcast = make_broadcast(
             account,
@@ -112,42 +102,17 @@ def test_worker_killed_mid_send_resumes_without_duplicates(account, rules, line)
             segment=everyone_segment(account),
             status=Broadcast.Status.APPROVED,
         )
-    celery_app.control.purge()
-    queueing.reset()
-    first = _start_worker(line.server.url)
-    try:
-        workflow.broadcast_schedule(broadcast=broadcast, send_at=None)  # "send now"
-        _wait(in_flight.is_set, "a multicast of the second claim to reach LINE")
-        time.sleep(0.5)  # the claim's other calls are answered meanwhile
-        first.send_signal(signal.SIGKILL)
-        first.wait(10)
-    finally:
-        release.set()
-        if first.poll() is None:
-            first.kill()
+    _kill_worker_during_call(
+        line, broadcast, nth=claim + 2, what="a multicast of the second claim to reach LINE"
+    )
 
     broadcast.refresh_from_db()
     assert (broadcast.status, broadcast.method) == (Broadcast.Status.SENDING, "multicast")
-    statuses = list(
-        BroadcastBatch.unscoped.filter(broadcast=broadcast)
-        .order_by("sequence")
-        .values_list("status", flat=True)
-    )
-    assert statuses == ["accepted"] * claim + ["pending"] * (claim + 2)
+    assert _batch_statuses(broadcast) == ["accepted"] * claim + ["pending"] * (claim + 2)
     accepted_before_resume = len(line.accepted)
     assert accepted_before_resume >= claim + 2  # the killed claim's calls reached LINE
 
-    second = _start_worker(line.server.url)
-    try:
-        # What beat's stalled-broadcast sweep enqueues for a broadcast nobody is working on.
-        send_broadcast.delay(broadcast.pk)
-        _wait(
-            lambda: Broadcast.unscoped.get(pk=broadcast.pk).status == Broadcast.Status.SENT,
-            "the broadcast to finish",
-        )
-    finally:
-        second.terminate()
-        second.wait(20)
+    _resume_in_new_worker(line, broadcast)
 
     batches = BroadcastBatch.unscoped.filter(broadcast=broadcast).order_by("sequence")
     assert [b.status for b in batches] == ["accepted"] * batches_planned
@@ -167,17 +132,6 @@ def test_worker_killed_mid_push_claim_resumes_without_duplicates(account, rules,
     those are answered 409, so each friend still gets the message once."""
     claim = sending.PUSH_CLAIM
     friends = make_friends(account, 2 * claim + 10)
-    in_flight = threading.Event()
-    release = threading.Event()
-    accepted_so_far = []
-
-    def hold_one_of_the_second_claim(accepted) -> None:
-        accepted_so_far.append(accepted)
-        if len(accepted_so_far) == claim + 5:
-            in_flight.set()
-            release.wait(TIMEOUT)
-
-    line.on_accept = hold_one_of_the_second_claim
     with tenant_scope(workspace=account.workspace, account=account):
         broadcast = make_broadcast(
             account,
@@ -187,41 +141,17 @@ def test_worker_killed_mid_push_claim_resumes_without_duplicates(account, rules,
             status=Broadcast.Status.APPROVED,
             click_attribution=Broadcast.ClickAttribution.FRIEND,
         )
-    celery_app.control.purge()
-    queueing.reset()
-    first = _start_worker(line.server.url)
-    try:
-        workflow.broadcast_schedule(broadcast=broadcast, send_at=None)  # "send now"
-        _wait(in_flight.is_set, "a push of the second claim to reach LINE")
-        time.sleep(0.5)  # the claim's other calls are answered meanwhile
-        first.send_signal(signal.SIGKILL)
-        first.wait(10)
-    finally:
-        release.set()
-        if first.poll() is None:
-            first.kill()
+    _kill_worker_during_call(
+        line, broadcast, nth=claim + 5, what="a push of the second claim to reach LINE"
+    )
 
     broadcast.refresh_from_db()
     assert (broadcast.status, broadcast.method) == (Broadcast.Status.SENDING, "push")
-    statuses = list(
-        BroadcastBatch.unscoped.filter(broadcast=broadcast)
-        .order_by("sequence")
-        .values_list("status", flat=True)
-    )
-    assert statuses == ["accepted"] * claim + ["pending"] * (claim + 10)
+    assert _batch_statuses(broadcast) == ["accepted"] * claim + ["pending"] * (claim + 10)
     accepted_before_resume = len(line.accepted)
     assert accepted_before_resume > claim + 1  # the killed claim's calls reached LINE
 
-    second = _start_worker(line.server.url)
-    try:
-        send_broadcast.delay(broadcast.pk)
-        _wait(
-            lambda: Broadcast.unscoped.get(pk=broadcast.pk).status == Broadcast.Status.SENT,
-            "the broadcast to finish",
-        )
-    finally:
-        second.terminate()
-        second.wait(20)
+    _resume_in_new_worker(line, broadcast)
 
     batches = BroadcastBatch.unscoped.filter(broadcast=broadcast)
     assert set(batches.values_list("status", flat=True)) == {"accepted"}

@@ -8,7 +8,11 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.browser_db_neutral,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def test_docs_page_requests_nothing_from_another_host(page, live_server):

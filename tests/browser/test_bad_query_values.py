@@ -12,7 +12,11 @@ from playwright.sync_api import expect
 from tests.browser.test_tags_campaigns_flow import log_in
 from tests.segments.crm_world import build_crm_world
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.browser_db_neutral,
+    pytest.mark.django_db(transaction=True),
+]
 
 # Set to a directory to keep the screenshots (reviewing the pages by eye).
 SCREENSHOTS = os.environ.get("SCREENSHOT_DIR", "")

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from broadcasts.models import Broadcast, SendingRules
+from broadcasts.models import Broadcast
 from broadcasts.services import sending
 from oa_console.roles import Role
 from oa_console.tenancy import tenant_scope
+from segments.models import SendingRules
 from tests.broadcasts.conftest import everyone_segment, make_friends
-from tests.conftest import PASSWORD, make_member
+from tests.browser.sign_in import log_in
+from tests.conftest import make_member
 from tests.factories import LineAccountFactory, WorkspaceFactory
 from tests.fakes.line_sending import SendingScript
 from tests.fakes.line_server import fake_line  # noqa: F401  (fixture)
@@ -33,14 +35,6 @@ def oa(fake_line):  # noqa: F811
     return account, script, fake_line
 
 
-def log_in(page, email: str) -> None:
-    page.goto("/auth/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/w/sakura/**")
-
-
 def run_worker(broadcast_id: int, account) -> None:
     """What the Celery worker does after "send now" (the browser test has no worker)."""
     with tenant_scope(workspace=account.workspace, account=account):
@@ -51,7 +45,7 @@ def run_worker(broadcast_id: int, account) -> None:
 
 def test_compose_preview_schedule_approve_and_send(page, oa):
     account, script, server = oa
-    log_in(page, "marketer@sakura.example")
+    log_in(page, "marketer@sakura.example", workspace="sakura")
     page.goto("/w/sakura/oa/tokyo-beauty/broadcasts/")
     page.get_by_test_id("new-broadcast").first.click()
     page.wait_for_url("**/broadcasts/new/")
@@ -92,7 +86,7 @@ def test_compose_preview_schedule_approve_and_send(page, oa):
 
     page.get_by_test_id("user-menu").click()
     page.get_by_role("button", name="Log out").click()
-    log_in(page, "admin@sakura.example")
+    log_in(page, "admin@sakura.example", workspace="sakura")
     page.goto(broadcast_url)
     page.get_by_label("Comment").fill("Looks good")
     page.get_by_test_id("approve").click()
@@ -120,7 +114,7 @@ def test_compose_preview_schedule_approve_and_send(page, oa):
 def test_ab_variants_in_the_composer(page, oa):
     """Add a variant with htmx (a second phone appears), save, and see both on the page."""
     _account, _script, _server = oa
-    log_in(page, "marketer@sakura.example")
+    log_in(page, "marketer@sakura.example", workspace="sakura")
     page.goto("/w/sakura/oa/tokyo-beauty/broadcasts/new/")
     page.get_by_label("Name", exact=True).fill("Subject test")
     page.get_by_test_id("bubble-1").get_by_label("Text", exact=True).fill("Version one")

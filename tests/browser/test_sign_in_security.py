@@ -13,7 +13,11 @@ from tests.conftest import PASSWORD, make_member
 from tests.factories import LineAccountFactory, WorkspaceFactory
 from tests.two_factor import code_for, code_for_key, enable_two_factor, key_from_secret
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.browser_db_neutral,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 @pytest.fixture

@@ -10,7 +10,11 @@ from oa_console.roles import Role
 from tests.conftest import PASSWORD, make_member
 from tests.factories import LineAccountFactory, WorkspaceFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.browser_db_neutral,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from broadcasts.models import SendingRules
 from oa_console.roles import Role
+from segments.models import SendingRules
 from tests.broadcasts.conftest import make_broadcast, make_friends
 from tests.browser.test_webhook_flow import send_from_line
 from tests.conftest import PASSWORD, make_member

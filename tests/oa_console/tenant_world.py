@@ -63,6 +63,7 @@ PUBLIC_URL_NAMES = {
     "healthz",
     "line_webhook",
     "broadcast_click",  # signed-token click redirect for friends: tests/broadcasts/test_clicks.py
+    "journey_click",  # the same for journey sends' links: tests/journeys/test_clicks.py
     # Campaign add-friend link scanned by anyone: tests/segments/services/test_campaigns.py
     "campaign_link_redirect",
     "broadcast_image",  # uploaded broadcast images LINE fetches: tests/broadcasts/composer/test_bubbles.py
@@ -219,6 +220,18 @@ def build_follower_sync(workspace, account):
     return FollowerSync.unscoped.create(account=account, trigger="manual", status="done")
 
 
+def build_journey(workspace, account):
+    from journeys.models import Journey
+
+    return Journey.unscoped.create(account=account, name="Cart", draft_graph={})
+
+
+def build_webhook_secret(workspace, account):
+    from journeys.models import WebhookSecret
+
+    return WebhookSecret.unscoped.create(account=account, name="shop", secret="x" * 20)
+
+
 # name -> builder(workspace, account) creating that object inside the given tenant.
 WORLD_BUILDERS: dict[str, Callable] = {
     "tag_family": build_tag_family,
@@ -238,6 +251,8 @@ WORLD_BUILDERS: dict[str, Callable] = {
     "insight_broadcast": build_insight_broadcast,
     "broadcast_request": build_broadcast_request,
     "follower_sync": build_follower_sync,
+    "journey": build_journey,
+    "webhook_secret": build_webhook_secret,
 }
 
 
@@ -287,6 +302,10 @@ FOREIGN_KWARG_PROVIDERS: dict[str, Callable[[World], object]] = {
     "attribute_id": lambda world: world.other("attribute").pk,
     "request_id": lambda world: world.other("broadcast_request"),
     "sync_id": lambda world: world.other("follower_sync").pk,
+    "journey_id": lambda world: world.other("journey").pk,
+    "secret_id": lambda world: world.other("webhook_secret").pk,
+    # A step of a journey: ids are names inside the graph, so the journey decides the tenant.
+    "node_id": lambda world: "start",
 }
 
 # For a client limited to workspace A's first OA, the "foreign" objects live in the sibling OA.

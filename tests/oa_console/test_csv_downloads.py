@@ -249,6 +249,20 @@ def test_every_csv_download_neutralises_formulas(oa, owner, insight, reached):  
     )
     _check(log, planted=PAYLOADS)
 
+    # A journey's funnel: each send step's label is what the marketer typed.
+    from journeys.models import Journey
+    from journeys.starters import STARTERS
+
+    graph = STARTERS["cart_abandonment"].graph()
+    graph["nodes"]["reminder"]["label"] = PAYLOADS[0]
+    journey = Journey.unscoped.create(account=account, name=PAYLOADS[1], draft_graph=graph)
+    funnel = _read(
+        client.get(
+            _url(account, "journey_detail", journey_id=journey.pk), {"download": "funnel.csv"}
+        )
+    )
+    _check(funnel, planted=[PAYLOADS[0]])
+
     missing = download_call_sites() - reached
     assert not missing, f"CSV downloads this test does not request: {sorted(missing)}"
     assert len(download_call_sites()) >= 7

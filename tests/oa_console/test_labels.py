@@ -11,8 +11,8 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from broadcasts.messages import schema_component
 from oa_console import formatting, labels, relative_time
+from oa_console.line.messages import schema_component
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 RAW_CODE = r"[a-z]{2}_\d+|from\d+to\d+"

@@ -96,3 +96,44 @@ print("RESULT", json.dumps({"loaded": sorted(m for m in LAZY if m in sys.modules
         "rows": [[{"LINE user ID": "U1", "Member ID": "M1"}]],
         "svg": "<svg",
     }
+
+
+TRIM = """
+import ctypes
+from celery.signals import task_postrun, worker_process_init
+calls = []
+class LibC:  # stands in for glibc, recording what the worker asks of it
+    def __init__(self, name):
+        if name != "libc.so.6" or %r:
+            raise OSError(name)
+    def malloc_trim(self, pad):
+        calls.append(pad)
+ctypes.CDLL = LibC
+task_postrun.send(sender=None, task_id="before", task=None)
+before = list(calls)
+worker_process_init.send(sender=None)
+task_postrun.send(sender=None, task_id="one", task=None)
+task_postrun.send(sender=None, task_id="two", task=None)
+print("RESULT", json.dumps({"before": before, "after": calls}))
+"""
+
+
+def test_pool_processes_trim_the_heap_after_each_task():
+    """Once a process is a pool process (``worker_process_init``), every task ends with
+    ``malloc_trim(0)``; before that (the web server, tests running tasks eagerly) none does."""
+    booted, trimmed = _boot(TRIM % (False,))
+    assert booted["loaded"] == []
+    assert trimmed == {"before": [], "after": [0, 0]}
+
+
+def test_pool_processes_without_glibc_run_their_tasks_untrimmed():
+    (_booted, trimmed) = _boot(TRIM % (True,))
+    assert trimmed == {"before": [], "after": []}
+
+
+def test_pool_processes_are_replaced_past_a_memory_ceiling_and_a_task_count():
+    """The guard reaches Celery under its own names (the CELERY_ namespace of the settings)."""
+    from oa_console.celery import app
+
+    assert app.conf.worker_max_memory_per_child == 200_000
+    assert app.conf.worker_max_tasks_per_child == 500

@@ -49,6 +49,7 @@ UID = "U" + "5e" * 16  # the person asking
 NAME = "Zelda Quixotic 山田"
 MEMBER_ID = "MEM-778899"
 BYSTANDER_UID = "U" + "7a" * 16
+GROUP_ID = "C" + "1" * 32
 
 
 @dataclass
@@ -86,6 +87,24 @@ def _event(account, key: str, kind: str, source: dict, when, **body) -> WebhookE
         received_at=when,
         status=WebhookEvent.Status.PROCESSED,
         processed_at=when,
+    )
+
+
+def _text_message(
+    account, key: str, when, uid: str, message_id: str, text: str, friend=None, **extra
+) -> Interaction:
+    """A text the OA received (from a friend, or in a group: ``group_id``), as logged."""
+    return Interaction.unscoped.create(
+        account=account,
+        friend=friend,
+        event_key=key,
+        kind="message",
+        occurred_at=when,
+        line_user_id=uid,
+        message_type="text",
+        message_id=message_id,
+        text=text,
+        **extra,
     )
 
 
@@ -145,48 +164,25 @@ def build_world(account, workspace) -> World:
         account,
         "01GROUPJOIN000000000000000",
         "memberJoined",
-        {"type": "group", "groupId": "C" + "1" * 32},
+        {"type": "group", "groupId": GROUP_ID},
         day + timedelta(hours=2),
         joined={
             "members": [{"type": "user", "userId": UID}, {"type": "user", "userId": BYSTANDER_UID}]
         },
     )
-    Interaction.unscoped.create(
-        account=account,
-        friend=friend,
-        event_key="01MSGZELDA0000000000000000",
-        kind="message",
-        occurred_at=day + timedelta(hours=1),
-        line_user_id=UID,
-        message_type="text",
-        message_id="5001",
-        text="call me 090-1111",
-    )
-    Interaction.unscoped.create(
-        account=account,
-        friend=None,
-        event_key="01GROUPMSGZELDA00000000000",
-        kind="message",
-        occurred_at=day + timedelta(hours=2),
-        line_user_id=UID,
-        group_id="C" + "1" * 32,
-        message_type="text",
-        message_id="5002",
-        text="group words of zelda",
-    )
-    Interaction.unscoped.create(
-        account=account,
-        friend=None,
-        event_key="01GROUPMSGBYST000000000000",
-        kind="message",
-        occurred_at=day + timedelta(hours=2),
-        line_user_id=BYSTANDER_UID,
-        group_id="C" + "1" * 32,
-        message_type="text",
-        message_id="5003",
-        text="@someone hi",
+    _text_message(
+        account, "01MSGZELDA0000000000000000", day + timedelta(hours=1), UID, "5001",
+        "call me 090-1111", friend=friend,
+    )  # fmt: skip
+    _text_message(
+        account, "01GROUPMSGZELDA00000000000", day + timedelta(hours=2), UID, "5002",
+        "group words of zelda", group_id=GROUP_ID,
+    )  # fmt: skip
+    _text_message(
+        account, "01GROUPMSGBYST000000000000", day + timedelta(hours=2), BYSTANDER_UID, "5003",
+        "@someone hi", group_id=GROUP_ID,
         data={"mention": {"mentionees": [{"index": 0, "length": 8, "userId": UID}]}},
-    )
+    )  # fmt: skip
     Segment.unscoped.create(
         account=account,
         name="Followers",

@@ -316,7 +316,7 @@ def test_every_app_registers_its_provider_and_the_friend_row_goes_last():
     from segments.personal_data.registry import providers
 
     apps_in_order = [provider.app for provider in providers()]
-    assert set(apps_in_order) == {"webhooks", "broadcasts", "insights", "segments"}
+    assert set(apps_in_order) == {"webhooks", "broadcasts", "journeys", "insights", "segments"}
     assert apps_in_order[-1] == "segments"
 
 

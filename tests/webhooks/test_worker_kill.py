@@ -8,22 +8,20 @@ database, which an in-memory SQLite database cannot offer.
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from oa_console import queueing
 from oa_console.celery import app as celery_app
 from segments.models import Friend, FriendStatusChange, Interaction
+from tests.celery_worker import start_worker
 from tests.webhooks.factories import event, user_id
 from webhooks.models import WebhookEvent
 from webhooks.services import webhook_envelope_parse, webhook_events_store, webhook_events_sweep
@@ -39,37 +37,6 @@ pytestmark = [
         reason="a worker process needs the PostgreSQL test database and a Redis broker",
     ),
 ]
-
-
-def start_worker(queue: str) -> subprocess.Popen:
-    db = settings.DATABASES["default"]
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{connection.settings_dict['NAME']}",
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-    }
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "oa_console",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "-Q",
-            queue,
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=WARNING",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
 
 
 def processed(account) -> int:
@@ -114,7 +81,7 @@ def test_killed_worker_mid_backlog_loses_and_doubles_nothing(account, private_qu
         webhook_events_store(account=account, envelope=webhook_envelope_parse(body))
 
     queue = private_queue
-    first = start_worker(queue)
+    first = start_worker(queue=queue)
     try:
         process_account_events.apply_async((account.pk,), queue=queue)
         assert wait_for(lambda: processed(account) >= 500), (
@@ -129,7 +96,7 @@ def test_killed_worker_mid_backlog_loses_and_doubles_nothing(account, private_qu
     assert done_when_killed < EVENTS, "the worker finished before it could be killed"
     assert done_when_killed % 500 == 0  # whole batches only: the interrupted one rolled back
 
-    second = start_worker(queue)
+    second = start_worker(queue=queue)
     try:
         assert webhook_events_sweep(grace=timedelta(0)) == [account.pk]
         assert wait_for(lambda: processed(account) == EVENTS, timeout=120, step=0.2)

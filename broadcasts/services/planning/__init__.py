@@ -47,9 +47,9 @@ from broadcasts.services.planning.line_rules import (
     nobody_left,
 )
 from broadcasts.services.planning.method import per_friend_reason, send_method, sendable_candidates
-from broadcasts.services.rules import capped_friend_ids
 from broadcasts.services.send_audit import broadcast_send_recorded
 from segments.models import Friend
+from segments.services.sending_rules import capped_friend_ids
 
 __all__ = [
     "MIN_AUDIENCE",

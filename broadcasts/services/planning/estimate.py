@@ -34,9 +34,9 @@ from broadcasts.services.planning.method import (
     send_seconds,
     sendable_candidates,
 )
-from broadcasts.services.rules import capped_friend_ids, quiet_hours_end
 from segments.models import Friend
 from segments.selectors.segments import segment_friends
+from segments.services.sending_rules import capped_friend_ids, quiet_hours_end
 
 
 def broadcast_estimate(*, broadcast: Broadcast, now: datetime | None = None) -> Estimate:

@@ -9,7 +9,7 @@ from datetime import datetime
 from django.db.models import QuerySet
 
 from broadcasts.audiences import audience_for
-from broadcasts.messages import is_personalised, tracked_urls
+from broadcasts.messages import tracked_urls
 from broadcasts.models import Broadcast
 from broadcasts.services import variants
 from broadcasts.services.planning.limits import (
@@ -20,6 +20,7 @@ from broadcasts.services.planning.limits import (
     Method,
     PerFriend,
 )
+from oa_console.line.messages import is_personalised
 from segments.models import Friend
 
 

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from functools import partial
 
 from django.conf import settings
 from django.urls import reverse
 
-from broadcasts.messages import is_personalised, personalise, rewrite_links
+from broadcasts.messages import rewrite_links
 from broadcasts.models import Broadcast, BroadcastBatch
 from broadcasts.services import variants
-from oa_console.line import clients
-from oa_console.line.outcomes import Outcome, line_call
+from oa_console.line.calls import Call, calls_make, retried_call
+from oa_console.line.messages import is_personalised, personalise
+from oa_console.line.outcomes import Outcome
 from segments.models import Friend
 
 Method = Broadcast.Method
@@ -158,14 +158,13 @@ def _prepare_call(
     api,
     requests: _Requests,
     names: dict[int, str],
-) -> Callable[[], Outcome]:
+) -> Call:
     """The LINE call for ``batch`` through ``api`` (one client per sending round, so its
     connection pool is reused across batches), its body built now, in the thread that holds
     the database connection; the call itself touches only the network, so it may run on a
     pool thread. ``names``: the display names ``_Requests.display_names`` read."""
     from linebot.v3 import messaging
 
-    key, timeout = str(batch.retry_key), clients.REQUEST_TIMEOUT
     messages = requests.messages
     # The batch's aggregation unit is part of its body (fixed before the first call, changed
     # only with a new retry key): a retry sends exactly what the first attempt sent.
@@ -184,9 +183,7 @@ def _prepare_call(
     else:
         request = messaging.NarrowcastRequest.from_dict(_narrowcast_body(broadcast, messages))
         send = api.narrowcast_with_http_info
-    return partial(
-        line_call, partial(send, request, x_line_retry_key=key, _request_timeout=timeout)
-    )
+    return retried_call(send, request, batch.retry_key)
 
 
 def _send_batches(
@@ -201,6 +198,4 @@ def _send_batches(
     contend for the interpreter lock. Every call has ended when this returns."""
     names = requests.display_names(batches)
     calls = [_prepare_call(broadcast, batch, api, requests, names) for batch in batches]
-    if pool is None or len(calls) == 1:
-        return [call() for call in calls]
-    return list(pool.map(lambda call: call(), calls))
+    return calls_make(calls, pool)

@@ -6,13 +6,11 @@ time budget is spent or quiet hours begin. ``broadcast_send`` is the Celery task
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
@@ -24,18 +22,17 @@ from broadcasts.services.sending.recording import _record_claim
 from broadcasts.services.sending.requests import _Requests, _send_batches
 from broadcasts.services.sending.uploads import _needs_upload, _upload
 from oa_console.line import clients, limiter
+from oa_console.line.calls import (
+    MULTICAST_CLAIM,
+    PUSH_CLAIM,
+    PUSH_THREADS,
+    call_pool,
+    outcomes_committed_lazily,
+)
 
 Method = Broadcast.Method
 SHORT_WAIT = 1.0  # seconds: a limiter wait this short is slept in the send loop
-# Push batches (one friend each) claimed per transaction and sent at once on a few threads: one
-# claim, one limiter call and one commit for many calls, and the HTTP round trips overlap.
-# Claiming more than one is safe: every claimed row keeps its retry key until its outcome
-# commits, so a worker killed mid-claim leaves them all pending and their resends answer 409.
-PUSH_CLAIM = 32
-PUSH_THREADS = 8  # below the SDK's urllib3 pool size (5 per core), so connections are reused
-# Multicast batches (500 friends each) claimed and sent at once, on as many threads: the same
-# saving per call, and a worker process keeps several of LINE's 200 calls a second in flight.
-MULTICAST_CLAIM = 4
+# Claim sizes and threads: oa_console.line.calls (shared with journeys' send rounds).
 ENDPOINT = {
     Method.MULTICAST: "multicast",
     Method.PUSH: "push",
@@ -81,31 +78,13 @@ def broadcast_send(
     endpoint = ENDPOINT[broadcast.method]
     deadline = time.monotonic() + budget_seconds
     with (
-        _outcomes_committed_lazily(),
+        outcomes_committed_lazily(),
         clients.messaging_api(broadcast.account, host=simulated_line.host()) as api,
     ):
         spent = _send_round(broadcast, endpoint, api, deadline, stop=stop, clock=now)
     if spent.budget_spent:
         return SendProgress(finished=False, retry_in=0)  # continue in a new task
     return _after_round(broadcast, spent.retry_in, now())
-
-
-@contextmanager
-def _outcomes_committed_lazily() -> Iterator[None]:
-    """PostgreSQL: do not wait for the WAL flush when committing a batch's outcome (a disk
-    sync per LINE call otherwise). Safe for exactly-once: the retry key was committed durably
-    at planning, so an outcome lost in a database crash leaves the batch pending, and its
-    resend under the same key gets 409 from LINE, never a second delivery."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO OFF")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("RESET synchronous_commit")
 
 
 def _claim_and_threads(method: str) -> tuple[int, int]:
@@ -146,11 +125,7 @@ def _send_round(
     requests = _Requests(broadcast)
     claim_size, threads = _claim_and_threads(broadcast.method)
     pause = 0.0
-    with (
-        ThreadPoolExecutor(max_workers=threads, thread_name_prefix="line-call")
-        if threads
-        else nullcontext()
-    ) as pool:
+    with call_pool(threads) as pool:
         while time.monotonic() + pause < deadline and (
             stop is None or clock() + timedelta(seconds=pause) < stop
         ):

@@ -12,7 +12,7 @@ from broadcasts.models import Broadcast, BroadcastBatch
 from broadcasts.services.plan_failures import broadcast_planning_failed
 from broadcasts.services.planning import broadcast_plan
 from broadcasts.services.recurrence import broadcast_repeat
-from broadcasts.services.rules import quiet_hours_end
+from segments.services.sending_rules import quiet_hours_end
 
 STALLED_AFTER = timedelta(minutes=2)  # a sending broadcast nobody worked on this long resumes
 

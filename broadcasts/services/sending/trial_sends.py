@@ -11,10 +11,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from broadcasts import simulated_line
-from broadcasts.messages import personalise
 from broadcasts.models import Broadcast
 from broadcasts.services import variants
 from oa_console.line import clients, limiter
+from oa_console.line.messages import personalise
 from oa_console.line.outcomes import line_call
 from oa_console.models import LineAccount
 

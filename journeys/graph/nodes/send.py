@@ -17,6 +17,11 @@ from journeys.graph.problems import GraphProblem
 from journeys.graph.variables import is_known, variables_in
 
 MAX_CAROUSEL_ITEMS = 10
+# How a send's links are tracked (``journeys.engine.links``): per friend (clicks known per
+# friend; every body differs, so never one multicast), per node (the default: the same body
+# for everyone, multicasts still group), or not at all.
+CLICK_TRACKING_MODES = ("friend", "node", "off")
+DEFAULT_CLICK_TRACKING = "node"
 
 
 def _check(node_id: str, node: dict, context: CheckContext) -> list[GraphProblem]:
@@ -82,6 +87,7 @@ NODE = NodeType(
     fields={
         "messages": {"type": "array", "items": {"type": "object", "required": ["type"]}},
         "quiet_hours": {"enum": ["defer", "drop"]},
+        "click_tracking": {"enum": list(CLICK_TRACKING_MODES)},
         "carousel_from": obj(
             {
                 "message": {"type": "integer", "minimum": 1, "maximum": 5},

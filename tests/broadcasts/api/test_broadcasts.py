@@ -6,30 +6,20 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from broadcasts.models import Broadcast
 from broadcasts.services import sending
 from segments.models import Friend
+from tests.api_helpers import account_url, api
 from tests.broadcasts.conftest import TEXT, everyone_segment, make_broadcast, make_friends
 
 pytestmark = pytest.mark.django_db
 Status = Broadcast.Status
 
 
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
 def url(account, name="api_broadcasts", broadcast=None) -> str:
-    kwargs = {"account_id": account.pk}
-    if broadcast is not None:
-        kwargs["broadcast_id"] = broadcast if isinstance(broadcast, int) else broadcast.pk
-    return reverse(name, kwargs=kwargs)
+    return account_url(account, name, broadcast=broadcast)
 
 
 BODY = {"name": "Spring sale", "messages": TEXT, "audience": {"all": True}}

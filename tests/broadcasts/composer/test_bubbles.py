@@ -13,8 +13,8 @@ from django.utils import translation
 
 from broadcasts.bubbles import BubbleError, link_card_inputs, link_card_message, text_message
 from broadcasts.composer.form import BroadcastForm
-from broadcasts.messages import messages_errors
 from broadcasts.models import Broadcast
+from oa_console.line.messages import messages_errors
 from tests.broadcasts.conftest import everyone_segment, make_broadcast, make_friends
 from tests.broadcasts.test_sending import run_to_end
 from tests.broadcasts.views.test_pages import composer_data, page

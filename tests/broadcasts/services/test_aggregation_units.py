@@ -9,8 +9,9 @@ from collections import defaultdict
 
 import pytest
 
-from broadcasts.models import Broadcast, BroadcastBatch, SendingRules
+from broadcasts.models import Broadcast, BroadcastBatch
 from broadcasts.services import aggregation, results, sending
+from segments.models import SendingRules
 from tests.broadcasts.aggregation_helpers import (
     bodies_by_key,
     client_for_detail,

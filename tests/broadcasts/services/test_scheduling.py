@@ -1,16 +1,15 @@
-"""Time zones and quiet hours: a wall-clock time in the OA's zone, DST and non-DST zones, and
-the beat dispatch that hands due broadcasts over (or holds them until quiet hours end)."""
+"""The beat dispatch that hands due broadcasts over, or holds them until quiet hours end (the
+rules' own time-zone and quiet-hour arithmetic is tested in tests/segments/services/
+test_sending_rules.py, where the rules live)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from broadcasts.models import Broadcast
 from broadcasts.services import sending
-from broadcasts.services.rules import local_to_utc, quiet_hours_end
 from tests.broadcasts.conftest import make_broadcast, make_friends
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scope")]
@@ -19,57 +18,6 @@ Status = Broadcast.Status
 
 def utc(*args) -> datetime:
     return datetime(*args, tzinfo=UTC)
-
-
-def test_tokyo_has_no_dst(account):
-    account.time_zone = "Asia/Tokyo"
-    for month in (1, 7):
-        assert local_to_utc(account=account, local=datetime(2026, month, 10, 9, 0)) == utc(
-            2026, month, 10, 0, 0
-        )
-
-
-def test_new_york_follows_dst(account):
-    account.time_zone = "America/New_York"
-    assert local_to_utc(account=account, local=datetime(2026, 1, 10, 9, 0)) == utc(2026, 1, 10, 14)
-    assert local_to_utc(account=account, local=datetime(2026, 7, 10, 9, 0)) == utc(2026, 7, 10, 13)
-
-
-def test_a_time_skipped_by_dst_is_refused(account):
-    account.time_zone = "America/New_York"
-    with pytest.raises(ValidationError) as excinfo:
-        local_to_utc(account=account, local=datetime(2026, 3, 8, 2, 30))
-    assert "does not exist in America/New_York" in excinfo.value.message_dict["send_at"][0]
-
-
-def test_a_repeated_time_means_its_first_occurrence(account):
-    account.time_zone = "America/New_York"
-    # 01:30 happens twice on 2026-11-01: first in EDT (UTC-4).
-    assert local_to_utc(account=account, local=datetime(2026, 11, 1, 1, 30)) == utc(
-        2026, 11, 1, 5, 30
-    )
-
-
-def test_quiet_hours_span_midnight_in_the_oa_zone(account, rules):
-    account.time_zone = "Asia/Tokyo"
-    rules.quiet_enabled = True
-    rules.save()
-    # 23:30 Tokyo = 14:30 UTC: quiet until 08:00 Tokyo next day (23:00 UTC).
-    assert quiet_hours_end(account=account, moment=utc(2026, 5, 1, 14, 30)) == utc(2026, 5, 1, 23)
-    # 07:00 Tokyo = 22:00 UTC the day before: quiet until 08:00 that morning.
-    assert quiet_hours_end(account=account, moment=utc(2026, 5, 1, 22)) == utc(2026, 5, 1, 23)
-    assert quiet_hours_end(account=account, moment=utc(2026, 5, 1, 3)) is None  # 12:00
-
-
-def test_quiet_hours_follow_dst_in_a_dst_zone(account, rules):
-    account.time_zone = "Europe/Berlin"
-    account.save()
-    rules.quiet_enabled = True
-    rules.save()
-    # 23:00 Berlin on the night clocks go forward (2026-03-29): quiet until 08:00 CEST = 06:00 UTC
-    assert quiet_hours_end(account=account, moment=utc(2026, 3, 28, 22)) == utc(2026, 3, 29, 6)
-    # In winter the same 08:00 is 07:00 UTC.
-    assert quiet_hours_end(account=account, moment=utc(2026, 1, 10, 22)) == utc(2026, 1, 11, 7)
 
 
 def test_due_broadcasts_are_handed_over_only_when_due(account, rules):

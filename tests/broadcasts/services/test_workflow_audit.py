@@ -4,12 +4,11 @@ them; sent by the worker, named after the approver (or the system)."""
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
-from rest_framework.test import APIClient
 
 from broadcasts.models import Broadcast
 from broadcasts.services import sending
 from oa_console.models import AuditAction
+from tests.api_helpers import account_url, api
 from tests.audit_helpers import FROM, assert_entry, only_entry
 from tests.broadcasts.conftest import TEXT, make_broadcast, make_friends
 from tests.broadcasts.test_sending import run_to_end
@@ -19,29 +18,27 @@ A = AuditAction
 BODY = {"name": "Spring sale", "messages": TEXT, "audience": {"all": True}}
 
 
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
 def url(account, name="api_broadcasts", broadcast_id=None) -> str:
-    kwargs = {"account_id": account.pk}
-    if broadcast_id is not None:
-        kwargs["broadcast_id"] = broadcast_id
-    return reverse(name, kwargs=kwargs)
+    return account_url(account, name, broadcast=broadcast_id)
 
 
-def test_created_approved_and_cancelled_are_recorded(workspace, account, marketer, admin_user):
-    writer, reviewer = api(marketer), api(admin_user)
-    broadcast_id = writer.post(url(account), BODY, format="json", **FROM).json()["id"]
-    created = assert_entry(
-        A.BROADCAST_CREATED,
-        workspace=workspace,
-        actor=marketer.email,
+def sale_entry(action: str, account, actor, **where):
+    """The one audit entry of ``action`` about the spring sale, made in ``account`` by ``actor``
+    (from the API client's address unless ``where`` says otherwise)."""
+    return assert_entry(
+        action,
+        workspace=account.workspace,
+        actor=actor.email,
         target="Spring sale",
         account=account,
+        **where,
     )
+
+
+def test_created_approved_and_cancelled_are_recorded(account, marketer, admin_user):
+    writer, reviewer = api(marketer), api(admin_user)
+    broadcast_id = writer.post(url(account), BODY, format="json", **FROM).json()["id"]
+    created = sale_entry(A.BROADCAST_CREATED, account, marketer)
     assert created.details == {"audience": "all"}
     writer.post(url(account, "api_broadcast_submit", broadcast_id))
     approved = reviewer.post(
@@ -51,42 +48,22 @@ def test_created_approved_and_cancelled_are_recorded(workspace, account, markete
         **FROM,
     )
     assert approved.status_code == 200
-    entry = assert_entry(
-        A.BROADCAST_APPROVED,
-        workspace=workspace,
-        actor=admin_user.email,
-        target="Spring sale",
-        account=account,
-    )
+    entry = sale_entry(A.BROADCAST_APPROVED, account, admin_user)
     assert entry.details == {"comment": "Good to go"}
     cancelled = writer.post(url(account, "api_broadcast_cancel", broadcast_id), **FROM)
     assert cancelled.status_code == 200
-    entry = assert_entry(
-        A.BROADCAST_CANCELLED,
-        workspace=workspace,
-        actor=marketer.email,
-        target="Spring sale",
-        account=account,
-    )
+    entry = sale_entry(A.BROADCAST_CANCELLED, account, marketer)
     assert entry.details == {"status": "approved"}
 
 
 @pytest.mark.usefixtures("scope")
-def test_the_send_is_recorded_by_the_worker_in_the_approvers_name(
-    workspace, account, admin_user, rules, line
-):
+def test_the_send_is_recorded_by_the_worker_in_the_approvers_name(account, admin_user, rules, line):
     make_friends(account, 3)
     broadcast = make_broadcast(account, status=Broadcast.Status.SCHEDULED, user=admin_user)
     broadcast = run_to_end(broadcast)
     assert broadcast.status == Broadcast.Status.SENT
-    entry = assert_entry(
-        A.BROADCAST_SENT,
-        workspace=workspace,
-        actor=admin_user.email,
-        target="Spring sale",
-        account=account,
-        address=None,  # a worker has no request
-    )
+    # A worker has no request, hence no address.
+    entry = sale_entry(A.BROADCAST_SENT, account, admin_user, address=None)
     assert entry.actor == admin_user
     assert entry.details["outcome"] == "sent"
 

@@ -10,7 +10,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from broadcasts.models import Broadcast, SendingRules
+from broadcasts.models import Broadcast
+from segments.models import SendingRules
 from tests.broadcasts.conftest import make_broadcast, make_friends
 from tests.conftest import client_for
 

@@ -27,4 +27,8 @@ All failures of a tour are collected and reported in one assertion, so one run s
 them. The site is served like ``make run`` serves it: static files collected, gzip-compressed
 and served by WhiteNoise. ``test_first_insights_page_load`` prints the cold first load of the
 Insights page (a timing print, not a timing assert).
+
+CI runs the tour on SQLite only (marker ``browser_db_neutral``): its pages only read, and the
+queries behind them are checked on both engines by ``tests/demo/test_pages.py`` (every page
+this tour visits, every demo login, the same expected status, through the test client).
 """

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import gettext
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils.translation import trans_real
@@ -86,10 +87,19 @@ PAGE_FACTS_JS = r"""() => {
 @dataclass
 class Catalogue:
     """The console's English words (its msgids) and the Latin words a language's own
-    translations use (brand names, words the language shares with English)."""
+    translations use (brand names, words the language shares with English).
+
+    ``known`` and ``english_only`` are derived once per tour, not again for each of the
+    thousands of texts a language's tour checks against them."""
 
     english: set[str]
     native: set[str]
+    known: frozenset[str] = field(init=False)  # any word a page may show in this language
+    english_only: frozenset[str] = field(init=False)  # English the language never uses
+
+    def __post_init__(self) -> None:
+        self.known = frozenset(self.english | self.native | ALLOWED_WORDS)
+        self.english_only = frozenset(self.english - self.native - ALLOWED_WORDS)
 
 
 def _words(text: str) -> list[str]:
@@ -114,12 +124,18 @@ def _catalogue(language: str) -> Catalogue:
     return Catalogue(english, native)
 
 
+# An IANA time zone ("Australia/ACT", "America/Argentina/Buenos_Aires"): a name shown as it is
+# written in every language, whatever English words it happens to share with the catalogue.
+TIME_ZONE_ID = re.compile(r"^[A-Z][A-Za-z]+(/[A-Za-z0-9_+-]+)+$")
+
+
 def _untranslated(text: str, catalogue: Catalogue, content: set[str]) -> bool:
+    if TIME_ZONE_ID.match(text):
+        return False
     words = _words(text)
-    known = catalogue.english | catalogue.native | ALLOWED_WORDS
-    if not words or any(word not in known for word in words):
+    if not words or any(word not in catalogue.known for word in words):
         return False  # not the console's English (a name, a place, the language itself)
-    if not any(w in catalogue.english - catalogue.native - ALLOWED_WORDS for w in words):
+    if not any(w in catalogue.english_only for w in words):
         return False
     return text not in content and not any(len(c) >= 4 and c in text for c in content)
 

@@ -29,6 +29,12 @@ OWNER = "owner@demo.example"
 # Pages a role may not open, by the capability they need; every other page is 200 for every
 # login. (404 is what another tenant's object gives; a tour only visits its login's own.)
 PAGE_CAPABILITIES: dict[str, Capability] = {
+    # The journey builder's forms (the builder itself is read-only for viewers).
+    "journey_builder_trigger": Capability.DRAFT_BROADCASTS,
+    "journey_builder_entry": Capability.DRAFT_BROADCASTS,
+    "journey_builder_goal": Capability.DRAFT_BROADCASTS,
+    "journey_builder_node_add": Capability.DRAFT_BROADCASTS,
+    "journey_builder_node": Capability.DRAFT_BROADCASTS,
     "workspace_delete": Capability.DELETE_WORKSPACE,
     "workspace_security": Capability.REQUIRE_TWO_FACTOR,
     "member_list": Capability.MANAGE_MEMBERS,
@@ -40,6 +46,7 @@ PAGE_CAPABILITIES: dict[str, Capability] = {
     "account_delete": Capability.MANAGE_ACCOUNTS,
     "broadcast_new": Capability.DRAFT_BROADCASTS,
     "broadcast_edit": Capability.DRAFT_BROADCASTS,
+    "journey_new": Capability.DRAFT_BROADCASTS,  # marketers draft journeys as broadcasts
     "friend_personal_data": Capability.MANAGE_PERSONAL_DATA,
 }
 
@@ -131,6 +138,13 @@ def _insight_broadcast_key(workspace, account) -> str | None:
     return broadcast_key(record.key) if record else None
 
 
+def _first_node_id(workspace, account) -> str | None:
+    """The first step of the demo's first journey (the builder's step pages)."""
+    journey = _first("journeys.Journey", account=account)
+    nodes = (journey.draft_graph or {}).get("nodes") if journey else None
+    return next(iter(nodes), None) if nodes else None
+
+
 def _attr(model_path: str, attribute: str) -> Callable[[Any, Any], Any]:
     def provide(workspace, account):
         found = _first(model_path, account=account)
@@ -160,6 +174,9 @@ DEMO_OBJECTS: dict[str, Callable[[Any, Any], Any]] = {
     "link_id": _pk("segments.CampaignLink", "account"),
     "attribute_id": _pk("segments.AttributeDefinition", "account"),
     "request_id": _attr("insights.BroadcastRequest", "request_id"),
+    "journey_id": _pk("journeys.Journey", "account"),
+    "secret_id": _pk("journeys.WebhookSecret", "account"),
+    "node_id": _first_node_id,
 }
 
 

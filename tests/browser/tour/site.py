@@ -113,8 +113,8 @@ CODE = re.compile(r"[a-z][a-z0-9_]*")
 
 
 def _demo_content() -> set[str]:
-    """Every text of the demo's own data (names, titles, tags, message texts, coupon names
-    from LINE's exports…): shown as written in every language, so never "untranslated". In
+    """Every text of the demo's own data (names, titles, tags, message texts, journeys' event
+    names and step labels, coupon names from LINE's exports…): shown as written in every language, so never "untranslated". In
     LINE's data (the insights app) values that look like codes (``female``, ``flyer``,
     ``from25to29``) are not content: a page must show them as names."""
     texts: set[str] = set()
@@ -133,7 +133,13 @@ def _demo_content() -> set[str]:
                 collect(item)
 
     for model in apps.get_models():
-        if model._meta.app_label not in {"oa_console", "segments", "broadcasts", "insights"}:
+        if model._meta.app_label not in {
+            "oa_console",
+            "segments",
+            "broadcasts",
+            "journeys",
+            "insights",
+        }:
             continue
         fields = [
             f.name

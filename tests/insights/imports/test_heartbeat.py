@@ -172,7 +172,7 @@ def test_a_killed_worker_process_is_resumed_and_the_file_imported_once(
     """A real worker is SIGKILLed while it reads a 120,000-row file: the job stays running and
     goes silent; once its beat is 90 s old the sweep enqueues it and a new worker imports the
     whole file exactly once from the stored upload."""
-    from tests.broadcasts.test_worker_killed import _start_worker, _wait
+    from tests.celery_worker import start_worker, wait_for
 
     rows = 120_000
     header = "Date Time,Customer ID,Point Type,Points\n"
@@ -184,14 +184,14 @@ def test_a_killed_worker_process_is_resumed_and_the_file_imported_once(
     monkeypatch.setenv("MEDIA_ROOT", str(media_root))
     celery_app.control.purge()
     queueing.reset()
-    first = _start_worker("http://127.0.0.1:9")
+    first = start_worker("http://127.0.0.1:9")
     try:
         job = import_job_create(
             account=account,
             uploaded_file=SimpleUploadedFile("history.csv", (header + body).encode()),
             report="reward_card_history",
         )
-        _wait(
+        wait_for(
             lambda: ImportJob.unscoped.filter(
                 pk=job.pk, status="running", rows_read__gt=0
             ).exists(),
@@ -209,10 +209,10 @@ def test_a_killed_worker_process_is_resumed_and_the_file_imported_once(
     # 90 s of silence, without waiting them out.
     ImportJob.unscoped.filter(pk=job.pk).update(heartbeat_at=timezone.now() - timedelta(seconds=91))
     assert ImportJob.unscoped.get(pk=job.pk).is_stalled
-    second = _start_worker("http://127.0.0.1:9")
+    second = start_worker("http://127.0.0.1:9")
     try:
         assert imports_service.import_jobs_sweep() == 1
-        _wait(
+        wait_for(
             lambda: ImportJob.unscoped.get(pk=job.pk).status in ("succeeded", "failed"),
             "the resumed import to finish",
         )

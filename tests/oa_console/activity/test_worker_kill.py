@@ -6,16 +6,14 @@ Needs PostgreSQL and Redis: the worker is a separate process that must reach the
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import time
 import uuid
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 
 from oa_console import queueing
 from oa_console.activity.draining import DRAIN_PENDING_KEY
@@ -25,6 +23,7 @@ from oa_console.activity.tasks import drain_activities
 from oa_console.celery import app as celery_app
 from oa_console.tenancy import tenant_scope
 from segments.models import Friend, FriendTag, Tag, TagRule
+from tests.celery_worker import start_worker
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -34,25 +33,6 @@ pytestmark = [
         reason="a worker process needs the PostgreSQL test database and a Redis broker",
     ),
 ]
-
-
-def _worker(queue: str, **extra_env: str) -> subprocess.Popen:
-    db = settings.DATABASES["default"]
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{connection.settings_dict['NAME']}",
-        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
-        **extra_env,
-    }
-    command = [sys.executable, "-m", "celery", "-A", "oa_console", "worker", "--pool=solo"]
-    command += ["-Q", queue, "--without-heartbeat", "--without-gossip", "--without-mingle"]
-    return subprocess.Popen(
-        [*command, "--loglevel=WARNING"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
 
 
 def _wait_for(predicate, timeout: float = 60.0) -> bool:
@@ -85,7 +65,7 @@ def test_a_worker_killed_before_commit_reacts_exactly_once_after_restart(
     kill_file.write_text("1")
     cache.delete(DRAIN_PENDING_KEY)
 
-    first = _worker(private_queue, ACTIVITY_HUB_KILL_FILE=str(kill_file))
+    first = start_worker(queue=private_queue, ACTIVITY_HUB_KILL_FILE=str(kill_file))
     try:
         # The drain task is enqueued when this commits (in the OA's scope, as a producer runs).
         with tenant_scope(workspace=account.workspace, account=account), transaction.atomic():
@@ -103,7 +83,7 @@ def test_a_worker_killed_before_commit_reacts_exactly_once_after_restart(
     assert not kill_file.exists()
     assert not FriendTag.unscoped.filter(tag=tag).exists()  # rolled back with the cursor
 
-    second = _worker(private_queue)
+    second = start_worker(queue=private_queue)
     try:
         drain_activities.apply_async(queue=private_queue)  # what beat's catch-up sends
         assert _wait_for(lambda: FriendTag.unscoped.filter(tag=tag).exists())

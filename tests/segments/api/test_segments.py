@@ -222,8 +222,8 @@ def test_each_event_is_validated_on_its_own(api, account):
 
 
 @pytest.mark.django_db
-def test_more_than_1000_events_is_a_400(api):
-    response = api.send("post", "/events/", {"events": [purchase(f"k{i}") for i in range(1001)]})
+def test_more_than_10000_events_is_a_400(api):
+    response = api.send("post", "/events/", {"events": [purchase(f"k{i}") for i in range(10_001)]})
     assert response.status_code == 400
     assert "events" in response.json()["error"]["fields"]
 

@@ -128,6 +128,30 @@ def test_a_code_sent_in_time_counts_even_when_processed_late(account, marketer_u
     assert FriendLink.unscoped.get(account=account, user=marketer_user).friend.line_user_id == PHONE
 
 
+def test_line_dating_the_message_just_before_the_draw_still_links(account, marketer_user):
+    """LINE's timestamp is whole milliseconds of LINE's clock: a code typed at once can carry a
+    time a little before the draw's own (CI's full run hit the millisecond case)."""
+    issued = timezone.now()
+    code = issue(account, marketer_user, now=issued)
+    sent_ms = int((issued - timedelta(seconds=5)).timestamp() * 1000)
+
+    send_from_phone(account, code.code, at_ms=sent_ms)
+
+    assert FriendLink.unscoped.get(account=account, user=marketer_user).friend.line_user_id == PHONE
+
+
+def test_a_message_dated_well_before_the_draw_links_nobody(account, marketer_user):
+    issued = timezone.now()
+    code = issue(account, marketer_user, now=issued)
+    sent_ms = int(
+        (issued - friend_links.CLOCK_SKEW_ALLOWED - timedelta(seconds=1)).timestamp() * 1000
+    )
+
+    send_from_phone(account, code.code, at_ms=sent_ms)
+
+    assert not FriendLink.unscoped.exists()
+
+
 def test_a_code_of_another_oa_links_nothing_here(account, other_account, marketer_user):
     code = issue(other_account, marketer_user)
     send_from_phone(account, code.code)

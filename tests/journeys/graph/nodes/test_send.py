@@ -3,6 +3,7 @@
 import pytest
 
 from journeys.graph.line_messages import MAX_ALT_TEXT, MAX_CAROUSEL_BUBBLES, MAX_TEXT
+from journeys.graph.validation import validate_graph
 from tests.journeys.graph.helpers import problems, with_node
 
 BUBBLE = {"type": "bubble", "body": {"type": "box", "layout": "vertical", "contents": []}}
@@ -105,16 +106,21 @@ def test_known_variables():
     assert problems(good) == set()
 
 
+def body_text(value: str) -> dict:
+    """A bubble whose body is one text component."""
+    return {**BUBBLE, "body": {**BUBBLE["body"], "contents": [{"type": "text", "text": value}]}}
+
+
 def test_unknown_variables_named_where_they_are():
-    bad = send([text("Hi {firstName}"), flex({**BUBBLE, "body": {"text": "{event.coupon}"}})])
+    bad = send([text("Hi {firstName}"), flex(body_text("{event.coupon}"))])
     assert problems(bad) == {
         ("msg", "messages[0].text", "unknown_variable"),
-        ("msg", "messages[1].contents.body.text", "unknown_variable"),
+        ("msg", "messages[1].contents.body.contents[0].text", "unknown_variable"),
     }
 
 
 def test_item_variables_only_inside_the_repeated_carousel():
-    product = {**BUBBLE, "body": {"type": "text", "text": "{item.name}"}}
+    product = body_text("{item.name}")
     repeated = flex({"type": "carousel", "contents": [product]})
     good = send(
         [text("{displayName}"), repeated], carousel_from={"message": 2, "property": "items"}
@@ -139,3 +145,52 @@ def test_carousel_from_at_most_10_items():
     repeated = flex({"type": "carousel", "contents": [BUBBLE]})
     bad = send([repeated], carousel_from={"message": 1, "property": "items", "limit": 11})
     assert problems(bad) == {("msg", "carousel_from.limit", "schema")}
+
+
+def button(uri: str) -> dict:
+    action = {"type": "uri", "label": "Open", "uri": uri}
+    body = {**BUBBLE["body"], "contents": [{"type": "button", "action": action}]}
+    return {**BUBBLE, "body": body}
+
+
+def test_a_flex_bubble_line_would_refuse_is_named_at_its_path():
+    """The full LINE schema check (the one broadcasts use): a box needs its layout."""
+    broken = {**BUBBLE, "body": {"type": "box", "contents": []}}
+    found = problems(send([text("hi"), flex(broken)]))
+    assert found == {("msg", "messages[1].contents.body", "message_invalid")}
+    carousel_of_broken = flex({"type": "carousel", "contents": [BUBBLE, broken]})
+    assert problems(send([carousel_of_broken])) == {
+        ("msg", "messages[0].contents.contents[1].body", "message_invalid")
+    }
+
+
+def test_one_sentence_per_mistake():
+    """A field the focused check reports is not reported again by LINE's schema."""
+    long_text = send([text("a" * 5001)])
+    graph_problems = validate_graph(long_text)
+    assert [(p.field, p.code) for p in graph_problems] == [("messages[0].text", "message_invalid")]
+    assert "at most 5000 characters" in graph_problems[0].message
+
+
+def test_variables_in_links_are_checked_as_sample_links():
+    """A product's link or image only exists when the message is sent: ``{item.url}`` is not
+    refused as an invalid link, but the rest of a link still is."""
+    product = button("{item.url}")
+    product["hero"] = {"type": "image", "url": "{item.image_url}"}
+    repeated = flex({"type": "carousel", "contents": [product]})
+    image = {
+        "type": "image",
+        "originalContentUrl": "{event.cart_id}",
+        "previewImageUrl": "https://cdn.example/p/{event.cart_id}.png",
+    }
+    good = send(
+        [repeated, image, flex(button("{event.cart_id}?utm_source=line"))],
+        carousel_from={"message": 1, "property": "items"},
+    )
+    assert problems(good) == set()
+    bad = send([flex(button("javascript:{event.cart_id}"))])
+    assert problems(bad) == {
+        ("msg", "messages[0].contents.body.contents[0].action.uri", "message_invalid")
+    }
+    insecure = {**image, "previewImageUrl": "http://cdn.example/{event.cart_id}.png"}
+    assert problems(send([insecure])) == {("msg", "messages[0].previewImageUrl", "message_invalid")}

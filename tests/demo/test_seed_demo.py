@@ -1,11 +1,11 @@
-"""manage.py seed_demo: the agency and brand demo, its logins, idempotent, other tenants untouched."""
+"""manage.py seed_demo: the agency and brand demo, its logins, its audit log, idempotent.
+
+The database is seeded once for the package (tests/demo/conftest.py); a test that runs
+``seed_demo`` again sees what a restarted ``make run`` sees."""
 
 from __future__ import annotations
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.http import HttpRequest  # axes checks every sign-in against its request
 from django.test import Client
 
@@ -22,8 +22,8 @@ from tests.oa_console.commands.helpers import (
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_builds_the_agency_and_brand_demo():
-    out = run("seed_demo")
+def test_seed_demo_builds_the_agency_and_brand_demo(seeded_demo):
+    out = seeded_demo.output
 
     agency = Workspace.objects.get(slug="demo-agency")
     assert (agency.name, agency.kind) == ("Sakura Digital Agency", Workspace.Kind.AGENCY)
@@ -41,6 +41,20 @@ def test_seed_demo_builds_the_agency_and_brand_demo():
     assert not User.objects.filter(is_superuser=True).exists()
     assert "http://127.0.0.1:8000" in out and DEMO_PASSWORD in out and "createsuperuser" in out
     assert "client@demo.example" in out
+
+
+def test_seed_demo_leaves_other_tenants_alone(seeded_demo):
+    """The package's seed ran on a database that already held another tenant."""
+    bystander = seeded_demo.bystander
+
+    assert bystander.owner_workspace_after == bystander.workspace_id
+    assert bystander.counts_after["workspaces"] == bystander.counts_before["workspaces"] + 2
+    assert bystander.account_workspace_after == bystander.workspace_id
+    assert bystander.channel_secret_after == bystander.channel_secret
+
+
+def test_seed_demo_prints_nothing_at_verbosity_0():
+    assert run("seed_demo", verbosity="0") == ""
 
 
 def test_seed_demo_tells_a_plausible_audit_log():
@@ -120,19 +134,6 @@ def test_seed_demo_fills_in_what_is_missing():
     assert row_counts() == counts
     client = Membership.unscoped.get(user__email="client@demo.example")
     assert [a.time_zone for a in limited_accounts(client)] == ["Asia/Tokyo"]
-
-
-def test_seed_demo_leaves_other_tenants_alone(workspace, account, owner):
-    before = row_counts()
-
-    out = StringIO()
-    call_command("seed_demo", verbosity=0, stdout=out)
-
-    assert out.getvalue() == ""
-
-    assert Membership.unscoped.get(user=owner).workspace == workspace
-    assert row_counts()["workspaces"] == before["workspaces"] + 2
-    assert LineAccount.unscoped.get(pk=account.pk).channel_secret == account.channel_secret
 
 
 def test_seed_demo_client_login_sees_only_the_tokyo_oa_in_the_console():

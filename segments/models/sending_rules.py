@@ -1,4 +1,8 @@
-"""Each OA's sending rules: the frequency cap and quiet hours."""
+"""Each OA's sending rules: the frequency cap and quiet hours.
+
+They were broadcasts' until journeys, a sibling of broadcasts, had to apply them too; they moved
+down to segments keeping their table and constraint (migrations segments 0012 and broadcasts
+0016 only move the model in Django's state)."""
 
 from __future__ import annotations
 
@@ -13,13 +17,14 @@ from oa_console.tenancy import AccountScopedManager, UnscopedManager
 
 class SendingRules(models.Model):
     """Per-OA protection of friends from too many messages: a frequency cap over a rolling
-    window and a nightly quiet period in the OA's time zone. Every send path honours both."""
+    window and a nightly quiet period in the OA's time zone. Every send path (broadcasts and
+    journeys) honours both."""
 
     account = models.OneToOneField(
         LineAccount, on_delete=models.CASCADE, related_name="sending_rules"
     )
     cap_enabled = models.BooleanField(_("frequency cap on"), default=True)
-    cap_messages = models.PositiveSmallIntegerField(_("at most this many broadcasts"), default=2)
+    cap_messages = models.PositiveSmallIntegerField(_("at most this many messages"), default=2)
     cap_days = models.PositiveSmallIntegerField(_("per this many days"), default=7)
     quiet_enabled = models.BooleanField(_("quiet hours on"), default=True)
     quiet_start = models.TimeField(_("quiet from"), default=time(22, 0))
@@ -43,6 +48,7 @@ class SendingRules(models.Model):
     unscoped = UnscopedManager()
 
     class Meta:
+        db_table = "broadcasts_sendingrules"
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(cap_messages__gte=1, cap_days__gte=1), name="sending_cap_valid"

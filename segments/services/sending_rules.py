@@ -1,17 +1,29 @@
-"""Per-OA sending rules: the frequency cap and quiet hours that every send path applies."""
+"""Per-OA sending rules: the frequency cap and quiet hours that every send path applies.
+
+Broadcasts and journeys both send to an OA's friends and may not import each other, so the
+rules (and the cap's count of what friends received from either) live here, below both. The
+messages counted come from ``segments.registries.message_receipts``, where each sending app
+registers its own.
+"""
 
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Iterable
 from datetime import UTC, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
-from broadcasts.models import Delivery, SendingRules, delivered_deliveries
 from oa_console.models import LineAccount
+from segments.models import Friend, SendingRules
+from segments.registries.message_receipts import message_receipts
+
+# friend ids per query when checking given friends against the cap (SQLite's variable limit).
+CAP_CHECK_CHUNK = 5000
 
 
 def sending_rules_get(*, account: LineAccount) -> SendingRules:
@@ -56,19 +68,74 @@ def sending_rules_update(
     return rules
 
 
+def _at_cap(account: LineAccount, sources: list[QuerySet], cap: int) -> QuerySet:
+    """Friend ids with at least ``cap`` rows across ``sources``, as one aggregated subquery.
+
+    One source (broadcasts alone) is grouped by the ORM, the query broadcasts always ran. More
+    are combined as ``GROUP BY`` over their ``UNION ALL``, which the ORM cannot express (a
+    combined query takes no further filters), so it is composed from each source's own SQL and
+    parameters: still one query, one aggregate, that the database plans as a whole.
+    """
+    sources = [source for source in sources if not source.query.is_empty()]  # .none()
+    if not sources:
+        return Friend.objects.for_account(account).none().values("pk")
+    if len(sources) == 1:
+        return (
+            sources[0]
+            .order_by()
+            .values("friend_id")
+            .annotate(received=Count("friend_id"))
+            .filter(received__gte=cap)
+            .values("friend_id")
+        )
+    parts, params = [], []
+    for number, source in enumerate(sources):
+        query = source.order_by().values("friend_id").query
+        sql, source_params = query.get_compiler(using=source.db).as_sql()
+        parts.append(f"SELECT r{number}.friend_id FROM ({sql}) AS r{number}")
+        params += list(source_params)
+    received = (
+        "SELECT receipts.friend_id FROM (" + " UNION ALL ".join(parts) + ") AS receipts "
+        "GROUP BY receipts.friend_id HAVING COUNT(*) >= %s"
+    )
+    return (
+        Friend.objects.for_account(account)
+        .filter(pk__in=RawSQL(received, (*params, cap)))
+        .values("pk")
+    )
+
+
 def capped_friend_ids(*, account: LineAccount, now: datetime) -> QuerySet:
-    """Friends who already received as many broadcasts as the cap allows within its window, as
-    a subquery of friend ids (empty when the cap is off)."""
+    """Friends who already received as many messages (from every registered source: broadcasts,
+    journeys) as the cap allows within its window, as a subquery of friend ids (empty when the
+    cap is off or nothing sends)."""
+    rules = sending_rules_get(account=account)
+    sources = message_receipts(account, now - timedelta(days=rules.cap_days))
+    if not rules.cap_enabled or not sources:
+        return Friend.objects.for_account(account).none().values("pk")
+    return _at_cap(account, sources, rules.cap_messages)
+
+
+def frequency_capped(*, account: LineAccount, friend_ids: Iterable[int], now: datetime) -> set[int]:
+    """Which of ``friend_ids`` are already at the OA's cap: a send to them now is held back.
+
+    Counts the messages of every registered source, filtered to the given friends before they
+    are grouped, so checking one friend stays cheap in an OA of millions of deliveries."""
     rules = sending_rules_get(account=account)
     if not rules.cap_enabled:
-        return Delivery.objects.for_account(account).none().values("friend_id")
-    return (
-        delivered_deliveries(account=account, since=now - timedelta(days=rules.cap_days))
-        .values("friend_id")
-        .annotate(received=Count("pk"))
-        .filter(received__gte=rules.cap_messages)
-        .values("friend_id")
-    )
+        return set()
+    since = now - timedelta(days=rules.cap_days)
+    wanted = list(dict.fromkeys(friend_ids))
+    capped: set[int] = set()
+    for start in range(0, len(wanted), CAP_CHECK_CHUNK):
+        chunk = wanted[start : start + CAP_CHECK_CHUNK]
+        sources = [
+            source.filter(friend_id__in=chunk) for source in message_receipts(account, since)
+        ]
+        if sources:
+            rows = _at_cap(account, sources, rules.cap_messages)
+            capped.update(next(iter(row.values())) for row in rows)
+    return capped
 
 
 def _local(account: LineAccount, moment: datetime) -> datetime:

@@ -1,0 +1,161 @@
+"""The item event's fast path: a price drop reaching 200,000 viewers goes out as multicasts
+within seconds, instead of 200,000 enrolments walked one by one before anything is sent.
+
+It serves the common shape (the price-drop starter): the journey starts with a send node whose
+messages are the same for every friend (no ``{displayName}``, links not tracked per friend), so
+every viewer gets one body and the send node has nothing to decide per friend but governance.
+Then, on PostgreSQL and outside the OA's quiet hours:
+
+1. one query (``eligible``) finds the viewers the entry rules let in who follow the OA, and the
+   frequency cap (shared with broadcasts) removes those already at it;
+2. those friends are written slice by slice (``SLICE`` a statement, each committed on its own,
+   ``bulk_write``): enrolled, past the send node, their sends planned as full multicasts of 500
+   and journaled, exactly as the runner and the planner would have written them; each commit
+   kicks the sender, so the first multicasts go out while later slices are written;
+3. every other viewer (not following, capped, refused by a rule) goes through the per-friend
+   path unchanged (``enrolments_start_many``, then the runner), which judges and holds them
+   exactly as before.
+
+A journey of another shape, another database, or quiet hours now: the per-friend path alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection, transaction
+
+from journeys.engine import governance, kicks
+from journeys.engine.enrol import dedupe_value, enrolments_start_many, goal_until
+from journeys.engine.item_events.bulk_write import SendSlice, slice_write
+from journeys.engine.item_events.eligible import following_entrants
+from journeys.engine.links import FRIEND
+from journeys.engine.nodes.send import send_group_key
+from journeys.engine.personalise import messages_for
+from journeys.graph.nodes.send import DEFAULT_CLICK_TRACKING
+from journeys.graph.variables import DISPLAY_NAME, variables_in
+from journeys.models import Journey
+from oa_console.models import LineAccount
+from segments.services.sending_rules import frequency_capped
+
+# Friends per committed slice: a multiple of 500, so every multicast but the last is full.
+SLICE = 5000
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A journey whose first node sends the same messages to everyone, and where it goes next."""
+
+    send_node: str
+    next_node: str
+    ends_at_next: bool
+
+
+def bulk_shape(graph: dict) -> Shape | None:
+    """The journey's shape when its first node is a send the bulk path can write for everyone
+    at once; None otherwise (the per-friend path runs it)."""
+    nodes = graph.get("nodes") or {}
+    start = graph.get("start")
+    node = nodes.get(start)
+    if node is None or node.get("type") != "send":
+        return None
+    if node.get("click_tracking", DEFAULT_CLICK_TRACKING) == FRIEND:
+        return None  # every body differs: pushes, one per friend
+    for index, message in enumerate(node.get("messages") or []):
+        if any(name == DISPLAY_NAME for _where, name in variables_in(message, str(index))):
+            return None
+    following = (graph.get("edges") or {}).get(start, {}).get("next")
+    if following not in nodes:
+        return None  # the walk would end at the send node: rare, left to the runner
+    return Shape(start, following, nodes[following].get("type") == "exit")
+
+
+def _send_slice(
+    account: LineAccount, journey: Journey, shape: Shape, properties: dict, now: datetime
+) -> SendSlice:
+    version = journey.active_version
+    graph = version.graph
+    messages = messages_for(
+        graph["nodes"][shape.send_node],
+        display_name="",  # the shape has no {displayName}
+        properties=properties,
+        journey_id=journey.pk,
+        node_id=shape.send_node,
+        friend_id=None,  # nor links tracked per friend
+        signed_at=now,
+    )
+    return SendSlice(
+        account_id=account.pk,
+        journey_id=journey.pk,
+        version_id=version.pk,
+        send_node=shape.send_node,
+        next_node=shape.next_node,
+        ends_at_next=shape.ends_at_next,
+        properties=properties,
+        dedupe_key=dedupe_value(graph.get("entry") or {}, properties),
+        goal_until=goal_until(graph, now),
+        messages=messages,
+        group_key=send_group_key(
+            journey_id=journey.pk, node_id=shape.send_node, now=now, messages=messages
+        ),
+        now=now,
+    )
+
+
+def _sendable(
+    account: LineAccount, journey: Journey, friend_ids: list[int], properties: dict, now: datetime
+) -> list[int]:
+    """The viewers who enter and are sent to at once, in id order."""
+    entrants = following_entrants(
+        account=account,
+        journey=journey,
+        version=journey.active_version,
+        friend_ids=friend_ids,
+        properties=properties,
+        at=now,
+    )
+    ids = list(entrants.order_by("pk").values_list("pk", flat=True))
+    capped = frequency_capped(account=account, friend_ids=ids, now=now)
+    return [pk for pk in ids if pk not in capped]
+
+
+def viewers_enrol(
+    *,
+    account: LineAccount,
+    journey: Journey,
+    friend_ids: Sequence[int],
+    properties: dict,
+    now: datetime,
+    progress: Callable[[int], None],
+) -> None:
+    """Enrol ``friend_ids`` (sorted, none enrolled by this event yet) under the entry rules;
+    ``progress`` is called with how many entered after each committed slice."""
+    shape = bulk_shape(journey.active_version.graph)
+    rest: Sequence[int] = friend_ids
+    if (
+        shape is not None
+        and connection.vendor == "postgresql"
+        and governance.quiet_until(account=account, now=now) is None
+    ):
+        plan = _send_slice(account, journey, shape, properties, now)
+        sendable = _sendable(account, journey, list(friend_ids), properties, now)
+        for start in range(0, len(sendable), SLICE):
+            with transaction.atomic():
+                entered = slice_write(plan, sendable[start : start + SLICE])
+                kicks.send_soon()
+                if not shape.ends_at_next:
+                    kicks.advance_soon()  # the runner walks them on from the next node
+            progress(entered)
+        taken = set(sendable)
+        rest = [pk for pk in friend_ids if pk not in taken]
+    for start in range(0, len(rest), SLICE):
+        entered = enrolments_start_many(
+            account=account,
+            journey=journey,
+            friend_ids=rest[start : start + SLICE],
+            properties=properties,
+            now=now,
+        )
+        progress(entered)
