@@ -12,6 +12,7 @@ from journeys.models import (
     EnrolmentStep,
     ItemEvent,
     Journey,
+    JourneyBulkCall,
     JourneyClick,
     JourneySend,
     JourneyVersion,
@@ -71,6 +72,13 @@ class ItemEventAdmin(ReadOnlyAdmin):
 class WebhookCallAdmin(ReadOnlyAdmin):
     list_display = ["node_id", "enrolment", "account", "status", "attempts", "due_at"]
     list_filter = ["status"]
+
+
+@admin.register(JourneyBulkCall)
+class JourneyBulkCallAdmin(ReadOnlyAdmin):
+    list_display = ["journey", "account", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status"]
+    exclude = ["friend_ids", "line_user_ids"]  # 500 ids each: the count is in the title
 
 
 @admin.register(WebhookSecret)

@@ -11,15 +11,17 @@ import math
 import time
 
 from celery import shared_task
+from django.utils import timezone
 
 # Celery discovers ``tasks`` modules only: the triggers' tasks register with this one.
 import journeys.trigger_tasks  # noqa: F401
+from journeys.engine.item_events.booking import bulk_calls_book, bulk_calls_unbooked
 from journeys.engine.runner import BATCH, enrolments_advance_due
 from journeys.engine.sending import (
     journey_sends_deliver,
     journey_sends_due_count,
     journey_sends_plan,
-    journey_sends_wait,
+    sends_wait,
 )
 from journeys.engine.webhook_calls import CLAIM, webhook_calls_make_due
 from oa_console.queueing import enqueue_best_effort
@@ -73,7 +75,7 @@ def send_pending() -> int:
         for _helper in range(SENDERS - 1):
             enqueue_best_effort(send_rounds, ())
     made = journey_sends_deliver()
-    wait = journey_sends_wait()
+    wait = sends_wait(now=timezone.now())
     if wait is not None and wait <= FOLLOW_UP_WITHIN:
         countdown = math.ceil(wait)
         if not countdown and not made:
@@ -100,6 +102,22 @@ def advance_enrolments_in(seconds: int) -> None:
 
 def send_pending_soon() -> None:
     enqueue_best_effort(send_pending, ())
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def book_bulk_calls() -> int:
+    """Book the item events' settled bulk calls (``item_events.booking``) for up to 25 s, and
+    continue itself while more are settled."""
+    booked = bulk_calls_book()
+    if bulk_calls_unbooked() and _first_to_ask("book-again", 1):
+        enqueue_best_effort(book_bulk_calls, ())
+    return booked
+
+
+def book_bulk_calls_soon() -> None:
+    # One booking task at a time is asked for: the sender kicks after every round.
+    if _first_to_ask("book", 1):
+        enqueue_best_effort(book_bulk_calls, ())
 
 
 # Rounds of webhook calls one task makes (``CLAIM`` each, at most a timeout per round).

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from journeys.engine import kicks
+from journeys.engine.bulk_entrants import bulk_entrants
 from journeys.graph.fragments import duration_seconds
 from journeys.models import Enrolment, EnrolmentStep, Journey, JourneyVersion
 from oa_console.models import LineAccount
@@ -102,9 +103,9 @@ class _Past:
     in_flight: int = 0
     keys: set[str] = field(default_factory=set)  # dedupe keys taken (test runs included)
 
-    def add(self, at: datetime, key: str) -> None:
+    def add(self, at: datetime, key: str, *, in_flight: bool = True) -> None:
         self.entered += 1
-        self.in_flight += 1
+        self.in_flight += int(in_flight)
         self.last_entered_at = max(filter(None, [self.last_entered_at, at]))
         if key:
             self.keys.add(key)
@@ -134,6 +135,14 @@ def _pasts(account: LineAccount, journey: Journey, friend_ids: list[int], keys: 
         taken = enrolments.filter(dedupe_key__in=keys).values_list("friend_id", "dedupe_key")
         for friend_id, key in taken:
             pasts[friend_id].keys.add(key)
+    # Friends an item event's bulk call reached seconds ago: their enrolment is being written.
+    for friend_id, entrants in bulk_entrants(
+        account=account, journey_id=journey.pk, friend_ids=friend_ids
+    ).items():
+        for entrant in entrants:
+            pasts[friend_id].add(
+                entrant.entered_at, entrant.dedupe_key, in_flight=entrant.in_flight
+            )
     return pasts
 
 

@@ -75,3 +75,15 @@ def webhook_calls_at(moment: datetime) -> None:
         tasks.make_webhook_calls_in(countdown)
 
     _on_commit(f"webhook@{countdown}", send)
+
+
+def book_soon() -> None:
+    """Book the settled bulk calls (``item_events.booking``) right after this transaction
+    commits."""
+
+    def send() -> None:
+        from journeys import tasks
+
+        tasks.book_bulk_calls_soon()
+
+    _on_commit("book", send)

@@ -1,3 +1,4 @@
+from journeys.models.bulk_call import JourneyBulkCall
 from journeys.models.click import JourneyClick
 from journeys.models.conversion import Conversion
 from journeys.models.enrolment import Enrolment
@@ -16,6 +17,7 @@ __all__ = [
     "EnrolmentStep",
     "ItemEvent",
     "Journey",
+    "JourneyBulkCall",
     "JourneyClick",
     "JourneySend",
     "JourneyVersion",

@@ -94,6 +94,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 10.0,
     },
     "send-journey-messages": {"task": "journeys.tasks.send_pending", "schedule": 10.0},
+    # The item events' bulk calls LINE has answered: their friends' rows written (kicked by the
+    # sender; this finds the lost kicks and a booking whose worker died).
+    "book-journey-bulk-calls": {"task": "journeys.tasks.book_bulk_calls", "schedule": 10.0},
     # Journeys' webhook calls: kicked after the runner's commit; this finds the lost kicks,
     # the back-offs that ended and the calls of a worker that died mid-call (its lease ended).
     "make-journey-webhook-calls": {"task": "journeys.tasks.make_webhook_calls", "schedule": 10.0},

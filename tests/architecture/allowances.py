@@ -62,6 +62,11 @@ UNSCOPED = {
     "journeys/engine/batch_writes.py": 5,
     "journeys/engine/sending/planning.py": 4,
     "journeys/engine/sending/rounds.py": 3,
+    # The item events' bulk calls: the sender counts and claims due calls of every OA like the
+    # other sends; the booking takes settled calls of every OA (a beat sweep) and
+    # writes each in its own OA's rows by the call's ids.
+    "journeys/engine/sending/bulk_calls.py": 2,
+    "journeys/engine/item_events/booking.py": 2,
     "oa_console/activity/draining.py": 1,
     "oa_console/activity/registry.py": 1,
     "oa_console/admin.py": 1,

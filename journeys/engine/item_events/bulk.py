@@ -8,19 +8,22 @@ Then, on PostgreSQL and outside the OA's quiet hours:
 
 1. one query (``eligible``) finds the viewers the entry rules let in who follow the OA, and the
    frequency cap (shared with broadcasts) removes those already at it;
-2. those friends are written slice by slice (``SLICE`` a statement, each committed on its own,
-   ``bulk_write``): enrolled, past the send node, their sends planned as full multicasts of 500
-   and journaled, exactly as the runner and the planner would have written them; each commit
-   kicks the sender, so the first multicasts go out while later slices are written;
-3. every other viewer (not following, capped, refused by a rule) goes through the per-friend
-   path unchanged (``enrolments_start_many``, then the runner), which judges and holds them
-   exactly as before.
+2. those friends are written as bulk calls (``JourneyBulkCall``): one row per multicast of up
+   to 500, its retry key set, in slices of ``SLICE`` friends, each committed on its own and
+   kicking the sender, so the first multicasts go out while later slices are written;
+3. once a call's outcome is known the booking (``booking``) writes its friends' enrolments,
+   send rows and journal lines, as the per-friend path would have left them; until then they
+   count as enrolled for the entry rules;
+4. every other viewer (not following, capped, refused by a rule, in a call not booked yet) goes
+   through the per-friend path unchanged (``enrolments_start_many``, then the runner), which
+   judges and holds them exactly as before.
 
 A journey of another shape, another database, or quiet hours now: the per-friend path alone.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,18 +32,19 @@ from django.db import connection, transaction
 
 from journeys.engine import governance, kicks
 from journeys.engine.enrol import dedupe_value, enrolments_start_many, goal_until
-from journeys.engine.item_events.bulk_write import SendSlice, slice_write
+from journeys.engine.item_events.bulk_write import SendSlice
 from journeys.engine.item_events.eligible import following_entrants
 from journeys.engine.links import FRIEND
 from journeys.engine.nodes.send import send_group_key
 from journeys.engine.personalise import messages_for
+from journeys.engine.sending.planning import MULTICAST_MAX
 from journeys.graph.nodes.send import DEFAULT_CLICK_TRACKING
 from journeys.graph.variables import DISPLAY_NAME, variables_in
-from journeys.models import Journey
+from journeys.models import Journey, JourneyBulkCall
 from oa_console.models import LineAccount
 from segments.services.sending_rules import frequency_capped
 
-# Friends per committed slice: a multiple of 500, so every multicast but the last is full.
+# Friends per committed slice of calls: a multiple of 500, so every multicast but the last is full.
 SLICE = 5000
 
 
@@ -106,8 +110,8 @@ def _send_slice(
 
 def _sendable(
     account: LineAccount, journey: Journey, friend_ids: list[int], properties: dict, now: datetime
-) -> list[int]:
-    """The viewers who enter and are sent to at once, in id order."""
+) -> list[tuple[int, str]]:
+    """(friend id, LINE user id) of the viewers who enter and are sent to at once, in id order."""
     entrants = following_entrants(
         account=account,
         journey=journey,
@@ -116,9 +120,31 @@ def _sendable(
         properties=properties,
         at=now,
     )
-    ids = list(entrants.order_by("pk").values_list("pk", flat=True))
-    capped = frequency_capped(account=account, friend_ids=ids, now=now)
-    return [pk for pk in ids if pk not in capped]
+    pairs = list(entrants.order_by("pk").values_list("pk", "line_user_id"))
+    capped = frequency_capped(account=account, friend_ids=[pk for pk, _u in pairs], now=now)
+    return [pair for pair in pairs if pair[0] not in capped]
+
+
+def _calls_write(account: LineAccount, plan: SendSlice, pairs: list[tuple[int, str]]) -> None:
+    """One bulk call per ``MULTICAST_MAX`` friends, each with its own retry key, due now."""
+    rows = []
+    for start in range(0, len(pairs), MULTICAST_MAX):
+        chunk = pairs[start : start + MULTICAST_MAX]
+        rows.append(
+            JourneyBulkCall(
+                account_id=plan.account_id,
+                journey_id=plan.journey_id,
+                version_id=plan.version_id,
+                plan=plan.as_plan(),
+                messages=plan.messages,
+                friend_ids=[pk for pk, _user in chunk],
+                line_user_ids=[user for _pk, user in chunk],
+                retry_key=uuid.uuid4(),
+                next_attempt_at=plan.now,
+                created_at=plan.now,
+            )
+        )
+    JourneyBulkCall.objects.for_account(account).bulk_create(rows)
 
 
 def viewers_enrol(
@@ -143,12 +169,10 @@ def viewers_enrol(
         sendable = _sendable(account, journey, list(friend_ids), properties, now)
         for start in range(0, len(sendable), SLICE):
             with transaction.atomic():
-                entered = slice_write(plan, sendable[start : start + SLICE])
+                _calls_write(account, plan, sendable[start : start + SLICE])
                 kicks.send_soon()
-                if not shape.ends_at_next:
-                    kicks.advance_soon()  # the runner walks them on from the next node
-            progress(entered)
-        taken = set(sendable)
+            progress(len(sendable[start : start + SLICE]))
+        taken = {pk for pk, _user in sendable}
         rest = [pk for pk in friend_ids if pk not in taken]
     for start in range(0, len(rest), SLICE):
         entered = enrolments_start_many(

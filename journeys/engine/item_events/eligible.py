@@ -20,7 +20,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from journeys.engine.enrol import dedupe_value
-from journeys.models import Enrolment, Journey, JourneyVersion
+from journeys.models import Enrolment, Journey, JourneyBulkCall, JourneyVersion
 from oa_console.models import LineAccount
 from segments.models import Friend
 from segments.rules.compiler import rules_compile
@@ -69,6 +69,15 @@ def following_entrants(
         friends = friends.annotate(in_flight=Coalesce(Subquery(in_flight), Value(0))).filter(
             in_flight__lt=limit
         )
+    if JourneyBulkCall.objects.for_account(account).filter(journey_id=journey.pk).exists():
+        # Friends of this journey's calls not booked yet: left to the per-friend path, which
+        # counts their call as an enrolment (``engine.bulk_entrants``).
+        in_calls = RawSQL(
+            "SELECT (jsonb_array_elements_text(friend_ids))::bigint"
+            f" FROM {JourneyBulkCall._meta.db_table} WHERE journey_id = %s",
+            (journey.pk,),
+        )
+        friends = friends.exclude(pk__in=in_calls)
     if entry.get("audience"):
         context = RuleContext.for_account(account)
         friends = friends.filter(rules_compile(entry["audience"], context=context, now=at))

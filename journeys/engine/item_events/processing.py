@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from journeys.engine.bulk_entrants import bulk_call_friends
 from journeys.engine.conditions import conditions_match
 from journeys.engine.item_events.bulk import viewers_enrol
 from journeys.engine.item_events.viewers import item_viewers
@@ -101,6 +102,10 @@ def item_event_process(
                     Enrolment.objects.for_account(account)
                     .filter(journey=journey, **{f"trigger_properties__{ITEM_EVENT_KEY}": event.pk})
                     .values_list("friend_id", flat=True)
+                ) | bulk_call_friends(
+                    account=account,
+                    journey_id=journey.pk,
+                    properties_match={ITEM_EVENT_KEY: event.pk},
                 )
             rows.update(
                 friends_matched=F("friends_matched") + len(friend_ids),

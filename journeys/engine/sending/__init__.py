@@ -18,18 +18,24 @@ A send node writes a pending ``JourneySend`` row (its retry key already set). Th
   (``oa_console.line.calls``) and stores every outcome before the claim commits. Rounds repeat
   until nothing is due or the time budget is spent.
 - ``requests``: the request of each claimed call.
+- ``bulk_calls``: the item event's bulk calls (``JourneyBulkCall``: a multicast written before
+  its friends' rows), claimed in the same rounds and recorded on their own row.
 - ``recording``: the outcomes, with a few bulk writes per claim: accepted or 409 -> sent
   (journaled on the friend's timeline); LINE busy (5xx, 429, no answer) -> tried again later
   with back-off and the same key; refused -> failed with LINE's message; 401 (the channel's
   token revoked, the channel disconnected) -> failed, and the journey pauses itself saying why.
 """
 
-from journeys.engine.sending.planning import journey_sends_plan, journey_sends_wait
-from journeys.engine.sending.rounds import journey_sends_deliver, journey_sends_due_count
+from journeys.engine.sending.planning import journey_sends_plan
+from journeys.engine.sending.rounds import (
+    journey_sends_deliver,
+    journey_sends_due_count,
+    sends_wait,
+)
 
 __all__ = [
     "journey_sends_deliver",
     "journey_sends_due_count",
     "journey_sends_plan",
-    "journey_sends_wait",
+    "sends_wait",
 ]

@@ -6,6 +6,7 @@ rarer answers (busy, refused, 401) are written per call.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import connection
@@ -116,26 +117,48 @@ def _fail(account: LineAccount, call: ClaimedCall, message: str, now: datetime) 
     )
 
 
-def _not_sent(account: LineAccount, call: ClaimedCall, outcome: Outcome, now: datetime) -> None:
+@dataclass(frozen=True)
+class Verdict:
+    """What becomes of a call LINE did not accept: tried again in ``retry_in`` seconds, or
+    failed saying ``failure`` (``disconnected``: the channel's token was refused, so the
+    journey pauses itself)."""
+
+    retry_in: float | None
+    failure: str = ""
+    disconnected: bool = False
+
+
+def not_sent_verdict(outcome: Outcome, attempts: int) -> Verdict:
+    """The verdict on a call not accepted at its ``attempts``-th try (journey sends and bulk
+    calls alike)."""
     if outcome.retry_later:
-        attempts = call.first.attempts + 1
         if attempts >= MAX_ATTEMPTS:
-            _fail(account, call, outcome.message or _("LINE did not answer."), now)
-            return
-        delay = outcome.retry_after or backoff(attempts)
-        _rows_of(account, [call]).update(
-            next_attempt_at=now + timedelta(seconds=delay), attempts=F("attempts") + 1
-        )
-        return
+            return Verdict(None, outcome.message or _("LINE did not answer."))
+        return Verdict(outcome.retry_after or backoff(attempts))
     if outcome.status == 401:
         message = _("LINE refused the channel's access token: the LINE channel is disconnected.")
-        _fail(account, call, message, now)
-        # Every row of a call is of one journey (its group key names the journey).
-        journey = Journey.objects.for_account(account).filter(pk=call.first.journey_id).first()
-        if journey is not None:
-            pausing.journey_pause_for_channel(account=account, journey=journey, reason=message)
+        return Verdict(None, message, disconnected=True)
+    return Verdict(None, outcome.message or _("LINE refused the message."))
+
+
+def journey_pause_disconnected(account: LineAccount, journey_id: int, message: str) -> None:
+    journey = Journey.objects.for_account(account).filter(pk=journey_id).first()
+    if journey is not None:
+        pausing.journey_pause_for_channel(account=account, journey=journey, reason=message)
+
+
+def _not_sent(account: LineAccount, call: ClaimedCall, outcome: Outcome, now: datetime) -> None:
+    attempts = call.first.attempts + 1
+    verdict = not_sent_verdict(outcome, attempts)
+    if verdict.retry_in is not None:
+        _rows_of(account, [call]).update(
+            next_attempt_at=now + timedelta(seconds=verdict.retry_in), attempts=F("attempts") + 1
+        )
         return
-    _fail(account, call, outcome.message or _("LINE refused the message."), now)
+    _fail(account, call, verdict.failure, now)
+    if verdict.disconnected:
+        # Every row of a call is of one journey (its group key names the journey).
+        journey_pause_disconnected(account, call.first.journey_id, verdict.failure)
 
 
 def outcomes_record(

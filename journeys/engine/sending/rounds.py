@@ -23,6 +23,15 @@ from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from journeys.engine.sending.bulk_calls import (
+    ClaimedBulkCall,
+    bulk_call_request,
+    bulk_calls_claim,
+    bulk_calls_due_count,
+    bulk_calls_first_due,
+    bulk_calls_postpone,
+    bulk_outcomes_record,
+)
 from journeys.engine.sending.planning import journey_sends_plan, journey_sends_wait
 from journeys.engine.sending.recording import calls_postpone, outcomes_record
 from journeys.engine.sending.requests import ClaimedCall, journey_call
@@ -58,8 +67,21 @@ def _due(now: datetime):
 
 
 def journey_sends_due_count(*, now: datetime | None = None, up_to: int = 1000) -> int:
-    """Rows of planned calls due now, counted up to ``up_to`` (is there a backlog?)."""
-    return _due(now or timezone.now())[:up_to].count()
+    """Rows of planned calls and bulk calls due now, counted up to ``up_to`` (is there a
+    backlog?)."""
+    now = now or timezone.now()
+    return _due(now)[:up_to].count() + bulk_calls_due_count(now=now, up_to=up_to)
+
+
+def sends_wait(*, now: datetime) -> float | None:
+    """Seconds until something is due or ready to plan (0: now), None when nothing is
+    pending: journey sends (``planning.journey_sends_wait``) and bulk calls."""
+    waits = [journey_sends_wait(now=now)]
+    first_bulk = bulk_calls_first_due(now)
+    if first_bulk is not None:
+        waits.append(max(0.0, (first_bulk - now).total_seconds()))
+    known = [wait for wait in waits if wait is not None]
+    return min(known) if known else None
 
 
 def _claim(now: datetime) -> list[ClaimedCall]:
@@ -93,14 +115,38 @@ def _claim(now: datetime) -> list[ClaimedCall]:
     return calls + [ClaimedCall(first, recipients[first.retry_key]) for first in firsts]
 
 
-def _by_account(calls: list[ClaimedCall]) -> dict[int, list[ClaimedCall]]:
-    grouped: dict[int, list[ClaimedCall]] = defaultdict(list)
+AnyCall = ClaimedCall | ClaimedBulkCall
+
+
+def _by_account(calls: list[AnyCall]) -> dict[int, list[AnyCall]]:
+    grouped: dict[int, list[AnyCall]] = defaultdict(list)
     for call in calls:
-        grouped[call.first.account_id].append(call)
+        grouped[call.account.pk].append(call)
     return grouped
 
 
-def _room(calls: list[ClaimedCall], now: datetime) -> list[ClaimedCall]:
+def _postpone(account: LineAccount, calls: list[AnyCall], when: datetime) -> None:
+    calls_postpone(account, [call for call in calls if isinstance(call, ClaimedCall)], when)
+    bulk_calls_postpone(
+        account, [call for call in calls if isinstance(call, ClaimedBulkCall)], when
+    )
+
+
+def _record(account: LineAccount, pairs: list[tuple[AnyCall, object]], now: datetime) -> None:
+    """Each kind of call's outcomes stored its own way (one OA's, in the claim's transaction)."""
+    for kind, record in ((ClaimedCall, outcomes_record), (ClaimedBulkCall, bulk_outcomes_record)):
+        mine = [(call, outcome) for call, outcome in pairs if isinstance(call, kind)]
+        if mine:
+            record(account, [call for call, _o in mine], [outcome for _c, outcome in mine], now)
+
+
+def _request(apis: _Apis, call: AnyCall):
+    if isinstance(call, ClaimedBulkCall):
+        return bulk_call_request(apis(call.account), call)
+    return journey_call(apis(call.account), call)
+
+
+def _room(calls: list[AnyCall], now: datetime) -> list[AnyCall]:
     """The calls each channel's limiter has room for now (tokens taken for all of an OA's
     pushes, and its multicasts, at once); the others are postponed to the window's reopening."""
     going = []
@@ -114,7 +160,7 @@ def _room(calls: list[ClaimedCall], now: datetime) -> list[ClaimedCall]:
             going += asking[: decision.granted]
             if decision.granted < len(asking):
                 reopens = now + timedelta(seconds=decision.reopens_in)
-                calls_postpone(account, asking[decision.granted :], reopens)
+                _postpone(account, asking[decision.granted :], reopens)
     return going
 
 
@@ -135,18 +181,17 @@ class _Apis:
 def _send_claim(now: datetime, pool, apis: _Apis) -> tuple[int, int]:
     """Claim, call and record one claim in one transaction; (calls claimed, calls made)."""
     with transaction.atomic():
-        claimed = _claim(now)
+        claimed: list[AnyCall] = [*_claim(now), *bulk_calls_claim(now)]
         going = _room(claimed, now)
-        prepared = [journey_call(apis(call.account), call) for call in going]
+        prepared = [_request(apis, call) for call in going]
         outcomes = calls_make(prepared, pool)
         results = defaultdict(list)
         for call, outcome in zip(going, outcomes, strict=True):
-            results[call.first.account_id].append((call, outcome))
+            results[call.account.pk].append((call, outcome))
         for pairs in results.values():
             account = pairs[0][0].account
             with tenant_scope(workspace=account.workspace, account=account):
-                calls, answers = zip(*pairs, strict=True)
-                outcomes_record(account, list(calls), list(answers), now)
+                _record(account, pairs, now)
     return len(claimed), len(going)
 
 
@@ -166,7 +211,7 @@ def journey_sends_deliver(
             made += sent
             if claimed or journey_sends_plan(now=clock()):
                 continue
-            wait = journey_sends_wait(now=clock())
+            wait = sends_wait(now=clock())
             if now is not None or not wait or wait >= SHORT_WAIT:
                 break  # nothing due (or only rows another sender holds): the task looks later
             time.sleep(wait)

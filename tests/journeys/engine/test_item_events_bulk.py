@@ -16,9 +16,10 @@ import pytest
 from django.db import connection, transaction
 
 from journeys.engine.item_events import bulk, item_event_process
+from journeys.engine.item_events.booking import bulk_calls_book
 from journeys.engine.runner import enrolments_advance_due
 from journeys.engine.sending import journey_sends_deliver
-from journeys.models import Enrolment, EnrolmentStep, ItemEvent, JourneySend
+from journeys.models import Enrolment, EnrolmentStep, ItemEvent, JourneyBulkCall, JourneySend
 from journeys.selectors.stats import node_stats
 from segments.models import CustomEvent, Friend
 from segments.services.sending_rules import sending_rules_get
@@ -116,11 +117,21 @@ def past(journey, friend, *, days_ago: float, state: str, key: str = "") -> Enro
 
 
 def walk_and_send(now: datetime = NOW) -> None:
-    """Walk every due enrolment, then send what is due after the planner's window, as the
-    worker would."""
+    """Walk every due enrolment, then send what is due after the planner's window, book the
+    bulk calls LINE answered and walk on whoever they left at a later node, as the workers
+    would."""
     while enrolments_advance_due(now=now):
         pass
     journey_sends_deliver(now=now + WINDOW)
+    bulk_calls_book()
+    while enrolments_advance_due(now=now):
+        pass
+
+
+def written_before_walking(account) -> int:
+    """Sends the item event wrote before any walk: send rows and the bulk calls' friends."""
+    in_calls = JourneyBulkCall.objects.for_account(account).values_list("friend_ids", flat=True)
+    return JourneySend.objects.for_account(account).count() + sum(map(len, in_calls))
 
 
 def snapshot(account, journey) -> dict:
@@ -128,7 +139,9 @@ def snapshot(account, journey) -> dict:
     sends = JourneySend.objects.for_account(account).filter(journey=journey)
     friend_of_send = dict(sends.values_list("pk", "friend_id"))
     journal: dict[int, list] = {}
-    steps = EnrolmentStep.objects.for_account(account).filter(journey=journey).order_by("pk")
+    # In time order, as a friend's timeline shows them (the bulk path books a call's lines
+    # after its send, the per-friend path walks on before sending).
+    steps = EnrolmentStep.objects.for_account(account).filter(journey=journey).order_by("at", "pk")
     for friend_id, node_id, kind, outlet, detail in steps.values_list(
         "friend_id", "node_id", "kind", "outlet", "detail"
     ):
@@ -172,7 +185,7 @@ def both_paths(account, journey, monkeypatch) -> tuple[dict, dict, int]:
                 with transaction.atomic():
                     event = price_dropped(account)
                     item_event_process(account=account, item_event_id=event.pk, now=NOW)
-                    taken[f"{path}_early"] = JourneySend.objects.for_account(account).count()
+                    taken[f"{path}_early"] = written_before_walking(account)
                     walk_and_send()
                     taken[path] = snapshot(account, journey)
                     raise _Rollback

@@ -14,7 +14,7 @@ from journeys.engine.item_events.processing import STALE_AFTER
 from journeys.engine.nodes.send import group_key as node_group_key
 from journeys.engine.nodes.send import send_group_key
 from journeys.engine.sending import journey_sends_deliver
-from journeys.models import Enrolment, JourneySend
+from journeys.models import Enrolment, JourneyBulkCall, JourneySend
 from segments.models import Friend
 from tests.journeys.engine.conftest import graph_with
 from tests.journeys.engine.test_item_events_bulk import (
@@ -58,23 +58,27 @@ def test_multicasts_of_500_and_a_killed_run_resumed_exactly_once(
     friends = _many_viewers(account, 1001)
     monkeypatch.setattr(bulk, "SLICE", 500)
     written = []
-    real_write = bulk.slice_write
+    real_write = bulk._calls_write
 
-    def dies_on_the_second_slice(plan, friend_ids):
+    def dies_on_the_second_slice(account, plan, pairs):
         if len(written) == 1:
             raise _Killed
-        written.append(real_write(plan, friend_ids))
-        return written[-1]
+        real_write(account, plan, pairs)
+        written.append(len(pairs))
 
     event = price_dropped(account)
     with monkeypatch.context() as patch:
-        patch.setattr(bulk, "slice_write", dies_on_the_second_slice)
+        patch.setattr(bulk, "_calls_write", dies_on_the_second_slice)
         with pytest.raises(_Killed):
             item_event_process(account=account, item_event_id=event.pk, now=NOW)
     sends = JourneySend.objects.for_account(account)
+    calls = JourneyBulkCall.objects.for_account(account)
     assert written == [500]
-    assert list(sends.values_list("method", "status").distinct()) == [("multicast", "pending")]
-    assert sends.values("retry_key").distinct().count() == 1
+    # Only the first slice's call is written, and nothing per friend yet.
+    assert [(len(ids), status) for ids, status in calls.values_list("friend_ids", "status")] == [
+        (500, "pending")
+    ]
+    assert not sends.exists() and not Enrolment.objects.for_account(account).exists()
     # The first slice's multicast goes out before the run is taken over.
     assert journey_sends_deliver(now=NOW) == 1
     later = NOW + STALE_AFTER + timedelta(minutes=1)
@@ -89,6 +93,7 @@ def test_multicasts_of_500_and_a_killed_run_resumed_exactly_once(
     assert {line.received[f.line_user_id] for f in friends} == {1}
     assert [len(call.json()["to"]) for call in fake_line.calls("multicast")] == [500, 500]
     assert len(fake_line.calls("pushMessage")) == 1
+    assert not calls.exists()  # every call booked, then deleted
 
 
 def _call_sizes(sends) -> list[tuple[str, int]]:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from journeys.engine.enrol import enrolments_start_many
 from journeys.engine.runner import enrolments_advance_due
-from journeys.engine.sending import journey_sends_deliver, journey_sends_wait
+from journeys.engine.sending import journey_sends_deliver, sends_wait
 from journeys.models import JourneySend
 from tests.fakes.line_sending import _retry_key
 from tests.journeys.engine.test_sending import send_graph
@@ -39,7 +39,7 @@ def test_two_runner_batches_2_s_apart_go_as_one_multicast(
     assert journey_sends_deliver(now=NOW + timedelta(seconds=2)) == 0
     reach_the_send_node(account, journey, second, NOW + timedelta(seconds=2))
     assert journey_sends_deliver(now=NOW + timedelta(seconds=4)) == 0  # 2 s since the last
-    assert journey_sends_wait(now=NOW + timedelta(seconds=4)) == 1.0
+    assert sends_wait(now=NOW + timedelta(seconds=4)) == 1.0
     assert journey_sends_deliver(now=NOW + timedelta(seconds=5)) == 1
     (call,) = fake_line.calls("multicast")
     assert recipients(call) == sorted(f.line_user_id for f in first + second)
@@ -91,7 +91,7 @@ def test_a_lone_friend_waits_the_window_then_goes_by_push(
     friend = FriendFactory(account=account)
     reach_the_send_node(account, journey, [friend], NOW)
     assert journey_sends_deliver(now=NOW + timedelta(seconds=2)) == 0
-    assert journey_sends_wait(now=NOW + timedelta(seconds=2)) == 1.0
+    assert sends_wait(now=NOW + timedelta(seconds=2)) == 1.0
     assert not fake_line.calls("pushMessage")
     assert journey_sends_deliver(now=NOW + timedelta(seconds=3)) == 1
     (push,) = fake_line.calls("pushMessage")
