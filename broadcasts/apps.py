@@ -23,7 +23,7 @@ class BroadcastsConfig(AppConfig):
         # "Clicked a link" tag rules' backfills read the clicks broadcasts stores.
         from broadcasts.services.clicks import clicks_of_friends
 
-        register_past_link_clicks(clicks_of_friends)
+        register_past_link_clicks("broadcasts", clicks_of_friends)
 
         # The OA's frequency cap (segments' sending rules) counts the broadcasts friends got,
         # together with what other apps (journeys) sent them.

@@ -2,6 +2,7 @@ from django.apps import AppConfig
 
 from oa_console.activity.registry import FROM_BEGINNING, register
 from segments.registries.message_receipts import register_message_receipts
+from segments.registries.past_link_clicks import register_past_link_clicks
 
 
 class JourneysConfig(AppConfig):
@@ -26,6 +27,11 @@ class JourneysConfig(AppConfig):
         from journeys.engine.receipts import journey_message_receipts
 
         register_message_receipts("journeys", journey_message_receipts)
+
+        # "Clicked a link" tag rules' backfills read journeys' clicks with broadcasts'.
+        from journeys.services.clicks import journey_clicks_of_friends
+
+        register_past_link_clicks("journeys", journey_clicks_of_friends)
 
         # The friend page's journey timeline, the personal-data export and erasure, and the
         # demo's journeys (seed_demo): each registers into the registry its lower app owns.

@@ -15,7 +15,13 @@ from __future__ import annotations
 
 import json
 
-from journeys.demo.texts import CAROUSEL_WORDS, HOLDOUT_LABELS, MESSAGES, NAMES
+from journeys.demo.texts import (
+    CAROUSEL_WORDS,
+    HOLDOUT_LABELS,
+    HOLDOUT_PATH_LABELS,
+    MESSAGES,
+    NAMES,
+)
 from journeys.graph.variables import DISPLAY_NAME, VARIABLE
 from journeys.starters import STARTERS
 
@@ -63,11 +69,12 @@ def _translate_carousel(message: dict, language: str) -> None:
 
 
 def _add_holdout(graph: dict, language: str) -> None:
+    series, holdout = HOLDOUT_PATH_LABELS.get(language, HOLDOUT_PATH_LABELS["en"])
     graph["nodes"][HOLDOUT_NODE] = {
         "type": "split",
         "label": HOLDOUT_LABELS.get(language, HOLDOUT_LABELS["en"]),
-        "paths": [{"name": "series", "weight": 100 - HOLDOUT_PERCENT}],
-        "control": {"weight": HOLDOUT_PERCENT},
+        "paths": [{"name": "series", "label": series, "weight": 100 - HOLDOUT_PERCENT}],
+        "control": {"label": holdout, "weight": HOLDOUT_PERCENT},
     }
     graph["edges"][HOLDOUT_NODE] = {"series": graph["start"], "control": "end"}
     graph["start"] = HOLDOUT_NODE

@@ -142,6 +142,14 @@ HOLDOUT_LABELS = {
     "zh_Hant": "保留組（不發送的對照組）",
     "th": "กลุ่มควบคุม (ไม่ส่งข้อความ)",
 }
+# Its two paths as the flow and the stats name them ("Welcome series · 80 %"): the series, and
+# the holdout that gets no message (the split's control path).
+HOLDOUT_PATH_LABELS = {
+    "en": ("Welcome series", "Holdout (no messages)"),
+    "ja": ("ウェルカム配信", "ホールドアウト（配信なし）"),
+    "zh_Hant": ("歡迎訊息系列", "保留組（不發送）"),
+    "th": ("ชุดข้อความต้อนรับ", "กลุ่มงดส่ง (ไม่ส่งข้อความ)"),
+}
 BIRTHDAY_LABELS = {"en": "Birthday", "ja": "誕生日", "zh_Hant": "生日", "th": "วันเกิด"}
 
 CAROUSEL_WORDS = {

@@ -18,7 +18,14 @@ each friend's ``tag_added`` / ``tag_removed`` activity in this transaction, as a
 one friend did. The counts on the node's journal line (``added``, ``removed``) are filled in
 from what that write changed, before the journal is inserted. A node that reads the friend's
 tags later in the same walk (a branch) must see them: the runner writes that friend's changes
-first (``tags_flush``).
+first (``flush``).
+
+Attribute changes of a set-attribute node are buffered the same way: one call of segments'
+``friend_attributes_set`` per attribute for the whole batch, in the order the friends reached
+the node (a friend set twice changes as if set one after the other), each change published as
+an ``attribute_changed`` activity; the node's journal line gets ``changed`` from what the write
+did. A branch (its rules may read attributes) and every node that writes itself get the
+friend's buffered changes written first, tags before attributes.
 
 Outside the runner (the hub's wake-ups, a goal reached) there is no buffer and a line or a
 tag is written at once.
@@ -28,12 +35,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 
 from journeys.models import Enrolment, EnrolmentStep, JourneySend
 from oa_console.tenancy import tenant_scope
-from segments.models import FriendTag, Tag
+from segments.models import AttributeDefinition, FriendTag, Tag
+from segments.services.friend_attributes import friend_attributes_set
 from segments.services.tagging import friend_tags_add, friend_tags_remove
 
 WRITES = "_step_writes"
@@ -59,10 +68,21 @@ class TagChange:
 
 
 @dataclass
+class AttributeChange:
+    """An attribute to set on the friend (``value`` already typed for ``definition``);
+    ``detail`` (the node's journal detail) gets ``changed`` when the change is written."""
+
+    definition: AttributeDefinition
+    value: Any
+    detail: dict
+
+
+@dataclass
 class StepWrites:
     journal: list[EnrolmentStep] = field(default_factory=list)
     sends: list[PendingSend] = field(default_factory=list)
     tags: list[TagChange] = field(default_factory=list)
+    attributes: list[AttributeChange] = field(default_factory=list)
 
 
 def writes_start(enrolment: Enrolment) -> None:
@@ -117,23 +137,41 @@ def tag_change(enrolment: Enrolment, change: TagChange) -> None:
         writes.tags.append(change)
 
 
-def tags_pending(enrolment: Enrolment) -> bool:
+def attribute_change(enrolment: Enrolment, change: AttributeChange) -> None:
+    """An attribute change for ``enrolment``'s friend: buffered while the runner walks it,
+    else written now."""
     writes = _writes(enrolment)
-    return writes is not None and bool(writes.tags)
+    if writes is None:
+        _attributes_write([(enrolment, change)])
+    else:
+        writes.attributes.append(change)
 
 
-def tags_flush(enrolment: Enrolment) -> None:
-    """Write ``enrolment``'s buffered tag changes now (a node about to read its tags)."""
+def pending(enrolment: Enrolment) -> bool:
+    """Whether ``enrolment``'s friend has buffered tag or attribute changes."""
     writes = _writes(enrolment)
-    if writes is not None and writes.tags:
-        changes, writes.tags = writes.tags, []
-        _tags_write([(enrolment, change) for change in changes])
+    return writes is not None and bool(writes.tags or writes.attributes)
+
+
+def flush(enrolment: Enrolment) -> None:
+    """Write ``enrolment``'s buffered tag and attribute changes now (a node about to read
+    the friend's tags or attributes, or to write itself)."""
+    writes = _writes(enrolment)
+    if writes is None:
+        return
+    tags, writes.tags = writes.tags, []
+    attributes, writes.attributes = writes.attributes, []
+    if tags:
+        _tags_write([(enrolment, change) for change in tags])
+    if attributes:
+        _attributes_write([(enrolment, change) for change in attributes])
 
 
 def batch_write(enrolments: Sequence[Enrolment]) -> None:
-    """Write the buffered tag changes, send rows and journal lines of ``enrolments`` (a few
-    statements for the whole batch) and stop buffering for them."""
+    """Write the buffered tag and attribute changes, send rows and journal lines of
+    ``enrolments`` (a few statements for the whole batch) and stop buffering for them."""
     tags: list[tuple[Enrolment, TagChange]] = []
+    attributes: list[tuple[Enrolment, AttributeChange]] = []
     sends: list[PendingSend] = []
     journal: list[EnrolmentStep] = []
     for enrolment in enrolments:
@@ -141,10 +179,13 @@ def batch_write(enrolments: Sequence[Enrolment]) -> None:
         writes_drop(enrolment)
         if writes is not None:
             tags.extend((enrolment, change) for change in writes.tags)
+            attributes.extend((enrolment, change) for change in writes.attributes)
             sends.extend(writes.sends)
             journal.extend(writes.journal)
     if tags:
         _tags_write(tags)
+    if attributes:
+        _attributes_write(attributes)
     if sends:
         _sends_write(sends)
     if journal:
@@ -181,6 +222,24 @@ def _tags_write(changes: list[tuple[Enrolment, TagChange]]) -> None:
             if enrolment.friend_id in changed:
                 change.detail[key] += 1
                 changed.discard(enrolment.friend_id)
+
+
+def _attributes_write(changes: list[tuple[Enrolment, AttributeChange]]) -> None:
+    """One ``friend_attributes_set`` call per attribute, in the order each first came, with
+    every change of that attribute in the order they were made."""
+    groups: dict[int, list[tuple[Enrolment, AttributeChange]]] = {}
+    for enrolment, change in changes:
+        groups.setdefault(change.definition.pk, []).append((enrolment, change))
+    for group in groups.values():
+        account = group[0][0].account
+        with tenant_scope(workspace=account.workspace, account=account):
+            changed = friend_attributes_set(
+                account=account,
+                definition=group[0][1].definition,
+                values=[(enrolment.friend_id, change.value) for enrolment, change in group],
+            )
+        for (_enrolment, change), did in zip(group, changed, strict=True):
+            change.detail["changed"] = did
 
 
 def _sends_write(sends: list[PendingSend]) -> None:

@@ -14,10 +14,11 @@ by one cost thousands of round trips: each enrolment's walk buffers its journal 
 rows (``batch_writes``) and moves the enrolment object; then the batch's send rows go in one
 insert, its journal lines in another and the enrolments' moves in one bulk UPDATE. Executors
 that need the database to answer read once for the batch where they can (governance's cap,
-a branch's rules). Tag changes are buffered too and written per tag for the batch; a node
-that reads the friend's tags (a branch) or writes itself gets that friend's buffered tag
-changes written first. A node that writes itself (attributes, an enrolment elsewhere, a
-webhook's call row) or such a flush opens a savepoint for the rest of that friend's walk.
+a branch's rules). Tag and attribute changes are buffered too and written per tag and per
+attribute for the batch; a node that reads the friend's tags or attributes (a branch) or
+writes itself gets that friend's buffered changes written first. A node that writes itself
+(an enrolment elsewhere, a webhook's call row) or such a flush opens a savepoint for the rest
+of that friend's walk.
 Nothing here waits for the network: a webhook node parks the friend and its call is made by
 its own task (``webhook_calls``), no transaction open, which hands the friend back with the
 answer.
@@ -45,7 +46,7 @@ from journeys.engine import batch_writes, governance, kicks
 from journeys.engine.nodes import (
     BUFFERED,
     EXECUTORS,
-    READS_TAGS,
+    READS_FRIEND,
     RunBatch,
     StepContext,
     StepResult,
@@ -176,17 +177,15 @@ def _walk(
             end(enrolment, Enrolment.State.FAILED, now, reason="unknown_node")
             break
         writes_itself = node["type"] not in BUFFERED
-        flush_tags = (writes_itself or node["type"] in READS_TAGS) and batch_writes.tags_pending(
-            enrolment
-        )
-        if writes_itself or flush_tags:
+        flush = (writes_itself or node["type"] in READS_FRIEND) and batch_writes.pending(enrolment)
+        if writes_itself or flush:
             if savepoint is not None:
                 savepoint.enter_context(transaction.atomic())
                 savepoint = None
             if run is not None:
                 run.changed.add(enrolment.friend_id)
-        if flush_tags:
-            batch_writes.tags_flush(enrolment)
+        if flush:
+            batch_writes.flush(enrolment)
         ctx = StepContext(
             account=enrolment.account,
             journey=enrolment.journey,

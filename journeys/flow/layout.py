@@ -22,6 +22,7 @@ from journeys.flow.summaries import (
     goal_summary,
     node_summary,
     node_type_label,
+    split_path_name,
     trigger_summary,
 )
 from journeys.graph.nodes import NODE_TYPES
@@ -105,18 +106,12 @@ def outlet_label(node: dict, outlet: str) -> str:
             p.get("name"): p.get("weight") for p in node.get("paths", []) if isinstance(p, dict)
         }
         if outlet == "control":
-            weight = (
-                node.get("control", {}).get("weight")
-                if isinstance(node.get("control"), dict)
-                else None
-            )
-            return (
-                _("Control · %(weight)s %%") % {"weight": weight}
-                if weight is not None
-                else _("Control")
-            )
+            control = node.get("control")
+            weights[outlet] = control.get("weight") if isinstance(control, dict) else None
+        name = split_path_name(node, outlet)
         if weights.get(outlet) is not None:
-            return _("%(name)s · %(weight)s %%") % {"name": outlet, "weight": weights[outlet]}
+            return _("%(name)s · %(weight)s %%") % {"name": name, "weight": weights[outlet]}
+        return name
     return str(fixed.get(outlet, outlet))
 
 

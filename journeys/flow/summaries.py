@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from journeys.graph.nodes import NODE_TYPES
+from journeys.graph.nodes.split import CONTROL
 from journeys.graph.triggers import TRIGGER_KINDS
 
 _SUMMARY_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError)
@@ -139,13 +140,30 @@ def _branch(node: dict) -> str:
     ) % {"count": count}
 
 
+def split_path_name(node: dict, outlet: str) -> str:
+    """A split path as the user reads it: its label when it has one ("Welcome series"), else
+    its outlet name; the control path's label, else "Control". Tolerates a broken node."""
+    if outlet == CONTROL:
+        control = node.get("control")
+        label = control.get("label") if isinstance(control, dict) else None
+        return label or _("Control")
+    for path in node.get("paths") or []:
+        if isinstance(path, dict) and path.get("name") == outlet:
+            return path.get("label") or outlet
+    return outlet
+
+
 def _split(node: dict) -> str:
     parts = [
-        _("%(name)s %(weight)s %%") % {"name": path["name"], "weight": int(path["weight"])}
+        _("%(name)s %(weight)s %%")
+        % {"name": split_path_name(node, path["name"]), "weight": int(path["weight"])}
         for path in node["paths"]
     ]
     if "control" in node:
-        parts.append(_("control %(weight)s %%") % {"weight": int(node["control"]["weight"])})
+        parts.append(
+            _("%(name)s %(weight)s %%")
+            % {"name": split_path_name(node, CONTROL), "weight": int(node["control"]["weight"])}
+        )
     return _("Split: %(paths)s") % {"paths": ", ".join(parts)}
 
 

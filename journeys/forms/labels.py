@@ -120,8 +120,8 @@ HELP_TEXTS = {
     "properties": _("Comma-separated names, e.g. cart_id, total."),
     "keywords": _("One per line."),
     "clicked": _(
-        "Step ids, one per line; empty: clicks do not matter. Only steps that count link "
-        "clicks per friend know who clicked."
+        "None ticked: clicks do not matter. Only steps that count link clicks per friend know "
+        "who clicked."
     ),
     "response_attributes": _(
         "Each row reads a key of the webhook's JSON answer into an attribute of the friend."

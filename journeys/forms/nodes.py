@@ -26,6 +26,7 @@ LABEL_SCHEMA = {"type": "string", "maxLength": 80}
 CUSTOM_FIELDS = {"send": {"messages"}, "split": {"paths", "control"}}
 MAX_PATHS = 5
 PATH_NAME = re.compile(r"^[a-z][a-z0-9_]{0,19}$")
+LABEL_MAX = 40  # a split path's label, as the graph's schema allows
 
 
 def node_adapters(node_type: str, node: dict, choices: Choices) -> list[Adapter]:
@@ -127,6 +128,14 @@ class NodeForm(SchemaForm):
                 if number == 1
                 else "",
             )
+            self.fields[f"path_{number}_label"] = forms.CharField(
+                label=_("Path %(number)s label") % {"number": number},
+                required=False,
+                max_length=LABEL_MAX,
+                help_text=_("What the flow and the stats call it, e.g. “Welcome series”.")
+                if number == 1
+                else "",
+            )
             self.fields[f"path_{number}_weight"] = forms.IntegerField(
                 label=_("Path %(number)s share in percent") % {"number": number},
                 required=False,
@@ -138,6 +147,12 @@ class NodeForm(SchemaForm):
             required=False,
             min_value=0,
             max_value=100,
+        )
+        self.fields["control_label"] = forms.CharField(
+            label=_("Control path label"),
+            required=False,
+            max_length=LABEL_MAX,
+            help_text=_("E.g. “Holdout (no messages)”; “Control” when empty."),
         )
 
     def _paths(self) -> tuple[list[dict], dict | None]:
@@ -153,9 +168,19 @@ class NodeForm(SchemaForm):
             if weight is None:
                 self.add_error(f"path_{number}_weight", _("Give this path its share."))
                 continue
-            paths.append({"name": name, "weight": weight})
-        control = self.cleaned_data.get("control_weight")
-        return paths, ({"weight": control} if control is not None else None)
+            path = {"name": name, "weight": weight}
+            label = (self.cleaned_data.get(f"path_{number}_label") or "").strip()
+            if label:
+                path["label"] = label
+            paths.append(path)
+        weight = self.cleaned_data.get("control_weight")
+        if weight is None:
+            return paths, None
+        control = {"weight": weight}
+        label = (self.cleaned_data.get("control_label") or "").strip()
+        if label:
+            control["label"] = label
+        return paths, control
 
     def clean(self):
         cleaned = super().clean()
@@ -192,11 +217,13 @@ class NodeForm(SchemaForm):
             return f"message_{min(int(found.group(1)) + 1, MAX_MESSAGES)}"
         if path == "messages":
             return "message_1_type"
-        found = re.match(r"paths\[(\d+)\]\.(name|weight)", path)
+        found = re.match(r"paths\[(\d+)\]\.(name|weight|label)", path)
         if found:
             return f"path_{min(int(found.group(1)) + 1, MAX_PATHS)}_{found.group(2)}"
         if path.startswith("paths"):
             return "path_1_weight"
+        if path.startswith("control.label"):
+            return "control_label"
         if path.startswith("control"):
             return "control_weight"
         return super().field_for(path)
@@ -258,9 +285,11 @@ def _split_initial(node: dict) -> dict:
         if isinstance(path, dict):
             initial[f"path_{index + 1}_name"] = path.get("name")
             initial[f"path_{index + 1}_weight"] = path.get("weight")
+            initial[f"path_{index + 1}_label"] = path.get("label", "")
     control = node.get("control")
     if isinstance(control, dict):
         initial["control_weight"] = control.get("weight")
+        initial["control_label"] = control.get("label", "")
     return initial
 
 

@@ -4,9 +4,10 @@ inputs back into the value the graph stores.
 
 The node and trigger forms are built from the node registry and the trigger kinds with these,
 so a new node type gets a working form from its ``fields`` alone; the few fields a person
-should choose from a list (tags, segments, attributes, journeys, secrets) get one here, and so
-do the fields no plain input fits: segment rules (the segment builder's tree, rules.py), a
-webhook's answer mapping (rows, mapping.py) and a repeated carousel (its parts, carousel.py).
+should choose from a list (tags, segments, attributes, journeys, secrets, the journey's send
+steps: send_steps.py) get one here, and so do the fields no plain input fits: segment rules
+(the segment builder's tree, rules.py), a webhook's answer mapping (rows, mapping.py) and a
+repeated carousel (its parts, carousel.py).
 Anything else that is an object falls back to a JSON box, which a test forbids.
 """
 
@@ -31,6 +32,7 @@ from journeys.forms.conditions import ConditionsAdapter
 from journeys.forms.labels import WEEKDAY_LABELS, choice_label
 from journeys.forms.mapping import MappingAdapter
 from journeys.forms.rules import RulesAdapter, RulesEditor
+from journeys.forms.send_steps import SendStepsAdapter, send_step_options
 from journeys.graph.fragments import CONDITIONS, DURATION, PROPERTY, SEGMENT_RULES
 
 __all__ = [
@@ -59,6 +61,9 @@ def adapter_for(
         return Adapter(name, schema, required, with_current(list(dynamic[name]), current), "choice")
     if name in ("add", "remove"):
         return Adapter(name, schema, required, with_current(list(choices.tags), current), "multi")
+    if name == "clicked":
+        options = send_step_options(choices.send_steps, current)
+        return SendStepsAdapter(name, schema, required, options, "multi")
     if name == "weekdays":
         options = [(day, str(label)) for day, label in WEEKDAY_LABELS.items()]
         return Adapter(name, schema, required, options, "multi")

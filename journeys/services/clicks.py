@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from journeys.engine.links import CLICK_SALT
@@ -21,6 +22,7 @@ from oa_console.activity.models import Activity
 from oa_console.activity.publishing import publish
 from oa_console.line.links import ClickResult
 from oa_console.links import is_web_link
+from oa_console.models import LineAccount
 from oa_console.tenancy import tenant_scope
 from segments.models import Friend
 
@@ -86,3 +88,11 @@ def journey_click_record(*, token: str, record: bool = True) -> ClickResult:
         # The friend's enrolments and tags that react to the click exist before the link opens.
         activity_react_now()
     return ClickResult(url=url)
+
+
+def journey_clicks_of_friends(account: LineAccount) -> QuerySet:
+    """The OA's stored journey clicks of known friends (``friend_id``, ``url``): what a
+    "clicked a link" tag rule's backfill reads with broadcasts' clicks (registered into
+    ``segments.registries.past_link_clicks``), as the rule's live reaction takes both apps'
+    ``link_click`` activities. A node tracking clicks per step names no friend: not here."""
+    return JourneyClick.objects.for_account(account).filter(friend__isnull=False)

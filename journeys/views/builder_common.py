@@ -4,7 +4,9 @@ builder area or the editor panel, both partials of the same page)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -66,6 +68,23 @@ def edit_action(request: HttpRequest) -> str:
         return action
     trigger = request.htmx.trigger_name if request.htmx else None
     return "redraw" if trigger and trigger.endswith(":field") else ""
+
+
+def redrawn_unsaved(
+    request: HttpRequest,
+    journey: Journey,
+    unbound: Callable[[], Any],
+    editor_for: Callable[[Any], Editor],
+) -> HttpResponse | None:
+    """A post from a row or tree button (``edit_action``): the form (``unbound()``) re-opened
+    showing what was posted with the button's change applied, nothing saved. None for a post
+    that saves, which the caller handles."""
+    action = edit_action(request)
+    if not action:
+        return None
+    form = unbound()
+    form.show_posted(request.POST, action)
+    return builder_response(request, journey, editor_for(form))
 
 
 def builder_url(request: HttpRequest, name: str, journey: Journey, *args) -> str:

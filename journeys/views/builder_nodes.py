@@ -23,7 +23,7 @@ from journeys.views.builder_common import (
     builder_response,
     builder_url,
     draft_problems,
-    edit_action,
+    redrawn_unsaved,
     refused,
     require_edit,
     save_graph,
@@ -50,6 +50,11 @@ def _node_or_404(journey: Journey, node_id: str) -> dict:
     if not isinstance(node, dict) or node.get("type") not in NODE_TYPES:
         raise Http404
     return node
+
+
+def _choices(request: HttpRequest, journey: Journey) -> Choices:
+    """What a step's form offers: the OA's tags, segments, ... and the draft's send steps."""
+    return Choices.for_account(request.account, journey_id=journey.pk, graph=journey.draft_graph)
 
 
 def own_problems(request: HttpRequest, journey: Journey, graph: dict, node_id: str) -> list:
@@ -87,8 +92,7 @@ def node_editor(
     """The panel of an existing step: its fields, where its paths lead, and delete."""
     graph = journey.draft_graph
     node = _nodes(journey)[node_id]
-    choices = Choices.for_account(request.account, journey_id=journey.pk)
-    form = form or NodeForm(node_type=node["type"], node=node, choices=choices)
+    form = form or NodeForm(node_type=node["type"], node=node, choices=_choices(request, journey))
     connect = connect_form(journey, node_id)
     flow = flow_layout(graph)
     card = flow.cards.get(node_id)
@@ -116,12 +120,15 @@ def node_edit(
     require_edit(request)
     if request.method == "GET":
         return builder_response(request, journey, node_editor(request, journey, node_id))
-    choices = Choices.for_account(request.account, journey_id=journey.pk)
-    action = edit_action(request)
-    if action:
-        form = NodeForm(node_type=node["type"], node=node, choices=choices)
-        form.show_posted(request.POST, action)
-        return builder_response(request, journey, node_editor(request, journey, node_id, form))
+    choices = _choices(request, journey)
+    redrawn = redrawn_unsaved(
+        request,
+        journey,
+        lambda: NodeForm(node_type=node["type"], node=node, choices=choices),
+        lambda form: node_editor(request, journey, node_id, form),
+    )
+    if redrawn:
+        return redrawn
     form = NodeForm(request.POST, node_type=node["type"], node=node, choices=choices)
     if not form.is_valid():
         return builder_response(
@@ -181,8 +188,7 @@ def _add_editor(
     if node_type is None:
         return Editor("choose_type", where, action, form or NodeTypeForm(), extra={"place": place})
     if form is None:
-        choices = Choices.for_account(request.account, journey_id=journey.pk)
-        form = NodeForm(node_type=node_type, choices=choices)
+        form = NodeForm(node_type=node_type, choices=_choices(request, journey))
     return Editor(
         "node_new",
         where,
@@ -214,13 +220,15 @@ def node_add(
         return builder_response(
             request, journey, _add_editor(request, journey, after, outlet, node_type)
         )
-    choices = Choices.for_account(request.account, journey_id=journey.pk)
-    action = edit_action(request)
-    if action:
-        form = NodeForm(node_type=node_type, choices=choices)
-        form.show_posted(request.POST, action)
-        editor = _add_editor(request, journey, after, outlet, node_type, form)
-        return builder_response(request, journey, editor)
+    choices = _choices(request, journey)
+    redrawn = redrawn_unsaved(
+        request,
+        journey,
+        lambda: NodeForm(node_type=node_type, choices=choices),
+        lambda form: _add_editor(request, journey, after, outlet, node_type, form),
+    )
+    if redrawn:
+        return redrawn
     form = NodeForm(request.POST, node_type=node_type, choices=choices)
     if not form.is_valid():
         editor = _add_editor(request, journey, after, outlet, node_type, form)

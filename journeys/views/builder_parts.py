@@ -19,7 +19,7 @@ from journeys.views.builder_common import (
     builder_response,
     builder_url,
     draft_problems,
-    edit_action,
+    redrawn_unsaved,
     refused,
     require_edit,
     save_graph,
@@ -86,11 +86,11 @@ def trigger_edit(
 
     if request.method == "GET" or "fields" not in request.POST:
         return builder_response(request, journey, editor_for(_trigger_form(request, journey, kind)))
-    action = edit_action(request)
-    if action:
-        form = _trigger_form(request, journey, kind)
-        form.show_posted(request.POST, action)
-        return builder_response(request, journey, editor_for(form))
+    redrawn = redrawn_unsaved(
+        request, journey, lambda: _trigger_form(request, journey, kind), editor_for
+    )
+    if redrawn:
+        return redrawn
     form = _trigger_form(request, journey, kind, request.POST)
     if not form.is_valid():
         return builder_response(request, journey, editor_for(form), invalid=True)
@@ -118,11 +118,14 @@ def entry_edit(
     if request.method == "GET":
         form = EntryForm(entry=_part(journey, "entry"), choices=choices)
         return builder_response(request, journey, editor_for(form))
-    action = edit_action(request)
-    if action:
-        form = EntryForm(entry=_part(journey, "entry"), choices=choices)
-        form.show_posted(request.POST, action)
-        return builder_response(request, journey, editor_for(form))
+    redrawn = redrawn_unsaved(
+        request,
+        journey,
+        lambda: EntryForm(entry=_part(journey, "entry"), choices=choices),
+        editor_for,
+    )
+    if redrawn:
+        return redrawn
     form = EntryForm(request.POST, entry=_part(journey, "entry"), choices=choices)
     if not form.is_valid():
         return builder_response(request, journey, editor_for(form), invalid=True)

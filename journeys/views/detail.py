@@ -77,7 +77,7 @@ def detail_context(request: HttpRequest, journey: Journey, **extra) -> dict:
         )
         if charts.has_data(funnel)
         else "",
-        "arms": arm_sentences(arm_conversions(account=request.account, journey=journey)),
+        "arms": arm_sentences(arm_conversions(account=request.account, journey=journey), graph),
         "copy_form": CopyForm(accounts=copy_targets(request), initial={"target": ""})
         if actions["can_edit"]
         else None,

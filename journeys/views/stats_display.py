@@ -7,7 +7,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from journeys.flow import outlet_label
+from journeys.flow.summaries import split_path_name
 from journeys.graph.nodes import NODE_TYPES
+from journeys.graph.nodes.split import CONTROL
 
 # Node types whose paths are worth counting one by one (one "next" path says nothing more
 # than "entered").
@@ -71,12 +73,26 @@ def _interval(bounds: tuple[float, float] | None) -> str:
     return _("%(low)s to %(high)s") % {"low": _percent(bounds[0]), "high": _percent(bounds[1])}
 
 
-def arm_sentences(arms: list) -> list[dict]:
+def _arm_names(graph: dict) -> dict[str, str]:
+    """Each split path's name as the user reads it (its label), by arm (its outlet)."""
+    names: dict[str, str] = {}
+    for node in (graph.get("nodes") or {}).values():
+        if not isinstance(node, dict) or node.get("type") != "split":
+            continue
+        paths = [path for path in node.get("paths") or [] if isinstance(path, dict)]
+        for outlet in [*(path.get("name") for path in paths), CONTROL]:
+            names.setdefault(outlet, split_path_name(node, outlet))
+    return names
+
+
+def arm_sentences(arms: list, graph: dict) -> list[dict]:
     """One line per arm: its conversion with its 95 % interval, and for the other arms how it
-    compares with the control, saying whether the difference is clear yet."""
+    compares with the control, saying whether the difference is clear yet. An arm is called
+    as its split path is on the flow (``graph``'s labels)."""
+    names = _arm_names(graph)
     lines = []
     for arm in arms:
-        name = _("Control") if arm.is_control else arm.arm
+        name = names.get(arm.arm) or (_("Control") if arm.is_control else arm.arm)
         rate = _(
             "%(converted)s of %(enrolled)s friends converted (%(rate)s; 95 %% interval "
             "%(interval)s)."

@@ -130,8 +130,9 @@ class TagRuleListApi(AccountApiView):
                 "(postback data), `keyword` (text of a received message), `add_source` (the "
                 "friend's add-friend source), `custom_event` (event name, optionally with "
                 "`property_key` = `property_value`), `link_click` (the destination URL of a "
-                "tracked broadcast link the friend clicked; only clicks on messages sent to "
-                "each friend individually name the friend). match: `exact` or `contains` "
+                "tracked link of a broadcast or a journey the friend clicked; only clicks on "
+                "messages sent to each friend individually name the friend). match: `exact` or "
+                "`contains` "
                 "(case-insensitive). Apply it to past events with `POST "
                 "…/tag-rules/{rule_id}/backfill/`."
             ),

@@ -252,17 +252,21 @@ def _backfill_candidates(rule: TagRule) -> tuple[QuerySet, Callable[[tuple], int
 
         return rows.values_list("friend_id", "name", "properties"), custom_event
     if rule.kind == TagRule.Kind.LINK_CLICK:
-        rows = past_link_clicks(account)  # stored by broadcasts, which registers them
-        if rule.match == TagRule.Match.EXACT:
-            rows = rows.filter(url__iexact=rule.pattern.strip())
-        else:
-            rows = rows.filter(url__icontains=rule.pattern.strip())
+        # Stored by the apps that publish clicks (broadcasts, journeys), which register them.
+        lookup = "url__iexact" if rule.match == TagRule.Match.EXACT else "url__icontains"
+        sources = [
+            clicks.filter(**{lookup: rule.pattern.strip()})
+            .order_by()
+            .values_list("friend_id", "url")
+            for clicks in past_link_clicks(account)
+        ]
+        rows = sources[0].union(*sources[1:], all=True) if len(sources) > 1 else sources[0]
 
         def click(row: tuple) -> int | None:
             friend_id, url = row
             return friend_id if rule_matches_click(rule, url=url) else None
 
-        return rows.values_list("friend_id", "url"), click
+        return rows, click
     rows = Friend.objects.for_account(account).exclude(add_source="")
 
     def source(row: tuple) -> int | None:

@@ -137,7 +137,8 @@ def test_a_viewer_sees_the_flow_without_edit_controls(page, workspace, account):
 
 def test_a_branch_rules_tree_is_edited_like_a_segment(page, workspace, account):
     """The branch's rules are the segment builder's tree: "+ Condition" and a field change
-    redraw only the editor (nothing saved), Save stores the rules; no JSON is typed."""
+    redraw only the editor (nothing saved), Save stores the rules and the send steps ticked
+    for "clicked a link" (checkboxes by the steps' titles); no JSON or step id is typed."""
     make_member(workspace, "marketer", email="marketer@alpha.example")
     tag = Tag.unscoped.create(account=account, name="VIP")
     journey = Journey.unscoped.create(
@@ -148,7 +149,9 @@ def test_a_branch_rules_tree_is_edited_like_a_segment(page, workspace, account):
     page.locator("#flow-node-engaged").get_by_test_id("edit-step").click()
     editor = page.get_by_test_id("editor")
     expect(editor.get_by_test_id("builder-rules")).to_be_visible()
-    expect(editor.locator("textarea.code")).to_have_count(0)
+    expect(editor.locator("textarea")).to_have_count(0)
+    expect(editor.get_by_label("Day 0: welcome")).to_be_checked()
+    expect(editor.get_by_label("Day 3: nudge")).not_to_be_checked()
     editor.get_by_test_id("add-condition").click()
     expect(editor.get_by_test_id("rule-condition")).to_have_count(1)
     _htmx_settled(page)
@@ -157,10 +160,12 @@ def test_a_branch_rules_tree_is_edited_like_a_segment(page, workspace, account):
     _htmx_settled(page)
     journey.refresh_from_db()
     assert journey.draft_graph["nodes"]["engaged"]["rules"] == {"all": []}  # nothing saved yet
+    editor.get_by_label("Day 3: nudge").check()
     editor.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_test_id("editor")).to_have_count(0)
     journey.refresh_from_db()
     assert journey.draft_graph["nodes"]["engaged"]["rules"] == {
         "all": [{"field": "tag", "op": "has", "value": tag.pk}]
     }
+    assert journey.draft_graph["nodes"]["engaged"]["clicked"] == ["day_0", "day_3_nudge"]
     assert page.js_errors == []

@@ -150,7 +150,7 @@ def test_a_shared_target_reached_from_a_deeper_path_is_drawn_once():
     ]
     labels = [column.label for column in layout.steps[1].columns]
     assert labels == ["a · 50 %", "b · 40 %", "Control · 10 %"]
-    assert layout.cards["split"].summary == "Split: a 50 %, b 40 %, control 10 %"
+    assert layout.cards["split"].summary == "Split: a 50 %, b 40 %, Control 10 %"
     assert layout.cards["send_b"].summary == "Send 1 message (dropped in quiet hours)"
 
 

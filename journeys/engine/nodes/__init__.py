@@ -2,8 +2,8 @@
 
 ``EXECUTORS[node_type](ctx) -> StepResult`` (see ``base``). The hot node types write only
 through the runner's batch buffer (``BUFFERED``); the others write themselves, each friend's in
-its own savepoint. A node that reads the friend's tags (``READS_TAGS``, and every node that
-writes itself) gets the friend's buffered tag changes written first.
+its own savepoint. A node that reads the friend's tags or attributes (``READS_FRIEND``, and
+every node that writes itself) gets the friend's buffered changes written first.
 """
 
 from journeys.engine.nodes import (
@@ -21,7 +21,7 @@ from journeys.engine.nodes import (
 from journeys.engine.nodes.base import (
     BUFFERED,
     EXECUTORS,
-    READS_TAGS,
+    READS_FRIEND,
     RunBatch,
     StepContext,
     StepResult,
@@ -36,11 +36,11 @@ for _type, _module in {
     "send": send,
     "exit": exit,
     "tags": tags,
+    "set_attribute": set_attribute,
 }.items():
     register_executor(_type, _module.execute, buffered=True)
 
 for _type, _module in {
-    "set_attribute": set_attribute,
     "enrol": enrol,
     "webhook": webhook,
 }.items():
@@ -49,7 +49,7 @@ for _type, _module in {
 __all__ = [
     "BUFFERED",
     "EXECUTORS",
-    "READS_TAGS",
+    "READS_FRIEND",
     "RunBatch",
     "StepContext",
     "StepResult",

@@ -5,11 +5,11 @@ and moves the enrolment. Executors run inside the runner's claim transaction, so
 write commits together with the enrolment's move (or not at all), and they must be idempotent
 per (enrolment, step): a worker killed before the commit runs the same step again.
 
-A *buffered* executor writes only through ``journal`` and ``batch_writes.send_add``, which the
-runner writes once for its whole batch; it may read a question's answer for the whole batch at
-once (``RunBatch.answer``). Any other executor writes itself (tags, attributes, a webhook's
-call row): the runner gives that friend's walk its own savepoint from that node on, so a failure
-undoes that friend's writes only.
+A *buffered* executor writes only through ``journal`` and ``batch_writes`` (send rows, tag and
+attribute changes), which the runner writes once for its whole batch; it may read a question's
+answer for the whole batch at once (``RunBatch.answer``). Any other executor writes itself (an
+enrolment elsewhere, a webhook's call row): the runner gives that friend's walk its own
+savepoint from that node on, so a failure undoes that friend's writes only.
 """
 
 from __future__ import annotations
@@ -86,9 +86,9 @@ class StepResult:
 Executor = Callable[[StepContext], StepResult]
 EXECUTORS: dict[str, Executor] = {}
 BUFFERED: set[str] = set()  # node types whose executors write only through the batch buffer
-# Buffered node types that read the friend's tags (segment rules): their buffered tag changes
-# are written before them, so "tag, then branch on the tag" sees it.
-READS_TAGS: set[str] = {"branch"}
+# Buffered node types that read the friend's tags or attributes (segment rules): their buffered
+# changes are written before them, so "tag, then branch on the tag" sees it.
+READS_FRIEND: set[str] = {"branch"}
 
 
 def register_executor(node_type: str, execute: Executor, *, buffered: bool = False) -> None:

@@ -1,6 +1,9 @@
 """Random split by weights, with an optional control path (a holdout inside the journey).
 
-Each path is an outlet named after it; the control path's outlet is ``control``."""
+Each path is an outlet named after it; the control path's outlet is ``control``. A path (and
+the control path) may carry a ``label``: the words the builder and the stats show for it
+("Welcome series · 80 %") instead of its outlet name, which stays the key of its edge and of
+the friends' arm."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from journeys.graph.problems import GraphProblem
 
 CONTROL = "control"
 WEIGHT = {"type": "integer", "minimum": 0, "maximum": 100}
+LABEL = {"type": "string", "minLength": 1, "maxLength": 40}
 
 
 def _outlets(node: dict) -> tuple[str, ...]:
@@ -64,13 +68,14 @@ NODE = NodeType(
                 {
                     "name": {"type": "string", "pattern": r"^[a-z][a-z0-9_]{0,19}$"},
                     "weight": WEIGHT,
+                    "label": LABEL,
                 },
                 ("name", "weight"),
             ),
             "minItems": 1,
             "maxItems": 5,
         },
-        "control": obj({"weight": WEIGHT}, ("weight",)),
+        "control": obj({"weight": WEIGHT, "label": LABEL}, ("weight",)),
     },
     required=("paths",),
     outlets=_outlets,

@@ -33,3 +33,11 @@ def test_every_seeded_journey_opens_with_its_figures(seeded, workspace, owner):
         assert ('data-testid="journey-arms"' in content) == has_split, journey.name
         if has_split:
             assert content.count('data-testid="arm"') == 2
+            # Its paths by their labels in the OA's language (Tokyo: Japanese), on the flow
+            # and in the arms' sentences, never by the outlet names "series" / "control".
+            holdout = "ホールドアウト（配信なし）"  # noqa: RUF001 (Japanese parentheses)
+            assert "ウェルカム配信 · 80 %" in content
+            assert f"{holdout} · 20 %" in content
+            assert "series · 80 %" not in content
+            arms = content.split('data-testid="journey-arms"')[1].split("</section>")[0]
+            assert "ウェルカム配信" in arms and holdout in arms

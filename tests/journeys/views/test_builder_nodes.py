@@ -239,6 +239,45 @@ def test_renaming_a_split_path_drops_the_old_edge(owner_client, account):
     assert graph["edges"]["engaged"] == {"b": "day_3_nudge"}
 
 
+def test_split_paths_keep_their_labels_and_the_flow_shows_them(owner_client, account):
+    journey = make_journey(account, starter="welcome_series")
+    graph = journey.draft_graph
+    graph["nodes"]["engaged"] = {
+        "type": "split",
+        "paths": [{"name": "a", "weight": 50}, {"name": "b", "weight": 50}],
+    }
+    graph["edges"]["engaged"] = {"a": "day_3_engaged", "b": "day_3_nudge"}
+    journey.draft_graph = graph
+    journey.save()
+    response = owner_client.post(
+        url(journey, "journey_builder_node", "engaged"),
+        {
+            "fields": "1",
+            "path_1_name": "a",
+            "path_1_label": "  Coupon offer ",
+            "path_1_weight": "60",
+            "path_2_name": "b",
+            "path_2_weight": "30",
+            "control_weight": "10",
+            "control_label": "Holdout (no messages)",
+        },
+    )
+    assert builder_redirect(response, journey)
+    node = draft(journey)["nodes"]["engaged"]
+    assert node["paths"] == [
+        {"name": "a", "label": "Coupon offer", "weight": 60},
+        {"name": "b", "weight": 30},
+    ]
+    assert node["control"] == {"weight": 10, "label": "Holdout (no messages)"}
+    page = owner_client.get(url(journey)).content.decode()
+    assert "Coupon offer · 60 %" in page
+    assert "b · 30 %" in page
+    assert "Holdout (no messages) · 10 %" in page
+    assert "Split: Coupon offer 60 %, b 30 %, Holdout (no messages) 10 %" in page
+    form = owner_client.get(url(journey, "journey_builder_node", "engaged")).content.decode()
+    assert 'value="Coupon offer"' in form and 'value="Holdout (no messages)"' in form
+
+
 def test_split_weights_that_do_not_add_up_are_shown_at_the_paths(owner_client, account):
     journey = make_journey(account, starter="welcome_series")
     graph = journey.draft_graph
