@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+from oa_console.activity.registry import FROM_BEGINNING, register
+
+
+class InboxConfig(AppConfig):
+    name = "inbox"
+
+    def ready(self) -> None:
+        # The activity hub: friends' messages and postbacks become conversation messages. From
+        # the log's beginning, so the messages received before the inbox existed are there.
+        from inbox.services import ingestion
+
+        register(
+            ingestion.SUBSCRIBER,
+            ingestion.KINDS,
+            ingestion.inbox_messages_react,
+            start=FROM_BEGINNING,
+        )
