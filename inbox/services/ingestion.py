@@ -153,7 +153,11 @@ def _update_conversations(
         conversation.unread_count += len(received)
         if conversation.status in REOPENED_BY_INBOUND:
             conversation.status = Conversation.Status.OPEN
-        latest = max(received, key=lambda item: item.occurred_at)
+        # LINE's order: the latest time, and among equal times the one that came last.
+        latest = received[0]
+        for item in received[1:]:
+            if item.occurred_at >= latest.occurred_at:
+                latest = item
         if conversation.last_message_at is None or latest.occurred_at >= (
             conversation.last_message_at
         ):
