@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
 from oa_console.activity.registry import FROM_BEGINNING, register
+from oa_console.demo import register_demo_step
 
 
 class InboxConfig(AppConfig):
@@ -17,3 +18,8 @@ class InboxConfig(AppConfig):
             ingestion.inbox_messages_react,
             start=FROM_BEGINNING,
         )
+
+        # The demo's conversations (seed_demo), after the CRM's friends.
+        from inbox.demo import DEMO_ORDER, seed_chats
+
+        register_demo_step(DEMO_ORDER, seed_chats)

@@ -52,7 +52,7 @@ def test_text_and_payload_are_encrypted_at_rest(account):
 
     table = ConversationMessage._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT text, payload FROM {table}")  # noqa: S608 (a model's table)
+        cursor.execute(f"SELECT text, payload FROM {table}")
         ((text, payload),) = cursor.fetchall()
     assert "A-123" not in text and "quoteToken" not in payload
     assert _messages(account)[0].text == "秘密の注文番号 A-123"
