@@ -19,6 +19,11 @@ class InboxConfig(AppConfig):
             start=FROM_BEGINNING,
         )
 
+        # Personal-data requests: a friend's chat is exported with the rest, and erased.
+        from inbox.personal_data import register_personal_data
+
+        register_personal_data()
+
         # The demo's conversations (seed_demo), after the CRM's friends.
         from inbox.demo import DEMO_ORDER, seed_chats
 
