@@ -54,6 +54,7 @@ LOGINS = (
     "marketer@demo.example",
     "viewer@demo.example",
     "client@demo.example",
+    "agent@demo.example",
 )
 FIRST_START_TIMEOUT = 20 * 60  # venv install, migrations and the demo on 2 busy cores
 RESTART_LIMIT = 5.0  # seconds from `make run` to the first answer on a folder already set up

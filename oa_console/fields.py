@@ -1,4 +1,4 @@
-"""A text field encrypted at rest (channel secrets and access tokens).
+"""Fields encrypted at rest (channel secrets, access tokens, friends' chat messages).
 
 Fernet (AES-128-CBC + HMAC) from ``cryptography``: the database only ever holds ciphertext, so
 a leaked dump or backup does not leak the credentials that let anyone message an OA's friends.
@@ -6,6 +6,7 @@ a leaked dump or backup does not leak the credentials that let anyone message an
 
 import base64
 import hashlib
+import json
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -52,6 +53,27 @@ class EncryptedTextField(models.TextField):
         if value in (None, ""):
             return value
         return decrypt_text(value)
+
+
+class EncryptedJSONField(models.TextField):
+    """A JSON document stored as Fernet ciphertext (a chat message's LINE payload): nothing in
+    it can be queried, which is the point; Python code sees the decoded value."""
+
+    def get_prep_value(self, value):
+        if value is None:
+            return None
+        return encrypt_text(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+    def from_db_value(self, value, expression, connection):
+        if value in (None, ""):
+            return value
+        return json.loads(decrypt_text(value))
+
+    def to_python(self, value):
+        return value
+
+    def value_to_string(self, obj):
+        return json.dumps(self.value_from_object(obj), ensure_ascii=False)
 
 
 def mask_secret(value: str, visible: int = 4) -> str:

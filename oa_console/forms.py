@@ -75,14 +75,23 @@ class AccountChoiceMixin(forms.Form):
         return [account.pk for account in self.cleaned_data["accounts"]]
 
 
+ROLE_HELP = _(
+    "Agents answer chats: they see only the chats and the friend pages. Viewers read every "
+    "page; marketers also edit segments and draft broadcasts; admins manage OAs, members and "
+    "approvals."
+)
+
+
 class InviteForm(AccountChoiceMixin):
     email = forms.EmailField(label=_("E-mail address"))
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.VIEWER)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Role.choices, initial=Role.VIEWER, help_text=ROLE_HELP
+    )
     field_order = ["email", "role", "access", "accounts"]
 
 
 class MemberEditForm(AccountChoiceMixin):
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, help_text=ROLE_HELP)
     field_order = ["role", "access", "accounts"]
 
 

@@ -6,9 +6,11 @@ import logging
 import time
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 
 from oa_console import logging as request_logging
+from oa_console.permissions import may_open
 from oa_console.selectors import account_get_by_slug, membership_account_ids, membership_get
 from oa_console.tenancy import TenantScope, activate_scope, deactivate_scope
 
@@ -20,7 +22,9 @@ class TenantMiddleware:
 
     A workspace the user is not a member of, or an OA outside a limited membership, is a 404:
     another tenant's object must look exactly like a missing one. The tenant scope is active
-    for the rest of the request and reset afterwards.
+    for the rest of the request and reset afterwards. A page the member's role may not open
+    (an agent outside the inbox and friend pages) is a 403, after the tenant checks: the page
+    exists, the role is what stops it.
     """
 
     def __init__(self, get_response):
@@ -56,6 +60,8 @@ class TenantMiddleware:
             )
             if account is None:
                 raise Http404("No such OA.")
+        if not may_open(membership, view_func):
+            raise PermissionDenied
         scope = TenantScope(
             workspace=membership.workspace, account_ids=account_ids, account=account
         )

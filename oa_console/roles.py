@@ -11,17 +11,31 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
+    # Answers friends' chats: the inbox and the friend pages only (``READ_ALL_PAGES``).
+    AGENT = "agent", _("Agent")
     VIEWER = "viewer", _("Viewer")
     MARKETER = "marketer", _("Marketer")
     ADMIN = "admin", _("Admin")
     OWNER = "owner", _("Owner")
 
 
-ROLE_RANK: dict[str, int] = {Role.VIEWER: 0, Role.MARKETER: 1, Role.ADMIN: 2, Role.OWNER: 3}
+ROLE_RANK: dict[str, int] = {
+    Role.AGENT: 0,
+    Role.VIEWER: 1,
+    Role.MARKETER: 2,
+    Role.ADMIN: 3,
+    Role.OWNER: 4,
+}
 
 
 class Capability(StrEnum):
-    """Write actions, each mapped to the lowest role allowed to perform it."""
+    """Actions, each mapped to the lowest role allowed to perform it."""
+
+    # The chats of the OAs a member may see (the inbox pages and API): every role.
+    USE_INBOX = "use_inbox"
+    # Every page beyond the inbox and the friend pages (insights, broadcasts, journeys,
+    # settings...): an agent has only the pages marked ``permissions.agent_page``.
+    READ_ALL_PAGES = "read_all_pages"
 
     EDIT_SEGMENTS = "edit_segments"
     DRAFT_BROADCASTS = "draft_broadcasts"
@@ -45,6 +59,8 @@ class Capability(StrEnum):
 
 
 MINIMUM_ROLE: dict[Capability, str] = {
+    Capability.USE_INBOX: Role.AGENT,
+    Capability.READ_ALL_PAGES: Role.VIEWER,
     Capability.EDIT_SEGMENTS: Role.MARKETER,
     Capability.DRAFT_BROADCASTS: Role.MARKETER,
     Capability.UPLOAD_IMPORTS: Role.MARKETER,

@@ -68,6 +68,7 @@ account_patterns = [
     path("webhook/", include("webhooks.urls.account")),
     path("broadcasts/", include("broadcasts.urls.account")),  # account_broadcasts and its pages
     path("journeys/", include("journeys.urls.account")),  # account_journeys, the builder
+    path("chats/", include("inbox.urls.account")),  # account_inbox, conversations
     path("settings/", accounts.account_settings, name="account_settings"),
     path("settings/retention/", retention.account_retention, name="account_retention"),
     path("settings/delete/", accounts.account_delete, name="account_delete"),
@@ -78,6 +79,7 @@ workspace_patterns = [
     path("", include("insights.urls.workspace")),  # portfolio/ (workspace_portfolio)
     path("broadcasts/", include("broadcasts.urls.workspace")),  # cross-OA content calendar
     path("journeys/", include("journeys.urls.workspace")),  # workspace_journeys (agencies)
+    path("chats/", include("inbox.urls.workspace")),  # workspace_inbox (agencies)
     path("settings/", workspaces.workspace_settings, name="workspace_settings"),
     path("settings/delete/", workspaces.workspace_delete, name="workspace_delete"),
     path("settings/security/", workspaces.workspace_security, name="workspace_security"),

@@ -72,6 +72,9 @@ class TenantApiView(APIView):
     """
 
     pagination_class: type[BasePagination] | None = None
+    # Agents reach only the operations that set this (the chats): every other one needs
+    # ``Capability.READ_ALL_PAGES``, as the pages do (``permissions.agent_page``).
+    agent_allowed: bool = False
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -139,6 +142,7 @@ class TenantApiView(APIView):
         grant = next((g for g in self.grants if account is not None and g.covers(account)), None)
         if grant is None:
             raise Http404
+        self._refuse_role_without_pages(grant)
         self.grant = grant
         self._release_scope()  # a second look-up replaces the first scope, never stacks
         self._scope_token = activate_scope(
@@ -157,6 +161,7 @@ class TenantApiView(APIView):
             grant = next((g for g in self.grants if g.workspace_id == workspace.pk), None)
         if grant is None:
             raise Http404
+        self._refuse_role_without_pages(grant)
         self.grant = grant
         self._release_scope()  # a second look-up replaces the first scope, never stacks
         self._scope_token = activate_scope(
@@ -164,6 +169,11 @@ class TenantApiView(APIView):
         )
         request_logging.bind(workspace=workspace.slug)
         return workspace
+
+    def _refuse_role_without_pages(self, grant: Grant) -> None:
+        """403 for an agent outside the chat operations (after the 404 of a hidden OA)."""
+        if not self.agent_allowed and not role_allows(grant.role, Capability.READ_ALL_PAGES):
+            raise PermissionDenied
 
     def _refuse_without_two_factor(self, workspace_id: int) -> None:
         if workspace_id in self.awaiting_two_factor:

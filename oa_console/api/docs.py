@@ -27,15 +27,12 @@ def who_may_call(
     """The sentence naming the roles allowed, derived from the role table."""
     if not scoped and not workspace:
         return (
-            "any member or workspace API key; the answer holds only the OAs the caller may see "
-            "(a login limited to some OAs sees only those)."
+            "any member or workspace API key, agents included; the answer holds only the OAs "
+            "the caller may see (a login limited to some OAs sees only those)."
         )
-    if capability is None:
-        return (
-            "any member or workspace API key that may see this OA, whatever its role "
-            "(viewers included)."
-        )
-    minimum = MINIMUM_ROLE[capability]
+    # An operation without a capability of its own reads what the console's pages show:
+    # every role that may read every page (agents only reach the chat endpoints).
+    minimum = MINIMUM_ROLE[capability or Capability.READ_ALL_PAGES]
     whose = "the workspace" if workspace else "the OA's workspace"
     sentence = f"{_roles_from(minimum)} of {whose}, and API keys with one of those roles"
     if capability in WORKSPACE_WIDE:
@@ -63,8 +60,9 @@ def operation_description(
         *errors,
         (401, "no session or API key, or a revoked or malformed key."),
     ]
-    if capability is not None:
-        listed.append((403, f"the caller's role is below {MINIMUM_ROLE[capability]}."))
+    if capability is not None or scoped or workspace:
+        minimum = MINIMUM_ROLE[capability or Capability.READ_ALL_PAGES]
+        listed.append((403, f"the caller's role is below {minimum}."))
     if workspace:
         listed.append(
             (

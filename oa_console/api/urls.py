@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("webhooks.api.urls")),  # accounts/<id>/webhook/health/
     path("accounts/<int:account_id>/broadcasts/", include("broadcasts.api.urls")),
     path("accounts/<int:account_id>/", include("journeys.api.urls")),  # journeys, item-events
+    path("accounts/<int:account_id>/", include("inbox.api.urls")),  # conversations, messages
     path(
         "workspaces/<slug:workspace>/audit/",
         AuditEntryListApi.as_view(),

@@ -35,6 +35,8 @@ SPECTACULAR_SETTINGS = {
         "AuditActionEnum": "oa_console.models.AuditAction",
         "JourneyStatusEnum": "journeys.models.Journey.Status",
         "EnrolmentStateEnum": "journeys.models.Enrolment.State",
+        "ConversationStatusEnum": "inbox.models.Conversation.Status",
+        "ConversationMessageTypeEnum": "inbox.models.ConversationMessage.Type",
         "JourneyEnrolStatusEnum": ["enrolled", "refused", "unknown"],
         "ItemEventResultStatusEnum": ["accepted", "duplicate", "refused"],
     },

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "segments",
     "broadcasts",
     "journeys",
+    "inbox",
 ]
 
 MIDDLEWARE = [

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from oa_console.forms import ConfirmDeleteForm
-from oa_console.permissions import require
+from oa_console.permissions import agent_page, can, require
 from oa_console.roles import Capability
 from oa_console.selectors import account_list, membership_list_for_user
 from oa_console.services import workspaces as workspace_services
@@ -37,8 +37,12 @@ def workspace_picker(request: HttpRequest) -> HttpResponse:
     return render(request, "oa_console/workspace_picker.html", {"memberships": memberships})
 
 
+@agent_page
 def workspace_home(request: HttpRequest, workspace_slug: str) -> HttpResponse:
-    """The OAs of the workspace this member may see; a client login goes straight to its OA."""
+    """The OAs of the workspace this member may see; a client login goes straight to its OA,
+    an agent to the chats of every OA it may see."""
+    if not can(request, Capability.READ_ALL_PAGES):
+        return redirect("workspace_inbox", workspace_slug=workspace_slug)
     accounts = list(account_list())
     if len(accounts) == 1 and request.tenant_scope.account_ids is not None:
         return redirect(accounts[0].get_absolute_url())

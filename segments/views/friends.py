@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from oa_console import audit, labels
-from oa_console.permissions import can, require
+from oa_console.permissions import agent_page, can, require
 from oa_console.roles import Capability
 from oa_console.views._render import render_page
 from segments.models import Friend, FriendTag
@@ -77,6 +77,7 @@ def _friends(request: HttpRequest, filters: dict):
 
 
 @require_GET
+@agent_page
 def friend_list(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
     return _friend_list_page(request, _filters(request, request.GET))
 
@@ -171,6 +172,7 @@ def friend_bulk_tag(request: HttpRequest, workspace_slug: str, account_slug: str
     return redirect(back)
 
 
+@agent_page
 @require_GET
 def friend_detail(
     request: HttpRequest, workspace_slug: str, account_slug: str, line_user_id: str

@@ -9,6 +9,7 @@ import pytest
 from django.http import HttpRequest  # axes checks every sign-in against its request
 from django.test import Client
 
+from inbox.models import Conversation, ConversationMessage
 from oa_console.management.commands.seed_demo import DEMO_PASSWORD
 from oa_console.models import LineAccount, Membership, User, Workspace
 from oa_console.roles import Role
@@ -95,6 +96,7 @@ def test_seed_demo_logins_have_their_roles():
         ("marketer@demo.example", "demo-agency"): Role.MARKETER,
         ("viewer@demo.example", "demo-agency"): Role.VIEWER,
         ("client@demo.example", "demo-agency"): Role.VIEWER,
+        ("agent@demo.example", "demo-agency"): Role.AGENT,
     }
     for user in User.objects.all():
         assert user.check_password(DEMO_PASSWORD), user.email
@@ -106,8 +108,31 @@ def test_seed_demo_client_login_is_limited_to_exactly_the_tokyo_oa():
     membership = Membership.unscoped.get(user__email="client@demo.example")
     [limited] = limited_accounts(membership)
     assert (limited.workspace.slug, limited.time_zone) == ("demo-agency", "Asia/Tokyo")
-    others = Membership.unscoped.exclude(pk=membership.pk)
+    others = Membership.unscoped.exclude(pk=membership.pk).exclude(user__email="agent@demo.example")
     assert all(limited_accounts(m) == [] for m in others)
+
+
+def test_seed_demo_agent_answers_the_taipei_cafes_chats_only():
+    run("seed_demo")
+
+    membership = Membership.unscoped.get(user__email="agent@demo.example")
+    [limited] = limited_accounts(membership)
+    assert limited.slug == "taipei-cafe"
+    # Every demo OA has scripted chats in its language, statuses varied, some answered.
+    for slug, greeting in {
+        "taipei-cafe": "請問週末可以訂位嗎?四個人",
+        "tokyo-cosmetics": "注文した化粧水がまだ届きません。注文番号は 10428 です",
+        "bangkok-fitness": "สวัสดีค่ะ คลาสโยคะวันเสาร์ยังว่างไหมคะ",
+        "kumo-tea": "抹茶の詰め合わせはギフト包装できますか?",
+    }.items():
+        messages = ConversationMessage.unscoped.filter(account__slug=slug)
+        assert greeting in {m.text for m in messages.filter(event_key__startswith="demo-chat-")}
+        assert messages.filter(message_type="sticker").exists()
+        assert messages.filter(direction="out", sent_by="manual").exists()
+        statuses = set(
+            Conversation.unscoped.filter(account__slug=slug).values_list("status", flat=True)
+        )
+        assert {"resolved", "open"} <= statuses, slug
 
 
 def test_seed_demo_twice_changes_nothing():

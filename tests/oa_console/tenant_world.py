@@ -232,6 +232,23 @@ def build_webhook_secret(workspace, account):
     return WebhookSecret.unscoped.create(account=account, name="shop", secret="x" * 20)
 
 
+def build_conversation(workspace, account):
+    from inbox.models import Conversation, ConversationMessage
+    from tests.segments.factories import FriendFactory
+
+    friend = FriendFactory(account=account)  # another than build_friend's (one row per id)
+    conversation = Conversation.unscoped.create(account=account, friend=friend, unread_count=1)
+    ConversationMessage.unscoped.create(
+        account=account,
+        conversation=conversation,
+        direction="in",
+        message_type="text",
+        text="hello",
+        occurred_at=timezone.now(),
+    )
+    return conversation
+
+
 # name -> builder(workspace, account) creating that object inside the given tenant.
 WORLD_BUILDERS: dict[str, Callable] = {
     "tag_family": build_tag_family,
@@ -253,6 +270,7 @@ WORLD_BUILDERS: dict[str, Callable] = {
     "follower_sync": build_follower_sync,
     "journey": build_journey,
     "webhook_secret": build_webhook_secret,
+    "conversation": build_conversation,
 }
 
 
@@ -304,6 +322,7 @@ FOREIGN_KWARG_PROVIDERS: dict[str, Callable[[World], object]] = {
     "sync_id": lambda world: world.other("follower_sync").pk,
     "journey_id": lambda world: world.other("journey").pk,
     "secret_id": lambda world: world.other("webhook_secret").pk,
+    "conversation_id": lambda world: world.other("conversation").pk,
     # A step of a journey: ids are names inside the graph, so the journey decides the tenant.
     "node_id": lambda world: "start",
 }

@@ -104,7 +104,7 @@ def _minimum_role(description: str) -> str:
     """The lowest role the description lets in ("marketers, admins and owners" → marketer)."""
     who = WHO.search(description)["who"]
     if who.startswith("any member"):
-        return Role.VIEWER
+        return Role.AGENT
     first = who.split(" ", 1)[0].rstrip(",")
     return first.removesuffix("s")
 

@@ -296,6 +296,8 @@ def test_documented_errors_reads_the_errors_part():
     assert documented_errors(description) == {
         400: ["a bad name.", "a bad date."],
         401: ["no session or API key, or a revoked or malformed key."],
+        # An operation without a capability of its own still refuses agents (issue 17).
+        403: ["the caller's role is below viewer."],
         404: [
             "the OA does not exist or the caller may not see it (another tenant's OA looks "
             "exactly like a missing one)."

@@ -15,6 +15,7 @@ def test_every_app_registers_its_demo_steps_in_order():
         "seed_broadcasts",
         "seed_follower_sync",
         "seed_journeys",
+        "seed_chats",
         "seed_audit_log",
         "seed_metrics",
     ]

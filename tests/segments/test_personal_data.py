@@ -316,7 +316,14 @@ def test_every_app_registers_its_provider_and_the_friend_row_goes_last():
     from segments.personal_data.registry import providers
 
     apps_in_order = [provider.app for provider in providers()]
-    assert set(apps_in_order) == {"webhooks", "broadcasts", "journeys", "insights", "segments"}
+    assert set(apps_in_order) == {
+        "webhooks",
+        "broadcasts",
+        "journeys",
+        "inbox",
+        "insights",
+        "segments",
+    }
     assert apps_in_order[-1] == "segments"
 
 
@@ -327,7 +334,7 @@ def test_segments_never_imports_the_apps_above_it():
     package = pathlib.Path(services.__file__).parent
     for path in package.glob("*.py"):
         source = path.read_text()
-        for higher in ("webhooks", "broadcasts", "insights"):
+        for higher in ("webhooks", "broadcasts", "journeys", "inbox", "insights"):
             assert f"from {higher}" not in source and f"import {higher}" not in source, path
 
 

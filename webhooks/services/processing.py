@@ -190,7 +190,14 @@ def _activities(derived: _Derived, friend_ids: dict[str, int]) -> list[ActivityI
         kind = _INTERACTION_ACTIVITY_KINDS.get(item.kind, Activity.Kind.INTERACTION)
         payload = {"event_key": item.event_key, "mode": item.mode, "interaction": item.kind}
         if kind == Activity.Kind.MESSAGE:
-            payload.update(message_type=item.message_type, text=item.text)
+            # The message's id and the rest of LINE's message object (sticker ids, emojis, a
+            # file's name and size, a location) for the inbox's conversation history.
+            payload.update(
+                message_type=item.message_type,
+                text=item.text,
+                message_id=item.message_id,
+                message=item.data,
+            )
         elif kind == Activity.Kind.POSTBACK:
             payload["data"] = item.data
         activities.append(

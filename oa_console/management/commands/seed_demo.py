@@ -123,6 +123,8 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         "Tanaka",
         (("demo-agency", Role.VIEWER, ("tokyo-cosmetics",)),),
     ),
+    # Answers the chats of one OA: the inbox and the friend pages only.
+    DemoLogin("agent@demo.example", "Mei", "Lin", (("demo-agency", Role.AGENT, ("taipei-cafe",)),)),
 )
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import gettext
 import re
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.conf import settings
+from django.urls import resolve
 from django.utils.translation import trans_real
 
+from oa_console.permissions import may_open
 from oa_console.roles import role_allows
 from tests.browser.tour.demo_routes import (
     ALLOWED_WORDS,
@@ -176,6 +179,13 @@ def _page_failures(
 
 
 def _expected_status(page: Page, login: Login) -> int:
+    # On a tenant's pages an agent opens only those marked for agents (the chats, the friend
+    # pages); pages outside a tenant (sign-in, security, API docs) are every login's.
+    match = resolve(page.path)
+    if "workspace_slug" in match.kwargs and not may_open(
+        SimpleNamespace(role=login.role), match.func
+    ):
+        return 403
     capability = PAGE_CAPABILITIES.get(page.name)
     if capability is not None and not role_allows(login.role, capability, limited=login.limited):
         return 403

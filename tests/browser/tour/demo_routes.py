@@ -177,6 +177,7 @@ DEMO_OBJECTS: dict[str, Callable[[Any, Any], Any]] = {
     "journey_id": _pk("journeys.Journey", "account"),
     "secret_id": _pk("journeys.WebhookSecret", "account"),
     "node_id": _first_node_id,
+    "conversation_id": _pk("inbox.Conversation", "account"),
 }
 
 

@@ -1,0 +1,100 @@
+"""Conversations of an OA and their messages (read): the inbox's API.
+
+Agents may call these (``agent_allowed``), as they may open the inbox pages.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import ValidationError
+
+from inbox.api.output import ConversationMessageOutputSerializer, ConversationOutputSerializer
+from inbox.models import Conversation
+from inbox.selectors.conversations import (
+    ASSIGNEE_ME,
+    ASSIGNEE_NONE,
+    ConversationFilters,
+    conversation_get,
+    conversation_list,
+    conversation_messages,
+)
+from oa_console.api.base import AccountApiView
+from oa_console.api.docs import operation_description
+from oa_console.api.objects import acting_user
+from oa_console.api.pagination import StandardPagination
+from oa_console.roles import Capability
+
+USE = Capability.USE_INBOX
+
+
+class ConversationListApi(AccountApiView):
+    pagination_class = StandardPagination
+    agent_allowed = True
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "status", str, enum=Conversation.Status.values, description="only this status"
+            ),
+            OpenApiParameter(
+                "assignee",
+                str,
+                enum=[ASSIGNEE_ME, ASSIGNEE_NONE],
+                description="`me`: assigned to the calling member; `none`: to nobody",
+            ),
+        ],
+        responses=ConversationOutputSerializer(many=True),
+        summary="List conversations",
+        description=operation_description(
+            "The OA's conversations (one per friend who wrote to it), the most recent message "
+            "first, optionally only one `status` (new, open, waiting, resolved) or `assignee`.",
+            returns="a page (`count`, `next`, `previous`, `results`) of conversations.",
+            capability=USE,
+            errors=[
+                (400, "an unknown `status` or `assignee`, or `assignee=me` with an API key."),
+            ],
+        ),
+    )
+    def get(self, request, account_id: int):
+        self.require(USE)
+        params = request.query_params
+        status = params.get("status") or ""
+        if status and status not in Conversation.Status.values:
+            raise ValidationError({"status": [_("Unknown status.")]})
+        assignee = params.get("assignee") or ""
+        if assignee and assignee not in (ASSIGNEE_ME, ASSIGNEE_NONE):
+            raise ValidationError({"assignee": [_("Use “me” or “none”.")]})
+        user = acting_user(request)
+        if assignee == ASSIGNEE_ME and user is None:
+            raise ValidationError(
+                {"assignee": [_("An API key is not a member: “me” names nobody.")]}
+            )
+        filters = ConversationFilters(status=status, assignee=assignee, user=user)
+        page = self.paginate(conversation_list(account=self.account, filters=filters))
+        return self.paginated_response(ConversationOutputSerializer(page, many=True).data)
+
+
+class ConversationMessageListApi(AccountApiView):
+    pagination_class = StandardPagination
+    agent_allowed = True
+
+    @extend_schema(
+        responses=ConversationMessageOutputSerializer(many=True),
+        summary="List a conversation's messages",
+        description=operation_description(
+            "The conversation's messages in LINE's order (oldest first), both ways: the "
+            "friend's (`direction` in) and the OA's (`direction` out, with `sent_by`).",
+            returns="a page (`count`, `next`, `previous`, `results`) of messages.",
+            capability=USE,
+            errors=[(404, "no conversation with this id in the OA.")],
+        ),
+    )
+    def get(self, request, account_id: int, conversation_id: int):
+        conversation = conversation_get(account=self.account, pk=conversation_id)
+        if conversation is None:
+            raise Http404
+        self.require(USE)
+        page = self.paginate(conversation_messages(conversation=conversation))
+        return self.paginated_response(ConversationMessageOutputSerializer(page, many=True).data)

@@ -1,0 +1,80 @@
+"""One message of a conversation, either way, in LINE's order."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from inbox.models.conversation import Conversation
+from oa_console.fields import EncryptedJSONField, EncryptedTextField
+from oa_console.models import LineAccount
+from oa_console.tenancy import AccountScopedManager, UnscopedManager
+
+
+class ConversationMessage(models.Model):
+    """Text and payload are encrypted at rest with the field key: a friend's chat is personal
+    data, and nothing reads it in SQL. ``payload`` is LINE's message object without its id,
+    type and text (sticker ids, emojis, a file's name and size, a location...), or a
+    postback's ``data`` and ``params``."""
+
+    class Direction(models.TextChoices):
+        IN = "in", _("From the friend")
+        OUT = "out", _("From the OA")
+
+    class Type(models.TextChoices):
+        TEXT = "text", _("Text")
+        STICKER = "sticker", _("Sticker")
+        IMAGE = "image", _("Image")
+        VIDEO = "video", _("Video")
+        AUDIO = "audio", _("Audio")
+        FILE = "file", _("File")
+        LOCATION = "location", _("Location")
+        POSTBACK = "postback", _("Postback")
+        # What the OA sends beyond what friends can (written by the senders of later issues).
+        FLEX = "flex", _("Flex message")
+        TEMPLATE = "template", _("Template message")
+        IMAGEMAP = "imagemap", _("Imagemap")
+
+    class SentBy(models.TextChoices):
+        """What sent an outbound message (blank for the friend's own)."""
+
+        MANUAL = "manual", _("A team member")
+        AUTO_REPLY = "auto_reply", _("An auto-reply")
+        BROADCAST = "broadcast", _("A broadcast")
+        JOURNEY = "journey", _("A journey")
+
+    account = models.ForeignKey(LineAccount, on_delete=models.CASCADE, related_name="+")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
+    direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
+    message_type = models.CharField(_("type"), max_length=16, choices=Type.choices)
+    line_message_id = models.CharField(_("LINE message ID"), max_length=64, blank=True)
+    # The webhook event's id for a friend's message: a redelivered or replayed event adds
+    # nothing twice (the constraint below).
+    event_key = models.CharField(max_length=64, blank=True)
+    text = EncryptedTextField(_("text"), blank=True)
+    payload = EncryptedJSONField(_("LINE message"), default=dict, blank=True)
+    sent_by = models.CharField(_("sent by"), max_length=12, choices=SentBy.choices, blank=True)
+    occurred_at = models.DateTimeField(_("time"))
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = AccountScopedManager()
+    unscoped = UnscopedManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "event_key"],
+                condition=~models.Q(event_key=""),
+                name="conversation_message_event_once",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["conversation", "occurred_at", "id"], name="conversation_message_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.direction} {self.message_type} message {self.pk}"

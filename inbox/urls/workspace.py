@@ -1,0 +1,9 @@
+"""The chats of every OA a member may see, mounted at ``/w/<workspace>/chats/``."""
+
+from django.urls import path
+
+from inbox.views import lists
+
+urlpatterns = [
+    path("", lists.workspace_inbox_list, name="workspace_inbox"),
+]

@@ -1,0 +1,101 @@
+"""The inbox lists: one OA's chats, and every visible OA's for agencies (``workspace_inbox``).
+
+Both poll their rows every 2 seconds (``hx-trigger="every 2s"``) with the version of the list
+they show; while it holds, the answer is an empty 204 that htmx leaves alone, so an open inbox
+costs one aggregate query per poll and shows a new message within 2 seconds.
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET
+
+from inbox.models import Conversation
+from inbox.selectors.conversations import (
+    conversation_list,
+    conversation_list_version,
+    workspace_conversation_list,
+)
+from inbox.views.display import preview_label
+from inbox.views.filters import InboxFilterForm, WorkspaceInboxFilterForm
+from oa_console.permissions import agent_page, require
+from oa_console.roles import Capability
+from oa_console.selectors import account_list
+from oa_console.views._render import render_page
+
+PER_PAGE = 25
+ROWS = "inbox-rows"
+
+
+def _render_list(
+    request: HttpRequest,
+    template: str,
+    *,
+    conversations: QuerySet[Conversation],
+    form: InboxFilterForm,
+    context: dict,
+) -> HttpResponse:
+    version = conversation_list_version(conversations)
+    polling = bool(request.htmx) and request.htmx.target == ROWS
+    if polling and request.GET.get("version") == version:
+        return HttpResponse(status=204)
+    page = Paginator(conversations, PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for conversation in page.object_list:
+        conversation.preview = preview_label(
+            conversation.last_message_type, conversation.last_message_preview
+        )
+    query = request.GET.copy()
+    query.pop("version", None)
+    filter_query = query.copy()
+    filter_query.pop("page", None)
+    return render_page(
+        request,
+        template,
+        {
+            "page_obj": page,
+            "filter_form": form,
+            "version": version,
+            "poll_query": query.urlencode(),
+            "filter_query": filter_query.urlencode(),
+            **context,
+        },
+        partials=[ROWS],
+    )
+
+
+@agent_page
+@require_GET
+def inbox_list(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
+    require(request, Capability.USE_INBOX)
+    form = InboxFilterForm(request.GET)
+    return _render_list(
+        request,
+        "inbox/inbox_list.html",
+        conversations=conversation_list(account=request.account, filters=form.filters(request)),
+        form=form,
+        context={},
+    )
+
+
+@agent_page
+@require_GET
+def workspace_inbox_list(request: HttpRequest, workspace_slug: str) -> HttpResponse:
+    """The chats of every OA this member may see (a client login: its own OAs only)."""
+    require(request, Capability.USE_INBOX)
+    accounts = list(account_list())
+    form = WorkspaceInboxFilterForm(request.GET, accounts=accounts)
+    conversations = workspace_conversation_list(
+        workspace=request.workspace,
+        accounts=form.chosen_accounts(),
+        filters=form.filters(request),
+    )
+    return _render_list(
+        request,
+        "inbox/workspace_inbox_list.html",
+        conversations=conversations,
+        form=form,
+        context={"with_oa": True, "has_accounts": bool(accounts)},
+    )
