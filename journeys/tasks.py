@@ -104,12 +104,17 @@ def send_pending_soon() -> None:
     enqueue_best_effort(send_pending, ())
 
 
+# A booking task's turn: short, then it queues itself again behind whatever else is waiting,
+# so a send task never waits for a worker process that books 400 calls in a row.
+BOOKING_BUDGET_SECONDS = 2.0
+
+
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def book_bulk_calls() -> int:
-    """Book the item events' settled bulk calls (``item_events.booking``) for up to 25 s, and
-    continue itself while more are settled."""
-    booked = bulk_calls_book()
-    if bulk_calls_unbooked() and _first_to_ask("book-again", 1):
+    """Book the item events' settled bulk calls (``item_events.booking``) for a short turn,
+    and continue itself while more are settled."""
+    booked = bulk_calls_book(budget_seconds=BOOKING_BUDGET_SECONDS)
+    if bulk_calls_unbooked():
         enqueue_best_effort(book_bulk_calls, ())
     return booked
 

@@ -13,6 +13,10 @@ from datetime import datetime
 from journeys.models import JourneyBulkCall
 from oa_console.models import LineAccount
 
+# The property of an enrolment's (and a bulk call's) trigger properties that names the item
+# event it came from.
+ITEM_EVENT_KEY = "item_event_id"
+
 
 @dataclass(frozen=True)
 class BulkEntrant:
@@ -43,11 +47,9 @@ def bulk_entrants(
     return found
 
 
-def bulk_call_friends(*, account: LineAccount, journey_id: int, properties_match: dict) -> set[int]:
-    """The friends in the journey's calls not booked yet whose event properties include
-    ``properties_match`` (an item event's own calls: its id is one of their properties)."""
+def bulk_call_friends(*, account: LineAccount, journey_id: int, item_event_id: int) -> set[int]:
+    """The friends in the journey's calls not booked yet that an item event made."""
     calls = JourneyBulkCall.objects.for_account(account).filter(
-        journey_id=journey_id,
-        **{f"plan__properties__{name}": value for name, value in properties_match.items()},
+        journey_id=journey_id, **{f"plan__properties__{ITEM_EVENT_KEY}": item_event_id}
     )
     return {pk for ids in calls.values_list("friend_ids", flat=True) for pk in ids}

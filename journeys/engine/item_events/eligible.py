@@ -19,6 +19,7 @@ from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
+from journeys.engine.bulk_entrants import ITEM_EVENT_KEY
 from journeys.engine.enrol import dedupe_value
 from journeys.models import Enrolment, Journey, JourneyBulkCall, JourneyVersion
 from oa_console.models import LineAccount
@@ -69,13 +70,17 @@ def following_entrants(
         friends = friends.annotate(in_flight=Coalesce(Subquery(in_flight), Value(0))).filter(
             in_flight__lt=limit
         )
-    if JourneyBulkCall.objects.for_account(account).filter(journey_id=journey.pk).exists():
-        # Friends of this journey's calls not booked yet: left to the per-friend path, which
-        # counts their call as an enrolment (``engine.bulk_entrants``).
+    # Friends of this journey's calls not booked yet that another event made: left to the
+    # per-friend path, which counts their call as an enrolment (``engine.bulk_entrants``).
+    # The event's own calls hold the friends of its earlier chunks, never these.
+    event_id = properties.get(ITEM_EVENT_KEY)
+    others = JourneyBulkCall.objects.for_account(account).filter(journey_id=journey.pk)
+    if others.exclude(**{f"plan__properties__{ITEM_EVENT_KEY}": event_id}).exists():
         in_calls = RawSQL(
             "SELECT (jsonb_array_elements_text(friend_ids))::bigint"
-            f" FROM {JourneyBulkCall._meta.db_table} WHERE journey_id = %s",
-            (journey.pk,),
+            f" FROM {JourneyBulkCall._meta.db_table} WHERE journey_id = %s"
+            f" AND (plan -> 'properties' -> '{ITEM_EVENT_KEY}') IS DISTINCT FROM to_jsonb(%s::bigint)",
+            (journey.pk, event_id),
         )
         friends = friends.exclude(pk__in=in_calls)
     if entry.get("audience"):

@@ -18,7 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from journeys.engine.bulk_entrants import bulk_call_friends
+from journeys.engine.bulk_entrants import ITEM_EVENT_KEY, bulk_call_friends
 from journeys.engine.conditions import conditions_match
 from journeys.engine.item_events.bulk import viewers_enrol
 from journeys.engine.item_events.viewers import item_viewers
@@ -31,8 +31,6 @@ logger = logging.getLogger("journeys.item_events")
 STALE_AFTER = timedelta(minutes=30)
 # A pending event older than this was never picked up (the broker was down): sweep it.
 PENDING_GRACE = timedelta(minutes=2)
-# The property of the enrolment's trigger properties that names the item event it came from.
-ITEM_EVENT_KEY = "item_event_id"
 SWEEP_LIMIT = 1000
 
 
@@ -105,7 +103,7 @@ def item_event_process(
                 ) | bulk_call_friends(
                     account=account,
                     journey_id=journey.pk,
-                    properties_match={ITEM_EVENT_KEY: event.pk},
+                    item_event_id=event.pk,
                 )
             rows.update(
                 friends_matched=F("friends_matched") + len(friend_ids),

@@ -56,7 +56,7 @@ def test_multicasts_of_500_and_a_killed_run_resumed_exactly_once(
     entry = {"following_only": True, "reentry": {"policy": "every_time"}}
     journey = make_journey(price_drop(entry))
     friends = _many_viewers(account, 1001)
-    monkeypatch.setattr(bulk, "SLICE", 500)
+    monkeypatch.setattr(bulk, "CHUNK", 500)
     written = []
     real_write = bulk._calls_write
 
@@ -94,6 +94,33 @@ def test_multicasts_of_500_and_a_killed_run_resumed_exactly_once(
     assert [len(call.json()["to"]) for call in fake_line.calls("multicast")] == [500, 500]
     assert len(fake_line.calls("pushMessage")) == 1
     assert not calls.exists()  # every call booked, then deleted
+
+
+@postgresql
+def test_chunks_that_do_not_fill_a_multicast_wait_for_the_next(
+    account, make_journey, line, fake_line, monkeypatch
+):
+    """Viewers judged 300 at a time still go out as 500, 500 and 1, not as a call per chunk."""
+    rules(account, cap=False)
+    make_journey(price_drop({"following_only": True, "reentry": {"policy": "every_time"}}))
+    _many_viewers(account, 1001)
+    monkeypatch.setattr(bulk, "CHUNK", 300)
+    written = []
+    real_write = bulk._calls_write
+
+    def counting(account, plan, pairs):
+        written.append(len(pairs))
+        real_write(account, plan, pairs)
+
+    monkeypatch.setattr(bulk, "_calls_write", counting)
+    event = price_dropped(account)
+    item_event_process(account=account, item_event_id=event.pk, now=NOW)
+    assert written == [500, 501]  # after the second chunk, then everyone left at the last
+    walk_and_send()
+    assert [len(call.json()["to"]) for call in fake_line.calls("multicast")] == [500, 500]
+    assert len(fake_line.calls("pushMessage")) == 1
+    event.refresh_from_db()
+    assert (event.friends_matched, event.enrolled) == (1001, 1001)
 
 
 def _call_sizes(sends) -> list[tuple[str, int]]:
