@@ -132,8 +132,20 @@ def _catalogue(language: str) -> Catalogue:
 TIME_ZONE_ID = re.compile(r"^[A-Z][A-Za-z]+(/[A-Za-z0-9_+-]+)+$")
 
 
+# A moment shown with its zone's abbreviation ("2026/12/07 15:38 JST", "1:44 p.m. ICT"): the
+# abbreviation is written the same in every language, whatever catalogue line mentions it.
+CLOCK_TIME = re.compile(r"\d{1,2}[:.]\d{2}")
+
+
+def _zoned_moment(text: str) -> bool:
+    if not CLOCK_TIME.search(text):
+        return False
+    words = [word for word in WORD.findall(text) if len(word) >= 3]
+    return bool(words) and all(word.isupper() for word in words)
+
+
 def _untranslated(text: str, catalogue: Catalogue, content: set[str]) -> bool:
-    if TIME_ZONE_ID.match(text):
+    if TIME_ZONE_ID.match(text) or _zoned_moment(text):
         return False
     words = _words(text)
     if not words or any(word not in catalogue.known for word in words):
