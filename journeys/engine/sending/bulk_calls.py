@@ -14,9 +14,9 @@ from django.db import connection
 
 from journeys.engine import kicks
 from journeys.engine.sending.recording import journey_pause_disconnected, not_sent_verdict
-from journeys.engine.sending.requests import stored_request
+from journeys.engine.sending.requests import send_call
 from journeys.models import JourneyBulkCall
-from oa_console.line.calls import Call, retried_call
+from oa_console.line.calls import Call
 from oa_console.line.outcomes import Outcome
 from oa_console.models import LineAccount
 
@@ -50,7 +50,7 @@ def bulk_calls_due_count(*, now: datetime, up_to: int) -> int:
     return _due(now)[:up_to].count()
 
 
-def bulk_calls_first_due(now: datetime) -> datetime | None:
+def bulk_calls_first_due() -> datetime | None:
     """When the next pending bulk call is due (None: none pending)."""
     pending = JourneyBulkCall.unscoped.filter(status=Status.PENDING)
     return pending.order_by("next_attempt_at").values_list("next_attempt_at", flat=True).first()
@@ -66,16 +66,14 @@ def bulk_calls_claim(now: datetime, limit: int = BULK_CLAIM) -> list[ClaimedBulk
 
 def bulk_call_request(api, call: ClaimedBulkCall) -> Call:
     """The LINE call of ``call`` with its retry key (a repeat after a crash is answered 409)."""
-    from linebot.v3 import messaging
-
     row = call.row
-    if call.endpoint == "multicast":
-        body = {"to": row.line_user_ids, "messages": row.messages}
-        request = stored_request(messaging.MulticastRequest, body)
-        return retried_call(api.multicast_with_http_info, request, row.retry_key)
-    body = {"to": row.line_user_ids[0], "messages": row.messages}
-    request = stored_request(messaging.PushMessageRequest, body)
-    return retried_call(api.push_message_with_http_info, request, row.retry_key)
+    return send_call(
+        api,
+        to=row.line_user_ids,
+        messages=row.messages,
+        retry_key=row.retry_key,
+        multicast=call.endpoint == "multicast",
+    )
 
 
 def bulk_outcomes_record(

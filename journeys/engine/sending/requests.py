@@ -61,16 +61,26 @@ def stored_request(request_class: type, body: dict):
     return _stored(request_class).construct(body=body)
 
 
-def journey_call(api, call: ClaimedCall) -> Call:
-    """The LINE call of ``call`` through ``api`` (a ``MessagingApi`` of its OA), with its retry
-    key: a repeat after a crash is answered 409, never delivered twice."""
+def send_call(api, *, to: list[str], messages: list[dict], retry_key, multicast: bool) -> Call:
+    """The LINE call that sends ``messages`` to ``to`` through ``api`` (a ``MessagingApi`` of
+    its OA): a multicast, or a push to ``to[0]``; with ``retry_key``, so a repeat after a
+    crash is answered 409, never delivered twice. Journey sends and bulk calls both use it."""
     from linebot.v3 import messaging
 
+    if multicast:
+        request = stored_request(messaging.MulticastRequest, {"to": to, "messages": messages})
+        return retried_call(api.multicast_with_http_info, request, retry_key)
+    request = stored_request(messaging.PushMessageRequest, {"to": to[0], "messages": messages})
+    return retried_call(api.push_message_with_http_info, request, retry_key)
+
+
+def journey_call(api, call: ClaimedCall) -> Call:
+    """The LINE call of ``call`` through ``api``, with its rows' retry key."""
     first = call.first
-    if first.method == Method.MULTICAST:
-        body = {"to": call.to, "messages": first.messages}
-        request = stored_request(messaging.MulticastRequest, body)
-        return retried_call(api.multicast_with_http_info, request, first.retry_key)
-    body = {"to": call.to[0], "messages": first.messages}
-    request = stored_request(messaging.PushMessageRequest, body)
-    return retried_call(api.push_message_with_http_info, request, first.retry_key)
+    return send_call(
+        api,
+        to=call.to,
+        messages=first.messages,
+        retry_key=first.retry_key,
+        multicast=first.method == Method.MULTICAST,
+    )

@@ -77,7 +77,7 @@ def sends_wait(*, now: datetime) -> float | None:
     """Seconds until something is due or ready to plan (0: now), None when nothing is
     pending: journey sends (``planning.journey_sends_wait``) and bulk calls."""
     waits = [journey_sends_wait(now=now)]
-    first_bulk = bulk_calls_first_due(now)
+    first_bulk = bulk_calls_first_due()
     if first_bulk is not None:
         waits.append(max(0.0, (first_bulk - now).total_seconds()))
     known = [wait for wait in waits if wait is not None]
