@@ -4,7 +4,7 @@ When ``BROADCASTS_SIMULATED_LINE`` is on (only allowed with ``DEBUG``; on by def
 embedded setup when no ``LINE_API_HOST`` is set), broadcasts are sent to these views on the
 console's own web server instead of to LINE, so a demo user can schedule a broadcast a minute
 ahead and watch it go out. Every broadcast page says so in a banner. It answers the calls
-sending makes, with LINE's retry-key behaviour (a repeated key is a 409 naming the first
+sending and chats make, with LINE's retry-key behaviour (a repeated key is a 409 naming the first
 request), the Insight statistics of what it received (simulated_insight), the follower list
 of the demo OA (as many followers as its Insights target reach, see
 ``segments/demo/followers.py``) and their profiles, and nothing else.
@@ -72,6 +72,12 @@ def simulated_line(request: HttpRequest, path: str) -> JsonResponse:
         status = 202 if path.endswith("narrowcast") else 200
         body = {"sentMessages": [{"id": "1", "quoteToken": "simulated"}]} if "push" in path else {}
         return _answer(status, body, request_id)
+    if request.method == "POST" and path == "v2/bot/message/reply":
+        return _reply(request)
+    if request.method == "POST" and path == "v2/bot/chat/markAsRead":
+        return _answer(200, {})
+    if request.method == "POST" and path == "v2/bot/chat/loading/start":
+        return _answer(202, {})
     if request.method == "GET" and path == "v2/bot/message/progress/narrowcast":
         return _answer(
             200,
@@ -122,6 +128,26 @@ def simulated_line(request: HttpRequest, path: str) -> JsonResponse:
             return _answer(401, {"message": "Authentication failed."})
         return _answer(200, demo_profile(account, match.group(1)))
     return _answer(404, {"message": "Not simulated"})
+
+
+def _reply(request: HttpRequest) -> JsonResponse:
+    """``POST /v2/bot/message/reply``: each reply token answers once, as on LINE (the chat's
+    auto-replies and agents' answers in the demo)."""
+    try:
+        body = json.loads(request.body or b"{}")
+        token, messages = str(body["replyToken"]), list(body["messages"])
+    except (ValueError, KeyError, TypeError):
+        return _answer(400, {"message": "The request body has 1 error(s)"})
+    if not token or not cache.add(f"simulated-line:reply:{token}", 1, KEY_TTL):
+        return _answer(400, {"message": "Invalid reply token"})
+    return _answer(
+        200,
+        {
+            "sentMessages": [
+                {"id": uuid.uuid4().hex[:18], "quoteToken": "simulated"} for _ in messages
+            ]
+        },
+    )
 
 
 INSIGHT_PATHS = {"v2/bot/insight/message/event", "v2/bot/insight/message/event/aggregation"}

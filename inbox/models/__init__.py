@@ -1,4 +1,5 @@
 from inbox.models.conversation import Conversation
 from inbox.models.message import ConversationMessage
+from inbox.models.reply_token import ReplyTokenUse
 
-__all__ = ["Conversation", "ConversationMessage"]
+__all__ = ["Conversation", "ConversationMessage", "ReplyTokenUse"]

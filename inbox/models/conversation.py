@@ -44,6 +44,13 @@ class Conversation(models.Model):
     last_message_preview = EncryptedTextField(_("last message"), blank=True)
     # The friend's latest message not answered since (None once the OA answers): "waiting since".
     last_unanswered_at = models.DateTimeField(_("unanswered since"), null=True, blank=True)
+    # The friend's latest reply token and when LINE sent it: an answer within its lifetime goes
+    # by the free reply API (inbox.services.reply_tokens decides who may use it, once).
+    reply_token = models.CharField(max_length=255, blank=True)
+    reply_token_at = models.DateTimeField(null=True, blank=True)
+    # The latest message's mark-as-read token (LINE sends one when the OA's chat is on): reading
+    # the conversation in the console marks the friend's messages read in LINE with it.
+    mark_as_read_token = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Every change to the row moves it: the open inbox's poll compares it to see news cheaply.
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -56,6 +57,18 @@ class ConversationMessage(models.Model):
     text = EncryptedTextField(_("text"), blank=True)
     payload = EncryptedJSONField(_("LINE message"), default=dict, blank=True)
     sent_by = models.CharField(_("sent by"), max_length=12, choices=SentBy.choices, blank=True)
+    # The team member who sent a manual answer.
+    sent_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent by member"),
+    )
+    # On the first message of an answer (manual or automatic) to a friend who was waiting: how
+    # long they waited. The Chats insights' response times are read from it.
+    responded_after = models.DurationField(_("response time"), null=True, blank=True)
     occurred_at = models.DateTimeField(_("time"))
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 

@@ -41,6 +41,8 @@ class Inbound:
     text: str
     payload: dict
     occurred_at: datetime
+    reply_token: str = ""
+    mark_as_read_token: str = ""
 
 
 def inbound_from_activity(row: ActivityRow) -> Inbound | None:
@@ -49,6 +51,7 @@ def inbound_from_activity(row: ActivityRow) -> Inbound | None:
     event_key = str(payload.get("event_key") or "")
     if row.friend_id is None or not event_key:
         return None
+    reply_token = str(payload.get("reply_token") or "")
     if row.kind == Activity.Kind.POSTBACK:
         data = payload.get("data") if isinstance(payload.get("data"), dict) else {}
         return Inbound(
@@ -59,6 +62,7 @@ def inbound_from_activity(row: ActivityRow) -> Inbound | None:
             text=str(data.get("data", "")),
             payload=data,
             occurred_at=row.occurred_at,
+            reply_token=reply_token,
         )
     message_type = payload.get("message_type")
     if message_type not in MESSAGE_TYPES:
@@ -72,6 +76,8 @@ def inbound_from_activity(row: ActivityRow) -> Inbound | None:
         text=str(payload.get("text") or ""),
         payload=message,
         occurred_at=row.occurred_at,
+        reply_token=reply_token,
+        mark_as_read_token=str(message.get("markAsReadToken") or ""),
     )
 
 
@@ -169,6 +175,7 @@ def _update_conversations(
             conversation.last_unanswered_at
         ):
             conversation.last_unanswered_at = latest.occurred_at
+        _keep_tokens(conversation, received)
         conversation.updated_at = now
         changed.append(conversation)
     Conversation.objects.for_account(account).bulk_update(
@@ -181,6 +188,22 @@ def _update_conversations(
             "last_message_direction",
             "last_message_preview",
             "last_unanswered_at",
+            "reply_token",
+            "reply_token_at",
+            "mark_as_read_token",
             "updated_at",
         ],
     )
+
+
+def _keep_tokens(conversation: Conversation, received: list[Inbound]) -> None:
+    """The newest reply token and mark-as-read token the friend's messages carried (an older
+    event delivered late never replaces a newer token)."""
+    for item in sorted(received, key=lambda item: item.occurred_at):
+        if item.reply_token and (
+            conversation.reply_token_at is None or item.occurred_at >= conversation.reply_token_at
+        ):
+            conversation.reply_token = item.reply_token
+            conversation.reply_token_at = item.occurred_at
+        if item.mark_as_read_token:
+            conversation.mark_as_read_token = item.mark_as_read_token

@@ -107,6 +107,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
     "sweep-item-events": {"task": "journeys.trigger_tasks.sweep_item_events", "schedule": 60.0},
+    # Chats: claims of reply tokens long expired are forgotten.
+    "prune-inbox-reply-token-uses": {
+        "task": "inbox.tasks.prune_reply_token_uses",
+        "schedule": 3600.0,
+    },
     # Broadcasts: hand due ones to workers within 15 s of their time, resume stalled sends.
     "dispatch-due-broadcasts": {
         "task": "broadcasts.tasks.dispatch_due_broadcasts",

@@ -60,6 +60,9 @@ class _Derived:
     interactions: list = field(default_factory=list)
     statuses: dict[int, str] = field(default_factory=dict)
     errors: dict[int, str] = field(default_factory=dict)
+    # The reply token of each replyable event, by webhook event id: the inbox's auto-replies
+    # and agents answer with it for free while it is valid (LINE_PLATFORM.md, reply vs push).
+    reply_tokens: dict[str, str] = field(default_factory=dict)
 
 
 def _detail(body: dict, key: str) -> dict:
@@ -77,6 +80,9 @@ def _interpret(event: WebhookEvent, derived: _Derived) -> None:
     kind = event.event_type
     user_id = event.source_user_id
     one_to_one = event.source_type == "user" and bool(user_id)
+    reply_token = body.get("replyToken")
+    if one_to_one and isinstance(reply_token, str) and reply_token:
+        derived.reply_tokens[event.webhook_event_id] = reply_token[:255]
     common = {
         "event_key": event.webhook_event_id,
         "occurred_at": event.occurred_at,
@@ -182,7 +188,9 @@ def _activities(derived: _Derived, friend_ids: dict[str, int]) -> list[ActivityI
             occurred_at=change.occurred_at,
             friend_id=friend_ids.get(change.line_user_id),
             line_user_id=change.line_user_id,
-            payload={"event_key": change.event_key, "mode": change.mode},
+            payload=_with_reply_token(
+                {"event_key": change.event_key, "mode": change.mode}, derived
+            ),
         )
         for change in derived.status_changes
     ]
@@ -206,10 +214,18 @@ def _activities(derived: _Derived, friend_ids: dict[str, int]) -> list[ActivityI
                 occurred_at=item.occurred_at,
                 friend_id=friend_ids.get(item.friend_user_id) if item.friend_user_id else None,
                 line_user_id=item.line_user_id or "",
-                payload=payload,
+                payload=_with_reply_token(payload, derived),
             )
         )
     return activities
+
+
+def _with_reply_token(payload: dict, derived: _Derived) -> dict:
+    """``payload`` plus its event's reply token (a 1:1 event LINE gave one), else as it is."""
+    token = derived.reply_tokens.get(payload["event_key"])
+    if token:
+        payload["reply_token"] = token
+    return payload
 
 
 def _pending_batch(

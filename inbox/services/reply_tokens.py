@@ -1,0 +1,64 @@
+"""Who answers with a friend's reply token: the first to claim it, and only while it is valid.
+
+LINE accepts a reply token once, shortly after the event that carried it (LINE_PLATFORM.md:
+treat it as valid for about a minute). Auto-replies claim the token of the event they answer;
+an agent's answer claims the conversation's latest token. The claim is an insert into
+``ReplyTokenUse`` guarded by its unique constraint, so of two claims of one token exactly one
+wins, whatever their order, and the loser goes another way without calling LINE in vain.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from inbox.models import ReplyTokenUse
+from oa_console.models import LineAccount
+
+# Shorter than LINE's "about a minute": a claim made near the end must still reach LINE in time.
+REPLY_TOKEN_LIFETIME = timedelta(seconds=50)
+KEEP_USES_FOR = timedelta(days=1)
+
+
+def reply_token_usable(
+    *, token: str, received_at: datetime | None, now: datetime | None = None
+) -> bool:
+    """True while ``token`` (LINE sent it at ``received_at``) can still be used, if unclaimed."""
+    if not token or received_at is None:
+        return False
+    return (now or timezone.now()) - received_at < REPLY_TOKEN_LIFETIME
+
+
+def reply_token_claim(
+    *,
+    account: LineAccount,
+    token: str,
+    received_at: datetime | None,
+    used_for: str,
+    now: datetime | None = None,
+) -> bool:
+    """Claim ``token`` for one answer; False when it expired or another answer claimed it."""
+    now = now or timezone.now()
+    if not reply_token_usable(token=token, received_at=received_at, now=now):
+        return False
+    try:
+        with transaction.atomic():
+            ReplyTokenUse.objects.for_account(account).create(
+                account=account, token=token, used_for=used_for, used_at=now
+            )
+    except IntegrityError:
+        return False
+    return True
+
+
+def reply_token_is_claimed(*, account: LineAccount, token: str) -> bool:
+    return ReplyTokenUse.objects.for_account(account).filter(token=token).exists()
+
+
+def reply_token_uses_prune(*, now: datetime | None = None) -> int:
+    """Delete claims of tokens long expired (nightly); returns how many."""
+    cutoff = (now or timezone.now()) - KEEP_USES_FOR
+    deleted, _ = ReplyTokenUse.unscoped.filter(used_at__lt=cutoff).delete()
+    return deleted
