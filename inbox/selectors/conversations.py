@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, QuerySet
 
-from inbox.models import Conversation, ConversationMessage
+from inbox.models import Conversation, ConversationMessage, NoteMention
+from inbox.selectors.search import SearchHits
 from oa_console.models import LineAccount, User, Workspace
 
 # The assignee filter's values: the caller's own conversations, or nobody's.
@@ -22,9 +23,25 @@ class ConversationFilters:
     status: str = ""
     assignee: str = ""  # ASSIGNEE_ME, ASSIGNEE_NONE or ""
     user: User | None = None  # whose "mine" is
+    tag_id: int | None = None  # the friend has this tag
+    mentions: bool = False  # notes mention ``user`` and they have not opened it since
+    query: str = ""  # search: matched by ``inbox.selectors.search`` into ``hits``
+    hits: SearchHits | None = None
+
+
+def unseen_mentions(user: User | None) -> QuerySet[NoteMention]:
+    """The member's unseen mentions, every OA's: only ever used to narrow a list already
+    scoped to the OAs the member may see, so the unscoped read adds no row of another."""
+    return NoteMention.unscoped.filter(user_id=getattr(user, "pk", None) or -1, seen_at=None)
 
 
 def _filtered(queryset: QuerySet[Conversation], filters: ConversationFilters):
+    if filters.tag_id:
+        queryset = queryset.filter(friend__friend_tags__tag_id=filters.tag_id)
+    if filters.mentions:
+        queryset = queryset.filter(pk__in=unseen_mentions(filters.user).values("conversation_id"))
+    if filters.hits is not None:
+        queryset = queryset.filter(filters.hits.condition())
     if filters.status:
         queryset = queryset.filter(status=filters.status)
     if filters.assignee == ASSIGNEE_ME:

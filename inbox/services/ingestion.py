@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from inbox.models import Conversation, ConversationMessage
+from inbox.services.team_hooks import inbound_recorded
 from oa_console.activity.models import Activity
 from oa_console.activity.registry import ActivityRow, per_account
 from oa_console.models import LineAccount
@@ -108,7 +109,7 @@ def inbound_messages_record(*, account: LineAccount, items: Sequence[Inbound]) -
     if not fresh:
         return 0
     conversations = _conversations_for(account, {item.friend_id for item in fresh.values()})
-    messages.bulk_create(
+    created = messages.bulk_create(
         [
             ConversationMessage(
                 account=account,
@@ -125,6 +126,7 @@ def inbound_messages_record(*, account: LineAccount, items: Sequence[Inbound]) -
         ]
     )
     _update_conversations(account, conversations, list(fresh.values()))
+    inbound_recorded(account=account, messages=created)
     return len(fresh)
 
 

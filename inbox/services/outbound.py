@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from inbox.models import Conversation, ConversationMessage
 from inbox.services.ingestion import PREVIEW_LENGTH
+from inbox.services.team_hooks import outbound_recorded
 from oa_console.models import LineAccount
 
 SentBy = ConversationMessage.SentBy
@@ -100,5 +101,8 @@ def outbound_messages_record(
             "last_unanswered_at",
             "updated_at",
         ]
+    )
+    outbound_recorded(
+        account=account, conversation=conversation, messages=created, answered=answers
     )
     return created

@@ -18,6 +18,7 @@ from inbox.selectors.conversations import (
 )
 from inbox.services.reading import conversation_mark_read
 from inbox.views.display import message_view
+from inbox.views.team import team_panel_context
 from oa_console.permissions import agent_page, require
 from oa_console.roles import Capability
 from oa_console.views._render import render_page
@@ -61,6 +62,7 @@ def conversation_detail(
             "polling": on_last_page,
             "friend_tags": list(friend_tags(friend=friend)),
             "attributes": friend_attributes(friend=friend),
+            **team_panel_context(request, conversation),
         },
         partials=[HISTORY],
     )

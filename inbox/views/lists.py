@@ -14,12 +14,14 @@ from django.views.decorators.http import require_GET
 
 from inbox.models import Conversation
 from inbox.selectors.conversations import (
+    ConversationFilters,
     conversation_list,
     conversation_list_version,
     workspace_conversation_list,
 )
 from inbox.views.display import preview_label
 from inbox.views.filters import InboxFilterForm, WorkspaceInboxFilterForm
+from inbox.views.team import team_bar_context
 from oa_console.permissions import agent_page, require
 from oa_console.roles import Capability
 from oa_console.selectors import account_list
@@ -36,6 +38,7 @@ def _render_list(
     conversations: QuerySet[Conversation],
     form: InboxFilterForm,
     context: dict,
+    filters: ConversationFilters,
 ) -> HttpResponse:
     version = conversation_list_version(conversations)
     polling = bool(request.htmx) and request.htmx.target == ROWS
@@ -47,6 +50,7 @@ def _render_list(
         conversation.preview = preview_label(
             conversation.last_message_type, conversation.last_message_preview
         )
+        conversation.snippet = filters.hits.snippets.get(conversation.pk) if filters.hits else None
     query = request.GET.copy()
     query.pop("version", None)
     filter_query = query.copy()
@@ -70,13 +74,15 @@ def _render_list(
 @require_GET
 def inbox_list(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
     require(request, Capability.USE_INBOX)
-    form = InboxFilterForm(request.GET)
+    form = InboxFilterForm(request.GET, account=request.account)
+    filters = form.filters(request)
     return _render_list(
         request,
         "inbox/inbox_list.html",
-        conversations=conversation_list(account=request.account, filters=form.filters(request)),
+        conversations=conversation_list(account=request.account, filters=filters),
         form=form,
-        context={},
+        context=team_bar_context(request, accounts=[request.account]),
+        filters=filters,
     )
 
 
@@ -87,15 +93,19 @@ def workspace_inbox_list(request: HttpRequest, workspace_slug: str) -> HttpRespo
     require(request, Capability.USE_INBOX)
     accounts = list(account_list())
     form = WorkspaceInboxFilterForm(request.GET, accounts=accounts)
+    filters = form.filters(request)
     conversations = workspace_conversation_list(
-        workspace=request.workspace,
-        accounts=form.chosen_accounts(),
-        filters=form.filters(request),
+        workspace=request.workspace, accounts=form.chosen_accounts(), filters=filters
     )
     return _render_list(
         request,
         "inbox/workspace_inbox_list.html",
         conversations=conversations,
         form=form,
-        context={"with_oa": True, "has_accounts": bool(accounts)},
+        context={
+            "with_oa": True,
+            "has_accounts": bool(accounts),
+            **team_bar_context(request, accounts=accounts),
+        },
+        filters=filters,
     )
