@@ -20,11 +20,13 @@ from inbox.selectors.conversations import (
     conversation_list,
     conversation_messages,
 )
+from inbox.selectors.search import QUERY_MAX_LENGTH, conversation_search
 from oa_console.api.base import AccountApiView
 from oa_console.api.docs import operation_description
 from oa_console.api.objects import acting_user
 from oa_console.api.pagination import StandardPagination
 from oa_console.roles import Capability
+from segments.selectors.tags import tag_choices
 
 USE = Capability.USE_INBOX
 
@@ -44,16 +46,35 @@ class ConversationListApi(AccountApiView):
                 enum=[ASSIGNEE_ME, ASSIGNEE_NONE],
                 description="`me`: assigned to the calling member; `none`: to nobody",
             ),
+            OpenApiParameter("tag", int, description="only friends with this tag (its id)"),
+            OpenApiParameter(
+                "mentions",
+                bool,
+                description="`true`: only conversations whose notes mention the calling member "
+                "and that they have not opened since",
+            ),
+            OpenApiParameter(
+                "q",
+                str,
+                description="search: the friend's name or any message's text holds it (any "
+                "script: Japanese, Chinese and Thai too; case and full-width letters ignored)",
+            ),
         ],
         responses=ConversationOutputSerializer(many=True),
         summary="List conversations",
         description=operation_description(
             "The OA's conversations (one per friend who wrote to it), the most recent message "
-            "first, optionally only one `status` (new, open, waiting, resolved) or `assignee`.",
+            "first, optionally only one `status` (new, open, waiting, resolved), `assignee`, "
+            "friend's `tag`, unread `mentions` of the caller, or those matching the search `q`; "
+            "the filters combine.",
             returns="a page (`count`, `next`, `previous`, `results`) of conversations.",
             capability=USE,
             errors=[
-                (400, "an unknown `status` or `assignee`, or `assignee=me` with an API key."),
+                (
+                    400,
+                    "an unknown `status`, `assignee` or `tag`, `assignee=me` or `mentions` with "
+                    "an API key, or a `q` over 100 characters.",
+                ),
             ],
         ),
     )
@@ -71,9 +92,43 @@ class ConversationListApi(AccountApiView):
             raise ValidationError(
                 {"assignee": [_("An API key is not a member: “me” names nobody.")]}
             )
-        filters = ConversationFilters(status=status, assignee=assignee, user=user)
+        filters = ConversationFilters(
+            status=status,
+            assignee=assignee,
+            user=user,
+            tag_id=self._tag_id(params.get("tag") or ""),
+            mentions=self._mentions(params.get("mentions") or "", user),
+            **self._search(params.get("q") or ""),
+        )
         page = self.paginate(conversation_list(account=self.account, filters=filters))
         return self.paginated_response(ConversationOutputSerializer(page, many=True).data)
+
+    def _tag_id(self, value: str) -> int | None:
+        if not value:
+            return None
+        tag = int(value) if value.isdigit() else None
+        if tag is None or tag not in {pk for pk, _name in tag_choices(account=self.account)}:
+            raise ValidationError({"tag": [_("No tag with this id in the OA.")]})
+        return tag
+
+    def _mentions(self, value: str, user) -> bool:
+        if value not in ("", "true", "false"):
+            raise ValidationError({"mentions": [_("Use “true” or “false”.")]})
+        if value == "true" and user is None:
+            raise ValidationError(
+                {"mentions": [_("An API key is not a member: nobody is mentioned.")]}
+            )
+        return value == "true"
+
+    def _search(self, value: str) -> dict:
+        query = value.strip()
+        if len(query) > QUERY_MAX_LENGTH:
+            raise ValidationError(
+                {"q": [_("Search for at most %(count)d characters.") % {"count": QUERY_MAX_LENGTH}]}
+            )
+        if not query:
+            return {}
+        return {"query": query, "hits": conversation_search(accounts=[self.account], query=query)}
 
 
 class ConversationMessageListApi(AccountApiView):

@@ -19,6 +19,9 @@ from inbox.models import AssignmentTurn, Conversation, InboxAvailability, InboxT
 from inbox.selectors.team import available_user_ids, inbox_members, team_settings_get
 from oa_console.models import LineAccount, User, Workspace
 
+# What an assignee choice says to ask for the next member in turn instead of naming one.
+ROUND_ROBIN = "round_robin"
+
 
 class AssignmentError(ValueError):
     """The member cannot be assigned (not a member who may work this OA's chats)."""

@@ -30,6 +30,7 @@ from inbox.selectors.team import (
     team_settings_get,
 )
 from inbox.services.assignment import (
+    ROUND_ROBIN,
     AssignmentError,
     availability_set,
     conversation_assign,
@@ -40,7 +41,6 @@ from inbox.services.notes import mentions_mark_seen, note_create
 from inbox.services.statuses import conversation_status_set
 from inbox.team_roles import may_configure_team, may_work_chats, require_work_chats
 from inbox.views.team_forms import (
-    ROUND_ROBIN,
     AssignForm,
     AvailabilityForm,
     NoteForm,

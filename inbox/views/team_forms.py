@@ -7,10 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from inbox.models import Conversation
 from inbox.selectors.team import member_label
+from inbox.services.assignment import ROUND_ROBIN
 from inbox.services.notes import NOTE_MAX_LENGTH
 from oa_console.models import User
-
-ROUND_ROBIN = "round_robin"
 
 
 class AssignForm(forms.Form):
