@@ -38,9 +38,7 @@ def team(workspace, account, other_account):
     return {
         "aiko": make_member(workspace, Role.AGENT, email="aiko@alpha.example"),
         "ben": make_member(workspace, Role.MARKETER, email="ben@alpha.example"),
-        "chai": make_member(
-            workspace, Role.AGENT, email="chai@alpha.example", accounts=[account]
-        ),
+        "chai": make_member(workspace, Role.AGENT, email="chai@alpha.example", accounts=[account]),
         "viewer": make_member(workspace, Role.VIEWER, email="viewer@alpha.example"),
         "osaka": make_member(
             workspace, Role.AGENT, email="osaka@alpha.example", accounts=[sibling]
