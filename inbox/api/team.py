@@ -48,6 +48,7 @@ class NoteOutputSerializer(serializers.Serializer):
 
 class AssignInput(serializers.Serializer):
     assignee = serializers.JSONField(
+        allow_null=True,
         help_text="a member's id, `round_robin` (the next available member), or null (nobody)"
     )
 
