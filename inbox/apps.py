@@ -25,6 +25,7 @@ class InboxConfig(AppConfig):
         register_personal_data()
 
         # The demo's conversations (seed_demo), after the CRM's friends.
-        from inbox.demo import DEMO_ORDER, seed_chats
+        from inbox.demo import DEMO_ORDER, seed_chats, team
 
         register_demo_step(DEMO_ORDER, seed_chats)
+        register_demo_step(team.DEMO_ORDER, team.seed_team)

@@ -49,7 +49,7 @@ class NoteOutputSerializer(serializers.Serializer):
 class AssignInput(serializers.Serializer):
     assignee = serializers.JSONField(
         allow_null=True,
-        help_text="a member's id, `round_robin` (the next available member), or null (nobody)"
+        help_text="a member's id, `round_robin` (the next available member), or null (nobody)",
     )
 
 
