@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (the demo notes use CJK full-width punctuation on purpose)
 """``seed_team``: team work on the demo chats (``seed_demo``, after ``seed_chats``).
 
 Per OA: the scripted answers go into the search index, each conversation's session gets its

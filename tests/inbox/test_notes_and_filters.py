@@ -57,7 +57,7 @@ def test_mentions_by_name_or_email_and_seen_when_opened(account, members):
         account=account,
         conversation=conversation,
         author=members["ben"],
-        text="＠aiko tanaka please call back; cc @ben@alpha.example @viewer@alpha.example",
+        text="＠aiko tanaka please call back; cc @ben@alpha.example @viewer@alpha.example",  # noqa: RUF001 (a full-width @)
     )
     # Full-width @ and any case reach Aiko; Ben wrote it; a viewer may not answer chats.
     mentioned = NoteMention.unscoped.filter(note=note).values_list("user__email", flat=True)

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001  (full-width letters, digits and punctuation are what NFKC is tested on)
 """Search across names and message text for Japanese, Chinese, Thai and Latin scripts through
 the blind n-gram index (the text itself stays encrypted)."""
 
