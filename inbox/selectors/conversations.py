@@ -30,9 +30,8 @@ class ConversationFilters:
 
 
 def unseen_mentions(user: User | None) -> QuerySet[NoteMention]:
-    """The member's unseen mentions, every OA's: only ever used to narrow a list already
-    scoped to the OAs the member may see, so the unscoped read adds no row of another."""
-    return NoteMention.unscoped.filter(user_id=getattr(user, "pk", None) or -1, seen_at=None)
+    """The member's unseen mentions in the OAs of the current tenant scope."""
+    return NoteMention.objects.filter(user_id=getattr(user, "pk", None) or -1, seen_at=None)
 
 
 def _filtered(queryset: QuerySet[Conversation], filters: ConversationFilters):

@@ -69,6 +69,8 @@ UNSCOPED = {
     "journeys/engine/item_events/booking.py": 2,
     # Reply-token claims of every OA older than a day are deleted hourly in one statement.
     "inbox/services/reply_tokens.py": 1,
+    # The search backfill walks every OA (each then read inside its own tenant scope).
+    "inbox/management/commands/inbox_search_backfill.py": 1,
     "oa_console/activity/draining.py": 1,
     "oa_console/activity/registry.py": 1,
     "oa_console/admin.py": 1,

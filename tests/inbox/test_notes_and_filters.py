@@ -51,7 +51,7 @@ def test_a_note_is_encrypted_at_rest(account, members):
         note_create(account=account, conversation=conversation, author=None, text="   ")
 
 
-def test_mentions_by_name_or_email_and_seen_when_opened(account, members):
+def test_mentions_by_name_or_email_and_seen_when_opened(account, members, scope):
     conversation = conversation_for(account)
     note = note_create(
         account=account,
@@ -72,7 +72,7 @@ def test_mentions_by_name_or_email_and_seen_when_opened(account, members):
     assert NoteMention.unscoped.get().seen_at is not None
 
 
-def test_each_filter_and_their_combination(account, workspace, members):
+def test_each_filter_and_their_combination(account, workspace, members, scope):
     vip = Tag.unscoped.create(account=account, name="VIP")
     aiko = members["aiko"]
     mine_open = conversation_for(account, assignee=aiko, status="open")
