@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from django.utils import timezone
 
 from inbox.models import Conversation
+from inbox.services.ingestion import Inbound, inbound_messages_record
 from tests.segments.factories import FriendFactory
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -27,3 +28,21 @@ class Clock:
 
     def set(self, at: datetime) -> None:
         self.at = at
+
+
+def receive(account, friend_id: int, text: str, at: datetime) -> None:
+    """A friend's text message through ingestion's writer (what the hub hands it)."""
+    inbound_messages_record(
+        account=account,
+        items=[
+            Inbound(
+                event_key=f"event-{friend_id}-{at.timestamp()}",
+                friend_id=friend_id,
+                message_type="text",
+                line_message_id="",
+                text=text,
+                payload={},
+                occurred_at=at,
+            )
+        ],
+    )

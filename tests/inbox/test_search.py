@@ -4,15 +4,18 @@ the blind n-gram index (the text itself stays encrypted)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from inbox.models import ConversationMessage, MessageSearch
 from inbox.selectors.conversations import ConversationFilters, conversation_list
 from inbox.selectors.search import conversation_search, snippet_of
+from inbox.services.ingestion import Inbound, inbound_messages_record
 from inbox.services.search_index import gram_hashes, query_grams, text_grams
-from tests.inbox.helpers import deliver, text_event
 from tests.segments.factories import FriendFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,9 +31,23 @@ MESSAGES = {
 
 @pytest.fixture
 def chats(account):
+    """The friends' messages recorded by ingestion's own writer (the webhook path to it is
+    covered in test_ingestion.py)."""
+    start = timezone.now() - timedelta(hours=1)
     for position, (user, text) in enumerate(MESSAGES.items()):
-        FriendFactory(account=account, line_user_id=user, display_name=f"Friend {position}")
-        deliver(account, [text_event(text, user=user, at_ms=1_700_000_000_000 + position)])
+        friend = FriendFactory(
+            account=account, line_user_id=user, display_name=f"Friend {position}"
+        )
+        item = Inbound(
+            event_key=f"event-{position}",
+            friend_id=friend.pk,
+            message_type="text",
+            line_message_id=str(position),
+            text=text,
+            payload={},
+            occurred_at=start + timedelta(minutes=position),
+        )
+        inbound_messages_record(account=account, items=[item])
     return account
 
 

@@ -22,8 +22,8 @@ from inbox.services.statuses import conversation_status_set
 from oa_console.roles import Role
 from oa_console.tenancy import tenant_scope
 from tests.conftest import make_member
-from tests.inbox.helpers import FRIEND, deliver, text_event
-from tests.inbox.team_helpers import T0, Clock, conversation_for
+from tests.inbox.team_helpers import T0, Clock, conversation_for, receive
+from tests.segments.factories import FriendFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -107,20 +107,22 @@ def test_assigning_someone_who_may_not_answer_is_refused(account, team):
 
 def test_auto_assign_on_new_and_reopened_conversations(account, workspace, team):
     _available(workspace, team["ben"])
-    deliver(account, [text_event("hello", at_ms=1_700_000_000_000)])
+    friend = FriendFactory(account=account)
+    receive(account, friend.pk, "hello", T0)
     with tenant_scope(workspace=workspace, account=account):
         conversation = Conversation.objects.get()
     assert conversation.assignee is None  # the setting is off by default
     team_settings_update(account=account, auto_assign=True)
     conversation_status_set(account=account, conversation=conversation, status="resolved")
-    deliver(account, [text_event("again", at_ms=1_700_000_100_000)])
+    receive(account, friend.pk, "again", T0 + timedelta(minutes=2))
     conversation.refresh_from_db()
     assert conversation.status == "open"
     assert conversation.assignee == team["ben"]
 
 
 def test_statuses_by_hand_and_the_automatic_reopen(account):
-    deliver(account, [text_event("hi", at_ms=1_700_000_000_000)])
+    friend = FriendFactory(account=account)
+    receive(account, friend.pk, "hi", T0)
     conversation = Conversation.unscoped.get(account=account)
     assert conversation.status == "new"
     for status in ("open", "waiting", "resolved", "new"):
@@ -128,7 +130,7 @@ def test_statuses_by_hand_and_the_automatic_reopen(account):
         conversation.refresh_from_db()
         assert conversation.status == status
     conversation_status_set(account=account, conversation=conversation, status="waiting")
-    deliver(account, [text_event("still there?", at_ms=1_700_000_060_000)])
+    receive(account, friend.pk, "still there?", T0 + timedelta(minutes=1))
     conversation.refresh_from_db()
     assert conversation.status == "open"
     with pytest.raises(ValueError):
@@ -142,12 +144,11 @@ def test_first_response_and_resolution_times_per_session(account, monkeypatch):
     B  opened 09:05, answered 09:06, not resolved → 1 min, no resolution.
     Medians: first response of (12, 30, 1) = 12 min; resolution of (60, 180) = 120 min."""
     clock = Clock(monkeypatch, T0 + timedelta(hours=6))
-    ms = lambda at: int(at.timestamp() * 1000)  # noqa: E731
-    other = "U" + "f" * 32
-    deliver(account, [text_event("A1", at_ms=ms(T0))])
-    deliver(account, [text_event("B", user=other, at_ms=ms(T0 + timedelta(minutes=5)))])
-    a = Conversation.unscoped.get(account=account, friend__line_user_id=FRIEND)
-    b = Conversation.unscoped.get(account=account, friend__line_user_id=other)
+    first, other = FriendFactory(account=account), FriendFactory(account=account)
+    receive(account, first.pk, "A1", T0)
+    receive(account, other.pk, "B", T0 + timedelta(minutes=5))
+    a = Conversation.unscoped.get(account=account, friend=first)
+    b = Conversation.unscoped.get(account=account, friend=other)
     answer = [{"type": "text", "text": "On it"}]
 
     def reply(conversation, at):
@@ -171,7 +172,7 @@ def test_first_response_and_resolution_times_per_session(account, monkeypatch):
     )
     clock.set(T0 + timedelta(hours=1))
     conversation_status_set(account=account, conversation=a, status="resolved")
-    deliver(account, [text_event("A2", at_ms=ms(T0 + timedelta(hours=2)))])
+    receive(account, first.pk, "A2", T0 + timedelta(hours=2))
     reply(a, T0 + timedelta(hours=2, minutes=30))
     clock.set(T0 + timedelta(hours=5))
     a.refresh_from_db()
