@@ -11,14 +11,15 @@ from inbox.services.assignment import availability_set
 from oa_console.roles import Role
 from oa_console.services.api_keys import api_key_create
 from tests.conftest import client_for, make_member
-from tests.inbox.helpers import deliver, text_event
+from tests.inbox.team_helpers import T0, receive
+from tests.segments.factories import FriendFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def chat(account) -> Conversation:
-    deliver(account, [text_event("สวัสดีครับ ผมอยากสอบถามเรื่องคูปอง")])
+    receive(account, FriendFactory(account=account).pk, "สวัสดีครับ ผมอยากสอบถามเรื่องคูปอง", T0)
     return Conversation.unscoped.get(account=account)
 
 

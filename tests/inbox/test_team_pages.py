@@ -9,14 +9,15 @@ from django.urls import reverse
 from inbox.models import Conversation, ConversationNote, InboxAvailability, InboxTeamSettings
 from oa_console.roles import Role
 from tests.conftest import client_for, make_member
-from tests.inbox.helpers import deliver, text_event
+from tests.inbox.team_helpers import T0, receive
+from tests.segments.factories import FriendFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def chat(account) -> Conversation:
-    deliver(account, [text_event("明日の午後に東京駅で受け取れますか")])
+    receive(account, FriendFactory(account=account).pk, "明日の午後に東京駅で受け取れますか", T0)
     return Conversation.unscoped.get(account=account)
 
 
