@@ -14,7 +14,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from inbox.api.output import ConversationOutputSerializer
-from inbox.models import Conversation
+from inbox.models import Conversation, ConversationNote
 from inbox.selectors.conversations import conversation_get
 from inbox.selectors.team import conversation_notes, inbox_members
 from inbox.services.assignment import (
@@ -35,12 +35,14 @@ MISSING = (404, "no conversation with this id in the OA.")
 READ_ONLY = (403, "a viewer (read-only) or a role without the inbox.")
 
 
-class NoteOutputSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+class NoteOutputSerializer(serializers.ModelSerializer):
     author = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True)
     text = serializers.CharField()
     mentions = serializers.SerializerMethodField(help_text="e-mail addresses of those mentioned")
-    created_at = serializers.DateTimeField()
+
+    class Meta:
+        model = ConversationNote
+        fields = ["id", "author", "text", "mentions", "created_at"]
 
     def get_mentions(self, note) -> list[str]:
         return sorted(mention.user.email for mention in note.mentions.all())
