@@ -21,7 +21,7 @@ from inbox.selectors.conversations import (
 )
 from inbox.views.display import preview_label
 from inbox.views.filters import InboxFilterForm, WorkspaceInboxFilterForm
-from inbox.views.team import team_bar_context
+from inbox.views.team import row_assign_context, team_bar_context
 from oa_console.permissions import agent_page, require
 from oa_console.roles import Capability
 from oa_console.selectors import account_list
@@ -81,7 +81,10 @@ def inbox_list(request: HttpRequest, workspace_slug: str, account_slug: str) -> 
         "inbox/inbox_list.html",
         conversations=conversation_list(account=request.account, filters=filters),
         form=form,
-        context=team_bar_context(request, accounts=[request.account]),
+        context={
+            **team_bar_context(request, accounts=[request.account]),
+            **row_assign_context(request),
+        },
         filters=filters,
     )
 

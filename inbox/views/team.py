@@ -103,6 +103,14 @@ def team_bar_context(request: HttpRequest, *, accounts: list[LineAccount]) -> di
     return context
 
 
+def row_assign_context(request: HttpRequest) -> dict:
+    """The one-OA list's assignee select on each row (for the rows' poll too), for members who
+    may change conversations."""
+    if not may_work_chats(request):
+        return {"assign_members": []}
+    return {"assign_members": inbox_members(account=request.account)}
+
+
 def _times_shown(times: ResponseTimes) -> dict:
     """The medians in words ("2 hours, 5 minutes"), or None when nothing was measured."""
     now = timezone.now()
@@ -134,6 +142,10 @@ def _answer(request: HttpRequest, conversation: Conversation, **forms) -> HttpRe
     if request.htmx or failed:
         context = team_panel_context(request, conversation, **forms)
         return render(request, PANEL if request.htmx else PANEL_PAGE, context)
+    if request.POST.get("next"):  # the list's row form: back to the list as it was
+        return _back(
+            request, reverse("account_inbox", args=[request.workspace.slug, request.account.slug])
+        )
     return redirect(
         "conversation_detail", request.workspace.slug, request.account.slug, conversation.pk
     )

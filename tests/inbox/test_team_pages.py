@@ -119,3 +119,18 @@ def test_the_mentions_badge_and_filter(account, workspace, owner, chat):
     client.get(_url("conversation_detail", account, chat))  # opening it reads the mention
     listed = client.get(_url("account_inbox", account), {"mentions": "on"}).content.decode()
     assert 'data-testid="conversation-row"' not in listed
+
+
+def test_assigning_from_the_list_comes_back_to_it(account, workspace, owner, chat):
+    agent = make_member(workspace, Role.AGENT, email="agent@alpha.example")
+    viewer = make_member(workspace, Role.VIEWER, email="viewer@alpha.example")
+    inbox = _url("account_inbox", account) + "?status=new"
+    client = client_for(owner)
+    assert 'data-testid="row-assignee"' in client.get(inbox).content.decode()
+    answer = client.post(
+        _url("conversation_assign", account, chat), {"assignee": agent.pk, "next": inbox}
+    )
+    assert answer.status_code == 302 and answer["Location"] == inbox
+    chat.refresh_from_db()
+    assert chat.assignee == agent
+    assert 'data-testid="row-assignee"' not in client_for(viewer).get(inbox).content.decode()
