@@ -50,8 +50,9 @@ def erase(subject: Subject) -> dict[str, int]:
     messages = ConversationMessage.objects.for_account(subject.account).filter(
         conversation__in=conversations
     )
-    counts = {"chat_messages": messages.delete()[0]}
-    counts["chat_conversations"] = conversations.delete()[0]
+    # Per model: the cascades (search grams, sessions, notes) are not counted as messages.
+    counts = {"chat_messages": messages.delete()[1].get(ConversationMessage._meta.label, 0)}
+    counts["chat_conversations"] = conversations.delete()[1].get(Conversation._meta.label, 0)
     return counts
 
 

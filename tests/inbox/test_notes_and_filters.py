@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.utils import timezone
 
-from inbox.models import ConversationNote, NoteMention
+from inbox.models import ConversationNote, MessageSearch, NoteMention
 from inbox.selectors.conversations import (
     ASSIGNEE_ME,
     ASSIGNEE_NONE,
@@ -19,8 +21,9 @@ from inbox.services.notes import NoteError, mentions_mark_seen, note_create
 from oa_console.roles import Role
 from oa_console.tenancy import tenant_scope
 from segments.models import FriendTag, Tag
+from segments.personal_data import services
 from tests.conftest import make_member
-from tests.inbox.team_helpers import conversation_for
+from tests.inbox.team_helpers import T0, conversation_for, receive
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +127,17 @@ def test_the_oa_filter_of_the_workspace_view(account, workspace, members):
             workspace=workspace, accounts=[osaka], filters=ConversationFilters(status="open")
         )
         assert [c.pk for c in only] == [osaka_chat.pk]
+
+
+def test_erasing_a_friend_removes_notes_and_search_grams_and_counts_messages(
+    account, members, scope
+):
+    chat = conversation_for(account)
+    receive(account, chat.friend_id, "東京の住所", T0)
+    receive(account, chat.friend_id, "二通目", T0 + timedelta(minutes=1))
+    note_create(account=account, conversation=chat, author=members["ben"], text="@aiko VIP")
+    erasure = services.friend_erase(account=account, friend=chat.friend, request=None)
+    assert erasure.summary["inbox.chat_messages"] == 2  # the search rows are not messages
+    assert erasure.summary["inbox.chat_conversations"] == 1
+    assert not MessageSearch.unscoped.exists()
+    assert not ConversationNote.unscoped.exists() and not NoteMention.unscoped.exists()
