@@ -183,7 +183,7 @@ def _record_sent(account: LineAccount, answer_id: int, expected: str, outcome: O
     """LINE accepted the answer: its messages into the conversation and the answer sent, once."""
     answer = (
         OutboundAnswer.objects.for_account(account)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("conversation", "sent_by_user")
         .filter(pk=answer_id, status=expected)
         .first()
