@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -89,8 +90,8 @@ def _shown(value: object) -> str:
         return _("yes") if value else _("no")
     if isinstance(value, date):
         return formats.date_format(value, "SHORT_DATE_FORMAT")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, Decimal):  # stored with six places: 3.500000 reads 3.5
+        return format(value.normalize(), "f")
     return str(value)
 
 

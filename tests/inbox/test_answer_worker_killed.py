@@ -76,8 +76,7 @@ def test_a_push_answer_survives_a_killed_worker_exactly_once(account, owner, fak
     try:
         send_due_answers.delay()
         wait_for(
-            lambda: OutboundAnswer.unscoped.get(pk=answer.pk).status
-            == OutboundAnswer.Status.SENT,
+            lambda: OutboundAnswer.unscoped.get(pk=answer.pk).status == OutboundAnswer.Status.SENT,
             "the answer to be recorded",
         )
     finally:

@@ -70,7 +70,11 @@ def test_an_answer_within_the_token_lifetime_goes_by_reply_once(
         ("reply-token-1", "manual")
     ]
     (message,) = ConversationMessage.objects.filter(direction="out")
-    assert (message.text, message.sent_by, message.sent_by_user) == (HELLO[0]["text"], "manual", owner)
+    assert (message.text, message.sent_by, message.sent_by_user) == (
+        HELLO[0]["text"],
+        "manual",
+        owner,
+    )
     assert message.line_message_id  # LINE's id from sentMessages
     assert message.responded_after >= timedelta(seconds=90)  # how long the friend waited
     conversation.refresh_from_db()
@@ -199,7 +203,9 @@ def test_a_transient_push_failure_is_retried_with_the_same_key(scoped, owner, se
 def test_a_refused_push_fails_with_lines_reason(scoped, owner, sending):
     conversation = conversation_to_answer(scoped, token="")
     answer = _create(scoped, conversation, owner, confirm_push=True)
-    sending.server.fail_next("pushMessage", 400, message="The property, 'to', in the request body is invalid")
+    sending.server.fail_next(
+        "pushMessage", 400, message="The property, 'to', in the request body is invalid"
+    )
     answer_deliver(answer_id=answer.pk)
     answer.refresh_from_db()
     assert answer.status == Status.FAILED
