@@ -59,6 +59,7 @@ class AnswerInputSerializer(serializers.Serializer):
 
 
 class AnswerOutputSerializer(serializers.ModelSerializer):
+    messages = serializers.JSONField(help_text="the LINE message objects sent, variables filled in")
     sent_by_user = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True)
 
     class Meta:
