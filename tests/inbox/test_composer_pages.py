@@ -10,9 +10,9 @@ from django.utils import timezone
 from inbox.models import ConversationMessage, OutboundAnswer, ReplyTokenUse, SavedReply
 from inbox.services.answers import answer_deliver
 from oa_console.roles import Role
+from segments.models import AttributeDefinition, FriendAttribute
 from tests.conftest import client_for, make_member
 from tests.inbox.answering import conversation_to_answer, tasks_run_at_once
-from segments.models import AttributeDefinition, FriendAttribute
 
 pytestmark = pytest.mark.django_db
 
