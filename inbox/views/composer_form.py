@@ -53,7 +53,7 @@ class AnswerForm(forms.Form):
         label=gettext_lazy("Saved reply"),
         queryset=None,
         required=False,
-        empty_label=gettext_lazy("None"),
+        empty_label=gettext_lazy("No saved reply"),
     )
     text = forms.CharField(
         label=gettext_lazy("Message"),
