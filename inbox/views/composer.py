@@ -210,9 +210,12 @@ def answer_drop(
 def answer_status(
     request: HttpRequest, workspace_slug: str, account_slug: str, conversation_id: int
 ) -> HttpResponse:
-    """The answers on their way (the composer polls it while one is being sent)."""
+    """The answers on their way (the composer polls it while one is being sent); without
+    htmx, the conversation page that shows them."""
     conversation = _conversation(request, conversation_id)
     require(request, Capability.USE_INBOX)
+    if not request.htmx:
+        return _page(request, conversation)
     return TemplateResponse(
         request, f"{COMPOSER}#answer-status", composer_context(request, conversation)
     )

@@ -207,7 +207,9 @@ def test_answers_on_their_way_and_their_state_in_the_conversation(account, owner
         account=account, token="reply-token-1", used_for="auto_reply", used_at=timezone.now()
     )
     answer_deliver(answer_id=answer.pk)
-    status = client.get(_url("conversation_answer_status", conversation)).content.decode()
+    status = client.get(
+        _url("conversation_answer_status", conversation), HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert 'data-status="confirm_push"' in status and 'data-testid="confirm-push"' in status
 
     client.post(_url("conversation_answer_push", conversation, answer_id=answer.pk))
