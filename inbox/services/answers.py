@@ -138,7 +138,7 @@ def answer_create(
 
 
 @transaction.atomic
-def answer_confirm_push(*, account: LineAccount, answer: OutboundAnswer, user=None) -> None:
+def answer_confirm_push(*, account: LineAccount, answer: OutboundAnswer) -> None:
     """The agent accepts the push's cost of an answer waiting for it: it is sent by push."""
     answer = OutboundAnswer.objects.for_account(account).select_for_update().get(pk=answer.pk)
     if answer.status != Status.CONFIRM_PUSH:
@@ -296,8 +296,8 @@ def _deliver_push(account: LineAccount, answer_id: int) -> int | None:
         .get(pk=answer_id)
     )
     friend = answer.conversation.friend
-    if friend.status == Friend.Status.BLOCKED:
-        _set(account, answer_id, Status.QUEUED, status=Status.FAILED, error=str(blocked_refusal()))
+    if friend.status == Friend.Status.BLOCKED:  # blocked since the answer was written
+        _set(account, answer_id, Status.QUEUED, status=Status.FAILED, error="")
         return None
     attempts = answer.attempts + 1
     _set(account, answer_id, Status.QUEUED, attempts=attempts)

@@ -181,9 +181,7 @@ def answer_push(
         request,
         conversation_id,
         answer_id,
-        lambda answer: answer_confirm_push(
-            account=request.account, answer=answer, user=request.user
-        ),
+        lambda answer: answer_confirm_push(account=request.account, answer=answer),
     )
 
 

@@ -127,7 +127,7 @@ def test_a_token_claimed_between_showing_and_sending_is_not_pushed_silently(
     assert answer.status == Status.CONFIRM_PUSH
     assert not line_chat.replies and not sending.server.calls("pushMessage")
 
-    answer_confirm_push(account=scoped, answer=answer, user=owner)
+    answer_confirm_push(account=scoped, answer=answer)
     answer_deliver(answer_id=answer.pk)
     answer.refresh_from_db()
     assert (answer.method, answer.status) == ("push", Status.SENT)
@@ -226,3 +226,13 @@ def test_a_reply_whose_worker_died_mid_call_is_handed_to_the_agent(scoped, owner
     assert answer.status == Status.CONFIRM_PUSH
     answer_deliver(answer_id=answer.pk)
     assert not line_chat.replies  # the token is never used twice
+
+
+def test_a_friend_who_blocks_before_the_push_gets_nothing(scoped, owner, sending):
+    conversation = conversation_to_answer(scoped, token="")
+    answer = _create(scoped, conversation, owner, confirm_push=True)
+    type(conversation.friend).objects.filter(pk=conversation.friend_id).update(status="blocked")
+    answer_deliver(answer_id=answer.pk)
+    answer.refresh_from_db()
+    assert answer.status == Status.FAILED
+    assert not sending.server.calls("pushMessage")
