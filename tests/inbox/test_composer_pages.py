@@ -276,3 +276,49 @@ def test_typing_shows_the_loading_animation(
     with tasks_run_at_once():
         assert client.post(_url("conversation_typing", conversation)).status_code == 204
     assert line_chat.loading == [(conversation.friend.line_user_id, 20)]
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_an_uploaded_image_is_stored_and_sent_by_its_https_url(account, owner, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.PUBLIC_BASE_URL = "https://console.example.com"
+    conversation = conversation_to_answer(account)
+    client = client_for(owner)
+    upload = SimpleUploadedFile("menu.png", PNG, content_type="image/png")
+    assert (
+        client.post(_url("conversation_answer", conversation), {"image_upload": upload}).status_code
+        == 302
+    )
+    (message,) = OutboundAnswer.unscoped.get().messages
+    assert message["type"] == "image"
+    assert message["originalContentUrl"].startswith("https://console.example.com/media/inbox/")
+    assert message["previewImageUrl"] == message["originalContentUrl"]
+    stored = list(tmp_path.rglob("*.png"))
+    assert len(stored) == 1 and stored[0].read_bytes() == PNG
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"GIF89a" + b"\x00" * 64, "JPEG or PNG"),
+        (PNG + b"\x00" * (1024 * 1024), "up to 1 MB"),
+    ],
+)
+def test_an_upload_outside_lines_limits_is_refused_before_storing(
+    account, owner, settings, tmp_path, content, words
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.PUBLIC_BASE_URL = "https://console.example.com"
+    conversation = conversation_to_answer(account)
+    upload = SimpleUploadedFile("photo", content)
+    response = client_for(owner).post(
+        _url("conversation_answer", conversation), {"image_upload": upload}
+    )
+    assert words in " ".join(response.context["composer"].form["image_upload"].errors)
+    assert not list(tmp_path.rglob("*")) and not OutboundAnswer.unscoped.exists()
