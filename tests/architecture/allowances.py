@@ -70,6 +70,9 @@ UNSCOPED = {
     "journeys/engine/item_events/booking.py": 2,
     # Reply-token claims of every OA older than a day are deleted hourly in one statement.
     "inbox/services/reply_tokens.py": 1,
+    # Agents' answers: the worker reads an answer by id before its OA is known, and the beat's
+    # sweep finds due answers (and replies whose worker died) of every OA in one statement each.
+    "inbox/services/answers.py": 3,
     "oa_console/activity/draining.py": 1,
     "oa_console/activity/registry.py": 1,
     "oa_console/admin.py": 1,
