@@ -1,9 +1,6 @@
-"""Who may change a conversation (assign, set its status, write notes): every role that may
-use the inbox except viewers, who read it only.
-
-Roles are ranked and an agent ranks below a viewer, so this cannot be a minimum role in
-``oa_console.roles.MINIMUM_ROLE``: it is the inbox's own rule, in one place.
-"""
+"""Who may change a conversation (assign, set its status, write notes): whoever may answer
+its chats (``Capability.ANSWER_CHATS``: agents, marketers and up; viewers read only). The team
+panel, the team API and the list of assignable members ask here, so they never disagree."""
 
 from __future__ import annotations
 
@@ -11,22 +8,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from oa_console.permissions import can
-from oa_console.roles import Capability, Role, role_at_least
-
-READ_ONLY_ROLES = frozenset({Role.VIEWER})
+from oa_console.roles import Capability, Role, role_allows, role_at_least
 
 
 def role_works_chats(role: str) -> bool:
-    return role not in READ_ONLY_ROLES
+    return role_allows(role, Capability.ANSWER_CHATS)
 
 
 def may_work_chats(request: HttpRequest) -> bool:
-    membership = getattr(request, "membership", None)
-    return (
-        membership is not None
-        and can(request, Capability.USE_INBOX)
-        and role_works_chats(membership.role)
-    )
+    return can(request, Capability.ANSWER_CHATS)
 
 
 def require_work_chats(request: HttpRequest) -> None:

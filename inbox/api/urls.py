@@ -2,14 +2,15 @@
 
 from django.urls import path
 
-from inbox.api.conversations import ConversationListApi, ConversationMessageListApi
+from inbox.api.answers import ConversationMessagesApi, SavedReplyDetailApi, SavedReplyListApi
+from inbox.api.conversations import ConversationListApi
 from inbox.api.team import ConversationAssignApi, ConversationNotesApi, ConversationStatusApi
 
 urlpatterns = [
     path("conversations/", ConversationListApi.as_view(), name="api_conversation_list"),
     path(
         "conversations/<int:conversation_id>/messages/",
-        ConversationMessageListApi.as_view(),
+        ConversationMessagesApi.as_view(),
         name="api_conversation_messages",
     ),
     path(
@@ -26,5 +27,11 @@ urlpatterns = [
         "conversations/<int:conversation_id>/notes/",
         ConversationNotesApi.as_view(),
         name="api_conversation_notes",
+    ),
+    path("saved-replies/", SavedReplyListApi.as_view(), name="api_saved_reply_list"),
+    path(
+        "saved-replies/<int:reply_id>/",
+        SavedReplyDetailApi.as_view(),
+        name="api_saved_reply_detail",
     ),
 ]

@@ -1,3 +1,4 @@
+from inbox.models.answer import OutboundAnswer, SavedReply
 from inbox.models.conversation import Conversation
 from inbox.models.message import ConversationMessage
 from inbox.models.reply_token import ReplyTokenUse
@@ -21,5 +22,7 @@ __all__ = [
     "InboxTeamSettings",
     "MessageSearch",
     "NoteMention",
+    "OutboundAnswer",
     "ReplyTokenUse",
+    "SavedReply",
 ]

@@ -16,7 +16,7 @@ from inbox.models import (
     InboxAvailability,
     InboxTeamSettings,
 )
-from inbox.team_roles import READ_ONLY_ROLES
+from inbox.team_roles import role_works_chats
 from oa_console.models import LineAccount, Membership, User, Workspace
 
 
@@ -26,12 +26,15 @@ def inbox_members(*, account: LineAccount) -> list[User]:
     by name then email, as the assignee select shows them."""
     memberships = (
         Membership.objects.for_workspace(account.workspace)
-        .exclude(role__in=READ_ONLY_ROLES)
         .filter(Q(all_accounts=True) | Q(accounts=account))
         .select_related("user")
         .distinct()
     )
-    users = [membership.user for membership in memberships if membership.user.is_active]
+    users = [
+        membership.user
+        for membership in memberships
+        if membership.user.is_active and role_works_chats(membership.role)
+    ]
     return sorted(users, key=lambda user: (member_label(user).casefold(), user.pk))
 
 
