@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from inbox.models import Conversation, ConversationMessage
+from inbox.services.media import message_contents_track
 from oa_console.activity.models import Activity
 from oa_console.activity.registry import ActivityRow, per_account
 from oa_console.models import LineAccount
@@ -108,7 +109,7 @@ def inbound_messages_record(*, account: LineAccount, items: Sequence[Inbound]) -
     if not fresh:
         return 0
     conversations = _conversations_for(account, {item.friend_id for item in fresh.values()})
-    messages.bulk_create(
+    created = messages.bulk_create(
         [
             ConversationMessage(
                 account=account,
@@ -124,6 +125,7 @@ def inbound_messages_record(*, account: LineAccount, items: Sequence[Inbound]) -
             for item in fresh.values()
         ]
     )
+    message_contents_track(account=account, messages=created)
     _update_conversations(account, conversations, list(fresh.values()))
     return len(fresh)
 
