@@ -69,6 +69,10 @@ UNSCOPED = {
     "journeys/engine/item_events/booking.py": 2,
     # Reply-token claims of every OA older than a day are deleted hourly in one statement.
     "inbox/services/reply_tokens.py": 1,
+    # Chat media: the beat sweep finds pending content of every OA; a fetch task loads its
+    # row by id to learn its OA. The nightly retention reads every OA's period.
+    "inbox/services/media.py": 2,
+    "inbox/services/retention.py": 1,
     "oa_console/activity/draining.py": 1,
     "oa_console/activity/registry.py": 1,
     "oa_console/admin.py": 1,
