@@ -17,7 +17,7 @@ from oa_console.models import AuditAction, AuditEntry
 from segments.models import Friend, FriendErasure
 from tests.conftest import client_for
 from tests.inbox.helpers import FRIEND, deliver, text_event
-from tests.inbox.media_fixtures import chat_media, line_content, media_event  # noqa: F401
+from tests.inbox.media_fixtures import media_event
 
 pytestmark = pytest.mark.django_db
 

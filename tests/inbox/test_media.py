@@ -19,7 +19,7 @@ from oa_console.fields import decrypt_bytes
 from oa_console.roles import Role
 from tests.conftest import client_for, make_member
 from tests.inbox.helpers import deliver, text_event
-from tests.inbox.media_fixtures import chat_media, line_content, media_event  # noqa: F401
+from tests.inbox.media_fixtures import media_event
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,6 @@ from inbox.services.retention import chat_content_prune_all, chat_retention_upda
 from oa_console.models import AuditAction, AuditEntry
 from oa_console.roles import Role
 from tests.conftest import client_for, make_member
-from tests.inbox.media_fixtures import chat_media, line_content  # noqa: F401
 from tests.segments.factories import FriendFactory
 
 pytestmark = pytest.mark.django_db
