@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-import struct
 import uuid
-import zlib
 
 from django.conf import settings
 from django.core.cache import cache
@@ -24,6 +22,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from broadcasts import simulated_insight
+from oa_console.demo_picture import demo_png
 from oa_console.line import clients
 from oa_console.models import LineAccount
 from segments.demo.followers import demo_follower_ids, demo_profile
@@ -137,17 +136,7 @@ def simulated_line(request: HttpRequest, path: str) -> HttpResponse:
 def _content() -> HttpResponse:
     """``GET /v2/bot/message/{id}/content``: every friend's photo is the same small picture
     (LINE green), so the demo's chats show media the way real ones do."""
-    width = height = 96
-    row = b"\x00" + bytes((6, 199, 85)) * width  # filter byte, then RGB pixels
-    raw = zlib.compress(row * height)
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw)
-    response = HttpResponse(png + chunk(b"IEND", b""), content_type="image/png")
+    response = HttpResponse(demo_png(), content_type="image/png")
     response["x-line-request-id"] = uuid.uuid4().hex
     return response
 

@@ -26,5 +26,8 @@ class InboxConfig(AppConfig):
 
         # The demo's conversations (seed_demo), after the CRM's friends.
         from inbox.demo import DEMO_ORDER, seed_chats
+        from inbox.demo.media import DEMO_ORDER as MEDIA_DEMO_ORDER
+        from inbox.demo.media import seed_chat_media
 
         register_demo_step(DEMO_ORDER, seed_chats)
+        register_demo_step(MEDIA_DEMO_ORDER, seed_chat_media)

@@ -124,7 +124,9 @@ def message_content_fetch(*, content_id: int) -> str:
     if outcome.accepted and body is not None:
         if body.too_large:
             return _finish(account, row, Status.TOO_LARGE, size=declared)
-        return _store(account, row, body.data, body.content_type)
+        return message_content_store(
+            account=account, content=row, data=body.data, content_type=body.content_type
+        )
     if content.gone:
         return _finish(account, row, Status.GONE)
     if outcome.retry_later and row.attempts + 1 < MAX_ATTEMPTS:
@@ -152,7 +154,12 @@ def _finish(
     return status
 
 
-def _store(account: LineAccount, row: MessageContent, data: bytes, content_type: str) -> str:
+def message_content_store(
+    *, account: LineAccount, content: MessageContent, data: bytes, content_type: str
+) -> str:
+    """Encrypt and store a pending content's bytes; returns the status it ends in (another
+    writer's, when it got there first: the file written here is then removed)."""
+    row = content
     storage = media_storage()
     name = storage.save(_name(account), ContentFile(encrypt_bytes(data)))
     with transaction.atomic():

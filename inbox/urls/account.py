@@ -8,7 +8,7 @@ urlpatterns = [
     path("", lists.inbox_list, name="account_inbox"),
     path("<int:conversation_id>/", conversation.conversation_detail, name="conversation_detail"),
     path(
-        "<int:conversation_id>/media/<int:message_id>/",
+        "media/<int:message_id>/",
         media.message_media,
         name="chat_message_media",
     ),

@@ -28,13 +28,10 @@ def message_media(
     request: HttpRequest,
     workspace_slug: str,
     account_slug: str,
-    conversation_id: int,
     message_id: int,
 ) -> HttpResponse:
     require(request, Capability.USE_INBOX)
-    content = message_content_stored(
-        account=request.account, conversation_id=conversation_id, message_id=message_id
-    )
+    content = message_content_stored(account=request.account, message_id=message_id)
     if content is None:
         raise Http404
     kind = content.message.message_type
