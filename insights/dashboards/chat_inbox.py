@@ -121,18 +121,50 @@ def response_times_figure(figures: InboxFigures) -> dict:
 
 
 def busiest_hours_figure(figures: InboxFigures) -> dict:
+    """A weekday by hour heatmap drawn as square markers coloured by count: the console's
+    vendored Plotly bundle (plotly-basic) has scatter, bar and pie traces, not ``heatmap``."""
+    names = weekday_names()
+    cells = [
+        (names[day], hour, count)
+        for day, row in enumerate(figures.busiest)
+        for hour, count in enumerate(row)
+    ]
     trace = {
-        "type": "heatmap",
-        "z": figures.busiest,
-        "x": [f"{hour:02d}" for hour in range(24)],
-        "y": weekday_names(),
-        "colorscale": "Greens",
-        "hovertemplate": "%{y} %{x}:00 · %{z}<extra></extra>",
+        "type": "scatter",
+        "mode": "markers",
+        "name": _("Messages"),
+        "x": [f"{hour:02d}" for _day, hour, _count in cells],
+        "y": [day for day, _hour, _count in cells],
+        "marker": {
+            "symbol": "square",
+            "size": 13,
+            "color": [count for _day, _hour, count in cells],
+            "colorscale": "Greens",
+            "reversescale": True,
+            "cmin": 0,
+            "showscale": True,
+            "colorbar": {"thickness": 10},
+            "line": {"width": 0},
+        },
+        "hovertemplate": "%{y} %{x}:00 · %{marker.color}<extra></extra>",
     }
     layout = {
         **LAYOUT,
-        "xaxis": {**AXIS, "title": {"text": _("Hour of the day")}, "dtick": 3},
-        "yaxis": {**AXIS, "autorange": "reversed"},
+        "showlegend": False,
+        "xaxis": {
+            **AXIS,
+            "title": {"text": _("Hour of the day")},
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": [f"{hour:02d}" for hour in range(24)],
+            "dtick": 3,
+        },
+        "yaxis": {
+            **AXIS,
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": list(reversed(names)),  # Monday on top
+        },
     }
     return {"data": [trace], "layout": layout}
 
