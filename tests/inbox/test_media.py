@@ -248,7 +248,7 @@ def test_external_content_is_linked_not_fetched(account, owner, chat_media, line
     assert line_content.fetched == []
 
 
-def test_stickers_show_linesCDN_image_with_the_ids_as_alt_and_fallback(account, owner):
+def test_stickers_show_the_cdn_image_with_the_ids_as_alt_and_fallback(account, owner):
     sticker = text_event("", at_ms=1_700_000_000_000)
     sticker["message"] = {"id": "9", "type": "sticker", "packageId": "446", "stickerId": "1988"}
     odd = text_event("", at_ms=1_700_000_001_000)
