@@ -274,3 +274,23 @@ def test_stickers_show_the_cdn_image_with_the_ids_as_alt_and_fallback(account, o
     # The CSP lets the sticker host's images in, and no inline script is needed.
     policy = response["Content-Security-Policy"]
     assert "https://stickershop.line-scdn.net" in policy.split("img-src")[1].split(";")[0]
+
+
+def test_the_open_history_refreshes_when_a_photo_is_fetched(
+    account, owner, chat_media, line_content
+):
+    line_content.add("img-1", JPEG, "image/jpeg")
+    deliver(account, [media_event("img-1", "image", at_ms=1_700_000_000_000, contentProvider=LINE)])
+    content = _content(account, "img-1")
+    url = reverse(
+        "conversation_detail", args=["alpha", account.slug, content.message.conversation_id]
+    )
+    client = client_for(owner)
+    page = client.get(url).content.decode()
+    version = page.split("?version=")[1].split('"')[0]
+    poll = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "conversation-history"}
+    assert client.get(url, {"version": version}, **poll).status_code == 204
+    message_content_fetch(content_id=content.pk)
+    fresh = client.get(url, {"version": version}, **poll)
+    assert fresh.status_code == 200
+    assert 'data-testid="chat-image"' in fresh.content.decode()
