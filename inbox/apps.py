@@ -31,3 +31,7 @@ class InboxConfig(AppConfig):
 
         register_demo_step(DEMO_ORDER, seed_chats)
         register_demo_step(MEDIA_DEMO_ORDER, seed_chat_media)
+        from inbox.demo.saved_replies import DEMO_ORDER as REPLIES_ORDER
+        from inbox.demo.saved_replies import seed_saved_replies
+
+        register_demo_step(REPLIES_ORDER, seed_saved_replies)

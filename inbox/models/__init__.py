@@ -1,3 +1,4 @@
+from inbox.models.answer import OutboundAnswer, SavedReply
 from inbox.models.conversation import Conversation
 from inbox.models.media import ChatRetention, MessageContent
 from inbox.models.message import ConversationMessage
@@ -8,5 +9,7 @@ __all__ = [
     "Conversation",
     "ConversationMessage",
     "MessageContent",
+    "OutboundAnswer",
     "ReplyTokenUse",
+    "SavedReply",
 ]

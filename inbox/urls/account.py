@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from inbox.views import conversation, lists, media, retention
+from inbox.views import composer, conversation, lists, media, retention, saved_replies
 
 urlpatterns = [
     path("", lists.inbox_list, name="account_inbox"),
@@ -13,4 +13,32 @@ urlpatterns = [
         name="chat_message_media",
     ),
     path("retention/", retention.chat_retention, name="chat_retention"),
+    # Answering (inbox.views.composer) and the saved replies agents answer with.
+    path("<int:conversation_id>/answer/", composer.answer_send, name="conversation_answer"),
+    path(
+        "<int:conversation_id>/answers/", composer.answer_status, name="conversation_answer_status"
+    ),
+    path(
+        "<int:conversation_id>/answers/<int:answer_id>/push/",
+        composer.answer_push,
+        name="conversation_answer_push",
+    ),
+    path(
+        "<int:conversation_id>/answers/<int:answer_id>/drop/",
+        composer.answer_drop,
+        name="conversation_answer_drop",
+    ),
+    path("<int:conversation_id>/typing/", composer.typing, name="conversation_typing"),
+    path("saved-replies/", saved_replies.saved_reply_list_page, name="saved_reply_list"),
+    path("saved-replies/new/", saved_replies.saved_reply_create_page, name="saved_reply_create"),
+    path(
+        "saved-replies/<int:reply_id>/",
+        saved_replies.saved_reply_edit_page,
+        name="saved_reply_edit",
+    ),
+    path(
+        "saved-replies/<int:reply_id>/delete/",
+        saved_replies.saved_reply_delete_page,
+        name="saved_reply_delete",
+    ),
 ]

@@ -53,6 +53,7 @@ class MessageView:
     file_name: str = ""
     file_size: str = ""
     link_url: str = ""  # content the sender's server keeps (contentProvider "external")
+    sender: str = ""  # what sent an outbound message: the member's name for a manual answer
 
 
 def _emoji_url(product: object, emoji: object) -> str:
@@ -145,9 +146,19 @@ def _media(view: MessageView, kind: str, payload: dict) -> None:
         view.details.append(filesizeformat(payload["fileSize"]))
 
 
+def sender_label(message: ConversationMessage) -> str:
+    """What sent an outbound message, as the history marks it."""
+    if not message.sent_by:
+        return ""
+    user = message.sent_by_user
+    if message.sent_by == ConversationMessage.SentBy.MANUAL and user is not None:
+        return _("Answered by %(name)s") % {"name": user.get_full_name() or user.email}
+    return str(message.get_sent_by_display())
+
+
 def message_view(message: ConversationMessage) -> MessageView:
     payload = message.payload if isinstance(message.payload, dict) else {}
-    view = MessageView(message=message)
+    view = MessageView(message=message, sender=sender_label(message))
     kind = message.message_type
     if message.content_deleted:
         view.label = _("%(type)s, content deleted") % {

@@ -249,6 +249,24 @@ def build_conversation(workspace, account):
     return conversation
 
 
+def build_answer(workspace, account):
+    from inbox.models import OutboundAnswer
+
+    return OutboundAnswer.unscoped.create(
+        account=account,
+        conversation=build_conversation(workspace, account),
+        messages=[{"type": "text", "text": "hi"}],
+        method="push",
+        status="confirm_push",
+    )
+
+
+def build_saved_reply(workspace, account):
+    from inbox.models import SavedReply
+
+    return SavedReply.unscoped.create(account=account, name="Thanks", text="Thank you!")
+
+
 # name -> builder(workspace, account) creating that object inside the given tenant.
 WORLD_BUILDERS: dict[str, Callable] = {
     "tag_family": build_tag_family,
@@ -271,6 +289,8 @@ WORLD_BUILDERS: dict[str, Callable] = {
     "journey": build_journey,
     "webhook_secret": build_webhook_secret,
     "conversation": build_conversation,
+    "answer": build_answer,
+    "saved_reply": build_saved_reply,
 }
 
 
@@ -324,6 +344,8 @@ FOREIGN_KWARG_PROVIDERS: dict[str, Callable[[World], object]] = {
     "secret_id": lambda world: world.other("webhook_secret").pk,
     "conversation_id": lambda world: world.other("conversation").pk,
     "message_id": lambda world: world.other("conversation").sweep_message.pk,
+    "answer_id": lambda world: world.other("answer").pk,
+    "reply_id": lambda world: world.other("saved_reply").pk,
     # A step of a journey: ids are names inside the graph, so the journey decides the tenant.
     "node_id": lambda world: "start",
 }

@@ -48,6 +48,8 @@ PAGE_CAPABILITIES: dict[str, Capability] = {
     "broadcast_edit": Capability.DRAFT_BROADCASTS,
     "journey_new": Capability.DRAFT_BROADCASTS,  # marketers draft journeys as broadcasts
     "friend_personal_data": Capability.MANAGE_PERSONAL_DATA,
+    "saved_reply_create": Capability.ANSWER_CHATS,
+    "saved_reply_edit": Capability.ANSWER_CHATS,
 }
 
 # Public routes with URL kwargs are links handed out (tokens, webhook keys, media), not pages
@@ -185,6 +187,8 @@ DEMO_OBJECTS: dict[str, Callable[[Any, Any], Any]] = {
     "node_id": _first_node_id,
     "conversation_id": _pk("inbox.Conversation", "account"),
     "message_id": _stored_media_message,
+    "reply_id": _pk("inbox.SavedReply", "account"),
+    "answer_id": _pk("inbox.OutboundAnswer", "account"),
 }
 
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inbox', '0002_reply_tokens_and_answers'),
+        ('inbox', '0003_reply_answers'),
         ('oa_console', '0011_agent_role'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
