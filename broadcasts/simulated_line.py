@@ -4,7 +4,7 @@ When ``BROADCASTS_SIMULATED_LINE`` is on (only allowed with ``DEBUG``; on by def
 embedded setup when no ``LINE_API_HOST`` is set), broadcasts are sent to these views on the
 console's own web server instead of to LINE, so a demo user can schedule a broadcast a minute
 ahead and watch it go out. Every broadcast page says so in a banner. It answers the calls
-sending and chats make, with LINE's retry-key behaviour (a repeated key is a 409 naming the first
+sending and chats make (a friend's photo content included), with LINE's retry-key behaviour (a repeated key is a 409 naming the first
 request), the Insight statistics of what it received (simulated_insight), the follower list
 of the demo OA (as many followers as its Insights target reach, see
 ``segments/demo/followers.py``) and their profiles, and nothing else.
@@ -18,10 +18,11 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from broadcasts import simulated_insight
+from oa_console.demo_picture import demo_png
 from oa_console.line import clients
 from oa_console.models import LineAccount
 from segments.demo.followers import demo_follower_ids, demo_profile
@@ -55,7 +56,7 @@ def _answer(status: int, body: dict, request_id: str | None = None, **headers) -
 
 
 @csrf_exempt
-def simulated_line(request: HttpRequest, path: str) -> JsonResponse:
+def simulated_line(request: HttpRequest, path: str) -> HttpResponse:
     if not enabled():
         return _answer(404, {"message": "Not found"})
     if not request.headers.get("Authorization", "").startswith("Bearer "):
@@ -121,6 +122,8 @@ def simulated_line(request: HttpRequest, path: str) -> JsonResponse:
         return _insight(request, path)
     if request.method == "GET" and path == "v2/bot/followers/ids":
         return _followers(request)
+    if request.method == "GET" and re.fullmatch(r"v2/bot/message/[^/]+/content", path):
+        return _content()
     match = re.fullmatch(r"v2/bot/profile/(U[0-9a-f]{32})", path)
     if request.method == "GET" and match:
         account = _account_of(request)
@@ -128,6 +131,14 @@ def simulated_line(request: HttpRequest, path: str) -> JsonResponse:
             return _answer(401, {"message": "Authentication failed."})
         return _answer(200, demo_profile(account, match.group(1)))
     return _answer(404, {"message": "Not simulated"})
+
+
+def _content() -> HttpResponse:
+    """``GET /v2/bot/message/{id}/content``: every friend's photo is the same small picture
+    (LINE green), so the demo's chats show media the way real ones do."""
+    response = HttpResponse(demo_png(), content_type="image/png")
+    response["x-line-request-id"] = uuid.uuid4().hex
+    return response
 
 
 def _reply(request: HttpRequest) -> JsonResponse:

@@ -26,9 +26,12 @@ class InboxConfig(AppConfig):
 
         # The demo's conversations (seed_demo), after the CRM's friends.
         from inbox.demo import DEMO_ORDER, seed_chats, team
+        from inbox.demo.media import DEMO_ORDER as MEDIA_DEMO_ORDER
+        from inbox.demo.media import seed_chat_media
 
         register_demo_step(DEMO_ORDER, seed_chats)
         register_demo_step(team.DEMO_ORDER, team.seed_team)
+        register_demo_step(MEDIA_DEMO_ORDER, seed_chat_media)
         from inbox.demo.saved_replies import DEMO_ORDER as REPLIES_ORDER
         from inbox.demo.saved_replies import seed_saved_replies
 

@@ -2,16 +2,21 @@
 ``segments.personal_data`` from ``InboxConfig.ready``): their conversation with the OA and
 every message of it, both ways.
 
-Erasure deletes the messages and the conversation: a chat is the person's own words and the
-team's answers to them, with nothing anonymous worth keeping (the dashboards count messages
-from the webhook's interactions, which segments' own erasure anonymises).
+Erasure deletes what was said, both ways: every message's text and LINE payload, their media
+files, their search grams, the team's internal notes about the friend, and the conversation's
+preview and LINE tokens. The rows stay, flagged
+``content_deleted``, attached to the friend row that segments' erasure anonymises: the Chats
+insights (answers by kind, response times, busiest hours) keep counting them, anonymously.
+Who asked and when is the personal-data request's audit entry (``friend.erased``) and its
+``FriendErasure`` row; the inbox's own counts join its summary.
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from inbox.models import Conversation, ConversationMessage
+from inbox.models import Conversation, ConversationMessage, ConversationNote, MessageContent
+from inbox.services.retention import messages_content_delete
 from segments.personal_data.registry import (
     PersonalDataProvider,
     Section,
@@ -46,13 +51,33 @@ def export(subject: Subject) -> list[Section]:
 
 
 def erase(subject: Subject) -> dict[str, int]:
-    conversations = Conversation.objects.for_account(subject.account).filter(friend=subject.friend)
-    messages = ConversationMessage.objects.for_account(subject.account).filter(
-        conversation__in=conversations
+    account = subject.account
+    conversations = Conversation.objects.for_account(account).filter(friend=subject.friend)
+    message_ids = list(
+        ConversationMessage.objects.for_account(account)
+        .filter(conversation__in=conversations)
+        .values_list("pk", flat=True)
     )
-    # Per model: the cascades (search grams, sessions, notes) are not counted as messages.
-    counts = {"chat_messages": messages.delete()[1].get(ConversationMessage._meta.label, 0)}
-    counts["chat_conversations"] = conversations.delete()[1].get(Conversation._meta.label, 0)
+    media = (
+        MessageContent.objects.for_account(account)
+        .filter(message_id__in=message_ids)
+        .exclude(storage_name="")
+        .count()
+    )
+    counts = {
+        "chat_messages": messages_content_delete(account=account, message_ids=message_ids),
+        "chat_media_files": media,
+    }
+    counts["chat_conversations"] = conversations.update(
+        last_message_preview="", reply_token="", reply_token_at=None, mark_as_read_token=""
+    )
+    # Internal notes are what the team wrote about the friend: deleted with the rest.
+    counts["chat_notes"] = (
+        ConversationNote.objects.for_account(account)
+        .filter(conversation__in=conversations)
+        .delete()[1]
+        .get(ConversationNote._meta.label, 0)
+    )
     return counts
 
 

@@ -7,7 +7,13 @@ from celery import shared_task
 from inbox.models import Conversation
 from inbox.services.answers import answer_deliver, answers_due
 from inbox.services.line_presence import loading_show, mark_read_in_line
+from inbox.services.media import (
+    message_content_fetch,
+    message_contents_due,
+    message_contents_enqueue,
+)
 from inbox.services.reply_tokens import reply_token_uses_prune
+from inbox.services.retention import chat_content_prune_all
 from oa_console.queueing import enqueue_best_effort
 from oa_console.selectors import account_get_for_job
 from oa_console.tenancy import tenant_scope
@@ -17,6 +23,26 @@ from oa_console.tenancy import tenant_scope
 def prune_reply_token_uses() -> int:
     """Forget claims of reply tokens long expired (beat: hourly)."""
     return reply_token_uses_prune()
+
+
+@shared_task(acks_late=True)
+def fetch_message_content(content_id: int) -> str:
+    """Fetch one friend's image, video, audio or file from LINE into chat media storage."""
+    return message_content_fetch(content_id=content_id)
+
+
+@shared_task(acks_late=True)
+def sweep_message_contents() -> int:
+    """Content a lost kick or a retry left pending (beat: every 5 minutes)."""
+    due = message_contents_due()
+    message_contents_enqueue(due)
+    return len(due)
+
+
+@shared_task(acks_late=True)
+def prune_chat_content() -> int:
+    """Delete chat content older than each OA's retention, keeping the counts (beat: nightly)."""
+    return chat_content_prune_all()
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

@@ -11,4 +11,4 @@ class OaConsoleConfig(AppConfig):
         from oa_console.audit.demo import seed_audit_log
         from oa_console.demo import register_demo_step
 
-        register_demo_step(60, seed_audit_log)
+        register_demo_step(68, seed_audit_log)

@@ -40,6 +40,21 @@ def decrypt_text(value: str) -> str:
         ) from exc
 
 
+def encrypt_bytes(value: bytes) -> bytes:
+    """Fernet ciphertext of a file's bytes (chat media at rest), under the field key."""
+    return _fernet().encrypt(value)
+
+
+def decrypt_bytes(value: bytes) -> bytes:
+    try:
+        return _fernet().decrypt(value)
+    except InvalidToken as exc:
+        raise ImproperlyConfigured(
+            "A stored file cannot be decrypted: FIELD_ENCRYPTION_KEY changed without keeping "
+            "the old key in the list."
+        ) from exc
+
+
 class EncryptedTextField(models.TextField):
     """Stores Fernet ciphertext; Python code sees the plaintext."""
 

@@ -1,5 +1,6 @@
 from inbox.models.answer import OutboundAnswer, SavedReply
 from inbox.models.conversation import Conversation
+from inbox.models.media import ChatRetention, MessageContent
 from inbox.models.message import ConversationMessage
 from inbox.models.reply_token import ReplyTokenUse
 from inbox.models.search import MessageSearch
@@ -14,12 +15,14 @@ from inbox.models.team import (
 
 __all__ = [
     "AssignmentTurn",
+    "ChatRetention",
     "Conversation",
     "ConversationMessage",
     "ConversationNote",
     "ConversationSession",
     "InboxAvailability",
     "InboxTeamSettings",
+    "MessageContent",
     "MessageSearch",
     "NoteMention",
     "OutboundAnswer",

@@ -70,6 +70,9 @@ class ConversationMessage(models.Model):
     # long they waited. The Chats insights' response times are read from it.
     responded_after = models.DurationField(_("response time"), null=True, blank=True)
     occurred_at = models.DateTimeField(_("time"))
+    # Text, payload and media deleted (the OA's retention, or the friend's erasure) while the
+    # row stays: conversation figures and the Chats insights still count it.
+    content_deleted = models.BooleanField(_("content deleted"), default=False)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     objects = AccountScopedManager()
@@ -86,7 +89,9 @@ class ConversationMessage(models.Model):
         indexes = [
             models.Index(
                 fields=["conversation", "occurred_at", "id"], name="conversation_message_order"
-            )
+            ),
+            # The nightly retention's "older than" and the Chats insights' periods.
+            models.Index(fields=["account", "occurred_at"], name="conversation_message_time"),
         ]
 
     def __str__(self) -> str:

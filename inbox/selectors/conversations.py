@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from inbox.models import Conversation, ConversationMessage, NoteMention
 from inbox.selectors.search import SearchHits
@@ -105,8 +105,11 @@ def conversation_messages(*, conversation: Conversation) -> QuerySet[Conversatio
 
 
 def conversation_messages_version(*, conversation: Conversation) -> str:
-    """The conversation page's poll fingerprint: the newest message's id and the count."""
+    """The conversation page's poll fingerprint: the newest message's id, the count, and how
+    many media contents are settled (a photo fetched after it arrived shows without reload)."""
     figures = conversation_messages(conversation=conversation).aggregate(
-        last=Max("id"), count=Count("id")
+        last=Max("id"),
+        count=Count("id"),
+        media=Count("content", filter=~Q(content__status="pending")),
     )
-    return f"{figures['count']}-{figures['last'] or 0}"
+    return f"{figures['count']}-{figures['last'] or 0}-{figures['media']}"

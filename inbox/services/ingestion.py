@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from inbox.models import Conversation, ConversationMessage
+from inbox.services.media import message_contents_track
 from inbox.services.team_hooks import inbound_recorded
 from oa_console.activity.models import Activity
 from oa_console.activity.registry import ActivityRow, per_account
@@ -125,6 +126,7 @@ def inbound_messages_record(*, account: LineAccount, items: Sequence[Inbound]) -
             for item in fresh.values()
         ]
     )
+    message_contents_track(account=account, messages=created)
     _update_conversations(account, conversations, list(fresh.values()))
     inbound_recorded(account=account, messages=created)
     return len(fresh)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from inbox.views import composer, conversation, lists, saved_replies, team
+from inbox.views import composer, conversation, lists, media, retention, saved_replies, team
 
 urlpatterns = [
     path("", lists.inbox_list, name="account_inbox"),
@@ -19,6 +19,12 @@ urlpatterns = [
     ),
     path("<int:conversation_id>/notes/", team.conversation_note_view, name="conversation_note"),
     path("team-settings/", team.inbox_team_settings_view, name="inbox_team_settings"),
+    path(
+        "media/<int:message_id>/",
+        media.message_media,
+        name="chat_message_media",
+    ),
+    path("retention/", retention.chat_retention, name="chat_retention"),
     # Answering (inbox.views.composer) and the saved replies agents answer with.
     path("<int:conversation_id>/answer/", composer.answer_send, name="conversation_answer"),
     path(

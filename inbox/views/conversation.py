@@ -47,7 +47,10 @@ def conversation_detail(
         return HttpResponse(status=204)
     conversation_mark_read(account=account, conversation=conversation)
     conversation_read_in_line(account=account, conversation=conversation)
-    paginator = Paginator(conversation_messages(conversation=conversation), MESSAGES_PER_PAGE)
+    paginator = Paginator(
+        conversation_messages(conversation=conversation).select_related("content"),
+        MESSAGES_PER_PAGE,
+    )
     # The newest messages first come into view: the last page unless another is asked for.
     page = paginator.get_page(request.GET.get("page") or paginator.num_pages)
     on_last_page = page.number == paginator.num_pages

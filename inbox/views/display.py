@@ -1,21 +1,33 @@
 """A message as the conversation page shows it: what LINE sent, in words a member reads.
 
-Media content stays in LINE until content fetching exists: images, videos, audio and files
-are labelled with their type and what LINE told about them (duration, name, size).
+Images, videos, audio and files are shown inline once fetched (``inbox.services.media``),
+through the member-checked media view; until then, or when LINE no longer has them, they are
+labelled with why. Stickers and LINE emoji are images from LINE's public CDN (the sticker's
+and emoji's ids are the alt text, which browsers show when the image cannot load).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from inbox.models import ConversationMessage
+from inbox.models import ConversationMessage, MessageContent
 
 Type = ConversationMessage.Type
+Content = MessageContent.Status
 MEDIA_TYPES = {Type.IMAGE, Type.VIDEO, Type.AUDIO, Type.FILE}
+# LINE's public sticker CDN (the static image of a sticker, as LINE's sticker list shows it)
+# and the LINE emoji images of LINE's emoji list; both hosts are in the CSP's img-src.
+STICKER_URL = (
+    "https://stickershop.line-scdn.net/stickershop/v1/sticker/{sticker}/android/sticker.png"
+)
+EMOJI_URL = "https://stickershop.line-scdn.net/sticonshop/v1/sticon/{product}/android/{emoji}.png"
+_IDS = re.compile(r"[0-9A-Za-z]{1,64}")
 
 
 @dataclass(frozen=True)
@@ -24,6 +36,7 @@ class TextPart:
 
     text: str
     emoji: str = ""  # "<productId>/<emojiId>" for a LINE emoji
+    image_url: str = ""  # the emoji's image on LINE's CDN (ids that fit LINE's shape only)
 
 
 @dataclass
@@ -33,7 +46,21 @@ class MessageView:
     label: str = ""
     details: list[str] = field(default_factory=list)
     map_url: str = ""
+    sticker_url: str = ""
+    # "image", "video", "audio" or "file" once the content is stored: the template shows it
+    # through the media view; ``file_name`` and ``file_size`` label a file's download link.
+    media: str = ""
+    file_name: str = ""
+    file_size: str = ""
+    link_url: str = ""  # content the sender's server keeps (contentProvider "external")
     sender: str = ""  # what sent an outbound message: the member's name for a manual answer
+
+
+def _emoji_url(product: object, emoji: object) -> str:
+    product, emoji = str(product or ""), str(emoji or "")
+    if _IDS.fullmatch(product) and _IDS.fullmatch(emoji):
+        return EMOJI_URL.format(product=product, emoji=emoji)
+    return ""
 
 
 def text_parts(text: str, emojis: object) -> list[TextPart]:
@@ -47,17 +74,21 @@ def text_parts(text: str, emojis: object) -> list[TextPart]:
         except (KeyError, TypeError, ValueError):
             continue
         if start >= 0 and length > 0 and (start + length) * 2 <= len(units):
-            spans.append(
-                (start, length, f"{emoji.get('productId', '')}/{emoji.get('emojiId', '')}")
-            )
+            spans.append((start, length, emoji.get("productId"), emoji.get("emojiId")))
     parts, position = [], 0
-    for start, length, ids in sorted(spans):
+    for start, length, product, emoji_id in sorted(spans, key=lambda span: span[:2]):
         if start < position:
             continue  # overlapping entries: the first wins
         if start > position:
             parts.append(TextPart(units[position * 2 : start * 2].decode("utf-16-le", "replace")))
         chunk = units[start * 2 : (start + length) * 2].decode("utf-16-le", "replace")
-        parts.append(TextPart(chunk, emoji=ids))
+        parts.append(
+            TextPart(
+                chunk,
+                emoji=f"{product or ''}/{emoji_id or ''}",
+                image_url=_emoji_url(product, emoji_id),
+            )
+        )
         position = start + length
     if position * 2 < len(units):
         parts.append(TextPart(units[position * 2 :].decode("utf-16-le", "replace")))
@@ -70,6 +101,49 @@ def _duration(milliseconds: object) -> str:
     except (TypeError, ValueError):
         return ""
     return _("%(minutes)d:%(seconds)02d long") % {"minutes": seconds // 60, "seconds": seconds % 60}
+
+
+def _content_of(message: ConversationMessage) -> MessageContent | None:
+    """The message's content row when the query brought it (``select_related("content")``);
+    None for messages from before content fetching, and the OA's own."""
+    try:
+        return message.content
+    except MessageContent.DoesNotExist:
+        return None
+
+
+def _media(view: MessageView, kind: str, payload: dict) -> None:
+    content = _content_of(view.message)
+    label = Type(kind).label
+    status = content.status if content else ""
+    if status == Content.STORED:
+        view.media = kind
+        if kind == Type.FILE:
+            view.file_name = str(payload.get("fileName") or _("File"))
+            view.file_size = filesizeformat(content.size or 0)
+        return
+    if status == Content.EXTERNAL:
+        provider = payload.get("contentProvider") or {}
+        url = str(provider.get("originalContentUrl") or "")
+        view.link_url = url if url.startswith("https://") else ""
+        view.label = _("%(type)s kept by the sender's server") % {"type": label}
+    elif status == Content.PENDING:
+        view.label = _("%(type)s, being fetched from LINE") % {"type": label}
+    elif status == Content.GONE:
+        view.label = _("%(type)s, no longer available from LINE") % {"type": label}
+    elif status == Content.TOO_LARGE:
+        view.label = _("%(type)s too large to keep (over %(limit)s)") % {
+            "type": label,
+            "limit": filesizeformat(settings.CHAT_MEDIA_MAX_BYTES),
+        }
+    elif status == Content.FAILED:
+        view.label = _("%(type)s could not be fetched from LINE") % {"type": label}
+    else:
+        view.label = _("%(type)s, media kept in LINE") % {"type": label}
+    if kind == Type.FILE and payload.get("fileName"):
+        view.details.append(str(payload["fileName"]))
+    if isinstance(payload.get("fileSize"), int):
+        view.details.append(filesizeformat(payload["fileSize"]))
 
 
 def sender_label(message: ConversationMessage) -> str:
@@ -86,22 +160,25 @@ def message_view(message: ConversationMessage) -> MessageView:
     payload = message.payload if isinstance(message.payload, dict) else {}
     view = MessageView(message=message, sender=sender_label(message))
     kind = message.message_type
-    if kind == Type.TEXT:
+    if message.content_deleted:
+        view.label = _("%(type)s, content deleted") % {
+            "type": Type(kind).label if kind in Type.values else kind
+        }
+    elif kind == Type.TEXT:
         view.parts = text_parts(message.text, payload.get("emojis"))
     elif kind == Type.STICKER:
         view.label = _("Sticker %(package)s/%(sticker)s") % {
             "package": payload.get("packageId", "?"),
             "sticker": payload.get("stickerId", "?"),
         }
+        sticker = str(payload.get("stickerId") or "")
+        if sticker.isdigit() and sticker.isascii():
+            view.sticker_url = STICKER_URL.format(sticker=sticker)
         keywords = payload.get("keywords")
         if isinstance(keywords, list) and keywords:
             view.details.append(", ".join(str(word) for word in keywords[:5]))
     elif kind in MEDIA_TYPES:
-        view.label = _("%(type)s, media kept in LINE") % {"type": Type(kind).label}
-        if kind == Type.FILE and payload.get("fileName"):
-            view.details.append(str(payload["fileName"]))
-        if isinstance(payload.get("fileSize"), int):
-            view.details.append(filesizeformat(payload["fileSize"]))
+        _media(view, kind, payload)
         if payload.get("duration") is not None:
             view.details.append(_duration(payload["duration"]))
         image_set = payload.get("imageSet")

@@ -75,11 +75,12 @@ def messaging_api(account: LineAccount, *, host: str | None = None) -> Iterator:
 
 
 @contextmanager
-def messaging_blob_api(account: LineAccount) -> Iterator:
-    """``MessagingApiBlob`` (content and rich-menu images live on LINE's data host)."""
+def messaging_blob_api(account: LineAccount, *, host: str | None = None) -> Iterator:
+    """``MessagingApiBlob`` (content and rich-menu images live on LINE's data host). ``host``
+    overrides ``LINE_API_HOST`` (the demo's simulated LINE answers chat media)."""
     from linebot.v3 import messaging
 
-    with _client(messaging, account, "https://api-data.line.me") as api_client:
+    with _client(messaging, account, "https://api-data.line.me", host) as api_client:
         yield messaging.MessagingApiBlob(api_client)
 
 

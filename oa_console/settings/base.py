@@ -148,6 +148,13 @@ INSIGHT_IMPORT_MAX_ZIP_RATIO = env.int("INSIGHT_IMPORT_MAX_ZIP_RATIO", default=1
 INSIGHT_IMPORT_MAX_ZIP_MEMBERS = env.int("INSIGHT_IMPORT_MAX_ZIP_MEMBERS", default=10_000)
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
+# Friends' chat media (inbox.services.media): encrypted files under their own location, never
+# served by URL (only through the inbox's member-checked view); larger content is not kept.
+STORAGES["chat_media"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(MEDIA_ROOT / "chat-media")},
+}
+CHAT_MEDIA_MAX_BYTES = env.int("CHAT_MEDIA_MAX_BYTES", default=25 * 1024 * 1024)
 # Development finds static files in their source folders; runconsole (make run) turns this off
 # in its web server, which then serves the collected, compressed copies like production.
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)

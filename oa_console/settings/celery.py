@@ -114,6 +114,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inbox.tasks.prune_reply_token_uses",
         "schedule": 3600.0,
     },
+    # Chats: media a lost kick left unfetched; content past each OA's retention (03:40 JST).
+    "sweep-inbox-media": {"task": "inbox.tasks.sweep_message_contents", "schedule": 300.0},
+    "prune-inbox-content": {
+        "task": "inbox.tasks.prune_chat_content",
+        "schedule": crontab(hour=18, minute=40),
+    },
     # Broadcasts: hand due ones to workers within 15 s of their time, resume stalled sends.
     "dispatch-due-broadcasts": {
         "task": "broadcasts.tasks.dispatch_due_broadcasts",

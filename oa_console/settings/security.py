@@ -49,6 +49,8 @@ CONTENT_SECURITY_POLICY = {
             "data:",
             "https://profile.line-scdn.net",
             "https://obs.line-scdn.net",
+            # Stickers and LINE emoji in chats (inbox/views/display.py).
+            "https://stickershop.line-scdn.net",
         ],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],

@@ -72,6 +72,10 @@ UNSCOPED = {
     "inbox/services/reply_tokens.py": 1,
     # The search backfill walks every OA (each then read inside its own tenant scope).
     "inbox/management/commands/inbox_search_backfill.py": 1,
+    # Chat media: the beat sweep finds pending content of every OA; a fetch task loads its
+    # row by id to learn its OA. The nightly retention reads every OA's period.
+    "inbox/services/media.py": 2,
+    "inbox/services/retention.py": 1,
     # Agents' answers: the worker reads an answer by id before its OA is known, and the beat's
     # sweep finds due answers (and replies whose worker died) of every OA in one statement each.
     "inbox/services/answers.py": 3,

@@ -57,3 +57,23 @@ def test_pages_say_the_line_is_simulated(settings, account, marketer):
     settings.BROADCASTS_SIMULATED_LINE = True
     settings.DEBUG = True
     assert "Simulated LINE" in client_for(marketer).get(url).content.decode()
+
+
+def test_a_friends_photo_content_is_a_picture(settings):
+    """The demo's chats show their photos: the content path answers a real PNG."""
+    import struct
+    import zlib
+
+    settings.BROADCASTS_SIMULATED_LINE = True
+    settings.DEBUG = True
+    path = "v2/bot/message/1234/content"
+    request = RequestFactory().get(f"/simulated-line/{path}", HTTP_AUTHORIZATION="Bearer demo")
+    response = simulated_line.simulated_line(request, path)
+    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    png = response.content
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", png[16:24])
+    assert (width, height) == (96, 96)
+    length = struct.unpack(">I", png[33:37])[0]
+    pixels = zlib.decompress(png[41 : 41 + length])
+    assert len(pixels) == height * (1 + 3 * width) and pixels[1:4] == bytes((6, 199, 85))

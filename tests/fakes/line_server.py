@@ -132,14 +132,20 @@ class FakeLineServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 reply = server.dispatch(self.command, self.path, dict(self.headers.items()), body)
-                payload = b"" if reply.body is None else json.dumps(reply.body).encode()
+                if isinstance(reply.body, bytes):  # content from the data host (line_content)
+                    payload = reply.body
+                    content_type = reply.headers.get("Content-Type", "application/octet-stream")
+                else:
+                    payload = b"" if reply.body is None else json.dumps(reply.body).encode()
+                    content_type = "application/json"
                 self.send_response(reply.status)
-                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(payload)))
                 if not any(name.lower() == "x-line-request-id" for name in reply.headers):
                     self.send_header("x-line-request-id", "fake-" + str(len(server.requests)))
                 for name, value in reply.headers.items():
-                    self.send_header(name, value)
+                    if name.lower() != "content-type":
+                        self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(payload)
 

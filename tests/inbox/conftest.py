@@ -5,6 +5,7 @@ import pytest
 
 from tests.fakes.line_chat import ChatScript
 from tests.fakes.line_server import fake_line  # noqa: F401  (fixture)
+from tests.inbox.media_fixtures import chat_media, line_content  # noqa: F401  (fixtures)
 
 
 @pytest.fixture

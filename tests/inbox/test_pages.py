@@ -94,10 +94,16 @@ def test_opening_a_conversation_shows_history_and_marks_it_read(account, owner):
     assert conversation.unread_count == 4
     url = reverse("conversation_detail", args=["alpha", account.slug, conversation.pk])
     body = client_for(owner).get(url).content.decode()
-    assert '<span class="line-emoji" title="LINE emoji 5ac1/001">(love)</span>' in body
+    # The LINE emoji as its image on LINE's CDN, its placeholder text the alt (and fallback).
+    assert (
+        '<span class="line-emoji" title="LINE emoji 5ac1/001"><img class="line-emoji-img" '
+        'src="https://stickershop.line-scdn.net/sticonshop/v1/sticon/5ac1/android/001.png" '
+        'alt="(love)"'
+    ) in body
     assert "Sticker 446/1988" in body
     assert "Shibuya" in body and "mlat=35.6" in body
-    assert "receipt.pdf" in body and "2.0\xa0KB" in body and "media kept in LINE" in body
+    # The file is fetched from LINE after ingestion (tests/inbox/test_media.py).
+    assert "receipt.pdf" in body and "2.0\xa0KB" in body and "being fetched from LINE" in body
     # LINE's order: text, sticker, location, file.
     assert (
         body.index("(love)")

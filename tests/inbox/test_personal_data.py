@@ -1,4 +1,4 @@
-"""A friend's chat in personal-data requests: exported whole, erased with the conversation."""
+"""A friend's chat in personal-data requests: exported whole, its content erased."""
 
 from __future__ import annotations
 
@@ -28,6 +28,11 @@ def test_export_and_erasure_of_a_friends_chat(account, scope):
     assert "Bystander here" not in json.dumps(document, ensure_ascii=False)
 
     services.friend_erase(account=account, friend=friend, request=None)
-    assert not Conversation.unscoped.filter(account=account, friend=friend).exists()
-    texts = [m.text for m in ConversationMessage.unscoped.filter(account=account)]
-    assert texts == ["Bystander here"]  # the other friend's chat stays
+    # The rows stay, anonymous and without content (counted by the Chats insights).
+    conversation = Conversation.unscoped.get(account=account, friend=friend)
+    assert conversation.last_message_preview == ""
+    texts = {
+        (m.conversation_id == conversation.pk, m.text, m.content_deleted)
+        for m in ConversationMessage.unscoped.filter(account=account)
+    }
+    assert texts == {(True, "", True), (False, "Bystander here", False)}  # the other stays

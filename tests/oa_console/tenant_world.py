@@ -238,7 +238,7 @@ def build_conversation(workspace, account):
 
     friend = FriendFactory(account=account)  # another than build_friend's (one row per id)
     conversation = Conversation.unscoped.create(account=account, friend=friend, unread_count=1)
-    ConversationMessage.unscoped.create(
+    conversation.sweep_message = ConversationMessage.unscoped.create(
         account=account,
         conversation=conversation,
         direction="in",
@@ -343,6 +343,7 @@ FOREIGN_KWARG_PROVIDERS: dict[str, Callable[[World], object]] = {
     "journey_id": lambda world: world.other("journey").pk,
     "secret_id": lambda world: world.other("webhook_secret").pk,
     "conversation_id": lambda world: world.other("conversation").pk,
+    "message_id": lambda world: world.other("conversation").sweep_message.pk,
     "answer_id": lambda world: world.other("answer").pk,
     "reply_id": lambda world: world.other("saved_reply").pk,
     # A step of a journey: ids are names inside the graph, so the journey decides the tenant.

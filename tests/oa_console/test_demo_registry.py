@@ -17,6 +17,8 @@ def test_every_app_registers_its_demo_steps_in_order():
         "seed_journeys",
         "seed_chats",
         "seed_saved_replies",
+        "seed_team",
+        "seed_chat_media",
         "seed_audit_log",
         "seed_metrics",
     ]

@@ -40,6 +40,7 @@ def test_every_page_has_the_content_security_policy(owner_client, workspace):
         "data:",
         "https://profile.line-scdn.net",
         "https://obs.line-scdn.net",
+        "https://stickershop.line-scdn.net",
     ]
     assert policy["frame-ancestors"] == ["'none'"]
     assert policy["form-action"] == ["'self'"]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from insights.dashboards import charts
 from insights.dashboards.pages import KPIS
+from insights.dashboards.views import chats as chats_page
 from insights.dashboards.views.common import dashboard_page, simple_page
 from insights.metrics import display
 from insights.metrics.broadcasts import (
@@ -129,7 +130,7 @@ def overview(request: HttpRequest, workspace_slug: str, account_slug: str) -> Ht
     return dashboard_page(request, "overview", extra)
 
 
-chats = simple_page("chats")
+chats = chats_page.chats  # with the section from the console's own chats
 rewards = simple_page("rewards")
 profile = simple_page("profile")
 tags = simple_page("tags")

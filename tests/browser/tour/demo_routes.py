@@ -147,6 +147,12 @@ def _first_node_id(workspace, account) -> str | None:
     return next(iter(nodes), None) if nodes else None
 
 
+def _stored_media_message(workspace, account) -> int | None:
+    """A chat message whose photo the demo stored (the media view answers an image)."""
+    content = _first("inbox.MessageContent", account=account, status="stored")
+    return content.message_id if content else None
+
+
 def _attr(model_path: str, attribute: str) -> Callable[[Any, Any], Any]:
     def provide(workspace, account):
         found = _first(model_path, account=account)
@@ -180,6 +186,7 @@ DEMO_OBJECTS: dict[str, Callable[[Any, Any], Any]] = {
     "secret_id": _pk("journeys.WebhookSecret", "account"),
     "node_id": _first_node_id,
     "conversation_id": _pk("inbox.Conversation", "account"),
+    "message_id": _stored_media_message,
     "reply_id": _pk("inbox.SavedReply", "account"),
     "answer_id": _pk("inbox.OutboundAnswer", "account"),
 }
