@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from oa_console.activity.registry import FROM_BEGINNING, register
+from oa_console.activity.registry import FROM_BEGINNING, FROM_NOW, register
 from oa_console.demo import register_demo_step
 
 
@@ -8,6 +8,14 @@ class InboxConfig(AppConfig):
     name = "inbox"
 
     def ready(self) -> None:
+        # Auto-replies answer first; registered before the inbox's subscriber (the order of a
+        # drain pass) so they see a conversation before a new message reopens it.
+        from inbox.autoreplies import answering
+
+        register(
+            answering.SUBSCRIBER, answering.KINDS, answering.auto_replies_react, start=FROM_NOW
+        )
+
         # The activity hub: friends' messages and postbacks become conversation messages. From
         # the log's beginning, so the messages received before the inbox existed are there.
         from inbox.services import ingestion

@@ -1,5 +1,14 @@
+from inbox.models.auto_reply import AutoReplyHandover, AutoReplyRule
+from inbox.models.business_hours import BusinessHours
 from inbox.models.conversation import Conversation
 from inbox.models.message import ConversationMessage
 from inbox.models.reply_token import ReplyTokenUse
 
-__all__ = ["Conversation", "ConversationMessage", "ReplyTokenUse"]
+__all__ = [
+    "AutoReplyHandover",
+    "AutoReplyRule",
+    "BusinessHours",
+    "Conversation",
+    "ConversationMessage",
+    "ReplyTokenUse",
+]
