@@ -1,7 +1,7 @@
 """Keyword patterns: how text is compared, and which regular expressions are allowed.
 
-Exact and contains compare NFKC-normalised, case-folded text, so full-width "SALE" written full-width matches
-"sale" and half-width katakana matches full-width. Regular expressions run on the NFKC form
+Exact and contains compare NFKC-normalised, case-folded text, so "SALE" typed full-width
+matches "sale" and half-width katakana matches full-width. Regular expressions run on the NFKC form
 with IGNORECASE.
 
 Python's ``re`` has no timeout (the ``regex`` package is not a dependency), and a pattern such
