@@ -228,3 +228,9 @@ def business_hours_save(
         },
     )
     return hours
+
+
+@transaction.atomic
+def auto_reply_rule_switch(*, rule: AutoReplyRule, enabled: bool) -> None:
+    rule.enabled = enabled
+    rule.save(update_fields=["enabled", "updated_at"])
