@@ -73,7 +73,10 @@ class AutoReplyRuleForm(forms.Form):
         help_text=gettext_lazy("Package ID/sticker ID, e.g. 446/1988."),
     )
     image_url = forms.URLField(
-        label=gettext_lazy("Image (https URL)"), required=False, max_length=2000
+        label=gettext_lazy("Image (https URL)"),
+        required=False,
+        max_length=2000,
+        assume_scheme="https",
     )
     more_messages = forms.CharField(
         label=gettext_lazy("More messages (JSON)"),
@@ -83,7 +86,7 @@ class AutoReplyRuleForm(forms.Form):
     )
     tags = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Tags to add"),
-        queryset=Tag.objects.none(),
+        queryset=Tag.unscoped.none(),  # the OA's tags are set per form
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -249,6 +249,14 @@ def build_conversation(workspace, account):
     return conversation
 
 
+def build_auto_reply(workspace, account):
+    from inbox.models import AutoReplyRule
+
+    return AutoReplyRule.unscoped.create(
+        account=account, name="Hello", kind="fallback", messages=[{"type": "text", "text": "Hi"}]
+    )
+
+
 # name -> builder(workspace, account) creating that object inside the given tenant.
 WORLD_BUILDERS: dict[str, Callable] = {
     "tag_family": build_tag_family,
@@ -271,6 +279,7 @@ WORLD_BUILDERS: dict[str, Callable] = {
     "journey": build_journey,
     "webhook_secret": build_webhook_secret,
     "conversation": build_conversation,
+    "auto_reply": build_auto_reply,
 }
 
 
@@ -323,6 +332,7 @@ FOREIGN_KWARG_PROVIDERS: dict[str, Callable[[World], object]] = {
     "journey_id": lambda world: world.other("journey").pk,
     "secret_id": lambda world: world.other("webhook_secret").pk,
     "conversation_id": lambda world: world.other("conversation").pk,
+    "auto_reply_id": lambda world: world.other("auto_reply").pk,
     # A step of a journey: ids are names inside the graph, so the journey decides the tenant.
     "node_id": lambda world: "start",
 }
