@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import zoneinfo
-from datetime import datetime
+from datetime import date, datetime
 
 from django import forms
 from django.utils import timezone
@@ -317,4 +317,12 @@ class BusinessHoursForm(forms.Form):
         data["closed_date_list"] = [
             line.strip() for line in (data.get("closed_dates") or "").splitlines() if line.strip()
         ]
+        for value in data["closed_date_list"]:
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                self.add_error(
+                    "closed_dates",
+                    _("“%(value)s” is not a date (YYYY-MM-DD).") % {"value": value[:20]},
+                )
         return data
