@@ -37,6 +37,11 @@ SPECTACULAR_SETTINGS = {
         "EnrolmentStateEnum": "journeys.models.Enrolment.State",
         "ConversationStatusEnum": "inbox.models.Conversation.Status",
         "ConversationMessageTypeEnum": "inbox.models.ConversationMessage.Type",
+        "AutoReplyKindEnum": "inbox.models.AutoReplyRule.Kind",
+        "AutoReplyMatchEnum": "inbox.models.AutoReplyRule.Match",
+        # The tag rules' names as before the auto-replies' "kind" and "match" came along.
+        "KindEnum": "segments.models.TagRule.Kind",
+        "MatchEnum": "segments.models.TagRule.Match",
         "JourneyEnrolStatusEnum": ["enrolled", "refused", "unknown"],
         "ItemEventResultStatusEnum": ["accepted", "duplicate", "refused"],
     },
