@@ -178,6 +178,7 @@ DEMO_OBJECTS: dict[str, Callable[[Any, Any], Any]] = {
     "secret_id": _pk("journeys.WebhookSecret", "account"),
     "node_id": _first_node_id,
     "conversation_id": _pk("inbox.Conversation", "account"),
+    "auto_reply_id": _pk("inbox.AutoReplyRule", "account"),
 }
 
 
