@@ -1,11 +1,24 @@
 """The conversations API's routes, under ``/api/v1/accounts/<account_id>/``."""
 
-from django.urls import include, path
+from django.urls import path
 
 from inbox.api.conversations import ConversationListApi, ConversationMessageListApi
+from inbox.autoreplies.api import (
+    AutoReplyDetailApi,
+    AutoReplyListApi,
+    AutoReplyTestApi,
+    BusinessHoursApi,
+)
 
 urlpatterns = [
-    path("", include("inbox.autoreplies.api_urls")),  # auto-replies, business hours
+    path("auto-replies/", AutoReplyListApi.as_view(), name="api_auto_reply_list"),
+    path("auto-replies/test/", AutoReplyTestApi.as_view(), name="api_auto_reply_test"),
+    path(
+        "auto-replies/<int:auto_reply_id>/",
+        AutoReplyDetailApi.as_view(),
+        name="api_auto_reply_detail",
+    ),
+    path("business-hours/", BusinessHoursApi.as_view(), name="api_business_hours"),
     path("conversations/", ConversationListApi.as_view(), name="api_conversation_list"),
     path(
         "conversations/<int:conversation_id>/messages/",

@@ -86,7 +86,7 @@ class AutoReplyRuleForm(forms.Form):
     )
     tags = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Tags to add"),
-        queryset=Tag.unscoped.none(),  # the OA's tags are set per form
+        queryset=None,  # the OA's tags, set in __init__
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
