@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import template
 
 from inbox.autoreplies.selectors import auto_reply_handover_get
+from inbox.models import Conversation
 
 register = template.Library()
 
@@ -16,5 +17,5 @@ def auto_reply_handover(conversation) -> dict:
     handover = auto_reply_handover_get(
         account=conversation.account, conversation_id=conversation.pk
     )
-    in_force = handover is not None and conversation.status != "resolved"
+    in_force = handover is not None and conversation.status != Conversation.Status.RESOLVED
     return {"handover": handover if in_force else None}

@@ -173,6 +173,8 @@ def test_an_expired_reply_token_sends_nothing(
     _send(account, [old], django_capture_on_commit_callbacks)
     assert line_chat.replies == {}
     assert _outbound(account) == []
+    # Never a push instead: no call reached LINE at all.
+    assert line_chat.server.requests == []
 
 
 def test_a_token_claimed_first_by_someone_else_sends_nothing(
@@ -186,6 +188,7 @@ def test_a_token_claimed_first_by_someone_else_sends_nothing(
     _send(account, [message], django_capture_on_commit_callbacks)
     assert line_chat.replies == {}
     assert _outbound(account) == []
+    assert line_chat.server.requests == []
 
 
 def test_a_standby_channel_is_never_answered(
