@@ -48,6 +48,8 @@ PAGE_CAPABILITIES: dict[str, Capability] = {
     "broadcast_edit": Capability.DRAFT_BROADCASTS,
     "journey_new": Capability.DRAFT_BROADCASTS,  # marketers draft journeys as broadcasts
     "friend_personal_data": Capability.MANAGE_PERSONAL_DATA,
+    "auto_reply_create": Capability.EDIT_AUTO_REPLIES,
+    "auto_reply_edit": Capability.EDIT_AUTO_REPLIES,
 }
 
 # Public routes with URL kwargs are links handed out (tokens, webhook keys, media), not pages
