@@ -91,9 +91,12 @@ from bench._journeys_data import (  # noqa: E402
 )
 from bench._journeys_events import scenario_due, scenario_ingestion  # noqa: E402
 from bench._journeys_load import (  # noqa: E402
+    ANALYZE_EVERY_S,
     Beat,
     MemoryWatch,
+    StatsKeeper,
     api_warm_up,
+    autovacuum_on,
 )
 from bench._journeys_sends import scenario_price_drop, scenario_push  # noqa: E402
 from bench._webhooks_load import WEB_WORKERS, Gunicorn  # noqa: E402
@@ -162,6 +165,17 @@ def _run(workspace: Workspace, scenarios: tuple[str, ...]) -> None:
         stack.callback(memory.stop)
         run_.beat.start()
         stack.callback(run_.beat.stop)
+        if autovacuum_on():
+            run_.params["autovacuum"] = "on"
+        else:
+            stats = StatsKeeper()
+            stats.start()
+            stack.callback(stats.stop)
+            run_.params["autovacuum"] = (
+                f"off on this server: the bench analyzed the tables it grows every "
+                f"{ANALYZE_EVERY_S:.0f} s instead (bench/_journeys_load.py, StatsKeeper)"
+            )
+            print(f"autovacuum is off: {run_.params['autovacuum']}")
         if "ingestion" in scenarios:
             scenario_ingestion(run_)
         if "due" in scenarios:

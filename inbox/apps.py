@@ -36,6 +36,11 @@ class InboxConfig(AppConfig):
         from inbox.demo import DEMO_ORDER, seed_chats
 
         register_demo_step(DEMO_ORDER, seed_chats)
+        from inbox.demo.saved_replies import DEMO_ORDER as REPLIES_ORDER
+        from inbox.demo.saved_replies import seed_saved_replies
+
+        register_demo_step(REPLIES_ORDER, seed_saved_replies)
+
         from inbox.demo import auto_replies as demo_auto_replies
 
         register_demo_step(demo_auto_replies.DEMO_ORDER, demo_auto_replies.seed_auto_replies)

@@ -33,6 +33,9 @@ class Capability(StrEnum):
 
     # The chats of the OAs a member may see (the inbox pages and API): every role.
     USE_INBOX = "use_inbox"
+    # Answer friends from the inbox (page and API): agents, marketers and up; a viewer (and a
+    # client's read-only login) reads the chats but never writes to a friend.
+    ANSWER_CHATS = "answer_chats"
     # Every page beyond the inbox and the friend pages (insights, broadcasts, journeys,
     # settings...): an agent has only the pages marked ``permissions.agent_page``.
     READ_ALL_PAGES = "read_all_pages"
@@ -63,6 +66,7 @@ class Capability(StrEnum):
 
 MINIMUM_ROLE: dict[Capability, str] = {
     Capability.USE_INBOX: Role.AGENT,
+    Capability.ANSWER_CHATS: Role.AGENT,
     Capability.READ_ALL_PAGES: Role.VIEWER,
     Capability.EDIT_SEGMENTS: Role.MARKETER,
     Capability.DRAFT_BROADCASTS: Role.MARKETER,
@@ -99,8 +103,17 @@ WORKSPACE_WIDE: frozenset[Capability] = frozenset(
 )
 
 
+# Roles refused a capability their rank would allow: the agent ranks below the viewer (it sees
+# fewer pages) yet answers chats, which the read-only viewer may not.
+REFUSED_ROLES: dict[Capability, frozenset[str]] = {
+    Capability.ANSWER_CHATS: frozenset({Role.VIEWER}),
+}
+
+
 def role_allows(role: str, capability: Capability, *, limited: bool = False) -> bool:
     if limited and capability in WORKSPACE_WIDE:
+        return False
+    if role in REFUSED_ROLES.get(capability, ()):
         return False
     return ROLE_RANK[role] >= ROLE_RANK[MINIMUM_ROLE[capability]]
 

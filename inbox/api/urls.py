@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from inbox.api.conversations import ConversationListApi, ConversationMessageListApi
+from inbox.api.answers import ConversationMessagesApi, SavedReplyDetailApi, SavedReplyListApi
+from inbox.api.conversations import ConversationListApi
 from inbox.autoreplies.api import (
     AutoReplyDetailApi,
     AutoReplyListApi,
@@ -22,7 +23,13 @@ urlpatterns = [
     path("conversations/", ConversationListApi.as_view(), name="api_conversation_list"),
     path(
         "conversations/<int:conversation_id>/messages/",
-        ConversationMessageListApi.as_view(),
+        ConversationMessagesApi.as_view(),
         name="api_conversation_messages",
+    ),
+    path("saved-replies/", SavedReplyListApi.as_view(), name="api_saved_reply_list"),
+    path(
+        "saved-replies/<int:reply_id>/",
+        SavedReplyDetailApi.as_view(),
+        name="api_saved_reply_detail",
     ),
 ]

@@ -18,7 +18,7 @@ from segments.models import Tag
 if TYPE_CHECKING:
     from oa_console.management.commands.seed_demo import DemoTenancy
 
-DEMO_ORDER = 58
+DEMO_ORDER = 59  # after the chats (57) and the saved replies (58)
 STAFF_TAG = "asked-for-staff"
 
 

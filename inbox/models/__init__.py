@@ -1,3 +1,4 @@
+from inbox.models.answer import OutboundAnswer, SavedReply
 from inbox.models.auto_reply import AutoReplyHandover, AutoReplyRule
 from inbox.models.business_hours import BusinessHours
 from inbox.models.conversation import Conversation
@@ -10,5 +11,7 @@ __all__ = [
     "BusinessHours",
     "Conversation",
     "ConversationMessage",
+    "OutboundAnswer",
     "ReplyTokenUse",
+    "SavedReply",
 ]

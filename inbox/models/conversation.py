@@ -51,6 +51,8 @@ class Conversation(models.Model):
     # The latest message's mark-as-read token (LINE sends one when the OA's chat is on): reading
     # the conversation in the console marks the friend's messages read in LINE with it.
     mark_as_read_token = models.CharField(max_length=255, blank=True)
+    # The mark-as-read token last handed to LINE: a polling page calls LINE once per new token.
+    mark_as_read_sent_token = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Every change to the row moves it: the open inbox's poll compares it to see news cheaply.
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -79,9 +79,13 @@ def conversation_get(*, account: LineAccount, pk: int) -> Conversation | None:
 
 def conversation_messages(*, conversation: Conversation) -> QuerySet[ConversationMessage]:
     """The conversation's messages in LINE's order (its timestamps, then arrival)."""
-    return ConversationMessage.objects.filter(
-        account_id=conversation.account_id, conversation=conversation
-    ).order_by("occurred_at", "id")
+    return (
+        ConversationMessage.objects.filter(
+            account_id=conversation.account_id, conversation=conversation
+        )
+        .select_related("sent_by_user")
+        .order_by("occurred_at", "id")
+    )
 
 
 def conversation_messages_version(*, conversation: Conversation) -> str:

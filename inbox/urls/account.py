@@ -3,7 +3,7 @@
 from django.urls import path
 
 from inbox.autoreplies import views as auto_replies
-from inbox.views import conversation, lists
+from inbox.views import composer, conversation, lists, saved_replies
 
 urlpatterns = [
     path("", lists.inbox_list, name="account_inbox"),
@@ -28,4 +28,32 @@ urlpatterns = [
         name="auto_reply_toggle",
     ),
     path("<int:conversation_id>/", conversation.conversation_detail, name="conversation_detail"),
+    # Answering (inbox.views.composer) and the saved replies agents answer with.
+    path("<int:conversation_id>/answer/", composer.answer_send, name="conversation_answer"),
+    path(
+        "<int:conversation_id>/answers/", composer.answer_status, name="conversation_answer_status"
+    ),
+    path(
+        "<int:conversation_id>/answers/<int:answer_id>/push/",
+        composer.answer_push,
+        name="conversation_answer_push",
+    ),
+    path(
+        "<int:conversation_id>/answers/<int:answer_id>/drop/",
+        composer.answer_drop,
+        name="conversation_answer_drop",
+    ),
+    path("<int:conversation_id>/typing/", composer.typing, name="conversation_typing"),
+    path("saved-replies/", saved_replies.saved_reply_list_page, name="saved_reply_list"),
+    path("saved-replies/new/", saved_replies.saved_reply_create_page, name="saved_reply_create"),
+    path(
+        "saved-replies/<int:reply_id>/",
+        saved_replies.saved_reply_edit_page,
+        name="saved_reply_edit",
+    ),
+    path(
+        "saved-replies/<int:reply_id>/delete/",
+        saved_replies.saved_reply_delete_page,
+        name="saved_reply_delete",
+    ),
 ]

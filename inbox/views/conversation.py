@@ -16,7 +16,9 @@ from inbox.selectors.conversations import (
     conversation_messages,
     conversation_messages_version,
 )
+from inbox.services.line_presence import conversation_read_in_line
 from inbox.services.reading import conversation_mark_read
+from inbox.views.composer import composer_context
 from inbox.views.display import message_view
 from oa_console.permissions import agent_page, require
 from oa_console.roles import Capability
@@ -43,6 +45,7 @@ def conversation_detail(
     if polling and request.GET.get("version") == version:
         return HttpResponse(status=204)
     conversation_mark_read(account=account, conversation=conversation)
+    conversation_read_in_line(account=account, conversation=conversation)
     paginator = Paginator(conversation_messages(conversation=conversation), MESSAGES_PER_PAGE)
     # The newest messages first come into view: the last page unless another is asked for.
     page = paginator.get_page(request.GET.get("page") or paginator.num_pages)
@@ -61,6 +64,7 @@ def conversation_detail(
             "polling": on_last_page,
             "friend_tags": list(friend_tags(friend=friend)),
             "attributes": friend_attributes(friend=friend),
+            **({} if polling else composer_context(request, conversation)),
         },
         partials=[HISTORY],
     )

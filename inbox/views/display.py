@@ -33,6 +33,7 @@ class MessageView:
     label: str = ""
     details: list[str] = field(default_factory=list)
     map_url: str = ""
+    sender: str = ""  # what sent an outbound message: the member's name for a manual answer
 
 
 def text_parts(text: str, emojis: object) -> list[TextPart]:
@@ -71,9 +72,19 @@ def _duration(milliseconds: object) -> str:
     return _("%(minutes)d:%(seconds)02d long") % {"minutes": seconds // 60, "seconds": seconds % 60}
 
 
+def sender_label(message: ConversationMessage) -> str:
+    """What sent an outbound message, as the history marks it."""
+    if not message.sent_by:
+        return ""
+    user = message.sent_by_user
+    if message.sent_by == ConversationMessage.SentBy.MANUAL and user is not None:
+        return _("Answered by %(name)s") % {"name": user.get_full_name() or user.email}
+    return str(message.get_sent_by_display())
+
+
 def message_view(message: ConversationMessage) -> MessageView:
     payload = message.payload if isinstance(message.payload, dict) else {}
-    view = MessageView(message=message)
+    view = MessageView(message=message, sender=sender_label(message))
     kind = message.message_type
     if kind == Type.TEXT:
         view.parts = text_parts(message.text, payload.get("emojis"))

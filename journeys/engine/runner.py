@@ -54,6 +54,7 @@ from journeys.engine.nodes import (
 from journeys.models import Enrolment, EnrolmentStep, Journey, JourneyVersion
 from oa_console.models import LineAccount
 from oa_console.tenancy import tenant_scope
+from segments.models import Friend
 
 logger = logging.getLogger("journeys.engine")
 BATCH = 1000  # enrolments claimed, walked and written together
@@ -235,9 +236,12 @@ def _claim(now: datetime, limit: int) -> list[Enrolment]:
     if connection.features.has_select_for_update_skip_locked:
         due = due.select_for_update(skip_locked=True)
     ids = list(due.values_list("pk", flat=True)[:limit])
-    claimed = list(
-        Enrolment.unscoped.filter(pk__in=ids).select_related("friend").order_by("next_run_at", "pk")
-    )
+    claimed = list(Enrolment.unscoped.filter(pk__in=ids).order_by("next_run_at", "pk"))
+    # The friends by their ids, not joined: PostgreSQL merged the join along the whole
+    # friends table from its first id, and a batch of the millionth friends read a million.
+    friends = Friend.unscoped.in_bulk({enrolment.friend_id for enrolment in claimed})
+    for enrolment in claimed:
+        enrolment.friend = friends[enrolment.friend_id]
     _share_parents(claimed)
     return claimed
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from journeys.engine import kicks
 from journeys.engine.conditions import conditions_match
 from journeys.engine.runner import end, follow_outlet
-from journeys.models import Conversion, Enrolment, EnrolmentStep, JourneySend
+from journeys.models import Conversion, Enrolment, EnrolmentStep, JourneySend, JourneyVersion
 from oa_console.activity.models import Activity
 from oa_console.activity.registry import ActivityRow, per_account
 from oa_console.models import LineAccount
@@ -81,22 +81,29 @@ def _revenue(goal: dict, properties: dict) -> Decimal:
 
 
 def _goals(account: LineAccount, events: dict[int, list[ActivityRow]]) -> None:
+    """Count the goals these events reach. Only versions whose goal is one of the batch's
+    event names are read (most events are no journey's goal: a cart left behind is not a
+    purchase), and each such version's graph is parsed once, not once per enrolment."""
+    names = {row.payload["name"] for rows in events.values() for row in rows}
+    versions = JourneyVersion.objects.for_account(account).filter(graph__goal__event__in=names)
+    by_version = versions.in_bulk()
+    if not by_version:
+        return
     earliest = min(row.occurred_at for rows in events.values() for row in rows)
     candidates = (
         Enrolment.objects.for_account(account)
         .filter(
             friend_id__in=list(events),
+            version_id__in=list(by_version),
             goal_until__gt=earliest,
             is_test=False,
             conversion__isnull=True,
         )
-        .select_related("version")
         .order_by("pk")
     )
     for enrolment in candidates:
-        goal = enrolment.version.graph.get("goal")
-        if not goal:
-            continue
+        enrolment.version = by_version[enrolment.version_id]
+        goal = enrolment.version.graph["goal"]
         for row in events[enrolment.friend_id]:
             properties = row.payload.get("properties") or {}
             if (

@@ -37,6 +37,10 @@ SPECTACULAR_SETTINGS = {
         "EnrolmentStateEnum": "journeys.models.Enrolment.State",
         "ConversationStatusEnum": "inbox.models.Conversation.Status",
         "ConversationMessageTypeEnum": "inbox.models.ConversationMessage.Type",
+        "AnswerMethodEnum": "inbox.models.OutboundAnswer.Method",
+        # The broadcasts' send method, named as it was before answers had a method too.
+        "MethodEnum": "broadcasts.models.Broadcast.Method",
+        "AnswerStatusEnum": "inbox.models.OutboundAnswer.Status",
         "AutoReplyKindEnum": "inbox.models.AutoReplyRule.Kind",
         "AutoReplyMatchEnum": "inbox.models.AutoReplyRule.Match",
         # The tag rules' names as before the auto-replies' "kind" and "match" came along.

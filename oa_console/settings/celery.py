@@ -107,6 +107,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
     "sweep-item-events": {"task": "journeys.trigger_tasks.sweep_item_events", "schedule": 60.0},
+    # Chats: agents' answers whose kick was lost, whose retry is due or whose worker died.
+    "send-inbox-answers": {"task": "inbox.tasks.send_due_answers", "schedule": 10.0},
     # Chats: claims of reply tokens long expired are forgotten.
     "prune-inbox-reply-token-uses": {
         "task": "inbox.tasks.prune_reply_token_uses",

@@ -51,11 +51,12 @@ UNSCOPED = {
     "insights/metrics/refresh.py": 4,
     "insights/sync/passes.py": 2,
     # The journeys runner claims due enrolments of every OA (the active journeys' ids, the due
-    # ids, then their rows, and the batch's OAs, journeys and versions, read once and shared)
+    # ids, then their rows and friends, and the batch's OAs, journeys and versions, read once
+    # and shared)
     # and writes a batch's journal lines, sends and moves, which may span
     # OAs, in one statement each; the send sweep plans and claims pending sends of every OA
     # (each claim's outcomes are then stored per OA).
-    "journeys/engine/runner.py": 6,
+    "journeys/engine/runner.py": 7,
     # The webhook task claims due calls of every OA (no tenant is known to a beat sweep), reads
     # each call's secret and records its answer in the call's OA by id.
     "journeys/engine/webhook_calls.py": 5,
@@ -69,6 +70,9 @@ UNSCOPED = {
     "journeys/engine/item_events/booking.py": 2,
     # Reply-token claims of every OA older than a day are deleted hourly in one statement.
     "inbox/services/reply_tokens.py": 1,
+    # Agents' answers: the worker reads an answer by id before its OA is known, and the beat's
+    # sweep finds due answers (and replies whose worker died) of every OA in one statement each.
+    "inbox/services/answers.py": 3,
     "oa_console/activity/draining.py": 1,
     "oa_console/activity/registry.py": 1,
     "oa_console/admin.py": 1,

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from inbox.autoreplies.answering import SUBSCRIBER
 from inbox.autoreplies.services import RuleInput, auto_reply_rule_create
+from inbox.models import AutoReplyRule
 from oa_console.activity.draining import subscriber_drain
 from oa_console.activity.registry import subscriber
 from oa_console.tenancy import tenant_scope
@@ -33,6 +34,13 @@ def make_rule(account, name: str, kind: str, messages=None, **fields):
             account=account,
             data=RuleInput(name=name, kind=kind, messages=messages or text(name), **fields),
         )
+
+
+def build_auto_reply(workspace, account):
+    """A rule of ``account``, for the tenant-isolation sweep (``tests/oa_console/tenant_world``)."""
+    return AutoReplyRule.unscoped.create(
+        account=account, name="Hello", kind="fallback", messages=text("Hi")
+    )
 
 
 @pytest.fixture

@@ -38,6 +38,7 @@ from oa_console.roles import Role
 from oa_console.services.api_keys import api_key_create
 from oa_console.services.invitations import invitation_create
 from tests.conftest import make_member
+from tests.inbox.autoreply_helpers import build_auto_reply
 
 # Reachable without a tenant in the URL; each has its own tests.
 PUBLIC_URL_NAMES = {
@@ -249,12 +250,22 @@ def build_conversation(workspace, account):
     return conversation
 
 
-def build_auto_reply(workspace, account):
-    from inbox.models import AutoReplyRule
+def build_answer(workspace, account):
+    from inbox.models import OutboundAnswer
 
-    return AutoReplyRule.unscoped.create(
-        account=account, name="Hello", kind="fallback", messages=[{"type": "text", "text": "Hi"}]
+    return OutboundAnswer.unscoped.create(
+        account=account,
+        conversation=build_conversation(workspace, account),
+        messages=[{"type": "text", "text": "hi"}],
+        method="push",
+        status="confirm_push",
     )
+
+
+def build_saved_reply(workspace, account):
+    from inbox.models import SavedReply
+
+    return SavedReply.unscoped.create(account=account, name="Thanks", text="Thank you!")
 
 
 # name -> builder(workspace, account) creating that object inside the given tenant.
@@ -279,6 +290,8 @@ WORLD_BUILDERS: dict[str, Callable] = {
     "journey": build_journey,
     "webhook_secret": build_webhook_secret,
     "conversation": build_conversation,
+    "answer": build_answer,
+    "saved_reply": build_saved_reply,
     "auto_reply": build_auto_reply,
 }
 
@@ -332,6 +345,8 @@ FOREIGN_KWARG_PROVIDERS: dict[str, Callable[[World], object]] = {
     "journey_id": lambda world: world.other("journey").pk,
     "secret_id": lambda world: world.other("webhook_secret").pk,
     "conversation_id": lambda world: world.other("conversation").pk,
+    "answer_id": lambda world: world.other("answer").pk,
+    "reply_id": lambda world: world.other("saved_reply").pk,
     "auto_reply_id": lambda world: world.other("auto_reply").pk,
     # A step of a journey: ids are names inside the graph, so the journey decides the tenant.
     "node_id": lambda world: "start",

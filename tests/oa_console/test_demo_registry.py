@@ -16,6 +16,8 @@ def test_every_app_registers_its_demo_steps_in_order():
         "seed_follower_sync",
         "seed_journeys",
         "seed_chats",
+        "seed_saved_replies",
+        "seed_auto_replies",
         "seed_audit_log",
         "seed_metrics",
     ]

@@ -48,6 +48,8 @@ PAGE_CAPABILITIES: dict[str, Capability] = {
     "broadcast_edit": Capability.DRAFT_BROADCASTS,
     "journey_new": Capability.DRAFT_BROADCASTS,  # marketers draft journeys as broadcasts
     "friend_personal_data": Capability.MANAGE_PERSONAL_DATA,
+    "saved_reply_create": Capability.ANSWER_CHATS,
+    "saved_reply_edit": Capability.ANSWER_CHATS,
     "auto_reply_create": Capability.EDIT_AUTO_REPLIES,
     "auto_reply_edit": Capability.EDIT_AUTO_REPLIES,
 }
@@ -180,6 +182,8 @@ DEMO_OBJECTS: dict[str, Callable[[Any, Any], Any]] = {
     "secret_id": _pk("journeys.WebhookSecret", "account"),
     "node_id": _first_node_id,
     "conversation_id": _pk("inbox.Conversation", "account"),
+    "reply_id": _pk("inbox.SavedReply", "account"),
+    "answer_id": _pk("inbox.OutboundAnswer", "account"),
     "auto_reply_id": _pk("inbox.AutoReplyRule", "account"),
 }
 

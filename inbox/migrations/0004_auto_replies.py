@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inbox', '0002_reply_tokens_and_answers'),
+        ('inbox', '0003_reply_answers'),
         ('oa_console', '0011_agent_role'),
         ('segments', '0014_quiet_hours_callable_defaults'),
     ]

@@ -1,0 +1,171 @@
+"""The composer's form: what an agent fills in, read back into LINE message objects.
+
+Each filled-in part becomes one message, in this order: the saved reply (its variables filled
+in for the friend), the text, the image, the sticker, the coupon, the Flex message. LINE takes
+1 to 5 messages per answer; every message is checked against LINE's schema
+(``messages_errors``) and its errors shown on the field it came from.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from inbox.services.answer_images import answer_image_store
+from inbox.services.saved_replies import saved_reply_render
+from oa_console.json_input import json_loads_bounded
+from oa_console.line.messages import messages_errors
+from oa_console.links import MAX_IMAGE_URL_LENGTH, WebLinkField
+from oa_console.models import LineAccount
+from segments.models import Friend
+
+# LINE's stickers every OA may send (the free packages of LINE's sticker list), a few of each.
+STICKER_PACKAGES: dict[str, tuple[str, ...]] = {
+    "446": ("1988", "1989", "1990", "1991", "1992", "1993"),
+    "789": ("10855", "10856", "10857", "10858", "10859", "10860"),
+    "1070": ("17839", "17840", "17841", "17842", "17843", "17844"),
+    "11537": ("52002734", "52002735", "52002736", "52002737", "52002738", "52002739"),
+    "11538": ("51626494", "51626495", "51626496", "51626497", "51626498", "51626499"),
+    "11539": ("52114110", "52114111", "52114112", "52114113", "52114114", "52114115"),
+}
+
+
+def sticker_choices() -> list:
+    choices: list = [("", gettext_lazy("No sticker"))]
+    for package, stickers in STICKER_PACKAGES.items():
+        label = _("Package %(package)s") % {"package": package}
+        choices.append(
+            (
+                label,
+                [
+                    (f"{package}/{sticker}", _("Sticker %(sticker)s") % {"sticker": sticker})
+                    for sticker in stickers
+                ],
+            )
+        )
+    return choices
+
+
+class AnswerForm(forms.Form):
+    saved_reply = forms.ModelChoiceField(
+        label=gettext_lazy("Saved reply"),
+        queryset=None,
+        required=False,
+        empty_label=gettext_lazy("No saved reply"),
+    )
+    text = forms.CharField(
+        label=gettext_lazy("Message"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Emoji are welcome. {displayName} becomes the friend's name."),
+    )
+    image_url = WebLinkField(
+        label=gettext_lazy("Image URL (https, JPEG or PNG, at most 10 MB)"),
+        required=False,
+        https_only=True,
+        link_max_length=MAX_IMAGE_URL_LENGTH,
+    )
+    preview_url = WebLinkField(
+        label=gettext_lazy("Preview image URL (https, at most 1 MB)"),
+        required=False,
+        https_only=True,
+        link_max_length=MAX_IMAGE_URL_LENGTH,
+        help_text=gettext_lazy("Leave empty when the image itself is at most 1 MB."),
+    )
+    image_upload = forms.FileField(
+        label=gettext_lazy("…or upload an image"),
+        required=False,
+        help_text=gettext_lazy("JPEG or PNG, at most 1 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+    sticker = forms.ChoiceField(label=gettext_lazy("Sticker"), required=False)
+    coupon_id = forms.CharField(
+        label=gettext_lazy("LINE coupon ID"),
+        required=False,
+        max_length=100,
+        help_text=gettext_lazy("The coupon's ID from LINE Official Account Manager."),
+    )
+    flex_alt = forms.CharField(
+        label=gettext_lazy("Flex message: alternative text"), required=False, max_length=1500
+    )
+    flex_json = forms.CharField(
+        label=gettext_lazy("Flex message: container JSON"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+    )
+    confirm_push = forms.BooleanField(
+        label=gettext_lazy("Send by push: it counts against the OA's monthly message quota"),
+        required=False,
+    )
+
+    def __init__(self, *args, account: LineAccount, friend: Friend, saved_replies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account, self.friend = account, friend
+        self.fields["saved_reply"].queryset = saved_replies
+        self.fields["sticker"].choices = sticker_choices()
+        self.messages: list[dict] = []
+
+    def _image(self, data: dict) -> dict | None:
+        upload = data.get("image_upload")
+        if upload:
+            try:
+                url = answer_image_store(account=self.account, upload=upload, field="image_upload")
+            except ValidationError as exc:
+                self.add_error(None, exc)
+                return None
+            return {"type": "image", "originalContentUrl": url, "previewImageUrl": url}
+        if data.get("image_url"):
+            url = data["image_url"]
+            return {
+                "type": "image",
+                "originalContentUrl": url,
+                "previewImageUrl": data.get("preview_url") or url,
+            }
+        return None
+
+    def _flex(self, data: dict) -> dict | None:
+        raw = data.get("flex_json") or ""
+        if not raw.strip():
+            return None
+        try:
+            contents = json_loads_bounded(raw)
+        except ValueError as exc:
+            self.add_error("flex_json", _("This is not valid JSON: %(error)s") % {"error": exc})
+            return None
+        if not data.get("flex_alt"):
+            self.add_error("flex_alt", _("LINE shows this text in notifications: write one."))
+            return None
+        return {"type": "flex", "altText": data["flex_alt"], "contents": contents}
+
+    def clean(self) -> dict:
+        data = super().clean()
+        parts: list[tuple[str, dict]] = []
+        if data.get("saved_reply"):
+            text = saved_reply_render(text=data["saved_reply"].text, friend=self.friend)
+            parts.append(("saved_reply", {"type": "text", "text": text}))
+        if (data.get("text") or "").strip():
+            text = saved_reply_render(text=data["text"], friend=self.friend)
+            parts.append(("text", {"type": "text", "text": text}))
+        image = self._image(data)
+        if image:
+            parts.append(("image_upload" if data.get("image_upload") else "image_url", image))
+        if data.get("sticker"):
+            package, sticker = data["sticker"].split("/", 1)
+            parts.append(
+                ("sticker", {"type": "sticker", "packageId": package, "stickerId": sticker})
+            )
+        if (data.get("coupon_id") or "").strip():
+            parts.append(("coupon_id", {"type": "coupon", "couponId": data["coupon_id"].strip()}))
+        flex = self._flex(data)
+        if flex:
+            parts.append(("flex_json", flex))
+        if self.errors:
+            return data
+        self.messages = [message for _field, message in parts]
+        for error in messages_errors(self.messages):
+            field = parts[error.bubble - 1][0] if error.bubble else None
+            self.add_error(field, str(error))
+        return data
