@@ -212,3 +212,45 @@ def test_the_subscriber_starts_now_and_never_answers_the_past(
     with django_capture_on_commit_callbacks(execute=True):
         deliver(account, [live_event("message", user=USER)])
     assert line_chat.replies == {}
+
+
+def test_a_reply_line_refuses_records_nothing(
+    account, line_chat, django_capture_on_commit_callbacks
+):
+    """LINE's 400 (a token it no longer accepts): nothing is recorded as sent, no push."""
+    make_rule(account, "Fallback", "fallback")
+    message = live_event("message", user=USER)
+    line_chat.expired.add(message["replyToken"])
+    _send(account, [message], django_capture_on_commit_callbacks)
+    assert [r.operation_id for r in line_chat.server.requests] == ["replyMessage"]
+    assert _outbound(account) == []
+
+
+def test_a_rule_deleted_before_the_send_still_counts_as_an_auto_reply(account, line_chat):
+    from inbox.autoreplies.answering import Answer, answers_send
+
+    rule = make_rule(account, "Gone", "keyword", match="exact", patterns=["x"])
+    message = live_event("message", user=USER)
+    deliver(account, [message])  # decided; its after-commit send never runs in this test
+    answer = Answer(
+        rule_id=rule.pk,
+        kind="keyword",
+        messages=text("Gone"),
+        friend_id=_friend_id(account),
+        line_user_id=USER,
+        reply_token="fresh-token",
+        received_at=timezone.now(),
+    )
+    rule.delete()
+    assert answers_send(account=account, answers=[answer]) == 1
+    [sent] = _outbound(account)
+    assert (sent.auto_reply_rule_id, sent.auto_reply_kind, sent.sent_by) == (
+        None,
+        "keyword",
+        "auto_reply",
+    )
+
+
+def _friend_id(account) -> int:
+    with tenant_scope(workspace=account.workspace, account=account):
+        return Conversation.objects.for_account(account).get().friend_id
