@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
-from oa_console.activity.registry import FROM_BEGINNING, register
+from oa_console.activity.registry import FROM_BEGINNING, FROM_NOW, register
 from oa_console.demo import register_demo_step
 
 
@@ -8,6 +8,14 @@ class InboxConfig(AppConfig):
     name = "inbox"
 
     def ready(self) -> None:
+        # Auto-replies answer first; registered before the inbox's subscriber (the order of a
+        # drain pass) so they see a conversation before a new message reopens it.
+        from inbox.autoreplies import answering
+
+        register(
+            answering.SUBSCRIBER, answering.KINDS, answering.auto_replies_react, start=FROM_NOW
+        )
+
         # The activity hub: friends' messages and postbacks become conversation messages. From
         # the log's beginning, so the messages received before the inbox existed are there.
         from inbox.services import ingestion
@@ -24,15 +32,15 @@ class InboxConfig(AppConfig):
 
         register_personal_data()
 
-        # The demo's conversations (seed_demo), after the CRM's friends.
+        # The demo's conversations (seed_demo), after the CRM's friends, then what the team
+        # made of them: saved replies, assignments and notes, media, auto-reply rules.
         from inbox.demo import DEMO_ORDER, seed_chats, team
-        from inbox.demo.media import DEMO_ORDER as MEDIA_DEMO_ORDER
-        from inbox.demo.media import seed_chat_media
+        from inbox.demo import auto_replies as demo_auto_replies
+        from inbox.demo import media as demo_media
+        from inbox.demo import saved_replies as demo_saved_replies
 
         register_demo_step(DEMO_ORDER, seed_chats)
+        register_demo_step(demo_saved_replies.DEMO_ORDER, demo_saved_replies.seed_saved_replies)
         register_demo_step(team.DEMO_ORDER, team.seed_team)
-        register_demo_step(MEDIA_DEMO_ORDER, seed_chat_media)
-        from inbox.demo.saved_replies import DEMO_ORDER as REPLIES_ORDER
-        from inbox.demo.saved_replies import seed_saved_replies
-
-        register_demo_step(REPLIES_ORDER, seed_saved_replies)
+        register_demo_step(demo_media.DEMO_ORDER, demo_media.seed_chat_media)
+        register_demo_step(demo_auto_replies.DEMO_ORDER, demo_auto_replies.seed_auto_replies)

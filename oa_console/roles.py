@@ -52,6 +52,9 @@ class Capability(StrEnum):
     DRAFT_JOURNEYS = "draft_journeys"
     ACTIVATE_JOURNEYS = "activate_journeys"
     OPERATE_WEBHOOK = "operate_webhook"
+    # Auto-reply rules and business hours answer friends on their own: marketers and up
+    # (agents and viewers see the rules and use the rule tester).
+    EDIT_AUTO_REPLIES = "edit_auto_replies"
     SYNC_FOLLOWERS = "sync_followers"
     DELETE_WORKSPACE = "delete_workspace"
     # Export or erase everything held about one friend (personal-data requests).
@@ -74,6 +77,7 @@ MINIMUM_ROLE: dict[Capability, str] = {
     Capability.APPROVE_BROADCASTS: Role.ADMIN,
     Capability.DRAFT_JOURNEYS: Role.MARKETER,
     Capability.ACTIVATE_JOURNEYS: Role.ADMIN,
+    Capability.EDIT_AUTO_REPLIES: Role.MARKETER,
     # Reprocess failed webhook events, send a signed test event: one OA's operations.
     Capability.OPERATE_WEBHOOK: Role.ADMIN,
     # Read LINE's follower list now (it adds and unfollows friends): one OA's operation.

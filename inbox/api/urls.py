@@ -5,8 +5,22 @@ from django.urls import path
 from inbox.api.answers import ConversationMessagesApi, SavedReplyDetailApi, SavedReplyListApi
 from inbox.api.conversations import ConversationListApi
 from inbox.api.team import ConversationAssignApi, ConversationNotesApi, ConversationStatusApi
+from inbox.autoreplies.api import (
+    AutoReplyDetailApi,
+    AutoReplyListApi,
+    AutoReplyTestApi,
+    BusinessHoursApi,
+)
 
 urlpatterns = [
+    path("auto-replies/", AutoReplyListApi.as_view(), name="api_auto_reply_list"),
+    path("auto-replies/test/", AutoReplyTestApi.as_view(), name="api_auto_reply_test"),
+    path(
+        "auto-replies/<int:auto_reply_id>/",
+        AutoReplyDetailApi.as_view(),
+        name="api_auto_reply_detail",
+    ),
+    path("business-hours/", BusinessHoursApi.as_view(), name="api_business_hours"),
     path("conversations/", ConversationListApi.as_view(), name="api_conversation_list"),
     path(
         "conversations/<int:conversation_id>/messages/",

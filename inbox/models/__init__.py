@@ -1,4 +1,6 @@
 from inbox.models.answer import OutboundAnswer, SavedReply
+from inbox.models.auto_reply import AutoReplyHandover, AutoReplyRule
+from inbox.models.business_hours import BusinessHours
 from inbox.models.conversation import Conversation
 from inbox.models.media import ChatRetention, MessageContent
 from inbox.models.message import ConversationMessage
@@ -15,6 +17,9 @@ from inbox.models.team import (
 
 __all__ = [
     "AssignmentTurn",
+    "AutoReplyHandover",
+    "AutoReplyRule",
+    "BusinessHours",
     "ChatRetention",
     "Conversation",
     "ConversationMessage",

@@ -69,6 +69,12 @@ class ConversationMessage(models.Model):
     # On the first message of an answer (manual or automatic) to a friend who was waiting: how
     # long they waited. The Chats insights' response times are read from it.
     responded_after = models.DurationField(_("response time"), null=True, blank=True)
+    # An auto-reply's rule and its kind (kept when the rule is deleted): the Chats insights
+    # count automatic answers by kind.
+    auto_reply_rule = models.ForeignKey(
+        "inbox.AutoReplyRule", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    auto_reply_kind = models.CharField(_("auto-reply kind"), max_length=10, blank=True)
     occurred_at = models.DateTimeField(_("time"))
     # Text, payload and media deleted (the OA's retention, or the friend's erasure) while the
     # row stays: conversation figures and the Chats insights still count it.

@@ -41,6 +41,11 @@ SPECTACULAR_SETTINGS = {
         # The broadcasts' send method, named as it was before answers had a method too.
         "MethodEnum": "broadcasts.models.Broadcast.Method",
         "AnswerStatusEnum": "inbox.models.OutboundAnswer.Status",
+        "AutoReplyKindEnum": "inbox.models.AutoReplyRule.Kind",
+        "AutoReplyMatchEnum": "inbox.models.AutoReplyRule.Match",
+        # The tag rules' names as before the auto-replies' "kind" and "match" came along.
+        "KindEnum": "segments.models.TagRule.Kind",
+        "MatchEnum": "segments.models.TagRule.Match",
         "JourneyEnrolStatusEnum": ["enrolled", "refused", "unknown"],
         "ItemEventResultStatusEnum": ["accepted", "duplicate", "refused"],
     },

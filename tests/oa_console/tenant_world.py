@@ -38,6 +38,7 @@ from oa_console.roles import Role
 from oa_console.services.api_keys import api_key_create
 from oa_console.services.invitations import invitation_create
 from tests.conftest import make_member
+from tests.inbox.autoreply_helpers import build_auto_reply
 
 # Reachable without a tenant in the URL; each has its own tests.
 PUBLIC_URL_NAMES = {
@@ -291,6 +292,7 @@ WORLD_BUILDERS: dict[str, Callable] = {
     "conversation": build_conversation,
     "answer": build_answer,
     "saved_reply": build_saved_reply,
+    "auto_reply": build_auto_reply,
 }
 
 
@@ -346,6 +348,7 @@ FOREIGN_KWARG_PROVIDERS: dict[str, Callable[[World], object]] = {
     "message_id": lambda world: world.other("conversation").sweep_message.pk,
     "answer_id": lambda world: world.other("answer").pk,
     "reply_id": lambda world: world.other("saved_reply").pk,
+    "auto_reply_id": lambda world: world.other("auto_reply").pk,
     # A step of a journey: ids are names inside the graph, so the journey decides the tenant.
     "node_id": lambda world: "start",
 }

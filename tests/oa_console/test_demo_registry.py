@@ -19,6 +19,7 @@ def test_every_app_registers_its_demo_steps_in_order():
         "seed_saved_replies",
         "seed_team",
         "seed_chat_media",
+        "seed_auto_replies",
         "seed_audit_log",
         "seed_metrics",
     ]

@@ -50,6 +50,8 @@ PAGE_CAPABILITIES: dict[str, Capability] = {
     "friend_personal_data": Capability.MANAGE_PERSONAL_DATA,
     "saved_reply_create": Capability.ANSWER_CHATS,
     "saved_reply_edit": Capability.ANSWER_CHATS,
+    "auto_reply_create": Capability.EDIT_AUTO_REPLIES,
+    "auto_reply_edit": Capability.EDIT_AUTO_REPLIES,
 }
 
 # Public routes with URL kwargs are links handed out (tokens, webhook keys, media), not pages
@@ -189,6 +191,7 @@ DEMO_OBJECTS: dict[str, Callable[[Any, Any], Any]] = {
     "message_id": _stored_media_message,
     "reply_id": _pk("inbox.SavedReply", "account"),
     "answer_id": _pk("inbox.OutboundAnswer", "account"),
+    "auto_reply_id": _pk("inbox.AutoReplyRule", "account"),
 }
 
 
