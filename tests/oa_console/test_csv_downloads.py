@@ -263,6 +263,14 @@ def test_every_csv_download_neutralises_formulas(oa, owner, insight, reached):  
     )
     _check(funnel, planted=[PAYLOADS[0]])
 
+    # The Chats page's figures from the console's own chats: dates, hours and counts only.
+    for chart in ("inbox-answers", "inbox-response-times", "inbox-busiest-hours"):
+        table = _read(
+            client.get(_url(account, "insights_chats"), {"format": "csv", "chart": chart})
+        )
+        _check(table, planted=[])
+        assert len(table) >= 1, chart
+
     missing = download_call_sites() - reached
     assert not missing, f"CSV downloads this test does not request: {sorted(missing)}"
     assert len(download_call_sites()) >= 7
