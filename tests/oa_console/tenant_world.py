@@ -39,6 +39,7 @@ from oa_console.services.api_keys import api_key_create
 from oa_console.services.invitations import invitation_create
 from tests.conftest import make_member
 from tests.inbox.autoreply_helpers import build_auto_reply
+from tests.inbox.sweep_builders import build_answer, build_conversation, build_saved_reply
 
 # Reachable without a tenant in the URL; each has its own tests.
 PUBLIC_URL_NAMES = {
@@ -231,41 +232,6 @@ def build_webhook_secret(workspace, account):
     from journeys.models import WebhookSecret
 
     return WebhookSecret.unscoped.create(account=account, name="shop", secret="x" * 20)
-
-
-def build_conversation(workspace, account):
-    from inbox.models import Conversation, ConversationMessage
-    from tests.segments.factories import FriendFactory
-
-    friend = FriendFactory(account=account)  # another than build_friend's (one row per id)
-    conversation = Conversation.unscoped.create(account=account, friend=friend, unread_count=1)
-    conversation.sweep_message = ConversationMessage.unscoped.create(
-        account=account,
-        conversation=conversation,
-        direction="in",
-        message_type="text",
-        text="hello",
-        occurred_at=timezone.now(),
-    )
-    return conversation
-
-
-def build_answer(workspace, account):
-    from inbox.models import OutboundAnswer
-
-    return OutboundAnswer.unscoped.create(
-        account=account,
-        conversation=build_conversation(workspace, account),
-        messages=[{"type": "text", "text": "hi"}],
-        method="push",
-        status="confirm_push",
-    )
-
-
-def build_saved_reply(workspace, account):
-    from inbox.models import SavedReply
-
-    return SavedReply.unscoped.create(account=account, name="Thanks", text="Thank you!")
 
 
 # name -> builder(workspace, account) creating that object inside the given tenant.
