@@ -73,7 +73,7 @@ class ConversationListApi(AccountApiView):
                 (
                     400,
                     "an unknown `status`, `assignee` or `tag`, `assignee=me` or `mentions` with "
-                    "an API key, or a `q` over 100 characters.",
+                    "an API key, or a `q` over 100 characters or with a NUL character.",
                 ),
             ],
         ),
@@ -126,6 +126,9 @@ class ConversationListApi(AccountApiView):
             raise ValidationError(
                 {"q": [_("Search for at most %(count)d characters.") % {"count": QUERY_MAX_LENGTH}]}
             )
+        if "\x00" in query:
+            # What the page's form field refuses too: PostgreSQL cannot hold NUL in a string.
+            raise ValidationError({"q": [_("Null characters are not allowed.")]})
         if not query:
             return {}
         return {"query": query, "hits": conversation_search(accounts=[self.account], query=query)}

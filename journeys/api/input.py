@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from journeys.starters import STARTERS
@@ -9,12 +10,22 @@ from journeys.starters import STARTERS
 MAX_ENROL_REFS = 1000
 
 
+def graph_object(value):
+    """A graph is a JSON object even in a draft saved with problems (``strict`` false): a list,
+    a number or ``true`` is no graph to fix later, and every page reading drafts expects one."""
+    if not isinstance(value, dict):
+        raise serializers.ValidationError(_("A graph is a JSON object (docs/journeys.md)."))
+    return value
+
+
 class JourneyCreateInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120)
     starter = serializers.ChoiceField(
         choices=sorted(STARTERS), required=False, help_text="a template to start from"
     )
-    graph = serializers.JSONField(required=False, help_text="a whole graph (docs/journeys.md)")
+    graph = serializers.JSONField(
+        required=False, help_text="a whole graph (docs/journeys.md)", validators=[graph_object]
+    )
     strict = serializers.BooleanField(
         required=False,
         default=True,
@@ -24,7 +35,7 @@ class JourneyCreateInputSerializer(serializers.Serializer):
 
 class JourneyUpdateInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120, required=False)
-    graph = serializers.JSONField(required=False)
+    graph = serializers.JSONField(required=False, validators=[graph_object])
     strict = serializers.BooleanField(
         required=False,
         default=True,
