@@ -25,19 +25,21 @@ def _messages(messages: Sequence[dict]) -> list:
     return [Message.from_dict(message) for message in messages]
 
 
+def _chat_call(account: LineAccount, method: str, request, **headers) -> Outcome:
+    """One call of ``MessagingApi.<method>`` through the OA's client, classified."""
+    with clients.messaging_api(account, host=clients.simulated_host()) as api:
+        send = getattr(api, method)
+        return line_call(
+            partial(send, request, _request_timeout=clients.REQUEST_TIMEOUT, **headers)
+        )
+
+
 def chat_reply(*, account: LineAccount, reply_token: str, messages: Sequence[dict]) -> Outcome:
     """Answer with the free reply API; ``outcome.data.sent_messages`` holds LINE's ids."""
     from linebot.v3.messaging import ReplyMessageRequest
 
     request = ReplyMessageRequest(replyToken=reply_token, messages=_messages(messages))
-    with clients.messaging_api(account, host=clients.simulated_host()) as api:
-        return line_call(
-            partial(
-                api.reply_message_with_http_info,
-                request,
-                _request_timeout=clients.REQUEST_TIMEOUT,
-            )
-        )
+    return _chat_call(account, "reply_message_with_http_info", request)
 
 
 def chat_push(
@@ -48,15 +50,7 @@ def chat_push(
     from linebot.v3.messaging import PushMessageRequest
 
     request = PushMessageRequest(to=to, messages=_messages(messages))
-    with clients.messaging_api(account, host=clients.simulated_host()) as api:
-        return line_call(
-            partial(
-                api.push_message_with_http_info,
-                request,
-                x_line_retry_key=retry_key,
-                _request_timeout=clients.REQUEST_TIMEOUT,
-            )
-        )
+    return _chat_call(account, "push_message_with_http_info", request, x_line_retry_key=retry_key)
 
 
 def chat_mark_as_read(*, account: LineAccount, mark_as_read_token: str) -> Outcome:
@@ -64,14 +58,7 @@ def chat_mark_as_read(*, account: LineAccount, mark_as_read_token: str) -> Outco
     from linebot.v3.messaging import MarkMessagesAsReadByTokenRequest
 
     request = MarkMessagesAsReadByTokenRequest(markAsReadToken=mark_as_read_token)
-    with clients.messaging_api(account, host=clients.simulated_host()) as api:
-        return line_call(
-            partial(
-                api.mark_messages_as_read_by_token_with_http_info,
-                request,
-                _request_timeout=clients.REQUEST_TIMEOUT,
-            )
-        )
+    return _chat_call(account, "mark_messages_as_read_by_token_with_http_info", request)
 
 
 def chat_show_loading(*, account: LineAccount, line_user_id: str, seconds: int = 20) -> Outcome:
@@ -81,11 +68,4 @@ def chat_show_loading(*, account: LineAccount, line_user_id: str, seconds: int =
 
     seconds = min(max(LOADING_SECONDS_MIN, round(seconds / 5) * 5), LOADING_SECONDS_MAX)
     request = ShowLoadingAnimationRequest(chatId=line_user_id, loadingSeconds=seconds)
-    with clients.messaging_api(account, host=clients.simulated_host()) as api:
-        return line_call(
-            partial(
-                api.show_loading_animation_with_http_info,
-                request,
-                _request_timeout=clients.REQUEST_TIMEOUT,
-            )
-        )
+    return _chat_call(account, "show_loading_animation_with_http_info", request)
