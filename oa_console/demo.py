@@ -44,3 +44,45 @@ def register_demo_step(order: int, step: DemoStepFunction) -> None:
 def demo_steps() -> tuple[DemoStep, ...]:
     """Every registered step, in the order they run."""
     return tuple(sorted(_STEPS.values(), key=lambda step: step.order))
+
+
+def embedded_demo_enabled() -> bool:
+    """The embedded demo (``make run``): DEBUG with the simulated LINE, where nothing a demo
+    button sends can reach a real person. The apps' demo buttons exist only then."""
+    from django.conf import settings
+
+    from oa_console.line import clients
+
+    return bool(settings.DEBUG) and clients.simulated_host() is not None
+
+
+def demo_button(request, *, action: str, label: str, title: str, testid: str) -> str:
+    """A demo button: a POST form to ``action`` that comes back to the page it is on."""
+    from django.middleware.csrf import get_token
+    from django.utils.html import format_html
+
+    return format_html(
+        '<form method="post" action="{}" class="inline-form" data-testid="{}">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<input type="hidden" name="next" value="{}">'
+        '<button type="submit" class="secondary" title="{}">{}</button></form>',
+        action,
+        testid,
+        get_token(request),
+        request.get_full_path(),
+        title,
+        label,
+    )
+
+
+def demo_return_to(request, fallback: str) -> str:
+    """Where a demo button's POST goes back to: its ``next`` when it is this site's, else
+    ``fallback``."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback

@@ -16,10 +16,8 @@ import random
 import secrets
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils import timezone
 
-from oa_console.line import clients
 from oa_console.models import LineAccount
 from segments.models import Friend
 from webhooks.demo import DEMO_SCRIPTS
@@ -29,12 +27,6 @@ from webhooks.services.signature import webhook_signature
 # What a friend of an OA outside the demo's scripts writes.
 FALLBACK_TEXTS = ["Hello! Are you open today?", "Can I book a table for two tonight?"]
 CANDIDATES = 200
-
-
-def demo_chat_enabled() -> bool:
-    """Only in the embedded demo: DEBUG with the simulated LINE, where no answer can reach a
-    real person."""
-    return bool(settings.DEBUG) and clients.simulated_host() is not None
 
 
 @dataclass(frozen=True)

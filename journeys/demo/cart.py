@@ -15,13 +15,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.utils import timezone
 
 from journeys.demo.plans import IMAGES, SHOP
 from journeys.demo.texts import catalogue_of
 from journeys.models import Enrolment, Journey
-from oa_console.line import clients
 from oa_console.models import LineAccount
 from segments.models import Friend
 from segments.services.events import EventsResult, custom_events_record
@@ -29,12 +27,6 @@ from segments.services.events import EventsResult, custom_events_record
 EVENT = "cart_abandoned"
 # Candidates the demo picks a friend from: the first following friends with a name.
 CANDIDATES = 200
-
-
-def demo_enabled() -> bool:
-    """The button exists only in the embedded demo: DEBUG with the simulated LINE, where no
-    message can reach a real person."""
-    return bool(settings.DEBUG) and clients.simulated_host() is not None
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,13 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from journeys.demo.cart import demo_cart_abandon, demo_enabled
+from journeys.demo.cart import demo_cart_abandon
 from journeys.demo.texts import CURRENCY_BY_ZONE
+from oa_console.demo import demo_return_to, embedded_demo_enabled
 from oa_console.permissions import require
 from oa_console.roles import Capability
 from segments.services.sending_rules import quiet_hours_end
@@ -32,7 +32,7 @@ def journeys_demo_cart(
     request: HttpRequest, workspace_slug: str, account_slug: str
 ) -> HttpResponse:
     """Fire a ``cart_abandoned`` for a demo friend and say what will happen next."""
-    if not demo_enabled():
+    if not embedded_demo_enabled():
         raise Http404
     # Recording a custom event is what the events API lets a marketer do.
     require(request, Capability.EDIT_SEGMENTS)
@@ -88,12 +88,9 @@ def journeys_demo_cart(
                     "Create one from the “Cart abandonment” template and activate it."
                 ),
             )
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = reverse("account_home", args=[workspace_slug, account_slug])
-    return redirect(target)
+    return redirect(
+        demo_return_to(request, reverse("account_home", args=[workspace_slug, account_slug]))
+    )
 
 
 demo_patterns = [

@@ -6,13 +6,13 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from oa_console.demo import demo_return_to, embedded_demo_enabled
 from oa_console.permissions import agent_page, require
 from oa_console.roles import Capability
-from webhooks.demo_chat import demo_chat_enabled, demo_friend_message_send
+from webhooks.demo_chat import demo_friend_message_send
 
 
 @agent_page
@@ -21,7 +21,7 @@ def demo_friend_message(
     request: HttpRequest, workspace_slug: str, account_slug: str
 ) -> HttpResponse:
     """A demo friend writes to the OA through the webhook path; back to the page it came from."""
-    if not demo_chat_enabled():
+    if not embedded_demo_enabled():
         raise Http404
     require(request, Capability.USE_INBOX)
     sent = demo_friend_message_send(account=request.account)
@@ -43,9 +43,6 @@ def demo_friend_message(
             _("%(name)s wrote “%(text)s”. It arrives in the chats within a few seconds.")
             % {"name": sent.friend.display_name, "text": sent.text},
         )
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = reverse("account_inbox", args=[workspace_slug, account_slug])
-    return redirect(target)
+    return redirect(
+        demo_return_to(request, reverse("account_inbox", args=[workspace_slug, account_slug]))
+    )
