@@ -77,8 +77,9 @@ def team_panel_context(request: HttpRequest, conversation: Conversation, **forms
 
 
 def team_bar_context(request: HttpRequest, *, accounts: list[LineAccount]) -> dict:
-    """The inbox page's team bar (none for the rows' 2-second poll, which does not show it)."""
-    if request.htmx:
+    """The inbox page's team bar (none for a fragment such as the rows' 2-second poll, which
+    does not show it; an htmx request for the whole page, with no target, gets it)."""
+    if request.htmx and request.htmx.target:
         return {}
     context = {
         "availability_form": AvailabilityForm(

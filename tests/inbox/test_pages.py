@@ -66,6 +66,16 @@ def test_the_poll_answers_204_until_something_changes(account, owner):
     assert "<html" not in fresh.content.decode()  # only the rows
 
 
+def test_an_htmx_request_for_the_whole_page_renders_it_with_the_team_bar(account, owner):
+    """htmx without a target (a boosted link, history restore) asks for the whole page: the
+    team bar's figures must be there, not left out as for the rows' poll (it answered 500)."""
+    deliver(account, [text_event("first")])
+    page = client_for(owner).get(_list_url(account), HTTP_HX_REQUEST="true")
+    assert page.status_code == 200
+    assert 'data-testid="inbox-rows"' in page.content.decode()
+    assert "availability_form" in page.context
+
+
 def test_opening_a_conversation_shows_history_and_marks_it_read(account, owner):
     deliver(
         account,
