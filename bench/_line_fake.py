@@ -4,7 +4,9 @@ that request validation and answering do not compete with the sender for one int
 Prints its URL on the first line; on "stats" from stdin prints one JSON line of what it saw;
 on "window" one JSON line of when each operation's calls were accepted since the last "window"
 (first and last time, epoch seconds, and how many: a send's span as LINE would see it); on EOF
-it exits.
+it exits. Chat answers are answered too (tests/fakes/line_chat.py): on "replies" it prints one
+JSON line of when each reply token's reply was accepted (epoch s) and how many replies it
+refused (bench/inbox.py).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tests.fakes.line_chat import ChatScript
 from tests.fakes.line_sending import SEND_OPERATIONS, SendingScript, _retry_key
 from tests.fakes.line_server import FakeLineServer
 from tests.fakes.line_spec import _load_specs
@@ -42,6 +45,26 @@ def lost_on_repeat(server: FakeLineServer, script: SendingScript) -> tuple[int, 
     return calls, lost
 
 
+def _time_replies(server: FakeLineServer, lock: threading.Lock) -> dict:
+    """Install the chat answers; returns ``{"accepted": {token: epoch s}, "refused": n}``,
+    filled as replies come (LINE refuses a second reply with a token: so does the fake)."""
+    ChatScript().install(server)
+    replied_at: dict = {"accepted": {}, "refused": 0}
+    answer = server.handlers["replyMessage"]
+
+    def timed(request):
+        reply = answer(request)
+        with lock:
+            if reply.status == 200:
+                replied_at["accepted"][request.json()["replyToken"]] = time.time()
+            else:
+                replied_at["refused"] += 1
+        return reply
+
+    server.handlers["replyMessage"] = timed
+    return replied_at
+
+
 def main() -> None:
     _load_specs()  # parse LINE's OpenAPI documents now, not while the first send is timed
     server = FakeLineServer().start()
@@ -57,12 +80,16 @@ def main() -> None:
             seen["calls"] += 1
 
     script.on_accept = accepted_now
+    replied_at = _time_replies(server, lock)
     print(server.url, flush=True)
     for line in sys.stdin:
         if line.strip() == "window":
             with lock:
                 print(json.dumps(window), flush=True)
                 window.clear()
+        if line.strip() == "replies":
+            with lock:
+                print(json.dumps(replied_at), flush=True)
         if line.strip() == "stats":
             reused, lost = lost_on_repeat(server, script)
             operations = Counter(r.operation_id for r in server.requests)

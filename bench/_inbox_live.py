@@ -1,0 +1,322 @@
+"""bench/inbox.py's ``live`` scenario: friends' messages arriving as LINE webhooks at a steady
+rate, until they are in the inbox and until their auto-replies reached LINE.
+
+The console runs under gunicorn (the webhook endpoint as LINE calls it), a real Celery worker
+processes the raw events and drains the activity hub, the beat's catch-up drain is sent from
+here every 5 s, and the fake LINE server answers the auto-replies (bench/_line_fake.py), each
+request validated against LINE's spec. Each request carries one message event whose
+timestamp and signature are made when it is due (a reply token is valid for about a minute
+from its event: an event signed in advance would have expired by the end of the run).
+
+Three latencies per message, all from its scheduled post time (open loop: a stalled server
+cannot hide its queue): until its activity row is committed (the hub's own part: the
+baseline), until it is a message of its conversation (what the open inbox's next poll
+shows), and, for the messages with the auto-reply rule's keyword, until the fake LINE server
+accepted the reply. The tables are polled every 50 ms by increasing id.
+
+Import after ``setup_django()``.
+"""
+
+from __future__ import annotations
+
+import http.client
+import itertools
+import json
+import os
+import random
+import secrets
+import threading
+import time
+from contextlib import ExitStack
+
+from django.db import connection
+
+from bench import _inbox_data as data
+from bench._broadcasts_processes import (
+    CONCURRENCY,
+    fake_stats,
+    start_fake,
+    start_worker,
+    wait_for_worker,
+)
+from bench._common import Timing
+from bench._guard import Checks
+from bench._journeys_load import MemoryWatch
+from bench._webhooks_load import Gunicorn, signed
+from inbox.autoreplies.services import RuleInput, auto_reply_rule_create
+from inbox.models import AutoReplyRule
+from oa_console.celery import app as celery_app
+from oa_console.models import LineAccount, Workspace
+from oa_console.tenancy import tenant_scope
+
+RATE = float(os.environ.get("BENCH_INBOX_RATE", 300))
+SECONDS = float(os.environ.get("BENCH_INBOX_SECONDS", 60))
+TIMEOUT = float(os.environ.get("BENCH_INBOX_TIMEOUT", 300))
+KEYWORD = "営業時間"
+KEYWORD_SHARE = 0.1
+CLIENTS = 16
+DRAIN_EVERY_S = 5.0
+
+
+def scenario_live(workspace: Workspace, account: LineAccount, checks: Checks):
+    """The rows (baseline: the hub) and the parameters of the live scenario."""
+    rule = _keyword_rule(workspace, account)
+    try:
+        with ExitStack() as stack:
+            fake, line_url = start_fake()
+            stack.callback(fake.wait, 10)
+            stack.callback(fake.stdin.close)
+            worker = start_worker(line_url)
+            stack.callback(_stop, worker)
+            console = {"DEBUG": "false", "CONN_MAX_AGE": "60"}
+            server = stack.enter_context(Gunicorn("oa_console.wsgi:application", console))
+            celery_app.control.purge()
+            wait_for_worker(CONCURRENCY)
+            memory = MemoryWatch(worker.pid)
+            memory.start()
+            stack.callback(memory.stop)
+            beat = _Drains()
+            beat.start()
+            stack.callback(beat.stop)
+            path = f"/webhooks/line/{account.webhook_key}/"
+            _warm_up(server.port, path, account)
+            run = _Run(account)
+            run.watch()
+            sent = _post_all(server.port, path, account, run)
+            run.wait(sent, fake, checks)
+            stats = fake_stats(fake)
+            checks.expect(stats["invalid"] == 0, f"{stats['invalid']} invalid LINE requests")
+    finally:
+        AutoReplyRule.unscoped.filter(pk=rule.pk).delete()
+    hub = Timing("live: activity committed (hub)", tuple(run.latency(run.hub_seen)))
+    visible = Timing("live: message in its conversation", tuple(run.latency(run.inbox_seen)))
+    replied = Timing("live: auto-reply accepted by LINE", tuple(run.reply_latencies))
+    params = {
+        "live_rate_per_s": RATE,
+        "live_seconds": SECONDS,
+        "live_messages": sent,
+        "live_rate_held_per_s": round(sent / run.post_wall, 1),
+        "live_auto_replies": len(run.reply_latencies),
+        "live_worker_concurrency": CONCURRENCY,
+        "live_worker_peak_pss_mb": round(memory.peak_pss_mb, 1),
+    }
+    return [("live", timing, hub.name) for timing in (hub, visible, replied)], params
+
+
+def _keyword_rule(workspace: Workspace, account: LineAccount) -> AutoReplyRule:
+    with tenant_scope(workspace=workspace, account=account):
+        return auto_reply_rule_create(
+            account=account,
+            data=RuleInput(
+                name="Opening hours",
+                kind=AutoReplyRule.Kind.KEYWORD,
+                match=AutoReplyRule.Match.CONTAINS,
+                patterns=[KEYWORD],
+                messages=[{"type": "text", "text": "営業時間は10時から20時です。"}],
+            ),
+        )
+
+
+def _stop(worker) -> None:
+    worker.terminate()
+    try:
+        worker.wait(30)
+    except Exception:
+        worker.kill()
+
+
+class _Drains(threading.Thread):
+    """The beat's catch-up drain of the activity hub, sent as ``celery beat`` would."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self._halt = threading.Event()
+
+    def run(self) -> None:
+        while not self._halt.wait(DRAIN_EVERY_S):
+            celery_app.send_task("oa_console.activity.tasks.drain_activities")
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join(10)
+
+
+def _event(account: LineAccount, number: int, due_epoch: float, rng: random.Random) -> dict:
+    text = data.pool_text(rng.randrange(data.POOL))
+    if rng.random() < KEYWORD_SHARE:
+        text = f"{KEYWORD}を教えてください。{text}"
+    return {
+        "type": "message",
+        "mode": "active",
+        "timestamp": int(due_epoch * 1000),
+        "source": {"type": "user", "userId": f"U{rng.randrange(1, data.FRIENDS + 1):032x}"},
+        "webhookEventId": f"01LIVE{number:020d}",
+        "deliveryContext": {"isRedelivery": False},
+        "replyToken": secrets.token_hex(16),
+        "message": {
+            "id": str(900_000_000_000 + number),
+            "type": "text",
+            "text": text,
+            "quoteToken": secrets.token_hex(8),
+        },
+    }
+
+
+def _post(port: int, path: str, body: bytes, signature: str) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request(
+            "POST",
+            path,
+            body,
+            {"Content-Type": "application/json", "X-Line-Signature": signature},
+        )
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    finally:
+        conn.close()
+
+
+def _warm_up(port: int, path: str, account: LineAccount) -> None:
+    """Every gunicorn worker loads Django before the timed run (an empty event list, as LINE's
+    verify button sends)."""
+    request = signed([], destination=account.channel_id, secret=account.channel_secret)
+    for _ in range(12):
+        _post(port, path, request.body, request.signature)
+
+
+class _Run:
+    """What was sent when, and when each message was seen where."""
+
+    def __init__(self, account: LineAccount) -> None:
+        self.account = account
+        self.due: dict[str, float] = {}  # event key -> scheduled epoch s
+        self.tokens: dict[str, str] = {}  # reply token of a keyword message -> event key
+        self.hub_seen: dict[str, float] = {}
+        self.inbox_seen: dict[str, float] = {}
+        self.reply_latencies: list[float] = []
+        self.statuses: dict[int, int] = {}
+        self.post_wall = 0.0
+        self._halt = threading.Event()
+        self._lock = threading.Lock()
+
+    def latency(self, seen: dict[str, float]) -> list[float]:
+        return [seen[key] - self.due[key] for key in self.due if key in seen]
+
+    def watch(self) -> None:
+        self._watcher = threading.Thread(target=self._poll, daemon=True)
+        self._watcher.start()
+
+    def _poll(self) -> None:
+        from django.db import connections
+
+        last_activity = _max_id("oa_console_activity")
+        last_message = _max_id("inbox_conversationmessage")
+        try:
+            while not self._halt.wait(0.05):
+                now = time.time()
+                last_activity = self._seen(
+                    "SELECT id, payload->>'event_key' FROM oa_console_activity "
+                    "WHERE id > %s AND account_id = %s ORDER BY id",
+                    last_activity,
+                    self.hub_seen,
+                    now,
+                )
+                last_message = self._seen(
+                    "SELECT id, event_key FROM inbox_conversationmessage "
+                    "WHERE id > %s AND account_id = %s ORDER BY id",
+                    last_message,
+                    self.inbox_seen,
+                    now,
+                )
+        finally:
+            connections.close_all()
+
+    def _seen(self, sql: str, last: int, seen: dict[str, float], now: float) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [last, self.account.pk])
+            for row_id, key in cursor.fetchall():
+                last = row_id
+                if key:
+                    seen.setdefault(key, now)
+        return last
+
+    def wait(self, sent: int, fake, checks: Checks) -> None:
+        """Until every message is in the hub and the inbox and every keyword message answered
+        (or the timeout), then the reply times from the fake LINE server."""
+        deadline = time.monotonic() + TIMEOUT
+        replies: dict = {"accepted": {}, "refused": 0}
+        while time.monotonic() < deadline:
+            fake.stdin.write("replies\n")
+            fake.stdin.flush()
+            replies = json.loads(fake.stdout.readline())
+            done = len(self.hub_seen) >= sent and len(self.inbox_seen) >= sent
+            if done and len(replies["accepted"]) >= len(self.tokens):
+                break
+            time.sleep(0.5)
+        self._halt.set()
+        self._watcher.join(10)
+        checks.expect(self.statuses == {200: sent}, f"webhook answers {self.statuses}")
+        checks.expect(len(self.hub_seen) == sent, f"{len(self.hub_seen)}/{sent} in the hub")
+        checks.expect(
+            len(self.inbox_seen) == sent, f"{len(self.inbox_seen)}/{sent} in conversations"
+        )
+        accepted = replies["accepted"]
+        checks.expect(
+            set(accepted) == set(self.tokens),
+            f"{len(set(self.tokens) - set(accepted))} keyword messages not answered, "
+            f"{len(set(accepted) - set(self.tokens))} answers to others",
+        )
+        checks.expect(replies["refused"] == 0, f"{replies['refused']} replies refused by LINE")
+        self.reply_latencies = [
+            accepted[token] - self.due[key]
+            for token, key in self.tokens.items()
+            if token in accepted
+        ]
+
+
+def _max_id(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")
+        return cursor.fetchone()[0]
+
+
+def _post_all(port: int, path: str, account: LineAccount, run: _Run) -> int:
+    """``RATE`` requests/s for ``SECONDS`` s from ``CLIENTS`` threads, each made and signed
+    when due; returns how many were sent."""
+    total = int(RATE * SECONDS)
+    numbers = itertools.count()
+    started_epoch = time.time() + 0.5
+    started = time.perf_counter() + 0.5
+    rng_lock = threading.Lock()
+    rng = random.Random(17)
+
+    def client() -> None:
+        while True:
+            number = next(numbers)
+            if number >= total:
+                return
+            offset = number / RATE
+            delay = started + offset - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            due = started_epoch + offset
+            with rng_lock:
+                event = _event(account, number, due, rng)
+            request = signed([event], destination=account.channel_id, secret=account.channel_secret)
+            with run._lock:
+                run.due[event["webhookEventId"]] = due
+                if KEYWORD in event["message"]["text"]:
+                    run.tokens[event["replyToken"]] = event["webhookEventId"]
+            status = _post(port, path, request.body, request.signature)
+            with run._lock:
+                run.statuses[status] = run.statuses.get(status, 0) + 1
+
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    run.post_wall = time.perf_counter() - started
+    return total
