@@ -12,7 +12,7 @@ Scenarios (``--only list,search,live``; all by default):
    the open inbox's poll, each ``BENCH_INBOX_REPEAT`` (60) times, beside the bare SQL of the
    same first page (the ORM's own statement, run on a cursor).
 2. ``search``: the page with ``?q=`` for terms of known frequency: an order number (about 320
-   messages), a coupon code (about 8,000), a product in Japanese, Chinese or Thai (about 2.5%
+   messages), a coupon code (about 4,000), a product in Japanese, Chinese or Thai (about 2.5%
    of all text: 400,000), a friend's name; beside the bare SQL of the same reads (the index's
    candidates, their rows, the list's first page), without decrypting.
 3. ``live``: friends' messages posted as signed LINE webhooks to the console under gunicorn at
@@ -92,6 +92,7 @@ def main() -> None:
     else:
         agents = [m.user for m in Membership.unscoped.filter(workspace=workspace)]
         print("reusing the kept data")
+    data.ensure_sessions(account)
     print(f"data ready in {time.perf_counter() - started:.0f} s")
     checks = Checks()
     rows: list[tuple[str, Timing, str]] = []
