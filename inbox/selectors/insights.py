@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
+from django.db import connections
+from django.db.models import Count, DateField, DurationField, F
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate, TruncWeek
 
 from inbox.models import ConversationMessage
+from oa_console.aggregates import PercentileCont
 from oa_console.models import LineAccount
 
 Direction = ConversationMessage.Direction
@@ -95,16 +97,41 @@ def chat_response_times(
 ) -> list[ResponsePeriod]:
     """Median and 90th percentile of how long friends waited for an answer (the wait stored
     on each answer's first message), per day or per week (weeks start on Monday) of the OA's
-    zone; periods without answers are left out. One query; the percentiles are computed here
-    so SQLite and PostgreSQL answer the same."""
+    zone; periods without answers are left out. One query: on PostgreSQL the percentiles are
+    computed by the database (a busy OA answers millions of times a quarter), on SQLite from
+    the rows; both interpolate between the closest ranks."""
     zone = ZoneInfo(account.time_zone)
-    rows = (
-        _messages(account, date_from, date_to)
-        .filter(direction=Direction.OUT, responded_after__isnull=False)
-        .values_list("occurred_at", "responded_after")
+    answers = _messages(account, date_from, date_to).filter(
+        direction=Direction.OUT, responded_after__isnull=False
     )
+    if connections[answers.db].vendor != "postgresql":
+        return _response_times_from_rows(answers, zone, granularity)
+    truncate = TruncWeek if granularity == "week" else TruncDate
+    wait = F("responded_after")
+    rows = (
+        answers.annotate(period=truncate("occurred_at", tzinfo=zone, output_field=DateField()))
+        .values("period")
+        .annotate(
+            answers=Count("id"),
+            median=PercentileCont(wait, 0.5, output_field=DurationField()),
+            p90=PercentileCont(wait, 0.9, output_field=DurationField()),
+        )
+        .order_by("period")
+    )
+    return [
+        ResponsePeriod(
+            period=row["period"],
+            answers=row["answers"],
+            median=row["median"].total_seconds(),
+            p90=row["p90"].total_seconds(),
+        )
+        for row in rows
+    ]
+
+
+def _response_times_from_rows(answers, zone: ZoneInfo, granularity: str) -> list[ResponsePeriod]:
     by_period: dict[date, list[float]] = {}
-    for occurred_at, waited in rows:
+    for occurred_at, waited in answers.values_list("occurred_at", "responded_after"):
         day = occurred_at.astimezone(zone).date()
         period = day - timedelta(days=day.weekday()) if granularity == "week" else day
         by_period.setdefault(period, []).append(waited.total_seconds())
