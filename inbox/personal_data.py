@@ -13,6 +13,7 @@ Who asked and when is the personal-data request's audit entry (``friend.erased``
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inbox.models import Conversation, ConversationMessage, ConversationNote, MessageContent
@@ -69,7 +70,11 @@ def erase(subject: Subject) -> dict[str, int]:
         "chat_media_files": media,
     }
     counts["chat_conversations"] = conversations.update(
-        last_message_preview="", reply_token="", reply_token_at=None, mark_as_read_token=""
+        last_message_preview="",
+        reply_token="",
+        reply_token_at=None,
+        mark_as_read_token="",
+        updated_at=timezone.now(),  # an open list shows the preview gone
     )
     # Internal notes are what the team wrote about the friend: deleted with the rest.
     counts["chat_notes"] = (

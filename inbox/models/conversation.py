@@ -75,6 +75,8 @@ class Conversation(models.Model):
                 fields=["account", "assignee", "-last_message_at"],
                 name="conversation_assignee_idx",
             ),
+            # The open inbox's poll: the OA's newest change is one probe of this index.
+            models.Index(fields=["account", "updated_at"], name="conversation_changed_idx"),
         ]
 
     def __str__(self) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Count, Max, Q, QuerySet
 
@@ -76,12 +76,30 @@ def workspace_conversation_list(
     )
 
 
-def conversation_list_version(queryset: QuerySet[Conversation]) -> str:
-    """A short fingerprint of a list: it changes when a row of it changes or one joins or
-    leaves it. The open inbox's poll compares it and gets an empty answer while it holds."""
-    figures = queryset.order_by().aggregate(changed=Max("updated_at"), count=Count("id"))
-    changed = figures["changed"].timestamp() if figures["changed"] else 0
-    return f"{figures['count']}-{changed:.6f}"
+def conversation_list_version(*, account_ids: Iterable[int], filters: ConversationFilters) -> str:
+    """A short fingerprint of a list: the open inbox's poll compares it and gets an empty
+    answer while it holds, so it must be cheap however long the list is.
+
+    Every writer of a conversation moves its ``updated_at``, and a conversation starts with
+    one: the newest ``updated_at`` of the OAs (one probe of the ``(account, updated_at)``
+    index per OA) changes whenever a row may have joined, left or changed any of their lists,
+    searches included (a matching message moves its conversation). A friend's tag and a
+    mention change without touching a conversation: lists narrowed by them also count their
+    rows. A conversation deleted with its friend leaves an open list at the next change or
+    reload."""
+    stamps = [
+        Conversation.objects.filter(account_id=pk).aggregate(changed=Max("updated_at"))["changed"]
+        for pk in sorted(set(account_ids))
+    ]
+    changed = max((stamp for stamp in stamps if stamp is not None), default=None)
+    version = f"{changed.timestamp() if changed else 0:.6f}"
+    if filters.tag_id or filters.mentions:
+        narrowed = _filtered(
+            Conversation.objects.filter(account_id__in=account_ids),
+            replace(filters, query="", hits=None, status="", assignee=""),
+        )
+        version += f"-{narrowed.order_by().count()}"
+    return version
 
 
 def conversation_get(*, account: LineAccount, pk: int) -> Conversation | None:

@@ -103,7 +103,7 @@ def chat_content_prune(*, account: LineAccount, now: datetime | None = None) -> 
     # A conversation whose latest message is past the period no longer previews it.
     Conversation.objects.for_account(account).filter(last_message_at__lt=cutoff).exclude(
         last_message_preview=""
-    ).update(last_message_preview="")
+    ).update(last_message_preview="", updated_at=timezone.now())  # open lists refresh
     return total
 
 

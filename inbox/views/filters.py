@@ -42,8 +42,10 @@ class InboxFilterForm(forms.Form):
         else:
             self.fields["tag"].choices = [("", _("Any tag")), *tag_choices(account=account)]
 
-    def filters(self, request: HttpRequest) -> ConversationFilters:
-        """The valid filters (an invalid value narrows nothing and is shown in place)."""
+    def filters(self, request: HttpRequest, *, search: bool = True) -> ConversationFilters:
+        """The valid filters (an invalid value narrows nothing and is shown in place);
+        ``search=False`` leaves the search's hits out (the poll's version needs none, and an
+        unchanged poll must not search)."""
         data = self.cleaned_data if self.is_valid() else {}
         query = (data.get("q") or "").strip()
         return ConversationFilters(
@@ -54,7 +56,9 @@ class InboxFilterForm(forms.Form):
             mentions=bool(data.get("mentions")),
             query=query,
             hits=(
-                conversation_search(accounts=self.searched_accounts, query=query) if query else None
+                conversation_search(accounts=self.searched_accounts, query=query)
+                if query and search
+                else None
             ),
         )
 

@@ -66,6 +66,47 @@ def test_the_poll_answers_204_until_something_changes(account, owner):
     assert "<html" not in fresh.content.decode()  # only the rows
 
 
+def test_an_unchanged_poll_of_a_search_does_not_search_again(account, owner, monkeypatch):
+    """The version is an index probe: an unchanged poll answers 204 before any search (a
+    search reads the blind index and decrypts candidates, every 2 seconds per open inbox)."""
+    deliver(account, [text_event("Order 1042 is late")])
+    client = client_for(owner)
+    page = client.get(_list_url(account), {"q": "1042"})
+    assert "Order 1042" in page.content.decode()
+    searches = []
+    monkeypatch.setattr(
+        "inbox.views.filters.conversation_search", lambda **kwargs: searches.append(kwargs)
+    )
+    poll = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "inbox-rows"}
+    query = {"q": "1042", "version": page.context["version"]}
+    assert client.get(_list_url(account), query, **poll).status_code == 204
+    assert searches == []
+
+
+def test_a_tag_added_to_a_friend_changes_a_tag_filtered_list(account, owner):
+    """Tags change without touching a conversation: a list narrowed by one counts its rows."""
+    from segments.models import FriendTag, Tag
+
+    conversation = _conversation(account, name="Tagged Later")
+    tag = Tag.unscoped.create(account=account, name="VIP")
+    client = client_for(owner)
+    page = client.get(_list_url(account), {"tag": tag.pk})
+    assert "Tagged Later" not in page.content.decode()
+    poll = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "inbox-rows"}
+    query = {"tag": tag.pk, "version": page.context["version"]}
+    assert client.get(_list_url(account), query, **poll).status_code == 204
+    FriendTag.unscoped.create(
+        account=account,
+        friend=conversation.friend,
+        tag=tag,
+        source=FriendTag.Source.MANUAL,
+        tagged_at=conversation.created_at,
+    )
+    fresh = client.get(_list_url(account), query, **poll)
+    assert fresh.status_code == 200
+    assert "Tagged Later" in fresh.content.decode()
+
+
 def test_an_htmx_request_for_the_whole_page_renders_it_with_the_team_bar(account, owner):
     """htmx without a target (a boosted link, history restore) asks for the whole page: the
     team bar's figures must be there, not left out as for the rows' poll (it answered 500)."""
