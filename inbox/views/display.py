@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from inbox.models import ConversationMessage, MessageContent
 
@@ -197,19 +198,70 @@ def message_view(message: ConversationMessage) -> MessageView:
                 {"mlat": latitude, "mlon": longitude, "zoom": 16}
             )
     elif kind == Type.POSTBACK:
-        view.label = _("Postback: %(data)s") % {"data": message.text}
+        view.label = postback_label(message.text)
         params = payload.get("params")
         if isinstance(params, dict):
-            view.details.extend(f"{key}: {value}" for key, value in params.items())
+            view.details.extend(_postback_param(key, value) for key, value in params.items())
     else:
         view.label = Type(kind).label if kind in Type.values else kind
     return view
 
 
-def preview_label(message_type: str, preview: str) -> str:
-    """The list's last-message column: the text, or what kind of message it was."""
-    if message_type == Type.TEXT:
-        return preview
+def postback_label(data: str) -> str:
+    """A friend's tap on a postback button (a rich menu area, a quick reply, a template's or
+    Flex message's button): LINE's webhook carries only the button's ``data`` (and a picker's
+    ``params``), never its label or ``displayText``, so the data is shown after a label."""
+    return _("Tapped a button: %(data)s") % {"data": data}
+
+
+def _postback_param(key: str, value: object) -> str:
+    """One of a postback's ``params``: a date, time or datetime picker's choice, or the rich
+    menu tab a ``richmenuswitch`` action switched to (LINE's webhook PostbackContent)."""
+    label = _POSTBACK_PARAMS.get(key)
+    return f"{label}: {value}" if label else f"{key}: {value}"
+
+
+_POSTBACK_PARAMS = {
+    "date": gettext_lazy("Date chosen"),
+    "time": gettext_lazy("Time chosen"),
+    "datetime": gettext_lazy("Date and time chosen"),
+    "newRichMenuAliasId": gettext_lazy("Rich menu tab"),
+    "status": gettext_lazy("Rich menu switch"),
+}
+# The conversation list's last message when it has no text of its own, by who sent it.
+_FRIEND_SENT = {
+    Type.STICKER: gettext_lazy("Sent a sticker"),
+    Type.IMAGE: gettext_lazy("Sent an image"),
+    Type.VIDEO: gettext_lazy("Sent a video"),
+    Type.AUDIO: gettext_lazy("Sent an audio message"),
+    Type.FILE: gettext_lazy("Sent a file"),
+    Type.LOCATION: gettext_lazy("Sent a location"),
+}
+_OA_SENT = {
+    Type.STICKER: gettext_lazy("You sent a sticker"),
+    Type.IMAGE: gettext_lazy("You sent an image"),
+    Type.VIDEO: gettext_lazy("You sent a video"),
+    Type.AUDIO: gettext_lazy("You sent an audio message"),
+    Type.FILE: gettext_lazy("You sent a file"),
+    Type.LOCATION: gettext_lazy("You sent a location"),
+    Type.FLEX: gettext_lazy("You sent a Flex message"),
+    Type.TEMPLATE: gettext_lazy("You sent a template message"),
+    Type.IMAGEMAP: gettext_lazy("You sent an imagemap message"),
+}
+
+
+def preview_label(message_type: str, preview: str, direction: str) -> str:
+    """The list's last-message column, as LINE's own chat list reads: the text (the OA's
+    prefixed "You:"), what a friend tapped, or what kind of message someone sent. The OA's
+    Flex, template and imagemap messages show their alternative text when they have one."""
+    outbound = direction == ConversationMessage.Direction.OUT
     if message_type == Type.POSTBACK:
-        return _("Postback: %(data)s") % {"data": preview}
-    return f"[{Type(message_type).label}]" if message_type in Type.values else ""
+        return postback_label(preview)
+    if message_type == Type.TEXT or (outbound and preview and message_type in _OA_SENT):
+        if not preview:
+            return ""
+        return _("You: %(text)s") % {"text": preview} if outbound else preview
+    label = (_OA_SENT if outbound else _FRIEND_SENT).get(message_type)
+    if label:
+        return str(label)
+    return str(Type(message_type).label) if message_type in Type.values else ""
