@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from inbox.services.answer_images import answer_image_store
 from inbox.services.saved_replies import saved_reply_render
+from inbox.views.display import sticker_image_url
 from oa_console.json_input import json_loads_bounded
 from oa_console.line.messages import messages_errors
 from oa_console.links import MAX_IMAGE_URL_LENGTH, WebLinkField
@@ -32,6 +33,21 @@ STICKER_PACKAGES: dict[str, tuple[str, ...]] = {
 }
 
 
+class StickerPicker(forms.RadioSelect):
+    """The stickers as their images from LINE's sticker CDN (the one the conversation shows
+    received stickers from, allowed by the CSP's img-src), one radio button each, grouped by
+    package. The ids are each image's alt text, shown when the image cannot load (media.js);
+    without JavaScript the picker is still a plain radio group."""
+
+    template_name = "inbox/widgets/sticker_picker.html"
+    option_template_name = "inbox/widgets/sticker_option.html"
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["sticker_url"] = sticker_image_url(str(value).partition("/")[2]) if value else ""
+        return option
+
+
 def sticker_choices() -> list:
     choices: list = [("", gettext_lazy("No sticker"))]
     for package, stickers in STICKER_PACKAGES.items():
@@ -40,7 +56,11 @@ def sticker_choices() -> list:
             (
                 label,
                 [
-                    (f"{package}/{sticker}", _("Sticker %(sticker)s") % {"sticker": sticker})
+                    (
+                        f"{package}/{sticker}",
+                        _("Sticker %(package)s/%(sticker)s")
+                        % {"package": package, "sticker": sticker},
+                    )
                     for sticker in stickers
                 ],
             )
@@ -81,7 +101,7 @@ class AnswerForm(forms.Form):
         help_text=gettext_lazy("JPEG or PNG, at most 1 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
     )
-    sticker = forms.ChoiceField(label=gettext_lazy("Sticker"), required=False)
+    sticker = forms.ChoiceField(label=gettext_lazy("Sticker"), required=False, widget=StickerPicker)
     coupon_id = forms.CharField(
         label=gettext_lazy("LINE coupon ID"),
         required=False,

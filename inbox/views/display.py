@@ -57,6 +57,13 @@ class MessageView:
     sender: str = ""  # what sent an outbound message: the member's name for a manual answer
 
 
+def sticker_image_url(sticker: object) -> str:
+    """The sticker's static image on LINE's CDN; "" for an id that is not LINE's digits (so
+    nothing a friend sends can point the page anywhere else)."""
+    sticker = str(sticker or "")
+    return STICKER_URL.format(sticker=sticker) if sticker.isdigit() and sticker.isascii() else ""
+
+
 def _emoji_url(product: object, emoji: object) -> str:
     product, emoji = str(product or ""), str(emoji or "")
     if _IDS.fullmatch(product) and _IDS.fullmatch(emoji):
@@ -172,9 +179,7 @@ def message_view(message: ConversationMessage) -> MessageView:
             "package": payload.get("packageId", "?"),
             "sticker": payload.get("stickerId", "?"),
         }
-        sticker = str(payload.get("stickerId") or "")
-        if sticker.isdigit() and sticker.isascii():
-            view.sticker_url = STICKER_URL.format(sticker=sticker)
+        view.sticker_url = sticker_image_url(payload.get("stickerId"))
         keywords = payload.get("keywords")
         if isinstance(keywords, list) and keywords:
             view.details.append(", ".join(str(word) for word in keywords[:5]))

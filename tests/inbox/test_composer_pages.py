@@ -3,12 +3,16 @@ who may answer, the answers on their way, mark-as-read in LINE and the loading a
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from inbox.models import ConversationMessage, OutboundAnswer, ReplyTokenUse, SavedReply
 from inbox.services.answers import answer_deliver
+from inbox.views.composer_form import STICKER_PACKAGES
+from inbox.views.display import sticker_image_url
 from oa_console.roles import Role
 from segments.models import AttributeDefinition, FriendAttribute
 from tests.conftest import client_for, make_member
@@ -126,6 +130,40 @@ def test_every_kind_of_answer_becomes_one_message_in_order(account, owner, line_
         },
     )
     assert "At most 5 messages" in " ".join(six.context["composer"].form.non_field_errors())
+
+
+def test_the_sticker_picker_shows_each_sticker_as_its_image_with_its_ids(account, owner):
+    """The picker's stickers come from LINE's sticker CDN (the URL the conversation uses for
+    received stickers); the ids are the alt text, and picking one sends that sticker."""
+    conversation = conversation_to_answer(account)
+    client = client_for(owner)
+    body = _page(client, conversation).content.decode()
+    picker = body[body.index('data-testid="sticker-picker"') :]
+    picker = picker[: picker.index("</details>")]
+    option = re.search(
+        r'<input type="radio" name="sticker" value="446/1988"[^>]*>(<img [^>]*>)', picker
+    )
+    assert option, picker[:500]
+    assert f'src="{sticker_image_url("1988")}"' in option[1]
+    assert 'alt="Sticker 446/1988"' in option[1] and "data-line-fallback" in option[1]
+    assert sticker_image_url("1988") == (
+        "https://stickershop.line-scdn.net/stickershop/v1/sticker/1988/android/sticker.png"
+    )
+    images = re.findall(r'<img src="([^"]+)"', picker)
+    assert len(images) == sum(len(ids) for ids in STICKER_PACKAGES.values())
+    assert all(url.startswith("https://stickershop.line-scdn.net/") for url in images)
+    assert '<input type="radio" name="sticker" value=""' in picker  # "No sticker"
+    assert "<select" not in picker
+
+    client.post(_url("conversation_answer", conversation), {"sticker": "11537/52002736"})
+    answer = OutboundAnswer.unscoped.get()
+    assert answer.messages == [{"type": "sticker", "packageId": "11537", "stickerId": "52002736"}]
+    # A refused answer keeps the chosen sticker checked.
+    again = client.post(
+        _url("conversation_answer", conversation), {"sticker": "446/1989", "flex_json": "{"}
+    )
+    checked = re.search(r'value="446/1989"[^>]*>', again.content.decode())
+    assert checked and "checked" in checked[0]
 
 
 def test_an_image_over_https_only(account, owner):
