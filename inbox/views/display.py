@@ -78,8 +78,9 @@ def text_parts(text: str, emojis: object) -> list[TextPart]:
     spans = []
     for emoji in emojis if isinstance(emojis, list) else []:
         try:
-            start, length = int(emoji["index"]), int(emoji["length"])
-        except (KeyError, TypeError, ValueError):
+            # The OA's own messages have no length: each emoji is its one "$" placeholder.
+            start, length = int(emoji["index"]), int(emoji.get("length", 1))
+        except (KeyError, TypeError, ValueError, AttributeError):
             continue
         if start >= 0 and length > 0 and (start + length) * 2 <= len(units):
             spans.append((start, length, emoji.get("productId"), emoji.get("emojiId")))
@@ -92,7 +93,8 @@ def text_parts(text: str, emojis: object) -> list[TextPart]:
         chunk = units[start * 2 : (start + length) * 2].decode("utf-16-le", "replace")
         parts.append(
             TextPart(
-                chunk,
+                # A sent emoji's "$" says nothing: its ids are the alt text instead.
+                chunk if chunk != "$" else f"({product or ''}/{emoji_id or ''})",
                 emoji=f"{product or ''}/{emoji_id or ''}",
                 image_url=_emoji_url(product, emoji_id),
             )

@@ -166,6 +166,67 @@ def test_the_sticker_picker_shows_each_sticker_as_its_image_with_its_ids(account
     assert checked and "checked" in checked[0]
 
 
+EMOJI_PRODUCT = "5ac1bfd5040ab15980c9b435"
+
+
+def test_line_emoji_reach_line_on_the_dollars_of_the_text_as_sent(account, owner, line_chat):
+    """Each $ the agent typed is the next LINE emoji; the indexes are counted (in UTF-16 units)
+    in the text as sent, after the friend's name is filled in: a name with a $ and a 🍣
+    before a placeholder neither adds an emoji nor shifts one off its $."""
+    conversation = conversation_to_answer(account, name="Ken$🍣")
+    client = client_for(owner)
+    response = client.post(
+        _url("conversation_answer", conversation),
+        {
+            "text": "Hi {displayName} $ see you $!",
+            "emojis": f"{EMOJI_PRODUCT}/001, {EMOJI_PRODUCT}/002",
+        },
+    )
+    assert response.status_code == 302
+    answer = OutboundAnswer.unscoped.get()
+    answer_deliver(answer_id=answer.pk)
+
+    [request] = [r for r in line_chat.server.requests if r.operation_id == "replyMessage"]
+    [sent] = request.json()["messages"]
+    assert sent["text"] == "Hi Ken$🍣 $ see you $!"
+    assert sent["emojis"] == [
+        {"index": 10, "productId": EMOJI_PRODUCT, "emojiId": "001"},
+        {"index": 20, "productId": EMOJI_PRODUCT, "emojiId": "002"},
+    ]
+    units = sent["text"].encode("utf-16-le")
+    assert all(
+        units[e["index"] * 2 : e["index"] * 2 + 2] == "$".encode("utf-16-le")
+        for e in sent["emojis"]
+    )
+    assert line_chat.server.invalid_requests == []
+    # The conversation shows the OA's emoji as images on their $, not as a "$".
+    body = _page(client, conversation).content.decode()
+    assert f"sticon/{EMOJI_PRODUCT}/android/001.png" in body
+    assert f"sticon/{EMOJI_PRODUCT}/android/002.png" in body
+
+
+@pytest.mark.parametrize(
+    ("text", "emojis", "error"),
+    [
+        ("One $ only", f"{EMOJI_PRODUCT}/001, {EMOJI_PRODUCT}/002", "1 $ placeholders and 2 emoji"),
+        ("No placeholder", f"{EMOJI_PRODUCT}/001", "0 $ placeholders and 1 emoji"),
+        ("Bad $", "not-an-emoji", "is not a LINE emoji"),
+        ("", f"{EMOJI_PRODUCT}/001", "a $ for each LINE emoji"),
+    ],
+)
+def test_line_emoji_that_do_not_fit_the_text_are_refused_on_their_field(
+    account, owner, text, emojis, error
+):
+    conversation = conversation_to_answer(account)
+    response = client_for(owner).post(
+        _url("conversation_answer", conversation),
+        {"text": text, "emojis": emojis, "sticker": "446/1988"},
+    )
+    assert response.status_code == 200
+    assert error in " ".join(response.context["composer"].form["emojis"].errors)
+    assert not OutboundAnswer.unscoped.exists()
+
+
 def test_an_image_over_https_only(account, owner):
     conversation = conversation_to_answer(account)
     response = client_for(owner).post(
