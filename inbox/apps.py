@@ -33,9 +33,11 @@ class InboxConfig(AppConfig):
         register_personal_data()
 
         # The demo's conversations (seed_demo), after the CRM's friends, then what the team
-        # made of them: saved replies, assignments and notes, media, auto-reply rules.
+        # made of them: saved replies, assignments and notes, media, auto-reply rules, and the
+        # chats those rules answered.
         from inbox.demo import DEMO_ORDER, seed_chats, team
         from inbox.demo import auto_replies as demo_auto_replies
+        from inbox.demo import auto_reply_history as demo_auto_reply_history
         from inbox.demo import media as demo_media
         from inbox.demo import saved_replies as demo_saved_replies
 
@@ -44,3 +46,6 @@ class InboxConfig(AppConfig):
         register_demo_step(team.DEMO_ORDER, team.seed_team)
         register_demo_step(demo_media.DEMO_ORDER, demo_media.seed_chat_media)
         register_demo_step(demo_auto_replies.DEMO_ORDER, demo_auto_replies.seed_auto_replies)
+        register_demo_step(
+            demo_auto_reply_history.DEMO_ORDER, demo_auto_reply_history.seed_auto_reply_history
+        )

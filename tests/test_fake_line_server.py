@@ -67,3 +67,25 @@ def test_a_bad_message_beside_good_user_ids_is_refused(server):
     reply = _multicast(server, {"to": ["U" + "0" * 32], "messages": [{"type": "textx"}]})
 
     assert reply.status == 400
+
+
+@pytest.mark.parametrize(
+    ("text", "index", "status"),
+    [
+        ("Hi $", 3, 200),
+        ("🍣 $", 3, 200),  # UTF-16: the sushi is two code units
+        ("🍣 $", 2, 400),  # a code-point count points at the space
+        ("Hi $", 0, 400),
+        ("Hi $", 9, 400),
+    ],
+)
+def test_a_line_emoji_must_sit_on_a_dollar_of_the_text(server, text, index, status):
+    emoji = {"index": index, "productId": "5ac1bfd5040ab15980c9b435", "emojiId": "001"}
+    reply = _multicast(
+        server,
+        {"to": ["U" + "0" * 32], "messages": [{"type": "text", "text": text, "emojis": [emoji]}]},
+    )
+
+    assert reply.status == status
+    if status == 400:
+        assert "messages/0/emojis/0/index" in reply.body["details"][0]["message"]

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from inbox.autoreplies.hours import END_OF_DAY, minutes
 from inbox.autoreplies.matching import FOLLOW, MESSAGE, POSTBACK, REFOLLOW
@@ -37,7 +37,11 @@ class AutoReplyRuleForm(forms.Form):
     any messages given as JSON (a Flex message...), five at most."""
 
     name = forms.CharField(label=gettext_lazy("Name"), max_length=80)
-    kind = forms.ChoiceField(label=gettext_lazy("Answers"), choices=AutoReplyRule.Kind.choices)
+    # "Answers" alone is the Chats insights' count of answers (ja 応答数); here it names what
+    # a rule answers (a greeting, keywords, a postback...), so it has its own context.
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("auto-reply kind", "Answers"), choices=AutoReplyRule.Kind.choices
+    )
     match = forms.ChoiceField(
         label=gettext_lazy("Match"),
         choices=[("", "—"), *AutoReplyRule.Match.choices],

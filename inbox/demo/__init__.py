@@ -2,7 +2,8 @@
 
 Up to ``CONVERSATIONS`` following friends per OA wrote to it over the last three weeks: texts,
 stickers, photos and a shared location, through the same service the activity hub feeds; some
-were answered by the team, and the statuses vary (new, open, waiting, resolved). Seeded random
+were answered by the team (each first answer stores how long the friend waited: minutes), and
+the statuses vary (new, open, waiting, resolved). Seeded random
 generators; an OA that already has the scripted chats is left alone, so a second run adds
 nothing. (The demo's webhook friends' own messages reach the inbox through the hub as well.)
 """
@@ -55,18 +56,24 @@ def _seed_account(account, users: list, rng: random.Random) -> int:
     for index, friend in enumerate(friends):
         script = lines[index % len(lines)]
         start = now - timedelta(days=rng.randint(1, HISTORY_DAYS), hours=rng.randint(0, 12))
-        items, replies, at = [], [], start
+        items, replies, at, waiting_since = [], [], start, None
         for n, (direction, kind, text, payload) in enumerate(script):
             at += timedelta(minutes=rng.randint(1, 40))
             if direction == "in":
                 items.append(_inbound(friend, n, kind, text, payload, at))
+                waiting_since = at
             else:
-                replies.append((kind, text, at))
+                # The first answer after the friend's latest message stores how long they
+                # waited, as ``outbound_messages_record`` does: the Chats insights read it.
+                waited = at - waiting_since if waiting_since else None
+                replies.append((kind, text, at, waited))
+                waiting_since = None
         created += inbound_messages_record(account=account, items=items)
         conversation = Conversation.objects.for_account(account).get(friend=friend)
         status = STATUSES[index % len(STATUSES)]
         answered = status in ("waiting", "resolved") or (status == "open" and index % 2)
-        for kind, text, sent_at in replies if answered else []:
+        assignee = users[index % len(users)] if users and index % 3 else None
+        for kind, text, sent_at, waited in replies if answered else []:
             ConversationMessage.objects.for_account(account).create(
                 account=account,
                 conversation=conversation,
@@ -74,6 +81,8 @@ def _seed_account(account, users: list, rng: random.Random) -> int:
                 message_type=kind,
                 text=text,
                 sent_by=ConversationMessage.SentBy.MANUAL,
+                sent_by_user=assignee or (users[0] if users else None),
+                responded_after=waited,
                 occurred_at=sent_at,
             )
             conversation.last_message_at = sent_at
@@ -85,7 +94,7 @@ def _seed_account(account, users: list, rng: random.Random) -> int:
         conversation.unread_count = (
             0 if answered or status == "resolved" else conversation.unread_count
         )
-        conversation.assignee = users[index % len(users)] if users and index % 3 else None
+        conversation.assignee = assignee
         conversation.save()
     return created
 

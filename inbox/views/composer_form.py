@@ -15,7 +15,9 @@ from django.utils.translation import gettext_lazy
 
 from inbox.services.answer_images import answer_image_store
 from inbox.services.saved_replies import saved_reply_render
+from inbox.views.display import sticker_image_url
 from oa_console.json_input import json_loads_bounded
+from oa_console.line.emoji import EmojiError, emoji_refs, text_message_with_emojis
 from oa_console.line.messages import messages_errors
 from oa_console.links import MAX_IMAGE_URL_LENGTH, WebLinkField
 from oa_console.models import LineAccount
@@ -32,6 +34,21 @@ STICKER_PACKAGES: dict[str, tuple[str, ...]] = {
 }
 
 
+class StickerPicker(forms.RadioSelect):
+    """The stickers as their images from LINE's sticker CDN (the one the conversation shows
+    received stickers from, allowed by the CSP's img-src), one radio button each, grouped by
+    package. The ids are each image's alt text, shown when the image cannot load (media.js);
+    without JavaScript the picker is still a plain radio group."""
+
+    template_name = "inbox/widgets/sticker_picker.html"
+    option_template_name = "inbox/widgets/sticker_option.html"
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["sticker_url"] = sticker_image_url(str(value).partition("/")[2]) if value else ""
+        return option
+
+
 def sticker_choices() -> list:
     choices: list = [("", gettext_lazy("No sticker"))]
     for package, stickers in STICKER_PACKAGES.items():
@@ -40,7 +57,11 @@ def sticker_choices() -> list:
             (
                 label,
                 [
-                    (f"{package}/{sticker}", _("Sticker %(sticker)s") % {"sticker": sticker})
+                    (
+                        f"{package}/{sticker}",
+                        _("Sticker %(package)s/%(sticker)s")
+                        % {"package": package, "sticker": sticker},
+                    )
                     for sticker in stickers
                 ],
             )
@@ -62,6 +83,15 @@ class AnswerForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("Emoji are welcome. {displayName} becomes the friend's name."),
     )
+    emojis = forms.CharField(
+        label=gettext_lazy("LINE emoji"),
+        required=False,
+        max_length=1000,
+        help_text=gettext_lazy(
+            "Each $ in the text becomes the next of these LINE emoji, written "
+            "productId/emojiId and separated by commas."
+        ),
+    )
     image_url = WebLinkField(
         label=gettext_lazy("Image URL (https, JPEG or PNG, at most 10 MB)"),
         required=False,
@@ -81,7 +111,7 @@ class AnswerForm(forms.Form):
         help_text=gettext_lazy("JPEG or PNG, at most 1 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
     )
-    sticker = forms.ChoiceField(label=gettext_lazy("Sticker"), required=False)
+    sticker = forms.ChoiceField(label=gettext_lazy("Sticker"), required=False, widget=StickerPicker)
     coupon_id = forms.CharField(
         label=gettext_lazy("LINE coupon ID"),
         required=False,
@@ -126,6 +156,26 @@ class AnswerForm(forms.Form):
             }
         return None
 
+    def _text(self, data: dict) -> dict | None:
+        """The text with its variables filled in for the friend and its LINE emoji: each $
+        of what the agent typed is the next emoji, at its index in the text as sent (a $ in
+        the friend's name stays text; ``oa_console.line.emoji``)."""
+        template = data.get("text") or ""
+        try:
+            refs = emoji_refs(data.get("emojis") or "")
+            if not template.strip():
+                if refs:
+                    self.add_error("emojis", _("Write the text with a $ for each LINE emoji."))
+                return None
+            return text_message_with_emojis(
+                template,
+                refs,
+                render=lambda piece: saved_reply_render(text=piece, friend=self.friend),
+            )
+        except EmojiError as exc:
+            self.add_error("emojis", str(exc))
+            return None
+
     def _flex(self, data: dict) -> dict | None:
         raw = data.get("flex_json") or ""
         if not raw.strip():
@@ -146,9 +196,9 @@ class AnswerForm(forms.Form):
         if data.get("saved_reply"):
             text = saved_reply_render(text=data["saved_reply"].text, friend=self.friend)
             parts.append(("saved_reply", {"type": "text", "text": text}))
-        if (data.get("text") or "").strip():
-            text = saved_reply_render(text=data["text"], friend=self.friend)
-            parts.append(("text", {"type": "text", "text": text}))
+        text = self._text(data)
+        if text:
+            parts.append(("text", text))
         image = self._image(data)
         if image:
             parts.append(("image_upload" if data.get("image_upload") else "image_url", image))

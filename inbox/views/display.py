@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from inbox.models import ConversationMessage, MessageContent
 
@@ -56,6 +57,13 @@ class MessageView:
     sender: str = ""  # what sent an outbound message: the member's name for a manual answer
 
 
+def sticker_image_url(sticker: object) -> str:
+    """The sticker's static image on LINE's CDN; "" for an id that is not LINE's digits (so
+    nothing a friend sends can point the page anywhere else)."""
+    sticker = str(sticker or "")
+    return STICKER_URL.format(sticker=sticker) if sticker.isdigit() and sticker.isascii() else ""
+
+
 def _emoji_url(product: object, emoji: object) -> str:
     product, emoji = str(product or ""), str(emoji or "")
     if _IDS.fullmatch(product) and _IDS.fullmatch(emoji):
@@ -70,8 +78,9 @@ def text_parts(text: str, emojis: object) -> list[TextPart]:
     spans = []
     for emoji in emojis if isinstance(emojis, list) else []:
         try:
-            start, length = int(emoji["index"]), int(emoji["length"])
-        except (KeyError, TypeError, ValueError):
+            # The OA's own messages have no length: each emoji is its one "$" placeholder.
+            start, length = int(emoji["index"]), int(emoji.get("length", 1))
+        except (KeyError, TypeError, ValueError, AttributeError):
             continue
         if start >= 0 and length > 0 and (start + length) * 2 <= len(units):
             spans.append((start, length, emoji.get("productId"), emoji.get("emojiId")))
@@ -84,7 +93,8 @@ def text_parts(text: str, emojis: object) -> list[TextPart]:
         chunk = units[start * 2 : (start + length) * 2].decode("utf-16-le", "replace")
         parts.append(
             TextPart(
-                chunk,
+                # A sent emoji's "$" says nothing: its ids are the alt text instead.
+                chunk if chunk != "$" else f"({product or ''}/{emoji_id or ''})",
                 emoji=f"{product or ''}/{emoji_id or ''}",
                 image_url=_emoji_url(product, emoji_id),
             )
@@ -171,9 +181,7 @@ def message_view(message: ConversationMessage) -> MessageView:
             "package": payload.get("packageId", "?"),
             "sticker": payload.get("stickerId", "?"),
         }
-        sticker = str(payload.get("stickerId") or "")
-        if sticker.isdigit() and sticker.isascii():
-            view.sticker_url = STICKER_URL.format(sticker=sticker)
+        view.sticker_url = sticker_image_url(payload.get("stickerId"))
         keywords = payload.get("keywords")
         if isinstance(keywords, list) and keywords:
             view.details.append(", ".join(str(word) for word in keywords[:5]))
@@ -197,19 +205,70 @@ def message_view(message: ConversationMessage) -> MessageView:
                 {"mlat": latitude, "mlon": longitude, "zoom": 16}
             )
     elif kind == Type.POSTBACK:
-        view.label = _("Postback: %(data)s") % {"data": message.text}
+        view.label = postback_label(message.text)
         params = payload.get("params")
         if isinstance(params, dict):
-            view.details.extend(f"{key}: {value}" for key, value in params.items())
+            view.details.extend(_postback_param(key, value) for key, value in params.items())
     else:
         view.label = Type(kind).label if kind in Type.values else kind
     return view
 
 
-def preview_label(message_type: str, preview: str) -> str:
-    """The list's last-message column: the text, or what kind of message it was."""
-    if message_type == Type.TEXT:
-        return preview
+def postback_label(data: str) -> str:
+    """A friend's tap on a postback button (a rich menu area, a quick reply, a template's or
+    Flex message's button): LINE's webhook carries only the button's ``data`` (and a picker's
+    ``params``), never its label or ``displayText``, so the data is shown after a label."""
+    return _("Tapped a button: %(data)s") % {"data": data}
+
+
+def _postback_param(key: str, value: object) -> str:
+    """One of a postback's ``params``: a date, time or datetime picker's choice, or the rich
+    menu tab a ``richmenuswitch`` action switched to (LINE's webhook PostbackContent)."""
+    label = _POSTBACK_PARAMS.get(key)
+    return f"{label}: {value}" if label else f"{key}: {value}"
+
+
+_POSTBACK_PARAMS = {
+    "date": gettext_lazy("Date chosen"),
+    "time": gettext_lazy("Time chosen"),
+    "datetime": gettext_lazy("Date and time chosen"),
+    "newRichMenuAliasId": gettext_lazy("Rich menu tab"),
+    "status": gettext_lazy("Rich menu switch"),
+}
+# The conversation list's last message when it has no text of its own, by who sent it.
+_FRIEND_SENT = {
+    Type.STICKER: gettext_lazy("Sent a sticker"),
+    Type.IMAGE: gettext_lazy("Sent an image"),
+    Type.VIDEO: gettext_lazy("Sent a video"),
+    Type.AUDIO: gettext_lazy("Sent an audio message"),
+    Type.FILE: gettext_lazy("Sent a file"),
+    Type.LOCATION: gettext_lazy("Sent a location"),
+}
+_OA_SENT = {
+    Type.STICKER: gettext_lazy("You sent a sticker"),
+    Type.IMAGE: gettext_lazy("You sent an image"),
+    Type.VIDEO: gettext_lazy("You sent a video"),
+    Type.AUDIO: gettext_lazy("You sent an audio message"),
+    Type.FILE: gettext_lazy("You sent a file"),
+    Type.LOCATION: gettext_lazy("You sent a location"),
+    Type.FLEX: gettext_lazy("You sent a Flex message"),
+    Type.TEMPLATE: gettext_lazy("You sent a template message"),
+    Type.IMAGEMAP: gettext_lazy("You sent an imagemap message"),
+}
+
+
+def preview_label(message_type: str, preview: str, direction: str) -> str:
+    """The list's last-message column, as LINE's own chat list reads: the text (the OA's
+    prefixed "You:"), what a friend tapped, or what kind of message someone sent. The OA's
+    Flex, template and imagemap messages show their alternative text when they have one."""
+    outbound = direction == ConversationMessage.Direction.OUT
     if message_type == Type.POSTBACK:
-        return _("Postback: %(data)s") % {"data": preview}
-    return f"[{Type(message_type).label}]" if message_type in Type.values else ""
+        return postback_label(preview)
+    if message_type == Type.TEXT or (outbound and preview and message_type in _OA_SENT):
+        if not preview:
+            return ""
+        return _("You: %(text)s") % {"text": preview} if outbound else preview
+    label = (_OA_SENT if outbound else _FRIEND_SENT).get(message_type)
+    if label:
+        return str(label)
+    return str(Type(message_type).label) if message_type in Type.values else ""

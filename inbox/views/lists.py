@@ -52,7 +52,9 @@ def _render_list(
     page.object_list = list(page.object_list)
     for conversation in page.object_list:
         conversation.preview = preview_label(
-            conversation.last_message_type, conversation.last_message_preview
+            conversation.last_message_type,
+            conversation.last_message_preview,
+            conversation.last_message_direction,
         )
         conversation.snippet = filters.hits.snippets.get(conversation.pk) if filters.hits else None
     query = request.GET.copy()

@@ -22,6 +22,7 @@ import yaml
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator, ValidationError, validators
 
+from oa_console.line.emoji import emoji_index_errors, text_transformed
 from oa_console.links import MAX_IMAGE_URL_LENGTH, link_error
 
 MAX_BUBBLES = 5
@@ -138,6 +139,9 @@ def messages_errors(messages) -> list[MessageError]:
                         )
                     )
         errors += [MessageError(number, path, problem) for path, problem in _link_errors(message)]
+        errors += [
+            MessageError(number, path, problem) for path, problem in emoji_index_errors(message)
+        ]
     return errors
 
 
@@ -176,8 +180,11 @@ def is_personalised(messages: list[dict]) -> bool:
 
 
 def personalise(messages: list[dict], display_name: str) -> list[dict]:
+    """Each text message with the friend's name in place of {displayName}; its LINE emoji
+    indexes move with the text (a name before a ``$`` shifts it)."""
     name = display_name or _("there")
-    return [
-        {**m, "text": m["text"].replace(DISPLAY_NAME, name)} if m.get("type") == "text" else m
-        for m in messages
-    ]
+
+    def fill(text: str) -> str:
+        return text.replace(DISPLAY_NAME, name)
+
+    return [text_transformed(m, fill) if m.get("type") == "text" else m for m in messages]

@@ -191,4 +191,27 @@ def request_errors(operation: Operation, request: RecordedRequest) -> list[str]:
             f"{'/'.join(map(str, e.absolute_path)) or 'body'}: {e.message}"
             for e in _validator(operation, operation.body_schema).iter_errors(document)
         ]
+        errors += _emoji_errors(document)
+    return errors
+
+
+def _emoji_errors(document) -> list[str]:
+    """What the schema cannot say about LINE emoji: each ``emojis[].index`` of a text message
+    must be the position of a ``$`` in its ``text`` (LINE answers 400 otherwise), counted in
+    UTF-16 code units as LINE counts them."""
+    messages = document.get("messages") if isinstance(document, dict) else None
+    errors = []
+    for number, message in enumerate(messages if isinstance(messages, list) else []):
+        if not isinstance(message, dict) or message.get("type") != "text":
+            continue
+        units = str(message.get("text", "")).encode("utf-16-le")
+        for position, emoji in enumerate(message.get("emojis") or []):
+            index = emoji.get("index") if isinstance(emoji, dict) else None
+            if not isinstance(index, int) or units[index * 2 : index * 2 + 2] != "$".encode(
+                "utf-16-le"
+            ):
+                errors.append(
+                    f"messages/{number}/emojis/{position}/index: {index} is not the index of "
+                    "a $ character in text"
+                )
     return errors

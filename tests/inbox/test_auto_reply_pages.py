@@ -4,8 +4,10 @@ on/off and delete, the rule tester, business hours, who may edit, and isolation.
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, pgettext
 
 from inbox.models import AutoReplyHandover, AutoReplyRule, BusinessHours, Conversation
 from oa_console.roles import Role
@@ -114,6 +116,23 @@ def test_the_list_is_paginated(account, marketer):
     assert "Rule 24" in body and "Rule 25" not in body
     page2 = client_for(marketer).get(_url(account, "auto_reply_list"), {"page": 2})
     assert page2.content.decode().count('data-testid="rule-row"') == 1
+
+
+def test_the_rule_kind_column_is_not_the_insights_count_of_answers_in_japanese(account, marketer):
+    """ "Answers" is also the Chats insights' count of answers (ja 応答数); the rule list's column
+    and the form's field name what a rule answers, with their own context."""
+    make_rule(account, "Hello", "greeting")
+    client = client_for(marketer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ja"
+    body = client.get(_url(account, "auto_reply_list")).content.decode()
+    header = body[body.index("<thead>") : body.index("</thead>")]
+    form = client.get(_url(account, "auto_reply_create")).content.decode()
+    with translation.override("ja"):
+        kind_header = pgettext("auto-reply kind", "Answers")
+        assert gettext("Answers") == "応答数"  # the insights' count keeps its own translation
+    assert f"<th>{kind_header}</th>" in header
+    assert f'for="id_kind">{kind_header}' in form
+    assert "応答数" not in header and "応答数" not in form
 
 
 def test_the_tester_shows_the_rule_and_its_messages_or_nobody(account, marketer):

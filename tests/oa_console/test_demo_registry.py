@@ -20,6 +20,7 @@ def test_every_app_registers_its_demo_steps_in_order():
         "seed_team",
         "seed_chat_media",
         "seed_auto_replies",
+        "seed_auto_reply_history",
         "seed_audit_log",
         "seed_metrics",
     ]

@@ -106,3 +106,31 @@ def test_a_type_that_is_not_a_string_is_an_error_not_a_crash():
         errors = messages_errors([broken])
         assert {e.path for e in errors} <= {"contents", "contents/type"}, tag
         assert "type must be one of bubble, carousel" in [e.message for e in errors]
+
+
+EMOJI = {"productId": "5ac1bfd5040ab15980c9b435", "emojiId": "001"}
+
+
+def test_a_line_emoji_off_its_dollar_is_refused_before_line_sees_it():
+    good = {"type": "text", "text": "🍣 $", "emojis": [{"index": 3, **EMOJI}]}
+    off = {"type": "text", "text": "🍣 $", "emojis": [{"index": 2, **EMOJI}]}
+    assert messages_errors([good]) == []
+    [error] = messages_errors([off])
+    assert (error.bubble, error.path) == (1, "emojis/0/index")
+    assert "not the position of a $" in error.message
+
+
+def test_personalising_moves_the_line_emoji_with_the_text():
+    """A name before a placeholder shifts it; a $ or a 🍣 in the name is plain text."""
+    message = {
+        "type": "text",
+        "text": "{displayName} $ thanks $",
+        "emojis": [{"index": 14, **EMOJI}, {"index": 23, **EMOJI, "emojiId": "002"}],
+    }
+    assert messages_errors([message]) == []
+    [sent] = personalise([message], "A$🍣")
+    assert sent["text"] == "A$🍣 $ thanks $"
+    assert [e["index"] for e in sent["emojis"]] == [5, 14]
+    assert [e["emojiId"] for e in sent["emojis"]] == ["001", "002"]
+    assert messages_errors([sent]) == []
+    assert message["text"] == "{displayName} $ thanks $"  # the stored message is unchanged
