@@ -77,12 +77,18 @@ class MessageSearch(models.Model):
     message = models.OneToOneField(
         ConversationMessage, on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
-    account = models.ForeignKey(LineAccount, on_delete=models.CASCADE, related_name="+")
+    # Indexed with the message id (below): a search's newest-first scan of one OA reads it.
+    account = models.ForeignKey(
+        LineAccount, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="+")
     grams = GramArrayField()
 
     objects = AccountScopedManager()
     unscoped = UnscopedManager()
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "-message"], name="message_search_newest")]
 
     def __str__(self) -> str:
         return f"search grams of message {self.message_id}"

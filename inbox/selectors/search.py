@@ -2,8 +2,10 @@
 
 Messages are found through the blind n-gram index: the query's hashed grams must all be in a
 message's row (``MessageSearch``), the newest ``CANDIDATES`` such rows are decrypted, and only
-those whose normalised text holds the normalised query count. Friends' display names are not
-encrypted: they are matched with a case-insensitive LIKE.
+those whose normalised text holds the normalised query count (``inbox.selectors.search_plan``
+picks the grams and the scan that find them fastest). Friends' display names are not
+encrypted: they are matched with a case-insensitive LIKE, which a trigram index serves on
+PostgreSQL (segments migration 0015); the first ``NAME_MATCHES`` friends matched count.
 """
 
 from __future__ import annotations
@@ -14,13 +16,16 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from inbox.models import ConversationMessage, MessageSearch
+from inbox.models import ConversationMessage
+from inbox.selectors.search_plan import candidate_plan, gram_frequencies, message_candidates
 from inbox.services.search_index import gram_hashes, query_grams, search_normalize
 from oa_console.models import LineAccount
+from segments.models import Friend
 
 # How many index candidates (newest first) one OA's search decrypts and checks: a bound on the
 # work of a query whose grams are common (a short Latin query), not on its precise matches.
 CANDIDATES = 2000
+NAME_MATCHES = 1000
 SNIPPET_CONTEXT = 30
 QUERY_MAX_LENGTH = 100
 _SPACES = re.compile(r"\s+")
@@ -38,16 +43,18 @@ class Snippet:
 
 @dataclass
 class SearchHits:
-    """Conversations whose messages matched, with the newest matching message's snippet; the
-    names are matched in the list's own query (``name_condition``)."""
+    """Conversations whose messages matched, with the newest matching message's snippet, and
+    the friends whose names matched."""
 
     query: str
     message_conversation_ids: set[int] = field(default_factory=set)
     snippets: dict[int, Snippet] = field(default_factory=dict)
+    name_friend_ids: set[int] = field(default_factory=set)
 
     def condition(self) -> Q:
-        """The list's filter: a friend's name or a message matches."""
-        return Q(friend__display_name__icontains=self.query.strip()) | Q(
+        """The list's filter: a friend's name or a message matches (two id lists: the list
+        reads them through its primary key and its one-per-friend index)."""
+        return Q(friend_id__in=sorted(self.name_friend_ids)) | Q(
             pk__in=sorted(self.message_conversation_ids)
         )
 
@@ -73,19 +80,22 @@ def snippet_of(text: str, query: str) -> tuple[str, str, str] | None:
 
 
 def conversation_search(*, accounts: Iterable[LineAccount], query: str) -> SearchHits:
-    """The conversations of these OAs with a message holding ``query``."""
+    """The conversations of these OAs with a message holding ``query``, and the friends of
+    these OAs whose names hold it."""
     query = query.strip()[:QUERY_MAX_LENGTH]
     hits = SearchHits(query=query)
     grams = query_grams(query)
-    if not grams:
-        return hits  # one Latin letter: names only (the index holds no single ASCII letters)
+    frequencies = gram_frequencies() if grams else {}
     for account in accounts:
-        candidates = list(
-            MessageSearch.objects.for_account(account)
-            .filter(grams__has_grams=gram_hashes(account_id=account.pk, grams=grams))
-            .order_by("-message_id")
-            .values_list("message_id", flat=True)[:CANDIDATES]
+        hits.name_friend_ids.update(
+            Friend.objects.for_account(account)
+            .filter(display_name__icontains=query)
+            .values_list("id", flat=True)[:NAME_MATCHES]
         )
+        if not grams:
+            continue  # one Latin letter: names only (the index holds no single ASCII letters)
+        plan = candidate_plan(gram_hashes(account_id=account.pk, grams=grams), frequencies)
+        candidates = message_candidates(account=account, plan=plan, limit=CANDIDATES)
         if not candidates:
             continue
         messages = (
