@@ -43,6 +43,7 @@ from inbox.autoreplies.matching import (
 )
 from inbox.autoreplies.selectors import auto_reply_rules_enabled, business_hours_get
 from inbox.models import AutoReplyHandover, AutoReplyRule, Conversation, ConversationMessage
+from inbox.services.assignment import conversations_auto_assign
 from inbox.services.outbound import outbound_messages_record
 from inbox.services.reply_tokens import reply_token_claim
 from oa_console.activity.models import Activity
@@ -158,7 +159,11 @@ def _handed_over(account: LineAccount, friend_ids: set[int]) -> set[int]:
 
 
 def _hand_over(account: LineAccount, friend_id: int, rule: AutoReplyRule, at: datetime) -> None:
-    """Mark the conversation as needing a person: open, with the rule's handover marker."""
+    """Mark the conversation as needing a person: open, with the rule's handover marker, and
+    given to the next available member in turn when the OA assigns automatically (the same
+    round-robin as a new conversation's; one already assigned keeps its member). A handover
+    from a conversation whose session was already open, or from a follow, which writes no
+    message, would otherwise wait for someone to pick it up."""
     conversations = Conversation.objects.for_account(account)
     conversations.bulk_create(
         [Conversation(account=account, friend_id=friend_id)], ignore_conflicts=True
@@ -171,6 +176,8 @@ def _hand_over(account: LineAccount, friend_id: int, rule: AutoReplyRule, at: da
         conversation=conversation,
         defaults={"account": account, "rule": rule, "rule_name": rule.name, "handed_over_at": at},
     )
+    if conversation.assignee_id is None:
+        conversations_auto_assign(account=account, conversation_ids=[conversation.pk])
 
 
 def answers_send(*, account: LineAccount, answers: Sequence[Answer]) -> int:
