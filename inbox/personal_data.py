@@ -15,7 +15,13 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from inbox.models import Conversation, ConversationMessage, ConversationNote, MessageContent
+from inbox.models import (
+    AutoReplySend,
+    Conversation,
+    ConversationMessage,
+    ConversationNote,
+    MessageContent,
+)
 from inbox.services.retention import messages_content_delete
 from segments.personal_data.registry import (
     PersonalDataProvider,
@@ -70,6 +76,13 @@ def erase(subject: Subject) -> dict[str, int]:
     }
     counts["chat_conversations"] = conversations.update(
         last_message_preview="", reply_token="", reply_token_at=None, mark_as_read_token=""
+    )
+    # Auto-replies on their way or finished carry the messages sent, the friend's name in them.
+    counts["chat_auto_replies"] = (
+        AutoReplySend.objects.for_account(account)
+        .filter(friend=subject.friend)
+        .delete()[1]
+        .get(AutoReplySend._meta.label, 0)
     )
     # Internal notes are what the team wrote about the friend: deleted with the rest.
     counts["chat_notes"] = (

@@ -4,11 +4,13 @@ round-robin to the next available member, as a new conversation does."""
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from inbox.models import Conversation
 from inbox.services.assignment import availability_set, conversation_assign, team_settings_update
 from oa_console.roles import Role
-from tests.conftest import make_member
+from segments.models import FriendTag, Tag
+from tests.conftest import client_for, make_member
 from tests.inbox.autoreply_helpers import (  # noqa: F401  (fixture)
     auto_replies_deployed,
     live_event,
@@ -101,3 +103,48 @@ def test_without_automatic_assignment_a_handover_assigns_nobody(
     _send(account, django_capture_on_commit_callbacks, "follow", user_id(2))
     conversation = Conversation.unscoped.get(account=account)
     assert (conversation.status, conversation.assignee_id) == ("open", None)
+
+
+def _marker(owner, account) -> str:
+    conversation = Conversation.unscoped.get(account=account)
+    page = client_for(owner).get(
+        reverse("conversation_detail", args=["alpha", account.slug, conversation.pk])
+    )
+    return page.content.decode()
+
+
+@pytest.mark.parametrize("refused", [False, True])
+def test_tags_and_handover_apply_on_match_whatever_became_of_the_answer(
+    account, workspace, owner, members, line_chat, django_capture_on_commit_callbacks, refused
+):
+    """Tags say "the friend asked about this", answered or not; a handover is needed all the
+    more when the answer failed (nobody answered), and the marker says so then."""
+    tag = Tag.unscoped.create(account=account, name="asked-for-staff")
+    make_rule(
+        account,
+        "Staff",
+        "keyword",
+        match="contains",
+        patterns=["staff"],
+        hand_over=True,
+        tags=[tag],
+        messages=text("A team member will answer you soon."),
+    )
+    team_settings_update(account=account, auto_assign=True)
+    availability_set(workspace=workspace, user=members["ben"], available=True)
+    event = live_event("message", user=user_id(3))
+    event["message"]["text"] = "staff please"
+    if refused:
+        line_chat.expired.add(event["replyToken"])  # LINE answers 400 "Invalid reply token"
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(account, [event])
+
+    assert line_chat.replies == (
+        {} if refused else {event["replyToken"]: text("A team member will answer you soon.")}
+    )
+    assert FriendTag.unscoped.filter(account=account, tag=tag).count() == 1
+    conversation = Conversation.unscoped.get(account=account)
+    assert (conversation.status, conversation.assignee) == ("open", members["ben"])
+    page = _marker(owner, account)
+    assert 'data-testid="auto-reply-handover"' in page
+    assert ('data-testid="auto-reply-not-delivered"' in page) is refused
