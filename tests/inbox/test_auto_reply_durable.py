@@ -21,6 +21,7 @@ from tests.inbox.autoreply_helpers import (  # noqa: F401  (fixture)
     text,
 )
 from tests.inbox.helpers import deliver
+from tests.segments.factories import FriendFactory
 from tests.webhooks.factories import user_id
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("auto_replies_deployed")]
@@ -153,3 +154,59 @@ def test_an_event_too_old_to_answer_is_recorded_expired_at_once(account, line_ch
     assert AutoReplySend.unscoped.get().status == "expired"
     assert send_due_auto_replies() == 0
     assert line_chat.server.requests == []
+
+
+def test_erasing_a_friend_deletes_their_auto_replies(
+    account, owner, line_chat, django_capture_on_commit_callbacks
+):
+    """A send holds the messages as sent, the friend's name filled in: erased with the rest."""
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    _message, send = _decided(account)
+    other = AutoReplySend.unscoped.create(
+        account=account,
+        friend=FriendFactory(account=account),
+        kind="keyword",
+        messages=ANSWER,
+        token_at=timezone.now(),
+        status="sent",
+    )
+    page = reverse("friend_personal_data", args=["alpha", account.slug, USER])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_for(owner).post(page, {"confirm": "ERASE"}).status_code == 302
+    assert list(AutoReplySend.unscoped.values_list("pk", flat=True)) == [other.pk]
+    assert send.pk != other.pk
+
+
+def test_finished_sends_are_pruned_after_a_week_unless_a_handover_shows_one(account, line_chat):
+    from inbox.autoreplies.sending import auto_reply_sends_prune
+    from inbox.models import AutoReplyHandover, Conversation
+
+    friend = FriendFactory(account=account)
+    conversation = Conversation.unscoped.create(account=account, friend=friend)
+
+    def make(status: str) -> AutoReplySend:
+        return AutoReplySend.unscoped.create(
+            account=account,
+            friend=friend,
+            kind="keyword",
+            messages=ANSWER,
+            token_at=timezone.now(),
+            status=status,
+        )
+
+    old_sent, old_shown, recent = make("sent"), make("expired"), make("failed")
+    AutoReplyHandover.unscoped.create(
+        account=account,
+        conversation=conversation,
+        rule_name="Staff",
+        handed_over_at=timezone.now(),
+        send=old_shown,
+    )
+    AutoReplySend.unscoped.filter(pk__in=[old_sent.pk, old_shown.pk]).update(
+        created_at=timezone.now() - timedelta(days=8)
+    )
+    assert auto_reply_sends_prune() == 1
+    assert set(AutoReplySend.unscoped.values_list("pk", flat=True)) == {old_shown.pk, recent.pk}
