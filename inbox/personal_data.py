@@ -16,7 +16,13 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from inbox.models import Conversation, ConversationMessage, ConversationNote, MessageContent
+from inbox.models import (
+    AutoReplySend,
+    Conversation,
+    ConversationMessage,
+    ConversationNote,
+    MessageContent,
+)
 from inbox.services.retention import messages_content_delete
 from segments.personal_data.registry import (
     PersonalDataProvider,
@@ -75,6 +81,13 @@ def erase(subject: Subject) -> dict[str, int]:
         reply_token_at=None,
         mark_as_read_token="",
         updated_at=timezone.now(),  # an open list shows the preview gone
+    )
+    # Auto-replies on their way or finished carry the messages sent, the friend's name in them.
+    counts["chat_auto_replies"] = (
+        AutoReplySend.objects.for_account(account)
+        .filter(friend=subject.friend)
+        .delete()[1]
+        .get(AutoReplySend._meta.label, 0)
     )
     # Internal notes are what the team wrote about the friend: deleted with the rest.
     counts["chat_notes"] = (

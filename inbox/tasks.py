@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from inbox.autoreplies.sending import (
+    auto_replies_due,
+    auto_reply_sends_prune,
+    auto_reply_sweep_deliver,
+)
 from inbox.models import Conversation
 from inbox.services.answers import answer_deliver, answers_due
 from inbox.services.line_presence import loading_show, mark_read_in_line
@@ -21,8 +26,20 @@ from oa_console.tenancy import tenant_scope
 
 @shared_task(acks_late=True)
 def prune_reply_token_uses() -> int:
-    """Forget claims of reply tokens long expired (beat: hourly)."""
-    return reply_token_uses_prune()
+    """Forget claims of reply tokens long expired, and auto-replies finished long ago
+    (beat: hourly)."""
+    return reply_token_uses_prune() + auto_reply_sends_prune()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def send_due_auto_replies() -> int:
+    """The beat's sweep (every 10 s): auto-replies decided but never sent (the process that
+    should have sent them after the hub's commit died) go out while their reply token is
+    valid; the others end expired, or unknown when a call may have reached LINE."""
+    due = auto_replies_due()
+    for send_id in due:
+        auto_reply_sweep_deliver(send_id=send_id)
+    return len(due)
 
 
 @shared_task(acks_late=True)

@@ -18,9 +18,9 @@ from inbox.selectors.conversations import (
     ConversationFilters,
     conversation_get,
     conversation_list,
-    conversation_messages,
 )
 from inbox.selectors.search import QUERY_MAX_LENGTH, conversation_search
+from inbox.selectors.timeline import conversation_timeline
 from oa_console.api.base import AccountApiView
 from oa_console.api.docs import operation_description
 from oa_console.api.objects import acting_user
@@ -143,8 +143,13 @@ class ConversationMessageListApi(AccountApiView):
         summary="List a conversation's messages",
         description=operation_description(
             "The conversation's messages in LINE's order (oldest first), both ways: the "
-            "friend's (`direction` in) and the OA's (`direction` out, with `sent_by`).",
-            returns="a page (`count`, `next`, `previous`, `results`) of messages.",
+            "friend's (`direction` in, `status` received) and the OA's (`direction` out, "
+            "`status` sent, with `sent_by`); then, as the conversation page shows them, the "
+            "messages of agents' answers not sent yet, in the order they were written: "
+            "`status` queued, sending_reply, confirm_push or failed (with `error`), `id` null "
+            "and `answer_id` naming the answer (confirm its push or drop it on the page).",
+            returns="a page (`count`, `next`, `previous`, `results`) of messages; the answers "
+            "not sent come last, on the last page.",
             capability=USE,
             errors=[(404, "no conversation with this id in the OA.")],
         ),
@@ -154,5 +159,5 @@ class ConversationMessageListApi(AccountApiView):
         if conversation is None:
             raise Http404
         self.require(USE)
-        page = self.paginate(conversation_messages(conversation=conversation))
+        page = self.paginate(conversation_timeline(conversation=conversation))
         return self.paginated_response(ConversationMessageOutputSerializer(page, many=True).data)

@@ -5,14 +5,20 @@ Two phases, so that no LINE call runs inside the drain's transaction (which hold
 subscribers' cursors, and the conversation's lock once the inbox writes it):
 
 1. In the hub's transaction (``auto_replies_react``): decide each event's rule (the pure
-   ``matching.rule_for``), add the rule's tags and hand the conversation over when the rule
-   says so. These writes commit with the cursor, so a redelivered batch repeats nothing.
+   ``matching.rule_for``) and apply what a match means (``_on_match``): the rule's tags, its
+   handover, and its answer written as an ``AutoReplySend`` (messages personalised, the
+   event's reply token). These writes commit with the cursor, so a redelivered batch repeats
+   nothing.
 2. Right after that commit (``transaction.on_commit``, in the same process, so the answer
-   leaves within milliseconds of the webhook): claim the event's reply token, call
-   ``chat_reply`` and record what was sent. A token that is missing, expired (an event from
-   long ago, a drain that ran late) or claimed first by an agent means no auto-reply, logged:
-   auto-replies never push. A worker killed between the phases loses that one reply, never
-   sends it twice (the token is single-use anyway).
+   leaves within milliseconds of the webhook): ``inbox.autoreplies.sending`` claims each
+   send's reply token and calls ``chat_reply``. A worker killed between the phases leaves the
+   sends queued and the beat's sweep sends them while their token is valid (then they end
+   "expired": auto-replies never push); a send whose call may have reached LINE is never
+   made twice.
+
+What a match does does not wait for the answer's fate: tags say "the friend asked about X"
+whether or not the reply reached them, and a handover is needed all the more when it did not
+(nobody answered); the handover marker then says the rule's answer was not delivered.
 
 The subscriber starts "now": deployed for the first time it never answers last month's
 messages. It is registered before the inbox's own subscriber, so it sees a conversation's
@@ -23,14 +29,11 @@ again (the handover ends).
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
 
 from django.db import transaction
-from django.utils import timezone
 
 from inbox.autoreplies.hours import hours_open, windows_from
 from inbox.autoreplies.matching import (
@@ -42,37 +45,20 @@ from inbox.autoreplies.matching import (
     rule_for,
 )
 from inbox.autoreplies.selectors import auto_reply_rules_enabled, business_hours_get
-from inbox.models import AutoReplyHandover, AutoReplyRule, Conversation, ConversationMessage
-from inbox.services.outbound import outbound_messages_record
-from inbox.services.reply_tokens import reply_token_claim
+from inbox.autoreplies.sending import auto_replies_deliver
+from inbox.models import AutoReplyHandover, AutoReplyRule, AutoReplySend, Conversation
+from inbox.services.assignment import conversations_auto_assign
+from inbox.services.reply_tokens import reply_token_usable
 from oa_console.activity.models import Activity
 from oa_console.activity.registry import ActivityRow, per_account
-from oa_console.line.chat import chat_reply
 from oa_console.line.messages import is_personalised, personalise
 from oa_console.models import LineAccount
-from oa_console.tenancy import tenant_scope
 from segments.models import FriendTag
 from segments.selectors.friends import friend_names
 from segments.services.tagging import friend_tags_add
 
-logger = logging.getLogger("inbox.auto_replies")
-
 SUBSCRIBER = "inbox.auto_replies"
 KINDS = (Activity.Kind.FOLLOW, Activity.Kind.UNBLOCK, Activity.Kind.MESSAGE, Activity.Kind.POSTBACK)
-USED_FOR = "auto_reply"
-
-
-@dataclass(frozen=True)
-class Answer:
-    """An answer decided in the hub's transaction, sent after its commit."""
-
-    rule_id: int
-    kind: str
-    messages: list
-    friend_id: int
-    line_user_id: str
-    reply_token: str
-    received_at: datetime
 
 
 def event_from_activity(row: ActivityRow) -> AutoReplyEvent | None:
@@ -106,7 +92,7 @@ def _react(account: LineAccount, rows: list[ActivityRow]) -> None:
     windows = windows_from(hours.windows) if hours else []
     closed = [date.fromisoformat(day) for day in hours.closed_dates] if hours else []
     quiet = _handed_over(account, {row.friend_id for row in rows if row.friend_id})
-    answers: list[Answer] = []
+    matched: list[tuple[ActivityRow, AutoReplyRule]] = []
     for row in sorted(rows, key=lambda row: (row.occurred_at, row.id)):
         event = event_from_activity(row)
         if event is None or row.friend_id in quiet:
@@ -120,30 +106,56 @@ def _react(account: LineAccount, rows: list[ActivityRow]) -> None:
         rule = rule_for(rules, event, open_now=open_now)
         if rule is None:
             continue
-        for tag in rule.tags.all():
-            friend_tags_add(
-                account=account,
-                tag=tag,
-                friend_ids=[row.friend_id],
-                source=FriendTag.Source.RULE,
-                at=row.occurred_at,
-            )
+        matched.append((row, rule))
         if rule.hand_over:
-            _hand_over(account, row.friend_id, rule, row.occurred_at)
             quiet.add(row.friend_id)
-        answers.append(
-            Answer(
-                rule_id=rule.pk,
-                kind=rule.kind,
-                messages=rule.messages,
-                friend_id=row.friend_id,
-                line_user_id=row.line_user_id,
-                reply_token=str((row.payload or {}).get("reply_token") or ""),
-                received_at=row.occurred_at,
-            )
+    if not matched:
+        return
+    names = friend_names(
+        account=account,
+        line_user_ids=[row.line_user_id for row, rule in matched if is_personalised(rule.messages)],
+    )
+    queued = [_on_match(account, row, rule, names) for row, rule in matched]
+    send_ids = [send.pk for send in queued if send.status == AutoReplySend.Status.QUEUED]
+    if send_ids:
+        transaction.on_commit(partial(auto_replies_deliver, account=account, send_ids=send_ids))
+
+
+def _on_match(
+    account: LineAccount, row: ActivityRow, rule: AutoReplyRule, names: dict[str, str]
+) -> AutoReplySend:
+    """Everything a rule's match does, decided now and not undone by the answer's fate:
+    its answer is written to be sent after the commit; its tags apply (the friend asked about
+    this, answered or not); its handover applies (a person is needed all the more when the
+    answer does not reach the friend, and the marker will say so)."""
+    messages = rule.messages
+    if is_personalised(messages):
+        messages = personalise(messages, names.get(row.line_user_id, ""))
+    token = str((row.payload or {}).get("reply_token") or "")
+    in_time = reply_token_usable(token=token, received_at=row.occurred_at)
+    send = AutoReplySend.objects.for_account(account).create(
+        account=account,
+        friend_id=row.friend_id,
+        rule=rule,
+        kind=rule.kind,
+        messages=messages,
+        reply_token=token,
+        token_at=row.occurred_at,
+        # No token, or one already too old (an event from long ago, a drain that ran late):
+        # nothing will be sent, and the row says so.
+        status=AutoReplySend.Status.QUEUED if in_time else AutoReplySend.Status.EXPIRED,
+    )
+    for tag in rule.tags.all():
+        friend_tags_add(
+            account=account,
+            tag=tag,
+            friend_ids=[row.friend_id],
+            source=FriendTag.Source.RULE,
+            at=row.occurred_at,
         )
-    if answers:
-        transaction.on_commit(partial(answers_send, account=account, answers=answers))
+    if rule.hand_over:
+        _hand_over(account, row.friend_id, rule, row.occurred_at, send)
+    return send
 
 
 def _handed_over(account: LineAccount, friend_ids: set[int]) -> set[int]:
@@ -157,8 +169,14 @@ def _handed_over(account: LineAccount, friend_ids: set[int]) -> set[int]:
     return set(handovers.values_list("conversation__friend_id", flat=True))
 
 
-def _hand_over(account: LineAccount, friend_id: int, rule: AutoReplyRule, at: datetime) -> None:
-    """Mark the conversation as needing a person: open, with the rule's handover marker."""
+def _hand_over(
+    account: LineAccount, friend_id: int, rule: AutoReplyRule, at: datetime, send: AutoReplySend
+) -> None:
+    """Mark the conversation as needing a person: open, with the rule's handover marker, and
+    given to the next available member in turn when the OA assigns automatically (the same
+    round-robin as a new conversation's; one already assigned keeps its member). A handover
+    from a conversation whose session was already open, or from a follow, which writes no
+    message, would otherwise wait for someone to pick it up."""
     conversations = Conversation.objects.for_account(account)
     conversations.bulk_create(
         [Conversation(account=account, friend_id=friend_id)], ignore_conflicts=True
@@ -169,69 +187,13 @@ def _hand_over(account: LineAccount, friend_id: int, rule: AutoReplyRule, at: da
         conversation.save(update_fields=["status", "updated_at"])
     AutoReplyHandover.objects.for_account(account).update_or_create(
         conversation=conversation,
-        defaults={"account": account, "rule": rule, "rule_name": rule.name, "handed_over_at": at},
+        defaults={
+            "account": account,
+            "rule": rule,
+            "rule_name": rule.name,
+            "handed_over_at": at,
+            "send": send,
+        },
     )
-
-
-def answers_send(*, account: LineAccount, answers: Sequence[Answer]) -> int:
-    """Send the decided answers by the reply API (after the hub's commit); returns how many
-    LINE accepted. Never raises: each answer's failure is logged and the next one goes."""
-    sent = 0
-    with tenant_scope(workspace=account.workspace, account=account):
-        names = friend_names(
-            account=account,
-            line_user_ids=[a.line_user_id for a in answers if is_personalised(a.messages)],
-        )
-        for answer in answers:
-            try:
-                sent += _send(account, answer, names)
-            except Exception:
-                logger.exception(
-                    "auto-reply failed", extra={"account": account.pk, "rule": answer.rule_id}
-                )
-    return sent
-
-
-def _send(account: LineAccount, answer: Answer, names: dict[str, str]) -> int:
-    if not reply_token_claim(
-        account=account,
-        token=answer.reply_token,
-        received_at=answer.received_at,
-        used_for=USED_FOR,
-    ):
-        logger.info(
-            "auto-reply skipped: no reply token, or it expired or was used",
-            extra={"account": account.pk, "rule": answer.rule_id},
-        )
-        return 0
-    messages = answer.messages
-    if is_personalised(messages):
-        messages = personalise(messages, names.get(answer.line_user_id, ""))
-    outcome = chat_reply(account=account, reply_token=answer.reply_token, messages=messages)
-    if not outcome.accepted:
-        logger.warning(
-            "auto-reply refused by LINE: %s",
-            outcome.message or outcome.error,
-            extra={"account": account.pk, "rule": answer.rule_id},
-        )
-        return 0
-    sent_ids = [str(m.id) for m in getattr(outcome.data, "sent_messages", None) or []]
-    # The rule may have been deleted since it was decided: the messages still count as automatic.
-    rule_id = (
-        answer.rule_id
-        if AutoReplyRule.objects.for_account(account).filter(pk=answer.rule_id).exists()
-        else None
-    )
-    with transaction.atomic():
-        rows = outbound_messages_record(
-            account=account,
-            friend_id=answer.friend_id,
-            messages=messages,
-            sent_by=ConversationMessage.SentBy.AUTO_REPLY,
-            occurred_at=timezone.now(),
-            line_message_ids=sent_ids,
-        )
-        ConversationMessage.objects.for_account(account).filter(
-            pk__in=[row.pk for row in rows]
-        ).update(auto_reply_rule_id=rule_id, auto_reply_kind=answer.kind)
-    return 1
+    if conversation.assignee_id is None:
+        conversations_auto_assign(account=account, conversation_ids=[conversation.pk])

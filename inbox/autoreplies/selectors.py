@@ -30,9 +30,11 @@ def business_hours_get(*, account: LineAccount) -> BusinessHours | None:
 
 
 def auto_reply_handover_get(*, account: LineAccount, conversation_id: int):
-    """The rule's handover of this conversation, if one is in force (for its marker)."""
+    """The rule's handover of this conversation, if one is in force (for its marker), with
+    the rule's answer (the marker says when it did not reach the friend)."""
     return (
         AutoReplyHandover.objects.for_account(account)
         .filter(conversation_id=conversation_id)
+        .select_related("send")
         .first()
     )

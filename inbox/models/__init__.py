@@ -1,5 +1,5 @@
 from inbox.models.answer import OutboundAnswer, SavedReply
-from inbox.models.auto_reply import AutoReplyHandover, AutoReplyRule
+from inbox.models.auto_reply import AutoReplyHandover, AutoReplyRule, AutoReplySend
 from inbox.models.business_hours import BusinessHours
 from inbox.models.conversation import Conversation
 from inbox.models.media import ChatRetention, MessageContent
@@ -19,6 +19,7 @@ __all__ = [
     "AssignmentTurn",
     "AutoReplyHandover",
     "AutoReplyRule",
+    "AutoReplySend",
     "BusinessHours",
     "ChatRetention",
     "Conversation",

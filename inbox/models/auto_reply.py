@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from inbox.models.conversation import Conversation
+from oa_console.fields import EncryptedJSONField
 from oa_console.models import LineAccount
 from oa_console.tenancy import AccountScopedManager, UnscopedManager
 
@@ -62,6 +63,71 @@ class AutoReplyRule(models.Model):
         return self.name
 
 
+class AutoReplySend(models.Model):
+    """One auto-reply a rule decided, written in the activity hub's transaction before any LINE
+    call, so a worker that dies before the call leaves a row the beat's sweep sends while the
+    event's reply token is valid (``inbox.autoreplies.sending``). Auto-replies go by the reply
+    API only: a token that expires first ends the row as expired, never as a push.
+
+    LINE's reply API takes no retry key, so the token is claimed (``ReplyTokenUse``) in the
+    transaction that marks the row "sending", and a row left sending (a worker killed mid-call,
+    LINE's answer lost) is never sent again: the reply may have arrived."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to be sent")
+        # The reply token is claimed and LINE is being asked: never asked again with it.
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Refused by LINE")
+        # LINE's answer never came (a timeout, a worker killed mid-call): it may have arrived.
+        UNKNOWN = "unknown", _("Not confirmed by LINE")
+        EXPIRED = "expired", _("Not sent: the reply token expired")
+        # Someone else (an agent's answer) used the event's reply token first.
+        SKIPPED = "skipped", _("Not sent: the reply token was used by an answer")
+
+    # What became of the send once nothing more will happen to it.
+    FINISHED = (Status.SENT, Status.FAILED, Status.UNKNOWN, Status.EXPIRED, Status.SKIPPED)
+    # The friend received nothing from the rule (or nobody can tell).
+    NOT_DELIVERED = (Status.FAILED, Status.UNKNOWN, Status.EXPIRED, Status.SKIPPED)
+
+    account = models.ForeignKey(LineAccount, on_delete=models.CASCADE, related_name="+")
+    friend = models.ForeignKey("segments.Friend", on_delete=models.CASCADE, related_name="+")
+    # The rule may be deleted before the send: ``kind`` still counts the reply as automatic.
+    rule = models.ForeignKey(
+        AutoReplyRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=AutoReplyRule.Kind.choices)
+    # The LINE message objects as they are sent ({displayName} already filled in).
+    messages = EncryptedJSONField(_("messages"), default=list)
+    # The event's reply token and when LINE sent the event (the token's lifetime starts there).
+    reply_token = models.CharField(max_length=255, blank=True)
+    token_at = models.DateTimeField()
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # LINE's reason for a refusal, or what kept the call from being answered.
+    error = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    objects = AccountScopedManager()
+    unscoped = UnscopedManager()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["status", "token_at"],
+                condition=models.Q(status__in=["queued", "sending"]),
+                name="auto_reply_send_due_idx",
+            ),
+            models.Index(fields=["created_at"], name="auto_reply_send_age_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"auto-reply {self.pk} ({self.status})"
+
+
 class AutoReplyHandover(models.Model):
     """A rule handed this conversation to a person: auto-replies stay quiet for it until a
     team member resolves it (``inbox.autoreplies.answering`` ends the handover then)."""
@@ -76,6 +142,10 @@ class AutoReplyHandover(models.Model):
     # The rule's name when it handed over: the marker still reads well if the rule is deleted.
     rule_name = models.CharField(_("rule"), max_length=80)
     handed_over_at = models.DateTimeField(_("handed over at"))
+    # The rule's answer: the marker says when it did not reach the friend (nobody answered).
+    send = models.ForeignKey(
+        AutoReplySend, on_delete=models.SET_NULL, null=True, blank=True, related_name="handovers"
+    )
 
     objects = AccountScopedManager()
     unscoped = UnscopedManager()

@@ -5,11 +5,18 @@ LINE's image message takes a JPEG or PNG original of at most 10 MB and a preview
 1 MB, both over https (messaging-api.yml, ImageMessage). No image library is bundled to shrink
 a preview, so an uploaded image is its own preview and must fit the preview's 1 MB; a larger
 one is sent by URL with a preview URL. The type is read from the file's first bytes.
+
+Checking and storing are two steps: the composer's form checks an upload and plans its name
+and URL (``answer_image_check``) without writing anything, and ``answer_create`` stores it
+(``answer_images_save``) only in the transaction that writes the answer. An answer refused
+(a friend who blocked the OA, a push not confirmed, another field's error) leaves no file.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -37,8 +44,18 @@ def _public_url(name: str) -> str:
     return url
 
 
-def answer_image_store(*, account: LineAccount, upload: UploadedFile, field: str) -> str:
-    """Check and store ``upload``; its https URL. Problems are raised on ``field``."""
+@dataclass(frozen=True)
+class PlannedImage:
+    """An upload that passed the checks: where it will be stored and the URL LINE loads."""
+
+    name: str
+    url: str
+    upload: UploadedFile
+
+
+def answer_image_check(*, account: LineAccount, upload: UploadedFile, field: str) -> PlannedImage:
+    """Check ``upload`` against LINE's limits and plan its storage (nothing is written).
+    Problems are raised on ``field``."""
     kind = _kind(upload)
     if kind is None:
         raise ValidationError({field: [_("LINE only shows JPEG or PNG images.")]})
@@ -67,5 +84,15 @@ def answer_image_store(*, account: LineAccount, upload: UploadedFile, field: str
                 ]
             }
         )
-    name = default_storage.save(f"inbox/{account.pk}/{uuid.uuid4().hex}.{kind}", upload)
-    return _public_url(name)
+    name = f"inbox/{account.pk}/{uuid.uuid4().hex}.{kind}"
+    return PlannedImage(name=name, url=_public_url(name), upload=upload)
+
+
+def answer_images_save(images: Sequence[PlannedImage]) -> None:
+    """Store the planned uploads under their planned names (their URLs are in the answer)."""
+    for image in images:
+        image.upload.seek(0)
+        stored = default_storage.save(image.name, image.upload)
+        if stored != image.name:  # the storage renamed it: the answer's URL would not load
+            default_storage.delete(stored)
+            raise RuntimeError(f"storage saved {image.name} as {stored}")

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inbox.models import Conversation, ConversationMessage, OutboundAnswer, ReplyTokenUse
+from inbox.services.answer_images import PlannedImage, answer_images_save
 from inbox.services.outbound import outbound_messages_record
 from inbox.services.reply_tokens import (
     reply_token_claim,
@@ -109,10 +110,15 @@ def answer_create(
     messages: Sequence[dict],
     user=None,
     confirm_push: bool = False,
+    images: Sequence[PlannedImage] = (),
 ) -> OutboundAnswer:
     """Write the answer to send ``messages`` (LINE message objects) to the conversation's
     friend; refused (``AnswerRefused``) for a friend who blocked the OA and for a push the agent
-    has not confirmed, invalid messages raise ``ValidationError`` on ``messages``."""
+    has not confirmed, invalid messages raise ``ValidationError`` on ``messages``.
+
+    ``images`` are the uploads the messages link to (checked, not stored yet): stored only once
+    the answer is written, so a refused answer leaves no file behind, and before the worker is
+    kicked (after the commit), so LINE finds them."""
     friend = Friend.objects.for_account(account).get(pk=conversation.friend_id)
     if friend.status == Friend.Status.BLOCKED:
         raise blocked_refusal()
@@ -133,6 +139,7 @@ def answer_create(
         push_confirmed=confirm_push,
         next_attempt_at=now,
     )
+    answer_images_save(images)
     _kick(answer.pk)
     return answer
 

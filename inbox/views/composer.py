@@ -125,6 +125,7 @@ def answer_send(
                 messages=form.messages,
                 user=request.user,
                 confirm_push=form.cleaned_data["confirm_push"],
+                images=form.images,
             )
         except AnswerRefused as refusal:
             form.add_error(

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from inbox.services.answer_images import answer_image_store
+from inbox.services.answer_images import PlannedImage, answer_image_check
 from inbox.services.saved_replies import saved_reply_render
 from inbox.views.display import sticker_image_url
 from oa_console.json_input import json_loads_bounded
@@ -137,16 +137,21 @@ class AnswerForm(forms.Form):
         self.fields["saved_reply"].queryset = saved_replies
         self.fields["sticker"].choices = sticker_choices()
         self.messages: list[dict] = []
+        # Uploads checked but not stored: ``answer_create`` stores them with the answer.
+        self.images: list[PlannedImage] = []
 
     def _image(self, data: dict) -> dict | None:
         upload = data.get("image_upload")
         if upload:
             try:
-                url = answer_image_store(account=self.account, upload=upload, field="image_upload")
+                image = answer_image_check(
+                    account=self.account, upload=upload, field="image_upload"
+                )
             except ValidationError as exc:
                 self.add_error(None, exc)
                 return None
-            return {"type": "image", "originalContentUrl": url, "previewImageUrl": url}
+            self.images = [image]
+            return {"type": "image", "originalContentUrl": image.url, "previewImageUrl": image.url}
         if data.get("image_url"):
             url = data["image_url"]
             return {

@@ -109,6 +109,9 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-item-events": {"task": "journeys.trigger_tasks.sweep_item_events", "schedule": 60.0},
     # Chats: agents' answers whose kick was lost, whose retry is due or whose worker died.
     "send-inbox-answers": {"task": "inbox.tasks.send_due_answers", "schedule": 10.0},
+    # Chats: auto-replies whose after-commit send never ran (its process died), while their
+    # reply token is valid (about a minute: a sweep every 10 s leaves most of it).
+    "send-inbox-auto-replies": {"task": "inbox.tasks.send_due_auto_replies", "schedule": 10.0},
     # Chats: claims of reply tokens long expired are forgotten.
     "prune-inbox-reply-token-uses": {
         "task": "inbox.tasks.prune_reply_token_uses",

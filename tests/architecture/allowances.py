@@ -79,6 +79,10 @@ UNSCOPED = {
     # Agents' answers: the worker reads an answer by id before its OA is known, and the beat's
     # sweep finds due answers (and replies whose worker died) of every OA in one statement each.
     "inbox/services/answers.py": 3,
+    # Auto-replies a dead process never sent: the beat's sweep settles and finds due sends of
+    # every OA (one statement each), loads a due send by id to learn its OA, and deletes every
+    # OA's finished sends hourly in one statement.
+    "inbox/autoreplies/sending.py": 3,
     "oa_console/activity/draining.py": 1,
     "oa_console/activity/registry.py": 1,
     "oa_console/admin.py": 1,
