@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inbox', '0006_auto_replies'),
+        ('inbox', '0008_search_newest_index'),
         ('oa_console', '0011_agent_role'),
         ('segments', '0014_quiet_hours_callable_defaults'),
     ]
