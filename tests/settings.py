@@ -28,3 +28,6 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # each test (tests/conftest.py), so one test's requests never use up another's allowance.
 CACHES["ratelimit"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}  # noqa: F405
 RATELIMIT_USE_CACHE = "ratelimit"
+# One auto-reply after another in tests: a sending thread's own connection would not see the
+# test's transaction. The threads are tested with committed rows (test_auto_reply_threads.py).
+INBOX_AUTO_REPLY_CONCURRENCY = 1

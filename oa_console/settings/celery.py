@@ -140,3 +140,7 @@ AUDIT_LOG_RETENTION_DAYS = env.int("AUDIT_LOG_RETENTION_DAYS", default=730)
 
 # How long the activity log keeps rows every subscriber has passed, in days.
 ACTIVITY_LOG_RETENTION_DAYS = env.int("ACTIVITY_LOG_RETENTION_DAYS", default=30)
+
+# Threads that send one batch of auto-replies side by side in the worker (each with its own
+# database connection: a worker may hold this many more connections while it sends).
+INBOX_AUTO_REPLY_CONCURRENCY = env.int("INBOX_AUTO_REPLY_CONCURRENCY", default=8)
