@@ -141,6 +141,10 @@ class _Drains(threading.Thread):
         self.join(10)
 
 
+# Each run's event ids are its own: the inbox records an event id once (a redelivery).
+RUN_ID = f"{int(time.time()):010d}"
+
+
 def _event(account: LineAccount, number: int, due_epoch: float, rng: random.Random) -> dict:
     text = data.pool_text(rng.randrange(data.POOL))
     if rng.random() < KEYWORD_SHARE:
@@ -150,11 +154,11 @@ def _event(account: LineAccount, number: int, due_epoch: float, rng: random.Rand
         "mode": "active",
         "timestamp": int(due_epoch * 1000),
         "source": {"type": "user", "userId": f"U{rng.randrange(1, data.FRIENDS + 1):032x}"},
-        "webhookEventId": f"01LIVE{number:020d}",
+        "webhookEventId": f"01LIVE{RUN_ID}{number:010d}",
         "deliveryContext": {"isRedelivery": False},
         "replyToken": secrets.token_hex(16),
         "message": {
-            "id": str(900_000_000_000 + number),
+            "id": f"9{RUN_ID}{number:07d}",
             "type": "text",
             "text": text,
             "quoteToken": secrets.token_hex(8),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from inbox.models import Conversation, ConversationMessage
 from oa_console.tenancy import tenant_scope
@@ -125,3 +126,19 @@ def test_each_friend_gets_one_conversation_and_groups_none(account):
     assert set(conversations) == {FRIEND, other}
     assert conversations[FRIEND].unread_count == 2
     assert conversations[other].unread_count == 1
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_a_batch_of_event_keys_is_looked_up_through_the_unique_index(account):
+    """A thousand keys (a hub batch): PostgreSQL proves the partial index's condition from an
+    IN list of at most 100, so the lookup states it; else it reads every message of the OA."""
+    from inbox.services.ingestion import recorded_event_keys
+
+    keys = {f"event-{n}" for n in range(1000)}
+    sql, params = recorded_event_keys(account, keys).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")  # an empty table: the index is the question
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("RESET enable_seqscan")
+    assert "conversation_message_event_once" in plan
