@@ -20,6 +20,7 @@ from inbox.services.media import message_contents_track
 from inbox.services.team_hooks import inbound_recorded
 from oa_console.activity.models import Activity
 from oa_console.activity.registry import ActivityRow, per_account
+from oa_console.bulk import rows_update
 from oa_console.models import LineAccount
 
 SUBSCRIBER = "inbox.messages"
@@ -170,7 +171,7 @@ def _update_conversations(
     for item in items:
         by_friend.setdefault(item.friend_id, []).append(item)
     changed = []
-    now = timezone.now()  # bulk_update leaves auto_now alone: the poll compares updated_at
+    now = timezone.now()  # a bulk update leaves auto_now alone: the poll compares updated_at
     for friend_id, received in by_friend.items():
         conversation = conversations[friend_id]
         conversation.unread_count += len(received)
@@ -195,7 +196,8 @@ def _update_conversations(
         _keep_tokens(conversation, received)
         conversation.updated_at = now
         changed.append(conversation)
-    Conversation.objects.for_account(account).bulk_update(
+    rows_update(
+        Conversation,
         changed,
         [
             "unread_count",
