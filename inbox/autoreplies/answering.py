@@ -45,7 +45,7 @@ from inbox.autoreplies.matching import (
     rule_for,
 )
 from inbox.autoreplies.selectors import auto_reply_rules_enabled, business_hours_get
-from inbox.autoreplies.sending import auto_replies_deliver_soon
+from inbox.autoreplies.sending import auto_replies_deliver
 from inbox.models import AutoReplyHandover, AutoReplyRule, AutoReplySend, Conversation
 from inbox.services.assignment import conversations_auto_assign
 from inbox.services.reply_tokens import reply_token_usable
@@ -118,9 +118,7 @@ def _react(account: LineAccount, rows: list[ActivityRow]) -> None:
     queued = [_on_match(account, row, rule, names) for row, rule in matched]
     send_ids = [send.pk for send in queued if send.status == AutoReplySend.Status.QUEUED]
     if send_ids:
-        transaction.on_commit(
-            partial(auto_replies_deliver_soon, account=account, send_ids=send_ids)
-        )
+        transaction.on_commit(partial(auto_replies_deliver, account=account, send_ids=send_ids))
 
 
 def _on_match(

@@ -18,7 +18,6 @@ lost to a timeout) may have reached LINE: it is never called again and ends "unk
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -155,34 +154,6 @@ def auto_replies_deliver(*, account: LineAccount, send_ids: Sequence[int]) -> in
     shares = [send_ids[index::threads] for index in range(threads)]
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="auto-reply") as pool:
         return sum(pool.map(partial(_deliver_share_in_thread, account), shares))
-
-
-def auto_replies_deliver_soon(
-    *, account: LineAccount, send_ids: Sequence[int]
-) -> threading.Thread | None:
-    """The after-commit hand-over: with concurrency on, the sends leave from a thread of
-    their own and the hub's drain goes on at once (it waited for LINE's answers, and the
-    webhook processing behind it with it: seconds at 300 messages a second, bench/inbox.py).
-    A process that dies meanwhile leaves the rows queued for the sweep. Without concurrency
-    (tests), they are sent before this returns. Returns the thread, if any."""
-    if settings.INBOX_AUTO_REPLY_CONCURRENCY <= 1:
-        auto_replies_deliver(account=account, send_ids=send_ids)
-        return None
-    thread = threading.Thread(
-        target=_deliver_in_background,
-        kwargs={"account": account, "send_ids": list(send_ids)},
-        name="auto-reply-batch",
-        daemon=True,
-    )
-    thread.start()
-    return thread
-
-
-def _deliver_in_background(*, account: LineAccount, send_ids: list[int]) -> None:
-    try:
-        auto_replies_deliver(account=account, send_ids=send_ids)
-    finally:
-        connections.close_all()
 
 
 def _deliver_share(account: LineAccount, send_ids: Sequence[int]) -> int:
