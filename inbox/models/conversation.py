@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from oa_console.fields import EncryptedTextField
 from oa_console.models import LineAccount
@@ -17,7 +18,8 @@ class Conversation(models.Model):
 
     class Status(models.TextChoices):
         NEW = "new", _("New")
-        OPEN = "open", _("Open")
+        # A state, not the verb "open" (ja 開く was shown beside New and Resolved).
+        OPEN = "open", pgettext_lazy("conversation status", "Open")
         WAITING = "waiting", _("Waiting on the friend")
         RESOLVED = "resolved", _("Resolved")
 
