@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from oa_console.management.commands.seed_demo import DemoTenancy
 
 DEMO_ORDER = 62  # after the chats (57), saved replies (58), team work (59) and media (61)
-STAFF_TAG = "asked-for-staff"
+# The tag the "talk to a person" rule adds, named in the OA's language like the rest of it.
+STAFF_TAG = {"ja": "スタッフ対応希望", "zh_Hant": "要求真人客服", "th": "ขอคุยกับพนักงาน"}
 
 
 def _text(text: str) -> list[dict]:
@@ -107,6 +108,7 @@ RULES: dict[str, list[tuple[str, str, dict, list[dict]]]] = {
     ],
 }
 RULES["ja_tea"] = RULES["ja"]
+STAFF_TAG["ja_tea"] = STAFF_TAG["ja"]
 
 # Monday to Friday 10:00-19:00, Saturday 10:00-17:00, in each OA's own time zone.
 WINDOWS = [{"weekday": day, "start": "10:00", "end": "19:00"} for day in range(5)] + [
@@ -115,7 +117,9 @@ WINDOWS = [{"weekday": day, "start": "10:00", "end": "19:00"} for day in range(5
 
 
 def _seed_account(account, language: str) -> int:
-    tag, _created = Tag.objects.for_account(account).get_or_create(account=account, name=STAFF_TAG)
+    tag, _created = Tag.objects.for_account(account).get_or_create(
+        account=account, name=STAFF_TAG[language]
+    )
     for name, kind, fields, messages in RULES[language]:
         fields = dict(fields)
         tags = [tag] if fields.pop("tag", False) else []

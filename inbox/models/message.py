@@ -35,6 +35,7 @@ class ConversationMessage(models.Model):
         FLEX = "flex", _("Flex message")
         TEMPLATE = "template", _("Template message")
         IMAGEMAP = "imagemap", _("Imagemap")
+        COUPON = "coupon", _("Coupon")
 
     class SentBy(models.TextChoices):
         """What sent an outbound message (blank for the friend's own)."""

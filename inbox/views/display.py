@@ -209,6 +209,10 @@ def message_view(message: ConversationMessage) -> MessageView:
         params = payload.get("params")
         if isinstance(params, dict):
             view.details.extend(_postback_param(key, value) for key, value in params.items())
+    elif kind == Type.COUPON:
+        view.label = str(Type.COUPON.label)
+        if payload.get("couponId"):
+            view.details.append(_("Coupon ID %(id)s") % {"id": payload["couponId"]})
     else:
         view.label = Type(kind).label if kind in Type.values else kind
     return view
@@ -254,6 +258,7 @@ _OA_SENT = {
     Type.FLEX: gettext_lazy("You sent a Flex message"),
     Type.TEMPLATE: gettext_lazy("You sent a template message"),
     Type.IMAGEMAP: gettext_lazy("You sent an imagemap message"),
+    Type.COUPON: gettext_lazy("You sent a coupon"),
 }
 
 

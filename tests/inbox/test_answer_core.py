@@ -144,4 +144,10 @@ def test_message_fields_keep_what_is_not_type_or_text():
         "",
         {"originalContentUrl": "https://x/a.jpg", "previewImageUrl": "https://x/p.jpg"},
     )
-    assert message_fields({"type": "coupon", "couponId": "c1"})[0] == "template"
+    assert message_fields({"type": "coupon", "couponId": "c1"}) == (
+        "coupon",
+        "",
+        {"couponId": "c1"},
+    )
+    # A type the history has no kind for is kept as a template message, its payload whole.
+    assert message_fields({"type": "video_call", "altText": "Call"})[:2] == ("template", "Call")

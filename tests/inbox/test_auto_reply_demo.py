@@ -44,3 +44,6 @@ def test_each_demo_oa_gets_rules_in_its_language_and_business_hours(workspace):
             away = rule_for(rules, AutoReplyEvent("message", text="?"), open_now=False)
             assert away.kind == "away"
             assert len(BusinessHours.objects.for_account(account).get().windows) == 6
+            # The hand-over rule's tag is named in the OA's language too (not ASCII).
+            tags = {tag.name for rule in rules for tag in rule.tags.all()}
+            assert tags and all(not name.isascii() for name in tags), tags

@@ -17,7 +17,7 @@ from tests.inbox.helpers import deliver, fixture_user_messages, text_event
 
 pytestmark = pytest.mark.django_db
 
-USERS = [f"U{n:032x}" for n in range(1, 8)]
+USERS = [f"U{n:032x}" for n in range(1, 9)]
 
 
 def _postback(data: str, *, user: str, params: dict | None = None) -> dict:
@@ -60,6 +60,7 @@ def test_the_list_names_what_was_sent_and_shows_a_postback_tap_with_its_data(acc
             text_event("Is the shop open?", user=USERS[4]),
             text_event("Thanks!", user=USERS[5]),
             text_event("Hello", user=USERS[6]),
+            text_event("Any coupon?", user=USERS[7]),
         ],
     )
     friends = {
@@ -69,6 +70,7 @@ def test_the_list_names_what_was_sent_and_shows_a_postback_tap_with_its_data(acc
     for user, messages in (
         (USERS[5], [{"type": "text", "text": "You are welcome"}]),
         (USERS[6], [{"type": "sticker", "packageId": "446", "stickerId": "1989"}]),
+        (USERS[7], [{"type": "coupon", "couponId": "01JCOUPON"}]),
     ):
         outbound_messages_record(
             account=account, friend_id=friends[user], messages=messages, sent_by="manual"
@@ -83,6 +85,7 @@ def test_the_list_names_what_was_sent_and_shows_a_postback_tap_with_its_data(acc
     assert previews[USERS[4]] == "Is the shop open?"
     assert previews[USERS[5]] == "You: You are welcome"
     assert previews[USERS[6]] == "You sent a sticker"
+    assert previews[USERS[7]] == "You sent a coupon"  # not "a template message"
     assert not any(re.search(r"\[|Postback", text) for text in previews.values())
 
 
@@ -97,3 +100,19 @@ def test_the_conversation_shows_a_postback_tap_and_a_pickers_choice_in_words(acc
     assert "Tapped a button: action=book&slot=1" in body
     assert "Date chosen: 2026-03-01" in body
     assert "Postback:" not in body
+
+
+def test_the_conversation_shows_a_coupon_the_oa_sent_by_its_id(account, owner):
+    deliver(account, [text_event("Any coupon?", user=USERS[0])])
+    conversation = Conversation.unscoped.get(account=account)
+    outbound_messages_record(
+        account=account,
+        friend_id=conversation.friend_id,
+        messages=[{"type": "coupon", "couponId": "01JCOUPON"}],
+        sent_by="manual",
+    )
+    url = reverse("conversation_detail", args=["alpha", account.slug, conversation.pk])
+    body = html.unescape(client_for(owner).get(url).content.decode())
+    assert 'data-type="coupon"' in body
+    assert "Coupon ID 01JCOUPON" in body
+    assert "Template message" not in body
