@@ -21,7 +21,6 @@ Import after ``setup_django()``.
 
 from __future__ import annotations
 
-import http.client
 import itertools
 import json
 import os
@@ -31,7 +30,7 @@ import threading
 import time
 from contextlib import ExitStack
 
-from django.db import connection
+from django.db import connection, connections
 
 from bench import _inbox_data as data
 from bench._broadcasts_processes import (
@@ -41,10 +40,11 @@ from bench._broadcasts_processes import (
     start_worker,
     wait_for_worker,
 )
-from bench._common import Timing
+from bench._common import Timing, fetch
 from bench._guard import Checks
+from bench._journeys_common import stop_worker
 from bench._journeys_load import MemoryWatch
-from bench._webhooks_load import Gunicorn, signed
+from bench._webhooks_load import Gunicorn, post, signed
 from inbox.autoreplies.services import RuleInput, auto_reply_rule_create
 from inbox.models import AutoReplyRule
 from oa_console.celery import app as celery_app
@@ -70,7 +70,7 @@ def scenario_live(workspace: Workspace, account: LineAccount, checks: Checks):
             stack.callback(fake.wait, 10)
             stack.callback(fake.stdin.close)
             worker = start_worker(line_url)
-            stack.callback(_stop, worker)
+            stack.callback(stop_worker, worker)
             console = {"DEBUG": "false", "CONN_MAX_AGE": "60"}
             server = stack.enter_context(Gunicorn("oa_console.wsgi:application", console))
             celery_app.control.purge()
@@ -120,14 +120,6 @@ def _keyword_rule(workspace: Workspace, account: LineAccount) -> AutoReplyRule:
         )
 
 
-def _stop(worker) -> None:
-    worker.terminate()
-    try:
-        worker.wait(30)
-    except Exception:
-        worker.kill()
-
-
 class _Drains(threading.Thread):
     """The beat's catch-up drain of the activity hub, sent as ``celery beat`` would."""
 
@@ -169,28 +161,12 @@ def _event(account: LineAccount, number: int, due_epoch: float, rng: random.Rand
     }
 
 
-def _post(port: int, path: str, body: bytes, signature: str) -> int:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        conn.request(
-            "POST",
-            path,
-            body,
-            {"Content-Type": "application/json", "X-Line-Signature": signature},
-        )
-        response = conn.getresponse()
-        response.read()
-        return response.status
-    finally:
-        conn.close()
-
-
 def _warm_up(port: int, path: str, account: LineAccount) -> None:
     """Every gunicorn worker loads Django before the timed run (an empty event list, as LINE's
     verify button sends)."""
     request = signed([], destination=account.channel_id, secret=account.channel_secret)
     for _ in range(12):
-        _post(port, path, request.body, request.signature)
+        post(port, path, request)
 
 
 class _Run:
@@ -216,8 +192,6 @@ class _Run:
         self._watcher.start()
 
     def _poll(self) -> None:
-        from django.db import connections
-
         last_activity = _max_id("oa_console_activity")
         last_message = _max_id("inbox_conversationmessage")
         self._start = {_ACTIVITIES_SQL: last_activity, _MESSAGES_SQL: last_message}
@@ -294,9 +268,7 @@ _MESSAGES_SQL = (
 
 
 def _max_id(table: str) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")
-        return cursor.fetchone()[0]
+    return fetch(f"SELECT coalesce(max(id), 0) FROM {table}")[0][0]
 
 
 def _post_all(port: int, path: str, account: LineAccount, run: _Run) -> int:
@@ -326,7 +298,7 @@ def _post_all(port: int, path: str, account: LineAccount, run: _Run) -> int:
                 run.due[event["webhookEventId"]] = due
                 if KEYWORD in event["message"]["text"]:
                     run.tokens[event["replyToken"]] = event["webhookEventId"]
-            status = _post(port, path, request.body, request.signature)
+            status = post(port, path, request)
             with run._lock:
                 run.statuses[status] = run.statuses.get(status, 0) + 1
 

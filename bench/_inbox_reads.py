@@ -13,6 +13,7 @@ Import after ``setup_django()``.
 from __future__ import annotations
 
 import os
+from urllib.parse import unquote
 
 from django.db import connection
 from django.test import Client
@@ -117,8 +118,6 @@ def _version_of(client: Client, url: str, checks: Checks) -> str:
     start = content.find(marker, content.find('id="inbox-rows"'))
     checks.expect(start > 0, "the inbox page has no poll version")
     end = content.find('"', start)
-    from urllib.parse import unquote
-
     return unquote(content[start + len(marker) : end].replace("&amp;", "&"))
 
 

@@ -36,7 +36,7 @@ def rows_update(
         )
     quote = connection.ops.quote_name
     selects = ", ".join(
-        f"unnest(%s::{field.rel_db_type(connection) if field.is_relation else field.db_type(connection)}[]) AS {quote(field.column)}"
+        f"unnest(%s::{field.db_type(connection)}[]) AS {quote(field.column)}"
         for field in [pk, *columns]
     )
     assignments = ", ".join(f"{quote(field.column)} = v.{quote(field.column)}" for field in columns)

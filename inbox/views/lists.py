@@ -32,10 +32,16 @@ PER_PAGE = 25
 ROWS = "inbox-rows"
 
 
-def _unchanged_poll(request: HttpRequest, version: str) -> bool:
-    """The rows' poll of a list that has not changed since the version it holds."""
+def _list_version(
+    request: HttpRequest, form: InboxFilterForm, account_ids: list[int]
+) -> str | None:
+    """The list's version, or None when this is the rows' poll of a list unchanged since the
+    version it holds (answered 204 before any search runs)."""
+    version = conversation_list_version(
+        account_ids=account_ids, filters=form.filters(request, search=False)
+    )
     polling = bool(request.htmx) and request.htmx.target == ROWS
-    return polling and request.GET.get("version") == version
+    return None if polling and request.GET.get("version") == version else version
 
 
 def _render_list(
@@ -81,10 +87,8 @@ def _render_list(
 def inbox_list(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
     require(request, Capability.USE_INBOX)
     form = InboxFilterForm(request.GET, account=request.account)
-    version = conversation_list_version(
-        account_ids=[request.account.pk], filters=form.filters(request, search=False)
-    )
-    if _unchanged_poll(request, version):
+    version = _list_version(request, form, [request.account.pk])
+    if version is None:
         return HttpResponse(status=204)
     filters = form.filters(request)
     return _render_list(
@@ -108,11 +112,8 @@ def workspace_inbox_list(request: HttpRequest, workspace_slug: str) -> HttpRespo
     require(request, Capability.USE_INBOX)
     accounts = list(account_list())
     form = WorkspaceInboxFilterForm(request.GET, accounts=accounts)
-    version = conversation_list_version(
-        account_ids=[account.pk for account in form.chosen_accounts()],
-        filters=form.filters(request, search=False),
-    )
-    if _unchanged_poll(request, version):
+    version = _list_version(request, form, [account.pk for account in form.chosen_accounts()])
+    if version is None:
         return HttpResponse(status=204)
     filters = form.filters(request)
     conversations = workspace_conversation_list(
