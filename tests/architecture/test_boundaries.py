@@ -14,7 +14,18 @@ from pathlib import Path
 from tests.architecture.allowances import LOCAL, OVERSIZED, UNSCOPED
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("oa_console", "webhooks", "segments", "broadcasts", "insights", "journeys", "inbox")
+APPS = (
+    "oa_console",
+    "webhooks",
+    "segments",
+    "coupons",
+    "liff_forms",
+    "richmenus",
+    "broadcasts",
+    "insights",
+    "journeys",
+    "inbox",
+)
 MAX_LINES = 400
 
 

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class LiffFormsConfig(AppConfig):
+    name = "liff_forms"
