@@ -1,0 +1,3 @@
+from richmenus.models.menu import RichMenu, RichMenuArea
+
+__all__ = ["RichMenu", "RichMenuArea"]
