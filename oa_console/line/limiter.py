@@ -32,6 +32,12 @@ DEFAULT_RATE_LIMITS: dict[str, tuple[int, int]] = {
     "broadcast": (60, 3600),
     "insight": (60, 3600),
     "audience": (60, 60),
+    # Per-user rich menus (oa_console/line/rich_menu_links.py has the source): each endpoint
+    # is metered on its own at LINE, 2,000 requests a second.
+    "rich_menu_link": (2000, 1),
+    "rich_menu_unlink": (2000, 1),
+    "rich_menu_bulk_link": (2000, 1),
+    "rich_menu_bulk_unlink": (2000, 1),
 }
 
 

@@ -1,0 +1,82 @@
+"""Per-user rich menus at LINE: link a menu to one friend or to up to 500 at once, and unlink.
+
+Each function makes one call through the OA's client (the embedded demo's simulated LINE when
+it runs) and answers an ``Outcome`` (``oa_console.line.outcomes``); none raises for LINE's
+errors. The bulk calls are asynchronous at LINE: ``202`` means accepted, and LINE then skips the
+ids that are not (or no longer) friends without saying so.
+
+Rate limits (LINE's Messaging API reference, "Rate limits" and each endpoint's "Rate limit"
+section, https://developers.line.biz/en/reference/messaging-api/#rate-limits and
+#bulk-link-rich-menu-rate-limit, checked 2026-12): link / unlink one user and bulk link / bulk
+unlink are each "2,000 requests per second" per channel; the only rich-menu endpoint LINE
+limits much lower is "Replace or unlink the linked rich menus in batches"
+(``/v2/bot/richmenu/batch``, 3 requests per hour), which the console does not use. LINE meters
+each endpoint on its own, so each gets its own limiter class (``DEFAULT_RATE_LIMITS``) rather than
+sharing ``default`` with pushes and profiles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import partial
+
+from oa_console.line import clients
+from oa_console.line.limiter import RateDecision, rate_limit_acquire
+from oa_console.line.outcomes import Outcome, line_call
+from oa_console.models import LineAccount
+
+# LINE's maximum of user ids in one bulk link or unlink call (messaging-api.yml, maxItems).
+BULK_MAX_USERS = 500
+
+# Limiter classes; their limits are in ``oa_console.line.limiter.DEFAULT_RATE_LIMITS``.
+LINK_ONE = "rich_menu_link"
+UNLINK_ONE = "rich_menu_unlink"
+BULK_LINK = "rich_menu_bulk_link"
+BULK_UNLINK = "rich_menu_bulk_unlink"
+
+
+def rich_menu_rate_acquire(account: LineAccount, endpoint: str, count: int = 1) -> RateDecision:
+    """Take ``count`` calls of one of this module's endpoints from the OA's channel limiter."""
+    return rate_limit_acquire(account, endpoint, count)
+
+
+def _call(account: LineAccount, method: str, *args) -> Outcome:
+    with clients.messaging_api(account, host=clients.simulated_host()) as api:
+        send = getattr(api, method)
+        return line_call(partial(send, *args, _request_timeout=clients.REQUEST_TIMEOUT))
+
+
+def rich_menu_link_user(*, account: LineAccount, line_user_id: str, rich_menu_id: str) -> Outcome:
+    """Show ``rich_menu_id`` to one friend at once (LINE answers 200 even for a user who is not
+    a friend, and links nothing)."""
+    return _call(account, "link_rich_menu_id_to_user_with_http_info", line_user_id, rich_menu_id)
+
+
+def rich_menu_unlink_user(*, account: LineAccount, line_user_id: str) -> Outcome:
+    """Remove the friend's per-user menu: they see the OA's default menu again."""
+    return _call(account, "unlink_rich_menu_id_from_user_with_http_info", line_user_id)
+
+
+def _check_bulk(user_ids: Sequence[str]) -> None:
+    if not user_ids or len(user_ids) > BULK_MAX_USERS:
+        raise ValueError(f"a bulk call names 1 to {BULK_MAX_USERS} user ids, not {len(user_ids)}")
+
+
+def rich_menu_bulk_link(
+    *, account: LineAccount, line_user_ids: Sequence[str], rich_menu_id: str
+) -> Outcome:
+    """Link ``rich_menu_id`` to up to 500 friends (202: accepted, applied by LINE shortly)."""
+    from linebot.v3.messaging import RichMenuBulkLinkRequest
+
+    _check_bulk(line_user_ids)
+    request = RichMenuBulkLinkRequest(richMenuId=rich_menu_id, userIds=list(line_user_ids))
+    return _call(account, "link_rich_menu_id_to_users_with_http_info", request)
+
+
+def rich_menu_bulk_unlink(*, account: LineAccount, line_user_ids: Sequence[str]) -> Outcome:
+    """Unlink the per-user menus of up to 500 friends (202: accepted)."""
+    from linebot.v3.messaging import RichMenuBulkUnlinkRequest
+
+    _check_bulk(line_user_ids)
+    request = RichMenuBulkUnlinkRequest(userIds=list(line_user_ids))
+    return _call(account, "unlink_rich_menu_id_from_users_with_http_info", request)
