@@ -93,6 +93,9 @@ class FriendRichMenu(models.Model):
         ]
         indexes = [models.Index(fields=["account", "menu"], name="friend_rich_menu_menu")]
 
+    def __str__(self) -> str:
+        return f"{self.friend_id} -> {self.menu_id}"
+
 
 class RichMenuAssignment(models.Model):
     """One run applying the segment rules to every friend (bulk link in batches of 500),
@@ -124,6 +127,9 @@ class RichMenuAssignment(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} {self.done}/{self.total}"
 
     @property
     def percent(self) -> int:
@@ -163,3 +169,6 @@ class RichMenuTap(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["account", "tapped_at"], name="rich_menu_tap_day")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.menu_id}/{self.area_id}"
