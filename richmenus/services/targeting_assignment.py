@@ -69,9 +69,7 @@ def assignment_plan(account: LineAccount) -> list[list]:
     """Batches ``[menu id or None, rule id or None, [friend ids]]``: the changes against what
     the console last linked. Blocked friends are left as they are (LINE ignores them)."""
     wanted = segment_menus_wanted(account=account)
-    current = dict(
-        FriendRichMenu.objects.for_account(account).values_list("friend_id", "menu_id")
-    )
+    current = dict(FriendRichMenu.objects.for_account(account).values_list("friend_id", "menu_id"))
     groups: dict[tuple[int, int], list[int]] = {}
     for pk, rule in wanted.items():
         if current.get(pk) != rule.menu_id:
@@ -116,9 +114,7 @@ def _finish(assignment: RichMenuAssignment, *, error: str = "") -> Step:
 
 def rich_menu_assignment_step(*, account: LineAccount, assignment_id: int) -> Step:
     """One task's share of a run (see the module's docstring)."""
-    assignment = (
-        RichMenuAssignment.objects.for_account(account).filter(pk=assignment_id).first()
-    )
+    assignment = RichMenuAssignment.objects.for_account(account).filter(pk=assignment_id).first()
     if assignment is None or assignment.status not in ACTIVE:
         return Step(again_in=None)
     if assignment.status == RichMenuAssignment.Status.PENDING:

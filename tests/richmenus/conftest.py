@@ -49,6 +49,6 @@ def tag_segment(account, tag: Tag, name: str) -> Segment:
 @pytest.fixture
 def line_menus(fake_line):  # noqa: F811
     """LINE knows the menus whose ids start with richmenu-gold / -vip / -sale."""
-    return RichMenuLinkScript(
-        menus={"richmenu-gold1", "richmenu-vip1", "richmenu-sale1"}
-    ).install(fake_line)
+    return RichMenuLinkScript(menus={"richmenu-gold1", "richmenu-vip1", "richmenu-sale1"}).install(
+        fake_line
+    )

@@ -44,9 +44,12 @@ def world(account, scope, line_menus):
 
 def _run(account) -> RichMenuAssignment:
     assignment = targeting_assignment.rich_menu_assignment_start(account=account)
-    while targeting_assignment.rich_menu_assignment_step(
-        account=account, assignment_id=assignment.pk
-    ).again_in is not None:
+    while (
+        targeting_assignment.rich_menu_assignment_step(
+            account=account, assignment_id=assignment.pk
+        ).again_in
+        is not None
+    ):
         pass
     assignment.refresh_from_db()
     return assignment
@@ -96,9 +99,7 @@ def test_assignment_unlinks_friends_who_left_every_segment(account, world, line_
     friend_tags_add(account=account, tag=world["gold"], friend_ids=[friend.pk], source="manual")
     _run(account)
     assert line_menus.links == {friend.line_user_id: "richmenu-gold1"}
-    RichMenuRule.objects.for_account(account).filter(menu=world["menus"][0]).update(
-        is_active=False
-    )
+    RichMenuRule.objects.for_account(account).filter(menu=world["menus"][0]).update(is_active=False)
     assignment = _run(account)
     assert assignment.done == 1 and line_menus.links == {}
     assert not FriendRichMenu.objects.for_account(account).exists()
