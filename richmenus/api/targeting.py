@@ -18,12 +18,12 @@ from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination
 from oa_console.roles import Capability
 from richmenus.models import RichMenuAssignment, RichMenuRule
+from richmenus.selectors.taps import PERIODS, tap_period, taps_per_area, taps_per_day
 from richmenus.selectors.targeting import (
     rich_menu_assignment_get,
     rich_menu_rule_get,
     rich_menu_rule_list,
 )
-from richmenus.selectors.taps import PERIODS, tap_period, taps_per_area, taps_per_day
 from richmenus.services.targeting import (
     MAX_PRIORITY,
     rich_menu_rule_create,

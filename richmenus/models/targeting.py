@@ -133,7 +133,9 @@ class RichMenuAssignment(models.Model):
 
     @property
     def percent(self) -> int:
-        return 100 if not self.total else min(100, self.done * 100 // self.total)
+        if not self.total:
+            return 100 if self.status == self.Status.DONE else 0
+        return min(100, self.done * 100 // self.total)
 
 
 class RichMenuTap(models.Model):
