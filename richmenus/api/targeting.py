@@ -159,9 +159,9 @@ class SegmentRuleDetailApi(AccountApiView):
             "One rule of the OA.", returns="the rule.", capability=READ, errors=[MISSING]
         ),
     )
-    def get(self, request, account_id: int, rule_id: int):
+    def get(self, request, account_id: int, menu_rule_id: int):
         self.require(READ)
-        return Response(_rule(self._get(rule_id)))
+        return Response(_rule(self._get(menu_rule_id)))
 
     @extend_schema(
         request=RuleInput,
@@ -174,14 +174,14 @@ class SegmentRuleDetailApi(AccountApiView):
             errors=[*RULE_ERRORS, MISSING],
         ),
     )
-    def put(self, request, account_id: int, rule_id: int):
-        rule = self._get(rule_id)
+    def put(self, request, account_id: int, menu_rule_id: int):
+        rule = self._get(menu_rule_id)
         self.require(EDIT)
         data = RuleInput(data={**request.data, "kind": rule.kind})
         data.is_valid(raise_exception=True)
         values = {k: v for k, v in data.validated_data.items() if k != "kind"}
         rich_menu_rule_update(account=self.account, rule=rule, **values)
-        return Response(_rule(self._get(rule_id)))
+        return Response(_rule(self._get(menu_rule_id)))
 
     @extend_schema(
         responses={204: None},
@@ -193,8 +193,8 @@ class SegmentRuleDetailApi(AccountApiView):
             errors=[MISSING],
         ),
     )
-    def delete(self, request, account_id: int, rule_id: int):
-        rule = self._get(rule_id)
+    def delete(self, request, account_id: int, menu_rule_id: int):
+        rule = self._get(menu_rule_id)
         self.require(EDIT)
         rich_menu_rule_delete(account=self.account, rule=rule)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -14,7 +14,7 @@ from richmenus.api.targeting import (
 urlpatterns = [
     path("segment-rules/", SegmentRuleListApi.as_view(), name="api_rich_menu_rule_list"),
     path(
-        "segment-rules/<int:rule_id>/",
+        "segment-rules/<int:menu_rule_id>/",
         SegmentRuleDetailApi.as_view(),
         name="api_rich_menu_rule_detail",
     ),

@@ -9,9 +9,9 @@ urlpatterns = [
     path("segments/", targeting.rich_menu_rules, name="rich_menu_rules"),
     path("segments/new/", targeting.rich_menu_rule_new, name="rich_menu_rule_new"),
     path("segments/apply/", targeting.rich_menu_rules_apply, name="rich_menu_rules_apply"),
-    path("segments/<int:rule_id>/", targeting.rich_menu_rule_edit, name="rich_menu_rule_edit"),
+    path("segments/<int:menu_rule_id>/", targeting.rich_menu_rule_edit, name="rich_menu_rule_edit"),
     path(
-        "segments/<int:rule_id>/delete/",
+        "segments/<int:menu_rule_id>/delete/",
         targeting.rich_menu_rule_remove,
         name="rich_menu_rule_delete",
     ),

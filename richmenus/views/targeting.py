@@ -156,15 +156,17 @@ def rich_menu_rule_new(request: HttpRequest, workspace_slug: str, account_slug: 
 
 
 @require_http_methods(["GET", "POST"])
-def rich_menu_rule_edit(request: HttpRequest, workspace_slug: str, account_slug: str, rule_id: int):
-    return _form_page(request, _rule(request, rule_id))
+def rich_menu_rule_edit(
+    request: HttpRequest, workspace_slug: str, account_slug: str, menu_rule_id: int
+):
+    return _form_page(request, _rule(request, menu_rule_id))
 
 
 @require_POST
 def rich_menu_rule_remove(
-    request: HttpRequest, workspace_slug: str, account_slug: str, rule_id: int
+    request: HttpRequest, workspace_slug: str, account_slug: str, menu_rule_id: int
 ) -> HttpResponse:
-    rule = _rule(request, rule_id)
+    rule = _rule(request, menu_rule_id)
     require(request, EDIT)
     rich_menu_rule_delete(account=request.account, rule=rule)
     messages.success(request, _("Rule deleted."))

@@ -66,6 +66,8 @@ PUBLIC_URL_NAMES = {
     "line_webhook",
     "broadcast_click",  # signed-token click redirect for friends: tests/broadcasts/test_clicks.py
     "journey_click",  # the same for journey sends' links: tests/journeys/test_clicks.py
+    # The same for rich menu link areas: tests/richmenus/test_target_pages.py
+    "rich_menu_area_click",
     # Campaign add-friend link scanned by anyone: tests/segments/services/test_campaigns.py
     "campaign_link_redirect",
     "broadcast_image",  # uploaded broadcast images LINE fetches: tests/broadcasts/composer/test_bubbles.py
@@ -234,6 +236,29 @@ def build_webhook_secret(workspace, account):
     return WebhookSecret.unscoped.create(account=account, name="shop", secret="x" * 20)
 
 
+def build_rich_menu_rule(workspace, account):
+    from richmenus.models import RichMenu, RichMenuRule
+    from segments.models import Segment
+
+    menu = RichMenu.unscoped.create(
+        account=account,
+        name="Gold",
+        chat_bar_text="Menu",
+        status=RichMenu.Status.PUBLISHED,
+        line_rich_menu_id=f"richmenu-sweep{account.pk}",
+    )
+    segment = Segment.unscoped.create(account=account, name="Gold", rules={"all": []})
+    return RichMenuRule.unscoped.create(
+        account=account, kind=RichMenuRule.Kind.SEGMENT, segment=segment, menu=menu
+    )
+
+
+def build_rich_menu_assignment(workspace, account):
+    from richmenus.models import RichMenuAssignment
+
+    return RichMenuAssignment.unscoped.create(account=account)
+
+
 # name -> builder(workspace, account) creating that object inside the given tenant.
 WORLD_BUILDERS: dict[str, Callable] = {
     "tag_family": build_tag_family,
@@ -259,6 +284,8 @@ WORLD_BUILDERS: dict[str, Callable] = {
     "answer": build_answer,
     "saved_reply": build_saved_reply,
     "auto_reply": build_auto_reply,
+    "rich_menu_rule": build_rich_menu_rule,
+    "rich_menu_assignment": build_rich_menu_assignment,
 }
 
 
@@ -315,6 +342,8 @@ FOREIGN_KWARG_PROVIDERS: dict[str, Callable[[World], object]] = {
     "answer_id": lambda world: world.other("answer").pk,
     "reply_id": lambda world: world.other("saved_reply").pk,
     "auto_reply_id": lambda world: world.other("auto_reply").pk,
+    "menu_rule_id": lambda world: world.other("rich_menu_rule").pk,
+    "assignment_id": lambda world: world.other("rich_menu_assignment").pk,
     # A step of a journey: ids are names inside the graph, so the journey decides the tenant.
     "node_id": lambda world: "start",
 }
