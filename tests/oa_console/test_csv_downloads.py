@@ -44,7 +44,16 @@ from tests.segments.factories import FriendFactory
 pytestmark = pytest.mark.django_db
 
 PAYLOADS = ['=HYPERLINK("http://x")', "+1", "-1+1", "@SUM(1)", "\tleading tab"]
-APPS = ("oa_console", "segments", "broadcasts", "webhooks", "insights", "journeys", "inbox")
+APPS = (
+    "oa_console",
+    "segments",
+    "broadcasts",
+    "webhooks",
+    "insights",
+    "journeys",
+    "inbox",
+    "richmenus",
+)
 RESPONSE_FUNCTIONS = {"csv_response", "csv_streaming_response", "stored_csv_streaming_response"}
 # csv.writer outside csv_download: files that are not downloads.
 RAW_WRITERS = {
@@ -270,6 +279,20 @@ def test_every_csv_download_neutralises_formulas(oa, owner, insight, reached):  
         )
         _check(table, planted=[])
         assert len(table) >= 1, chart
+
+    # Rich menu taps per day: the menu's name is what the marketer typed.
+    from richmenus.models import RichMenu, RichMenuTap
+
+    menu = RichMenu.unscoped.create(
+        account=account,
+        name=PAYLOADS[0],
+        chat_bar_text="Menu",
+        status=RichMenu.Status.PUBLISHED,
+        line_rich_menu_id="richmenu-csv1",
+    )
+    RichMenuTap.unscoped.create(account=account, menu=menu, kind="link", tapped_at=timezone.now())
+    taps = _read(client.get(_url(account, "rich_menu_taps"), {"download": "taps.csv"}))
+    _check(taps, planted=[PAYLOADS[0]])
 
     missing = download_call_sites() - reached
     assert not missing, f"CSV downloads this test does not request: {sorted(missing)}"
