@@ -34,6 +34,7 @@ class Names:
     # Attribute key -> the label the OA gave it ("birthday" -> "誕生日"): the key is ours to
     # store, the label is what the marketer named and reads.
     attributes: dict[str, str] = field(default_factory=dict)
+    rich_menus: dict[int, str] = field(default_factory=dict)
 
     def attribute(self, key) -> str:
         return self.attributes.get(key) or str(key)
@@ -188,6 +189,12 @@ def _tags(node: dict, names: Names) -> str:
     return _("Tags: %(changes)s") % {"changes": "; ".join(parts)}
 
 
+def _switch_rich_menu(node: dict, names: Names) -> str:
+    menu_id = node["menu_id"]
+    name = names.rich_menus.get(menu_id) or _("rich menu %(id)s") % {"id": int(menu_id)}
+    return _("Show the rich menu “%(name)s”") % {"name": name}
+
+
 def _set_attribute(node: dict, names: Names) -> str:
     if "from_event" in node:
         return _("Set %(attribute)s from the event's %(property)s") % {
@@ -223,6 +230,7 @@ NODE_SUMMARIES: dict[str, Callable[..., str]] = {
     "send": _send,
     "tags": _tags,
     "set_attribute": _set_attribute,
+    "switch_rich_menu": _switch_rich_menu,
     "webhook": _webhook,
     "enrol": _enrol,
     "exit": _exit,
@@ -234,7 +242,7 @@ def node_type_label(node) -> str:
     return str(kind.label) if kind else _("Unknown step")
 
 
-NEEDS_NAMES = {"wait", "tags", "set_attribute", "enrol"}
+NEEDS_NAMES = {"wait", "tags", "set_attribute", "enrol", "switch_rich_menu"}
 
 
 def node_summary(node, names: Names = NO_NAMES) -> str:

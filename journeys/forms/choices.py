@@ -13,6 +13,7 @@ from journeys.flow import Names
 from journeys.flow.summaries import node_summary
 from journeys.models import Journey, WebhookSecret
 from oa_console.models import LineAccount
+from richmenus.services.targeting import published_menus
 from segments.rules.validation import RuleContext
 from segments.selectors.attributes import attribute_definition_list
 from segments.selectors.segments import segment_list
@@ -29,6 +30,7 @@ class Choices:
     secrets: list[str] = field(default_factory=list)
     # (node id, title) of the journey's send steps
     send_steps: list[tuple[str, str]] = field(default_factory=list)
+    rich_menus: list[tuple[int, str]] = field(default_factory=list)
     account: LineAccount | None = None
 
     @cached_property
@@ -56,6 +58,7 @@ class Choices:
                 .values_list("name", flat=True)
             ),
             send_steps=send_step_choices(graph),
+            rich_menus=list(published_menus(account).values_list("pk", "name")),
             account=account,
         )
 
@@ -66,6 +69,7 @@ class Choices:
             segments=dict(self.segments),
             journeys=dict(self.journeys),
             attributes={key: label for key, label, _kind in self.attributes},
+            rich_menus=dict(self.rich_menus),
         )
 
     def attribute_type(self, key: str) -> str | None:

@@ -14,6 +14,7 @@ from journeys.graph.fragments import (
 from journeys.graph.problems import GraphProblem, join_path
 from journeys.models import Journey
 from oa_console.models import LineAccount
+from richmenus.services.targeting import published_menus
 from segments.rules.validation import RuleContext, rules_errors
 
 
@@ -23,7 +24,8 @@ class CheckContext:
     needs no OA, as the published starters do); ``journey_ids`` the OA's journeys an enrol node
     may name (None: not checked); ``journey_id`` the journey being validated (it may not enrol
     into itself); ``variables`` the event properties the trigger makes available to templates;
-    ``node_types`` the graph's node ids and their types (for checks that name other nodes).
+    ``node_types`` the graph's node ids and their types (for checks that name other nodes);
+    ``rich_menu_ids`` the OA's published rich menus a "Switch rich menu" step may name.
     """
 
     rules: RuleContext | None = None
@@ -31,6 +33,7 @@ class CheckContext:
     journey_id: int | None = None
     variables: set[str] | None = None
     node_types: dict[str, str] | None = None
+    rich_menu_ids: set[int] | None = None
 
     @classmethod
     def for_account(cls, account: LineAccount, *, journey_id: int | None = None) -> CheckContext:
@@ -39,6 +42,7 @@ class CheckContext:
             rules=RuleContext.for_account(account),
             journey_ids=set(Journey.objects.for_account(account).values_list("pk", flat=True)),
             journey_id=journey_id,
+            rich_menu_ids=set(published_menus(account).values_list("pk", flat=True)),
         )
 
     def attribute_type(self, key: str) -> str | None:
@@ -52,6 +56,9 @@ class CheckContext:
 
     def unknown_tag(self, tag_id: int) -> bool:
         return self.rules is not None and tag_id not in self.rules.tag_ids
+
+    def unknown_rich_menu(self, menu_id: int) -> bool:
+        return self.rich_menu_ids is not None and menu_id not in self.rich_menu_ids
 
 
 def conditions_problems(

@@ -24,6 +24,7 @@ from journeys.services.access import DRAFT, require_role, role_of
 from oa_console import audit
 from oa_console.models import AuditAction, LineAccount, User
 from oa_console.tenancy import tenant_scope
+from richmenus.services.targeting import published_menus
 from segments.selectors.attributes import attribute_definition_list
 from segments.selectors.segments import segment_list
 from segments.selectors.tags import tag_list
@@ -38,6 +39,7 @@ class _Mapping:
     tags: dict[int, tuple[str, int | None]] = field(default_factory=dict)
     segments: dict[int, tuple[str, int | None]] = field(default_factory=dict)
     journeys: dict[int, tuple[str, int | None]] = field(default_factory=dict)
+    rich_menus: dict[int, tuple[str, int | None]] = field(default_factory=dict)
     target_attributes: set[str] = field(default_factory=set)
     problems: list[GraphProblem] = field(default_factory=list)
 
@@ -52,11 +54,15 @@ class _Mapping:
             "tags": _("The OA has no tag named “%(name)s”: choose another tag."),
             "segments": _("The OA has no segment named “%(name)s”: choose another segment."),
             "journeys": _("The OA has no journey named “%(name)s”: choose another journey."),
+            "rich_menus": _(
+                "The OA has no published rich menu named “%(name)s”: choose another menu."
+            ),
         }
         unknown = {
             "tags": _("The tag with id %(id)s does not exist any more: choose another tag."),
             "segments": _("The segment with id %(id)s does not exist any more."),
             "journeys": _("The journey with id %(id)s does not exist any more."),
+            "rich_menus": _("The rich menu with id %(id)s is not published any more."),
         }
         message = (messages[kind] if name else unknown[kind]) % {"name": name, "id": value}
         self.problems.append(GraphProblem(node_id, where, f"copy_missing_{kind[:-1]}", message))
@@ -78,11 +84,13 @@ def _mapping(source: LineAccount, target: LineAccount) -> _Mapping:
         source_tags = _named(tag_list(account=source), "name")
         source_segments = _named(segment_list(account=source), "name")
         source_journeys = _named(Journey.objects.for_account(source), "name")
+        source_menus = _named(published_menus(source), "name")
     with tenant_scope(workspace=target.workspace, account=target):
         return _Mapping(
             tags=table(source_tags, _named(tag_list(account=target), "name")),
             segments=table(source_segments, _named(segment_list(account=target), "name")),
             journeys=table(source_journeys, _named(Journey.objects.for_account(target), "name")),
+            rich_menus=table(source_menus, _named(published_menus(target), "name")),
             target_attributes=set(
                 attribute_definition_list(account=target).values_list("key", flat=True)
             ),
@@ -167,6 +175,8 @@ def remap_graph(graph: dict, mapping: _Mapping) -> dict:
             _remap_rules(node.get("rules"), mapping, node_id, "rules")
         elif kind == "set_attribute":
             _attribute(node.get("attribute"), mapping, node_id, "attribute")
+        elif kind == "switch_rich_menu":
+            node["menu_id"] = mapping.remap("rich_menus", node.get("menu_id"), node_id, "menu_id")
         elif kind == "enrol" and "journey_id" in node:
             node["journey_id"] = mapping.remap(
                 "journeys", node["journey_id"], node_id, "journey_id"

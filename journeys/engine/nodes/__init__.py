@@ -10,6 +10,7 @@ from journeys.engine.nodes import (
     branch,
     enrol,
     exit,
+    rich_menu,
     send,
     set_attribute,
     split,
@@ -43,6 +44,7 @@ for _type, _module in {
 for _type, _module in {
     "enrol": enrol,
     "webhook": webhook,
+    "switch_rich_menu": rich_menu,
 }.items():
     register_executor(_type, _module.execute)
 

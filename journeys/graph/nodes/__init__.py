@@ -10,6 +10,7 @@ from journeys.graph.nodes import (
     branch,
     enrol,
     exit,
+    rich_menu,
     send,
     set_attribute,
     split,
@@ -38,4 +39,5 @@ register(tags.NODE)
 register(set_attribute.NODE)
 register(webhook.NODE)
 register(enrol.NODE)
+register(rich_menu.NODE)
 register(exit.NODE)
