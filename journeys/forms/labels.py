@@ -40,6 +40,7 @@ FIELD_LABELS = {
     "timeout_seconds": _("Timeout in seconds"),
     "response_attributes": _("Attributes set from the answer"),
     "journey_id": _("Journey"),
+    "menu_id": _("Rich menu"),
     # Triggers
     "kind": _("Trigger"),
     "properties": _("Properties the event carries"),
