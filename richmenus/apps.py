@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
 from oa_console.activity.registry import FROM_NOW, register
+from oa_console.demo import register_demo_step
 
 
 class RichMenusConfig(AppConfig):
@@ -19,3 +20,8 @@ class RichMenusConfig(AppConfig):
             subscribers.rich_menus_react,
             start=FROM_NOW,
         )
+
+        # The demo's segment menu for gold members, after the CRM's friends and segments.
+        from richmenus.demo import targeting as demo_targeting
+
+        register_demo_step(demo_targeting.DEMO_ORDER, demo_targeting.seed_rich_menu_targeting)
