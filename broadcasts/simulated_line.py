@@ -79,6 +79,16 @@ def simulated_line(request: HttpRequest, path: str) -> HttpResponse:
         return _answer(200, {})
     if request.method == "POST" and path == "v2/bot/chat/loading/start":
         return _answer(202, {})
+    if request.method == "POST" and path in (
+        "v2/bot/richmenu/bulk/link",
+        "v2/bot/richmenu/bulk/unlink",
+    ):
+        return _answer(202, {})  # per-user rich menus in bulk (richmenus' targeting)
+    if re.fullmatch(r"v2/bot/user/U[0-9a-f]{32}/richmenu(/[^/]+)?", path) and request.method in (
+        "POST",
+        "DELETE",
+    ):
+        return _answer(200, {})  # link or unlink one friend's rich menu
     if request.method == "GET" and path == "v2/bot/message/progress/narrowcast":
         return _answer(
             200,
