@@ -36,9 +36,7 @@ def test_the_step_links_the_menu_and_pins_it(account, scope, line_menus):
     assert line_menus.links == {friend.line_user_id: "richmenu-sale1"}
     row = FriendRichMenu.objects.for_account(account).get(friend=friend)
     assert row.source == FriendRichMenu.Source.JOURNEY
-    details = EnrolmentStep.objects.for_account(account).filter(
-        enrolment=enrolment, node_id="menu"
-    )
+    details = EnrolmentStep.objects.for_account(account).filter(enrolment=enrolment, node_id="menu")
     assert {"switched": True} in [step.detail for step in details]
 
 
