@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
@@ -27,11 +28,7 @@ CSV = "taps.csv"
 
 class TapFilter(forms.Form):
     days = forms.TypedChoiceField(
-        label=gettext_lazy("Period"),
-        coerce=int,
-        choices=[(n, gettext_lazy("Last %(n)s days") % {"n": n}) for n in PERIODS],
-        required=False,
-        empty_value=30,
+        label=gettext_lazy("Period"), coerce=int, required=False, empty_value=30
     )
     menu = forms.TypedChoiceField(
         label=gettext_lazy("Rich menu"), coerce=int, required=False, empty_value=None
@@ -39,6 +36,8 @@ class TapFilter(forms.Form):
 
     def __init__(self, *args, account, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # Built per request: the labels are in the language of the request.
+        self.fields["days"].choices = [(n, _("Last %(n)s days") % {"n": n}) for n in PERIODS]
         self.fields["menu"].choices = [("", gettext_lazy("All menus"))] + [
             (m.pk, m.name) for m in tap_menus(account=account)
         ]
