@@ -24,6 +24,8 @@ LINE would refuse, every live friend linked; else ``FAILED`` and exit 1.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import math
 import os
@@ -34,6 +36,11 @@ from contextlib import ExitStack
 from pathlib import Path
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_rm")
+# The kept OA's encrypted credentials need the same key in every run.
+os.environ.setdefault(
+    "FIELD_ENCRYPTION_KEY",
+    base64.urlsafe_b64encode(hashlib.sha256(b"oa-console bench/richmenus.py").digest()).decode(),
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -54,22 +61,25 @@ CONCURRENCY = 2
 
 def _create_database() -> None:
     """``bench_rm`` when missing (the bench's own database, never ``bench`` or ``test``)."""
-    import psycopg
+    import psycopg2
     from django.conf import settings
 
     db = settings.DATABASES["default"]
-    admin = psycopg.connect(
+    admin = psycopg2.connect(
         host=db["HOST"] or "127.0.0.1",
         port=db["PORT"] or 5432,
         user=db["USER"],
         password=db["PASSWORD"] or None,
         dbname="postgres",
-        autocommit=True,
     )
-    with admin:
-        found = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
-        if found.fetchone() is None:
-            admin.execute(f'CREATE DATABASE "{db["NAME"]}"')
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE DATABASE "{db["NAME"]}"')
+    finally:
+        admin.close()
 
 
 setup_django()
@@ -112,6 +122,7 @@ def generate() -> LineAccount:
     ``GOLD``: the friends numbered below it)."""
     from bench._broadcasts_setup import generate_friends
 
+    drop()  # a workspace left by an interrupted generation
     workspace = Workspace.objects.create(slug=WORKSPACE_SLUG, name="Rich menus bench")
     account = LineAccount.unscoped.create(
         workspace=workspace,
@@ -174,11 +185,13 @@ def prepare(account: LineAccount):
 
 
 def scenario_assign(account: LineAccount, line: subprocess.Popen, checks: Checks) -> dict:
+    from oa_console.line.clients import sdk_preload
     from oa_console.tenancy import tenant_scope
     from richmenus.models import FriendRichMenu
     from richmenus.services import targeting_assignment
     from richmenus.services.targeting import segment_menus_wanted
 
+    sdk_preload()  # as the worker does before forking: not part of a run
     with tenant_scope(workspace=account.workspace, account=account):
         started = time.perf_counter()
         wanted = segment_menus_wanted(account=account)
@@ -250,11 +263,15 @@ def scenario_live(account: LineAccount, line: subprocess.Popen, line_url: str, c
     """Friends becoming gold, through the hub and a running worker."""
     from bench._broadcasts_processes import wait_for_worker
     from bench._journeys_common import stop_worker
+    from oa_console.activity.draining import activity_drain
     from oa_console.activity.models import Activity
     from oa_console.activity.publishing import ActivityInput, publish_many
     from oa_console.tenancy import tenant_scope
     from segments.models import Friend
 
+    # A deployed console's subscribers have their cursors; a fresh database's get them here
+    # ("from now" subscribers start at the log's end on their first drain).
+    activity_drain()
     with tenant_scope(workspace=account.workspace, account=account):
         candidates = list(
             Friend.objects.for_account(account)

@@ -163,28 +163,47 @@ def _call(account: LineAccount, users: list[str], menu: RichMenu | None):
 
 
 def _record(assignment, claim, outcomes, menus, rules) -> Step | None:
-    """Record the accepted batches in order, up to the first one LINE did not accept."""
+    """Record the accepted batches of a claim, in order up to the first one LINE did not
+    accept, in one transaction: one upsert per menu, one progress update."""
     account = assignment.account
-    for (menu_id, rule_id, friend_ids), outcome in zip(claim, outcomes, strict=True):
+    accepted = []
+    stop: Step | None = None
+    for batch, outcome in zip(claim, outcomes, strict=True):
         if outcome is not None and not outcome.accepted:
             if outcome.retry_later and assignment.attempts < MAX_ATTEMPTS:
                 assignment.attempts += 1
-                assignment.save(update_fields=["attempts"])
-                return Step(again_in=outcome.retry_after or backoff(assignment.attempts))
-            return _finish(
-                assignment,
-                error=_("LINE refused to link the menu: %(message)s")
-                % {"message": outcome.message or outcome.reason or outcome.error},
-            )
-        with transaction.atomic():
-            if menu_id and menu_id not in menus:
-                wanted = None  # the menu was deleted during the run: nothing to record
+                stop = Step(again_in=outcome.retry_after or backoff(assignment.attempts))
             else:
-                wanted = Wanted(menu=menus.get(menu_id), rule=rules.get(rule_id))
-            if wanted is not None and outcome is not None:
-                links_record(account=account, friend_ids=friend_ids, wanted=wanted)
-            assignment.calls += 1
-            assignment.done += len(friend_ids)
+                stop = _failure(outcome)
+            break
+        accepted.append((batch, outcome))
+    with transaction.atomic():
+        groups: dict[tuple, list[int]] = {}
+        for (menu_id, rule_id, friend_ids), outcome in accepted:
+            if outcome is None or (menu_id and menu_id not in menus):
+                continue  # nobody left to link, or the menu was deleted during the run
+            groups.setdefault((menu_id, rule_id), []).extend(friend_ids)
+        for (menu_id, rule_id), friend_ids in groups.items():
+            wanted = Wanted(menu=menus.get(menu_id), rule=rules.get(rule_id))
+            links_record(account=account, friend_ids=friend_ids, wanted=wanted)
+        assignment.calls += len(accepted)
+        assignment.done += sum(len(batch[2]) for batch, _outcome in accepted)
+        if accepted and stop is None:
             assignment.attempts = 0
-            assignment.save(update_fields=["calls", "done", "attempts"])
-    return None
+        assignment.save(update_fields=["calls", "done", "attempts"])
+    if isinstance(stop, _Failed):
+        return _finish(assignment, error=stop.error)
+    return stop
+
+
+@dataclass(frozen=True)
+class _Failed(Step):
+    error: str = ""
+
+
+def _failure(outcome: Outcome) -> _Failed:
+    return _Failed(
+        again_in=None,
+        error=_("LINE refused to link the menu: %(message)s")
+        % {"message": outcome.message or outcome.reason or outcome.error},
+    )
