@@ -178,9 +178,9 @@ def prepare(account: LineAccount):
         with connection.cursor() as cursor:
             cursor.execute(
                 "UPDATE segments_friend SET member_tier = '' WHERE account_id = %s "
-                "AND member_tier = 'gold' AND id NOT IN (SELECT id FROM segments_friend "
-                "WHERE account_id = %s ORDER BY id LIMIT %s)",
-                [account.pk, account.pk, GOLD],
+                "AND member_tier = 'gold' AND id > (SELECT id FROM segments_friend "
+                "WHERE account_id = %s ORDER BY id OFFSET %s LIMIT 1)",
+                [account.pk, account.pk, GOLD - 1],
             )
 
 
