@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from oa_console.line import rich_menu_links as line
@@ -70,6 +70,9 @@ def links_record(
         rows.filter(friend_id__in=list(friend_ids)).delete()
         return
     at = at or timezone.now()
+    if connection.vendor == "postgresql":
+        _links_upsert_postgresql(account, list(friend_ids), wanted, at)
+        return
     rows.bulk_create(
         [
             FriendRichMenu(
@@ -86,6 +89,33 @@ def links_record(
         unique_fields=["friend"],
         update_fields=["menu", "source", "rule", "linked_at"],
     )
+
+
+def _links_upsert_postgresql(
+    account: LineAccount, friend_ids: list[int], wanted: Wanted, at: datetime
+) -> None:
+    """The same upsert in one statement whose friend ids travel as one array: building a
+    model instance and its parameters per row was three quarters of a 300,000-friend
+    assignment (bench/richmenus.py)."""
+    table = FriendRichMenu._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (account_id, friend_id, menu_id, source, rule_id, linked_at)
+            SELECT %s, friend_id, %s, %s, %s, %s FROM unnest(%s::bigint[]) AS friend_id
+            ON CONFLICT (friend_id) DO UPDATE SET menu_id = EXCLUDED.menu_id,
+                source = EXCLUDED.source, rule_id = EXCLUDED.rule_id,
+                linked_at = EXCLUDED.linked_at
+            """,
+            [
+                account.pk,
+                wanted.menu.pk,
+                wanted.source,
+                wanted.rule.pk if wanted.rule else None,
+                at,
+                friend_ids,
+            ],
+        )
 
 
 def line_apply(
