@@ -192,6 +192,8 @@ DEMO_OBJECTS: dict[str, Callable[[Any, Any], Any]] = {
     "reply_id": _pk("inbox.SavedReply", "account"),
     "answer_id": _pk("inbox.OutboundAnswer", "account"),
     "auto_reply_id": _pk("inbox.AutoReplyRule", "account"),
+    "menu_rule_id": _pk("richmenus.RichMenuRule", "account"),
+    "assignment_id": _pk("richmenus.RichMenuAssignment", "account"),
 }
 
 
