@@ -18,6 +18,7 @@ from oa_console.activity.models import Activity
 from oa_console.activity.registry import ActivityRow, per_account
 from oa_console.models import LineAccount
 from oa_console.queueing import enqueue_best_effort
+from richmenus.models import RichMenuRule
 from richmenus.services.targeting_apply import friend_rich_menus_sync
 from richmenus.services.targeting_taps import postback_taps_record
 
@@ -49,6 +50,8 @@ def _react(account: LineAccount, rows: list[ActivityRow]) -> None:
     postbacks = [row for row in rows if row.kind == Activity.Kind.POSTBACK]
     if postbacks:
         postback_taps_record(account=account, activities=postbacks)
+    if not RichMenuRule.objects.for_account(account).filter(is_active=True).exists():
+        return  # most OAs' activity: one query, no segment evaluated
     added: dict[int, set[int]] = defaultdict(set)
     for row in rows:
         tag_id = (row.payload or {}).get("tag_id")
