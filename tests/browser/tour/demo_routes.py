@@ -51,6 +51,8 @@ PAGE_CAPABILITIES: dict[str, Capability] = {
     "saved_reply_create": Capability.ANSWER_CHATS,
     "saved_reply_edit": Capability.ANSWER_CHATS,
     "auto_reply_create": Capability.EDIT_AUTO_REPLIES,
+    "rich_menu_rule_new": Capability.EDIT_SEGMENTS,
+    "rich_menu_rule_edit": Capability.EDIT_SEGMENTS,
     "auto_reply_edit": Capability.EDIT_AUTO_REPLIES,
 }
 
