@@ -32,9 +32,7 @@ def _call(account: LineAccount, method: str, *args, blob: bool = False, **kwargs
     factory = clients.messaging_blob_api if blob else clients.messaging_api
     with factory(account, host=clients.simulated_host()) as api:
         send = getattr(api, method)
-        return line_call(
-            partial(send, *args, _request_timeout=clients.REQUEST_TIMEOUT, **kwargs)
-        )
+        return line_call(partial(send, *args, _request_timeout=clients.REQUEST_TIMEOUT, **kwargs))
 
 
 def rich_menu_create(*, account: LineAccount, menu: dict) -> Outcome:

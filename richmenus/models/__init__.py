@@ -1,3 +1,3 @@
-from richmenus.models.menu import RichMenu, RichMenuArea
+from richmenus.models.menu import RichMenu, RichMenuArea, RichMenuSchedule, RichMenuTabSet
 
-__all__ = ["RichMenu", "RichMenuArea"]
+__all__ = ["RichMenu", "RichMenuArea", "RichMenuSchedule", "RichMenuTabSet"]

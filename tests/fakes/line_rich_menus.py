@@ -76,7 +76,9 @@ class RichMenuScript:
         menu = request.json()
         details = _menu_errors(menu)
         if details:
-            return Reply(400, {"message": "The request body has invalid fields", "details": details})
+            return Reply(
+                400, {"message": "The request body has invalid fields", "details": details}
+            )
         with self._lock:
             menu_id = f"richmenu-{next(self._ids):032x}"
             self.menus[menu_id] = menu

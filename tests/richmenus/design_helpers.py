@@ -43,7 +43,9 @@ def jpeg(width: int, height: int) -> bytes:
     return b"\xff\xd8" + app0 + sof0 + b"\xff\xd9"
 
 
-def picture(width: int = 2500, height: int = 843, kind: str = "PNG", *, noise: bool = False) -> bytes:
+def picture(
+    width: int = 2500, height: int = 843, kind: str = "PNG", *, noise: bool = False
+) -> bytes:
     if kind == "JPEG":
         return jpeg(width, height)
     return noisy_png(width, height) if noise else demo_png(width, height)

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (fixtures imported from design_helpers)
 """Every rich menu call to LINE against the fake LINE server (each request validated against
 messaging-api.yml), with LINE's refusals classified as the publishing code reads them."""
 
@@ -48,7 +49,10 @@ def test_create_refused_for_too_many_areas_names_the_field(account, line_menus):
 
 
 def test_create_refused_for_an_area_outside_the_image(account, line_menus):
-    area = {"bounds": {"x": 2000, "y": 0, "width": 600, "height": 843}, "action": {"type": "message", "text": "hi"}}
+    area = {
+        "bounds": {"x": 2000, "y": 0, "width": 600, "height": 843},
+        "action": {"type": "message", "text": "hi"},
+    }
     outcome = line.rich_menu_create(account=account, menu=MENU | {"areas": [area]})
     assert outcome.status == 400 and "out of the rich menu" in outcome.message
 
