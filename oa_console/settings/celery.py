@@ -77,6 +77,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=17, minute=0),
     },
     "sweep-follower-syncs": {"task": "segments.tasks.sweep_follower_syncs", "schedule": 600.0},
+    # Rich menus shown as the default for a while (a weekend sale): started and ended on time.
+    "apply-rich-menu-schedules": {
+        "task": "richmenus.tasks.apply_rich_menu_schedules",
+        "schedule": 60.0,
+    },
     # Dashboard rollups: a full recompute nightly (01:30 JST, after LINE's day closes), and
     # debounced refreshes whose task never reached the broker.
     "recompute-all-metrics": {

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from oa_console.line import rich_menus as line
 from oa_console.models import LineAccount
-from richmenus.models import RichMenu, RichMenuTabSet
+from richmenus.models import RichMenu, RichMenuArea, RichMenuTabSet
 from richmenus.services.areas import ALIAS
 
 SIZE_TEMPLATES = {"large": (2500, 1686), "compact": (2500, 843)}
@@ -105,18 +105,18 @@ def rich_menu_update(*, menu: RichMenu, data: MenuInput) -> RichMenu:
     (LINE cannot change a created menu), so it is marked changed."""
     _check(menu.account, data, menu)
     fields = _fields(data)
-    if data.size in SIZE_TEMPLATES and SIZE_TEMPLATES[data.size] != (menu.width, menu.height):
-        if menu.image:
-            raise ValidationError(
-                {
-                    "size": [
-                        _(
-                            "The image is %(width)s x %(height)s: upload an image of the new size instead."
-                        )
-                        % {"width": menu.width, "height": menu.height}
-                    ]
-                }
-            )
+    resized = data.size in SIZE_TEMPLATES and SIZE_TEMPLATES[data.size] != (menu.width, menu.height)
+    if resized and menu.image:
+        raise ValidationError(
+            {
+                "size": [
+                    _(
+                        "The image is %(width)s x %(height)s: upload an image of the new size instead."
+                    )
+                    % {"width": menu.width, "height": menu.height}
+                ]
+            }
+        )
     design = ("chat_bar_text", "opens_by_default", "alias", "width", "height")
     changed = any(getattr(menu, name) != fields[name] for name in design if name in fields)
     for name, value in fields.items():
@@ -178,7 +178,9 @@ def rich_menu_image_set(*, menu: RichMenu, data: bytes, size: str | None = None)
     info = image_check(menu=menu, data=data, size=size or CUSTOM)
     outside = [
         area.label or str(number)
-        for number, area in enumerate(menu.areas.all(), 1)
+        for number, area in enumerate(
+            RichMenuArea.objects.for_account(menu.account).filter(menu=menu), 1
+        )
         if area.x + area.width > info.width or area.y + area.height > info.height
     ]
     if outside:

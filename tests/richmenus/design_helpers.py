@@ -56,3 +56,22 @@ def line_menus(fake_line) -> RichMenuScript:  # noqa: F811
     script = RichMenuScript().install(fake_line)
     script.server = fake_line
     return script
+
+
+def drafted(account, *, name: str = "Main", alias: str = "", size: str = "compact", areas=None):
+    """A menu with its image and areas, ready to publish (``areas``: AreaInput list; default
+    one link area over the left half)."""
+    from richmenus.services.areas import AreaInput, areas_replace
+    from richmenus.services.menus import MenuInput, rich_menu_create, rich_menu_image_set
+
+    menu = rich_menu_create(
+        account=account, data=MenuInput(name=name, chat_bar_text="Menu", alias=alias, size=size)
+    )
+    rich_menu_image_set(menu=menu, data=picture(menu.width, menu.height), size=size)
+    if areas is None:
+        areas = [
+            AreaInput(0, 0, menu.width // 2, menu.height, "Shop", "uri", "https://shop.example/")
+        ]
+    areas_replace(menu=menu, areas=areas)
+    menu.refresh_from_db()
+    return menu

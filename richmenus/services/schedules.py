@@ -1,0 +1,120 @@
+"""A menu as the OA's default for a while: a sale menu from Friday 18:00 to Sunday night.
+
+At ``starts_at`` the beat task (``richmenus.tasks.apply_rich_menu_schedules``) makes the menu
+the default and remembers the default it replaced; at ``ends_at`` it restores that one (or
+cancels the default when there was none or it is gone). Each step is guarded by the schedule's
+status, so a repeated or overlapping sweep does nothing twice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from oa_console.models import LineAccount
+from richmenus.models import RichMenu, RichMenuSchedule
+from richmenus.selectors.menus import rich_menu_default
+from richmenus.services.publishing import (
+    PublishFailed,
+    rich_menu_default_cancel,
+    rich_menu_default_set,
+)
+
+S = RichMenuSchedule.Status
+
+
+@transaction.atomic
+def schedule_create(
+    *, menu: RichMenu, starts_at: datetime, ends_at: datetime | None
+) -> RichMenuSchedule:
+    errors: dict[str, list[str]] = {}
+    if menu.status != RichMenu.Status.PUBLISHED:
+        errors["__all__"] = [_("Publish the menu before scheduling it.")]
+    if ends_at is not None and ends_at <= starts_at:
+        errors["ends_at"] = [_("The end must come after the start.")]
+    if (ends_at or starts_at) <= timezone.now():
+        errors.setdefault("starts_at", []).append(_("Choose a time in the future."))
+    active = RichMenuSchedule.objects.for_account(menu.account).filter(
+        status__in=[S.PENDING, S.ACTIVE]
+    )
+    overlapping = [
+        s
+        for s in active.select_related("menu")
+        if (ends_at is None or s.starts_at < ends_at)
+        and (s.ends_at is None or s.ends_at > starts_at)
+    ]
+    if overlapping:
+        errors.setdefault("__all__", []).append(
+            _("Another schedule (%(menu)s) covers part of this time.")
+            % {"menu": overlapping[0].menu.name}
+        )
+    if errors:
+        raise ValidationError(errors)
+    return RichMenuSchedule.objects.for_account(menu.account).create(
+        account=menu.account, menu=menu, starts_at=starts_at, ends_at=ends_at
+    )
+
+
+@transaction.atomic
+def schedule_cancel(*, schedule: RichMenuSchedule) -> None:
+    if schedule.status != S.PENDING:
+        raise ValidationError(_("Only a schedule that has not started can be cancelled."))
+    schedule.status = S.CANCELLED
+    schedule.save(update_fields=["status"])
+
+
+def _claim(account: LineAccount, pk: int, status: str) -> RichMenuSchedule | None:
+    with transaction.atomic():
+        return (
+            RichMenuSchedule.objects.for_account(account)
+            .select_for_update()
+            .select_related("menu", "previous")
+            .filter(pk=pk, status=status)
+            .first()
+        )
+
+
+def schedule_apply(*, account: LineAccount, schedule_id: int, now: datetime | None = None) -> str:
+    """Start or end one schedule when due; what it did ("started", "ended", "" for nothing)."""
+    now = now or timezone.now()
+    schedule = _claim(account, schedule_id, S.PENDING)
+    if schedule is not None and schedule.starts_at <= now:
+        schedule.previous = rich_menu_default(account=account)
+        try:
+            rich_menu_default_set(menu=schedule.menu)
+        except (PublishFailed, ValidationError) as exc:
+            schedule.status, schedule.error = S.FAILED, getattr(exc, "message", str(exc))
+            schedule.save(update_fields=["status", "error"])
+            return ""
+        schedule.status = S.ACTIVE
+        schedule.save(update_fields=["status", "previous"])
+        return "started"
+    schedule = _claim(account, schedule_id, S.ACTIVE)
+    if schedule is None or schedule.ends_at is None or schedule.ends_at > now:
+        return ""
+    previous = schedule.previous
+    try:
+        if previous is not None and previous.status == RichMenu.Status.PUBLISHED:
+            rich_menu_default_set(menu=previous)
+        else:
+            rich_menu_default_cancel(account=account)
+    except (PublishFailed, ValidationError) as exc:
+        schedule.status, schedule.error = S.FAILED, getattr(exc, "message", str(exc))
+        schedule.save(update_fields=["status", "error"])
+        return ""
+    schedule.status = S.DONE
+    schedule.save(update_fields=["status"])
+    return "ended"
+
+
+def schedules_due(*, now: datetime | None = None) -> list[tuple[int, int]]:
+    """(account id, schedule id) of every OA's schedules to start or end: the beat sweep runs
+    before any tenant is known, and each id is then applied inside its own OA."""
+    now = now or timezone.now()
+    due = Q(status=S.PENDING, starts_at__lte=now) | Q(status=S.ACTIVE, ends_at__lte=now)
+    return list(RichMenuSchedule.unscoped.filter(due).values_list("account_id", "pk"))
