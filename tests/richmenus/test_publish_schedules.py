@@ -18,12 +18,11 @@ from tests.richmenus.design_helpers import drafted, fake_line, line_menus  # noq
 pytestmark = pytest.mark.django_db
 
 
-def _sweep(now):
+def _sweep(account, now):
+    """What the beat sweep does, at ``now``: apply every due schedule in its OA."""
     for account_id, schedule_id in schedules.schedules_due(now=now):
-        schedules.schedule_apply(account=_accounts[account_id], schedule_id=schedule_id, now=now)
-
-
-_accounts: dict = {}
+        assert account_id == account.pk
+        schedules.schedule_apply(account=account, schedule_id=schedule_id, now=now)
 
 
 def test_a_weekend_sale_menu_starts_and_the_previous_default_comes_back(account, line_menus):
