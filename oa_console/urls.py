@@ -69,6 +69,7 @@ account_patterns = [
     path("broadcasts/", include("broadcasts.urls.account")),  # account_broadcasts and its pages
     path("journeys/", include("journeys.urls.account")),  # account_journeys, the builder
     path("chats/", include("inbox.urls.account")),  # account_inbox, conversations
+    path("rich-menus/", include("richmenus.urls.account")),  # account_rich_menus, the designer
     path("settings/", accounts.account_settings, name="account_settings"),
     path("settings/retention/", retention.account_retention, name="account_retention"),
     path("settings/delete/", accounts.account_delete, name="account_delete"),

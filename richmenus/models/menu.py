@@ -40,6 +40,9 @@ class RichMenu(models.Model):
     # The picture friends see, in media storage (served only through a member-checked view),
     # and what its bytes really are (checked on upload, not taken from the file name).
     image = models.CharField(_("image"), max_length=200, blank=True)
+    # LINE's template the image must match ("large" 2500x1686, "compact" 2500x843), or
+    # "custom": any size LINE takes, the image's own.
+    size_template = models.CharField(_("size"), max_length=10, default="large")
     image_content_type = models.CharField(_("image type"), max_length=20, blank=True)
     # The alias a ``richmenuswitch`` action of another tab names (``[a-z0-9_-]``, at most 32,
     # unique in the OA as at LINE); created at LINE when the menu is published.

@@ -75,6 +75,7 @@ def _fields(data: MenuInput) -> dict:
         "alias": data.alias,
         "tab_set": data.tab_set,
         "tab_position": data.tab_position,
+        "size_template": data.size,
     }
     if data.size in SIZE_TEMPLATES:
         fields["width"], fields["height"] = SIZE_TEMPLATES[data.size]
@@ -82,10 +83,7 @@ def _fields(data: MenuInput) -> dict:
 
 
 def size_of(menu: RichMenu) -> str:
-    return next(
-        (name for name, size in SIZE_TEMPLATES.items() if size == (menu.width, menu.height)),
-        CUSTOM,
-    )
+    return menu.size_template if menu.size_template in SIZE_TEMPLATES else CUSTOM
 
 
 @transaction.atomic
@@ -141,10 +139,7 @@ def image_check(*, menu: RichMenu, data: bytes, size: str) -> line.ImageInfo:
         raise ValidationError({"image": [_("LINE takes a JPEG or PNG image only.")]})
     problems = []
     if len(data) > line.MAX_IMAGE_BYTES:
-        problems.append(
-            _("The image is %(size).1f MB; LINE takes at most 1 MB.")
-            % {"size": len(data) / 1024 / 1024}
-        )
+        problems.append(_("The image is larger than 1 MB, the most LINE takes."))
     if size in SIZE_TEMPLATES and (info.width, info.height) != SIZE_TEMPLATES[size]:
         width, height = SIZE_TEMPLATES[size]
         problems.append(
@@ -175,7 +170,7 @@ def image_check(*, menu: RichMenu, data: bytes, size: str) -> line.ImageInfo:
 def rich_menu_image_set(*, menu: RichMenu, data: bytes, size: str | None = None) -> RichMenu:
     """Store the menu's image (checked first) and take its size. Areas that no longer fit the
     new size are refused, so a smaller image cannot leave areas off the picture."""
-    info = image_check(menu=menu, data=data, size=size or CUSTOM)
+    info = image_check(menu=menu, data=data, size=size or size_of(menu))
     outside = [
         area.label or str(number)
         for number, area in enumerate(
