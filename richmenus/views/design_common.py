@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
 
 from oa_console.permissions import can, require
 from oa_console.roles import Capability
@@ -42,6 +43,10 @@ def detail_url(request: HttpRequest, menu: RichMenu) -> str:
 
 
 def back_to(request: HttpRequest, menu: RichMenu) -> HttpResponse:
+    """Back to the design page; an htmx form (the area form) reloads it whole, since the
+    preview and the area list changed too."""
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(detail_url(request, menu))
     return redirect(detail_url(request, menu))
 
 
