@@ -40,6 +40,7 @@ from oa_console.services.invitations import invitation_create
 from tests.conftest import make_member
 from tests.inbox.autoreply_helpers import build_auto_reply
 from tests.inbox.sweep_builders import build_answer, build_conversation, build_saved_reply
+from tests.richmenus.design_sweep import build_rich_menu, build_rich_menu_schedule
 
 # Reachable without a tenant in the URL; each has its own tests.
 PUBLIC_URL_NAMES = {
@@ -259,6 +260,8 @@ WORLD_BUILDERS: dict[str, Callable] = {
     "answer": build_answer,
     "saved_reply": build_saved_reply,
     "auto_reply": build_auto_reply,
+    "rich_menu": build_rich_menu,
+    "rich_menu_schedule": build_rich_menu_schedule,
 }
 
 
@@ -315,6 +318,9 @@ FOREIGN_KWARG_PROVIDERS: dict[str, Callable[[World], object]] = {
     "answer_id": lambda world: world.other("answer").pk,
     "reply_id": lambda world: world.other("saved_reply").pk,
     "auto_reply_id": lambda world: world.other("auto_reply").pk,
+    "rich_menu_id": lambda world: world.other("rich_menu").pk,
+    "rich_menu_tab_set_id": lambda world: world.other("rich_menu").tab_set_id,
+    "rich_menu_schedule_id": lambda world: world.other("rich_menu_schedule").pk,
     # A step of a journey: ids are names inside the graph, so the journey decides the tenant.
     "node_id": lambda world: "start",
 }
