@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/<int:account_id>/broadcasts/", include("broadcasts.api.urls")),
     path("accounts/<int:account_id>/", include("journeys.api.urls")),  # journeys, item-events
     path("accounts/<int:account_id>/", include("inbox.api.urls")),  # conversations, messages
+    path("accounts/<int:account_id>/", include("richmenus.api.urls")),  # rich-menus/
     path(
         "workspaces/<slug:workspace>/audit/",
         AuditEntryListApi.as_view(),

@@ -1,4 +1,3 @@
-
 """``seed_rich_menus``: each demo OA's tabbed default menu (two tabs joined by aliases).
 
 Each tab is a compact menu (2500 x 843) whose picture is drawn here (the project bundles no
