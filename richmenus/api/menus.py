@@ -39,7 +39,7 @@ PUBLISH = Capability.APPROVE_BROADCASTS
 NOT_FOUND = (404, "no rich menu with this id in the OA.")
 
 
-class AreaSerializer(serializers.Serializer):
+class RichMenuAreaSerializer(serializers.Serializer):
     x = serializers.IntegerField(min_value=0)
     y = serializers.IntegerField(min_value=0)
     width = serializers.IntegerField(min_value=1)
@@ -58,7 +58,7 @@ class AreaSerializer(serializers.Serializer):
     mode = serializers.ChoiceField(choices=DATETIME_MODES, required=False, default="date")
 
 
-class MenuInputSerializer(serializers.Serializer):
+class RichMenuInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=300)
     chat_bar_text = serializers.CharField(max_length=100, help_text="at most 14 characters")
     size = serializers.ChoiceField(choices=[*SIZE_TEMPLATES, CUSTOM], default="large")
@@ -66,10 +66,10 @@ class MenuInputSerializer(serializers.Serializer):
     opens_by_default = serializers.BooleanField(required=False, default=False)
     tab_set_id = serializers.IntegerField(required=False, allow_null=True, default=None)
     tab_position = serializers.IntegerField(min_value=0, required=False, default=0)
-    areas = AreaSerializer(many=True, required=False, help_text="at most 20; replaces all")
+    areas = RichMenuAreaSerializer(many=True, required=False, help_text="at most 20; replaces all")
 
 
-class MenuOutputSerializer(serializers.Serializer):
+class RichMenuOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     chat_bar_text = serializers.CharField()
@@ -151,7 +151,7 @@ class RichMenuListApi(AccountApiView):
     pagination_class = StandardPagination
 
     @extend_schema(
-        responses=MenuOutputSerializer(many=True),
+        responses=RichMenuOutputSerializer(many=True),
         summary="List rich menus",
         description=operation_description(
             "The OA's rich menus, newest first (archived ones with `archived=1`).",
@@ -165,8 +165,8 @@ class RichMenuListApi(AccountApiView):
         return self.paginated_response([menu_data(m) for m in self.paginate(menus)])
 
     @extend_schema(
-        request=MenuInputSerializer,
-        responses={201: MenuOutputSerializer},
+        request=RichMenuInputSerializer,
+        responses={201: RichMenuOutputSerializer},
         summary="Create a rich menu",
         description=operation_description(
             "Drafts a menu; upload its image next (`image/`). `size`: large (2500x1686), "
@@ -179,7 +179,7 @@ class RichMenuListApi(AccountApiView):
     )
     def post(self, request, account_id: int):
         self.require(DESIGN)
-        data = MenuInputSerializer(data=request.data)
+        data = RichMenuInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         menu = rich_menu_create(
             account=self.account, data=_menu_input(self.account, data.validated_data)
@@ -197,7 +197,7 @@ class MenuApi(AccountApiView):
 
 class RichMenuDetailApi(MenuApi):
     @extend_schema(
-        responses=MenuOutputSerializer,
+        responses=RichMenuOutputSerializer,
         summary="Get a rich menu",
         description=operation_description(
             "One menu with its areas.", returns="the menu.", errors=[NOT_FOUND]
@@ -207,8 +207,8 @@ class RichMenuDetailApi(MenuApi):
         return Response(menu_data(self.menu(rich_menu_id)))
 
     @extend_schema(
-        request=MenuInputSerializer,
-        responses=MenuOutputSerializer,
+        request=RichMenuInputSerializer,
+        responses=RichMenuOutputSerializer,
         summary="Replace a rich menu's design",
         description=operation_description(
             "Replaces the menu's fields (and its areas when `areas` is given). A published "
@@ -222,7 +222,7 @@ class RichMenuDetailApi(MenuApi):
     def put(self, request, account_id: int, rich_menu_id: int):
         menu = self.menu(rich_menu_id)
         self.require(DESIGN)
-        data = MenuInputSerializer(data=request.data)
+        data = RichMenuInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         menu = rich_menu_update(menu=menu, data=_menu_input(self.account, data.validated_data))
         areas = _areas(data.validated_data)
@@ -257,7 +257,7 @@ class RichMenuImageApi(MenuApi):
                 "RichMenuImageInput", {"image": serializers.FileField()}
             )
         },
-        responses=MenuOutputSerializer,
+        responses=RichMenuOutputSerializer,
         summary="Upload a rich menu's image",
         description=operation_description(
             "The menu's picture: JPEG or PNG, at most 1 MB, 800 to 2500 pixels wide, at least "

@@ -14,7 +14,14 @@ from rest_framework.response import Response
 from oa_console.api.base import AccountApiView
 from oa_console.api.docs import operation_description
 from oa_console.api.pagination import StandardPagination
-from richmenus.api.menus import DESIGN, NOT_FOUND, PUBLISH, MenuApi, MenuOutputSerializer, menu_data
+from richmenus.api.menus import (
+    DESIGN,
+    NOT_FOUND,
+    PUBLISH,
+    MenuApi,
+    RichMenuOutputSerializer,
+    menu_data,
+)
 from richmenus.models import RichMenuSchedule
 from richmenus.selectors import menus as selectors
 from richmenus.services import publishing, schedules
@@ -38,7 +45,7 @@ def _publishing(call):
 class RichMenuPublishApi(MenuApi):
     @extend_schema(
         request=None,
-        responses=MenuOutputSerializer,
+        responses=RichMenuOutputSerializer,
         summary="Publish a rich menu to LINE",
         description=operation_description(
             "Creates the menu, its image and its alias at LINE (again for a published menu: "
@@ -57,7 +64,7 @@ class RichMenuPublishApi(MenuApi):
 class RichMenuDefaultApi(MenuApi):
     @extend_schema(
         request=None,
-        responses=MenuOutputSerializer,
+        responses=RichMenuOutputSerializer,
         summary="Make a rich menu the default",
         description=operation_description(
             "Every friend without a menu of their own sees this published menu.",
@@ -93,7 +100,7 @@ class RichMenuDefaultCancelApi(AccountApiView):
 class RichMenuArchiveApi(MenuApi):
     @extend_schema(
         request=None,
-        responses=MenuOutputSerializer,
+        responses=RichMenuOutputSerializer,
         summary="Archive a rich menu",
         description=operation_description(
             "Deletes the menu and its alias at LINE and keeps it here as archived.",
@@ -108,7 +115,7 @@ class RichMenuArchiveApi(MenuApi):
         return Response(menu_data(_publishing(lambda: publishing.rich_menu_archive(menu=menu))))
 
 
-class ScheduleSerializer(serializers.Serializer):
+class RichMenuScheduleSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
@@ -120,7 +127,7 @@ class RichMenuScheduleApi(MenuApi):
     pagination_class = StandardPagination
 
     @extend_schema(
-        responses=ScheduleSerializer(many=True),
+        responses=RichMenuScheduleSerializer(many=True),
         summary="List a rich menu's schedules",
         description=operation_description(
             "When the menu is (or was) the default for a while.",
@@ -131,11 +138,11 @@ class RichMenuScheduleApi(MenuApi):
     def get(self, request, account_id: int, rich_menu_id: int):
         menu = self.menu(rich_menu_id)
         rows = self.paginate(selectors.schedule_list(account=self.account, menu=menu))
-        return self.paginated_response(ScheduleSerializer(rows, many=True).data)
+        return self.paginated_response(RichMenuScheduleSerializer(rows, many=True).data)
 
     @extend_schema(
-        request=ScheduleSerializer,
-        responses={201: ScheduleSerializer},
+        request=RichMenuScheduleSerializer,
+        responses={201: RichMenuScheduleSerializer},
         summary="Schedule a rich menu as the default",
         description=operation_description(
             "From `starts_at` the menu is the default; at `ends_at` (optional) the default "
@@ -151,13 +158,13 @@ class RichMenuScheduleApi(MenuApi):
     def post(self, request, account_id: int, rich_menu_id: int):
         menu = self.menu(rich_menu_id)
         self.require(PUBLISH)
-        data = ScheduleSerializer(data=request.data)
+        data = RichMenuScheduleSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         schedule = schedules.schedule_create(menu=menu, **data.validated_data)
-        return Response(ScheduleSerializer(schedule).data, status=status.HTTP_201_CREATED)
+        return Response(RichMenuScheduleSerializer(schedule).data, status=status.HTTP_201_CREATED)
 
 
-class TabSetSerializer(serializers.Serializer):
+class RichMenuTabSetSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(max_length=100)
 
@@ -166,17 +173,17 @@ class RichMenuTabSetListApi(AccountApiView):
     pagination_class = StandardPagination
 
     @extend_schema(
-        responses=TabSetSerializer(many=True),
+        responses=RichMenuTabSetSerializer(many=True),
         summary="List rich menu tab sets",
         description=operation_description("The OA's tab sets.", returns="a page of tab sets."),
     )
     def get(self, request, account_id: int):
         rows = self.paginate(selectors.tab_set_list(account=self.account))
-        return self.paginated_response(TabSetSerializer(rows, many=True).data)
+        return self.paginated_response(RichMenuTabSetSerializer(rows, many=True).data)
 
     @extend_schema(
-        request=TabSetSerializer,
-        responses={201: TabSetSerializer},
+        request=RichMenuTabSetSerializer,
+        responses={201: RichMenuTabSetSerializer},
         summary="Create a rich menu tab set",
         description=operation_description(
             "A set of menus shown as tabs; a menu joins it with `tab_set_id`.",
@@ -186,10 +193,10 @@ class RichMenuTabSetListApi(AccountApiView):
     )
     def post(self, request, account_id: int):
         self.require(DESIGN)
-        data = TabSetSerializer(data=request.data)
+        data = RichMenuTabSetSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         tab_set = tab_set_create(account=self.account, name=data.validated_data["name"])
-        return Response(TabSetSerializer(tab_set).data, status=status.HTTP_201_CREATED)
+        return Response(RichMenuTabSetSerializer(tab_set).data, status=status.HTTP_201_CREATED)
 
 
 class RichMenuTabSetPublishApi(AccountApiView):
@@ -197,12 +204,14 @@ class RichMenuTabSetPublishApi(AccountApiView):
         request=inline_serializer(
             "RichMenuTabSetPublishInput", {"make_default": serializers.BooleanField(default=True)}
         ),
-        responses=MenuOutputSerializer(many=True),
+        responses=inline_serializer(
+            "RichMenuTabSetPublished", {"menus": RichMenuOutputSerializer(many=True)}
+        ),
         summary="Publish every tab of a tab set",
         description=operation_description(
             "Publishes each tab with its alias; with `make_default` the first tab becomes the "
             "default menu.",
-            returns="the tabs.",
+            returns="`menus`: the tabs, in order.",
             capability=PUBLISH,
             errors=[
                 (400, "fewer than two tabs, a tab without alias or incomplete."),
@@ -218,4 +227,4 @@ class RichMenuTabSetPublishApi(AccountApiView):
         menus = _publishing(
             lambda: publishing.tab_set_publish(tab_set=tab_set, make_default=make_default)
         )
-        return Response([menu_data(m) for m in menus])
+        return Response({"menus": [menu_data(m) for m in menus]})
