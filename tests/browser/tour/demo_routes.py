@@ -52,6 +52,7 @@ PAGE_CAPABILITIES: dict[str, Capability] = {
     "saved_reply_edit": Capability.ANSWER_CHATS,
     "auto_reply_create": Capability.EDIT_AUTO_REPLIES,
     "auto_reply_edit": Capability.EDIT_AUTO_REPLIES,
+    "rich_menu_new": Capability.DRAFT_BROADCASTS,
 }
 
 # Public routes with URL kwargs are links handed out (tokens, webhook keys, media), not pages
@@ -192,6 +193,9 @@ DEMO_OBJECTS: dict[str, Callable[[Any, Any], Any]] = {
     "reply_id": _pk("inbox.SavedReply", "account"),
     "answer_id": _pk("inbox.OutboundAnswer", "account"),
     "auto_reply_id": _pk("inbox.AutoReplyRule", "account"),
+    "rich_menu_id": _pk("richmenus.RichMenu", "account"),
+    "rich_menu_tab_set_id": _pk("richmenus.RichMenuTabSet", "account"),
+    "rich_menu_schedule_id": _pk("richmenus.RichMenuSchedule", "account"),
 }
 
 
