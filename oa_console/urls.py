@@ -117,6 +117,7 @@ urlpatterns = [
     path("webhooks/", include("webhooks.urls.line")),
     path("", include("broadcasts.urls.public")),  # r/<token> link redirects, broadcast images
     path("", include("journeys.urls.public")),  # r/j/<token> journey link redirects
+    path("", include("richmenus.urls.public")),  # r/m/<token> rich menu link redirects
     path("a/", include("segments.urls.public")),  # campaign_link_redirect
     path("api/v1/", include("oa_console.api.urls")),
     path("healthz", health.healthz, name="healthz"),

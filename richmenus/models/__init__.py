@@ -1,3 +1,9 @@
-from richmenus.models.menu import RichMenu, RichMenuArea, RichMenuSchedule, RichMenuTabSet
+from richmenus.models.menu import (
+    RichMenu,
+    RichMenuArea,
+    RichMenuLinkClick,
+    RichMenuSchedule,
+    RichMenuTabSet,
+)
 
-__all__ = ["RichMenu", "RichMenuArea", "RichMenuSchedule", "RichMenuTabSet"]
+__all__ = ["RichMenu", "RichMenuArea", "RichMenuLinkClick", "RichMenuSchedule", "RichMenuTabSet"]

@@ -163,3 +163,22 @@ class RichMenuSchedule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.menu} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class RichMenuLinkClick(models.Model):
+    """One tap on a menu's link, counted by the click redirect the link goes through (a menu's
+    link is the same for every friend, so a click names no friend)."""
+
+    account = models.ForeignKey(LineAccount, on_delete=models.CASCADE, related_name="+")
+    menu = models.ForeignKey(RichMenu, on_delete=models.CASCADE, related_name="+")
+    url = models.URLField(_("link"), max_length=1000)
+    clicked_at = models.DateTimeField(_("clicked at"))
+
+    objects = AccountScopedManager()
+    unscoped = UnscopedManager()
+
+    class Meta:
+        indexes = [models.Index(fields=["menu", "clicked_at"], name="rich_menu_click_menu")]
+
+    def __str__(self) -> str:
+        return self.url

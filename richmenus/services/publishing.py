@@ -21,6 +21,7 @@ from oa_console.line.outcomes import Outcome
 from richmenus.models import RichMenu, RichMenuArea, RichMenuTabSet
 from richmenus.selectors.menus import rich_menu_aliases, tab_set_menus
 from richmenus.services.areas import areas_errors, current_areas
+from richmenus.services.links import tracked_uri
 from richmenus.services.menus import rich_menu_image_read
 
 Status = RichMenu.Status
@@ -35,7 +36,7 @@ class PublishFailed(Exception):
 
 
 def line_menu(menu: RichMenu) -> dict:
-    """The menu as LINE's ``RichMenuRequest``."""
+    """The menu as LINE's ``RichMenuRequest`` (links wrapped in the click redirect)."""
     areas = RichMenuArea.objects.for_account(menu.account).filter(menu=menu)
     return {
         "size": {"width": menu.width, "height": menu.height},
@@ -45,11 +46,18 @@ def line_menu(menu: RichMenu) -> dict:
         "areas": [
             {
                 "bounds": {"x": a.x, "y": a.y, "width": a.width, "height": a.height},
-                "action": a.action,
+                "action": _tracked(menu, a.action),
             }
             for a in areas
         ],
     }
+
+
+def _tracked(menu: RichMenu, action: dict) -> dict:
+    """A link action goes through the console's click redirect, so its taps are counted."""
+    if action.get("type") != "uri":
+        return action
+    return {**action, "uri": tracked_uri(menu, action.get("uri", ""))}
 
 
 def _reason(step: str, outcome: Outcome) -> str:

@@ -16,6 +16,7 @@ from richmenus.forms import AreaForm, ImageForm, MenuForm, ScheduleForm, menu_in
 from richmenus.models import RichMenu, RichMenuArea
 from richmenus.selectors.menus import rich_menu_aliases, rich_menu_get, schedule_list
 from richmenus.services.areas import area_value
+from richmenus.services.links import rich_menu_click_counts
 from richmenus.services.menus import size_of
 
 # Designing a menu is drafting content, as a broadcast; publishing it changes what every
@@ -51,8 +52,10 @@ def back_to(request: HttpRequest, menu: RichMenu) -> HttpResponse:
 
 
 def preview_areas(menu: RichMenu) -> list[dict]:
-    """Each area as the preview draws it: its box in percent of the image, and a label."""
+    """Each area as the preview draws it: its box in percent of the image, a label, and for a
+    link its taps of the last 30 days."""
     areas = RichMenuArea.objects.for_account(menu.account).filter(menu=menu)
+    clicks = rich_menu_click_counts(menu=menu)
     return [
         {
             "number": number,
@@ -64,6 +67,7 @@ def preview_areas(menu: RichMenu) -> list[dict]:
             "height": round(area.height * 100 / menu.height, 3),
             "area": area,
             "action": area_value(area),
+            "clicks": clicks.get(area.action.get("uri", ""), 0),
         }
         for number, area in enumerate(areas, 1)
     ]

@@ -67,6 +67,7 @@ PUBLIC_URL_NAMES = {
     "line_webhook",
     "broadcast_click",  # signed-token click redirect for friends: tests/broadcasts/test_clicks.py
     "journey_click",  # the same for journey sends' links: tests/journeys/test_clicks.py
+    "rich_menu_click",  # and for rich menus' links: tests/richmenus/test_publish_clicks.py
     # Campaign add-friend link scanned by anyone: tests/segments/services/test_campaigns.py
     "campaign_link_redirect",
     "broadcast_image",  # uploaded broadcast images LINE fetches: tests/broadcasts/composer/test_bubbles.py

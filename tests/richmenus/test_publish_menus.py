@@ -22,11 +22,9 @@ def test_publish_creates_menu_image_and_alias(account, line_menus):
     assert menu.status == RichMenu.Status.PUBLISHED and menu.error == ""
     sent = line_menus.menus[menu.line_rich_menu_id]
     assert sent["size"] == {"width": 2500, "height": 843}
-    assert sent["areas"][0]["action"] == {
-        "type": "uri",
-        "uri": "https://shop.example/",
-        "label": "Shop",
-    }
+    action = sent["areas"][0]["action"]
+    assert action["type"] == "uri" and action["label"] == "Shop"
+    assert "/r/m/" in action["uri"]  # the click redirect, not the shop itself
     assert menu.line_rich_menu_id in line_menus.images
     assert line_menus.aliases == {"main": menu.line_rich_menu_id}
 
