@@ -52,7 +52,9 @@ class MenuForm(forms.Form):
     )
     opens_by_default = forms.BooleanField(label=_("Open when the chat opens"), required=False)
     tab_set = forms.ModelChoiceField(label=_("Tab set"), queryset=None, required=False)
-    tab_position = forms.IntegerField(label=_("Tab position"), min_value=0, initial=0)
+    tab_position = forms.IntegerField(
+        label=_("Tab position"), min_value=0, initial=0, required=False
+    )
 
     def __init__(self, *args, account, **kwargs) -> None:
         super().__init__(*args, **kwargs)

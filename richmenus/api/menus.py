@@ -10,6 +10,7 @@ with ``error.fields`` naming the field; LINE refusing a publishing step answers 
 
 from __future__ import annotations
 
+from django.db import transaction
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
@@ -181,12 +182,13 @@ class RichMenuListApi(AccountApiView):
         self.require(DESIGN)
         data = RichMenuInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        menu = rich_menu_create(
-            account=self.account, data=_menu_input(self.account, data.validated_data)
-        )
-        areas = _areas(data.validated_data)
-        if areas is not None:
-            areas_replace(menu=menu, areas=areas)
+        with transaction.atomic():  # a menu whose areas are refused is not created either
+            menu = rich_menu_create(
+                account=self.account, data=_menu_input(self.account, data.validated_data)
+            )
+            areas = _areas(data.validated_data)
+            if areas is not None:
+                areas_replace(menu=menu, areas=areas)
         return Response(menu_data(menu), status=status.HTTP_201_CREATED)
 
 
@@ -224,10 +226,11 @@ class RichMenuDetailApi(MenuApi):
         self.require(DESIGN)
         data = RichMenuInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        menu = rich_menu_update(menu=menu, data=_menu_input(self.account, data.validated_data))
-        areas = _areas(data.validated_data)
-        if areas is not None:
-            areas_replace(menu=menu, areas=areas)
+        with transaction.atomic():  # the fields and the areas change together or not at all
+            menu = rich_menu_update(menu=menu, data=_menu_input(self.account, data.validated_data))
+            areas = _areas(data.validated_data)
+            if areas is not None:
+                areas_replace(menu=menu, areas=areas)
         menu.refresh_from_db()
         return Response(menu_data(menu))
 

@@ -134,3 +134,11 @@ def test_a_viewer_reads_but_cannot_publish(viewer, owner, account, line_menus):
         client.post(account_url(account, "api_rich_menu_publish", rich_menu=menu["id"])).status_code
         == 403
     )
+
+
+def test_a_create_whose_areas_are_refused_creates_nothing(owner, account, line_menus):
+    client = api(owner)
+    overlapping = MENU | {"areas": MENU["areas"] + [MENU["areas"][0]]}
+    answer = client.post(account_url(account, "api_rich_menu_list"), overlapping, format="json")
+    assert answer.status_code == 400
+    assert client.get(account_url(account, "api_rich_menu_list")).json()["count"] == 0
