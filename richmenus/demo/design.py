@@ -112,6 +112,7 @@ def _tab(account, tab_set, *, position, name, alias, chat_bar, picture, areas) -
         image=image,
         image_content_type="image/png",
         alias=alias,
+        line_alias=alias,
         tab_set=tab_set,
         tab_position=position,
         status=RichMenu.Status.PUBLISHED,

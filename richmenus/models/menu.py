@@ -47,6 +47,9 @@ class RichMenu(models.Model):
     # The alias a ``richmenuswitch`` action of another tab names (``[a-z0-9_-]``, at most 32,
     # unique in the OA as at LINE); created at LINE when the menu is published.
     alias = models.CharField(_("alias"), max_length=32, blank=True)
+    # The alias as LINE has it (set by publishing): when the alias was changed since, the
+    # next publish deletes this one at LINE so no tab switches to a retired menu.
+    line_alias = models.CharField(max_length=32, blank=True)
     tab_set = models.ForeignKey(
         "richmenus.RichMenuTabSet",
         on_delete=models.SET_NULL,

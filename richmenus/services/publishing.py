@@ -137,8 +137,11 @@ def rich_menu_publish(*, menu: RichMenu, tab_aliases: set[str] = frozenset()) ->
     if old_id:
         # Best effort: a LINE menu left behind is unused (nothing points at it any more).
         line.rich_menu_delete(account=menu.account, rich_menu_id=old_id)
+    if menu.line_alias and menu.line_alias != menu.alias:
+        line.rich_menu_alias_delete(account=menu.account, alias=menu.line_alias)
     with transaction.atomic():
         menu.line_rich_menu_id = new_id
+        menu.line_alias = menu.alias
         menu.status = Status.PUBLISHED
         menu.error = ""
         menu.changed_since_publish = False
@@ -198,14 +201,14 @@ def rich_menu_archive(*, menu: RichMenu) -> RichMenu:
     as archived. A menu LINE no longer has (404) is archived all the same."""
     account = menu.account
     if menu.line_rich_menu_id:
-        if menu.alias:
-            line.rich_menu_alias_delete(account=account, alias=menu.alias)
+        if menu.line_alias:
+            line.rich_menu_alias_delete(account=account, alias=menu.line_alias)
         deleted = line.rich_menu_delete(account=account, rich_menu_id=menu.line_rich_menu_id)
         if not deleted.accepted and not deleted.not_found:
             raise PublishFailed(_reason(_("delete the menu"), deleted))
     menu.status = Status.ARCHIVED
     menu.is_default = False
     menu.line_rich_menu_id = ""
-    menu.alias = ""
+    menu.alias = menu.line_alias = ""
     menu.save()
     return menu

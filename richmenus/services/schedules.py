@@ -68,35 +68,27 @@ def schedule_cancel(*, schedule: RichMenuSchedule) -> None:
     schedule.save(update_fields=["status"])
 
 
-def _claim(account: LineAccount, pk: int, status: str) -> RichMenuSchedule | None:
-    with transaction.atomic():
-        return (
-            RichMenuSchedule.objects.for_account(account)
-            .select_for_update()
-            .select_related("menu", "previous")
-            .filter(pk=pk, status=status)
-            .first()
-        )
+def _failed(schedule: RichMenuSchedule, exc: Exception) -> str:
+    schedule.status, schedule.error = (
+        S.FAILED,
+        getattr(exc, "message", " ".join(getattr(exc, "messages", [str(exc)]))),
+    )
+    schedule.save(update_fields=["status", "error"])
+    return ""
 
 
-def schedule_apply(*, account: LineAccount, schedule_id: int, now: datetime | None = None) -> str:
-    """Start or end one schedule when due; what it did ("started", "ended", "" for nothing)."""
-    now = now or timezone.now()
-    schedule = _claim(account, schedule_id, S.PENDING)
-    if schedule is not None and schedule.starts_at <= now:
-        schedule.previous = rich_menu_default(account=account)
-        try:
-            rich_menu_default_set(menu=schedule.menu)
-        except (PublishFailed, ValidationError) as exc:
-            schedule.status, schedule.error = S.FAILED, getattr(exc, "message", str(exc))
-            schedule.save(update_fields=["status", "error"])
-            return ""
-        schedule.status = S.ACTIVE
-        schedule.save(update_fields=["status", "previous"])
-        return "started"
-    schedule = _claim(account, schedule_id, S.ACTIVE)
-    if schedule is None or schedule.ends_at is None or schedule.ends_at > now:
-        return ""
+def _start(account: LineAccount, schedule: RichMenuSchedule) -> str:
+    schedule.previous = rich_menu_default(account=account)
+    try:
+        rich_menu_default_set(menu=schedule.menu)
+    except (PublishFailed, ValidationError) as exc:
+        return _failed(schedule, exc)
+    schedule.status = S.ACTIVE
+    schedule.save(update_fields=["status", "previous"])
+    return "started"
+
+
+def _end(account: LineAccount, schedule: RichMenuSchedule) -> str:
     previous = schedule.previous
     try:
         if previous is not None and previous.status == RichMenu.Status.PUBLISHED:
@@ -104,12 +96,32 @@ def schedule_apply(*, account: LineAccount, schedule_id: int, now: datetime | No
         else:
             rich_menu_default_cancel(account=account)
     except (PublishFailed, ValidationError) as exc:
-        schedule.status, schedule.error = S.FAILED, getattr(exc, "message", str(exc))
-        schedule.save(update_fields=["status", "error"])
-        return ""
+        return _failed(schedule, exc)
     schedule.status = S.DONE
     schedule.save(update_fields=["status"])
     return "ended"
+
+
+@transaction.atomic
+def schedule_apply(*, account: LineAccount, schedule_id: int, now: datetime | None = None) -> str:
+    """Start or end one schedule when due; what it did ("started", "ended", "" for nothing).
+    The schedule's row stays locked until its new status commits, so two sweeps that reach it
+    at once (a slow task and the next minute's) make LINE's calls once."""
+    now = now or timezone.now()
+    schedule = (
+        RichMenuSchedule.objects.for_account(account)
+        .select_for_update(of=("self",))
+        .select_related("menu", "previous")
+        .filter(pk=schedule_id)
+        .first()
+    )
+    if schedule is None:
+        return ""
+    if schedule.status == S.PENDING and schedule.starts_at <= now:
+        return _start(account, schedule)
+    if schedule.status == S.ACTIVE and schedule.ends_at is not None and schedule.ends_at <= now:
+        return _end(account, schedule)
+    return ""
 
 
 def schedules_due(*, now: datetime | None = None) -> list[tuple[int, int]]:

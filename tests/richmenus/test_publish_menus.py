@@ -133,3 +133,15 @@ def test_archive_of_a_menu_line_no_longer_has_still_archives(account, line_menus
     menu = publishing.rich_menu_publish(menu=drafted(account))
     line_menus.menus.clear()
     assert publishing.rich_menu_archive(menu=menu).status == RichMenu.Status.ARCHIVED
+
+
+def test_a_renamed_alias_is_moved_and_the_old_one_deleted_at_line(account, line_menus):
+    from richmenus.services.menus import MenuInput, rich_menu_update
+
+    menu = publishing.rich_menu_publish(menu=drafted(account, alias="spring"))
+    menu = rich_menu_update(
+        menu=menu, data=MenuInput(name="Main", chat_bar_text="Menu", alias="summer", size="compact")
+    )
+    assert menu.changed_since_publish
+    menu = publishing.rich_menu_publish(menu=menu)
+    assert line_menus.aliases == {"summer": menu.line_rich_menu_id}
