@@ -132,3 +132,6 @@ class CouponSend(models.Model):
                 fields=["coupon", "source", "source_id"], name="coupon_send_once"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.coupon_id} {self.source} {self.source_id}"
