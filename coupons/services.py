@@ -232,3 +232,8 @@ def coupon_send_record(
         },
     )
     return send
+
+
+def coupon_sync_accounts() -> list[LineAccount]:
+    """The OAs the beat reads coupons for: every tenant's OA with a channel access token."""
+    return [account for account in LineAccount.unscoped.all() if account.access_token]

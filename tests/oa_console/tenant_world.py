@@ -38,6 +38,7 @@ from oa_console.roles import Role
 from oa_console.services.api_keys import api_key_create
 from oa_console.services.invitations import invitation_create
 from tests.conftest import make_member
+from tests.coupons.helpers import build_coupon
 from tests.inbox.autoreply_helpers import build_auto_reply
 from tests.inbox.sweep_builders import build_answer, build_conversation, build_saved_reply
 
@@ -259,6 +260,7 @@ WORLD_BUILDERS: dict[str, Callable] = {
     "answer": build_answer,
     "saved_reply": build_saved_reply,
     "auto_reply": build_auto_reply,
+    "coupon": build_coupon,
 }
 
 
@@ -315,6 +317,7 @@ FOREIGN_KWARG_PROVIDERS: dict[str, Callable[[World], object]] = {
     "answer_id": lambda world: world.other("answer").pk,
     "reply_id": lambda world: world.other("saved_reply").pk,
     "auto_reply_id": lambda world: world.other("auto_reply").pk,
+    "coupon_id": lambda world: world.other("coupon").pk,
     # A step of a journey: ids are names inside the graph, so the journey decides the tenant.
     "node_id": lambda world: "start",
 }

@@ -1,0 +1,75 @@
+"""Reads of coupons: the list and one coupon, the coupons a message may carry, and what the
+console sent of each (for the Coupons insight)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coupons.models import Coupon, CouponSend
+from oa_console.models import LineAccount
+
+
+def coupon_list(*, account: LineAccount, status: str = "") -> QuerySet[Coupon]:
+    """The OA's coupons, newest first; ``status`` (DRAFT, RUNNING, CLOSED) narrows them."""
+    coupons = Coupon.objects.for_account(account)
+    if status:
+        coupons = coupons.filter(status=status)
+    return coupons.order_by("-created_at", "-id")
+
+
+def coupon_get(*, account: LineAccount, coupon_id: int) -> Coupon | None:
+    return Coupon.objects.for_account(account).filter(pk=coupon_id).first()
+
+
+def coupons_sendable(*, account: LineAccount) -> QuerySet[Coupon]:
+    """The coupons a message may carry now: running in LINE and not yet ended."""
+    return (
+        Coupon.objects.for_account(account)
+        .filter(status=Coupon.Status.RUNNING, ends_at__gt=timezone.now())
+        .order_by("ends_at", "id")
+    )
+
+
+def coupon_refusal(*, account: LineAccount, line_coupon_id: str) -> str:
+    """Why a message may not carry the coupon of this LINE id ("" when it may): a closed or
+    ended coupon would show friends a dead coupon. An id the console does not know (created
+    in LINE Official Account Manager and not yet read) is LINE's to judge."""
+    coupon = (
+        Coupon.objects.for_account(account).filter(line_coupon_id=line_coupon_id.strip()).first()
+    )
+    if coupon is None:
+        return ""
+    if coupon.status == Coupon.Status.CLOSED:
+        return _("The coupon “%(title)s” is closed: friends could no longer get it.") % {
+            "title": coupon.title
+        }
+    if coupon.ends_at <= timezone.now():
+        return _("The coupon “%(title)s” has ended: friends could no longer use it.") % {
+            "title": coupon.title
+        }
+    if coupon.status != Coupon.Status.RUNNING:
+        return _("The coupon “%(title)s” is not running in LINE yet.") % {"title": coupon.title}
+    return ""
+
+
+def coupon_send_totals(*, account: LineAccount) -> QuerySet:
+    """Per coupon: the messages that carried it (by broadcasts, journeys and chats) and the
+    friends they went to, for every coupon of the OA (zero for those never sent)."""
+    sends = Q(sends__account=account)
+    return (
+        Coupon.objects.for_account(account)
+        .annotate(
+            messages=Count("sends", filter=sends),
+            recipients=Sum("sends__recipients", filter=sends, default=0),
+            by_broadcast=Count("sends", filter=sends & Q(sends__source="broadcast")),
+            by_journey=Count("sends", filter=sends & Q(sends__source="journey")),
+            by_chat=Count("sends", filter=sends & Q(sends__source="chat")),
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def coupon_sends(*, account: LineAccount, coupon: Coupon) -> QuerySet[CouponSend]:
+    return CouponSend.objects.for_account(account).filter(coupon=coupon).order_by("-sent_at")
