@@ -9,12 +9,17 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from coupons import line_terms as terms
 from coupons.models import Coupon
 from coupons.services import CouponInput
+from coupons.validation import PRICE_KINDS, cross_field_errors
+
+
+def kinds_of(reward: str | None) -> set[str] | None:
+    return PRICE_KINDS.get(reward or "")
+
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 REWARDS = [(value, label) for value, label in Coupon.Reward.choices]
@@ -33,8 +38,6 @@ VISIBILITIES = [
     (Coupon.Visibility.UNLISTED.value, Coupon.Visibility.UNLISTED.label),
 ]
 TIMEZONES = sorted(((key, iana) for key, iana in terms.TIMEZONES.items()), key=lambda c: c[1])
-# Each reward kind's price kinds (LINE's discriminators): free, gift and others carry none.
-PRICE_KINDS = {"discount": {"percentage", "fixed", "explicit"}, "cashBack": {"percentage", "fixed"}}
 
 
 class CouponForm(forms.Form):
@@ -137,37 +140,12 @@ class CouponForm(forms.Form):
         starts, ends = self._moment("starts_at", zone), self._moment("ends_at", zone)
         if starts and ends:
             data["starts_at"], data["ends_at"] = starts, ends
-            if ends <= starts:
-                self.add_error("ends_at", _("The coupon must end after it starts."))
-            elif ends <= timezone.now():
-                self.add_error("ends_at", _("This time has passed: friends could never use it."))
-        self._clean_reward(data)
-        if data.get("acquisition") == "lottery" and data.get("lottery_probability") is None:
-            self.add_error("lottery_probability", _("A lottery needs a chance of winning."))
-        return data
-
-    def _clean_reward(self, data: dict) -> None:
-        reward, price = data.get("reward"), data.get("price_type") or ""
-        kinds = PRICE_KINDS.get(reward or "")
-        if kinds is None:
+        for name, message in cross_field_errors(data, already=set(self.errors)).items():
+            if name not in self.errors:
+                self.add_error(name, message)
+        if kinds_of(data.get("reward")) is None:
             data["price_type"] = ""
-            return
-        if price not in kinds:
-            self.add_error("price_type", _("Choose how the discount or cash back is given."))
-            return
-        needed = {
-            "percentage": ["percentage"],
-            "fixed": ["fixed_amount"],
-            "explicit": ["original_price", "price_after_discount"],
-        }[price]
-        for name in needed:
-            if data.get(name) is None and name not in self.errors:
-                self.add_error(name, _("Enter this for the reward you chose."))
-        original, after = data.get("original_price"), data.get("price_after_discount")
-        if price == "explicit" and original is not None and after is not None and after >= original:
-            self.add_error(
-                "price_after_discount", _("The price after discount must be below the original.")
-            )
+        return data
 
     def coupon_input(self) -> CouponInput:
         data = self.cleaned_data
