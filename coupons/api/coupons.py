@@ -167,13 +167,15 @@ class CouponListApi(AccountApiView):
         return Response(coupon_output(coupon), status=status.HTTP_201_CREATED)
 
 
-class CouponDetailApi(AccountApiView):
+class _CouponApi(AccountApiView):
     def coupon(self, coupon_id: int) -> Coupon:
         coupon = selectors.coupon_get(account=self.account, coupon_id=coupon_id)
         if coupon is None:
             raise Http404
         return coupon
 
+
+class CouponDetailApi(_CouponApi):
     @extend_schema(
         responses=CouponOutputSerializer,
         summary="Get a coupon",
@@ -188,7 +190,7 @@ class CouponDetailApi(AccountApiView):
         return Response(coupon_output(self.coupon(coupon_id)))
 
 
-class CouponCloseApi(CouponDetailApi):
+class CouponCloseApi(_CouponApi):
     @extend_schema(
         request=None,
         responses=CouponOutputSerializer,
