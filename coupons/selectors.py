@@ -73,3 +73,33 @@ def coupon_send_totals(*, account: LineAccount) -> QuerySet:
 
 def coupon_sends(*, account: LineAccount, coupon: Coupon) -> QuerySet[CouponSend]:
     return CouponSend.objects.for_account(account).filter(coupon=coupon).order_by("-sent_at")
+
+
+def coupon_message_refusals(*, account: LineAccount, messages) -> list[tuple[int, str]]:
+    """``(index, why)`` for each coupon message among ``messages`` (LINE message objects) that
+    may not be sent now: its coupon is closed or has ended (``coupon_refusal``)."""
+    refusals = []
+    for index, message in enumerate(messages if isinstance(messages, list) else []):
+        if isinstance(message, dict) and message.get("type") == "coupon":
+            why = coupon_refusal(account=account, line_coupon_id=str(message.get("couponId", "")))
+            if why:
+                refusals.append((index, why))
+    return refusals
+
+
+def coupon_choices(*, account: LineAccount, current=()) -> list[tuple[str, str]]:
+    """The picker of coupon messages: the coupons that may be sent now, by title, and any id
+    already chosen that is not among them (kept, so a form shown again does not lose it; its
+    check then says why it may not be sent)."""
+    from coupons.display import reward_text
+
+    choices = [
+        (c.line_coupon_id, f"{c.title} · {reward_text(c)}")
+        for c in coupons_sendable(account=account)
+    ]
+    known = {value for value, _label in choices}
+    for value in current:
+        if value and value not in known:
+            choices.append((value, value))
+            known.add(value)
+    return [("", "—"), *choices]
