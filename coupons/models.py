@@ -1,5 +1,5 @@
 """The OA's coupons as LINE stores them (one row per LINE coupon id), created here or found by
-the sync among those created in LINE Official Account Manager, and what the console sent."""
+the sync among those created in LINE Official Account Manager."""
 
 from __future__ import annotations
 
@@ -103,35 +103,3 @@ class Coupon(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-
-class CouponSend(models.Model):
-    """One message that carried a coupon, recorded by the app that sent it (a broadcast, a
-    journey's send node, an inbox answer): what the Coupons insight counts as "sent". The
-    ``source`` and ``source_id`` name the sending record, so recording it twice is harmless."""
-
-    class Source(models.TextChoices):
-        BROADCAST = "broadcast", _("Broadcast")
-        JOURNEY = "journey", _("Journey")
-        CHAT = "chat", _("Chat")
-
-    account = models.ForeignKey(LineAccount, on_delete=models.CASCADE, related_name="+")
-    coupon = models.ForeignKey(Coupon, on_delete=models.CASCADE, related_name="sends")
-    source = models.CharField(_("sent by"), max_length=10, choices=Source.choices)
-    source_id = models.CharField(max_length=100)
-    recipients = models.PositiveIntegerField(_("recipients"), default=1)
-    sent_at = models.DateTimeField(_("sent at"))
-
-    objects = AccountScopedManager()
-    unscoped = UnscopedManager()
-
-    class Meta:
-        ordering = ["-sent_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["coupon", "source", "source_id"], name="coupon_send_once"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.coupon_id} {self.source} {self.source_id}"

@@ -1,13 +1,12 @@
-"""Reads of coupons: the list and one coupon, the coupons a message may carry, and what the
-console sent of each (for the Coupons insight)."""
+"""Reads of coupons: the list and one coupon, and the coupons a message may carry."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coupons.models import Coupon, CouponSend
+from coupons.models import Coupon
 from oa_console.models import LineAccount
 
 
@@ -54,27 +53,6 @@ def coupon_refusal(*, account: LineAccount, line_coupon_id: str) -> str:
     return ""
 
 
-def coupon_send_totals(*, account: LineAccount) -> QuerySet:
-    """Per coupon: the messages that carried it (by broadcasts, journeys and chats) and the
-    friends they went to, for every coupon of the OA (zero for those never sent)."""
-    sends = Q(sends__account=account)
-    return (
-        Coupon.objects.for_account(account)
-        .annotate(
-            messages=Count("sends", filter=sends),
-            recipients=Sum("sends__recipients", filter=sends, default=0),
-            by_broadcast=Count("sends", filter=sends & Q(sends__source="broadcast")),
-            by_journey=Count("sends", filter=sends & Q(sends__source="journey")),
-            by_chat=Count("sends", filter=sends & Q(sends__source="chat")),
-        )
-        .order_by("-created_at", "-id")
-    )
-
-
-def coupon_sends(*, account: LineAccount, coupon: Coupon) -> QuerySet[CouponSend]:
-    return CouponSend.objects.for_account(account).filter(coupon=coupon).order_by("-sent_at")
-
-
 def coupon_message_refusals(*, account: LineAccount, messages) -> list[tuple[int, str]]:
     """``(index, why)`` for each coupon message among ``messages`` (LINE message objects) that
     may not be sent now: its coupon is closed or has ended (``coupon_refusal``)."""
@@ -103,3 +81,16 @@ def coupon_choices(*, account: LineAccount, current=()) -> list[tuple[str, str]]
             choices.append((value, value))
             known.add(value)
     return [("", "—"), *choices]
+
+
+def coupon_refusals_by_id(*, account: LineAccount) -> dict[str, str]:
+    """LINE coupon id -> why a message may not carry it, for the OA's coupons that are closed
+    or have ended (read once for a check of many messages, such as a journey's graph)."""
+    now = timezone.now()
+    ended = Coupon.objects.for_account(account).filter(
+        Q(status=Coupon.Status.CLOSED) | Q(ends_at__lte=now)
+    )
+    return {
+        coupon.line_coupon_id: coupon_refusal(account=account, line_coupon_id=coupon.line_coupon_id)
+        for coupon in ended
+    }

@@ -1,5 +1,4 @@
-"""Writes of coupons: create one in LINE and keep it, close one, read LINE's list (the sync),
-record a message that carried one.
+"""Writes of coupons: create one in LINE and keep it, close one, and read LINE's list (the sync).
 
 LINE is asked first and the row written only when LINE took the coupon, so a refused coupon
 leaves nothing behind. LINE's refusals become ``ValidationError``s naming the field LINE
@@ -17,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coupons.line_body import coupon_body, coupon_fields
-from coupons.models import Coupon, CouponSend
+from coupons.models import Coupon
 from oa_console.line import coupons as line_coupons
 from oa_console.line.outcomes import Outcome
 from oa_console.models import LineAccount
@@ -205,33 +204,6 @@ def _store_synced(account: LineAccount, details: list[dict]) -> SyncResult:
         coupon.synced_at = now
         coupon.save(update_fields=["status", "closed_at", "synced_at"])
     return SyncResult(added=added, updated=updated)
-
-
-def coupon_send_record(
-    *,
-    account: LineAccount,
-    line_coupon_id: str,
-    source: str,
-    source_id: str,
-    recipients: int = 1,
-    sent_at: dt.datetime | None = None,
-) -> CouponSend | None:
-    """Count a message that carried the coupon (the sending apps call this once it went out);
-    a coupon the console does not know is not counted, a repeat changes nothing."""
-    coupon = Coupon.objects.for_account(account).filter(line_coupon_id=line_coupon_id).first()
-    if coupon is None:
-        return None
-    send, _created = CouponSend.objects.for_account(account).get_or_create(
-        coupon=coupon,
-        source=source,
-        source_id=str(source_id),
-        defaults={
-            "account": account,
-            "recipients": recipients,
-            "sent_at": sent_at or timezone.now(),
-        },
-    )
-    return send
 
 
 def coupon_sync_accounts() -> list[LineAccount]:

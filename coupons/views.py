@@ -21,6 +21,8 @@ from django_htmx.http import HttpResponseClientRedirect
 from coupons import selectors, services
 from coupons.forms import CouponForm
 from coupons.models import Coupon
+from coupons.sent import SentCount, coupon_sent_counts
+from coupons.sent import sources as sent_sources
 from oa_console.permissions import can, require
 from oa_console.roles import Capability
 from oa_console.views._forms import apply_service_errors
@@ -97,6 +99,15 @@ def coupon_create(request: HttpRequest, workspace_slug: str, account_slug: str) 
     return _form_page(request, form, source, status=400)
 
 
+def _sent_rows(request: HttpRequest, coupon: Coupon) -> list[dict]:
+    """What each sending app sent of the coupon (``coupons.sent``), one row per app."""
+    counts = coupon_sent_counts(account=request.account).get(coupon.line_coupon_id, {})
+    return [
+        {"label": source.label, "count": counts.get(source.key, SentCount())}
+        for source in sent_sources()
+    ]
+
+
 @require_GET
 def coupon_detail(
     request: HttpRequest, workspace_slug: str, account_slug: str, coupon_id: int
@@ -108,7 +119,7 @@ def coupon_detail(
         {
             "coupon": coupon,
             "can_edit": can(request, EDIT),
-            "sends": selectors.coupon_sends(account=request.account, coupon=coupon)[:20],
+            "sent": _sent_rows(request, coupon),
         },
     )
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from coupons.models import Coupon, CouponSend
+from coupons.models import Coupon
+from coupons.sent import coupon_sent_total
 
 
 class CouponOutputSerializer(serializers.Serializer):
@@ -37,14 +38,20 @@ class CouponOutputSerializer(serializers.Serializer):
     messages_sent = serializers.IntegerField(
         help_text="messages the console sent with it (broadcasts, journeys, chats)"
     )
+    friends_sent = serializers.IntegerField(help_text="friends those messages went to")
 
 
-FIELDS = [name for name in CouponOutputSerializer().fields if name != "messages_sent"]
+FIELDS = [
+    name
+    for name in CouponOutputSerializer().fields
+    if name not in ("messages_sent", "friends_sent")
+]
 
 
 def coupon_output(coupon: Coupon) -> dict:
-    sent = CouponSend.objects.for_account(coupon.account).filter(coupon=coupon).count()
+    sent = coupon_sent_total(account=coupon.account, line_coupon_id=coupon.line_coupon_id)
     return {
         **{name: getattr(coupon, "pk" if name == "id" else name) for name in FIELDS},
-        "messages_sent": sent,
+        "messages_sent": sent.messages,
+        "friends_sent": sent.friends,
     }
