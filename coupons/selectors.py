@@ -94,3 +94,20 @@ def coupon_refusals_by_id(*, account: LineAccount) -> dict[str, str]:
         coupon.line_coupon_id: coupon_refusal(account=account, line_coupon_id=coupon.line_coupon_id)
         for coupon in ended
     }
+
+
+def coupon_sent_rows(*, account: LineAccount) -> list[dict]:
+    """The OA's coupons, newest first, each with what every sending app sent of it (for the
+    Coupons insight): ``{"coupon", "status", "by_source": [SentCount per source], "total"}``."""
+    from coupons.sent import SentCount, coupon_sent_counts, sources
+
+    counts = coupon_sent_counts(account=account)
+    rows = []
+    for coupon in coupon_list(account=account):
+        sent = counts.get(coupon.line_coupon_id, {})
+        by_source = [sent.get(source.key, SentCount()) for source in sources()]
+        total = SentCount()
+        for count in by_source:
+            total = total + count
+        rows.append({"coupon": coupon, "by_source": by_source, "total": total})
+    return rows

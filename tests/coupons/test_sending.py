@@ -149,3 +149,14 @@ def test_journey_send_step_picks_a_running_coupon(account, coupons, scope):
     again = NodeForm(node_type="send", node=form.node(), choices=choices)
     assert again["message_1_type"].value() == "coupon"
     assert again["message_1_coupon"].value() == "RUN1"
+
+
+def test_coupons_insight_shows_the_consoles_coupons_beside_the_csv(account, viewer, coupons):
+    broadcast = make_broadcast(account, messages=[_coupon("RUN1")])
+    Broadcast.unscoped.filter(pk=broadcast.pk).update(status="sent", recipients=75)
+    url = reverse("insights_coupons", args=[account.workspace.slug, account.slug])
+    body = client_for(viewer).get(url).content.decode()
+    assert 'data-testid="console-coupons"' in body
+    assert body.count('data-testid="console-coupon-row"') == 3
+    assert "Sent by Broadcasts" in body and '<td class="num">75</td>' in body
+    assert 'data-testid="no-line-counts"' in body  # LINE reports no acquisitions or uses
