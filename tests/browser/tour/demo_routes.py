@@ -192,6 +192,7 @@ DEMO_OBJECTS: dict[str, Callable[[Any, Any], Any]] = {
     "reply_id": _pk("inbox.SavedReply", "account"),
     "answer_id": _pk("inbox.OutboundAnswer", "account"),
     "auto_reply_id": _pk("inbox.AutoReplyRule", "account"),
+    "coupon_id": _pk("coupons.Coupon", "account"),
 }
 
 
