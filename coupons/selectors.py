@@ -6,7 +6,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coupons.display import reward_text
 from coupons.models import Coupon
+from coupons.sent import SentCount, coupon_sent_counts, sources
 from oa_console.models import LineAccount
 
 
@@ -69,8 +71,6 @@ def coupon_choices(*, account: LineAccount, current=()) -> list[tuple[str, str]]
     """The picker of coupon messages: the coupons that may be sent now, by title, and any id
     already chosen that is not among them (kept, so a form shown again does not lose it; its
     check then says why it may not be sent)."""
-    from coupons.display import reward_text
-
     choices = [
         (c.line_coupon_id, f"{c.title} · {reward_text(c)}")
         for c in coupons_sendable(account=account)
@@ -99,8 +99,6 @@ def coupon_refusals_by_id(*, account: LineAccount) -> dict[str, str]:
 def coupon_sent_rows(*, account: LineAccount) -> list[dict]:
     """The OA's coupons, newest first, each with what every sending app sent of it (for the
     Coupons insight): ``{"coupon", "status", "by_source": [SentCount per source], "total"}``."""
-    from coupons.sent import SentCount, coupon_sent_counts, sources
-
     counts = coupon_sent_counts(account=account)
     rows = []
     for coupon in coupon_list(account=account):

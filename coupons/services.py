@@ -8,6 +8,7 @@ named, in words a marketer reads, never a raw code.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -94,8 +95,6 @@ def line_refusal(outcome: Outcome, action: str) -> ValidationError:
 
 def _refused_fields(body: str) -> dict[str, list[str]]:
     """LINE's error details (``{"property": "title", "message": "..."}``) per console field."""
-    import json
-
     try:
         details = json.loads(body or "{}").get("details") or []
     except (ValueError, AttributeError):

@@ -24,5 +24,8 @@ def sync_coupons_all() -> int:
         except ValidationError as exc:
             logger.warning("coupon sync of OA %s failed: %s", account.pk, exc.messages)
             continue
+        except Exception:  # one OA's unreadable answer must not stop the others' sync
+            logger.exception("coupon sync of OA %s failed", account.pk)
+            continue
         synced += 1
     return synced

@@ -129,3 +129,14 @@ def test_sync_refused_by_line_writes_nothing(account, line_coupons):
     with pytest.raises(ValidationError):
         services.coupons_sync(account=account)
     assert not Coupon.unscoped.exists()
+
+
+def test_beat_sync_reads_every_oa_and_one_failure_does_not_stop_the_others(
+    account, other_account, line_coupons
+):
+    from coupons.tasks import sync_coupons_all
+
+    line_coupons.add("Shared by the fake")
+    line_coupons.server.fail_next("listCoupon", 500)
+    assert sync_coupons_all() == 1  # the first OA's read failed, the second's went through
+    assert Coupon.unscoped.count() == 1
