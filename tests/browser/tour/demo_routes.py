@@ -52,6 +52,9 @@ PAGE_CAPABILITIES: dict[str, Capability] = {
     "saved_reply_edit": Capability.ANSWER_CHATS,
     "auto_reply_create": Capability.EDIT_AUTO_REPLIES,
     "auto_reply_edit": Capability.EDIT_AUTO_REPLIES,
+    # Coupons go live in LINE at once: created and closed by those who compose broadcasts.
+    "coupon_create": Capability.DRAFT_BROADCASTS,
+    "coupon_close": Capability.DRAFT_BROADCASTS,
 }
 
 # Public routes with URL kwargs are links handed out (tokens, webhook keys, media), not pages
