@@ -7,7 +7,8 @@ ahead and watch it go out. Every broadcast page says so in a banner. It answers 
 sending and chats make (a friend's photo content included), with LINE's retry-key behaviour (a repeated key is a 409 naming the first
 request), the rich menu calls publishing makes, the Insight statistics of what it received (simulated_insight), the follower list
 of the demo OA (as many followers as its Insights target reach, see
-``segments/demo/followers.py``) and their profiles, and nothing else.
+``segments/demo/followers.py``) and their profiles, its coupons (``coupons.simulated_line``),
+and nothing else.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from broadcasts import simulated_insight
+from coupons.simulated_line import coupon_answer
 from oa_console.demo_picture import demo_png
 from oa_console.line import clients
 from oa_console.models import LineAccount
@@ -122,6 +124,8 @@ def simulated_line(request: HttpRequest, path: str) -> HttpResponse:
         return _insight(request, path)
     if request.method == "GET" and path == "v2/bot/followers/ids":
         return _followers(request)
+    if path.startswith("v2/bot/coupon"):
+        return _coupons(request, path)
     if request.method == "GET" and re.fullmatch(r"v2/bot/message/[^/]+/content", path):
         return _content()
     if path.startswith(("v2/bot/richmenu", "v2/bot/user/all/richmenu")):
@@ -157,6 +161,23 @@ def _rich_menu(request: HttpRequest, path: str) -> JsonResponse:
         or (method in ("POST", "DELETE") and re.fullmatch(r"v2/bot/richmenu/alias/[^/]+", path))
     )
     return _answer(200, {}) if known else _answer(404, {"message": "Not simulated"})
+
+
+def _coupons(request: HttpRequest, path: str) -> HttpResponse:
+    """LINE's Coupon API for the demo OA (``coupons.simulated_line``)."""
+    account = _account_of(request)
+    if account is None:
+        return _answer(401, {"message": "Authentication failed."})
+    query = {key: request.GET.getlist(key) for key in request.GET}
+    answer = coupon_answer(request.method, path, request.body, query, account)
+    if answer is None:
+        return _answer(404, {"message": "Not simulated"})
+    status, body = answer
+    if body is None:
+        response = HttpResponse(status=status)
+        response["x-line-request-id"] = uuid.uuid4().hex
+        return response
+    return _answer(status, body)
 
 
 def _content() -> HttpResponse:

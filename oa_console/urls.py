@@ -68,6 +68,7 @@ account_patterns = [
     path("webhook/", include("webhooks.urls.account")),
     path("broadcasts/", include("broadcasts.urls.account")),  # account_broadcasts and its pages
     path("journeys/", include("journeys.urls.account")),  # account_journeys, the builder
+    path("coupons/", include("coupons.urls.account")),  # coupon_list and its pages
     path("chats/", include("inbox.urls.account")),  # account_inbox, conversations
     path("rich-menus/", include("richmenus.urls.account")),  # account_rich_menus, the designer
     path("settings/", accounts.account_settings, name="account_settings"),

@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/<int:account_id>/", include("journeys.api.urls")),  # journeys, item-events
     path("accounts/<int:account_id>/", include("inbox.api.urls")),  # conversations, messages
     path("accounts/<int:account_id>/", include("richmenus.api.urls")),  # rich-menus/
+    path("accounts/<int:account_id>/", include("coupons.api.urls")),  # coupons
     path(
         "workspaces/<slug:workspace>/audit/",
         AuditEntryListApi.as_view(),

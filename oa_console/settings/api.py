@@ -49,6 +49,8 @@ SPECTACULAR_SETTINGS = {
         # The tag rules' names as before the auto-replies' "kind" and "match" came along.
         "KindEnum": "segments.models.TagRule.Kind",
         "MatchEnum": "segments.models.TagRule.Match",
+        "CouponStatusEnum": "coupons.models.Coupon.Status",
+        "CouponRewardEnum": "coupons.models.Coupon.Reward",
         "JourneyEnrolStatusEnum": ["enrolled", "refused", "unknown"],
         "ItemEventResultStatusEnum": ["accepted", "duplicate", "refused"],
     },

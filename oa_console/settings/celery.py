@@ -133,6 +133,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "broadcasts.tasks.dispatch_due_broadcasts",
         "schedule": 15.0,
     },
+    # Coupons created or closed in LINE Official Account Manager, read from LINE hourly.
+    "sync-coupons": {"task": "coupons.tasks.sync_coupons_all", "schedule": 3600.0},
     # The audit log's retention (AUDIT_LOG_RETENTION_DAYS), nightly at 03:15 JST.
     "prune-audit-log": {
         "task": "oa_console.tasks.prune_audit_log",

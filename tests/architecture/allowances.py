@@ -39,6 +39,8 @@ UNSCOPED = {
     "broadcasts/simulated_insight.py": 2,
     "broadcasts/simulated_line.py": 1,
     "broadcasts/tasks.py": 1,
+    # The beat's hourly coupon sync reads from LINE for every tenant's OA.
+    "coupons/services.py": 1,
     "insights/api/metrics.py": 1,
     # Beat sweeps before any tenant is known: item events no worker runs, and the active
     # journeys whose scheduled trigger is due; each id goes to a task that reads in its own OA.

@@ -38,6 +38,7 @@ from oa_console.roles import Role
 from oa_console.services.api_keys import api_key_create
 from oa_console.services.invitations import invitation_create
 from tests.conftest import make_member
+from tests.coupons.helpers import build_coupon
 from tests.inbox.autoreply_helpers import build_auto_reply
 from tests.inbox.sweep_builders import build_answer, build_conversation, build_saved_reply
 from tests.richmenus.design_sweep import build_rich_menu, build_rich_menu_schedule
@@ -263,6 +264,7 @@ WORLD_BUILDERS: dict[str, Callable] = {
     "auto_reply": build_auto_reply,
     "rich_menu": build_rich_menu,
     "rich_menu_schedule": build_rich_menu_schedule,
+    "coupon": build_coupon,
 }
 
 
@@ -322,6 +324,7 @@ FOREIGN_KWARG_PROVIDERS: dict[str, Callable[[World], object]] = {
     "rich_menu_id": lambda world: world.other("rich_menu").pk,
     "rich_menu_tab_set_id": lambda world: world.other("rich_menu").tab_set_id,
     "rich_menu_schedule_id": lambda world: world.other("rich_menu_schedule").pk,
+    "coupon_id": lambda world: world.other("coupon").pk,
     # A step of a journey: ids are names inside the graph, so the journey decides the tenant.
     "node_id": lambda world: "start",
 }

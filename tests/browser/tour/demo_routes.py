@@ -53,6 +53,9 @@ PAGE_CAPABILITIES: dict[str, Capability] = {
     "auto_reply_create": Capability.EDIT_AUTO_REPLIES,
     "auto_reply_edit": Capability.EDIT_AUTO_REPLIES,
     "rich_menu_new": Capability.DRAFT_BROADCASTS,
+    # Coupons go live in LINE at once: created and closed by those who compose broadcasts.
+    "coupon_create": Capability.DRAFT_BROADCASTS,
+    "coupon_close": Capability.DRAFT_BROADCASTS,
 }
 
 # Public routes with URL kwargs are links handed out (tokens, webhook keys, media), not pages
@@ -196,6 +199,7 @@ DEMO_OBJECTS: dict[str, Callable[[Any, Any], Any]] = {
     "rich_menu_id": _pk("richmenus.RichMenu", "account"),
     "rich_menu_tab_set_id": _pk("richmenus.RichMenuTabSet", "account"),
     "rich_menu_schedule_id": _pk("richmenus.RichMenuSchedule", "account"),
+    "coupon_id": _pk("coupons.Coupon", "account"),
 }
 
 
