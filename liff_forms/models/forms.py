@@ -122,3 +122,11 @@ class Question(models.Model):
     @property
     def has_options(self) -> bool:
         return self.kind in (self.Kind.SINGLE, self.Kind.MULTIPLE)
+
+    @property
+    def min_display(self) -> str:
+        return "" if self.min_value is None else format(self.min_value.normalize(), "f")
+
+    @property
+    def max_display(self) -> str:
+        return "" if self.max_value is None else format(self.max_value.normalize(), "f")

@@ -1,0 +1,49 @@
+"""Reads of forms: the OA's list with answer counts, one form with its questions, and the
+public page's lookup by key."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Max, QuerySet
+
+from liff_forms.models import Form, Question
+from oa_console.models import LineAccount
+
+
+def form_list(*, account: LineAccount) -> QuerySet[Form]:
+    return Form.objects.for_account(account).annotate(
+        question_count=Count("questions", distinct=True),
+        submission_count=Count("submissions", distinct=True),
+        last_answer_at=Max("submissions__submitted_at"),
+    )
+
+
+def form_choices(*, account: LineAccount) -> list[tuple[int, str]]:
+    """(id, title) of every form, for a picker (journeys' "form answered" trigger)."""
+    return list(
+        Form.objects.for_account(account).order_by("title", "pk").values_list("pk", "title")
+    )
+
+
+def form_get(*, account: LineAccount, form_id: int) -> Form | None:
+    return Form.objects.for_account(account).filter(pk=form_id).first()
+
+
+def form_questions(*, form: Form) -> list[Question]:
+    return list(
+        Question.objects.for_account(form.account)
+        .filter(form=form)
+        .select_related("attribute")
+        .order_by("position", "pk")
+    )
+
+
+def question_get(*, form: Form, question_id: int) -> Question | None:
+    return Question.objects.for_account(form.account).filter(form=form, pk=question_id).first()
+
+
+def form_get_public(*, public_key: str) -> Form | None:
+    """The form of a public LIFF page: the key in the URL names it before any tenant is
+    known (the page has no login), so this read crosses tenants by design."""
+    if not public_key or len(public_key) > 40:
+        return None
+    return Form.unscoped.select_related("account").filter(public_key=public_key).first()
