@@ -11,8 +11,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('oa_console', '0012_alter_activity_kind'),
-        ('segments', '0016_alter_friendtag_source'),
+        ('oa_console', '0011_agent_role'),
+        ('segments', '0015_friend_name_trigram'),
     ]
 
     operations = [

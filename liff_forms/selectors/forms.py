@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django.db.models import Count, Max, QuerySet
 
-from liff_forms.models import Form, Question
+from liff_forms.models import Form, Question, Submission
 from oa_console.models import LineAccount
+from segments.models import Friend
 
 
 def form_list(*, account: LineAccount) -> QuerySet[Form]:
@@ -47,3 +48,13 @@ def form_get_public(*, public_key: str) -> Form | None:
     if not public_key or len(public_key) > 40:
         return None
     return Form.unscoped.select_related("account").filter(public_key=public_key).first()
+
+
+def demo_answering_friend(*, form: Form) -> str:
+    """The LINE user id of a friend of the form's OA who has not answered it (the oldest
+    friend when all have): who answers in the embedded demo, which has no LINE app."""
+    account = form.account
+    answered = Submission.objects.for_account(account).filter(form=form).values("friend_id")
+    friends = Friend.objects.for_account(account).order_by("pk")
+    friend = friends.exclude(pk__in=answered).first() or friends.first()
+    return friend.line_user_id if friend else ""

@@ -17,14 +17,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from liff_forms.models import Form
-from liff_forms.selectors.forms import form_get_public, form_questions
+from liff_forms.selectors.forms import demo_answering_friend, form_get_public, form_questions
 from liff_forms.services.submissions import (
     AnswersInvalid,
     FormClosed,
     field_name,
     submission_record,
 )
-from oa_console.line.id_tokens import id_token_verify
+from oa_console.line import clients
+from oa_console.line.id_tokens import id_token_verify, simulated_id_token
 from segments.services.campaigns import add_friend_url
 
 # What the LIFF SDK talks to from the page: LINE's API (liff.init, tokens), its CDN (the
@@ -55,8 +56,20 @@ def _context(form: Form, questions, *, values=None, errors=None, **extra) -> dic
         "form_obj": form,
         "fields": fields,
         "add_friend_url": add_friend_url(form.account),
+        "demo_token": _demo_token(form),
         **extra,
     }
+
+
+def _demo_token(form: Form) -> str:
+    """Only with the embedded demo's simulated LINE: a token it verifies, for a demo friend
+    who has not answered yet, so the form can be tried in a browser without the LINE app."""
+    if not clients.simulated_host():
+        return ""
+    user_id = demo_answering_friend(form=form)
+    if not user_id:
+        return ""
+    return simulated_id_token(user_id=user_id, channel_id=form.login_channel_id)
 
 
 def _page(request, form, questions, status=200, **context) -> HttpResponse:

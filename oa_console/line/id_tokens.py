@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass, replace
 
 from django.conf import settings
+from django.core import signing
 from django.utils.translation import gettext as _
 
 from oa_console.line import clients
@@ -100,3 +101,26 @@ def id_token_verify(*, id_token: str, channel_id: str) -> tuple[Outcome, Verifie
         Outcome(ACCEPTED, request_id=request_id, status=200, data=claims),
         VerifiedToken(user_id=user_id, channel_id=audience, name=str(claims.get("name") or "")),
     )
+
+
+# The embedded demo's simulated LINE (broadcasts/simulated_line.py) answers verify for tokens
+# minted here, signed with the console's key, so a demo form can be answered in a browser
+# (no LINE app, no internet) and nothing else passes.
+SIMULATED_SALT = "oa_console.line.id_tokens.simulated"
+
+
+def simulated_id_token(*, user_id: str, channel_id: str) -> str:
+    return signing.dumps({"sub": user_id, "aud": channel_id}, salt=SIMULATED_SALT)
+
+
+def simulated_verify(*, id_token: str, client_id: str) -> tuple[int, dict]:
+    """LINE's answer to a verify call, for the simulated LINE: (status, body)."""
+    if not id_token or not client_id:
+        return 400, {"error": "invalid_request", "error_description": "Required parameters."}
+    try:
+        claims = signing.loads(id_token, salt=SIMULATED_SALT)
+    except signing.BadSignature:
+        return 400, {"error": "invalid_request", "error_description": "Invalid IdToken."}
+    if claims.get("aud") != client_id:
+        return 400, {"error": "invalid_request", "error_description": "Invalid IdToken Audience."}
+    return 200, {"iss": "https://access.line.me", "sub": claims["sub"], "aud": client_id}

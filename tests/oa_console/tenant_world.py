@@ -72,6 +72,7 @@ PUBLIC_URL_NAMES = {
     "api_schema",
     "api_docs",
     "api_account_list",  # lists only the caller's own OAs: covered by tests/oa_console/test_api.py
+    "liff_form",  # a form's public LIFF page, named by its unguessable key: tests/liff_forms/
 }
 # Django admin: staff only, checked separately below.
 PUBLIC_NAMESPACES = {"admin"}
@@ -234,6 +235,15 @@ def build_webhook_secret(workspace, account):
     return WebhookSecret.unscoped.create(account=account, name="shop", secret="x" * 20)
 
 
+def build_form(workspace, account):
+    from liff_forms.models import Question
+    from tests.liff_forms.helpers import build_form as form_with_questions
+
+    form = form_with_questions(account)
+    form.sweep_question_id = Question.unscoped.filter(form=form).first().pk
+    return form
+
+
 # name -> builder(workspace, account) creating that object inside the given tenant.
 WORLD_BUILDERS: dict[str, Callable] = {
     "tag_family": build_tag_family,
@@ -259,6 +269,7 @@ WORLD_BUILDERS: dict[str, Callable] = {
     "answer": build_answer,
     "saved_reply": build_saved_reply,
     "auto_reply": build_auto_reply,
+    "form": build_form,
 }
 
 
@@ -315,6 +326,8 @@ FOREIGN_KWARG_PROVIDERS: dict[str, Callable[[World], object]] = {
     "answer_id": lambda world: world.other("answer").pk,
     "reply_id": lambda world: world.other("saved_reply").pk,
     "auto_reply_id": lambda world: world.other("auto_reply").pk,
+    "form_id": lambda world: world.other("form").pk,
+    "question_id": lambda world: world.other("form").sweep_question_id,
     # A step of a journey: ids are names inside the graph, so the journey decides the tenant.
     "node_id": lambda world: "start",
 }

@@ -12,6 +12,7 @@ def test_every_app_registers_its_demo_steps_in_order():
         "seed_webhook_activity",
         "seed_insight_imports",
         "seed_crm",
+        "seed_forms",
         "seed_broadcasts",
         "seed_follower_sync",
         "seed_journeys",
