@@ -11,10 +11,14 @@ from segments.models import Friend
 
 
 def form_list(*, account: LineAccount) -> QuerySet[Form]:
-    return Form.objects.for_account(account).annotate(
-        question_count=Count("questions", distinct=True),
-        submission_count=Count("submissions", distinct=True),
-        last_answer_at=Max("submissions__submitted_at"),
+    return (
+        Form.objects.for_account(account)
+        .annotate(
+            question_count=Count("questions", distinct=True),
+            submission_count=Count("submissions", distinct=True),
+            last_answer_at=Max("submissions__submitted_at"),
+        )
+        .order_by("-created_at", "-pk")
     )
 
 
