@@ -13,6 +13,7 @@ from journeys.graph.fragments import (
 )
 from journeys.graph.problems import GraphProblem, join_path
 from journeys.models import Journey
+from liff_forms.selectors.forms import form_choices
 from oa_console.models import LineAccount
 from segments.rules.validation import RuleContext, rules_errors
 
@@ -31,6 +32,8 @@ class CheckContext:
     journey_id: int | None = None
     variables: set[str] | None = None
     node_types: dict[str, str] | None = None
+    # The OA's forms a "form answered" trigger may name (None: not checked).
+    form_ids: set[int] | None = None
 
     @classmethod
     def for_account(cls, account: LineAccount, *, journey_id: int | None = None) -> CheckContext:
@@ -39,6 +42,7 @@ class CheckContext:
             rules=RuleContext.for_account(account),
             journey_ids=set(Journey.objects.for_account(account).values_list("pk", flat=True)),
             journey_id=journey_id,
+            form_ids={pk for pk, _title in form_choices(account=account)},
         )
 
     def attribute_type(self, key: str) -> str | None:
