@@ -52,6 +52,10 @@ PAGE_CAPABILITIES: dict[str, Capability] = {
     "saved_reply_edit": Capability.ANSWER_CHATS,
     "auto_reply_create": Capability.EDIT_AUTO_REPLIES,
     "auto_reply_edit": Capability.EDIT_AUTO_REPLIES,
+    "form_create": Capability.EDIT_SEGMENTS,
+    "form_edit": Capability.EDIT_SEGMENTS,
+    "form_question_create": Capability.EDIT_SEGMENTS,
+    "form_question_edit": Capability.EDIT_SEGMENTS,
 }
 
 # Public routes with URL kwargs are links handed out (tokens, webhook keys, media), not pages
@@ -155,6 +159,13 @@ def _stored_media_message(workspace, account) -> int | None:
     return content.message_id if content else None
 
 
+def _first_form_question(workspace, account) -> int | None:
+    """The first question of the demo's first form (the question pages)."""
+    form = _first("liff_forms.Form", account=account)
+    question = _first("liff_forms.Question", form=form) if form else None
+    return question.pk if question else None
+
+
 def _attr(model_path: str, attribute: str) -> Callable[[Any, Any], Any]:
     def provide(workspace, account):
         found = _first(model_path, account=account)
@@ -192,6 +203,8 @@ DEMO_OBJECTS: dict[str, Callable[[Any, Any], Any]] = {
     "reply_id": _pk("inbox.SavedReply", "account"),
     "answer_id": _pk("inbox.OutboundAnswer", "account"),
     "auto_reply_id": _pk("inbox.AutoReplyRule", "account"),
+    "form_id": _pk("liff_forms.Form", "account"),
+    "question_id": _first_form_question,
 }
 
 
