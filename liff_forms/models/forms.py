@@ -7,6 +7,7 @@ import secrets
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from oa_console.models import LineAccount
 from oa_console.tenancy import AccountScopedManager, UnscopedManager
@@ -35,8 +36,8 @@ class Form(models.Model):
     ``login_channel_id`` issued, verified server-side before anything is stored."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("form status", "Open")
+        CLOSED = "closed", pgettext_lazy("form status", "Closed")
 
     class AnswerMode(models.TextChoices):
         PER_FRIEND = "per_friend", _("Once per friend (answering again updates the answers)")
