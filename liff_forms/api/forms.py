@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from liff_forms.api.serializers import (
     FormInputSerializer,
     FormOutputSerializer,
-    SubmissionOutputSerializer,
+    FormSubmissionOutputSerializer,
     form_input,
     question_output,
     submission_output,
@@ -168,7 +168,7 @@ class FormAnswersApi(AccountApiView):
     pagination_class = StandardPagination
 
     @extend_schema(
-        responses=SubmissionOutputSerializer(many=True),
+        responses=FormSubmissionOutputSerializer(many=True),
         summary="List a form's answers",
         description=operation_description(
             "The form's submissions, newest first, each with the friend and every answer.",

@@ -8,12 +8,12 @@ from liff_forms.models import Answer, Form, Question, Submission
 from liff_forms.services.forms import FormInput, OptionInput, QuestionInput
 
 
-class OptionSerializer(serializers.Serializer):
+class FormOptionSerializer(serializers.Serializer):
     label = serializers.CharField(max_length=100)
     tag_id = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class QuestionSerializer(serializers.Serializer):
+class FormQuestionSerializer(serializers.Serializer):
     id = serializers.IntegerField(
         required=False, allow_null=True, default=None, help_text="An existing question to keep."
     )
@@ -27,7 +27,7 @@ class QuestionSerializer(serializers.Serializer):
     max_value = serializers.DecimalField(
         max_digits=20, decimal_places=6, required=False, allow_null=True, default=None
     )
-    options = OptionSerializer(many=True, required=False, default=list)
+    options = FormOptionSerializer(many=True, required=False, default=list)
     attribute_id = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
@@ -45,7 +45,7 @@ class FormInputSerializer(serializers.Serializer):
     thanks_text = serializers.CharField(
         max_length=300, required=False, allow_blank=True, default=""
     )
-    questions = QuestionSerializer(many=True, max_length=30)
+    questions = FormQuestionSerializer(many=True, max_length=30)
 
 
 def form_input(data: dict) -> tuple[FormInput, list[QuestionInput]]:
@@ -75,7 +75,7 @@ def form_input(data: dict) -> tuple[FormInput, list[QuestionInput]]:
     return form, questions
 
 
-class QuestionOutputSerializer(serializers.Serializer):
+class FormQuestionOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
     label = serializers.CharField()
@@ -83,7 +83,7 @@ class QuestionOutputSerializer(serializers.Serializer):
     required = serializers.BooleanField()
     min_value = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
     max_value = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
-    options = OptionSerializer(many=True)
+    options = FormOptionSerializer(many=True)
     attribute_id = serializers.IntegerField(allow_null=True)
 
 
@@ -97,7 +97,7 @@ class FormOutputSerializer(serializers.Serializer):
     answer_mode = serializers.CharField()
     thanks_text = serializers.CharField()
     public_url = serializers.CharField(help_text="The LIFF app's endpoint URL.")
-    questions = QuestionOutputSerializer(many=True)
+    questions = FormQuestionOutputSerializer(many=True)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
@@ -116,7 +116,7 @@ def question_output(question: Question) -> dict:
     }
 
 
-class AnswerOutputSerializer(serializers.Serializer):
+class FormAnswerOutputSerializer(serializers.Serializer):
     question_id = serializers.IntegerField()
     question = serializers.CharField()
     answer = serializers.CharField(help_text="As the friend reads it (option labels).")
@@ -126,11 +126,11 @@ class AnswerOutputSerializer(serializers.Serializer):
     )
 
 
-class SubmissionOutputSerializer(serializers.Serializer):
+class FormSubmissionOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     line_user_id = serializers.CharField()
     submitted_at = serializers.DateTimeField()
-    answers = AnswerOutputSerializer(many=True)
+    answers = FormAnswerOutputSerializer(many=True)
 
 
 def _value(answer: Answer):
