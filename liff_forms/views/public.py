@@ -28,11 +28,18 @@ from oa_console.line import clients
 from oa_console.line.id_tokens import id_token_verify, simulated_id_token
 from segments.services.campaigns import add_friend_url
 
-# What the LIFF SDK talks to from the page: LINE's API (liff.init, tokens), its CDN (the
-# SDK's runtime configuration) and LINE Login (liff.login's redirects are navigations).
+# What the LIFF SDK needs from the page, and nothing more: LINE's API and LINE Login (liff.init,
+# the ID token), the SDK's runtime configuration, and the platform extensions the SDK itself
+# loads from LINE's CDN on start (``static.line-scdn.net/liff/edge/2/*-extensions_*.js``; the
+# SDK proper is our static file). liff.login's redirects are navigations, not requests.
 LIFF_CSP = {
-    "connect-src": ["https://api.line.me", "https://liffsdk.line-scdn.net"],
-    "img-src": ["https://profile.line-scdn.net"],
+    "script-src": ["https://static.line-scdn.net"],
+    "connect-src": [
+        "https://api.line.me",
+        "https://access.line.me",
+        "https://liff.line.me",
+        "https://liffsdk.line-scdn.net",
+    ],
 }
 
 
@@ -123,7 +130,6 @@ def liff_form(request: HttpRequest, form_key: str) -> HttpResponse:
             request,
             form,
             questions,
-            status=400,
             values=request.POST,
             errors=exc.errors,
             problem=_("Some answers need your attention."),

@@ -27,7 +27,8 @@
     if (gate) gate.hidden = false;
   }
 
-  if (!window.liff || !form.dataset.liffId) {
+  // The embedded demo's forms have no LIFF app at LINE: no need to try starting one.
+  if (form.dataset.demoToken || !window.liff || !form.dataset.liffId) {
     outside();
     return;
   }
