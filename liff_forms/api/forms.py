@@ -9,7 +9,6 @@ form's answers write friends' attributes and tags). A refused form answers 400 w
 from __future__ import annotations
 
 from django.http import Http404
-from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
@@ -24,7 +23,7 @@ from liff_forms.api.serializers import (
 )
 from liff_forms.models import Form
 from liff_forms.selectors.answers import submission_list
-from liff_forms.selectors.forms import form_get, form_list, form_questions
+from liff_forms.selectors.forms import form_get, form_list, form_public_url, form_questions
 from liff_forms.services import forms as services
 from oa_console.api.base import AccountApiView
 from oa_console.api.docs import operation_description
@@ -54,9 +53,7 @@ def _form(request, form: Form) -> dict:
         "status": form.status,
         "answer_mode": form.answer_mode,
         "thanks_text": form.thanks_text,
-        "public_url": request.build_absolute_uri(
-            reverse("liff_form", kwargs={"form_key": form.public_key})
-        ),
+        "public_url": form_public_url(form),
         "questions": [question_output(q) for q in form_questions(form=form)],
         "created_at": form.created_at,
         "updated_at": form.updated_at,

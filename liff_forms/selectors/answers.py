@@ -39,6 +39,8 @@ class QuestionResult:
     minimum: Decimal | None = None
     maximum: Decimal | None = None
     average: Decimal | None = None
+    # The page's bar chart of ``options`` (markup), set by the view.
+    chart: str = ""
 
 
 def question_results(*, form: Form, questions: list[Question]) -> list[QuestionResult]:

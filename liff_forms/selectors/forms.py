@@ -3,7 +3,9 @@ public page's lookup by key."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Count, Max, QuerySet
+from django.urls import reverse
 
 from liff_forms.models import Form, Question, Submission
 from oa_console.models import LineAccount
@@ -62,3 +64,9 @@ def demo_answering_friend(*, form: Form) -> str:
     friends = Friend.objects.for_account(account).order_by("pk")
     friend = friends.exclude(pk__in=answered).first() or friends.first()
     return friend.line_user_id if friend else ""
+
+
+def form_public_url(form: Form) -> str:
+    """The form's public page: the endpoint URL to give its LIFF app in the LINE Developers
+    console (on the console's public address, as LINE requires https there)."""
+    return settings.PUBLIC_BASE_URL + reverse("liff_form", kwargs={"form_key": form.public_key})

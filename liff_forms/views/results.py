@@ -10,7 +10,6 @@ import zoneinfo
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -23,7 +22,7 @@ from liff_forms.selectors.answers import (
     submissions_per_day,
     text_answers,
 )
-from liff_forms.selectors.forms import form_questions
+from liff_forms.selectors.forms import form_public_url, form_questions
 from liff_forms.views.common import form_or_404, may_edit, question_or_404
 from oa_console.charts import figure_html
 from oa_console.csv_download import csv_response, csv_streaming_response
@@ -67,13 +66,6 @@ def form_detail_page(
             if any(count for _label, count in result.options)
             else ""
         )
-    public_url = request.build_absolute_uri(
-        reverse("liff_form", kwargs={"form_key": form.public_key})
-    )
-    return render_form(request, form, questions, results, days, public_url)
-
-
-def render_form(request, form, questions, results, days, public_url) -> HttpResponse:
     return render(
         request,
         "liff_forms/detail.html",
@@ -87,7 +79,7 @@ def render_form(request, form, questions, results, days, public_url) -> HttpResp
             )
             if days
             else "",
-            "public_url": public_url,
+            "public_url": form_public_url(form),
             "liff_url": f"https://liff.line.me/{form.liff_id}",
             "can_edit": may_edit(request),
         },

@@ -24,7 +24,8 @@ def log_in(page, workspace):
     page.wait_for_url("**/w/alpha/**")
 
 
-def test_build_a_form_then_open_its_public_page(page, workspace, account):
+def test_build_a_form_then_open_its_public_page(page, workspace, account, settings, live_server):
+    settings.PUBLIC_BASE_URL = live_server.url  # the LIFF endpoint URL the page shows
     log_in(page, workspace)
     page.goto(f"/w/{workspace.slug}/oa/{account.slug}/")
     page.get_by_test_id("nav-forms").click()

@@ -4,6 +4,7 @@ paginated, and the roles."""
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -47,7 +48,8 @@ def test_create_read_replace_and_delete(account):
     assert created.status_code == 201, created.json()
     body = created.json()
     assert [q["label"] for q in body["questions"]] == ["Drink", "Rating"]
-    assert body["public_url"].startswith("http://testserver/liff/")
+    form = Form.unscoped.get()
+    assert body["public_url"] == f"{settings.PUBLIC_BASE_URL}/liff/{form.public_key}/"
     detail = reverse("api_form_detail", args=[account.pk, body["id"]])
     drink = body["questions"][0]
     replaced = client.put(
