@@ -4,11 +4,12 @@ When ``BROADCASTS_SIMULATED_LINE`` is on (only allowed with ``DEBUG``; on by def
 embedded setup when no ``LINE_API_HOST`` is set), broadcasts are sent to these views on the
 console's own web server instead of to LINE, so a demo user can schedule a broadcast a minute
 ahead and watch it go out. Every broadcast page says so in a banner. It answers the calls
-sending and chats make (a friend's photo content included), with LINE's retry-key behaviour (a repeated key is a 409 naming the first
-request), the rich menu calls publishing makes, the Insight statistics of what it received (simulated_insight), the follower list
-of the demo OA (as many followers as its Insights target reach, see
-``segments/demo/followers.py``) and their profiles, its coupons (``coupons.simulated_line``),
-and nothing else.
+sending and chats make (a friend's photo content included), with LINE's retry-key behaviour
+(a repeated key is a 409 naming the first request), the rich menu calls publishing makes, the
+Insight statistics of what it received (simulated_insight), the follower list of the demo OA
+(as many followers as its Insights target reach, see ``segments/demo/followers.py``) and their
+profiles, its coupons (``coupons.simulated_line``), LINE Login's ID-token verification of the
+demo's form pages (``oa_console.line.id_tokens``), and nothing else.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from broadcasts import simulated_insight
 from coupons.simulated_line import coupon_answer
 from oa_console.demo_picture import demo_png
 from oa_console.line import clients
+from oa_console.line.id_tokens import simulated_verify
 from oa_console.models import LineAccount
 from segments.demo.followers import demo_follower_ids, demo_profile
 
@@ -61,6 +63,11 @@ def _answer(status: int, body: dict, request_id: str | None = None, **headers) -
 def simulated_line(request: HttpRequest, path: str) -> HttpResponse:
     if not enabled():
         return _answer(404, {"message": "Not found"})
+    if request.method == "POST" and path == "oauth2/v2.1/verify":  # LINE Login: no bearer
+        status, body = simulated_verify(
+            id_token=request.POST.get("id_token", ""), client_id=request.POST.get("client_id", "")
+        )
+        return _answer(status, body)
     if not request.headers.get("Authorization", "").startswith("Bearer "):
         return _answer(401, {"message": "Authentication failed."})
     if request.method == "POST" and path in SEND_PATHS:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from journeys.flow import Names
 from journeys.flow.summaries import node_summary
 from journeys.models import Journey, WebhookSecret
+from liff_forms.selectors.forms import form_choices
 from oa_console.models import LineAccount
 from segments.rules.validation import RuleContext
 from segments.selectors.attributes import attribute_definition_list
@@ -29,6 +30,8 @@ class Choices:
     secrets: list[str] = field(default_factory=list)
     # (node id, title) of the journey's send steps
     send_steps: list[tuple[str, str]] = field(default_factory=list)
+    # (id, title) of the OA's forms, for the "form answered" trigger
+    forms: list[tuple[int, str]] = field(default_factory=list)
     account: LineAccount | None = None
 
     @cached_property
@@ -56,6 +59,7 @@ class Choices:
                 .values_list("name", flat=True)
             ),
             send_steps=send_step_choices(graph),
+            forms=form_choices(account=account),
             account=account,
         )
 
@@ -66,6 +70,7 @@ class Choices:
             segments=dict(self.segments),
             journeys=dict(self.journeys),
             attributes={key: label for key, label, _kind in self.attributes},
+            forms=dict(self.forms),
         )
 
     def attribute_type(self, key: str) -> str | None:

@@ -54,6 +54,7 @@ def adapter_for(
         "tag_id": choices.tags,
         "segment_id": choices.segments,
         "journey_id": choices.journeys,
+        "form_id": choices.forms,
         "secret_ref": [(name, name) for name in choices.secrets],
         "attribute": [(key, f"{label} ({key})") for key, label, _kind in choices.attributes],
     }

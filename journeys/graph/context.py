@@ -14,6 +14,7 @@ from journeys.graph.fragments import (
 )
 from journeys.graph.problems import GraphProblem, join_path
 from journeys.models import Journey
+from liff_forms.selectors.forms import form_choices
 from oa_console.models import LineAccount
 from segments.rules.validation import RuleContext, rules_errors
 
@@ -34,6 +35,8 @@ class CheckContext:
     variables: set[str] | None = None
     node_types: dict[str, str] | None = None
     coupon_refusals: dict[str, str] | None = None
+    # The OA's forms a "form answered" trigger may name (None: not checked).
+    form_ids: set[int] | None = None
 
     @classmethod
     def for_account(cls, account: LineAccount, *, journey_id: int | None = None) -> CheckContext:
@@ -43,6 +46,7 @@ class CheckContext:
             journey_ids=set(Journey.objects.for_account(account).values_list("pk", flat=True)),
             journey_id=journey_id,
             coupon_refusals=coupon_refusals_by_id(account=account),
+            form_ids={pk for pk, _title in form_choices(account=account)},
         )
 
     def attribute_type(self, key: str) -> str | None:

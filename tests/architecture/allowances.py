@@ -70,6 +70,8 @@ UNSCOPED = {
     # writes each in its own OA's rows by the call's ids.
     "journeys/engine/sending/bulk_calls.py": 2,
     "journeys/engine/item_events/booking.py": 2,
+    # A form's public LIFF page: the key in the URL names the form before any tenant is known.
+    "liff_forms/selectors/forms.py": 1,
     # Reply-token claims of every OA older than a day are deleted hourly in one statement.
     "inbox/services/reply_tokens.py": 1,
     # The search backfill walks every OA (each then read inside its own tenant scope).

@@ -75,6 +75,7 @@ PUBLIC_URL_NAMES = {
     "api_schema",
     "api_docs",
     "api_account_list",  # lists only the caller's own OAs: covered by tests/oa_console/test_api.py
+    "liff_form",  # a form's public LIFF page, named by its unguessable key: tests/liff_forms/
 }
 # Django admin: staff only, checked separately below.
 PUBLIC_NAMESPACES = {"admin"}
@@ -237,6 +238,15 @@ def build_webhook_secret(workspace, account):
     return WebhookSecret.unscoped.create(account=account, name="shop", secret="x" * 20)
 
 
+def build_form(workspace, account):
+    from liff_forms.models import Question
+    from tests.liff_forms.helpers import build_form as form_with_questions
+
+    form = form_with_questions(account)
+    form.sweep_question_id = Question.unscoped.filter(form=form).first().pk
+    return form
+
+
 # name -> builder(workspace, account) creating that object inside the given tenant.
 WORLD_BUILDERS: dict[str, Callable] = {
     "tag_family": build_tag_family,
@@ -265,6 +275,7 @@ WORLD_BUILDERS: dict[str, Callable] = {
     "rich_menu": build_rich_menu,
     "rich_menu_schedule": build_rich_menu_schedule,
     "coupon": build_coupon,
+    "form": build_form,
 }
 
 
@@ -325,6 +336,8 @@ FOREIGN_KWARG_PROVIDERS: dict[str, Callable[[World], object]] = {
     "rich_menu_tab_set_id": lambda world: world.other("rich_menu").tab_set_id,
     "rich_menu_schedule_id": lambda world: world.other("rich_menu_schedule").pk,
     "coupon_id": lambda world: world.other("coupon").pk,
+    "form_id": lambda world: world.other("form").pk,
+    "question_id": lambda world: world.other("form").sweep_question_id,
     # A step of a journey: ids are names inside the graph, so the journey decides the tenant.
     "node_id": lambda world: "start",
 }

@@ -13,6 +13,7 @@ def test_every_app_registers_its_demo_steps_in_order():
         "seed_insight_imports",
         "seed_crm",
         "seed_coupons",
+        "seed_forms",
         "seed_rich_menus",
         "seed_broadcasts",
         "seed_follower_sync",
