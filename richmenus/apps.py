@@ -8,6 +8,11 @@ class RichMenusConfig(AppConfig):
     name = "richmenus"
 
     def ready(self) -> None:
+        # The demo's tabbed default menu of each OA (seed_demo), after the CRM's friends.
+        from richmenus.demo.design import DEMO_ORDER, seed_rich_menus
+
+        register_demo_step(DEMO_ORDER, seed_rich_menus)
+
         # Targeting (rmtarget): the activity hub keeps each friend's segment / tag menu current
         # and counts postback taps. From now: the past's activities were applied by the first
         # assignment, which reads today's segments.

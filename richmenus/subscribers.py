@@ -1,6 +1,6 @@
 """The activity hub's ``richmenus.targeting`` subscriber: keep each friend's rich menu in step
 with the segment and tag rules within seconds of what changed their segments, and count taps
-on postback areas.
+on postback areas and on the designer's tracked links.
 
 Any activity that can change a segment's members re-evaluates that friend (tags, attributes,
 events, follows, messages for "last interaction" rules...). Friends whose call must wait (the
@@ -20,7 +20,7 @@ from oa_console.models import LineAccount
 from oa_console.queueing import enqueue_best_effort
 from richmenus.models import RichMenuRule
 from richmenus.services.targeting_apply import friend_rich_menus_sync
-from richmenus.services.targeting_taps import postback_taps_record
+from richmenus.services.targeting_taps import link_taps_record, postback_taps_record
 
 SUBSCRIBER = "richmenus.targeting"
 KINDS = (
@@ -44,6 +44,9 @@ def rich_menus_react(activities: Sequence[ActivityRow]) -> None:
 
 
 def _react(account: LineAccount, rows: list[ActivityRow]) -> None:
+    clicks = [row for row in rows if row.kind == Activity.Kind.LINK_CLICK]
+    if clicks:
+        link_taps_record(account=account, activities=clicks)
     rows = [row for row in rows if row.friend_id is not None]
     if not rows:
         return

@@ -1,6 +1,6 @@
 """The activity hub's ``journeys.triggers`` subscriber: a friend's activity enrols them into
 the OA's active journeys whose trigger it matches (follow, message keyword, postback, link
-click, custom event, tag added or removed).
+click, custom event, tag added or removed, form answered).
 
 The OA's active journeys are loaded once per batch; each version's trigger is read once (the
 graph of a version never changes). A batch's matches enrol per journey in one call of
@@ -32,6 +32,7 @@ KINDS = (
     Kind.CUSTOM_EVENT,
     Kind.TAG_ADDED,
     Kind.TAG_REMOVED,
+    Kind.FORM_ANSWERED,
 )
 TRIGGER_ACTIVITIES = {
     "follow": (Kind.FOLLOW, Kind.UNBLOCK),
@@ -40,6 +41,7 @@ TRIGGER_ACTIVITIES = {
     "link_click": (Kind.LINK_CLICK,),
     "custom_event": (Kind.CUSTOM_EVENT,),
     "tag": (Kind.TAG_ADDED, Kind.TAG_REMOVED),
+    "form_answered": (Kind.FORM_ANSWERED,),
 }
 
 
@@ -89,6 +91,12 @@ def trigger_properties(trigger: dict, row: ActivityRow) -> dict | None:
             if conditions_match(trigger.get("conditions", []), properties)
             else None
         )
+    if kind == "form_answered":
+        if payload.get("form_id") != trigger["form_id"]:
+            return None
+        if trigger.get("answers") == "first" and not payload.get("first"):
+            return None
+        return {"form": str(payload.get("form") or "")}
     # tag
     change = Kind.TAG_ADDED if trigger["change"] == "added" else Kind.TAG_REMOVED
     return {} if row.kind == change and payload.get("tag_id") == trigger["tag_id"] else None

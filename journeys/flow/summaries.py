@@ -31,6 +31,7 @@ class Names:
     tags: dict[int, str] = field(default_factory=dict)
     segments: dict[int, str] = field(default_factory=dict)
     journeys: dict[int, str] = field(default_factory=dict)
+    forms: dict[int, str] = field(default_factory=dict)
     # Attribute key -> the label the OA gave it ("birthday" -> "誕生日"): the key is ours to
     # store, the label is what the marketer named and reads.
     attributes: dict[str, str] = field(default_factory=dict)
@@ -44,6 +45,9 @@ class Names:
 
     def journey(self, journey_id) -> str:
         return self.journeys.get(journey_id) or _("journey %(id)s") % {"id": int(journey_id)}
+
+    def form(self, form_id) -> str:
+        return self.forms.get(form_id) or _("form %(id)s") % {"id": int(form_id)}
 
     def segment(self, segment_id) -> str:
         return self.segments.get(segment_id) or _("segment %(id)s") % {"id": int(segment_id)}
@@ -272,6 +276,14 @@ def _trigger_text(trigger: dict, names: Names) -> str:
         if trigger["change"] == "added":
             return _("When the tag “%(tag)s” is added") % {"tag": names.tag(trigger["tag_id"])}
         return _("When the tag “%(tag)s” is removed") % {"tag": names.tag(trigger["tag_id"])}
+    if kind == "form_answered":
+        if trigger.get("answers") == "first":
+            return _("When a friend first answers the form “%(form)s”") % {
+                "form": names.form(trigger["form_id"])
+            }
+        return _("When a friend answers the form “%(form)s”") % {
+            "form": names.form(trigger["form_id"])
+        }
     if kind == "segment_entered":
         return _("When a friend enters the segment “%(segment)s”") % {
             "segment": names.segment(trigger["segment_id"])

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from journeys.flow import Names
 from journeys.flow.summaries import node_summary
 from journeys.models import Journey, WebhookSecret
+from liff_forms.selectors.forms import form_choices
 from oa_console.models import LineAccount
 from richmenus.services.targeting import published_menus
 from segments.rules.validation import RuleContext
@@ -31,6 +32,8 @@ class Choices:
     # (node id, title) of the journey's send steps
     send_steps: list[tuple[str, str]] = field(default_factory=list)
     rich_menus: list[tuple[int, str]] = field(default_factory=list)
+    # (id, title) of the OA's forms, for the "form answered" trigger
+    forms: list[tuple[int, str]] = field(default_factory=list)
     account: LineAccount | None = None
 
     @cached_property
@@ -59,6 +62,7 @@ class Choices:
             ),
             send_steps=send_step_choices(graph),
             rich_menus=list(published_menus(account).values_list("pk", "name")),
+            forms=form_choices(account=account),
             account=account,
         )
 
@@ -70,6 +74,7 @@ class Choices:
             journeys=dict(self.journeys),
             attributes={key: label for key, label, _kind in self.attributes},
             rich_menus=dict(self.rich_menus),
+            forms=dict(self.forms),
         )
 
     def attribute_type(self, key: str) -> str | None:

@@ -51,6 +51,8 @@ FIELD_LABELS = {
     "url_prefix": _("Links starting with"),
     "tag_id": _("Tag"),
     "change": _("Change"),
+    "form_id": _("Form"),
+    "answers": _("Which answers"),
     "segment_id": _("Segment"),
     "days_before": _("Days before the date"),
     "item_property": _("Property naming the product"),
@@ -98,6 +100,7 @@ CHOICE_LABELS = {
         "prefix": _("starts with"),
     },
     "change": {"added": _("added"), "removed": _("removed")},
+    "answers": {"any": _("every answer"), "first": _("a friend's first answer")},
     "policy": {
         "once": _("never: once ever"),
         "after_days": _("again after some days"),

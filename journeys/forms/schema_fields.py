@@ -55,6 +55,7 @@ def adapter_for(
         "segment_id": choices.segments,
         "journey_id": choices.journeys,
         "menu_id": choices.rich_menus,
+        "form_id": choices.forms,
         "secret_ref": [(name, name) for name in choices.secrets],
         "attribute": [(key, f"{label} ({key})") for key, label, _kind in choices.attributes],
     }

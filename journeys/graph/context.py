@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from coupons.selectors import coupon_refusals_by_id
 from journeys.graph.fragments import (
     MAX_DURATION_SECONDS,
     NUMERIC_OPS,
@@ -13,6 +14,7 @@ from journeys.graph.fragments import (
 )
 from journeys.graph.problems import GraphProblem, join_path
 from journeys.models import Journey
+from liff_forms.selectors.forms import form_choices
 from oa_console.models import LineAccount
 from richmenus.services.targeting import published_menus
 from segments.rules.validation import RuleContext, rules_errors
@@ -25,6 +27,7 @@ class CheckContext:
     may name (None: not checked); ``journey_id`` the journey being validated (it may not enrol
     into itself); ``variables`` the event properties the trigger makes available to templates;
     ``node_types`` the graph's node ids and their types (for checks that name other nodes);
+    ``coupon_refusals`` the OA's coupons a send may not carry (closed or ended) and why;
     ``rich_menu_ids`` the OA's published rich menus a "Switch rich menu" step may name.
     """
 
@@ -33,6 +36,9 @@ class CheckContext:
     journey_id: int | None = None
     variables: set[str] | None = None
     node_types: dict[str, str] | None = None
+    coupon_refusals: dict[str, str] | None = None
+    # The OA's forms a "form answered" trigger may name (None: not checked).
+    form_ids: set[int] | None = None
     rich_menu_ids: set[int] | None = None
 
     @classmethod
@@ -42,6 +48,8 @@ class CheckContext:
             rules=RuleContext.for_account(account),
             journey_ids=set(Journey.objects.for_account(account).values_list("pk", flat=True)),
             journey_id=journey_id,
+            coupon_refusals=coupon_refusals_by_id(account=account),
+            form_ids={pk for pk, _title in form_choices(account=account)},
             rich_menu_ids=set(published_menus(account).values_list("pk", flat=True)),
         )
 

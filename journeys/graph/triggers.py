@@ -64,6 +64,19 @@ def _tag(trigger: dict, context: CheckContext) -> list[GraphProblem]:
     return []
 
 
+def _form(trigger: dict, context: CheckContext) -> list[GraphProblem]:
+    if context.form_ids is not None and trigger["form_id"] not in context.form_ids:
+        return [
+            GraphProblem(
+                None,
+                "trigger.form_id",
+                "unknown_form",
+                _("No form with id %(id)s.") % {"id": trigger["form_id"]},
+            )
+        ]
+    return []
+
+
 def _scheduled_segment(trigger: dict, context: CheckContext) -> list[GraphProblem]:
     """The friends to enrol: a saved segment or rules given here, one of the two."""
     if ("segment_id" in trigger) == ("rules" in trigger):
@@ -157,6 +170,14 @@ TRIGGER_KINDS: dict[str, TriggerKind] = {
             {"tag_id": ID, "change": {"enum": ["added", "removed"]}},
             ("tag_id", "change"),
             check=_tag,
+        ),
+        TriggerKind(
+            "form_answered",
+            gettext_lazy("Form answered"),
+            {"form_id": ID, "answers": {"enum": ["any", "first"]}},
+            ("form_id",),
+            frozenset({"form"}),
+            check=_form,
         ),
         TriggerKind(
             "segment_entered",

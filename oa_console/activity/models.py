@@ -56,6 +56,7 @@ class Activity(models.Model):
         ATTRIBUTE_CHANGED = "attribute_changed", _("Attribute changed")
         MEMBER_ID_LINKED = "member_id_linked", _("Member ID linked")
         CAMPAIGN_VISIT = "campaign_visit", _("Campaign visit")
+        FORM_ANSWERED = "form_answered", _("Form answered")
 
     # No index of its own: ("account", "id") below serves every read by OA, and each index
     # is one more write per published activity (the log takes one row per friend activity).

@@ -1,8 +1,8 @@
-"""Rich menus' API routes, under ``/api/v1/accounts/<account_id>/rich-menus/``: targeting
-(segment and tag rules, assignments, taps)."""
+"""Rich menus API routes, mounted by oa_console/api/urls.py at ``accounts/<account_id>/``."""
 
 from django.urls import path
 
+from richmenus.api import menus, publishing
 from richmenus.api.targeting import (
     AssignmentDetailApi,
     AssignmentStartApi,
@@ -12,21 +12,72 @@ from richmenus.api.targeting import (
 )
 
 urlpatterns = [
-    path("segment-rules/", SegmentRuleListApi.as_view(), name="api_rich_menu_rule_list"),
+    path("rich-menus/", menus.RichMenuListApi.as_view(), name="api_rich_menu_list"),
     path(
-        "segment-rules/<int:menu_rule_id>/",
+        "rich-menus/default/",
+        publishing.RichMenuDefaultCancelApi.as_view(),
+        name="api_rich_menu_default_cancel",
+    ),
+    path(
+        "rich-menus/tabs/",
+        publishing.RichMenuTabSetListApi.as_view(),
+        name="api_rich_menu_tab_sets",
+    ),
+    path(
+        "rich-menus/tabs/<int:rich_menu_tab_set_id>/publish/",
+        publishing.RichMenuTabSetPublishApi.as_view(),
+        name="api_rich_menu_tab_set_publish",
+    ),
+    path(
+        "rich-menus/<int:rich_menu_id>/",
+        menus.RichMenuDetailApi.as_view(),
+        name="api_rich_menu_detail",
+    ),
+    path(
+        "rich-menus/<int:rich_menu_id>/image/",
+        menus.RichMenuImageApi.as_view(),
+        name="api_rich_menu_image",
+    ),
+    path(
+        "rich-menus/<int:rich_menu_id>/publish/",
+        publishing.RichMenuPublishApi.as_view(),
+        name="api_rich_menu_publish",
+    ),
+    path(
+        "rich-menus/<int:rich_menu_id>/default/",
+        publishing.RichMenuDefaultApi.as_view(),
+        name="api_rich_menu_default",
+    ),
+    path(
+        "rich-menus/<int:rich_menu_id>/archive/",
+        publishing.RichMenuArchiveApi.as_view(),
+        name="api_rich_menu_archive",
+    ),
+    path(
+        "rich-menus/<int:rich_menu_id>/schedules/",
+        publishing.RichMenuScheduleApi.as_view(),
+        name="api_rich_menu_schedules",
+    ),
+    # Targeting (rmtarget): segment and tag menu rules, assignments to everyone, taps.
+    path(
+        "rich-menus/segment-rules/",
+        SegmentRuleListApi.as_view(),
+        name="api_rich_menu_rule_list",
+    ),
+    path(
+        "rich-menus/segment-rules/<int:menu_rule_id>/",
         SegmentRuleDetailApi.as_view(),
         name="api_rich_menu_rule_detail",
     ),
     path(
-        "segment-rules/assignments/",
+        "rich-menus/segment-rules/assignments/",
         AssignmentStartApi.as_view(),
         name="api_rich_menu_assignment_start",
     ),
     path(
-        "segment-rules/assignments/<int:assignment_id>/",
+        "rich-menus/segment-rules/assignments/<int:assignment_id>/",
         AssignmentDetailApi.as_view(),
         name="api_rich_menu_assignment",
     ),
-    path("taps/", TapsApi.as_view(), name="api_rich_menu_taps"),
+    path("rich-menus/taps/", TapsApi.as_view(), name="api_rich_menu_taps"),
 ]

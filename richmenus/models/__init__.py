@@ -1,4 +1,10 @@
-from richmenus.models.menu import RichMenu, RichMenuArea
+from richmenus.models.menu import (
+    RichMenu,
+    RichMenuArea,
+    RichMenuLinkClick,
+    RichMenuSchedule,
+    RichMenuTabSet,
+)
 from richmenus.models.targeting import (
     FriendRichMenu,
     RichMenuAssignment,
@@ -11,6 +17,9 @@ __all__ = [
     "RichMenu",
     "RichMenuArea",
     "RichMenuAssignment",
+    "RichMenuLinkClick",
     "RichMenuRule",
+    "RichMenuSchedule",
+    "RichMenuTabSet",
     "RichMenuTap",
 ]

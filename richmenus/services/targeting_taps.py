@@ -1,5 +1,6 @@
-"""Recording taps on rich menu areas: postbacks arrive as activities (matched to an area by
-their data), tracked links through the click redirect (``richmenus.services.links``).
+"""Recording taps on rich menu areas from the activity hub: postbacks (matched to an area by
+their data) and the designer's tracked link clicks (``richmenus.services.links`` publishes a
+``link_click`` naming the menu and the link, no friend: matched to the area by its link).
 
 A tap is credited to the menu the friend was shown: among the published menus with an area
 sending that postback data, the one the console linked to the friend, else the most recently
@@ -84,3 +85,44 @@ def menu_single_rule(account: LineAccount, menu_id: int) -> int | None:
         .values_list("pk", flat=True)[:2]
     )
     return ids[0] if len(ids) == 1 else None
+
+
+@transaction.atomic
+def link_taps_record(*, account: LineAccount, activities: Sequence[ActivityRow]) -> int:
+    """Record the menu link clicks (``rich_menu_id`` and ``url`` in the payload) as taps of
+    the area with that link; idempotent per activity."""
+    clicks = [row for row in activities if isinstance((row.payload or {}).get("rich_menu_id"), int)]
+    if not clicks:
+        return 0
+    menu_ids = {row.payload["rich_menu_id"] for row in clicks}
+    areas = list(
+        RichMenuArea.objects.for_account(account)
+        .filter(menu_id__in=menu_ids, action__type="uri")
+        .order_by("position", "pk")
+        .values("pk", "menu_id", "action")
+    )
+    rules = {menu_id: menu_single_rule(account, menu_id) for menu_id in menu_ids}
+    taps = []
+    for row in clicks:
+        menu_id, url = row.payload["rich_menu_id"], row.payload.get("url")
+        area = next(
+            (a for a in areas if a["menu_id"] == menu_id and a["action"].get("uri") == url), None
+        )
+        taps.append(
+            RichMenuTap(
+                account=account,
+                menu_id=menu_id,
+                area_id=area["pk"] if area else None,
+                rule_id=rules[menu_id],
+                kind=RichMenuTap.Kind.LINK,
+                tapped_at=row.occurred_at,
+                activity_id=row.id,
+            )
+        )
+    known = set(
+        RichMenu.objects.for_account(account).filter(pk__in=menu_ids).values_list("pk", flat=True)
+    )
+    RichMenuTap.objects.for_account(account).bulk_create(
+        [tap for tap in taps if tap.menu_id in known], ignore_conflicts=True
+    )
+    return len(taps)

@@ -20,6 +20,7 @@ class FriendTag(models.Model):
         RULE = "rule", _("Rule")
         IMPORT = "import", _("Import")
         API = "api", _("API")
+        FORM = "form", _("Form")
 
     account = models.ForeignKey(LineAccount, on_delete=models.CASCADE, related_name="+")
     friend = models.ForeignKey(Friend, on_delete=models.CASCADE, related_name="friend_tags")

@@ -13,6 +13,10 @@ continuation token; ``followers_refused`` answers 403 as LINE does for an OA tha
 verified nor premium), ``fail_next(...)`` to answer errors or 429 with Retry-After on demand, and
 ``handlers`` for operations another test needs to answer differently.
 
+LINE endpoints outside the OpenAPI documents (LINE Login's ``/oauth2/v2.1/verify``) are added
+with ``add_route(method, path, operation_id, handler)``: the handler validates the request
+itself; ``fail_next`` and ``calls`` work for them by the given operation id.
+
 The OpenAPI side (operations, schemas, what makes a request invalid) is ``tests.fakes.line_spec``.
 """
 
@@ -52,6 +56,15 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+def _body(request: RecordedRequest):
+    """The JSON body ``fail_next(when=...)`` picks calls by; a form-encoded body (LINE Login)
+    as a dict of its fields."""
+    content_type = next((v for k, v in request.headers.items() if k.lower() == "content-type"), "")
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        return {key: values[-1] for key, values in parse_qs(request.body.decode()).items()}
+    return request.json()
+
+
 def _default_profile(user_id: str) -> dict:
     return {
         "displayName": f"Friend {user_id[-6:]}",
@@ -78,6 +91,8 @@ class FakeLineServer:
             "getFollowers": self._get_followers,
         }
         self._failures: list[tuple[str, Callable[[object], bool] | None, Reply]] = []
+        # (method, path) -> operation id, for endpoints not in the OpenAPI documents.
+        self.routes: dict[tuple[str, str], str] = {}
         self._lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
 
@@ -102,6 +117,13 @@ class FakeLineServer:
         reply = Reply(status, {"message": message or default}, headers)
         with self._lock:
             self._failures += [(operation_id, when, reply)] * times
+
+    def add_route(
+        self, method: str, path: str, operation_id: str, handler: Callable[[RecordedRequest], Reply]
+    ) -> None:
+        """Answer ``method path`` (not in LINE's OpenAPI documents) with ``handler``."""
+        self.routes[(method, path)] = operation_id
+        self.handlers[operation_id] = handler
 
     def calls(self, operation_id: str) -> list[RecordedRequest]:
         return [r for r in self.requests if r.operation_id == operation_id]
@@ -172,6 +194,10 @@ class FakeLineServer:
         )
         with self._lock:
             self.requests.append(request)
+        routed = self.routes.get((method, parts.path))
+        if routed is not None:
+            request.operation_id = routed
+            return self._answer(request)
         if operation is None:
             return Reply(404, {"message": "Not found"})
         request.operation_id = operation.operation_id
@@ -195,19 +221,24 @@ class FakeLineServer:
                     "details": [{"message": e} for e in errors],
                 },
             )
+        return self._answer(request)
+
+    def _answer(self, request: RecordedRequest) -> Reply:
+        """A scripted failure of the operation if one is due, else its handler's answer."""
+        operation_id = request.operation_id
         with self._lock:
             index = next(
                 (
                     i
                     for i, (op, when, _reply) in enumerate(self._failures)
-                    if op == operation.operation_id and (when is None or when(request.json()))
+                    if op == operation_id and (when is None or when(_body(request)))
                 ),
                 None,
             )
             forced = self._failures.pop(index)[2] if index is not None else None
         if forced is not None:
             return forced
-        handler = self.handlers.get(operation.operation_id)
+        handler = self.handlers.get(operation_id)
         return handler(request) if handler else Reply(200, {})
 
     def _get_profile(self, request: RecordedRequest) -> Reply:

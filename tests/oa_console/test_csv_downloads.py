@@ -52,6 +52,7 @@ APPS = (
     "insights",
     "journeys",
     "inbox",
+    "liff_forms",
     "richmenus",
 )
 RESPONSE_FUNCTIONS = {"csv_response", "csv_streaming_response", "stored_csv_streaming_response"}
@@ -279,6 +280,27 @@ def test_every_csv_download_neutralises_formulas(oa, owner, insight, reached):  
         )
         _check(table, planted=[])
         assert len(table) >= 1, chart
+
+    # A form's answers (what friends typed) and its option labels (what the marketer typed).
+    from liff_forms.models import Question
+    from tests.liff_forms.helpers import answer as form_answer
+    from tests.liff_forms.helpers import build_form
+
+    form = build_form(account)
+    drink = Question.unscoped.get(form=form, label="Drink")
+    drink.options = [{"label": PAYLOADS[0], "tag_id": None}, {"label": "Tea", "tag_id": None}]
+    drink.save()
+    for number, payload in enumerate(PAYLOADS):
+        form_answer(form, f"U{number:032x}", Drink="0", Newsletter="on", Favourite=payload)
+    form_url = _url(account, "form_detail", form_id=form.pk)
+    # (An answer is stored without its surrounding blanks, so the tab does not reach the file.)
+    answers = _read(client.get(_url(account, "form_answers_csv", form_id=form.pk)))
+    _check(answers, planted=[p for p in PAYLOADS if not p.startswith("\t")])
+    _check(
+        _read(client.get(form_url, {"download": f"question-{drink.pk}.csv"})),
+        planted=[PAYLOADS[0]],
+    )
+    _check(_read(client.get(form_url, {"download": "answers-per-day.csv"})), planted=[])
 
     # Rich menu taps per day: the menu's name is what the marketer typed.
     from richmenus.models import RichMenu, RichMenuTap

@@ -3,12 +3,14 @@ apply to everyone and watch the progress, and the taps page with its chart and C
 
 import csv
 import io
+from urllib.parse import urlsplit
 
 from django.urls import reverse
 from django.utils import timezone
 
+from oa_console.activity.draining import activity_drain
 from richmenus.models import RichMenuAssignment, RichMenuRule, RichMenuTap
-from richmenus.services.links import area_action_for_line, area_link_token
+from richmenus.services.links import tracked_uri
 from tests.conftest import client_for
 from tests.richmenus.conftest import make_menu, make_tag, tag_segment
 from tests.segments.factories import FriendFactory
@@ -111,16 +113,19 @@ def test_taps_page_chart_and_csv(account, owner_client, scope):
     assert len(rows) == 1 + 7 and sum(int(r[3]) for r in rows[1:]) == 3
 
 
-def test_link_area_redirect_counts_the_tap(account, client, scope):
+def test_link_area_click_is_a_tap_of_its_area(account, client, scope):
+    """The designer's click redirect publishes a link click naming the menu; the hub makes it
+    a tap of the area with that link."""
     menu = make_menu(
         account, "Gold", "richmenu-gold1", areas=[{"type": "uri", "uri": "https://shop.example/a"}]
     )
     area = menu.areas.get()
-    action = area_action_for_line(area, base_url="https://console.example")
-    assert action["uri"].startswith("https://console.example/r/m/")
-    response = client.get(reverse("rich_menu_area_click", args=[area_link_token(area)]))
+    activity_drain()
+    redirect = tracked_uri(menu, "https://shop.example/a")
+    response = client.get(urlsplit(redirect).path)
     assert response.status_code == 302 and response["Location"] == "https://shop.example/a"
+    activity_drain()
     tap = RichMenuTap.objects.for_account(account).get()
-    assert (tap.kind, tap.area, tap.friend) == ("link", area, None)
-    forged = client.get(reverse("rich_menu_area_click", args=["nope"]))
-    assert forged.status_code == 404
+    assert (tap.kind, tap.area, tap.menu, tap.friend) == ("link", area, menu, None)
+    activity_drain()  # delivered once
+    assert RichMenuTap.objects.for_account(account).count() == 1

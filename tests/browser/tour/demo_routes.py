@@ -54,6 +54,14 @@ PAGE_CAPABILITIES: dict[str, Capability] = {
     "rich_menu_rule_new": Capability.EDIT_SEGMENTS,
     "rich_menu_rule_edit": Capability.EDIT_SEGMENTS,
     "auto_reply_edit": Capability.EDIT_AUTO_REPLIES,
+    "rich_menu_new": Capability.DRAFT_BROADCASTS,
+    # Coupons go live in LINE at once: created and closed by those who compose broadcasts.
+    "coupon_create": Capability.DRAFT_BROADCASTS,
+    "coupon_close": Capability.DRAFT_BROADCASTS,
+    "form_create": Capability.EDIT_SEGMENTS,
+    "form_edit": Capability.EDIT_SEGMENTS,
+    "form_question_create": Capability.EDIT_SEGMENTS,
+    "form_question_edit": Capability.EDIT_SEGMENTS,
 }
 
 # Public routes with URL kwargs are links handed out (tokens, webhook keys, media), not pages
@@ -157,6 +165,13 @@ def _stored_media_message(workspace, account) -> int | None:
     return content.message_id if content else None
 
 
+def _first_form_question(workspace, account) -> int | None:
+    """The first question of the demo's first form (the question pages)."""
+    form = _first("liff_forms.Form", account=account)
+    question = _first("liff_forms.Question", form=form) if form else None
+    return question.pk if question else None
+
+
 def _attr(model_path: str, attribute: str) -> Callable[[Any, Any], Any]:
     def provide(workspace, account):
         found = _first(model_path, account=account)
@@ -194,6 +209,12 @@ DEMO_OBJECTS: dict[str, Callable[[Any, Any], Any]] = {
     "reply_id": _pk("inbox.SavedReply", "account"),
     "answer_id": _pk("inbox.OutboundAnswer", "account"),
     "auto_reply_id": _pk("inbox.AutoReplyRule", "account"),
+    "rich_menu_id": _pk("richmenus.RichMenu", "account"),
+    "rich_menu_tab_set_id": _pk("richmenus.RichMenuTabSet", "account"),
+    "rich_menu_schedule_id": _pk("richmenus.RichMenuSchedule", "account"),
+    "coupon_id": _pk("coupons.Coupon", "account"),
+    "form_id": _pk("liff_forms.Form", "account"),
+    "question_id": _first_form_question,
     "menu_rule_id": _pk("richmenus.RichMenuRule", "account"),
     "assignment_id": _pk("richmenus.RichMenuAssignment", "account"),
 }

@@ -18,6 +18,7 @@ TRIGGERS = [
     {"kind": "postback", "data": "action=join", "match": "exact"},
     {"kind": "link_click", "url_prefix": "https://shop.example/sale"},
     {"kind": "tag", "tag_id": 1, "change": "removed"},
+    {"kind": "form_answered", "form_id": 3, "answers": "first"},
     {"kind": "segment_entered", "segment_id": 4},
     {"kind": "date_attribute", "attribute": "birthday", "days_before": 3, "time": "09:00"},
     {"kind": "api", "properties": ["campaign"]},

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('oa_console', '0011_agent_role'),
-        ('richmenus', '0001_initial'),
+        ('richmenus', '0002_rmdesign_design_tabs_schedules'),
         ('segments', '0015_friend_name_trigram'),
     ]
 
