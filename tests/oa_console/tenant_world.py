@@ -42,6 +42,7 @@ from tests.coupons.helpers import build_coupon
 from tests.inbox.autoreply_helpers import build_auto_reply
 from tests.inbox.sweep_builders import build_answer, build_conversation, build_saved_reply
 from tests.richmenus.design_sweep import build_rich_menu, build_rich_menu_schedule
+from tests.richmenus.targeting_sweep import build_rich_menu_assignment, build_rich_menu_rule
 
 # Reachable without a tenant in the URL; each has its own tests.
 PUBLIC_URL_NAMES = {
@@ -245,29 +246,6 @@ def build_form(workspace, account):
     form = form_with_questions(account)
     form.sweep_question_id = Question.unscoped.filter(form=form).first().pk
     return form
-
-
-def build_rich_menu_rule(workspace, account):
-    from richmenus.models import RichMenu, RichMenuRule
-    from segments.models import Segment
-
-    menu = RichMenu.unscoped.create(
-        account=account,
-        name="Gold",
-        chat_bar_text="Menu",
-        status=RichMenu.Status.PUBLISHED,
-        line_rich_menu_id=f"richmenu-sweep{account.pk}",
-    )
-    segment = Segment.unscoped.create(account=account, name="Gold", rules={"all": []})
-    return RichMenuRule.unscoped.create(
-        account=account, kind=RichMenuRule.Kind.SEGMENT, segment=segment, menu=menu
-    )
-
-
-def build_rich_menu_assignment(workspace, account):
-    from richmenus.models import RichMenuAssignment
-
-    return RichMenuAssignment.unscoped.create(account=account)
 
 
 # name -> builder(workspace, account) creating that object inside the given tenant.
