@@ -48,8 +48,6 @@ UNSCOPED = {
     "journeys/engine/schedules/runs.py": 1,
     # A public click redirect: the token names the journey before any tenant is known.
     "journeys/services/clicks.py": 1,
-    # The same for a rich menu link area: the token names the area before any tenant is known.
-    "richmenus/services/links.py": 1,
     "insights/imports/claims.py": 2,
     "insights/imports/jobs.py": 4,
     "insights/metrics/refresh.py": 4,
