@@ -72,7 +72,6 @@ account_patterns = [
     path("chats/", include("inbox.urls.account")),  # account_inbox, conversations
     path("rich-menus/", include("richmenus.urls.account")),  # account_rich_menus, the designer
     path("forms/", include("liff_forms.urls.account")),  # form_list, the builder, results
-    path("rich-menus/", include("richmenus.urls.targeting")),  # segment rules, taps
     path("settings/", accounts.account_settings, name="account_settings"),
     path("settings/retention/", retention.account_retention, name="account_retention"),
     path("settings/delete/", accounts.account_delete, name="account_delete"),

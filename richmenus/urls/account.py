@@ -1,9 +1,10 @@
 """Rich menu pages of one OA, mounted at ``/w/<workspace>/oa/<account>/rich-menus/``: the list,
-the design page and its edits, publishing, schedules and tab sets."""
+the design page and its edits, publishing, schedules and tab sets, the segment and tag menu
+rules (``segments/``) and the taps per area (``taps/``)."""
 
 from django.urls import path
 
-from richmenus.views import design, design_edit, design_publish
+from richmenus.views import design, design_edit, design_publish, taps, targeting
 
 urlpatterns = [
     path("", design.rich_menu_list, name="account_rich_menus"),
@@ -53,4 +54,15 @@ urlpatterns = [
         design_publish.rich_menu_schedule_cancel,
         name="rich_menu_schedule_cancel",
     ),
+    # Targeting: the segment and tag menu rules, and the taps per area.
+    path("segments/", targeting.rich_menu_rules, name="rich_menu_rules"),
+    path("segments/new/", targeting.rich_menu_rule_new, name="rich_menu_rule_new"),
+    path("segments/apply/", targeting.rich_menu_rules_apply, name="rich_menu_rules_apply"),
+    path("segments/<int:menu_rule_id>/", targeting.rich_menu_rule_edit, name="rich_menu_rule_edit"),
+    path(
+        "segments/<int:menu_rule_id>/delete/",
+        targeting.rich_menu_rule_remove,
+        name="rich_menu_rule_delete",
+    ),
+    path("taps/", taps.rich_menu_taps, name="rich_menu_taps"),
 ]
