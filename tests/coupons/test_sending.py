@@ -160,3 +160,24 @@ def test_coupons_insight_shows_the_consoles_coupons_beside_the_csv(account, view
     assert body.count('data-testid="console-coupon-row"') == 3
     assert "Sent by Broadcasts" in body and '<td class="num">75</td>' in body
     assert 'data-testid="no-line-counts"' in body  # LINE reports no acquisitions or uses
+
+
+def test_sent_coupons_are_counted_from_journeys(account, coupons):
+    from journeys.models import JourneySend
+    from tests.journeys.journey_rows import enrol, make_journey, send
+
+    journey = make_journey(account, status="active")
+    first, second = enrol(journey), enrol(journey)
+    for enrolment, status in (
+        (first, "sent"),
+        (first, "sent"),
+        (second, "sent"),
+        (second, "failed"),
+    ):
+        row = send(enrolment, status=status, step_number=JourneySend.unscoped.count() + 1)
+        JourneySend.unscoped.filter(pk=row.pk).update(
+            messages=[{"type": "text", "text": "Your coupon"}, _coupon("RUN1")]
+        )
+    send(enrol(journey), status="sent")  # a text only: not counted
+    count = coupon_sent_counts(account=account)["RUN1"]["journey"]
+    assert (count.messages, count.friends) == (3, 2)
