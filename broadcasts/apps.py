@@ -9,6 +9,11 @@ class BroadcastsConfig(AppConfig):
     name = "broadcasts"
 
     def ready(self) -> None:
+        # Coupons' figures count the coupon messages broadcasts sent (coupons.sent).
+        from broadcasts import coupon_counts
+
+        coupon_counts.register()
+
         # Segment fields about deliveries and clicks join segments' rules (segments/rules).
         from broadcasts.segment_fields import register_segment_fields
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 from broadcasts.models import Broadcast, BroadcastBatch, Click, Delivery
 from broadcasts.services import aggregation, planning, sending, workflow
 from broadcasts.services.variants import variant_list
+from coupons.selectors import coupons_sendable
 from oa_console.tenancy import tenant_scope
 from segments.models import Segment
 
@@ -66,6 +67,12 @@ def _local(account: LineAccount, days: int, at: time) -> datetime:
     zone = ZoneInfo(account.time_zone)
     day = timezone.now().astimezone(zone).date() + timedelta(days=days)
     return datetime.combine(day, at, zone)
+
+
+def _coupon(account: LineAccount) -> list[dict]:
+    """The OA's first running coupon as a bubble (the coupons demo's 10% off), if it has one."""
+    coupon = coupons_sendable(account=account).first()
+    return [{"type": "coupon", "couponId": coupon.line_coupon_id}] if coupon else []
 
 
 def _text(text: str) -> list[dict]:
@@ -179,7 +186,7 @@ def _seed_sent(account: LineAccount, segment: Segment, marketer, admin) -> int:
         created_by=marketer,
         name="Summer thank-you",
         goal="Re-engage after the summer sale",
-        messages=_text(f"Thank you for a great summer! Your gift: {SHOP}/gift"),
+        messages=_text(f"Thank you for a great summer! Your gift: {SHOP}/gift") + _coupon(account),
         audience_kind=Broadcast.AudienceKind.SEGMENT,
         segment_id=segment.pk,
         # Sent by multicast: its clicks below are counted per link, naming no friend.

@@ -4,10 +4,11 @@ When ``BROADCASTS_SIMULATED_LINE`` is on (only allowed with ``DEBUG``; on by def
 embedded setup when no ``LINE_API_HOST`` is set), broadcasts are sent to these views on the
 console's own web server instead of to LINE, so a demo user can schedule a broadcast a minute
 ahead and watch it go out. Every broadcast page says so in a banner. It answers the calls
-sending and chats make (a friend's photo content included), with LINE's retry-key behaviour (a repeated key is a 409 naming the first
-request), the Insight statistics of what it received (simulated_insight), the follower list
-of the demo OA (as many followers as its Insights target reach, see
-``segments/demo/followers.py``) and their profiles, LINE Login's ID-token verification of the
+sending and chats make (a friend's photo content included), with LINE's retry-key behaviour
+(a repeated key is a 409 naming the first request), the rich menu calls publishing makes, the
+Insight statistics of what it received (simulated_insight), the follower list of the demo OA
+(as many followers as its Insights target reach, see ``segments/demo/followers.py``) and their
+profiles, its coupons (``coupons.simulated_line``), LINE Login's ID-token verification of the
 demo's form pages (``oa_console.line.id_tokens``), and nothing else.
 """
 
@@ -23,6 +24,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from broadcasts import simulated_insight
+from coupons.simulated_line import coupon_answer
 from oa_console.demo_picture import demo_png
 from oa_console.line import clients
 from oa_console.line.id_tokens import simulated_verify
@@ -129,8 +131,12 @@ def simulated_line(request: HttpRequest, path: str) -> HttpResponse:
         return _insight(request, path)
     if request.method == "GET" and path == "v2/bot/followers/ids":
         return _followers(request)
+    if path.startswith("v2/bot/coupon"):
+        return _coupons(request, path)
     if request.method == "GET" and re.fullmatch(r"v2/bot/message/[^/]+/content", path):
         return _content()
+    if path.startswith(("v2/bot/richmenu", "v2/bot/user/all/richmenu")):
+        return _rich_menu(request, path)
     match = re.fullmatch(r"v2/bot/profile/(U[0-9a-f]{32})", path)
     if request.method == "GET" and match:
         account = _account_of(request)
@@ -138,6 +144,47 @@ def simulated_line(request: HttpRequest, path: str) -> HttpResponse:
             return _answer(401, {"message": "Authentication failed."})
         return _answer(200, demo_profile(account, match.group(1)))
     return _answer(404, {"message": "Not simulated"})
+
+
+def _rich_menu(request: HttpRequest, path: str) -> JsonResponse:
+    """The rich menu calls publishing makes (create, image, delete, default, aliases): a menu
+    gets a new id, an image must be a JPEG or PNG of at most 1 MB, the rest is accepted, so
+    the demo publishes menus as LINE would take them."""
+    method = request.method
+    if method == "POST" and path == "v2/bot/richmenu":
+        return _answer(200, {"richMenuId": f"richmenu-{uuid.uuid4().hex}"})
+    if method == "POST" and re.fullmatch(r"v2/bot/richmenu/[^/]+/content", path):
+        if request.content_type not in ("image/jpeg", "image/png"):
+            return _answer(415, {"message": "Unsupported Media Type"})
+        # The declared length first: a body over Django's own limit is never read.
+        if int(request.META.get("CONTENT_LENGTH") or 0) > 1024 * 1024:
+            return _answer(413, {"message": "Request Entity Too Large"})
+        return _answer(200, {})
+    known = (
+        (method == "DELETE" and re.fullmatch(r"v2/bot/richmenu/[^/]+", path))
+        or (method == "POST" and re.fullmatch(r"v2/bot/user/all/richmenu/[^/]+", path))
+        or (method == "DELETE" and path == "v2/bot/user/all/richmenu")
+        or (method == "POST" and path == "v2/bot/richmenu/alias")
+        or (method in ("POST", "DELETE") and re.fullmatch(r"v2/bot/richmenu/alias/[^/]+", path))
+    )
+    return _answer(200, {}) if known else _answer(404, {"message": "Not simulated"})
+
+
+def _coupons(request: HttpRequest, path: str) -> HttpResponse:
+    """LINE's Coupon API for the demo OA (``coupons.simulated_line``)."""
+    account = _account_of(request)
+    if account is None:
+        return _answer(401, {"message": "Authentication failed."})
+    query = {key: request.GET.getlist(key) for key in request.GET}
+    answer = coupon_answer(request.method, path, request.body, query, account)
+    if answer is None:
+        return _answer(404, {"message": "Not simulated"})
+    status, body = answer
+    if body is None:
+        response = HttpResponse(status=status)
+        response["x-line-request-id"] = uuid.uuid4().hex
+        return response
+    return _answer(status, body)
 
 
 def _content() -> HttpResponse:

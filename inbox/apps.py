@@ -8,6 +8,11 @@ class InboxConfig(AppConfig):
     name = "inbox"
 
     def ready(self) -> None:
+        # Coupons' figures count the coupon messages inbox sent (coupons.sent).
+        from inbox import coupon_counts
+
+        coupon_counts.register()
+
         # Auto-replies answer first; registered before the inbox's subscriber (the order of a
         # drain pass) so they see a conversation before a new message reopens it.
         from inbox.autoreplies import answering

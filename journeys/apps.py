@@ -9,6 +9,11 @@ class JourneysConfig(AppConfig):
     name = "journeys"
 
     def ready(self) -> None:
+        # Coupons' figures count the coupon messages journeys sent (coupons.sent).
+        from journeys import coupon_counts
+
+        coupon_counts.register()
+
         # The activity hub: a friend's activity enrols them (triggers), and wakes their
         # enrolments waiting for an event and counts goals (waits). From the log's beginning,
         # so nothing published between a deploy and the first drain is missed (journeys did

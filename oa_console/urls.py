@@ -68,7 +68,9 @@ account_patterns = [
     path("webhook/", include("webhooks.urls.account")),
     path("broadcasts/", include("broadcasts.urls.account")),  # account_broadcasts and its pages
     path("journeys/", include("journeys.urls.account")),  # account_journeys, the builder
+    path("coupons/", include("coupons.urls.account")),  # coupon_list and its pages
     path("chats/", include("inbox.urls.account")),  # account_inbox, conversations
+    path("rich-menus/", include("richmenus.urls.account")),  # account_rich_menus, the designer
     path("forms/", include("liff_forms.urls.account")),  # form_list, the builder, results
     path("settings/", accounts.account_settings, name="account_settings"),
     path("settings/retention/", retention.account_retention, name="account_retention"),
@@ -117,6 +119,7 @@ urlpatterns = [
     path("webhooks/", include("webhooks.urls.line")),
     path("", include("broadcasts.urls.public")),  # r/<token> link redirects, broadcast images
     path("", include("journeys.urls.public")),  # r/j/<token> journey link redirects
+    path("", include("richmenus.urls.public")),  # r/m/<token> rich menu link redirects
     path("", include("liff_forms.urls.public")),  # liff/<key>/ forms friends answer in LINE
     path("a/", include("segments.urls.public")),  # campaign_link_redirect
     path("api/v1/", include("oa_console.api.urls")),

@@ -17,6 +17,7 @@ from broadcasts.composer.inputs import (
 from broadcasts.models import BroadcastVariant
 from broadcasts.services.media import image_upload_store
 from broadcasts.services.variants import MAX_VARIANTS
+from coupons.selectors import coupon_choices, coupon_message_refusals
 from oa_console.json_input import json_loads_bounded
 from oa_console.line.messages import MAX_BUBBLES, messages_errors
 from oa_console.links import MAX_IMAGE_URL_LENGTH, WebLinkField
@@ -103,10 +104,13 @@ class BubbleInputs:
             )
             self.fields[prefix + "card_url"] = WebLinkField(label=_("Button link"), required=False)
             self.fields[prefix + "coupon"] = forms.CharField(
-                label=_("LINE coupon ID"),
+                label=_("Coupon"),
                 required=False,
                 max_length=100,
-                help_text=_("The coupon's ID from LINE Official Account Manager."),
+                help_text=_(
+                    "A running coupon of the OA (Coupons: create one, or sync those "
+                    "made in LINE Official Account Manager)."
+                ),
             )
             self.fields[prefix + "package"] = forms.CharField(
                 label=_("Sticker package ID"), required=False, max_length=20
@@ -122,6 +126,17 @@ class BubbleInputs:
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
             )
+
+    def _coupon_pickers(self) -> None:
+        """Each coupon input picks among the OA's running coupons (``coupons.selectors``)."""
+        names = [name for name in self.fields if name.endswith("_coupon")]
+        source = self.data if self.is_bound else self.initial
+        current = [source.get(name) or "" for name in names]
+        choices = (
+            coupon_choices(account=self.account, current=current) if self.account else [("", "—")]
+        )
+        for name in names:
+            self.fields[name].widget = forms.Select(choices=choices)
 
     def bubble_numbers(self) -> list[int]:
         return list(range(1, MAX_BUBBLES + 1))
@@ -223,6 +238,9 @@ class BubbleInputs:
 
     def _clean_bubbles(self, data: dict, variant: int) -> list[dict]:
         messages, slots = self._messages(data, variant=variant)
+        if self.account is not None:
+            for index, why in coupon_message_refusals(account=self.account, messages=messages):
+                self.add_error(slots[index], why)
         for problem in messages_errors(messages):
             field = (
                 slots[problem.bubble - 1] if problem.bubble else bubble_prefix(variant, 1) + "type"

@@ -149,6 +149,7 @@ class BroadcastForm(InitialInputs, BubbleInputs, forms.Form):
         self.n_variants = variant_count(self.data if self.is_bound else self.initial)
         for k in range(1, self.n_variants + 1):
             self._add_variant_fields(k)
+        self._coupon_pickers()
 
     def clean(self):
         data = super().clean()

@@ -22,6 +22,7 @@ from broadcasts.audiences import audience_for, chooses_each_recipient, is_known
 from broadcasts.models import Broadcast
 from broadcasts.services import variants as ab
 from broadcasts.services.recurrence import clean_weekdays
+from coupons.selectors import coupon_message_refusals
 from oa_console import audit
 from oa_console.line.messages import is_personalised, messages_errors
 from oa_console.models import AuditAction, LineAccount, User
@@ -64,6 +65,9 @@ def _clean(
     message_problems = messages_errors(messages)
     if message_problems:
         errors["messages"] = [str(problem) for problem in message_problems]
+    coupon_problems = coupon_message_refusals(account=account, messages=messages)
+    if coupon_problems:
+        errors.setdefault("messages", []).extend(why for _index, why in coupon_problems)
     segment = None
     if not is_known(audience_kind):
         errors["audience"] = [_("Choose who receives the broadcast.")]

@@ -38,7 +38,7 @@ def _composer(request: HttpRequest, broadcast: Broadcast | None) -> HttpResponse
             if broadcast
             else {}
         )
-        form = BroadcastForm(initial=initial, segments=segments)
+        form = BroadcastForm(initial=initial, segments=segments, account=account)
         return render_page(
             request,
             template,
@@ -66,7 +66,7 @@ def _composer(request: HttpRequest, broadcast: Broadcast | None) -> HttpResponse
         # broadcast that reaches every friend LINE can message. Shown again, not yet saved.
         values = apply_variant_action(request.POST, "")
         values.update(audience_kind=Broadcast.AudienceKind.ALL, click_attribution="link")
-        form = BroadcastForm(initial=values, segments=segments)
+        form = BroadcastForm(initial=values, segments=segments, account=account)
         return render_page(
             request,
             template,
@@ -86,6 +86,7 @@ def _composer(request: HttpRequest, broadcast: Broadcast | None) -> HttpResponse
         form = BroadcastForm(
             initial=apply_variant_action(request.POST, request.POST["variant_action"]),
             segments=segments,
+            account=account,
         )
         return render_page(
             request,

@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coupons.selectors import coupon_message_refusals
 from inbox.models import Conversation, ConversationMessage, OutboundAnswer, ReplyTokenUse
 from inbox.services.answer_images import PlannedImage, answer_images_save
 from inbox.services.outbound import outbound_messages_record
@@ -126,6 +127,9 @@ def answer_create(
     errors = messages_errors(messages)
     if errors:
         raise ValidationError({"messages": [str(error) for error in errors]})
+    refusals = coupon_message_refusals(account=account, messages=messages)
+    if refusals:
+        raise ValidationError({"messages": [why for _index, why in refusals]})
     now = timezone.now()
     method = answer_method(account=account, conversation=conversation, now=now)
     if method == Method.PUSH and not confirm_push:

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from coupons.selectors import coupon_choices, coupon_message_refusals
 from inbox.services.answer_images import PlannedImage, answer_image_check
 from inbox.services.saved_replies import saved_reply_render
 from inbox.views.display import sticker_image_url
@@ -113,10 +114,10 @@ class AnswerForm(forms.Form):
     )
     sticker = forms.ChoiceField(label=gettext_lazy("Sticker"), required=False, widget=StickerPicker)
     coupon_id = forms.CharField(
-        label=gettext_lazy("LINE coupon ID"),
+        label=gettext_lazy("Coupon"),
         required=False,
         max_length=100,
-        help_text=gettext_lazy("The coupon's ID from LINE Official Account Manager."),
+        help_text=gettext_lazy("A running coupon of the OA (see Coupons)."),
     )
     flex_alt = forms.CharField(
         label=gettext_lazy("Flex message: alternative text"), required=False, max_length=1500
@@ -136,6 +137,10 @@ class AnswerForm(forms.Form):
         self.account, self.friend = account, friend
         self.fields["saved_reply"].queryset = saved_replies
         self.fields["sticker"].choices = sticker_choices()
+        current = [self.data.get("coupon_id", "")] if self.is_bound else []
+        self.fields["coupon_id"].widget = forms.Select(
+            choices=coupon_choices(account=account, current=current)
+        )
         self.messages: list[dict] = []
         # Uploads checked but not stored: ``answer_create`` stores them with the answer.
         self.images: list[PlannedImage] = []
@@ -223,4 +228,6 @@ class AnswerForm(forms.Form):
         for error in messages_errors(self.messages):
             field = parts[error.bubble - 1][0] if error.bubble else None
             self.add_error(field, str(error))
+        for index, why in coupon_message_refusals(account=self.account, messages=self.messages):
+            self.add_error(parts[index][0], why)
         return data

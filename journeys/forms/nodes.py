@@ -14,6 +14,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from coupons.selectors import coupon_choices
 from journeys.forms.choices import Choices
 from journeys.forms.schema_fields import Adapter, SchemaForm, adapter_for
 from journeys.graph.line_messages import MAX_MESSAGES
@@ -75,6 +76,7 @@ class NodeForm(SchemaForm):
                 choices=[
                     ("", _("— none —")),
                     ("text", _("Text")),
+                    ("coupon", _("Coupon")),
                     ("json", _("Other LINE message (JSON)")),
                 ],
             )
@@ -83,6 +85,26 @@ class NodeForm(SchemaForm):
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
+            self.fields[f"message_{number}_coupon"] = forms.CharField(
+                label=_("Coupon of message %(number)s") % {"number": number},
+                required=False,
+                max_length=100,
+                help_text=_("For a coupon message: a running coupon of the OA."),
+            )
+        self._coupon_pickers()
+
+    def _coupon_pickers(self) -> None:
+        """Each message's coupon input picks among the OA's running coupons."""
+        names = [f"message_{n}_coupon" for n in range(1, MAX_MESSAGES + 1)]
+        source = self.data if self.is_bound else self.initial
+        account = self.choices.account
+        choices = (
+            coupon_choices(account=account, current=[source.get(name) or "" for name in names])
+            if account is not None
+            else [("", "—")]
+        )
+        for name in names:
+            self.fields[name].widget = forms.Select(choices=choices)
 
     def _messages(self) -> list:
         messages = []
@@ -90,6 +112,13 @@ class NodeForm(SchemaForm):
             kind = self.cleaned_data.get(f"message_{number}_type")
             content = (self.cleaned_data.get(f"message_{number}") or "").strip()
             if not kind:
+                continue
+            if kind == "coupon":
+                coupon = (self.cleaned_data.get(f"message_{number}_coupon") or "").strip()
+                if not coupon:
+                    self.add_error(f"message_{number}_coupon", _("Choose the coupon to send."))
+                    continue
+                messages.append({"type": "coupon", "couponId": coupon})
                 continue
             if not content:
                 self.add_error(f"message_{number}", _("Write the message or choose “none”."))
@@ -233,8 +262,8 @@ class NodeForm(SchemaForm):
         messages = {name for name in self.fields if name.startswith("message_")}
         return super().grouped_names | messages
 
-    def message_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
-        """(type, content) per message slot, for the template to draw side by side: the slots
+    def message_rows(self) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
+        """(type, content, coupon) per message slot, for the template to draw side by side: the slots
         in use and one empty one (saving makes room for the next), so a form works without
         JavaScript and is not five empty boxes long."""
         if self.node_type != "send":
@@ -245,7 +274,10 @@ class NodeForm(SchemaForm):
             if self[f"message_{number}_type"].value() or self[f"message_{number}"].value()
         ]
         shown = min(max(used, default=0) + 1, MAX_MESSAGES)
-        return [(self[f"message_{n}_type"], self[f"message_{n}"]) for n in range(1, shown + 1)]
+        return [
+            (self[f"message_{n}_type"], self[f"message_{n}"], self[f"message_{n}_coupon"])
+            for n in range(1, shown + 1)
+        ]
 
 
 def _typed_value(value, attribute_type: str | None):
@@ -272,6 +304,9 @@ def _message_initial(messages) -> dict:
         ):
             initial[f"message_{number}_type"] = "text"
             initial[f"message_{number}"] = message.get("text", "")
+        elif isinstance(message, dict) and set(message) == {"type", "couponId"}:
+            initial[f"message_{number}_type"] = "coupon"
+            initial[f"message_{number}_coupon"] = message.get("couponId", "")
         else:
             initial[f"message_{number}_type"] = "json"
             initial[f"message_{number}"] = json.dumps(message, ensure_ascii=False, indent=1)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from coupons.selectors import coupon_refusals_by_id
 from journeys.graph.fragments import (
     MAX_DURATION_SECONDS,
     NUMERIC_OPS,
@@ -24,7 +25,8 @@ class CheckContext:
     needs no OA, as the published starters do); ``journey_ids`` the OA's journeys an enrol node
     may name (None: not checked); ``journey_id`` the journey being validated (it may not enrol
     into itself); ``variables`` the event properties the trigger makes available to templates;
-    ``node_types`` the graph's node ids and their types (for checks that name other nodes).
+    ``node_types`` the graph's node ids and their types (for checks that name other nodes);
+    ``coupon_refusals`` the OA's coupons a send may not carry (closed or ended) and why.
     """
 
     rules: RuleContext | None = None
@@ -32,6 +34,7 @@ class CheckContext:
     journey_id: int | None = None
     variables: set[str] | None = None
     node_types: dict[str, str] | None = None
+    coupon_refusals: dict[str, str] | None = None
     # The OA's forms a "form answered" trigger may name (None: not checked).
     form_ids: set[int] | None = None
 
@@ -42,6 +45,7 @@ class CheckContext:
             rules=RuleContext.for_account(account),
             journey_ids=set(Journey.objects.for_account(account).values_list("pk", flat=True)),
             journey_id=journey_id,
+            coupon_refusals=coupon_refusals_by_id(account=account),
             form_ids={pk for pk, _title in form_choices(account=account)},
         )
 

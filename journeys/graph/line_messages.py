@@ -29,7 +29,7 @@ MAX_MESSAGES = 5
 MAX_TEXT = 5000
 MAX_ALT_TEXT = 1500
 MAX_CAROUSEL_BUBBLES = 12
-TYPES = ("text", "image", "sticker", "flex")
+TYPES = ("text", "image", "sticker", "coupon", "flex")
 # Fields holding a link LINE opens or loads (actions, imagemaps, images, Flex images).
 LINK_FIELDS = frozenset(
     {"uri", "linkUri", "desktop", "originalContentUrl", "previewImageUrl", "url", "baseUrl"}
@@ -131,6 +131,11 @@ def _message_problems(message: dict) -> list[tuple[str, str]]:
                 )
             )
         ]
+    if kind == "coupon":
+        coupon_id = message.get("couponId")
+        if not isinstance(coupon_id, str) or not coupon_id.strip():
+            return [("couponId", _("Choose the coupon to send."))]
+        return []
     if kind == "sticker":
         return [
             (key, _("Enter the sticker's %(key)s.") % {"key": key})

@@ -14,6 +14,8 @@ urlpatterns = [
     path("accounts/<int:account_id>/broadcasts/", include("broadcasts.api.urls")),
     path("accounts/<int:account_id>/", include("journeys.api.urls")),  # journeys, item-events
     path("accounts/<int:account_id>/", include("inbox.api.urls")),  # conversations, messages
+    path("accounts/<int:account_id>/", include("richmenus.api.urls")),  # rich-menus/
+    path("accounts/<int:account_id>/", include("coupons.api.urls")),  # coupons
     path("accounts/<int:account_id>/", include("liff_forms.api.urls")),  # forms, their answers
     path(
         "workspaces/<slug:workspace>/audit/",

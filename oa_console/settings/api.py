@@ -42,10 +42,15 @@ SPECTACULAR_SETTINGS = {
         "MethodEnum": "broadcasts.models.Broadcast.Method",
         "AnswerStatusEnum": "inbox.models.OutboundAnswer.Status",
         "AutoReplyKindEnum": "inbox.models.AutoReplyRule.Kind",
+        "RichMenuActionTypeEnum": "richmenus.services.areas.ACTION_TYPES",
+        # A friend attribute's type, named as it was before rich menu areas had a type too.
+        "TypeEnum": "segments.models.AttributeDefinition.Type",
         "AutoReplyMatchEnum": "inbox.models.AutoReplyRule.Match",
         # The tag rules' names as before the auto-replies' "kind" and "match" came along.
         "KindEnum": "segments.models.TagRule.Kind",
         "MatchEnum": "segments.models.TagRule.Match",
+        "CouponStatusEnum": "coupons.models.Coupon.Status",
+        "CouponRewardEnum": "coupons.models.Coupon.Reward",
         "JourneyEnrolStatusEnum": ["enrolled", "refused", "unknown"],
         "ItemEventResultStatusEnum": ["accepted", "duplicate", "refused"],
     },

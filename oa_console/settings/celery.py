@@ -77,6 +77,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=17, minute=0),
     },
     "sweep-follower-syncs": {"task": "segments.tasks.sweep_follower_syncs", "schedule": 600.0},
+    # Rich menus shown as the default for a while (a weekend sale): started and ended on time.
+    "apply-rich-menu-schedules": {
+        "task": "richmenus.tasks.apply_rich_menu_schedules",
+        "schedule": 60.0,
+    },
     # Dashboard rollups: a full recompute nightly (01:30 JST, after LINE's day closes), and
     # debounced refreshes whose task never reached the broker.
     "recompute-all-metrics": {
@@ -128,6 +133,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "broadcasts.tasks.dispatch_due_broadcasts",
         "schedule": 15.0,
     },
+    # Coupons created or closed in LINE Official Account Manager, read from LINE hourly.
+    "sync-coupons": {"task": "coupons.tasks.sync_coupons_all", "schedule": 3600.0},
     # The audit log's retention (AUDIT_LOG_RETENTION_DAYS), nightly at 03:15 JST.
     "prune-audit-log": {
         "task": "oa_console.tasks.prune_audit_log",

@@ -1,3 +1,9 @@
-from richmenus.models.menu import RichMenu, RichMenuArea
+from richmenus.models.menu import (
+    RichMenu,
+    RichMenuArea,
+    RichMenuLinkClick,
+    RichMenuSchedule,
+    RichMenuTabSet,
+)
 
-__all__ = ["RichMenu", "RichMenuArea"]
+__all__ = ["RichMenu", "RichMenuArea", "RichMenuLinkClick", "RichMenuSchedule", "RichMenuTabSet"]

@@ -39,6 +39,8 @@ UNSCOPED = {
     "broadcasts/simulated_insight.py": 2,
     "broadcasts/simulated_line.py": 1,
     "broadcasts/tasks.py": 1,
+    # The beat's hourly coupon sync reads from LINE for every tenant's OA.
+    "coupons/services.py": 1,
     "insights/api/metrics.py": 1,
     # Beat sweeps before any tenant is known: item events no worker runs, and the active
     # journeys whose scheduled trigger is due; each id goes to a task that reads in its own OA.
@@ -113,4 +115,9 @@ UNSCOPED = {
     "webhooks/services/processing.py": 1,
     "webhooks/services/receiving.py": 1,
     "webhooks/services/retention.py": 1,
+    # Rich menu schedules: the beat sweep finds due schedules of every OA in one statement;
+    # each is then applied by a task inside its own OA.
+    "richmenus/services/schedules.py": 1,
+    # A public click redirect: the token names the rich menu before any tenant is known.
+    "richmenus/services/links.py": 1,
 }

@@ -38,8 +38,10 @@ from oa_console.roles import Role
 from oa_console.services.api_keys import api_key_create
 from oa_console.services.invitations import invitation_create
 from tests.conftest import make_member
+from tests.coupons.helpers import build_coupon
 from tests.inbox.autoreply_helpers import build_auto_reply
 from tests.inbox.sweep_builders import build_answer, build_conversation, build_saved_reply
+from tests.richmenus.design_sweep import build_rich_menu, build_rich_menu_schedule
 
 # Reachable without a tenant in the URL; each has its own tests.
 PUBLIC_URL_NAMES = {
@@ -66,6 +68,7 @@ PUBLIC_URL_NAMES = {
     "line_webhook",
     "broadcast_click",  # signed-token click redirect for friends: tests/broadcasts/test_clicks.py
     "journey_click",  # the same for journey sends' links: tests/journeys/test_clicks.py
+    "rich_menu_click",  # and for rich menus' links: tests/richmenus/test_publish_clicks.py
     # Campaign add-friend link scanned by anyone: tests/segments/services/test_campaigns.py
     "campaign_link_redirect",
     "broadcast_image",  # uploaded broadcast images LINE fetches: tests/broadcasts/composer/test_bubbles.py
@@ -269,6 +272,9 @@ WORLD_BUILDERS: dict[str, Callable] = {
     "answer": build_answer,
     "saved_reply": build_saved_reply,
     "auto_reply": build_auto_reply,
+    "rich_menu": build_rich_menu,
+    "rich_menu_schedule": build_rich_menu_schedule,
+    "coupon": build_coupon,
     "form": build_form,
 }
 
@@ -326,6 +332,10 @@ FOREIGN_KWARG_PROVIDERS: dict[str, Callable[[World], object]] = {
     "answer_id": lambda world: world.other("answer").pk,
     "reply_id": lambda world: world.other("saved_reply").pk,
     "auto_reply_id": lambda world: world.other("auto_reply").pk,
+    "rich_menu_id": lambda world: world.other("rich_menu").pk,
+    "rich_menu_tab_set_id": lambda world: world.other("rich_menu").tab_set_id,
+    "rich_menu_schedule_id": lambda world: world.other("rich_menu_schedule").pk,
+    "coupon_id": lambda world: world.other("coupon").pk,
     "form_id": lambda world: world.other("form").pk,
     "question_id": lambda world: world.other("form").sweep_question_id,
     # A step of a journey: ids are names inside the graph, so the journey decides the tenant.

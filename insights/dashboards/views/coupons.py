@@ -1,13 +1,19 @@
-"""The Insights coupons page: its charts and the table of coupons."""
+"""The Insights coupons page: its charts, the table of coupons from the CSV exports, and the
+console's own coupons with what broadcasts, journeys and chats sent of each."""
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from coupons.selectors import coupon_sent_rows
+from coupons.sent import sources as sent_sources
 from insights.dashboards.views.common import count_cell, dashboard_page, rate_cell
 from insights.metrics.coupons import coupon_list
+
+CONSOLE_PER_PAGE = 20
 
 
 def _coupon_count(row, name: str) -> str:
@@ -18,7 +24,7 @@ def _coupon_count(row, name: str) -> str:
     return count_cell(value)
 
 
-def _coupon_table(account, window):
+def _coupon_table(account, window, console_page: str | None = None):
     rows = coupon_list(account=account, date_from=window.date_from, date_to=window.date_to)
     items = [
         {
@@ -32,12 +38,25 @@ def _coupon_table(account, window):
         }
         for row in rows
     ]
-    context = {"coupons": items}
+    context = {"coupons": items, **_console_coupons(account, console_page)}
     if items:
         context["has_data"] = True  # snapshots alone fill the page, not the daily charts
     return context
 
 
+def _console_coupons(account, page: str | None) -> dict:
+    """The console's own coupons beside the CSV figures: what each sending app sent of them.
+    LINE's Coupon API reports no acquisitions or uses, so the page says so instead."""
+    rows = coupon_sent_rows(account=account)
+    return {
+        "console_coupons": Paginator(rows, CONSOLE_PER_PAGE).get_page(page),
+        "sent_sources": [source.label for source in sent_sources()],
+    }
+
+
 @require_GET
 def coupons(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
-    return dashboard_page(request, "coupons", _coupon_table)
+    page = request.GET.get("console_page")
+    return dashboard_page(
+        request, "coupons", lambda account, window: _coupon_table(account, window, page)
+    )

@@ -31,6 +31,7 @@ def _check(node_id: str, node: dict, context: CheckContext) -> list[GraphProblem
     if repeated is not None:
         problems += _carousel_problems(node_id, messages, repeated, context)
     repeated_index = repeated["message"] - 1 if repeated else None
+    problems += _coupon_problems(node_id, messages, context)
     for index, message in enumerate(messages):
         for where, variable in variables_in(message, f"messages[{index}]"):
             if context.variables is not None and not is_known(
@@ -45,6 +46,18 @@ def _check(node_id: str, node: dict, context: CheckContext) -> list[GraphProblem
                     )
                 )
     return problems
+
+
+def _coupon_problems(node_id: str, messages: list, context: CheckContext) -> list[GraphProblem]:
+    """A coupon message whose coupon is closed or has ended would show friends a dead coupon."""
+    refusals = context.coupon_refusals or {}
+    return [
+        GraphProblem(node_id, f"messages[{index}].couponId", "coupon_unavailable", why)
+        for index, message in enumerate(messages)
+        if isinstance(message, dict)
+        and message.get("type") == "coupon"
+        and (why := refusals.get(str(message.get("couponId", ""))))
+    ]
 
 
 def _carousel_problems(

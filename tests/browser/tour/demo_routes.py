@@ -52,6 +52,10 @@ PAGE_CAPABILITIES: dict[str, Capability] = {
     "saved_reply_edit": Capability.ANSWER_CHATS,
     "auto_reply_create": Capability.EDIT_AUTO_REPLIES,
     "auto_reply_edit": Capability.EDIT_AUTO_REPLIES,
+    "rich_menu_new": Capability.DRAFT_BROADCASTS,
+    # Coupons go live in LINE at once: created and closed by those who compose broadcasts.
+    "coupon_create": Capability.DRAFT_BROADCASTS,
+    "coupon_close": Capability.DRAFT_BROADCASTS,
     "form_create": Capability.EDIT_SEGMENTS,
     "form_edit": Capability.EDIT_SEGMENTS,
     "form_question_create": Capability.EDIT_SEGMENTS,
@@ -203,6 +207,10 @@ DEMO_OBJECTS: dict[str, Callable[[Any, Any], Any]] = {
     "reply_id": _pk("inbox.SavedReply", "account"),
     "answer_id": _pk("inbox.OutboundAnswer", "account"),
     "auto_reply_id": _pk("inbox.AutoReplyRule", "account"),
+    "rich_menu_id": _pk("richmenus.RichMenu", "account"),
+    "rich_menu_tab_set_id": _pk("richmenus.RichMenuTabSet", "account"),
+    "rich_menu_schedule_id": _pk("richmenus.RichMenuSchedule", "account"),
+    "coupon_id": _pk("coupons.Coupon", "account"),
     "form_id": _pk("liff_forms.Form", "account"),
     "question_id": _first_form_question,
 }

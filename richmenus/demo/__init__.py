@@ -1,0 +1,1 @@
+"""The rich menus of the demo (``seed_demo``): ``design`` builds each demo OA's tabbed menu."""

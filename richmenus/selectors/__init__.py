@@ -1,0 +1,1 @@
+"""Reads of rich menus (``menus``)."""
