@@ -1,6 +1,10 @@
 # ruff: noqa: RUF001  (the demo texts use CJK full-width punctuation on purpose)
-"""``seed_forms``: a short survey per demo OA in its language, answered by about 40 of its
+"""``seed_forms``: a short survey per demo OA in its language, answered by up to 40 of its
 friends over the last two weeks (``seed_demo``).
+
+The respondents are following friends who already carry a tag (the engaged ones, who answer
+surveys): the survey's tags then add to what is known about them without changing the CRM
+demo's tag coverage story (the share of friends with any tag, and its daily history).
 
 The survey's choice question tags the friends by what they come for (tags ``survey: …``),
 its text question fills the ``favourite`` attribute, the rating a number, and a consent goes
@@ -21,7 +25,7 @@ from liff_forms.models import Form, Question, Submission
 from liff_forms.services.forms import FormInput, OptionInput, QuestionInput, form_create
 from liff_forms.services.submissions import field_name, submission_record
 from oa_console.tenancy import tenant_scope
-from segments.models import AttributeDefinition, Friend, Tag
+from segments.models import AttributeDefinition, Friend, FriendTag, Tag
 from segments.services.attributes import attribute_definition_create
 from segments.services.tagging import tag_create
 
@@ -144,7 +148,10 @@ def seed_forms(demo: DemoTenancy) -> int:
             rng = random.Random(f"forms-{slug}")
             friends = list(
                 Friend.objects.for_account(account)
-                .filter(status=Friend.Status.FOLLOWING)
+                .filter(
+                    status=Friend.Status.FOLLOWING,
+                    pk__in=FriendTag.objects.for_account(account).values("friend_id"),
+                )
                 .order_by("pk")
                 .values_list("line_user_id", flat=True)[:ANSWERS]
             )

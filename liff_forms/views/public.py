@@ -26,7 +26,12 @@ from liff_forms.services.submissions import (
 )
 from oa_console.line import clients
 from oa_console.line.id_tokens import id_token_verify, simulated_id_token
+from oa_console.throttle import client_address, within_limit
 from segments.services.campaigns import add_friend_url
+
+# Sending is open to anyone holding the page's address, and each send asks LINE to verify a
+# token: one address may send a form this many times per window (a person answers a few times).
+SENDS_PER_ADDRESS, SEND_WINDOW_SECONDS = 20, 600
 
 # What the LIFF SDK needs from the page, and nothing more: LINE's API and LINE Login (liff.init,
 # the ID token), the SDK's runtime configuration, and the platform extensions the SDK itself
@@ -96,6 +101,14 @@ def liff_form(request: HttpRequest, form_key: str) -> HttpResponse:
         return _page(request, form, questions, closed=True)
     if request.method == "GET":
         return _page(request, form, questions)
+    if not within_limit(
+        scope="liff_form_send",
+        subject=f"{client_address(request)} {form.public_key}",
+        limit=SENDS_PER_ADDRESS,
+        window_seconds=SEND_WINDOW_SECONDS,
+    ):
+        problem = _("Too many attempts. Nothing was saved: please try again in a few minutes.")
+        return _page(request, form, questions, status=429, values=request.POST, problem=problem)
     outcome, verified = id_token_verify(
         id_token=request.POST.get("id_token", ""), channel_id=form.login_channel_id
     )

@@ -111,3 +111,20 @@ def test_a_closed_form_says_so(form):
 
 def test_an_unknown_key_is_404(db):
     assert Client().get(reverse("liff_form", kwargs={"form_key": "nope"})).status_code == 404
+
+
+def test_too_many_sends_from_one_address_stop_before_asking_line(
+    form,
+    tokens,
+    fake_line,  # noqa: F811
+    monkeypatch,
+):
+    monkeypatch.setattr("liff_forms.views.public.SENDS_PER_ADDRESS", 1)
+    assert (
+        _post(form, tokens.issue(USER, CHANNEL_ID), Drink="0", Newsletter="on").status_code == 200
+    )
+    again = _post(form, tokens.issue(USER, CHANNEL_ID), Drink="1", Newsletter="on")
+    assert again.status_code == 429
+    assert "Too many attempts" in again.content.decode()
+    assert len(fake_line.calls(VERIFY)) == 1
+    assert Submission.unscoped.get().answers.get(question__label="Drink").choices == [0]

@@ -322,6 +322,7 @@ def test_every_app_registers_its_provider_and_the_friend_row_goes_last():
         "journeys",
         "inbox",
         "insights",
+        "liff_forms",
         "segments",
     }
     assert apps_in_order[-1] == "segments"
