@@ -156,7 +156,10 @@ class SegmentRuleDetailApi(AccountApiView):
         responses=RuleOutput,
         summary="Get a rich menu rule",
         description=operation_description(
-            "One rule of the OA.", returns="the rule.", capability=READ, errors=[MISSING]
+            "One segment or tag menu rule of the OA: its kind, menu, segment or tag, and priority.",
+            returns="the rule.",
+            capability=READ,
+            errors=[MISSING],
         ),
     )
     def get(self, request, account_id: int, menu_rule_id: int):
