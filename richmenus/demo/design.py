@@ -97,10 +97,25 @@ def tab_picture(active: int, colours: tuple[tuple[int, int, int], ...]) -> bytes
     return _png(rows)
 
 
-def _tab(account, tab_set, *, position, name, alias, chat_bar, picture, areas) -> RichMenu:
-    image = default_storage.save(
+def tiles_picture(colours: tuple[tuple[int, int, int], ...]) -> bytes:
+    """Tiles side by side with white gutters, a menu without tabs (the demo's segment menu)."""
+    gutter = bytes((255, 255, 255)) * 12
+    tile = (WIDTH - 12 * (len(colours) + 1)) // len(colours)
+    body = gutter + gutter.join(bytes(colour) * tile for colour in colours) + gutter
+    body = (body + bytes((255, 255, 255)) * WIDTH * 3)[: WIDTH * 3]
+    white = bytes((255, 255, 255)) * WIDTH
+    return _png([white] * 12 + [body] * (HEIGHT - 24) + [white] * 12)
+
+
+def demo_image_save(account, picture: bytes) -> str:
+    """Store a demo menu's PNG where uploaded menu images go; answers its storage name."""
+    return default_storage.save(
         f"rich-menus/{account.pk}/{uuid.uuid4().hex}.png", ContentFile(picture)
     )
+
+
+def _tab(account, tab_set, *, position, name, alias, chat_bar, picture, areas) -> RichMenu:
+    image = demo_image_save(account, picture)
     menu = RichMenu.objects.for_account(account).create(
         account=account,
         name=name,

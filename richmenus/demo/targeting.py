@@ -15,6 +15,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from oa_console.tenancy import tenant_scope
+from richmenus.demo.design import demo_image_save, tiles_picture
 from richmenus.models import (
     FriendRichMenu,
     RichMenu,
@@ -35,6 +36,7 @@ AREAS = [
     ("Gold shop", {"type": "uri", "uri": "https://shop.example.com/gold"}),
 ]
 HISTORY_DAYS = 30
+GOLD_TILES = ((212, 175, 55), (184, 134, 11), (238, 201, 94))
 
 
 def _menu(account) -> RichMenu:
@@ -45,6 +47,9 @@ def _menu(account) -> RichMenu:
         chat_bar_text="Gold menu",
         width=2500,
         height=843,
+        size_template="compact",
+        image=demo_image_save(account, tiles_picture(GOLD_TILES)),
+        image_content_type="image/png",
         status=RichMenu.Status.PUBLISHED,
         line_rich_menu_id=f"richmenu-demo{account.pk:04d}gold",
         published_at=now - timedelta(days=HISTORY_DAYS + 1),

@@ -46,7 +46,8 @@ class TapFilter(forms.Form):
 @require_GET
 def rich_menu_taps(request: HttpRequest, workspace_slug: str, account_slug: str) -> HttpResponse:
     account = request.account
-    form = TapFilter(request.GET or None, account=account)
+    # Unfiltered, the page shows 30 days: the select says so too.
+    form = TapFilter(request.GET or None, account=account, initial={"days": 30})
     values = form.cleaned_data if form.is_valid() else {"days": 30, "menu": None}
     period = tap_period(account=account, days=values["days"] or 30)
     menu_id = values["menu"]

@@ -105,6 +105,8 @@ def test_taps_page_chart_and_csv(account, owner_client, scope):
     body = page.content.decode()
     assert page.status_code == 200 and 'data-plotly-figure="rich-menu-taps-figure"' in body
     assert "taps-areas" in body and "Area 1" in body
+    # Unfiltered, the page covers 30 days, and its period select says so.
+    assert '<option value="30" selected>' in body
     download = owner_client.get(
         _url("rich_menu_taps", account), {"days": 7, "download": "taps.csv"}
     )
