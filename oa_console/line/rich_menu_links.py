@@ -40,21 +40,29 @@ def rich_menu_rate_acquire(account: LineAccount, endpoint: str, count: int = 1) 
     return rate_limit_acquire(account, endpoint, count)
 
 
-def _call(account: LineAccount, method: str, *args) -> Outcome:
-    with clients.messaging_api(account, host=clients.simulated_host()) as api:
+def _call(account: LineAccount, method: str, *args, api=None) -> Outcome:
+    """One call through ``api`` (a ``MessagingApi`` a caller making many calls opened once with
+    ``clients.messaging_api``, so its connections are reused) or through a client of its own."""
+    if api is not None:
         send = getattr(api, method)
         return line_call(partial(send, *args, _request_timeout=clients.REQUEST_TIMEOUT))
+    with clients.messaging_api(account, host=clients.simulated_host()) as own_api:
+        return _call(account, method, *args, api=own_api)
 
 
-def rich_menu_link_user(*, account: LineAccount, line_user_id: str, rich_menu_id: str) -> Outcome:
+def rich_menu_link_user(
+    *, account: LineAccount, line_user_id: str, rich_menu_id: str, api=None
+) -> Outcome:
     """Show ``rich_menu_id`` to one friend at once (LINE answers 200 even for a user who is not
     a friend, and links nothing)."""
-    return _call(account, "link_rich_menu_id_to_user_with_http_info", line_user_id, rich_menu_id)
+    return _call(
+        account, "link_rich_menu_id_to_user_with_http_info", line_user_id, rich_menu_id, api=api
+    )
 
 
-def rich_menu_unlink_user(*, account: LineAccount, line_user_id: str) -> Outcome:
+def rich_menu_unlink_user(*, account: LineAccount, line_user_id: str, api=None) -> Outcome:
     """Remove the friend's per-user menu: they see the OA's default menu again."""
-    return _call(account, "unlink_rich_menu_id_from_user_with_http_info", line_user_id)
+    return _call(account, "unlink_rich_menu_id_from_user_with_http_info", line_user_id, api=api)
 
 
 def _check_bulk(user_ids: Sequence[str]) -> None:
@@ -63,20 +71,22 @@ def _check_bulk(user_ids: Sequence[str]) -> None:
 
 
 def rich_menu_bulk_link(
-    *, account: LineAccount, line_user_ids: Sequence[str], rich_menu_id: str
+    *, account: LineAccount, line_user_ids: Sequence[str], rich_menu_id: str, api=None
 ) -> Outcome:
     """Link ``rich_menu_id`` to up to 500 friends (202: accepted, applied by LINE shortly)."""
     from linebot.v3.messaging import RichMenuBulkLinkRequest
 
     _check_bulk(line_user_ids)
     request = RichMenuBulkLinkRequest(richMenuId=rich_menu_id, userIds=list(line_user_ids))
-    return _call(account, "link_rich_menu_id_to_users_with_http_info", request)
+    return _call(account, "link_rich_menu_id_to_users_with_http_info", request, api=api)
 
 
-def rich_menu_bulk_unlink(*, account: LineAccount, line_user_ids: Sequence[str]) -> Outcome:
+def rich_menu_bulk_unlink(
+    *, account: LineAccount, line_user_ids: Sequence[str], api=None
+) -> Outcome:
     """Unlink the per-user menus of up to 500 friends (202: accepted)."""
     from linebot.v3.messaging import RichMenuBulkUnlinkRequest
 
     _check_bulk(line_user_ids)
     request = RichMenuBulkUnlinkRequest(userIds=list(line_user_ids))
-    return _call(account, "unlink_rich_menu_id_from_users_with_http_info", request)
+    return _call(account, "unlink_rich_menu_id_from_users_with_http_info", request, api=api)

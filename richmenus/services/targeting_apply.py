@@ -119,19 +119,25 @@ def _links_upsert_postgresql(
 
 
 def line_apply(
-    *, account: LineAccount, users: Sequence[str], menu: RichMenu | None, bulk_ok: bool = True
+    *,
+    account: LineAccount,
+    users: Sequence[str],
+    menu: RichMenu | None,
+    bulk_ok: bool = True,
+    api=None,
 ) -> Outcome:
-    """One LINE call for ``users`` (at most 500): per user when one, bulk otherwise."""
+    """One LINE call for ``users`` (at most 500): per user when one, bulk otherwise; through
+    ``api`` when the caller makes many calls with one client."""
     if len(users) == 1 or not bulk_ok:
         if menu is None:
-            return line.rich_menu_unlink_user(account=account, line_user_id=users[0])
+            return line.rich_menu_unlink_user(account=account, line_user_id=users[0], api=api)
         return line.rich_menu_link_user(
-            account=account, line_user_id=users[0], rich_menu_id=menu.line_rich_menu_id
+            account=account, line_user_id=users[0], rich_menu_id=menu.line_rich_menu_id, api=api
         )
     if menu is None:
-        return line.rich_menu_bulk_unlink(account=account, line_user_ids=users)
+        return line.rich_menu_bulk_unlink(account=account, line_user_ids=users, api=api)
     return line.rich_menu_bulk_link(
-        account=account, line_user_ids=users, rich_menu_id=menu.line_rich_menu_id
+        account=account, line_user_ids=users, rich_menu_id=menu.line_rich_menu_id, api=api
     )
 
 

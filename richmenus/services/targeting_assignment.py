@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oa_console.line import clients
 from oa_console.line import rich_menu_links as line
 from oa_console.line.calls import call_pool, calls_make
 from oa_console.line.outcomes import Outcome, backoff
@@ -123,7 +124,11 @@ def rich_menu_assignment_step(*, account: LineAccount, assignment_id: int) -> St
     menus = RichMenu.objects.for_account(account).in_bulk({b[0] for b in batches if b[0]})
     rules = RichMenuRule.objects.for_account(account).in_bulk({b[1] for b in batches if b[1]})
     deadline = time.monotonic() + STEP_SECONDS
-    with call_pool(PARALLEL_CALLS) as pool:
+    # One client for the step's calls: its connection pool is reused by every call and thread.
+    with (
+        clients.messaging_api(account, host=clients.simulated_host()) as api,
+        call_pool(PARALLEL_CALLS) as pool,
+    ):
         while assignment.calls < len(batches):
             if time.monotonic() > deadline:
                 return Step(again_in=0)
@@ -145,7 +150,7 @@ def rich_menu_assignment_step(*, account: LineAccount, assignment_id: int) -> St
             for menu_id, _rule_id, friend_ids in claim:
                 known = [users[pk] for pk in friend_ids if pk in users]
                 menu = menus.get(menu_id) if menu_id else None
-                calls.append(_call(account, known, menu))
+                calls.append(_call(account, known, menu, api))
             outcomes = calls_make(calls, pool)
             stop = _record(assignment, claim, outcomes, menus, rules)
             if stop is not None:
@@ -153,11 +158,11 @@ def rich_menu_assignment_step(*, account: LineAccount, assignment_id: int) -> St
     return _finish(assignment)
 
 
-def _call(account: LineAccount, users: list[str], menu: RichMenu | None):
+def _call(account: LineAccount, users: list[str], menu: RichMenu | None, api):
     def call() -> Outcome | None:
         if not users:  # every friend of the batch was deleted meanwhile
             return None
-        return line_apply(account=account, users=users, menu=menu, bulk_ok=True)
+        return line_apply(account=account, users=users, menu=menu, bulk_ok=True, api=api)
 
     return call
 
