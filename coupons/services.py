@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from pydantic.v1 import ValidationError as PydanticValidationError
 
 from coupons.line_body import coupon_body, coupon_fields
 from coupons.models import Coupon
 from oa_console.line import coupons as line_coupons
-from oa_console.line.outcomes import Outcome
+from oa_console.line.outcomes import TRANSIENT, Outcome
 from oa_console.models import LineAccount
 
 # LINE's property names (error details) -> the console's field names.
@@ -68,15 +71,30 @@ class CouponInput:
     max_acquire_count: int | None = None
 
 
+class LineUnavailable(ValidationError):
+    """LINE did not answer, limited the rate, or answered what the SDK could not read: worth
+    trying again later (the API answers 400 ``line_unavailable``; the pages show the message as
+    any other refusal)."""
+
+
+def _ask(call: Callable[[], Outcome]) -> Outcome:
+    """One call to LINE (``oa_console.line.coupons``), an answer the SDK cannot read (a 2xx
+    whose body lacks what LINE documents) being taken as no answer."""
+    try:
+        return call()
+    except PydanticValidationError as exc:
+        return Outcome(TRANSIENT, error=f"{type(exc).__name__}: {exc}")
+
+
 def line_refusal(outcome: Outcome, action: str) -> ValidationError:
     """LINE's answer to a call that did not go through, as the message a marketer reads:
     the field LINE named when it named one, else what happened and what to do."""
     if outcome.kind == "rate_limited":
-        return ValidationError(
+        return LineUnavailable(
             _("LINE is receiving too many requests from this OA; try again in a minute.")
         )
     if outcome.retry_later:
-        return ValidationError(
+        return LineUnavailable(
             _(
                 "LINE did not answer (%(action)s). Read the coupons from LINE before trying "
                 "again: LINE may have received it."
@@ -114,7 +132,8 @@ def _refused_fields(body: str) -> dict[str, list[str]]:
 
 def coupon_create(*, account: LineAccount, data: CouponInput, user=None) -> Coupon:
     """Create the coupon in LINE, then keep it (status RUNNING, as LINE starts it at once)."""
-    outcome = line_coupons.coupon_create(account=account, body=coupon_body(data))
+    body = coupon_body(data)
+    outcome = _ask(lambda: line_coupons.coupon_create(account=account, body=body))
     if not outcome.accepted:
         raise line_refusal(outcome, _("creating the coupon"))
     values = {field: getattr(data, field) for field in CouponInput.__dataclass_fields__}
@@ -137,7 +156,9 @@ def coupon_close(*, coupon: Coupon) -> Coupon:
     """Close the coupon in LINE; one LINE already closed (410) is closed here too."""
     if coupon.status == Coupon.Status.CLOSED:
         raise ValidationError(_("This coupon is already closed."))
-    outcome = line_coupons.coupon_close(account=coupon.account, coupon_id=coupon.line_coupon_id)
+    outcome = _ask(
+        lambda: line_coupons.coupon_close(account=coupon.account, coupon_id=coupon.line_coupon_id)
+    )
     if not outcome.accepted and not line_coupons.coupon_already_closed(outcome):
         raise line_refusal(outcome, _("closing the coupon"))
     coupon.status = Coupon.Status.CLOSED
@@ -159,7 +180,7 @@ def coupons_sync(*, account: LineAccount) -> SyncResult:
     ids: list[str] = []
     start: str | None = None
     while True:
-        page = line_coupons.coupon_list(account=account, start=start)
+        page = _ask(partial(line_coupons.coupon_list, account=account, start=start))
         if not page.accepted:
             raise line_refusal(page, _("reading the coupons"))
         ids += [item.coupon_id for item in page.data.items]
@@ -168,7 +189,7 @@ def coupons_sync(*, account: LineAccount) -> SyncResult:
             break
     details = []
     for coupon_id in ids:
-        detail = line_coupons.coupon_detail(account=account, coupon_id=coupon_id)
+        detail = _ask(partial(line_coupons.coupon_detail, account=account, coupon_id=coupon_id))
         if detail.not_found:  # deleted between the list and the read
             continue
         if not detail.accepted:

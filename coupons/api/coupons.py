@@ -4,15 +4,20 @@ create, one coupon, close (``…/close/``) and sync from LINE (``…/sync/``).
 Reads are open to every role that reads the OA's pages; writes need
 ``Capability.DRAFT_BROADCASTS``, as the pages do. LINE forbids editing a coupon, so there is no
 PUT/PATCH: close it and create another. LINE's refusals answer 400 (``error.fields`` naming the
-field LINE named; a message saying to try again when LINE did not answer or limited the rate).
+field LINE named); LINE not answering, limiting the rate or answering what cannot be read
+answers 400 ``line_unavailable`` with a message saying to try again (a 4xx, as before: the
+request may be sent again as it is, and nothing was written).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
 from coupons import line_terms as terms
@@ -30,9 +35,41 @@ EDIT = Capability.DRAFT_BROADCASTS
 MISSING = (404, "no coupon with this id in the OA.")
 LINE_REFUSED = (
     400,
-    "a field breaks LINE's limits, or LINE refused the coupon (`error.fields` names the "
-    "field), or LINE did not answer or limited the rate (`error.message` says to try again).",
+    "a field breaks LINE's limits or is out of range (`error.fields` names it), or LINE "
+    "refused the coupon (`error.fields` names the field LINE named).",
 )
+LINE_UNAVAILABLE = (
+    400,
+    "LINE did not answer, limited the rate or answered what cannot be read "
+    "(`line_unavailable`; `error.message` says to try again).",
+)
+# Coupon times LINE can hold and a marketer means: years 2000 to 2099 (UTC).
+MOMENT_MIN = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+MOMENT_MAX = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
+
+
+class LineUnavailable(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "line_unavailable"
+
+
+def _asking_line(call):
+    """``call()`` (a coupon service); LINE not answering becomes 400 ``line_unavailable``."""
+    try:
+        return call()
+    except services.LineUnavailable as exc:
+        raise LineUnavailable(" ".join(exc.messages)) from exc
+
+
+class CouponMomentField(serializers.DateTimeField):
+    """ISO 8601 with an offset, between 2000 and 2099: LINE keeps epoch seconds, and a year
+    outside those is a typo (or would not fit once converted)."""
+
+    def to_internal_value(self, value):
+        moment = super().to_internal_value(value)
+        if not MOMENT_MIN <= moment < MOMENT_MAX:
+            raise serializers.ValidationError(_("Enter a time between the years 2000 and 2099."))
+        return moment
 
 
 class CouponInputSerializer(serializers.Serializer):
@@ -63,8 +100,8 @@ class CouponInputSerializer(serializers.Serializer):
     price_after_discount = serializers.IntegerField(
         min_value=0, max_value=terms.AMOUNT_MAX, required=False
     )
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = CouponMomentField(help_text="ISO 8601 with an offset, years 2000 to 2099")
+    ends_at = CouponMomentField(help_text="ISO 8601 with an offset, years 2000 to 2099")
     timezone = serializers.ChoiceField(
         choices=list(terms.TIMEZONES), help_text="LINE's time zone of the validity period"
     )
@@ -134,13 +171,14 @@ class CouponListApi(AccountApiView):
             "The OA's coupons, newest first: those created here and those read from LINE "
             "(created in LINE Official Account Manager).",
             returns="a page (`count`, `next`, `previous`, `results`) of coupons.",
+            errors=[(400, "an unknown `status`.")],
         ),
     )
     def get(self, request, account_id: int):
         self.require(Capability.READ_ALL_PAGES)
         status_filter = request.query_params.get("status", "")
         if status_filter and status_filter not in Coupon.Status.values:
-            raise DjangoValidationError({"status": ["Unknown status."]})
+            raise DjangoValidationError({"status": [_("Unknown status.")]})
         coupons = self.paginate(selectors.coupon_list(account=self.account, status=status_filter))
         return self.paginated_response([coupon_output(c) for c in coupons])
 
@@ -154,15 +192,17 @@ class CouponListApi(AccountApiView):
             "does not allow editing a coupon afterwards.",
             returns="201 with the coupon (status RUNNING).",
             capability=EDIT,
-            errors=[LINE_REFUSED],
+            errors=[LINE_REFUSED, LINE_UNAVAILABLE],
         ),
     )
     def post(self, request, account_id: int):
         self.require(EDIT)
         data = CouponInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        coupon = services.coupon_create(
-            account=self.account, data=data.coupon_input(), user=acting_user(request)
+        coupon = _asking_line(
+            lambda: services.coupon_create(
+                account=self.account, data=data.coupon_input(), user=acting_user(request)
+            )
         )
         return Response(coupon_output(coupon), status=status.HTTP_201_CREATED)
 
@@ -200,13 +240,17 @@ class CouponCloseApi(_CouponApi):
             "closed in LINE Official Account Manager is closed here too.",
             returns="the closed coupon.",
             capability=EDIT,
-            errors=[MISSING, (400, "the coupon is already closed, or LINE refused.")],
+            errors=[
+                MISSING,
+                (400, "the coupon is already closed, or LINE refused."),
+                LINE_UNAVAILABLE,
+            ],
         ),
     )
     def post(self, request, account_id: int, coupon_id: int):
         coupon = self.coupon(coupon_id)
         self.require(EDIT)
-        return Response(coupon_output(services.coupon_close(coupon=coupon)))
+        return Response(coupon_output(_asking_line(lambda: services.coupon_close(coupon=coupon))))
 
 
 class CouponSyncApi(AccountApiView):
@@ -222,10 +266,10 @@ class CouponSyncApi(AccountApiView):
             "Manager are added, and each known coupon takes LINE's status.",
             returns="how many coupons were added and how many changed status.",
             capability=EDIT,
-            errors=[(400, "LINE refused or did not answer; nothing was changed.")],
+            errors=[(400, "LINE refused; nothing was changed."), LINE_UNAVAILABLE],
         ),
     )
     def post(self, request, account_id: int):
         self.require(EDIT)
-        result = services.coupons_sync(account=self.account)
+        result = _asking_line(lambda: services.coupons_sync(account=self.account))
         return Response({"added": result.added, "updated": result.updated})

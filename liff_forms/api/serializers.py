@@ -81,6 +81,7 @@ class FormQuestionOutputSerializer(serializers.Serializer):
     label = serializers.CharField()
     help_text = serializers.CharField()
     required = serializers.BooleanField()
+    # Decimal strings ("5.000000"), as the input takes them: JSON numbers would lose digits.
     min_value = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
     max_value = serializers.DecimalField(max_digits=20, decimal_places=6, allow_null=True)
     options = FormOptionSerializer(many=True)
@@ -102,6 +103,13 @@ class FormOutputSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
+def _decimal(name: str, value) -> str | None:
+    """``value`` as the output field ``name`` declares it: a decimal string, or None."""
+    if value is None:
+        return None
+    return FormQuestionOutputSerializer().fields[name].to_representation(value)
+
+
 def question_output(question: Question) -> dict:
     return {
         "id": question.pk,
@@ -109,8 +117,8 @@ def question_output(question: Question) -> dict:
         "label": question.label,
         "help_text": question.help_text,
         "required": question.required,
-        "min_value": question.min_value,
-        "max_value": question.max_value,
+        "min_value": _decimal("min_value", question.min_value),
+        "max_value": _decimal("max_value", question.max_value),
         "options": [{"label": o["label"], "tag_id": o.get("tag_id")} for o in question.options],
         "attribute_id": question.attribute_id,
     }

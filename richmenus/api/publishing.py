@@ -199,11 +199,15 @@ class RichMenuTabSetListApi(AccountApiView):
         return Response(RichMenuTabSetSerializer(tab_set).data, status=status.HTTP_201_CREATED)
 
 
+class RichMenuTabSetPublishInputSerializer(serializers.Serializer):
+    make_default = serializers.BooleanField(
+        required=False, default=True, help_text="the first tab becomes the default menu"
+    )
+
+
 class RichMenuTabSetPublishApi(AccountApiView):
     @extend_schema(
-        request=inline_serializer(
-            "RichMenuTabSetPublishInput", {"make_default": serializers.BooleanField(default=True)}
-        ),
+        request=RichMenuTabSetPublishInputSerializer,
         responses=inline_serializer(
             "RichMenuTabSetPublished", {"menus": RichMenuOutputSerializer(many=True)}
         ),
@@ -214,7 +218,11 @@ class RichMenuTabSetPublishApi(AccountApiView):
             returns="`menus`: the tabs, in order.",
             capability=PUBLISH,
             errors=[
-                (400, "fewer than two tabs, a tab without alias or incomplete."),
+                (
+                    400,
+                    "fewer than two tabs, a tab without alias or incomplete, or a body that is "
+                    "not an object with a boolean `make_default`.",
+                ),
                 LINE_REFUSED,
                 (404, "no tab set with this id in the OA."),
             ],
@@ -223,7 +231,9 @@ class RichMenuTabSetPublishApi(AccountApiView):
     def post(self, request, account_id: int, rich_menu_tab_set_id: int):
         tab_set = selectors.tab_set_get(account=self.account, pk=rich_menu_tab_set_id)
         self.require(PUBLISH)
-        make_default = str(request.data.get("make_default", "true")).lower() in ("1", "true")
+        data = RichMenuTabSetPublishInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        make_default = data.validated_data["make_default"]
         menus = _publishing(
             lambda: publishing.tab_set_publish(tab_set=tab_set, make_default=make_default)
         )

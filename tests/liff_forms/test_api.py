@@ -71,6 +71,27 @@ def test_create_read_replace_and_delete(account):
     assert not Form.unscoped.exists() and not Question.unscoped.exists()
 
 
+def test_number_bounds_answer_decimal_strings_as_declared_and_as_taken(account):
+    """``min_value``/``max_value`` are decimal strings both ways (the schema's DecimalField),
+    never JSON numbers such as ``5.0``; what a read answers can be written back unchanged."""
+    client = _client(account.workspace)
+    listing = reverse("api_form_list", args=[account.pk])
+    created = client.post(listing, _form_body(account), content_type="application/json")
+    rating = created.json()["questions"][1]
+    assert (rating["min_value"], rating["max_value"]) == ("1.000000", "5.000000")
+    assert created.json()["questions"][0]["min_value"] is None
+    detail = reverse("api_form_detail", args=[account.pk, created.json()["id"]])
+    read = client.get(detail).json()["questions"][1]
+    assert (read["min_value"], read["max_value"]) == ("1.000000", "5.000000")
+    listed = client.get(listing).json()["results"][0]["questions"][1]
+    assert listed["max_value"] == "5.000000"
+    body = _form_body(account, questions=[{**read, "min_value": "0.5", "max_value": 10}])
+    replaced = client.put(detail, body, content_type="application/json")
+    assert replaced.status_code == 200, replaced.json()
+    bounds = replaced.json()["questions"][0]
+    assert (bounds["min_value"], bounds["max_value"]) == ("0.500000", "10.000000")
+
+
 def _bad_attribute(account) -> dict:
     number = AttributeDefinition.unscoped.create(
         account=account, key="points", label="Points", type="number"
