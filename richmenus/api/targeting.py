@@ -8,6 +8,8 @@ answers 400 with ``error.fields`` naming the field.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
@@ -180,7 +182,9 @@ class SegmentRuleDetailApi(AccountApiView):
     def put(self, request, account_id: int, menu_rule_id: int):
         rule = self._get(menu_rule_id)
         self.require(EDIT)
-        data = RuleInput(data={**request.data, "kind": rule.kind})
+        # A body that is not an object is the serializer's to refuse (400), not a mapping to copy.
+        body = request.data
+        data = RuleInput(data={**body, "kind": rule.kind} if isinstance(body, Mapping) else body)
         data.is_valid(raise_exception=True)
         values = {k: v for k, v in data.validated_data.items() if k != "kind"}
         rich_menu_rule_update(account=self.account, rule=rule, **values)

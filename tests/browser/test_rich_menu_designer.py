@@ -20,6 +20,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_draw_an_area_with_the_mouse_and_publish(page, live_server, settings):
     settings.DEBUG = True
     settings.BROADCASTS_SIMULATED_LINE = True
+    # The root URLconf mounts the simulator only if the flag was on when a test first loaded it.
+    settings.ROOT_URLCONF = "tests.fakes.simulated_line_urls"
     settings.PUBLIC_BASE_URL = live_server.url
     workspace = WorkspaceFactory(slug="alpha", name="Alpha Agency")
     account = LineAccountFactory(workspace=workspace, slug="alpha-tokyo", display_name="Alpha")

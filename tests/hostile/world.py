@@ -30,6 +30,7 @@ PUBLIC_KWARG_VALUES = {
     "token": "not-a-token",
     "uidb64": "MQ",
     "webhook_key": "not-a-key",
+    "form_key": "not-a-form",
     "name": "missing.png",
 }
 # Not GET pages: the LINE webhook (POST only, its body is swept by its own tests).

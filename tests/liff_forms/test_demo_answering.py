@@ -24,7 +24,7 @@ def demo(settings, live_server):
     settings.BROADCASTS_SIMULATED_LINE = True
     settings.PUBLIC_BASE_URL = live_server.url
     settings.LINE_API_HOST = ""
-    settings.ROOT_URLCONF = "tests.liff_forms.simulated_urls"
+    settings.ROOT_URLCONF = "tests.fakes.simulated_line_urls"
 
 
 def test_a_demo_form_is_answered_through_the_simulated_line(demo, account, scope):
