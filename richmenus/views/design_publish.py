@@ -4,6 +4,8 @@ refusals are also kept on the menu and shown there."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -38,34 +40,41 @@ def _refused(request: HttpRequest, exc: Exception) -> None:
     messages.error(request, text)
 
 
+def _menu_published(
+    request: HttpRequest, rich_menu_id: int, publish: Callable, success: str
+) -> HttpResponse:
+    """One publishing step of a menu (``publish(menu=...)``) for a member who may publish:
+    LINE's refusal or the success said on the menu's page."""
+    require_publish(request)
+    menu = menu_or_404(request, rich_menu_id)
+    try:
+        publish(menu=menu)
+    except (ValidationError, publishing.PublishFailed) as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, success)
+    return back_to(request, menu)
+
+
 @require_POST
 def rich_menu_publish(
     request: HttpRequest, workspace_slug: str, account_slug: str, rich_menu_id: int
 ) -> HttpResponse:
-    require_publish(request)
-    menu = menu_or_404(request, rich_menu_id)
-    try:
-        publishing.rich_menu_publish(menu=menu)
-    except (ValidationError, publishing.PublishFailed) as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("Published to LINE."))
-    return back_to(request, menu)
+    return _menu_published(
+        request, rich_menu_id, publishing.rich_menu_publish, _("Published to LINE.")
+    )
 
 
 @require_POST
 def rich_menu_make_default(
     request: HttpRequest, workspace_slug: str, account_slug: str, rich_menu_id: int
 ) -> HttpResponse:
-    require_publish(request)
-    menu = menu_or_404(request, rich_menu_id)
-    try:
-        publishing.rich_menu_default_set(menu=menu)
-    except (ValidationError, publishing.PublishFailed) as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, _("Friends now see this menu by default."))
-    return back_to(request, menu)
+    return _menu_published(
+        request,
+        rich_menu_id,
+        publishing.rich_menu_default_set,
+        _("Friends now see this menu by default."),
+    )
 
 
 @require_POST
