@@ -3,8 +3,9 @@
 enforcing LINE's rate limit for each endpoint (``LIMIT`` calls a second, LINE's 2,000).
 
 Prints its URL on the first line; on "stats" from stdin prints one JSON line: calls per
-operation, 429s answered, users linked per menu, and when each user was linked (epoch s) for
-the users named after "when " on the same line; on EOF it exits.
+operation, 429s answered, users linked per menu, when each user was linked (epoch s) for the
+users named after "stats " on the same line, and when the last link was accepted; on EOF it
+exits.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ def main() -> None:
                 "invalid": len(server.invalid_requests),
                 "linked": dict(Counter(script.links.values())),
                 "when": {user: linked_at.get(user) for user in wanted},
+                "last_link_at": max(linked_at.values(), default=None),
             }
         print(json.dumps(answer), flush=True)
     server.stop()

@@ -187,12 +187,16 @@ def prepare(account: LineAccount):
 
 def scenario_assign(account: LineAccount, line: subprocess.Popen, checks: Checks) -> dict:
     from oa_console.line.clients import sdk_preload
+    from oa_console.queueing import _connection as queueing_connection
     from oa_console.tenancy import tenant_scope
     from richmenus.models import FriendRichMenu
     from richmenus.services import targeting_assignment
     from richmenus.services.targeting import segment_menus_wanted
 
     sdk_preload()  # as the worker does before forking: not part of a run
+    # The web process that takes the click has long had its broker connection (the run's
+    # task is enqueued on commit); a fresh process's first enqueue imports the transport.
+    queueing_connection()
     with tenant_scope(workspace=account.workspace, account=account):
         started = time.perf_counter()
         wanted = segment_menus_wanted(account=account)
@@ -201,6 +205,7 @@ def scenario_assign(account: LineAccount, line: subprocess.Popen, checks: Checks
             len(wanted) == GOLD, f"the segment has {len(wanted):,} friends, not {GOLD:,}"
         )
         before = _line_stats(line)
+        started_epoch = time.time()
         started = time.perf_counter()
         run_ = targeting_assignment.rich_menu_assignment_start(account=account)
         waits = 0.0
@@ -227,14 +232,21 @@ def scenario_assign(account: LineAccount, line: subprocess.Popen, checks: Checks
     )
     checks.expect(not after["invalid"], f"{after['invalid']} requests LINE would refuse")
     floor = math.ceil(GOLD / BULK) / LINE_LIMIT_PER_SECOND
+    # When the last gold friend's link was accepted: every friend sees the menu from then on;
+    # the run then records the links (its "done", ``seconds``).
+    linked_seconds = after["last_link_at"] - started_epoch
     return {
-        "timing": Timing("first assignment (plan + bulk link)", (seconds,), items=GOLD),
+        "timing": Timing(
+            "first assignment: every friend linked at LINE", (linked_seconds,), items=GOLD
+        ),
+        "recorded": Timing("first assignment: run done (links recorded)", (seconds,), items=GOLD),
         "floor": Timing("floor: LINE's bulk link limit", (floor,), items=GOLD),
         "plan": Timing("planning alone (segment query)", (plan_seconds,), items=GOLD),
         "params": {
             "bulk_calls": calls,
             "limiter_waits_s": round(waits, 3),
-            "ratio_to_floor": round(seconds / floor, 2),
+            "ratio_to_floor": round(linked_seconds / floor, 2),
+            "done_ratio_to_floor": round(seconds / floor, 2),
         },
     }
 
@@ -361,7 +373,7 @@ def main() -> None:
     }
     report(
         "richmenus",
-        [assign["floor"], minimal, assign["timing"], assign["plan"], live],
+        [assign["floor"], minimal, assign["timing"], assign["recorded"], assign["plan"], live],
         baseline=assign["floor"].name,
         checks=checks,
         params=params,

@@ -75,12 +75,33 @@ class FriendRichMenu(models.Model):
         TAG = "tag", _("Tag menu")
         JOURNEY = "journey", _("Journey")
 
-    account = models.ForeignKey(LineAccount, on_delete=models.CASCADE, related_name="+")
-    friend = models.ForeignKey("segments.Friend", on_delete=models.CASCADE, related_name="+")
-    menu = models.ForeignKey(RichMenu, on_delete=models.CASCADE, related_name="+")
+    # A segment menu's first assignment writes a row per friend, 300,000 at once: the database
+    # checks only the friend's key, the one that differs per row. The OA, the menu and the
+    # rule are the same few rows for all of them (each check a locking read of the same row:
+    # seven of the ten seconds 300,000 rows cost, bench/richmenus.py); Django's ``on_delete``
+    # removes or clears these rows when one of them goes. The unique friend and the
+    # (account, menu) indexes serve the friend and the OA, so neither gets an index of its own.
+    account = models.ForeignKey(
+        LineAccount,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    friend = models.ForeignKey(
+        "segments.Friend", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    menu = models.ForeignKey(
+        RichMenu, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     source = models.CharField(_("set by"), max_length=10, choices=Source.choices)
     rule = models.ForeignKey(
-        RichMenuRule, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        RichMenuRule,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     linked_at = models.DateTimeField(_("linked at"))
 
