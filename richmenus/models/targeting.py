@@ -79,8 +79,9 @@ class FriendRichMenu(models.Model):
     # checks only the friend's key, the one that differs per row. The OA, the menu and the
     # rule are the same few rows for all of them (each check a locking read of the same row:
     # seven of the ten seconds 300,000 rows cost, bench/richmenus.py); Django's ``on_delete``
-    # removes or clears these rows when one of them goes. The unique friend and the
-    # (account, menu) indexes serve the friend and the OA, so neither gets an index of its own.
+    # removes or clears these rows when one of them goes. Two indexes serve every read: the
+    # unique friend, and (account, menu). A deleted menu or rule (rare) finds its rows by a
+    # scan rather than every write keeping two more indexes.
     account = models.ForeignKey(
         LineAccount,
         on_delete=models.CASCADE,
@@ -92,7 +93,7 @@ class FriendRichMenu(models.Model):
         "segments.Friend", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     menu = models.ForeignKey(
-        RichMenu, on_delete=models.CASCADE, related_name="+", db_constraint=False
+        RichMenu, on_delete=models.CASCADE, related_name="+", db_constraint=False, db_index=False
     )
     source = models.CharField(_("set by"), max_length=10, choices=Source.choices)
     rule = models.ForeignKey(
@@ -102,6 +103,7 @@ class FriendRichMenu(models.Model):
         blank=True,
         related_name="+",
         db_constraint=False,
+        db_index=False,
     )
     linked_at = models.DateTimeField(_("linked at"))
 
@@ -132,8 +134,6 @@ class RichMenuAssignment(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    # The plan (friend ids per menu, and to unlink), computed once when the run starts.
-    plan = models.JSONField(default=dict, blank=True)
     total = models.PositiveIntegerField(_("friends to change"), default=0)
     done = models.PositiveIntegerField(_("friends changed"), default=0)
     calls = models.PositiveIntegerField(_("LINE calls"), default=0)
@@ -142,6 +142,8 @@ class RichMenuAssignment(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Set at every step's progress: an active run left untouched has lost its task.
+    touched_at = models.DateTimeField(null=True, blank=True)
 
     objects = AccountScopedManager()
     unscoped = UnscopedManager()

@@ -33,15 +33,10 @@ def rich_menu_rule_get(*, account: LineAccount, rule_id: int) -> RichMenuRule | 
 
 
 def rich_menu_assignment_latest(*, account: LineAccount) -> RichMenuAssignment | None:
-    return RichMenuAssignment.objects.for_account(account).defer("plan").first()
+    return RichMenuAssignment.objects.for_account(account).first()
 
 
 def rich_menu_assignment_get(
     *, account: LineAccount, assignment_id: int
 ) -> RichMenuAssignment | None:
-    return (
-        RichMenuAssignment.objects.for_account(account)
-        .defer("plan")
-        .filter(pk=assignment_id)
-        .first()
-    )
+    return RichMenuAssignment.objects.for_account(account).filter(pk=assignment_id).first()

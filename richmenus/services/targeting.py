@@ -187,7 +187,9 @@ def segment_rule_members(
             continue  # a segment that no longer validates (a deleted tag) matches no one
         if friend_ids is not None:
             members = members.filter(pk__in=list(friend_ids))
-        rows = members.values_list("pk", "line_user_id").iterator(chunk_size=10_000)
+        # Unordered: the rows then stream as the scan finds them, where an ORDER BY made the
+        # first of 300,000 wait a second for the sort.
+        rows = members.order_by().values_list("pk", "line_user_id").iterator(chunk_size=10_000)
         for pk, line_user_id in rows:
             yield rule, pk, line_user_id
 

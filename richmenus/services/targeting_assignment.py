@@ -1,54 +1,59 @@
 """Applying the segment rules to every friend at once: the first assignment, and again after a
 rule change.
 
-``rich_menu_assignment_start`` records a run and enqueues its task after commit. The task
-(``rich_menu_assignment_step``) first plans: every following friend's wanted menu, compared with
-what the console last linked, gives the friends to link (grouped by menu, in batches of 500,
-LINE's maximum per bulk call) and those to unlink. It then makes the bulk calls a few at a time
-on threads (one limiter call per claim), records the accepted batches and the progress when the
-calls pause and every ``RECORD_SECONDS``, and hands over to a fresh task after ``STEP_SECONDS`` or when the
-limiter says wait. A recorded batch is the unit of progress (``calls``): a task that dies
-mid-step redoes at most the batches it had not recorded, and linking a menu twice is harmless
-at LINE.
+``rich_menu_assignment_start`` records a run and enqueues its task after commit. Each task
+(``rich_menu_assignment_step``) streams the plan (``targeting_plan.assignment_batches``: the
+friends whose wanted menu differs from what the console last linked, 500 a call) into bulk
+calls on a few threads, takes the limiter's tokens ``CLAIM_CALLS`` at a time, records what
+LINE accepted every ``RECORD_SECONDS`` and when it stops, and hands over to a fresh task after
+``STEP_SECONDS`` or when the limiter or LINE says wait. The next step plans again from the
+recorded links, so a task that dies redoes at most the calls it had not recorded (linking a
+menu twice is harmless at LINE), and a run whose task was lost is resumed by the next
+"Apply to everyone" (``STALE_AFTER``).
 
-Why it is shaped so (bench/richmenus.py, 300,000 of 1,000,000 friends): the friends' LINE user
-ids come with the plan's own query (a read per claim was a fifth of the run), and the rows
-LINE's acceptance allows are written after the calls, not between them (a transaction per
-eight calls held the calls back longer than LINE's calls took): friends get their menu as
-fast as LINE accepts the calls, and the bookkeeping follows.
+Why it is shaped so (bench/richmenus.py, 300,000 of 1,000,000 friends): the LINE user ids come
+with the plan's own query (a read per claim was a fifth of the run); the calls start with the
+query's first rows; a claim of 32 calls keeps the threads busy (a claim waits for its slowest
+call); and the link rows are written after the calls, not between them (a transaction per
+eight calls held the calls back longer than LINE's calls took).
 """
 
 from __future__ import annotations
 
 import time
+from collections import deque
+from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oa_console.line import clients
 from oa_console.line import rich_menu_links as line
-from oa_console.line.calls import call_pool, calls_make
+from oa_console.line.calls import call_pool
 from oa_console.line.outcomes import Outcome, backoff
 from oa_console.models import LineAccount
 from oa_console.queueing import enqueue_best_effort
-from richmenus.models import FriendRichMenu, RichMenu, RichMenuAssignment, RichMenuRule
-from richmenus.services.targeting import segment_rule_members
+from richmenus.models import RichMenu, RichMenuAssignment
 from richmenus.services.targeting_apply import Wanted, line_apply, links_record
-from segments.models import Friend
+from richmenus.services.targeting_plan import Batch, assignment_batches
 
 # Bulk calls made at once (threads): LINE's 2,000 calls a second per channel leave room for
 # many more; eight keep a worker's round trips overlapping without starving the others.
 PARALLEL_CALLS = 8
-# Calls taken from the limiter at once and made on those threads: a claim ends when its
-# slowest call does, so a claim of several rounds keeps the threads busy across its calls.
+# Limiter tokens taken at once, and calls in flight at most.
 CLAIM_CALLS = 4 * PARALLEL_CALLS
-# Accepted batches are recorded when the calls pause (the step's end, a limiter wait, LINE's
-# error) and at least every RECORD_SECONDS: what a killed task may redo (harmless at LINE).
 RECORD_SECONDS = 10
 STEP_SECONDS = 20
 MAX_ATTEMPTS = 8
+# An active run untouched this long has lost its task; "Apply to everyone" resumes it.
+STALE_AFTER = timedelta(minutes=5)
+# A step finding another step of the same run under way looks again after this long.
+BUSY_RETRY_SECONDS = 30
 ACTIVE = (RichMenuAssignment.Status.PENDING, RichMenuAssignment.Status.RUNNING)
 
 
@@ -57,15 +62,6 @@ class Step:
     """What a task step did: ``again_in`` seconds until the next step, None when finished."""
 
     again_in: int | None
-
-
-@dataclass(frozen=True)
-class Plan:
-    """Batches ``[menu id or None, rule id or None, [friend ids]]`` (the changes against what
-    the console last linked), and the LINE user id of every friend they name."""
-
-    batches: list[list]
-    users: dict[int, str]
 
 
 def _enqueue(assignment: RichMenuAssignment, countdown: int = 0) -> None:
@@ -78,64 +74,36 @@ def _enqueue(assignment: RichMenuAssignment, countdown: int = 0) -> None:
 
 @transaction.atomic
 def rich_menu_assignment_start(*, account: LineAccount) -> RichMenuAssignment:
-    """Start applying the segment rules to everyone, or answer the run already under way."""
+    """Start applying the segment rules to everyone, or answer the run already under way
+    (enqueued again when its task was lost)."""
     runs = RichMenuAssignment.objects.for_account(account).select_for_update()
     running = runs.filter(status__in=ACTIVE).first()
     if running is not None:
+        if running.touched_at is None or running.touched_at < timezone.now() - STALE_AFTER:
+            _touch(running)
+            transaction.on_commit(lambda: _enqueue(running))
         return running
-    assignment = runs.create(account=account)
+    assignment = runs.create(account=account, touched_at=timezone.now())
     transaction.on_commit(lambda: _enqueue(assignment))
     return assignment
 
 
-def assignment_plan(account: LineAccount) -> Plan:
-    """What the run must change. Blocked friends are left as they are (LINE ignores them)."""
-    wanted: dict[int, RichMenuRule] = {}
-    users: dict[int, str] = {}
-    for rule, pk, line_user_id in segment_rule_members(account=account):
-        if pk not in wanted:
-            wanted[pk] = rule
-            users[pk] = line_user_id
-    current = dict(FriendRichMenu.objects.for_account(account).values_list("friend_id", "menu_id"))
-    groups: dict[tuple[int, int], list[int]] = {}
-    for pk, rule in wanted.items():
-        if current.get(pk) != rule.menu_id:
-            groups.setdefault((rule.menu_id, rule.pk), []).append(pk)
-    linked_elsewhere = [pk for pk in current if pk not in wanted]
-    following = _users_of(account, linked_elsewhere)  # blocked friends are absent
-    unlink = sorted(pk for pk in linked_elsewhere if pk in following)
-    users.update(following)
-    batches: list[list] = []
-    for (menu_id, rule_id), ids in groups.items():
-        ids.sort()
-        for start in range(0, len(ids), line.BULK_MAX_USERS):
-            batches.append([menu_id, rule_id, ids[start : start + line.BULK_MAX_USERS]])
-    for start in range(0, len(unlink), line.BULK_MAX_USERS):
-        batches.append([None, None, unlink[start : start + line.BULK_MAX_USERS]])
-    return Plan(batches=batches, users=users)
+def _touch(assignment: RichMenuAssignment, *fields: str) -> None:
+    assignment.touched_at = timezone.now()
+    assignment.save(update_fields=[*fields, "touched_at"])
 
 
-def _users_of(account: LineAccount, friend_ids: list[int]) -> dict[int, str]:
-    """Friend id -> LINE user id of these friends who still follow, in one query."""
-    if not friend_ids:
-        return {}
-    return dict(
-        Friend.objects.for_account(account)
-        .filter(pk__in=friend_ids, status=Friend.Status.FOLLOWING)
-        .values_list("pk", "line_user_id")
-        .iterator(chunk_size=10_000)
-    )
-
-
-def _plan(assignment: RichMenuAssignment) -> dict[int, str]:
-    """Plan the run, store the plan (a later step resumes from it) and answer its users."""
-    plan = assignment_plan(assignment.account)
-    assignment.plan = {"batches": plan.batches}
-    assignment.total = sum(len(batch[2]) for batch in plan.batches)
-    assignment.status = RichMenuAssignment.Status.RUNNING
-    assignment.started_at = timezone.now()
-    assignment.save(update_fields=["plan", "total", "status", "started_at"])
-    return plan.users
+@contextmanager
+def _step_lock(assignment: RichMenuAssignment):
+    """True while this step is the run's only one (a resumed run's old task may still be
+    alive); the mark expires, so a step killed while holding it does not hold the run."""
+    key = f"richmenus:assignment-step:{assignment.pk}"
+    held = cache.add(key, 1, timeout=STEP_SECONDS + RECORD_SECONDS + 60)
+    try:
+        yield held
+    finally:
+        if held:
+            cache.delete(key)
 
 
 def _finish(assignment: RichMenuAssignment, *, error: str = "") -> Step:
@@ -144,8 +112,7 @@ def _finish(assignment: RichMenuAssignment, *, error: str = "") -> Step:
     )
     assignment.error = error
     assignment.finished_at = timezone.now()
-    assignment.plan = {}  # the friend ids are not needed any more
-    assignment.save(update_fields=["status", "error", "finished_at", "plan"])
+    _touch(assignment, "status", "error", "finished_at")
     return Step(again_in=None)
 
 
@@ -154,115 +121,151 @@ def rich_menu_assignment_step(*, account: LineAccount, assignment_id: int) -> St
     assignment = RichMenuAssignment.objects.for_account(account).filter(pk=assignment_id).first()
     if assignment is None or assignment.status not in ACTIVE:
         return Step(again_in=None)
-    if assignment.status == RichMenuAssignment.Status.PENDING:
-        users = _plan(assignment)
-        batches = assignment.plan["batches"]
-    else:  # a later step: the users of what is left, again in one query
-        batches = assignment.plan.get("batches", [])
-        users = _users_of(account, [pk for b in batches[assignment.calls :] for pk in b[2]])
-    run = _Run(assignment, batches, users)
-    try:
-        return run.calls_make()
-    finally:
-        run.record()
+    with _step_lock(assignment) as held:
+        if not held:
+            return Step(again_in=BUSY_RETRY_SECONDS)
+        if assignment.status == RichMenuAssignment.Status.PENDING:
+            assignment.status = RichMenuAssignment.Status.RUNNING
+            assignment.started_at = timezone.now()
+            _touch(assignment, "status", "started_at")
+        run = _Run(assignment)
+        try:
+            return run.calls_make()
+        finally:
+            run.record()
 
 
 class _Run:
     """A step's calls, and the accepted batches not yet recorded."""
 
-    def __init__(self, assignment: RichMenuAssignment, batches: list[list], users: dict) -> None:
-        account = assignment.account
+    def __init__(self, assignment: RichMenuAssignment) -> None:
         self.assignment = assignment
-        self.batches = batches
-        self.users = users
-        self.menus = RichMenu.objects.for_account(account).in_bulk({b[0] for b in batches if b[0]})
-        self.rules = RichMenuRule.objects.for_account(account).in_bulk(
-            {b[1] for b in batches if b[1]}
-        )
-        self.next = assignment.calls  # the first batch not yet called
-        # Accepted and not yet recorded: (batch, whether LINE was called: False when nobody of
-        # the batch was left to call).
-        self.accepted: list[tuple[list, bool]] = []
+        self.done_before = assignment.done  # recorded by earlier steps
+        self.planned = 0  # friends this step's plan has named so far
+        self.plan_complete = False
+        self.accepted: list[Batch] = []  # accepted by LINE, not yet recorded
+        self.tokens: dict[str, int] = {}  # limiter tokens taken and not yet used
 
     def calls_make(self) -> Step:
         account = self.assignment.account
         deadline = time.monotonic() + STEP_SECONDS
         record_at = time.monotonic() + RECORD_SECONDS
-        # One client for the step's calls: its connection pool is reused by every call and
-        # thread.
+        in_flight: deque[tuple[Batch, Future]] = deque()
+        stop: Step | None = None
+        # One client for the step's calls: its connection pool is reused by every thread.
         with (
             clients.messaging_api(account, host=clients.simulated_host()) as api,
             call_pool(PARALLEL_CALLS) as pool,
         ):
-            while self.next < len(self.batches):
-                if time.monotonic() > deadline:
-                    return Step(again_in=0)
-                claim = self.batches[self.next : self.next + CLAIM_CALLS]
-                # One limiter class per claim: a claim may mix link and unlink batches only at
-                # the switch from the last links to the unlinks, which both allow 2,000 a second.
-                endpoint = line.BULK_LINK if claim[0][0] else line.BULK_UNLINK
-                decision = line.rich_menu_rate_acquire(account, endpoint, len(claim))
-                if not decision.allowed:
-                    return Step(again_in=decision.retry_in)
-                claim = claim[: decision.granted]
-                outcomes = calls_make([self._call(batch, api) for batch in claim], pool)
-                stop = self._accept(claim, outcomes)
+            for batch in assignment_batches(account):
+                stop = self._token(batch)
                 if stop is not None:
-                    return stop
+                    break
+                self.planned += len(batch.friend_ids)
+                in_flight.append((batch, pool.submit(self._call(batch, api))))
+                stop = self._settle(in_flight, keep=CLAIM_CALLS - 1)
+                if stop is not None:
+                    break
                 if time.monotonic() > record_at:
                     self.record()
                     record_at = time.monotonic() + RECORD_SECONDS
+                if time.monotonic() > deadline:
+                    stop = Step(again_in=0)
+                    break
+            else:
+                self.plan_complete = True
+            # The calls in flight are answered and kept whatever stopped the stream; LINE's
+            # refusal among them says when to go on (or that the run failed).
+            settled = self._settle(in_flight, keep=0)
+        return settled or stop or self._finished()
+
+    def _finished(self) -> Step:
         self.record()
         return _finish(self.assignment)
 
-    def _call(self, batch: list, api):
-        menu_id, _rule_id, friend_ids = batch
-        users = [self.users[pk] for pk in friend_ids if pk in self.users]
-        menu = self.menus.get(menu_id) if menu_id else None
-        account = self.assignment.account
+    def _token(self, batch: Batch) -> Step | None:
+        """Take a call of the batch's endpoint from the limiter (``CLAIM_CALLS`` at a time)."""
+        if self.tokens.get(batch.endpoint, 0) <= 0:
+            decision = line.rich_menu_rate_acquire(
+                self.assignment.account, batch.endpoint, CLAIM_CALLS
+            )
+            if not decision.allowed:
+                return Step(again_in=decision.retry_in)
+            self.tokens[batch.endpoint] = decision.granted
+        self.tokens[batch.endpoint] -= 1
+        return None
 
-        def call() -> Outcome | None:
-            if not users:  # every friend of the batch was deleted or blocked meanwhile
-                return None
-            return line_apply(account=account, users=users, menu=menu, bulk_ok=True, api=api)
+    def _call(self, batch: Batch, api):
+        account = self.assignment.account
+        menu = batch.rule.menu if batch.rule is not None else None
+
+        def call() -> Outcome:
+            return line_apply(account=account, users=batch.users, menu=menu, api=api)
 
         return call
 
-    def _accept(self, claim: list[list], outcomes: list) -> Step | None:
-        """Keep the claim's batches LINE accepted, in order up to the first it did not; answer
-        the step's end when there is one (a wait, or the run's failure)."""
+    def _settle(self, in_flight: deque, *, keep: int) -> Step | None:
+        """Take the answered calls in order (waiting while more than ``keep`` are in flight):
+        keep what LINE accepted up to the first call it did not, and answer the step's end
+        then (a wait, or the run's failure). The calls after a refused one are only waited
+        for: what they linked is redone by the next step."""
+        stop: Step | None = None
+        while in_flight and (len(in_flight) > keep or in_flight[0][1].done()):
+            batch, future = in_flight.popleft()
+            outcome = future.result()
+            if stop is not None:
+                continue
+            if outcome.accepted:
+                self.accepted.append(batch)
+                continue
+            stop = self._refused(outcome)
+            keep = 0  # wait for the rest, keep none of them
+        return stop
+
+    def _refused(self, outcome: Outcome) -> Step:
         assignment = self.assignment
-        for batch, outcome in zip(claim, outcomes, strict=True):
-            if outcome is not None and not outcome.accepted:
-                self.record()
-                if outcome.retry_later and assignment.attempts < MAX_ATTEMPTS:
-                    assignment.attempts += 1
-                    assignment.save(update_fields=["attempts"])
-                    return Step(again_in=outcome.retry_after or backoff(assignment.attempts))
-                return _finish(assignment, error=_failure_message(outcome))
-            self.accepted.append((batch, outcome is not None))
-            self.next += 1
-        return None
+        self.record()
+        if outcome.retry_later and assignment.attempts < MAX_ATTEMPTS:
+            assignment.attempts += 1
+            _touch(assignment, "attempts")
+            return Step(again_in=outcome.retry_after or backoff(assignment.attempts))
+        return _finish(assignment, error=_failure_message(outcome))
 
     def record(self) -> None:
-        """Record the accepted batches in one transaction: one upsert per menu, one progress
-        update. A batch with nobody left to call only counts as progress."""
-        if not self.accepted:
-            return
+        """Record the accepted batches in one transaction: one write per menu, one progress
+        update (the total grows with the plan until the plan is complete). A menu deleted
+        during the run gets no rows."""
         assignment = self.assignment
-        groups: dict[tuple, list[int]] = {}
-        for (menu_id, rule_id, friend_ids), called in self.accepted:
-            if not called or (menu_id and menu_id not in self.menus):
-                continue  # nobody left to link, or the menu was deleted during the run
-            groups.setdefault((menu_id, rule_id), []).extend(friend_ids)
+        total = self.done_before + self.planned
+        if not self.plan_complete:
+            total = max(assignment.total, total)
+        if not self.accepted and total == assignment.total:
+            return
+        groups: dict[int | None, list[Batch]] = {}
+        for batch in self.accepted:
+            groups.setdefault(batch.rule.pk if batch.rule else None, []).append(batch)
+        menus = {batches[0].rule.menu_id for batches in groups.values() if batches[0].rule}
+        live = set(
+            RichMenu.objects.for_account(assignment.account)
+            .filter(pk__in=menus)
+            .values_list("pk", flat=True)
+        )
         with transaction.atomic():
-            for (menu_id, rule_id), friend_ids in groups.items():
-                wanted = Wanted(menu=self.menus.get(menu_id), rule=self.rules.get(rule_id))
-                links_record(account=assignment.account, friend_ids=friend_ids, wanted=wanted)
+            for batches in groups.values():
+                rule = batches[0].rule
+                if rule is not None and rule.menu_id not in live:
+                    continue
+                links_record(
+                    account=assignment.account,
+                    friend_ids=[pk for batch in batches for pk in batch.friend_ids],
+                    wanted=Wanted(menu=rule.menu if rule else None, rule=rule),
+                )
             assignment.calls += len(self.accepted)
-            assignment.done += sum(len(batch[2]) for batch, _called in self.accepted)
-            assignment.attempts = 0
-            assignment.save(update_fields=["calls", "done", "attempts"])
+            assignment.done += sum(len(batch.friend_ids) for batch in self.accepted)
+            assignment.total = total
+            if self.accepted:
+                assignment.attempts = 0
+            _touch(assignment, "calls", "done", "total", "attempts")
         self.accepted = []
 
 

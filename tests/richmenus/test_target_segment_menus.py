@@ -3,56 +3,14 @@ following friend the menu of their first-priority segment rule through bulk link
 only), and the activity hub keeps it current when a tag change moves a friend between
 segments; tag menus and journeys' menus stay until the next assignment."""
 
-import pytest
-
 from oa_console.activity.draining import activity_drain
 from richmenus.models import FriendRichMenu, RichMenuAssignment, RichMenuRule
 from richmenus.services import targeting_assignment
-from richmenus.services.targeting import rich_menu_rule_create
 from richmenus.services.targeting_apply import friend_rich_menu_switch
 from segments.models import Friend
 from segments.services.tagging import friend_tags_add, friend_tags_remove
-from tests.richmenus.conftest import make_menu, make_tag, tag_segment
+from tests.richmenus.conftest import assignment_run as _run
 from tests.segments.factories import FriendFactory
-
-
-@pytest.fixture
-def world(account, scope, line_menus):
-    gold_tag, vip_tag, sale_tag = (make_tag(account, n) for n in ("gold", "vip", "sale"))
-    gold = make_menu(account, "Gold", "richmenu-gold1")
-    vip = make_menu(account, "VIP", "richmenu-vip1")
-    sale = make_menu(account, "Sale", "richmenu-sale1")
-    rich_menu_rule_create(
-        account=account,
-        kind=RichMenuRule.Kind.SEGMENT,
-        segment_id=tag_segment(account, gold_tag, "Gold members").pk,
-        menu_id=gold.pk,
-        priority=2,
-    )
-    rich_menu_rule_create(
-        account=account,
-        kind=RichMenuRule.Kind.SEGMENT,
-        segment_id=tag_segment(account, vip_tag, "VIPs").pk,
-        menu_id=vip.pk,
-        priority=1,
-    )
-    rich_menu_rule_create(
-        account=account, kind=RichMenuRule.Kind.TAG, tag_id=sale_tag.pk, menu_id=sale.pk
-    )
-    return {"gold": gold_tag, "vip": vip_tag, "sale": sale_tag, "menus": (gold, vip, sale)}
-
-
-def _run(account) -> RichMenuAssignment:
-    assignment = targeting_assignment.rich_menu_assignment_start(account=account)
-    while (
-        targeting_assignment.rich_menu_assignment_step(
-            account=account, assignment_id=assignment.pk
-        ).again_in
-        is not None
-    ):
-        pass
-    assignment.refresh_from_db()
-    return assignment
 
 
 def test_first_assignment_links_each_friend_their_first_priority_menu(
