@@ -7,6 +7,7 @@ without ``{% load %}``.
 from __future__ import annotations
 
 from django import template
+from django.http import QueryDict
 from django.template.base import Parser, Token
 from django.template.context import Context
 from django.utils.safestring import mark_safe
@@ -32,3 +33,14 @@ def tablebox(parser: Parser, token: Token) -> TableBoxNode:
     nodelist = parser.parse(("endtablebox",))
     parser.delete_first_token()
     return TableBoxNode(nodelist)
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context: Context, param: str, number: int) -> str:
+    """``?...`` for page ``number`` of the list paged by ``param``, keeping the request's other
+    query parameters: a date range, the filters, the other list's page on a page with two
+    (``components/pagination.html``)."""
+    request = context.get("request")
+    query = request.GET.copy() if request is not None else QueryDict(mutable=True)
+    query[param] = str(number)
+    return "?" + query.urlencode()

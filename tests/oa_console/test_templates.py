@@ -35,3 +35,22 @@ def test_tablebox_wraps_the_table_in_a_scrolling_box():
     assert rendered.startswith('<div class="table-box" tabindex="0"><table>')
     assert "<td>&lt;b&gt;</td>" in rendered  # the content is escaped as anywhere else
     assert rendered.endswith("</table></div>\n") or rendered.endswith("</table></div>")
+
+
+def test_pagination_links_keep_the_pages_other_query_parameters(rf):
+    """Paging one list keeps the date range, the filters and the other list's page."""
+    from django.core.paginator import Paginator
+    from django.template.loader import render_to_string
+
+    request = rf.get(
+        "/", {"from": "2026-11-01", "to": "2026-11-30", "tags_page": "3", "rules_page": "2"}
+    )
+    html = render_to_string(
+        "components/pagination.html",
+        {"page_obj": Paginator(range(100), 10).get_page(2), "param": "rules_page"},
+        request=request,
+    )
+    previous = re.search(r'href="([^"]+)" rel="prev"', html).group(1)
+    following = re.search(r'href="([^"]+)" rel="next"', html).group(1)
+    assert previous == "?from=2026-11-01&amp;to=2026-11-30&amp;tags_page=3&amp;rules_page=1"
+    assert following == "?from=2026-11-01&amp;to=2026-11-30&amp;tags_page=3&amp;rules_page=3"
