@@ -46,7 +46,16 @@ def test_build_a_form_then_open_its_public_page(page, workspace, account, settin
     expect(page.get_by_test_id("form-status")).to_have_text("Open")
 
     page.get_by_test_id("question-new").click()
+    # The editor shows the fields of the chosen kind only.
+    page.get_by_label("Kind").select_option("text")
+    expect(page.get_by_test_id("question-field-options")).to_be_hidden()
+    expect(page.get_by_test_id("question-field-min_value")).to_be_hidden()
+    page.get_by_label("Kind").select_option("number")
+    expect(page.get_by_test_id("question-field-min_value")).to_be_visible()
+    expect(page.get_by_test_id("question-field-options")).to_be_hidden()
     page.get_by_label("Kind").select_option("single")
+    expect(page.get_by_test_id("question-field-options")).to_be_visible()
+    expect(page.get_by_test_id("question-field-max_value")).to_be_hidden()
     page.get_by_label("Question").fill("Coffee or tea?")
     page.get_by_label("Options").fill("Coffee\nTea")
     page.get_by_test_id("question-save").click()
