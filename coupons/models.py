@@ -103,3 +103,24 @@ class Coupon(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class CouponSync(models.Model):
+    """The last read of an OA's coupons from LINE (the hourly beat's or a user's): the coupons
+    page says how fresh its list is and, when the last read failed, why."""
+
+    account = models.OneToOneField(LineAccount, on_delete=models.CASCADE, related_name="+")
+    attempted_at = models.DateTimeField(_("last read attempted"))
+    succeeded_at = models.DateTimeField(_("last read"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    objects = AccountScopedManager()
+    unscoped = UnscopedManager()
+
+    def __str__(self) -> str:
+        return f"{self.account_id}: {self.error or 'ok'}"
+
+    @property
+    def failed(self) -> bool:
+        """The last attempt failed (the list shows the read before it, if any)."""
+        return bool(self.error)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coupons.display import reward_text
-from coupons.models import Coupon
+from coupons.models import Coupon, CouponSync
 from coupons.sent import SentCount, coupon_sent_counts, sources
 from oa_console.models import LineAccount
 
@@ -18,6 +18,11 @@ def coupon_list(*, account: LineAccount, status: str = "") -> QuerySet[Coupon]:
     if status:
         coupons = coupons.filter(status=status)
     return coupons.order_by("-created_at", "-id")
+
+
+def coupon_sync_latest(*, account: LineAccount) -> CouponSync | None:
+    """The last read of the OA's coupons from LINE, None before the first."""
+    return CouponSync.objects.for_account(account).first()
 
 
 def coupon_get(*, account: LineAccount, coupon_id: int) -> Coupon | None:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from pydantic.v1 import ValidationError as PydanticValidationError
 
 from coupons.line_body import coupon_body, coupon_fields
-from coupons.models import Coupon
+from coupons.models import Coupon, CouponSync
 from oa_console.line import coupons as line_coupons
 from oa_console.line.outcomes import TRANSIENT, Outcome
 from oa_console.models import LineAccount
@@ -176,7 +176,27 @@ class SyncResult:
 def coupons_sync(*, account: LineAccount) -> SyncResult:
     """Read every coupon LINE holds for the OA (its list, then each one's detail) and keep
     them: new ones (created in LINE Official Account Manager) are added, known ones take
-    LINE's status. A refusal or silence from LINE raises before anything is written."""
+    LINE's status. A refusal or silence from LINE raises before any coupon is written; either
+    way the attempt is kept (``CouponSync``) for the coupons page."""
+    try:
+        result = _coupons_read(account)
+    except ValidationError as exc:
+        coupon_sync_note(account=account, error=" ".join(exc.messages))
+        raise
+    coupon_sync_note(account=account)
+    return result
+
+
+def coupon_sync_note(*, account: LineAccount, error: str = "") -> None:
+    """Keep the outcome of a read of the OA's coupons: when, and why it failed if it did."""
+    now = timezone.now()
+    values: dict = {"attempted_at": now, "error": error}
+    if not error:
+        values["succeeded_at"] = now
+    CouponSync.objects.for_account(account).update_or_create(account=account, defaults=values)
+
+
+def _coupons_read(account: LineAccount) -> SyncResult:
     ids: list[str] = []
     start: str | None = None
     while True:

@@ -6,6 +6,7 @@ import logging
 
 from celery import shared_task
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from coupons import services
 
@@ -21,11 +22,15 @@ def sync_coupons_all() -> int:
     for account in services.coupon_sync_accounts():
         try:
             services.coupons_sync(account=account)
-        except ValidationError as exc:
+        except ValidationError as exc:  # kept for the coupons page by the service
             logger.warning("coupon sync of OA %s failed: %s", account.pk, exc.messages)
             continue
         except Exception:  # one OA's unreadable answer must not stop the others' sync
             logger.exception("coupon sync of OA %s failed", account.pk)
+            services.coupon_sync_note(
+                account=account,
+                error=_("LINE's answer could not be read; the next hourly read tries again."),
+            )
             continue
         synced += 1
     return synced

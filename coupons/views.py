@@ -61,6 +61,7 @@ def coupon_list(request: HttpRequest, workspace_slug: str, account_slug: str) ->
             "statuses": Coupon.Status.choices,
             "can_edit": can(request, EDIT),
             "page_query": f"status={status}&" if status else "",
+            "sync": selectors.coupon_sync_latest(account=request.account),
         },
     )
 

@@ -173,3 +173,31 @@ def test_another_oas_coupon_is_a_404(account, other_account, owner):
     client = client_for(owner)
     assert client.get(_url(account, "coupon_detail", theirs.pk)).status_code == 404
     assert client.post(_url(account, "coupon_close", theirs.pk)).status_code == 404
+
+
+def test_the_list_says_when_the_hourly_read_failed_and_what_it_shows(
+    account, marketer, line_coupons
+):
+    from coupons.tasks import sync_coupons_all
+
+    line_coupons.add("Made in OA Manager")
+    assert sync_coupons_all() == 1
+    page = client_for(marketer).get(_url(account, "coupon_list")).content.decode()
+    assert 'data-testid="coupon-sync-at"' in page and "coupon-sync-failed" not in page
+
+    line_coupons.server.fail_next("listCoupon", 500)
+    assert sync_coupons_all() == 0
+    page = client_for(marketer).get(_url(account, "coupon_list")).content.decode()
+    assert 'data-testid="coupon-sync-failed"' in page
+    assert "LINE" in page and "The list is as LINE had it at" in page
+    assert "Made in OA Manager" in page  # the last good read stays
+
+    line_coupons.server.fail_next("listCoupon", 500)
+    client_for(marketer).post(_url(account, "coupon_sync"))  # a user's read records it too
+    assert (
+        'data-testid="coupon-sync-failed"'
+        in client_for(marketer).get(_url(account, "coupon_list")).content.decode()
+    )
+    client_for(marketer).post(_url(account, "coupon_sync"))
+    page = client_for(marketer).get(_url(account, "coupon_list")).content.decode()
+    assert "coupon-sync-failed" not in page and 'data-testid="coupon-sync-at"' in page
