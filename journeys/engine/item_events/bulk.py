@@ -74,6 +74,8 @@ def bulk_shape(graph: dict) -> Shape | None:
     for index, message in enumerate(node.get("messages") or []):
         if any(name == DISPLAY_NAME for _where, name in variables_in(message, str(index))):
             return None
+        if message.get("type") == "coupon":
+            return None  # a coupon closed since publishing is judged per friend (nodes.send)
     following = (graph.get("edges") or {}).get(start, {}).get("next")
     if following not in nodes:
         return None  # the walk would end at the send node: rare, left to the runner

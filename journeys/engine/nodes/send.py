@@ -5,7 +5,8 @@ retry key already stored, so it happens exactly once.
 Governance first (a test run bypasses the cap and quiet hours, not LINE): over the OA's
 frequency cap the send is held (``capped``); in quiet hours it is deferred until they end
 (``defer``: the node runs again then) or dropped (``drop``). A friend who blocks the OA or
-whose data was erased is not sent to.
+whose data was erased is not sent to, nor a coupon closed or ended since the journey was
+published (the publish check saw it open; friends would get a dead coupon).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
+from coupons.selectors import coupon_refusals_by_id
 from journeys.engine import governance, kicks
 from journeys.engine.batch_writes import send_add
 from journeys.engine.links import FRIEND
@@ -87,6 +89,20 @@ def _held(ctx: StepContext, messages, status: str, reason: str, message: str) ->
     return StepResult(outlet="next", detail=result)
 
 
+def _coupon_refusal(ctx: StepContext, messages: list[dict]) -> str:
+    """Why a coupon of these messages may not be sent now ("" when none is closed or ended);
+    the OA's closed coupons are read once per runner batch."""
+    ids = [m.get("couponId") for m in messages if m.get("type") == "coupon"]
+    if not ids:
+        return ""
+
+    def read() -> dict[str, str]:
+        return coupon_refusals_by_id(account=ctx.account)
+
+    refusals = ctx.batch.answer(("coupon_refusals", ctx.account.pk), read) if ctx.batch else read()
+    return next((refusals[i] for i in ids if i in refusals), "")
+
+
 def execute(ctx: StepContext) -> StepResult:
     friend, node = ctx.friend, ctx.node
     messages = messages_for(
@@ -106,6 +122,9 @@ def execute(ctx: StepContext) -> StepResult:
             "not_following",
             _("The friend does not follow the OA."),
         )
+    refusal = _coupon_refusal(ctx, messages)
+    if refusal:
+        return _held(ctx, messages, JourneySend.Status.FAILED, "coupon_unavailable", refusal)
     if not ctx.enrolment.is_test:
         quiet_end = governance.quiet_until(account=ctx.account, now=ctx.now)
         if quiet_end is not None:

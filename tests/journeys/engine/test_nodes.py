@@ -160,3 +160,36 @@ def test_a_blocked_friend_is_not_sent_to(account, make_journey):
     enrolment = run(account, make_journey(graph), blocked)
     assert JourneySend.objects.for_account(account).get(enrolment=enrolment).status == "failed"
     assert enrolment.state == "completed"
+
+
+def test_a_coupon_closed_after_publishing_is_not_sent(account, make_journey, friend):
+    from tests.coupons.helpers import make_coupon
+
+    coupon = make_coupon(account, title="Spring gift")
+    graph = graph_with(
+        entry={"following_only": False, "reentry": {"policy": "every_time"}},
+        start="send",
+        nodes={
+            "send": {
+                "type": "send",
+                "quiet_hours": "drop",
+                "messages": [{"type": "coupon", "couponId": coupon.line_coupon_id}],
+            },
+            "end": {"type": "exit"},
+        },
+        edges={"send": {"next": "end"}},
+    )
+    journey = make_journey(graph)  # published while the coupon runs
+    open_send = JourneySend.objects.for_account(account).get(
+        enrolment=run(account, journey, friend)
+    )
+    assert open_send.status == "pending"
+
+    coupon.status = "CLOSED"
+    coupon.save(update_fields=["status"])
+    later = FriendFactory(account=account)
+    enrolment = run(account, journey, later)
+    held = JourneySend.objects.for_account(account).get(enrolment=enrolment)
+    assert held.status == "failed"
+    assert "Spring gift" in held.error and "closed" in held.error
+    assert enrolment.state == "completed"  # the friend goes on without the dead coupon
