@@ -181,3 +181,39 @@ def test_sent_coupons_are_counted_from_journeys(account, coupons):
     send(enrol(journey), status="sent")  # a text only: not counted
     count = coupon_sent_counts(account=account)["RUN1"]["journey"]
     assert (count.messages, count.friends) == (3, 2)
+
+
+def test_an_ab_test_counts_each_arms_coupon_with_the_friends_that_arm_reached(account, coupons):
+    from broadcasts.models import BroadcastBatch, BroadcastVariant
+
+    second = make_coupon(account, title="Second gift", line_coupon_id="RUN2")
+    broadcast = make_broadcast(account, messages=[_coupon("RUN1")])
+    Broadcast.unscoped.filter(pk=broadcast.pk).update(status="sent", recipients=100)
+    arm_a, arm_b = (
+        BroadcastVariant.unscoped.create(
+            account=account, broadcast=broadcast, position=n, name=name, messages=messages, share=50
+        )
+        for n, name, messages in (
+            (0, "A", [_coupon("RUN1")]),
+            (1, "B", [_coupon("RUN1"), _coupon(second.line_coupon_id)]),
+        )
+    )
+    for sequence, (arm, size, status) in enumerate(
+        [(arm_a, 40, "accepted"), (arm_b, 55, "accepted"), (arm_b, 5, "failed")]
+    ):
+        BroadcastBatch.unscoped.create(
+            account=account,
+            broadcast=broadcast,
+            sequence=sequence,
+            method="multicast",
+            variant=arm,
+            size=size,
+            status=status,
+        )
+
+    counts = coupon_sent_counts(account=account)
+
+    first = counts["RUN1"]["broadcast"]
+    assert (first.messages, first.friends) == (1, 95)  # both arms, the calls LINE accepted
+    other = counts["RUN2"]["broadcast"]
+    assert (other.messages, other.friends) == (1, 55)  # arm B only
