@@ -157,17 +157,41 @@ def current_areas(menu: RichMenu) -> list[AreaInput]:
     ]
 
 
-@transaction.atomic
-def areas_replace(*, menu: RichMenu, areas: Sequence[AreaInput], field: str = "areas") -> None:
-    """Make ``areas`` the menu's areas (all or nothing); a published menu is marked changed."""
+def _area_key(x: int, y: int, width: int, height: int, label: str, action: dict) -> tuple:
+    return (x, y, width, height, label, tuple(sorted((k, str(v)) for k, v in action.items())))
+
+
+def _locked_areas(menu: RichMenu, areas: Sequence[AreaInput], field: str) -> list[RichMenuArea]:
+    """Lock the menu, check ``areas`` as its whole set, and answer its current area rows."""
     RichMenu.objects.for_account(menu.account).select_for_update().filter(pk=menu.pk).first()
     errors = areas_errors(menu, areas, aliases=_aliases(menu))
     if errors:
         raise ValidationError({field: errors})
-    rows = RichMenuArea.objects.for_account(menu.account)
-    rows.filter(menu=menu).delete()
-    rows.bulk_create(
-        [
+    return list(RichMenuArea.objects.for_account(menu.account).filter(menu=menu))
+
+
+@transaction.atomic
+def areas_replace(*, menu: RichMenu, areas: Sequence[AreaInput], field: str = "areas") -> None:
+    """Make ``areas`` the menu's areas (all or nothing); a published menu is marked changed.
+
+    An area that comes back unchanged (same bounds, label and action) keeps its row, and with
+    it the taps recorded against it (``RichMenuTap.area``): redrawing one area of a menu does
+    not cost the others their history."""
+    existing: dict[tuple, list[RichMenuArea]] = {}
+    for row in _locked_areas(menu, areas, field):
+        key = _area_key(row.x, row.y, row.width, row.height, row.label, row.action)
+        existing.setdefault(key, []).append(row)
+    kept: list[RichMenuArea] = []
+    added: list[RichMenuArea] = []
+    for position, area in enumerate(areas):
+        action = action_for(area)
+        same = existing.get(_area_key(area.x, area.y, area.width, area.height, area.label, action))
+        if same:
+            row = same.pop(0)
+            row.position = position
+            kept.append(row)
+            continue
+        added.append(
             RichMenuArea(
                 account=menu.account,
                 menu=menu,
@@ -177,17 +201,35 @@ def areas_replace(*, menu: RichMenu, areas: Sequence[AreaInput], field: str = "a
                 width=area.width,
                 height=area.height,
                 label=area.label,
-                action=action_for(area),
+                action=action,
             )
-            for position, area in enumerate(areas)
-        ]
-    )
+        )
+    rows = RichMenuArea.objects.for_account(menu.account)
+    gone = [row.pk for rest in existing.values() for row in rest]
+    rows.filter(pk__in=gone).delete()
+    rows.bulk_update(kept, ["position"])
+    rows.bulk_create(added)
     _mark_changed(menu)
 
 
 def area_add(*, menu: RichMenu, area: AreaInput) -> None:
     """Add one area after the others (the editor's "add area")."""
     areas_replace(menu=menu, areas=[*current_areas(menu), area], field="__all__")
+
+
+@transaction.atomic
+def area_update(*, menu: RichMenu, position: int, area: AreaInput) -> None:
+    """Change the area at ``position`` in place: its row, and so its recorded taps, stay."""
+    areas = current_areas(menu)
+    if not 0 <= position < len(areas):
+        raise ValidationError({"__all__": [_("That tap area is no longer on the menu.")]})
+    areas[position] = area
+    rows = _locked_areas(menu, areas, "__all__")
+    row = rows[position]
+    row.x, row.y, row.width, row.height = area.x, area.y, area.width, area.height
+    row.label, row.action = area.label, action_for(area)
+    row.save(update_fields=["x", "y", "width", "height", "label", "action"])
+    _mark_changed(menu)
 
 
 def area_delete(*, menu: RichMenu, position: int) -> None:

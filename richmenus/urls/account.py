@@ -32,6 +32,11 @@ urlpatterns = [
         "<int:rich_menu_id>/areas/add/", design_edit.rich_menu_area_add, name="rich_menu_area_add"
     ),
     path(
+        "<int:rich_menu_id>/areas/edit/",
+        design_edit.rich_menu_area_edit,
+        name="rich_menu_area_edit",
+    ),
+    path(
         "<int:rich_menu_id>/areas/delete/",
         design_edit.rich_menu_area_delete,
         name="rich_menu_area_delete",

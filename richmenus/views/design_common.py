@@ -73,6 +73,36 @@ def preview_areas(menu: RichMenu) -> list[dict]:
     ]
 
 
+def _area_form(request: HttpRequest, menu: RichMenu, aliases, forms: dict) -> dict:
+    """The area form: a new area's, or with ``?edit=<position>`` (or a refused edit) the
+    form of that area, filled with it."""
+    editing = forms.get("area_editing")
+    if editing is None and request.method == "GET":
+        try:
+            editing = int(request.GET.get("edit", ""))
+        except ValueError:
+            editing = None
+    areas = list(RichMenuArea.objects.for_account(menu.account).filter(menu=menu))
+    if editing is None or not 0 <= editing < len(areas):
+        return {"area_form": forms.get("area_form") or AreaForm(aliases=aliases)}
+    area = areas[editing]
+    initial = {
+        "label": area.label,
+        "x": area.x,
+        "y": area.y,
+        "width": area.width,
+        "height": area.height,
+        **area_value(area),
+    }
+    if initial["type"] == "richmenuswitch":
+        initial["alias"] = initial.pop("value")
+    return {
+        "area_form": forms.get("area_form") or AreaForm(initial=initial, aliases=aliases),
+        "area_editing": editing,
+        "area_editing_number": editing + 1,
+    }
+
+
 def render_detail(request: HttpRequest, menu: RichMenu, status: int = 200, **forms) -> HttpResponse:
     """The design page; ``forms`` replaces a form with the bound one whose errors it shows."""
     account = request.account
@@ -84,7 +114,7 @@ def render_detail(request: HttpRequest, menu: RichMenu, status: int = 200, **for
         "menu_form": forms.get("menu_form")
         or MenuForm(initial=menu_initial(menu, size_of(menu)), account=account),
         "image_form": forms.get("image_form") or ImageForm(),
-        "area_form": forms.get("area_form") or AreaForm(aliases=aliases),
+        **_area_form(request, menu, aliases, forms),
         "schedule_form": forms.get("schedule_form") or ScheduleForm(time_zone=account.time_zone),
         "schedules": Paginator(schedule_list(account=account, menu=menu), PER_PAGE).get_page(
             request.GET.get("page")

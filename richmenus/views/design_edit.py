@@ -86,17 +86,42 @@ def rich_menu_area_add(
 
 
 @require_POST
+def rich_menu_area_edit(
+    request: HttpRequest, workspace_slug: str, account_slug: str, rich_menu_id: int
+) -> HttpResponse:
+    """Save the area at ``position`` (the design page's "Edit" fills the area form with it)."""
+    require_design(request)
+    menu = menu_or_404(request, rich_menu_id)
+    position = _position(request)
+    form = AreaForm(
+        request.POST, aliases=rich_menu_aliases(account=request.account, exclude=menu.pk)
+    )
+    if form.is_valid():
+        try:
+            area_services.area_update(menu=menu, position=position, area=form.area_input())
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Tap area saved."))
+            return back_to(request, menu)
+    return render_detail(request, menu, 400, area_form=form, area_editing=position)
+
+
+def _position(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("position", ""))
+    except ValueError:
+        return -1
+
+
+@require_POST
 def rich_menu_area_delete(
     request: HttpRequest, workspace_slug: str, account_slug: str, rich_menu_id: int
 ) -> HttpResponse:
     require_design(request)
     menu = menu_or_404(request, rich_menu_id)
     try:
-        position = int(request.POST.get("position", ""))
-    except ValueError:
-        position = -1
-    try:
-        area_services.area_delete(menu=menu, position=position)
+        area_services.area_delete(menu=menu, position=_position(request))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
