@@ -5,6 +5,7 @@ demo's simulated LINE, with no JavaScript error on any page."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from oa_console.roles import Role
 from oa_console.tenancy import tenant_scope
@@ -44,6 +45,10 @@ def test_draw_an_area_with_the_mouse_and_publish(page, live_server, settings):
     assert abs(x - 1250) <= 10 and abs(x + width - 2475) <= 10
     form.locator("[name=label]").fill("Coupons")
     form.locator("[name=type]").select_option("message")
+    # The form shows the fields of the chosen action only.
+    expect(page.get_by_test_id("area-field-value")).to_be_visible()
+    expect(page.get_by_test_id("area-field-alias")).to_be_hidden()
+    expect(page.get_by_test_id("area-field-mode")).to_be_hidden()
     form.locator("[name=value]").fill("Show me the coupons")
     form.get_by_role("button", name="Add area").click()
     page.wait_for_selector('[data-testid="area-row"]')
@@ -52,6 +57,22 @@ def test_draw_an_area_with_the_mouse_and_publish(page, live_server, settings):
     with tenant_scope(workspace=workspace, account=account):
         area = RichMenuArea.objects.get(menu=menu)
     assert area.action == {"type": "message", "text": "Show me the coupons", "label": "Coupons"}
+
+    # Edit the area in place: its row (and the taps recorded against it) stays.
+    page.get_by_test_id("area-edit").click()
+    page.get_by_text("Edit tap area 1").wait_for()
+    form = page.get_by_test_id("area-form")
+    assert form.locator("[name=value]").input_value() == "Show me the coupons"
+    form.locator("[name=type]").select_option("datetimepicker")
+    expect(page.get_by_test_id("area-field-value")).to_be_hidden()
+    expect(page.get_by_test_id("area-field-mode")).to_be_visible()
+    form.locator("[name=type]").select_option("message")
+    form.locator("[name=value]").fill("Coupons, please")
+    page.get_by_test_id("area-save").click()
+    page.get_by_text("Tap area saved.").wait_for()
+    with tenant_scope(workspace=workspace, account=account):
+        edited = RichMenuArea.objects.get(menu=menu)
+    assert edited.pk == area.pk and edited.action["text"] == "Coupons, please"
 
     # An overlapping rectangle is answered in place, in the form.
     form = page.get_by_test_id("area-form")
