@@ -3,9 +3,11 @@
 Each request is made, signed and sent when it is due, whatever the server's state: a request
 does not wait for an earlier one's answer (the thread-per-connection client it replaces held
 16 requests in flight, so a server answering in 100 ms capped it near 160 requests/s and its
-own lag was counted as the console's). Answers are read to the end and the socket closed at
-once: gunicorn's sync worker lingers after its answer until the client closes (RFC 9112
-graceful close), and a client slow to close holds a worker as Caddy in production does not.
+own lag was counted as the console's). Each request's write side is closed once it is sent:
+gunicorn's sync worker lingers after its answer until the client's end of the connection
+closes (RFC 9112 graceful close); Caddy in production closes as soon as it read the answer,
+while this loop, busy with hundreds of connections a second on a loaded machine, would take
+milliseconds to, and held gunicorn's workers for them (30 % of their time, py-spy).
 
 The requests are what LINE sends: one event per request, its timestamp and reply token made
 when due (a reply token is valid for about a minute from its event), the body signed with the
@@ -39,6 +41,7 @@ async def _post(port: int, request: bytes) -> int:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
         writer.write(request)
+        writer.write_eof()  # the request is whole: a half-close, as a proxy done sending
         answer = await reader.read()  # to the end: the server closes after its answer
     finally:
         writer.close()

@@ -3,15 +3,16 @@ to a worker that dies before the call.
 
 ``inbox.autoreplies.answering`` writes an ``AutoReplySend`` per decided answer in the activity
 hub's transaction and, right after its commit, hands their ids to ``auto_replies_deliver`` in
-the same process (the answer leaves within milliseconds). If that process dies first, the
+the same process (``inbox.autoreplies.sender``: a pool process's sender thread), so the answer
+leaves within milliseconds. If that process dies first, the
 beat's sweep (``auto_replies_due``, every 10 s) finds the row still queued and sends it while
 the event's reply token is valid; once the token expired, the row ends "expired": auto-replies
 never push.
 
 Exactly once, by the rule manual answers follow (``inbox.services.answers``): LINE's reply API
-takes no retry key, so the token is claimed (``reply_token_claim``) in the transaction that
-moves the row from queued to sending, and a call is made only by the one transaction whose
-conditional update won. A row left "sending" (the worker killed mid-call, or LINE's answer
+takes no retry key, so the token is claimed (``reply_tokens_claim``, a batch's tokens at once)
+in the transaction that moves the rows from queued to sending, and a call is made only by the
+one transaction whose conditional update won. A row left "sending" (the worker killed mid-call, or LINE's answer
 lost to a timeout) may have reached LINE: it is never called again and ends "unknown".
 """
 
