@@ -21,7 +21,6 @@ Import after ``setup_django()``.
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import random
@@ -42,6 +41,7 @@ from bench._broadcasts_processes import (
 )
 from bench._common import Timing, fetch
 from bench._guard import Checks
+from bench._inbox_client import post_open_loop
 from bench._journeys_common import stop_worker
 from bench._journeys_load import MemoryWatch
 from bench._webhooks_load import Gunicorn, post, signed
@@ -56,7 +56,6 @@ SECONDS = float(os.environ.get("BENCH_INBOX_SECONDS", 60))
 TIMEOUT = float(os.environ.get("BENCH_INBOX_TIMEOUT", 300))
 KEYWORD = "営業時間"
 KEYWORD_SHARE = 0.1
-CLIENTS = 16
 DRAIN_EVERY_S = 5.0
 REREAD_IDS = 5_000
 
@@ -182,7 +181,6 @@ class _Run:
         self.statuses: dict[int, int] = {}
         self.post_wall = 0.0
         self._halt = threading.Event()
-        self._lock = threading.Lock()
 
     def latency(self, seen: dict[str, float]) -> list[float]:
         return [seen[key] - self.due[key] for key in self.due if key in seen]
@@ -272,40 +270,31 @@ def _max_id(table: str) -> int:
 
 
 def _post_all(port: int, path: str, account: LineAccount, run: _Run) -> int:
-    """``RATE`` requests/s for ``SECONDS`` s from ``CLIENTS`` threads, each made and signed
-    when due; returns how many were sent."""
+    """``RATE`` requests/s for ``SECONDS`` s, open loop (bench/_inbox_client.py), each made and
+    signed when due; returns how many were sent."""
     total = int(RATE * SECONDS)
-    numbers = itertools.count()
-    started_epoch = time.time() + 0.5
-    started = time.perf_counter() + 0.5
-    rng_lock = threading.Lock()
     rng = random.Random(17)
 
-    def client() -> None:
-        while True:
-            number = next(numbers)
-            if number >= total:
-                return
-            offset = number / RATE
-            delay = started + offset - time.perf_counter()
-            if delay > 0:
-                time.sleep(delay)
-            due = started_epoch + offset
-            with rng_lock:
-                event = _event(account, number, due, rng)
-            request = signed([event], destination=account.channel_id, secret=account.channel_secret)
-            with run._lock:
-                run.due[event["webhookEventId"]] = due
-                if KEYWORD in event["message"]["text"]:
-                    run.tokens[event["replyToken"]] = event["webhookEventId"]
-            status = post(port, path, request)
-            with run._lock:
-                run.statuses[status] = run.statuses.get(status, 0) + 1
+    def make_event(number: int, due: float) -> dict:
+        return _event(account, number, due, rng)
 
-    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    run.post_wall = time.perf_counter() - started
+    def on_sent(event: dict, due: float) -> None:
+        run.due[event["webhookEventId"]] = due
+        if KEYWORD in event["message"]["text"]:
+            run.tokens[event["replyToken"]] = event["webhookEventId"]
+
+    def on_answer(status: int) -> None:
+        run.statuses[status] = run.statuses.get(status, 0) + 1
+
+    run.post_wall = post_open_loop(
+        port=port,
+        path=path,
+        secret=account.channel_secret,
+        destination=account.channel_id,
+        total=total,
+        rate=RATE,
+        make_event=make_event,
+        on_sent=on_sent,
+        on_answer=on_answer,
+    )
     return total

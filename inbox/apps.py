@@ -20,6 +20,13 @@ class InboxConfig(AppConfig):
         register(
             answering.SUBSCRIBER, answering.KINDS, answering.auto_replies_react, start=FROM_NOW
         )
+        # In each Celery pool process, auto-replies go from a sender thread: the webhook task
+        # does not wait for LINE's answers before its next batch (inbox.autoreplies.sender).
+        from celery.signals import worker_process_init
+
+        from inbox.autoreplies.sender import send_in_background
+
+        worker_process_init.connect(lambda **kwargs: send_in_background(), weak=False)
 
         # The activity hub: friends' messages and postbacks become conversation messages. From
         # the log's beginning, so the messages received before the inbox existed are there.

@@ -10,11 +10,12 @@ subscribers' cursors, and the conversation's lock once the inbox writes it):
    event's reply token). These writes commit with the cursor, so a redelivered batch repeats
    nothing.
 2. Right after that commit (``transaction.on_commit``, in the same process, so the answer
-   leaves within milliseconds of the webhook): ``inbox.autoreplies.sending`` claims each
-   send's reply token and calls ``chat_reply``. A worker killed between the phases leaves the
-   sends queued and the beat's sweep sends them while their token is valid (then they end
-   "expired": auto-replies never push); a send whose call may have reached LINE is never
-   made twice.
+   leaves within milliseconds of the webhook; in a Celery pool process from its sender
+   thread, ``inbox.autoreplies.sender``, so the webhook task goes on with its next batch):
+   ``inbox.autoreplies.sending`` claims each send's reply token and calls ``chat_reply``. A
+   worker killed between the phases leaves the sends queued and the beat's sweep sends them
+   while their token is valid (then they end "expired": auto-replies never push); a send
+   whose call may have reached LINE is never made twice.
 
 What a match does does not wait for the answer's fate: tags say "the friend asked about X"
 whether or not the reply reached them, and a handover is needed all the more when it did not
@@ -45,7 +46,7 @@ from inbox.autoreplies.matching import (
     rule_for,
 )
 from inbox.autoreplies.selectors import auto_reply_rules_enabled, business_hours_get
-from inbox.autoreplies.sending import auto_replies_deliver
+from inbox.autoreplies.sender import auto_replies_deliver_soon
 from inbox.models import AutoReplyHandover, AutoReplyRule, AutoReplySend, Conversation
 from inbox.services.assignment import conversations_auto_assign
 from inbox.services.reply_tokens import reply_token_usable
@@ -118,7 +119,9 @@ def _react(account: LineAccount, rows: list[ActivityRow]) -> None:
     queued = [_on_match(account, row, rule, names) for row, rule in matched]
     send_ids = [send.pk for send in queued if send.status == AutoReplySend.Status.QUEUED]
     if send_ids:
-        transaction.on_commit(partial(auto_replies_deliver, account=account, send_ids=send_ids))
+        transaction.on_commit(
+            partial(auto_replies_deliver_soon, account=account, send_ids=send_ids)
+        )
 
 
 def _on_match(

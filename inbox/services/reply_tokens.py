@@ -9,9 +9,10 @@ wins, whatever their order, and the loser goes another way without calling LINE 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from inbox.models import ReplyTokenUse
@@ -51,6 +52,31 @@ def reply_token_claim(
     except IntegrityError:
         return False
     return True
+
+
+def reply_tokens_claim(
+    *, account: LineAccount, tokens: Sequence[str], used_for: str, now: datetime
+) -> set[str]:
+    """Claim many tokens (each still valid: the caller checked) in one statement; the ones this
+    call won. ``INSERT ... ON CONFLICT DO NOTHING RETURNING``: a row another answer inserted
+    first, committed or not, is not returned, so of two claims of a token exactly one wins
+    (``reply_token_claim``'s rule for a whole batch)."""
+    tokens = list(dict.fromkeys(token for token in tokens if token))
+    if not tokens:
+        return set()
+    quote = connection.ops.quote_name
+    used_at = ReplyTokenUse._meta.get_field("used_at").get_db_prep_save(now, connection)
+    columns = ", ".join(quote(name) for name in ("account_id", "token", "used_for", "used_at"))
+    sql = (
+        f"INSERT INTO {quote(ReplyTokenUse._meta.db_table)} ({columns}) VALUES "
+        + ", ".join(["(%s, %s, %s, %s)"] * len(tokens))
+        + f" ON CONFLICT ({quote('account_id')}, {quote('token')}) DO NOTHING"
+        f" RETURNING {quote('token')}"
+    )
+    params = [value for token in tokens for value in (account.pk, token, used_for, used_at)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0] for row in cursor.fetchall()}
 
 
 def reply_token_is_claimed(*, account: LineAccount, token: str) -> bool:

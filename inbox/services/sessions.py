@@ -44,6 +44,17 @@ def session_answered(*, account: LineAccount, conversation: Conversation, at: da
     ).update(first_response_at=at)
 
 
+def sessions_answered(
+    *, account: LineAccount, conversation_ids: Iterable[int], at: datetime
+) -> None:
+    """``session_answered`` for many conversations answered at the same time."""
+    ConversationSession.objects.for_account(account).filter(
+        conversation_id__in=list(conversation_ids),
+        resolved_at__isnull=True,
+        first_response_at__isnull=True,
+    ).update(first_response_at=at)
+
+
 def session_resolve(*, account: LineAccount, conversation: Conversation, at: datetime) -> None:
     ConversationSession.objects.for_account(account).filter(
         conversation=conversation, resolved_at__isnull=True

@@ -10,7 +10,7 @@ from datetime import datetime
 from inbox.models import Conversation, ConversationMessage
 from inbox.services.assignment import conversations_auto_assign
 from inbox.services.search_index import messages_index
-from inbox.services.sessions import session_answered, sessions_open
+from inbox.services.sessions import session_answered, sessions_answered, sessions_open
 from oa_console.models import LineAccount
 
 
@@ -40,3 +40,18 @@ def outbound_recorded(
     messages_index(account=account, messages=messages)
     if answered and messages:
         session_answered(account=account, conversation=conversation, at=messages[0].occurred_at)
+
+
+def outbound_batch_recorded(
+    *,
+    account: LineAccount,
+    conversation_ids: Sequence[int],
+    messages: Sequence[ConversationMessage],
+) -> None:
+    """A batch of answers, all at one time (auto-replies): index them, and each conversation's
+    open session gets its first response if it had none (one statement for the batch)."""
+    messages_index(account=account, messages=messages)
+    if messages:
+        sessions_answered(
+            account=account, conversation_ids=conversation_ids, at=messages[0].occurred_at
+        )

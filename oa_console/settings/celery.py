@@ -148,6 +148,6 @@ AUDIT_LOG_RETENTION_DAYS = env.int("AUDIT_LOG_RETENTION_DAYS", default=730)
 # How long the activity log keeps rows every subscriber has passed, in days.
 ACTIVITY_LOG_RETENTION_DAYS = env.int("ACTIVITY_LOG_RETENTION_DAYS", default=30)
 
-# Threads that send one batch of auto-replies side by side in the worker (each with its own
-# database connection: a worker may hold this many more connections while it sends).
+# Threads that make one batch's auto-reply calls to LINE side by side in the worker (they only
+# call LINE: the batch's claims and outcomes are written by the sending thread).
 INBOX_AUTO_REPLY_CONCURRENCY = env.int("INBOX_AUTO_REPLY_CONCURRENCY", default=8)

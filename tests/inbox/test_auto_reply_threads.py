@@ -1,6 +1,6 @@
-"""Auto-replies of one batch sent side by side by threads (``INBOX_AUTO_REPLY_CONCURRENCY``),
-each on its own connection: every reply once, every answer recorded, on committed rows
-(PostgreSQL: threads need a shared database, so the test's rows are committed)."""
+"""Auto-replies of one batch called side by side by threads (``INBOX_AUTO_REPLY_CONCURRENCY``),
+claimed and recorded as one batch: every reply once, every answer recorded, on committed rows
+(PostgreSQL, with the test's rows committed, as the worker sees them)."""
 
 from __future__ import annotations
 
