@@ -118,6 +118,18 @@ def _links_upsert_postgresql(
         )
 
 
+def following_line_user_ids(account: LineAccount, friend_ids: list[int]) -> dict[int, str]:
+    """Friend id -> LINE user id of these friends who still follow, in one query."""
+    if not friend_ids:
+        return {}
+    return dict(
+        Friend.objects.for_account(account)
+        .filter(pk__in=friend_ids, status=Friend.Status.FOLLOWING)
+        .values_list("pk", "line_user_id")
+        .iterator(chunk_size=10_000)
+    )
+
+
 def line_apply(
     *,
     account: LineAccount,
@@ -141,7 +153,8 @@ def line_apply(
     )
 
 
-def _endpoint(count: int, menu: RichMenu | None) -> str:
+def link_endpoint(count: int, menu: RichMenu | None) -> str:
+    """The limiter class of the call ``line_apply`` makes for ``count`` friends."""
     if count == 1:
         return line.UNLINK_ONE if menu is None else line.LINK_ONE
     return line.BULK_UNLINK if menu is None else line.BULK_LINK
@@ -161,7 +174,7 @@ def changes_apply(
         wanted = changes[ids[0]]
         for start in range(0, len(ids), line.BULK_MAX_USERS):
             chunk = ids[start : start + line.BULK_MAX_USERS]
-            decision = line.rich_menu_rate_acquire(account, _endpoint(len(chunk), wanted.menu))
+            decision = line.rich_menu_rate_acquire(account, link_endpoint(len(chunk), wanted.menu))
             if not decision.allowed:
                 result.retry.update(chunk)
                 result.retry_in = max(result.retry_in, decision.retry_in)
@@ -196,12 +209,7 @@ def friend_rich_menus_sync(
     """Re-evaluate these friends' menus and apply the changes. ``added_tags`` (friend id ->
     tag ids just added) fires the OA's tag rules first; a tag or journey menu then stays
     (``PINNED_SOURCES``) and segment rules leave that friend alone."""
-    friends = {
-        pk: uid
-        for pk, uid in Friend.objects.for_account(account)
-        .filter(pk__in=list(set(friend_ids)), status=Friend.Status.FOLLOWING)
-        .values_list("pk", "line_user_id")
-    }
+    friends = following_line_user_ids(account, list(set(friend_ids)))
     if not friends:
         return SyncResult()
     current = {

@@ -16,7 +16,7 @@ from oa_console.line import rich_menu_links as line
 from oa_console.models import LineAccount
 from richmenus.models import FriendRichMenu, RichMenuRule
 from richmenus.services.targeting import segment_rule_members
-from segments.models import Friend
+from richmenus.services.targeting_apply import following_line_user_ids, link_endpoint
 
 
 @dataclass(frozen=True)
@@ -31,9 +31,7 @@ class Batch:
     @property
     def endpoint(self) -> str:
         """The limiter class of the call ``line_apply`` makes for this batch."""
-        if len(self.friend_ids) == 1:
-            return line.UNLINK_ONE if self.rule is None else line.LINK_ONE
-        return line.BULK_UNLINK if self.rule is None else line.BULK_LINK
+        return link_endpoint(len(self.friend_ids), self.rule.menu if self.rule else None)
 
 
 def assignment_batches(account: LineAccount) -> Iterator[Batch]:
@@ -60,20 +58,8 @@ def assignment_batches(account: LineAccount) -> Iterator[Batch]:
         users.append(line_user_id)
     if friend_ids:
         yield Batch(rule, friend_ids, users)
-    unlink = _following_users(account, [pk for pk in current if pk not in seen])
+    unlink = following_line_user_ids(account, [pk for pk in current if pk not in seen])
     ids = sorted(unlink)
     for start in range(0, len(ids), line.BULK_MAX_USERS):
         chunk = ids[start : start + line.BULK_MAX_USERS]
         yield Batch(None, chunk, [unlink[pk] for pk in chunk])
-
-
-def _following_users(account: LineAccount, friend_ids: list[int]) -> dict[int, str]:
-    """Friend id -> LINE user id of these friends who still follow, in one query."""
-    if not friend_ids:
-        return {}
-    return dict(
-        Friend.objects.for_account(account)
-        .filter(pk__in=friend_ids, status=Friend.Status.FOLLOWING)
-        .values_list("pk", "line_user_id")
-        .iterator(chunk_size=10_000)
-    )

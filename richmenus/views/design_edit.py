@@ -65,10 +65,9 @@ def rich_menu_image_upload(
     return render_detail(request, menu, 400, image_form=form)
 
 
-@require_POST
-def rich_menu_area_add(
-    request: HttpRequest, workspace_slug: str, account_slug: str, rich_menu_id: int
-) -> HttpResponse:
+def _area_form_post(request: HttpRequest, rich_menu_id: int, save, saved: str, editing=None):
+    """The area form's post, for a new area or the one at ``editing``: ``save(menu, area)``
+    then back to the design page, or the form again with its errors in place."""
     require_design(request)
     menu = menu_or_404(request, rich_menu_id)
     form = AreaForm(
@@ -76,13 +75,26 @@ def rich_menu_area_add(
     )
     if form.is_valid():
         try:
-            area_services.area_add(menu=menu, area=form.area_input())
+            save(menu, form.area_input())
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            messages.success(request, _("Tap area added."))
+            messages.success(request, saved)
             return back_to(request, menu)
-    return render_detail(request, menu, 400, area_form=form)
+    editing_context = {} if editing is None else {"area_editing": editing}
+    return render_detail(request, menu, 400, area_form=form, **editing_context)
+
+
+@require_POST
+def rich_menu_area_add(
+    request: HttpRequest, workspace_slug: str, account_slug: str, rich_menu_id: int
+) -> HttpResponse:
+    return _area_form_post(
+        request,
+        rich_menu_id,
+        lambda menu, area: area_services.area_add(menu=menu, area=area),
+        _("Tap area added."),
+    )
 
 
 @require_POST
@@ -90,21 +102,14 @@ def rich_menu_area_edit(
     request: HttpRequest, workspace_slug: str, account_slug: str, rich_menu_id: int
 ) -> HttpResponse:
     """Save the area at ``position`` (the design page's "Edit" fills the area form with it)."""
-    require_design(request)
-    menu = menu_or_404(request, rich_menu_id)
     position = _position(request)
-    form = AreaForm(
-        request.POST, aliases=rich_menu_aliases(account=request.account, exclude=menu.pk)
+    return _area_form_post(
+        request,
+        rich_menu_id,
+        lambda menu, area: area_services.area_update(menu=menu, position=position, area=area),
+        _("Tap area saved."),
+        editing=position,
     )
-    if form.is_valid():
-        try:
-            area_services.area_update(menu=menu, position=position, area=form.area_input())
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Tap area saved."))
-            return back_to(request, menu)
-    return render_detail(request, menu, 400, area_form=form, area_editing=position)
 
 
 def _position(request: HttpRequest) -> int:
