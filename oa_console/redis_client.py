@@ -20,12 +20,23 @@ if TYPE_CHECKING:
 SOCKET_TIMEOUT_SECONDS = 2
 
 
+# One immediate retry: enough for a pooled connection Redis closed (a restart), where the second
+# try reconnects. redis-py's default (10 retries with exponential backoff) held every caller
+# about 5 s per command while Redis was down, on paths such as the webhook endpoint.
+RETRIES = 1
+
+
 @cache
 def _client_for(url: str) -> redis.Redis:
     import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
 
     return redis.Redis.from_url(
-        url, socket_timeout=SOCKET_TIMEOUT_SECONDS, socket_connect_timeout=SOCKET_TIMEOUT_SECONDS
+        url,
+        socket_timeout=SOCKET_TIMEOUT_SECONDS,
+        socket_connect_timeout=SOCKET_TIMEOUT_SECONDS,
+        retry=Retry(NoBackoff(), RETRIES),
     )
 
 

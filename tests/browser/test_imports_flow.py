@@ -5,6 +5,7 @@ JavaScript errors."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from insights.imports.jobs import import_job_run
 from insights.models import ImportJob
@@ -78,9 +79,10 @@ def test_upload_progress_mapping_and_delete(page, marketer_login, tmp_path):
     page.locator("#job-status").get_by_text("Imported").wait_for(timeout=10_000)
 
     page.get_by_role("link", name="Imports").first.click()
+    page.wait_for_url("**/imports/")  # the click only starts the navigation
     page.on("dialog", lambda dialog: dialog.accept())
     rows = page.get_by_test_id("import-job")
-    assert rows.count() == 2
+    expect(rows).to_have_count(2)
     rows.first.get_by_role("button", name="Delete").click()
     page.wait_for_function(
         "() => document.querySelectorAll('[data-testid=import-job]').length === 1"

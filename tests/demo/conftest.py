@@ -85,10 +85,14 @@ HERE = Path(__file__).parent
 
 
 def pytest_collection_modifyitems(items) -> None:
-    """Refuse a transactional test in this package (the hook sees every collected test)."""
+    """Refuse a transactional or an unmarked test in this package (the hook sees every collected
+    test). pytest-django runs unmarked tests after all database tests: after this package's
+    transaction was rolled back, so the demo would be seeded a second time for them."""
     for item in items:
         if HERE not in item.path.parents:
             continue
         marker = item.get_closest_marker("django_db")
-        if marker is not None and marker.kwargs.get("transaction"):
+        if marker is None:
+            raise pytest.UsageError(f"{item.nodeid}: mark it django_db (see tests/demo/conftest)")
+        if marker.kwargs.get("transaction"):
             raise pytest.UsageError(f"{item.nodeid}: transaction=True in tests/demo (see conftest)")

@@ -3,12 +3,18 @@ other, published (LINE ids set) with its picture, and the first tab the default.
 
 from __future__ import annotations
 
+import pytest
+
 from oa_console.line.rich_menus import image_info
 from oa_console.models import LineAccount
 from oa_console.tenancy import tenant_scope
 from richmenus.models import RichMenu, RichMenuArea
 from richmenus.services.menus import rich_menu_image_read
 from tests.oa_console.commands.helpers import run
+
+# django_db like the package's other tests: pytest-django runs unmarked tests last, after the
+# package's seeded demo was rolled back, and the demo would be seeded a second time for them.
+pytestmark = pytest.mark.django_db
 
 
 def test_each_demo_oa_has_a_published_tabbed_default_menu():

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
+
 from inbox.models import ConversationSession, InboxAvailability, InboxTeamSettings, NoteMention
 from inbox.selectors.search import conversation_search
 from oa_console.models import LineAccount
 from oa_console.tenancy import tenant_scope
 from tests.oa_console.commands.helpers import run
+
+# django_db like the package's other tests: pytest-django runs unmarked tests last, after the
+# package's seeded demo was rolled back, and the demo would be seeded a second time for them.
+pytestmark = pytest.mark.django_db
 
 
 def test_seed_demo_has_notes_mentions_times_and_searchable_chats():

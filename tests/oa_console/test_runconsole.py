@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -96,9 +97,8 @@ def _healthz(port: int) -> tuple[int, dict[str, Any]] | None:
         return None
 
 
-@pytest.fixture
-def console_env(tmp_path: Path) -> dict[str, str]:
-    """The environment of ``make run``, with every piece of state in a temporary folder.
+def _console_env(state_dir: Path) -> dict[str, str]:
+    """The environment of ``make run``, with every piece of state in ``state_dir``.
 
     Variables are set explicitly (not removed) because settings also read a developer's .env.
     """
@@ -106,23 +106,37 @@ def console_env(tmp_path: Path) -> dict[str, str]:
     env.update(
         DJANGO_SETTINGS_MODULE="oa_console.settings",
         DEBUG="true",
-        OA_CONSOLE_VAR_DIR=str(tmp_path / "var"),
-        DATABASE_URL=f"sqlite:///{tmp_path / 'console.sqlite3'}",
+        OA_CONSOLE_VAR_DIR=str(state_dir / "var"),
+        DATABASE_URL=f"sqlite:///{state_dir / 'console.sqlite3'}",
         CELERY_BROKER_URL="filesystem://",
         REDIS_URL="",
-        STATIC_ROOT=str(tmp_path / "static"),
+        STATIC_ROOT=str(state_dir / "static"),
     )
     # Output piped to a file is block-buffered, as under `make run | tee`: the URL line must
     # still appear at once.
     env.pop("PYTHONUNBUFFERED", None)
+    return env
+
+
+@pytest.fixture(scope="module")
+def migrated_database(tmp_path_factory) -> Path:
+    """One migrated SQLite file for the module's consoles (every migration takes seconds)."""
+    state_dir = tmp_path_factory.mktemp("migrated")
     subprocess.run(
         [sys.executable, MANAGE_PY, "migrate", "--noinput", "--verbosity", "0"],
-        env=env,
+        env=_console_env(state_dir),
         cwd=settings.BASE_DIR,
         check=True,
         timeout=180,
     )
-    return env
+    return state_dir / "console.sqlite3"
+
+
+@pytest.fixture
+def console_env(tmp_path: Path, migrated_database: Path) -> dict[str, str]:
+    """``make run``'s environment in this test's folder, on a copy of the migrated database."""
+    shutil.copyfile(migrated_database, tmp_path / "console.sqlite3")
+    return _console_env(tmp_path)
 
 
 class Console:

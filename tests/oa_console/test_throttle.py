@@ -14,7 +14,7 @@ from django.urls import reverse
 from broadcasts.messages import click_token
 from broadcasts.models import Click
 from broadcasts.views import clicks
-from oa_console import throttle
+from oa_console import redis_client, throttle
 from segments.models import CampaignVisit
 from segments.services import campaigns
 from segments.views import campaigns as campaign_views
@@ -49,13 +49,24 @@ def test_without_redis_the_cache_counts(settings):
 
 
 def test_a_store_that_does_not_answer_lets_the_event_count(monkeypatch):
-    dead = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2)
+    """The process's own client (redis_client) on a port nobody listens on: every event counts,
+    and each is tried twice at most (redis-py's default retried ten times with backoff, about
+    5 s a call while Redis was down)."""
+    dead = redis_client._client_for("redis://127.0.0.1:1/0")
     monkeypatch.setattr(throttle, "shared_redis", lambda: dead)
+    attempts = []
+    connect = redis.connection.AbstractConnection.connect
+    monkeypatch.setattr(
+        redis.connection.AbstractConnection,
+        "connect",
+        lambda self: attempts.append(1) or connect(self),
+    )
     subject = fresh_subject()
     assert all(
         throttle.within_limit(scope="t", subject=subject, limit=1, window_seconds=60)
         for _ in range(3)
     )
+    assert 3 <= len(attempts) <= 6
 
 
 def test_client_address_trusts_forwarded_for_only_behind_configured_proxies(settings):

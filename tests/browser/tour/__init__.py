@@ -2,8 +2,8 @@
 ``demo_routes.py``, the served site in ``site.py``, one page's checks in ``checks.py``): every page of the console, as a newcomer meets it.
 
 ``seed_demo`` loads the demo once for the module; one Chromium visits every page as each demo
-login at 1,366 px and at 390 px in English, and as the owner in every other language. Each page
-fails the tour on:
+login at 1,366 px and at 390 px, in English but for four of those tours, which go in the four
+other languages (``OTHER_LANGUAGE_TOURS``). Each page fails the tour on:
 
 - an HTTP status other than the one the login's role expects (200, or 403 for a page its role
   may not open: ``PAGE_CAPABILITIES``);

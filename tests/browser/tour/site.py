@@ -139,6 +139,7 @@ def _demo_content() -> set[str]:
             "broadcasts",
             "journeys",
             "insights",
+            "inbox",  # the auto-reply rules' keywords and postback data ("menu=")
         }:
             continue
         fields = [

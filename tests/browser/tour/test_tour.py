@@ -27,6 +27,7 @@ from tests.browser.tour.demo_routes import (
     LOGINS,
     OWNER,
     TOURS,
+    WIDTHS,
     _tourable_routes,
 )
 
@@ -46,6 +47,12 @@ def test_every_page_kwarg_has_a_demo_object():
         if kwarg not in DEMO_OBJECTS
     }
     assert not missing, f"Add DEMO_OBJECTS entries for: {sorted(missing)}"
+
+
+def test_every_language_and_every_login_at_each_width_is_toured():
+    toured = {(email, width) for email, width, _ in TOURS}
+    assert toured == {(email, width) for email in LOGINS for width in WIDTHS}
+    assert {language for *_, language in TOURS} == {code for code, _ in settings.LANGUAGES}
 
 
 def _log_in(context, server: str, email: str) -> None:
