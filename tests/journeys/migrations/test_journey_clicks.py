@@ -119,7 +119,7 @@ def test_upgrading_copies_the_logs_clicks_and_downgrading_drops_the_table(accoun
     leaves = executor.loader.graph.leaf_nodes()
     executor.migrate([parent.key for parent in before if parent.key[0] == "journeys"])
     assert "journeys_journeyclick" not in connection.introspection.table_names()
-    journey, _theirs, friend = _hub_clicks(account, other_account)
+    _journey, _theirs, friend = _hub_clicks(account, other_account)
 
     MigrationExecutor(connection).migrate(leaves)
 
