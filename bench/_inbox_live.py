@@ -47,6 +47,7 @@ from bench._journeys_load import MemoryWatch
 from bench._webhooks_load import Gunicorn, post, signed
 from inbox.autoreplies.services import RuleInput, auto_reply_rule_create
 from inbox.models import AutoReplyRule
+from oa_console.activity.draining import activity_drain
 from oa_console.celery import app as celery_app
 from oa_console.models import LineAccount, Workspace
 from oa_console.tenancy import tenant_scope
@@ -82,6 +83,11 @@ def scenario_live(workspace: Workspace, account: LineAccount, checks: Checks):
             stack.callback(beat.stop)
             path = f"/webhooks/line/{account.webhook_key}/"
             _warm_up(server.port, path, account)
+            # Every subscriber's cursor made, as on a console whose beat has drained before:
+            # on a fresh database the auto-replies (a subscriber "starting now") would
+            # otherwise start at the log's end as of their first drain, after the first
+            # messages of the run, and leave those unanswered.
+            activity_drain()
             run = _Run(account)
             run.watch()
             sent = _post_all(server.port, path, account, run)
