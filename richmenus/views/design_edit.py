@@ -6,6 +6,8 @@ page again with the errors on the form's fields (htmx swaps just that form in).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -14,8 +16,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from oa_console.views._forms import apply_service_errors
 from richmenus.forms import AreaForm, ImageForm, MenuForm
+from richmenus.models import RichMenu
 from richmenus.selectors.menus import rich_menu_aliases
 from richmenus.services import areas as area_services
+from richmenus.services.areas import AreaInput
 from richmenus.services.menus import rich_menu_image_set, rich_menu_update
 from richmenus.views.design_common import back_to, menu_or_404, render_detail, require_design
 
@@ -65,7 +69,13 @@ def rich_menu_image_upload(
     return render_detail(request, menu, 400, image_form=form)
 
 
-def _area_form_post(request: HttpRequest, rich_menu_id: int, save, saved: str, editing=None):
+def _area_form_post(
+    request: HttpRequest,
+    rich_menu_id: int,
+    save: Callable[[RichMenu, AreaInput], object],
+    saved: str,
+    editing: int | None = None,
+) -> HttpResponse:
     """The area form's post, for a new area or the one at ``editing``: ``save(menu, area)``
     then back to the design page, or the form again with its errors in place."""
     require_design(request)
@@ -81,8 +91,7 @@ def _area_form_post(request: HttpRequest, rich_menu_id: int, save, saved: str, e
         else:
             messages.success(request, saved)
             return back_to(request, menu)
-    editing_context = {} if editing is None else {"area_editing": editing}
-    return render_detail(request, menu, 400, area_form=form, **editing_context)
+    return render_detail(request, menu, 400, area_form=form, area_editing=editing)
 
 
 @require_POST
