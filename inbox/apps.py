@@ -13,12 +13,16 @@ class InboxConfig(AppConfig):
 
         coupon_counts.register()
 
-        # Auto-replies answer first; registered before the inbox's subscriber (the order of a
-        # drain pass) so they see a conversation before a new message reopens it.
+        # Auto-replies answer first: drained ahead of every other subscriber, in a transaction
+        # of their own, so the answer leaves without waiting for the rest of the hub's work.
         from inbox.autoreplies import answering
 
         register(
-            answering.SUBSCRIBER, answering.KINDS, answering.auto_replies_react, start=FROM_NOW
+            answering.SUBSCRIBER,
+            answering.KINDS,
+            answering.auto_replies_react,
+            start=FROM_NOW,
+            ahead=True,
         )
         # In each Celery pool process, auto-replies go from a sender thread: the webhook task
         # does not wait for LINE's answers before its next batch (inbox.autoreplies.sender).

@@ -22,10 +22,10 @@ whether or not the reply reached them, and a handover is needed all the more whe
 (nobody answered); the handover marker then says the rule's answer was not delivered.
 
 The subscriber starts "now": deployed for the first time it never answers last month's
-messages. It is registered before the inbox's own subscriber, so it sees a conversation's
-status before the friend's new message reopens it: a conversation a rule handed to a person
-stays quiet until a team member resolves it, and the first message after that is answered
-again (the handover ends).
+messages. It is drained ahead of the other subscribers (``register(ahead=True)``), in a
+transaction of its own, so the answer leaves before the hub's other work on the batch. A
+conversation a rule handed to a person stays quiet until a team member resolves it, and the
+first message after that is answered again (resolving ends the handover).
 """
 
 from __future__ import annotations
@@ -162,14 +162,20 @@ def _on_match(
 
 
 def _handed_over(account: LineAccount, friend_ids: set[int]) -> set[int]:
-    """The friends whose conversation a rule handed to a person and nobody resolved since.
-    A handover of a conversation resolved since then ends here: auto-replies answer again."""
+    """The friends whose conversation a rule handed to a person and nobody resolved since
+    (resolving ends the handover: ``auto_reply_handover_end``)."""
     handovers = AutoReplyHandover.objects.for_account(account).filter(
         conversation__friend_id__in=friend_ids
     )
-    ended = handovers.filter(conversation__status=Conversation.Status.RESOLVED)
-    ended.delete()
     return set(handovers.values_list("conversation__friend_id", flat=True))
+
+
+def auto_reply_handover_end(*, account: LineAccount, conversation_id: int) -> None:
+    """A team member resolved the conversation: auto-replies answer the friend's next message
+    again. Ended in the resolving transaction rather than when the next message is answered,
+    since auto-replies are drained ahead of the inbox's own subscriber and may read that
+    message after the inbox has already reopened the conversation for it."""
+    AutoReplyHandover.objects.for_account(account).filter(conversation_id=conversation_id).delete()
 
 
 def _hand_over(

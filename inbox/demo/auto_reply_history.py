@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
+from inbox.autoreplies.answering import auto_reply_handover_end
 from inbox.autoreplies.hours import hours_open, windows_from
 from inbox.autoreplies.matching import FOLLOW, MESSAGE, POSTBACK, AutoReplyEvent, rule_for
 from inbox.autoreplies.selectors import auto_reply_rules_enabled, business_hours_get
@@ -252,6 +253,7 @@ class _History:
         session_resolve(
             account=self.account, conversation=conversation, at=last + timedelta(hours=2)
         )
+        auto_reply_handover_end(account=self.account, conversation_id=conversation.pk)
         conversation.status = Conversation.Status.RESOLVED
         conversation.unread_count = 0
         conversation.save(update_fields=["status", "unread_count", "updated_at"])

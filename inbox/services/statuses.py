@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from inbox.autoreplies.answering import auto_reply_handover_end
 from inbox.models import Conversation
 from inbox.services.sessions import session_resolve, sessions_open
 from oa_console.models import LineAccount
@@ -24,6 +25,7 @@ def conversation_status_set(
     now = timezone.now()
     if status == Conversation.Status.RESOLVED:
         session_resolve(account=account, conversation=conversation, at=now)
+        auto_reply_handover_end(account=account, conversation_id=conversation.pk)
     elif conversation.status == Conversation.Status.RESOLVED:
         sessions_open(account=account, opened={conversation.pk: now})
     conversation.status = status

@@ -6,7 +6,9 @@ hand each subscriber its part (its kinds, after its own cursor) inside a savepoi
 the cursors that succeeded. The handler's database writes and its cursor commit together, so a
 worker killed anywhere in between redelivers the batch and nothing is applied twice; an
 exception in a handler rolls back its savepoint only (its writes, and its cursor stays): it is
-logged and retried at the next drain while the other subscribers' batches commit.
+logged and retried at the next drain while the other subscribers' batches commit. The
+subscribers a friend waits on (``ahead``, the auto-replies) have passes of their own, run and
+committed first, so their answers leave without waiting for the others' handlers.
 
 Ids committed out of order: two producers can take ids 7 and 8 and commit 8 first. A cursor
 moved past 8 would skip 7 for ever. On PostgreSQL every row carries its transaction's id
@@ -279,21 +281,33 @@ def _drain_pass(
     return delivered, unfinished
 
 
+def _lanes(pending: list[Subscriber]) -> list[list[Subscriber]]:
+    """The subscribers a friend waits on (``ahead``: auto-replies), then the others, each
+    group drained in passes of its own. In one shared pass an auto-reply's answer left only
+    when the pass committed, after every other handler of the batch (the inbox's messages
+    with their search grams, journeys, metrics): at 300 messages a second that doubled its
+    latency."""
+    ahead = [subscriber for subscriber in pending if subscriber.ahead]
+    behind = [subscriber for subscriber in pending if not subscriber.ahead]
+    return [lane for lane in (ahead, behind) if lane]
+
+
 def _drain(pending: list[Subscriber], *, batch_size: int, max_batches: int) -> dict[str, int]:
-    """Up to ``max_batches`` passes, each for the subscribers the last one left unfinished.
-    A pass that fails outside the handlers (the database went away) is logged and ends the
-    drain: it rolled back whole, so the next drain delivers its batch."""
+    """For each lane, up to ``max_batches`` passes, each for the subscribers the last one left
+    unfinished. A pass that fails outside the handlers (the database went away) is logged and
+    ends its lane: it rolled back whole, so the next drain delivers its batch."""
     delivered = dict.fromkeys((subscriber.name for subscriber in pending), 0)
-    for _pass in range(max_batches):
-        if not pending:
-            break
-        try:
-            counts, pending = _drain_pass(pending, batch_size)
-        except Exception:
-            logger.exception("activity drain pass failed")
-            break
-        for name, count in counts.items():
-            delivered[name] += count
+    for lane in _lanes(pending):
+        for _pass in range(max_batches):
+            if not lane:
+                break
+            try:
+                counts, lane = _drain_pass(lane, batch_size)
+            except Exception:
+                logger.exception("activity drain pass failed")
+                break
+            for name, count in counts.items():
+                delivered[name] += count
     return delivered
 
 
@@ -316,8 +330,8 @@ def _fault_injection_point() -> None:
 def activity_drain(
     *, max_batches: int = MAX_BATCHES, skip_caught_up: bool = False
 ) -> dict[str, int]:
-    """Deliver pending activities to every subscriber; returns how many each got. A failing
-    handler is logged and retried at the next drain; it does not hold back the others.
+    """Deliver pending activities to every subscriber; returns how many each got. A failing handler is logged and retried at
+    the next drain; it does not hold back the others.
 
     ``skip_caught_up`` first leaves out, in one query, the subscribers with nothing to read
     (the queued and catch-up drains, which mostly follow an inline drain or find the log

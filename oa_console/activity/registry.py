@@ -62,6 +62,10 @@ class Subscriber:
     kinds: frozenset[str]
     handler: Handler
     start: str = FROM_NOW
+    # A friend waits on its reaction (an auto-reply is due within a second of the webhook):
+    # each drain gives it passes of its own, committed before the other subscribers' (see
+    # ``draining._lanes``).
+    ahead: bool = False
 
 
 _subscribers: dict[str, Subscriber] = {}
@@ -113,11 +117,23 @@ def per_account(
             react(account, rows)
 
 
-def register(name: str, kinds: Iterable[str], handler: Handler, *, start: str = FROM_NOW) -> None:
+def register(
+    name: str,
+    kinds: Iterable[str],
+    handler: Handler,
+    *,
+    start: str = FROM_NOW,
+    ahead: bool = False,
+) -> None:
     """Subscribe ``handler`` to ``kinds`` under ``name``, a stable constant (see the module's
     docstring: it keys the subscriber's cursor row). ``start`` says where a subscriber seen
     for the first time begins: ``"now"`` (only new activity) or ``"beginning"`` (replay the
     log).
+
+    ``ahead``: a friend waits on this reaction. The subscriber is drained in a transaction of
+    its own before the others, so what it does after its commit (an answer to LINE) waits for
+    none of their handlers. It must then not rely on another subscriber having read the same
+    activities first: a concurrent drain may deliver them to the others before it.
 
     Registering the same handler under its name again replaces it (``ready()`` can run twice
     in tests); a name already taken by another handler raises ``ValueError``: two subscribers
@@ -130,7 +146,9 @@ def register(name: str, kinds: Iterable[str], handler: Handler, *, start: str = 
     taken = _subscribers.get(name)
     if taken is not None and taken.handler != handler:
         raise ValueError(f"activity subscriber {name!r} is already registered by {taken.handler!r}")
-    _subscribers[name] = Subscriber(name=name, kinds=frozenset(kinds), handler=handler, start=start)
+    _subscribers[name] = Subscriber(
+        name=name, kinds=frozenset(kinds), handler=handler, start=start, ahead=ahead
+    )
 
 
 def unregister(name: str) -> None:

@@ -75,6 +75,15 @@ def _default_profile(user_id: str) -> dict:
     }
 
 
+class _Server(ThreadingHTTPServer):
+    """A thread per connection, and a listen backlog LINE's servers would not overflow: with
+    ``socketserver``'s 5, a burst of new connections (a batch's replies sent side by side)
+    had the kernel drop SYNs, and each dropped SYN held its call back for a 1 s retransmit."""
+
+    daemon_threads = True
+    request_queue_size = 128
+
+
 class FakeLineServer:
     """Start with ``start()``, point ``LINE_API_HOST`` at ``url``, ``stop()`` when done."""
 
@@ -173,8 +182,7 @@ class FakeLineServer:
 
             do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _handle
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
+        self._httpd = _Server(("127.0.0.1", 0), Handler)
         threading.Thread(target=self._httpd.serve_forever, name="fake-line", daemon=True).start()
         return self
 

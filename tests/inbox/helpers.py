@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from unittest import mock
 
 from django.test import Client
 
@@ -32,8 +33,13 @@ def text_event(text: str, *, user: str = FRIEND, at_ms: int = 1_700_000_000_000,
     return event
 
 
-def deliver(account, events: list[dict]) -> None:
-    """POST the events signed as LINE does, then process them (the hub drains at once)."""
+def deliver(account, events: list[dict], *, drain: bool = True) -> None:
+    """POST the events signed as LINE does, then process them (the hub drains at once;
+    ``drain=False``: the activities stay in the log for the test to hand to one subscriber)."""
     response = post_events(Client(), account, events)
     assert response.status_code == 200
-    webhook_events_process_pending(account_id=account.pk)
+    if drain:
+        webhook_events_process_pending(account_id=account.pk)
+        return
+    with mock.patch("webhooks.services.processing.activity_react_now"):
+        webhook_events_process_pending(account_id=account.pk)

@@ -8,7 +8,11 @@ from django.utils import timezone
 
 from inbox.autoreplies.answering import SUBSCRIBER
 from inbox.models import AutoReplyHandover, Conversation, ConversationMessage, ReplyTokenUse
+from inbox.services.ingestion import SUBSCRIBER as INBOX_SUBSCRIBER
+from inbox.services.statuses import conversation_status_set
+from oa_console.activity.draining import subscriber_drain
 from oa_console.activity.models import SubscriberCursor
+from oa_console.activity.registry import subscriber
 from oa_console.tenancy import tenant_scope
 from segments.models import FriendTag, Tag
 from tests.inbox.autoreply_helpers import (  # noqa: F401  (fixture)
@@ -156,13 +160,52 @@ def test_a_handover_opens_the_conversation_and_silences_later_auto_replies_until
         "Talk to a person",
     )
 
-    # A team member resolves it: the friend's next message is answered automatically again.
-    Conversation.unscoped.filter(pk=conversation.pk).update(status="resolved")
+    # A team member resolves it: the handover ends, and the friend's next message is answered
+    # automatically again.
+    with tenant_scope(workspace=account.workspace, account=account):
+        conversation_status_set(account=account, conversation=conversation, status="resolved")
+    assert not AutoReplyHandover.unscoped.exists()
     again = live_event("message", user=USER)
     again["message"]["text"] = "one more question"
     _send(account, [again], django_capture_on_commit_callbacks)
     assert line_chat.replies[again["replyToken"]] == text("Thanks for your message.")
-    assert not AutoReplyHandover.unscoped.exists()
+
+
+def test_after_resolving_the_next_message_is_answered_even_if_the_inbox_reads_it_first(
+    account, line_chat, django_capture_on_commit_callbacks
+):
+    """Auto-replies are drained in a lane of their own: another drain may hand the friend's
+    next message to the inbox (which reopens the resolved conversation) before the
+    auto-replies read it. The handover ended when the conversation was resolved, so that
+    order does not matter."""
+    make_rule(
+        account,
+        "Talk to a person",
+        "keyword",
+        match="contains",
+        patterns=["staff"],
+        hand_over=True,
+        messages=text("A team member will answer you soon."),
+    )
+    make_rule(account, "Fallback", "fallback", messages=text("Thanks for your message."))
+    first = live_event("message", user=USER)
+    first["message"]["text"] = "staff please"
+    _send(account, [first], django_capture_on_commit_callbacks)
+    with tenant_scope(workspace=account.workspace, account=account):
+        conversation = Conversation.objects.for_account(account).get()
+        conversation_status_set(account=account, conversation=conversation, status="resolved")
+
+    again = live_event("message", user=USER)
+    again["message"]["text"] = "one more question"
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver(account, [again], drain=False)
+        subscriber_drain(subscriber(INBOX_SUBSCRIBER))
+    conversation.refresh_from_db()
+    assert conversation.status != "resolved"  # the inbox reopened it first
+    assert again["replyToken"] not in line_chat.replies
+    with django_capture_on_commit_callbacks(execute=True):
+        subscriber_drain(subscriber(SUBSCRIBER))
+    assert line_chat.replies[again["replyToken"]] == text("Thanks for your message.")
 
 
 def test_an_expired_reply_token_sends_nothing(

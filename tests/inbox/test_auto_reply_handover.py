@@ -3,6 +3,8 @@ round-robin to the next available member, as a new conversation does."""
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import pytest
 from django.urls import reverse
 
@@ -148,3 +150,27 @@ def test_tags_and_handover_apply_on_match_whatever_became_of_the_answer(
     page = _marker(owner, account)
     assert 'data-testid="auto-reply-handover"' in page
     assert ('data-testid="auto-reply-not-delivered"' in page) is refused
+
+
+def test_the_migration_ends_the_handovers_of_conversations_already_resolved(
+    account, line_chat, django_capture_on_commit_callbacks
+):
+    """Before inbox 0011 a handover outlived its conversation's resolution (the next answered
+    message ended it); the migration ends those, and keeps the ones still in force."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    from inbox.models import AutoReplyHandover
+
+    make_rule(account, "Staff", "keyword", match="contains", patterns=["staff"], hand_over=True)
+    for n in (1, 2):
+        _send(account, django_capture_on_commit_callbacks, "message", user_id(n), "staff please")
+    resolved = Conversation.unscoped.get(account=account, friend__line_user_id=user_id(1))
+    Conversation.unscoped.filter(pk=resolved.pk).update(status="resolved")  # as before 0011
+
+    migration = import_module("inbox.migrations.0011_handovers_end_on_resolve")
+    state = MigrationLoader(connection).project_state(("inbox", "0011_handovers_end_on_resolve"))
+    migration.end_resolved_handovers(state.apps, None)
+
+    kept = AutoReplyHandover.unscoped.values_list("conversation__friend__line_user_id", flat=True)
+    assert list(kept) == [user_id(2)]

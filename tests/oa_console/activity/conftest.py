@@ -10,7 +10,7 @@ def recorder():
     """A test subscriber that records what it is given; removed afterwards."""
     names: list[str] = []
 
-    def make(name: str, kinds=("custom_event",), start=registry.FROM_NOW, fail=None):
+    def make(name: str, kinds=("custom_event",), start=registry.FROM_NOW, fail=None, ahead=False):
         seen: list[int] = []
 
         def handler(rows):
@@ -18,7 +18,7 @@ def recorder():
                 fail(rows)
             seen.extend(row.pk for row in rows)
 
-        registry.register(name, kinds, handler, start=start)
+        registry.register(name, kinds, handler, start=start, ahead=ahead)
         names.append(name)
         return seen
 

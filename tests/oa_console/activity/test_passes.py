@@ -27,9 +27,14 @@ def _publish(account, kinds: list[str]) -> list[int]:
 
 
 def _log_reads(queries) -> int:
+    """Reads of the log for these tests' kinds (the auto-replies, drained ahead, read theirs
+    in a pass of their own)."""
     table = Activity._meta.db_table
     return sum(
-        f'FROM "{table}"' in query["sql"] and "LIMIT" in query["sql"] and " IN (" in query["sql"]
+        f'FROM "{table}"' in query["sql"]
+        and "LIMIT" in query["sql"]
+        and " IN (" in query["sql"]
+        and EVENT in query["sql"]
         for query in queries.captured_queries
     )
 
@@ -155,3 +160,28 @@ def test_the_log_is_read_from_the_cursor_not_from_its_beginning(account):
         cursor.execute("EXPLAIN " + read["sql"])
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Index Cond: ((ROW(txid, id) > ROW(5, 10)) AND (ROW(txid, id) <= ROW(9, 20)))" in plan
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_subscriber_drained_ahead_commits_before_the_others_run(account, recorder):
+    """An auto-reply leaves after its subscriber's commit: a subscriber registered ``ahead``
+    commits in a pass of its own before the other subscribers' handlers are even called, and
+    a failing handler behind it holds nothing back."""
+    order: list[str] = []
+
+    def note_commit(rows):
+        transaction.on_commit(lambda: order.append("ahead committed"))
+
+    def note_behind(rows):
+        order.append("behind called")
+        raise RuntimeError("a slow or failing subscriber behind")
+
+    behind = recorder("test.behind", start=registry.FROM_BEGINNING, fail=note_behind)
+    ahead = recorder("test.ahead", start=registry.FROM_BEGINNING, fail=note_commit, ahead=True)
+    ids = _publish(account, [EVENT, EVENT])
+    delivered = activity_drain(max_batches=1)
+    assert order == ["ahead committed", "behind called"]
+    assert (ahead, behind) == (ids, [])
+    assert (delivered["test.ahead"], delivered["test.behind"]) == (2, 0)
+    cursors = dict(SubscriberCursor.objects.values_list("subscriber", "position"))
+    assert (cursors["test.ahead"], cursors["test.behind"]) == (ids[-1], 0)
