@@ -80,7 +80,9 @@ def fake_stats(fake: subprocess.Popen) -> dict:
 
 
 def start_worker(line_url: str) -> subprocess.Popen:
-    env = {**os.environ, "LINE_API_HOST": line_url}
+    """A Celery worker as docker-compose.yml runs it (its ``CONN_MAX_AGE`` too: with the
+    default 0 each task opened a new PostgreSQL session), pointed at the fake LINE."""
+    env = {"CONN_MAX_AGE": "60", **os.environ, "LINE_API_HOST": line_url}
     return subprocess.Popen(
         [
             sys.executable,

@@ -26,11 +26,15 @@ class InboxConfig(AppConfig):
         )
         # In each Celery pool process, auto-replies go from a sender thread: the webhook task
         # does not wait for LINE's answers before its next batch (inbox.autoreplies.sender).
-        from celery.signals import worker_process_init
+        # A pool process replaced or stopped lets its sender thread finish first.
+        from celery.signals import worker_process_init, worker_process_shutdown
 
-        from inbox.autoreplies.sender import send_in_background
+        from inbox.autoreplies.sender import auto_replies_send_before_exit, send_in_background
 
         worker_process_init.connect(lambda **kwargs: send_in_background(), weak=False)
+        worker_process_shutdown.connect(
+            lambda **kwargs: auto_replies_send_before_exit(), weak=False
+        )
 
         # The activity hub: friends' messages and postbacks become conversation messages. From
         # the log's beginning, so the messages received before the inbox existed are there.

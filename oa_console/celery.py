@@ -5,7 +5,8 @@ import gc
 import os
 
 from celery import Celery
-from celery.signals import beat_init, task_postrun, worker_init, worker_process_init
+from celery.signals import beat_init, task_postrun, task_prerun, worker_init, worker_process_init
+from django.db import close_old_connections
 
 from oa_console import embedded_broker
 
@@ -64,3 +65,15 @@ def trim_the_heap_after_each_task(**kwargs) -> None:
         malloc_trim(0)
 
     task_postrun.connect(return_freed_memory, weak=False)
+
+
+@task_prerun.connect
+@task_postrun.connect
+def close_old_database_connections(sender=None, **kwargs) -> None:
+    """Around each task, what Django does around each request: close the connection if it
+    outlived ``CONN_MAX_AGE`` or an error left it unusable, and keep it otherwise (Celery's
+    own fixup would close it every time: ``CELERY_DB_REUSE_MAX``). Not for a task run eagerly
+    inside a caller's transaction (tests), whose connection is the caller's."""
+    if sender is not None and getattr(sender.request, "is_eager", False):
+        return
+    close_old_connections()

@@ -9,7 +9,8 @@ to one sender thread instead, in the order the drains committed them, and the ta
 
 Nothing of exactly once depends on where the sends go from: each row is claimed by one
 transaction (``inbox.autoreplies.sending``). A process that dies with sends still waiting here
-leaves them queued, and the beat's sweep sends them while their tokens are valid.
+leaves them queued, and the beat's sweep sends them while their tokens are valid; a process
+that exits in order (replaced after its task or memory limit) first waits for its sender.
 """
 
 from __future__ import annotations
@@ -64,3 +65,13 @@ def auto_replies_sent() -> None:
     """Until the sends handed to the sender thread so far are done (tests, shutdown)."""
     if _state["executor"] is not None and _state["pid"] == os.getpid():
         _state["executor"].submit(lambda: None).result()
+
+
+def auto_replies_send_before_exit() -> None:
+    """A pool process about to exit (``worker_process_shutdown``: replaced after its task or
+    memory limit, or the worker stopping) first lets its sender thread finish what it was
+    handed. The process ends with ``os._exit``, which kills the thread mid-batch: its claimed
+    sends were left "sending" (never answered, and ended "unknown" by the sweep) and the
+    queued ones waited for the sweep, their reply tokens ageing. Each call is bounded by the
+    LINE client's timeouts."""
+    auto_replies_sent()

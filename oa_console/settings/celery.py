@@ -35,10 +35,19 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = (
     env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=200_000) or None
 )
 # ... and after this many tasks in any case, so slow growth (fragmentation, copied pages of
-# the shared code) is reset too. The fork costs milliseconds: nothing is imported again.
+# the shared code) is reset too. The fork costs milliseconds (nothing is imported again), but
+# the new process starts cold (a new database session, empty caches) and the old one lingers
+# a second: a webhook burst runs about 20 small tasks a second per process, which 500 made a
+# replacement every half minute.
 CELERY_WORKER_MAX_TASKS_PER_CHILD = (
-    env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=500) or None
+    env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=5000) or None
 )
+# Celery's Django fixup closes the database connection before and after every task unless
+# this is set: each task then opened a new PostgreSQL session (a server process forked, its
+# catalog caches cold), about ten a second per worker under a webhook burst. Set, the fixup
+# closes only every this-many tasks, and ``oa_console.celery`` applies ``CONN_MAX_AGE`` around
+# each task as Django does around each request.
+CELERY_DB_REUSE_MAX = 1000
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_BACKEND = None

@@ -3,6 +3,8 @@ and claimed as a batch: each token once, whoever claims it first."""
 
 from __future__ import annotations
 
+import os
+import threading
 from datetime import timedelta
 
 import pytest
@@ -141,3 +143,43 @@ def _friend(account):
     from segments.models import Friend
 
     return Friend.unscoped.create(account=account, line_user_id=user_id(9))
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_a_pool_process_exiting_lets_its_sender_thread_finish_first(account, line_chat, background):
+    """A pool process replaced after its task or memory limit exits with ``os._exit`` right
+    after ``worker_process_shutdown``: the replies its sender thread was making must have
+    reached LINE by then, not be cut off mid-batch (left "sending" for ever)."""
+    from celery.signals import worker_process_shutdown
+
+    from inbox.autoreplies.answering import SUBSCRIBER
+    from oa_console.activity.draining import subscriber_drain
+    from oa_console.activity.registry import subscriber
+
+    subscriber_drain(subscriber(SUBSCRIBER))
+    make_rule(
+        account, "Hours", "keyword", match="contains", patterns=["hours"], messages=text("10-20")
+    )
+    answer = line_chat.server.handlers["replyMessage"]
+    released = threading.Event()
+
+    def slow(request):  # LINE takes its time with this batch
+        released.wait(5)
+        return answer(request)
+
+    line_chat.server.handlers["replyMessage"] = slow
+    events = []
+    for number in range(3):
+        event = live_event("message", user=user_id(300 + number))
+        event["message"]["text"] = f"opening hours {number}?"
+        events.append(event)
+    deliver(account, events)  # the sends are in the sender thread's hands, held by LINE
+    threading.Timer(0.5, released.set).start()
+
+    worker_process_shutdown.send(sender=None, pid=os.getpid(), exitcode=0)
+
+    assert released.is_set()
+    assert set(line_chat.replies) == {event["replyToken"] for event in events}
+    statuses = AutoReplySend.unscoped.filter(account=account).values_list("status", flat=True)
+    assert set(statuses) == {"sent"}

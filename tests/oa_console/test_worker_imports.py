@@ -136,4 +136,4 @@ def test_pool_processes_are_replaced_past_a_memory_ceiling_and_a_task_count():
     from oa_console.celery import app
 
     assert app.conf.worker_max_memory_per_child == 200_000
-    assert app.conf.worker_max_tasks_per_child == 500
+    assert app.conf.worker_max_tasks_per_child == 5000
