@@ -18,7 +18,9 @@ Scenarios (``--only list,search,live``; all by default):
 3. ``live``: friends' messages posted as signed LINE webhooks to the console under gunicorn at
    ``BENCH_INBOX_RATE`` (300) messages/s for ``BENCH_INBOX_SECONDS`` (60) s, one event per
    request, 1 in 10 with the keyword of an auto-reply rule; a real Celery worker (2 processes)
-   and the fake LINE server answering replies. Measured from each message's scheduled post:
+   and the fake LINE server answering replies; before it, 3 s of the same load, untimed (a
+   console that has been taking messages, not a cold start), and the tables earlier runs
+   churned vacuumed (autovacuum is off on this machine). Measured from each message's scheduled post:
    until its activity row is committed (the hub's own latency: the baseline), until it is in
    its conversation (what the open inbox's next poll shows), and until the fake LINE server
    accepted the auto-reply.
