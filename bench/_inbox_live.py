@@ -46,19 +46,11 @@ from bench._journeys_common import stop_worker
 from bench._journeys_load import MemoryWatch
 from bench._webhooks_load import Gunicorn, post, signed
 from inbox.autoreplies.services import RuleInput, auto_reply_rule_create
-from inbox.models import (
-    AutoReplyRule,
-    AutoReplySend,
-    Conversation,
-    ConversationSession,
-    ReplyTokenUse,
-)
+from inbox.models import AutoReplyRule
 from oa_console.activity.draining import activity_drain
-from oa_console.activity.models import Activity, SubscriberCursor
 from oa_console.celery import app as celery_app
 from oa_console.models import LineAccount, Workspace
 from oa_console.tenancy import tenant_scope
-from segments.models import Friend, Interaction
 from webhooks.models import WebhookEvent
 
 RATE = float(os.environ.get("BENCH_INBOX_RATE", 300))
@@ -73,34 +65,8 @@ DRAIN_EVERY_S = 5.0
 REREAD_IDS = 5_000
 
 
-# The tables a live run updates or deletes from (each message updates its conversation and
-# its friend, its raw event's status, the hub's cursors; auto-replies' sends and token uses).
-CHURNED = (
-    Conversation,
-    ConversationSession,
-    WebhookEvent,
-    Friend,
-    Interaction,
-    Activity,
-    SubscriberCursor,
-    AutoReplySend,
-    ReplyTokenUse,
-)
-
-
-def _vacuum_churned() -> None:
-    """``VACUUM (ANALYZE)`` what earlier runs churned, as autovacuum (on by default, off on
-    this machine's PostgreSQL) would have done in production: each run left a dead row
-    version per message in the conversations, friends and raw events, and every later run
-    read around them (conversations 277,454 dead rows to 214,202 live after ten runs)."""
-    tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in CHURNED)
-    with connection.cursor() as cursor:
-        cursor.execute(f"VACUUM (ANALYZE) {tables}")
-
-
 def scenario_live(workspace: Workspace, account: LineAccount, checks: Checks):
     """The rows (baseline: the hub) and the parameters of the live scenario."""
-    _vacuum_churned()
     rule = _keyword_rule(workspace, account)
     try:
         with ExitStack() as stack:
