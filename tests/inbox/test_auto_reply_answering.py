@@ -129,10 +129,10 @@ def test_the_rule_adds_its_tags(account, line_chat, django_capture_on_commit_cal
     assert (tagged.tag_id, tagged.friend.line_user_id, tagged.source) == (tag.pk, USER, "rule")
 
 
-def test_a_handover_opens_the_conversation_and_silences_later_auto_replies_until_resolved(
-    account, line_chat, django_capture_on_commit_callbacks
-):
-    handing = make_rule(
+def _handing_and_fallback_rules(account):
+    """A keyword rule that hands the conversation to a person (returned), and a fallback."""
+    make_rule(account, "Fallback", "fallback", messages=text("Thanks for your message."))
+    return make_rule(
         account,
         "Talk to a person",
         "keyword",
@@ -141,7 +141,12 @@ def test_a_handover_opens_the_conversation_and_silences_later_auto_replies_until
         hand_over=True,
         messages=text("A team member will answer you soon."),
     )
-    make_rule(account, "Fallback", "fallback", messages=text("Thanks for your message."))
+
+
+def test_a_handover_opens_the_conversation_and_silences_later_auto_replies_until_resolved(
+    account, line_chat, django_capture_on_commit_callbacks
+):
+    handing = _handing_and_fallback_rules(account)
     first = live_event("message", user=USER)
     first["message"]["text"] = "I want to talk to staff"
     _send(account, [first], django_capture_on_commit_callbacks)
@@ -178,16 +183,7 @@ def test_after_resolving_the_next_message_is_answered_even_if_the_inbox_reads_it
     next message to the inbox (which reopens the resolved conversation) before the
     auto-replies read it. The handover ended when the conversation was resolved, so that
     order does not matter."""
-    make_rule(
-        account,
-        "Talk to a person",
-        "keyword",
-        match="contains",
-        patterns=["staff"],
-        hand_over=True,
-        messages=text("A team member will answer you soon."),
-    )
-    make_rule(account, "Fallback", "fallback", messages=text("Thanks for your message."))
+    _handing_and_fallback_rules(account)
     first = live_event("message", user=USER)
     first["message"]["text"] = "staff please"
     _send(account, [first], django_capture_on_commit_callbacks)

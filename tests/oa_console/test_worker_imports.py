@@ -11,12 +11,7 @@ checks that none of them was loaded. The pages and jobs that use them have their
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-
-from django.conf import settings
+from tests.oa_console.fresh_interpreter import run_fresh
 
 LAZY = ("pandas", "numpy", "plotly", "segno")
 
@@ -39,22 +34,7 @@ print("RESULT", json.dumps({"loaded": sorted(m for m in LAZY if m in sys.modules
 
 def _boot(then: str = "") -> list[dict]:
     """Boot a worker's imports in a fresh interpreter, run ``then``; one dict per printed line."""
-    result = subprocess.run(
-        [sys.executable, "-c", BOOT % (LAZY,) + then],
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"},
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    # Log records may be printed too (JSON lines in production settings).
-    return [
-        json.loads(line.removeprefix("RESULT "))
-        for line in result.stdout.splitlines()
-        if line.startswith("RESULT ")
-    ]
+    return run_fresh(BOOT % (LAZY,) + then)
 
 
 def test_worker_boot_loads_no_pandas_numpy_plotly_or_segno():

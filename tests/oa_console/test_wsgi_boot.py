@@ -9,12 +9,7 @@ freezes; this imports it in a fresh interpreter, as a gunicorn worker does, and 
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-
-from django.conf import settings
+from tests.oa_console.fresh_interpreter import run_fresh
 
 BOOT = """
 import gc, json, sys
@@ -26,18 +21,7 @@ print("RESULT", json.dumps({"frozen": gc.get_freeze_count(), "views": len(views)
 
 
 def test_the_web_worker_loads_its_views_and_freezes_them_at_boot():
-    result = subprocess.run(
-        [sys.executable, "-c", BOOT],
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"},
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    [line] = [line for line in result.stdout.splitlines() if line.startswith("RESULT ")]
-    booted = json.loads(line.removeprefix("RESULT "))
+    [booted] = run_fresh(BOOT)
     assert booted["views"] > 10  # the URLconf's view modules, imported at boot
     assert booted["frozen"] > 100_000  # and frozen with the rest of startup
     assert booted["lazy"] == []  # the libraries some pages use still load on first use
