@@ -25,4 +25,3 @@ application = with_fast_paths(django_application)
 # request waited behind it. Frozen, those objects are left out of every collection.
 get_resolver().url_patterns  # noqa: B018  (imports the URLconf)
 gc.freeze()
-
