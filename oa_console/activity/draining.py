@@ -1,4 +1,4 @@
-"""Delivering the log to its subscribers exactly once, and pruning what all have read.
+"""Delivering the log to its subscribers exactly once (pruning what all have read: ``pruning``).
 
 A drain runs in passes, each one transaction: lock the cursors of the subscribers to serve,
 read the log once for all of them (from the lowest cursor, the kinds any of them reads), then
@@ -33,9 +33,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import timedelta
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet, Subquery
@@ -58,7 +56,6 @@ MAX_BATCHES = 20
 DRAIN_PENDING_KEY = "activity-hub:drain-pending"
 # A burst of commits enqueues one drain task; the key expires so a lost task is not waited on.
 DRAIN_DEBOUNCE_SECONDS = 10
-DEFAULT_RETENTION_DAYS = 30
 
 # A place in the log: the ``(txid, id)`` of a row, or of the last row a cursor passed.
 Position = tuple[int, int]
@@ -385,21 +382,3 @@ def activity_drain_run() -> dict[str, int]:
     empty batch each."""
     cache.delete(DRAIN_PENDING_KEY)
     return activity_drain(skip_caught_up=True)
-
-
-def activity_prune(*, older_than_days: int | None = None) -> int:
-    """Delete activities older than the retention that every registered subscriber has read.
-    Returns how many rows went."""
-    days = older_than_days
-    if days is None:
-        days = int(getattr(settings, "ACTIVITY_LOG_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
-    names = [subscriber.name for subscriber in subscribers()]
-    cursors = list(SubscriberCursor.objects.filter(subscriber__in=names))
-    if len(cursors) < len(names):
-        return 0  # a subscriber that never ran may still want the whole log
-    rows = _log().filter(created_at__lt=timezone.now() - timedelta(days=days))
-    if cursors:
-        low = min(_position(cursor) for cursor in cursors)
-        rows = rows.extra(where=[_UNTIL_SQL], params=[*low])
-    deleted, _detail = rows.delete()
-    return deleted

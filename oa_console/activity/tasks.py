@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from oa_console.activity.draining import activity_drain_run, activity_prune
+from oa_console.activity.draining import activity_drain_run
+from oa_console.activity.pruning import activity_prune
 
 
 @shared_task(name="oa_console.activity.tasks.drain_activities", ignore_result=True)

@@ -19,8 +19,9 @@ from journeys.engine.sending import journey_sends_deliver
 from journeys.models import EnrolmentStep, JourneyClick
 from journeys.selectors.stats import node_stats
 from journeys.starters import STARTERS
-from oa_console.activity.draining import activity_drain, activity_prune
+from oa_console.activity.draining import activity_drain
 from oa_console.activity.models import Activity
+from oa_console.activity.pruning import activity_prune
 from oa_console.tenancy import TenantScopeMismatch, TenantScopeMissing, tenant_scope
 from tests.journeys.engine.conftest import publish, send_graph
 from tests.journeys.engine.test_clicks import (

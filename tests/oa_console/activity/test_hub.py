@@ -10,8 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from oa_console.activity import registry
-from oa_console.activity.draining import activity_drain, activity_prune, subscriber_drain
+from oa_console.activity.draining import activity_drain, subscriber_drain
 from oa_console.activity.models import Activity, SubscriberCursor
+from oa_console.activity.pruning import activity_prune
 from oa_console.activity.publishing import ActivityInput, publish, publish_many
 
 pytestmark = pytest.mark.django_db
