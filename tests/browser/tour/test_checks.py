@@ -23,3 +23,11 @@ CATALOGUE = Catalogue(english={"jst", "sent", "at"}, native=set())
 )
 def test_zoned_moments_are_not_untranslated_english(text, flagged):
     assert _untranslated(text, CATALOGUE, content=set()) is flagged
+
+
+def test_a_masked_secrets_last_characters_are_not_english():
+    """The account settings show a stored secret as "••••••••Ids=": random characters, judged
+    as words they once read as untranslated English on the Thai page (a flaky tour)."""
+    catalogue = Catalogue(english={"ids", "stored"}, native=set())
+    assert _untranslated("จัดเก็บแล้ว: ••••••••Ids= เว้นว่างไว้เพื่อคงค่าเดิม", catalogue, set()) is False
+    assert _untranslated("Stored: ••••••••Ids=", catalogue, set()) is True
