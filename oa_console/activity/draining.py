@@ -327,8 +327,8 @@ def _fault_injection_point() -> None:
 def activity_drain(
     *, max_batches: int = MAX_BATCHES, skip_caught_up: bool = False
 ) -> dict[str, int]:
-    """Deliver pending activities to every subscriber; returns how many each got. A failing handler is logged and retried at
-    the next drain; it does not hold back the others.
+    """Deliver pending activities to every subscriber; returns how many each got. A failing
+    handler is logged and retried at the next drain; it does not hold back the others.
 
     ``skip_caught_up`` first leaves out, in one query, the subscribers with nothing to read
     (the queued and catch-up drains, which mostly follow an inline drain or find the log
